@@ -1,0 +1,84 @@
+/**
+ * Crate metadata as the crates.io index publishes it: one record per published
+ * version. Every source (sparse HTTP, local index folder, vendor directory,
+ * cargo's own cache) returns this shape, so the resolver never knows where
+ * the data came from.
+ */
+export type DepKind = 'normal' | 'dev' | 'build';
+
+export interface IndexDep {
+  /** Name as written in the dependent's manifest (the rename key when `package` is set). */
+  name: string;
+  /** Version requirement, e.g. "^1.0.3". */
+  req: string;
+  features: string[];
+  optional: boolean;
+  default_features: boolean;
+  /** `cfg(...)` expression or a plain target triple, or null. */
+  target: string | null;
+  kind: DepKind;
+  /** Index URL of another registry, when the dependency lives elsewhere. */
+  registry?: string | null;
+  /** Real crate name when the dependency is renamed. */
+  package?: string | null;
+}
+
+export interface IndexVersion {
+  name: string;
+  vers: string;
+  deps: IndexDep[];
+  /** `features` and `features2` of the index, merged. */
+  features: Record<string, string[]>;
+  links: string | null;
+  yanked: boolean;
+  rust_version?: string | null;
+  /**
+   * True when the crate is a procedural macro. The index does not record it;
+   * sources that read manifests (vendor directory, cargo's extracted sources)
+   * know it, others leave it undefined and the resolver falls back to a guess.
+   */
+  proc_macro?: boolean;
+}
+
+export interface CrateLookup {
+  /** All known versions of the crate (for a vendor directory, the vendored ones). */
+  versions: IndexVersion[];
+  /** Where the data came from, for reports: "vendor", "cache", "network", "index-dir", "cargo-cache". */
+  origin: string;
+}
+
+/** A source of crate metadata for one registry (or its replacement). */
+export interface CrateSource {
+  /** Human-readable description, e.g. "directory source `vendor`" or "sparse+https://index.crates.io/". */
+  readonly label: string;
+  /**
+   * Returns the crate's versions, or null when the source does not have the crate
+   * ("not in the index"). Throws `RegistryError` when the source could not be read
+   * (network failure after retries, corrupt data).
+   */
+  getCrate(name: string): Promise<CrateLookup | null>;
+}
+
+export class RegistryError extends Error {
+  constructor(
+    message: string,
+    readonly crate?: string,
+  ) {
+    super(message);
+    this.name = 'RegistryError';
+  }
+}
+
+/** Characters crates.io allows in a crate name; checked before a name touches any path or URL. */
+export function isValidCrateName(name: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name);
+}
+
+/** Index path of a crate name as cargo computes it: `1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd`. Lower-cased. */
+export function indexPath(name: string): string {
+  const n = name.toLowerCase();
+  if (n.length === 1) return `1/${n}`;
+  if (n.length === 2) return `2/${n}`;
+  if (n.length === 3) return `3/${n[0]}/${n}`;
+  return `${n.slice(0, 2)}/${n.slice(2, 4)}/${n}`;
+}
