@@ -55,8 +55,10 @@ export interface CrateSource {
    * Returns the crate's versions, or null when the source does not have the crate
    * ("not in the index"). Throws `RegistryError` when the source could not be read
    * (network failure after retries, corrupt data).
+   * `versions`, when given, are the only versions the caller needs: a source may
+   * skip parsing the others (it may still return more).
    */
-  getCrate(name: string): Promise<CrateLookup | null>;
+  getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null>;
 }
 
 export class RegistryError extends Error {

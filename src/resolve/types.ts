@@ -1,0 +1,89 @@
+/**
+ * The resolved artifact graph for one target: what `cargo tree --target T
+ * -e normal,no-proc-macro` shows, with the reasons behind every edge so that
+ * reports can say why a crate is there.
+ */
+import type { DepKind } from '../registry/types.js';
+
+/** `name version (source)`; source is omitted for path packages. */
+export type PackageKey = string;
+
+export interface DeclarationSite {
+  /** Absolute path of the manifest holding the declaration. */
+  manifestPath: string;
+  /** 1-based line and column of the dependency's key. */
+  line: number;
+  column: number;
+  /** The table it sits in, as written: e.g. `dependencies`, `target.'cfg(unix)'.dependencies`, `workspace.dependencies`. */
+  table: string;
+  /** When the member inherits (`dep.workspace = true`), the root's `[workspace.dependencies]` entry. */
+  inheritedFrom?: DeclarationSite;
+}
+
+export interface GraphPackage {
+  key: PackageKey;
+  name: string;
+  version: string;
+  /** Lockfile source string, or null for path packages. */
+  source: string | null;
+  /** Activated features, sorted. */
+  features: string[];
+  links: string | null;
+  /** A workspace member selected for this run. */
+  isRoot: boolean;
+  /** Workspace member (selected or not). */
+  isMember: boolean;
+  procMacro: boolean;
+  /** Manifest path for path packages (members and other path dependencies). */
+  manifestPath?: string;
+}
+
+export interface GraphEdge {
+  from: PackageKey;
+  to: PackageKey;
+  /** Dependency name in the dependent's manifest (the rename key when renamed). */
+  depName: string;
+  kind: DepKind;
+  optional: boolean;
+  /** `cfg(...)` or triple of a target-specific dependency. */
+  target: string | null;
+  /**
+   * For an optional dependency: the features of the dependent that activated it
+   * (e.g. `["default-tls"]`), in activation order. Empty for a non-optional one.
+   */
+  activatedBy: string[];
+  /** Features this declaration asks of the dependency (without `default`). */
+  features: string[];
+  defaultFeatures: boolean;
+  /** Where a workspace member declares this dependency. */
+  declaration?: DeclarationSite;
+}
+
+export interface TargetGraph {
+  target: string;
+  resolver: 1 | 2 | 3;
+  /** Selected workspace members, in workspace order. */
+  roots: PackageKey[];
+  /** Every package in the artifact graph. */
+  packages: Map<PackageKey, GraphPackage>;
+  /** Outgoing normal edges of every package in the graph, in manifest order. */
+  edges: Map<PackageKey, GraphEdge[]>;
+  /**
+   * For every activated feature `pkgKey -> feature -> cause`: the feature
+   * (`from` package and its feature, or a dependency declaration) that first
+   * activated it. Lets `why` and reports name the feature on each edge.
+   */
+  featureCauses: Map<PackageKey, Map<string, FeatureCause>>;
+  /** Crates whose metadata could not be found; resolution went on with their declared defaults. */
+  unresolved: { name: string; version: string; source: string | null; reason: string }[];
+}
+
+export type FeatureCause =
+  | { kind: 'cli' }
+  | { kind: 'default' }
+  | { kind: 'dependency'; from: PackageKey; depName: string }
+  | { kind: 'feature'; from: PackageKey; feature: string };
+
+export function packageKey(name: string, version: string, source: string | null): PackageKey {
+  return source ? `${name} ${version} (${source})` : `${name} ${version}`;
+}
