@@ -1,0 +1,117 @@
+/**
+ * A `cargo vendor` directory as a crate source: every sub-directory holds one
+ * crate (`name` or `name-version`) with its published, normalized Cargo.toml.
+ * The manifest carries everything the index would (dependencies, features,
+ * links) and one thing it does not: whether the crate is a proc-macro.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse, TomlError } from 'smol-toml';
+import { UserError } from '../errors.js';
+import { isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
+import type { CrateLookup, CrateSource, IndexDep, IndexVersion } from './types.js';
+
+export class DirectorySource implements CrateSource {
+  readonly label: string;
+  private entries: string[] | undefined;
+  private readonly cache = new Map<string, IndexVersion | null>();
+
+  constructor(readonly dir: string) {
+    this.label = `directory source \`${dir}\``;
+  }
+
+  private listing(): string[] {
+    if (!this.entries) {
+      try {
+        this.entries = readdirSync(this.dir);
+      } catch (e) {
+        throw new UserError(`cannot read vendored sources: ${(e as Error).message}`, { path: this.dir });
+      }
+    }
+    return this.entries;
+  }
+
+  async getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null> {
+    return this.getCrateSync(name, versions);
+  }
+
+  /** Synchronous lookup: a vendor directory is local, so no need to yield. */
+  getCrateSync(name: string, versions?: ReadonlySet<string>): CrateLookup | null {
+    const found: IndexVersion[] = [];
+    const dirs = new Set<string>();
+    if (versions) for (const v of versions) dirs.add(`${name}-${v}`);
+    dirs.add(name);
+    const listed = new Set(this.listing());
+    let all = false;
+    // Without a version list (or when a wanted version is not where cargo vendor
+    // puts it), scan every `name-*` directory.
+    if (!versions || [...versions].some((v) => !listed.has(`${name}-${v}`) && !listed.has(name))) all = true;
+    if (all) {
+      const prefix = `${name}-`;
+      for (const e of listed) if (e.startsWith(prefix) && /^\d/.test(e.slice(prefix.length))) dirs.add(e);
+    }
+    for (const d of dirs) {
+      if (!listed.has(d)) continue;
+      const v = this.readCrateDir(d);
+      if (v && v.name === name && !found.some((f) => f.vers === v.vers)) found.push(v);
+    }
+    return found.length ? { versions: found, origin: 'vendor' } : null;
+  }
+
+  private readCrateDir(d: string): IndexVersion | null {
+    const cached = this.cache.get(d);
+    if (cached !== undefined) return cached;
+    const path = join(this.dir, d, 'Cargo.toml');
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      this.cache.set(d, null);
+      return null;
+    }
+    const v = publishedManifestToIndex(text, path);
+    this.cache.set(d, v);
+    return v;
+  }
+}
+
+/** A published (normalized) Cargo.toml as an index record. */
+export function publishedManifestToIndex(text: string, path: string): IndexVersion {
+  let doc: Record<string, unknown>;
+  try {
+    doc = parse(text) as Record<string, unknown>;
+  } catch (e) {
+    if (e instanceof TomlError) throw new UserError(`invalid TOML: ${e.message.split('\n')[0]}`, { path, line: e.line, column: e.column });
+    throw e;
+  }
+  const pkg = doc.package as Record<string, unknown> | undefined;
+  if (!pkg || typeof pkg.name !== 'string' || typeof pkg.version !== 'string') {
+    throw new UserError('vendored manifest has no `[package]` name and version', { path });
+  }
+  try {
+    const deps: IndexDep[] = readAllDeps(doc).map((d) => ({
+      name: d.name,
+      req: d.req,
+      features: d.features,
+      optional: d.optional,
+      default_features: d.default_features,
+      target: d.target,
+      kind: d.kind,
+      registry: d.registry ?? null,
+      package: d.package ?? null,
+    }));
+    return {
+      name: pkg.name,
+      vers: pkg.version,
+      deps,
+      features: readFeatures(doc),
+      links: typeof pkg.links === 'string' ? pkg.links : null,
+      yanked: false,
+      rust_version: typeof pkg['rust-version'] === 'string' ? (pkg['rust-version'] as string) : null,
+      proc_macro: isProcMacro(doc),
+    };
+  } catch (e) {
+    if (e instanceof ManifestShapeError) throw new UserError(`${e.message} (at \`${e.keyPath.join('.')}\`)`, { path });
+    throw e;
+  }
+}
