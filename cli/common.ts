@@ -1,0 +1,71 @@
+/** Options every analysing command shares, and loading the project with them. */
+import { CargoConfig } from '../src/config/cargo-config.js';
+import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
+import type { OptionSpec, ParsedArgs } from './args.js';
+import { openSources, type Sources } from './sources.js';
+
+export const DEFAULT_TARGET = 'x86_64-unknown-linux-musl';
+
+export const COMMON_OPTIONS: OptionSpec[] = [
+  { name: 'target', kind: 'multi', value: 'TRIPLE', help: `Target triple to analyse (repeatable) [default: ${DEFAULT_TARGET}]` },
+  { name: 'package', short: 'p', kind: 'multi', value: 'SPEC', help: 'Package(s) to analyse' },
+  { name: 'workspace', kind: 'bool', help: 'Analyse all packages in the workspace' },
+  { name: 'exclude', kind: 'multi', value: 'SPEC', help: 'Exclude packages from --workspace' },
+  { name: 'features', short: 'F', kind: 'multi', value: 'FEATURES', help: 'Space or comma separated list of features to activate' },
+  { name: 'all-features', kind: 'bool', help: 'Activate all available features' },
+  { name: 'no-default-features', kind: 'bool', help: 'Do not activate the `default` feature' },
+  { name: 'include-dev', kind: 'bool', help: 'Count dev-dependencies (tests, examples) as built' },
+  { name: 'manifest-path', kind: 'string', value: 'PATH', help: 'Path to Cargo.toml' },
+  { name: 'index', kind: 'string', value: 'URL|DIR', help: 'Use this index instead of crates.io (sparse URL or a local index folder)' },
+  { name: 'offline', kind: 'bool', help: 'Use only cached and local crate metadata' },
+  { name: 'cache-dir', kind: 'string', value: 'DIR', help: 'Where to cache index data' },
+  { name: 'jobs', short: 'j', kind: 'string', value: 'N', help: 'Concurrent index requests [default: 64]' },
+  { name: 'quiet', short: 'q', kind: 'bool', help: 'Print no progress' },
+  { name: 'verbose', short: 'v', kind: 'count', help: 'Print more (internal errors with their backtrace)' },
+  { name: 'color', kind: 'string', value: 'WHEN', help: 'Coloring: auto, always, never' },
+];
+
+export interface LoadedProject {
+  project: Project;
+  targets: string[];
+  config: CargoConfig;
+  sources: Sources;
+  includeDev: boolean;
+}
+
+export function selectionFrom(args: ParsedArgs): Selection {
+  const o = args.options;
+  return {
+    packages: o.package as string[] | undefined,
+    workspace: !!o.workspace,
+    exclude: o.exclude as string[] | undefined,
+    features: o.features as string[] | undefined,
+    allFeatures: !!o['all-features'],
+    noDefaultFeatures: !!o['no-default-features'],
+    includeDev: !!o['include-dev'],
+  };
+}
+
+export async function loadFromArgs(args: ParsedArgs, cwd: string, env: NodeJS.ProcessEnv, pathArg?: string): Promise<LoadedProject> {
+  const o = args.options;
+  let manifestPath = o['manifest-path'] as string | undefined;
+  let dir = cwd;
+  if (pathArg) {
+    if (pathArg.endsWith('Cargo.toml')) manifestPath ??= pathArg;
+    else dir = (await import('node:path')).resolve(cwd, pathArg);
+  }
+  const config = CargoConfig.load(dir, env);
+  const sources = openSources({
+    cwd: dir,
+    config,
+    env,
+    index: o.index as string | undefined,
+    offline: !!o.offline || config.offline,
+    cacheDir: o['cache-dir'] as string | undefined,
+    jobs: o.jobs ? Number(o.jobs) : undefined,
+    quiet: !!o.quiet,
+  });
+  const project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args));
+  const targets = (o.target as string[] | undefined) ?? [DEFAULT_TARGET];
+  return { project, targets, config, sources, includeDev: !!o['include-dev'] };
+}

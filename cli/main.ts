@@ -1,0 +1,98 @@
+/**
+ * Command dispatch and error reporting. Bad input is reported as
+ * `path:line:col: error: message` (or `error: message`) with exit code 2;
+ * a stack trace only with `--verbose`.
+ */
+import { UserError } from '../src/errors.js';
+import { RegistryError } from '../src/registry/types.js';
+
+export interface CommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  warn(message: string): void;
+}
+
+const VERSION = '0.1.0';
+
+const HELP = `Checks whether a Rust project can be linked fully static for a target, and fixes Cargo.toml when it cannot
+
+Usage: cargo-preflight [COMMAND] [OPTIONS]
+
+Commands:
+  check    Report crates that break a static build for the target (the default)
+  fix      Apply proven fixes to Cargo.toml (same as \`check --fix\`)
+  tree     Display the crates linked into the artifact for a target
+  why      Show why a crate is in the artifact graph, feature by feature
+  doctor   Check the cross-compilation environment for a target
+  help     Print this message or the help of a command
+
+Options:
+  -h, --help       Print help
+  -V, --version    Print version
+
+Run 'cargo-preflight <COMMAND> --help' for the options of a command.
+`;
+
+type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  tree: async () => (await import('./commands/tree.js')).treeCommand,
+  why: async () => (await import('./commands/why.js')).whyCommand,
+};
+
+export function defaultContext(): CommandContext {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    warn: (m) => process.stderr.write(`warning: ${m}\n`),
+  };
+}
+
+export async function main(argv: string[], ctx: CommandContext = defaultContext()): Promise<number> {
+  const verbose = argv.includes('--verbose') || argv.includes('-v') || argv.some((a) => /^-v+$/.test(a));
+  try {
+    const [first, ...rest] = argv;
+    if (first === '--version' || first === '-V') {
+      ctx.stdout.write(`cargo-preflight ${VERSION}\n`);
+      return 0;
+    }
+    if (first === '--help' || first === '-h' || first === 'help') {
+      if (first === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]]())(['--help'], ctx);
+      ctx.stdout.write(HELP);
+      return 0;
+    }
+    if (first === undefined || first.startsWith('-')) {
+      const check = COMMANDS.check;
+      if (!check) {
+        ctx.stdout.write(HELP);
+        return first === undefined ? 0 : 2;
+      }
+      return (await check())(argv, ctx);
+    }
+    const load = COMMANDS[first];
+    if (!load) {
+      throw new UserError(`no such command: \`${first}\``, undefined, `view all commands with 'cargo-preflight --help'`);
+    }
+    return await (await load())(rest, ctx);
+  } catch (e) {
+    if (e instanceof UserError) {
+      const loc = e.location;
+      const where = loc ? `${loc.path}${loc.line !== undefined ? `:${loc.line}` : ''}${loc.line !== undefined && loc.column !== undefined ? `:${loc.column}` : ''}: ` : '';
+      ctx.stderr.write(`${where}error: ${e.message}\n${e.help ? `  help: ${e.help}\n` : ''}`);
+      if (verbose && e.stack) ctx.stderr.write(`${e.stack}\n`);
+      return 2;
+    }
+    if (e instanceof RegistryError) {
+      ctx.stderr.write(`error: ${e.message}\n`);
+      if (verbose && e.stack) ctx.stderr.write(`${e.stack}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

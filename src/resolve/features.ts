@@ -1,0 +1,206 @@
+/**
+ * Feature resolution with cargo's semantics (cargo's `FeatureResolver`):
+ * default features, optional dependencies and their implicit features, `dep:`,
+ * weak `dep?/feat` (deferred until the dependency is activated), `dep/feat`,
+ * renamed dependencies, unification. Resolver 1 unifies across targets, host
+ * and dev dependencies; resolver 2 and 3 skip dependencies of inactive
+ * platforms, resolve build dependencies and proc-macros (with everything they
+ * pull in) separately as host units, and leave dev-dependencies out unless
+ * they are built.
+ */
+import { platformMatches, type TargetInfo } from '../cfg/index.js';
+import type { FeatureCause, PackageKey } from './types.js';
+import type { Summary, SummaryDep } from './packages.js';
+
+/** Which unit a package's features are for: the target artifact, or the host (build scripts, proc-macros). */
+export type FeaturesFor = 0 | 1;
+export const NORMAL: FeaturesFor = 0;
+export const HOST: FeaturesFor = 1;
+
+export interface FeatureOptions {
+  resolver: 1 | 2 | 3;
+  target: TargetInfo;
+  host: TargetInfo;
+  /** Build dev-dependencies of the selected members (tests, examples). */
+  includeDev: boolean;
+}
+
+export interface RootRequest {
+  key: PackageKey;
+  /** Features asked on the command line for this member (`a`, `dep/feat`, `dep:x`). */
+  features: string[];
+  defaultFeatures: boolean;
+  allFeatures: boolean;
+}
+
+type FeatureValue =
+  | { kind: 'feature'; name: string }
+  | { kind: 'dep'; dep: string }
+  | { kind: 'dep-feature'; dep: string; feature: string; weak: boolean };
+
+const fvCache = new Map<string, FeatureValue>();
+function featureValue(s: string): FeatureValue {
+  let v = fvCache.get(s);
+  if (v) return v;
+  const slash = s.indexOf('/');
+  if (slash >= 0) {
+    let dep = s.slice(0, slash);
+    const weak = dep.endsWith('?');
+    if (weak) dep = dep.slice(0, -1);
+    v = { kind: 'dep-feature', dep: dep.startsWith('dep:') ? dep.slice(4) : dep, feature: s.slice(slash + 1), weak };
+  } else if (s.startsWith('dep:')) v = { kind: 'dep', dep: s.slice(4) };
+  else v = { kind: 'feature', name: s };
+  fvCache.set(s, v);
+  return v;
+}
+
+export interface ResolvedFeatures {
+  opts: FeatureOptions;
+  /** Activated features of a package for a unit kind. */
+  features(key: PackageKey, fk: FeaturesFor): ReadonlySet<string> | undefined;
+  /** Whether an optional dependency (by its name in the manifest) is activated. */
+  isDepActivated(key: PackageKey, fk: FeaturesFor, depName: string): boolean;
+  /** The features of `key` that activated the optional dependency `depName`, in order. */
+  depActivatedBy(key: PackageKey, fk: FeaturesFor, depName: string): string[];
+  featureCauses(key: PackageKey, fk: FeaturesFor): Map<string, FeatureCause> | undefined;
+  /** The dependency declarations of a package that take part for this unit kind, with the unit kind of the dependency. */
+  deps(key: PackageKey, fk: FeaturesFor): [SummaryDep, FeaturesFor][];
+}
+
+export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: RootRequest[], opts: FeatureOptions): ResolvedFeatures {
+  const decoupleHost = opts.resolver >= 2;
+  const ignoreInactive = opts.resolver >= 2;
+  const decoupleDev = opts.resolver >= 2 && !opts.includeDev;
+  // With resolver 1 every unit shares one feature set.
+  const unit = (fk: FeaturesFor): FeaturesFor => (decoupleHost ? fk : NORMAL);
+
+  const activated = new Map<string, Set<string>>();
+  const causes = new Map<string, Map<string, FeatureCause>>();
+  const activatedDeps = new Map<string, Map<string, string[]>>();
+  const processed = new Set<string>();
+  const deferredWeak = new Map<string, Set<string>>();
+  const depsCache = new Map<string, [SummaryDep, FeaturesFor][]>();
+  const id = (key: PackageKey, fk: FeaturesFor) => `${fk}${key}`;
+
+  const platformActive = (d: SummaryDep, fk: FeaturesFor): boolean => {
+    if (!ignoreInactive || d.target === null) return true;
+    return platformMatches(d.target, d.kind === 'build' || fk === HOST ? opts.host : opts.target);
+  };
+
+  const deps = (key: PackageKey, fk: FeaturesFor): [SummaryDep, FeaturesFor][] => {
+    const k = id(key, fk);
+    let out = depsCache.get(k);
+    if (out) return out;
+    out = [];
+    const s = summaries.get(key)!;
+    for (const d of s.deps) {
+      if (d.kind === 'dev' && (decoupleDev || !s.isMember)) continue;
+      if (!platformActive(d, fk)) continue;
+      const to = summaries.get(d.to)!;
+      const depFk: FeaturesFor = decoupleHost && (fk === HOST || d.kind === 'build' || to.procMacro) ? HOST : NORMAL;
+      out.push([d, depFk]);
+    }
+    depsCache.set(k, out);
+    return out;
+  };
+
+  const fvsFromDependency = (d: SummaryDep): string[] => {
+    const to = summaries.get(d.to)!;
+    return d.default_features && to.features.has('default') ? [...d.features, 'default'] : d.features;
+  };
+
+  const activatePkg = (key: PackageKey, fk: FeaturesFor, fvs: string[], cause: FeatureCause): void => {
+    const k = id(key, fk);
+    if (!activated.has(k)) activated.set(k, new Set());
+    for (const fv of fvs) activateFv(key, fk, featureValue(fv), cause);
+    if (processed.has(k)) return;
+    processed.add(k);
+    for (const [d, depFk] of deps(key, fk)) {
+      if (d.optional) continue;
+      activatePkg(d.to, depFk, fvsFromDependency(d), { kind: 'dependency', from: key, depName: d.name });
+    }
+  };
+
+  const activateFv = (key: PackageKey, fk: FeaturesFor, fv: FeatureValue, cause: FeatureCause): void => {
+    if (fv.kind === 'feature') activateRec(key, fk, fv.name, cause);
+    else if (fv.kind === 'dep') activateDependency(key, fk, fv.dep, cause);
+    else activateDepFeature(key, fk, fv.dep, fv.feature, fv.weak, cause);
+  };
+
+  const activateRec = (key: PackageKey, fk: FeaturesFor, feature: string, cause: FeatureCause): void => {
+    const k = id(key, fk);
+    let set = activated.get(k);
+    if (!set) activated.set(k, (set = new Set()));
+    if (set.has(feature)) return;
+    set.add(feature);
+    let c = causes.get(k);
+    if (!c) causes.set(k, (c = new Map()));
+    c.set(feature, cause);
+    const values = summaries.get(key)!.features.get(feature);
+    if (!values) return;
+    const self: FeatureCause = { kind: 'feature', from: key, feature };
+    for (const v of values) activateFv(key, fk, featureValue(v), self);
+  };
+
+  const causeLabel = (cause: FeatureCause): string =>
+    cause.kind === 'feature' ? cause.feature : cause.kind === 'dependency' ? `(dependency ${cause.depName})` : `(${cause.kind})`;
+
+  const activateDependency = (key: PackageKey, fk: FeaturesFor, depName: string, cause: FeatureCause): void => {
+    const k = id(key, fk);
+    let m = activatedDeps.get(k);
+    if (!m) activatedDeps.set(k, (m = new Map()));
+    const by = m.get(depName);
+    const label = causeLabel(cause);
+    if (!by) m.set(depName, [label]);
+    else if (!by.includes(label)) by.push(label);
+    const dk = `${k}\0${depName}`;
+    const toEnable = deferredWeak.get(dk);
+    deferredWeak.delete(dk);
+    for (const [d, depFk] of deps(key, fk)) {
+      if (d.name !== depName) continue;
+      const edgeCause: FeatureCause = { kind: 'dependency', from: key, depName };
+      if (toEnable) for (const f of toEnable) activatePkg(d.to, depFk, [f], edgeCause);
+      activatePkg(d.to, depFk, fvsFromDependency(d), edgeCause);
+    }
+  };
+
+  const activateDepFeature = (key: PackageKey, fk: FeaturesFor, depName: string, feature: string, weak: boolean, cause: FeatureCause): void => {
+    const k = id(key, fk);
+    for (const [d, depFk] of deps(key, fk)) {
+      if (d.name !== depName) continue;
+      if (d.optional) {
+        if (weak && !activatedDeps.get(k)?.has(depName)) {
+          const dk = `${k}\0${depName}`;
+          let s = deferredWeak.get(dk);
+          if (!s) deferredWeak.set(dk, (s = new Set()));
+          s.add(feature);
+          continue;
+        }
+        activateDependency(key, fk, depName, cause);
+        // Before weak dependencies existed, `dep/feat` also enabled the implicit feature `dep`.
+        if (!weak && summaries.get(key)!.features.has(depName)) activateRec(key, fk, depName, cause);
+      }
+      activatePkg(d.to, depFk, [feature], { kind: 'dependency', from: key, depName });
+    }
+  };
+
+  for (const r of roots) {
+    const s = summaries.get(r.key)!;
+    const fvs = [...r.features];
+    if (r.defaultFeatures && s.features.has('default')) fvs.push('default');
+    if (r.allFeatures) {
+      fvs.push(...s.features.keys());
+      for (const d of s.deps) if (d.optional) fvs.push(`dep:${d.name}`);
+    }
+    activatePkg(r.key, NORMAL, fvs, { kind: 'cli' });
+  }
+
+  return {
+    opts,
+    features: (key, fk) => activated.get(id(key, unit(fk))),
+    isDepActivated: (key, fk, depName) => activatedDeps.get(id(key, unit(fk)))?.has(depName) ?? false,
+    depActivatedBy: (key, fk, depName) => activatedDeps.get(id(key, unit(fk)))?.get(depName) ?? [],
+    featureCauses: (key, fk) => causes.get(id(key, unit(fk))),
+    deps: (key, fk) => deps(key, unit(fk)),
+  };
+}

@@ -1,0 +1,241 @@
+/**
+ * Turns the lockfile and crate metadata into package summaries: for every
+ * locked package its dependency declarations (each matched to the locked
+ * package it resolved to), its feature map with cargo's implicit features,
+ * `links`, and whether it is a proc-macro.
+ */
+import { UserError } from '../errors.js';
+import type { Lockfile, LockedPackage } from '../lockfile/index.js';
+import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
+import type { CrateSource, IndexDep, IndexVersion } from '../registry/types.js';
+import type { DeclarationSite, PackageKey } from './types.js';
+import { satisfies } from './semver-req.js';
+
+export interface SummaryDep extends IndexDep {
+  /** The locked package this declaration resolved to. */
+  to: PackageKey;
+  site?: DeclarationSite;
+}
+
+export interface Summary {
+  key: PackageKey;
+  name: string;
+  version: string;
+  source: string | null;
+  deps: SummaryDep[];
+  /** Declared features plus the implicit feature of every optional dependency not hidden by `dep:`. */
+  features: Map<string, string[]>;
+  links: string | null;
+  procMacro: boolean;
+  isMember: boolean;
+  manifest?: PackageManifest;
+  /** Metadata could not be found; the package is treated as a leaf. */
+  unresolved?: string;
+}
+
+export interface PackageSet {
+  summaries: Map<PackageKey, Summary>;
+  warnings: string[];
+  /** Member manifests by package key. */
+  members: Map<PackageKey, PackageManifest>;
+}
+
+export type SourceLookup = (lockSource: string) => CrateSource | null;
+
+/** Implicit features for optional dependencies, as cargo's `build_feature_map` adds them. */
+export function featureMap(declared: Record<string, string[]>, deps: { name: string; optional: boolean }[]): Map<string, string[]> {
+  const map = new Map(Object.entries(declared));
+  const hidden = new Set<string>();
+  for (const values of map.values()) for (const v of values) if (v.startsWith('dep:')) hidden.add(v.slice(4));
+  for (const d of deps) {
+    if (d.optional && !map.has(d.name) && !hidden.has(d.name)) map.set(d.name, [`dep:${d.name}`]);
+  }
+  return map;
+}
+
+/**
+ * Crates the index gives no proc-macro flag for: a crate is taken for a
+ * proc-macro when its name says so and it depends on the proc-macro toolkit.
+ */
+export function guessProcMacro(v: IndexVersion): boolean {
+  if (v.proc_macro !== undefined) return v.proc_macro;
+  if (KNOWN_PROC_MACROS.has(v.name)) return true;
+  if (!/[-_](derive|derives|macros?|impl|internals?|codegen|attributes|attr|proc[-_]macros?)$/.test(v.name)) return false;
+  return v.deps.some((d) => d.kind === 'normal' && !d.optional && (d.package ?? d.name) === 'proc-macro2');
+}
+
+const KNOWN_PROC_MACROS = new Set([
+  'async-trait', 'async-stream-impl', 'ctor', 'derive_more', 'derivative', 'displaydoc', 'educe', 'enum-as-inner',
+  'futures-macro', 'getset', 'indoc', 'paste', 'pin-project-internal', 'proc-macro-hack', 'rustversion', 'serde_derive',
+  'serde_repr', 'serde_with_macros', 'strum_macros', 'thiserror-impl', 'tokio-macros', 'tracing-attributes',
+  'typed-builder', 'zerocopy-derive', 'zerofrom-derive', 'yoke-derive', 'synstructure', 'async-recursion', 'num_enum_derive',
+  'darling_macro', 'openssl-macros', 'const_format_proc_macros', 'clap_derive', 'prost-derive', 'pest_derive',
+  'wasm-bindgen-macro', 'js-sys-macro', 'ouroboros_macro', 'sqlx-macros', 'diesel_derives', 'time-macros', 'include_dir_macros',
+  'rust-embed-impl', 'actix-macros', 'actix-web-codegen', 'rocket_codegen', 'tokio-postgres-derive', 'icu_provider_macros',
+  'scroll_derive', 'document-features', 'hex-literal', 'maybe-async', 'napi-derive', 'pyo3-macros', 'cxx-build',
+]);
+
+function lockedDepFor(pkg: LockedPackage, lock: Lockfile, d: { name: string; package?: string | null; req: string }, pathOnly: boolean): LockedPackage[] {
+  const real = d.package ?? d.name;
+  const out: LockedPackage[] = [];
+  for (const k of pkg.dependencies) {
+    const p = lock.packages.get(k)!;
+    if (p.name !== real) continue;
+    if (pathOnly && p.source !== null) continue;
+    out.push(p);
+  }
+  if (out.length > 1) {
+    const matching = out.filter((p) => satisfies(p.version, d.req));
+    if (matching.length >= 1) return matching;
+  }
+  return out;
+}
+
+export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: SourceLookup): Promise<PackageSet> {
+  const summaries = new Map<PackageKey, Summary>();
+  const warnings: string[] = [];
+  const members = new Map<PackageKey, PackageManifest>();
+
+  // Path packages: members first, then path dependencies reached from them.
+  const pathManifest = new Map<PackageKey, PackageManifest>();
+  const memberDirs = new Set(ws.members.map((m) => m.dir));
+  for (const m of ws.members) {
+    const locked = (lock.byName.get(m.name) ?? []).find((p) => p.source === null && p.version === m.version);
+    if (!locked) {
+      throw new UserError(
+        `workspace member \`${m.name} ${m.version}\` is not in Cargo.lock`,
+        { path: lock.path },
+        'the lockfile does not match the manifests; run `cargo generate-lockfile` (or any cargo build) to update it',
+      );
+    }
+    pathManifest.set(locked.key, m);
+    members.set(locked.key, m);
+  }
+  const queue = [...pathManifest.keys()];
+  while (queue.length) {
+    const key = queue.shift()!;
+    const manifest = pathManifest.get(key)!;
+    const pkg = lock.packages.get(key)!;
+    const isMember = memberDirs.has(manifest.dir);
+    const deps: SummaryDep[] = [];
+    for (const d of manifest.deps) {
+      if (d.kind === 'dev' && !isMember) continue;
+      const candidates = lockedDepFor(pkg, lock, d, d.pathDir !== undefined);
+      if (candidates.length === 0) {
+        throw new UserError(
+          `dependency \`${d.name}\` of \`${manifest.name}\` is not in Cargo.lock`,
+          { path: d.site.manifestPath, line: d.site.line, column: d.site.column },
+          'the lockfile does not match the manifests; run `cargo generate-lockfile` to update it',
+        );
+      }
+      const to = candidates[0];
+      deps.push(memberDepToSummary(d, to.key));
+      if (d.pathDir !== undefined && to.source === null && !pathManifest.has(to.key)) {
+        pathManifest.set(to.key, ws.loadPathPackage(d.pathDir));
+        queue.push(to.key);
+      }
+    }
+    summaries.set(key, {
+      key,
+      name: manifest.name,
+      version: manifest.version,
+      source: null,
+      deps,
+      features: featureMap(manifest.features, manifest.deps),
+      links: manifest.links,
+      procMacro: manifest.procMacro,
+      isMember,
+      manifest,
+    });
+  }
+
+  // Registry and git packages: all requested at once.
+  const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
+  const unresolved: [LockedPackage, string][] = [];
+  for (const pkg of lock.packages.values()) {
+    if (summaries.has(pkg.key)) continue;
+    if (pkg.source === null) {
+      unresolved.push([pkg, 'path package not reachable from the workspace members']);
+      continue;
+    }
+    const src = sourceFor(pkg.source);
+    if (!src) {
+      unresolved.push([pkg, pkg.source.startsWith('git+') ? 'git dependency without vendored sources' : `no source for \`${pkg.source}\``]);
+      continue;
+    }
+    const id = `${pkg.name}\0${src.label}`;
+    let w = wanted.get(id);
+    if (!w) wanted.set(id, (w = { source: src, versions: new Set(), pkgs: [] }));
+    w.versions.add(pkg.version);
+    w.pkgs.push(pkg);
+  }
+  await Promise.all(
+    [...wanted.values()].map(async (w) => {
+      const name = w.pkgs[0].name;
+      const found = await w.source.getCrate(name, w.versions);
+      for (const pkg of w.pkgs) {
+        const v = found?.versions.find((x) => x.vers === pkg.version);
+        if (!v) {
+          unresolved.push([pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`]);
+          continue;
+        }
+        summaries.set(pkg.key, indexToSummary(pkg, v, lock, warnings));
+      }
+    }),
+  );
+  for (const [pkg, reason] of unresolved) {
+    summaries.set(pkg.key, {
+      key: pkg.key,
+      name: pkg.name,
+      version: pkg.version,
+      source: pkg.source,
+      deps: [],
+      features: new Map(),
+      links: null,
+      procMacro: false,
+      isMember: false,
+      unresolved: reason,
+    });
+  }
+  return { summaries, warnings, members };
+}
+
+function memberDepToSummary(d: MemberDep, to: PackageKey): SummaryDep {
+  return {
+    name: d.name,
+    req: d.req,
+    features: d.features,
+    optional: d.optional,
+    default_features: d.default_features,
+    target: d.target,
+    kind: d.kind,
+    package: d.package ?? null,
+    to,
+    site: d.site,
+  };
+}
+
+function indexToSummary(pkg: LockedPackage, v: IndexVersion, lock: Lockfile, warnings: string[]): Summary {
+  const deps: SummaryDep[] = [];
+  for (const d of v.deps) {
+    if (d.kind === 'dev') continue;
+    const candidates = lockedDepFor(pkg, lock, d, false);
+    if (candidates.length === 0) {
+      // Cargo locks every optional and platform-specific dependency, so this is a mismatch.
+      warnings.push(`\`${pkg.name} ${pkg.version}\` declares \`${d.package ?? d.name} ${d.req}\`, which Cargo.lock does not list for it`);
+      continue;
+    }
+    deps.push({ ...d, to: candidates[0].key });
+  }
+  return {
+    key: pkg.key,
+    name: pkg.name,
+    version: pkg.version,
+    source: pkg.source,
+    deps,
+    features: featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev')),
+    links: v.links ?? null,
+    procMacro: guessProcMacro(v),
+    isMember: false,
+  };
+}
