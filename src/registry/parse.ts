@@ -1,0 +1,199 @@
+/**
+ * Index files: one JSON object per line, one line per published version
+ * (https://doc.rust-lang.org/cargo/reference/registry-index.html#json-schema).
+ *
+ * Index data comes from servers we do not control, so every line is bounded
+ * before it is parsed (length, nesting depth) and checked after (types, crate
+ * name). Only the lines of the requested versions are parsed at all: the
+ * raw line is searched for the quoted version first, which is what keeps a
+ * crate with hundreds of versions cheap.
+ */
+import { RegistryError, type DepKind, type IndexDep, type IndexVersion } from './types.js';
+
+/** Largest index file accepted (after decompression). Real ones stay well below a few MiB. */
+export const MAX_INDEX_FILE_BYTES = 64 * 1024 * 1024;
+/** Longest line accepted; the longest crates.io lines (crates with thousands of features) are a few hundred KiB. */
+export const MAX_LINE_CHARS = 8 * 1024 * 1024;
+/** Deepest nesting accepted: a valid line needs 3 (object, deps array, dep object, features array). */
+export const MAX_DEPTH = 16;
+/** Highest `v` (index schema version) understood, as in cargo; later lines are skipped. */
+const INDEX_V_MAX = 2;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The text of an index file; invalid UTF-8 is refused rather than patched over. */
+export function decodeIndexFile(data: Uint8Array, name: string, where: string): string {
+  try {
+    return utf8.decode(data);
+  } catch {
+    throw new RegistryError(`${where}: the index file is not valid UTF-8`, name);
+  }
+}
+
+/**
+ * Parses an index file for crate `name`. With `versions`, returns only those
+ * versions and parses no other line. `where` names the file in messages
+ * (never a URL carrying credentials).
+ */
+export function parseIndexFile(
+  text: string,
+  name: string,
+  versions: ReadonlySet<string> | undefined,
+  where: string,
+): IndexVersion[] {
+  if (text.length > MAX_INDEX_FILE_BYTES) {
+    throw new RegistryError(`${where}: the index file is larger than ${mib(MAX_INDEX_FILE_BYTES)}`, name);
+  }
+  const needles = versions ? [...versions].map((v) => `"${v}"`) : undefined;
+  const out: IndexVersion[] = [];
+  let start = 0;
+  for (let lineNo = 1; start < text.length; lineNo++) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const length = end - start;
+    if (length > MAX_LINE_CHARS) {
+      throw new RegistryError(`${where}: line ${lineNo} is longer than ${mib(MAX_LINE_CHARS)}; refusing the index file`, name);
+    }
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    if (needles && !needles.some((n) => line.includes(n))) continue;
+    const v = parseIndexLine(line, name, `${where}: line ${lineNo}`);
+    if (v && (!versions || versions.has(v.vers))) out.push(v);
+  }
+  return out;
+}
+
+/** The bounds checks of `parseIndexFile` (file size, line length) without parsing any line: for data about to be cached. */
+export function checkIndexFile(text: string, name: string, where: string): void {
+  parseIndexFile(text, name, new Set(), where);
+}
+
+/** Parses one line; undefined when its schema version is newer than this tool understands. */
+export function parseIndexLine(line: string, name: string, where: string): IndexVersion | undefined {
+  const depth = nestingDepth(line);
+  if (depth > MAX_DEPTH) throw new RegistryError(`${where}: JSON nested deeper than ${MAX_DEPTH} levels`, name);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(line);
+  } catch {
+    throw new RegistryError(`${where}: not valid JSON`, name);
+  }
+  const obj = record(raw, where, 'the line');
+  const v = optional(obj.v, 'number', where, 'v') ?? 1;
+  if (v > INDEX_V_MAX) return undefined;
+  const crate = field(obj.name, 'string', where, 'name');
+  if (crate.toLowerCase() !== name.toLowerCase()) {
+    throw new RegistryError(`${where}: the entry is for crate \`${crate}\`, not \`${name}\``, name);
+  }
+  return {
+    name: crate,
+    vers: field(obj.vers, 'string', where, 'vers'),
+    deps: (optional(obj.deps, 'array', where, 'deps') ?? []).map((d, i) => dep(d, `${where}: deps[${i}]`)),
+    features: mergeFeatures(obj.features, obj.features2, where),
+    links: nullable(obj.links, 'string', where, 'links'),
+    yanked: optional(obj.yanked, 'boolean', where, 'yanked') ?? false,
+    rust_version: nullable(obj.rust_version, 'string', where, 'rust_version'),
+  };
+}
+
+const KINDS: readonly DepKind[] = ['normal', 'dev', 'build'];
+
+function dep(raw: unknown, where: string): IndexDep {
+  const d = record(raw, where, 'a dependency');
+  const kind = nullable(d.kind, 'string', where, 'kind') ?? 'normal';
+  if (!KINDS.includes(kind as DepKind)) throw new RegistryError(`${where}: unknown dependency kind \`${kind}\``);
+  return {
+    name: field(d.name, 'string', where, 'name'),
+    req: field(d.req, 'string', where, 'req'),
+    features: stringArray(d.features ?? [], where, 'features'),
+    optional: optional(d.optional, 'boolean', where, 'optional') ?? false,
+    default_features: optional(d.default_features, 'boolean', where, 'default_features') ?? true,
+    target: nullable(d.target, 'string', where, 'target'),
+    kind: kind as DepKind,
+    registry: nullable(d.registry, 'string', where, 'registry'),
+    package: nullable(d.package, 'string', where, 'package'),
+  };
+}
+
+/** `features` and `features2` (features using `dep:` or `?` syntax, kept apart for old cargos) as one map. */
+function mergeFeatures(features: unknown, features2: unknown, where: string): Record<string, string[]> {
+  const merged = new Map<string, string[]>();
+  for (const [key, table] of [
+    ['features', features],
+    ['features2', features2],
+  ] as const) {
+    if (table === undefined || table === null) continue;
+    for (const [f, list] of Object.entries(record(table, where, key))) {
+      merged.set(f, [...(merged.get(f) ?? []), ...stringArray(list, where, `${key}.${f}`)]);
+    }
+  }
+  // fromEntries defines own properties, so a feature named `__proto__` stays a feature.
+  return Object.fromEntries(merged);
+}
+
+/** Maximum depth of `{`/`[` nesting outside strings, computed without parsing. */
+function nestingDepth(line: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) max = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
+}
+
+type TypeName = 'string' | 'number' | 'boolean' | 'array';
+type TypeOf<T extends TypeName> = T extends 'string'
+  ? string
+  : T extends 'number'
+    ? number
+    : T extends 'boolean'
+      ? boolean
+      : unknown[];
+
+function is<T extends TypeName>(value: unknown, type: T): value is TypeOf<T> {
+  return type === 'array' ? Array.isArray(value) : typeof value === type;
+}
+
+function field<T extends TypeName>(value: unknown, type: T, where: string, key: string): TypeOf<T> {
+  if (!is(value, type)) throw new RegistryError(`${where}: \`${key}\` must be ${article(type)}`);
+  return value;
+}
+
+function optional<T extends TypeName>(value: unknown, type: T, where: string, key: string): TypeOf<T> | undefined {
+  return value === undefined ? undefined : field(value, type, where, key);
+}
+
+function nullable<T extends TypeName>(value: unknown, type: T, where: string, key: string): TypeOf<T> | null {
+  return value === undefined || value === null ? null : field(value, type, where, key);
+}
+
+function record(value: unknown, where: string, what: string): Record<string, unknown> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new RegistryError(`${where}: ${what} must be a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+function stringArray(value: unknown, where: string, key: string): string[] {
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string')) {
+    throw new RegistryError(`${where}: \`${key}\` must be an array of strings`);
+  }
+  return value as string[];
+}
+
+function article(type: TypeName): string {
+  return type === 'array' ? 'an array' : `a ${type}`;
+}
+
+function mib(n: number): string {
+  return `${n / (1024 * 1024)} MiB`;
+}
