@@ -221,7 +221,9 @@ function indexToSummary(pkg: LockedPackage, v: IndexVersion, lock: Lockfile, war
     if (d.kind === 'dev') continue;
     const candidates = lockedDepFor(pkg, lock, d, false);
     if (candidates.length === 0) {
-      // Cargo locks every optional and platform-specific dependency, so this is a mismatch.
+      // Cargo locks an optional dependency only when some feature can turn it on;
+      // a missing required one means the lockfile does not fit the metadata.
+      if (d.optional) continue;
       warnings.push(`\`${pkg.name} ${pkg.version}\` declares \`${d.package ?? d.name} ${d.req}\`, which Cargo.lock does not list for it`);
       continue;
     }
