@@ -13,17 +13,17 @@ import type { CrateLookup, CrateSource, IndexDep, IndexVersion } from './types.j
 
 export class DirectorySource implements CrateSource {
   readonly label: string;
-  private entries: string[] | undefined;
+  private entries: Set<string> | undefined;
   private readonly cache = new Map<string, IndexVersion | null>();
 
   constructor(readonly dir: string) {
     this.label = `directory source \`${dir}\``;
   }
 
-  private listing(): string[] {
+  private listing(): Set<string> {
     if (!this.entries) {
       try {
-        this.entries = readdirSync(this.dir);
+        this.entries = new Set(readdirSync(this.dir));
       } catch (e) {
         throw new UserError(`cannot read vendored sources: ${(e as Error).message}`, { path: this.dir });
       }
@@ -41,7 +41,7 @@ export class DirectorySource implements CrateSource {
     const dirs = new Set<string>();
     if (versions) for (const v of versions) dirs.add(`${name}-${v}`);
     dirs.add(name);
-    const listed = new Set(this.listing());
+    const listed = this.listing();
     let all = false;
     // Without a version list (or when a wanted version is not where cargo vendor
     // puts it), scan every `name-*` directory.
@@ -75,11 +75,32 @@ export class DirectorySource implements CrateSource {
   }
 }
 
+const DROPPED_SECTION = /^\[\[|^\[\s*(?:package\s*\.\s*metadata|badges|profile|lints|workspace|patch|replace|(?:target\s*\.\s*(?:"[^"]*"|'[^']*'|[^.\]]+)\s*\.\s*)?dev[-_]dependencies)\b/;
+
+/**
+ * Drops the sections of a published manifest that never matter here (targets
+ * like `[[example]]`, metadata, dev-dependencies): most of a vendored
+ * Cargo.toml, and most of the time spent parsing it. Headers are always at the
+ * start of a line in a normalized manifest; a file with multi-line strings,
+ * where a line may start with `[` inside a string, is left whole.
+ */
+export function relevantSections(text: string): string {
+  if (text.includes('"""') || text.includes("'''")) return text;
+  const lines = text.split('\n');
+  const out: string[] = [];
+  let keep = true;
+  for (const line of lines) {
+    if (line.startsWith('[')) keep = !DROPPED_SECTION.test(line);
+    if (keep) out.push(line);
+  }
+  return out.join('\n');
+}
+
 /** A published (normalized) Cargo.toml as an index record. */
 export function publishedManifestToIndex(text: string, path: string): IndexVersion {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text) as Record<string, unknown>;
+    doc = parse(relevantSections(text)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof TomlError) throw new UserError(`invalid TOML: ${e.message.split('\n')[0]}`, { path, line: e.line, column: e.column });
     throw e;

@@ -20,7 +20,11 @@ export const HOST: FeaturesFor = 1;
 export interface FeatureOptions {
   resolver: 1 | 2 | 3;
   target: TargetInfo;
-  host: TargetInfo;
+  /**
+   * The host, for build dependencies and proc-macros. Asked only when a host
+   * unit has a platform-specific dependency (never for the artifact graph itself).
+   */
+  host: () => TargetInfo;
   /** Build dev-dependencies of the selected members (tests, examples). */
   includeDev: boolean;
 }
@@ -84,7 +88,7 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
 
   const platformActive = (d: SummaryDep, fk: FeaturesFor): boolean => {
     if (!ignoreInactive || d.target === null) return true;
-    return platformMatches(d.target, d.kind === 'build' || fk === HOST ? opts.host : opts.target);
+    return platformMatches(d.target, d.kind === 'build' || fk === HOST ? opts.host() : opts.target);
   };
 
   const deps = (key: PackageKey, fk: FeaturesFor): [SummaryDep, FeaturesFor][] => {

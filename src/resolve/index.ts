@@ -4,7 +4,8 @@
  * and platforms as cargo does.
  */
 import { join } from 'node:path';
-import { targetInfo, hostTriple } from '../cfg/index.js';
+import { targetInfo } from '../cfg/index.js';
+import { derivedHostTriple } from '../cfg/host.js';
 import { UserError } from '../errors.js';
 import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
@@ -94,7 +95,9 @@ export function resolveTarget(project: Project, triple: string, includeDev = fal
   return buildTargetGraph(project.packages.summaries, project.roots, {
     resolver: project.workspace.resolver,
     target: targetInfo(triple),
-    host: targetInfo(hostTriple()),
+    // The host only decides platform-specific dependencies of host units, which
+    // never reach the artifact graph: Node's idea of the host spares a rustc call.
+    host: () => targetInfo(derivedHostTriple(process.platform, process.arch)),
     includeDev,
   });
 }
