@@ -77,9 +77,10 @@ export function removeFromArray(m: Manifest, array: AST.TOMLArray, values: reado
     return text.slice(it.element.range[0], i === dropComma ? it.element.range[1] : it.end);
   };
 
-  const splices: Splice[] = [];
   const open = array.range[0];
   const close = array.range[1] - 1;
+  if (!removed.includes(false) && !hasNewline(text, open, close)) return [{ start: open + 1, end: close, insert: '' }];
+  const splices: Splice[] = [];
   for (const line of groupByLine(text, items)) {
     const changed = line.some((i) => removed[i] || i === dropComma);
     if (!changed) continue;
