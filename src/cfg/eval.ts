@@ -1,0 +1,43 @@
+import { parsePlatform } from './parse.js';
+import type { CfgExpr, TargetInfo } from './types.js';
+
+/** Whether `expr` holds for the target. `true` and `false` are cfg literals (cargo >= 1.88). */
+export function evalCfg(expr: CfgExpr, target: TargetInfo): boolean {
+  switch (expr.kind) {
+    case 'name':
+      if (expr.name === 'true') return true;
+      if (expr.name === 'false') return false;
+      return target.names.has(expr.name);
+    case 'keyvalue':
+      return target.values.get(expr.key)?.has(expr.value) ?? false;
+    case 'not':
+      return !evalCfg(expr.arg, target);
+    case 'all':
+      return expr.args.every((arg) => evalCfg(arg, target));
+    case 'any':
+      return expr.args.some((arg) => evalCfg(arg, target));
+  }
+}
+
+/**
+ * Answers per target and spec. Keyed by the TargetInfo object, which
+ * `targetInfo()` hands out once per triple, so an ad-hoc TargetInfo with a
+ * different cfg set can never read another's answers.
+ */
+const answers = new WeakMap<TargetInfo, Map<string, boolean>>();
+
+/**
+ * Whether a target spec (`cfg(...)` or a triple, as in `[target.<spec>]`)
+ * applies to the target. Throws CfgSyntaxError for a malformed spec.
+ */
+export function platformMatches(spec: string, target: TargetInfo): boolean {
+  let known = answers.get(target);
+  if (!known) answers.set(target, (known = new Map()));
+  let answer = known.get(spec);
+  if (answer === undefined) {
+    const platform = parsePlatform(spec);
+    answer = platform.kind === 'cfg' ? evalCfg(platform.expr, target) : platform.triple === target.triple;
+    known.set(spec, answer);
+  }
+  return answer;
+}
