@@ -1,0 +1,57 @@
+import { readdirSync } from 'node:fs';
+import { runRustc } from './rustc.js';
+
+let host: string | undefined;
+
+/** The host triple: what `rustc -vV` reports, as cargo asks it; derived from Node's platform when rustc is absent. */
+export function hostTriple(): string {
+  if (host === undefined) {
+    const r = runRustc(['-vV']);
+    const m = r.ok ? /^host: (\S+)$/m.exec(r.stdout) : null;
+    host = m ? m[1]! : derivedHostTriple(process.platform, process.arch);
+  }
+  return host;
+}
+
+const ARCH: Partial<Record<string, string>> = {
+  x64: 'x86_64',
+  arm64: 'aarch64',
+  ia32: 'i686',
+  arm: 'armv7',
+  riscv64: 'riscv64gc',
+  ppc64: 'powerpc64le',
+  s390x: 's390x',
+  loong64: 'loongarch64',
+};
+
+function muslLibc(): boolean {
+  try {
+    return readdirSync('/lib').some((f) => f.startsWith('ld-musl-'));
+  } catch {
+    return false;
+  }
+}
+
+/** The rustc host triple for a Node platform and architecture (Node's `ppc64` is the little-endian one). */
+export function derivedHostTriple(platform: string, arch: string, musl = platform === 'linux' && muslLibc()): string {
+  const a = ARCH[arch] ?? arch;
+  const eabi = arch === 'arm' ? 'eabihf' : '';
+  switch (platform) {
+    case 'linux':
+      return `${a}-unknown-linux-${musl ? 'musl' : 'gnu'}${eabi}`;
+    case 'android':
+      return arch === 'arm' ? 'armv7-linux-androideabi' : `${a}-linux-android`;
+    case 'darwin':
+      return `${a}-apple-darwin`;
+    case 'win32':
+      return `${a}-pc-windows-msvc`;
+    case 'sunos':
+      return `${a}-pc-solaris`;
+    case 'cygwin':
+      return `${a}-pc-cygwin`;
+    case 'aix':
+      return 'powerpc64-ibm-aix';
+    default:
+      return `${a}-unknown-${platform}`;
+  }
+}
