@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
 import { UserError, lineColumnAt } from '../errors.js';
 import { packageKey, type PackageKey } from '../resolve/types.js';
+import { isValidCrateName } from '../registry/types.js';
 
 export const CRATES_IO_REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 export const CRATES_IO_SPARSE = 'sparse+https://index.crates.io/';
@@ -114,6 +115,16 @@ export function parseLockfile(text: string, path: string): Lockfile {
       throw new UserError('every [[package]] needs a string `name` and `version`', at(typeof name === 'string' ? `name = "${name}"` : '[[package]]'));
     }
     const source = typeof raw.source === 'string' ? raw.source : null;
+    // Names become paths and URLs later: refuse anything crates.io would not accept.
+    if (!isValidCrateName(name)) {
+      throw new UserError(
+        `invalid package name \`${name}\`: only ASCII letters, digits, \`-\` and \`_\` are allowed, starting with a letter`,
+        at(`name = "${name}"`),
+      );
+    }
+    if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(vers)) {
+      throw new UserError(`invalid version \`${vers}\` of package \`${name}\``, at(`version = "${vers}"`));
+    }
     let checksum = typeof raw.checksum === 'string' ? raw.checksum : null;
     if (checksum === null && source) {
       const c = metadata[`checksum ${name} ${vers} (${source})`];

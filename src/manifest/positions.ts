@@ -1,0 +1,101 @@
+/**
+ * Source positions of keys in a TOML document, from toml-eslint-parser's AST:
+ * for every key path (a table header, a key or a dotted key prefix) the
+ * 1-based line and column where it first appears.
+ */
+import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
+import type { AST } from 'toml-eslint-parser';
+import { parse as parseData, TomlError } from 'smol-toml';
+import { UserError } from '../errors.js';
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export class PositionIndex {
+  private readonly map = new Map<string, Position>();
+
+  record(path: (string | number)[], pos: Position): void {
+    const k = JSON.stringify(path);
+    if (!this.map.has(k)) this.map.set(k, pos);
+  }
+
+  /** Position of a key path, or of its nearest recorded prefix. */
+  find(path: (string | number)[]): Position | undefined {
+    for (let n = path.length; n > 0; n--) {
+      const p = this.map.get(JSON.stringify(path.slice(0, n)));
+      if (p) return p;
+    }
+    return undefined;
+  }
+
+  /** Exact position of a key path. */
+  get(path: (string | number)[]): Position | undefined {
+    return this.map.get(JSON.stringify(path));
+  }
+}
+
+function keyNames(key: AST.TOMLKey): string[] {
+  return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : String(k.value)));
+}
+
+function pos(node: AST.TOMLNode, lineShift: number): Position {
+  return { line: node.loc.start.line, column: node.loc.start.column + 1 + (node.loc.start.line === 1 ? lineShift : 0) };
+}
+
+function indexKeyValues(body: AST.TOMLKeyValue[], base: (string | number)[], idx: PositionIndex, shift: number): void {
+  for (const kv of body) {
+    const names = keyNames(kv.key);
+    const p = pos(kv.key, shift);
+    for (let n = 1; n <= names.length; n++) idx.record([...base, ...names.slice(0, n)], p);
+    if (kv.value.type === 'TOMLInlineTable') indexKeyValues(kv.value.body, [...base, ...names], idx, shift);
+  }
+}
+
+export interface ParsedToml {
+  data: Record<string, unknown>;
+  positions: PositionIndex;
+}
+
+/** Parses TOML keeping key positions. Errors become `path:line:col: message`. */
+export function parseTomlWithPositions(text: string, path: string): ParsedToml {
+  let shift = 0;
+  if (text.charCodeAt(0) === 0xfeff) {
+    text = text.slice(1);
+    shift = 1;
+  }
+  let ast: AST.TOMLProgram;
+  try {
+    ast = parseTOML(text, { tomlVersion: 'latest' });
+  } catch (e) {
+    // smol-toml names the offending spot more precisely; ask it first.
+    try {
+      parseData(text);
+    } catch (e2) {
+      if (e2 instanceof TomlError) {
+        const detail = e2.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+        throw new UserError(`invalid TOML: ${detail}`, { path, line: e2.line, column: e2.column + (e2.line === 1 ? shift : 0) });
+      }
+    }
+    const err = e as { message: string; lineNumber?: number; column?: number };
+    if (typeof err.lineNumber === 'number') {
+      throw new UserError(`invalid TOML: ${err.message}`, {
+        path,
+        line: err.lineNumber,
+        column: (err.column ?? 0) + 1 + (err.lineNumber === 1 ? shift : 0),
+      });
+    }
+    throw new UserError(`invalid TOML: ${err.message}`, { path });
+  }
+  const positions = new PositionIndex();
+  const top = ast.body[0];
+  indexKeyValues(top.body.filter((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue'), [], positions, shift);
+  for (const node of top.body) {
+    if (node.type !== 'TOMLTable') continue;
+    const p = pos(node.key, shift);
+    for (let n = 1; n <= node.resolvedKey.length; n++) positions.record(node.resolvedKey.slice(0, n), p);
+    indexKeyValues(node.body, node.resolvedKey, positions, shift);
+  }
+  return { data: getStaticTOMLValue(ast) as Record<string, unknown>, positions };
+}

@@ -1,0 +1,392 @@
+/**
+ * Workspace discovery as cargo does it: find the package's manifest, walk up
+ * to the workspace root, expand `members` globs minus `exclude`, add path
+ * dependencies that live under the root, apply `[workspace.package]` and
+ * `[workspace.dependencies]` inheritance, and pick the resolver.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { UserError } from '../errors.js';
+import type { DeclarationSite } from '../resolve/types.js';
+import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
+import { parseTomlWithPositions, type PositionIndex } from './positions.js';
+
+export interface MemberDep extends DepDecl {
+  /** Absolute directory of a path dependency. */
+  pathDir?: string;
+  site: DeclarationSite;
+}
+
+export interface PackageManifest {
+  path: string;
+  dir: string;
+  name: string;
+  version: string;
+  edition: string;
+  links: string | null;
+  procMacro: boolean;
+  deps: MemberDep[];
+  features: Record<string, string[]>;
+  /** The manifest text as read, for edits. */
+  text: string;
+  data: Record<string, unknown>;
+  positions: PositionIndex;
+}
+
+export interface Workspace {
+  rootManifestPath: string;
+  rootDir: string;
+  /** The root manifest's data (also for virtual workspaces). */
+  rootData: Record<string, unknown>;
+  rootPositions: PositionIndex;
+  resolver: 1 | 2 | 3;
+  /** Every member, root package first, then in discovery order. */
+  members: PackageManifest[];
+  defaultMembers: PackageManifest[];
+  /** The member whose directory the command ran in, if any (cargo's "current package"). */
+  current: PackageManifest | null;
+  /** Path packages that are not members (loaded on demand). */
+  loadPathPackage(dir: string): PackageManifest;
+}
+
+interface WorkspaceSection {
+  members: string[];
+  exclude: string[];
+  defaultMembers?: string[];
+  resolver?: string;
+  package: Record<string, unknown>;
+  dependencies: Record<string, unknown>;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT') throw new UserError('manifest not found', { path });
+    throw new UserError(`could not read manifest: ${err.message}`, { path });
+  }
+}
+
+function workspaceSection(data: Record<string, unknown>, path: string, positions: PositionIndex): WorkspaceSection | null {
+  const ws = data.workspace;
+  if (ws === undefined) return null;
+  const at = (k: string[]) => ({ path, ...positions.find(k) });
+  if (!isTable(ws)) throw new UserError('`workspace` must be a table', at(['workspace']));
+  const arr = (k: string): string[] | undefined => {
+    const v = ws[k];
+    if (v === undefined) return undefined;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new UserError(`\`workspace.${k}\` must be an array of strings`, at(['workspace', k]));
+    return v as string[];
+  };
+  const tbl = (k: string): Record<string, unknown> => {
+    const v = ws[k];
+    if (v === undefined) return {};
+    if (!isTable(v)) throw new UserError(`\`workspace.${k}\` must be a table`, at(['workspace', k]));
+    return v;
+  };
+  return {
+    members: arr('members') ?? [],
+    exclude: arr('exclude') ?? [],
+    defaultMembers: arr('default-members'),
+    resolver: typeof ws.resolver === 'string' ? ws.resolver : undefined,
+    package: tbl('package'),
+    dependencies: tbl('dependencies'),
+  };
+}
+
+/** Expands one `members` entry (globs `*`, `?`, `[...]` per path segment) to directories with a Cargo.toml. */
+function expandGlob(rootDir: string, pattern: string): string[] {
+  const segments = pattern.split(/[\\/]/).filter((s) => s !== '' && s !== '.');
+  let dirs = [rootDir];
+  for (const seg of segments) {
+    const next: string[] = [];
+    if (!/[*?[]/.test(seg)) {
+      for (const d of dirs) next.push(join(d, seg));
+    } else {
+      const re = new RegExp(
+        '^' +
+          seg.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^') +
+          '$',
+      );
+      for (const d of dirs) {
+        let entries: string[] = [];
+        try {
+          entries = readdirSync(d).sort();
+        } catch {
+          continue;
+        }
+        for (const e of entries) if (re.test(e) && !e.startsWith('.')) next.push(join(d, e));
+      }
+    }
+    dirs = next;
+  }
+  return dirs.filter((d) => {
+    try {
+      return statSync(d).isDirectory() && existsSync(join(d, 'Cargo.toml'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+function isUnder(dir: string, parent: string): boolean {
+  const rel = relative(parent, dir);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
+
+function resolverFrom(value: string, path: string, positions: PositionIndex, keyPath: string[]): 1 | 2 | 3 {
+  if (value === '1' || value === '2' || value === '3') return Number(value) as 1 | 2 | 3;
+  throw new UserError(`\`resolver\` setting \`${value}\` is not valid, valid options are "1", "2" or "3"`, { path, ...positions.find(keyPath) });
+}
+
+function editionResolver(edition: string): 1 | 2 | 3 {
+  if (edition === '2024') return 3;
+  if (edition === '2021') return 2;
+  return 1;
+}
+
+/** Finds the manifest to start from: `--manifest-path`, or the nearest Cargo.toml from `cwd` upwards. */
+export function findManifest(cwd: string, manifestPath?: string): string {
+  if (manifestPath) {
+    const p = resolve(cwd, manifestPath);
+    if (!p.endsWith('Cargo.toml')) throw new UserError('the manifest-path must be a path to a Cargo.toml file', { path: p });
+    if (!existsSync(p)) throw new UserError('manifest path does not exist', { path: p });
+    return p;
+  }
+  let dir = resolve(cwd);
+  for (;;) {
+    const p = join(dir, 'Cargo.toml');
+    if (existsSync(p)) return p;
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw new UserError(`could not find \`Cargo.toml\` in \`${resolve(cwd)}\` or any parent directory`);
+}
+
+export function loadWorkspace(startManifest: string): Workspace {
+  const startPath = resolve(startManifest);
+  const parsed = new Map<string, ReturnType<typeof parseTomlWithPositions> & { text: string }>();
+  const parseFile = (path: string) => {
+    let p = parsed.get(path);
+    if (!p) {
+      const text = readText(path);
+      p = { ...parseTomlWithPositions(text, path), text };
+      parsed.set(path, p);
+    }
+    return p;
+  };
+
+  // Find the workspace root.
+  const start = parseFile(startPath);
+  let rootPath = startPath;
+  let section = workspaceSection(start.data, startPath, start.positions);
+  if (!section) {
+    const explicit = isTable(start.data.package) ? start.data.package.workspace : undefined;
+    if (typeof explicit === 'string') {
+      rootPath = join(resolve(dirname(startPath), explicit), 'Cargo.toml');
+      const r = parseFile(rootPath);
+      section = workspaceSection(r.data, rootPath, r.positions);
+      if (!section) throw new UserError('`package.workspace` points to a manifest without `[workspace]`', { path: startPath });
+    } else {
+      let dir = dirname(dirname(startPath));
+      for (;;) {
+        const candidate = join(dir, 'Cargo.toml');
+        if (existsSync(candidate)) {
+          const r = parseFile(candidate);
+          const s = workspaceSection(r.data, candidate, r.positions);
+          if (s) {
+            const rootDir = dirname(candidate);
+            const pkgDir = dirname(startPath);
+            const excluded = s.exclude.some((e) => isUnder(pkgDir, resolve(rootDir, e)));
+            if (!excluded) {
+              rootPath = candidate;
+              section = s;
+            }
+            break;
+          }
+        }
+        const parent = dirname(dir);
+        if (parent === dir) break;
+        dir = parent;
+      }
+    }
+  }
+  const root = parseFile(rootPath);
+  const rootDir = dirname(rootPath);
+  const wsPackage = section?.package ?? {};
+  const wsDeps = section?.dependencies ?? {};
+
+  const loadPackage = (path: string, inWorkspace: boolean): PackageManifest => {
+    const { data, positions, text } = parseFile(path);
+    const dir = dirname(path);
+    const at = (k: string[]) => ({ path, ...positions.find(k) });
+    const pkg = data.package ?? data.project;
+    if (!isTable(pkg)) throw new UserError('manifest has no `[package]` section', { path });
+    const inherit = (field: string): unknown => {
+      const v = pkg[field];
+      if (isTable(v) && v.workspace === true) {
+        if (!inWorkspace || !(field in wsPackage)) {
+          throw new UserError(`\`${field}.workspace = true\` but \`workspace.package.${field}\` is not defined`, at(['package', field]));
+        }
+        return wsPackage[field];
+      }
+      return v;
+    };
+    const name = pkg.name;
+    if (typeof name !== 'string') throw new UserError('`package.name` must be a string', at(['package', 'name']));
+    const version = inherit('version') ?? '0.0.0';
+    if (typeof version !== 'string') throw new UserError('`package.version` must be a string', at(['package', 'version']));
+    const edition = inherit('edition') ?? '2015';
+    if (typeof edition !== 'string') throw new UserError('`package.edition` must be a string', at(['package', 'edition']));
+    let decls: DepDecl[];
+    let features: Record<string, string[]>;
+    try {
+      decls = readAllDeps(data);
+      features = readFeatures(data);
+    } catch (e) {
+      if (e instanceof ManifestShapeError) throw new UserError(e.message, at(e.keyPath));
+      throw e;
+    }
+    const deps = decls.map((d) => {
+      const p = positions.find([...d.tablePath, d.name]) ?? { line: 1, column: 1 };
+      const site: DeclarationSite = { manifestPath: path, line: p.line, column: p.column, table: d.tablePath.join('.') };
+      let out: MemberDep = { ...d, site };
+      if (d.workspace) out = inheritDep(out, inWorkspace, at);
+      else if (d.path !== undefined) out.pathDir = resolve(dir, d.path);
+      return out;
+    });
+    return {
+      path,
+      dir,
+      name,
+      version,
+      edition,
+      links: typeof pkg.links === 'string' ? pkg.links : null,
+      procMacro: isProcMacro(data),
+      deps,
+      features,
+      text,
+      data,
+      positions,
+    };
+  };
+
+  const inheritDep = (d: MemberDep, inWorkspace: boolean, at: (k: string[]) => { path: string }): MemberDep => {
+    const raw = inWorkspace ? wsDeps[d.name] : undefined;
+    if (raw === undefined) {
+      throw new UserError(`dependency \`${d.name}\` is \`workspace = true\` but \`workspace.dependencies.${d.name}\` is not defined`, at([...d.tablePath, d.name]));
+    }
+    let base: DepDecl;
+    try {
+      base = readAllDeps({ dependencies: { [d.name]: raw } })[0];
+    } catch (e) {
+      if (e instanceof ManifestShapeError) throw new UserError(e.message, { path: rootPath, ...root.positions.find(['workspace', ...e.keyPath]) });
+      throw e;
+    }
+    const wp = root.positions.find(['workspace', 'dependencies', d.name]) ?? { line: 1, column: 1 };
+    // A member may add features and make the dependency optional; `default-features = true`
+    // in the member turns defaults back on where the root turned them off (cargo's rule).
+    const defaultFeatures = d.defaultFeaturesSet && d.default_features && !base.default_features ? true : base.default_features;
+    return {
+      ...base,
+      name: d.name,
+      kind: d.kind,
+      target: d.target,
+      tablePath: d.tablePath,
+      optional: d.optional,
+      features: [...base.features, ...d.features.filter((f) => !base.features.includes(f))],
+      default_features: defaultFeatures,
+      defaultFeaturesSet: base.defaultFeaturesSet,
+      workspace: true,
+      pathDir: base.path !== undefined ? resolve(rootDir, base.path) : undefined,
+      site: {
+        ...d.site,
+        inheritedFrom: { manifestPath: rootPath, line: wp.line, column: wp.column, table: 'workspace.dependencies' },
+      },
+    };
+  };
+
+  // Members.
+  const members: PackageManifest[] = [];
+  const memberByDir = new Map<string, PackageManifest>();
+  const excluded = (dir: string) => (section?.exclude ?? []).some((e) => isUnder(dir, resolve(rootDir, e)));
+  const addMember = (dir: string) => {
+    if (memberByDir.has(dir)) return;
+    const path = join(dir, 'Cargo.toml');
+    if (!existsSync(path)) throw new UserError(`failed to load manifest for workspace member \`${dir}\``, { path: rootPath });
+    const m = loadPackage(path, section !== null);
+    memberByDir.set(dir, m);
+    members.push(m);
+  };
+  const rootHasPackage = isTable(root.data.package) || isTable(root.data.project);
+  if (rootHasPackage) addMember(rootDir);
+  if (section) {
+    for (const pattern of section.members) {
+      const dirs = expandGlob(rootDir, pattern);
+      if (dirs.length === 0 && !/[*?[]/.test(pattern)) {
+        throw new UserError(`failed to load manifest for workspace member \`${resolve(rootDir, pattern)}\``, {
+          path: rootPath,
+          ...root.positions.find(['workspace', 'members']),
+        });
+      }
+      for (const d of dirs) if (!excluded(d)) addMember(d);
+    }
+    // Path dependencies under the root become members too.
+    for (let i = 0; i < members.length; i++) {
+      for (const d of members[i].deps) {
+        if (d.pathDir && isUnder(d.pathDir, rootDir) && !excluded(d.pathDir)) addMember(d.pathDir);
+      }
+    }
+  }
+  if (startPath !== rootPath && !memberByDir.has(dirname(startPath))) {
+    throw new UserError(
+      `current package believes it's in a workspace when it's not: ${rootPath} does not list it in \`workspace.members\``,
+      { path: startPath },
+      `add it to \`workspace.members\` or \`workspace.exclude\` in ${rootPath}`,
+    );
+  }
+
+  let resolver: 1 | 2 | 3;
+  const rootPkg = rootHasPackage ? memberByDir.get(rootDir)! : null;
+  if (section?.resolver !== undefined) resolver = resolverFrom(section.resolver, rootPath, root.positions, ['workspace', 'resolver']);
+  else if (rootPkg && isTable(root.data.package) && typeof root.data.package.resolver === 'string') {
+    resolver = resolverFrom(root.data.package.resolver, rootPath, root.positions, ['package', 'resolver']);
+  } else resolver = rootPkg ? editionResolver(rootPkg.edition) : 1;
+
+  let defaultMembers: PackageManifest[];
+  if (section?.defaultMembers) {
+    defaultMembers = [];
+    for (const pattern of section.defaultMembers) {
+      for (const d of expandGlob(rootDir, pattern)) {
+        const m = memberByDir.get(d);
+        if (!m) throw new UserError(`package \`${d}\` is listed in \`default-members\` but is not a member`, { path: rootPath, ...root.positions.find(['workspace', 'default-members']) });
+        if (!defaultMembers.includes(m)) defaultMembers.push(m);
+      }
+    }
+  } else defaultMembers = rootPkg ? [rootPkg] : [...members];
+
+  const current = startPath === rootPath ? rootPkg : (memberByDir.get(dirname(startPath)) ?? null);
+
+  const pathPackages = new Map<string, PackageManifest>();
+  const loadPathPackage = (dir: string): PackageManifest => {
+    const m = memberByDir.get(dir) ?? pathPackages.get(dir);
+    if (m) return m;
+    const p = loadPackage(join(dir, 'Cargo.toml'), false);
+    pathPackages.set(dir, p);
+    return p;
+  };
+
+  return {
+    rootManifestPath: rootPath,
+    rootDir,
+    rootData: root.data,
+    rootPositions: root.positions,
+    resolver,
+    members,
+    defaultMembers,
+    current,
+    loadPathPackage,
+  };
+}
