@@ -1,0 +1,132 @@
+/**
+ * The on-disk cache of index files, one folder per registry, the crates.io
+ * layout inside. An entry is the file as the server sent it (decompressed)
+ * with the validators (`ETag`, `Last-Modified`) needed to revalidate it:
+ *
+ *   cargo-preflight index cache 1\n
+ *   {"length":N,"sha256":"…","etag":"…","lastModified":"…"}\n
+ *   <N bytes of index file>
+ *
+ * Writes go to a temporary file renamed into place, so a reader (another run
+ * in parallel) sees the old entry or the new one, never half of one. An entry
+ * whose length or checksum does not match (a truncated write, a disk error,
+ * an edit) is deleted and treated as missing.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+const MAGIC = Buffer.from('cargo-preflight index cache 1\n');
+/** Bound on the header line, so that a corrupt file cannot make us scan far for a newline. */
+const MAX_HEADER = 16 * 1024;
+
+export interface CacheEntry {
+  body: Buffer;
+  etag?: string;
+  lastModified?: string;
+}
+
+interface Header {
+  length: number;
+  sha256: string;
+  etag?: string;
+  lastModified?: string;
+}
+
+/** `--cache-dir`, else `$XDG_CACHE_HOME/cargo-preflight`, else `~/.cache/cargo-preflight`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'cargo-preflight');
+  return join(env.HOME || homedir(), '.cache', 'cargo-preflight');
+}
+
+/** Folder name of a registry's cache: readable host, plus a hash of the whole URL so that two registries on one host never share. */
+export function registryCacheName(url: string): string {
+  const u = new URL(url);
+  const host = `${u.hostname}${u.port ? `_${u.port}` : ''}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return `${host}-${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
+}
+
+/** Distinguishes the temporary files of one process; the pid distinguishes processes. */
+let tmpCounter = 0;
+
+export class DiskCache {
+  /** Folders created (or being created) by this process: one mkdir per folder, not per file. */
+  private readonly folders = new Map<string, Promise<unknown>>();
+
+  constructor(readonly dir: string) {}
+
+  /** The entry at `rel` (an index path or `config.json`), or undefined when missing or unusable. */
+  async read(rel: string): Promise<CacheEntry | undefined> {
+    const path = join(this.dir, rel);
+    let data: Buffer;
+    try {
+      data = await readFile(path);
+    } catch {
+      return undefined;
+    }
+    const entry = decode(data);
+    if (!entry) await rm(path, { force: true }).catch(() => undefined);
+    return entry;
+  }
+
+  /** Stores an entry atomically. Resolves to false when it could not be written. */
+  async write(rel: string, entry: CacheEntry): Promise<boolean> {
+    const path = join(this.dir, rel);
+    const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
+    try {
+      await this.folder(dirname(path));
+      await writeFile(tmp, encode(entry));
+      await rename(tmp, path);
+      return true;
+    } catch {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      return false;
+    }
+  }
+
+  private folder(dir: string): Promise<unknown> {
+    let made = this.folders.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true });
+      // A failure is not remembered: the next write tries again.
+      made.catch(() => this.folders.delete(dir));
+      this.folders.set(dir, made);
+    }
+    return made;
+  }
+}
+
+function encode(entry: CacheEntry): Buffer {
+  const header: Header = {
+    length: entry.body.length,
+    sha256: sha256(entry.body),
+    ...(entry.etag !== undefined && { etag: entry.etag }),
+    ...(entry.lastModified !== undefined && { lastModified: entry.lastModified }),
+  };
+  return Buffer.concat([MAGIC, Buffer.from(`${JSON.stringify(header)}\n`), entry.body]);
+}
+
+function decode(data: Buffer): CacheEntry | undefined {
+  if (!data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const nl = data.indexOf(0x0a, MAGIC.length);
+  if (nl === -1 || nl - MAGIC.length > MAX_HEADER) return undefined;
+  let header: Partial<Header> | null;
+  try {
+    header = JSON.parse(data.subarray(MAGIC.length, nl).toString('utf8')) as Partial<Header> | null;
+  } catch {
+    return undefined;
+  }
+  if (!header || typeof header !== 'object') return undefined;
+  const body = data.subarray(nl + 1);
+  if (header.length !== body.length || header.sha256 !== sha256(body)) return undefined;
+  return {
+    body,
+    ...(typeof header.etag === 'string' && { etag: header.etag }),
+    ...(typeof header.lastModified === 'string' && { lastModified: header.lastModified }),
+  };
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
+}

@@ -1,0 +1,82 @@
+/**
+ * Registry tokens, looked up as cargo does for `[registries.NAME]`:
+ * `CARGO_REGISTRIES_<NAME>_TOKEN`, then `token` in cargo's configuration,
+ * then `$CARGO_HOME/credentials.toml`.
+ * https://doc.rust-lang.org/cargo/reference/config.html#credentials
+ *
+ * A token is wrapped in `Secret` from the moment it is read, so that an
+ * accidental log, template string or JSON dump shows `<redacted>`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { parse, TomlError } from 'smol-toml';
+import { cargoHome, type CargoConfig } from '../config/cargo-config.js';
+import { UserError } from '../errors.js';
+
+export class Secret {
+  readonly #value: string;
+
+  constructor(value: string) {
+    this.#value = value;
+  }
+
+  /** The token itself: only for the `Authorization` header. */
+  reveal(): string {
+    return this.#value;
+  }
+
+  toString(): string {
+    return '<redacted>';
+  }
+
+  toJSON(): string {
+    return '<redacted>';
+  }
+
+  [inspect.custom](): string {
+    return 'Secret(<redacted>)';
+  }
+}
+
+/** `CARGO_REGISTRIES_<NAME>_<KEY>`: the name upper-cased, dashes as underscores. */
+export function registryEnvName(name: string, key: 'INDEX' | 'TOKEN'): string {
+  return `CARGO_REGISTRIES_${name.toUpperCase().replace(/-/g, '_')}_${key}`;
+}
+
+export function registryToken(name: string, config: CargoConfig, env: NodeJS.ProcessEnv): Secret | undefined {
+  const fromEnv = env[registryEnvName(name, 'TOKEN')];
+  if (fromEnv) return new Secret(fromEnv);
+  const fromConfig = config.getString(['registries', name, 'token']);
+  if (fromConfig) return new Secret(fromConfig.value);
+  const token = credentialsTable(env)?.[name]?.token;
+  return typeof token === 'string' ? new Secret(token) : undefined;
+}
+
+type RegistriesTable = Record<string, { token?: unknown } | undefined>;
+
+/** `[registries]` of `$CARGO_HOME/credentials.toml` (or the older `credentials`). */
+function credentialsTable(env: NodeJS.ProcessEnv): RegistriesTable | undefined {
+  const home = cargoHome(env);
+  for (const file of ['credentials.toml', 'credentials']) {
+    const path = join(home, file);
+    if (!existsSync(path)) continue;
+    let data: Record<string, unknown>;
+    try {
+      data = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      // Only the first line of the message: the rest quotes the file, tokens included.
+      if (e instanceof TomlError) {
+        throw new UserError(`could not parse cargo credentials: ${e.message.split('\n')[0]}`, {
+          path,
+          line: e.line,
+          column: e.column,
+        });
+      }
+      throw new UserError(`could not read cargo credentials: ${(e as Error).message}`, { path });
+    }
+    const registries = data.registries;
+    return registries && typeof registries === 'object' ? (registries as RegistriesTable) : undefined;
+  }
+  return undefined;
+}

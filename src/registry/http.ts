@@ -1,0 +1,286 @@
+/**
+ * HTTP for sparse indexes: one undici dispatcher per run (keep-alive,
+ * HTTP/2 when the server offers it, proxies from the environment), a shared
+ * concurrency limit, retries with backoff, and the rules that keep a token
+ * with its registry.
+ *
+ * Retried: network errors (refused, reset, dropped, timed out, truncated
+ * bodies), 5xx and 429, honouring `Retry-After`; each file's fetch has a
+ * total time bound, waits included. Not retried: anything a retry cannot
+ * change (4xx, a body over the size limit).
+ *
+ * Redirects are followed by hand, so that `Authorization` is attached per
+ * hop and only when the hop's origin is the registry's own.
+ */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Secret } from './credentials.js';
+import { MAX_INDEX_FILE_BYTES } from './parse.js';
+import type { FetchTracker } from './progress.js';
+import { RegistryError } from './types.js';
+
+export interface NetworkPolicy {
+  /** Attempts after the first (cargo's `net.retry`). */
+  retries: number;
+  /** First backoff delay; doubled on every retry, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** Bound on one file's fetch, retries and waits included. */
+  totalTimeMs: number;
+  connectTimeoutMs: number;
+  /** Longest wait for the response headers, and between two chunks of the body (cargo's `http.timeout`). */
+  idleTimeoutMs: number;
+}
+
+export const DEFAULT_POLICY: NetworkPolicy = {
+  retries: 3,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+  totalTimeMs: 120_000,
+  connectTimeoutMs: 10_000,
+  idleTimeoutMs: 30_000,
+};
+
+const MAX_REDIRECTS = 5;
+
+export interface GetRequest {
+  url: string;
+  /** What is fetched, for messages, e.g. "index entry for `serde` (sparse+https://…)". */
+  what: string;
+  etag?: string;
+  lastModified?: string;
+  /** Sent as `Authorization` to `origin` only. */
+  auth?: { origin: string; token: Secret };
+  /** Skips the queue: for a registry's config.json, which every other request of the registry waits on. */
+  urgent?: boolean;
+}
+
+export type GetResponse =
+  | { status: 200; body: Buffer; etag?: string; lastModified?: string }
+  | { status: 304 }
+  /** 404, 410 and 451: the file is not in the index. */
+  | { status: 404 }
+  | { status: 401 | 403 };
+
+export interface HttpOptions {
+  policy: NetworkPolicy;
+  /** Maximum requests in flight (`--jobs`). */
+  jobs: number;
+  tracker: FetchTracker;
+  /** Proxy for every request (cargo's `http.proxy`); else `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from `env`. */
+  proxy?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+/** A failure worth another attempt; `retryAfterMs` when the server said when. */
+class Transient extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class HttpClient {
+  private readonly dispatcher: Dispatcher;
+  private readonly limit: LimitFunction;
+
+  constructor(private readonly opts: HttpOptions) {
+    this.dispatcher = createDispatcher(opts);
+    this.limit = pLimit(opts.jobs);
+  }
+
+  /** GET with retries. Throws `RegistryError` once retrying is pointless or the time bound is reached. */
+  async get(req: GetRequest): Promise<GetResponse> {
+    const { policy, tracker } = this.opts;
+    const deadline = Date.now() + policy.totalTimeMs;
+    for (let attempt = 0; ; attempt++) {
+      let failure: Transient;
+      try {
+        return await (req.urgent ? this.attempt(req, deadline) : this.limit(() => this.attempt(req, deadline)));
+      } catch (e) {
+        failure = transient(e, req.what);
+      }
+      const attempts = `${attempt + 1} attempt${attempt ? 's' : ''}`;
+      if (attempt >= policy.retries) throw new RegistryError(`${req.what}: ${failure.message} (${attempts})`);
+      const delay = failure.retryAfterMs ?? backoff(attempt, policy);
+      if (Date.now() + delay >= deadline) {
+        const why = failure.retryAfterMs !== undefined ? `the server asked to retry in ${Math.ceil(delay / 1000)} s, past` : 'gave up at';
+        throw new RegistryError(`${req.what}: ${failure.message} (${attempts}; ${why} the ${policy.totalTimeMs / 1000} s limit)`);
+      }
+      tracker.retry();
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+
+  private async attempt(req: GetRequest, deadline: number): Promise<GetResponse> {
+    let url = req.url;
+    for (let hop = 0; ; hop++) {
+      const headers: Record<string, string> = {
+        'user-agent': 'cargo-preflight',
+        accept: 'text/plain, application/json',
+        'accept-encoding': 'gzip, br',
+        // Tells the server this is a sparse-protocol client, as cargo does.
+        'cargo-protocol': 'version=1',
+      };
+      if (req.etag) headers['if-none-match'] = req.etag;
+      else if (req.lastModified) headers['if-modified-since'] = req.lastModified;
+      if (req.auth && new URL(url).origin === req.auth.origin) headers.authorization = req.auth.token.reveal();
+      this.opts.tracker.request();
+      const res = await request(url, {
+        method: 'GET',
+        headers,
+        dispatcher: this.dispatcher,
+        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+      });
+      const status = res.statusCode;
+      if ([301, 302, 303, 307, 308].includes(status) && typeof res.headers.location === 'string') {
+        await res.body.dump();
+        if (hop >= MAX_REDIRECTS) throw new RegistryError(`${req.what}: more than ${MAX_REDIRECTS} redirects`);
+        const next = new URL(res.headers.location, url);
+        if (new URL(url).protocol === 'https:' && next.protocol !== 'https:') {
+          throw new RegistryError(`${req.what}: refusing a redirect from https to ${next.protocol}`);
+        }
+        url = next.href;
+        continue;
+      }
+      if (status === 200) {
+        const raw = await this.readBody(res.body, req.what);
+        return {
+          status: 200,
+          body: decompress(raw, header(res.headers['content-encoding']), req.what),
+          ...optionalHeader('etag', header(res.headers.etag)),
+          ...optionalHeader('lastModified', header(res.headers['last-modified'])),
+        };
+      }
+      await res.body.dump();
+      if (status === 304 || status === 401 || status === 403) return { status };
+      if (status === 404 || status === 410 || status === 451) return { status: 404 };
+      if (status === 429 || status >= 500) {
+        throw new Transient(`HTTP ${status}`, retryAfter(header(res.headers['retry-after'])));
+      }
+      throw new RegistryError(`${req.what}: unexpected HTTP ${status}`);
+    }
+  }
+
+  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, what: string): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      this.opts.tracker.bytes(chunk.length);
+      if (size > MAX_INDEX_FILE_BYTES) {
+        body.destroy();
+        throw new RegistryError(`${what}: the response is larger than ${MAX_INDEX_FILE_BYTES / 2 ** 20} MiB`);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+  }
+}
+
+function createDispatcher(opts: HttpOptions): Dispatcher {
+  const { policy, env } = opts;
+  const agentOptions = {
+    connect: { timeout: policy.connectTimeoutMs },
+    headersTimeout: policy.idleTimeoutMs,
+    bodyTimeout: policy.idleTimeoutMs,
+    allowH2: true,
+  };
+  const httpProxy = opts.proxy || env.http_proxy || env.HTTP_PROXY || '';
+  const httpsProxy = opts.proxy || env.https_proxy || env.HTTPS_PROXY || httpProxy;
+  if (!httpProxy && !httpsProxy) return new Agent(agentOptions);
+  // Empty strings, not undefined: undici would otherwise read process.env, not the environment given.
+  return new EnvHttpProxyAgent({
+    ...agentOptions,
+    httpProxy,
+    httpsProxy,
+    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
+  });
+}
+
+/**
+ * Synchronous on purpose: index files are small, and for them the thread-pool
+ * round trip of the asynchronous API costs more than the decompression.
+ */
+function decompress(raw: Buffer, encoding: string | undefined, what: string): Buffer {
+  const enc = encoding?.trim().toLowerCase();
+  if (!enc || enc === 'identity') return raw;
+  const options = { maxOutputLength: MAX_INDEX_FILE_BYTES };
+  try {
+    if (enc === 'gzip' || enc === 'x-gzip') return gunzipSync(raw, options);
+    if (enc === 'br') return brotliDecompressSync(raw, options);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new RegistryError(`${what}: the response is larger than ${MAX_INDEX_FILE_BYTES / 2 ** 20} MiB once decompressed`);
+    }
+    // A truncated or damaged stream: the next attempt may get it whole.
+    throw new Transient(`could not decompress the response (${(e as Error).message})`);
+  }
+  throw new RegistryError(`${what}: the server used content encoding \`${enc}\`, which was not asked for`);
+}
+
+/** Network error codes worth a retry (Node's and undici's). */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_REQ_RETRY',
+]);
+
+/** The error as a `Transient`, or as the final error when retrying cannot help. */
+function transient(e: unknown, what: string): Transient {
+  if (e instanceof Transient) return e;
+  if (e instanceof RegistryError) throw e;
+  const err = e as NodeJS.ErrnoException;
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || code === 'UND_ERR_ABORTED') {
+    throw new RegistryError(`${what}: timed out`);
+  }
+  // undici wraps socket errors; the cause carries the system code.
+  const causeCode = (err?.cause as NodeJS.ErrnoException | undefined)?.code;
+  const known = [code, causeCode].find((c) => c !== undefined && TRANSIENT_CODES.has(c));
+  if (known) return new Transient(`${err.message || 'network error'} (${known})`);
+  if (code) throw new RegistryError(`${what}: ${err.message} (${code})`);
+  throw e;
+}
+
+/** Exponential backoff with jitter: a random delay in [d/2, d], d = base * 2^attempt, capped. */
+function backoff(attempt: number, policy: NetworkPolicy): number {
+  const d = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+  return d / 2 + Math.random() * (d / 2);
+}
+
+/** `Retry-After` in milliseconds: delta-seconds or an HTTP date. */
+function retryAfter(value: string | undefined): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function optionalHeader<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}

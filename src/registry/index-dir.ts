@@ -1,0 +1,42 @@
+/**
+ * A folder in the crates.io index layout (`se/rd/serde`): `--index DIR`, or
+ * the `index/` folder of a `local-registry` source. Read with the same
+ * limits and checks as data from the network.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeIndexFile, MAX_INDEX_FILE_BYTES, parseIndexFile } from './parse.js';
+import { indexPath, isValidCrateName, RegistryError, type CrateLookup, type CrateSource } from './types.js';
+
+export class IndexDirSource implements CrateSource {
+  readonly label: string;
+
+  constructor(
+    readonly dir: string,
+    label?: string,
+  ) {
+    this.label = label ?? `index folder \`${dir}\``;
+  }
+
+  async getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null> {
+    if (!isValidCrateName(name)) throw new RegistryError(`\`${name}\` is not a valid crate name`, name);
+    const path = join(this.dir, indexPath(name));
+    const where = `index entry for \`${name}\` in ${this.label}`;
+    let data: Buffer;
+    try {
+      if ((await stat(path)).size > MAX_INDEX_FILE_BYTES) {
+        throw new RegistryError(`${path}: the index file is larger than ${MAX_INDEX_FILE_BYTES / 2 ** 20} MiB`, name);
+      }
+      data = await readFile(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+      if (e instanceof RegistryError) throw e;
+      throw new RegistryError(`cannot read ${path}: ${(e as Error).message}`, name);
+    }
+    return {
+      versions: parseIndexFile(decodeIndexFile(data, name, where), name, versions, where),
+      origin: 'index-dir',
+    };
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * A sparse HTTP index (RFC 2789, the protocol cargo uses by default since
+ * 1.70): `config.json` at the root, then one file per crate at its index path.
+ *
+ * Every file is fetched at most once per run, whatever the number of callers
+ * (two locked versions of one crate share the file). A cached copy, ours or
+ * cargo's, is revalidated with `If-None-Match`/`If-Modified-Since`; offline,
+ * it is used as is, and a crate no cache holds is recorded as missing.
+ */
+import type { CargoIndexCache } from './cargo-cache.js';
+import type { DiskCache } from './cache.js';
+import type { Secret } from './credentials.js';
+import type { HttpClient } from './http.js';
+import { checkIndexFile, decodeIndexFile, parseIndexFile } from './parse.js';
+import type { FetchTracker } from './progress.js';
+import { indexPath, isValidCrateName, RegistryError, type CrateLookup, type CrateSource } from './types.js';
+
+export interface SparseSourceOptions {
+  /** Index URL without `sparse+`, ending in `/`. */
+  url: string;
+  http: HttpClient;
+  tracker: FetchTracker;
+  cache: DiskCache;
+  cargoCache?: CargoIndexCache;
+  offline: boolean;
+  /** This registry's token; sent to its origin only, and only when it asks for authentication. */
+  token?: Secret;
+  /** How the user provides a token for this registry, for messages. */
+  tokenHint: string;
+}
+
+interface LoadedFile {
+  text: string;
+  origin: 'network' | 'cache' | 'cargo-cache';
+}
+
+interface Cached {
+  body: Buffer;
+  etag?: string;
+  lastModified?: string;
+  fromCargo: boolean;
+}
+
+type Auth = { origin: string; token: Secret } | undefined;
+
+export class SparseSource implements CrateSource {
+  readonly label: string;
+  private readonly files = new Map<string, Promise<LoadedFile | null>>();
+  private auth: Promise<Auth> | undefined;
+  private readonly writes = new Set<Promise<void>>();
+
+  constructor(private readonly opts: SparseSourceOptions) {
+    this.label = `sparse+${opts.url}`;
+  }
+
+  async getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null> {
+    if (!isValidCrateName(name)) throw new RegistryError(`\`${name}\` is not a valid crate name`, name);
+    const rel = indexPath(name);
+    let file = this.files.get(rel);
+    if (!file) {
+      file = this.settle(name, rel);
+      this.files.set(rel, file);
+    }
+    const loaded = await file;
+    if (!loaded) return null;
+    return { versions: parseIndexFile(loaded.text, name, versions, this.what(name)), origin: loaded.origin };
+  }
+
+  private what(name: string): string {
+    return `index entry for \`${name}\` (${this.label})`;
+  }
+
+  /** `load`, counted for progress. */
+  private async settle(name: string, rel: string): Promise<LoadedFile | null> {
+    const { tracker } = this.opts;
+    tracker.started();
+    try {
+      const file = await this.load(name, rel);
+      tracker.settled(!file ? 'not-found' : file.origin === 'network' ? 'network' : 'cache');
+      return file;
+    } catch (e) {
+      tracker.settled('failed');
+      throw e;
+    }
+  }
+
+  private async load(name: string, rel: string): Promise<LoadedFile | null> {
+    const { http, cache, offline, tracker } = this.opts;
+    const what = this.what(name);
+    const config = offline ? undefined : this.authentication();
+    // Awaited below; this only stops an early rejection from counting as unhandled.
+    config?.catch(() => undefined);
+    const cached = await this.readCached(rel);
+    if (!config) {
+      if (!cached) {
+        tracker.missingOffline({ name, source: this.label });
+        throw new RegistryError(`${what}: not in any local cache, and the network is off (offline mode)`, name);
+      }
+      return { text: decodeIndexFile(cached.body, name, what), origin: cached.fromCargo ? 'cargo-cache' : 'cache' };
+    }
+    // config.json decides whether the token goes along; without a token there is nothing to
+    // decide, so the file is requested alongside, saving a round trip, but its verdict (not a
+    // sparse index, authentication required) still comes before the crate's.
+    const auth = this.opts.token ? await config : undefined;
+    const res = await http.get({
+      url: this.opts.url + rel,
+      what,
+      ...(cached?.etag !== undefined && { etag: cached.etag }),
+      ...(cached?.lastModified !== undefined && { lastModified: cached.lastModified }),
+      auth,
+    });
+    await config;
+    switch (res.status) {
+      case 200: {
+        const text = decodeIndexFile(res.body, name, what);
+        checkIndexFile(text, name, what);
+        this.store(rel, { body: res.body, etag: res.etag, lastModified: res.lastModified });
+        return { text, origin: 'network' };
+      }
+      case 304: {
+        if (!cached) throw new RegistryError(`${what}: the server answered 304 Not Modified to a request without a validator`, name);
+        tracker.notModified();
+        // Cargo's entry, confirmed current, becomes ours: the next run needs no cargo cache.
+        if (cached.fromCargo) this.store(rel, cached);
+        return { text: decodeIndexFile(cached.body, name, what), origin: cached.fromCargo ? 'cargo-cache' : 'cache' };
+      }
+      case 404:
+        return null;
+      default:
+        throw this.authError(what, res.status, auth !== undefined);
+    }
+  }
+
+  /** Our cache entry, else cargo's. */
+  private async readCached(rel: string): Promise<Cached | undefined> {
+    const ours = await this.opts.cache.read(rel);
+    if (ours) return { ...ours, fromCargo: false };
+    const cargo = await this.opts.cargoCache?.read(rel);
+    if (!cargo) return undefined;
+    return {
+      body: Buffer.from(cargo.text),
+      ...(cargo.etag !== undefined && { etag: cargo.etag }),
+      ...(cargo.lastModified !== undefined && { lastModified: cargo.lastModified }),
+      fromCargo: true,
+    };
+  }
+
+  /** Writes a cache entry in the background: the caller has the data already. `flush` waits for the writes. */
+  private store(rel: string, entry: { body: Buffer; etag?: string | undefined; lastModified?: string | undefined }): void {
+    const write = this.opts.cache
+      .write(rel, {
+        body: entry.body,
+        ...(entry.etag !== undefined && { etag: entry.etag }),
+        ...(entry.lastModified !== undefined && { lastModified: entry.lastModified }),
+      })
+      .then((ok) => {
+        if (!ok) this.opts.tracker.cacheWriteFailed();
+        this.writes.delete(write);
+      });
+    this.writes.add(write);
+  }
+
+  /** Resolves when the cache writes started so far are done. */
+  async flush(): Promise<void> {
+    await Promise.all(this.writes);
+  }
+
+  /** Reads `config.json` once: whether requests must carry the token. */
+  private authentication(): Promise<Auth> {
+    this.auth ??= this.readConfig();
+    return this.auth;
+  }
+
+  private async readConfig(): Promise<Auth> {
+    const { http, cache, token } = this.opts;
+    const what = `config.json of ${this.label}`;
+    const origin = new URL(this.opts.url).origin;
+    const withToken: Auth = token && { origin, token };
+    const cached = await cache.read('config.json');
+    const get = (auth: Auth) =>
+      http.get({
+        url: `${this.opts.url}config.json`,
+        what,
+        urgent: true,
+        ...(cached?.etag !== undefined && { etag: cached.etag }),
+        ...(cached?.lastModified !== undefined && { lastModified: cached.lastModified }),
+        auth,
+      });
+    // As cargo: ask without the token first, unless the cached config.json already said it is needed.
+    let auth: Auth = cached && authRequired(cached.body) ? withToken : undefined;
+    let res = await get(auth);
+    if (res.status === 401 && !auth && withToken) {
+      auth = withToken;
+      res = await get(auth);
+    }
+    let body: Buffer;
+    if (res.status === 200) {
+      body = res.body;
+      this.store('config.json', res);
+    } else if (res.status === 304 && cached) {
+      this.opts.tracker.notModified();
+      body = cached.body;
+    } else if (res.status === 404) {
+      throw new RegistryError(`${this.label}: the registry has no config.json; is this the URL of a sparse index?`);
+    } else {
+      throw this.authError(what, res.status, auth !== undefined);
+    }
+    const required = authRequired(body);
+    if (required === undefined) throw new RegistryError(`${what}: not a JSON object`);
+    if (!required) return auth;
+    if (!withToken) {
+      throw new RegistryError(`${this.label} requires authentication ("auth-required" in its config.json); ${this.opts.tokenHint}`);
+    }
+    return withToken;
+  }
+
+  private authError(what: string, status: number, sentToken: boolean): RegistryError {
+    const why = sentToken
+      ? `the registry refused the token (HTTP ${status}); check it (${this.opts.tokenHint})`
+      : `the registry requires authentication (HTTP ${status}); ${this.opts.tokenHint}`;
+    return new RegistryError(`${what}: ${why}`);
+  }
+}
+
+/** `auth-required` of a config.json; undefined when the file is not a JSON object. */
+function authRequired(body: Buffer): boolean | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  return (json as Record<string, unknown>)['auth-required'] === true;
+}
