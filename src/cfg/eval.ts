@@ -1,5 +1,5 @@
 import { parsePlatform } from './parse.js';
-import type { CfgExpr, TargetInfo } from './types.js';
+import type { CfgExpr, Platform, TargetInfo } from './types.js';
 
 /** Whether `expr` holds for the target. `true` and `false` are cfg literals (cargo >= 1.88). */
 export function evalCfg(expr: CfgExpr, target: TargetInfo): boolean {
@@ -26,6 +26,9 @@ export function evalCfg(expr: CfgExpr, target: TargetInfo): boolean {
  */
 const answers = new WeakMap<TargetInfo, Map<string, boolean>>();
 
+/** Parsed specs, shared by all targets (a run asks about the target and the host). */
+const parsed = new Map<string, Platform>();
+
 /**
  * Whether a target spec (`cfg(...)` or a triple, as in `[target.<spec>]`)
  * applies to the target. Throws CfgSyntaxError for a malformed spec.
@@ -35,7 +38,8 @@ export function platformMatches(spec: string, target: TargetInfo): boolean {
   if (!known) answers.set(target, (known = new Map()));
   let answer = known.get(spec);
   if (answer === undefined) {
-    const platform = parsePlatform(spec);
+    let platform = parsed.get(spec);
+    if (!platform) parsed.set(spec, (platform = parsePlatform(spec)));
     answer = platform.kind === 'cfg' ? evalCfg(platform.expr, target) : platform.triple === target.triple;
     known.set(spec, answer);
   }

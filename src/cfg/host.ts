@@ -32,7 +32,7 @@ function muslLibc(): boolean {
   }
 }
 
-/** The rustc host triple for a Node platform and architecture (Node's `ppc64` is the little-endian one). */
+/** The rustc host triple for a Node platform and architecture (`ppc64` taken as the common little-endian Linux port). */
 export function derivedHostTriple(platform: string, arch: string, musl = platform === 'linux' && muslLibc()): string {
   const a = ARCH[arch] ?? arch;
   const eabi = arch === 'arm' ? 'eabihf' : '';

@@ -44,7 +44,7 @@ function isIdentRest(c: number): boolean {
   return isIdentStart(c) || (c >= 48 && c <= 57);
 }
 
-function describe(token: Token): string {
+function describeToken(token: Token): string {
   switch (token.kind) {
     case 'ident':
       return 'an identifier';
@@ -57,6 +57,9 @@ function describe(token: Token): string {
 
 class Parser {
   private pos = 0;
+  /** The last peek and where it was made: most tokens are peeked before they are taken. */
+  private peekedAt = -1;
+  private peeked: Token | CfgSyntaxError | null = null;
 
   /** `base` is where `src` starts in the text the caller gave, for error offsets. */
   constructor(
@@ -84,6 +87,14 @@ class Parser {
 
   /** The token at the current position, without consuming it; errors are returned, not thrown. */
   private peek(): Token | CfgSyntaxError | null {
+    if (this.peekedAt !== this.pos) {
+      this.peeked = this.lex();
+      this.peekedAt = this.pos;
+    }
+    return this.peeked;
+  }
+
+  private lex(): Token | CfgSyntaxError | null {
     const s = this.src;
     let i = this.pos;
     while (s.charCodeAt(i) === 32) i++;
@@ -133,7 +144,7 @@ class Parser {
   private expect(kind: Punct): void {
     const token = this.next();
     if (!token) throw this.ended(`\`${kind}\``);
-    if (token.kind !== kind) throw this.error(token.start, `expected \`${kind}\`, found ${describe(token)}`);
+    if (token.kind !== kind) throw this.error(token.start, `expected \`${kind}\`, found ${describeToken(token)}`);
   }
 
   private expr(): CfgExpr {
@@ -163,11 +174,11 @@ class Parser {
   private value(): CfgExpr {
     const ident = this.next();
     if (!ident) throw this.ended('identifier');
-    if (ident.kind !== 'ident') throw this.error(ident.start, `expected identifier, found ${describe(ident)}`);
+    if (ident.kind !== 'ident') throw this.error(ident.start, `expected identifier, found ${describeToken(ident)}`);
     if (!this.accept('=')) return { kind: 'name', name: ident.text };
     const value = this.next();
     if (!value) throw this.ended('a string');
-    if (value.kind !== 'string') throw this.error(value.start, `expected a string, found ${describe(value)}`);
+    if (value.kind !== 'string') throw this.error(value.start, `expected a string, found ${describeToken(value)}`);
     return { kind: 'keyvalue', key: ident.text, value: value.text };
   }
 }
