@@ -39,6 +39,7 @@ Run 'cargo-preflight <COMMAND> --help' for the options of a command.
 type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
 
 const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => (await import('./commands/check.js')).checkCommand,
   tree: async () => (await import('./commands/tree.js')).treeCommand,
   why: async () => (await import('./commands/why.js')).whyCommand,
 };

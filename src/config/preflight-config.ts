@@ -1,0 +1,104 @@
+/**
+ * The tool's own settings: `[workspace.metadata.cargo-preflight]` or
+ * `[package.metadata.cargo-preflight]` in the root manifest, and
+ * `cargo-preflight.toml` at the workspace root (which wins where both set a
+ * key). Unknown keys are errors that name the key and the file.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../errors.js';
+import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
+import type { Workspace } from '../manifest/workspace.js';
+
+export type Level = 'error' | 'warning' | 'info';
+
+export interface PreflightConfig {
+  targets?: string[];
+  severity: Record<string, Level | 'off'>;
+  allow: { crate: string; reason: string; targets?: string[] }[];
+  /** Extra knowledge-base entries, validated by the knowledge base. */
+  knowledgeBase: unknown[];
+  failOn?: Level | 'never';
+  /** Files the settings came from, for messages. */
+  files: string[];
+}
+
+const KEYS = new Set(['targets', 'severity', 'allow', 'knowledge-base', 'fail-on']);
+const LEVELS = ['error', 'warning', 'info'];
+
+interface Origin {
+  path: string;
+  positions: PositionIndex;
+  prefix: string[];
+}
+
+function isTable(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin): void {
+  const at = (k: (string | number)[]) => ({ path: o.path, ...o.positions.find([...o.prefix, ...k]) });
+  cfg.files.push(o.path);
+  for (const [key, value] of Object.entries(data)) {
+    if (!KEYS.has(key)) {
+      throw new UserError(`unknown cargo-preflight setting \`${key}\``, at([key]), `known settings: ${[...KEYS].join(', ')}`);
+    }
+    if (key === 'targets') {
+      if (!Array.isArray(value) || value.some((t) => typeof t !== 'string')) throw new UserError('`targets` must be an array of target triples', at([key]));
+      cfg.targets = value as string[];
+    } else if (key === 'severity') {
+      if (!isTable(value)) throw new UserError('`severity` must be a table of rule = "error" | "warning" | "info" | "off"', at([key]));
+      for (const [rule, level] of Object.entries(value)) {
+        if (typeof level !== 'string' || ![...LEVELS, 'off'].includes(level)) {
+          throw new UserError(`severity of \`${rule}\` must be "error", "warning", "info" or "off"`, at([key, rule]));
+        }
+        cfg.severity[rule] = level as Level | 'off';
+      }
+    } else if (key === 'allow') {
+      if (!Array.isArray(value)) throw new UserError('`allow` must be an array of { crate = "…", reason = "…" }', at([key]));
+      value.forEach((entry, i) => {
+        if (!isTable(entry)) throw new UserError('each `allow` entry must be a table { crate = "…", reason = "…" }', at([key, i]));
+        for (const k of Object.keys(entry)) {
+          if (!['crate', 'reason', 'targets'].includes(k)) throw new UserError(`unknown key \`${k}\` in \`allow\` entry`, at([key, i, k]));
+        }
+        if (typeof entry.crate !== 'string') throw new UserError('`allow` entry needs `crate = "name"`', at([key, i]));
+        if (typeof entry.reason !== 'string' || !entry.reason.trim()) {
+          throw new UserError(`\`allow\` entry for \`${entry.crate}\` needs a \`reason\``, at([key, i]), 'say why the crate may stay; reports show it');
+        }
+        const targets = entry.targets;
+        if (targets !== undefined && (!Array.isArray(targets) || targets.some((t) => typeof t !== 'string'))) {
+          throw new UserError('`targets` of an `allow` entry must be an array of triples', at([key, i, 'targets']));
+        }
+        cfg.allow.push({ crate: entry.crate, reason: entry.reason, ...(targets ? { targets: targets as string[] } : {}) });
+      });
+    } else if (key === 'knowledge-base') {
+      if (!Array.isArray(value)) throw new UserError('`knowledge-base` must be an array of entries', at([key]));
+      cfg.knowledgeBase.push(...value);
+    } else if (key === 'fail-on') {
+      if (typeof value !== 'string' || ![...LEVELS, 'never'].includes(value)) throw new UserError('`fail-on` must be "error", "warning", "info" or "never"', at([key]));
+      cfg.failOn = value as Level | 'never';
+    }
+  }
+}
+
+export function loadPreflightConfig(ws: Workspace): PreflightConfig {
+  const cfg: PreflightConfig = { severity: {}, allow: [], knowledgeBase: [], files: [] };
+  const root = ws.rootData;
+  const origin = (prefix: string[]): Origin => ({ path: ws.rootManifestPath, positions: ws.rootPositions, prefix });
+  const wsMeta = isTable(root.workspace) && isTable(root.workspace.metadata) ? root.workspace.metadata['cargo-preflight'] : undefined;
+  if (wsMeta !== undefined) {
+    if (!isTable(wsMeta)) throw new UserError('`workspace.metadata.cargo-preflight` must be a table', { path: ws.rootManifestPath });
+    apply(cfg, wsMeta, origin(['workspace', 'metadata', 'cargo-preflight']));
+  }
+  const pkgMeta = isTable(root.package) && isTable(root.package.metadata) ? root.package.metadata['cargo-preflight'] : undefined;
+  if (pkgMeta !== undefined) {
+    if (!isTable(pkgMeta)) throw new UserError('`package.metadata.cargo-preflight` must be a table', { path: ws.rootManifestPath });
+    apply(cfg, pkgMeta, origin(['package', 'metadata', 'cargo-preflight']));
+  }
+  const file = join(ws.rootDir, 'cargo-preflight.toml');
+  if (existsSync(file)) {
+    const parsed = parseTomlWithPositions(readFileSync(file, 'utf8'), file);
+    apply(cfg, parsed.data, { path: file, positions: parsed.positions, prefix: [] });
+  }
+  return cfg;
+}

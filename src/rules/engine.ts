@@ -1,0 +1,132 @@
+/**
+ * Runs rules over the artifact graphs and turns their drafts into findings:
+ * adds inclusion paths, the responsible `Cargo.toml` line, a stable id,
+ * configured severities and allowances, and a deterministic order.
+ */
+import { createHash } from 'node:crypto';
+import { shortestPaths, reverseEdges } from '../resolve/paths.js';
+import type { GraphEdge, TargetGraph } from '../resolve/types.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, Severity } from './types.js';
+
+export interface LintSettings {
+  /** Severity per rule id; `off` disables the rule. */
+  severity?: Record<string, Severity | 'off'>;
+  /** Crates allowed to stay, with the reason shown in reports. */
+  allow?: { crate: string; reason: string; targets?: string[] }[];
+}
+
+export interface LintInput {
+  graphs: TargetGraph[];
+  kb: KnowledgeBase;
+  rules: Rule[];
+  settings?: LintSettings;
+  environments?: Map<string, EnvironmentSnapshot>;
+  /** Where a locked package is in Cargo.lock. */
+  lockLocation?: (name: string, version: string) => ManifestLocation | null;
+}
+
+const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+export function lint(input: LintInput): Finding[] {
+  const findings: Finding[] = [];
+  const ids = new Set<string>();
+  for (const graph of input.graphs) {
+    const rev = reverseEdges(graph);
+    const seen = new Set<string>();
+    for (const rule of input.rules) {
+      const configured = input.settings?.severity?.[rule.meta.id];
+      if (configured === 'off') continue;
+      const report = (d: FindingDraft) => {
+        const once = `${rule.meta.id}\0${d.package.key}`;
+        if (seen.has(once)) return;
+        seen.add(once);
+        const paths = shortestPaths(graph, d.package.key, 3, rev);
+        const first = paths[0]?.[0];
+        const direct = first ? directOf(graph, first) : null;
+        let id = fingerprint(rule.meta.id, d.package.name, graph.target, direct ? `${direct.member}/${direct.dependency}` : '');
+        for (let n = 2; ids.has(id); n++) id = fingerprint(rule.meta.id, d.package.name, graph.target, `${direct?.dependency ?? ''}#${n}`);
+        ids.add(id);
+        const allow = input.settings?.allow?.find((a) => a.crate === d.package.name && (!a.targets || a.targets.includes(graph.target)));
+        findings.push({
+          id,
+          rule: rule.meta.id,
+          severity: configured ?? d.severity ?? rule.meta.defaultSeverity,
+          target: graph.target,
+          package: { name: d.package.name, version: d.package.version, source: d.package.source, links: d.package.links },
+          features: d.package.features,
+          message: d.message,
+          ...(d.detail ? { detail: d.detail } : {}),
+          docs: d.docs ?? rule.meta.docs,
+          paths: paths.map((p) => toSteps(graph, p)),
+          direct,
+          lockfile: input.lockLocation?.(d.package.name, d.package.version) ?? null,
+          fixes: d.fixes ?? [],
+          ...(allow ? { allowed: { reason: allow.reason } } : {}),
+          packageKey: d.package.key,
+        });
+      };
+      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target) }, report);
+    }
+  }
+  return sortFindings(findings);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+      cmp(a.target, b.target) ||
+      cmp(a.rule, b.rule) ||
+      cmp(a.package.name, b.package.name) ||
+      cmp(a.package.version, b.package.version) ||
+      cmp(a.id, b.id),
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function fingerprint(...parts: string[]): string {
+  return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+}
+
+function directOf(graph: TargetGraph, edge: GraphEdge): Finding['direct'] {
+  const member = graph.packages.get(edge.from)!;
+  const site = edge.declaration;
+  if (!site) return null;
+  return {
+    member: member.name,
+    dependency: edge.depName,
+    manifest: { path: site.manifestPath, line: site.line, column: site.column },
+    ...(site.inheritedFrom
+      ? { inheritedFrom: { path: site.inheritedFrom.manifestPath, line: site.inheritedFrom.line, column: site.inheritedFrom.column } }
+      : {}),
+  };
+}
+
+function toSteps(graph: TargetGraph, path: GraphEdge[]): PathStep[] {
+  if (!path.length) return [];
+  const root = graph.packages.get(path[0].from)!;
+  const steps: PathStep[] = [{ name: root.name, version: root.version, via: [] }];
+  for (const e of path) {
+    const p = graph.packages.get(e.to)!;
+    const step: PathStep = { name: p.name, version: p.version, via: e.activatedBy };
+    if (e.depName !== p.name) step.as = e.depName;
+    steps.push(step);
+  }
+  return steps;
+}
+
+/** The exit code for `--fail-on`: 1 when a finding that is not allowed is at or above the level. */
+export function failsOn(findings: Finding[], level: Severity | 'never'): boolean {
+  if (level === 'never') return false;
+  return findings.some((f) => !f.allowed && SEVERITY_ORDER[f.severity] <= SEVERITY_ORDER[level]);
+}
+
+export function summarize(findings: Finding[]): Record<Severity, number> {
+  const s: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) if (!f.allowed) s[f.severity]++;
+  return s;
+}

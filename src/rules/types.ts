@@ -1,0 +1,107 @@
+/**
+ * Rules turn an artifact graph into findings. A rule is data in, findings out:
+ * it reads the graph, the knowledge base and an environment snapshot, and does
+ * no I/O of its own (ESLint's model: one module per rule with `meta`).
+ */
+import type { GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
+import type { KnowledgeBase } from './knowledge-base.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
+
+export interface RuleMeta {
+  id: string;
+  defaultSeverity: Severity;
+  /** One line: what the rule reports. */
+  description: string;
+  /** Longer text for SARIF's fullDescription and `--explain`. */
+  details: string;
+  docs: string;
+}
+
+/** What the machine offers for building a target, gathered by the CLI before rules run. */
+export interface EnvironmentSnapshot {
+  host: string;
+  target: string;
+  /** `rustup target list --installed` (null when rustup is absent). */
+  installedTargets: string[] | null;
+  /** `[target.T] linker` from cargo configuration, or `CARGO_TARGET_<T>_LINKER`. */
+  configuredLinker: { value: string; definedIn: string } | null;
+  /** Executables found on PATH, by name (only the names the rules ask about). */
+  onPath: Record<string, string | null>;
+  /** `CC_<target>`, `CC_<target_with_underscores>`, `TARGET_CC`, `CC` as set. */
+  ccVariables: Record<string, string>;
+}
+
+export interface RuleContext {
+  graph: TargetGraph;
+  kb: KnowledgeBase;
+  /** Present for targets the environment was inspected for (`cross-environment`). */
+  environment?: EnvironmentSnapshot;
+}
+
+/** A fix a user could apply, as the knowledge base describes it; the fixers prove and apply them. */
+export interface FixSuggestion {
+  strategy: 'switch' | 'static' | 'pin' | 'disable' | 'environment';
+  /** One line, e.g. "use rustls: reqwest features = [\"rustls-tls\"], default-features = false". */
+  title: string;
+  /** The crate whose declaration the fix edits (a direct dependency or the -sys crate to pin). */
+  crate?: string;
+  /** Build requirements the fix brings (a C compiler, perl, cmake, ...). */
+  requires?: string[];
+}
+
+export interface FindingDraft {
+  package: GraphPackage;
+  message: string;
+  /** Why it matters and what to know, from the knowledge base. */
+  detail?: string;
+  fixes?: FixSuggestion[];
+  /** Overrides the rule's default severity for this finding (e.g. an unknown crate seen only as info). */
+  severity?: Severity;
+  docs?: string;
+}
+
+export interface Rule {
+  meta: RuleMeta;
+  check(ctx: RuleContext, report: (d: FindingDraft) => void): void;
+}
+
+/** One step of an inclusion path: a package, and the feature(s) of its parent that pulled it in. */
+export interface PathStep {
+  name: string;
+  version: string;
+  /** Features of the parent that activated this optional dependency (empty when not optional). */
+  via: string[];
+  /** Dependency name in the parent's manifest when renamed. */
+  as?: string;
+}
+
+export interface ManifestLocation {
+  path: string;
+  line: number;
+  column: number;
+}
+
+export interface Finding {
+  /** Stable fingerprint: rule, crate, target and the responsible direct dependency (never line numbers). */
+  id: string;
+  rule: string;
+  severity: Severity;
+  target: string;
+  package: { name: string; version: string; source: string | null; links: string | null };
+  features: string[];
+  message: string;
+  detail?: string;
+  docs: string;
+  /** Up to three shortest paths from a member to the package. */
+  paths: PathStep[][];
+  /** The member's dependency that brings the package in, and where it is declared. */
+  direct: { member: string; dependency: string; manifest: ManifestLocation; inheritedFrom?: ManifestLocation } | null;
+  /** Where the package is in Cargo.lock. */
+  lockfile: ManifestLocation | null;
+  fixes: FixSuggestion[];
+  /** Set when config allows this crate: the finding is shown with its reason and does not fail the run. */
+  allowed?: { reason: string };
+  packageKey: PackageKey;
+}
