@@ -36,9 +36,10 @@ export function appendToArray(m: Manifest, array: AST.TOMLArray, values: readonl
   }
 
   if (!last) {
-    // `[` and `]` on different lines with nothing but comments between them.
-    const comment = m.ast.comments.find((c) => c.range[0] > open && c.range[1] < close);
-    const indent = comment ? indentAt(text, comment.range[0]) : indentAt(text, close) + '    ';
+    // `[` and `]` on different lines with nothing but comments between them:
+    // indent like a comment on its own line, else one level deeper than `]`.
+    const own = m.ast.comments.find((c) => c.range[0] > open && c.range[1] < close && startsLine(text, c.range[0]));
+    const indent = own ? indentAt(text, own.range[0]) : indentAt(text, close) + '    ';
     const at = lineStart(text, close);
     return [{ start: at, end: at, insert: rendered.map((v) => `${indent}${v},${eol}`).join('') }];
   }
@@ -148,8 +149,12 @@ function groupByLine(text: string, items: readonly Item[]): number[][] {
 function elementIndent(m: Manifest, items: readonly Item[], close: number): string {
   for (let i = items.length - 1; i >= 0; i--) {
     const start = items[i]!.element.range[0];
-    const indent = indentAt(m.text, start);
-    if (lineStart(m.text, start) + indent.length === start) return indent;
+    if (startsLine(m.text, start)) return indentAt(m.text, start);
   }
   return indentAt(m.text, close) + '    ';
+}
+
+/** Whether only spaces and tabs come before `pos` on its line. */
+function startsLine(text: string, pos: number): boolean {
+  return lineStart(text, pos) + indentAt(text, pos).length === pos;
 }
