@@ -6,8 +6,7 @@
  *   npx tsc -p . && node dist/scripts/gen-target-cfg.js [output.json]
  */
 import { writeFileSync } from 'node:fs';
-import { runRustc } from '../src/cfg/rustc.js';
-import { cfgLines, type TargetCfgTable } from '../src/cfg/table.js';
+import { cfgLines, runRustc, type TargetCfgTable } from '../src/cfg/targets.js';
 
 function rustc(args: string[]): string {
   const r = runRustc(args);

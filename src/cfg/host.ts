@@ -1,5 +1,5 @@
 import { readdirSync } from 'node:fs';
-import { runRustc } from './rustc.js';
+import { runRustc } from './targets.js';
 
 let host: string | undefined;
 
