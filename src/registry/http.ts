@@ -70,6 +70,8 @@ export interface HttpOptions {
   tracker: FetchTracker;
   /** Proxy for every request (cargo's `http.proxy`); else `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY` from `env`. */
   proxy?: string;
+  /** PEM certificates trusted instead of the system's (cargo's `http.cainfo`). */
+  ca?: string;
   env: NodeJS.ProcessEnv;
 }
 
@@ -186,9 +188,9 @@ export class HttpClient {
 }
 
 function createDispatcher(opts: HttpOptions): Dispatcher {
-  const { policy, env } = opts;
+  const { policy, env, ca } = opts;
   const agentOptions = {
-    connect: { timeout: policy.connectTimeoutMs },
+    connect: { timeout: policy.connectTimeoutMs, ...(ca !== undefined && { ca }) },
     headersTimeout: policy.idleTimeoutMs,
     bodyTimeout: policy.idleTimeoutMs,
     allowH2: true,
@@ -199,6 +201,8 @@ function createDispatcher(opts: HttpOptions): Dispatcher {
   // Empty strings, not undefined: undici would otherwise read process.env, not the environment given.
   return new EnvHttpProxyAgent({
     ...agentOptions,
+    // Through a proxy, the registry's TLS is negotiated inside the tunnel.
+    ...(ca !== undefined && { requestTls: { ca } }),
     httpProxy,
     httpsProxy,
     noProxy: env.no_proxy ?? env.NO_PROXY ?? '',

@@ -4,7 +4,7 @@
  * applying cargo's source replacement and `--index`, sharing one HTTP client,
  * one cache and one set of counters.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cargoHome, type CargoConfig } from '../config/cargo-config.js';
@@ -61,6 +61,8 @@ export const DEFAULT_JOBS = 64;
 
 export function openSourceSet(opts: SourceSetOptions): SourceSet {
   const { config, cwd } = opts;
+  const jobs = opts.jobs ?? DEFAULT_JOBS;
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs must be a positive integer, not ${jobs}`);
   const env = opts.env ?? config.env;
   const offline = opts.offline === true || config.offline;
   const tracker = new FetchTracker(opts.progress);
@@ -73,10 +75,11 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   const sparse = (url: string): SparseSource => {
     http ??= new HttpClient({
       policy: { ...DEFAULT_POLICY, ...cargoPolicy(config, env), ...opts.network },
-      jobs: opts.jobs ?? DEFAULT_JOBS,
+      jobs,
       tracker,
       env,
       ...proxyOption(config, env),
+      ...caOption(config, env, cwd),
     });
     // crates.io needs no token; any other registry gets the token of the `[registries]` entry with its URL.
     const name = selector.registries().find((r) => r.id.kind === 'sparse' && r.id.url === url)?.name;
@@ -179,4 +182,20 @@ function proxyOption(config: CargoConfig, env: NodeJS.ProcessEnv): { proxy?: str
   if (!proxy) return {};
   // cargo (through curl) accepts `host:port`; undici wants a URL.
   return { proxy: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
+}
+
+/** cargo's `http.cainfo` (or `CARGO_HTTP_CAINFO`): a PEM bundle trusted instead of the system's, for registries behind a private CA. */
+function caOption(config: CargoConfig, env: NodeJS.ProcessEnv, cwd: string): { ca?: string } {
+  const fromConfig = config.getString(['http', 'cainfo']);
+  const path = env.CARGO_HTTP_CAINFO
+    ? resolve(cwd, env.CARGO_HTTP_CAINFO)
+    : fromConfig && resolve(fromConfig.baseDir, fromConfig.value);
+  if (!path) return {};
+  try {
+    return { ca: readFileSync(path, 'utf8') };
+  } catch (e) {
+    throw new UserError(`cannot read the certificates of http.cainfo: ${(e as Error).message}`, {
+      path: fromConfig && !env.CARGO_HTTP_CAINFO ? fromConfig.definedIn : path,
+    });
+  }
 }

@@ -11,6 +11,7 @@ export interface FetchProgress {
   done: number;
   /** Files served from a cache (offline, or after a 304 Not Modified). */
   cacheHits: number;
+  /** Lookups that failed. */
   failures: number;
   /** HTTP requests sent (retries and redirects included). */
   requests: number;
@@ -36,7 +37,7 @@ export interface FetchStats {
   notModified: number;
   /** Requests retried after a network error, a 5xx or a 429. */
   retries: number;
-  /** Index files that could not be had (network failure after retries, rejected data). */
+  /** Lookups that failed: network failure after retries, rejected data, missing offline. */
   failures: number;
   /** Cache entries that could not be written (the run goes on; the next one refetches). */
   cacheWriteFailures: number;
@@ -70,7 +71,12 @@ export class FetchTracker {
   settled(outcome: Outcome): void {
     this.done++;
     if (outcome === 'cache') this.counts.cacheHits++;
-    if (outcome === 'failed') this.counts.failures++;
+    this.emit(false);
+  }
+
+  /** A lookup threw (its file failed to load, or its lines were rejected). */
+  failed(): void {
+    this.counts.failures++;
     this.emit(false);
   }
 

@@ -54,16 +54,21 @@ export class SparseSource implements CrateSource {
   }
 
   async getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null> {
-    if (!isValidCrateName(name)) throw new RegistryError(`\`${name}\` is not a valid crate name`, name);
-    const rel = indexPath(name);
-    let file = this.files.get(rel);
-    if (!file) {
-      file = this.settle(name, rel);
-      this.files.set(rel, file);
+    try {
+      if (!isValidCrateName(name)) throw new RegistryError(`\`${name}\` is not a valid crate name`, name);
+      const rel = indexPath(name);
+      let file = this.files.get(rel);
+      if (!file) {
+        file = this.settle(name, rel);
+        this.files.set(rel, file);
+      }
+      const loaded = await file;
+      if (!loaded) return null;
+      return { versions: parseIndexFile(loaded.text, name, versions, this.what(name)), origin: loaded.origin };
+    } catch (e) {
+      this.opts.tracker.failed();
+      throw e;
     }
-    const loaded = await file;
-    if (!loaded) return null;
-    return { versions: parseIndexFile(loaded.text, name, versions, this.what(name)), origin: loaded.origin };
   }
 
   private what(name: string): string {

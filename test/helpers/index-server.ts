@@ -2,8 +2,8 @@
  * A sparse index server on 127.0.0.1 for tests and the bench: serves a folder
  * (plus files set in memory) with ETag/Last-Modified revalidation, optional
  * gzip or brotli, and faults injected per path: latency, status codes (500,
- * 429 with Retry-After), dropped connections, truncated bodies, an invalid
- * JSON line, redirects. Every request is logged with its headers.
+ * 429 with Retry-After), dropped connections, truncated or stalled bodies,
+ * an invalid JSON line, redirects. Every request is logged with its headers.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -18,6 +18,8 @@ export type Fault =
   | { kind: 'drop' }
   /** Announces the full length, sends half of the body, closes the connection. */
   | { kind: 'truncate' }
+  /** Announces the full length, sends half of the body, then nothing more (the client has to time out). */
+  | { kind: 'stall' }
   /** Serves the file with a broken JSON line appended. */
   | { kind: 'invalid-line' }
   | { kind: 'redirect'; location: string; status?: number };
@@ -169,10 +171,12 @@ export class IndexServer {
       body = derived.br ??= brotliCompressSync(body);
       h['content-encoding'] = 'br';
     }
-    if (fault?.kind === 'truncate') {
+    if (fault?.kind === 'truncate' || fault?.kind === 'stall') {
       record.status = 200;
       res.writeHead(200, { ...h, 'content-length': String(body.length) });
-      res.write(body.subarray(0, Math.floor(body.length / 2)), () => req.socket.destroy());
+      const half = body.subarray(0, Math.floor(body.length / 2));
+      if (fault.kind === 'truncate') res.write(half, () => req.socket.destroy());
+      else res.write(half);
       return;
     }
     send(200, { ...h, 'content-length': String(body.length) }, body);

@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createSecureServer } from 'node:http2';
+import { connect, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import { defaultCacheDir } from '../../src/registry/cache.js';
+import { CRATES_IO, FIXTURE_INDEX, project, server } from './setup.js';
+
+const hasOpenssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** A TLS server offering HTTP/2 (and HTTP/1.1), with a certificate made for 127.0.0.1; records the HTTP versions used. */
+async function h2Server(dir: string): Promise<{ url: string; versions: string[]; certPath: string }> {
+  const key = join(dir, 'key.pem');
+  const certPath = join(dir, 'cert.pem');
+  const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'];
+  args.push('-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', certPath);
+  execFileSync('openssl', args, { stdio: 'ignore' });
+  const versions: string[] = [];
+  const srv = createSecureServer({ key: readFileSync(key), cert: readFileSync(certPath), allowHTTP1: true }, (req, res) => {
+    versions.push(req.httpVersion);
+    try {
+      const body = readFileSync(join(FIXTURE_INDEX, new URL(req.url, 'https://x').pathname));
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  onTestFinished(() => new Promise<void>((ok) => srv.close(() => ok())));
+  return { url: `https://127.0.0.1:${(srv.address() as AddressInfo).port}/`, versions, certPath };
+}
+
+/** An HTTP proxy on 127.0.0.1 that tunnels CONNECT requests and records their targets. */
+async function proxy(): Promise<{ url: string; targets: string[] }> {
+  const targets: string[] = [];
+  const srv: Server = createServer((_req, res) => res.writeHead(501).end());
+  srv.on('connect', (req, client, head) => {
+    targets.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = connect(Number(port), host, () => {
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.write(head);
+      upstream.pipe(client);
+      client.pipe(upstream);
+    });
+    upstream.on('error', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
+  onTestFinished(
+    () =>
+      new Promise<void>((ok) => {
+        srv.closeAllConnections();
+        srv.close(() => ok());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, targets };
+}
+
+describe('network', () => {
+  it('times out a stalled body and retries', async () => {
+    const srv = await server();
+    srv.fault('se/rd/serde', { kind: 'stall' }, 1);
+    const set = project().open({ index: srv.url, network: { idleTimeoutMs: 150, baseDelayMs: 1, maxDelayMs: 1 } });
+    expect((await set.sourceFor(CRATES_IO)!.getCrate('serde'))?.versions).toHaveLength(3);
+    expect(srv.requests('se/rd/serde')).toHaveLength(2);
+    expect(set.stats().retries).toBe(1);
+  });
+
+  it('goes through HTTP_PROXY, unless NO_PROXY names the host', async () => {
+    const srv = await server();
+    const viaProxy = await proxy();
+    const proxied = project({ env: { HTTP_PROXY: viaProxy.url } });
+    expect(await proxied.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('serde')).not.toBeNull();
+    expect(viaProxy.targets.length).toBeGreaterThan(0);
+    expect(new Set(viaProxy.targets)).toEqual(new Set([new URL(srv.url).host]));
+
+    const bypass = await proxy();
+    const direct = project({ env: { HTTP_PROXY: bypass.url, NO_PROXY: '127.0.0.1' } });
+    expect(await direct.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('libc')).not.toBeNull();
+    expect(bypass.targets).toEqual([]);
+  });
+
+  it("takes cargo's http.proxy over the environment", async () => {
+    const srv = await server();
+    const fromConfig = await proxy();
+    const fromEnv = await proxy();
+    const p = project({ config: `[http]\nproxy = "${fromConfig.url.replace('http://', '')}"\n`, env: { HTTP_PROXY: fromEnv.url } });
+    expect(await p.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('serde')).not.toBeNull();
+    expect(fromConfig.targets.length).toBeGreaterThan(0);
+    expect(fromEnv.targets).toEqual([]);
+  });
+
+  it.skipIf(!hasOpenssl)('speaks HTTP/2 when the server offers it, trusting http.cainfo', async () => {
+    const p = project();
+    const srv = await h2Server(p.dir);
+    const trusting = project({ config: `[http]\ncainfo = "${srv.certPath}"\n` });
+    const source = trusting.open({ index: srv.url }).sourceFor(CRATES_IO)!;
+    const got = await Promise.all(['serde', 'libc', 'cc'].map((n) => source.getCrate(n)));
+    expect(got.map((c) => c?.versions.length)).toEqual([3, 2, 1]);
+    expect(srv.versions).toEqual(['2.0', '2.0', '2.0', '2.0']);
+    // Without the certificate, the connection is refused, and the message says why.
+    const untrusting = p.open({ index: srv.url, network: { retries: 0 } }).sourceFor(CRATES_IO)!;
+    await expect(untrusting.getCrate('serde')).rejects.toThrow(/self.signed certificate/);
+  });
+
+  it('refuses a --jobs that is not a positive integer', () => {
+    expect(() => project().open({ jobs: 0 })).toThrow('--jobs must be a positive integer, not 0');
+  });
+
+  it('caches under XDG_CACHE_HOME, else ~/.cache', () => {
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/xdg', HOME: '/home/me' })).toBe(join('/xdg', 'cargo-preflight'));
+    expect(defaultCacheDir({ HOME: '/home/me' })).toBe(join('/home/me', '.cache', 'cargo-preflight'));
+  });
+});
