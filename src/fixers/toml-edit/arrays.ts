@@ -64,7 +64,7 @@ export function appendToArray(m: Manifest, array: AST.TOMLArray, values: readonl
  * separators; a line left with nothing but its indentation and a comment is
  * removed whole.
  */
-export function removeFromArray(m: Manifest, array: AST.TOMLArray, values: readonly string[]): Splice[] {
+export function removeFromArray(m: Manifest, array: AST.TOMLArray, values: readonly string[], where: string): Splice[] {
   const text = m.text;
   const items = itemsOf(m, array);
   const removed = items.map((it) => it.element.type === 'TOMLValue' && values.includes(String(it.element.value)));
@@ -88,7 +88,10 @@ export function removeFromArray(m: Manifest, array: AST.TOMLArray, values: reado
     const first = items[line[0]!]!;
     const lastOnLine = items[line.at(-1)!]!;
     if (hasNewline(text, first.element.range[0], lastOnLine.end)) {
-      throw new EditRefused('unsupported', 'an element of the features array and its comma are on different lines');
+      throw new EditRefused(
+        'unsupported',
+        `in the features of ${where}, an element and its comma are on different lines; edit it by hand`,
+      );
     }
     const kept = line.filter((i) => !removed[i]);
     const start = lineStart(text, first.element.range[0]);

@@ -16,8 +16,6 @@ export interface Entry {
   path: KeyPath;
   /** Path of the table the key is written relative to (the section, or the inline table's key). */
   base: KeyPath;
-  /** The section the entry is written in (`[table]` or the root). */
-  section: AST.TOMLTable | AST.TOMLTopLevelTable;
   /** The inline table holding the entry, if any. */
   inline: AST.TOMLInlineTable | null;
 }
@@ -92,25 +90,19 @@ function refusalFor(e: unknown): unknown {
 function indexManifest(text: string, ast: AST.TOMLProgram, data: TomlTable, version: TomlVersion): Manifest {
   const entries: Entry[] = [];
   const sections: AST.TOMLTable[] = [];
-  const addEntries = (
-    kvs: readonly AST.TOMLKeyValue[],
-    base: KeyPath,
-    section: Entry['section'],
-    inline: AST.TOMLInlineTable | null,
-  ) => {
+  const addEntries = (kvs: readonly AST.TOMLKeyValue[], base: KeyPath, inline: AST.TOMLInlineTable | null) => {
     for (const kv of kvs) {
       const path = [...base, ...kv.key.keys.map(keyName)];
-      entries.push({ kv, path, base, section, inline });
-      if (kv.value.type === 'TOMLInlineTable') addEntries(kv.value.body, path, section, kv.value);
+      entries.push({ kv, path, base, inline });
+      if (kv.value.type === 'TOMLInlineTable') addEntries(kv.value.body, path, kv.value);
     }
   };
-  const top = ast.body[0];
-  for (const node of top.body) {
+  for (const node of ast.body[0].body) {
     if (node.type === 'TOMLTable') {
       sections.push(node);
-      addEntries(node.body, node.resolvedKey, node, null);
+      addEntries(node.body, node.resolvedKey, null);
     } else {
-      addEntries([node], [], top, null);
+      addEntries([node], [], null);
     }
   }
   return { text, ast, data, version, entries, sections };

@@ -42,7 +42,7 @@ export function planEdit(m: Manifest, edit: ManifestEdit, eol: string): Splice[]
       return addKey(m, path, dep, 'features', renderValue(added), eol);
     }
     case 'remove-features':
-      return features ? removeFromArray(m, featureArray(), edit.features) : [];
+      return features ? removeFromArray(m, featureArray(), edit.features, where) : [];
     case 'set-default-features': {
       const value = String(edit.value);
       const modern = entryAt(m, [...path, 'default-features']);
