@@ -6,4 +6,4 @@ export type { CfgExpr, Platform, TargetInfo } from './types.js';
 export { CfgSyntaxError, formatCfgExpr, parseCfgExpr, parsePlatform } from './parse.js';
 export { evalCfg, platformMatches } from './eval.js';
 export { knownTargets, tableRustcVersion, targetInfo } from './targets.js';
-export { hostTriple } from './host.js';
+export { derivedHostTriple, hostTriple } from './host.js';

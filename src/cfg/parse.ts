@@ -36,13 +36,8 @@ type Token =
 
 const OPERATORS = new Set(['all', 'any', 'not']);
 
-function isIdentStart(c: number): boolean {
-  return c === 95 /* _ */ || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-}
-
-function isIdentRest(c: number): boolean {
-  return isIdentStart(c) || (c >= 48 && c <= 57);
-}
+/** One token: punctuation, a string (no escapes), or a possibly raw identifier. */
+const TOKEN = /([(),=])|"([^"]*)"|(r#)?([A-Za-z_][A-Za-z0-9_]*)/y;
 
 function describeToken(token: Token): string {
   switch (token.kind) {
@@ -96,29 +91,23 @@ class Parser {
 
   private lex(): Token | CfgSyntaxError | null {
     const s = this.src;
-    let i = this.pos;
-    while (s.charCodeAt(i) === 32) i++;
-    if (i >= s.length) return null;
-    const c = s[i]!;
-    if (c === '(' || c === ')' || c === ',' || c === '=') return { kind: c, start: i, end: i + 1 };
-    if (c === '"') {
-      const close = s.indexOf('"', i + 1);
-      if (close < 0) return this.error(i, 'unterminated string in cfg');
-      return { kind: 'string', text: s.slice(i + 1, close), start: i, end: close + 1 };
-    }
-    if (isIdentStart(s.charCodeAt(i))) {
-      let start = i;
-      const raw = c === 'r' && s[i + 1] === '#';
-      if (raw) {
-        start = i + 2;
-        if (start >= s.length) return this.ended('identifier');
-        if (!isIdentStart(s.charCodeAt(start))) return this.unexpectedChar(start);
+    let start = this.pos;
+    while (s.charCodeAt(start) === 32) start++;
+    TOKEN.lastIndex = start;
+    const m = TOKEN.exec(s);
+    if (m) {
+      const end = TOKEN.lastIndex;
+      if (m[1]) return { kind: m[1] as Punct, start, end };
+      if (m[2] !== undefined) return { kind: 'string', text: m[2], start, end };
+      // `r#` that no identifier follows: the regex read just the `r`.
+      if (m[4] === 'r' && !m[3] && s[end] === '#') {
+        return end + 1 >= s.length ? this.ended('identifier') : this.unexpectedChar(end + 1);
       }
-      let end = start + 1;
-      while (end < s.length && isIdentRest(s.charCodeAt(end))) end++;
-      return { kind: 'ident', raw, text: s.slice(start, end), start: i, end };
+      return { kind: 'ident', raw: m[3] !== undefined, text: m[4]!, start, end };
     }
-    return this.unexpectedChar(i);
+    if (start >= s.length) return null;
+    if (s[start] === '"') return this.error(start, 'unterminated string in cfg');
+    return this.unexpectedChar(start);
   }
 
   private unexpectedChar(at: number): CfgSyntaxError {
@@ -190,6 +179,8 @@ export function parseCfgExpr(text: string): CfgExpr {
 
 /** Rust's `char::is_alphanumeric` (Unicode), `_`, `-` and `.`: what cargo allows in a target name. */
 const TARGET_NAME = /^[\p{Alphabetic}\p{N}_.-]*$/u;
+/** The usual case, checked first: the Unicode class above is slow to compile and run. */
+const ASCII_TARGET_NAME = /^[A-Za-z0-9_.-]*$/;
 
 /**
  * Parses a target spec as written in `[target.<spec>]` or an index entry's
@@ -200,7 +191,7 @@ export function parsePlatform(spec: string): Platform {
   if (spec.length >= 5 && spec.startsWith('cfg(') && spec.endsWith(')')) {
     return { kind: 'cfg', expr: new Parser(spec.slice(4, -1), 4).parse() };
   }
-  if (!TARGET_NAME.test(spec)) {
+  if (!ASCII_TARGET_NAME.test(spec) && !TARGET_NAME.test(spec)) {
     const paren = spec.indexOf('(');
     if (paren >= 0) {
       throw new CfgSyntaxError(

@@ -86,6 +86,8 @@ describe('parseCfgExpr', () => {
     ['all(unix))', 'unexpected content `)` found after cfg expression', 9],
     ['a = b', 'expected a string, found an identifier', 4],
     ['"x"', 'expected identifier, found a string', 0],
+    ['all(a, "b c")', 'expected identifier, found a string', 7],
+    ['all(a) "b c"', 'unexpected content `"b c"` found after cfg expression', 7],
     ['foo $', 'unexpected content `$` found after cfg expression', 4],
     ['all(foo $)', 'unexpected character `$` in cfg, expected parens, a comma, an identifier, or a string', 8],
     ['any(unix,\twindows)', 'unexpected character `\t` in cfg, expected parens, a comma, an identifier, or a string', 9],
