@@ -3,7 +3,11 @@ import { runRustc } from './targets.js';
 
 let host: string | undefined;
 
-/** The host triple: what `rustc -vV` reports, as cargo asks it; derived from Node's platform when rustc is absent. */
+/**
+ * The host triple: what `rustc -vV` reports, as cargo asks it; derived from
+ * Node's platform when rustc is absent. Starting rustc (through rustup) costs
+ * 60-90 ms, so a caller that can live with Node's view uses derivedHostTriple.
+ */
 export function hostTriple(): string {
   if (host === undefined) {
     const r = runRustc(['-vV']);
