@@ -70,6 +70,7 @@ async function startServer(root: string): Promise<{ url: string; stop: () => Pro
 async function serve(): Promise<void> {
   const { root, latencyMs } = workerData as { root: string; latencyMs: number };
   const server = await IndexServer.start({ root, latencyMs, compression: 'gzip' });
+  await server.preload();
   parentPort!.postMessage(server.url);
 }
 

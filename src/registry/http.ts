@@ -14,7 +14,7 @@
  */
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { Agent, EnvHttpProxyAgent, request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { Secret } from './credentials.js';
 import { MAX_INDEX_FILE_BYTES } from './parse.js';
 import type { FetchTracker } from './progress.js';
@@ -86,11 +86,11 @@ class Transient extends Error {
 }
 
 export class HttpClient {
-  private readonly dispatcher: Dispatcher;
+  /** Created on the first request: loading undici takes a noticeable part of start-up, and offline runs never need it. */
+  private client: Promise<{ dispatcher: Dispatcher; request: typeof import('undici').request }> | undefined;
   private readonly limit: LimitFunction;
 
   constructor(private readonly opts: HttpOptions) {
-    this.dispatcher = createDispatcher(opts);
     this.limit = pLimit(opts.jobs);
   }
 
@@ -117,8 +117,13 @@ export class HttpClient {
     }
   }
 
-  close(): Promise<void> {
-    return this.dispatcher.close();
+  async close(): Promise<void> {
+    if (this.client) await (await this.client).dispatcher.close();
+  }
+
+  private undici() {
+    this.client ??= import('undici').then((undici) => ({ dispatcher: createDispatcher(undici, this.opts), request: undici.request }));
+    return this.client;
   }
 
   private async attempt(req: GetRequest, deadline: number): Promise<GetResponse> {
@@ -134,11 +139,12 @@ export class HttpClient {
       if (req.etag) headers['if-none-match'] = req.etag;
       else if (req.lastModified) headers['if-modified-since'] = req.lastModified;
       if (req.auth && new URL(url).origin === req.auth.origin) headers.authorization = req.auth.token.reveal();
+      const { dispatcher, request } = await this.undici();
       this.opts.tracker.request();
       const res = await request(url, {
         method: 'GET',
         headers,
-        dispatcher: this.dispatcher,
+        dispatcher,
         signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
       });
       const status = res.statusCode;
@@ -146,8 +152,9 @@ export class HttpClient {
         await res.body.dump();
         if (hop >= MAX_REDIRECTS) throw new RegistryError(`${req.what}: more than ${MAX_REDIRECTS} redirects`);
         const next = new URL(res.headers.location, url);
-        if (new URL(url).protocol === 'https:' && next.protocol !== 'https:') {
-          throw new RegistryError(`${req.what}: refusing a redirect from https to ${next.protocol}`);
+        const from = new URL(url).protocol;
+        if (next.protocol !== 'https:' && (from === 'https:' || next.protocol !== 'http:')) {
+          throw new RegistryError(`${req.what}: refusing a redirect from ${from} to ${next.protocol}`);
         }
         url = next.href;
         continue;
@@ -187,7 +194,8 @@ export class HttpClient {
   }
 }
 
-function createDispatcher(opts: HttpOptions): Dispatcher {
+function createDispatcher(undici: typeof import('undici'), opts: HttpOptions): Dispatcher {
+  const { Agent, EnvHttpProxyAgent } = undici;
   const { policy, env, ca } = opts;
   const agentOptions = {
     connect: { timeout: policy.connectTimeoutMs, ...(ca !== undefined && { ca }) },

@@ -127,7 +127,7 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
       const target = selector.resolve(id);
       const key = sourceKey(target);
       if (!sources.has(key)) sources.set(key, create(target, lockSource));
-      return sources.get(key)!;
+      return sources.get(key) ?? null;
     },
     stats: () => tracker.stats(),
     close() {

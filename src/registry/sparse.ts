@@ -67,7 +67,8 @@ export class SparseSource implements CrateSource {
       return { versions: parseIndexFile(loaded.text, name, versions, this.what(name)), origin: loaded.origin };
     } catch (e) {
       this.opts.tracker.failed();
-      throw e;
+      // Errors raised below the source (HTTP) do not know the crate; the caller wants it.
+      throw e instanceof RegistryError && e.crate === undefined ? new RegistryError(e.message, name) : e;
     }
   }
 
@@ -90,19 +91,13 @@ export class SparseSource implements CrateSource {
   }
 
   private async load(name: string, rel: string): Promise<LoadedFile | null> {
-    const { http, cache, offline, tracker } = this.opts;
+    const { http, tracker } = this.opts;
     const what = this.what(name);
-    const config = offline ? undefined : this.authentication();
+    if (this.opts.offline) return this.loadOffline(name, rel);
+    const config = this.authentication();
     // Awaited below; this only stops an early rejection from counting as unhandled.
-    config?.catch(() => undefined);
+    config.catch(() => undefined);
     const cached = await this.readCached(rel);
-    if (!config) {
-      if (!cached) {
-        tracker.missingOffline({ name, source: this.label });
-        throw new RegistryError(`${what}: not in any local cache, and the network is off (offline mode)`, name);
-      }
-      return { text: decodeIndexFile(cached.body, name, what), origin: cached.fromCargo ? 'cargo-cache' : 'cache' };
-    }
     // config.json decides whether the token goes along; without a token there is nothing to
     // decide, so the file is requested alongside, saving a round trip, but its verdict (not a
     // sparse index, authentication required) still comes before the crate's.
@@ -134,6 +129,16 @@ export class SparseSource implements CrateSource {
       default:
         throw this.authError(what, res.status, auth !== undefined);
     }
+  }
+
+  private async loadOffline(name: string, rel: string): Promise<LoadedFile> {
+    const what = this.what(name);
+    const cached = await this.readCached(rel);
+    if (!cached) {
+      this.opts.tracker.missingOffline({ name, source: this.label });
+      throw new RegistryError(`${what}: not in any local cache, and the network is off (offline mode)`, name);
+    }
+    return { text: decodeIndexFile(cached.body, name, what), origin: cached.fromCargo ? 'cargo-cache' : 'cache' };
   }
 
   /** Our cache entry, else cargo's. */
@@ -201,7 +206,6 @@ export class SparseSource implements CrateSource {
     let body: Buffer;
     if (res.status === 200) {
       body = res.body;
-      this.store('config.json', res);
     } else if (res.status === 304 && cached) {
       this.opts.tracker.notModified();
       body = cached.body;
@@ -212,6 +216,7 @@ export class SparseSource implements CrateSource {
     }
     const required = authRequired(body);
     if (required === undefined) throw new RegistryError(`${what}: not a JSON object`);
+    if (res.status === 200) this.store('config.json', res);
     if (!required) return auth;
     if (!withToken) {
       throw new RegistryError(`${this.label} requires authentication ("auth-required" in its config.json); ${this.opts.tokenHint}`);
