@@ -58,7 +58,9 @@ interface WorkspaceSection {
   dependencies: Record<string, unknown>;
 }
 
-function readText(path: string): string {
+function readText(path: string, overlay?: ReadonlyMap<string, string>): string {
+  const o = overlay?.get(path);
+  if (o !== undefined) return o;
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
@@ -165,13 +167,17 @@ export function findManifest(cwd: string, manifestPath?: string): string {
   throw new UserError(`could not find \`Cargo.toml\` in \`${resolve(cwd)}\` or any parent directory`);
 }
 
-export function loadWorkspace(startManifest: string): Workspace {
+/**
+ * Loads the workspace that `startManifest` belongs to. `overlay` maps manifest
+ * paths to texts read instead of the files (fix proofs resolve patched copies).
+ */
+export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<string, string>): Workspace {
   const startPath = resolve(startManifest);
   const parsed = new Map<string, ReturnType<typeof parseTomlWithPositions> & { text: string }>();
   const parseFile = (path: string) => {
     let p = parsed.get(path);
     if (!p) {
-      const text = readText(path);
+      const text = readText(path, overlay);
       p = { ...parseTomlWithPositions(text, path), text };
       parsed.set(path, p);
     }

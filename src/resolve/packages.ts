@@ -5,7 +5,7 @@
  * `links`, and whether it is a proc-macro.
  */
 import { UserError } from '../errors.js';
-import type { Lockfile, LockedPackage } from '../lockfile/index.js';
+import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
 import type { CrateSource, IndexDep, IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
@@ -31,6 +31,20 @@ export interface Summary {
   manifest?: PackageManifest;
   /** Metadata could not be found; the package is treated as a leaf. */
   unresolved?: string;
+  /**
+   * A dependency Cargo.lock does not hold (a fix asks for it): stands in until
+   * the feature resolver shows it is needed, then the newest matching version
+   * replaces it (see `augment.ts`).
+   */
+  placeholder?: { name: string; req: string; source: string };
+}
+
+export interface LoadOptions {
+  /**
+   * Dependencies missing from Cargo.lock become placeholders instead of errors
+   * (members) or being skipped (optional dependencies of locked packages).
+   */
+  allowNew?: boolean;
 }
 
 export interface PackageSet {
@@ -75,7 +89,7 @@ const KNOWN_PROC_MACROS = new Set([
   'scroll_derive', 'document-features', 'hex-literal', 'maybe-async', 'napi-derive', 'pyo3-macros', 'cxx-build',
 ]);
 
-function lockedDepFor(pkg: LockedPackage, lock: Lockfile, d: { name: string; package?: string | null; req: string }, pathOnly: boolean): LockedPackage[] {
+function lockedDepFor(pkg: Pick<LockedPackage, 'dependencies'>, lock: Lockfile, d: { name: string; package?: string | null; req: string }, pathOnly: boolean): LockedPackage[] {
   const real = d.package ?? d.name;
   const out: LockedPackage[] = [];
   for (const k of pkg.dependencies) {
@@ -91,7 +105,43 @@ function lockedDepFor(pkg: LockedPackage, lock: Lockfile, d: { name: string; pac
   return out;
 }
 
-export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: SourceLookup): Promise<PackageSet> {
+export function placeholderKey(name: string, req: string, source: string): PackageKey {
+  return `${name} ${req} (new from ${source})`;
+}
+
+/**
+ * The package a dependency missing from a package's lock entry would use: a
+ * locked package of that name that satisfies it (cargo keeps locked versions
+ * when it can), else a placeholder.
+ */
+export function unlockedTarget(
+  summaries: Map<PackageKey, Summary>,
+  lock: Lockfile,
+  d: { name: string; package?: string | null; req: string },
+  source: string,
+): PackageKey {
+  const real = d.package ?? d.name;
+  const locked = (lock.byName.get(real) ?? []).filter((p) => p.source !== null && satisfies(p.version, d.req));
+  if (locked.length) return locked.sort((a, b) => (a.version < b.version ? 1 : -1))[0].key;
+  const key = placeholderKey(real, d.req, source);
+  if (!summaries.has(key)) {
+    summaries.set(key, {
+      key,
+      name: real,
+      version: d.req,
+      source,
+      deps: [],
+      features: new Map(),
+      links: null,
+      procMacro: false,
+      isMember: false,
+      placeholder: { name: real, req: d.req, source },
+    });
+  }
+  return key;
+}
+
+export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: SourceLookup, options: LoadOptions = {}): Promise<PackageSet> {
   const summaries = new Map<PackageKey, Summary>();
   const warnings: string[] = [];
   const members = new Map<PackageKey, PackageManifest>();
@@ -121,6 +171,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     for (const d of manifest.deps) {
       if (d.kind === 'dev' && !isMember) continue;
       const candidates = lockedDepFor(pkg, lock, d, d.pathDir !== undefined);
+      if (candidates.length === 0 && options.allowNew && d.pathDir === undefined) {
+        deps.push(memberDepToSummary(d, unlockedTarget(summaries, lock, d, CRATES_IO_REGISTRY)));
+        continue;
+      }
       if (candidates.length === 0) {
         throw new UserError(
           `dependency \`${d.name}\` of \`${manifest.name}\` is not in Cargo.lock`,
@@ -179,7 +233,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
           unresolved.push([pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`]);
           continue;
         }
-        summaries.set(pkg.key, indexToSummary(pkg, v, lock, warnings));
+        summaries.set(pkg.key, indexToSummary(pkg, v, lock, warnings, options.allowNew ? summaries : undefined));
       }
     }),
   );
@@ -215,11 +269,27 @@ function memberDepToSummary(d: MemberDep, to: PackageKey): SummaryDep {
   };
 }
 
-function indexToSummary(pkg: LockedPackage, v: IndexVersion, lock: Lockfile, warnings: string[]): Summary {
+/**
+ * A locked package's summary from its index record. With `newTargets`, an
+ * optional dependency Cargo.lock does not hold points at the package it would
+ * use (a fix may turn it on); without, it is dropped, as nothing can turn it on.
+ */
+export function indexToSummary(
+  pkg: Pick<LockedPackage, 'key' | 'name' | 'version' | 'source' | 'dependencies'>,
+  v: IndexVersion,
+  lock: Lockfile,
+  warnings: string[],
+  newTargets?: Map<PackageKey, Summary>,
+): Summary {
   const deps: SummaryDep[] = [];
   for (const d of v.deps) {
     if (d.kind === 'dev') continue;
     const candidates = lockedDepFor(pkg, lock, d, false);
+    if (candidates.length === 0 && newTargets) {
+      const source = pkg.source && !pkg.source.startsWith('git+') ? pkg.source : CRATES_IO_REGISTRY;
+      deps.push({ ...d, to: unlockedTarget(newTargets, lock, d, d.registry ? `registry+${d.registry}` : source) });
+      continue;
+    }
     if (candidates.length === 0) {
       // Cargo locks an optional dependency only when some feature can turn it on;
       // a missing required one means the lockfile does not fit the metadata.

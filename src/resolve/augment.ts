@@ -1,0 +1,83 @@
+/**
+ * Resolution when the manifests ask for crates Cargo.lock does not hold yet
+ * (a fix turns on rustls, or a `vendored` feature that needs openssl-src):
+ * resolve, see which stand-ins the features reach, replace each by the newest
+ * non-yanked version of the index that satisfies it, and resolve again until
+ * nothing new is reached. Locked versions are kept wherever they satisfy a
+ * requirement, as cargo keeps them.
+ */
+import semver from 'semver';
+import type { Lockfile } from '../lockfile/index.js';
+import type { TargetInfo } from '../cfg/index.js';
+import { HOST, NORMAL } from './features.js';
+import { buildTargetGraph, type GraphResult } from './graph.js';
+import { indexToSummary, type SourceLookup, type Summary } from './packages.js';
+import type { RootRequest } from './features.js';
+import { satisfies } from './semver-req.js';
+import { packageKey, type PackageKey } from './types.js';
+
+export interface NewCrate {
+  name: string;
+  version: string;
+  source: string;
+}
+
+export interface AugmentedResult {
+  results: GraphResult[];
+  /** Crates the resolution brought in that Cargo.lock does not hold. */
+  newCrates: NewCrate[];
+  /** Stand-ins the index could not satisfy: `name req: reason`. */
+  missing: string[];
+}
+
+export async function resolveWithNewCrates(
+  summaries: Map<PackageKey, Summary>,
+  roots: RootRequest[],
+  lock: Lockfile,
+  sourceFor: SourceLookup,
+  targets: TargetInfo[],
+  base: { resolver: 1 | 2 | 3; host: () => TargetInfo; includeDev: boolean },
+): Promise<AugmentedResult> {
+  const newCrates: NewCrate[] = [];
+  const missing: string[] = [];
+  const failed = new Set<PackageKey>();
+  for (let round = 0; ; round++) {
+    const results = targets.map((target) => buildTargetGraph(summaries, roots, { ...base, target }));
+    const reached = new Set<PackageKey>();
+    for (const r of results) {
+      for (const s of summaries.values()) {
+        if (!s.placeholder || failed.has(s.key)) continue;
+        if (r.features.features(s.key, NORMAL) || r.features.features(s.key, HOST)) reached.add(s.key);
+      }
+    }
+    if (reached.size === 0 || round > 50) return { results, newCrates, missing };
+    await Promise.all(
+      [...reached].map(async (key) => {
+        const ph = summaries.get(key)!.placeholder!;
+        const src = sourceFor(ph.source);
+        const found = src ? await src.getCrate(ph.name).catch((e: Error) => ({ error: e.message })) : null;
+        if (!found || 'error' in found) {
+          failed.add(key);
+          missing.push(`${ph.name} ${ph.req}: ${found && 'error' in found ? found.error : `not in ${src?.label ?? ph.source}`}`);
+          return;
+        }
+        const candidates = found.versions.filter((v) => !v.yanked && satisfies(v.vers, ph.req));
+        const best = candidates.sort((a, b) => semver.rcompare(a.vers, b.vers, true))[0];
+        if (!best) {
+          failed.add(key);
+          missing.push(`${ph.name} ${ph.req}: no version in ${src!.label} satisfies it`);
+          return;
+        }
+        const realKey = packageKey(best.name, best.vers, ph.source);
+        if (!summaries.has(realKey) || summaries.get(realKey)!.placeholder) {
+          const pkg = { key: realKey, name: best.name, version: best.vers, source: ph.source, dependencies: [] };
+          summaries.set(realKey, indexToSummary(pkg, best, lock, [], summaries));
+          newCrates.push({ name: best.name, version: best.vers, source: ph.source });
+        }
+        // Point every dependency on the stand-in at the real package.
+        for (const s of summaries.values()) for (const d of s.deps) if (d.to === key) d.to = realKey;
+        summaries.delete(key);
+      }),
+    );
+  }
+}
