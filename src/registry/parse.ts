@@ -14,7 +14,7 @@ import { RegistryError, type DepKind, type IndexDep, type IndexVersion } from '.
 export const MAX_INDEX_FILE_BYTES = 64 * 1024 * 1024;
 /** Longest line accepted; the longest crates.io lines (crates with thousands of features) are a few hundred KiB. */
 export const MAX_LINE_CHARS = 8 * 1024 * 1024;
-/** Deepest nesting accepted: a valid line needs 3 (object, deps array, dep object, features array). */
+/** Deepest nesting accepted: a valid line needs 4 (line object, deps array, dep object, its features array). */
 export const MAX_DEPTH = 16;
 /** Highest `v` (index schema version) understood, as in cargo; later lines are skipped. */
 const INDEX_V_MAX = 2;
@@ -56,8 +56,7 @@ export function parseIndexFile(
     }
     const line = text.slice(start, end);
     start = end + 1;
-    if (line.trim() === '') continue;
-    if (needles && !needles.some((n) => line.includes(n))) continue;
+    if (needles ? !needles.some((n) => line.includes(n)) : line.trim() === '') continue;
     const v = parseIndexLine(line, name, `${where}: line ${lineNo}`);
     if (v && (!versions || versions.has(v.vers))) out.push(v);
   }
@@ -71,6 +70,15 @@ export function checkIndexFile(text: string, name: string, where: string): void 
 
 /** Parses one line; undefined when its schema version is newer than this tool understands. */
 export function parseIndexLine(line: string, name: string, where: string): IndexVersion | undefined {
+  try {
+    return parseLine(line, name, where);
+  } catch (e) {
+    // The field checks below do not know the crate; callers want it.
+    throw e instanceof RegistryError && e.crate === undefined ? new RegistryError(e.message, name) : e;
+  }
+}
+
+function parseLine(line: string, name: string, where: string): IndexVersion | undefined {
   const depth = nestingDepth(line);
   if (depth > MAX_DEPTH) throw new RegistryError(`${where}: JSON nested deeper than ${MAX_DEPTH} levels`, name);
   let raw: unknown;

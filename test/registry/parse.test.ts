@@ -84,6 +84,14 @@ describe('parseIndexFile', () => {
     );
     expect(bad('{"name":"x","vers":"1.0.0","features":{"a":[1]}}')).toThrow('`features.a` must be an array of strings');
     expect(bad('[1,2]')).toThrow('the line must be a JSON object');
+    const err = (() => {
+      try {
+        bad('{"name":"x","vers":1}')();
+      } catch (e) {
+        return e as RegistryError;
+      }
+    })();
+    expect(err?.crate).toBe('x');
   });
 
   it('refuses invalid UTF-8', () => {

@@ -277,6 +277,15 @@ describe('cache', () => {
     expect(srv.requests().map((r) => r.status)).toEqual([304, 304]);
   });
 
+  it('goes on without a cache when the cache folder cannot be written, and says so', async () => {
+    const srv = await server();
+    const p = project();
+    writeFileSync(join(p.dir, 'not-a-folder'), '');
+    const { set, results } = await run(p, { index: srv.url, cacheDir: join(p.dir, 'not-a-folder') }, ['serde', 'libc']);
+    expect(results.map((r) => r?.origin)).toEqual(['network', 'network']);
+    expect(set.stats().cacheWriteFailures).toBe(3);
+  });
+
   it('leaves no temporary files behind', async () => {
     const srv = await server({ root: generatedDir });
     const p = project();
