@@ -1,9 +1,9 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
 import { UserError } from '../../src/errors.js';
-import { loadPreflightConfig } from '../../src/config/preflight-config.js';
+import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { hostTriple } from '../../src/cfg/index.js';
 import { failsOn, lint } from '../../src/rules/engine.js';
-import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
 import { RULES } from '../../src/rules/index.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
 import { resolveTarget } from '../../src/resolve/index.js';
@@ -42,6 +42,10 @@ export interface CheckRun {
   graphs: TargetGraph[];
   report: Report;
   failOn: Severity | 'never';
+  /** What the lint ran with, so fixes can be proven by the same standard. */
+  settings: PreflightConfig;
+  kb: KnowledgeBase;
+  environments: Map<string, EnvironmentSnapshot>;
 }
 
 const LEVELS = ['error', 'warning', 'info', 'never'];
@@ -80,7 +84,7 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
   const unresolved = graphs.flatMap((g) => g.unresolved);
   const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
   const failOn = (failOnArg ?? settings.failOn ?? 'error') as Severity | 'never';
-  return { loaded, graphs, report, failOn };
+  return { loaded, graphs, report, failOn, settings, kb, environments };
 }
 
 export type Formatter = (report: Report, ctx: CommandContext, color: boolean) => string;

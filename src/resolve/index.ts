@@ -10,6 +10,7 @@ import { UserError } from '../errors.js';
 import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
+import { resolveWithNewCrates, type AugmentedResult } from './augment.js';
 import { loadPackages, type PackageSet, type SourceLookup } from './packages.js';
 import type { RootRequest } from './features.js';
 import type { PackageKey } from './types.js';
@@ -30,6 +31,9 @@ export interface Selection {
 }
 
 export interface Project {
+  /** The manifest the run started from (a member's, or the root's). */
+  startManifest: string;
+  selection: Selection;
   workspace: Workspace;
   lockfile: Lockfile;
   packages: PackageSet;
@@ -39,10 +43,11 @@ export interface Project {
 
 /** Reads the workspace and lockfile and loads metadata for every locked package. */
 export async function loadProject(cwd: string, manifestPath: string | undefined, sourceFor: SourceLookup, sel: Selection = {}): Promise<Project> {
-  const workspace = loadWorkspace(findManifest(cwd, manifestPath));
+  const startManifest = findManifest(cwd, manifestPath);
+  const workspace = loadWorkspace(startManifest);
   const lockfile = readLockfile(join(workspace.rootDir, 'Cargo.lock'));
   const packages = await loadPackages(workspace, lockfile, sourceFor);
-  return { workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel) };
+  return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel) };
 }
 
 export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): RootRequest[] {
@@ -90,16 +95,44 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
   });
 }
 
+// The host only decides platform-specific dependencies of host units, which
+// never reach the artifact graph: Node's idea of the host spares a rustc call.
+const host = () => targetInfo(derivedHostTriple(process.platform, process.arch));
+
 /** The artifact graph of the project for one target triple. */
 export function resolveTarget(project: Project, triple: string, includeDev = false): GraphResult {
   return buildTargetGraph(project.packages.summaries, project.roots, {
     resolver: project.workspace.resolver,
     target: targetInfo(triple),
-    // The host only decides platform-specific dependencies of host units, which
-    // never reach the artifact graph: Node's idea of the host spares a rustc call.
-    host: () => targetInfo(derivedHostTriple(process.platform, process.arch)),
+    host,
     includeDev,
   });
+}
+
+export interface PatchedResolution extends AugmentedResult {
+  project: Project;
+}
+
+/**
+ * Resolves the project again with some manifests replaced by new texts (a
+ * fix's proof). Dependencies Cargo.lock lacks are taken from the index.
+ */
+export async function resolvePatched(
+  project: Project,
+  overlay: ReadonlyMap<string, string>,
+  sourceFor: SourceLookup,
+  triples: string[],
+  includeDev = false,
+): Promise<PatchedResolution> {
+  const workspace = loadWorkspace(project.startManifest, overlay);
+  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true });
+  const patched: Project = { ...project, workspace, packages, roots: selectRoots(workspace, packages, project.selection) };
+  const result = await resolveWithNewCrates(packages.summaries, patched.roots, project.lockfile, sourceFor, triples.map(targetInfo), {
+    resolver: workspace.resolver,
+    host,
+    includeDev,
+  });
+  return { ...result, project: patched };
 }
 
 export type { SourceLookup } from './packages.js';
