@@ -12,14 +12,15 @@
  * The index file version is `etag: <value>` or `last-modified: <value>` for
  * a sparse registry (`Unknown` when the server sent neither).
  *
+ * Read synchronously, like our own cache (see cache.ts).
+ *
  * The `<hash>` in the folder name is cargo's hash of its source id, which
  * changed between cargo versions; rather than reproduce it, folders are
  * matched by host. For a host other than crates.io's, a folder is used only
  * when it is the only one for that host, since two registries on one host
  * would be indistinguishable.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CRATES_IO_INDEX_URL } from './source-id.js';
 
@@ -98,10 +99,15 @@ export class CargoIndexCache {
   }
 
   /** The entry at an index path; unreadable or damaged entries are skipped. */
-  async read(rel: string): Promise<CargoCacheEntry | undefined> {
+  read(rel: string): CargoCacheEntry | undefined {
     for (const dir of this.dirs) {
-      const data = await readFile(join(dir, rel)).catch(() => undefined);
-      const entry = data && parseCargoCacheFile(data);
+      let data: Buffer;
+      try {
+        data = readFileSync(join(dir, rel));
+      } catch {
+        continue;
+      }
+      const entry = parseCargoCacheFile(data);
       if (entry) return entry;
     }
     return undefined;

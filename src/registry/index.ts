@@ -53,7 +53,7 @@ export interface SourceSet {
   readonly offline: boolean;
   /** Counters for reports and the bench, with the crates found missing offline. */
   stats(): FetchStats;
-  /** Waits for the cache writes, ends the progress line, closes the connections. Call it once the sources are no longer needed. */
+  /** Ends the progress line and closes the connections. Call it once the sources are no longer needed. */
   close(): Promise<void>;
 }
 
@@ -132,7 +132,6 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
     stats: () => tracker.stats(),
     close() {
       closing ??= (async () => {
-        await Promise.all([...sources.values()].map((s) => (s instanceof SparseSource ? s.flush() : undefined)));
         tracker.finish();
         await http?.close();
       })();

@@ -47,7 +47,6 @@ export class SparseSource implements CrateSource {
   readonly label: string;
   private readonly files = new Map<string, Promise<LoadedFile | null>>();
   private auth: Promise<Auth> | undefined;
-  private readonly writes = new Set<Promise<void>>();
 
   constructor(private readonly opts: SparseSourceOptions) {
     this.label = `sparse+${opts.url}`;
@@ -97,7 +96,7 @@ export class SparseSource implements CrateSource {
     const config = this.authentication();
     // Awaited below; this only stops an early rejection from counting as unhandled.
     config.catch(() => undefined);
-    const cached = await this.readCached(rel);
+    const cached = this.readCached(rel);
     // config.json decides whether the token goes along; without a token there is nothing to
     // decide, so the file is requested alongside, saving a round trip, but its verdict (not a
     // sparse index, authentication required) still comes before the crate's.
@@ -133,7 +132,7 @@ export class SparseSource implements CrateSource {
 
   private async loadOffline(name: string, rel: string): Promise<LoadedFile> {
     const what = this.what(name);
-    const cached = await this.readCached(rel);
+    const cached = this.readCached(rel);
     if (!cached) {
       this.opts.tracker.missingOffline({ name, source: this.label });
       throw new RegistryError(`${what}: not in any local cache, and the network is off (offline mode)`, name);
@@ -142,10 +141,10 @@ export class SparseSource implements CrateSource {
   }
 
   /** Our cache entry, else cargo's. */
-  private async readCached(rel: string): Promise<Cached | undefined> {
-    const ours = await this.opts.cache.read(rel);
+  private readCached(rel: string): Cached | undefined {
+    const ours = this.opts.cache.read(rel);
     if (ours) return { ...ours, fromCargo: false };
-    const cargo = await this.opts.cargoCache?.read(rel);
+    const cargo = this.opts.cargoCache?.read(rel);
     if (!cargo) return undefined;
     return {
       body: Buffer.from(cargo.text),
@@ -155,24 +154,14 @@ export class SparseSource implements CrateSource {
     };
   }
 
-  /** Writes a cache entry in the background: the caller has the data already. `flush` waits for the writes. */
+  /** Writes a cache entry; a failure is counted, not fatal (the next run fetches again). */
   private store(rel: string, entry: { body: Buffer; etag?: string | undefined; lastModified?: string | undefined }): void {
-    const write = this.opts.cache
-      .write(rel, {
-        body: entry.body,
-        ...(entry.etag !== undefined && { etag: entry.etag }),
-        ...(entry.lastModified !== undefined && { lastModified: entry.lastModified }),
-      })
-      .then((ok) => {
-        if (!ok) this.opts.tracker.cacheWriteFailed();
-        this.writes.delete(write);
-      });
-    this.writes.add(write);
-  }
-
-  /** Resolves when the cache writes started so far are done. */
-  async flush(): Promise<void> {
-    await Promise.all(this.writes);
+    const ok = this.opts.cache.write(rel, {
+      body: entry.body,
+      ...(entry.etag !== undefined && { etag: entry.etag }),
+      ...(entry.lastModified !== undefined && { lastModified: entry.lastModified }),
+    });
+    if (!ok) this.opts.tracker.cacheWriteFailed();
   }
 
   /** Reads `config.json` once: whether requests must carry the token. */
@@ -186,7 +175,7 @@ export class SparseSource implements CrateSource {
     const what = `config.json of ${this.label}`;
     const origin = new URL(this.opts.url).origin;
     const withToken: Auth = token && { origin, token };
-    const cached = await cache.read('config.json');
+    const cached = cache.read('config.json');
     const get = (auth: Auth) =>
       http.get({
         url: `${this.opts.url}config.json`,
