@@ -56,7 +56,7 @@ export function registryCacheName(url: string): string {
 let tmpCounter = 0;
 
 export class DiskCache {
-  /** Folders created (or being created) by this process: one mkdir per folder, not per file. */
+  /** Folders known to exist: one mkdir per folder, not per file. */
   private readonly folders = new Set<string>();
 
   constructor(readonly dir: string) {}
@@ -71,7 +71,7 @@ export class DiskCache {
       return undefined;
     }
     const entry = decode(data);
-    if (!entry) rmSync(path, { force: true });
+    if (!entry) removeQuietly(path);
     return entry;
   }
 
@@ -89,13 +89,18 @@ export class DiskCache {
       renameSync(tmp, path);
       return true;
     } catch {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // nothing more to do
-      }
+      removeQuietly(tmp);
       return false;
     }
+  }
+}
+
+/** Best effort: a file that cannot be removed (read-only cache) is left, and read again as unusable next time. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // see above
   }
 }
 
