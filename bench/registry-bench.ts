@@ -7,9 +7,11 @@
  *   warm     unchanged index, every answer a 304  target ≤ 1.0 s
  *   offline  from the cache, no request           target ≤ 0.3 s
  *
- * The server runs in a worker thread, so that its file reads and compression
- * do not take turns with the client on one event loop, as they would not
- * with a real registry. Times include closing the source set.
+ * The server runs in a worker thread, with its files read and gzipped before
+ * the first run (as a CDN serves from a warm cache), so that its work does
+ * not take turns with the client's on one event loop. Times include loading
+ * undici (on the first request) and closing the source set; bytes are the
+ * compressed bytes received.
  *
  * Run after `npm run build`: node dist/bench/registry-bench.js [crates] [latency-ms]
  */
