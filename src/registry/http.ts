@@ -12,6 +12,7 @@
  * Redirects are followed by hand, so that `Authorization` is attached per
  * hop and only when the hop's origin is the registry's own.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Dispatcher } from 'undici';
@@ -89,6 +90,8 @@ export class HttpClient {
   /** Created on the first request: loading undici takes a noticeable part of start-up, and offline runs never need it. */
   private client: Promise<{ dispatcher: Dispatcher; request: typeof import('undici').request }> | undefined;
   private readonly limit: LimitFunction;
+  /** Aborted by `close`: requests in flight and waits before a retry end at once. */
+  private readonly closed = new AbortController();
 
   constructor(private readonly opts: HttpOptions) {
     this.limit = pLimit(opts.jobs);
@@ -103,6 +106,7 @@ export class HttpClient {
       try {
         return await (req.urgent ? this.attempt(req, deadline) : this.limit(() => this.attempt(req, deadline)));
       } catch (e) {
+        if (this.closed.signal.aborted) throw this.cancelled(req);
         failure = transient(e, req.what);
       }
       const attempts = `${attempt + 1} attempt${attempt ? 's' : ''}`;
@@ -113,12 +117,20 @@ export class HttpClient {
         throw new RegistryError(`${req.what}: ${failure.message} (${attempts}; ${why} the ${policy.totalTimeMs / 1000} s limit)`);
       }
       tracker.retry();
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay, undefined, { signal: this.closed.signal }).catch(() => {
+        throw this.cancelled(req);
+      });
     }
   }
 
+  /** Ends the requests in flight and the waits for a retry (their lookups fail), then closes the connections. */
   async close(): Promise<void> {
+    this.closed.abort();
     if (this.client) await (await this.client).dispatcher.close();
+  }
+
+  private cancelled(req: GetRequest): RegistryError {
+    return new RegistryError(`${req.what}: cancelled, the sources were closed`);
   }
 
   private undici() {
@@ -145,7 +157,7 @@ export class HttpClient {
         method: 'GET',
         headers,
         dispatcher,
-        signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
+        signal: AbortSignal.any([AbortSignal.timeout(Math.max(1, deadline - Date.now())), this.closed.signal]),
       });
       const status = res.statusCode;
       if ([301, 302, 303, 307, 308].includes(status) && typeof res.headers.location === 'string') {

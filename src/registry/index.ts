@@ -53,7 +53,7 @@ export interface SourceSet {
   readonly offline: boolean;
   /** Counters for reports and the bench, with the crates found missing offline. */
   stats(): FetchStats;
-  /** Ends the progress line and closes the connections. Call it once the sources are no longer needed. */
+  /** Cancels the lookups still running, ends the progress line, closes the connections. */
   close(): Promise<void>;
 }
 
@@ -132,8 +132,11 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
     stats: () => tracker.stats(),
     close() {
       closing ??= (async () => {
+        const closed = http?.close();
+        // Lookups still running end now (cancelled); none writes to the cache once close resolves.
+        await Promise.all([...sources.values()].map((s) => (s instanceof SparseSource ? s.idle() : undefined)));
+        await closed;
         tracker.finish();
-        await http?.close();
       })();
       return closing;
     },

@@ -71,6 +71,11 @@ export class SparseSource implements CrateSource {
     }
   }
 
+  /** Resolves once every fetch started so far has ended, well or not. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.files.values(), this.auth]);
+  }
+
   private what(name: string): string {
     return `index entry for \`${name}\` (${this.label})`;
   }

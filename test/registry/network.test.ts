@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createSecureServer } from 'node:http2';
 import { connect, type AddressInfo } from 'node:net';
@@ -111,6 +111,26 @@ describe('network', () => {
     // Without the certificate, the connection is refused, and the message says why.
     const untrusting = p.open({ index: srv.url, network: { retries: 0 } }).sourceFor(CRATES_IO)!;
     await expect(untrusting.getCrate('serde')).rejects.toThrow(/self.signed certificate/);
+  });
+
+  it('close() cancels the lookups still waiting, and nothing is written afterwards', async () => {
+    const srv = await server();
+    srv.fault('se/rd/serde', { kind: 'status', status: 503, headers: { 'retry-after': '30' } });
+    srv.fault('li/bc/libc', { kind: 'stall' });
+    const p = project();
+    const set = p.open({ index: srv.url, network: { idleTimeoutMs: 60_000 } });
+    const source = set.sourceFor(CRATES_IO)!;
+    const lookups = ['serde', 'libc', 'cc'].map((n) => source.getCrate(n).then(() => 'ok', (e: Error) => e.message));
+    while (srv.requests().length < 3) await new Promise((r) => setTimeout(r, 5));
+    const start = Date.now();
+    await set.close();
+    expect(Date.now() - start).toBeLessThan(1000);
+    const outcomes = await Promise.all(lookups);
+    expect(outcomes[0]).toMatch(/`serde`.*: cancelled, the sources were closed/);
+    expect(outcomes[1]).toMatch(/`libc`.*: cancelled, the sources were closed/);
+    rmSync(p.cacheDir, { recursive: true, force: true });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(p.cacheDir)).toBe(false);
   });
 
   it('refuses a --jobs that is not a positive integer', () => {

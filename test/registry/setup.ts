@@ -28,14 +28,19 @@ export interface Project {
   cacheDir: string;
   env: NodeJS.ProcessEnv;
   config: CargoConfig;
-  /** A source set for this project, closed when the test ends. */
+  /** A source set for this project, closed when the test ends (before the folder is removed). */
   open(opts?: Partial<SourceSetOptions>): SourceSet;
 }
 
 /** A project folder with `.cargo/config.toml` = `config`, its own CARGO_HOME and no proxy settings. */
 export function project(opts: { config?: string; credentials?: string; env?: NodeJS.ProcessEnv } = {}): Project {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-registry-'));
-  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  const sets: SourceSet[] = [];
+  // Sets first: a lookup still running could otherwise write into the folder after its removal.
+  onTestFinished(async () => {
+    await Promise.all(sets.map((s) => s.close()));
+    rmSync(dir, { recursive: true, force: true });
+  });
   const cwd = join(dir, 'project');
   const cargoHome = join(dir, 'cargo-home');
   mkdirSync(join(cwd, '.cargo'), { recursive: true });
@@ -54,7 +59,7 @@ export function project(opts: { config?: string; credentials?: string; env?: Nod
     config,
     open(more = {}) {
       const set = openSourceSet({ cwd, config, env, cacheDir, network: FAST, ...more });
-      onTestFinished(() => set.close());
+      sets.push(set);
       return set;
     },
   };
