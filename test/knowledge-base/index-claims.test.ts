@@ -1,0 +1,246 @@
+/**
+ * Every feature name, default-feature list, `links` value and version bound in
+ * the knowledge base, checked against index lines recorded from the real
+ * crates.io index (test/fixtures/crates-index, same layout as the index).
+ *
+ * A claim over a range must hold for every recorded version in the range, and
+ * at least one recorded version must be in it (no claim goes unchecked).
+ * `since`/`previous` and `until`/`last-with` name versions that are recorded:
+ * the feature is present in `since` and `last-with` and absent in `previous`
+ * and `until`.
+ */
+import semver from 'semver';
+import { describe, expect, it } from 'vitest';
+import { compileKnowledgeBase, versionIn, type CrateSpec, type KnowledgeBaseEntry } from '../../src/rules/knowledge-base.js';
+import type { IndexVersion } from '../../src/registry/types.js';
+import { defaultFeatures, featureNames, recorded, resolvedValues, sourceFiles } from './helpers.js';
+
+const { entries } = compileKnowledgeBase(sourceFiles());
+const ids = new Set(entries.map((e) => e.id));
+
+function lines(crate: string): IndexVersion[] {
+  const l = recorded(crate);
+  if (!l) throw new Error(`no index lines recorded for ${crate} (test/fixtures/crates-index)`);
+  return l;
+}
+
+function line(crate: string, version: string): IndexVersion {
+  const l = lines(crate).find((v) => v.vers === version);
+  if (!l) throw new Error(`${crate} ${version} is not recorded`);
+  return l;
+}
+
+/** Recorded versions in a range; fails when none is (the claim would go unchecked). */
+function inRange(crate: string, range: string, what: string): IndexVersion[] {
+  const l = lines(crate).filter((v) => versionIn(v.vers, range));
+  if (l.length === 0) throw new Error(`${crate}: no recorded version in ${range} (${what})`);
+  return l;
+}
+
+function expectFeature(v: IndexVersion, feature: string, where: string): void {
+  expect(featureNames(v).has(feature), `${where}: ${v.name} ${v.vers} has no feature \`${feature}\``).toBe(true);
+}
+
+const sortedSet = (xs: Iterable<string>) => [...new Set(xs)].sort();
+
+function checkCrate(entry: KnowledgeBaseEntry, c: CrateSpec): void {
+  const where = `${entry.id}/${c.name}`;
+  const all = lines(c.name);
+
+  // The versions the crate says it was checked against are the recorded ones.
+  expect(c.checkedAgainst.length, `${where}: checked-against is empty`).toBeGreaterThan(0);
+  for (const v of c.checkedAgainst) line(c.name, v);
+
+  // links
+  const newest = [...all].sort((a, b) => semver.compare(a.vers, b.vers))[all.length - 1]!;
+  if (c.links !== undefined || c.linksPrefix !== undefined) {
+    expect(newest.links, `${where}: newest recorded ${newest.vers} has no links`).toBeTruthy();
+    for (const v of all) {
+      if (v.links === null) continue;
+      if (c.links !== undefined) expect(v.links, `${where} ${v.vers} links`).toBe(c.links);
+      else expect(v.links.startsWith(c.linksPrefix!), `${where} ${v.vers}: links ${v.links} does not start with ${c.linksPrefix}`).toBe(true);
+    }
+  } else if (c.role !== 'wrapper') {
+    for (const v of all) expect(v.links, `${where} ${v.vers} has a links key the entry does not declare`).toBeNull();
+  }
+
+  for (const o of c.staticOptions) {
+    if (o.kind !== 'feature') continue; // environment variables are read by build scripts: not in the index
+    const w = `${where} static option ${o.feature}`;
+    for (const v of inRange(c.name, o.versions, w)) {
+      expectFeature(v, o.feature, w);
+      for (const e of o.enables) {
+        expect(resolvedValues(v, o.feature), `${w}: ${v.vers} \`${o.feature}\` does not enable ${e}`).toContain(e);
+      }
+    }
+    if (o.since) {
+      expectFeature(line(c.name, o.since), o.feature, `${w} since`);
+      expect(featureNames(line(c.name, o.previous!)).has(o.feature), `${w}: ${o.previous} (before since) already has it`).toBe(false);
+      expect(semver.lt(o.previous!, o.since), `${w}: previous must be older than since`).toBe(true);
+    }
+    if (o.until) {
+      expect(featureNames(line(c.name, o.until)).has(o.feature), `${w}: ${o.until} (until) still has it`).toBe(false);
+      expectFeature(line(c.name, o.lastWith!), o.feature, `${w} last-with`);
+    }
+  }
+
+  for (const d of c.dynamicOptions) {
+    for (const v of inRange(c.name, d.versions, `${where} dynamic option ${d.feature}`)) expectFeature(v, d.feature, `${where} dynamic option`);
+  }
+
+  for (const n of c.nativeFeatures) {
+    for (const v of inRange(c.name, n.versions, `${where} native features`)) {
+      for (const f of n.features) expectFeature(v, f, `${where} native features`);
+    }
+  }
+
+  for (const d of c.defaults) {
+    for (const v of inRange(c.name, d.versions, `${where} defaults`)) {
+      expect(sortedSet(defaultFeatures(v)), `${where}: features.default of ${v.vers}`).toEqual(sortedSet(d.features));
+    }
+  }
+
+  for (const s of c.switches) {
+    const w = `${where} switch to ${s.to} (${s.versions})`;
+    expect(entry.alternatives.map((a) => a.id), w).toContain(s.to);
+    for (const b of s.brings) expect(ids.has(b), `${w}: brings unknown entry ${b}`).toBe(true);
+    for (const v of inRange(c.name, s.versions, w)) {
+      for (const f of [...s.disable, ...s.enable, ...s.restore, ...Object.keys(s.replace), ...Object.values(s.replace)]) expectFeature(v, f, w);
+      if (!s.defaultFeatures) {
+        const dropped = new Set([...s.disable, ...Object.keys(s.replace)]);
+        const expected = defaultFeatures(v).filter((f) => !dropped.has(f));
+        expect(sortedSet(s.restore), `${w}: restore must be ${v.vers}'s defaults minus the disabled ones`).toEqual(sortedSet(expected));
+      }
+    }
+  }
+}
+
+describe('knowledge base claims against the recorded crates.io index', () => {
+  for (const entry of entries) {
+    describe(entry.id, () => {
+      for (const c of entry.crates) it(c.name, () => checkCrate(entry, c));
+      it('alternatives name known entries', () => {
+        for (const a of entry.alternatives) for (const b of a.brings) expect(ids.has(b), `${entry.id}/${a.id} brings ${b}`).toBe(true);
+      });
+    });
+  }
+});
+
+describe('facts recorded in the index', () => {
+  it('native-tls links OpenSSL on every target but Windows and Apple', () => {
+    const v = line('native-tls', '0.2.16');
+    const target = v.deps.find((d) => d.name === 'openssl-sys')?.target;
+    expect(target).toBe('cfg(not(any(target_os = "windows", target_vendor = "apple")))');
+  });
+
+  it('diesel 2.1.6 requires pq-sys and mysqlclient-sys releases without `bundled`', () => {
+    const v = line('diesel', '2.1.6');
+    const pq = v.deps.find((d) => d.name === 'pq-sys')!.req;
+    const my = v.deps.find((d) => d.name === 'mysqlclient-sys')!.req;
+    expect(pq).toBe('^0.4.0');
+    expect(my).toBe('^0.2.5');
+    expect(featureNames(v).has('bundled')).toBe(false);
+    expect(featureNames(line('pq-sys', '0.4.8')).has('bundled')).toBe(false);
+    expect(featureNames(line('mysqlclient-sys', '0.2.5')).has('bundled')).toBe(false);
+  });
+
+  it('the newest recorded libz-sys and aws-lc-rs are yanked', () => {
+    expect(line('libz-sys', '1.1.17').yanked).toBe(true);
+    expect(line('libz-sys', '1.1.16').yanked).toBe(false);
+    expect(line('aws-lc-rs', '1.12.3').yanked).toBe(true);
+  });
+
+  it('rustls 0.23 and its wrappers default to aws-lc-rs; reqwest, ureq 3, lettre and sqlx pick ring', () => {
+    expect(defaultFeatures(line('rustls', '0.23.7'))).toContain('aws_lc_rs');
+    expect(defaultFeatures(line('tokio-rustls', '0.26.0'))).toContain('aws_lc_rs');
+    expect(defaultFeatures(line('hyper-rustls', '0.27.1'))).toContain('aws-lc-rs');
+    expect(resolvedValues(line('ureq', '3.0.6'), '_ring')).toContain('rustls/ring');
+    expect(line('lettre', '0.11.7').deps.find((d) => d.name === 'rustls')!.features).toContain('ring');
+    expect(line('sqlx', '0.8.6').features['tls-rustls']).toEqual(['tls-rustls-ring']);
+  });
+
+  it('sqlx 0.9.0-alpha.1 drops the runtime-and-TLS features and adds sqlite-bundled', () => {
+    const v08 = featureNames(line('sqlx', '0.8.6'));
+    const v09 = featureNames(line('sqlx', '0.9.0-alpha.1'));
+    expect(v08.has('runtime-tokio-native-tls')).toBe(true);
+    expect(v09.has('runtime-tokio-native-tls')).toBe(false);
+    expect(v09.has('runtime-tokio-rustls')).toBe(false);
+    expect(v08.has('sqlite-bundled')).toBe(false);
+    expect(v09.has('sqlite-bundled')).toBe(true);
+  });
+
+  it('libudev-sys, brotli-sys and pcre2-sys carry no links key', () => {
+    for (const c of ['libudev-sys', 'brotli-sys', 'pcre2-sys']) for (const v of lines(c)) expect(v.links).toBeNull();
+  });
+});
+
+describe('the checks catch wrong claims', () => {
+  const openssl = entries.find((e) => e.id === 'openssl')!;
+  const spec = (name: string) => structuredClone(openssl.crates.find((c) => c.name === name)!);
+  const fails = (c: CrateSpec) => expect(() => checkCrate(openssl, c)).toThrow();
+
+  it('accepts the real claims', () => {
+    expect(() => checkCrate(openssl, spec('openssl-sys'))).not.toThrow();
+  });
+
+  it('a misspelt feature', () => {
+    const c = spec('openssl-sys');
+    const o = c.staticOptions[0]!;
+    if (o.kind === 'feature') o.feature = 'vendor';
+    fails(c);
+  });
+
+  it('a `since` one release too late', () => {
+    const c = spec('native-tls');
+    const o = c.staticOptions[0]!;
+    if (o.kind === 'feature') {
+      o.since = '0.2.16';
+      o.previous = '0.2.1';
+    }
+    fails(c);
+  });
+
+  it('a range that reaches a version without the feature', () => {
+    const c = spec('openssl-sys');
+    const o = c.staticOptions[0]!;
+    o.versions = '>=0.9.30, <0.10.0-0';
+    fails(c);
+  });
+
+  it('a range with no recorded version', () => {
+    const c = spec('openssl-sys');
+    c.staticOptions[0]!.versions = '>=0.8.0, <0.9.0-0';
+    fails(c);
+  });
+
+  it('wrong defaults', () => {
+    const c = spec('reqwest');
+    c.defaults[0]!.features = ['rustls-tls'];
+    fails(c);
+  });
+
+  it('a restore list that forgets a default', () => {
+    const c = spec('reqwest');
+    c.switches[0]!.restore = ['charset', 'http2'];
+    fails(c);
+  });
+
+  it('a wrong `enables`', () => {
+    const c = spec('openssl');
+    const o = c.staticOptions[0]!;
+    if (o.kind === 'feature') o.enables = ['openssl-src/vendored'];
+    fails(c);
+  });
+
+  it('a wrong links value', () => {
+    const c = spec('openssl-sys');
+    c.links = 'ssl';
+    fails(c);
+  });
+
+  it('a version that is not recorded', () => {
+    const c = spec('openssl-sys');
+    c.checkedAgainst = [...c.checkedAgainst, '0.9.200'];
+    fails(c);
+  });
+});
