@@ -476,10 +476,10 @@ function readCrate(c: Checker, t: Raw, path: string): CrateSpec | undefined {
   const linksPrefix = c.str(t, 'links-prefix', path);
   if (links !== undefined && linksPrefix !== undefined) c.issue(path, '`links` and `links-prefix` exclude each other');
   const withoutStatic = c.oneOf(t, 'without-static', path, WITHOUT_STATIC, role === 'sys');
-  if (role !== 'sys' && t['without-static'] !== undefined) c.issue(`${path}.without-static`, 'only for `role = "sys"`');
+  if (role !== undefined && role !== 'sys' && t['without-static'] !== undefined) c.issue(`${path}.without-static`, 'only for `role = "sys"`');
   const withoutStaticNote = c.str(t, 'without-static-note', path);
   const wraps = c.strings(t, 'wraps', path, { pattern: CRATE_NAME, what: 'a crate name' });
-  if (role !== 'wrapper' && t.wraps !== undefined) c.issue(`${path}.wraps`, 'only for `role = "wrapper"`');
+  if (role !== undefined && role !== 'wrapper' && t.wraps !== undefined) c.issue(`${path}.wraps`, 'only for `role = "wrapper"`');
   const buildRequires = c.requirements(t, 'build-requires', path);
   const staticOptions = c
     .tables(t, 'static-options', path)

@@ -1,0 +1,251 @@
+import { describe, expect, it } from 'vitest';
+import { UserError } from '../../src/errors.js';
+import {
+  KnowledgeBase,
+  builtInEntries,
+  linkage,
+  loadKnowledgeBase,
+  parseVersionRange,
+  staticOptionActive,
+  staticOptionsAt,
+  validateEntries,
+  versionIn,
+} from '../../src/rules/knowledge-base.js';
+
+const kb = loadKnowledgeBase();
+const sys = (name: string) => {
+  const m = kb.sysCrate(name);
+  if (!m) throw new Error(`no sys entry for ${name}`);
+  return m;
+};
+
+describe('version ranges', () => {
+  it('accepts commas and spaces, and needs operators and full versions', () => {
+    expect(parseVersionRange('>=0.12.4, <0.13.0-0')).not.toBeNull();
+    expect(parseVersionRange('>=0.12.4 <0.13.0-0')).not.toBeNull();
+    expect(parseVersionRange('>=1.0.0, <2.0.0-0 || >=3.0.0')).not.toBeNull();
+    expect(parseVersionRange('0.12')).toBeNull();
+    expect(parseVersionRange('1.2.3')).toBeNull();
+    expect(parseVersionRange('>=0.12')).toBeNull();
+    expect(parseVersionRange('')).toBeNull();
+  });
+
+  it('orders pre-releases and ignores build metadata', () => {
+    expect(versionIn('0.9.0-alpha.1', '>=0.8.6, <0.9.0-0')).toBe(false);
+    expect(versionIn('0.9.0-alpha.1', '>=0.9.0-alpha.1, <0.10.0-0')).toBe(true);
+    expect(versionIn('0.1.11+1.0.8', '>=0.1.11, <0.2.0-0')).toBe(true);
+    expect(versionIn('0.4.81+curl-8.14.1', '>=0.4.80, <0.5.0-0')).toBe(true);
+    expect(versionIn('not-a-version', '>=0.1.0')).toBe(false);
+  });
+});
+
+describe('lookups', () => {
+  it('byCrate lists every entry that names the crate', () => {
+    const ids = kb.byCrate('reqwest').map((m) => m.entry.id);
+    expect(ids).toContain('openssl');
+    expect(ids).toContain('zstd');
+    expect(kb.byCrate('serde')).toEqual([]);
+  });
+
+  it('sysCrate finds the crate that links the library', () => {
+    expect(sys('openssl-sys').entry.id).toBe('openssl');
+    expect(sys('libsqlite3-sys').entry.id).toBe('sqlite');
+    expect(kb.sysCrate('reqwest')).toBeUndefined();
+  });
+
+  it('byLinks matches exact values and versioned prefixes', () => {
+    expect(kb.byLinks('openssl').map((m) => m.crate.name)).toEqual(['openssl-sys']);
+    expect(kb.byLinks('ring_core_0_17_8').map((m) => m.crate.name)).toEqual(['ring']);
+    expect(kb.byLinks('aws_lc_0_16_0').map((m) => m.crate.name)).toEqual(['aws-lc-sys']);
+    expect(kb.byLinks('aws_lc_rs_1_12_3_sys').map((m) => m.crate.name)).toEqual(['aws-lc-rs']);
+    expect(kb.byLinks('fontconfig').map((m) => m.crate.name).sort()).toEqual(['servo-fontconfig-sys', 'yeslogic-fontconfig-sys']);
+    expect(kb.byLinks('nothing-links-this')).toEqual([]);
+  });
+
+  it('isLinksOnly for crates whose links key guards against duplicates', () => {
+    expect(kb.isLinksOnly('rayon-core')).toBe(true);
+    expect(kb.isLinksOnly('rayon-core', 'rayon-core')).toBe(true);
+    expect(kb.isLinksOnly('rayon-core', 'something-else')).toBe(false);
+    expect(kb.isLinksOnly('wasm-bindgen-shared', 'wasm_bindgen')).toBe(true);
+    expect(kb.isLinksOnly('openssl-sys', 'openssl')).toBe(false);
+    expect(kb.isLinksOnly('serde')).toBe(false);
+  });
+
+  it('covers the families the tool promises', () => {
+    for (const c of [
+      'openssl-sys', 'libsqlite3-sys', 'libz-sys', 'curl-sys', 'libgit2-sys', 'libssh2-sys', 'bzip2-sys', 'lzma-sys',
+      'zstd-sys', 'pq-sys', 'mysqlclient-sys', 'libdbus-sys', 'librocksdb-sys', 'rdkafka-sys', 'aws-lc-sys', 'ring',
+      'brotli-sys', 'libpulse-sys', 'alsa-sys', 'libudev-sys', 'freetype-sys', 'yeslogic-fontconfig-sys',
+      'servo-fontconfig-sys', 'libmimalloc-sys', 'tikv-jemalloc-sys', 'pcre2-sys', 'onig_sys', 'libusb1-sys', 'hidapi',
+    ]) {
+      expect(kb.sysCrate(c), c).toBeDefined();
+    }
+    for (const w of [
+      'openssl', 'native-tls', 'reqwest', 'ureq', 'hyper-tls', 'hyper-rustls', 'tokio-native-tls', 'tokio-rustls', 'sqlx',
+      'rusqlite', 'diesel', 'git2', 'curl', 'flate2', 'lettre', 'redis', 'tungstenite', 'tokio-tungstenite', 'kube',
+      'postgres-native-tls', 'rustls',
+    ]) {
+      expect(kb.byCrate(w).some((m) => m.crate.role === 'wrapper'), w).toBe(true);
+    }
+  });
+});
+
+describe('static options', () => {
+  const { entry: openssl } = sys('openssl-sys');
+
+  it('exist from the release that introduced them', () => {
+    const names = (v: string) => staticOptionsAt(openssl, 'openssl-sys', v).map((o) => (o.kind === 'feature' ? o.feature : o.env));
+    expect(names('0.9.33')).toEqual([]);
+    expect(names('0.9.35')).toEqual(['vendored', 'OPENSSL_STATIC']);
+    expect(names('0.9.102')).toEqual(['vendored', 'OPENSSL_STATIC']);
+    expect(kb.staticOptionsFor('pq-sys', '0.4.8')).toEqual([]);
+    expect(kb.staticOptionsFor('pq-sys', '0.5.0').map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
+  });
+
+  it('staticOptionActive reads the activated features', () => {
+    expect(staticOptionActive(openssl, 'openssl-sys', '0.9.102', ['vendored'])).toMatchObject({ feature: 'vendored' });
+    expect(staticOptionActive(openssl, 'openssl-sys', '0.9.102', [])).toBeNull();
+    expect(staticOptionActive(openssl, 'openssl-sys', '0.9.102', [], { OPENSSL_STATIC: '1' })).toMatchObject({ env: 'OPENSSL_STATIC' });
+    expect(staticOptionActive(openssl, 'no-such-crate', '1.0.0', ['vendored'])).toBeNull();
+  });
+
+  it('a removed feature does not count after its removal', () => {
+    const { entry } = sys('onig_sys');
+    expect(staticOptionActive(entry, 'onig_sys', '65.0.1', ['static_onig'])).toMatchObject({ feature: 'static_onig' });
+    expect(staticOptionActive(entry, 'onig_sys', '66.1.0', ['static_onig'])).toBeNull();
+  });
+
+  it('a dynamic option wins over the bundled build', () => {
+    const { entry } = sys('zstd-sys');
+    expect(linkage(entry, 'zstd-sys', '2.0.10+zstd.1.5.6', ['legacy', 'zdict_builder'])).toMatchObject({ kind: 'static', requires: ['c-compiler'] });
+    expect(linkage(entry, 'zstd-sys', '2.0.10+zstd.1.5.6', ['pkg-config'])).toMatchObject({ kind: 'system', forcedBy: { feature: 'pkg-config' } });
+  });
+
+  it('linkage follows without-static', () => {
+    const l = (name: string, version: string, features: string[]) => linkage(sys(name).entry, name, version, features);
+    expect(l('openssl-sys', '0.9.102', [])).toMatchObject({ kind: 'system', requires: [] });
+    expect(l('openssl-sys', '0.9.102', ['vendored'])).toMatchObject({ kind: 'static', requires: ['c-compiler', 'perl', 'make'] });
+    expect(l('libz-sys', '1.1.16', ['libc', 'stock-zlib'])).toMatchObject({ kind: 'static-unless-found' });
+    expect(l('libz-sys', '1.1.16', ['static'])).toMatchObject({ kind: 'static' });
+    expect(l('ring', '0.17.8', ['alloc'])).toMatchObject({ kind: 'static', requires: ['c-compiler'] });
+    expect(l('libpulse-sys', '1.23.0', ['pa_v8'])).toMatchObject({ kind: 'system' });
+    expect(linkage(sys('openssl-sys').entry, 'reqwest', '0.12.4', [])).toBeNull();
+  });
+});
+
+describe('wrappers', () => {
+  it('switch recipes at a version', () => {
+    const [m, ...rest] = kb.switchesFor('reqwest', '0.12.4');
+    expect(rest).toEqual([]);
+    expect(m!.entry.id).toBe('openssl');
+    expect(m!.alternative?.id).toBe('rustls');
+    expect(m!.recipe).toMatchObject({
+      enable: ['rustls-tls'],
+      defaultFeatures: false,
+      restore: ['charset', 'http2', 'macos-system-configuration'],
+      brings: ['ring'],
+    });
+    expect(kb.switchesFor('reqwest', '0.11.27')).toEqual([]);
+  });
+
+  it('picks the recipe of the major version in use', () => {
+    expect(kb.switchesFor('ureq', '2.9.7').map((m) => m.recipe.enable)).toEqual([['tls']]);
+    expect(kb.switchesFor('ureq', '3.0.6').map((m) => m.recipe.enable)).toEqual([['rustls']]);
+    expect(kb.switchesFor('sqlx', '0.8.6').map((m) => m.entry.id).sort()).toEqual(['aws-lc', 'openssl', 'sqlite']);
+    expect(kb.switchesFor('sqlx', '0.9.0-alpha.1').find((m) => m.entry.id === 'openssl')!.recipe.replace).toEqual({
+      'tls-native-tls': 'tls-rustls-ring',
+    });
+  });
+
+  it('moving to rustls 0.23 has a way back to ring', () => {
+    const m = kb.switchesFor('rustls', '0.23.7');
+    expect(m.map((x) => x.recipe)).toEqual([
+      expect.objectContaining({ enable: ['ring'], defaultFeatures: false, restore: ['logging', 'std', 'tls12'] }),
+    ]);
+  });
+
+  it('defaults and native features at a version', () => {
+    expect(kb.defaultsFor('git2', '0.19.0')).toEqual(['ssh', 'https', 'ssh_key_from_memory']);
+    expect(kb.defaultsFor('git2', '0.20.3')).toEqual(['ssh', 'https']);
+    expect(kb.defaultsFor('serde', '1.0.0')).toBeUndefined();
+    const native = kb.nativeFeaturesFor('reqwest', '0.12.4');
+    expect(native.find((n) => n.entry.id === 'openssl')!.features).toContain('default-tls');
+    expect(native.find((n) => n.entry.id === 'zstd')!.features).toEqual(['zstd']);
+  });
+
+  it('alternatives of a crate', () => {
+    expect(kb.alternativesFor('libdbus-sys').map((a) => a.alternative.id)).toEqual(['zbus']);
+  });
+});
+
+describe('extra entries from the configuration', () => {
+  const privateSys = {
+    id: 'acme',
+    name: 'libacme',
+    category: 'database',
+    'system-library': 'libacme',
+    summary: 'Our private database client.',
+    crates: [
+      {
+        name: 'acme-sys',
+        role: 'sys',
+        links: 'acme',
+        'without-static': 'system',
+        'static-options': [{ feature: 'bundled', versions: '>=2.0.0, <3.0.0-0', requires: ['c-compiler'] }],
+      },
+    ],
+  };
+
+  it('are validated and merged', () => {
+    const withAcme = loadKnowledgeBase([privateSys]);
+    expect(withAcme.sysCrate('acme-sys')?.entry.source).toBe('config');
+    expect(withAcme.byLinks('acme').map((m) => m.crate.name)).toEqual(['acme-sys']);
+    expect(withAcme.staticOptionsFor('acme-sys', '2.1.0')).toHaveLength(1);
+    expect(withAcme.entries.length).toBe(builtInEntries().length + 1);
+  });
+
+  it('replace a built-in entry with the same id', () => {
+    const override = { ...privateSys, id: 'openssl', crates: [{ ...privateSys.crates[0], name: 'openssl-sys', links: 'openssl' }] };
+    const k = loadKnowledgeBase([override]);
+    expect(k.get('openssl')!.source).toBe('config');
+    expect(k.entries.length).toBe(builtInEntries().length);
+  });
+
+  it('report every problem with its key path', () => {
+    const bad = structuredClone(privateSys) as any;
+    bad.crates[0].role = 'sys-crate';
+    bad.crates[0]['static-options'][0].versions = '2.0';
+    bad.extra = true;
+    const { issues } = validateEntries([privateSys, bad]);
+    expect(issues.map((i) => i.path)).toEqual([
+      'knowledge-base[1].extra',
+      'knowledge-base[1].crates[0].role',
+      'knowledge-base[1].crates[0].static-options[0].versions',
+    ]);
+    expect(() => loadKnowledgeBase([bad])).toThrow(UserError);
+    try {
+      loadKnowledgeBase([bad]);
+    } catch (e) {
+      expect((e as UserError).message).toContain('knowledge-base[0].crates[0].static-options[0].versions');
+    }
+  });
+
+  it('reject two entries with one id', () => {
+    const { issues } = validateEntries([privateSys, privateSys]);
+    expect(issues).toEqual([{ path: 'knowledge-base[1].id', message: '`acme` is also the id of knowledge-base[0]' }]);
+  });
+
+  it('reject non-tables', () => {
+    expect(validateEntries(['acme']).issues).toEqual([{ path: 'knowledge-base[0]', message: 'must be a table' }]);
+  });
+});
+
+describe('loading', () => {
+  it('builds a knowledge base in a few milliseconds', () => {
+    const entries = builtInEntries();
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) new KnowledgeBase(entries);
+    const perBuild = (performance.now() - t0) / 20;
+    expect(perBuild).toBeLessThan(5);
+  });
+});
