@@ -685,15 +685,13 @@ export function staticOptionActive(
   if (!spec) return null;
   const on = new Set(features);
   if (spec.dynamicOptions.some((d) => on.has(d.feature))) return null;
-  for (const o of spec.staticOptions) {
-    if (o.kind === 'feature') {
-      if (!on.has(o.feature)) continue;
-      if (o.until && semver.valid(version) && semver.gte(version, o.until)) continue;
-      return o;
-    }
-    if (env[o.env] === o.value && versionIn(version, o.versions)) return o;
-  }
-  return null;
+  const active = spec.staticOptions.filter((o) =>
+    o.kind === 'feature'
+      ? on.has(o.feature) && !(o.until && semver.valid(version) && semver.gte(version, o.until))
+      : env[o.env] === o.value && versionIn(version, o.versions),
+  );
+  // The option recorded for this version when there is one (requirements can differ between releases).
+  return active.find((o) => versionIn(version, o.versions)) ?? active[0] ?? null;
 }
 
 /** How a `sys` crate links (null for a crate the entry does not describe as `sys`). */

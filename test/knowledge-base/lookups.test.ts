@@ -109,6 +109,12 @@ describe('static options', () => {
     expect(staticOptionActive(openssl, 'no-such-crate', '1.0.0', ['vendored'])).toBeNull();
   });
 
+  it('picks the option recorded for the version in use', () => {
+    const { entry } = sys('pq-sys');
+    expect(staticOptionActive(entry, 'pq-sys', '0.5.0', ['bundled'])!.requires).toEqual(['c-compiler', 'perl', 'make']);
+    expect(staticOptionActive(entry, 'pq-sys', '0.6.0', ['bundled'])!.requires).toEqual(['c-compiler']);
+  });
+
   it('a removed feature does not count after its removal', () => {
     const { entry } = sys('onig_sys');
     expect(staticOptionActive(entry, 'onig_sys', '65.0.1', ['static_onig'])).toMatchObject({ feature: 'static_onig' });
