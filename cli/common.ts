@@ -1,5 +1,6 @@
 /** Options every analysing command shares, and loading the project with them. */
 import { CargoConfig } from '../src/config/cargo-config.js';
+import { UserError } from '../src/errors.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { openSources, type Sources } from './sources.js';
@@ -33,6 +34,13 @@ export interface LoadedProject {
   includeDev: boolean;
 }
 
+function jobsOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid value '${value}' for '--jobs <N>': a positive integer is expected`);
+  return n;
+}
+
 export function selectionFrom(args: ParsedArgs): Selection {
   const o = args.options;
   return {
@@ -62,7 +70,7 @@ export async function loadFromArgs(args: ParsedArgs, cwd: string, env: NodeJS.Pr
     index: o.index as string | undefined,
     offline: !!o.offline || config.offline,
     cacheDir: o['cache-dir'] as string | undefined,
-    jobs: o.jobs ? Number(o.jobs) : undefined,
+    jobs: jobsOption(o.jobs as string | undefined),
     quiet: !!o.quiet,
   });
   const project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args));

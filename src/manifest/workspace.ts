@@ -257,7 +257,7 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     }
     const deps = decls.map((d) => {
       const p = positions.find([...d.tablePath, d.name]) ?? { line: 1, column: 1 };
-      const site: DeclarationSite = { manifestPath: path, line: p.line, column: p.column, table: d.tablePath.join('.') };
+      const site: DeclarationSite = { manifestPath: path, line: p.line, column: p.column, table: d.tablePath.join('.'), tablePath: d.tablePath };
       let out: MemberDep = { ...d, site };
       if (d.workspace) out = inheritDep(out, inWorkspace, at);
       else if (d.path !== undefined) out.pathDir = resolve(dir, d.path);
@@ -309,7 +309,7 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
       pathDir: base.path !== undefined ? resolve(rootDir, base.path) : undefined,
       site: {
         ...d.site,
-        inheritedFrom: { manifestPath: rootPath, line: wp.line, column: wp.column, table: 'workspace.dependencies' },
+        inheritedFrom: { manifestPath: rootPath, line: wp.line, column: wp.column, table: 'workspace.dependencies', tablePath: ['workspace', 'dependencies'] },
       },
     };
   };

@@ -16,6 +16,8 @@ export interface DeclarationSite {
   column: number;
   /** The table it sits in, as written: e.g. `dependencies`, `target.'cfg(unix)'.dependencies`, `workspace.dependencies`. */
   table: string;
+  /** The same table as key path, e.g. ["target", "cfg(unix)", "dependencies"]. */
+  tablePath: string[];
   /** When the member inherits (`dep.workspace = true`), the root's `[workspace.dependencies]` entry. */
   inheritedFrom?: DeclarationSite;
 }

@@ -1,0 +1,94 @@
+/**
+ * Proof of a fix: apply its edits to in-memory copies of the manifests,
+ * resolve every selected target again and lint the result. A fix is proven
+ * when its findings are gone for every target, no new error or warning
+ * appears, and every feature of every direct dependency that was active
+ * before still is (except those the fix means to give up).
+ */
+import { lint, type LintSettings } from '../rules/engine.js';
+import type { KnowledgeBase } from '../rules/knowledge-base.js';
+import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
+import { resolvePatched, type Project, type SourceLookup } from '../resolve/index.js';
+import type { TargetGraph } from '../resolve/types.js';
+import { renderChanges, type TextSource, readText } from './apply.js';
+import type { ManifestEdits } from './types.js';
+
+export interface ProofContext {
+  project: Project;
+  sourceFor: SourceLookup;
+  targets: string[];
+  includeDev: boolean;
+  graphs: TargetGraph[];
+  findings: Finding[];
+  kb: KnowledgeBase;
+  rules: Rule[];
+  settings: LintSettings;
+  environments: Map<string, EnvironmentSnapshot>;
+  lockLocation?: (name: string, version: string) => ManifestLocation | null;
+  read?: TextSource;
+}
+
+export interface Proof {
+  proven: boolean;
+  reason?: string;
+  newCrates: string[];
+  /** The findings after the fix, for reports. */
+  after: Finding[];
+}
+
+/** Direct dependencies of the roots with their active features, per target: `target member dep` -> features. */
+function directFeatures(graphs: TargetGraph[]): Map<string, { features: string[]; name: string }> {
+  const out = new Map<string, { features: string[]; name: string }>();
+  for (const g of graphs) {
+    for (const root of g.roots) {
+      for (const e of g.edges.get(root) ?? []) {
+        const p = g.packages.get(e.to)!;
+        out.set(`${g.target}\0${g.packages.get(root)!.name}\0${e.depName}`, { features: p.features, name: p.name });
+      }
+    }
+  }
+  return out;
+}
+
+const sameProblem = (a: Finding, b: Finding) => a.rule === b.rule && a.package.name === b.package.name && a.target === b.target;
+
+export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], findingIds: string[], giveUp: ReadonlySet<string> = new Set()): Promise<Proof> {
+  const overlay = new Map<string, string>();
+  for (const c of renderChanges([{ edits }], ctx.read ?? readText)) overlay.set(c.path, c.after);
+  if (overlay.size === 0) return { proven: false, reason: 'the edits change nothing', newCrates: [], after: ctx.findings };
+
+  const patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, ctx.targets, ctx.includeDev);
+  const graphs = patched.results.map((r) => r.graph);
+  const after = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation });
+  const newCrates = patched.newCrates.map((c) => `${c.name} ${c.version}`);
+  const fail = (reason: string): Proof => ({ proven: false, reason, newCrates, after });
+
+  const targeted = ctx.findings.filter((f) => findingIds.includes(f.id));
+  const remaining = targeted.filter((t) => after.some((f) => sameProblem(f, t)));
+  if (remaining.length) {
+    return fail(`${remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ')} still reported after the change`);
+  }
+  const introduced = after.filter((f) => f.severity !== 'info' && !f.allowed && !ctx.findings.some((o) => sameProblem(o, f)));
+  if (introduced.length) {
+    return fail(`the change brings new problems: ${introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ')}`);
+  }
+  if (patched.missing.length) {
+    // Crates the index could not provide: only a problem when they would be linked into the artifact.
+    const inGraph = patched.missing.filter((m) => graphs.some((g) => [...g.packages.values()].some((p) => m.startsWith(`${p.name} `))));
+    if (inGraph.length) return fail(`metadata not available for ${inGraph.join('; ')}`);
+  }
+  const before = directFeatures(ctx.graphs);
+  const now = directFeatures(graphs);
+  const lost: string[] = [];
+  for (const [k, { features, name }] of before) {
+    const n = now.get(k);
+    const [target, member, dep] = k.split('\0');
+    if (!n) {
+      if (!giveUp.has(`${name}`)) lost.push(`${member} no longer depends on ${dep} for ${target}`);
+      continue;
+    }
+    for (const f of features) if (!n.features.includes(f) && !giveUp.has(`${name}/${f}`)) lost.push(`${dep}/${f} (${target})`);
+  }
+  if (lost.length) return fail(`features would be lost: ${[...new Set(lost)].join(', ')}`);
+  return { proven: true, newCrates, after };
+}

@@ -1,0 +1,122 @@
+/**
+ * Edit builders shared by the fix strategies: which table a declaration sits
+ * in, where a feature of a direct dependency comes from (an explicit entry in
+ * the member's `features`, or the dependency's defaults), and the edits that
+ * turn features on or off there, including workspace inheritance (where
+ * `default-features = false` belongs to the root's `[workspace.dependencies]`).
+ */
+import type { MemberDep, PackageManifest } from '../manifest/workspace.js';
+import type { Summary } from '../resolve/packages.js';
+import type { DeclarationSite, PackageKey, TargetGraph } from '../resolve/types.js';
+import type { DepTable, ManifestEdit } from './toml-edit/index.js';
+import type { ManifestEdits } from './types.js';
+
+/** The editor's name for the table of a declaration; null for legacy spellings it does not rewrite. */
+export function tableOf(tablePath: string[]): DepTable | null {
+  if (tablePath.length === 2 && tablePath[0] === 'workspace' && tablePath[1] === 'dependencies') return { kind: 'workspace' };
+  const last = tablePath[tablePath.length - 1];
+  if (last !== 'dependencies' && last !== 'dev-dependencies' && last !== 'build-dependencies') return null;
+  if (tablePath.length === 1) return { kind: last };
+  if (tablePath.length === 3 && tablePath[0] === 'target') return { kind: last, target: tablePath[1] };
+  return null;
+}
+
+export interface DirectDependency {
+  member: PackageManifest;
+  decl: MemberDep;
+  /** The dependency's package and summary (its feature map). */
+  key: PackageKey;
+  summary: Summary;
+}
+
+/** Where an active feature of a direct dependency comes from. */
+export type FeatureOrigin =
+  | { kind: 'explicit'; feature: string }
+  | { kind: 'default'; element: string }
+  | { kind: 'elsewhere'; from: PackageKey };
+
+/** Follows the first recorded cause of `feature` on `key` up to the declaration that asked for it. */
+export function featureOrigin(graph: TargetGraph, key: PackageKey, feature: string, member: PackageKey): FeatureOrigin {
+  const causes = graph.featureCauses.get(key);
+  let current = feature;
+  const seen = new Set<string>();
+  for (;;) {
+    const cause = causes?.get(current);
+    if (!cause || seen.has(current)) return { kind: 'elsewhere', from: key };
+    seen.add(current);
+    if (cause.kind === 'feature' && cause.from === key) {
+      if (cause.feature === 'default') return { kind: 'default', element: current };
+      current = cause.feature;
+      continue;
+    }
+    if (cause.kind === 'dependency' && cause.from === member) return current === 'default' ? { kind: 'default', element: feature } : { kind: 'explicit', feature: current };
+    return { kind: 'elsewhere', from: cause.kind === 'feature' || cause.kind === 'dependency' ? cause.from : key };
+  }
+}
+
+export interface FeatureChange {
+  /** Features to turn off (as the dependency names them). */
+  off: string[];
+  /** Features to turn on. */
+  on: string[];
+}
+
+export type EditPlan = { edits: ManifestEdits[]; note?: string } | { refused: string };
+
+function site(d: DirectDependency): { path: string; table: DepTable | null } {
+  return { path: d.decl.site.manifestPath, table: tableOf(d.decl.site.tablePath) };
+}
+
+/**
+ * Edits that turn `off` features of a direct dependency off and `on` features
+ * on. A feature that comes through the dependency's defaults takes
+ * `default-features = false` and the other default features listed again, so
+ * nothing else is lost.
+ */
+export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], change: FeatureChange): EditPlan {
+  const { path, table } = site(d);
+  if (!table) return { refused: `\`${d.decl.name}\` is declared in \`${d.decl.site.table}\`, a table the editor does not rewrite` };
+  const memberOps: ManifestEdit[] = [];
+  const rootOps: ManifestEdit[] = [];
+  const inherited = d.decl.site.inheritedFrom;
+  const off = new Set<string>();
+  let defaultsOff = false;
+  for (const o of origins) {
+    if (o.kind === 'elsewhere') return { refused: `the feature is turned on by \`${o.from.split(' ')[0]}\`, not by this declaration` };
+    if (o.kind === 'explicit') off.add(o.feature);
+    else {
+      defaultsOff = true;
+      off.add(o.element);
+    }
+  }
+  const explicitOff = [...off].filter((f) => d.decl.features.includes(f));
+  const on = [...change.on];
+  if (defaultsOff) {
+    const defaults = d.summary.features.get('default') ?? [];
+    for (const f of defaults) {
+      if (off.has(f) || change.off.includes(f)) continue;
+      if (f.includes('/') || f.startsWith('dep:')) return { refused: `the default feature \`${f}\` of \`${d.summary.name}\` cannot be listed again in a dependency declaration` };
+      if (!on.includes(f) && !d.decl.features.includes(f)) on.push(f);
+    }
+  }
+  if (explicitOff.length) {
+    if (inherited) {
+      const rootFeatures = explicitOff.filter((f) => !d.decl.features.includes(f) || true);
+      rootOps.push({ op: 'remove-features', table: { kind: 'workspace' }, key: d.decl.name, features: rootFeatures });
+    }
+    memberOps.push({ op: 'remove-features', table, key: d.decl.name, features: explicitOff });
+  }
+  if (defaultsOff) {
+    if (inherited) rootOps.push({ op: 'set-default-features', table: { kind: 'workspace' }, key: d.decl.name, value: false });
+    else memberOps.push({ op: 'set-default-features', table, key: d.decl.name, value: false });
+  }
+  if (on.length) memberOps.push({ op: 'add-features', table, key: d.decl.name, features: on });
+  const edits: ManifestEdits[] = [];
+  if (rootOps.length && inherited) edits.push({ path: inherited.manifestPath, ops: rootOps });
+  if (memberOps.length) edits.push({ path, ops: memberOps });
+  return { edits, ...(inherited && defaultsOff ? { note: 'default-features is set in the root [workspace.dependencies]; other members inheriting it are checked by the proof' } : {}) };
+}
+
+export function siteText(s: DeclarationSite): string {
+  return `${s.manifestPath}:${s.line}:${s.column}`;
+}
