@@ -3,6 +3,7 @@ import { CargoConfig } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
+import type { FetchProgress } from '../src/registry/progress.js';
 import { openSources, type Sources } from './sources.js';
 
 export const DEFAULT_TARGET = 'x86_64-unknown-linux-musl';
@@ -54,7 +55,13 @@ export function selectionFrom(args: ParsedArgs): Selection {
   };
 }
 
-export async function loadFromArgs(args: ParsedArgs, cwd: string, env: NodeJS.ProcessEnv, pathArg?: string): Promise<LoadedProject> {
+export async function loadFromArgs(
+  args: ParsedArgs,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  pathArg?: string,
+  progress?: (p: FetchProgress) => void,
+): Promise<LoadedProject> {
   const o = args.options;
   let manifestPath = o['manifest-path'] as string | undefined;
   let dir = cwd;
@@ -72,6 +79,7 @@ export async function loadFromArgs(args: ParsedArgs, cwd: string, env: NodeJS.Pr
     cacheDir: o['cache-dir'] as string | undefined,
     jobs: jobsOption(o.jobs as string | undefined),
     quiet: !!o.quiet,
+    progress,
   });
   const project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args));
   const targets = (o.target as string[] | undefined) ?? [DEFAULT_TARGET];

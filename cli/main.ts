@@ -13,6 +13,8 @@ export interface CommandContext {
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   warn(message: string): void;
+  /** Progress of index fetching; replaces the progress line on stderr (the terminal UI draws its own). */
+  progress?: (p: import('../src/registry/progress.js').FetchProgress) => void;
 }
 
 const VERSION = '0.1.0';
