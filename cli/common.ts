@@ -3,7 +3,7 @@ import { CargoConfig } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
-import type { FetchProgress } from '../src/registry/progress.js';
+import type { FetchProgress, ProgressStream } from '../src/registry/progress.js';
 import { openSources, type Sources } from './sources.js';
 
 export const DEFAULT_TARGET = 'x86_64-unknown-linux-musl';
@@ -55,12 +55,19 @@ export function selectionFrom(args: ParsedArgs): Selection {
   };
 }
 
+/**
+ * Loads the project with crate metadata from the sources the options and
+ * cargo's configuration select. Index fetching is shown through `progress`
+ * when given, else as a progress line on `stderr` (default process.stderr)
+ * when it is a terminal, never with `--quiet`.
+ */
 export async function loadFromArgs(
   args: ParsedArgs,
   cwd: string,
   env: NodeJS.ProcessEnv,
   pathArg?: string,
   progress?: (p: FetchProgress) => void,
+  stderr?: ProgressStream,
 ): Promise<LoadedProject> {
   const o = args.options;
   let manifestPath = o['manifest-path'] as string | undefined;
@@ -80,8 +87,26 @@ export async function loadFromArgs(
     jobs: jobsOption(o.jobs as string | undefined),
     quiet: !!o.quiet,
     progress,
+    ...(stderr && { stderr }),
   });
-  const project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args));
+  let project: Project;
+  try {
+    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args));
+  } catch (e) {
+    // Nothing may outlive a failed load: lookups still running end, connections close.
+    await sources.close();
+    throw e;
+  }
+  const missing = sources.stats().missingOffline;
+  if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name)));
   const targets = (o.target as string[] | undefined) ?? [DEFAULT_TARGET];
   return { project, targets, config, sources, includeDev: !!o['include-dev'] };
+}
+
+/** One line for the crates an offline run had no data for (each is also reported as unresolved). */
+function offlineWarning(names: string[]): string {
+  const sorted = [...new Set(names)].sort();
+  const shown = sorted.length > 10 ? `${sorted.slice(0, 10).join(', ')} and ${sorted.length - 10} more` : sorted.join(', ');
+  const crates = sorted.length === 1 ? '1 crate has' : `${sorted.length} crates have`;
+  return `offline: ${crates} no cached index data (${shown}); run once with the network on to cache them`;
 }

@@ -1,6 +1,6 @@
 /** Crate metadata sources for a run, from cargo configuration and flags. */
 import type { CargoConfig } from '../src/config/cargo-config.js';
-import { openSourceSet, progressLine, type FetchProgress, type FetchStats } from '../src/registry/index.js';
+import { openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
 import type { CrateSource } from '../src/registry/types.js';
 
 export interface SourceOptions {
@@ -12,12 +12,16 @@ export interface SourceOptions {
   cacheDir?: string;
   jobs?: number;
   quiet: boolean;
-  /** Progress of index fetching; by default a line on stderr when it is a terminal. */
+  /** Where the progress line goes when it is a terminal (default process.stderr); never with `quiet`. */
+  stderr?: ProgressStream;
+  /** Progress of index fetching, instead of the line on `stderr`. */
   progress?: (p: FetchProgress) => void;
 }
 
 export interface Sources {
   sourceFor(lockSource: string): CrateSource | null;
+  /** True when no request will be made (`--offline`, `net.offline`, `CARGO_NET_OFFLINE`). */
+  readonly offline: boolean;
   stats(): FetchStats;
   close(): Promise<void>;
 }
@@ -31,7 +35,7 @@ export function openSources(opts: SourceOptions): Sources {
     offline: opts.offline,
     cacheDir: opts.cacheDir,
     jobs: opts.jobs,
-    progress: opts.progress ?? progressLine(process.stderr, { quiet: opts.quiet }),
+    progress: opts.progress ?? progressLine(opts.stderr ?? process.stderr, { quiet: opts.quiet }),
   });
-  return { sourceFor: (s) => set.sourceFor(s), stats: () => set.stats(), close: () => set.close() };
+  return { sourceFor: (s) => set.sourceFor(s), offline: set.offline, stats: () => set.stats(), close: () => set.close() };
 }

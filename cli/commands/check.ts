@@ -57,7 +57,7 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
     throw new UserError(`invalid value '${failOnArg}' for '--fail-on <LEVEL>' [possible values: error, warning, info, never]`);
   }
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress);
+  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
   const settings = loadPreflightConfig(loaded.project.workspace);
   if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
   const kb = loadKnowledgeBase(settings.knowledgeBase);

@@ -66,7 +66,7 @@ export async function treeCommand(argv: string[], ctx: CommandContext): Promise<
   const format = (args.options.format as string | undefined) ?? 'human';
   if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0]);
+  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
   try {
     const graphs = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev).graph);
     for (const g of graphs) for (const u of g.unresolved) ctx.warn(`\`${u.name} v${u.version}\` is unresolved (${u.reason}); its dependencies are not shown`);

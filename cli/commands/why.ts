@@ -90,7 +90,7 @@ export async function whyCommand(argv: string[], ctx: CommandContext): Promise<n
   if (!spec) throw new UserError('the following required arguments were not provided: <CRATE[@VERSION]>', undefined, "for more information, try 'cargo-preflight why --help'");
   const format = (args.options.format as string | undefined) ?? 'human';
   if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[1]);
+  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[1], ctx.progress, ctx.stderr);
   try {
     const results = loaded.targets.map((t) => {
       const graph = resolveTarget(loaded.project, t, loaded.includeDev).graph;

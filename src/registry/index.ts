@@ -21,7 +21,7 @@ import { SparseSource } from './sparse.js';
 import type { CrateSource } from './types.js';
 import { DirectorySource } from './vendor.js';
 
-export { progressLine, type FetchProgress, type FetchStats, type MissingCrate } from './progress.js';
+export { progressLine, type FetchProgress, type FetchStats, type MissingCrate, type ProgressStream } from './progress.js';
 export type { NetworkPolicy } from './http.js';
 
 export interface SourceSetOptions {

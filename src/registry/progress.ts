@@ -137,8 +137,15 @@ export interface ProgressLineOptions {
  * undefined with `quiet` or when the stream is not a TTY, so that logs and
  * pipes never see control characters.
  */
+/** What the progress line needs of a stream: process.stderr, or a command's own. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
 export function progressLine(
-  stream: NodeJS.WriteStream = process.stderr,
+  stream: ProgressStream = process.stderr,
   opts: ProgressLineOptions = {},
 ): ((p: FetchProgress) => void) | undefined {
   if (opts.quiet || !stream.isTTY) return undefined;

@@ -13,7 +13,7 @@ import type { Secret } from './credentials.js';
 import type { HttpClient } from './http.js';
 import { checkIndexFile, decodeIndexFile, parseIndexFile } from './parse.js';
 import type { FetchTracker } from './progress.js';
-import { indexPath, isValidCrateName, RegistryError, type CrateLookup, type CrateSource } from './types.js';
+import { indexPath, isValidCrateName, NotCachedError, RegistryError, type CrateLookup, type CrateSource } from './types.js';
 
 export interface SparseSourceOptions {
   /** Index URL without `sparse+`, ending in `/`. */
@@ -140,7 +140,7 @@ export class SparseSource implements CrateSource {
     const cached = this.readCached(rel);
     if (!cached) {
       this.opts.tracker.missingOffline({ name, source: this.label });
-      throw new RegistryError(`${what}: not in any local cache, and the network is off (offline mode)`, name);
+      throw new NotCachedError(`${what}: not in any local cache, and the network is off (offline mode)`, name);
     }
     return { text: decodeIndexFile(cached.body, name, what), origin: cached.fromCargo ? 'cargo-cache' : 'cache' };
   }

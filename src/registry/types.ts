@@ -71,6 +71,20 @@ export class RegistryError extends Error {
   }
 }
 
+/**
+ * Offline, no cache holds the crate's index entry. Not a failure of the
+ * source: the crate is reported as unresolved with `reason`, beside every
+ * other crate missing the same way, rather than ending the run at the first.
+ */
+export class NotCachedError extends RegistryError {
+  readonly reason = 'no local cache holds its index entry, and the network is off (offline mode)';
+
+  constructor(message: string, crate: string) {
+    super(message, crate);
+    this.name = 'NotCachedError';
+  }
+}
+
 /** Characters crates.io allows in a crate name; checked before a name touches any path or URL. */
 export function isValidCrateName(name: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name);

@@ -7,7 +7,7 @@
 import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
-import type { CrateSource, IndexDep, IndexVersion } from '../registry/types.js';
+import { NotCachedError, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
 import { satisfies } from './semver-req.js';
 
@@ -226,8 +226,16 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   await Promise.all(
     [...wanted.values()].map(async (w) => {
       const name = w.pkgs[0].name;
-      const found = await w.source.getCrate(name, w.versions);
+      // Offline, a crate no cache holds is unresolved like one the index lacks, so that all of them are reported.
+      const found = await w.source.getCrate(name, w.versions).catch((e: unknown) => {
+        if (e instanceof NotCachedError) return e;
+        throw e;
+      });
       for (const pkg of w.pkgs) {
+        if (found instanceof NotCachedError) {
+          unresolved.push([pkg, found.reason]);
+          continue;
+        }
         const v = found?.versions.find((x) => x.vers === pkg.version);
         if (!v) {
           unresolved.push([pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`]);
