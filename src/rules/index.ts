@@ -1,4 +1,8 @@
 /** The rules `check` runs, in report order. */
+import { buildsCCode } from './builds-c-code.js';
+import { nativeLibrary } from './native-library.js';
+import { noStaticOption } from './no-static-option.js';
 import type { Rule } from './types.js';
+import { unknownNative } from './unknown-native.js';
 
-export const RULES: Rule[] = [];
+export const RULES: Rule[] = [nativeLibrary, noStaticOption, unknownNative, buildsCCode];

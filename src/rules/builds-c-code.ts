@@ -1,0 +1,57 @@
+/**
+ * `builds-c-code`: the static option of a crate is on, or the crate always
+ * compiles bundled C (ring, zstd-sys): building for the target needs a C
+ * compiler for it, and whatever else the bundled build needs.
+ */
+import { requirementText, RULE_DOCS } from './facts.js';
+import { libraryName, nativeCrates } from './native.js';
+import type { FixSuggestion, Rule } from './types.js';
+
+/** Ways to get a C compiler for a target, for suggestions. */
+export function cCompilerFixes(target: string): FixSuggestion[] {
+  const gcc = `${target.replace('-unknown-', '-')}-gcc`;
+  const fixes: FixSuggestion[] = [];
+  if (target === 'x86_64-unknown-linux-musl') {
+    fixes.push({ strategy: 'environment', title: 'install musl-tools (`sudo apt-get install musl-tools` gives musl-gcc)' });
+  }
+  fixes.push(
+    { strategy: 'environment', title: `set \`CC_${target.replace(/-/g, '_')}=${gcc}\` with a cross toolchain on PATH` },
+    { strategy: 'environment', title: `build with cargo-zigbuild (\`cargo install cargo-zigbuild\`, then \`cargo zigbuild --target ${target}\`)` },
+    { strategy: 'environment', title: `build with cross (\`cargo install cross\`, then \`cross build --target ${target}\`)` },
+  );
+  return fixes;
+}
+
+export const buildsCCode: Rule = {
+  meta: {
+    id: 'builds-c-code',
+    defaultSeverity: 'info',
+    description: 'A crate compiles bundled C code: a C compiler for the target is needed',
+    details:
+      'The crate builds a C library from source (its static option is on, or it always does) with the `cc` crate or cmake. ' +
+      'That needs a C compiler for the target: for musl, `x86_64-linux-musl-gcc` or `musl-gcc` (musl-tools), or build with `cross` or `cargo-zigbuild`. ' +
+      'Some bundled builds need more tools (perl and make for OpenSSL, cmake for others).',
+    docs: `${RULE_DOCS}#builds-c-code`,
+  },
+  check({ graph, kb }, report) {
+    for (const n of nativeCrates(graph, kb)) {
+      if (n.linkage.kind !== 'static') continue;
+      const { pkg, entry } = n;
+      const needs = requirementText(n.linkage.requires);
+      if (!needs.length) continue;
+      const via = n.linkage.via;
+      const why = via
+        ? via.kind === 'feature'
+          ? `its feature \`${via.feature}\` is on`
+          : `${via.env}=${via.value} is set`
+        : 'it always does';
+      report({
+        package: pkg,
+        message: `\`${pkg.name} v${pkg.version}\` builds ${libraryName(entry)} from bundled C source (${why}): the build needs ${needs.join(', ')}`,
+        detail: `Target ${graph.target}: the C compiler the \`cc\` crate picks comes from CC_${graph.target.replace(/-/g, '_')}, TARGET_CC or \`${graph.target.replace('-unknown-', '-')}-gcc\` on PATH.`,
+        fixes: cCompilerFixes(graph.target),
+        docs: n.spec.docs[0] ?? entry.docs[0],
+      });
+    }
+  },
+};

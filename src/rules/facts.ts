@@ -1,0 +1,334 @@
+/**
+ * Facts about an artifact graph and the knowledge base that several rules
+ * share: which crates lie above a package, which feature of which direct
+ * dependency pulls it in, and the fix suggestions the knowledge base offers
+ * for a native library family. Pure functions of their inputs.
+ */
+import semver from 'semver';
+import { reverseEdges, shortestPaths } from '../resolve/paths.js';
+import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
+import {
+  parseVersionRange,
+  staticOptionsAt,
+  type CrateSpec,
+  type KnowledgeBase,
+  type KnowledgeBaseEntry,
+  type Requirement,
+  type StaticOption,
+} from './knowledge-base.js';
+import type { FixSuggestion } from './types.js';
+
+const revCache = new WeakMap<TargetGraph, Map<PackageKey, GraphEdge[]>>();
+const depthCache = new WeakMap<TargetGraph, Map<PackageKey, number>>();
+
+/** Incoming edges of every package (computed once per graph). */
+export function incoming(graph: TargetGraph): Map<PackageKey, GraphEdge[]> {
+  let r = revCache.get(graph);
+  if (!r) revCache.set(graph, (r = reverseEdges(graph)));
+  return r;
+}
+
+/** Distance of every package from the nearest selected member (members are 0). */
+export function depths(graph: TargetGraph): Map<PackageKey, number> {
+  let d = depthCache.get(graph);
+  if (d) return d;
+  d = new Map();
+  let frontier = [...graph.roots];
+  for (const r of frontier) d.set(r, 0);
+  for (let depth = 1; frontier.length; depth++) {
+    const next: PackageKey[] = [];
+    for (const k of frontier) {
+      for (const e of graph.edges.get(k) ?? []) {
+        if (!d.has(e.to)) {
+          d.set(e.to, depth);
+          next.push(e.to);
+        }
+      }
+    }
+    frontier = next;
+  }
+  depthCache.set(graph, d);
+  return d;
+}
+
+/** Every package from which `key` is reachable (not `key` itself), nearest to the members first. */
+export function ancestors(graph: TargetGraph, key: PackageKey): GraphPackage[] {
+  const rev = incoming(graph);
+  const seen = new Set<PackageKey>([key]);
+  const stack = [key];
+  while (stack.length) {
+    const k = stack.pop()!;
+    for (const e of rev.get(k) ?? []) {
+      if (!seen.has(e.from)) {
+        seen.add(e.from);
+        stack.push(e.from);
+      }
+    }
+  }
+  seen.delete(key);
+  const d = depths(graph);
+  return [...seen]
+    .map((k) => graph.packages.get(k)!)
+    .filter(Boolean)
+    .sort((a, b) => (d.get(a.key) ?? 1e9) - (d.get(b.key) ?? 1e9) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** True when a selected member depends on `key` directly. */
+export function isDirect(graph: TargetGraph, key: PackageKey): boolean {
+  return (incoming(graph).get(key) ?? []).some((e) => graph.roots.includes(e.from));
+}
+
+/**
+ * What pulls a package in, seen from a direct dependency of a member: the
+ * direct dependency and the feature of it that brings the package (absent
+ * when nothing on the way is optional: the direct dependency itself must go).
+ */
+export interface PulledBy {
+  member: string;
+  /** The direct dependency, as the member's manifest names it. */
+  dependency: string;
+  package: GraphPackage;
+  /** True when the package is the direct dependency itself. */
+  self?: boolean;
+  /** The direct dependency's feature that brings the package in (e.g. `default-tls`). */
+  feature?: string;
+  /** True when that feature is on through the dependency's default features. */
+  viaDefault?: boolean;
+  /** True when the member asks for the feature in its declaration. */
+  explicit?: boolean;
+  /** The first optional edge on the way, e.g. `reqwest -> hyper-tls [default-tls]`. */
+  optionalEdge?: { from: string; to: string; features: string[] };
+}
+
+/** For up to three shortest paths to `key`: the direct dependency and the feature of it that brings `key`. */
+export function pulledBy(graph: TargetGraph, key: PackageKey): PulledBy[] {
+  const out: PulledBy[] = [];
+  const seen = new Set<string>();
+  for (const path of shortestPaths(graph, key, 3, incoming(graph))) {
+    if (!path.length) continue;
+    const first = path[0];
+    const member = graph.packages.get(first.from)!;
+    const direct = graph.packages.get(first.to)!;
+    const item: PulledBy = { member: member.name, dependency: first.depName, package: direct, ...(path.length === 1 ? { self: true } : {}) };
+    const opt = path.slice(1).find((e) => e.optional && e.activatedBy.length);
+    if (opt) {
+      const from = graph.packages.get(opt.from)!;
+      item.optionalEdge = { from: from.name, to: graph.packages.get(opt.to)!.name, features: opt.activatedBy };
+      const onPath = new Set(path.map((e) => e.from));
+      const traced = traceToDirect(graph, opt.from, opt.activatedBy[0], direct.key, first.from, onPath);
+      if (traced) Object.assign(item, traced);
+    } else if (first.optional && first.activatedBy.length) {
+      // The member's own feature turns the dependency on.
+      item.optionalEdge = { from: member.name, to: direct.name, features: first.activatedBy };
+    }
+    const id = `${item.member}/${item.dependency}/${item.feature ?? ''}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(item);
+    }
+  }
+  return out;
+}
+
+/**
+ * Follows the recorded causes of `feature` on `from` upwards until it reaches
+ * a feature of the direct dependency `direct`: the outermost such feature.
+ */
+function traceToDirect(
+  graph: TargetGraph,
+  from: PackageKey,
+  feature: string,
+  direct: PackageKey,
+  member: PackageKey,
+  onPath: Set<PackageKey>,
+): Pick<PulledBy, 'feature' | 'viaDefault' | 'explicit'> | null {
+  let pkg = from;
+  let feat = feature;
+  let best: Pick<PulledBy, 'feature' | 'viaDefault' | 'explicit'> | null = null;
+  const visited = new Set<string>();
+  for (let i = 0; i < 64; i++) {
+    const k = `${pkg}\0${feat}`;
+    if (visited.has(k)) break;
+    visited.add(k);
+    if (pkg === direct) best = { feature: feat };
+    const cause = graph.featureCauses.get(pkg)?.get(feat);
+    if (!cause) break;
+    if (cause.kind === 'default') {
+      if (pkg === direct && best) best.viaDefault = true;
+      break;
+    }
+    if (cause.kind === 'cli') break;
+    if (cause.kind === 'feature') {
+      if (cause.from === pkg && cause.feature === 'default') {
+        if (pkg === direct && best) best.viaDefault = true;
+        break;
+      }
+      if (cause.from !== pkg && !onPath.has(cause.from) && cause.from !== direct) break;
+      pkg = cause.from;
+      feat = cause.feature;
+      continue;
+    }
+    // A dependency declaration asked for the feature.
+    if (cause.from === member && pkg === direct && best) best.explicit = true;
+    if (cause.from === member || !onPath.has(cause.from)) break;
+    // A crate on the path declares `pkg` with `features = [feat]`: the cause lies in why that crate is there.
+    break;
+  }
+  return best;
+}
+
+export function describePulledBy(p: PulledBy): string {
+  if (p.self) return p.optionalEdge ? `\`${p.member}\` itself, through its feature ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')}` : `\`${p.member}\` itself (a direct dependency)`;
+  if (p.feature) {
+    const how = p.explicit ? ', asked for in its declaration' : p.viaDefault ? ', a default feature' : '';
+    return `feature \`${p.feature}\` of \`${p.dependency}\`${how}`;
+  }
+  if (p.optionalEdge) return `feature${p.optionalEdge.features.length > 1 ? 's' : ''} ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')} of \`${p.optionalEdge.from}\` (through \`${p.dependency}\`)`;
+  return `\`${p.dependency}\`, which depends on it unconditionally`;
+}
+
+// ---------------------------------------------------------------------------
+// Fix suggestions from the knowledge base
+
+const REQUIREMENT_TEXT: Record<Requirement, string> = {
+  'c-compiler': 'a C compiler for the target',
+  'cxx-compiler': 'a C++ compiler for the target',
+  perl: 'perl',
+  make: 'make',
+  cmake: 'cmake',
+  libclang: 'libclang',
+  go: 'go',
+  nasm: 'nasm',
+  autotools: 'autotools',
+};
+
+export function requirementText(r: Requirement[]): string[] {
+  return r.map((x) => REQUIREMENT_TEXT[x]);
+}
+
+function union<T>(...lists: (readonly T[] | undefined)[]): T[] {
+  return [...new Set(lists.flatMap((l) => l ?? []))];
+}
+
+function optionTitle(o: StaticOption, crate: string): string {
+  return o.kind === 'feature' ? `enable feature \`${o.feature}\` of \`${crate}\`` : `set ${o.env}=${o.value} for the build (\`[env]\` in .cargo/config.toml)`;
+}
+
+/** Requirements of the entries a switch brings (ring: a C compiler). */
+function bringsRequirements(kb: KnowledgeBase, brings: string[]): Requirement[] {
+  return union(...brings.map((id) => kb.get(id)?.crates.filter((c) => c.role === 'sys').flatMap((c) => c.buildRequires)));
+}
+
+export interface FixInput {
+  graph: TargetGraph;
+  kb: KnowledgeBase;
+  entry: KnowledgeBaseEntry;
+  spec: CrateSpec;
+  pkg: GraphPackage;
+  /** Also suggest turning off the feature of a direct dependency that brings the crate in. */
+  disable?: boolean;
+}
+
+/**
+ * The fixes the knowledge base offers for a `-sys` crate that links its library
+ * from the system: switch recipes and static options of the wrappers above it
+ * (direct dependencies first), the crate's own static options, turning off a
+ * feature that forces the system library, and turning off what pulls it in.
+ */
+export function fixesFor(input: FixInput): FixSuggestion[] {
+  const { graph, kb, entry, spec, pkg } = input;
+  const fixes: FixSuggestion[] = [];
+  const titles = new Set<string>();
+  const add = (f: FixSuggestion) => {
+    if (titles.has(f.title)) return;
+    titles.add(f.title);
+    fixes.push(f);
+  };
+  const on = new Set(pkg.features);
+  for (const d of spec.dynamicOptions) {
+    if (on.has(d.feature)) add({ strategy: 'disable', crate: spec.name, title: `turn off feature \`${d.feature}\` of \`${spec.name}\` (it links the system library)` });
+  }
+  // Wrappers a member declares: their features are the member's to change.
+  for (const a of ancestors(graph, pkg.key)) {
+    if (!isDirect(graph, a.key)) continue;
+    const match = kb.byCrate(a.name).find((m) => m.entry.id === entry.id && m.crate.role === 'wrapper');
+    if (!match) continue;
+    const active = new Set(a.features);
+    const native = kb.nativeFeaturesFor(a.name, a.version).find((n) => n.entry.id === entry.id);
+    // A wrapper whose native features are all off does not bring the library: nothing to switch there.
+    if (native && !native.features.some((f) => active.has(f))) continue;
+    for (const s of kb.switchesFor(a.name, a.version)) {
+      if (s.entry.id !== entry.id) continue;
+      const r = s.recipe;
+      const parts: string[] = [];
+      const off = r.disable.filter((f) => active.has(f));
+      if (off.length) parts.push(`remove ${off.map((f) => `\`${f}\``).join(', ')}`);
+      for (const [from, to] of Object.entries(r.replace)) if (active.has(from)) parts.push(`replace \`${from}\` by \`${to}\``);
+      if (r.enable.length) parts.push(`add ${r.enable.map((f) => `\`${f}\``).join(', ')}`);
+      if (!r.defaultFeatures) parts.push(`default-features = false${r.restore.length ? ` with ${r.restore.map((f) => `\`${f}\``).join(', ')} listed again` : ''}`);
+      const alt = s.alternative?.name ?? r.to;
+      add({
+        strategy: 'switch',
+        crate: a.name,
+        title: `switch \`${a.name}\` to ${alt}: ${parts.join('; ')}`,
+        requires: requirementText(bringsRequirements(kb, r.brings)),
+      });
+    }
+    for (const o of staticOptionsAt(match.entry, match.crate, a.version)) {
+      if (o.kind !== 'feature') continue;
+      add({ strategy: 'static', crate: a.name, title: optionTitle(o, a.name), requires: requirementText(union(spec.buildRequires, o.requires)) });
+    }
+  }
+  for (const o of staticOptionsAt(entry, spec, pkg.version)) {
+    const direct = isDirect(graph, pkg.key);
+    const title =
+      o.kind === 'feature'
+        ? `${optionTitle(o, spec.name)}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
+        : optionTitle(o, spec.name);
+    add({ strategy: 'static', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
+  }
+  const newer = newerStaticOption(entry, spec, pkg.version);
+  if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)) });
+  if (input.disable) {
+    for (const p of pulledBy(graph, pkg.key)) {
+      if (p.feature) add({ strategy: 'disable', crate: p.dependency, title: `turn off feature \`${p.feature}\` of \`${p.dependency}\`${p.viaDefault ? ' (default-features = false, listing the other defaults again)' : ''}` });
+    }
+  }
+  return fixes;
+}
+
+/** `0.9.102` -> `0.9`, `1.2.3` -> `1`: the caret requirement that accepts the version. */
+export function caretOf(version: string): string {
+  const v = semver.parse(version);
+  if (!v) return version;
+  if (v.major > 0) return `${v.major}`;
+  if (v.minor > 0) return `0.${v.minor}`;
+  return `0.0.${v.patch}`;
+}
+
+/** The first static option of the crate that exists only in versions newer than `version`. */
+export function newerStaticOption(
+  entry: KnowledgeBaseEntry,
+  spec: CrateSpec,
+  version: string,
+): { option: StaticOption; since: string; compatible: boolean; title: string } | null {
+  if (!semver.valid(version)) return null;
+  let best: { option: StaticOption; since: string } | null = null;
+  for (const o of spec.staticOptions) {
+    const range = parseVersionRange(o.versions);
+    if (!range) continue;
+    const since = (o.kind === 'feature' ? o.since : undefined) ?? semver.minVersion(range)?.version;
+    if (!since || !semver.gt(since, version) || range.test(version)) continue;
+    if (!best || semver.lt(since, best.since)) best = { option: o, since };
+  }
+  if (!best) return null;
+  const compatible = semver.satisfies(best.since, `^${version}`, { includePrerelease: true });
+  const what = best.option.kind === 'feature' ? `feature \`${best.option.feature}\`` : `${best.option.env}=${best.option.value}`;
+  const title = compatible
+    ? `update \`${spec.name}\` to ${best.since} or newer, which has ${what} (\`cargo update -p ${spec.name}\`), then enable it`
+    : `move to \`${spec.name}\` ${best.since} or newer, which has ${what} (a semver-incompatible upgrade of what depends on it)`;
+  return { ...best, compatible, title };
+}
+
+/** Where each rule is documented (`#<rule id>` anchors). */
+export const RULE_DOCS = 'https://github.com/cargo-preflight/cargo-preflight/blob/main/src/rules/README.md';

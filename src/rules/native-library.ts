@@ -1,0 +1,41 @@
+/**
+ * `native-library`: a crate that links a system C library is in the artifact
+ * graph without its static option active. A musl or cross target rarely has
+ * that library, and when it has, it is linked dynamically.
+ */
+import { describePulledBy, fixesFor, pulledBy, RULE_DOCS } from './facts.js';
+import { libraryName, nativeCrates } from './native.js';
+import type { Rule } from './types.js';
+
+export const nativeLibrary: Rule = {
+  meta: {
+    id: 'native-library',
+    defaultSeverity: 'error',
+    description: 'A crate links a system C library without its static option',
+    details:
+      'The crate\'s build script links a C library installed on the build machine (found through pkg-config or *_DIR variables). ' +
+      'A musl or cross target rarely has it, so the build script or the link fails; where it is found, it is linked dynamically and the binary is not static. ' +
+      'Turn on the crate\'s static option (it builds the bundled C source), or move the crate that brings it to a pure-Rust alternative.',
+    docs: `${RULE_DOCS}#native-library`,
+  },
+  check({ graph, kb }, report) {
+    for (const n of nativeCrates(graph, kb)) {
+      if (n.linkage.kind === 'static' || (!n.hasStaticOption && !n.linkage.forcedBy)) continue;
+      const { pkg, entry, spec } = n;
+      const lib = libraryName(entry);
+      const how = n.linkage.forcedBy
+        ? `links the system ${lib}: its feature \`${n.linkage.forcedBy.feature}\` opts into the system library`
+        : n.linkage.kind === 'static-unless-found'
+          ? `links the system ${lib} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on`
+          : `links the system ${lib} and none of its static options is on`;
+      const by = pulledBy(graph, pkg.key)[0];
+      report({
+        package: pkg,
+        message: `\`${pkg.name} v${pkg.version}\` ${how}`,
+        detail: [spec.withoutStaticNote ?? entry.summary, by ? `brought in by ${describePulledBy(by)}` : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim(),
+        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true }),
+        docs: spec.docs[0] ?? entry.docs[0],
+      });
+    }
+  },
+};

@@ -1,0 +1,42 @@
+/**
+ * The `-sys` crates of the graph that the knowledge base describes, with how
+ * each one links for its version and features (shared by the native-library,
+ * no-static-option and builds-c-code rules).
+ */
+import type { GraphPackage, TargetGraph } from '../resolve/types.js';
+import { linkage, staticOptionsAt, type CrateSpec, type KnowledgeBase, type KnowledgeBaseEntry, type Linkage } from './knowledge-base.js';
+
+export interface NativeCrate {
+  pkg: GraphPackage;
+  entry: KnowledgeBaseEntry;
+  spec: CrateSpec;
+  linkage: Linkage;
+  /** Static options the crate has at its version (any kind). */
+  hasStaticOption: boolean;
+}
+
+const cache = new WeakMap<TargetGraph, WeakMap<KnowledgeBase, NativeCrate[]>>();
+
+/** Every package of the graph the knowledge base knows as a `sys` crate, in graph order. */
+export function nativeCrates(graph: TargetGraph, kb: KnowledgeBase): NativeCrate[] {
+  let byKb = cache.get(graph);
+  if (!byKb) cache.set(graph, (byKb = new WeakMap()));
+  let list = byKb.get(kb);
+  if (list) return list;
+  list = [];
+  for (const pkg of graph.packages.values()) {
+    if (pkg.isMember) continue;
+    const m = kb.sysCrate(pkg.name);
+    if (!m) continue;
+    const l = linkage(m.entry, m.crate, pkg.version, pkg.features);
+    if (!l) continue;
+    list.push({ pkg, entry: m.entry, spec: m.crate, linkage: l, hasStaticOption: staticOptionsAt(m.entry, m.crate, pkg.version).length > 0 });
+  }
+  byKb.set(kb, list);
+  return list;
+}
+
+/** "links the system OpenSSL (libssl, libcrypto)" */
+export function libraryName(entry: KnowledgeBaseEntry): string {
+  return entry.systemLibrary ?? entry.name;
+}

@@ -1,0 +1,42 @@
+/**
+ * `no-static-option`: a crate links a system C library and has no static
+ * option at its locked version (or none at all). Says whether a newer version
+ * has one, and which feature of which direct dependency pulls the crate in.
+ */
+import { describePulledBy, fixesFor, newerStaticOption, pulledBy, RULE_DOCS } from './facts.js';
+import { libraryName, nativeCrates } from './native.js';
+import type { Rule } from './types.js';
+
+export const noStaticOption: Rule = {
+  meta: {
+    id: 'no-static-option',
+    defaultSeverity: 'error',
+    description: 'A crate links a system C library and has no static option at its version',
+    details:
+      'Nothing in the crate at this version builds its C library from source, so a static build needs that library built for the target, or the crate gone from the graph. ' +
+      'The finding says whether a newer release has a static option and which feature of which direct dependency pulls the crate in, so that feature can be turned off.',
+    docs: `${RULE_DOCS}#no-static-option`,
+  },
+  check({ graph, kb }, report) {
+    for (const n of nativeCrates(graph, kb)) {
+      if (n.linkage.kind === 'static' || n.hasStaticOption || n.linkage.forcedBy) continue;
+      const { pkg, entry, spec } = n;
+      const newer = newerStaticOption(entry, spec, pkg.version);
+      const version = newer
+        ? `no static option at v${pkg.version}; ${newer.since} and newer have ${newer.option.kind === 'feature' ? `feature \`${newer.option.feature}\`` : `${newer.option.env}=${newer.option.value}`}`
+        : spec.staticOptions.length
+          ? `no static option at v${pkg.version}`
+          : 'no static option in any version';
+      const pulled = pulledBy(graph, pkg.key);
+      const by = pulled.length ? `; brought in by ${pulled.map(describePulledBy).join(', and by ')}` : '';
+      const alternatives = entry.alternatives.map((a) => `${a.name}${a.pureRust ? ' (pure Rust)' : ''}`);
+      report({
+        package: pkg,
+        message: `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} and has ${version}${by}`,
+        detail: [spec.withoutStaticNote ?? entry.summary, alternatives.length ? `Alternatives: ${alternatives.join(', ')}.` : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim(),
+        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true }),
+        docs: spec.docs[0] ?? entry.docs[0],
+      });
+    }
+  },
+};

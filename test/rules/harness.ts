@@ -1,0 +1,213 @@
+/**
+ * ESLint-style rule tables: each rule test lists graphs the rule must accept
+ * (`valid`) and graphs with the findings it must produce (`invalid`). Graphs
+ * are either written out here (`graphOf`, for exact edge cases) or resolved
+ * from real workspaces with vendored crates (`resolveWorkspace`).
+ */
+import { describe, expect, it } from 'vitest';
+import { CargoConfig } from '../../src/config/cargo-config.js';
+import { openSources } from '../../cli/sources.js';
+import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
+import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
+import { lint } from '../../src/rules/engine.js';
+import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
+
+export const kb = loadKnowledgeBase();
+const REG = 'registry+https://github.com/rust-lang/crates.io-index';
+
+export interface PkgSpec {
+  name: string;
+  version: string;
+  features?: string[];
+  links?: string;
+}
+
+export interface EdgeSpec {
+  from: string;
+  to: string;
+  /** Features of `from` that turned this optional dependency on (makes the edge optional). */
+  via?: string[];
+  as?: string;
+}
+
+/**
+ * A target graph written out: `root` is the member; packages are named by
+ * crate name (one version each); `causes` maps `crate/feature` to the feature
+ * (`crate/feature`) or `default` that activated it.
+ */
+export function graphOf(spec: {
+  target?: string;
+  root?: string;
+  packages: PkgSpec[];
+  edges: EdgeSpec[];
+  causes?: Record<string, string>;
+}): TargetGraph {
+  const root = spec.root ?? 'app';
+  const packages = new Map<PackageKey, GraphPackage>();
+  const keyOf = new Map<string, PackageKey>();
+  const add = (p: PkgSpec, isRoot: boolean) => {
+    const key = isRoot ? `${p.name} ${p.version}` : `${p.name} ${p.version} (${REG})`;
+    keyOf.set(p.name, key);
+    packages.set(key, {
+      key,
+      name: p.name,
+      version: p.version,
+      source: isRoot ? null : REG,
+      features: [...(p.features ?? [])].sort(),
+      links: p.links ?? null,
+      isRoot,
+      isMember: isRoot,
+      procMacro: false,
+      ...(isRoot ? { manifestPath: `/work/${root}/Cargo.toml` } : {}),
+    });
+  };
+  add({ name: root, version: '0.1.0' }, true);
+  for (const p of spec.packages) add(p, false);
+  const k = (n: string) => {
+    const key = keyOf.get(n);
+    if (!key) throw new Error(`graphOf: no package ${n}`);
+    return key;
+  };
+  const edges = new Map<PackageKey, GraphEdge[]>();
+  let line = 7;
+  for (const e of spec.edges) {
+    const from = k(e.from);
+    const list = edges.get(from) ?? [];
+    edges.set(from, list);
+    list.push({
+      from,
+      to: k(e.to),
+      depName: e.as ?? e.to,
+      kind: 'normal',
+      optional: !!e.via,
+      target: null,
+      activatedBy: e.via ?? [],
+      features: [],
+      defaultFeatures: true,
+      ...(e.from === root
+        ? { declaration: { manifestPath: `/work/${root}/Cargo.toml`, line: line++, column: 1, table: 'dependencies', tablePath: ['dependencies'] } }
+        : {}),
+    });
+  }
+  const featureCauses = new Map<PackageKey, Map<string, FeatureCause>>();
+  for (const [what, by] of Object.entries(spec.causes ?? {})) {
+    const [crate, feature] = what.split('/');
+    const m = featureCauses.get(k(crate)) ?? new Map<string, FeatureCause>();
+    featureCauses.set(k(crate), m);
+    if (by === 'default') m.set(feature, { kind: 'default' });
+    else if (by.startsWith('dep:')) m.set(feature, { kind: 'dependency', from: k(by.slice(4)), depName: crate });
+    else {
+      const [c, f] = by.split('/');
+      m.set(feature, { kind: 'feature', from: k(c), feature: f });
+    }
+  }
+  return { target: spec.target ?? 'x86_64-unknown-linux-musl', resolver: 2, roots: [k(root)], packages, edges, featureCauses, unresolved: [] };
+}
+
+const loaded = new Map<string, Promise<unknown>>();
+
+/** Resolves a real workspace (vendored crates, offline) for a target. */
+export async function resolveWorkspace(dir: string, target = 'x86_64-unknown-linux-musl', sel: Selection = {}, includeDev = false): Promise<TargetGraph> {
+  const key = `${dir}\0${JSON.stringify(sel)}`;
+  let p = loaded.get(key) as Promise<Awaited<ReturnType<typeof loadProject>>> | undefined;
+  if (!p) {
+    const config = CargoConfig.load(dir, process.env);
+    const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
+    p = loadProject(dir, undefined, sources.sourceFor, sel);
+    loaded.set(key, p);
+  }
+  return resolveTarget(await p, target, includeDev).graph;
+}
+
+export interface Expected {
+  crate: string;
+  version?: string;
+  severity?: Severity;
+  /** Substrings the message must contain. */
+  message?: (string | RegExp)[];
+  /** Fix titles that must be offered, as substrings, in this order (others may come between). */
+  fixes?: (string | RegExp)[];
+  /** Fix strategies in order, exactly. */
+  strategies?: string[];
+  /** Fix crates that must not be offered. */
+  notFixing?: string[];
+  /** Inclusion paths, exactly, as `a > b [feat] > c`. */
+  paths?: string[];
+  /** `dependency@line` of the direct declaration. */
+  direct?: string;
+}
+
+export interface Case {
+  name: string;
+  graph: TargetGraph | (() => Promise<TargetGraph>);
+  kb?: KnowledgeBase;
+  environment?: EnvironmentSnapshot;
+}
+
+export interface InvalidCase extends Case {
+  findings: Expected[];
+}
+
+function pathString(p: Finding['paths'][number]): string {
+  return p.map((s, i) => (i === 0 ? s.name : `${s.name}${s.via.length ? ` [${s.via.join(',')}]` : ''}`)).join(' > ');
+}
+
+function matches(text: string, m: string | RegExp): boolean {
+  return typeof m === 'string' ? text.includes(m) : m.test(text);
+}
+
+export async function run(rule: Rule, c: Case): Promise<Finding[]> {
+  const graph = typeof c.graph === 'function' ? await c.graph() : c.graph;
+  const environments = c.environment ? new Map([[graph.target, c.environment]]) : undefined;
+  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments });
+}
+
+/** Runs the table: valid cases yield no finding; invalid ones exactly the expected findings, in order. */
+export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidCase[] }): void {
+  describe(rule.meta.id, () => {
+    it('has complete metadata', () => {
+      expect(rule.meta.id).toMatch(/^[a-z-]+$/);
+      expect(['error', 'warning', 'info']).toContain(rule.meta.defaultSeverity);
+      expect(rule.meta.description.length).toBeGreaterThan(10);
+      expect(rule.meta.details.length).toBeGreaterThan(rule.meta.description.length);
+      expect(rule.meta.docs).toMatch(/^https:\/\//);
+    });
+    describe('valid', () => {
+      for (const c of table.valid) {
+        it(c.name, async () => {
+          const found = await run(rule, c);
+          expect(found.map((f) => `${f.package.name}: ${f.message}`)).toEqual([]);
+        });
+      }
+    });
+    describe('invalid', () => {
+      for (const c of table.invalid) {
+        it(c.name, async () => {
+          const found = await run(rule, c);
+          expect(found.map((f) => `${f.package.name} v${f.package.version}`)).toEqual(
+            c.findings.map((e) => `${e.crate} v${e.version ?? found.find((f) => f.package.name === e.crate)?.package.version}`),
+          );
+          c.findings.forEach((e, i) => {
+            const f = found[i];
+            expect(f.rule).toBe(rule.meta.id);
+            expect(f.severity).toBe(e.severity ?? rule.meta.defaultSeverity);
+            for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
+            if (e.fixes) {
+              let at = 0;
+              for (const want of e.fixes) {
+                const j = f.fixes.findIndex((x, n) => n >= at && matches(x.title, want));
+                expect(j, `fix ${String(want)} of ${e.crate} after #${at} in:\n${f.fixes.map((x) => x.title).join('\n')}`).toBeGreaterThanOrEqual(0);
+                at = j + 1;
+              }
+            }
+            if (e.strategies) expect(f.fixes.map((x) => x.strategy)).toEqual(e.strategies);
+            for (const n of e.notFixing ?? []) expect(f.fixes.map((x) => x.crate)).not.toContain(n);
+            if (e.paths) expect(f.paths.map(pathString)).toEqual(e.paths);
+            if (e.direct) expect(f.direct ? `${f.direct.dependency}@${f.direct.manifest.line}` : null).toBe(e.direct);
+          });
+        });
+      }
+    });
+  });
+}

@@ -1,0 +1,117 @@
+import { fileURLToPath } from 'node:url';
+import { nativeLibrary } from '../../src/rules/native-library.js';
+import { graphOf, resolveWorkspace, ruleTester } from './harness.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../example', import.meta.url));
+
+/** reqwest 0.12.4 with its default features: default-tls -> native-tls -> openssl -> openssl-sys. */
+function reqwestGraph(opts: { sysFeatures?: string[]; reqwestFeatures?: string[] } = {}) {
+  const reqwestFeatures = opts.reqwestFeatures ?? ['default', 'default-tls', 'charset', 'http2', 'macos-system-configuration'];
+  return graphOf({
+    packages: [
+      { name: 'reqwest', version: '0.12.4', features: reqwestFeatures },
+      { name: 'native-tls', version: '0.2.16', features: reqwestFeatures.includes('native-tls-vendored') ? ['vendored'] : [] },
+      { name: 'openssl', version: '0.10.64', features: opts.sysFeatures ?? [] },
+      { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: opts.sysFeatures ?? [] },
+    ],
+    edges: [
+      { from: 'app', to: 'reqwest' },
+      { from: 'reqwest', to: 'native-tls', via: ['default-tls'], as: 'native-tls-crate' },
+      { from: 'native-tls', to: 'openssl' },
+      { from: 'native-tls', to: 'openssl-sys' },
+      { from: 'openssl', to: 'openssl-sys', as: 'ffi' },
+    ],
+    causes: { 'reqwest/default': 'dep:app', 'reqwest/default-tls': 'reqwest/default' },
+  });
+}
+
+ruleTester(nativeLibrary, {
+  valid: [
+    { name: 'openssl-sys with `vendored` on', graph: reqwestGraph({ sysFeatures: ['vendored'] }) },
+    {
+      name: 'libz-sys with `static`',
+      graph: graphOf({ packages: [{ name: 'libz-sys', version: '1.1.16', links: 'z', features: ['libc', 'static'] }], edges: [{ from: 'app', to: 'libz-sys' }] }),
+    },
+    {
+      name: 'a crate that always builds its bundled C (ring)',
+      graph: graphOf({ packages: [{ name: 'ring', version: '0.17.8', links: 'ring_core_0_17_8', features: ['alloc', 'default'] }], edges: [{ from: 'app', to: 'ring' }] }),
+    },
+    {
+      name: 'a -sys crate without any static option is the other rule\'s (libpulse-sys)',
+      graph: graphOf({ packages: [{ name: 'libpulse-sys', version: '1.23.0', links: 'pulse' }], edges: [{ from: 'app', to: 'libpulse-sys' }] }),
+    },
+    {
+      name: 'a wrapper alone links nothing (reqwest with rustls)',
+      graph: graphOf({ packages: [{ name: 'reqwest', version: '0.12.4', features: ['rustls-tls'] }], edges: [{ from: 'app', to: 'reqwest' }] }),
+    },
+    {
+      name: 'a workspace member named like a -sys crate is the user\'s own code',
+      graph: (() => {
+        const g = graphOf({ root: 'openssl-sys', packages: [], edges: [] });
+        return g;
+      })(),
+    },
+  ],
+  invalid: [
+    {
+      name: 'reqwest default TLS brings openssl-sys: switch to rustls first, then vendoring',
+      graph: reqwestGraph(),
+      findings: [
+        {
+          crate: 'openssl-sys',
+          version: '0.9.102',
+          message: ['links the system OpenSSL', 'none of its static options is on'],
+          fixes: [
+            'switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again',
+            'enable feature `native-tls-vendored` of `reqwest`',
+            /enable feature `vendored` of `openssl-sys` \(declare `openssl-sys = \{ version = "0\.9", features = \["vendored"\] \}`; features unify\)/,
+            'set OPENSSL_STATIC=1',
+            'turn off feature `default-tls` of `reqwest`',
+          ],
+          strategies: ['switch', 'static', 'static', 'static', 'disable'],
+          notFixing: ['native-tls', 'openssl'],
+          paths: ['app > reqwest > native-tls [default-tls] > openssl-sys', 'app > reqwest > native-tls [default-tls] > openssl > openssl-sys'],
+          direct: 'reqwest@7',
+        },
+      ],
+    },
+    {
+      name: 'libz-sys without `static` links the system zlib when pkg-config finds one',
+      graph: graphOf({ packages: [{ name: 'libz-sys', version: '1.1.16', links: 'z', features: ['libc'] }], edges: [{ from: 'app', to: 'libz-sys' }] }),
+      findings: [
+        {
+          crate: 'libz-sys',
+          message: ['when pkg-config finds one'],
+          fixes: ['enable feature `static` of `libz-sys`', 'set LIBZ_SYS_STATIC=1'],
+          strategies: ['static', 'static'],
+        },
+      ],
+    },
+    {
+      name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
+      graph: graphOf({
+        packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],
+        edges: [{ from: 'app', to: 'zstd-sys' }],
+      }),
+      findings: [{ crate: 'zstd-sys', message: ['feature `pkg-config` opts into the system library'], fixes: ['turn off feature `pkg-config` of `zstd-sys`'] }],
+    },
+    {
+      name: 'the example workspace, resolved: reqwest and rusqlite',
+      graph: () => resolveWorkspace(EXAMPLE),
+      findings: [
+        { crate: 'libsqlite3-sys', message: ['links the system SQLite'], fixes: ['enable feature `bundled` of `libsqlite3-sys`'], direct: 'rusqlite@10' },
+        {
+          crate: 'openssl-sys',
+          message: ['links the system OpenSSL'],
+          fixes: ['switch `reqwest` to rustls', 'enable feature `native-tls-vendored` of `reqwest`', 'enable feature `vendored` of `openssl-sys`'],
+          paths: [
+            'weather-report > reqwest > native-tls [default-tls] > openssl-sys',
+            'weather-report > reqwest > hyper-tls [default-tls] > native-tls > openssl-sys',
+            'weather-report > reqwest > tokio-native-tls [default-tls] > native-tls > openssl-sys',
+          ],
+          direct: 'reqwest@9',
+        },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,95 @@
+import { noStaticOption } from '../../src/rules/no-static-option.js';
+import { graphOf, ruleTester } from './harness.js';
+
+/** A player crate whose default `pulseaudio` feature pulls libpulse-binding and libpulse-sys in. */
+function audioGraph(defaults: boolean) {
+  return graphOf({
+    packages: [
+      { name: 'player', version: '1.2.0', features: defaults ? ['default', 'pulseaudio'] : ['pulseaudio'] },
+      { name: 'libpulse-binding', version: '2.28.1', features: [] },
+      { name: 'libpulse-sys', version: '1.23.0', links: 'pulse', features: [] },
+    ],
+    edges: [
+      { from: 'app', to: 'player' },
+      { from: 'player', to: 'libpulse-binding', via: ['pulseaudio'] },
+      { from: 'libpulse-binding', to: 'libpulse-sys' },
+    ],
+    causes: defaults ? { 'player/default': 'dep:app', 'player/pulseaudio': 'player/default' } : { 'player/pulseaudio': 'dep:app' },
+  });
+}
+
+function dieselGraph(pqVersion: string, pqFeatures: string[] = []) {
+  return graphOf({
+    packages: [
+      { name: 'diesel', version: '2.1.6', features: ['postgres', 'pq-sys', 'with-deprecated'] },
+      { name: 'pq-sys', version: pqVersion, links: 'pq', features: pqFeatures },
+    ],
+    edges: [
+      { from: 'app', to: 'diesel' },
+      { from: 'diesel', to: 'pq-sys', via: ['postgres'] },
+    ],
+    causes: { 'diesel/postgres': 'dep:app', 'diesel/pq-sys': 'diesel/postgres' },
+  });
+}
+
+ruleTester(noStaticOption, {
+  valid: [
+    { name: 'pq-sys 0.5 with `bundled`', graph: dieselGraph('0.5.0', ['bundled']) },
+    { name: 'pq-sys 0.5 without `bundled` has a static option (native-library reports it)', graph: dieselGraph('0.5.0') },
+    {
+      name: 'zstd-sys forced to the system library by `pkg-config` can be fixed by turning it off (native-library)',
+      graph: graphOf({ packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['pkg-config'] }], edges: [{ from: 'app', to: 'zstd-sys' }] }),
+    },
+    { name: 'nothing native', graph: graphOf({ packages: [{ name: 'serde', version: '1.0.200' }], edges: [{ from: 'app', to: 'serde' }] }) },
+  ],
+  invalid: [
+    {
+      name: 'libpulse-sys has no static option in any version; a default feature of a direct dependency brings it',
+      graph: audioGraph(true),
+      findings: [
+        {
+          crate: 'libpulse-sys',
+          message: ['links the system libpulse', 'no static option in any version', 'brought in by feature `pulseaudio` of `player`, a default feature'],
+          fixes: ['turn off feature `pulseaudio` of `player` (default-features = false'],
+          strategies: ['disable'],
+          paths: ['app > player > libpulse-binding [pulseaudio] > libpulse-sys'],
+        },
+      ],
+    },
+    {
+      name: 'the same feature asked for explicitly',
+      graph: audioGraph(false),
+      findings: [{ crate: 'libpulse-sys', message: ['feature `pulseaudio` of `player`, asked for in its declaration'], fixes: [/^turn off feature `pulseaudio` of `player`$/] }],
+    },
+    {
+      name: 'pq-sys 0.4 has none; 0.5.0 has `bundled` (a semver-incompatible move)',
+      graph: dieselGraph('0.4.8'),
+      findings: [
+        {
+          crate: 'pq-sys',
+          message: ['no static option at v0.4.8; 0.5.0 and newer have feature `bundled`', 'feature `postgres` of `diesel`'],
+          fixes: ['move to `pq-sys` 0.5.0 or newer, which has feature `bundled`', 'turn off feature `postgres` of `diesel`'],
+          strategies: ['pin', 'disable'],
+        },
+      ],
+    },
+    {
+      name: 'a non-optional chain: the direct dependency itself brings it',
+      graph: graphOf({
+        packages: [
+          { name: 'hidapi', version: '2.6.1', links: 'hidapi', features: ['linux-static-hidraw'] },
+          { name: 'libudev-sys', version: '0.1.4' },
+        ],
+        edges: [
+          { from: 'app', to: 'hidapi' },
+          { from: 'hidapi', to: 'libudev-sys' },
+        ],
+      }),
+      findings: [
+        // hidapi links hidapi itself statically but leaves libudev to the system: both have no static option.
+        { crate: 'hidapi', message: ['links the system hidapi', 'no static option in any version', 'brought in by `app` itself (a direct dependency)'] },
+        { crate: 'libudev-sys', message: ['brought in by `hidapi`, which depends on it unconditionally'], strategies: [] },
+      ],
+    },
+  ],
+});
