@@ -5,6 +5,7 @@
  * appears, and every feature of every direct dependency that was active
  * before still is (except those the fix means to give up).
  */
+import { UserError } from '../errors.js';
 import { lint, type LintSettings } from '../rules/engine.js';
 import type { KnowledgeBase } from '../rules/knowledge-base.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
@@ -30,10 +31,13 @@ export interface ProofContext {
 
 export interface Proof {
   proven: boolean;
+  /** Why it is not proven; for a proven fix, a caveat (what the build machine then needs). */
   reason?: string;
   newCrates: string[];
   /** The findings after the fix, for reports. */
   after: Finding[];
+  /** The artifact graphs after the fix (empty when nothing was resolved). */
+  graphs: TargetGraph[];
 }
 
 /** Direct dependencies of the roots with their active features, per target: `target member dep` -> features. */
@@ -50,32 +54,52 @@ function directFeatures(graphs: TargetGraph[]): Map<string, { features: string[]
   return out;
 }
 
+/** A finding about the build machine rather than the manifests (its fixes are all environment changes). */
+export function aboutEnvironment(f: Finding): boolean {
+  return f.rule === 'cross-environment' || (f.fixes.length > 0 && f.fixes.every((x) => x.strategy === 'environment'));
+}
+
 const sameProblem = (a: Finding, b: Finding) => a.rule === b.rule && a.package.name === b.package.name && a.target === b.target;
 
 export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], findingIds: string[], giveUp: ReadonlySet<string> = new Set()): Promise<Proof> {
   const overlay = new Map<string, string>();
-  for (const c of renderChanges([{ edits }], ctx.read ?? readText)) overlay.set(c.path, c.after);
-  if (overlay.size === 0) return { proven: false, reason: 'the edits change nothing', newCrates: [], after: ctx.findings };
+  const unchanged = (reason: string): Proof => ({ proven: false, reason, newCrates: [], after: ctx.findings, graphs: ctx.graphs });
+  try {
+    for (const c of renderChanges([{ edits }], ctx.read ?? readText)) overlay.set(c.path, c.after);
+  } catch (e) {
+    if (e instanceof UserError) return unchanged(`the manifest cannot be edited: ${e.message}`);
+    throw e;
+  }
+  if (overlay.size === 0) return unchanged('the edits change nothing');
 
-  const patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, ctx.targets, ctx.includeDev);
+  let patched: Awaited<ReturnType<typeof resolvePatched>>;
+  try {
+    patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, ctx.targets, ctx.includeDev);
+  } catch (e) {
+    if (e instanceof UserError) return unchanged(`the edited manifests do not resolve: ${e.message}`);
+    throw e;
+  }
   const graphs = patched.results.map((r) => r.graph);
   const after = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation });
   const newCrates = patched.newCrates.map((c) => `${c.name} ${c.version}`);
-  const fail = (reason: string): Proof => ({ proven: false, reason, newCrates, after });
+  const fail = (reason: string): Proof => ({ proven: false, reason, newCrates, after, graphs });
 
   const targeted = ctx.findings.filter((f) => findingIds.includes(f.id));
   const remaining = targeted.filter((t) => after.some((f) => sameProblem(f, t)));
   if (remaining.length) {
     return fail(`${remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ')} still reported after the change`);
   }
-  const introduced = after.filter((f) => f.severity !== 'info' && !f.allowed && !ctx.findings.some((o) => sameProblem(o, f)));
+  const fresh = after.filter((f) => f.severity !== 'info' && !f.allowed && !ctx.findings.some((o) => sameProblem(o, f)));
+  // What the machine lacks to build the fix (a C compiler for the target) is a caveat, not a problem of the manifests.
+  const caveats = fresh.filter(aboutEnvironment);
+  const introduced = fresh.filter((f) => !aboutEnvironment(f));
   if (introduced.length) {
     return fail(`the change brings new problems: ${introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ')}`);
   }
   if (patched.missing.length) {
-    // Crates the index could not provide: only a problem when they would be linked into the artifact.
-    const inGraph = patched.missing.filter((m) => graphs.some((g) => [...g.packages.values()].some((p) => m.startsWith(`${p.name} `))));
-    if (inGraph.length) return fail(`metadata not available for ${inGraph.join('; ')}`);
+    // A crate Cargo.lock lacks and the index cannot give: cargo could not build the fix either.
+    const names = [...new Set(patched.missing.map((m) => m.split(' ')[0]!))];
+    return fail(`the fix needs ${names.map((n) => `\`${n}\``).join(', ')}, which Cargo.lock lacks and the index cannot give (${patched.missing.join('; ')})`);
   }
   const before = directFeatures(ctx.graphs);
   const now = directFeatures(graphs);
@@ -90,5 +114,11 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     for (const f of features) if (!n.features.includes(f) && !giveUp.has(`${name}/${f}`)) lost.push(`${dep}/${f} (${target})`);
   }
   if (lost.length) return fail(`features would be lost: ${[...new Set(lost)].join(', ')}`);
-  return { proven: true, newCrates, after };
+  return {
+    proven: true,
+    newCrates,
+    after,
+    graphs,
+    ...(caveats.length ? { reason: `then the build environment needs attention: ${caveats.map((f) => `${f.message} (${f.target})`).join('; ')}` } : {}),
+  };
 }

@@ -61,9 +61,20 @@ export interface FeatureChange {
   on: string[];
 }
 
-export type EditPlan = { edits: ManifestEdits[]; note?: string } | { refused: string };
+export type EditPlan = { edits: ManifestEdits[]; note?: string; defaultsOff: boolean; on: string[] } | { refused: string };
 
-function site(d: DirectDependency): { path: string; table: DepTable | null } {
+export interface ChangeOptions {
+  /** Features of the dependency active before the change: those that stay on are not written again. */
+  active?: ReadonlySet<string>;
+  /**
+   * Other declarations inheriting the same `[workspace.dependencies]` entry:
+   * when the root entry changes they get the same features added, so they keep
+   * what they had.
+   */
+  others?: { member: PackageManifest; decl: MemberDep }[];
+}
+
+function site(d: { decl: MemberDep }): { path: string; table: DepTable | null } {
   return { path: d.decl.site.manifestPath, table: tableOf(d.decl.site.tablePath) };
 }
 
@@ -71,9 +82,11 @@ function site(d: DirectDependency): { path: string; table: DepTable | null } {
  * Edits that turn `off` features of a direct dependency off and `on` features
  * on. A feature that comes through the dependency's defaults takes
  * `default-features = false` and the other default features listed again, so
- * nothing else is lost.
+ * nothing else is lost. For an inherited dependency, `default-features` and
+ * features listed in the root go in the root's `[workspace.dependencies]`,
+ * and every other member inheriting it gets the added features too.
  */
-export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], change: FeatureChange): EditPlan {
+export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], change: FeatureChange, opts: ChangeOptions = {}): EditPlan {
   const { path, table } = site(d);
   if (!table) return { refused: `\`${d.decl.name}\` is declared in \`${d.decl.site.table}\`, a table the editor does not rewrite` };
   const memberOps: ManifestEdit[] = [];
@@ -90,7 +103,9 @@ export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], ch
     }
   }
   const explicitOff = [...off].filter((f) => d.decl.features.includes(f));
-  const on = [...change.on];
+  const stays = (f: string) =>
+    opts.active?.has(f) === true && !off.has(f) && !change.off.includes(f) && (d.decl.features.includes(f) || (!defaultsOff && d.decl.default_features));
+  const on = change.on.filter((f) => !stays(f));
   if (defaultsOff) {
     const defaults = d.summary.features.get('default') ?? [];
     for (const f of defaults) {
@@ -99,22 +114,34 @@ export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], ch
       if (!on.includes(f) && !d.decl.features.includes(f)) on.push(f);
     }
   }
+  const onHere = on.filter((f) => !d.decl.features.includes(f));
   if (explicitOff.length) {
-    if (inherited) {
-      const rootFeatures = explicitOff.filter((f) => !d.decl.features.includes(f) || true);
-      rootOps.push({ op: 'remove-features', table: { kind: 'workspace' }, key: d.decl.name, features: rootFeatures });
-    }
+    if (inherited) rootOps.push({ op: 'remove-features', table: { kind: 'workspace' }, key: d.decl.name, features: explicitOff });
     memberOps.push({ op: 'remove-features', table, key: d.decl.name, features: explicitOff });
   }
   if (defaultsOff) {
     if (inherited) rootOps.push({ op: 'set-default-features', table: { kind: 'workspace' }, key: d.decl.name, value: false });
     else memberOps.push({ op: 'set-default-features', table, key: d.decl.name, value: false });
   }
-  if (on.length) memberOps.push({ op: 'add-features', table, key: d.decl.name, features: on });
+  if (onHere.length) memberOps.push({ op: 'add-features', table, key: d.decl.name, features: onHere });
   const edits: ManifestEdits[] = [];
   if (rootOps.length && inherited) edits.push({ path: inherited.manifestPath, ops: rootOps });
   if (memberOps.length) edits.push({ path, ops: memberOps });
-  return { edits, ...(inherited && defaultsOff ? { note: 'default-features is set in the root [workspace.dependencies]; other members inheriting it are checked by the proof' } : {}) };
+  let note: string | undefined;
+  if (inherited && rootOps.length) {
+    const others = (opts.others ?? []).filter((o) => o.decl.site.manifestPath !== path || o.decl.site.line !== d.decl.site.line);
+    for (const o of others) {
+      const t = tableOf(o.decl.site.tablePath);
+      if (!t) return { refused: `\`${o.decl.name}\` of \`${o.member.name}\` is declared in \`${o.decl.site.table}\`, a table the editor does not rewrite` };
+      const add = on.filter((f) => !o.decl.features.includes(f));
+      if (explicitOff.length) edits.push({ path: o.decl.site.manifestPath, ops: [{ op: 'remove-features', table: t, key: o.decl.name, features: explicitOff }] });
+      if (add.length) edits.push({ path: o.decl.site.manifestPath, ops: [{ op: 'add-features', table: t, key: o.decl.name, features: add }] });
+    }
+    note =
+      `the root's [workspace.dependencies] entry \`${d.decl.name}\` changes` +
+      (others.length ? `; ${[...new Set(others.map((o) => `\`${o.member.name}\``))].join(', ')} inherit${others.length === 1 ? 's' : ''} it and get${others.length === 1 ? 's' : ''} the same features` : '');
+  }
+  return { edits, ...(note ? { note } : {}), defaultsOff, on };
 }
 
 export function siteText(s: DeclarationSite): string {

@@ -33,6 +33,8 @@ export interface ProposedFix {
   lockfileCommand: string | null;
   /** For `disable`: what the user gives up. */
   lost?: string[];
+  /** Features the fix means to turn off (`crate/feature`): the replaced backend's; the proof allows these to go. */
+  giveUp?: string[];
 }
 
 /** The text of every file a set of fixes changes, before and after. */

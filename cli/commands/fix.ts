@@ -1,0 +1,151 @@
+/**
+ * `cargo-preflight fix` (and `check --fix`): propose fixes for the findings,
+ * keep the proven ones, and apply them as minimal edits of Cargo.toml.
+ * `--dry-run` prints the unified diff and writes nothing. Cargo.lock is never
+ * touched: the command cargo needs to bring it up to date is printed.
+ */
+import { UserError } from '../../src/errors.js';
+import { failsOn } from '../../src/rules/engine.js';
+import { RULES } from '../../src/rules/index.js';
+import type { Finding } from '../../src/rules/types.js';
+import {
+  applyChanges,
+  proposeFixes,
+  proveTogether,
+  renderChanges,
+  unifiedDiff,
+  type ProofContext,
+  type ProposedFix,
+  type StrategyChoice,
+} from '../../src/fixers/index.js';
+import type { PinScope } from '../../src/fixers/strategy.js';
+import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
+import { COMMON_OPTIONS } from '../common.js';
+import type { CommandContext } from '../main.js';
+import { relPath } from '../output/report.js';
+import { makeStyle, useColor, type Style } from '../output/style.js';
+import { runCheck, type CheckRun } from './check.js';
+
+export const FIX_OPTIONS: OptionSpec[] = [
+  { name: 'strategy', kind: 'string', value: 'STRATEGY', help: 'switch, static, pin or auto (the first that proves out) [default: auto]' },
+  { name: 'pin-scope', kind: 'string', value: 'SCOPE', help: 'Where a pinned -sys dependency goes: all, target [default: all]' },
+  { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
+  { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
+  ...COMMON_OPTIONS,
+  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
+];
+
+export const FIX_HELP = helpText(
+  'fix',
+  'Apply proven fixes for the findings of `check` to Cargo.toml',
+  'cargo-preflight fix [OPTIONS] [PATH]',
+  FIX_OPTIONS,
+);
+
+const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
+const SCOPES: PinScope[] = ['all', 'target'];
+
+/** What the fixers need from a check run: the same project, graphs, findings and lint settings. */
+export function proofContextFor(run: CheckRun): ProofContext {
+  return {
+    project: run.loaded.project,
+    sourceFor: run.loaded.sources.sourceFor,
+    targets: run.loaded.targets,
+    includeDev: run.loaded.includeDev,
+    graphs: run.graphs,
+    findings: run.report.findings,
+    kb: run.kb,
+    rules: RULES,
+    settings: run.settings,
+    environments: run.environments,
+  };
+}
+
+export async function fixCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseArgs(argv, FIX_OPTIONS, 'fix');
+  if (args.options.help) {
+    ctx.stdout.write(FIX_HELP);
+    return 0;
+  }
+  return runFix(args, ctx);
+}
+
+function fixOptions(args: ParsedArgs): { strategy: StrategyChoice; pinScope: PinScope } {
+  const strategy = (args.options.strategy as string | undefined) ?? 'auto';
+  if (!STRATEGIES.includes(strategy as StrategyChoice)) {
+    throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
+  }
+  const pinScope = (args.options['pin-scope'] as string | undefined) ?? 'all';
+  if (!SCOPES.includes(pinScope as PinScope)) {
+    throw new UserError(`invalid value '${pinScope}' for '--pin-scope <SCOPE>' [possible values: ${SCOPES.join(', ')}]`);
+  }
+  return { strategy: strategy as StrategyChoice, pinScope: pinScope as PinScope };
+}
+
+/** The fix run on already parsed arguments (shared by `fix` and `check --fix`). */
+export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+  const opts = fixOptions(args);
+  const dryRun = !!args.options['dry-run'];
+  const run = await runCheck(args, ctx);
+  try {
+    for (const w of run.report.warnings) ctx.warn(w);
+    const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
+    const errColor = useColor(args.options.color as string | undefined, !!ctx.stderr.isTTY, ctx.env);
+    const style = makeStyle(errColor);
+    const quiet = !!args.options.quiet;
+    const pctx = proofContextFor(run);
+    const proposals = await proposeFixes(pctx, opts);
+    const applicable = proposals.filter((p) => p.proven && p.strategy !== 'disable');
+    const { kept, proof, dropped } = await proveTogether(pctx, applicable);
+    const changes = renderChanges(kept);
+    const root = run.report.root;
+    const status = (word: string, text: string) => {
+      if (!quiet) ctx.stderr.write(`${style.green(word.padStart(12))} ${text}\n`);
+    };
+
+    if (dryRun) {
+      for (const c of changes) ctx.stdout.write(unifiedDiff(relPath(root, c.path), c.before, c.after, { color }));
+    } else {
+      await applyChanges(changes);
+    }
+    for (const c of changes) {
+      const n = kept.filter((f) => f.edits.some((e) => e.path === c.path)).length;
+      status(dryRun ? 'Would fix' : 'Fixing', `${relPath(ctx.cwd, c.path)} (${n} fix${n === 1 ? '' : 'es'})`);
+    }
+    for (const f of kept) {
+      ctx.stderr.write(`${style.bold('note')}: ${dryRun ? 'would apply' : 'applied'}: ${f.title}\n${describe(f, style)}`);
+    }
+    for (const d of dropped) ctx.stderr.write(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
+    for (const f of proposals.filter((p) => !p.proven && p.strategy !== 'disable')) {
+      ctx.stderr.write(`${style.yellow('warning')}: not fixed: ${f.title}\n  ${style.cyan('=')} reason: ${f.reason ?? 'not proven'}\n`);
+    }
+    for (const f of proposals.filter((p) => p.strategy === 'disable' && p.proven)) {
+      ctx.stderr.write(`${style.cyan('help')}: if the project can do without them: ${f.title}\n  ${style.cyan('=')} lost: ${(f.lost ?? []).join(', ')}\n`);
+    }
+    const lock = kept.filter((f) => f.lockfileCommand);
+    if (lock.length) {
+      const fresh = [...new Set(proof?.newCrates ?? lock.flatMap((f) => f.newCrates))];
+      ctx.stderr.write(
+        `${style.bold('note')}: Cargo.lock will change${fresh.length ? ` (new: ${fresh.join(', ')})` : ''}; ` +
+          `${dryRun ? 'after the fix, ' : ''}run \`${lock[0]!.lockfileCommand}\` to update it\n`,
+      );
+    }
+
+    const remaining: Finding[] = proof ? proof.after : run.report.findings;
+    const failing = remaining.filter((f) => !f.allowed && failsOn([f], run.failOn));
+    if (proposals.length === 0 && failing.length === 0) status('Finished', 'nothing to fix');
+    for (const f of failing) {
+      ctx.stderr.write(`${f.severity === 'error' ? style.red('error') : style.yellow(f.severity === 'info' ? 'note' : f.severity)}: remains: ${f.message} (${f.rule}, ${f.target})\n`);
+    }
+    if (dryRun && changes.length) status('Finished', 'dry run: nothing written');
+    return failing.length ? 1 : 0;
+  } finally {
+    await run.loaded.sources.close();
+  }
+}
+
+function describe(f: ProposedFix, style: Style): string {
+  const lines = [`  ${style.cyan('=')} ${f.description}`];
+  if (f.reason) lines.push(`  ${style.cyan('=')} note: ${f.reason}`);
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,55 @@
+/**
+ * The last resort: turn off the feature of a direct dependency that brings
+ * the native crate in, and say what is lost. Proven like any fix (the
+ * features given up are allowed to go), but never applied without the user
+ * choosing it.
+ */
+import { ownClosure } from './reach.js';
+import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
+import { activeFeatures, featureEdits, usesByDependency } from './switch.js';
+import type { ManifestEdits } from './types.js';
+
+export function disableCandidates(input: StrategyInput): StrategyResult {
+  const { kb, target } = input;
+  const edits: ManifestEdits[] = [];
+  const giveUp = new Set<string>();
+  const lost: string[] = [];
+  const parts: string[] = [];
+  const deps: string[] = [];
+  const titles: string[] = [];
+  for (const uses of usesByDependency(input)) {
+    const u = uses[0]!;
+    const dep = u.edge.depName;
+    if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} directly: remove that dependency by hand if it can go`] };
+    const active = activeFeatures(uses);
+    const native = kb
+      .nativeFeaturesFor(u.pkg.name, u.pkg.version)
+      .filter((n) => n.entry.id === target.entry.id)
+      .flatMap((n) => n.features)
+      .filter((f) => active.has(f));
+    if (native.length === 0) {
+      return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} brings ${code(target.name)} in without a feature that could be turned off`] };
+    }
+    const plan = featureEdits(input, uses, native, []);
+    if ('refused' in plan) return { candidates: [], refused: [plan.refused] };
+    edits.push(...plan.edits);
+    const summary = u.deps[0]!.summary;
+    const gone = [...ownClosure(summary, native)].filter((f) => active.has(f)).sort();
+    for (const f of ownClosure(summary, plan.defaultsOff ? [...native, 'default'] : native)) giveUp.add(`${u.pkg.name}/${f}`);
+    lost.push(...gone.map((f) => `${dep}/${f}`));
+    parts.push(`Turns off ${list(native)} of ${code(dep)} in ${code(u.member.name)}${plan.defaultsOff ? ' (default-features = false, the other defaults listed again)' : ''}; lost: ${list(gone)}.`);
+    deps.push(`${u.member.name}/${dep}`);
+    titles.push(`${dep}: turn off ${list(native)}`);
+  }
+  if (edits.length === 0) return { candidates: [], refused: [`nothing brings ${code(target.name)} in through a feature`] };
+  const candidate: Candidate = {
+    strategy: 'disable',
+    title: titles.join('; '),
+    description: `${parts.join(' ')} Whatever used ${target.entry.name} through these features stops working; choose this only if the project can do without them.`,
+    edits,
+    giveUp,
+    deps,
+    lost,
+  };
+  return { candidates: [candidate], refused: [] };
+}

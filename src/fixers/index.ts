@@ -1,0 +1,183 @@
+/**
+ * Fix proposals for the findings of a check: for each native crate reported,
+ * the strategies in order of preference (switch backend, static option
+ * through the wrapper, pin the -sys crate), each candidate proven by
+ * resolving the patched manifests again; where none proves out, which
+ * feature to turn off and what that loses. The CLI, the terminal UI and the
+ * reports all go through this one engine.
+ */
+import type { Finding } from '../rules/types.js';
+import { disableCandidates } from './disable.js';
+import { pinCandidates } from './pin.js';
+import { proveEdits, type Proof, type ProofContext } from './prove.js';
+import { staticCandidates } from './static.js';
+import { code, type Candidate, type NativeTarget, type PinScope, type StrategyInput, type StrategyResult } from './strategy.js';
+import { switchCandidates } from './switch.js';
+import { mergeEdits } from './apply.js';
+import type { FixStrategy, ProposedFix } from './types.js';
+
+export { renderChanges, applyChanges, mergeEdits, type TextSource } from './apply.js';
+export { unifiedDiff } from './diff.js';
+export { proveEdits, type Proof, type ProofContext } from './prove.js';
+export type { FileChange, FixStrategy, ManifestEdits, ProposedFix } from './types.js';
+export type { PinScope } from './strategy.js';
+
+export type StrategyChoice = 'switch' | 'static' | 'pin' | 'auto';
+
+export interface ProposeOptions {
+  strategy?: StrategyChoice;
+  pinScope?: PinScope;
+}
+
+const BUILDERS: Record<'switch' | 'static' | 'pin' | 'disable', (input: StrategyInput) => StrategyResult> = {
+  switch: switchCandidates,
+  static: staticCandidates,
+  pin: pinCandidates,
+  disable: disableCandidates,
+};
+
+/** The command that brings Cargo.lock in line with the edited manifests without moving other locked versions. */
+export const LOCKFILE_COMMAND = 'cargo update --workspace';
+
+/** The findings a Cargo.toml edit can address: native crates the knowledge base knows, not allowed, error or warning. */
+export function fixableFindings(ctx: ProofContext): NativeTarget[] {
+  const byKey = new Map<string, NativeTarget>();
+  for (const f of ctx.findings) {
+    if (f.allowed || f.severity === 'info') continue;
+    const sys = ctx.kb.sysCrate(f.package.name);
+    if (!sys) continue;
+    let t = byKey.get(f.packageKey);
+    if (!t) {
+      t = { name: f.package.name, version: f.package.version, key: f.packageKey, entry: sys.entry, findings: [], graphs: [] };
+      byKey.set(f.packageKey, t);
+    }
+    t.findings.push(f);
+    const graph = ctx.graphs.find((g) => g.target === f.target);
+    const pkg = graph?.packages.get(f.packageKey);
+    if (graph && pkg && !t.graphs.some((g) => g.graph === graph)) t.graphs.push({ graph, pkg });
+  }
+  return [...byKey.values()].filter((t) => t.graphs.length > 0);
+}
+
+/**
+ * Proposes one fix per reported native crate: the first candidate of the
+ * chosen strategies that proves out, or the first candidate with the reason
+ * it does not (and, with `auto`, a proven `disable` fix saying what is lost,
+ * when one exists). Every returned fix is proven or carries its reason.
+ */
+export async function proposeFixes(ctx: ProofContext, opts: ProposeOptions = {}): Promise<ProposedFix[]> {
+  const order: FixStrategy[] = !opts.strategy || opts.strategy === 'auto' ? ['switch', 'static', 'pin'] : [opts.strategy];
+  const out: ProposedFix[] = [];
+  for (const target of fixableFindings(ctx)) {
+    const input: StrategyInput = { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: opts.pinScope ?? 'all' };
+    const findingIds = target.findings.map((f) => f.id);
+    const reasons: string[] = [];
+    let fallback: { c: Candidate; proof: Proof } | undefined;
+    let done = false;
+    for (const s of order) {
+      const res = BUILDERS[s as keyof typeof BUILDERS](input);
+      reasons.push(...res.refused.map((r) => `${s}: ${r}`));
+      for (const c of res.candidates) {
+        const proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
+        if (proof.proven) {
+          out.push(toFix(c, proof, findingIds, ctx));
+          done = true;
+          break;
+        }
+        reasons.push(`${s}: ${c.title}: ${proof.reason}`);
+        fallback ??= { c, proof };
+      }
+      if (done) break;
+    }
+    if (done) continue;
+    const reason = reasons.join('; ') || `no strategy applies to ${code(target.name)}`;
+    if (fallback) out.push({ ...toFix(fallback.c, fallback.proof, findingIds, ctx), proven: false, reason });
+    else out.push(unfixable(target, order[0]!, findingIds, reason));
+    if (!opts.strategy || opts.strategy === 'auto') {
+      for (const c of disableCandidates(input).candidates) {
+        const proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
+        out.push({ ...toFix(c, proof, findingIds, ctx), ...(proof.proven ? { reason: `loses ${c.lost!.map(code).join(', ')}` } : {}) });
+      }
+    }
+  }
+  return out;
+}
+
+function unfixable(target: NativeTarget, strategy: FixStrategy, findingIds: string[], reason: string): ProposedFix {
+  return {
+    id: `${strategy}:${target.name}:${findingIds.join('+')}`,
+    findingIds,
+    strategy,
+    title: `no proven fix for ${code(`${target.name} v${target.version}`)}`,
+    description: reason,
+    edits: [],
+    proven: false,
+    reason,
+    newCrates: [],
+    lockfileCommand: null,
+  };
+}
+
+function toFix(c: Candidate, proof: Proof, findingIds: string[], ctx: ProofContext): ProposedFix {
+  return {
+    id: `${c.strategy}:${c.deps.join(',')}:${findingIds.join('+')}`,
+    findingIds,
+    strategy: c.strategy,
+    title: c.title,
+    description: c.description,
+    edits: c.edits,
+    proven: proof.proven,
+    ...(proof.reason ? { reason: proof.reason } : {}),
+    newCrates: proof.newCrates,
+    lockfileCommand: lockfileChanges(ctx, proof) ? LOCKFILE_COMMAND : null,
+    ...(c.lost ? { lost: c.lost } : {}),
+    ...(c.giveUp.size ? { giveUp: [...c.giveUp].sort() } : {}),
+  };
+}
+
+/** True when Cargo.lock will differ: crates it lacks, or crates and edges of the graphs that come or go. */
+function lockfileChanges(ctx: ProofContext, proof: Proof): boolean {
+  if (proof.newCrates.length) return true;
+  const sig = (graphs: ProofContext['graphs']) => {
+    const s = new Set<string>();
+    for (const g of graphs) for (const [from, edges] of g.edges) for (const e of edges) s.add(`${from}>${e.to}`);
+    return s;
+  };
+  const a = sig(ctx.graphs);
+  const b = sig(proof.graphs);
+  return a.size !== b.size || [...a].some((x) => !b.has(x));
+}
+
+/**
+ * Proves fixes together, as `--fix` applies them: the merged edits must
+ * still prove out. When they do not, fixes are added one at a time and each
+ * that breaks the combination is left out. Returns the fixes kept, the proof
+ * of the combination, and those left out with the reason.
+ */
+export async function proveTogether(
+  ctx: ProofContext,
+  fixes: ProposedFix[],
+): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: string }[] }> {
+  if (fixes.length === 0) return { kept: [], proof: null, dropped: [] };
+  const prove = (fs: ProposedFix[]) =>
+    proveEdits(ctx, mergeEdits(fs.map((f) => f.edits)), fs.flatMap((f) => f.findingIds), new Set(fs.flatMap((f) => f.giveUp ?? [])));
+  const whole = await prove(fixes);
+  if (whole.proven || fixes.length === 1) {
+    return whole.proven ? { kept: fixes, proof: whole, dropped: [] } : { kept: [], proof: null, dropped: [{ fix: fixes[0]!, reason: whole.reason ?? 'not proven' }] };
+  }
+  const kept: ProposedFix[] = [];
+  const dropped: { fix: ProposedFix; reason: string }[] = [];
+  let proof: Proof | null = null;
+  for (const f of fixes) {
+    const p = await prove([...kept, f]);
+    if (p.proven) {
+      kept.push(f);
+      proof = p;
+    } else dropped.push({ fix: f, reason: `together with the other fixes: ${p.reason}` });
+  }
+  return { kept, proof, dropped };
+}
+
+export function findingLabel(f: Finding): string {
+  return `${f.package.name} v${f.package.version} (${f.rule}, ${f.target})`;
+}

@@ -1,0 +1,146 @@
+/**
+ * Strategy 1, switch backend: on every direct dependency that brings the
+ * native crate in, flip the features the knowledge base's switch recipe names
+ * for its locked version (reqwest, sqlx, lettre, ureq, git2, ... to rustls or
+ * to a bundled build). When the native feature comes through the
+ * dependency's defaults, `default-features = false` is written and every
+ * other default feature of the locked version is listed again.
+ */
+import type { Requirement } from '../rules/knowledge-base.js';
+import { directUses, inheritingDeclarations, ownClosure, type DirectUse } from './reach.js';
+import { changeFeatures, featureOrigin, type FeatureOrigin } from './recipes.js';
+import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
+import type { ManifestEdits } from './types.js';
+
+const REQUIREMENT_TEXT: Record<Requirement, string> = {
+  'c-compiler': 'a C compiler for the target',
+  'cxx-compiler': 'a C++ compiler for the target',
+  perl: 'perl',
+  make: 'make',
+  cmake: 'cmake',
+  libclang: 'libclang',
+  go: 'Go',
+  nasm: 'nasm',
+  autotools: 'autotools',
+};
+
+export function requirementText(r: readonly Requirement[]): string {
+  return [...new Set(r)].map((x) => REQUIREMENT_TEXT[x]).join(', ');
+}
+
+/** Direct uses grouped by declaration (one member's dependency), across targets. */
+export function usesByDependency(input: StrategyInput): DirectUse[][] {
+  const groups = new Map<string, DirectUse[]>();
+  for (const { graph } of input.target.graphs) {
+    for (const u of directUses(input.project, graph, input.target.key)) {
+      const k = `${u.member.path}\0${u.edge.depName}\0${u.edge.kind}\0${u.pkg.key}`;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = []));
+      g.push(u);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** Active features of the dependency on any of the targets. */
+export function activeFeatures(uses: DirectUse[]): Set<string> {
+  return new Set(uses.flatMap((u) => u.pkg.features));
+}
+
+/** Where each feature comes from: the declaration's `features`, the defaults, or somewhere else. */
+export function originsOf(uses: DirectUse[], features: readonly string[]): FeatureOrigin[] {
+  const decls = uses[0]!.deps;
+  return features.map((f): FeatureOrigin => {
+    if (decls.some((d) => d.decl.features.includes(f))) return { kind: 'explicit', feature: f };
+    const u = uses.find((x) => x.pkg.features.includes(f))!;
+    return featureOrigin(u.graph, u.pkg.key, f, u.edge.from);
+  });
+}
+
+/** The edits that turn `off` off and `on` on in every declaration of the dependency. */
+export function featureEdits(
+  input: StrategyInput,
+  uses: DirectUse[],
+  off: string[],
+  on: string[],
+): { edits: ManifestEdits[]; notes: string[]; defaultsOff: boolean; on: string[] } | { refused: string } {
+  const decls = uses[0]!.deps;
+  if (decls.length === 0) return { refused: `the declaration of ${code(uses[0]!.edge.depName)} in ${code(uses[0]!.member.name)} was not found` };
+  const active = activeFeatures(uses);
+  const edits: ManifestEdits[] = [];
+  const notes: string[] = [];
+  let defaultsOff = false;
+  let added: string[] = [];
+  for (const d of decls) {
+    const origins = originsOf(uses, off.filter((f) => active.has(f)));
+    const others = d.decl.site.inheritedFrom ? inheritingDeclarations(input.project, d.decl.name) : [];
+    const plan = changeFeatures(d, origins, { off, on }, { active, others });
+    if ('refused' in plan) return { refused: `${code(d.decl.name)} of ${code(d.member.name)}: ${plan.refused}` };
+    edits.push(...plan.edits);
+    if (plan.note) notes.push(plan.note);
+    defaultsOff ||= plan.defaultsOff;
+    added = plan.on;
+  }
+  return { edits, notes, defaultsOff, on: added };
+}
+
+export function switchCandidates(input: StrategyInput): StrategyResult {
+  const { kb, target } = input;
+  const groups = usesByDependency(input);
+  if (groups.length === 0) return { candidates: [], refused: [`no direct dependency of a member brings ${code(target.name)} in`] };
+  const edits: ManifestEdits[] = [];
+  const giveUp = new Set<string>();
+  const parts: string[] = [];
+  const titles: string[] = [];
+  const deps: string[] = [];
+  const requires: Requirement[] = [];
+  for (const uses of groups) {
+    const u = uses[0]!;
+    const dep = u.edge.depName;
+    if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} itself: there is no backend to switch`] };
+    const recipes = kb.switchesFor(u.pkg.name, u.pkg.version).filter((r) => r.entry.id === target.entry.id);
+    if (recipes.length === 0) {
+      return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} (which brings ${code(target.name)} in) has no switch away from ${target.entry.name} in the knowledge base`] };
+    }
+    const r = recipes[0]!;
+    const summary = u.deps[0]?.summary;
+    if (!summary) return { candidates: [], refused: [`no metadata for ${code(u.pkg.name)} v${u.pkg.version}`] };
+    const active = activeFeatures(uses);
+    const off = [...r.recipe.disable, ...Object.keys(r.recipe.replace)].filter((f) => active.has(f));
+    const on = [...r.recipe.enable, ...Object.entries(r.recipe.replace).filter(([k]) => active.has(k)).map(([, v]) => v)];
+    const missing = on.filter((f) => !summary.features.has(f));
+    if (missing.length) return { candidates: [], refused: [`${code(u.pkg.name)} v${u.pkg.version} has no feature ${list(missing, 'or')}`] };
+    if (off.length === 0 && on.every((f) => active.has(f))) {
+      return { candidates: [], refused: [`${code(dep)} has none of the features the switch turns off; ${code(target.name)} comes from elsewhere`] };
+    }
+    const plan = featureEdits(input, uses, off, on);
+    if ('refused' in plan) return { candidates: [], refused: [plan.refused] };
+    edits.push(...plan.edits);
+    for (const f of ownClosure(summary, plan.defaultsOff ? [...off, 'default'] : off)) giveUp.add(`${u.pkg.name}/${f}`);
+    const to = r.alternative?.name ?? r.recipe.to;
+    titles.push(`${dep}: use ${to} instead of ${target.entry.name}`);
+    const restored = plan.on.filter((f) => !on.includes(f));
+    const what = [
+      off.length ? `turns off ${list(off)}` : '',
+      plan.defaultsOff ? `sets \`default-features = false\`${restored.length ? ` and lists the other default features (${list(restored)}) again` : ''}` : '',
+      on.length ? `turns on ${list(on)}` : '',
+    ].filter(Boolean);
+    parts.push(`${code(dep)} of ${code(u.member.name)}: ${what.join(', ')}.${plan.notes.length ? ` Note: ${plan.notes.join('; ')}.` : ''}${r.recipe.note ? ` ${r.recipe.note}` : ''}`);
+    deps.push(`${u.member.name}/${dep}`);
+    for (const b of r.recipe.brings) for (const c of kb.get(b)?.crates ?? []) if (c.role === 'sys') requires.push(...c.buildRequires);
+  }
+  const needs = requirementText(requires);
+  return {
+    candidates: [
+      {
+        strategy: 'switch',
+        title: titles.join('; '),
+        description: `${parts.join(' ')}${needs ? ` The new backend needs ${needs} to build.` : ''}`,
+        edits,
+        giveUp,
+        deps,
+      },
+    ],
+    refused: [],
+  };
+}
