@@ -25,6 +25,7 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'fix', kind: 'bool', help: 'Apply proven fixes to Cargo.toml (same as `cargo-preflight fix`)' },
   { name: 'dry-run', kind: 'bool', help: 'With --fix: show the diff, write nothing' },
   { name: 'strategy', kind: 'string', value: 'STRATEGY', help: 'With --fix: switch, static, pin or auto [default: auto]' },
+  { name: 'pin-scope', kind: 'string', value: 'SCOPE', help: 'With --fix: where a pinned -sys dependency goes: all, target [default: all]' },
   { name: 'interactive', short: 'i', kind: 'bool', help: 'Open the interactive triage screen' },
   ...COMMON_OPTIONS,
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
@@ -100,6 +101,7 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
     ctx.stdout.write(CHECK_HELP);
     return 0;
   }
+  if (args.options.fix || args.options['dry-run']) return (await import('./fix.js')).runFix(args, ctx);
   const formats = (args.options.format as string[] | undefined) ?? ['human'];
   for (const f of formats) {
     if (!FORMATTERS[f]) throw new UserError(`invalid value '${f}' for '--format <FORMAT>' [possible values: ${Object.keys(FORMATTERS).join(', ')}]`);
