@@ -20,7 +20,7 @@ export function which(name: string, env: NodeJS.ProcessEnv): string | null {
 /** Executables the environment checks look for, for a target triple. */
 export function toolNames(target: string): string[] {
   const gccTriple = target.replace('-unknown-', '-');
-  return ['rustup', 'cross', 'cargo-zigbuild', 'zig', `${target}-gcc`, `${gccTriple}-gcc`, 'musl-gcc', 'cc', 'perl', 'make', 'cmake'];
+  return ['rustup', 'cross', 'cargo-zigbuild', 'zig', `${target}-gcc`, `${gccTriple}-gcc`, 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'];
 }
 
 export function inspectEnvironment(target: string, host: string, config: CargoConfig, env: NodeJS.ProcessEnv): EnvironmentSnapshot {
@@ -36,6 +36,14 @@ export function inspectEnvironment(target: string, host: string, config: CargoCo
       installedTargets = null;
     }
   }
+  // The active toolchain's sysroot holds the standard library of every installed target (rustup or not).
+  let sysroot: string | null = null;
+  try {
+    sysroot = execFileSync(env.RUSTC || 'rustc', ['--print', 'sysroot'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim() || null;
+  } catch {
+    sysroot = null;
+  }
+  const stdInstalled = sysroot ? existsSync(join(sysroot, 'lib', 'rustlib', target, 'lib')) : null;
   const envLinker = env[`CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`];
   const cfgLinker = config.getString(['target', target, 'linker']);
   const configuredLinker = envLinker
@@ -47,5 +55,5 @@ export function inspectEnvironment(target: string, host: string, config: CargoCo
   for (const name of [`CC_${target}`, `CC_${target.replace(/-/g, '_')}`, 'TARGET_CC', 'CC']) {
     if (env[name]) ccVariables[name] = env[name]!;
   }
-  return { host, target, installedTargets, configuredLinker, onPath, ccVariables };
+  return { host, target, installedTargets, stdInstalled, sysroot, configuredLinker, onPath, ccVariables };
 }

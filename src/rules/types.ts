@@ -25,6 +25,10 @@ export interface EnvironmentSnapshot {
   target: string;
   /** `rustup target list --installed` (null when rustup is absent). */
   installedTargets: string[] | null;
+  /** Whether the active toolchain's sysroot has the target's standard library (`lib/rustlib/<target>/lib`); null when rustc could not be asked. */
+  stdInstalled?: boolean | null;
+  /** The sysroot it looked in. */
+  sysroot?: string | null;
   /** `[target.T] linker` from cargo configuration, or `CARGO_TARGET_<T>_LINKER`. */
   configuredLinker: { value: string; definedIn: string } | null;
   /** Executables found on PATH, by name (only the names the rules ask about). */

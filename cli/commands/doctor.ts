@@ -1,0 +1,120 @@
+/**
+ * `cargo-preflight doctor`: the cross-compilation environment for each
+ * target: standard library, linker, C compiler, cross tooling, the tools of
+ * bundled C builds. Inside a project it also says which crates need a C
+ * compiler (from the artifact graph); each check says what it found and the
+ * command that fixes it. Exit code 1 when a needed check fails.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { hostTriple } from '../../src/cfg/index.js';
+import { CargoConfig } from '../../src/config/cargo-config.js';
+import { UserError } from '../../src/errors.js';
+import { resolveTarget } from '../../src/resolve/index.js';
+import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
+import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
+import type { Requirement } from '../../src/rules/knowledge-base.js';
+import { nativeCrates } from '../../src/rules/native.js';
+import { helpText, parseArgs, type OptionSpec } from '../args.js';
+import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs } from '../common.js';
+import { inspectEnvironment } from '../environment.js';
+import type { CommandContext } from '../main.js';
+import { makeStyle, useColor } from '../output/style.js';
+import { loadPreflightConfig } from '../../src/config/preflight-config.js';
+
+const OPTIONS: OptionSpec[] = [
+  { name: 'format', kind: 'string', value: 'FORMAT', help: 'Output format: human or json [default: human]' },
+  { name: 'no-project', kind: 'bool', help: 'Check the machine only, without reading the project in PATH' },
+  ...COMMON_OPTIONS,
+  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
+];
+
+export const DOCTOR_HELP = helpText(
+  'doctor',
+  'Check the cross-compilation environment for a target: standard library, linker, C compiler, cross tools',
+  'cargo-preflight doctor [OPTIONS] [PATH]',
+  OPTIONS,
+);
+
+function findManifest(dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'Cargo.toml'))) return join(d, 'Cargo.toml');
+    if (dirname(d) === d) return null;
+  }
+}
+
+export interface DoctorTarget {
+  target: string;
+  host: string;
+  checks: EnvironmentCheck[];
+}
+
+export async function doctorCommand(argv: string[], ctx: CommandContext): Promise<number> {
+  const args = parseArgs(argv, OPTIONS, 'doctor');
+  if (args.options.help) {
+    ctx.stdout.write(DOCTOR_HELP);
+    return 0;
+  }
+  const format = (args.options.format as string | undefined) ?? 'human';
+  if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
+  if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
+  const dir = args.positionals[0] ? resolve(ctx.cwd, args.positionals[0]) : ctx.cwd;
+  const host = hostTriple();
+
+  let targets = (args.options.target as string[] | undefined) ?? null;
+  const needsByTarget = new Map<string, Needs>();
+  let config = CargoConfig.load(dir, ctx.env);
+  const manifest = args.options['no-project'] ? null : ((args.options['manifest-path'] as string | undefined) ?? findManifest(dir));
+  if (manifest) {
+    const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0]);
+    try {
+      const settings = loadPreflightConfig(loaded.project.workspace);
+      targets ??= settings.targets?.length ? settings.targets : loaded.targets;
+      config = loaded.config;
+      const kb = loadKnowledgeBase(settings.knowledgeBase);
+      for (const t of targets) {
+        const graph = resolveTarget(loaded.project, t, loaded.includeDev).graph;
+        const builders = nativeCrates(graph, kb).filter((n) => n.linkage.kind === 'static' && n.linkage.requires.includes('c-compiler'));
+        const tools: Needs['tools'] = {};
+        for (const n of builders) for (const r of n.linkage.requires) (tools[r as Requirement] ??= []).push(n.pkg.name);
+        needsByTarget.set(t, { cCode: builders.map((b) => b.pkg.name), tools });
+      }
+    } finally {
+      await loaded.sources.close();
+    }
+  }
+  targets ??= [DEFAULT_TARGET];
+
+  const results: DoctorTarget[] = targets.map((target) => {
+    const snapshot = inspectEnvironment(target, host, config, ctx.env);
+    // Without a project, report the C compiler as needed: most graphs compile some C (ring, bundled libraries).
+    const needs = needsByTarget.get(target) ?? { cCode: [], tools: {} };
+    const checks = environmentChecks(snapshot, needs).map((c) => (c.id === 'c-compiler' && !manifest ? { ...c, needed: true } : c));
+    return { target, host, checks };
+  });
+  const failed = results.some((r) => r.checks.some((c) => c.needed && !c.ok));
+
+  if (format === 'json') {
+    ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, host, project: manifest, targets: results }, null, 2)}\n`);
+    return failed ? 1 : 0;
+  }
+  const style = makeStyle(useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env));
+  const out: string[] = [];
+  for (const r of results) {
+    out.push(`${style.bold(`Checking the environment for ${r.target}`)} (host ${r.host}${manifest ? `, project ${manifest}` : ''})`);
+    for (const c of r.checks) {
+      const label = !c.needed ? style.dim('   n/a') : c.ok ? style.green('    ok') : style.red('  FAIL');
+      out.push(`${label} ${c.title}: ${c.found}`);
+      if (c.needed && !c.ok) for (const f of c.fix) out.push(`         ${style.cyan('fix')}: ${f.replace(/\\n/g, ' ')}`);
+    }
+    out.push('');
+  }
+  const problems = results.flatMap((r) => r.checks.filter((c) => c.needed && !c.ok));
+  out.push(
+    problems.length
+      ? `${style.red('error')}: ${problems.length} check${problems.length === 1 ? '' : 's'} failed; run the commands above, then \`cargo-preflight doctor\` again`
+      : `${style.green('ok')}: the environment can build for ${targets.join(', ')}`,
+  );
+  ctx.stdout.write(`${out.join('\n')}\n`);
+  return failed ? 1 : 0;
+}

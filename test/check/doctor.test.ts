@@ -1,0 +1,67 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { which } from '../../cli/environment.js';
+import { cli } from './cli.js';
+
+function installedTargets(): string[] | null {
+  try {
+    return execFileSync('rustup', ['target', 'list', '--installed'], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return null;
+  }
+}
+
+interface DoctorJson {
+  host: string;
+  targets: { target: string; checks: { id: string; ok: boolean; needed: boolean; found: string; fix: string[] }[] }[];
+}
+
+describe('cargo-preflight doctor', () => {
+  it('reports the standard library as rustup has it, and the command that installs it', async () => {
+    const target = 'aarch64-unknown-linux-musl';
+    const r = await cli(['doctor', '--no-project', '--format', 'json', '--target', target]);
+    const out = JSON.parse(r.stdout) as DoctorJson;
+    const std = out.targets[0].checks.find((c) => c.id === 'std')!;
+    const installed = installedTargets();
+    const has = installed?.includes(target) ?? false;
+    expect(std.ok).toBe(has);
+    if (!has) expect(std.fix).toEqual([`rustup target add ${target}`]);
+    if (installed) expect(std.found).toContain(has ? 'installed' : `rustup has ${installed.join(', ')}`);
+    expect(r.code).toBe(out.targets[0].checks.some((c) => c.needed && !c.ok) ? 1 : 0);
+  });
+
+  it('takes the C compiler from CC_<target> and the linker from CARGO_TARGET_<T>_LINKER', async () => {
+    const target = 'aarch64-unknown-linux-musl';
+    const cc = which('cc', process.env) ?? '/usr/bin/cc';
+    const r = await cli(['doctor', '--no-project', '--format', 'json', '--target', target], {
+      env: { CC_aarch64_unknown_linux_musl: cc, CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER: cc },
+    });
+    const checks = (JSON.parse(r.stdout) as DoctorJson).targets[0].checks;
+    expect(checks.find((c) => c.id === 'c-compiler')).toMatchObject({ ok: true, found: `CC_aarch64_unknown_linux_musl=${cc}` });
+    expect(checks.find((c) => c.id === 'linker')).toMatchObject({ ok: true, needed: true, found: `\`${cc}\` (environment variable CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER)` });
+  });
+
+  it('a linker from .cargo/config.toml names the file', async () => {
+    const { writeProject } = await import('../helpers/project.js');
+    const dir = writeProject({ '.cargo/config.toml': '[target.aarch64-unknown-linux-musl]\nlinker = "aarch64-linux-musl-gcc"\n' });
+    const r = await cli(['doctor', '--no-project', '--format', 'json', '--target', 'aarch64-unknown-linux-musl'], { cwd: dir, env: { CARGO_HOME: dir } });
+    const linker = (JSON.parse(r.stdout) as DoctorJson).targets[0].checks.find((c) => c.id === 'linker')!;
+    expect(linker.ok).toBe(true);
+    expect(linker.found).toMatch(/^`aarch64-linux-musl-gcc` \(.*\.cargo\/config\.toml\)$/);
+  });
+
+  it('human output: every check with what it found, fixes under failures, exit 1 when one fails', async () => {
+    const r = await cli(['doctor', '--no-project', '--target', 'aarch64-unknown-linux-musl'], { env: { PATH: '/nonexistent' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Checking the environment for aarch64-unknown-linux-musl');
+    expect(r.stdout).toMatch(/FAIL linker for aarch64-unknown-linux-musl: none configured, no `aarch64-linux-musl-gcc` on PATH\n\s+fix: install a cross toolchain/);
+    expect(r.stdout).toMatch(/error: \d+ checks? failed/);
+    expect(r.stdout).not.toContain('\x1b[');
+  });
+
+  it('rejects an unknown option with exit 2', async () => {
+    const r = await cli(['doctor', '--bogus']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unexpected argument '--bogus'");
+  });
+});
