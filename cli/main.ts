@@ -44,6 +44,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   check: async () => (await import('./commands/check.js')).checkCommand,
   tree: async () => (await import('./commands/tree.js')).treeCommand,
   why: async () => (await import('./commands/why.js')).whyCommand,
+  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
   fix: async () => (await import('./commands/fix.js')).fixCommand,
 };
 
