@@ -5,6 +5,7 @@
  */
 import { UserError } from '../src/errors.js';
 import { RegistryError } from '../src/registry/types.js';
+import { opensUiByDefault } from './ui/launch.js';
 
 export interface CommandContext {
   cwd: string;
@@ -78,7 +79,8 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
         ctx.stdout.write(HELP);
         return first === undefined ? 0 : 2;
       }
-      return (await check())(argv, ctx);
+      // With no subcommand at a terminal, the triage screen opens (`check --interactive`).
+      return (await check())(opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : argv, ctx);
     }
     const load = COMMANDS[first];
     if (!load) {

@@ -12,15 +12,23 @@ import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, type LoadedProject } from
 import { inspectEnvironment } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
-import { makeReport, type Report } from '../output/report.js';
+import { gatingFindings, makeReport, repositoryRoot, type Report } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
+import { renderSarif } from '../output/sarif.js';
+import { renderGithub } from '../output/github.js';
+import { renderMarkdown, type MarkdownOptions } from '../output/markdown.js';
+import { baselineNote, baselineOf, compareBaseline, readBaseline, withoutBaselined, writeBaseline } from '../output/baseline.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { makeStyle, useColor } from '../output/style.js';
 import { readFileSync } from 'node:fs';
 
 export const CHECK_OPTIONS: OptionSpec[] = [
-  { name: 'format', kind: 'multi', value: 'FORMAT', help: 'Output format: human, json [default: human]' },
-  { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the matching --format to FILE' },
+  { name: 'format', kind: 'multi', value: 'FORMAT', help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
+  { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
+  { name: 'baseline', kind: 'string', value: 'FILE', help: 'Fail only on findings not recorded in FILE; say which recorded ones are fixed' },
+  { name: 'write-baseline', kind: 'string', value: 'FILE', help: 'Record the current findings in FILE (the run then exits 0)' },
   { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'Exit 1 when a finding is at or above: error, warning, info, never [default: error]' },
   { name: 'fix', kind: 'bool', help: 'Apply proven fixes to Cargo.toml (same as `cargo-preflight fix`)' },
   { name: 'dry-run', kind: 'bool', help: 'With --fix: show the diff, write nothing' },
@@ -88,12 +96,106 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
   return { loaded, graphs, report, failOn, settings, kb, environments };
 }
 
-export type Formatter = (report: Report, ctx: CommandContext, color: boolean) => string;
+export interface FormatOptions {
+  color: boolean;
+  /** Absolute folder CI formats give paths relative to (the repository root, else the current directory). */
+  base: string;
+  /** Proven fixes for the Markdown report, when they were computed. */
+  fixes?: MarkdownOptions['fixes'];
+}
+
+export type Formatter = (report: Report, ctx: CommandContext, options: FormatOptions) => string;
 
 export const FORMATTERS: Record<string, Formatter> = {
-  human: (report, ctx, color) => renderHuman(report, makeStyle(color), ctx.cwd),
+  human: (report, ctx, o) => renderHuman(withoutBaselined(report), makeStyle(o.color), ctx.cwd) + baselineNote(report),
   json: (report) => renderJson(report),
+  sarif: (report, _ctx, o) => renderSarif(report, { base: o.base }),
+  github: (report, _ctx, o) => renderGithub(report, { base: o.base }),
+  markdown: (report, _ctx, o) => renderMarkdown(report, { base: o.base, fixes: o.fixes }),
 };
+
+export interface OutputPlan {
+  format: string;
+  /** The file to write, as given; undefined for stdout. */
+  output?: string;
+}
+
+const usageError = (message: string) => new UserError(message, undefined, `for more information, try 'cargo-preflight check --help'`);
+
+/**
+ * Pairs `--format` and `--output`: with as many files as formats, the n-th
+ * `--output` is the n-th format's; with fewer, each `--output FILE` takes the
+ * `--format` just before it and the formats left print to stdout (only one
+ * may). Without `--format` the format is `github` when `GITHUB_ACTIONS=true`,
+ * else `human`.
+ */
+export function planOutputs(argv: string[], env: NodeJS.ProcessEnv): OutputPlan[] {
+  const byLong = new Map(CHECK_OPTIONS.map((s) => [s.name, s]));
+  const byShort = new Map(CHECK_OPTIONS.filter((s) => s.short).map((s) => [s.short!, s]));
+  const formats: string[] = [];
+  /** Each --output with the number of --format given before it. */
+  const outputs: { file: string; after: number }[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    let spec: OptionSpec | undefined;
+    let inline: string | undefined;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      spec = byLong.get(eq >= 0 ? a.slice(2, eq) : a.slice(2));
+      inline = eq >= 0 ? a.slice(eq + 1) : undefined;
+    } else if (a.startsWith('-') && a.length > 1) {
+      spec = byShort.get(a[1]);
+      inline = a.length > 2 ? a.slice(2).replace(/^=/, '') : undefined;
+    }
+    if (!spec || spec.kind === 'bool' || spec.kind === 'count') continue;
+    const value = inline ?? argv[++i];
+    if (value === undefined) break;
+    if (spec.name === 'format') {
+      if (!FORMATTERS[value]) throw usageError(`invalid value '${value}' for '--format <FORMAT>' [possible values: ${Object.keys(FORMATTERS).join(', ')}]`);
+      formats.push(value);
+    } else if (spec.name === 'output') {
+      outputs.push({ file: value, after: formats.length });
+    }
+  }
+  const given = formats.length;
+  if (!given) formats.push(env.GITHUB_ACTIONS === 'true' ? 'github' : 'human');
+  const plan: OutputPlan[] = formats.map((format) => ({ format }));
+  if (outputs.length > formats.length) {
+    throw usageError(`${outputs.length} --output given for ${given} --format; each --output takes the report of one --format`);
+  }
+  if (outputs.length === formats.length) {
+    // As many files as formats: the n-th --output is the n-th format's.
+    outputs.forEach((o, n) => (plan[n].output = o.file));
+  } else {
+    // Fewer: each file is the format's given just before it; the others print to stdout.
+    for (const o of outputs) {
+      const p = plan[Math.max(0, o.after - 1)];
+      if (p.output !== undefined) throw usageError(`'--output ${o.file}': --format ${p.format} already writes to '${p.output}'; give each --output its own --format`);
+      p.output = o.file;
+    }
+  }
+  const toStdout = plan.filter((p) => p.output === undefined);
+  if (toStdout.length > 1) {
+    throw usageError(`${toStdout.length} formats would print to stdout (${toStdout.map((p) => p.format).join(', ')}); give all but one an --output FILE`);
+  }
+  const files = new Set<string>();
+  for (const p of plan) {
+    if (p.output === undefined) continue;
+    if (files.has(p.output)) throw usageError(`'${p.output}' is given to --output twice`);
+    files.add(p.output);
+  }
+  return plan;
+}
+
+function writeReportFile(path: string, text: string): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new UserError(`could not write the report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
+  }
+}
 
 export async function checkCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, CHECK_OPTIONS, 'check');
@@ -102,19 +204,34 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
     return 0;
   }
   if (args.options.fix || args.options['dry-run']) return (await import('./fix.js')).runFix(args, ctx);
-  const formats = (args.options.format as string[] | undefined) ?? ['human'];
-  for (const f of formats) {
-    if (!FORMATTERS[f]) throw new UserError(`invalid value '${f}' for '--format <FORMAT>' [possible values: ${Object.keys(FORMATTERS).join(', ')}]`);
-  }
+  const plan = planOutputs(argv, ctx.env);
+  const baselineArg = args.options.baseline as string | undefined;
+  const writeBaselineArg = args.options['write-baseline'] as string | undefined;
+  // The triage screen needs a terminal; elsewhere `--interactive` prints the report.
+  if (args.options.interactive && ctx.stdout.isTTY && ctx.stdin?.isTTY) return (await import('../ui/index.js')).runInteractive(args, ctx);
+  // A bad baseline is reported before any work is done.
+  const baseline = baselineArg !== undefined ? readBaseline(resolvePath(ctx.cwd, baselineArg), baselineArg) : undefined;
   const run = await runCheck(args, ctx);
   try {
     for (const w of run.report.warnings) ctx.warn(w);
+    if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!);
     const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
-    for (const f of formats) ctx.stdout.write(FORMATTERS[f](run.report, ctx, color));
+    const base = repositoryRoot(ctx.cwd);
+    for (const p of plan) {
+      if (p.output === undefined) continue;
+      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base }));
+    }
+    for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base }));
+    if (writeBaselineArg !== undefined) {
+      const recorded = baselineOf(run.report.findings);
+      writeBaseline(resolvePath(ctx.cwd, writeBaselineArg), recorded, writeBaselineArg);
+      if (!args.options.quiet) ctx.stderr.write(`note: recorded ${recorded.entries.length} finding${recorded.entries.length === 1 ? '' : 's'} in ${writeBaselineArg}\n`);
+    }
   } finally {
     await run.loaded.sources.close();
   }
-  return failsOn(run.report.findings, run.failOn) ? 1 : 0;
+  if (writeBaselineArg !== undefined) return 0;
+  return failsOn(gatingFindings(run.report), run.failOn) ? 1 : 0;
 }
 
 export { DEFAULT_TARGET };

@@ -1,0 +1,14 @@
+/**
+ * When the triage screen opens without being asked for: `cargo-preflight`
+ * with no subcommand, at a terminal (stdin and stdout both TTYs), and no
+ * option that asks for a report or for writing (`--format`, `--output`,
+ * `--fix`, `--help`). Kept apart from the UI so deciding costs no ink or React.
+ */
+import type { CommandContext } from '../main.js';
+
+const REPORT_OPTIONS = /^(?:--format|--output|-o|--fix|--dry-run|--help|-h|--quiet|-q)(?:=|$)|^-o./;
+
+export function opensUiByDefault(argv: string[], ctx: Pick<CommandContext, 'stdout' | 'stdin'>): boolean {
+  if (!ctx.stdout.isTTY || !ctx.stdin?.isTTY) return false;
+  return !argv.some((a) => REPORT_OPTIONS.test(a));
+}

@@ -1,0 +1,246 @@
+/**
+ * What the triage screen shows, as plain data: findings of one target grouped
+ * by severity, the crate-name filter, inclusion paths merged into a tree, the
+ * knowledge-base explanation, fixes per finding, and what changed after a
+ * re-check. No terminal or React code here.
+ */
+import { relPath } from '../output/report.js';
+import type { Finding, PathStep, Severity } from '../../src/rules/types.js';
+import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { staticOptionsAt } from '../../src/rules/knowledge-base.js';
+import type { ProposedFix } from '../../src/fixers/types.js';
+
+export const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
+export const SEVERITY_LABEL: Record<Severity, string> = { error: 'errors', warning: 'warnings', info: 'notes' };
+
+/** True when the finding concerns a crate whose name contains `filter` (the crate itself, its direct dependency, or a crate on its paths). */
+export function matchesFilter(f: Finding, filter: string): boolean {
+  const q = filter.trim().toLowerCase();
+  if (!q) return true;
+  if (f.package.name.toLowerCase().includes(q)) return true;
+  if (f.direct && f.direct.dependency.toLowerCase().includes(q)) return true;
+  return f.paths.some((p) => p.some((s) => s.name.toLowerCase().includes(q)));
+}
+
+/** The findings of a target the filter keeps, in report order (severity first). */
+export function visibleFindings(findings: Finding[], target: string, filter: string): Finding[] {
+  const out = findings.filter((f) => f.target === target && matchesFilter(f, filter));
+  return out.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+}
+
+export function countBySeverity(findings: Finding[]): Record<Severity, number> {
+  const c: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
+  for (const f of findings) c[f.severity]++;
+  return c;
+}
+
+/** A row of the finding list: a severity heading or a finding (its index among the visible findings). */
+export type ListRow = { kind: 'heading'; severity: Severity; count: number } | { kind: 'finding'; index: number; finding: Finding };
+
+export function listRows(visible: Finding[]): ListRow[] {
+  const rows: ListRow[] = [];
+  for (const severity of SEVERITY_ORDER) {
+    const group = visible.map((finding, index) => ({ finding, index })).filter((x) => x.finding.severity === severity);
+    if (!group.length) continue;
+    rows.push({ kind: 'heading', severity, count: group.length });
+    for (const g of group) rows.push({ kind: 'finding', ...g });
+  }
+  return rows;
+}
+
+/** The first row to show so that `focus` is visible in a window of `height` rows, keeping some context around it. */
+export function scrollStart(total: number, focus: number, height: number, previous = 0): number {
+  if (total <= height || height <= 0) return 0;
+  const margin = Math.min(2, Math.floor((height - 1) / 2));
+  let start = previous;
+  if (focus < start + margin) start = focus - margin;
+  if (focus > start + height - 1 - margin) start = focus - height + 1 + margin;
+  return Math.max(0, Math.min(start, total - height));
+}
+
+// ---------------------------------------------------------------------------
+// Inclusion paths as a tree
+
+export interface PathNode {
+  name: string;
+  version: string;
+  /** Features of the parent that pulled this crate in (empty for a non-optional dependency). */
+  via: string[];
+  as?: string;
+  children: PathNode[];
+}
+
+/** Merges the inclusion paths (each from a member to the crate) into trees sharing their common prefixes. */
+export function pathTree(paths: PathStep[][]): PathNode[] {
+  const roots: PathNode[] = [];
+  for (const path of paths) {
+    let level = roots;
+    for (const step of path) {
+      let node = level.find((n) => n.name === step.name && n.version === step.version && (n.as ?? '') === (step.as ?? '') && n.via.join(',') === step.via.join(','));
+      if (!node) {
+        node = { name: step.name, version: step.version, via: step.via, ...(step.as ? { as: step.as } : {}), children: [] };
+        level.push(node);
+      }
+      level = node.children;
+    }
+  }
+  return roots;
+}
+
+export interface TreeLine {
+  /** Box-drawing prefix, e.g. `│  └─ `. */
+  prefix: string;
+  label: string;
+  /** The feature(s) on the edge into this crate. */
+  via: string[];
+}
+
+export function treeLines(nodes: PathNode[]): TreeLine[] {
+  const out: TreeLine[] = [];
+  const walk = (list: PathNode[], indent: string, top: boolean) => {
+    list.forEach((n, i) => {
+      const last = i === list.length - 1;
+      const label = `${n.as ? `${n.as} (${n.name})` : n.name} v${n.version}`;
+      out.push({ prefix: top ? '' : `${indent}${last ? '└─ ' : '├─ '}`, label, via: n.via });
+      walk(n.children, top ? '' : `${indent}${last ? '   ' : '│  '}`, false);
+    });
+  };
+  walk(nodes, '', true);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Knowledge base
+
+/** Paragraphs explaining the finding's crate from the knowledge base (empty when it has no entry). */
+export function kbExplanation(kb: KnowledgeBase, f: Finding): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const m of kb.byCrate(f.package.name)) {
+    if (seen.has(m.entry.id)) continue;
+    seen.add(m.entry.id);
+    out.push(`${m.entry.name}: ${m.entry.summary}`);
+    if (m.entry.systemLibrary) out.push(`System library: ${m.entry.systemLibrary}.`);
+    const said = (note?: string) => !!note && !!f.detail?.includes(note.trim());
+    if (m.crate.role === 'sys' && m.crate.withoutStatic) {
+      const how =
+        m.crate.withoutStatic === 'system'
+          ? 'links the system library unless a static option is on'
+          : m.crate.withoutStatic === 'bundled-fallback'
+            ? 'links the system library when pkg-config finds one, else builds its bundled copy'
+            : 'always builds its bundled copy';
+      out.push(`${m.crate.name} ${how}${m.crate.withoutStaticNote && !said(m.crate.withoutStaticNote) ? `: ${m.crate.withoutStaticNote}` : '.'}`);
+    }
+    const options = staticOptionsAt(m.entry, m.crate, f.package.version);
+    if (options.length) {
+      const text = options.map((o) => (o.kind === 'feature' ? `feature \`${o.feature}\`` : `${o.env}=${o.value}`) + (o.requires.length ? ` (needs ${o.requires.join(', ')})` : ''));
+      out.push(`Static options of ${m.crate.name} ${f.package.version}: ${text.join('; ')}.`);
+    }
+    if (m.crate.note && !said(m.crate.note)) out.push(m.crate.note);
+    const alts = m.entry.alternatives.map((a) => `${a.name}${a.pureRust ? ' (pure Rust)' : ''}`);
+    if (alts.length) out.push(`Alternatives: ${alts.join(', ')}.`);
+    if (m.entry.docs.length) out.push(`See ${m.entry.docs.join(', ')}`);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Fixes
+
+/** Proposed fixes for a finding, proven ones first. */
+export function fixesFor(fixes: ProposedFix[] | null, f: Finding): ProposedFix[] {
+  if (!fixes) return [];
+  const mine = fixes.filter((x) => x.findingIds.includes(f.id));
+  return [...mine.filter((x) => x.proven), ...mine.filter((x) => !x.proven)];
+}
+
+/**
+ * Toggles `fix` in the selection. A fix competes with the other fixes of the
+ * findings it resolves: selecting it drops those, so one finding gets one fix.
+ */
+export function toggleFix(selected: ReadonlySet<string>, fix: ProposedFix, all: ProposedFix[]): Set<string> {
+  const next = new Set(selected);
+  if (next.has(fix.id)) {
+    next.delete(fix.id);
+    return next;
+  }
+  for (const other of all) {
+    if (other.id !== fix.id && other.findingIds.some((id) => fix.findingIds.includes(id))) next.delete(other.id);
+  }
+  next.add(fix.id);
+  return next;
+}
+
+/** The selected fixes that are proven, in proposal order: the only ones that are ever applied. */
+export function chosenFixes(selected: ReadonlySet<string>, fixes: ProposedFix[] | null): ProposedFix[] {
+  return (fixes ?? []).filter((f) => f.proven && selected.has(f.id));
+}
+
+/** `cargo update -p ...` commands the applied fixes ask for, without repeats. */
+export function lockfileCommands(applied: ProposedFix[]): string[] {
+  return [...new Set(applied.map((f) => f.lockfileCommand).filter((c): c is string => !!c))];
+}
+
+// ---------------------------------------------------------------------------
+// After a re-check
+
+export interface Outcome {
+  /** Findings of the previous run no longer reported. */
+  gone: Finding[];
+  /** Findings the new run reports that the previous did not. */
+  added: Finding[];
+  remaining: number;
+}
+
+export function compareRuns(before: Finding[], after: Finding[]): Outcome {
+  const key = (f: Finding) => `${f.rule}\0${f.package.name}\0${f.target}`;
+  const now = new Set(after.map(key));
+  const was = new Set(before.map(key));
+  return { gone: before.filter((f) => !now.has(key(f))), added: after.filter((f) => !was.has(key(f))), remaining: after.length };
+}
+
+export function findingLabel(f: Finding): string {
+  return `${f.package.name} v${f.package.version} (${f.rule}, ${f.target})`;
+}
+
+export function location(root: string, f: Finding): string | null {
+  if (!f.direct) return null;
+  const m = f.direct.manifest;
+  return `${relPath(root, m.path)}:${m.line}:${m.column}`;
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+/** Display width of a string without ANSI escapes (wide characters count 1: the screen uses none). */
+export function plainLength(s: string): number {
+  return s.replace(/\x1b\[[0-9;]*m/g, '').length;
+}
+
+/** Word-wraps plain text to `width` columns; words longer than the width are cut. */
+export function wrapText(text: string, width: number): string[] {
+  const w = Math.max(10, width);
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter(Boolean)) {
+      let rest = word;
+      while (rest.length > w) {
+        if (line) {
+          out.push(line);
+          line = '';
+        }
+        out.push(rest.slice(0, w));
+        rest = rest.slice(w);
+      }
+      if (!line) line = rest;
+      else if (line.length + 1 + rest.length <= w) line += ` ${rest}`;
+      else {
+        out.push(line);
+        line = rest;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}

@@ -1,0 +1,56 @@
+/**
+ * What the triage screen runs: the same check as `cargo-preflight check`
+ * (`runCheck`), and the fix engine of `--fix` (propose, render, apply).
+ */
+import type { ParsedArgs } from '../args.js';
+import type { CheckRun } from '../commands/check.js';
+import { runCheck } from '../commands/check.js';
+import type { CommandContext } from '../main.js';
+import type { FetchProgress } from '../../src/registry/progress.js';
+import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
+
+export interface FixEngine {
+  /** Every fix for the run's findings, each proven or carrying the reason it is not. */
+  propose(run: CheckRun): Promise<ProposedFix[]>;
+  /** The files the fixes change, before and after. */
+  render(fixes: ProposedFix[]): FileChange[];
+  /** Writes the changes atomically; returns the paths written. */
+  apply(changes: FileChange[]): Promise<string[]>;
+}
+
+export interface CheckEvents {
+  fetch(p: FetchProgress): void;
+}
+
+export interface Session {
+  /** What is checked, for the loading screen. */
+  what: string;
+  /** Loads, resolves every target and lints, as `check` does; a new resolution every call. */
+  check(events: CheckEvents): Promise<CheckRun>;
+  /** Null when no fix engine is available. */
+  fixes: FixEngine | null;
+  color: boolean;
+  /** Warnings of the runs (shown on screen, printed on stderr after the screen closes). */
+  warnings: string[];
+}
+
+export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boolean, fixes: FixEngine | null): Session {
+  const warnings: string[] = [];
+  return {
+    what: args.positionals[0] ?? (args.options['manifest-path'] as string | undefined) ?? ctx.cwd,
+    color,
+    fixes,
+    warnings,
+    check: async (events) => {
+      const run = await runCheck(args, {
+        ...ctx,
+        progress: (p) => events.fetch(p),
+        warn: (m) => {
+          if (!warnings.includes(m)) warnings.push(m);
+        },
+      });
+      for (const w of run.report.warnings) if (!warnings.includes(w)) warnings.push(w);
+      return run;
+    },
+  };
+}

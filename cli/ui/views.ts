@@ -1,0 +1,288 @@
+/**
+ * The screens of the triage UI as lines of text (with ANSI styling when
+ * colours are on). Every builder is pure: the component in app.tsx only picks
+ * which lines fit the terminal and draws them.
+ */
+import { unifiedDiff } from '../../src/fixers/diff.js';
+import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
+import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import type { Finding, Severity } from '../../src/rules/types.js';
+import type { FetchProgress } from '../../src/registry/progress.js';
+import { relPath } from '../output/report.js';
+import { makeStyle, type Style } from '../output/style.js';
+import {
+  SEVERITY_LABEL,
+  fixesFor,
+  kbExplanation,
+  listRows,
+  location,
+  pathTree,
+  treeLines,
+  wrapText,
+  type ListRow,
+  type Outcome,
+} from './model.js';
+
+export interface Theme extends Style {
+  inverse(s: string): string;
+  severity(s: Severity, text: string): string;
+}
+
+export function makeTheme(color: boolean): Theme {
+  const base = makeStyle(color);
+  return {
+    ...base,
+    inverse: (s) => (color ? `\x1b[7m${s}\x1b[27m` : s),
+    severity: (s, text) => (s === 'error' ? base.red(text) : s === 'warning' ? base.yellow(text) : base.cyan(text)),
+  };
+}
+
+const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+
+// ---------------------------------------------------------------------------
+// Loading
+
+export interface LoadState {
+  /** What is being checked (the path argument or the working directory). */
+  what: string;
+  fetch: FetchProgress | null;
+  /** Set once the metadata is read and resolution runs. */
+  resolving: boolean;
+  /** Shown while a re-check follows an apply. */
+  reason?: string;
+}
+
+export function bar(done: number, total: number, width: number): string {
+  const w = Math.max(4, width);
+  const filled = total > 0 ? Math.round((done / total) * w) : 0;
+  return `[${'#'.repeat(filled)}${'.'.repeat(w - filled)}]`;
+}
+
+export function loadingLines(s: LoadState, theme: Theme, width: number): string[] {
+  const out = [theme.bold(`cargo-preflight: ${s.reason ?? 'checking'} ${s.what}`), ''];
+  const f = s.fetch;
+  if (f && f.total > 0) {
+    const counts = `${f.done}/${f.total} crates, ${f.cacheHits} from cache${f.failures ? `, ${f.failures} failed` : ''}`;
+    out.push(`  ${theme.cyan('Fetching index')} ${counts}`);
+    out.push(`  ${bar(f.done, f.total, Math.min(50, width - 6))}`);
+  } else {
+    out.push(`  ${theme.cyan('Reading')} Cargo.lock, manifests and crate metadata`);
+    out.push('');
+  }
+  if (s.resolving) out.push(`  ${theme.cyan('Resolving')} features and cfg for every target`);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Finding list
+
+export type FixMark = 'selected' | 'available' | 'unproven' | 'none' | 'pending';
+
+export function fixMark(f: Finding, fixes: ProposedFix[] | null, selected: ReadonlySet<string>): FixMark {
+  if (!fixes) return 'pending';
+  const mine = fixesFor(fixes, f);
+  if (mine.some((x) => selected.has(x.id))) return 'selected';
+  if (mine.some((x) => x.proven)) return 'available';
+  return mine.length ? 'unproven' : 'none';
+}
+
+const MARK: Record<FixMark, string> = { selected: '[x]', available: '[ ]', unproven: '[-]', none: '   ', pending: '   ' };
+
+export function rowLine(row: ListRow, cursor: number, marks: (f: Finding) => FixMark, theme: Theme): string {
+  if (row.kind === 'heading') {
+    return theme.severity(row.severity, `${SEVERITY_LABEL[row.severity]} (${row.count})`);
+  }
+  const f = row.finding;
+  const here = row.index === cursor;
+  const name = `${f.package.name} v${f.package.version}`;
+  const allowed = f.allowed ? ' (allowed)' : '';
+  const via = f.direct && f.direct.dependency !== f.package.name ? ` via ${f.direct.dependency}` : '';
+  const text = `${here ? '>' : ' '} ${MARK[marks(f)]} ${name}  ${f.rule}${via}${allowed}`;
+  return here ? theme.inverse(text) : `${text.slice(0, 6)}${theme.severity(f.severity, name)}${text.slice(6 + name.length)}`;
+}
+
+export function findingRows(visible: Finding[]): ListRow[] {
+  return listRows(visible);
+}
+
+// ---------------------------------------------------------------------------
+// Detail
+
+export interface DetailInput {
+  finding: Finding;
+  root: string;
+  kb: KnowledgeBase;
+  /** null while fixes are being proven. */
+  fixes: ProposedFix[] | null;
+  /** Why no fixes can be shown (the fix engine failed), if so. */
+  fixError: string | null;
+  selected: ReadonlySet<string>;
+  fixCursor: number;
+}
+
+export interface Detail {
+  lines: string[];
+  /** Line index of each fix option, for scrolling to the highlighted one. */
+  fixLines: number[];
+}
+
+export function detailLines(d: DetailInput, theme: Theme, width: number): Detail {
+  const f = d.finding;
+  const w = Math.max(20, width - 4);
+  const lines: string[] = [];
+  const para = (text: string, indent = '  ') => {
+    for (const l of wrapText(text, w - (indent.length - 2))) lines.push(`${indent}${l}`);
+  };
+  const heading = (t: string) => lines.push(theme.bold(t));
+
+  lines.push(`${theme.severity(f.severity, `${LABEL[f.severity]}[${f.rule}]`)} ${theme.bold(`${f.package.name} v${f.package.version}`)} for ${f.target}`);
+  para(f.message);
+  const loc = location(d.root, f);
+  if (loc && f.direct) lines.push(`  ${theme.cyan('-->')} ${loc} (dependency \`${f.direct.dependency}\` of ${f.direct.member})`);
+  if (f.direct?.inheritedFrom) {
+    const i = f.direct.inheritedFrom;
+    lines.push(`  ${theme.cyan('-->')} ${relPath(d.root, i.path)}:${i.line}:${i.column} (workspace.dependencies)`);
+  }
+  if (f.features.length) para(`features: ${f.features.join(', ')}`);
+  if (f.allowed) para(`allowed: ${f.allowed.reason}`);
+
+  if (f.detail) {
+    heading('Why');
+    para(f.detail);
+  }
+
+  if (f.paths.length) {
+    heading('Inclusion paths');
+    for (const t of treeLines(pathTree(f.paths))) {
+      const via = t.via.length ? ` ${theme.yellow(`[${t.via.join(', ')}]`)}` : '';
+      lines.push(`  ${theme.dim(t.prefix)}${t.label}${via}`);
+    }
+  }
+
+  const kb = kbExplanation(d.kb, f);
+  if (kb.length) {
+    heading('Knowledge base');
+    for (const p of kb) para(p);
+  }
+
+  heading('Fixes');
+  const fixLines: number[] = [];
+  if (d.fixError) {
+    para(`fixes could not be proposed: ${d.fixError}`);
+  } else if (!d.fixes) {
+    para('proving fixes (resolving the patched manifests again)...');
+  } else {
+    const mine = fixesFor(d.fixes, f);
+    if (!mine.length) para('no fix proposed for this finding');
+    mine.forEach((x, i) => {
+      fixLines.push(lines.length);
+      const here = i === d.fixCursor;
+      const box = d.selected.has(x.id) ? '[x]' : x.proven ? '[ ]' : '[-]';
+      const status = x.proven ? theme.green('proven') : theme.red('not proven');
+      const head = `${here ? '>' : ' '} ${box} ${x.title}`;
+      lines.push(`${here ? theme.inverse(head) : head}  ${status}`);
+      const sub = (text: string) => {
+        for (const l of wrapText(text, w - 6)) lines.push(`      ${l}`);
+      };
+      if (x.description) sub(x.description);
+      if (x.reason) sub(`${x.proven ? 'note' : 'reason'}: ${x.reason}`);
+      if (x.newCrates.length) sub(`new crates: ${x.newCrates.join(', ')}`);
+      if (x.lockfileCommand) sub(`then: ${x.lockfileCommand}`);
+    });
+  }
+  lines.push(`${theme.dim('docs:')} ${f.docs}`);
+  return { lines, fixLines };
+}
+
+// ---------------------------------------------------------------------------
+// Diff, apply result, help
+
+export function diffLines(changes: FileChange[], root: string, color: boolean): string[] {
+  const out: string[] = [];
+  for (const c of changes) out.push(...unifiedDiff(relPath(root, c.path), c.before, c.after, { color }).replace(/\n$/, '').split('\n'));
+  return out;
+}
+
+export interface ApplyResult {
+  fixes: ProposedFix[];
+  written: string[];
+  outcome: Outcome | null;
+  lockfileCommands: string[];
+  newCrates: string[];
+  error: string | null;
+}
+
+export function resultLines(r: ApplyResult, root: string, theme: Theme, width: number): string[] {
+  const out: string[] = [];
+  const para = (t: string, indent = '  ') => {
+    for (const l of wrapText(t, width - indent.length - 1)) out.push(`${indent}${l}`);
+  };
+  if (r.error) {
+    out.push(theme.red('Nothing written'));
+    para(r.error);
+    return out;
+  }
+  out.push(theme.green(`Applied ${r.fixes.length} fix${r.fixes.length === 1 ? '' : 'es'}`) + `: wrote ${r.written.map((p) => relPath(root, p)).join(', ')}`);
+  for (const f of r.fixes) para(`- ${f.title}`);
+  if (r.outcome) {
+    out.push(theme.bold(`Gone after a new resolution (${r.outcome.gone.length})`));
+    if (!r.outcome.gone.length) para('none');
+    for (const g of r.outcome.gone) para(`${theme.green('-')} ${g.package.name} v${g.package.version} (${g.rule}, ${g.target})`);
+    if (r.outcome.added.length) {
+      out.push(theme.bold(`New (${r.outcome.added.length})`));
+      for (const a of r.outcome.added) para(`${theme.red('+')} ${a.package.name} v${a.package.version} (${a.rule}, ${a.target})`);
+    }
+    para(`${r.outcome.remaining} finding${r.outcome.remaining === 1 ? '' : 's'} remain${r.outcome.remaining === 1 ? 's' : ''}`);
+  }
+  out.push(theme.bold('Update Cargo.lock'));
+  const cmds = r.lockfileCommands.length ? r.lockfileCommands : ['cargo update --workspace'];
+  for (const c of cmds) out.push(`  ${theme.cyan(c)}`);
+  if (r.newCrates.length) para(`new crates to lock: ${r.newCrates.join(', ')}`);
+  out.push('');
+  out.push(theme.dim('Enter or Esc: back to the findings'));
+  return out;
+}
+
+export const KEYS: [string, string][] = [
+  ['up/down, k/j', 'move between findings'],
+  ['PgUp/PgDn', 'scroll the detail, the diff or the list'],
+  ['Enter', 'open or close the detail of the finding'],
+  ['Tab, left/right', 'in the detail: highlight another fix'],
+  ['space', 'select the fix to apply (proven fixes only)'],
+  ['d', 'show the diff of the selected fixes'],
+  ['a', 'apply the selected fixes and check again'],
+  ['t / T', 'next / previous target'],
+  ['/', 'filter by crate name (Enter keeps it, Esc clears it)'],
+  ['?', 'show or hide this help'],
+  ['Esc', 'close the detail or a view; quit from the list'],
+  ['q', 'quit'],
+];
+
+export function helpLines(theme: Theme): string[] {
+  const out = [theme.bold('Keys'), ''];
+  for (const [k, v] of KEYS) out.push(`  ${theme.cyan(k.padEnd(17))} ${v}`);
+  out.push('', `  ${theme.bold('[x]')} fix selected  ${theme.bold('[ ]')} proven fix available  ${theme.bold('[-]')} only unproven fixes`);
+  out.push('', theme.dim('Press any key to close'));
+  return out;
+}
+
+export function footerHint(mode: 'list' | 'detail' | 'diff' | 'confirm' | 'result' | 'help' | 'filter' | 'loading'): string {
+  switch (mode) {
+    case 'list':
+      return 'j/k move  Enter detail  space select  d diff  a apply  t target  / filter  ? keys  q quit';
+    case 'detail':
+      return 'j/k finding  Tab fix  space select  PgUp/PgDn scroll  d diff  a apply  Esc close  ? keys';
+    case 'diff':
+      return 'j/k scroll  a apply  d or Esc close  q quit';
+    case 'confirm':
+      return 'y apply  n or Esc cancel';
+    case 'result':
+      return 'Enter or Esc back  q quit';
+    case 'help':
+      return 'any key closes';
+    case 'filter':
+      return 'type a crate name  Enter keep  Esc clear';
+    case 'loading':
+      return 'q quit';
+  }
+}
