@@ -1,6 +1,6 @@
 /** `--format json`: the report as a stable document (schema in schema/report.schema.json). */
 import type { Report } from './report.js';
-import { relPath } from './report.js';
+import { baselineState, relPath } from './report.js';
 
 export function renderJson(report: Report): string {
   const loc = (l: { path: string; line: number; column: number } | null | undefined) => (l ? { path: relPath(report.root, l.path), line: l.line, column: l.column } : null);
@@ -8,25 +8,39 @@ export function renderJson(report: Report): string {
     schemaVersion: report.schemaVersion,
     targets: report.targets,
     summary: report.summary,
-    findings: report.findings.map((f) => ({
-      id: f.id,
-      rule: f.rule,
-      severity: f.severity,
-      target: f.target,
-      package: f.package,
-      features: f.features,
-      message: f.message,
-      ...(f.detail ? { detail: f.detail } : {}),
-      docs: f.docs,
-      paths: f.paths,
-      direct: f.direct ? { member: f.direct.member, dependency: f.direct.dependency } : null,
-      manifest: loc(f.direct?.manifest),
-      ...(f.direct?.inheritedFrom ? { inheritedFrom: loc(f.direct.inheritedFrom) } : {}),
-      lockfile: loc(f.lockfile),
-      fixes: f.fixes,
-      ...(f.allowed ? { allowed: f.allowed } : {}),
-    })),
+    findings: report.findings.map((f) => {
+      const state = baselineState(report, f);
+      return {
+        id: f.id,
+        rule: f.rule,
+        severity: f.severity,
+        target: f.target,
+        package: f.package,
+        features: f.features,
+        message: f.message,
+        ...(f.detail ? { detail: f.detail } : {}),
+        docs: f.docs,
+        paths: f.paths,
+        direct: f.direct ? { member: f.direct.member, dependency: f.direct.dependency } : null,
+        manifest: loc(f.direct?.manifest),
+        ...(f.direct?.inheritedFrom ? { inheritedFrom: loc(f.direct.inheritedFrom) } : {}),
+        lockfile: loc(f.lockfile),
+        fixes: f.fixes,
+        ...(f.allowed ? { allowed: f.allowed } : {}),
+        ...(state ? { baseline: state } : {}),
+      };
+    }),
     unresolved: report.unresolved,
+    ...(report.baseline
+      ? {
+          baseline: {
+            path: report.baseline.path,
+            new: report.findings.filter((f) => report.baseline!.newIds.has(f.id)).length,
+            unchanged: report.findings.filter((f) => !report.baseline!.newIds.has(f.id)).length,
+            fixed: report.baseline.fixed,
+          },
+        }
+      : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
 }

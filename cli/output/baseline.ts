@@ -1,0 +1,145 @@
+/**
+ * Baselines: a file recording the findings a project has accepted for now,
+ * so that CI fails only on new ones. Entries are keyed by the stable finding
+ * id (rule, crate, target, responsible dependency: never line numbers); rule,
+ * crate, target and dependency are kept beside it for the people reading
+ * the file in review. Versioned JSON, sorted, no timestamps: the same
+ * findings give the same bytes.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { lineColumnAt, UserError } from '../../src/errors.js';
+import type { Finding } from '../../src/rules/types.js';
+import { summarize } from '../../src/rules/engine.js';
+import { TOOL_NAME, type BaselineComparison, type BaselineEntry, type Report } from './report.js';
+
+export const BASELINE_VERSION = 1;
+export const BASELINE_KIND = `${TOOL_NAME}-baseline`;
+
+export interface Baseline {
+  version: typeof BASELINE_VERSION;
+  entries: BaselineEntry[];
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+function sortEntries(entries: BaselineEntry[]): BaselineEntry[] {
+  return entries.sort(
+    (a, b) => cmp(a.target, b.target) || cmp(a.rule, b.rule) || cmp(a.crate, b.crate) || cmp(a.dependency ?? '', b.dependency ?? '') || cmp(a.id, b.id),
+  );
+}
+
+export function entryOf(f: Finding): BaselineEntry {
+  return { id: f.id, rule: f.rule, crate: f.package.name, target: f.target, dependency: f.direct ? `${f.direct.member}/${f.direct.dependency}` : null };
+}
+
+/** The entries a baseline records: every finding that is not allowed by configuration, whatever its severity. */
+export function baselineOf(findings: Finding[]): Baseline {
+  const seen = new Set<string>();
+  const entries: BaselineEntry[] = [];
+  for (const f of findings) {
+    if (f.allowed || seen.has(f.id)) continue;
+    seen.add(f.id);
+    entries.push(entryOf(f));
+  }
+  return { version: BASELINE_VERSION, entries: sortEntries(entries) };
+}
+
+export function renderBaseline(b: Baseline): string {
+  const lines = b.entries.map((e) => `    ${JSON.stringify({ id: e.id, rule: e.rule, crate: e.crate, target: e.target, dependency: e.dependency })}`);
+  return `{\n  "kind": "${BASELINE_KIND}",\n  "version": ${b.version},\n  "findings": [${lines.length ? `\n${lines.join(',\n')}\n  ` : ''}]\n}\n`;
+}
+
+/** Writes the baseline next to its final place and renames it over, so a reader never sees half a file. */
+export function writeBaseline(path: string, b: Baseline, display = path): void {
+  const text = renderBaseline(b);
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temp, text);
+    renameSync(temp, path);
+  } catch (e) {
+    throw new UserError(`could not write the baseline: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: display });
+  }
+}
+
+/** Reads and checks a baseline file; every problem is a UserError naming the file (and line and column for bad JSON). */
+export function readBaseline(path: string, display = path): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UserError(`could not read the baseline: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`, { path: display }, code === 'ENOENT' ? 'write one with `--write-baseline FILE`' : undefined);
+  }
+  return parseBaseline(text, display);
+}
+
+export function parseBaseline(text: string, path: string): Baseline {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+  } catch (e) {
+    const msg = (e as Error).message;
+    const m = /at position (\d+)/.exec(msg);
+    const where = m ? lineColumnAt(text, Number(m[1])) : text.trim() === '' ? undefined : lineColumnAt(text, text.length);
+    const reason = msg.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+    throw new UserError(`invalid baseline: not JSON: ${text.trim() === '' ? 'the file is empty' : reason}`, { path, ...where });
+  }
+  const bad = (what: string) => new UserError(`invalid baseline: ${what}`, { path }, 'write a new one with `--write-baseline FILE`');
+  if (!isObject(doc)) throw bad('expected a JSON object');
+  if (doc.kind !== BASELINE_KIND) throw bad(`\`kind\` must be "${BASELINE_KIND}"`);
+  if (doc.version !== BASELINE_VERSION) {
+    throw bad(typeof doc.version === 'number' ? `version ${doc.version} is not supported (this cargo-preflight reads version ${BASELINE_VERSION})` : '`version` must be a number');
+  }
+  for (const k of Object.keys(doc)) if (!['kind', 'version', 'findings'].includes(k)) throw bad(`unknown key \`${k}\``);
+  if (!Array.isArray(doc.findings)) throw bad('`findings` must be an array');
+  const entries = doc.findings.map((raw: unknown, i: number): BaselineEntry => {
+    const at = `findings[${i}]`;
+    if (!isObject(raw)) throw bad(`${at} must be an object`);
+    for (const k of ['id', 'rule', 'crate', 'target'] as const) {
+      if (typeof raw[k] !== 'string' || raw[k] === '') throw bad(`${at}.${k} must be a non-empty string`);
+    }
+    if (raw.dependency !== null && typeof raw.dependency !== 'string') throw bad(`${at}.dependency must be a string or null`);
+    for (const k of Object.keys(raw)) if (!['id', 'rule', 'crate', 'target', 'dependency'].includes(k)) throw bad(`${at}: unknown key \`${k}\``);
+    return { id: raw.id as string, rule: raw.rule as string, crate: raw.crate as string, target: raw.target as string, dependency: (raw.dependency as string | null) ?? null };
+  });
+  return { version: BASELINE_VERSION, entries: sortEntries(entries) };
+}
+
+/** Which findings are new against the baseline, and which baseline entries are gone (an allowed finding still counts as present). */
+export function compareBaseline(findings: Finding[], baseline: Baseline, path: string): BaselineComparison {
+  const known = new Set(baseline.entries.map((e) => e.id));
+  const current = new Set(findings.map((f) => f.id));
+  return {
+    path,
+    newIds: new Set(findings.filter((f) => !known.has(f.id)).map((f) => f.id)),
+    fixed: baseline.entries.filter((e) => !current.has(e.id)),
+  };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** The report without the findings the baseline records (what the human report shows). */
+export function withoutBaselined(report: Report): Report {
+  const b = report.baseline;
+  if (!b) return report;
+  const findings = report.findings.filter((f) => b.newIds.has(f.id));
+  return { ...report, findings, summary: summarize(findings) };
+}
+
+/** Lines the human report ends with when a baseline was given: what it hid, and what is fixed. */
+export function baselineNote(report: Report): string {
+  const b = report.baseline;
+  if (!b) return '';
+  const known = report.findings.filter((f) => !b.newIds.has(f.id)).length;
+  const lines = [`note: ${known} finding${known === 1 ? ' is' : 's are'} recorded in the baseline ${b.path} and not shown`];
+  if (b.fixed.length) {
+    lines.push(`note: ${b.fixed.length} baseline entr${b.fixed.length === 1 ? 'y is' : 'ies are'} no longer reported (fixed):`);
+    for (const e of b.fixed) lines.push(`  ${e.rule}: ${e.crate} for ${e.target}${e.dependency ? ` (through ${e.dependency})` : ''}`);
+    lines.push(`  help: drop ${b.fixed.length === 1 ? 'it' : 'them'} with \`--write-baseline ${b.path}\``);
+  }
+  return lines.join('\n') + '\n';
+}

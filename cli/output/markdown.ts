@@ -1,0 +1,152 @@
+/**
+ * `--format markdown`: a report for `$GITHUB_STEP_SUMMARY`, a pull-request
+ * comment or a merge-request note (GitHub Flavored Markdown). A table of the
+ * findings, each finding's inclusion paths and fixes in a collapsible
+ * `<details>`, and the diff of the proven fixes when they were computed.
+ */
+import type { Finding, Severity } from '../../src/rules/types.js';
+import { baselineState, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
+
+const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+
+/** A proven fix as the Markdown report shows it. */
+export interface MarkdownFix {
+  title: string;
+  description: string;
+  /** `cargo update -p …` to run after applying, when Cargo.lock needs it. */
+  lockfileCommand: string | null;
+}
+
+export interface MarkdownOptions {
+  /** Absolute folder paths are shown relative to (the repository root). */
+  base: string;
+  /** Proven fixes and the unified diff of applying them all; absent when fixes were not computed. */
+  fixes?: { fixes: MarkdownFix[]; diff: string };
+}
+
+/** Text for raw HTML (the `<summary>` line, where Markdown is not interpreted). */
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;'));
+}
+
+/** Text safe in Markdown: no tags, no table breaks, no emphasis, no links. */
+export function escapeMarkdown(s: string): string {
+  return escapeHtml(s).replace(/([\\`*_[\]|~])/g, '\\$1');
+}
+
+/** An inline code span that survives any backticks in `s`; in a table cell `|` is escaped too (GFM reads `\|` there as `|`). */
+export function code(s: string, inTable = false): string {
+  const runs = s.match(/`+/g) ?? [];
+  const fence = '`'.repeat(Math.max(0, ...runs.map((r) => r.length)) + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${inTable ? s.replace(/\|/g, '\\|') : s}${pad}${fence}`;
+}
+
+/**
+ * Finding text as Markdown: its `code spans` stay code, everything else is
+ * escaped. Rules write messages with backticks around names and TOML.
+ */
+export function inline(s: string, inTable = false): string {
+  return s
+    .split(/(`[^`]+`)/)
+    .map((part, i) => (i % 2 === 1 ? code(part.slice(1, -1), inTable) : escapeMarkdown(part)))
+    .join('');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function tableRow(report: Report, f: Finding, base: string): string {
+  const loc = primaryLocation(report, f);
+  const where = `${code(`${relPath(base, loc.path)}:${loc.line}`, true)}${f.direct ? ` (${code(f.direct.dependency, true)})` : ''}`;
+  const severity = f.allowed ? `${LABEL[f.severity]} (allowed)` : `**${LABEL[f.severity]}**`;
+  return `| ${severity} | ${code(f.rule, true)} | ${code(f.package.name, true)} ${escapeMarkdown(f.package.version)} | ${code(f.target, true)} | ${where} | ${inline(f.message, true)} |`;
+}
+
+function details(report: Report, f: Finding, base: string): string {
+  const lines = [
+    '<details>',
+    `<summary>${LABEL[f.severity]} <code>${escapeHtml(f.rule)}</code>: ${escapeHtml(f.package.name)} v${escapeHtml(f.package.version)} for ${escapeHtml(f.target)}</summary>`,
+    '',
+  ];
+  if (f.detail) lines.push(inline(f.detail), '');
+  if (f.paths.length) {
+    lines.push('Included through:', '');
+    for (const p of f.paths) lines.push(`- ${code(pathText(p))}`);
+    lines.push('');
+  }
+  const loc = f.direct?.manifest;
+  if (loc && f.direct) {
+    lines.push(`Declared as ${code(f.direct.dependency)} by ${code(f.direct.member)} at ${code(`${relPath(base, loc.path)}:${loc.line}:${loc.column}`)}${f.direct.inheritedFrom ? `, inherited from ${code(`${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}`)}` : ''}.`, '');
+  }
+  if (f.fixes.length) {
+    lines.push('Possible fixes:', '');
+    for (const fix of f.fixes) lines.push(`- ${inline(fix.title)}${fix.requires?.length ? ` (needs ${escapeMarkdown(fix.requires.join(', '))})` : ''}`);
+    lines.push('');
+  }
+  if (f.allowed) lines.push(`Allowed: ${inline(f.allowed.reason)}`, '');
+  lines.push(`[Documentation](${f.docs})`, '', '</details>');
+  return lines.join('\n');
+}
+
+/** A fenced block whose fence is longer than any backtick run inside. */
+function fenced(lang: string, body: string): string {
+  const runs = body.match(/`{3,}/g) ?? [];
+  const fence = '`'.repeat(Math.max(3, ...runs.map((r) => r.length + 1)));
+  return `${fence}${lang}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions): string {
+  const base = options.base;
+  const b = report.baseline;
+  const s = report.summary;
+  const targets = report.targets.map(code).join(', ');
+  const gating = b ? report.findings.filter((f) => b.newIds.has(f.id)) : report.findings;
+  const blocking = gating.some((f) => !f.allowed && f.severity === 'error');
+  const out: string[] = [];
+  out.push(`## ${TOOL_NAME}: static build for ${targets} ${blocking ? 'is not ready' : 'is ready'}`, '');
+  const counts = [plural(s.error, 'error'), plural(s.warning, 'warning'), plural(s.info, 'note')];
+  const allowed = report.findings.filter((f) => f.allowed).length;
+  if (allowed) counts.push(`${allowed} allowed`);
+  if (b) counts.push(`${report.findings.filter((f) => !f.allowed && !b.newIds.has(f.id)).length} in the baseline`);
+  out.push(counts.join(', '), '');
+
+  const shown = b ? report.findings.filter((f) => baselineState(report, f) === 'new') : report.findings;
+  const known = b ? report.findings.filter((f) => baselineState(report, f) === 'unchanged') : [];
+  if (shown.length) {
+    if (b) out.push(`### New findings`, '');
+    out.push('| Severity | Rule | Crate | Target | Declared at | Problem |', '| --- | --- | --- | --- | --- | --- |');
+    for (const f of shown) out.push(tableRow(report, f, base));
+    out.push('');
+    for (const f of shown) out.push(details(report, f, base), '');
+  } else if (!report.findings.length) {
+    out.push('No findings.', '');
+  } else {
+    out.push('No new findings.', '');
+  }
+  if (known.length) {
+    out.push('<details>', `<summary>${plural(known.length, 'finding')} recorded in the baseline</summary>`, '');
+    out.push('| Severity | Rule | Crate | Target | Declared at | Problem |', '| --- | --- | --- | --- | --- | --- |');
+    for (const f of known) out.push(tableRow(report, f, base));
+    out.push('', '</details>', '');
+  }
+  if (b?.fixed.length) {
+    out.push(`### Fixed since the baseline`, '');
+    out.push(`No longer reported; ${code(`--write-baseline ${b.path}`)} drops them from ${code(b.path)}:`, '');
+    for (const e of b.fixed) out.push(`- ${code(e.rule)}: ${code(e.crate)} for ${code(e.target)}${e.dependency ? ` (through ${code(e.dependency)})` : ''}`);
+    out.push('');
+  }
+  if (report.unresolved.length) {
+    out.push('### Not checked', '');
+    for (const u of report.unresolved) out.push(`- ${code(`${u.name} v${u.version}`)}: ${inline(u.reason)}; its dependencies are not checked`);
+    out.push('');
+  }
+  const fx = options.fixes;
+  if (fx && fx.fixes.length && fx.diff) {
+    out.push('### Proven fixes', '');
+    for (const f of fx.fixes) out.push(`- **${inline(f.title)}**: ${inline(f.description)}${f.lockfileCommand ? ` Then run ${code(f.lockfileCommand)}.` : ''}`);
+    out.push('', `Apply them with ${code(`${TOOL_NAME} fix`)}:`, '', fenced('diff', fx.diff), '');
+  }
+  return out.join('\n').replace(/\n+$/, '\n');
+}

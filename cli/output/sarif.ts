@@ -1,0 +1,171 @@
+/**
+ * `--format sarif`: SARIF 2.1.0 for code scanning (GitHub's upload-sarif,
+ * GitLab, IDE viewers). One run; one rule descriptor per lint; each result
+ * is located at the `Cargo.toml` line declaring the responsible dependency,
+ * with the Cargo.lock entry (and a `[workspace.dependencies]` line) as
+ * related locations and the inclusion paths in the message. URIs are
+ * relative to `%SRCROOT%` (the repository root, see `repositoryRoot`), so the
+ * log holds no machine-specific path and the same input gives the same bytes.
+ */
+import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
+import { baselineState, crateText, primaryLocation, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** The key of the finding id in `partialFingerprints` (versioned, as SARIF recommends). */
+export const FINGERPRINT_KEY = 'cargoPreflightFindingId/v1';
+const SRCROOT = '%SRCROOT%';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+/** GitHub code scanning's `problem.severity` for non-security alerts. */
+const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'recommendation' };
+
+export interface SarifOptions {
+  /** Absolute folder that `%SRCROOT%` stands for: URIs are relative to it. */
+  base: string;
+}
+
+/** `native-link` → `NativeLink`: SARIF's `name` is an identifier-like form of the id. */
+function ruleName(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('');
+}
+
+/** A relative URI reference: each segment percent-encoded, forward slashes. */
+function uriOf(base: string, path: string): string {
+  return relPath(base, path)
+    .split('/')
+    .map((s) => (s === '..' || s === '.' ? s : encodeURIComponent(s)))
+    .join('/');
+}
+
+function physical(base: string, l: ManifestLocation) {
+  return {
+    artifactLocation: { uri: uriOf(base, l.path), uriBaseId: SRCROOT },
+    region: { startLine: l.line, startColumn: l.column },
+  };
+}
+
+/**
+ * An inclusion path in SARIF message text. Brackets are reserved there for
+ * embedded links, so features are shown in parentheses:
+ * `app → reqwest (feature default-tls) → native-tls → openssl-sys`.
+ */
+export function sarifPathText(steps: PathStep[]): string {
+  return steps
+    .map((s, i) => {
+      if (i === 0) return s.name;
+      const name = s.as ? `${s.as} (${s.name})` : s.name;
+      return s.via.length ? `${name} (feature${s.via.length > 1 ? 's' : ''} ${s.via.join(', ')})` : name;
+    })
+    .join(' → ');
+}
+
+/** Literal brackets (and backslashes) in SARIF message text are escaped, or they would read as embedded links (§3.11.6). */
+function escapeText(s: string): string {
+  return s.replace(/[[\]\\]/g, (c) => `\\${c}`);
+}
+
+function ruleDescriptor(meta: RuleMeta) {
+  return {
+    id: meta.id,
+    name: ruleName(meta.id),
+    shortDescription: { text: meta.description },
+    fullDescription: { text: meta.details },
+    helpUri: meta.docs,
+    help: { text: `${meta.details}\n\nDocumentation: ${meta.docs}`, markdown: `${meta.details}\n\n[Documentation](${meta.docs})` },
+    defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
+    properties: { tags: ['portability', 'static-linking'], precision: 'very-high', 'problem.severity': PROBLEM_SEVERITY[meta.defaultSeverity] },
+  };
+}
+
+/** A rule the run reported but did not describe (a rule list out of step): the descriptor SARIF needs, from the finding. */
+function fallbackMeta(f: Finding): RuleMeta {
+  return { id: f.rule, defaultSeverity: f.severity, description: f.rule, details: f.rule, docs: f.docs };
+}
+
+function result(report: Report, f: Finding, ruleIndex: number, base: string) {
+  const primary = primaryLocation(report, f);
+  const related: { id: number; physicalLocation: ReturnType<typeof physical>; message: { text: string } }[] = [];
+  const lines: string[] = [`${escapeText(f.message)} (target ${escapeText(f.target)})`];
+  if (f.direct?.inheritedFrom) {
+    related.push({ id: related.length + 1, physicalLocation: physical(base, f.direct.inheritedFrom), message: { text: `\`${f.direct.dependency}\` in [workspace.dependencies]` } });
+    lines.push(`Declared in [workspace.dependencies](${related.length}).`);
+  }
+  if (f.lockfile && f.lockfile !== primary) {
+    related.push({ id: related.length + 1, physicalLocation: physical(base, f.lockfile), message: { text: `${crateText(f)} in Cargo.lock` } });
+    lines.push(`Locked as [${escapeText(crateText(f))}](${related.length}).`);
+  }
+  for (const p of f.paths) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
+  for (const fix of f.fixes) lines.push(`Fix: ${escapeText(fix.title)}${fix.requires?.length ? ` (needs ${escapeText(fix.requires.join(', '))})` : ''}`);
+  if (f.allowed) lines.push(`Allowed: ${escapeText(f.allowed.reason)}`);
+  const state = baselineState(report, f);
+  return {
+    ruleId: f.rule,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: lines.join('\n') },
+    locations: [
+      {
+        physicalLocation: physical(base, primary),
+        ...(f.direct ? { message: { text: `dependency \`${f.direct.dependency}\` of ${f.direct.member}` } } : {}),
+      },
+    ],
+    ...(related.length ? { relatedLocations: related } : {}),
+    partialFingerprints: { [FINGERPRINT_KEY]: f.id },
+    ...(state ? { baselineState: state } : {}),
+    ...(f.allowed ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.allowed.reason }] } : {}),
+    properties: {
+      target: f.target,
+      crate: f.package.name,
+      version: f.package.version,
+      ...(f.features.length ? { features: f.features } : {}),
+      ...(f.direct ? { dependency: `${f.direct.member}/${f.direct.dependency}` } : {}),
+    },
+  };
+}
+
+export function buildSarif(report: Report, options: SarifOptions) {
+  const metas = [...report.rules];
+  for (const f of report.findings) if (!metas.some((m) => m.id === f.rule)) metas.push(fallbackMeta(f));
+  metas.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const index = new Map(metas.map((m, i) => [m.id, i]));
+  const notifications = [
+    ...report.unresolved.map((u) => ({
+      level: 'warning' as const,
+      message: { text: `could not read metadata of ${u.name} v${u.version}: ${u.reason}; its dependencies are not checked` },
+    })),
+    ...report.warnings.map((w) => ({ level: 'warning' as const, message: { text: w } })),
+  ];
+  const version = toolVersion();
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: TOOL_NAME,
+            version,
+            semanticVersion: version,
+            informationUri: toolUri(),
+            rules: metas.map(ruleDescriptor),
+          },
+        },
+        invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
+        originalUriBaseIds: {
+          [SRCROOT]: { description: { text: 'The root of the repository (the folder holding .git), else the folder cargo-preflight ran in.' } },
+        },
+        columnKind: 'utf16CodeUnits',
+        results: report.findings.map((f) => result(report, f, index.get(f.rule)!, options.base)),
+        properties: { targets: report.targets },
+      },
+    ],
+  };
+}
+
+export function renderSarif(report: Report, options: SarifOptions): string {
+  return JSON.stringify(buildSarif(report, options), null, 2) + '\n';
+}
