@@ -1,0 +1,99 @@
+/**
+ * End to end in a real terminal: the built command line (`node
+ * bin/cargo-preflight.js`, no subcommand) in an 80x24 tmux pane on a copy of
+ * the bundled example, driven with `send-keys` and read with `capture-pane`.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO, workspaceCopy } from './helpers.js';
+
+const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+if (!hasTmux) console.warn('skipping the terminal test of the triage screen: tmux is not installed');
+
+const SOCKET = `cargo-preflight-ui-${process.pid}`;
+const SESSION = 'triage';
+
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitForScreen(predicate: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const s = screen();
+    if (predicate(s)) return s;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${s}`);
+    await sleep(50);
+  }
+}
+
+/** The UI sources are newer than the build: build first (the test runs what users run). */
+function ensureBuilt(): void {
+  const built = join(REPO, 'dist', 'cli', 'ui', 'app.js');
+  const stale = !existsSync(built) || ['app.tsx', 'views.ts', 'model.ts', 'index.tsx'].some((f) => statSync(join(REPO, 'cli', 'ui', f)).mtimeMs > statSync(built).mtimeMs);
+  if (stale) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'ignore' });
+}
+
+describe.skipIf(!hasTmux)('triage screen in a real terminal (tmux)', () => {
+  let dir: string;
+  beforeAll(() => {
+    ensureBuilt();
+    dir = workspaceCopy();
+  });
+  afterAll(() => {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens with no subcommand at an 80x24 terminal, answers keys, and q exits with the check status', async () => {
+    const exitFile = join(dir, '.exit-code');
+    const bin = join(REPO, 'bin', 'cargo-preflight.js');
+    // CI variables make ink draw only the last frame; a person at a terminal has none.
+    const command = `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${JSON.stringify(bin)}; echo $? > ${JSON.stringify(exitFile)}; sleep 30`;
+    tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', SESSION, '-c', dir, command);
+
+    let s = await waitForScreen((x) => x.includes('errors (2)'), 'the finding list');
+    const lines = s.replace(/\n+$/, '').split('\n');
+    expect(lines[0]).toBe('cargo-preflight · weather-report · x86_64-unknown-linux-musl');
+    expect(s).toMatch(/^> .* libsqlite3-sys v0\.32\.0 {2}native-library via rusqlite/m);
+    expect(s).toMatch(/^ {2}.* openssl-sys v0\.9\.107 {2}native-library via reqwest/m);
+    expect(s).toMatch(/j\/k move {2}Enter detail/);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+
+    tmux('send-keys', '-t', SESSION, 'j');
+    await waitForScreen((x) => /^> .* openssl-sys/m.test(x), 'the cursor on openssl-sys');
+    tmux('send-keys', '-t', SESSION, 'Enter');
+    s = await waitForScreen((x) => x.includes('Inclusion paths'), 'the detail');
+    expect(s).toContain('error[native-library] openssl-sys v0.9.107 for x86_64-unknown-linux-musl');
+    expect(s).toContain('└─ reqwest v0.12.15');
+
+    tmux('send-keys', '-t', SESSION, 'Escape');
+    await waitForScreen((x) => !x.includes('Inclusion paths'), 'the detail to close');
+    tmux('send-keys', '-t', SESSION, '/');
+    tmux('send-keys', '-t', SESSION, '-l', 'sqlite');
+    s = await waitForScreen((x) => x.includes('filter "sqlite": 1 shown'), 'the filtered list');
+    expect(s).not.toContain('openssl-sys v0.9.107');
+    tmux('send-keys', '-t', SESSION, 'Enter');
+
+    tmux('send-keys', '-t', SESSION, '?');
+    await waitForScreen((x) => x.includes('Keys') && x.includes('space') && x.includes('select the fix to apply'), 'the help');
+    tmux('send-keys', '-t', SESSION, 'Escape');
+    await waitForScreen((x) => !x.includes('select the fix to apply'), 'the help to close');
+
+    tmux('send-keys', '-t', SESSION, 'q');
+    const code = await (async () => {
+      const end = Date.now() + 10_000;
+      while (!existsSync(exitFile) || !readFileSync(exitFile, 'utf8').trim()) {
+        if (Date.now() > end) throw new Error(`q did not exit; the terminal shows:\n${screen()}`);
+        await sleep(50);
+      }
+      return readFileSync(exitFile, 'utf8').trim();
+    })();
+    // The check status: errors were found.
+    expect(code).toBe('1');
+    // The alternate screen is left: the triage screen is gone from the terminal.
+    expect(screen()).not.toContain('cargo-preflight ·');
+  });
+});
