@@ -101,7 +101,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
   const base = options.base;
   const b = report.baseline;
   const s = report.summary;
-  const targets = report.targets.map(code).join(', ');
+  const targets = report.targets.map((t) => code(t)).join(', ');
   const gating = b ? report.findings.filter((f) => b.newIds.has(f.id)) : report.findings;
   const blocking = gating.some((f) => !f.allowed && f.severity === 'error');
   const out: string[] = [];
