@@ -98,15 +98,19 @@ export async function loadFromArgs(
     throw e;
   }
   const missing = sources.stats().missingOffline;
-  if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name)));
+  if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
   const targets = (o.target as string[] | undefined) ?? [DEFAULT_TARGET];
   return { project, targets, config, sources, includeDev: !!o['include-dev'] };
 }
 
-/** One line for the crates an offline run had no data for (each is also reported as unresolved). */
-function offlineWarning(names: string[]): string {
+/**
+ * One line for the crates an offline run had no data for: the first ten, all
+ * of them with `--verbose`. (Those reached in the artifact graph are also
+ * reported as unresolved.)
+ */
+function offlineWarning(names: string[], all: boolean): string {
   const sorted = [...new Set(names)].sort();
-  const shown = sorted.length > 10 ? `${sorted.slice(0, 10).join(', ')} and ${sorted.length - 10} more` : sorted.join(', ');
+  const shown = sorted.length > 10 && !all ? `${sorted.slice(0, 10).join(', ')} and ${sorted.length - 10} more` : sorted.join(', ');
   const crates = sorted.length === 1 ? '1 crate has' : `${sorted.length} crates have`;
   return `offline: ${crates} no cached index data (${shown}); run once with the network on to cache them`;
 }

@@ -163,7 +163,8 @@ export function progressLine(
     lastDraw = now;
     let text = `    Fetching index ${p.done}/${p.total} crates, ${p.cacheHits} from cache`;
     if (p.failures) text += `, ${p.failures} failed`;
-    const width = stream.columns ?? 80;
+    // A pseudo-terminal without a size (e.g. under `script`) says 0 columns.
+    const width = stream.columns || 80;
     stream.write(`\r\x1b[K${text.slice(0, Math.max(0, width - 1))}`);
     shown = true;
   };
