@@ -21,13 +21,13 @@ const RESOLVERS: { name: string; features?: string[]; unless?: string[]; what: s
   { name: 'attohttpc', what: 'resolves host names with getaddrinfo' },
   { name: 'hyper-util', features: ['client-legacy'], what: 'resolves host names with getaddrinfo (GaiResolver)' },
   { name: 'hyper', features: ['runtime'], what: 'resolves host names with getaddrinfo (GaiResolver)' },
-  { name: 'tokio', features: ['net'], what: 'resolves host names with getaddrinfo (tokio::net::lookup_host)' },
+  { name: 'tokio', features: ['net', 'dns'], what: 'resolves host names with getaddrinfo (tokio::net::lookup_host)' },
   { name: 'async-std', features: ['default', 'std'], what: 'resolves host names with getaddrinfo' },
 ];
 
 /** Multi-threaded runtimes, with the features that make them so. */
 const RUNTIMES: { name: string; features?: string[]; what: string }[] = [
-  { name: 'tokio', features: ['rt-multi-thread'], what: 'the multi-threaded tokio runtime' },
+  { name: 'tokio', features: ['rt-multi-thread', 'rt-threaded'], what: 'the multi-threaded tokio runtime' },
   { name: 'async-std', features: ['default'], what: 'async-std\'s multi-threaded executor' },
   { name: 'actix-rt', what: 'actix workers on several threads' },
   { name: 'rayon-core', what: 'rayon\'s thread pool' },
