@@ -12,7 +12,7 @@ import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, type LoadedProject } from
 import { inspectEnvironment } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
-import { gatingFindings, makeReport, repositoryRoot, type Report } from '../output/report.js';
+import { gatingFindings, makeReport, relPath, repositoryRoot, type Report } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
 import { renderSarif } from '../output/sarif.js';
@@ -188,6 +188,21 @@ export function planOutputs(argv: string[], env: NodeJS.ProcessEnv): OutputPlan[
   return plan;
 }
 
+/**
+ * The proven fixes the Markdown report shows, and their diff: the same
+ * fixes, proven together, that `fix --dry-run` would apply.
+ */
+async function markdownFixes(run: CheckRun, base: string): Promise<MarkdownOptions['fixes']> {
+  const { proposeFixes, proveTogether, renderChanges, unifiedDiff } = await import('../../src/fixers/index.js');
+  const pctx = (await import('./fix.js')).proofContextFor(run);
+  const proposals = await proposeFixes(pctx);
+  const { kept } = await proveTogether(pctx, proposals.filter((p) => p.proven && p.strategy !== 'disable'));
+  const diff = renderChanges(kept)
+    .map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after, { color: false }))
+    .join('');
+  return { fixes: kept.map((f) => ({ title: f.title, description: f.description, lockfileCommand: f.lockfileCommand })), diff };
+}
+
 function writeReportFile(path: string, text: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
@@ -217,11 +232,12 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
     if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!);
     const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
     const base = repositoryRoot(ctx.cwd);
+    const fixes = plan.some((p) => p.format === 'markdown') && run.report.findings.length ? await markdownFixes(run, base) : undefined;
     for (const p of plan) {
       if (p.output === undefined) continue;
-      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base }));
+      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes }));
     }
-    for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base }));
+    for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base, fixes }));
     if (writeBaselineArg !== undefined) {
       const recorded = baselineOf(run.report.findings);
       writeBaseline(resolvePath(ctx.cwd, writeBaselineArg), recorded, writeBaselineArg);
