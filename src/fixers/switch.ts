@@ -47,14 +47,40 @@ export function activeFeatures(uses: DirectUse[]): Set<string> {
   return new Set(uses.flatMap((u) => u.pkg.features));
 }
 
-/** Where each feature comes from: the declaration's `features`, the defaults, or somewhere else. */
-export function originsOf(uses: DirectUse[], features: readonly string[]): FeatureOrigin[] {
+/**
+ * Where each feature comes from: features of the declaration that turn it on,
+ * the defaults, a feature of the member (`[features]` naming `dep/feature`),
+ * or another crate. Every route is listed, so turning them all off turns the
+ * feature off.
+ */
+export function originsOf(uses: DirectUse[], features: readonly string[]): FeatureOrigin[] | { refused: string } {
   const decls = uses[0]!.deps;
-  return features.map((f): FeatureOrigin => {
-    if (decls.some((d) => d.decl.features.includes(f))) return { kind: 'explicit', feature: f };
-    const u = uses.find((x) => x.pkg.features.includes(f))!;
-    return featureOrigin(u.graph, u.pkg.key, f, u.edge.from);
-  });
+  const summary = decls[0]!.summary;
+  const member = uses[0]!.member;
+  const dep = uses[0]!.edge.depName;
+  const out: FeatureOrigin[] = [];
+  for (const f of features) {
+    const before = out.length;
+    for (const d of decls) {
+      for (const g of d.decl.features) if (ownClosure(summary, [g]).has(f)) out.push({ kind: 'explicit', feature: g });
+      if (d.decl.default_features) {
+        for (const e of summary.features.get('default') ?? []) if (ownClosure(summary, [e]).has(f)) out.push({ kind: 'default', element: e });
+      }
+    }
+    for (const [name, values] of Object.entries(member.features)) {
+      for (const v of values) {
+        const m = /^([^/?]+)\??\/(.+)$/.exec(v);
+        if (m && m[1] === dep && ownClosure(summary, [m[2]!]).has(f)) {
+          return { refused: `feature ${code(name)} of ${code(member.name)} turns on ${code(`${dep}/${m[2]}`)}; change [features] by hand` };
+        }
+      }
+    }
+    if (out.length === before) {
+      const u = uses.find((x) => x.pkg.features.includes(f))!;
+      out.push(featureOrigin(u.graph, u.pkg.key, f, u.edge.from));
+    }
+  }
+  return out;
 }
 
 /** The edits that turn `off` off and `on` on in every declaration of the dependency. */
@@ -73,6 +99,7 @@ export function featureEdits(
   let added: string[] = [];
   for (const d of decls) {
     const origins = originsOf(uses, off.filter((f) => active.has(f)));
+    if ('refused' in origins) return origins;
     const others = d.decl.site.inheritedFrom ? inheritingDeclarations(input.project, d.decl.name) : [];
     const plan = changeFeatures(d, origins, { off, on }, { active, others });
     if ('refused' in plan) return { refused: `${code(d.decl.name)} of ${code(d.member.name)}: ${plan.refused}` };
@@ -94,10 +121,14 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
   const titles: string[] = [];
   const deps: string[] = [];
   const requires: Requirement[] = [];
+  // A root `[workspace.dependencies]` entry is changed once, for every member inheriting it.
+  const rootEntries = new Set<string>();
   for (const uses of groups) {
     const u = uses[0]!;
     const dep = u.edge.depName;
     if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} itself: there is no backend to switch`] };
+    const entries = u.deps.map((d) => (d.decl.site.inheritedFrom ? `${d.decl.site.inheritedFrom.manifestPath}\0${d.decl.name}` : null));
+    if (entries.length && entries.every((e) => e !== null && rootEntries.has(e))) continue;
     const recipes = kb.switchesFor(u.pkg.name, u.pkg.version).filter((r) => r.entry.id === target.entry.id);
     if (recipes.length === 0) {
       return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} (which brings ${code(target.name)} in) has no switch away from ${target.entry.name} in the knowledge base`] };
@@ -116,6 +147,10 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
     const plan = featureEdits(input, uses, off, on);
     if ('refused' in plan) return { candidates: [], refused: [plan.refused] };
     edits.push(...plan.edits);
+    for (const d of u.deps) {
+      const root = d.decl.site.inheritedFrom?.manifestPath;
+      if (root && plan.edits.some((e) => e.path === root)) rootEntries.add(`${root}\0${d.decl.name}`);
+    }
     for (const f of ownClosure(summary, plan.defaultsOff ? [...off, 'default'] : off)) giveUp.add(`${u.pkg.name}/${f}`);
     const to = r.alternative?.name ?? r.recipe.to;
     titles.push(`${dep}: use ${to} instead of ${target.entry.name}`);
