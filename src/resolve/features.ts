@@ -35,6 +35,13 @@ export interface RootRequest {
   features: string[];
   defaultFeatures: boolean;
   allFeatures: boolean;
+  /**
+   * Resolver 1 in a workspace with a root package: the package of the current
+   * directory takes part in feature resolution even when `-p` selects others
+   * (cargo's old command-line feature behaviour), without being a root of the
+   * artifact graph.
+   */
+  featuresOnly?: boolean;
 }
 
 type FeatureValue =
@@ -85,6 +92,9 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
   const deferredWeak = new Map<string, Set<string>>();
   const depsCache = new Map<string, [SummaryDep, FeaturesFor][]>();
   const id = (key: PackageKey, fk: FeaturesFor) => `${fk}${key}`;
+  // Cargo resolves dev-dependencies of the requested packages only: a member
+  // reached as a path dependency brings no dev-dependencies.
+  const rootKeys = new Set(roots.map((r) => r.key));
 
   const platformActive = (d: SummaryDep, fk: FeaturesFor): boolean => {
     if (!ignoreInactive || d.target === null) return true;
@@ -98,7 +108,7 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     out = [];
     const s = summaries.get(key)!;
     for (const d of s.deps) {
-      if (d.kind === 'dev' && (decoupleDev || !s.isMember)) continue;
+      if (d.kind === 'dev' && (decoupleDev || !rootKeys.has(key))) continue;
       if (!platformActive(d, fk)) continue;
       const to = summaries.get(d.to)!;
       const depFk: FeaturesFor = decoupleHost && (fk === HOST || d.kind === 'build' || to.procMacro) ? HOST : NORMAL;

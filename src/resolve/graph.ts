@@ -19,7 +19,8 @@ export function buildTargetGraph(summaries: Map<PackageKey, Summary>, roots: Roo
   const packages = new Map<PackageKey, GraphPackage>();
   const edges = new Map<PackageKey, GraphEdge[]>();
   const featureCauses: TargetGraph['featureCauses'] = new Map();
-  const rootKeys = new Set(roots.map((r) => r.key));
+  const treeRoots = roots.filter((r) => !r.featuresOnly);
+  const rootKeys = new Set(treeRoots.map((r) => r.key));
 
   const queue: PackageKey[] = [];
   const visit = (key: PackageKey) => {
@@ -41,7 +42,7 @@ export function buildTargetGraph(summaries: Map<PackageKey, Summary>, roots: Roo
     if (c) featureCauses.set(key, c);
     queue.push(key);
   };
-  for (const r of roots) visit(r.key);
+  for (const r of treeRoots) visit(r.key);
 
   while (queue.length) {
     const key = queue.shift()!;
@@ -86,7 +87,7 @@ export function buildTargetGraph(summaries: Map<PackageKey, Summary>, roots: Roo
     .map((s) => ({ name: s.name, version: s.version, source: s.source, reason: s.unresolved! }));
 
   return {
-    graph: { target: opts.target.triple, resolver: opts.resolver, roots: roots.map((r) => r.key), packages, edges, featureCauses, unresolved },
+    graph: { target: opts.target.triple, resolver: opts.resolver, roots: treeRoots.map((r) => r.key), packages, edges, featureCauses, unresolved },
     features,
   };
 }

@@ -72,27 +72,99 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
   }
 
   const requested = (sel.features ?? []).flatMap((f) => f.split(/[\s,]+/)).filter(Boolean);
+  for (const f of requested) {
+    if (f.startsWith('dep:')) throw new UserError(`feature \`${f}\` is not allowed to use explicit \`dep:\` syntax`);
+  }
   const keyOf = new Map<PackageManifest, PackageKey>();
   for (const [k, m] of set.members) keyOf.set(m, k);
-  return selected.map((m) => {
+  const isVirtual = !ws.members.some((m) => m.path === ws.rootManifestPath);
+  if (ws.resolver === 1 && !isVirtual) return oldFeatureSelection(ws, keyOf, selected, requested, sel);
+
+  // Cargo's feature selection (resolver 2 and 3, and every virtual workspace):
+  // each selected member takes the requested features it has; `member/feat`
+  // goes to that member, `dep/feat` to the members with such a dependency.
+  const found = new Set<string>();
+  const roots = selected.map((m): RootRequest => {
+    const has = (f: string) => f in m.features || m.deps.some((d) => d.optional && d.name === f);
     const features: string[] = [];
     for (const f of requested) {
       const slash = f.indexOf('/');
-      if (slash > 0 && ws.members.some((o) => o.name === f.slice(0, slash))) {
-        if (f.slice(0, slash) === m.name) features.push(f.slice(slash + 1));
+      if (slash < 0) {
+        if (has(f)) {
+          features.push(f);
+          found.add(f);
+        }
         continue;
       }
-      features.push(f);
-    }
-    const summary = set.summaries.get(keyOf.get(m)!)!;
-    for (const f of features) {
-      const plain = !f.includes('/') && !f.startsWith('dep:');
-      if (plain && !summary.features.has(f) && !sel.allFeatures) {
-        throw new UserError(`the package '${m.name}' does not contain this feature: ${f}`, { path: m.path });
+      const dep = f.slice(0, slash).replace(/\?$/, '');
+      const feat = f.slice(slash + 1);
+      if (m.deps.some((d) => d.name === dep)) {
+        features.push(f);
+        found.add(f);
+      } else if (dep === m.name && has(feat)) {
+        features.push(feat);
+        found.add(f);
       }
     }
     return { key: keyOf.get(m)!, features, defaultFeatures: !sel.noDefaultFeatures, allFeatures: !!sel.allFeatures };
   });
+  const missing = requested.filter((f) => !found.has(f));
+  if (missing.length && !sel.allFeatures) {
+    if (selected.length === 1) {
+      throw new UserError(`the package '${selected[0].name}' does not contain ${missing.length > 1 ? 'these features' : 'this feature'}: ${missing.join(', ')}`, {
+        path: selected[0].path,
+      });
+    }
+    throw new UserError(`none of the selected packages contains ${missing.length > 1 ? 'these features' : 'this feature'}: ${missing.join(', ')}`);
+  }
+  return roots;
+}
+
+/**
+ * Cargo's old command-line feature behaviour (resolver 1 with a root
+ * package): `--features`, `--no-default-features` and `--all-features` apply
+ * to the package of the current directory, which always takes part in
+ * feature resolution; other selected members get their defaults and only
+ * features asked as `member/feat`.
+ */
+function oldFeatureSelection(
+  ws: Workspace,
+  keyOf: Map<PackageManifest, PackageKey>,
+  selected: PackageManifest[],
+  requested: string[],
+  sel: Selection,
+): RootRequest[] {
+  const current = ws.current;
+  const selectedNames = new Set(selected.map((m) => m.name));
+  const memberSpecific = new Map<string, string[]>();
+  const cwd: string[] = [];
+  for (const f of requested) {
+    const slash = f.indexOf('/');
+    const dep = slash > 0 ? f.slice(0, slash).replace(/\?$/, '') : '';
+    if (slash > 0 && ws.members.some((m) => m !== current && m.name === dep) && selectedNames.has(dep)) {
+      let l = memberSpecific.get(dep);
+      if (!l) memberSpecific.set(dep, (l = []));
+      l.push(f.slice(slash + 1));
+    } else cwd.push(f);
+  }
+  const roots: RootRequest[] = [];
+  for (const m of ws.members) {
+    if (m === current) {
+      for (const f of cwd) {
+        if (!f.includes('/') && !(f in m.features) && !m.deps.some((d) => d.optional && d.name === f)) {
+          throw new UserError(`package \`${m.name} v${m.version} (${m.dir})\` does not have the feature \`${f}\``, { path: m.path });
+        }
+      }
+      const r: RootRequest = { key: keyOf.get(m)!, features: cwd, defaultFeatures: !sel.noDefaultFeatures, allFeatures: !!sel.allFeatures };
+      if (!selected.includes(m)) r.featuresOnly = true;
+      roots.push(r);
+    } else if (selected.includes(m)) {
+      roots.push({ key: keyOf.get(m)!, features: memberSpecific.get(m.name) ?? [], defaultFeatures: true, allFeatures: !!sel.allFeatures });
+    }
+  }
+  // Roots in selection order, the feature-only package last.
+  const order = (r: RootRequest) => (r.featuresOnly ? selected.length : selected.findIndex((m) => keyOf.get(m) === r.key));
+  return roots.sort((a, b) => order(a) - order(b));
 }
 
 // The host only decides platform-specific dependencies of host units, which
