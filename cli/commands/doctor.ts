@@ -15,6 +15,7 @@ import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/
 import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
 import type { Requirement } from '../../src/rules/knowledge-base.js';
 import { nativeCrates } from '../../src/rules/native.js';
+import { RULES } from '../../src/rules/index.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs } from '../common.js';
 import { inspectEnvironment } from '../environment.js';
@@ -68,7 +69,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
   if (manifest) {
     const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0]);
     try {
-      const settings = loadPreflightConfig(loaded.project.workspace);
+      const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
       targets ??= settings.targets?.length ? settings.targets : loaded.targets;
       config = loaded.config;
       const kb = loadKnowledgeBase(settings.knowledgeBase);

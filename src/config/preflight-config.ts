@@ -9,6 +9,12 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
 import type { Workspace } from '../manifest/workspace.js';
+import { validateEntries } from '../rules/knowledge-base.js';
+
+export interface PreflightConfigOptions {
+  /** Rule ids `severity` may name (unchecked when absent). */
+  rules?: string[];
+}
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -36,7 +42,17 @@ function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin): void {
+/** `knowledge-base[0].crates[1].role` -> ["knowledge-base", 0, "crates", 1, "role"] */
+function issuePath(path: string): (string | number)[] {
+  return path.split('.').flatMap((part) => {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [part];
+    const idx = [...m[2].matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+    return [...(m[1] ? [m[1]] : []), ...idx];
+  });
+}
+
+function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, opts: PreflightConfigOptions): void {
   const at = (k: (string | number)[]) => ({ path: o.path, ...o.positions.find([...o.prefix, ...k]) });
   cfg.files.push(o.path);
   for (const [key, value] of Object.entries(data)) {
@@ -49,6 +65,9 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin): 
     } else if (key === 'severity') {
       if (!isTable(value)) throw new UserError('`severity` must be a table of rule = "error" | "warning" | "info" | "off"', at([key]));
       for (const [rule, level] of Object.entries(value)) {
+        if (opts.rules && !opts.rules.includes(rule)) {
+          throw new UserError(`unknown rule \`${rule}\` in \`severity\``, at([key, rule]), `rules: ${opts.rules.join(', ')}`);
+        }
         if (typeof level !== 'string' || ![...LEVELS, 'off'].includes(level)) {
           throw new UserError(`severity of \`${rule}\` must be "error", "warning", "info" or "off"`, at([key, rule]));
         }
@@ -73,6 +92,16 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin): 
       });
     } else if (key === 'knowledge-base') {
       if (!Array.isArray(value)) throw new UserError('`knowledge-base` must be an array of entries', at([key]));
+      // Validated here, where positions are known: the first issue is located, all are listed.
+      const { issues } = validateEntries(value);
+      if (issues.length) {
+        const first = issuePath(issues[0].path);
+        throw new UserError(
+          `invalid knowledge-base entr${issues.length === 1 ? 'y' : 'ies'}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+          at(first),
+          'see knowledge-base/README.md for the format',
+        );
+      }
       cfg.knowledgeBase.push(...value);
     } else if (key === 'fail-on') {
       if (typeof value !== 'string' || ![...LEVELS, 'never'].includes(value)) throw new UserError('`fail-on` must be "error", "warning", "info" or "never"', at([key]));
@@ -81,24 +110,24 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin): 
   }
 }
 
-export function loadPreflightConfig(ws: Workspace): PreflightConfig {
+export function loadPreflightConfig(ws: Workspace, opts: PreflightConfigOptions = {}): PreflightConfig {
   const cfg: PreflightConfig = { severity: {}, allow: [], knowledgeBase: [], files: [] };
   const root = ws.rootData;
   const origin = (prefix: string[]): Origin => ({ path: ws.rootManifestPath, positions: ws.rootPositions, prefix });
   const wsMeta = isTable(root.workspace) && isTable(root.workspace.metadata) ? root.workspace.metadata['cargo-preflight'] : undefined;
   if (wsMeta !== undefined) {
     if (!isTable(wsMeta)) throw new UserError('`workspace.metadata.cargo-preflight` must be a table', { path: ws.rootManifestPath });
-    apply(cfg, wsMeta, origin(['workspace', 'metadata', 'cargo-preflight']));
+    apply(cfg, wsMeta, origin(['workspace', 'metadata', 'cargo-preflight']), opts);
   }
   const pkgMeta = isTable(root.package) && isTable(root.package.metadata) ? root.package.metadata['cargo-preflight'] : undefined;
   if (pkgMeta !== undefined) {
     if (!isTable(pkgMeta)) throw new UserError('`package.metadata.cargo-preflight` must be a table', { path: ws.rootManifestPath });
-    apply(cfg, pkgMeta, origin(['package', 'metadata', 'cargo-preflight']));
+    apply(cfg, pkgMeta, origin(['package', 'metadata', 'cargo-preflight']), opts);
   }
   const file = join(ws.rootDir, 'cargo-preflight.toml');
   if (existsSync(file)) {
     const parsed = parseTomlWithPositions(readFileSync(file, 'utf8'), file);
-    apply(cfg, parsed.data, { path: file, positions: parsed.positions, prefix: [] });
+    apply(cfg, parsed.data, { path: file, positions: parsed.positions, prefix: [] }, opts);
   }
   return cfg;
 }
