@@ -67,7 +67,7 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
   }
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
-  const settings = loadPreflightConfig(loaded.project.workspace);
+  const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
   const kb = loadKnowledgeBase(settings.knowledgeBase);
   const graphs = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev).graph);
