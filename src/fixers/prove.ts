@@ -9,7 +9,9 @@ import { UserError } from '../errors.js';
 import { lint, type LintSettings } from '../rules/engine.js';
 import type { KnowledgeBase } from '../rules/knowledge-base.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
-import { resolvePatched, type Project, type SourceLookup } from '../resolve/index.js';
+import semver from 'semver';
+import { resolvePatched, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
+import { satisfies } from '../resolve/semver-req.js';
 import type { TargetGraph } from '../resolve/types.js';
 import { renderChanges, type TextSource, readText } from './apply.js';
 import type { ManifestEdits } from './types.js';
@@ -101,6 +103,13 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     const names = [...new Set(patched.missing.map((m) => m.split(' ')[0]!))];
     return fail(`the fix needs ${names.map((n) => `\`${n}\``).join(', ')}, which Cargo.lock lacks and the index cannot give (${patched.missing.join('; ')})`);
   }
+  const lockOnly = await lockedWeakDependencies(patched, ctx.sourceFor);
+  if (lockOnly.missing.length) {
+    return fail(
+      `Cargo.lock would need ${lockOnly.missing.map((m) => `\`${m}\``).join(', ')} (cargo locks optional dependencies that a \`dep?/feature\` names, built or not), which the index cannot give`,
+    );
+  }
+  newCrates.push(...lockOnly.found);
   const before = directFeatures(ctx.graphs);
   const now = directFeatures(graphs);
   const lost: string[] = [];
@@ -121,4 +130,41 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     graphs,
     ...(caveats.length ? { reason: `then the build environment needs attention: ${caveats.map((f) => `${f.message} (${f.target})`).join('; ')}` } : {}),
   };
+}
+
+/**
+ * Optional dependencies that an active `dep?/feature` names but nothing
+ * builds: cargo still puts them in Cargo.lock, so they must be in the index
+ * (a vendor directory often lacks them). Returns those found (newest
+ * matching version) and those missing.
+ */
+async function lockedWeakDependencies(patched: PatchedResolution, sourceFor: SourceLookup): Promise<{ found: string[]; missing: string[] }> {
+  const summaries = patched.project.packages.summaries;
+  const need = new Map<string, { name: string; req: string; source: string }>();
+  for (const r of patched.results) {
+    for (const p of r.graph.packages.values()) {
+      const s = summaries.get(p.key);
+      if (!s) continue;
+      for (const f of p.features) {
+        for (const v of s.features.get(f) ?? []) {
+          const m = /^([^/?]+)\?\/(.+)$/.exec(v);
+          if (!m) continue;
+          for (const d of s.deps) {
+            const t = d.name === m[1] && d.kind !== 'dev' ? summaries.get(d.to) : undefined;
+            if (t?.placeholder) need.set(t.key, t.placeholder);
+          }
+        }
+      }
+    }
+  }
+  const found: string[] = [];
+  const missing: string[] = [];
+  for (const ph of need.values()) {
+    const src = sourceFor(ph.source);
+    const crate = src ? await src.getCrate(ph.name).catch(() => null) : null;
+    const best = crate?.versions.filter((v) => !v.yanked && satisfies(v.vers, ph.req)).sort((a, b) => semver.rcompare(a.vers, b.vers, true))[0];
+    if (best) found.push(`${ph.name} ${best.vers}`);
+    else missing.push(`${ph.name} ${ph.req}`);
+  }
+  return { found, missing };
 }

@@ -44,7 +44,7 @@ export function testContext(cwd: string, tty = false): { ctx: CommandContext; ou
 /** Runs the command line in this process, offline. */
 export async function cli(argv: string[], cwd: string, tty = false): Promise<Output> {
   const t = testContext(cwd, tty);
-  const code = await main([...argv, '--offline', '--quiet'], t.ctx);
+  const code = await main([...argv, '--offline'], t.ctx);
   return { code, stdout: t.out(), stderr: t.err() };
 }
 
@@ -80,6 +80,8 @@ export function exampleCopy(extra: Record<string, string> = {}): string {
 
 /** Vendored crates the example lacks but a fix needs (published crates' names, versions and features). */
 export const WEBPKI_ROOTS = vendoredCrate('webpki-roots', '0.26.8', '[dependencies.rustls-pki-types]\nversion = "1.0.1"\ndefault-features = false\n');
+/** reqwest's `__rustls-ring` names `quinn?/ring`: cargo locks quinn although nothing builds it. */
+export const QUINN = vendoredCrate('quinn', '0.11.6', '[features]\ndefault = ["ring"]\nring = []\nrustls = []\nruntime-tokio = []\n');
 export const OPENSSL_SRC = vendoredCrate('openssl-src', '300.4.2+3.4.1', '[dependencies.cc]\nversion = "1.0.79"\n\n[features]\ndefault = []\nforce-engine = []\nlegacy = []\nweak-crypto = []\nseeded = []\n', 'openssl-src');
 
 export function read(dir: string, rel = 'Cargo.toml'): string {

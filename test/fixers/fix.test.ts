@@ -1,0 +1,226 @@
+/**
+ * End to end: `fix` and `check --fix` on fixture workspaces with vendored
+ * crates, then real cargo on the result (`cargo update --workspace`, the
+ * command the report gives, and `cargo tree`).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { proposeFixes, renderChanges } from '../../src/fixers/index.js';
+import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
+import { cargo, cli, contextFor, exampleCopy, inheritedTlsWorkspace, OPENSSL_SRC, QUINN, read, WEBPKI_ROOTS, zlibProject } from './helpers.js';
+
+const TARGET = 'x86_64-unknown-linux-musl';
+const withCargo = cargoAvailable() ? it : it.skip;
+if (!cargoAvailable()) console.warn('cargo not found: the cargo tree confirmations are skipped');
+
+function tree(dir: string): Map<string, string[]> {
+  cargo(dir, ['update', '--workspace']);
+  const out = new Map<string, string[]>();
+  for (const l of cargoTreeLines(dir, TARGET)) {
+    const [pkg, features] = l.split('|');
+    out.set(pkg!.split(' ')[0]!, features ? features.split(',') : []);
+  }
+  return out;
+}
+
+describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
+  it('switches reqwest to rustls with its other defaults listed again, and bundles SQLite', async () => {
+    const dir = exampleCopy({ ...WEBPKI_ROOTS, ...QUINN });
+    const before = read(dir);
+    const lock = read(dir, 'Cargo.lock');
+    const r = await cli(['fix', dir], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const after = read(dir);
+    expect(after).toBe(
+      before
+        .replace(
+          'reqwest = { version = "0.12", features = ["json", "stream"] }',
+          'reqwest = { version = "0.12", features = ["json", "stream", "rustls-tls", "charset", "http2", "macos-system-configuration"], default-features = false }',
+        )
+        .replace('rusqlite = "0.34"', 'rusqlite = { version = "0.34", features = ["bundled"] }'),
+    );
+    expect(r.stderr).toMatch(/Fixing .*Cargo\.toml \(2 fixes\)/);
+    expect(r.stderr).toContain('Cargo.lock will change (new: webpki-roots 0.26.8, quinn 0.11.6); run `cargo update --workspace` to update it');
+    // Cargo.lock is never touched.
+    expect(read(dir, 'Cargo.lock')).toBe(lock);
+
+    const again = await cli(['fix', dir], dir);
+    expect(again.code).toBe(0);
+    expect(read(dir)).toBe(after);
+    const check = await cli(['check', dir], dir);
+    expect(check.code).toBe(0);
+
+    if (!cargoAvailable()) return;
+    const t = tree(dir);
+    expect(t.has('openssl-sys')).toBe(false);
+    expect(t.has('native-tls')).toBe(false);
+    expect(t.get('reqwest')).toEqual(expect.arrayContaining(['charset', 'http2', 'json', 'stream', 'rustls-tls', 'macos-system-configuration']));
+    expect(t.get('reqwest')).not.toContain('default-tls');
+    expect(t.get('libsqlite3-sys')).toContain('bundled');
+    expect(t.has('webpki-roots')).toBe(true);
+  });
+
+  it('a crate cargo would lock but the vendor set lacks keeps the switch unproven', async () => {
+    const dir = exampleCopy(WEBPKI_ROOTS);
+    const r = await cli(['fix', dir, '--strategy', 'switch', '--dry-run'], dir);
+    expect(r.stderr).toContain('Cargo.lock would need `quinn 0.11.1` (cargo locks optional dependencies that a `dep?/feature` names, built or not), which the index cannot give');
+    if (!cargoAvailable()) return;
+    // cargo agrees: with the switch written by hand, it cannot lock the project offline.
+    const text = read(dir).replace('features = ["json", "stream"] }', 'features = ["json", "stream", "rustls-tls"], default-features = false }');
+    writeFileSync(join(dir, 'Cargo.toml'), text);
+    expect(() => cargo(dir, ['update', '--workspace'])).toThrow(/no matching package found\nsearched package name: `quinn`/);
+  });
+
+  it('without the crates a fix needs, applies what is proven, says why the rest is not, and stays idempotent', async () => {
+    const dir = exampleCopy();
+    const r = await cli(['fix', dir], dir);
+    expect(r.code).toBe(1);
+    expect(read(dir)).toContain('rusqlite = { version = "0.34", features = ["bundled"] }');
+    expect(read(dir)).toContain('reqwest = { version = "0.12", features = ["json", "stream"] }');
+    expect(r.stderr).toMatch(/warning: not fixed: reqwest: use rustls instead of OpenSSL\n {2}= reason: .*`webpki-roots`, which Cargo.lock lacks and the index cannot give/);
+    expect(r.stderr).toContain('`openssl-src`');
+    expect(r.stderr).toMatch(/help: .*reqwest: turn off `default-tls`\n {2}= lost: .*reqwest\/default-tls/);
+    expect(r.stderr).toContain('error: remains: `openssl-sys v0.9.107`');
+    const text = read(dir);
+    const again = await cli(['fix', dir], dir);
+    expect(again.code).toBe(1);
+    expect(read(dir)).toBe(text);
+    expect(again.stderr).not.toContain('Fixing');
+    const check = await cli(['check', dir, '--format', 'json'], dir);
+    expect(check.code).toBe(1);
+    const ids = (JSON.parse(check.stdout) as { findings: { package: { name: string }; severity: string }[] }).findings
+      .filter((f) => f.severity === 'error')
+      .map((f) => f.package.name);
+    expect(ids).toEqual(['openssl-sys']);
+  });
+
+  it('--strategy static vendors OpenSSL through reqwest', async () => {
+    const dir = exampleCopy(OPENSSL_SRC);
+    const { ctx, close } = await contextFor(dir);
+    try {
+      const fixes = await proposeFixes(ctx, { strategy: 'static' });
+      const openssl = fixes.find((f) => f.title.startsWith('reqwest'))!;
+      expect(openssl).toMatchObject({ strategy: 'static', proven: true, newCrates: ['openssl-src 300.4.2+3.4.1'], lockfileCommand: 'cargo update --workspace' });
+      expect(openssl.edits).toEqual([
+        { path: join(dir, 'Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['native-tls-vendored'] }] },
+      ]);
+    } finally {
+      await close();
+    }
+  });
+
+  withCargo('--strategy pin adds openssl-sys at the locked version with `vendored`; cargo builds it vendored', async () => {
+    const dir = exampleCopy(OPENSSL_SRC);
+    const r = await cli(['fix', dir, '--strategy', 'pin'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const text = read(dir);
+    expect(text).toContain('openssl-sys = { version = "0.9.107", features = ["vendored"] }\n');
+    expect(text).toContain('libsqlite3-sys = { version = "0.32.0", features = ["bundled"] }\n');
+    expect(r.stderr).toContain('Cargo.lock will change (new: openssl-src 300.4.2+3.4.1)');
+    const t = tree(dir);
+    expect(t.get('openssl-sys')).toContain('vendored');
+    expect(t.get('libsqlite3-sys')).toContain('bundled');
+    expect(readFileSync(join(dir, 'Cargo.lock'), 'utf8')).toContain('name = "openssl-src"\nversion = "300.4.2+3.4.1"');
+  });
+
+  it('--pin-scope target puts the pin under the musl cfg table', async () => {
+    const dir = exampleCopy(OPENSSL_SRC);
+    const r = await cli(['fix', dir, '--strategy', 'pin', '--pin-scope', 'target', '--dry-run'], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      [
+        '+',
+        `+[target.'cfg(target_env = "musl")'.dependencies]`,
+        '+libsqlite3-sys = { version = "0.32.0", features = ["bundled"] }',
+        '+openssl-sys = { version = "0.9.107", features = ["vendored"] }',
+      ].join('\n'),
+    );
+    // A dry run writes nothing.
+    expect(read(dir)).not.toContain('openssl-sys');
+  });
+
+  it('check --fix --dry-run prints the same diff as fix --dry-run; colours only on a terminal', async () => {
+    const dir = exampleCopy({ ...WEBPKI_ROOTS, ...QUINN });
+    const fix = await cli(['fix', dir, '--dry-run'], dir);
+    const check = await cli(['check', dir, '--fix', '--dry-run'], dir);
+    expect(check.stdout).toBe(fix.stdout);
+    expect(fix.stdout).toMatch(/^--- a\/Cargo.toml\n\+\+\+ b\/Cargo.toml\n@@ /);
+    expect(fix.stdout).not.toContain('\x1b[');
+    const tty = await cli(['fix', dir, '--dry-run'], dir, true);
+    expect(tty.stdout).toContain('\x1b[32m+reqwest');
+    expect(read(dir)).not.toContain('rustls');
+  });
+
+  it('bad input exits 2 with a cargo-style message', async () => {
+    const dir = exampleCopy();
+    const r = await cli(['fix', dir, '--strategy', 'magic'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("error: invalid value 'magic' for '--strategy <STRATEGY>' [possible values: switch, static, pin, auto]\n");
+    const s = await cli(['fix', dir, '--pin-scope', 'some'], dir);
+    expect(s.code).toBe(2);
+  });
+});
+
+describe('a workspace inheriting reqwest from [workspace.dependencies]', () => {
+  it('sets default-features = false in the root and gives every inheriting member the features back', async () => {
+    const dir = inheritedTlsWorkspace();
+    const r = await cli(['fix', dir], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(dir)).toContain('reqwest = { version = "0.12", features = ["json"], default-features = false }   # keep json\n');
+    expect(read(dir, 'api/Cargo.toml')).toBe(
+      '[package]\nname = "api"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nreqwest.workspace = true\nreqwest.features = ["rustls-tls", "charset", "http2", "macos-system-configuration"]\n',
+    );
+    expect(read(dir, 'worker/Cargo.toml')).toContain(
+      'reqwest = { workspace = true, features = [\n    "gzip", # compressed feeds\n    "rustls-tls",\n    "charset",\n    "http2",\n    "macos-system-configuration",\n] }\n',
+    );
+    expect(r.stderr).toContain('Cargo.lock will change (new: rustls 0.23.12)');
+    const again = await cli(['fix', dir], dir);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain('nothing to fix');
+    if (!cargoAvailable()) return;
+    const t = tree(dir);
+    expect(t.has('openssl-sys')).toBe(false);
+    expect(t.get('reqwest')).toEqual(['__rustls', '__tls', 'charset', 'gzip', 'http2', 'json', 'macos-system-configuration', 'rustls-tls', 'rustls-tls-webpki-roots']);
+  });
+
+  it('proving only one member would lose the other member\'s TLS: the fix edits both', async () => {
+    const dir = inheritedTlsWorkspace();
+    const { ctx, close } = await contextFor(dir, ['-p', 'api']);
+    try {
+      const [fix] = await proposeFixes(ctx);
+      expect(fix!.proven).toBe(true);
+      expect(fix!.edits.map((e) => e.path.slice(dir.length + 1)).sort()).toEqual(['Cargo.toml', 'api/Cargo.toml', 'worker/Cargo.toml']);
+      expect(renderChanges([fix!]).length).toBe(3);
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('libz-sys through a wrapper the knowledge base does not know', () => {
+  withCargo('turns on the wrapper feature that reaches libz-sys/static, found in its feature map', async () => {
+    const dir = zlibProject();
+    const r = await cli(['fix', dir], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(dir)).toContain('# archive support\ncompress-lite = { version = "0.3", features = ["static"] }\n');
+    expect(r.stderr).not.toContain('Cargo.lock will change');
+    expect(tree(dir).get('libz-sys')).toEqual(['default', 'libc', 'static', 'stock-zlib']);
+  });
+
+  withCargo('--strategy pin adds libz-sys with `static`', async () => {
+    const dir = zlibProject();
+    const r = await cli(['fix', dir, '--strategy', 'pin'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(dir)).toContain('compress-lite = "0.3"\nlibz-sys = { version = "1.1.20", features = ["static"] }\n');
+    expect(r.stderr).toContain('run `cargo update --workspace`');
+    expect(tree(dir).get('libz-sys')).toContain('static');
+  });
+
+  it('--strategy switch has nothing to switch and says so', async () => {
+    const dir = zlibProject();
+    const r = await cli(['fix', dir, '--strategy', 'switch'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('`compress-lite` v0.3.1 (which brings `libz-sys` in) has no switch away from zlib in the knowledge base');
+  });
+});
