@@ -4,21 +4,16 @@
  * normal,no-proc-macro` line for line, for several targets, resolvers and
  * package and feature selections. Cargo.lock is written by real cargo.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CargoConfig } from '../../src/config/cargo-config.js';
-import { openSources } from '../../cli/sources.js';
-import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
-import { treeLines } from '../../src/resolve/display.js';
+import type { Selection } from '../../src/resolve/index.js';
+import { cargoTree, pooled, toolLines } from './compare.js';
 import { generateWorkspace, type GeneratedWorkspace } from '../fixtures/gen/workspace.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 
-const run = promisify(execFile);
-
-export const DIFF_TARGETS = [
+const DIFF_TARGETS = [
   'x86_64-unknown-linux-musl',
   'x86_64-unknown-linux-gnu',
   'aarch64-unknown-linux-musl',
@@ -32,6 +27,8 @@ interface Variant {
   cargoArgs: string[];
   selection: Selection;
   targets: string[];
+  /** Run from this member's directory instead of the root. */
+  member?: string;
 }
 
 function variants(ws: GeneratedWorkspace): Variant[] {
@@ -66,6 +63,12 @@ function variants(ws: GeneratedWorkspace): Variant[] {
       });
     }
   }
+  out.push({ label: '--workspace', cargoArgs: ['--workspace'], selection: { workspace: true }, targets: [DIFF_TARGETS[0], DIFF_TARGETS[5]] });
+  const inner = ws.members.find((m) => m !== 'app');
+  if (inner) {
+    out.push({ label: `in crates/${inner}`, cargoArgs: [], selection: {}, targets: [DIFF_TARGETS[0]], member: inner });
+    out.push({ label: `in crates/${inner} --no-default-features`, cargoArgs: ['--no-default-features'], selection: { noDefaultFeatures: true }, targets: [DIFF_TARGETS[3]], member: inner });
+  }
   if (first !== last) {
     out.push({
       label: `-p ${first} -p ${last} --no-default-features`,
@@ -74,41 +77,6 @@ function variants(ws: GeneratedWorkspace): Variant[] {
       targets: [DIFF_TARGETS[2]],
     });
   }
-  return out;
-}
-
-async function cargoTree(dir: string, target: string, extra: string[]): Promise<string[]> {
-  const { stdout } = await run(
-    'cargo',
-    ['tree', '--offline', '--locked', '--target', target, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe', ...extra],
-    { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, CARGO_TERM_COLOR: 'never' } },
-  );
-  return [...new Set(stdout.split('\n').filter(Boolean))].sort();
-}
-
-async function toolLines(dir: string, sel: Selection, targets: string[]): Promise<Map<string, string[]>> {
-  const config = CargoConfig.load(dir, process.env);
-  const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
-  try {
-    const project = await loadProject(dir, undefined, sources.sourceFor, sel);
-    return new Map(targets.map((t) => [t, treeLines(resolveTarget(project, t).graph.packages.values())]));
-  } finally {
-    await sources.close();
-  }
-}
-
-/** Runs `jobs` at a time (cargo processes are the slow part). */
-async function pooled<T>(tasks: (() => Promise<T>)[], width = 2): Promise<T[]> {
-  const out: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        out[i] = await tasks[i]();
-      }
-    }),
-  );
   return out;
 }
 
@@ -142,10 +110,11 @@ describe.skipIf(!cargoAvailable())('differential test against cargo tree on gene
 
       const vs = variants(ws);
       const jobs: { v: Variant; t: string }[] = vs.flatMap((v) => v.targets.map((t) => ({ v, t })));
-      const expected = await pooled(jobs.map(({ v, t }) => () => cargoTree(ws.dir, t, v.cargoArgs)));
+      const cwd = (v: Variant) => (v.member ? join(ws.dir, 'crates', v.member) : ws.dir);
+      const expected = await pooled(jobs.map(({ v, t }) => () => cargoTree(cwd(v), t, v.cargoArgs)));
       let i = 0;
       for (const v of vs) {
-        const mine = await toolLines(ws.dir, v.selection, v.targets);
+        const mine = await toolLines(cwd(v), v.selection, v.targets);
         for (const t of v.targets) {
           const theirs = expected[i++];
           expect({ case: `${ws.dir} ${t} ${v.label}`, lines: mine.get(t) }).toEqual({ case: `${ws.dir} ${t} ${v.label}`, lines: theirs });
