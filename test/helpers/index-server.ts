@@ -29,6 +29,8 @@ export interface RequestRecord {
   path: string;
   headers: Record<string, string>;
   status: number;
+  /** Body bytes sent (as on the wire: compressed when compressed). */
+  bytes: number;
 }
 
 export interface IndexServerOptions {
@@ -143,7 +145,7 @@ export class IndexServer {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
-    const record: RequestRecord = { method: req.method ?? 'GET', path, headers, status: 0 };
+    const record: RequestRecord = { method: req.method ?? 'GET', path, headers, status: 0, bytes: 0 };
     this.log.push(record);
     this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
     res.on('close', () => this.inFlight--);
@@ -154,6 +156,7 @@ export class IndexServer {
     const fault = rule?.fault;
     const send = (status: number, h: Record<string, string> = {}, body?: Buffer) => {
       record.status = status;
+      record.bytes = body?.length ?? 0;
       res.writeHead(status, h);
       res.end(body);
     };
@@ -196,6 +199,7 @@ export class IndexServer {
       record.status = 200;
       res.writeHead(200, { ...h, 'content-length': String(body.length) });
       const half = body.subarray(0, Math.floor(body.length / 2));
+      record.bytes = half.length;
       if (fault.kind === 'truncate') res.write(half, () => req.socket.destroy());
       else res.write(half);
       return;
