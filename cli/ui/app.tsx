@@ -10,7 +10,7 @@ import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { Finding } from '../../src/rules/types.js';
 import { chosenFixes, compareRuns, countBySeverity, fixesFor, lockfileCommands, scrollStart, toggleFix, visibleFindings, wrapText } from './model.js';
-import type { Session } from './session.js';
+import type { Applied, Session } from './session.js';
 import {
   detailLines,
   diffLines,
@@ -209,37 +209,45 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     if (!engine || !before) return;
     const chosen = chosenFixes(st.selected, st.fixes);
     update({ overlay: 'applying', overlayScroll: 0, load: { what: session.what, fetch: null, resolving: false } });
-    let written: string[] = [];
+    const failed = (e: unknown): ApplyResult => ({
+      fixes: chosen,
+      written: [],
+      dropped: [],
+      outcome: null,
+      lockfileCommands: [],
+      newCrates: [],
+      error: e instanceof Error ? e.message : String(e),
+    });
+    let applied: Applied;
     try {
-      written = await engine.apply(engine.render(chosen));
+      applied = await engine.apply(before, chosen);
     } catch (e) {
-      if (!alive.current) return;
-      update({
-        overlay: 'result',
-        result: { fixes: chosen, written: [], outcome: null, lockfileCommands: [], newCrates: [], error: e instanceof Error ? e.message : String(e) },
-      });
+      if (alive.current) update({ overlay: 'result', result: failed(e) });
       return;
     }
-    const cmds = lockfileCommands(chosen);
-    const newCrates = [...new Set(chosen.flatMap((f) => f.newCrates))];
+    const result: ApplyResult = {
+      fixes: applied.kept,
+      written: applied.written,
+      dropped: applied.dropped,
+      outcome: null,
+      lockfileCommands: lockfileCommands(applied.kept),
+      newCrates: applied.newCrates,
+      error: applied.kept.length ? null : 'the selected fixes do not prove out together; nothing was written',
+    };
+    if (!applied.written.length) {
+      if (alive.current) update({ overlay: 'result', result });
+      return;
+    }
     let after: CheckRun | null = null;
     try {
+      // A new resolution of the edited manifests, as a fresh `check` would do.
       after = await check('checking again');
     } catch (e) {
-      if (!alive.current) return;
-      update({
-        overlay: 'result',
-        result: { fixes: chosen, written, outcome: null, lockfileCommands: cmds, newCrates, error: null },
-        message: `the check after applying failed: ${e instanceof Error ? e.message : String(e)}`,
-      });
+      if (alive.current) update({ overlay: 'result', result, message: `the check after applying failed: ${e instanceof Error ? e.message : String(e)}` });
       return;
     }
     if (!after || !alive.current) return;
-    update({
-      overlay: 'result',
-      overlayScroll: 0,
-      result: { fixes: chosen, written, outcome: compareRuns(before.report.findings, after.report.findings), lockfileCommands: cmds, newCrates, error: null },
-    });
+    update({ overlay: 'result', overlayScroll: 0, result: { ...result, outcome: compareRuns(before.report.findings, after.report.findings) } });
   };
 
   const moveCursor = (st: State, to: number): Partial<State> => {
@@ -255,7 +263,18 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     if (st.fixError && !st.fixes.length) return update({ message: `no fixes: ${st.fixError}` });
     const mine = fixesFor(st.fixes, current);
     if (!mine.length) return update({ message: `no fix proposed for ${current.package.name}` });
-    const fix = st.detailOpen ? mine[Math.min(st.fixCursor, mine.length - 1)] : (mine.find((x) => st.selected.has(x.id)) ?? mine.find((x) => x.proven) ?? mine[0]);
+    // From the list, space takes the selected fix or the first proven one that gives nothing up;
+    // a fix that turns features off is only chosen in the detail, where what it loses is shown.
+    const fix = st.detailOpen
+      ? mine[Math.min(st.fixCursor, mine.length - 1)]
+      : (mine.find((x) => st.selected.has(x.id)) ?? mine.find((x) => x.proven && x.strategy !== 'disable'));
+    if (!fix) {
+      return update({
+        message: mine.some((x) => x.proven)
+          ? 'the proven fix turns features off: open the detail (Enter) to choose it'
+          : `no proven fix for ${current.package.name}: Enter shows why`,
+      });
+    }
     if (!fix.proven) return update({ message: `not proven, so it cannot be applied: ${fix.reason ?? 'no reason given'}` });
     const selected = toggleFix(st.selected, fix, st.fixes);
     update({ selected, message: selected.has(fix.id) ? `selected: ${fix.title}` : `unselected: ${fix.title}` });

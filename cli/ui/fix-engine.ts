@@ -1,7 +1,31 @@
-/** The fix engine of `--fix`, as the triage screen uses it. */
+/**
+ * The fix engine of `--fix`, as the triage screen uses it: the same
+ * proposals (`proposeFixes` on `proofContextFor(run)`), the same check of
+ * the chosen fixes together (`proveTogether`), the same rendering and
+ * atomic writes (`renderChanges`, `applyChanges`).
+ */
+import { UserError } from '../../src/errors.js';
+import { applyChanges, proposeFixes, proveTogether, renderChanges, type StrategyChoice } from '../../src/fixers/index.js';
 import type { ParsedArgs } from '../args.js';
+import { proofContextFor } from '../commands/fix.js';
 import type { FixEngine } from './session.js';
 
-export function fixEngine(_args: ParsedArgs): FixEngine | null {
-  return null;
+const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
+
+export function fixEngine(args: ParsedArgs): FixEngine {
+  const strategy = (args.options.strategy as string | undefined) ?? 'auto';
+  if (!STRATEGIES.includes(strategy as StrategyChoice)) {
+    throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
+  }
+  return {
+    propose: (run) => proposeFixes(proofContextFor(run), { strategy: strategy as StrategyChoice }),
+    render: (fixes) => renderChanges(fixes),
+    apply: async (run, fixes) => {
+      const proven = fixes.filter((f) => f.proven);
+      const { kept, proof, dropped } = await proveTogether(proofContextFor(run), proven);
+      const changes = renderChanges(kept);
+      const written = await applyChanges(changes);
+      return { written, kept, dropped, newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };
+    },
+  };
 }

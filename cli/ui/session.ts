@@ -14,8 +14,21 @@ export interface FixEngine {
   propose(run: CheckRun): Promise<ProposedFix[]>;
   /** The files the fixes change, before and after. */
   render(fixes: ProposedFix[]): FileChange[];
-  /** Writes the changes atomically; returns the paths written. */
-  apply(changes: FileChange[]): Promise<string[]>;
+  /**
+   * Proves the proven fixes together and writes those that hold together
+   * (each file atomically, refused when it changed since it was read).
+   */
+  apply(run: CheckRun, fixes: ProposedFix[]): Promise<Applied>;
+}
+
+export interface Applied {
+  written: string[];
+  /** The fixes written. */
+  kept: ProposedFix[];
+  /** Fixes left out because they do not prove out together with the others. */
+  dropped: { fix: ProposedFix; reason: string }[];
+  /** Crates Cargo.lock will have to add. */
+  newCrates: string[];
 }
 
 export interface CheckEvents {

@@ -3,7 +3,7 @@
  * colours are on). Every builder is pure: the component in app.tsx only picks
  * which lines fit the terminal and draws them.
  */
-import { unifiedDiff } from '../../src/fixers/diff.js';
+import { LOCKFILE_COMMAND, unifiedDiff } from '../../src/fixers/index.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
@@ -76,17 +76,18 @@ export function loadingLines(s: LoadState, theme: Theme, width: number): string[
 // ---------------------------------------------------------------------------
 // Finding list
 
-export type FixMark = 'selected' | 'available' | 'unproven' | 'none' | 'pending';
+export type FixMark = 'selected' | 'available' | 'loses' | 'unproven' | 'none' | 'pending';
 
 export function fixMark(f: Finding, fixes: ProposedFix[] | null, selected: ReadonlySet<string>): FixMark {
   if (!fixes) return 'pending';
   const mine = fixesFor(fixes, f);
   if (mine.some((x) => selected.has(x.id))) return 'selected';
-  if (mine.some((x) => x.proven)) return 'available';
+  if (mine.some((x) => x.proven && x.strategy !== 'disable')) return 'available';
+  if (mine.some((x) => x.proven)) return 'loses';
   return mine.length ? 'unproven' : 'none';
 }
 
-const MARK: Record<FixMark, string> = { selected: '[x]', available: '[ ]', unproven: '[-]', none: '   ', pending: '   ' };
+const MARK: Record<FixMark, string> = { selected: '[x]', available: '[ ]', loses: '[!]', unproven: '[-]', none: '   ', pending: '   ' };
 
 export function rowLine(row: ListRow, cursor: number, marks: (f: Finding) => FixMark, theme: Theme): string {
   if (row.kind === 'heading') {
@@ -178,7 +179,7 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
       fixLines.push(lines.length);
       const here = i === d.fixCursor;
       const box = d.selected.has(x.id) ? '[x]' : x.proven ? '[ ]' : '[-]';
-      const status = x.proven ? theme.green('proven') : theme.red('not proven');
+      const status = x.proven ? theme.green(x.strategy === 'disable' ? 'proven, turns features off' : 'proven') : theme.red('not proven');
       const head = `${here ? '>' : ' '} ${box} ${x.title}`;
       lines.push(`${here ? theme.inverse(head) : head}  ${status}`);
       const sub = (text: string) => {
@@ -204,8 +205,10 @@ export function diffLines(changes: FileChange[], root: string, color: boolean): 
 }
 
 export interface ApplyResult {
+  /** The fixes written. */
   fixes: ProposedFix[];
   written: string[];
+  dropped: { fix: ProposedFix; reason: string }[];
   outcome: Outcome | null;
   lockfileCommands: string[];
   newCrates: string[];
@@ -217,27 +220,39 @@ export function resultLines(r: ApplyResult, root: string, theme: Theme, width: n
   const para = (t: string, indent = '  ') => {
     for (const l of wrapText(t, width - indent.length - 1)) out.push(`${indent}${l}`);
   };
+  const dropped = () => {
+    for (const d of r.dropped) {
+      out.push(`  ${theme.yellow('not applied')}: ${d.fix.title}`);
+      para(d.reason, '    ');
+    }
+  };
   if (r.error) {
     out.push(theme.red('Nothing written'));
     para(r.error);
+    dropped();
     return out;
   }
   out.push(theme.green(`Applied ${r.fixes.length} fix${r.fixes.length === 1 ? '' : 'es'}`) + `: wrote ${r.written.map((p) => relPath(root, p)).join(', ')}`);
   for (const f of r.fixes) para(`- ${f.title}`);
+  dropped();
   if (r.outcome) {
     out.push(theme.bold(`Gone after a new resolution (${r.outcome.gone.length})`));
     if (!r.outcome.gone.length) para('none');
-    for (const g of r.outcome.gone) para(`${theme.green('-')} ${g.package.name} v${g.package.version} (${g.rule}, ${g.target})`);
+    const item = (f: Finding) => `${theme.severity(f.severity, LABEL[f.severity])}[${f.rule}] ${f.package.name} v${f.package.version} for ${f.target}`;
+    for (const g of r.outcome.gone) out.push(`  ${theme.green('-')} ${item(g)}`);
     if (r.outcome.added.length) {
       out.push(theme.bold(`New (${r.outcome.added.length})`));
-      for (const a of r.outcome.added) para(`${theme.red('+')} ${a.package.name} v${a.package.version} (${a.rule}, ${a.target})`);
+      for (const a of r.outcome.added) out.push(`  ${theme.red('+')} ${item(a)}`);
     }
     para(`${r.outcome.remaining} finding${r.outcome.remaining === 1 ? '' : 's'} remain${r.outcome.remaining === 1 ? 's' : ''}`);
   }
-  out.push(theme.bold('Update Cargo.lock'));
-  const cmds = r.lockfileCommands.length ? r.lockfileCommands : ['cargo update --workspace'];
-  for (const c of cmds) out.push(`  ${theme.cyan(c)}`);
-  if (r.newCrates.length) para(`new crates to lock: ${r.newCrates.join(', ')}`);
+  if (r.lockfileCommands.length) {
+    out.push(theme.bold(`Cargo.lock will change${r.newCrates.length ? ` (new: ${r.newCrates.join(', ')})` : ''}; update it with`));
+    for (const c of r.lockfileCommands) out.push(`  ${theme.cyan(c)}`);
+  } else {
+    out.push(theme.bold('Cargo.lock: no locked crate or edge changes; should cargo ask, refresh it with'));
+    out.push(`  ${theme.cyan(LOCKFILE_COMMAND)}`);
+  }
   out.push('');
   out.push(theme.dim('Enter or Esc: back to the findings'));
   return out;
@@ -261,7 +276,8 @@ export const KEYS: [string, string][] = [
 export function helpLines(theme: Theme): string[] {
   const out = [theme.bold('Keys'), ''];
   for (const [k, v] of KEYS) out.push(`  ${theme.cyan(k.padEnd(17))} ${v}`);
-  out.push('', `  ${theme.bold('[x]')} fix selected  ${theme.bold('[ ]')} proven fix available  ${theme.bold('[-]')} only unproven fixes`);
+  out.push('', `  ${theme.bold('[x]')} fix selected   ${theme.bold('[ ]')} proven fix available   ${theme.bold('[-]')} no proven fix`);
+  out.push(`  ${theme.bold('[!]')} only a proven fix that turns features off (choose it in the detail)`);
   out.push('', theme.dim('Press any key to close'));
   return out;
 }
