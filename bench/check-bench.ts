@@ -157,6 +157,11 @@ export function printCheckBench(r: CheckBenchResult, log: (line: string) => void
         row.times.map((t) => t.toFixed(0)).join(', '),
     );
   }
+  const online = r.rows.find((row) => row.run === 'warm');
+  if (online) {
+    const waves = Math.ceil(online.requests / 64);
+    log(`(at --jobs 64, ${online.requests} requests take at least ${waves} round trips of ${r.latencyMs} ms: ${waves * r.latencyMs} ms of every online run is waiting)`);
+  }
   return r.rows.every((row) => row.ms <= row.targetMs);
 }
 

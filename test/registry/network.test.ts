@@ -113,6 +113,21 @@ describe('network', () => {
     await expect(untrusting.getCrate('serde')).rejects.toThrow(/self.signed certificate/);
   });
 
+  it.skipIf(!hasOpenssl)('reaches an https registry through HTTPS_PROXY, unless NO_PROXY names it', async () => {
+    const p = project();
+    const srv = await h2Server(p.dir);
+    const config = `[http]\ncainfo = "${srv.certPath}"\n`;
+    const viaProxy = await proxy();
+    const proxied = project({ config, env: { HTTPS_PROXY: viaProxy.url } });
+    expect((await proxied.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('serde'))?.versions).toHaveLength(3);
+    expect(new Set(viaProxy.targets)).toEqual(new Set([new URL(srv.url).host]));
+
+    const bypass = await proxy();
+    const direct = project({ config, env: { https_proxy: bypass.url, NO_PROXY: 'localhost,127.0.0.1' } });
+    expect((await direct.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('libc'))?.versions).toHaveLength(2);
+    expect(bypass.targets).toEqual([]);
+  });
+
   it('close() cancels the lookups still waiting, and nothing is written afterwards', async () => {
     const srv = await server();
     srv.fault('se/rd/serde', { kind: 'status', status: 503, headers: { 'retry-after': '30' } });
