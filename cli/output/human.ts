@@ -1,48 +1,169 @@
-/** The human report: cargo-style diagnostics grouped by severity, and a summary line. */
+/**
+ * The human report, in the shape of cargo's and rustc's diagnostics:
+ *
+ *     error[native-library]: `openssl-sys v0.9.107` links the system OpenSSL ...
+ *      --> Cargo.toml:9:1
+ *       |
+ *     9 | reqwest = { version = "0.12", features = ["json"] }
+ *       | ^^^^^^^ brings in `openssl-sys` through its feature `default-tls`
+ *       |
+ *       = note: why: weather-report → reqwest → native-tls [default-tls] → openssl-sys
+ *       = help: switch `reqwest` to rustls: ...
+ *
+ * Errors first, then warnings, then notes (info), then allowed findings; the
+ * same finding for several targets is shown once with its targets. A summary
+ * line ends the report. Colours only when the style has them (a terminal,
+ * `--color`, `NO_COLOR`, `FORCE_COLOR`, `CARGO_TERM_COLOR`).
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Style } from './style.js';
-import { pathText, relPath, type Report } from './report.js';
+import { pathText, type Report } from './report.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+const ORDER: Severity[] = ['error', 'warning', 'info'];
+
+interface Painter {
+  level(s: Severity, text: string): string;
+  blue(text: string): string;
+  help(text: string): string;
+  note(text: string): string;
+  bold(text: string): string;
+  dim(text: string): string;
+}
+
+function painter(style: Style): Painter {
+  const wrap = (open: string) => (s: string) => (style.enabled ? `\x1b[${open}m${s}\x1b[0m` : s);
+  return {
+    level: (s, t) => (s === 'error' ? style.red(t) : s === 'warning' ? style.yellow(t) : style.green(t)),
+    blue: wrap('1;34'),
+    help: style.cyan,
+    note: style.green,
+    bold: style.bold,
+    dim: style.dim,
+  };
+}
+
+/** A path as the user typed it from `cwd`: relative inside it, absolute outside. */
+function shown(cwd: string, p: string): string {
+  const r = relative(cwd, p);
+  const out = !r || r.startsWith('..') || isAbsolute(r) ? p : r;
+  return sep === '/' ? out : out.split(sep).join('/');
+}
+
+const sourceCache = new Map<string, string[] | null>();
+function sourceLine(path: string, line: number): string | null {
+  let lines = sourceCache.get(path);
+  if (lines === undefined) {
+    try {
+      lines = readFileSync(path, 'utf8').split(/\r?\n/);
+    } catch {
+      lines = null;
+    }
+    sourceCache.set(path, lines);
+  }
+  return lines?.[line - 1] ?? null;
+}
+
+/** Findings that differ only by target, shown once. */
+interface Group {
+  finding: Finding;
+  targets: string[];
+}
+
+function groupKey(f: Finding): string {
+  return [f.rule, f.severity, f.packageKey, f.message.split(f.target).join('<T>'), f.direct?.dependency ?? '', f.direct?.member ?? '', !!f.allowed].join('\0');
+}
+
+function groupFindings(findings: Finding[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const f of findings) {
+    const k = groupKey(f);
+    const g = groups.get(k);
+    if (g) g.targets.push(f.target);
+    else groups.set(k, { finding: f, targets: [f.target] });
+  }
+  return [...groups.values()];
+}
 
 export function renderHuman(report: Report, style: Style, cwd: string): string {
+  sourceCache.clear();
+  const paint = painter(style);
   const out: string[] = [];
-  const color = (s: Severity, text: string) => (s === 'error' ? style.red(text) : s === 'warning' ? style.yellow(text) : style.cyan(text));
-  const rel = (p: string) => relPath(cwd, p);
-  for (const severity of ['error', 'warning', 'info'] as Severity[]) {
-    const group = report.findings.filter((f) => f.severity === severity);
-    for (const f of group) out.push(renderFinding(f, color, style, rel), '');
+  const many = report.targets.length > 1;
+  const active = report.findings.filter((f) => !f.allowed);
+  for (const severity of ORDER) {
+    for (const g of groupFindings(active.filter((f) => f.severity === severity))) out.push(renderFinding(g, paint, cwd, many), '');
   }
+  for (const g of groupFindings(report.findings.filter((f) => f.allowed))) out.push(renderFinding(g, paint, cwd, many), '');
   for (const u of report.unresolved) {
-    out.push(`${style.yellow('warning')}: could not read metadata of \`${u.name} v${u.version}\`: ${u.reason}; its dependencies are not checked`, '');
+    out.push(`${paint.level('warning', 'warning')}${paint.bold(`: could not read the metadata of \`${u.name} v${u.version}\`: ${u.reason}`)}`);
+    out.push(`  ${paint.blue('=')} ${paint.note('note')}: its dependencies are not checked`, '');
   }
   out.push(summaryLine(report, style));
   return out.join('\n') + '\n';
 }
 
-function renderFinding(f: Finding, color: (s: Severity, t: string) => string, style: Style, rel: (p: string) => string): string {
+function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boolean): string {
+  const f = g.finding;
   const lines: string[] = [];
-  const allowed = f.allowed ? style.dim(' (allowed)') : '';
-  lines.push(`${color(f.severity, `${LABEL[f.severity]}[${f.rule}]`)}${style.bold(`: ${f.message}`)}${allowed}`);
+  const head = `${LABEL[f.severity]}[${f.rule}]`;
+  lines.push(`${paint.level(f.severity, head)}${paint.bold(`: ${f.message}`)}${f.allowed ? paint.dim(' (allowed)') : ''}`);
+
+  const sites: { loc: { path: string; line: number; column: number }; label: string; primary: boolean }[] = [];
   if (f.direct) {
-    lines.push(`  ${style.cyan('-->')} ${rel(f.direct.manifest.path)}:${f.direct.manifest.line}:${f.direct.manifest.column} (dependency \`${f.direct.dependency}\` of ${f.direct.member})`);
-    if (f.direct.inheritedFrom) lines.push(`  ${style.cyan('-->')} ${rel(f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}:${f.direct.inheritedFrom.column} (workspace.dependencies)`);
+    const pulled = f.paths[0]?.[2]?.via.length ? ` through its feature${f.paths[0][2].via.length > 1 ? 's' : ''} ${f.paths[0][2].via.map((v) => `\`${v}\``).join(', ')}` : '';
+    const self = f.paths[0]?.length === 2;
+    const label = self ? `\`${f.package.name}\` is declared here` : `brings in \`${f.package.name}\`${pulled}`;
+    sites.push({ loc: f.direct.manifest, label, primary: true });
+    if (f.direct.inheritedFrom) sites.push({ loc: f.direct.inheritedFrom, label: 'version and features from `[workspace.dependencies]`', primary: false });
   }
-  lines.push(`   ${style.cyan('=')} target: ${f.target}; ${f.package.name} v${f.package.version}${f.features.length ? ` with features ${f.features.join(', ')}` : ''}`);
-  for (const p of f.paths) lines.push(`   ${style.cyan('=')} path: ${pathText(p)}`);
-  if (f.detail) lines.push(`   ${style.cyan('=')} note: ${f.detail}`);
-  if (f.allowed) lines.push(`   ${style.cyan('=')} allowed: ${f.allowed.reason}`);
-  for (const fix of f.fixes) lines.push(`   ${style.cyan('=')} ${style.green('fix')}: ${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
-  lines.push(`   ${style.cyan('=')} docs: ${f.docs}`);
+  const width = Math.max(1, ...sites.map((s) => String(s.loc.line).length));
+  const pad = ' '.repeat(width);
+  const eq = (kind: 'note' | 'help', text: string) => {
+    const [first, ...rest] = text.split('\n');
+    lines.push(`${pad} ${paint.blue('=')} ${kind === 'help' ? paint.help('help') : paint.bold('note')}: ${first}`);
+    const indent = `${pad}   ${' '.repeat(kind.length + 2)}`;
+    for (const r of rest) lines.push(`${indent}${r}`);
+  };
+
+  sites.forEach((s, i) => {
+    lines.push(`${pad}${paint.blue(i === 0 ? '-->' : ':::')} ${shown(cwd, s.loc.path)}:${s.loc.line}:${s.loc.column}`);
+    const text = sourceLine(s.loc.path, s.loc.line);
+    if (text !== null) {
+      const key = /^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)/.exec(text.slice(s.loc.column - 1));
+      const len = Math.max(1, key ? key[1].length : 1);
+      lines.push(`${pad} ${paint.blue('|')}`);
+      lines.push(`${paint.blue(String(s.loc.line).padStart(width))} ${paint.blue('|')} ${text}`);
+      const marker = (s.primary ? '^' : '-').repeat(len);
+      lines.push(`${pad} ${paint.blue('|')} ${' '.repeat(s.loc.column - 1)}${s.primary ? paint.level(f.severity, `${marker} ${s.label}`) : paint.blue(`${marker} ${s.label}`)}`);
+    }
+  });
+  if (sites.length) lines.push(`${pad} ${paint.blue('|')}`);
+
+  if (manyTargets || g.targets.length > 1) eq('note', `target${g.targets.length > 1 ? 's' : ''}: ${g.targets.join(', ')}`);
+  const paths = f.paths.filter((p) => p.length > 1);
+  if (paths.length) eq('note', `why: ${paths.map(pathText).join('\n     ')}`);
+  if (f.features.length && f.package.name !== paths[0]?.[0]?.name) eq('note', `\`${f.package.name} v${f.package.version}\` features: ${f.features.join(', ')}`);
+  if (f.detail) eq('note', f.detail);
+  if (f.allowed) eq('note', `allowed by the cargo-preflight configuration: ${f.allowed.reason}`);
+  for (const fix of f.fixes) eq('help', `${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
+  eq('note', `for more information, see ${f.docs}`);
   return lines.join('\n');
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function summaryLine(report: Report, style: Style): string {
   const s = report.summary;
-  const parts = [`${s.error} error${s.error === 1 ? '' : 's'}`, `${s.warning} warning${s.warning === 1 ? '' : 's'}`, `${s.info} note${s.info === 1 ? '' : 's'}`];
   const allowed = report.findings.filter((f) => f.allowed).length;
-  if (allowed) parts.push(`${allowed} allowed`);
+  const rest = [s.warning ? plural(s.warning, 'warning') : '', s.info ? plural(s.info, 'note') : '', allowed ? `${allowed} allowed` : ''].filter(Boolean);
   const targets = report.targets.join(', ');
-  if (s.error) return `${style.red('error')}: static build for ${targets} is not ready: ${parts.join(', ')}`;
-  return `${style.green('ok')}: static build for ${targets} is ready: ${parts.join(', ')}`;
+  if (s.error) {
+    return `${style.red('error')}${style.bold(`: the static build for ${targets} is not ready: ${plural(s.error, 'error')}${rest.length ? `; ${rest.join(', ')}` : ''}`)}`;
+  }
+  return `${style.green('    Finished')} static-build check for ${targets}: no errors${rest.length ? `; ${rest.join(', ')}` : ''}`;
 }

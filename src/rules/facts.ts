@@ -171,8 +171,12 @@ function traceToDirect(
     // A dependency declaration asked for the feature.
     if (cause.from === member && pkg === direct && best) best.explicit = true;
     if (cause.from === member || !onPath.has(cause.from)) break;
-    // A crate on the path declares `pkg` with `features = [feat]`: the cause lies in why that crate is there.
-    break;
+    // A crate on the path asked for `pkg/feat` (in its declaration or in one of its features; the
+    // resolver records both as the dependency). Forwarding features usually share the name: follow
+    // the parent's feature of the same name when it is on.
+    const parent = graph.packages.get(cause.from);
+    if (!parent?.features.includes(feat)) break;
+    pkg = cause.from;
   }
   return best;
 }
@@ -290,7 +294,9 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
   const newer = newerStaticOption(entry, spec, pkg.version);
   if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)) });
   if (input.disable) {
-    for (const p of pulledBy(graph, pkg.key)) {
+    // Only when every way in goes through a feature: otherwise turning one off leaves the crate in.
+    const ways = pulledBy(graph, pkg.key);
+    for (const p of ways.every((w) => w.feature) ? ways : []) {
       if (p.feature) add({ strategy: 'disable', crate: p.dependency, title: `turn off feature \`${p.feature}\` of \`${p.dependency}\`${p.viaDefault ? ' (default-features = false, listing the other defaults again)' : ''}` });
     }
   }

@@ -3,7 +3,7 @@
  * graph without its static option active. A musl or cross target rarely has
  * that library, and when it has, it is linked dynamically.
  */
-import { describePulledBy, fixesFor, pulledBy, RULE_DOCS } from './facts.js';
+import { fixesFor, RULE_DOCS } from './facts.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { Rule } from './types.js';
 
@@ -28,11 +28,10 @@ export const nativeLibrary: Rule = {
         : n.linkage.kind === 'static-unless-found'
           ? `links the system ${lib} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on`
           : `links the system ${lib} and none of its static options is on`;
-      const by = pulledBy(graph, pkg.key)[0];
       report({
         package: pkg,
         message: `\`${pkg.name} v${pkg.version}\` ${how}`,
-        detail: [spec.withoutStaticNote ?? entry.summary, by ? `brought in by ${describePulledBy(by)}` : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim(),
+        detail: (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim(),
         fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true }),
         docs: spec.docs[0] ?? entry.docs[0],
       });

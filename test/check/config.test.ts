@@ -73,7 +73,7 @@ describe('configuration', () => {
     expect(report.summary.error).toBe(0);
     const human = await cli(['check', dir, '--offline', '--quiet', '--color', 'never']);
     expect(human.code).toBe(0);
-    expect(human.stdout).toContain('allowed: the image ships zlib.a; LIBZ_SYS_STATIC=1 is set in CI');
+    expect(human.stdout).toContain('= note: allowed by the cargo-preflight configuration: the image ships zlib.a; LIBZ_SYS_STATIC=1 is set in CI');
   });
 
   it('an allow entry without a reason is an error at its line', async () => {
