@@ -9,7 +9,7 @@
 import type { Finding } from '../rules/types.js';
 import { disableCandidates } from './disable.js';
 import { pinCandidates } from './pin.js';
-import { proveEdits, type Proof, type ProofContext } from './prove.js';
+import { aboutEnvironment, proveEdits, type Proof, type ProofContext } from './prove.js';
 import { staticCandidates } from './static.js';
 import { code, type Candidate, type NativeTarget, type PinScope, type StrategyInput, type StrategyResult } from './strategy.js';
 import { switchCandidates } from './switch.js';
@@ -43,7 +43,8 @@ export const LOCKFILE_COMMAND = 'cargo update --workspace';
 export function fixableFindings(ctx: ProofContext): NativeTarget[] {
   const byKey = new Map<string, NativeTarget>();
   for (const f of ctx.findings) {
-    if (f.allowed || f.severity === 'info') continue;
+    // What the machine lacks (a C compiler for the target) is not a Cargo.toml problem.
+    if (f.allowed || f.severity === 'info' || aboutEnvironment(f)) continue;
     const sys = ctx.kb.sysCrate(f.package.name);
     if (!sys) continue;
     let t = byKey.get(f.packageKey);

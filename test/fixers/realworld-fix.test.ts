@@ -1,0 +1,124 @@
+/**
+ * `fix` on copies of the real-world corpus (../shared/realworld). Their
+ * vendor sets hold only what their Cargo.lock needs, so every OpenSSL fix
+ * (which needs openssl-src) is first refused with that reason and nothing is
+ * written. With an openssl-src stand-in added to the copy's vendor folder (its
+ * real name, a published version matching openssl-sys's requirement, its
+ * features), the fix is proven and applied, a second run changes nothing, and
+ * cargo locks exactly the crate the report names and builds openssl-sys
+ * `vendored`.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cargoAvailable, cargoTreeLines, REALWORLD_SKIP_REASON, realworldAvailable, realworldProject } from '../helpers/realworld.js';
+import { cargo, cli } from './helpers.js';
+
+const TARGET = 'x86_64-unknown-linux-musl';
+
+interface Case {
+  name: string;
+  /** openssl-src version the stand-in gets (newest published one matching openssl-sys's requirement). */
+  opensslSrc: string;
+  /** The line the fix changes or adds in the root Cargo.toml. */
+  before: string | null;
+  after: string;
+  title: string;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'notesreminder',
+    opensslSrc: '111.28.2+1.1.1w',
+    before: null,
+    after: 'openssl-sys = { version = "0.9.87", features = ["vendored"] }',
+    title: 'add `openssl-sys = { version = "0.9.87", features = ["vendored"] }`',
+  },
+  {
+    name: 'cloud-image-download',
+    opensslSrc: '300.4.2+3.4.1',
+    before: 'reqwest = { version = "0.12.9", features = ["stream"] }',
+    after: 'reqwest = { version = "0.12.9", features = ["stream", "native-tls-vendored"] }',
+    title: 'reqwest: enable `native-tls-vendored`',
+  },
+  {
+    name: 'nlb-operator',
+    opensslSrc: '111.28.2+1.1.1w',
+    before: 'openssl = "0.10"',
+    after: 'openssl = { version = "0.10", features = ["vendored"] }',
+    title: 'openssl: enable `vendored`',
+  },
+];
+
+function standIn(dir: string, version: string): void {
+  const d = join(dir, 'vendor', 'openssl-src');
+  mkdirSync(join(d, 'src'), { recursive: true });
+  writeFileSync(
+    join(d, 'Cargo.toml'),
+    `[package]\nname = "openssl-src"\nversion = "${version}"\nedition = "2018"\n\n[features]\ndefault = []\nlegacy = []\nforce-engine = []\nweak-crypto = []\nseeded = []\n`,
+  );
+  writeFileSync(join(d, 'src', 'lib.rs'), '');
+  writeFileSync(join(d, '.cargo-checksum.json'), JSON.stringify({ files: {}, package: '1'.padStart(64, '0') }));
+}
+
+describe.skipIf(!realworldAvailable())('fix on the real-world corpus', () => {
+  for (const c of CASES) {
+    it(c.name, async () => {
+      const dir = mkdtempSync(join(tmpdir(), `preflight-fix-rw-${c.name}-`));
+      cpSync(realworldProject(c.name), dir, { recursive: true });
+      const manifest = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
+      const lock = readFileSync(join(dir, 'Cargo.lock'), 'utf8');
+      if (c.before) expect(manifest).toContain(c.before);
+
+      // The vendor set lacks openssl-src: nothing is proven, nothing written.
+      const refused = await cli(['fix', dir], dir);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain('the fix needs `openssl-src`, which Cargo.lock lacks and the index cannot give');
+      expect(refused.stderr).toContain('error: remains: `openssl-sys');
+      expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(manifest);
+
+      standIn(dir, c.opensslSrc);
+      const fixed = await cli(['fix', dir], dir);
+      expect(fixed.code, fixed.stderr).toBe(0);
+      expect(fixed.stderr).toContain(c.title);
+      expect(fixed.stderr).toContain(`Cargo.lock will change (new: openssl-src ${c.opensslSrc}); run \`cargo update --workspace\` to update it`);
+      const after = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
+      const expected = c.before ? manifest.replace(c.before, c.after) : null;
+      if (expected) expect(after).toBe(expected);
+      else {
+        // A new line in [dependencies], every other byte as it was.
+        const added = after.split('\n').filter((l) => !manifest.split('\n').includes(l));
+        expect(added).toEqual([c.after]);
+        expect(after.replace(`${c.after}\n`, '')).toBe(manifest);
+      }
+      expect(readFileSync(join(dir, 'Cargo.lock'), 'utf8')).toBe(lock);
+
+      if (!cargoAvailable()) {
+        console.warn('cargo not found; skipping the cargo confirmation');
+        return;
+      }
+      cargo(dir, ['update', '--workspace']);
+      const newLock = readFileSync(join(dir, 'Cargo.lock'), 'utf8');
+      // cargo locks exactly the one crate the report named.
+      const count = (t: string) => (t.match(/^name = ".*"$/gm) ?? []).length;
+      expect(count(newLock) - count(lock)).toBe(1);
+      expect(newLock).toContain(`name = "openssl-src"\nversion = "${c.opensslSrc}"`);
+
+      // With Cargo.lock up to date, a second run changes nothing and no error remains.
+      const again = await cli(['fix', dir], dir);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr).not.toContain('Fixing');
+      expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(after);
+      const check = await cli(['check', dir], dir);
+      expect(check.code).toBe(0);
+
+      const tree = cargoTreeLines(dir, TARGET);
+      const sys = tree.filter((l) => l.startsWith('openssl-sys '));
+      expect(sys.length).toBeGreaterThan(0);
+      for (const l of sys) expect(l.split('|')[1]!.split(',')).toContain('vendored');
+    });
+  }
+});
+
+if (!realworldAvailable()) console.warn(REALWORLD_SKIP_REASON);
