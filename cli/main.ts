@@ -16,6 +16,8 @@ export interface CommandContext {
   warn(message: string): void;
   /** Progress of index fetching; replaces the progress line on stderr (the terminal UI draws its own). */
   progress?: (p: import('../src/registry/progress.js').FetchProgress) => void;
+  /** Called before each target is resolved (the terminal UI shows it, and draws before resolution goes on). */
+  resolving?: (p: { target: string; done: number; total: number }) => Promise<void>;
 }
 
 const VERSION = '0.1.0';

@@ -70,7 +70,11 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
   const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
   const kb = loadKnowledgeBase(settings.knowledgeBase);
-  const graphs = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev).graph);
+  const graphs: TargetGraph[] = [];
+  for (const [i, t] of loaded.targets.entries()) {
+    if (ctx.resolving) await ctx.resolving({ target: t, done: i, total: loaded.targets.length });
+    graphs.push(resolveTarget(loaded.project, t, loaded.includeDev).graph);
+  }
 
   const environments = new Map<string, EnvironmentSnapshot>();
   if (settings.severity['cross-environment'] !== 'off') {

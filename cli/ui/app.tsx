@@ -80,7 +80,7 @@ export interface AppProps {
 function initialState(session: Session): State {
   return {
     run: null,
-    load: { what: session.what, fetch: null, resolving: false },
+    load: { what: session.what, fetch: null, resolving: null },
     error: null,
     fixes: null,
     fixError: null,
@@ -129,13 +129,19 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
   const check = useCallback(
     async (reason?: string): Promise<CheckRun | null> => {
       const token = ++runToken.current;
-      update({ load: { what: session.what, fetch: null, resolving: false, ...(reason ? { reason } : {}) } });
+      update({ load: { what: session.what, fetch: null, resolving: null, ...(reason ? { reason } : {}) } });
       let run: CheckRun;
       try {
         run = await session.check({
           fetch: (p: FetchProgress) => {
             if (!alive.current || token !== runToken.current) return;
-            update((s) => ({ load: { ...s.load, fetch: p, resolving: s.load.resolving || (p.total > 0 && p.done === p.total) } }));
+            update((s) => ({ load: { ...s.load, fetch: p } }));
+          },
+          resolving: async (p) => {
+            if (!alive.current || token !== runToken.current) return;
+            update((s) => ({ load: { ...s.load, resolving: p } }));
+            // Let the screen draw (ink draws at most every 1/30 s) before resolution takes the thread.
+            await new Promise((r) => setTimeout(r, 40));
           },
         });
       } catch (e) {
@@ -208,7 +214,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     const before = st.run;
     if (!engine || !before) return;
     const chosen = chosenFixes(st.selected, st.fixes);
-    update({ overlay: 'applying', overlayScroll: 0, load: { what: session.what, fetch: null, resolving: false } });
+    update({ overlay: 'applying', overlayScroll: 0, load: { what: session.what, fetch: null, resolving: null } });
     const failed = (e: unknown): ApplyResult => ({
       fixes: chosen,
       written: [],

@@ -33,6 +33,8 @@ export interface Applied {
 
 export interface CheckEvents {
   fetch(p: FetchProgress): void;
+  /** Before each target is resolved; resolution goes on once the promise settles (after the screen is drawn). */
+  resolving(p: { target: string; done: number; total: number }): Promise<void>;
 }
 
 export interface Session {
@@ -58,6 +60,7 @@ export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boole
       const run = await runCheck(args, {
         ...ctx,
         progress: (p) => events.fetch(p),
+        resolving: (p) => events.resolving(p),
         warn: (m) => {
           if (!warnings.includes(m)) warnings.push(m);
         },

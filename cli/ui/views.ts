@@ -46,8 +46,8 @@ export interface LoadState {
   /** What is being checked (the path argument or the working directory). */
   what: string;
   fetch: FetchProgress | null;
-  /** Set once the metadata is read and resolution runs. */
-  resolving: boolean;
+  /** Set once the metadata is read: the target being resolved, and how many are done. */
+  resolving: { target: string; done: number; total: number } | null;
   /** Shown while a re-check follows an apply. */
   reason?: string;
 }
@@ -69,7 +69,8 @@ export function loadingLines(s: LoadState, theme: Theme, width: number): string[
     out.push(`  ${theme.cyan('Reading')} Cargo.lock, manifests and crate metadata`);
     out.push('');
   }
-  if (s.resolving) out.push(`  ${theme.cyan('Resolving')} features and cfg for every target`);
+  const r = s.resolving;
+  if (r) out.push(`  ${theme.cyan('Resolving')} features and cfg: ${r.done}/${r.total} target${r.total === 1 ? '' : 's'} done, now ${r.target}`);
   return out;
 }
 
