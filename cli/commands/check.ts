@@ -207,12 +207,12 @@ async function markdownFixes(run: CheckRun, base: string): Promise<MarkdownOptio
   return { fixes: kept.map((f) => ({ title: f.title, description: f.description, lockfileCommand: f.lockfileCommand })), diff };
 }
 
-function writeReportFile(path: string, text: string): void {
+function writeReportFile(path: string, text: string, display: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
   } catch (e) {
-    throw new UserError(`could not write the report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path });
+    throw new UserError(`could not write the report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: display });
   }
 }
 
@@ -239,7 +239,7 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
     const fixes = plan.some((p) => p.format === 'markdown') && run.report.findings.length ? await markdownFixes(run, base) : undefined;
     for (const p of plan) {
       if (p.output === undefined) continue;
-      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes }));
+      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes }), p.output);
     }
     for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base, fixes }));
     if (writeBaselineArg !== undefined) {

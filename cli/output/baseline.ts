@@ -77,14 +77,15 @@ export function readBaseline(path: string, display = path): Baseline {
 
 export function parseBaseline(text: string, path: string): Baseline {
   let doc: unknown;
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    doc = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    doc = JSON.parse(body);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /at position (\d+)/.exec(msg);
-    const where = m ? lineColumnAt(text, Number(m[1])) : text.trim() === '' ? undefined : lineColumnAt(text, text.length);
-    const reason = msg.replace(/\s*in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
-    throw new UserError(`invalid baseline: not JSON: ${text.trim() === '' ? 'the file is empty' : reason}`, { path, ...where });
+    if (body.trim() === '') throw new UserError('invalid baseline: not JSON: the file is empty', { path });
+    const offset = jsonErrorOffset(body) + (body === text ? 0 : 1);
+    // V8's message names the offset for some errors and quotes the whole text for others: keep only its first clause.
+    const reason = (e as Error).message.replace(/\s*(?:in|after) JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
+    throw new UserError(`invalid baseline: not JSON: ${reason}`, { path, ...lineColumnAt(text, offset) });
   }
   const bad = (what: string) => new UserError(`invalid baseline: ${what}`, { path }, 'write a new one with `--write-baseline FILE`');
   if (!isObject(doc)) throw bad('expected a JSON object');
@@ -142,4 +143,86 @@ export function baselineNote(report: Report): string {
     lines.push(`  help: drop ${b.fixed.length === 1 ? 'it' : 'them'} with \`--write-baseline ${b.path}\``);
   }
   return lines.join('\n') + '\n';
+}
+
+/**
+ * The offset of the first character where `text` stops being JSON (called
+ * only after JSON.parse failed, so that the error can carry a line and column).
+ */
+export function jsonErrorOffset(text: string): number {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const fail = (): never => {
+    throw i;
+  };
+  const literal = (word: string) => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    } else if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    } else if (c === '"') string();
+    else if (c === 't') literal('true');
+    else if (c === 'f') literal('false');
+    else if (c === 'n') literal('null');
+    else {
+      const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i));
+      if (!m) fail();
+      i += m![0].length;
+    }
+  };
+  try {
+    value();
+    ws();
+    return i;
+  } catch (at) {
+    return Math.min(at as number, text.length);
+  }
 }
