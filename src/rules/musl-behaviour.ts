@@ -81,7 +81,7 @@ export const muslBehaviour: Rule = {
           detail: 'musl\'s allocator takes a global lock; multi-threaded programs allocating concurrently can run several times slower than with glibc.',
           fixes: [
             { strategy: 'environment', crate: 'mimalloc', title: 'add `mimalloc` and `#[global_allocator] static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;`', requires: ['a C compiler for the target'] },
-            { strategy: 'environment', crate: 'tikv-jemallocator', title: 'or add `tikv-jemallocator` and `#[global_allocator] static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;`', requires: ['a C compiler for the target', 'make'] },
+            { strategy: 'environment', crate: 'tikv-jemallocator', title: 'add `tikv-jemallocator` and `#[global_allocator] static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;`', requires: ['a C compiler for the target', 'make'] },
           ],
         });
       }
