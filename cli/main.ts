@@ -82,7 +82,7 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
         return first === undefined ? 0 : 2;
       }
       // With no subcommand at a terminal, the triage screen opens (`check --interactive`).
-      return (await check())(opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : argv, ctx);
+      return await (await check())(opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : argv, ctx);
     }
     const load = COMMANDS[first];
     if (!load) {

@@ -1,0 +1,119 @@
+/**
+ * When the triage screen opens and when it does not: the command line with
+ * and without terminals, errors of the first check reported as `check`
+ * reports them, and ink/React not loaded by the non-interactive commands.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { main, type CommandContext } from '../../cli/main.js';
+import { opensUiByDefault } from '../../cli/ui/launch.js';
+import { REPO, testContext, workspaceCopy } from './helpers.js';
+
+const tty = { isTTY: true };
+const pipe = { isTTY: false };
+
+interface Captured {
+  ctx: CommandContext;
+  out(): string;
+  err(): string;
+}
+
+/** A context whose streams are pipes (not terminals), or pseudo-terminal streams ink can draw on. */
+function captured(dir: string, terminal: boolean): Captured {
+  let out = '';
+  let err = '';
+  const stdout = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number; rows?: number };
+  stdout.on('data', (d) => (out += String(d)));
+  const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stderr.on('data', (d) => (err += String(d)));
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (b: boolean) => void; ref?: () => void; unref?: () => void };
+  if (terminal) {
+    stdout.isTTY = true;
+    stdout.columns = 80;
+    stdout.rows = 24;
+    stdin.isTTY = true;
+    stdin.setRawMode = () => {};
+    stdin.ref = () => {};
+    stdin.unref = () => {};
+  }
+  const base = testContext(dir);
+  return {
+    ctx: { ...base, env: { ...base.env, NO_COLOR: '1' }, stdout, stderr, stdin, warn: (m) => void (err += `warning: ${m}\n`) },
+    out: () => out,
+    err: () => err,
+  };
+}
+
+describe('opening the triage screen', () => {
+  it('opens by default only with no subcommand at a terminal and no report or write option', () => {
+    expect(opensUiByDefault([], { stdout: tty, stdin: tty })).toBe(true);
+    expect(opensUiByDefault(['--target', 'aarch64-unknown-linux-musl'], { stdout: tty, stdin: tty })).toBe(true);
+    expect(opensUiByDefault([], { stdout: pipe, stdin: tty })).toBe(false);
+    expect(opensUiByDefault([], { stdout: tty, stdin: pipe })).toBe(false);
+    expect(opensUiByDefault([], { stdout: tty })).toBe(false);
+    for (const a of [['--format', 'json'], ['--format=json'], ['-o', 'r.json'], ['-or.json'], ['--output', 'x'], ['--fix'], ['--help'], ['-h'], ['-q']]) {
+      expect(opensUiByDefault(a, { stdout: tty, stdin: tty })).toBe(false);
+    }
+  });
+
+  it('prints the check report when not at a terminal, with no subcommand and with check --interactive', async () => {
+    const dir = workspaceCopy();
+    const plain = captured(dir, false);
+    const code = await main(['check'], plain.ctx);
+    expect(code).toBe(1);
+    expect(plain.out()).toContain('error[native-library]');
+    for (const argv of [[], ['check', '--interactive'], ['check', '-i']]) {
+      const c = captured(dir, false);
+      expect(await main(argv, c.ctx)).toBe(1);
+      expect(c.out()).toBe(plain.out());
+    }
+  });
+
+  it('reports a bad manifest as check does (path:line:col, exit 2) when the screen was to open', async () => {
+    const dir = workspaceCopy();
+    const manifest = join(dir, 'Cargo.toml');
+    writeFileSync(manifest, readFileSync(manifest, 'utf8').replace('[dependencies]', '[dependencies]\nreqwest = 1 2'));
+    const c = captured(dir, true);
+    const code = await main([], c.ctx);
+    expect(code).toBe(2);
+    expect(c.err()).toMatch(/Cargo\.toml:\d+:\d+: error: /);
+    expect(c.err()).not.toMatch(/\n\s+at /);
+    // The screen was opened (alternate screen) and left again.
+    expect(c.out()).toContain('\x1b[?1049h');
+    expect(c.out().endsWith('\x1b[?1049l')).toBe(true);
+  });
+
+  it('does not load ink or React for the non-interactive commands', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cargo-preflight-ui-lazy-'));
+    const hooks = join(dir, 'hooks.mjs');
+    writeFileSync(
+      hooks,
+      `export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  if (/\\/node_modules\\/(ink|react)\\//.test(r.url)) process.stderr.write('LOADED ' + r.url + '\\n');
+  return r;
+}
+`,
+    );
+    const register = join(dir, 'register.mjs');
+    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    const bin = join(REPO, 'bin', 'cargo-preflight.js');
+    const stderrOf = (args: string[]) =>
+      spawnSync(process.execPath, ['--import', pathToFileURL(register).href, ...args], {
+        cwd: join(REPO, 'example'),
+        env: { ...process.env, NO_COLOR: '1' },
+        encoding: 'utf8',
+      }).stderr;
+    // The hook sees the UI's modules when the UI module is loaded.
+    const ui = pathToFileURL(join(REPO, 'dist', 'cli', 'ui', 'index.js')).href;
+    expect(stderrOf(['--input-type=module', '-e', `await import(${JSON.stringify(ui)})`])).toMatch(/LOADED .*node_modules\/ink\//);
+    for (const args of [['check'], ['check', '--format', 'json'], ['tree'], ['--version'], []]) {
+      expect(stderrOf([bin, ...args])).not.toContain('LOADED');
+    }
+  });
+});
