@@ -119,7 +119,7 @@ export function parseLockfile(text: string, path: string): Lockfile {
     if (!isValidCrateName(name)) {
       throw new UserError(
         `invalid package name \`${name}\`: only ASCII letters, digits, \`-\` and \`_\` are allowed, starting with a letter`,
-        at(`name = "${name}"`),
+        at(`name = ${JSON.stringify(name)}`),
       );
     }
     if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(vers)) {
@@ -177,7 +177,7 @@ function resolveDepSpec(
 }
 
 function firstLine(s: string): string {
-  return s.split('\n')[0];
+  return s.split('\n')[0].replace(/^Invalid TOML document: /, '');
 }
 
 function locate(text: string, path: string, needle: string): { path: string; line?: number; column?: number } {

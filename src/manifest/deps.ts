@@ -3,7 +3,7 @@
  * shared by workspace members (which keep source positions) and published
  * manifests of vendored crates (which become index records).
  */
-import type { DepKind, IndexDep } from '../registry/types.js';
+import { isValidCrateName, type DepKind, type IndexDep } from '../registry/types.js';
 
 export interface DepDecl extends IndexDep {
   /** `path = …` as written (resolved against the manifest's directory by the caller). */
@@ -67,6 +67,8 @@ function strArray(v: unknown, keyPath: string[]): string[] | undefined {
 /** One dependency value (`"1.0"` or a table) to a declaration. */
 export function readDep(key: string, value: unknown, kind: DepKind, target: string | null, tablePath: string[]): DepDecl {
   const kp = [...tablePath, key];
+  // Names become index paths, vendor directories and URLs later: refuse what crates.io would.
+  if (!isValidCrateName(key)) throw new ManifestShapeError(invalidName(key, 'dependency name'), kp);
   if (typeof value === 'string') {
     return { name: key, req: value, features: [], optional: false, default_features: true, target, kind, tablePath };
   }
@@ -85,6 +87,9 @@ export function readDep(key: string, value: unknown, kind: DepKind, target: stri
     package: str(value.package, [...kp, 'package']) ?? null,
     tablePath,
   };
+  if (decl.package !== null && decl.package !== undefined && !isValidCrateName(decl.package)) {
+    throw new ManifestShapeError(invalidName(decl.package, 'package name'), [...kp, 'package']);
+  }
   const path = str(value.path, [...kp, 'path']);
   if (path !== undefined) decl.path = path;
   const git = str(value.git, [...kp, 'git']);
@@ -103,6 +108,14 @@ export function readDep(key: string, value: unknown, kind: DepKind, target: stri
     decl.workspace = true;
   }
   return decl;
+}
+
+function invalidName(name: string, what: string): string {
+  const bad = [...name].find((c) => !/[A-Za-z0-9_-]/.test(c));
+  if (name === '') return `${what} cannot be empty`;
+  if (bad !== undefined) return `invalid character \`${bad}\` in ${what}: \`${name}\`, characters must be ASCII letters, digits, \`-\` or \`_\``;
+  if (name.length > 64) return `${what} \`${name}\` is longer than 64 characters`;
+  return `invalid ${what} \`${name}\`: it must start with an ASCII letter`;
 }
 
 /** Every dependency declaration of a manifest, in table order (plain tables first, then target tables). */

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
+import { isValidCrateName } from '../registry/types.js';
 import type { DeclarationSite } from '../resolve/types.js';
 import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
 import { parseTomlWithPositions, type PositionIndex } from './positions.js';
@@ -242,6 +243,9 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     };
     const name = pkg.name;
     if (typeof name !== 'string') throw new UserError('`package.name` must be a string', at(['package', 'name']));
+    if (!isValidCrateName(name)) {
+      throw new UserError(`invalid package name \`${name}\`: only ASCII letters, digits, \`-\` and \`_\` are allowed, starting with a letter`, at(['package', 'name']));
+    }
     const version = inherit('version') ?? '0.0.0';
     if (typeof version !== 'string') throw new UserError('`package.version` must be a string', at(['package', 'version']));
     const edition = inherit('edition') ?? '2015';
