@@ -6,7 +6,7 @@
  */
 import { ownClosure } from './reach.js';
 import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
-import { activeFeatures, featureEdits, usesByDependency } from './switch.js';
+import { activeFeatures, featureEdits, RootEntries, usesByDependency } from './switch.js';
 import type { ManifestEdits } from './types.js';
 
 export function disableCandidates(input: StrategyInput): StrategyResult {
@@ -17,7 +17,9 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
   const parts: string[] = [];
   const deps: string[] = [];
   const titles: string[] = [];
+  const rootEntries = new RootEntries();
   for (const uses of usesByDependency(input)) {
+    if (rootEntries.covers(uses)) continue;
     const u = uses[0]!;
     const dep = u.edge.depName;
     if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} directly: remove that dependency by hand if it can go`] };
@@ -33,6 +35,7 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
     const plan = featureEdits(input, uses, native, []);
     if ('refused' in plan) return { candidates: [], refused: [plan.refused] };
     edits.push(...plan.edits);
+    rootEntries.record(uses, plan.edits);
     const summary = u.deps[0]!.summary;
     const gone = [...ownClosure(summary, native)].filter((f) => active.has(f)).sort();
     for (const f of ownClosure(summary, plan.defaultsOff ? [...native, 'default'] : native)) giveUp.add(`${u.pkg.name}/${f}`);

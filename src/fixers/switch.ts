@@ -111,6 +111,28 @@ export function featureEdits(
   return { edits, notes, defaultsOff, on: added };
 }
 
+/**
+ * A root `[workspace.dependencies]` entry is changed once, for every member
+ * inheriting it: the uses of members whose entries were already edited are
+ * skipped.
+ */
+export class RootEntries {
+  private readonly done = new Set<string>();
+  private static keys(uses: DirectUse[]): (string | null)[] {
+    return uses[0]!.deps.map((d) => (d.decl.site.inheritedFrom ? `${d.decl.site.inheritedFrom.manifestPath}\0${d.decl.name}` : null));
+  }
+  covers(uses: DirectUse[]): boolean {
+    const keys = RootEntries.keys(uses);
+    return keys.length > 0 && keys.every((k) => k !== null && this.done.has(k));
+  }
+  record(uses: DirectUse[], edits: ManifestEdits[]): void {
+    for (const d of uses[0]!.deps) {
+      const root = d.decl.site.inheritedFrom?.manifestPath;
+      if (root && edits.some((e) => e.path === root)) this.done.add(`${root}\0${d.decl.name}`);
+    }
+  }
+}
+
 export function switchCandidates(input: StrategyInput): StrategyResult {
   const { kb, target } = input;
   const groups = usesByDependency(input);
@@ -121,14 +143,12 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
   const titles: string[] = [];
   const deps: string[] = [];
   const requires: Requirement[] = [];
-  // A root `[workspace.dependencies]` entry is changed once, for every member inheriting it.
-  const rootEntries = new Set<string>();
+  const rootEntries = new RootEntries();
   for (const uses of groups) {
     const u = uses[0]!;
     const dep = u.edge.depName;
     if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} itself: there is no backend to switch`] };
-    const entries = u.deps.map((d) => (d.decl.site.inheritedFrom ? `${d.decl.site.inheritedFrom.manifestPath}\0${d.decl.name}` : null));
-    if (entries.length && entries.every((e) => e !== null && rootEntries.has(e))) continue;
+    if (rootEntries.covers(uses)) continue;
     const recipes = kb.switchesFor(u.pkg.name, u.pkg.version).filter((r) => r.entry.id === target.entry.id);
     if (recipes.length === 0) {
       return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} (which brings ${code(target.name)} in) has no switch away from ${target.entry.name} in the knowledge base`] };
@@ -147,10 +167,7 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
     const plan = featureEdits(input, uses, off, on);
     if ('refused' in plan) return { candidates: [], refused: [plan.refused] };
     edits.push(...plan.edits);
-    for (const d of u.deps) {
-      const root = d.decl.site.inheritedFrom?.manifestPath;
-      if (root && plan.edits.some((e) => e.path === root)) rootEntries.add(`${root}\0${d.decl.name}`);
-    }
+    rootEntries.record(uses, plan.edits);
     for (const f of ownClosure(summary, plan.defaultsOff ? [...off, 'default'] : off)) giveUp.add(`${u.pkg.name}/${f}`);
     const to = r.alternative?.name ?? r.recipe.to;
     titles.push(`${dep}: use ${to} instead of ${target.entry.name}`);

@@ -1,0 +1,145 @@
+/**
+ * The strategies and the proof on resolved fixture graphs: which edits each
+ * strategy builds for a native crate, what it refuses and why, and what the
+ * proof rejects (lost features, findings left on a target).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fixableFindings, proposeFixes, proveEdits, type ProofContext } from '../../src/fixers/index.js';
+import { pinTables } from '../../src/fixers/pin.js';
+import { featuresReaching } from '../../src/fixers/reach.js';
+import { disableCandidates } from '../../src/fixers/disable.js';
+import { switchCandidates } from '../../src/fixers/switch.js';
+import type { StrategyInput } from '../../src/fixers/strategy.js';
+import { contextFor, inheritedTlsWorkspace, read, zlibProject } from './helpers.js';
+
+async function withContext<T>(dir: string, extra: string[], f: (ctx: ProofContext) => Promise<T>): Promise<T> {
+  const { ctx, close } = await contextFor(dir, extra);
+  try {
+    return await f(ctx);
+  } finally {
+    await close();
+  }
+}
+
+function input(ctx: ProofContext, name: string): StrategyInput {
+  const target = fixableFindings(ctx).find((t) => t.name === name)!;
+  expect(target, `a finding on ${name}`).toBeDefined();
+  return { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: 'all' };
+}
+
+describe('tracing static options through feature maps', () => {
+  it('finds the wrapper feature that turns on libz-sys/static', async () => {
+    await withContext(zlibProject(), [], async (ctx) => {
+      const t = input(ctx, 'libz-sys').target;
+      const wrapper = [...ctx.graphs[0]!.packages.values()].find((p) => p.name === 'compress-lite')!;
+      expect(featuresReaching(ctx.project.packages.summaries, wrapper.key, t.key, ['static'])).toEqual([{ feature: 'static', closure: 2 }]);
+      expect(featuresReaching(ctx.project.packages.summaries, wrapper.key, t.key, ['no-such-feature'])).toEqual([]);
+    });
+  });
+});
+
+describe('switch', () => {
+  it('refuses when a feature of the member turns the native backend on, naming it', async () => {
+    const dir = inheritedTlsWorkspace();
+    writeFileSync(join(dir, 'api/Cargo.toml'), `${read(dir, 'api/Cargo.toml')}\n[features]\ndefault = ["tls"]\ntls = ["reqwest/native-tls"]\n`);
+    await withContext(dir, [], async (ctx) => {
+      const res = switchCandidates(input(ctx, 'openssl-sys'));
+      expect(res.candidates).toEqual([]);
+      expect(res.refused).toEqual(['feature `tls` of `api` turns on `reqwest/native-tls`; change [features] by hand']);
+    });
+  });
+
+  it('proves for every selected target at once', async () => {
+    const dir = inheritedTlsWorkspace();
+    await withContext(dir, ['--target', 'x86_64-unknown-linux-musl', '--target', 'aarch64-unknown-linux-musl'], async (ctx) => {
+      const [fix, ...rest] = await proposeFixes(ctx);
+      expect(rest).toEqual([]);
+      expect(fix!.proven).toBe(true);
+      expect(fix!.findingIds).toHaveLength(2);
+      expect(new Set(ctx.findings.filter((f) => fix!.findingIds.includes(f.id)).map((f) => f.target))).toEqual(
+        new Set(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl']),
+      );
+    });
+  });
+});
+
+describe('the proof', () => {
+  it('rejects an edit that loses a default feature', async () => {
+    const dir = inheritedTlsWorkspace();
+    await withContext(dir, [], async (ctx) => {
+      const ids = fixableFindings(ctx).flatMap((t) => t.findings.map((f) => f.id));
+      const proof = await proveEdits(
+        ctx,
+        [
+          { path: join(dir, 'Cargo.toml'), ops: [{ op: 'set-default-features', table: { kind: 'workspace' }, key: 'reqwest', value: false }] },
+          { path: join(dir, 'api/Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['rustls-tls'] }] },
+          { path: join(dir, 'worker/Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['rustls-tls'] }] },
+        ],
+        ids,
+        new Set(['reqwest/default', 'reqwest/default-tls']),
+      );
+      expect(proof.proven).toBe(false);
+      expect(proof.reason).toBe(
+        'features would be lost: reqwest/charset (x86_64-unknown-linux-musl), reqwest/http2 (x86_64-unknown-linux-musl), reqwest/macos-system-configuration (x86_64-unknown-linux-musl)',
+      );
+    });
+  });
+
+  it('rejects an edit that leaves the finding on a target', async () => {
+    const dir = inheritedTlsWorkspace();
+    await withContext(dir, [], async (ctx) => {
+      const ids = fixableFindings(ctx).flatMap((t) => t.findings.map((f) => f.id));
+      const proof = await proveEdits(ctx, [{ path: join(dir, 'api/Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['gzip'] }] }], ids);
+      expect(proof.proven).toBe(false);
+      expect(proof.reason).toBe('openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change');
+    });
+  });
+});
+
+describe('disable', () => {
+  it('says which feature goes and what is lost; proven with the loss allowed', async () => {
+    const dir = inheritedTlsWorkspace();
+    await withContext(dir, [], async (ctx) => {
+      const inp = input(ctx, 'openssl-sys');
+      const [c] = disableCandidates(inp).candidates;
+      expect(c!.title).toBe('reqwest: turn off `default-tls`');
+      expect(c!.lost).toEqual(['reqwest/__tls', 'reqwest/default-tls']);
+      const proof = await proveEdits(ctx, c!.edits, inp.target.findings.map((f) => f.id), c!.giveUp);
+      expect(proof.proven).toBe(true);
+    });
+  });
+
+  it('is offered, never applied, when nothing else proves out', async () => {
+    const dir = inheritedTlsWorkspace();
+    await withContext(dir, [], async (ctx) => {
+      const fixes = await proposeFixes(ctx, { strategy: 'auto' });
+      expect(fixes.map((f) => f.strategy)).toEqual(['switch']);
+    });
+    // Without rustls in the vendor set, the switch cannot be proven; vendoring needs openssl-src, also removed.
+    const { rmSync } = await import('node:fs');
+    rmSync(join(dir, 'vendor/rustls'), { recursive: true });
+    rmSync(join(dir, 'vendor/openssl-src'), { recursive: true });
+    await withContext(dir, [], async (ctx) => {
+      const fixes = await proposeFixes(ctx, { strategy: 'auto' });
+      expect(fixes.map((f) => [f.strategy, f.proven])).toEqual([
+        ['switch', false],
+        ['disable', true],
+      ]);
+      expect(fixes[0]!.reason).toContain('`rustls`, which Cargo.lock lacks and the index cannot give');
+      expect(fixes[0]!.reason).toContain('`openssl-src`, which Cargo.lock lacks');
+      expect(fixes[1]!.lost).toEqual(['reqwest/__tls', 'reqwest/default-tls']);
+    });
+  });
+});
+
+describe('pin scope', () => {
+  it('one cfg table when every target is musl, else one table per triple', () => {
+    expect(pinTables(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl'])).toEqual([{ kind: 'dependencies', target: 'cfg(target_env = "musl")' }]);
+    expect(pinTables(['x86_64-unknown-linux-musl', 'x86_64-unknown-linux-gnu'])).toEqual([
+      { kind: 'dependencies', target: 'x86_64-unknown-linux-musl' },
+      { kind: 'dependencies', target: 'x86_64-unknown-linux-gnu' },
+    ]);
+  });
+});
