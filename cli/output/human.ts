@@ -113,7 +113,8 @@ function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boole
 
   const sites: { loc: { path: string; line: number; column: number }; label: string; primary: boolean }[] = [];
   if (f.direct) {
-    const pulled = f.paths[0]?.[2]?.via.length ? ` through its feature${f.paths[0][2].via.length > 1 ? 's' : ''} ${f.paths[0][2].via.map((v) => `\`${v}\``).join(', ')}` : '';
+    const c = f.cause;
+    const pulled = c ? ` through its feature \`${c.feature}\`${c.viaDefault ? ' (a default feature)' : ''}` : '';
     const self = f.paths[0]?.length === 2;
     const label = self ? `\`${f.package.name}\` is declared here` : `brings in \`${f.package.name}\`${pulled}`;
     sites.push({ loc: f.direct.manifest, label, primary: true });
@@ -132,7 +133,7 @@ function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boole
     lines.push(`${pad}${paint.blue(i === 0 ? '-->' : ':::')} ${shown(cwd, s.loc.path)}:${s.loc.line}:${s.loc.column}`);
     const text = sourceLine(s.loc.path, s.loc.line);
     if (text !== null) {
-      const key = /^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)/.exec(text.slice(s.loc.column - 1));
+      const key = /^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)/.exec(text.slice(s.loc.column - 1));
       const len = Math.max(1, key ? key[1].length : 1);
       lines.push(`${pad} ${paint.blue('|')}`);
       lines.push(`${paint.blue(String(s.loc.line).padStart(width))} ${paint.blue('|')} ${text}`);

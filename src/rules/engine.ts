@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { shortestPaths, reverseEdges } from '../resolve/paths.js';
 import type { GraphEdge, TargetGraph } from '../resolve/types.js';
+import { pulledBy } from './facts.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, Severity } from './types.js';
 
@@ -58,8 +59,9 @@ export function lint(input: LintInput): Finding[] {
           message: d.message,
           ...(d.detail ? { detail: d.detail } : {}),
           docs: d.docs ?? rule.meta.docs,
-          paths: paths.map((p) => toSteps(graph, p)),
+          paths: paths.map((p) => toSteps(graph, p)).filter((p) => p.length > 0),
           direct,
+          ...causeOf(graph, d.package.key, direct),
           lockfile: input.lockLocation?.(d.package.name, d.package.version) ?? null,
           fixes: d.fixes ?? [],
           ...(allow ? { allowed: { reason: allow.reason } } : {}),
@@ -90,6 +92,13 @@ function cmp(a: string, b: string): number {
 
 function fingerprint(...parts: string[]): string {
   return createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 16);
+}
+
+function causeOf(graph: TargetGraph, key: string, direct: Finding['direct']): Pick<Finding, 'cause'> {
+  if (!direct) return {};
+  const p = pulledBy(graph, key).find((x) => x.dependency === direct.dependency && x.member === direct.member);
+  if (!p?.feature) return {};
+  return { cause: { feature: p.feature, ...(p.viaDefault ? { viaDefault: true } : {}), ...(p.explicit ? { explicit: true } : {}) } };
 }
 
 function directOf(graph: TargetGraph, edge: GraphEdge): Finding['direct'] {

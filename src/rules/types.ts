@@ -102,6 +102,11 @@ export interface Finding {
   paths: PathStep[][];
   /** The member's dependency that brings the package in, and where it is declared. */
   direct: { member: string; dependency: string; manifest: ManifestLocation; inheritedFrom?: ManifestLocation } | null;
+  /**
+   * The feature of the direct dependency that brings the package in (absent when
+   * nothing optional is on the way): e.g. `default-tls` of reqwest, a default feature.
+   */
+  cause?: { feature: string; viaDefault?: boolean; explicit?: boolean };
   /** Where the package is in Cargo.lock. */
   lockfile: ManifestLocation | null;
   fixes: FixSuggestion[];

@@ -27,7 +27,7 @@ describe('human output', () => {
         ' --> Cargo.toml:8:1',
         '  |',
         '8 | reqwest = "0.12"',
-        "  | ^^^^^^^ brings in `openssl-sys` through its feature `default-tls`",
+        "  | ^^^^^^^ brings in `openssl-sys` through its feature `default-tls` (a default feature)",
         '  |',
         '  = note: why: openssl-reqwest → reqwest → native-tls-crate (native-tls) [default-tls] → openssl-sys',
         '               openssl-reqwest → reqwest → hyper-tls [default-tls] → native-tls → openssl-sys',
@@ -64,6 +64,40 @@ describe('human output', () => {
     expect(blocks).toHaveLength(1);
     expect(blocks[0]).toContain('  = note: targets: aarch64-unknown-linux-musl, x86_64-unknown-linux-musl');
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('error: the static build for x86_64-unknown-linux-musl, aarch64-unknown-linux-musl is not ready: 2 errors');
+  });
+
+  it('an inherited dependency shows both lines: the member\'s and `[workspace.dependencies]`', async () => {
+    const ws = projectCopy('zlib-system', {
+      ...QUIET,
+      'Cargo.toml': `[package]
+name = "zlib-system"
+version = "0.1.0"
+edition = "2021"
+
+[workspace]
+
+[workspace.dependencies]
+flate2 = { version = "1", default-features = false, features = ["zlib"] }
+
+[dependencies]
+flate2.workspace = true
+`,
+    });
+    const r = await cli(['check', '--offline', '--quiet'], { cwd: ws });
+    expect(r.stdout.split('\n').slice(0, 10).join('\n')).toBe(
+      [
+        'error[native-library]: `libz-sys v1.1.16` links the system zlib (libz) when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on',
+        '  --> Cargo.toml:12:1',
+        '   |',
+        '12 | flate2.workspace = true',
+        '   | ^^^^^^ brings in `libz-sys` through its feature `zlib`',
+        '  ::: Cargo.toml:9:1',
+        '   |',
+        ' 9 | flate2 = { version = "1", default-features = false, features = ["zlib"] }',
+        '   | ------ version and features from `[workspace.dependencies]`',
+        '   |',
+      ].join('\n'),
+    );
   });
 
   it('a clean build ends with a Finished line', async () => {
