@@ -36,7 +36,7 @@ function annotation(report: Report, f: Finding, base: string): string {
   const loc = primaryLocation(report, f);
   const lines = [f.message];
   if (f.direct) lines.push(`Dependency \`${f.direct.dependency}\` of ${f.direct.member}${f.direct.inheritedFrom ? ` (from [workspace.dependencies], ${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line})` : ''}.`);
-  for (const p of f.paths) lines.push(`Included through: ${pathText(p)}`);
+  for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${pathText(p)}`);
   for (const fix of f.fixes) lines.push(`Fix: ${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
   lines.push(`Docs: ${f.docs}`);
   return workflowCommand(

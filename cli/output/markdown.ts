@@ -71,9 +71,10 @@ function details(report: Report, f: Finding, base: string): string {
     '',
   ];
   if (f.detail) lines.push(inline(f.detail), '');
-  if (f.paths.length) {
+  const paths = f.paths.filter((p) => p.length > 1);
+  if (paths.length) {
     lines.push('Included through:', '');
-    for (const p of f.paths) lines.push(`- ${code(pathText(p))}`);
+    for (const p of paths) lines.push(`- ${code(pathText(p))}`);
     lines.push('');
   }
   const loc = f.direct?.manifest;

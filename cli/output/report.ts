@@ -89,11 +89,14 @@ export function pathText(steps: Finding['paths'][number]): string {
 
 /**
  * Where CI tools should point for a finding: the member's `Cargo.toml` line
- * declaring the responsible dependency; without one (the crate is a member, or
- * its declaration is unknown), the Cargo.lock entry, else the root Cargo.toml.
+ * declaring the responsible dependency. A finding about a member itself (the
+ * build environment of a target) points at the root `Cargo.toml`; one whose
+ * declaration is unknown, at its Cargo.lock entry.
  */
 export function primaryLocation(report: Report, f: Finding): ManifestLocation {
-  return f.direct?.manifest ?? f.lockfile ?? { path: join(report.root, 'Cargo.toml'), line: 1, column: 1 };
+  if (f.direct) return f.direct.manifest;
+  const aboutMember = f.paths.every((p) => p.length <= 1);
+  return (!aboutMember && f.lockfile) || { path: join(report.root, 'Cargo.toml'), line: 1, column: 1 };
 }
 
 /** `crate v1.2.3` */

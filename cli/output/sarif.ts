@@ -94,11 +94,11 @@ function result(report: Report, f: Finding, ruleIndex: number, base: string) {
     related.push({ id: related.length + 1, physicalLocation: physical(base, f.direct.inheritedFrom), message: { text: `\`${f.direct.dependency}\` in [workspace.dependencies]` } });
     lines.push(`Declared in [workspace.dependencies](${related.length}).`);
   }
-  if (f.lockfile && f.lockfile !== primary) {
+  if (f.direct && f.lockfile) {
     related.push({ id: related.length + 1, physicalLocation: physical(base, f.lockfile), message: { text: `${crateText(f)} in Cargo.lock` } });
     lines.push(`Locked as [${escapeText(crateText(f))}](${related.length}).`);
   }
-  for (const p of f.paths) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
+  for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
   for (const fix of f.fixes) lines.push(`Fix: ${escapeText(fix.title)}${fix.requires?.length ? ` (needs ${escapeText(fix.requires.join(', '))})` : ''}`);
   if (f.allowed) lines.push(`Allowed: ${escapeText(f.allowed.reason)}`);
   const state = baselineState(report, f);
