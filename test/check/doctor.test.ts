@@ -65,3 +65,23 @@ describe('cargo-preflight doctor', () => {
     expect(r.stderr).toContain("unexpected argument '--bogus'");
   });
 });
+
+describe('cargo-preflight doctor in a project', () => {
+  it('names the crates that compile C and what their bundled builds need', async () => {
+    const { project } = await import('./fixtures.js');
+    const r = await cli(['doctor', project('sqlite-bundled'), '--format', 'json', '--offline', '--quiet']);
+    const out = JSON.parse(r.stdout) as DoctorJson;
+    const cc = out.targets[0].checks.find((c) => c.id === 'c-compiler')!;
+    expect(cc.needed).toBe(true);
+    expect((JSON.parse(r.stdout) as { targets: { checks: { title: string }[] }[] }).targets[0].checks.map((c) => c.title)).toContain(
+      'C compiler for x86_64-unknown-linux-musl, for libsqlite3-sys',
+    );
+  });
+
+  it('a project without C code does not need a C compiler', async () => {
+    const { project } = await import('./fixtures.js');
+    const r = await cli(['doctor', project('sqlite-system'), '--format', 'json', '--offline', '--quiet']);
+    const cc = (JSON.parse(r.stdout) as DoctorJson).targets[0].checks.find((c) => c.id === 'c-compiler')!;
+    expect(cc.needed).toBe(false);
+  });
+});
