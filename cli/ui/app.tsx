@@ -424,13 +424,13 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     hint = 'q quit';
   } else if (!run || s.overlay === 'applying') {
     lines = s.overlay === 'applying' && !s.load.reason ? [theme.bold('Writing the changes...')] : loadingLines(s.load, theme, width);
-    hint = footerHint('loading');
+    hint = footerHint('loading', width, targets.length > 1);
   } else {
     lines = [...header(run, target, targets, visible, s, theme, width)];
     let body: string[];
     if (s.overlay === 'help') {
       body = helpLines(theme);
-      hint = footerHint('help');
+      hint = footerHint('help', width, targets.length > 1);
     } else if (s.overlay === 'diff' || s.overlay === 'confirm') {
       const diff = diffLines(s.changes, run.report.root, session.color);
       const n = chosenFixes(s.selected, s.fixes).length;
@@ -439,10 +439,10 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
           ? theme.bold(`Apply ${n} fix${n === 1 ? '' : 'es'} to ${s.changes.length} file${s.changes.length === 1 ? '' : 's'}? [y/N]`)
           : theme.bold(`Diff of ${n} selected fix${n === 1 ? '' : 'es'} (${s.changes.length} file${s.changes.length === 1 ? '' : 's'})`);
       body = [title, ...window(diff, s.overlayScroll, bodyHeight - 1)];
-      hint = footerHint(s.overlay);
+      hint = footerHint(s.overlay, width, targets.length > 1);
     } else if (s.overlay === 'result' && s.result) {
       body = window(resultLines(s.result, run.report.root, theme, width), s.overlayScroll, bodyHeight);
-      hint = footerHint('result');
+      hint = footerHint('result', width, targets.length > 1);
     } else {
       const rowsAll = findingRows(visible);
       const focusRow = rowsAll.findIndex((r) => r.kind === 'finding' && r.index === s.cursor);
@@ -465,9 +465,9 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
         body.push(theme.dim('─'.repeat(width)));
         const d = detailFor(s, current);
         body.push(...window(d.lines, s.detailScroll, detailHeight));
-        hint = footerHint('detail');
+        hint = footerHint('detail', width, targets.length > 1);
       } else {
-        hint = footerHint('list');
+        hint = footerHint('list', width, targets.length > 1);
       }
     }
     while (body.length < bodyHeight) body.push('');
@@ -484,7 +484,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
         : session.warnings.length
           ? theme.yellow(`warning: ${session.warnings[session.warnings.length - 1]}`)
           : '';
-  lines.push(status, theme.dim(s.filtering ? footerHint('filter') : hint));
+  lines.push(status, theme.dim(s.filtering ? footerHint('filter', width, targets.length > 1) : hint));
 
   return (
     <Box flexDirection="column" width={width} height={height}>

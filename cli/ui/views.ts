@@ -181,8 +181,8 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
       const here = i === d.fixCursor;
       const box = d.selected.has(x.id) ? '[x]' : x.proven ? '[ ]' : '[-]';
       const status = x.proven ? theme.green(x.strategy === 'disable' ? 'proven, turns features off' : 'proven') : theme.red('not proven');
-      const head = `${here ? '>' : ' '} ${box} ${x.title}`;
-      lines.push(`${here ? theme.inverse(head) : head}  ${status}`);
+      const head = `${here ? '>' : ' '} ${box}`;
+      lines.push(`${here ? theme.inverse(head) : head} ${status}: ${x.title}`);
       const sub = (text: string) => {
         for (const l of wrapText(text, w - 6)) lines.push(`      ${l}`);
       };
@@ -283,23 +283,26 @@ export function helpLines(theme: Theme): string[] {
   return out;
 }
 
-export function footerHint(mode: 'list' | 'detail' | 'diff' | 'confirm' | 'result' | 'help' | 'filter' | 'loading'): string {
-  switch (mode) {
-    case 'list':
-      return 'j/k move  Enter detail  space select  d diff  a apply  t target  / filter  ? keys  q quit';
-    case 'detail':
-      return 'j/k finding  Tab fix  space select  PgUp/PgDn scroll  d diff  a apply  Esc close  ? keys';
-    case 'diff':
-      return 'j/k scroll  a apply  d or Esc close  q quit';
-    case 'confirm':
-      return 'y apply  n or Esc cancel';
-    case 'result':
-      return 'Enter or Esc back  q quit';
-    case 'help':
-      return 'any key closes';
-    case 'filter':
-      return 'type a crate name  Enter keep  Esc clear';
-    case 'loading':
-      return 'q quit';
+type HintMode = 'list' | 'detail' | 'diff' | 'confirm' | 'result' | 'help' | 'filter' | 'loading';
+
+/** Key hints per view, in display order, each with its priority (lower goes first when the line is too narrow). */
+const HINTS: Record<HintMode, [string, number][]> = {
+  list: [['j/k move', 1], ['Enter detail', 8], ['space select', 7], ['d diff', 5], ['a apply', 6], ['t target', 3], ['/ filter', 4], ['? keys', 10], ['q quit', 9]],
+  detail: [['j/k finding', 1], ['Tab fix', 7], ['space select', 8], ['PgUp/PgDn scroll', 6], ['d diff', 4], ['a apply', 5], ['Esc close', 9], ['? keys', 10]],
+  diff: [['j/k scroll', 5], ['a apply', 8], ['d or Esc close', 9], ['q quit', 7]],
+  confirm: [['y apply', 9], ['n or Esc cancel', 8]],
+  result: [['Enter or Esc back', 9], ['q quit', 8]],
+  help: [['any key closes', 9]],
+  filter: [['type a crate name', 7], ['Enter keep', 9], ['Esc clear', 8]],
+  loading: [['q quit', 9]],
+};
+
+export function footerHint(mode: HintMode, width = 80, multiTarget = true): string {
+  let items = HINTS[mode].filter(([t]) => multiTarget || t !== 't target');
+  const text = () => items.map(([t]) => t).join('  ');
+  while (text().length > width - 1 && items.length > 1) {
+    const lowest = items.reduce((a, b) => (b[1] < a[1] ? b : a));
+    items = items.filter((i) => i !== lowest);
   }
+  return text();
 }

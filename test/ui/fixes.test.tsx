@@ -65,7 +65,7 @@ describe('fixes on the triage screen', () => {
     const d = plain(await s.waitFor((x) => x.includes('Fixes') && x.includes('docs:'), 'the detail with its fixes'));
     const section = d.slice(d.indexOf('Fixes'));
     for (const fix of forSsl) {
-      expect(section).toContain(`${fix.title}  ${fix.proven ? (fix.strategy === 'disable' ? 'proven, turns features off' : 'proven') : 'not proven'}`);
+      expect(section).toContain(`${fix.proven ? (fix.strategy === 'disable' ? 'proven, turns features off' : 'proven') : 'not proven'}: ${fix.title}`);
     }
     const unproven = forSsl.find((x) => !x.proven)!;
     // The reason is shown, wrapped: its first words follow `reason:`.
@@ -98,7 +98,7 @@ describe('fixes on the triage screen', () => {
     const order = [...fixes.filter((x) => x.proven), ...fixes.filter((x) => !x.proven)];
     const unprovenAt = order.findIndex((x) => !x.proven);
     for (let i = 0; i < unprovenAt; i++) await s.press(KEY.tab);
-    expect(plain(s.frame())).toContain(`> [-] ${order[unprovenAt].title}`);
+    expect(plain(s.frame())).toContain(`> [-] not proven: ${order[unprovenAt].title}`);
     await s.press(KEY.space);
     f = plain(s.frame());
     expect(f).toContain('not proven, so it cannot be applied:');
@@ -108,7 +108,7 @@ describe('fixes on the triage screen', () => {
     for (let i = 0; i < (disableAt - unprovenAt + order.length) % order.length; i++) await s.press(KEY.tab);
     await s.press(KEY.space);
     f = plain(s.frame());
-    expect(f).toContain(`> [x] ${order[disableAt].title}`);
+    expect(f).toContain(`> [x] proven, turns features off: ${order[disableAt].title}`);
     expect(f).toContain('1 fix selected');
     // Choosing the libsqlite3-sys fix as well: two fixes.
     await s.press('k', KEY.space);
