@@ -67,6 +67,18 @@ describe('golden reports of the fixture workspace', () => {
     expect(readFileSync(join(root, 'summary.md'), 'utf8')).toBe(outputs.get('markdown'));
   });
 
+  it('the Markdown fix diff is the one `fix --dry-run` prints, for the proven fixes only', async () => {
+    const dry = await cli(['fix', '--dry-run', '--offline', '--quiet'], { cwd: root });
+    expect(dry.stdout).toMatch(/^--- a\//);
+    const md = outputs.get('markdown')!;
+    const block = /```diff\n([\s\S]*?)```\n/.exec(md);
+    expect(block).not.toBeNull();
+    expect(block![1]).toBe(dry.stdout.endsWith('\n') ? dry.stdout : `${dry.stdout}\n`);
+    const listed = [...md.split('### Proven fixes\n')[1].matchAll(/^- \*\*(.+?)\*\*/gm)].map((m) => m[1]);
+    const applied = [...dry.stderr.matchAll(/^note: would apply: (.+)$/gm)].map((m) => m[1].replace(/[`*_[\]|~\\]/g, ''));
+    expect(listed.map((t) => t.replace(/[`*_[\]|~\\]/g, ''))).toEqual(applied);
+  });
+
   it('--write-baseline records the findings that are not allowed', async () => {
     const r = await cli(['check', '--offline', '--write-baseline', 'preflight-baseline.json', '--format', 'json', '--output', 'r.json'], { cwd: root });
     expect(r.code).toBe(0);
