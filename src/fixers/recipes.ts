@@ -72,6 +72,8 @@ export interface ChangeOptions {
    * what they had.
    */
   others?: { member: PackageManifest; decl: MemberDep }[];
+  /** For an inherited dependency: the features the root's `[workspace.dependencies]` entry lists itself. */
+  rootFeatures?: readonly string[];
 }
 
 function site(d: { decl: MemberDep }): { path: string; table: DepTable | null } {
@@ -116,7 +118,8 @@ export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], ch
   }
   const onHere = on.filter((f) => !d.decl.features.includes(f));
   if (explicitOff.length) {
-    if (inherited) rootOps.push({ op: 'remove-features', table: { kind: 'workspace' }, key: d.decl.name, features: explicitOff });
+    const inRoot = explicitOff.filter((f) => opts.rootFeatures?.includes(f) ?? true);
+    if (inherited && inRoot.length) rootOps.push({ op: 'remove-features', table: { kind: 'workspace' }, key: d.decl.name, features: inRoot });
     memberOps.push({ op: 'remove-features', table, key: d.decl.name, features: explicitOff });
   }
   if (defaultsOff) {

@@ -83,6 +83,14 @@ export function originsOf(uses: DirectUse[], features: readonly string[]): Featu
   return out;
 }
 
+/** The features a root `[workspace.dependencies]` entry lists itself. */
+function rootFeaturesOf(input: StrategyInput, name: string): string[] {
+  const ws = input.project.workspace.rootData.workspace as { dependencies?: Record<string, unknown> } | undefined;
+  const entry = ws?.dependencies?.[name];
+  const features = typeof entry === 'object' && entry !== null ? (entry as { features?: unknown }).features : undefined;
+  return Array.isArray(features) ? features.filter((f): f is string => typeof f === 'string') : [];
+}
+
 /** The edits that turn `off` off and `on` on in every declaration of the dependency. */
 export function featureEdits(
   input: StrategyInput,
@@ -101,7 +109,7 @@ export function featureEdits(
     const origins = originsOf(uses, off.filter((f) => active.has(f)));
     if ('refused' in origins) return origins;
     const others = d.decl.site.inheritedFrom ? inheritingDeclarations(input.project, d.decl.name) : [];
-    const plan = changeFeatures(d, origins, { off, on }, { active, others });
+    const plan = changeFeatures(d, origins, { off, on }, { active, others, rootFeatures: d.decl.site.inheritedFrom ? rootFeaturesOf(input, d.decl.name) : undefined });
     if ('refused' in plan) return { refused: `${code(d.decl.name)} of ${code(d.member.name)}: ${plan.refused}` };
     edits.push(...plan.edits);
     if (plan.note) notes.push(plan.note);

@@ -44,12 +44,14 @@ function manifests(dir: string, rel = ''): Record<string, string> {
 
 describe('golden fixes (test/fixtures/fix)', () => {
   const cases = readdirSync(FIXTURES, { withFileTypes: true }).filter((d) => d.isDirectory());
-  it('has fixtures', () => expect(cases.length).toBeGreaterThanOrEqual(7));
+  it('has fixtures', () => expect(cases.length).toBeGreaterThanOrEqual(8));
 
   for (const { name } of cases) {
     it(name, async () => {
       const dir = project(name);
       const before = manifests(dir);
+      const treeBefore = cargoAvailable() ? cargoTreeLines(dir, TARGET) : undefined;
+      if (treeBefore) expect(treeBefore.some((l) => l.startsWith('openssl-sys '))).toBe(true);
       const dry = await cli(['fix', dir, '--dry-run'], dir);
       expect(dry.stdout).toBe(readFileSync(join(FIXTURES, name, 'expected.diff'), 'utf8'));
       expect(dry.code).toBe(0);
@@ -82,8 +84,10 @@ describe('golden fixes (test/fixtures/fix)', () => {
       const tree = cargoTreeLines(dir, TARGET);
       expect(tree.some((l) => l.startsWith('openssl-sys '))).toBe(false);
       expect(tree.some((l) => l.startsWith('native-tls '))).toBe(false);
-      const reqwest = tree.find((l) => l.startsWith('reqwest '))!;
-      for (const f of ['charset', 'http2', 'rustls-tls']) expect(reqwest.split('|')[1]!.split(',')).toContain(f);
+      // Every feature reqwest had is still on, except the native backend's.
+      const features = (lines: string[]) => lines.find((l) => l.startsWith('reqwest '))!.split('|')[1]!.split(',');
+      const kept = features(treeBefore!).filter((f) => !['default', 'default-tls', 'native-tls'].includes(f));
+      expect(features(tree)).toEqual(expect.arrayContaining([...kept, 'rustls-tls']));
     });
   }
 });
