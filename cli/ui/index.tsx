@@ -3,7 +3,6 @@
  * load ink or React). Draws on the alternate screen, so the terminal is as it
  * was after quitting; warnings of the runs are printed on stderr then.
  */
-import React from 'react';
 import { render } from 'ink';
 import type { ParsedArgs } from '../args.js';
 import type { CheckRun } from '../commands/check.js';

@@ -96,4 +96,48 @@ describe.skipIf(!hasTmux)('triage screen in a real terminal (tmux)', () => {
     // The alternate screen is left: the triage screen is gone from the terminal.
     expect(screen()).not.toContain('cargo-preflight ·');
   });
+
+  it('selects a fix, shows its coloured diff, applies it, and follows a resize', async () => {
+    tmux('kill-server');
+    const work = workspaceCopy();
+    const manifest = join(work, 'Cargo.toml');
+    const before = readFileSync(manifest, 'utf8');
+    const bin = join(REPO, 'bin', 'cargo-preflight.js');
+    const command = `env -u CI -u CONTINUOUS_INTEGRATION -u NO_COLOR -u CARGO_TERM_COLOR TERM=xterm-256color node ${JSON.stringify(bin)}; sleep 30`;
+    tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', SESSION, '-c', work, command);
+    const key = (...k: string[]) => tmux('send-keys', '-t', SESSION, ...k);
+    const coloured = () => tmux('capture-pane', '-p', '-e', '-t', SESSION);
+
+    await waitForScreen((x) => /^> \[ \] libsqlite3-sys/m.test(x), 'the proven fix of libsqlite3-sys');
+    key('Space');
+    await waitForScreen((x) => x.includes('1 fix selected'), 'the selection');
+    key('d');
+    await waitForScreen((x) => x.includes('Diff of 1 selected fix (1 file)'), 'the diff');
+    const diff = coloured();
+    expect(diff).toMatch(/\x1b\[31m-rusqlite = "0\.34"/);
+    expect(diff).toMatch(/\x1b\[32m\+rusqlite = \{ version = "0\.34", features = \["bundled"\] \}/);
+
+    // A smaller terminal: the screen is drawn again within it.
+    tmux('resize-window', '-t', SESSION, '-x', '60', '-y', '16');
+    const small = await waitForScreen((x) => x.includes('─'.repeat(60)) && !x.includes('─'.repeat(61)), 'the 60-column screen');
+    for (const l of small.split('\n')) expect(l.length).toBeLessThanOrEqual(60);
+    expect(small).toContain('-rusqlite = "0.34"');
+    tmux('resize-window', '-t', SESSION, '-x', '80', '-y', '24');
+    await waitForScreen((x) => x.includes('─'.repeat(80)), 'the 80-column screen');
+
+    key('a');
+    await waitForScreen((x) => x.includes('Apply 1 fix to 1 file? [y/N]'), 'the confirmation');
+    key('y');
+    const result = await waitForScreen((x) => x.includes('Applied 1 fix'), 'the result', 30_000);
+    expect(result).toContain('Applied 1 fix: wrote Cargo.toml');
+    expect(result).toMatch(/Gone after a new resolution \(1\)\n {2}- error\[native-library\] libsqlite3-sys v0\.32\.0/);
+    expect(result).toContain('cargo update --workspace');
+    expect(readFileSync(manifest, 'utf8')).toBe(before.replace('rusqlite = "0.34"', 'rusqlite = { version = "0.34", features = ["bundled"] }'));
+    key('Enter');
+    const list = await waitForScreen((x) => x.includes('errors (1)'), 'the list of the new resolution');
+    expect(list).not.toMatch(/libsqlite3-sys v0\.32\.0 {2}native-library/);
+    key('q');
+    await waitForScreen((x) => !x.includes('cargo-preflight ·'), 'the screen to close');
+    rmSync(work, { recursive: true, force: true });
+  });
 });
