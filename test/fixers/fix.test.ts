@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { proposeFixes, renderChanges } from '../../src/fixers/index.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
-import { cargo, cli, contextFor, exampleCopy, inheritedTlsWorkspace, OPENSSL_SRC, QUINN, read, WEBPKI_ROOTS, zlibProject } from './helpers.js';
+import { cargo, cli, contextFor, exampleCopy, inheritedTlsWorkspace, OPENSSL_SRC, QUINN, read, recipesProject, WEBPKI_ROOTS, zlibProject } from './helpers.js';
 
 const TARGET = 'x86_64-unknown-linux-musl';
 const withCargo = cargoAvailable() ? it : it.skip;
@@ -222,5 +222,34 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     const r = await cli(['fix', dir, '--strategy', 'switch'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('`compress-lite` v0.3.1 (which brings `libz-sys` in) has no switch away from zlib in the knowledge base');
+  });
+});
+
+describe('switch recipes: replace, already-default features, defaults off with the rest restored', () => {
+  it('moves sqlx, ureq 2 and lettre to rustls in one fix', async () => {
+    const dir = recipesProject();
+    const r = await cli(['fix', dir], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(read(dir)).toBe(
+      [
+        '[package]',
+        'name = "mailer"',
+        'version = "1.0.0"',
+        'edition = "2021"',
+        '',
+        '[dependencies]',
+        'sqlx = { version = "0.8", features = ["postgres", "tls-rustls-ring", "runtime-tokio-rustls"] }',
+        'ureq = { version = "2", features = [] }',
+        'lettre = { version = "0.11", features = ["tokio1", "rustls-tls", "tokio1-rustls-tls", "smtp-transport", "pool", "hostname", "builder"], default-features = false }',
+        '',
+      ].join('\n'),
+    );
+    expect(r.stderr).not.toContain('Cargo.lock will change (new:');
+    if (!cargoAvailable()) return;
+    const t = tree(dir);
+    expect(t.has('openssl-sys')).toBe(false);
+    expect(t.get('sqlx')).toEqual(['any', 'default', 'json', 'macros', 'migrate', 'postgres', 'runtime-tokio', 'runtime-tokio-rustls', 'tls-rustls-ring']);
+    expect(t.get('ureq')).toEqual(['default', 'gzip', 'tls']);
+    expect(t.get('lettre')).toEqual(['builder', 'hostname', 'pool', 'rustls-tls', 'smtp-transport', 'tokio1', 'tokio1-rustls-tls']);
   });
 });

@@ -186,3 +186,47 @@ export function zlibProject(): string {
     ...vendoredCrate('libz-sys', '1.1.20', 'links = "z"\n\n[features]\ndefault = ["libc", "stock-zlib"]\nlibc = []\nstock-zlib = []\nstatic = []\n'),
   });
 }
+
+/** sqlx, ureq 2 and lettre, each reaching OpenSSL through native-tls, with the features of their recorded versions. */
+export function recipesProject(): string {
+  const tls = '[dependencies.native-tls]\nversion = "0.2"\noptional = true\n\n[dependencies.rustls]\nversion = "0.23"\noptional = true\ndefault-features = false\n\n';
+  return writeProject({
+    ...VENDOR_CONFIG,
+    'Cargo.toml': [
+      '[package]',
+      'name = "mailer"',
+      'version = "1.0.0"',
+      'edition = "2021"',
+      '',
+      '[dependencies]',
+      'sqlx = { version = "0.8", features = ["runtime-tokio-native-tls", "postgres"] }',
+      'ureq = { version = "2", features = ["native-tls"] }',
+      'lettre = { version = "0.11", features = ["tokio1", "tokio1-native-tls"] }',
+      '',
+    ].join('\n'),
+    'src/main.rs': 'fn main() {}\n',
+    'Cargo.lock': lockfile([
+      lockEntry('lettre', '0.11.7', ['native-tls']),
+      lockEntry('mailer', '1.0.0', ['lettre', 'sqlx', 'ureq'], true),
+      lockEntry('native-tls', '0.2.12', ['openssl-sys']),
+      lockEntry('openssl-sys', '0.9.103'),
+      lockEntry('rustls', '0.23.12'),
+      lockEntry('sqlx', '0.8.6', ['native-tls']),
+      lockEntry('ureq', '2.9.7', ['native-tls', 'rustls']),
+    ]),
+    ...vendoredCrate(
+      'sqlx',
+      '0.8.6',
+      `${tls}[features]\ndefault = ["any", "macros", "migrate", "json"]\nany = []\nmacros = []\nmigrate = []\njson = []\npostgres = []\nruntime-tokio = []\ntls-native-tls = ["dep:native-tls"]\ntls-rustls-ring = ["dep:rustls"]\nruntime-tokio-native-tls = ["runtime-tokio", "tls-native-tls"]\nruntime-tokio-rustls = ["runtime-tokio", "tls-rustls-ring"]\n`,
+    ),
+    ...vendoredCrate('ureq', '2.9.7', `${tls}[features]\ndefault = ["tls", "gzip"]\ntls = ["dep:rustls"]\nnative-tls = ["dep:native-tls"]\ngzip = []\n`),
+    ...vendoredCrate(
+      'lettre',
+      '0.11.7',
+      `${tls}[features]\ndefault = ["smtp-transport", "pool", "native-tls", "hostname", "builder"]\nsmtp-transport = []\npool = []\nhostname = []\nbuilder = []\ntokio1 = []\nnative-tls = ["dep:native-tls"]\ntokio1-native-tls = ["tokio1", "native-tls"]\nrustls-tls = ["dep:rustls"]\ntokio1-rustls-tls = ["tokio1", "rustls-tls"]\n`,
+    ),
+    ...vendoredCrate('native-tls', '0.2.12', '[dependencies.openssl-sys]\nversion = "0.9.81"\n\n[features]\nvendored = ["openssl-sys/vendored"]\n'),
+    ...vendoredCrate('openssl-sys', '0.9.103', 'links = "openssl"\n\n[features]\nvendored = []\n'),
+    ...vendoredCrate('rustls', '0.23.12', '[features]\ndefault = ["std"]\nstd = []\n'),
+  });
+}
