@@ -61,6 +61,8 @@ describe.skipIf(!hasTmux)('triage screen in a real terminal (tmux)', () => {
     expect(s).toMatch(/^ {2}.* openssl-sys v0\.9\.107 {2}native-library via reqwest/m);
     expect(s).toMatch(/j\/k move {2}Enter detail/);
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
+    // NO_COLOR: no colour codes reach the terminal (reverse video marks nothing either; the cursor is `>`).
+    expect(tmux('capture-pane', '-p', '-e', '-t', SESSION)).not.toMatch(/\x1b\[[0-9;]*[1-9][0-9]*m/);
 
     tmux('send-keys', '-t', SESSION, 'j');
     await waitForScreen((x) => /^> .* openssl-sys/m.test(x), 'the cursor on openssl-sys');
