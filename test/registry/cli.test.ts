@@ -165,7 +165,7 @@ describe('crates.io through --index', () => {
     expect(listed).toEqual([...lockedNames].sort());
 
     const human = await f.run(['check', '--index', srv.url, '--offline']);
-    expect(human.stdout).toContain('warning: could not read metadata of `serde v1.0.219`: no local cache holds its index entry, and the network is off (offline mode)');
+    expect(human.stdout).toMatch(/warning: .*`serde v1\.0\.219`: no local cache holds its index entry, and the network is off \(offline mode\)/);
   });
 
   it('reports a crate the index does not have (404, 410) as unresolved, not as a crash', async () => {
