@@ -7,7 +7,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
@@ -235,9 +235,17 @@ describe('sources from cargo configuration', () => {
   it('explains that a git index is not supported, wherever it is named', async () => {
     const viaSource = fixture('[source.crates-io]\nreplace-with = "corp"\n\n[source.corp]\nregistry = "https://git.example.com/corp/index"\n');
     const viaFlag = fixture();
-    for (const run of [await viaSource.run(['tree']), await viaFlag.run(['tree', '--index', 'https://github.com/corp/index.git'])]) {
+    const viaLockfile = fixture();
+    const lock = join(viaLockfile.dir, 'Cargo.lock');
+    writeFileSync(lock, readFileSync(lock, 'utf8').replace(`name = "base64"\nversion = "0.22.1"\nsource = "${CRATES_IO}"`, 'name = "base64"\nversion = "0.22.1"\nsource = "registry+https://github.com/corp/index"'));
+    const runs = [
+      await viaSource.run(['tree']),
+      await viaFlag.run(['tree', '--index', 'https://github.com/corp/index.git']),
+      await viaLockfile.run(['tree', '--index', 'http://127.0.0.1:9/']),
+    ];
+    for (const run of runs) {
       expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/^error: .*`https:\/\/(git\.example\.com\/corp\/index|github\.com\/corp\/index\.git)` is a git index; cargo-preflight reads sparse indexes only/);
+      expect(run.stderr).toMatch(/^error: .*`https:\/\/(git\.example\.com\/corp\/index|github\.com\/corp\/index(\.git)?)` is a git index; cargo-preflight reads sparse indexes only/);
       expect(run.stderr).toContain('help: if the registry also serves the sparse protocol, set its index to `sparse+https://…`');
       expect(run.stderr).not.toContain('    at ');
     }
