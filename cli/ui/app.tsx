@@ -108,8 +108,8 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
   const { columns, rows } = useTerminalSize();
   const theme = makeTheme(session.color);
   const [state, setState] = useState<State>(() => initialState(session));
+  // The latest state, for key handlers and async steps (renders may lag behind it).
   const stateRef = useRef(state);
-  stateRef.current = state;
   // Computed from the latest state at once, so that several keys handled in one batch see each other's effect.
   const update = useCallback((patch: Partial<State> | ((s: State) => Partial<State>)) => {
     const s = stateRef.current;
@@ -319,6 +319,16 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     update({ fixCursor, detailScroll });
   };
 
+  /** Scrolls the diff, the confirmation or the apply result, within its lines. */
+  const scrollOverlay = (st: State, delta: number) => {
+    if (!st.run) return;
+    const total =
+      st.overlay === 'result' && st.result
+        ? resultLines(st.result, st.run.report.root, theme, width).length - bodyHeight
+        : diffLines(st.changes, st.run.report.root, session.color).length - (bodyHeight - 1);
+    update({ overlayScroll: Math.max(0, Math.min(Math.max(0, total), st.overlayScroll + delta)) });
+  };
+
   useInput((input: string, key: Key) => {
     // Keys typed faster than they are read arrive as one chunk: handle them one by one.
     const plain = !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.pageUp && !key.pageDown && !key.ctrl && !key.meta && !key.escape;
@@ -333,7 +343,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     const st = stateRef.current;
     if (key.ctrl && input === 'c') return quit();
 
-    if (!st.run) {
+    if (!st.run || st.error) {
       if (input === 'q' || key.escape) quit();
       return;
     }
@@ -361,26 +371,27 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
       case 'result':
         if (input === 'q') return quit();
         if (key.return || key.escape || input === ' ') return update({ overlay: 'none' });
-        if (key.downArrow || input === 'j') return update({ overlayScroll: st.overlayScroll + 1 });
-        if (key.upArrow || input === 'k') return update({ overlayScroll: Math.max(0, st.overlayScroll - 1) });
+        if (key.downArrow || input === 'j') return scrollOverlay(st, 1);
+        if (key.upArrow || input === 'k') return scrollOverlay(st, -1);
         return;
       case 'confirm':
-        if (input === 'y' || input === 'Y' || key.return) {
+        if (input === 'y' || input === 'Y') {
           void apply();
           return;
         }
-        if (input === 'n' || input === 'N' || key.escape || input === 'q') return update({ overlay: 'none', message: 'nothing applied' });
-        if (key.downArrow || input === 'j') return update({ overlayScroll: st.overlayScroll + 1 });
-        if (key.upArrow || input === 'k') return update({ overlayScroll: Math.max(0, st.overlayScroll - 1) });
+        // [y/N]: Enter takes the default, no.
+        if (input === 'n' || input === 'N' || key.return || key.escape || input === 'q') return update({ overlay: 'none', message: 'nothing applied' });
+        if (key.downArrow || input === 'j') return scrollOverlay(st, 1);
+        if (key.upArrow || input === 'k') return scrollOverlay(st, -1);
         return;
       case 'diff':
         if (input === 'q') return quit();
         if (key.escape || input === 'd') return update({ overlay: 'none' });
         if (input === 'a') return openDiff(st, 'confirm');
-        if (key.downArrow || input === 'j') return update({ overlayScroll: st.overlayScroll + 1 });
-        if (key.upArrow || input === 'k') return update({ overlayScroll: Math.max(0, st.overlayScroll - 1) });
-        if (key.pageDown || input === ' ') return update({ overlayScroll: st.overlayScroll + bodyHeight - 2 });
-        if (key.pageUp) return update({ overlayScroll: Math.max(0, st.overlayScroll - bodyHeight + 2) });
+        if (key.downArrow || input === 'j') return scrollOverlay(st, 1);
+        if (key.upArrow || input === 'k') return scrollOverlay(st, -1);
+        if (key.pageDown || input === ' ') return scrollOverlay(st, bodyHeight - 2);
+        if (key.pageUp) return scrollOverlay(st, -(bodyHeight - 2));
         return;
       case 'none':
         break;

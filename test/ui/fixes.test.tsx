@@ -145,8 +145,12 @@ describe('fixes on the triage screen', () => {
     expect(plain(s.frame())).toContain('no fix selected');
     await s.press(KEY.space, 'a');
     await s.waitFor((x) => x.includes('Apply 1 fix to 1 file? [y/N]'), 'the confirmation');
-    // n cancels: nothing written.
+    // n cancels, and so does Enter (the default of [y/N]): nothing written.
     await s.press('n');
+    expect(plain(s.frame())).toContain('nothing applied');
+    await s.press('a');
+    await s.waitFor((x) => x.includes('[y/N]'), 'the confirmation again');
+    await s.press(KEY.enter);
     expect(plain(s.frame())).toContain('nothing applied');
     expect(readFileSync(manifest, 'utf8')).toBe(original);
 
