@@ -539,5 +539,9 @@ function header(run: CheckRun, target: string, targets: string[], visible: Findi
   const counts = `${theme.red(`${c.error} error${c.error === 1 ? '' : 's'}`)}, ${theme.yellow(`${c.warning} warning${c.warning === 1 ? '' : 's'}`)}, ${theme.cyan(`${c.info} note${c.info === 1 ? '' : 's'}`)}`;
   const nSel = chosenFixes(s.selected, s.fixes).length;
   const extra = [s.filter ? `filter "${s.filter}": ${visible.length} shown` : '', nSel ? `${nSel} fix${nSel === 1 ? '' : 'es'} selected` : ''].filter(Boolean).join(' · ');
-  return [`${theme.bold('cargo-preflight')} · ${name} · ${t}`, `${counts}${extra ? ` · ${extra}` : ''}`, theme.dim('─'.repeat(width))];
+  // The target always shows; the tool's name and then the members' names give way on narrow screens.
+  let title = `${theme.bold('cargo-preflight')} · ${name} · ${t}`;
+  if (`cargo-preflight · ${name} · ${t}`.length > width) title = `${name} · ${t}`;
+  if (`${name} · ${t}`.length > width) title = `${name.slice(0, Math.max(1, width - t.length - 4))}… · ${t}`;
+  return [title, `${counts}${extra ? ` · ${extra}` : ''}`, theme.dim('─'.repeat(width))];
 }

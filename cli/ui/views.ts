@@ -140,7 +140,11 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
   lines.push(`${theme.severity(f.severity, `${LABEL[f.severity]}[${f.rule}]`)} ${theme.bold(`${f.package.name} v${f.package.version}`)} for ${f.target}`);
   para(f.message);
   const loc = location(d.root, f);
-  if (loc && f.direct) lines.push(`  ${theme.cyan('-->')} ${loc} (dependency \`${f.direct.dependency}\` of ${f.direct.member})`);
+  if (loc && f.direct) {
+    wrapText(`--> ${loc} (dependency \`${f.direct.dependency}\` of ${f.direct.member})`, w).forEach((l, i) =>
+      lines.push(i === 0 ? `  ${theme.cyan('-->')}${l.slice(3)}` : `      ${l}`),
+    );
+  }
   if (f.direct?.inheritedFrom) {
     const i = f.direct.inheritedFrom;
     lines.push(`  ${theme.cyan('-->')} ${relPath(d.root, i.path)}:${i.line}:${i.column} (workspace.dependencies)`);
