@@ -1,0 +1,83 @@
+/** The plain-data parts of the triage screen: path trees, fix selection, scrolling, wrapping, key hints. */
+import { describe, expect, it } from 'vitest';
+import type { ProposedFix } from '../../src/fixers/types.js';
+import { chosenFixes, pathTree, scrollStart, toggleFix, treeLines, wrapText } from '../../cli/ui/model.js';
+import { footerHint } from '../../cli/ui/views.js';
+
+const fix = (id: string, findingIds: string[], proven = true): ProposedFix => ({
+  id,
+  findingIds,
+  strategy: 'static',
+  title: id,
+  description: '',
+  edits: [],
+  proven,
+  newCrates: [],
+  lockfileCommand: null,
+});
+
+describe('triage model', () => {
+  it('merges inclusion paths into a tree sharing prefixes, keeping the feature of each edge', () => {
+    const step = (name: string, via: string[] = [], as?: string) => ({ name, version: '1.0.0', via, ...(as ? { as } : {}) });
+    const tree = pathTree([
+      [step('app'), step('reqwest'), step('native-tls-crate', ['default-tls'], 'native-tls-crate'), step('openssl-sys')],
+      [step('app'), step('reqwest'), step('hyper-tls', ['default-tls']), step('native-tls'), step('openssl-sys')],
+      [step('app'), step('postgres-openssl'), step('openssl-sys')],
+    ]);
+    expect(treeLines(tree).map((l) => `${l.prefix}${l.label}${l.via.length ? ` [${l.via.join(', ')}]` : ''}`)).toEqual([
+      'app v1.0.0',
+      '├─ reqwest v1.0.0',
+      '│  ├─ native-tls-crate (native-tls-crate) v1.0.0 [default-tls]',
+      '│  │  └─ openssl-sys v1.0.0',
+      '│  └─ hyper-tls v1.0.0 [default-tls]',
+      '│     └─ native-tls v1.0.0',
+      '│        └─ openssl-sys v1.0.0',
+      '└─ postgres-openssl v1.0.0',
+      '   └─ openssl-sys v1.0.0',
+    ]);
+  });
+
+  it('selects one fix per finding, and applies only proven ones', () => {
+    const a = fix('a', ['f1']);
+    const b = fix('b', ['f1', 'f2']);
+    const c = fix('c', ['f3']);
+    const u = fix('u', ['f4'], false);
+    const all = [a, b, c, u];
+    let sel = toggleFix(new Set(), a, all);
+    expect([...sel]).toEqual(['a']);
+    sel = toggleFix(sel, c, all);
+    // b competes with a for f1: choosing it drops a.
+    sel = toggleFix(sel, b, all);
+    expect([...sel].sort()).toEqual(['b', 'c']);
+    sel = toggleFix(sel, b, all);
+    expect([...sel]).toEqual(['c']);
+    expect(chosenFixes(new Set(['c', 'u']), all).map((f) => f.id)).toEqual(['c']);
+    expect(chosenFixes(new Set(['c']), null)).toEqual([]);
+  });
+
+  it('scrolls so that the focused row stays visible with some context', () => {
+    expect(scrollStart(5, 4, 10)).toBe(0);
+    expect(scrollStart(30, 0, 10)).toBe(0);
+    expect(scrollStart(30, 9, 10, 0)).toBe(2);
+    expect(scrollStart(30, 29, 10, 2)).toBe(20);
+    expect(scrollStart(30, 12, 10, 20)).toBe(10);
+    expect(scrollStart(30, 15, 10, 10)).toBe(10);
+  });
+
+  it('wraps words to the width and cuts words longer than it', () => {
+    expect(wrapText('the quick brown fox jumps over the lazy dog', 15)).toEqual(['the quick brown', 'fox jumps over', 'the lazy dog']);
+    expect(wrapText('a ' + 'x'.repeat(25), 10)).toEqual(['a', 'xxxxxxxxxx', 'xxxxxxxxxx', 'xxxxx']);
+    expect(wrapText('one\ntwo', 20)).toEqual(['one', 'two']);
+  });
+
+  it('fits the key hints to the width, dropping the least useful first', () => {
+    const wide = footerHint('list', 200, true);
+    expect(wide).toBe('j/k move  Enter detail  space select  d diff  a apply  t target  / filter  ? keys  q quit');
+    expect(footerHint('list', 200, false)).not.toContain('t target');
+    const narrow = footerHint('list', 50, true);
+    expect(narrow.length).toBeLessThan(50);
+    expect(narrow).toContain('? keys');
+    expect(narrow).toContain('Enter detail');
+    expect(narrow).not.toContain('j/k move');
+  });
+});
