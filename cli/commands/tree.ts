@@ -1,7 +1,8 @@
 /** `cargo-preflight tree`: the artifact graph for each target. */
 import { resolveTarget } from '../../src/resolve/index.js';
 import { displayPackage } from '../../src/resolve/display.js';
-import type { PackageKey, TargetGraph } from '../../src/resolve/types.js';
+import semver from 'semver';
+import type { GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
 import type { CommandContext } from '../main.js';
@@ -33,22 +34,42 @@ export function graphToJson(graph: TargetGraph): JsonTree {
   return { target: graph.target, packages };
 }
 
-/** An indented tree like cargo tree's, `(*)` marking a package already shown. */
+/** Cargo's order of packages: name (byte order), then version (semver), then source. */
+export function comparePackages(a: GraphPackage, b: GraphPackage): number {
+  if (a.name !== b.name) return a.name < b.name ? -1 : 1;
+  const v = semver.compare(a.version, b.version, true);
+  if (v !== 0) return v;
+  const sa = a.source ?? '';
+  const sb = b.source ?? '';
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}
+
+/**
+ * An indented tree like cargo tree's: children in cargo's package order, a
+ * package already shown (and having dependencies itself) marked `(*)` and not
+ * expanded again, roots separated by a blank line.
+ */
 export function renderTree(graph: TargetGraph, dedupe = true): string {
   const lines: string[] = [];
   const seen = new Set<PackageKey>();
+  const children = new Map<PackageKey, PackageKey[]>();
+  const childrenOf = (key: PackageKey): PackageKey[] => {
+    let c = children.get(key);
+    if (!c) {
+      c = [...new Set((graph.edges.get(key) ?? []).map((e) => e.to))].sort((a, b) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!));
+      children.set(key, c);
+    }
+    return c;
+  };
   const walk = (key: PackageKey, prefix: string, branch: string, stack: PackageKey[]) => {
     const p = graph.packages.get(key)!;
-    const repeated = seen.has(key);
-    lines.push(`${prefix}${branch}${displayPackage(p)}${repeated && dedupe ? ' (*)' : ''}`);
-    if (repeated && dedupe) return;
+    const kids = childrenOf(key).filter((k) => !stack.includes(k));
+    const repeated = dedupe && seen.has(key);
+    lines.push(`${prefix}${branch}${displayPackage(p)}${repeated && kids.length ? ' (*)' : ''}`);
+    if (repeated) return;
     seen.add(key);
-    const edges = [...(graph.edges.get(key) ?? [])].sort((a, b) => displayPackage(graph.packages.get(a.to)!).localeCompare(displayPackage(graph.packages.get(b.to)!)));
     const childPrefix = prefix + (branch === '' ? '' : branch === '└── ' ? '    ' : '│   ');
-    edges.forEach((e, i) => {
-      if (stack.includes(e.to)) return;
-      walk(e.to, childPrefix, i === edges.length - 1 ? '└── ' : '├── ', [...stack, e.to]);
-    });
+    kids.forEach((k, i) => walk(k, childPrefix, i === kids.length - 1 ? '└── ' : '├── ', [...stack, k]));
   };
   graph.roots.forEach((r, i) => {
     if (i > 0) lines.push('');

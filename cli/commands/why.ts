@@ -8,6 +8,7 @@ import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
 import type { CommandContext } from '../main.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
 import { relative } from 'node:path';
+import { comparePackages } from './tree.js';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'format', kind: 'string', value: 'FORMAT', help: 'Output format: human or json [default: human]' },
@@ -22,10 +23,50 @@ export const WHY_HELP = helpText(
   OPTIONS,
 );
 
-/** Why the edge is active: the features of the dependent that turned an optional dependency on. */
-export function edgeReason(e: GraphEdge): string {
+/**
+ * The chain of features of `pkg` that turned `feature` on, back to what asked
+ * for it from outside: `"native-tls" ← "default-tls" ← "default" ← hyper-tls
+ * v0.5.0 feature "x"` (or `← the command line`, `← its declaration in …`).
+ */
+export function featureChain(graph: TargetGraph, pkg: PackageKey, feature: string): string {
+  const parts = [`"${feature}"`];
+  const seen = new Set<string>([`${pkg}\0${feature}`]);
+  const short = (k: PackageKey) => {
+    const p = graph.packages.get(k);
+    return p ? `${p.name} v${p.version}` : k;
+  };
+  let f = feature;
+  for (let i = 0; i < 100; i++) {
+    const c = graph.featureCauses.get(pkg)?.get(f);
+    if (!c) break;
+    if (c.kind === 'cli') parts.push('the command line');
+    else if (c.kind === 'default') parts.push('default features');
+    else if (c.kind === 'dependency' && !c.viaFeature) parts.push(`${short(c.from)} (its dependency \`${c.depName}\`)`);
+    else {
+      const next = c.kind === 'feature' ? c.feature : c.viaFeature!;
+      if (seen.has(`${c.from}\0${next}`)) break;
+      seen.add(`${c.from}\0${next}`);
+      parts.push(c.from === pkg ? `"${next}"` : `${short(c.from)} "${next}"`);
+      pkg = c.from;
+      f = next;
+      continue;
+    }
+    break;
+  }
+  return parts.join(' ← ');
+}
+
+/**
+ * Why the edge is active: for an optional dependency, the features of the
+ * dependent that turned it on (each with the chain that turned that feature
+ * on); the platform it is limited to; the features the declaration asks for.
+ */
+export function edgeReason(e: GraphEdge, graph?: TargetGraph): string {
   const parts: string[] = [];
-  if (e.optional) parts.push(`optional, enabled by feature ${e.activatedBy.map((f) => `"${f}"`).join(', ')}`);
+  if (e.optional) {
+    const by = e.activatedBy.map((f) => (graph && !f.startsWith('(') ? featureChain(graph, e.from, f) : `"${f}"`));
+    parts.push(`optional, enabled by feature ${by.join(', ')}`);
+  }
   if (e.target) parts.push(`only for ${e.target}`);
   const asked = [...e.features, ...(e.defaultFeatures ? ['default'] : [])];
   if (asked.length) parts.push(`features ${asked.map((f) => `"${f}"`).join(', ')}`);
@@ -37,23 +78,32 @@ export function findPackages(graph: TargetGraph, spec: string): PackageKey[] {
   return [...graph.packages.values()].filter((p) => p.name === name && (!version || p.version === version || p.version.startsWith(`${version}.`))).map((p) => p.key);
 }
 
-/** The inverted tree of `key`: dependents below it, down to the members. */
-export function renderInverted(graph: TargetGraph, key: PackageKey, cwd: string): string {
+/**
+ * The inverted tree of `key`, as `cargo tree -i CRATE` draws it (dependents
+ * in cargo's package order, a dependent already shown marked `(*)`), each
+ * edge annotated with why it is active and where a member declares it.
+ */
+export function renderInverted(graph: TargetGraph, key: PackageKey, cwd: string, annotate = true): string {
   const rev = reverseEdges(graph);
+  for (const list of rev.values()) list.sort((a, b) => comparePackages(graph.packages.get(a.from)!, graph.packages.get(b.from)!));
   const lines: string[] = [];
   const p = graph.packages.get(key)!;
-  lines.push(`${displayPackage(p)}${p.features.length ? ` features: ${p.features.join(', ')}` : ''}`);
+  lines.push(`${displayPackage(p)}${annotate && p.features.length ? ` features: ${p.features.join(', ')}` : ''}`);
   const seen = new Set<PackageKey>();
   const walk = (k: PackageKey, prefix: string, stack: PackageKey[]) => {
-    const incoming = rev.get(k) ?? [];
+    const incoming = (rev.get(k) ?? []).filter((e) => !stack.includes(e.from));
     incoming.forEach((e, i) => {
-      if (stack.includes(e.from)) return;
       const last = i === incoming.length - 1;
       const from = graph.packages.get(e.from)!;
-      const reason = edgeReason(e);
-      const at = e.declaration ? ` at ${relative(cwd, e.declaration.manifestPath) || 'Cargo.toml'}:${e.declaration.line}:${e.declaration.column}` : '';
       const repeated = seen.has(e.from);
-      lines.push(`${prefix}${last ? '└── ' : '├── '}${displayPackage(from)}${reason ? ` [${reason}]` : ''}${at}${repeated ? ' (*)' : ''}`);
+      const hasMore = (rev.get(e.from) ?? []).some((x) => !stack.includes(x.from) && x.from !== e.from);
+      let line = `${prefix}${last ? '└── ' : '├── '}${displayPackage(from)}${repeated && hasMore ? ' (*)' : ''}`;
+      if (annotate) {
+        const reason = edgeReason(e, graph);
+        const at = e.declaration ? ` at ${relative(cwd, e.declaration.manifestPath) || 'Cargo.toml'}:${e.declaration.line}:${e.declaration.column}` : '';
+        line += `${reason ? ` [${reason}]` : ''}${at}`;
+      }
+      lines.push(line);
       if (repeated) return;
       seen.add(e.from);
       walk(e.from, prefix + (last ? '    ' : '│   '), [...stack, e.from]);
@@ -109,10 +159,13 @@ export async function whyCommand(argv: string[], ctx: CommandContext): Promise<n
             paths: allPaths(graph, k).map((path) =>
               path.map((e) => ({
                 from: graph.packages.get(e.from)!.name,
+                fromVersion: graph.packages.get(e.from)!.version,
                 to: graph.packages.get(e.to)!.name,
+                toVersion: graph.packages.get(e.to)!.version,
                 dependency: e.depName,
                 optional: e.optional,
                 activatedBy: e.activatedBy,
+                enabledBy: e.optional ? e.activatedBy.filter((f) => !f.startsWith('(')).map((f) => featureChain(graph, e.from, f)) : [],
                 features: e.features,
                 defaultFeatures: e.defaultFeatures,
                 target: e.target,

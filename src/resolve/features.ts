@@ -156,6 +156,9 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     for (const v of values) activateFv(key, fk, featureValue(v), self);
   };
 
+  const dependencyCause = (key: PackageKey, depName: string, cause: FeatureCause): FeatureCause =>
+    cause.kind === 'feature' && cause.from === key ? { kind: 'dependency', from: key, depName, viaFeature: cause.feature } : { kind: 'dependency', from: key, depName };
+
   const causeLabel = (cause: FeatureCause): string =>
     cause.kind === 'feature' ? cause.feature : cause.kind === 'dependency' ? `(dependency ${cause.depName})` : `(${cause.kind})`;
 
@@ -170,9 +173,9 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     const dk = `${k}\0${depName}`;
     const toEnable = deferredWeak.get(dk);
     deferredWeak.delete(dk);
+    const edgeCause = dependencyCause(key, depName, cause);
     for (const [d, depFk] of deps(key, fk)) {
       if (d.name !== depName) continue;
-      const edgeCause: FeatureCause = { kind: 'dependency', from: key, depName };
       if (toEnable) for (const f of toEnable) activatePkg(d.to, depFk, [f], edgeCause);
       activatePkg(d.to, depFk, fvsFromDependency(d), edgeCause);
     }
@@ -194,7 +197,7 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
         // Before weak dependencies existed, `dep/feat` also enabled the implicit feature `dep`.
         if (!weak && summaries.get(key)!.features.has(depName)) activateRec(key, fk, depName, cause);
       }
-      activatePkg(d.to, depFk, [feature], { kind: 'dependency', from: key, depName });
+      activatePkg(d.to, depFk, [feature], dependencyCause(key, depName, cause));
     }
   };
 

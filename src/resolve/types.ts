@@ -83,7 +83,11 @@ export interface TargetGraph {
 export type FeatureCause =
   | { kind: 'cli' }
   | { kind: 'default' }
-  | { kind: 'dependency'; from: PackageKey; depName: string }
+  /**
+   * A dependency declaration of `from` asked for it; `viaFeature` when the ask came from
+   * one of `from`'s features (`dep:x`, `x/feat`, `x?/feat`) rather than the declaration itself.
+   */
+  | { kind: 'dependency'; from: PackageKey; depName: string; viaFeature?: string }
   | { kind: 'feature'; from: PackageKey; feature: string };
 
 export function packageKey(name: string, version: string, source: string | null): PackageKey {

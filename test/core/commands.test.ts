@@ -1,0 +1,158 @@
+/**
+ * `tree` and `why` end to end through the command line, checked against real
+ * cargo on the same trees: the human tree equals `cargo tree -e
+ * normal,no-proc-macro` character for character (with and without `(*)`
+ * de-duplication), the JSON lists exactly cargo's packages and features, and
+ * `why` draws the inverted tree of `cargo tree -i CRATE`, each optional edge
+ * naming an active feature of the dependent that turns the dependency on.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'smol-toml';
+import { cli } from '../check/cli.js';
+import { generateWorkspace } from '../fixtures/gen/workspace.js';
+import { cargoAvailable, cargoTreeLines, realworldAvailable, realworldProject, REALWORLD_PROJECTS, REALWORLD_SKIP_REASON } from '../helpers/realworld.js';
+
+const MUSL = 'x86_64-unknown-linux-musl';
+const WIN = 'x86_64-pc-windows-msvc';
+
+function cargo(dir: string, args: string[]): string {
+  return execFileSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+  });
+}
+
+/** `why`'s human output without its annotations: the shape `cargo tree -i` draws. */
+function stripAnnotations(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/ \[.*\]( at \S+:\d+:\d+)?$/, '').replace(/ at \S+:\d+:\d+$/, '').replace(/ features: .*$/, ''))
+    .join('\n');
+}
+
+/** The `[features]` table of a vendored crate (or of the project itself). */
+function featuresOf(dir: string, name: string, version: string): Record<string, string[]> {
+  const candidates = [join(dir, 'vendor', `${name}-${version}`, 'Cargo.toml'), join(dir, 'vendor', name, 'Cargo.toml'), join(dir, 'Cargo.toml')];
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    const doc = parse(readFileSync(c, 'utf8')) as { package: { name: string; version: string }; features?: Record<string, string[]> };
+    if (doc.package.name === name && doc.package.version === version) return doc.features ?? {};
+  }
+  throw new Error(`no manifest for ${name} ${version}`);
+}
+
+const available = realworldAvailable() && cargoAvailable();
+if (!available) console.warn(realworldAvailable() ? 'cargo not found; skipping tree and why against cargo' : REALWORLD_SKIP_REASON);
+
+describe.skipIf(!available)('tree and why against cargo on the real-world corpus', () => {
+  for (const name of REALWORLD_PROJECTS) {
+    it(`${name}: tree`, async () => {
+      const dir = realworldProject(name);
+      for (const target of [MUSL, WIN]) {
+        const human = await cli(['tree', '--offline', '--quiet', '--target', target], { cwd: dir });
+        expect(human.code).toBe(0);
+        expect(human.stdout).toBe(cargo(dir, ['--target', target]));
+        expect(human.stdout).toContain(' (*)');
+      }
+      const full = await cli(['tree', '--offline', '--quiet', '--no-dedupe', '--target', MUSL], { cwd: dir });
+      expect(full.stdout).toBe(cargo(dir, ['--target', MUSL, '--no-dedupe']));
+
+      // JSON: one entry per package, exactly cargo's packages with cargo's features.
+      const json = await cli(['tree', '--offline', '--quiet', '--format', 'json', '--target', MUSL], { cwd: dir });
+      const doc = JSON.parse(json.stdout) as { target: string; packages: { name: string; version: string; source: string | null; features: string[] }[] };
+      expect(doc.target).toBe(MUSL);
+      const fromJson = doc.packages.map((p) => `${p.name} v${p.version}|${p.features.join(',')}`).sort();
+      const fromCargo = cargoTreeLines(dir, MUSL).map((l) => l.replace(/ \([^)]*\)\|/, '|')).sort();
+      expect(fromJson).toEqual(fromCargo);
+      for (const p of doc.packages) expect([...p.features].sort()).toEqual(p.features);
+      expect(new Set(doc.packages.map((p) => `${p.name} ${p.version} ${p.source}`)).size).toBe(doc.packages.length);
+    });
+
+    it(`${name}: why`, async () => {
+      const dir = realworldProject(name);
+      const features = new Map(
+        cargoTreeLines(dir, MUSL).map((l) => {
+          const [p, f] = l.split('|');
+          return [p.split(' ').slice(0, 2).join(' '), new Set(f ? f.split(',') : [])];
+        }),
+      );
+      let checkedOptional = 0;
+      for (const crate of ['openssl-sys', 'libc', 'serde', 'libsqlite3-sys']) {
+        if (![...features.keys()].some((k) => k.startsWith(`${crate} v`))) continue;
+        const human = await cli(['why', crate, '--offline', '--quiet', '--target', MUSL], { cwd: dir });
+        expect(human.code).toBe(0);
+        expect(stripAnnotations(human.stdout)).toBe(cargo(dir, ['--target', MUSL, '-i', crate]));
+
+        const json = await cli(['why', crate, '--offline', '--quiet', '--format', 'json', '--target', MUSL], { cwd: dir });
+        const doc = JSON.parse(json.stdout) as {
+          packages: { name: string; version: string; paths: { from: string; fromVersion: string; to: string; dependency: string; optional: boolean; activatedBy: string[]; enabledBy: string[] }[][] }[];
+        };
+        expect(doc.packages.length).toBeGreaterThan(0);
+        for (const p of doc.packages) {
+          expect(p.name).toBe(crate);
+          expect(p.paths.length).toBeGreaterThan(0);
+          for (const path of p.paths) {
+            expect(path.at(-1)!.to).toBe(crate);
+            for (let i = 1; i < path.length; i++) expect(path[i].from).toBe(path[i - 1].to);
+            for (const e of path) {
+              if (!e.optional) continue;
+              // The feature named on an optional edge is active on the dependent (by cargo's account)
+              // and its definition turns the dependency on.
+              const dependent = `${e.from} v${e.fromVersion}`;
+              expect(e.activatedBy.length).toBeGreaterThan(0);
+              const def = featuresOf(dir, e.from, dependent.split(' v')[1]);
+              for (const f of e.activatedBy) {
+                expect(features.get(dependent)!.has(f), `${dependent} feature ${f}`).toBe(true);
+                const values = def[f] ?? [];
+                const turnsOn = f === e.dependency || values.some((v) => v === `dep:${e.dependency}` || v === e.dependency || v.startsWith(`${e.dependency}/`));
+                expect(turnsOn, `${dependent} feature ${f} = ${JSON.stringify(values)} turns on ${e.dependency}`).toBe(true);
+              }
+              expect(e.enabledBy.length).toBe(e.activatedBy.length);
+              expect(e.enabledBy[0]).toMatch(/^"[^"]+"/);
+              checkedOptional++;
+            }
+          }
+        }
+      }
+      expect(checkedOptional).toBeGreaterThan(0);
+    });
+  }
+
+  it('why CRATE@VERSION picks one version; an absent crate exits 1', async () => {
+    const dir = realworldProject('cloud-image-download');
+    const lines = cargoTreeLines(dir, MUSL);
+    const libc = lines.find((l) => l.startsWith('libc v'))!.split('|')[0].split(' ')[1].slice(1);
+    const r = await cli(['why', `libc@${libc}`, '--offline', '--quiet'], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^libc v${libc.replace(/\./g, '\\.')} features: `));
+    const missing = await cli(['why', 'winapi', '--offline', '--quiet', '--target', MUSL], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe(`\`winapi\` is not in the artifact graph for ${MUSL}\n`);
+  });
+
+  it('several targets: one section each', async () => {
+    const dir = realworldProject('notesreminder');
+    const r = await cli(['tree', '--offline', '--quiet', '--target', MUSL, '--target', WIN], { cwd: dir });
+    const [musl, win] = r.stdout.split(/\n(?=target: )/);
+    expect(musl).toBe(`target: ${MUSL}\n${cargo(dir, ['--target', MUSL])}`);
+    expect(win).toBe(`target: ${WIN}\n${cargo(dir, ['--target', WIN])}`);
+  });
+});
+
+describe.skipIf(!cargoAvailable())('tree on a generated workspace with several members', () => {
+  it('equals cargo tree, roots separated by a blank line', async () => {
+    const ws = generateWorkspace(21, { resolver: '2', virtual: true, crates: 80, members: 3 });
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: ws.dir, stdio: 'pipe' });
+    for (const args of [[], ['--workspace', '--all-features'], ['-p', ws.members[1]]]) {
+      const r = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: ws.dir });
+      expect(r.stdout).toBe(cargo(ws.dir, ['--target', MUSL, ...args]));
+    }
+    const r = await cli(['tree', '--offline', '--quiet', '--target', MUSL], { cwd: ws.dir });
+    expect(r.stdout.split('\n\n').length).toBe(ws.members.length);
+  });
+});
