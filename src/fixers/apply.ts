@@ -4,6 +4,7 @@
  * atomically, each file only if it did not change since it was read.
  */
 import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.js';
 import { applyEdits, type ManifestEdit } from './toml-edit/index.js';
 import { writeFileAtomic } from './write.js';
 import type { FileChange, ManifestEdits, ProposedFix } from './types.js';
@@ -37,8 +38,21 @@ export function renderChanges(fixes: Pick<ProposedFix, 'edits'>[], read: TextSou
   return out;
 }
 
-/** Writes the changes; a file changed on disk since it was read is refused and nothing further is written. */
+/**
+ * Writes the changes. Every file is first checked to still hold the text it
+ * was read with, so a change made meanwhile to any of them writes none; a
+ * change landing during the writes stops them there (each write checks again).
+ */
 export async function applyChanges(changes: FileChange[]): Promise<string[]> {
+  for (const c of changes) {
+    let now: string;
+    try {
+      now = readFileSync(c.path, 'utf8');
+    } catch (e) {
+      throw new UserError(`could not read the manifest again: ${(e as Error).message}`, { path: c.path });
+    }
+    if (now !== c.before) throw new UserError('the file changed on disk since it was read; nothing written', { path: c.path });
+  }
   const written: string[] = [];
   for (const c of changes) {
     await writeFileAtomic(c.path, c.after, c.before);

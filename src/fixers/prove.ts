@@ -6,6 +6,7 @@
  * before still is (except those the fix means to give up).
  */
 import { UserError } from '../errors.js';
+import { RegistryError } from '../registry/types.js';
 import { lint, type LintSettings } from '../rules/engine.js';
 import type { KnowledgeBase } from '../rules/knowledge-base.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
@@ -79,6 +80,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, ctx.targets, ctx.includeDev);
   } catch (e) {
     if (e instanceof UserError) return unchanged(`the edited manifests do not resolve: ${e.message}`);
+    if (e instanceof RegistryError) return unchanged(`crate metadata could not be read: ${e.message}`);
     throw e;
   }
   const graphs = patched.results.map((r) => r.graph);
