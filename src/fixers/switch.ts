@@ -161,7 +161,12 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
     if (recipes.length === 0) {
       return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} (which brings ${code(target.name)} in) has no switch away from ${target.entry.name} in the knowledge base`] };
     }
-    const r = recipes[0]!;
+    // A recipe that only turns features off gives something up (git2 without its network transports): that is `disable`'s to offer.
+    const replacing = recipes.filter((x) => x.recipe.enable.length > 0 || Object.keys(x.recipe.replace).length > 0);
+    if (replacing.length === 0) {
+      return { candidates: [], refused: [`the knowledge base's switch for ${code(dep)} only turns features off (${recipes[0]!.alternative?.name ?? recipes[0]!.recipe.to}); that loses what they do`] };
+    }
+    const r = replacing[0]!;
     const summary = u.deps[0]?.summary;
     if (!summary) return { candidates: [], refused: [`no metadata for ${code(u.pkg.name)} v${u.pkg.version}`] };
     const active = activeFeatures(uses);
