@@ -165,7 +165,7 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
     checks.push({
       id: 'cross-tool',
       ok,
-      title: `cross or cargo-zigbuild (building for Linux on ${h.os || host})`,
+      title: needed ? `cross or cargo-zigbuild (building for Linux on ${host})` : 'cross or cargo-zigbuild',
       found,
       fix: ok ? [] : ['cargo install cargo-zigbuild   # and install zig', 'or cargo install cross   # needs docker or podman'],
       needed,

@@ -32,7 +32,10 @@ export const noStaticOption: Rule = {
       const alternatives = entry.alternatives.map((a) => `${a.name}${a.pureRust ? ' (pure Rust)' : ''}`);
       report({
         package: pkg,
-        message: `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} and has ${version}${by}`,
+        message:
+          n.linkage.kind === 'static-unless-found'
+            ? `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} when pkg-config finds one for the target (dynamically), else builds its bundled source, and has ${version} to insist on the bundled one${by}`
+            : `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} and has ${version}${by}`,
         detail: [spec.withoutStaticNote ?? entry.summary, alternatives.length ? `Alternatives: ${alternatives.join(', ')}.` : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim(),
         fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true }),
         docs: spec.docs[0] ?? entry.docs[0],

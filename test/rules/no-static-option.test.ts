@@ -74,6 +74,11 @@ ruleTester(noStaticOption, {
       ],
     },
     {
+      name: 'freetype-sys falls back to its bundled source, with no option to insist on it',
+      graph: graphOf({ packages: [{ name: 'freetype-sys', version: '0.20.1', links: 'freetype' }], edges: [{ from: 'app', to: 'freetype-sys' }] }),
+      findings: [{ crate: 'freetype-sys', message: ['when pkg-config finds one for the target (dynamically), else builds its bundled source, and has no static option'] }],
+    },
+    {
       name: 'a non-optional chain: the direct dependency itself brings it',
       graph: graphOf({
         packages: [
