@@ -4,7 +4,7 @@
  * features given up are allowed to go), but never applied without the user
  * choosing it.
  */
-import { ownClosure } from './reach.js';
+import { ownClosure, reachingSet, type DirectUse } from './reach.js';
 import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
 import { activeFeatures, featureEdits, RootEntries, usesByDependency } from './switch.js';
 import type { ManifestEdits } from './types.js';
@@ -24,11 +24,12 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
     const dep = u.edge.depName;
     if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} directly: remove that dependency by hand if it can go`] };
     const active = activeFeatures(uses);
-    const native = kb
+    let native = kb
       .nativeFeaturesFor(u.pkg.name, u.pkg.version)
       .filter((n) => n.entry.id === target.entry.id)
       .flatMap((n) => n.features)
       .filter((f) => active.has(f));
+    if (native.length === 0) native = activatingFeatures(uses, target.key);
     if (native.length === 0) {
       return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} brings ${code(target.name)} in without a feature that could be turned off`] };
     }
@@ -55,4 +56,21 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
     lost,
   };
   return { candidates: [candidate], refused: [] };
+}
+
+/**
+ * Without knowledge-base data: the features of the dependency that activate
+ * its optional dependencies leading to the native crate, when every way from
+ * it to the crate starts with such an optional dependency.
+ */
+function activatingFeatures(uses: DirectUse[], key: string): string[] {
+  const out = new Set<string>();
+  for (const u of uses) {
+    const reaching = reachingSet(u.graph, key);
+    const summary = u.deps[0]?.summary;
+    const edges = (u.graph.edges.get(u.pkg.key) ?? []).filter((e) => e.to === key || reaching.has(e.to));
+    if (!summary || edges.length === 0 || edges.some((e) => !e.optional)) return [];
+    for (const e of edges) for (const f of e.activatedBy) if (summary.features.has(f) && f !== 'default') out.add(f);
+  }
+  return [...out];
 }

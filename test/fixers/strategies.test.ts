@@ -134,6 +134,30 @@ describe('disable', () => {
   });
 });
 
+describe('disable without knowledge-base data', () => {
+  it('names the feature that activates the optional dependency leading to the native crate', async () => {
+    const dir = zlibProject();
+    writeFileSync(
+      join(dir, 'vendor/compress-lite/Cargo.toml'),
+      '[package]\nname = "compress-lite"\nversion = "0.3.1"\nedition = "2021"\n\n[dependencies.libz-sys]\nversion = "1.1.8"\noptional = true\n\n[features]\ndefault = ["zlib"]\nzlib = ["dep:libz-sys"]\nfast = []\n',
+    );
+    await withContext(dir, [], async (ctx) => {
+      const inp = input(ctx, 'libz-sys');
+      const [c] = disableCandidates(inp).candidates;
+      expect(c!.title).toBe('compress-lite: turn off `zlib`');
+      expect(c!.lost).toEqual(['compress-lite/zlib']);
+      expect(c!.edits).toEqual([
+        { path: join(dir, 'Cargo.toml'), ops: [{ op: 'set-default-features', table: { kind: 'dependencies' }, key: 'compress-lite', value: false }] },
+      ]);
+      const proof = await proveEdits(ctx, c!.edits, inp.target.findings.map((f) => f.id), c!.giveUp);
+      expect(proof.proven).toBe(true);
+      // The wrapper has no static feature now; pinning libz-sys still proves out, so auto offers no disable.
+      const fixes = await proposeFixes(ctx);
+      expect(fixes.map((f) => [f.strategy, f.proven])).toEqual([['pin', true]]);
+    });
+  });
+});
+
 describe('pin scope', () => {
   it('one cfg table when every target is musl, else one table per triple', () => {
     expect(pinTables(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl'])).toEqual([{ kind: 'dependencies', target: 'cfg(target_env = "musl")' }]);
