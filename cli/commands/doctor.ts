@@ -106,7 +106,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
     for (const c of r.checks) {
       const label = !c.needed ? style.dim('   n/a') : c.ok ? style.green('    ok') : style.red('  FAIL');
       out.push(`${label} ${c.title}: ${c.found}`);
-      if (c.needed && !c.ok) for (const f of c.fix) out.push(`         ${style.cyan('fix')}: ${f.replace(/\\n/g, ' ')}`);
+      if (c.needed && !c.ok) for (const f of c.fix) out.push(`         ${style.cyan('fix')}: ${f}`);
     }
     out.push('');
   }

@@ -47,7 +47,7 @@ export const crossEnvironment: Rule = {
       const first = builders[0].pkg;
       report({
         package: first,
-        message: `${builders.map((b) => `\`${b.pkg.name}\``).join(', ')} compile${builders.length === 1 ? 's' : ''} C for ${graph.target}, and the machine lacks ${build.map((c) => `${c.title.replace(/, for .*$/, '').replace(/ for \S+$/, '')} (${c.found})`).join('; ')}`,
+        message: `${builders.map((b) => `\`${b.pkg.name}\``).join(', ')} compile${builders.length === 1 ? 's' : ''} C for ${graph.target}, and the machine is missing what that needs: ${build.map((c) => `${c.title.replace(/, for .*$/, '')}: ${c.found}`).join('; ')}`,
         fixes: fixesOf(build),
       });
     }

@@ -118,8 +118,8 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
       ? []
       : [
           onPath
-            ? `add \`[target.${target}]\\nlinker = "${onPath}"\` to .cargo/config.toml (or set CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER=${onPath})`
-            : `install a cross toolchain providing \`${gccFor(target)}\` and add \`[target.${target}]\\nlinker = "${gccFor(target)}"\` to .cargo/config.toml`,
+            ? `set \`linker = "${onPath}"\` under \`[target.${target}]\` in .cargo/config.toml (or CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER=${onPath})`
+            : `install a cross toolchain providing \`${gccFor(target)}\` and set \`linker = "${gccFor(target)}"\` under \`[target.${target}]\` in .cargo/config.toml`,
           `or \`cargo install cargo-zigbuild\` (with zig) and build with \`cargo zigbuild --target ${target}\``,
           `or \`cargo install cross\` and build with \`cross build --target ${target}\``,
         ];
@@ -141,10 +141,10 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
           ? `none on PATH; ${crossTool} provides one`
           : target === host
             ? 'the host compiler'
-            : `none: no ${vars.join(', ')}, no ${candidates.map((c) => `\`${c}\``).join(' or ')} on PATH`;
+            : `none found (no ${vars.join(', ')} set; no ${candidates.map((c) => `\`${c}\``).join(', ')} on PATH)`;
     const fix: string[] = [];
     if (!ok) {
-      if (candidates.includes('musl-gcc')) fix.push('sudo apt-get install musl-tools   # gives musl-gcc');
+      if (candidates.includes('musl-gcc')) fix.push('install musl-tools, which gives musl-gcc (`sudo apt-get install musl-tools`)');
       fix.push(
         `install a cross toolchain providing \`${gccFor(target)}\` and export CC_${target.replace(/-/g, '_')}=${gccFor(target)}`,
         `or \`cargo install cargo-zigbuild\` (with zig) and build with \`cargo zigbuild --target ${target}\``,
@@ -167,7 +167,7 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
       ok,
       title: needed ? `cross or cargo-zigbuild (building for Linux on ${host})` : 'cross or cargo-zigbuild',
       found,
-      fix: ok ? [] : ['cargo install cargo-zigbuild   # and install zig', 'or cargo install cross   # needs docker or podman'],
+      fix: ok ? [] : ['`cargo install cargo-zigbuild` (and install zig), then build with `cargo zigbuild`', 'or `cargo install cross` (needs docker or podman), then build with `cross build`'],
       needed,
     });
   }

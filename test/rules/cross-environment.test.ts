@@ -68,7 +68,7 @@ ruleTester(crossEnvironment, {
       name: 'vendored OpenSSL needs perl and make too',
       graph: vendoredOpenssl(),
       environment: snapshot('x86_64-unknown-linux-musl', {}, { perl: null }),
-      findings: [{ crate: 'openssl-sys', message: ['perl (not on PATH)'], fixes: ['sudo apt-get install perl'] }],
+      findings: [{ crate: 'openssl-sys', message: ['perl: not on PATH'], fixes: ['sudo apt-get install perl'] }],
     },
   ],
 });
