@@ -113,8 +113,13 @@ describe('configuration', () => {
   });
 
   it('extra knowledge-base entries describe private -sys crates', async () => {
-    const unknown = await checkJson([privateSys()]);
+    const plain = privateSys('[severity]\ncross-environment = "off"\n');
+    const unknown = await checkJson([plain]);
     expect(stable(unknown.report.findings).map((f) => `${f.severity} ${f.rule} ${f.package.name}`)).toEqual(['warning unknown-native acme-codec-sys']);
+    // A warning fails the run only from --fail-on warning down.
+    expect(unknown.code).toBe(0);
+    expect((await checkJson([plain, '--fail-on', 'warning'])).code).toBe(1);
+    expect((await checkJson([plain, '--fail-on', 'error'])).code).toBe(0);
     const known = await checkJson([privateSys(ENTRY)]);
     expect(known.code).toBe(1);
     const f = stable(known.report.findings)[0];
