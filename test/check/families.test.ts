@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkJson, cli, type JsonFinding } from './cli.js';
 import { lineOf, project, projectCopy } from './fixtures.js';
+import { treeLines } from '../../src/resolve/display.js';
+import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
+import { resolveWorkspace } from '../rules/harness.js';
 
 /** Findings that do not depend on the machine (cross-environment does). */
 const stable = (fs: JsonFinding[]) => fs.filter((f) => f.rule !== 'cross-environment');
@@ -113,7 +116,7 @@ describe('zlib', () => {
 describe('native crates outside the artifact graph', () => {
   const dir = project('scoped');
 
-  it('dev-dependencies, another platform and build scripts are not reported', async () => {
+  it('dev-dependencies, another platform, build scripts and proc-macros are not reported', async () => {
     const { code, report } = await checkJson([dir]);
     expect(code).toBe(0);
     expect(brief(report.findings)).toEqual([]);
@@ -148,5 +151,16 @@ describe('machine-dependent findings, made deterministic by configuration', () =
     const { code, report } = await checkJson([dir, '--fail-on', 'warning']);
     expect(report.findings.some((f) => f.rule === 'cross-environment')).toBe(false);
     expect(code).toBe(0);
+  });
+});
+
+describe('the fixture graphs are cargo\'s', () => {
+  it.skipIf(!cargoAvailable())('every fixture workspace resolves as `cargo tree` does, for musl and windows', async () => {
+    for (const name of ['openssl-reqwest', 'rustls-reqwest', 'sqlite-system', 'sqlite-bundled', 'zlib-system', 'zlib-static', 'scoped']) {
+      for (const target of ['x86_64-unknown-linux-musl', 'x86_64-pc-windows-msvc']) {
+        const graph = await resolveWorkspace(project(name), target);
+        expect(treeLines(graph.packages.values()), `${name} ${target}`).toEqual(cargoTreeLines(project(name), target));
+      }
+    }
   });
 });
