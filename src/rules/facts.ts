@@ -182,7 +182,7 @@ function traceToDirect(
 }
 
 export function describePulledBy(p: PulledBy): string {
-  if (p.self) return p.optionalEdge ? `\`${p.member}\` itself, through its feature ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')}` : `\`${p.member}\` itself (a direct dependency)`;
+  if (p.self) return p.optionalEdge ? `\`${p.member}\`'s own dependency on it, through its feature ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')}` : `\`${p.member}\`'s own dependency on it`;
   if (p.feature) {
     const how = p.explicit ? ', asked for in its declaration' : p.viaDefault ? ', a default feature' : '';
     return `feature \`${p.feature}\` of \`${p.dependency}\`${how}`;

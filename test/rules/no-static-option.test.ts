@@ -92,7 +92,7 @@ ruleTester(noStaticOption, {
       }),
       findings: [
         // hidapi links hidapi itself statically but leaves libudev to the system: both have no static option.
-        { crate: 'hidapi', message: ['links the system hidapi', 'no static option in any version', 'brought in by `app` itself (a direct dependency)'] },
+        { crate: 'hidapi', message: ['links the system hidapi', 'no static option in any version', "brought in by `app`'s own dependency on it"] },
         { crate: 'libudev-sys', message: ['brought in by `hidapi`, which depends on it unconditionally'], strategies: [] },
       ],
     },
