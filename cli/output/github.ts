@@ -6,7 +6,7 @@
  * a baseline the findings recorded in it, are not annotated.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
+import { baselineState, crateText, declarationText, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -35,7 +35,10 @@ export interface GithubOptions {
 function annotation(report: Report, f: Finding, base: string): string {
   const loc = primaryLocation(report, f);
   const lines = [f.message];
-  if (f.direct) lines.push(`Dependency \`${f.direct.dependency}\` of ${f.direct.member}${f.direct.inheritedFrom ? ` (from [workspace.dependencies], ${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line})` : ''}.`);
+  if (f.direct) {
+    const text = declarationText(f);
+    lines.push(`${text[0].toUpperCase()}${text.slice(1)}${f.direct.inheritedFrom ? `; declared in [workspace.dependencies] at ${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}` : ''}.`);
+  }
   for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${pathText(p)}`);
   for (const fix of f.fixes) lines.push(`Fix: ${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
   lines.push(`Docs: ${f.docs}`);

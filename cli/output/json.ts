@@ -22,6 +22,7 @@ export function renderJson(report: Report): string {
         docs: f.docs,
         paths: f.paths,
         direct: f.direct ? { member: f.direct.member, dependency: f.direct.dependency } : null,
+        ...(f.cause ? { cause: f.cause } : {}),
         manifest: loc(f.direct?.manifest),
         ...(f.direct?.inheritedFrom ? { inheritedFrom: loc(f.direct.inheritedFrom) } : {}),
         lockfile: loc(f.lockfile),

@@ -79,7 +79,9 @@ function details(report: Report, f: Finding, base: string): string {
   }
   const loc = f.direct?.manifest;
   if (loc && f.direct) {
-    lines.push(`Declared as ${code(f.direct.dependency)} by ${code(f.direct.member)} at ${code(`${relPath(base, loc.path)}:${loc.line}:${loc.column}`)}${f.direct.inheritedFrom ? `, inherited from ${code(`${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}`)}` : ''}.`, '');
+    const c = f.cause;
+    const through = c ? `, through its feature ${code(c.feature)}${c.viaDefault ? ' (a default feature)' : ''}` : '';
+    lines.push(`Declared as ${code(f.direct.dependency)} by ${code(f.direct.member)} at ${code(`${relPath(base, loc.path)}:${loc.line}:${loc.column}`)}${f.direct.inheritedFrom ? `, inherited from ${code(`${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}`)}` : ''}${through}.`, '');
   }
   if (f.fixes.length) {
     lines.push('Possible fixes:', '');

@@ -99,6 +99,13 @@ export function primaryLocation(report: Report, f: Finding): ManifestLocation {
   return (!aboutMember && f.lockfile) || { path: join(report.root, 'Cargo.toml'), line: 1, column: 1 };
 }
 
+/** `dependency `http` of app, through its feature `default-tls` (a default feature)` */
+export function declarationText(f: Finding): string {
+  if (!f.direct) return '';
+  const c = f.cause;
+  return `dependency \`${f.direct.dependency}\` of ${f.direct.member}${c ? `, through its feature \`${c.feature}\`${c.viaDefault ? ' (a default feature)' : ''}` : ''}`;
+}
+
 /** `crate v1.2.3` */
 export function crateText(f: Finding): string {
   return `${f.package.name} v${f.package.version}`;

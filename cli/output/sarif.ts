@@ -8,7 +8,7 @@
  * log holds no machine-specific path and the same input gives the same bytes.
  */
 import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, primaryLocation, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
+import { baselineState, crateText, declarationText, primaryLocation, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key of the finding id in `partialFingerprints` (versioned, as SARIF recommends). */
@@ -110,7 +110,7 @@ function result(report: Report, f: Finding, ruleIndex: number, base: string) {
     locations: [
       {
         physicalLocation: physical(base, primary),
-        ...(f.direct ? { message: { text: `dependency \`${f.direct.dependency}\` of ${f.direct.member}` } } : {}),
+        ...(f.direct ? { message: { text: escapeText(declarationText(f)) } } : {}),
       },
     ],
     ...(related.length ? { relatedLocations: related } : {}),
@@ -119,6 +119,7 @@ function result(report: Report, f: Finding, ruleIndex: number, base: string) {
     ...(f.allowed ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.allowed.reason }] } : {}),
     properties: {
       target: f.target,
+      ...(f.cause ? { feature: f.cause.feature } : {}),
       crate: f.package.name,
       version: f.package.version,
       ...(f.features.length ? { features: f.features } : {}),
