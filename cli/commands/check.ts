@@ -236,7 +236,11 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
     if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!);
     const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
     const base = repositoryRoot(ctx.cwd);
-    const fixes = plan.some((p) => p.format === 'markdown') && run.report.findings.length ? await markdownFixes(run, base) : undefined;
+    let fixes: MarkdownOptions['fixes'];
+    if (plan.some((p) => p.format === 'markdown') && run.report.findings.length) {
+      // The report goes out without its diff rather than not at all.
+      fixes = await markdownFixes(run, base).catch((e: Error) => (ctx.warn(`the Markdown report has no fixes: proving them failed: ${e.message}`), undefined));
+    }
     for (const p of plan) {
       if (p.output === undefined) continue;
       writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes }), p.output);
