@@ -20,6 +20,7 @@ import { workspaceCopy } from './helpers.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const reportSchema = JSON.parse(readFileSync(here('../../schema/report.schema.json'), 'utf8'));
+const baselineSchema = JSON.parse(readFileSync(here('../../schema/baseline.schema.json'), 'utf8'));
 const sarifSchema = JSON.parse(readFileSync(here('../fixtures/schemas/sarif-schema-2.1.0.json'), 'utf8'));
 
 function jsonValidator() {
@@ -183,5 +184,19 @@ describe('--format sarif', () => {
     const states = baselined.runs[0].results.map((x: any) => `${x.properties.crate}:${x.baselineState}`);
     expect(states.filter((s: string) => s.endsWith(':new'))).toEqual(['libz-sys:new', 'libz-sys:new']);
     expect(states.filter((s: string) => s.endsWith(':unchanged'))).toHaveLength(8);
+  });
+});
+
+describe('--write-baseline and schema/baseline.schema.json', () => {
+  it('the written baseline is valid, and the schema rejects what the reader rejects', async () => {
+    const validate = new Ajv2020.default({ allErrors: true, strict: true }).compile(baselineSchema);
+    const root = workspaceCopy('workspace');
+    await cli(['check', '--offline', '--quiet', '--write-baseline', 'b.json', '--format', 'json', '--output', 'r.json'], { cwd: root });
+    const doc = JSON.parse(readFileSync(join(root, 'b.json'), 'utf8'));
+    expect(doc.findings).toHaveLength(8);
+    expect(validate(doc), errorsOf(validate)).toBe(true);
+    expect(validate({ ...doc, version: 2 })).toBe(false);
+    expect(validate({ ...doc, findings: [{ ...doc.findings[0], id: '' }] })).toBe(false);
+    expect(validate({ ...doc, extra: 1 })).toBe(false);
   });
 });
