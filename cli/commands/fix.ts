@@ -125,8 +125,10 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     const lock = kept.filter((f) => f.lockfileCommand);
     if (lock.length) {
       const fresh = [...new Set(proof?.newCrates ?? lock.flatMap((f) => f.newCrates))];
+      const edges = proof?.lockEdges ?? [];
+      const what = [fresh.length ? `new: ${fresh.join(', ')}` : '', edges.length ? `new dependencies: ${edges.join(', ')}` : ''].filter(Boolean);
       ctx.stderr.write(
-        `${style.bold('note')}: Cargo.lock will change${fresh.length ? ` (new: ${fresh.join(', ')})` : ''}; ` +
+        `${style.bold('note')}: Cargo.lock will change${what.length ? ` (${what.join('; ')})` : ''}; ` +
           `${dryRun ? 'after the fix, ' : ''}run \`${lock[0]!.lockfileCommand}\` to update it\n`,
       );
     }

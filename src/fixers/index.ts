@@ -138,7 +138,7 @@ function toFix(c: Candidate, proof: Proof, findingIds: string[], ctx: ProofConte
 
 /** True when Cargo.lock will differ: crates it lacks, or crates and edges of the graphs that come or go. */
 function lockfileChanges(ctx: ProofContext, proof: Proof): boolean {
-  if (proof.newCrates.length) return true;
+  if (proof.newCrates.length || proof.lockEdges?.length) return true;
   const sig = (graphs: ProofContext['graphs']) => {
     const s = new Set<string>();
     for (const g of graphs) for (const [from, edges] of g.edges) for (const e of edges) s.add(`${from}>${e.to}`);

@@ -13,6 +13,8 @@ import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../ru
 import semver from 'semver';
 import { resolvePatched, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
 import { satisfies } from '../resolve/semver-req.js';
+import { HOST, NORMAL } from '../resolve/features.js';
+import type { Lockfile } from '../lockfile/index.js';
 import type { TargetGraph } from '../resolve/types.js';
 import { renderChanges, type TextSource, readText } from './apply.js';
 import type { ManifestEdits } from './types.js';
@@ -41,6 +43,8 @@ export interface Proof {
   after: Finding[];
   /** The artifact graphs after the fix (empty when nothing was resolved). */
   graphs: TargetGraph[];
+  /** Dependency edges cargo will add to Cargo.lock between packages it already holds, as `from -> to` names. */
+  lockEdges?: string[];
 }
 
 /** Direct dependencies of the roots with their active features, per target: `target member dep` -> features. */
@@ -112,6 +116,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     );
   }
   newCrates.push(...lockOnly.found);
+  const lockEdges = newLockEdges(patched, ctx.project.lockfile);
   const before = directFeatures(ctx.graphs);
   const now = directFeatures(graphs);
   const lost: string[] = [];
@@ -130,6 +135,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     newCrates,
     after,
     graphs,
+    ...(lockEdges.length ? { lockEdges } : {}),
     ...(caveats.length ? { reason: `then the build environment needs attention: ${caveats.map((f) => `${f.message} (${f.target})`).join('; ')}` } : {}),
   };
 }
@@ -169,4 +175,24 @@ async function lockedWeakDependencies(patched: PatchedResolution, sourceFor: Sou
     else missing.push(`${ph.name} ${ph.req}`);
   }
   return { found, missing };
+}
+
+/** Activated dependencies (normal, build, proc-macro units) between locked packages that Cargo.lock does not record. */
+function newLockEdges(patched: PatchedResolution, lock: Lockfile): string[] {
+  const out = new Set<string>();
+  const summaries = patched.project.packages.summaries;
+  for (const r of patched.results) {
+    for (const [key, s] of summaries) {
+      const locked = lock.packages.get(key);
+      if (!locked) continue;
+      for (const fk of [NORMAL, HOST]) {
+        if (!r.features.features(key, fk)) continue;
+        for (const [d] of r.features.deps(key, fk)) {
+          if (d.optional && !r.features.isDepActivated(key, fk, d.name)) continue;
+          if (lock.packages.has(d.to) && !locked.dependencies.includes(d.to)) out.add(`${s.name} -> ${summaries.get(d.to)?.name ?? d.to}`);
+        }
+      }
+    }
+  }
+  return [...out].sort();
 }

@@ -41,7 +41,9 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
         .replace('rusqlite = "0.34"', 'rusqlite = { version = "0.34", features = ["bundled"] }'),
     );
     expect(r.stderr).toMatch(/Fixing .*Cargo\.toml \(2 fixes\)/);
-    expect(r.stderr).toContain('Cargo.lock will change (new: webpki-roots 0.26.8, quinn 0.11.6); run `cargo update --workspace` to update it');
+    expect(r.stderr).toMatch(
+      /note: Cargo\.lock will change \(new: webpki-roots 0\.26\.8, quinn 0\.11\.6; new dependencies: [^)]*libsqlite3-sys -> cc[^)]*\); run `cargo update --workspace` to update it\n/,
+    );
     // Cargo.lock is never touched.
     expect(read(dir, 'Cargo.lock')).toBe(lock);
 
@@ -59,6 +61,8 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect(t.get('reqwest')).not.toContain('default-tls');
     expect(t.get('libsqlite3-sys')).toContain('bundled');
     expect(t.has('webpki-roots')).toBe(true);
+    // The new dependency the report named is in the Cargo.lock cargo wrote.
+    expect(read(dir, 'Cargo.lock')).toMatch(/name = "libsqlite3-sys"\nversion = "0\.32\.0"\n[^[]*dependencies = \[\n "cc",/);
   });
 
   it('a crate cargo would lock but the vendor set lacks keeps the switch unproven', async () => {
@@ -117,7 +121,7 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     const text = read(dir);
     expect(text).toContain('openssl-sys = { version = "0.9.107", features = ["vendored"] }\n');
     expect(text).toContain('libsqlite3-sys = { version = "0.32.0", features = ["bundled"] }\n');
-    expect(r.stderr).toContain('Cargo.lock will change (new: openssl-src 300.4.2+3.4.1)');
+    expect(r.stderr).toContain('Cargo.lock will change (new: openssl-src 300.4.2+3.4.1; new dependencies: libsqlite3-sys -> cc, weather-report -> libsqlite3-sys, weather-report -> openssl-sys)');
     const t = tree(dir);
     expect(t.get('openssl-sys')).toContain('vendored');
     expect(t.get('libsqlite3-sys')).toContain('bundled');
