@@ -184,9 +184,12 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
       fixLines.push(lines.length);
       const here = i === d.fixCursor;
       const box = d.selected.has(x.id) ? '[x]' : x.proven ? '[ ]' : '[-]';
-      const status = x.proven ? theme.green(x.strategy === 'disable' ? 'proven, turns features off' : 'proven') : theme.red('not proven');
+      const status = x.proven ? (x.strategy === 'disable' ? 'proven, turns features off' : 'proven') : 'not proven';
+      const paint = x.proven ? theme.green : theme.red;
       const head = `${here ? '>' : ' '} ${box}`;
-      lines.push(`${here ? theme.inverse(head) : head} ${status}: ${x.title}`);
+      wrapText(`${status}: ${x.title}`, w - 4).forEach((l, j) =>
+        lines.push(j === 0 ? `${here ? theme.inverse(head) : head} ${paint(status)}${l.slice(status.length)}` : `      ${l}`),
+      );
       const sub = (text: string) => {
         for (const l of wrapText(text, w - 6)) lines.push(`      ${l}`);
       };

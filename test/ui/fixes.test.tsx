@@ -26,7 +26,7 @@ const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 const cursorLine = (frame: string) => plain(frame).split('\n').find((l) => l.startsWith('> '));
 
 /** The screen once fixes are proven (the mark of libsqlite3-sys shows). */
-async function withFixes(opts: { color?: boolean; rows?: number } = {}): Promise<{ s: Screen; dir: string }> {
+async function withFixes(opts: { color?: boolean; rows?: number; columns?: number } = {}): Promise<{ s: Screen; dir: string }> {
   const dir = workspaceCopy();
   screen = openScreen(dir, [], opts);
   await screen.waitFor((f) => /\[[ x!-]\] libsqlite3-sys/.test(plain(f)), 'the proven fixes');
@@ -44,37 +44,67 @@ async function proposals(dir: string) {
 }
 
 describe('fixes on the triage screen', () => {
-  it('marks findings by their fixes and shows each fix proven or not, with the reason', async () => {
-    const { s, dir } = await withFixes({ rows: 80 });
+  it('marks every finding by its fixes and shows each fix proven or not', async () => {
+    const { s, dir } = await withFixes({ rows: 80, columns: 200 });
     const fixes = await proposals(dir);
     const run = await expectedRun(dir);
-    const sqlite = run.report.findings.find((f) => f.package.name === 'libsqlite3-sys' && f.target === MUSL)!;
-    const ssl = run.report.findings.find((f) => f.package.name === 'openssl-sys' && f.target === MUSL)!;
-    const forSqlite = fixes.filter((f) => f.findingIds.includes(sqlite.id));
-    const forSsl = fixes.filter((f) => f.findingIds.includes(ssl.id));
-    expect(forSqlite.some((f) => f.proven && f.strategy !== 'disable')).toBe(true);
-    // OpenSSL: the engine proves only the fix that turns `default-tls` off (the others need crates the vendor folder lacks).
-    expect(forSsl.some((f) => f.proven && f.strategy !== 'disable')).toBe(false);
-    expect(forSsl.some((f) => f.proven && f.strategy === 'disable')).toBe(true);
-
     const f = plain(s.frame());
+    // The mark of each row is what the engine's proposals say about its finding.
+    for (const x of run.report.findings.filter((y) => y.target === MUSL)) {
+      const mine = fixes.filter((y) => y.findingIds.includes(x.id));
+      const mark = mine.some((y) => y.proven && y.strategy !== 'disable')
+        ? '[ ]'
+        : mine.some((y) => y.proven)
+          ? '[!]'
+          : mine.length
+            ? '[-]'
+            : '   ';
+      expect(f).toContain(`${mark} ${x.package.name} v${x.package.version}  ${x.rule}`);
+    }
     expect(f).toMatch(/^> \[ \] libsqlite3-sys v0\.32\.0/m);
-    expect(f).toMatch(/^ {2}\[!\] openssl-sys v0\.9\.107/m);
 
+    const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
+    const forSsl = fixes.filter((x) => x.findingIds.includes(ssl.id));
+    expect(forSsl.length).toBeGreaterThan(0);
     await s.press('j', KEY.enter);
     const d = plain(await s.waitFor((x) => x.includes('Fixes') && x.includes('docs:'), 'the detail with its fixes'));
     const section = d.slice(d.indexOf('Fixes'));
     for (const fix of forSsl) {
       expect(section).toContain(`${fix.proven ? (fix.strategy === 'disable' ? 'proven, turns features off' : 'proven') : 'not proven'}: ${fix.title}`);
     }
-    const unproven = forSsl.find((x) => !x.proven)!;
-    // The reason is shown, wrapped: its first words follow `reason:`.
-    expect(section).toContain(`reason: ${unproven.reason!.split(' ').slice(0, 4).join(' ')}`);
-    expect(section).toContain('webpki-roots');
   });
 
-  it('selects with space: from the list the proven fix, in the detail the highlighted one; unproven fixes cannot be selected', async () => {
-    const { s, dir } = await withFixes({ rows: 60 });
+  it('shows why a fix is not proven, and refuses to select it (--strategy switch: rustls needs a crate the vendor folder lacks)', async () => {
+    const dir = workspaceCopy();
+    screen = openScreen(dir, ['--strategy', 'switch'], { rows: 60 });
+    const s = screen;
+    await s.waitFor((f) => /\[[ x!-]\] openssl-sys/.test(plain(f)), 'the proposals');
+    const run = await runCheck(parseArgs(['--strategy', 'switch'], CHECK_OPTIONS, 'check'), testContext(dir));
+    const fixes = await proposeFixes(proofContextFor(run), { strategy: 'switch' });
+    await run.loaded.sources.close();
+    const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
+    const [rustls] = fixes.filter((x) => x.findingIds.includes(ssl.id));
+    expect(rustls.proven).toBe(false);
+    expect(rustls.reason).toContain('webpki-roots');
+
+    expect(plain(s.frame())).toMatch(/^ {2}\[-\] openssl-sys v0\.9\.107/m);
+    await s.press('j', KEY.space);
+    expect(plain(s.frame())).toContain('no proven fix for openssl-sys: Enter shows why');
+    await s.press(KEY.enter);
+    const d = plain(await s.waitFor((x) => x.includes('Fixes'), 'the detail'));
+    expect(d).toContain(`> [-] not proven: ${rustls.title}`);
+    // The reason, wrapped: its first words follow `reason:`.
+    expect(d).toContain(`reason: ${rustls.reason!.split(' ').slice(0, 4).join(' ')}`);
+    await s.press(KEY.space);
+    const f = plain(s.frame());
+    expect(f).toContain('not proven, so it cannot be applied:');
+    expect(f).not.toContain('fix selected');
+    await s.press('d');
+    expect(plain(s.frame())).toContain('no fix selected');
+  });
+
+  it('selects with space: from the list the proven fix, in the detail the highlighted one', async () => {
+    const { s, dir } = await withFixes({ rows: 60, columns: 200 });
     await s.press(KEY.space);
     let f = plain(s.frame());
     expect(f).toMatch(/^> \[x\] libsqlite3-sys/m);
@@ -85,34 +115,26 @@ describe('fixes on the triage screen', () => {
     expect(f).toMatch(/^> \[ \] libsqlite3-sys/m);
     expect(f).not.toContain('fix selected');
 
-    // openssl-sys: only the fix that turns features off is proven; the list will not pick it.
-    await s.press('j', KEY.space);
-    f = plain(s.frame());
-    expect(f).toContain('the proven fix turns features off: open the detail (Enter) to choose it');
-    expect(f).not.toContain('fix selected');
-
-    // In the detail: Tab moves among the fixes; the unproven one is refused.
-    await s.press(KEY.enter);
+    // In the detail of openssl-sys, Tab moves among its fixes (proven first); space takes the highlighted one.
+    const run = await expectedRun(dir);
+    const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
+    const mine = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id));
+    const order = [...mine.filter((x) => x.proven), ...mine.filter((x) => !x.proven)];
+    const pick = order.length - 1 - [...order].reverse().findIndex((x) => x.proven);
+    expect(order[pick]?.proven).toBe(true);
+    await s.press('j', KEY.enter);
     await s.waitFor((x) => x.includes('Fixes'), 'the detail');
-    const fixes = (await proposals(dir)).filter((x) => x.title.startsWith('reqwest'));
-    const order = [...fixes.filter((x) => x.proven), ...fixes.filter((x) => !x.proven)];
-    const unprovenAt = order.findIndex((x) => !x.proven);
-    for (let i = 0; i < unprovenAt; i++) await s.press(KEY.tab);
-    expect(plain(s.frame())).toContain(`> [-] not proven: ${order[unprovenAt].title}`);
+    for (let i = 0; i < pick; i++) await s.press(KEY.tab);
     await s.press(KEY.space);
     f = plain(s.frame());
-    expect(f).toContain('not proven, so it cannot be applied:');
-    expect(f).not.toContain('fix selected');
-    // Back to the proven one that turns default-tls off: selectable here, where what it loses is shown.
-    const disableAt = order.findIndex((x) => x.strategy === 'disable');
-    for (let i = 0; i < (disableAt - unprovenAt + order.length) % order.length; i++) await s.press(KEY.tab);
-    await s.press(KEY.space);
-    f = plain(s.frame());
-    expect(f).toContain(`> [x] proven, turns features off: ${order[disableAt].title}`);
+    expect(f).toMatch(new RegExp(`> \\[x\\] proven[^:]*: ${order[pick].title.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}`));
     expect(f).toContain('1 fix selected');
-    // Choosing the libsqlite3-sys fix as well: two fixes.
-    await s.press('k', KEY.space);
-    expect(plain(s.frame())).toContain('2 fixes selected');
+    // Enter closes the detail; with the libsqlite3-sys fix as well: two fixes.
+    await s.press(KEY.enter, 'k', KEY.space);
+    f = plain(s.frame());
+    expect(f).toContain('2 fixes selected');
+    expect(f).toMatch(/^ {2}\[x\] openssl-sys/m);
+    expect(f).toMatch(/^> \[x\] libsqlite3-sys/m);
   });
 
   it('shows the diff of the selected fixes with d, coloured as git colours it', async () => {

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ProposedFix } from '../../src/fixers/types.js';
 import { chosenFixes, pathTree, scrollStart, toggleFix, treeLines, wrapText } from '../../cli/ui/model.js';
-import { footerHint } from '../../cli/ui/views.js';
+import { fixMark, footerHint } from '../../cli/ui/views.js';
+import type { Finding } from '../../src/rules/types.js';
 
 const fix = (id: string, findingIds: string[], proven = true): ProposedFix => ({
   id,
@@ -53,6 +54,18 @@ describe('triage model', () => {
     expect([...sel]).toEqual(['c']);
     expect(chosenFixes(new Set(['c', 'u']), all).map((f) => f.id)).toEqual(['c']);
     expect(chosenFixes(new Set(['c']), null)).toEqual([]);
+  });
+
+  it('marks a finding by the best of its fixes', () => {
+    const finding = { id: 'f1' } as Finding;
+    const disable = { ...fix('off', ['f1']), strategy: 'disable' as const };
+    expect(fixMark(finding, null, new Set())).toBe('pending');
+    expect(fixMark(finding, [], new Set())).toBe('none');
+    expect(fixMark(finding, [fix('u', ['f1'], false)], new Set())).toBe('unproven');
+    expect(fixMark(finding, [fix('u', ['f1'], false), disable], new Set())).toBe('loses');
+    expect(fixMark(finding, [disable, fix('s', ['f1'])], new Set())).toBe('available');
+    expect(fixMark(finding, [disable, fix('s', ['f1'])], new Set(['off']))).toBe('selected');
+    expect(fixMark(finding, [fix('other', ['f2'])], new Set(['other']))).toBe('none');
   });
 
   it('scrolls so that the focused row stays visible with some context', () => {
