@@ -1,7 +1,7 @@
 /** `cargo-preflight tree`: the artifact graph for each target. */
 import { resolveTarget } from '../../src/resolve/index.js';
 import { displayPackage } from '../../src/resolve/display.js';
-import semver from 'semver';
+import { compareVersions } from '../../src/resolve/semver-req.js';
 import type { GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
@@ -37,7 +37,7 @@ export function graphToJson(graph: TargetGraph): JsonTree {
 /** Cargo's order of packages: name (byte order), then version (semver), then source. */
 export function comparePackages(a: GraphPackage, b: GraphPackage): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  const v = semver.compare(a.version, b.version, true);
+  const v = compareVersions(a.version, b.version);
   if (v !== 0) return v;
   const sa = a.source ?? '';
   const sb = b.source ?? '';

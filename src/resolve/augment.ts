@@ -6,14 +6,13 @@
  * nothing new is reached. Locked versions are kept wherever they satisfy a
  * requirement, as cargo keeps them.
  */
-import semver from 'semver';
 import type { Lockfile } from '../lockfile/index.js';
 import type { TargetInfo } from '../cfg/index.js';
 import { HOST, NORMAL } from './features.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
 import { indexToSummary, type SourceLookup, type Summary } from './packages.js';
 import type { RootRequest } from './features.js';
-import { satisfies } from './semver-req.js';
+import { compareVersions, satisfies } from './semver-req.js';
 import { packageKey, type PackageKey } from './types.js';
 
 export interface NewCrate {
@@ -62,7 +61,7 @@ export async function resolveWithNewCrates(
           return;
         }
         const candidates = found.versions.filter((v) => !v.yanked && satisfies(v.vers, ph.req));
-        const best = candidates.sort((a, b) => semver.rcompare(a.vers, b.vers, true))[0];
+        const best = candidates.sort((a, b) => compareVersions(b.vers, a.vers))[0];
         if (!best) {
           failed.add(key);
           missing.push(`${ph.name} ${ph.req}: no version in ${src!.label} satisfies it`);

@@ -9,7 +9,7 @@ import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfi
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
 import { NotCachedError, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
-import { satisfies } from './semver-req.js';
+import { compareVersions, satisfies } from './semver-req.js';
 
 export interface SummaryDep extends IndexDep {
   /** The locked package this declaration resolved to. */
@@ -122,7 +122,7 @@ export function unlockedTarget(
 ): PackageKey {
   const real = d.package ?? d.name;
   const locked = (lock.byName.get(real) ?? []).filter((p) => p.source !== null && satisfies(p.version, d.req));
-  if (locked.length) return locked.sort((a, b) => (a.version < b.version ? 1 : -1))[0].key;
+  if (locked.length) return locked.sort((a, b) => compareVersions(b.version, a.version))[0].key;
   const key = placeholderKey(real, d.req, source);
   if (!summaries.has(key)) {
     summaries.set(key, {

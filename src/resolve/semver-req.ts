@@ -1,33 +1,156 @@
-/** Cargo version requirements evaluated with node-semver. */
-import semver from 'semver';
-
-const cache = new Map<string, semver.Range | null>();
-
 /**
- * Cargo's requirement syntax to a node-semver range: comparators are separated
- * by commas, and a bare version means a caret requirement (`1.2` is `^1.2`).
+ * Cargo's version requirements (the `semver` crate's rules), without a
+ * dependency: comparators separated by commas; `^` (also a bare version),
+ * `~`, `=`, `>`, `>=`, `<`, `<=`, wildcards (`*`, `1.*`, `1.2.x`); partial
+ * versions; a pre-release version matches only a requirement that names a
+ * pre-release of the same `major.minor.patch`.
  */
-export function cargoRange(req: string): semver.Range | null {
+
+export interface Version {
+  major: number;
+  minor: number;
+  patch: number;
+  /** Pre-release identifiers (empty for a release). */
+  pre: string[];
+}
+
+const VERSION_RE = /^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+export function parseVersion(s: string): Version | null {
+  const m = VERSION_RE.exec(s.trim());
+  if (!m) return null;
+  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]), pre: m[4] ? m[4].split('.') : [] };
+}
+
+function comparePre(a: string[], b: string[]): number {
+  if (!a.length || !b.length) return a.length ? -1 : b.length ? 1 : 0;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    if (i >= a.length) return -1;
+    if (i >= b.length) return 1;
+    const x = a[i];
+    const y = b[i];
+    if (x === y) continue;
+    const xn = /^\d+$/.test(x);
+    const yn = /^\d+$/.test(y);
+    if (xn && yn) return Number(x) - Number(y) < 0 ? -1 : 1;
+    if (xn !== yn) return xn ? -1 : 1;
+    return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+function compareParsed(a: Version, b: Version): number {
+  return a.major !== b.major ? (a.major < b.major ? -1 : 1) : a.minor !== b.minor ? (a.minor < b.minor ? -1 : 1) : a.patch !== b.patch ? (a.patch < b.patch ? -1 : 1) : comparePre(a.pre, b.pre);
+}
+
+/** Semver order of two version strings (build metadata ignored); unparsable ones sort by text, last. */
+export function compareVersions(a: string, b: string): number {
+  const x = parseVersion(a);
+  const y = parseVersion(b);
+  if (x && y) return compareParsed(x, y);
+  if (x || y) return x ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+type Op = '=' | '>' | '>=' | '<' | '<=' | '~' | '^' | '*';
+
+interface Comparator {
+  op: Op;
+  major: number;
+  minor?: number;
+  patch?: number;
+  pre: string[];
+}
+
+const COMPARATOR_RE = /^(=|>=|>|<=|<|~|\^)?\s*v?(\d+|[*xX])(?:\.(\d+|[*xX]))?(?:\.(\d+|[*xX]))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+
+function parseComparator(s: string): Comparator | null {
+  if (s === '*' || s === 'x' || s === 'X') return { op: '*', major: 0, pre: [] };
+  const m = COMPARATOR_RE.exec(s);
+  if (!m) return null;
+  const wild = (x: string | undefined) => x === undefined || x === '*' || x === 'x' || x === 'X';
+  let op = (m[1] ?? '^') as Op;
+  if (wild(m[2])) return m[1] === undefined || m[1] === '=' ? { op: '*', major: 0, pre: [] } : null;
+  const major = Number(m[2]);
+  const minor = wild(m[3]) ? undefined : Number(m[3]);
+  const patch = minor === undefined || wild(m[4]) ? undefined : Number(m[4]);
+  // `1.*` and `1.2.*` mean `=1` and `=1.2`.
+  if (m[1] === undefined && ((m[3] !== undefined && wild(m[3])) || (m[4] !== undefined && wild(m[4])))) op = '=';
+  const pre = m[5] && patch !== undefined ? m[5].split('.') : [];
+  return { op, major, minor, patch, pre };
+}
+
+function matchesComparator(c: Comparator, v: Version): boolean {
+  const cmpExact = () => {
+    if (v.major !== c.major) return false;
+    if (c.minor !== undefined && v.minor !== c.minor) return false;
+    if (c.patch !== undefined && v.patch !== c.patch) return false;
+    return c.patch === undefined || comparePre(v.pre, c.pre) === 0;
+  };
+  const full = (): Version => ({ major: c.major, minor: c.minor ?? 0, patch: c.patch ?? 0, pre: c.pre });
+  switch (c.op) {
+    case '*':
+      return true;
+    case '=':
+      return cmpExact();
+    case '>':
+      if (c.minor === undefined) return v.major > c.major;
+      if (c.patch === undefined) return v.major > c.major || (v.major === c.major && v.minor > c.minor);
+      return compareParsed(v, full()) > 0;
+    case '>=':
+      return compareParsed(v, full()) >= 0;
+    case '<':
+      return compareParsed(v, full()) < 0;
+    case '<=':
+      if (c.minor === undefined) return v.major <= c.major;
+      if (c.patch === undefined) return v.major < c.major || (v.major === c.major && v.minor <= c.minor);
+      return compareParsed(v, full()) <= 0;
+    case '~':
+      if (v.major !== c.major) return false;
+      if (c.minor !== undefined && v.minor !== c.minor) return false;
+      return c.patch === undefined || compareParsed(v, full()) >= 0;
+    case '^': {
+      if (v.major !== c.major) return false;
+      if (c.minor === undefined) return true;
+      if (c.patch === undefined) return c.major > 0 ? v.minor >= c.minor : v.minor === c.minor;
+      if (c.major > 0) return compareParsed(v, full()) >= 0;
+      if (c.minor > 0) return v.minor === c.minor && compareParsed(v, full()) >= 0;
+      return v.minor === c.minor && v.patch === c.patch && compareParsed(v, full()) >= 0;
+    }
+  }
+}
+
+export interface VersionReq {
+  comparators: Comparator[];
+}
+
+const cache = new Map<string, VersionReq | null>();
+
+/** A requirement as cargo writes it, or null when it does not parse. */
+export function parseReq(req: string): VersionReq | null {
   let r = cache.get(req);
   if (r !== undefined) return r;
-  const parts = req
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => (/^\d/.test(p) ? `^${p}` : p.replace(/^([<>=~^]+)\s+/, '$1')));
-  try {
-    r = new semver.Range(parts.join(' ') || '*', { loose: true });
-  } catch {
-    r = null;
+  const parts = req.split(',').map((p) => p.trim());
+  const comparators: Comparator[] = [];
+  r = { comparators };
+  for (const p of parts) {
+    const c = p === '' && parts.length === 1 ? parseComparator('*') : parseComparator(p);
+    if (!c) {
+      r = null;
+      break;
+    }
+    comparators.push(c);
   }
   cache.set(req, r);
   return r;
 }
 
 export function satisfies(version: string, req: string): boolean {
-  const r = cargoRange(req);
-  if (!r) return false;
-  // Cargo lets a requirement match a pre-release only when it names one itself;
-  // node-semver's default rule is the same within one major.minor.patch.
-  return r.test(version);
+  const r = parseReq(req);
+  const v = parseVersion(version);
+  if (!r || !v) return false;
+  if (!r.comparators.every((c) => matchesComparator(c, v))) return false;
+  if (!v.pre.length) return true;
+  // A pre-release matches only when a comparator names a pre-release of the same version.
+  return r.comparators.some((c) => c.pre.length > 0 && c.major === v.major && c.minor === v.minor && c.patch === v.patch);
 }
