@@ -117,7 +117,10 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     }
     for (const d of dropped) ctx.stderr.write(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
     for (const f of proposals.filter((p) => !p.proven && p.strategy !== 'disable')) {
-      ctx.stderr.write(`${style.yellow('warning')}: not fixed: ${f.title}\n  ${style.cyan('=')} reason: ${f.reason ?? 'not proven'}\n`);
+      const reasons = (f.reason ?? 'not proven').split(/; (?=(?:switch|static|pin): )/);
+      const finding = run.report.findings.find((x) => f.findingIds.includes(x.id));
+      const what = finding ? `\`${finding.package.name} v${finding.package.version}\`` : f.title;
+      ctx.stderr.write(`${style.yellow('warning')}: not fixed: ${what}\n${reasons.map((r) => `  ${style.cyan('=')} reason: ${r}\n`).join('')}`);
     }
     for (const f of proposals.filter((p) => p.strategy === 'disable' && p.proven)) {
       ctx.stderr.write(`${style.cyan('help')}: if the project can do without them: ${f.title}\n  ${style.cyan('=')} lost: ${(f.lost ?? []).join(', ')}\n`);

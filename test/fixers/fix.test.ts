@@ -82,7 +82,9 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect(r.code).toBe(1);
     expect(read(dir)).toContain('rusqlite = { version = "0.34", features = ["bundled"] }');
     expect(read(dir)).toContain('reqwest = { version = "0.12", features = ["json", "stream"] }');
-    expect(r.stderr).toMatch(/warning: not fixed: reqwest: use rustls instead of OpenSSL\n {2}= reason: .*`webpki-roots`, which Cargo.lock lacks and the index cannot give/);
+    expect(r.stderr).toMatch(/warning: not fixed: `openssl-sys v0\.9\.107`\n {2}= reason: switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo.lock lacks and the index cannot give/);
+    expect(r.stderr).toMatch(/\n {2}= reason: static: reqwest: enable `native-tls-vendored` .*: the fix needs `openssl-src`/);
+    expect(r.stderr).toMatch(/\n {2}= reason: pin: add `openssl-sys = \{ version = "0\.9\.107", features = \["vendored"\] \}`: the fix needs `openssl-src`/);
     expect(r.stderr).toContain('`openssl-src`');
     expect(r.stderr).toMatch(/help: .*reqwest: turn off `default-tls`\n {2}= lost: .*reqwest\/default-tls/);
     expect(r.stderr).toContain('error: remains: `openssl-sys v0.9.107`');
