@@ -538,7 +538,14 @@ function header(run: CheckRun, target: string, targets: string[], visible: Findi
   const c = countBySeverity(all);
   const counts = `${theme.red(`${c.error} error${c.error === 1 ? '' : 's'}`)}, ${theme.yellow(`${c.warning} warning${c.warning === 1 ? '' : 's'}`)}, ${theme.cyan(`${c.info} note${c.info === 1 ? '' : 's'}`)}`;
   const nSel = chosenFixes(s.selected, s.fixes).length;
-  const extra = [s.filter ? `filter "${s.filter}": ${visible.length} shown` : '', nSel ? `${nSel} fix${nSel === 1 ? '' : 'es'} selected` : ''].filter(Boolean).join(' · ');
+  const n = run.report.unresolved.length;
+  const extra = [
+    s.filter ? `filter "${s.filter}": ${visible.length} shown` : '',
+    nSel ? `${nSel} fix${nSel === 1 ? '' : 'es'} selected` : '',
+    n ? theme.yellow(`${n} crate${n === 1 ? '' : 's'} not checked`) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
   // The target always shows; the tool's name and then the members' names give way on narrow screens.
   let title = `${theme.bold('cargo-preflight')} · ${name} · ${t}`;
   if (`cargo-preflight · ${name} · ${t}`.length > width) title = `${name} · ${t}`;

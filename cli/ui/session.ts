@@ -66,6 +66,10 @@ export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boole
         },
       });
       for (const w of run.report.warnings) if (!warnings.includes(w)) warnings.push(w);
+      for (const u of run.report.unresolved) {
+        const w = `could not read the metadata of \`${u.name} v${u.version}\`: ${u.reason}; its dependencies are not checked`;
+        if (!warnings.includes(w)) warnings.push(w);
+      }
       return run;
     },
   };

@@ -4,7 +4,7 @@
  * reports them, and ink/React not loaded by the non-interactive commands.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -88,6 +88,35 @@ describe('opening the triage screen', () => {
     expect(c.out().endsWith('\x1b[?1049l')).toBe(true);
   });
 
+  it('at a terminal, opens the screen; after q, prints the warnings of the run once the screen is gone', async () => {
+    const dir = workspaceCopy();
+    rmSync(join(dir, 'vendor', 'ryu'), { recursive: true });
+    const c = captured(dir, true);
+    // stdout and warnings in the order they are written.
+    let both = '';
+    const out = c.ctx.stdout as PassThrough;
+    const write = out.write.bind(out) as (chunk: unknown, ...rest: unknown[]) => boolean;
+    out.write = ((chunk: unknown, ...rest: unknown[]) => {
+      both += String(chunk);
+      return write(chunk, ...rest);
+    }) as typeof out.write;
+    c.ctx.warn = (m) => void (both += `warning: ${m}\n`);
+    const exit = main([], c.ctx);
+    const end = Date.now() + 20_000;
+    while (!c.out().includes('errors (')) {
+      if (Date.now() > end) throw new Error(`no screen: ${c.out()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(c.out()).toContain('cargo-preflight: opening the triage screen...');
+    expect(c.out()).toContain('1 crate not checked');
+    (c.ctx.stdin as PassThrough).write('q');
+    expect(await exit).toBe(1);
+    const left = both.lastIndexOf('\x1b[?1049l');
+    const warning = both.lastIndexOf('warning: could not read the metadata of `ryu v1.0.20`');
+    expect(left).toBeGreaterThan(0);
+    expect(warning).toBeGreaterThan(left);
+  });
+
   it('does not load ink or React for the non-interactive commands', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cargo-preflight-ui-lazy-'));
     const hooks = join(dir, 'hooks.mjs');
@@ -110,7 +139,7 @@ describe('opening the triage screen', () => {
         encoding: 'utf8',
       }).stderr;
     // The hook sees the UI's modules when the UI module is loaded.
-    const ui = pathToFileURL(join(REPO, 'dist', 'cli', 'ui', 'index.js')).href;
+    const ui = pathToFileURL(join(REPO, 'dist', 'cli', 'ui', 'run.js')).href;
     expect(stderrOf(['--input-type=module', '-e', `await import(${JSON.stringify(ui)})`])).toMatch(/LOADED .*node_modules\/ink\//);
     for (const args of [['check'], ['check', '--format', 'json'], ['tree'], ['--version'], []]) {
       expect(stderrOf([bin, ...args])).not.toContain('LOADED');

@@ -32,7 +32,7 @@ async function waitForScreen(predicate: (s: string) => boolean, what: string, ti
 /** The UI sources are newer than the build: build first (the test runs what users run). */
 function ensureBuilt(): void {
   const built = join(REPO, 'dist', 'cli', 'ui', 'app.js');
-  const stale = !existsSync(built) || ['app.tsx', 'views.ts', 'model.ts', 'index.tsx'].some((f) => statSync(join(REPO, 'cli', 'ui', f)).mtimeMs > statSync(built).mtimeMs);
+  const stale = !existsSync(built) || ['app.tsx', 'views.ts', 'model.ts', 'run.tsx', 'index.ts'].some((f) => statSync(join(REPO, 'cli', 'ui', f)).mtimeMs > statSync(built).mtimeMs);
   if (stale) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'ignore' });
 }
 

@@ -1,7 +1,7 @@
 /**
- * Entry of the terminal UI (loaded lazily: the non-interactive commands never
- * load ink or React). Draws on the alternate screen, so the terminal is as it
- * was after quitting; warnings of the runs are printed on stderr then.
+ * The terminal UI with ink and React (loaded by ./index.ts once the screen
+ * is to open). `warnings` receives the list the runs' warnings collect in,
+ * for printing once the screen is closed.
  */
 import { render } from 'ink';
 import type { ParsedArgs } from '../args.js';
@@ -13,16 +13,15 @@ import { App } from './app.js';
 import { fixEngine } from './fix-engine.js';
 import { checkSession } from './session.js';
 
-const ENTER_ALT = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT = '\x1b[?1049l';
-
-export async function runInteractive(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+export async function runScreen(args: ParsedArgs, ctx: CommandContext, warnings: (list: string[]) => void): Promise<number> {
   const stdout = ctx.stdout as NodeJS.WriteStream;
   const stdin = (ctx.stdin ?? process.stdin) as NodeJS.ReadStream;
   const color = useColor(args.options.color as string | undefined, !!stdout.isTTY, ctx.env);
   const session = checkSession(args, ctx, color, fixEngine(args));
+  warnings(session.warnings);
   let last: CheckRun | null = null;
-  stdout.write(ENTER_ALT);
+  // Clears what ./index.ts wrote while ink was loading.
+  stdout.write('\x1b[2J\x1b[H');
   let failure: unknown;
   try {
     const app = render(<App session={session} onExit={(run) => (last = run)} />, {
@@ -35,10 +34,7 @@ export async function runInteractive(args: ParsedArgs, ctx: CommandContext): Pro
     await app.waitUntilExit();
   } catch (e) {
     failure = e;
-  } finally {
-    stdout.write(LEAVE_ALT);
   }
-  for (const w of session.warnings) ctx.warn(w);
   const run = last as CheckRun | null;
   if (run) await run.loaded.sources.close();
   if (failure) throw failure;
