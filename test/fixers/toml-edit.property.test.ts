@@ -58,6 +58,23 @@ function editArb(doc: DocModel): fc.Arbitrary<ManifestEdit> {
   );
 }
 
+/**
+ * An existing dependency already gives what `add-dependency` asks for: same
+ * version, package, workspace and optional; the features asked for among its
+ * own; defaults off when asked off.
+ */
+function alreadyGives(existing: unknown, wanted: unknown): boolean {
+  const t = (v: unknown) => (typeof v === 'string' ? { version: v } : (v as Data));
+  const have = t(existing);
+  const want = t(wanted);
+  if (typeof have !== 'object' || have === null) return false;
+  for (const k of ['version', 'package', 'workspace', 'path', 'git', 'branch', 'tag', 'rev', 'registry']) if (!isDeepStrictEqual(have[k], want[k])) return false;
+  if ((have.optional ?? false) !== (want.optional ?? false)) return false;
+  const own = (have.features as string[] | undefined) ?? [];
+  if (!((want.features as string[] | undefined) ?? []).every((f) => own.includes(f))) return false;
+  return want['default-features'] !== false || (have['default-features'] ?? have.default_features) === false;
+}
+
 /** What an edit should do, written from cargo's rules independently of the editor. */
 function expectedOutcome(data: Data, edit: ManifestEdit): Outcome {
   const out = JSON.parse(JSON.stringify(data)) as Data;
@@ -85,7 +102,7 @@ function expectedOutcome(data: Data, edit: ManifestEdit): Outcome {
             optional: s.optional,
           }).filter(([, v]) => v !== undefined),
         );
-    if (edit.key in table) return isDeepStrictEqual(table[edit.key], wanted) ? { data: out } : { refused: 'invalid-edit' };
+    if (edit.key in table) return isDeepStrictEqual(table[edit.key], wanted) || alreadyGives(table[edit.key], wanted) ? { data: out } : { refused: 'invalid-edit' };
     table[edit.key] = wanted;
     return { data: out };
   }

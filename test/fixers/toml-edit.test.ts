@@ -187,6 +187,23 @@ describe('refusals', () => {
     );
   });
 
+  it('adding a dependency that later edits changed is a no-op the second time', () => {
+    const table = { kind: 'build-dependencies', target: 'x86_64-unknown-linux-musl' } as const;
+    const edits: ManifestEdit[] = [
+      { op: 'add-dependency', table, key: 'tokio', spec: { version: '1' } },
+      { op: 'set-default-features', table, key: 'tokio', value: false },
+      { op: 'add-features', table, key: 'tokio', features: ['rt'] },
+    ];
+    const once = applyEdits('[package]\r\nname = "a"', edits);
+    expect(once.text).toBe('[package]\r\nname = "a"\r\n\r\n[target.x86_64-unknown-linux-musl.build-dependencies]\r\ntokio = { version = "1", default-features = false, features = ["rt"] }');
+    expect(applyEdits(once.text, edits)).toEqual({ text: once.text, changed: false });
+    // What it has must include what is asked: other features, or defaults asked off, still conflict.
+    const add = (spec: object): ManifestEdit => ({ op: 'add-dependency', table, key: 'tokio', spec });
+    expectRefused(once.text, [add({ version: '1', features: ['net'] })], 'invalid-edit', /already exists/);
+    expectRefused('[dependencies]\na = "1"\n', [{ op: 'add-dependency', table: deps, key: 'a', spec: { version: '1', defaultFeatures: false } }], 'invalid-edit');
+    expectRefused('[dependencies]\na = { version = "1", optional = true }\n', [{ op: 'add-dependency', table: deps, key: 'a', spec: { version: '1' } }], 'invalid-edit');
+  });
+
   it('refuses invalid new dependencies', () => {
     const add = (spec: object): ManifestEdit => ({ op: 'add-dependency', table: deps, key: 'a', spec });
     expectRefused('[dependencies]\na = "1"\n', [add({ version: '2' })], 'invalid-edit', /already exists/);

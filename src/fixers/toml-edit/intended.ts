@@ -27,7 +27,7 @@ export function intendedData(data: TomlTable, edit: ManifestEdit): TomlTable {
     const table = tableAt(out, depTablePath(edit.table), true)!;
     const wanted = specData(edit.spec, edit.table, where);
     if (edit.key in table) {
-      if (!sameData(table[edit.key], wanted)) {
+      if (!sameData(table[edit.key], wanted) && !satisfiesSpec(table[edit.key], wanted)) {
         throw new EditRefused('invalid-edit', `${where} already exists with a different specification`);
       }
       return out;
@@ -126,6 +126,29 @@ export function specData(spec: DependencySpec, table: DepTable, where: string): 
   if (spec.optional) out.optional = true;
   const keys = Object.keys(out);
   return keys.length === 1 && keys[0] === 'version' ? out.version! : out;
+}
+
+/**
+ * True when an existing declaration already gives what a new one asks for:
+ * the same version, source keys and `optional`, the features asked for among
+ * its features, and `default-features = false` when asked. Later edits of the
+ * same dependency (features added, defaults turned off) so leave a repeated
+ * `add-dependency` a no-op.
+ */
+function satisfiesSpec(existing: unknown, wanted: TomlOut): boolean {
+  const asTable = (v: unknown): TomlTable | null => (typeof v === 'string' ? { version: v } : isTable(v) ? v : null);
+  const have = asTable(existing);
+  const want = asTable(wanted);
+  if (!have || !want) return false;
+  const own = new Set(['features', 'default-features', 'default_features']);
+  for (const k of new Set([...Object.keys(have), ...Object.keys(want)])) {
+    if (own.has(k)) continue;
+    if (k === 'optional' ? (have[k] ?? false) !== (want[k] ?? false) : !sameData(have[k], want[k])) return false;
+  }
+  const features = Array.isArray(have.features) ? have.features : [];
+  if (Array.isArray(want.features) && !want.features.every((f) => features.includes(f))) return false;
+  const defaults = have['default-features'] ?? have.default_features ?? true;
+  return want['default-features'] !== false || defaults === false;
 }
 
 function featureList(dep: TomlTable, where: string): string[] {
