@@ -4,11 +4,9 @@
  * option that asks for a report or for writing (`--format`, `--output`,
  * `--fix`, `--help`). Kept apart from the UI so deciding costs no ink or React.
  */
-import type { CommandContext } from '../main.js';
-
 const REPORT_OPTIONS = /^(?:--format|--output|-o|--fix|--dry-run|--help|-h|--quiet|-q)(?:=|$)|^-o./;
 
-export function opensUiByDefault(argv: string[], ctx: Pick<CommandContext, 'stdout' | 'stdin'>): boolean {
+export function opensUiByDefault(argv: string[], ctx: { stdout: { isTTY?: boolean }; stdin?: { isTTY?: boolean } }): boolean {
   if (!ctx.stdout.isTTY || !ctx.stdin?.isTTY) return false;
   return !argv.some((a) => REPORT_OPTIONS.test(a));
 }

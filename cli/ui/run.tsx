@@ -1,24 +1,14 @@
-/**
- * The terminal UI with ink and React (loaded by ./index.ts once the screen
- * is to open). `warnings` receives the list the runs' warnings collect in,
- * for printing once the screen is closed.
- */
+/** The terminal UI with ink and React, loaded by ./index.ts once the screen is to open. */
 import { render } from 'ink';
-import type { ParsedArgs } from '../args.js';
 import type { CheckRun } from '../commands/check.js';
 import type { CommandContext } from '../main.js';
-import { useColor } from '../output/style.js';
 import { failsOn } from '../../src/rules/engine.js';
 import { App } from './app.js';
-import { fixEngine } from './fix-engine.js';
-import { checkSession } from './session.js';
+import type { Session } from './session.js';
 
-export async function runScreen(args: ParsedArgs, ctx: CommandContext, warnings: (list: string[]) => void): Promise<number> {
+export async function runScreen(session: Session, ctx: CommandContext): Promise<number> {
   const stdout = ctx.stdout as NodeJS.WriteStream;
   const stdin = (ctx.stdin ?? process.stdin) as NodeJS.ReadStream;
-  const color = useColor(args.options.color as string | undefined, !!stdout.isTTY, ctx.env);
-  const session = checkSession(args, ctx, color, fixEngine(args));
-  warnings(session.warnings);
   let last: CheckRun | null = null;
   // Clears what ./index.ts wrote while ink was loading.
   stdout.write('\x1b[2J\x1b[H');

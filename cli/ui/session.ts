@@ -42,6 +42,11 @@ export interface Session {
   what: string;
   /** Loads, resolves every target and lints, as `check` does; a new resolution every call. */
   check(events: CheckEvents): Promise<CheckRun>;
+  /**
+   * Starts the first check before the screen is up (while ink loads); the
+   * next `check` call takes it over, with the progress it has made so far.
+   */
+  start(): void;
   /** Null when no fix engine is available. */
   fixes: FixEngine | null;
   color: boolean;
@@ -51,26 +56,51 @@ export interface Session {
 
 export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boolean, fixes: FixEngine | null): Session {
   const warnings: string[] = [];
+  const note = (w: string) => {
+    if (!warnings.includes(w)) warnings.push(w);
+  };
+  const run = async (events: CheckEvents): Promise<CheckRun> => {
+    const result = await runCheck(args, { ...ctx, progress: (p) => events.fetch(p), resolving: (p) => events.resolving(p), warn: note });
+    for (const w of result.report.warnings) note(w);
+    for (const u of result.report.unresolved) note(`could not read the metadata of \`${u.name} v${u.version}\`: ${u.reason}; its dependencies are not checked`);
+    return result;
+  };
+
+  // A check started before anyone listens: events are kept until `check` takes it over.
+  interface Early {
+    promise: Promise<CheckRun>;
+    listener: CheckEvents | null;
+    lastFetch: FetchProgress | null;
+  }
+  let early: Early | null = null;
   return {
     what: args.positionals[0] ?? (args.options['manifest-path'] as string | undefined) ?? ctx.cwd,
     color,
     fixes,
     warnings,
-    check: async (events) => {
-      const run = await runCheck(args, {
-        ...ctx,
-        progress: (p) => events.fetch(p),
-        resolving: (p) => events.resolving(p),
-        warn: (m) => {
-          if (!warnings.includes(m)) warnings.push(m);
+    start: () => {
+      if (early) return;
+      const e = { listener: null, lastFetch: null } as unknown as Early;
+      e.promise = run({
+        fetch: (p) => {
+          e.lastFetch = p;
+          e.listener?.fetch(p);
+        },
+        resolving: async (p) => {
+          if (e.listener) await e.listener.resolving(p);
         },
       });
-      for (const w of run.report.warnings) if (!warnings.includes(w)) warnings.push(w);
-      for (const u of run.report.unresolved) {
-        const w = `could not read the metadata of \`${u.name} v${u.version}\`: ${u.reason}; its dependencies are not checked`;
-        if (!warnings.includes(w)) warnings.push(w);
+      // Failures are reported through the `check` call that takes the run over.
+      e.promise.catch(() => {});
+      early = e;
+    },
+    check: (events) => {
+      if (early && !early.listener) {
+        early.listener = events;
+        if (early.lastFetch) events.fetch(early.lastFetch);
+        return early.promise;
       }
-      return run;
+      return run(events);
     },
   };
 }

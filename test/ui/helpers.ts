@@ -3,6 +3,7 @@
  * vendored fixture workspaces, rendered with ink-testing-library.
  */
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +45,38 @@ export function testContext(cwd: string): CommandContext {
     stdout: process.stdout,
     stderr: process.stderr,
     warn: () => {},
+  };
+}
+
+export interface Captured {
+  ctx: CommandContext;
+  out(): string;
+  err(): string;
+}
+
+/** A context whose streams are pipes (not terminals), or pseudo-terminal streams ink can draw on. */
+export function captured(dir: string, terminal: boolean): Captured {
+  let out = '';
+  let err = '';
+  const stdout = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number; rows?: number };
+  stdout.on('data', (d) => (out += String(d)));
+  const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
+  stderr.on('data', (d) => (err += String(d)));
+  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (b: boolean) => void; ref?: () => void; unref?: () => void };
+  if (terminal) {
+    stdout.isTTY = true;
+    stdout.columns = 80;
+    stdout.rows = 24;
+    stdin.isTTY = true;
+    stdin.setRawMode = () => {};
+    stdin.ref = () => {};
+    stdin.unref = () => {};
+  }
+  const base = testContext(dir);
+  return {
+    ctx: { ...base, env: { ...base.env, NO_COLOR: '1' }, stdout, stderr, stdin, warn: (m) => void (err += `warning: ${m}\n`) },
+    out: () => out,
+    err: () => err,
   };
 }
 

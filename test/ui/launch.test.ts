@@ -7,47 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import type { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { main, type CommandContext } from '../../cli/main.js';
+import { main } from '../../cli/main.js';
 import { opensUiByDefault } from '../../cli/ui/launch.js';
-import { REPO, testContext, workspaceCopy } from './helpers.js';
+import { REPO, captured, workspaceCopy } from './helpers.js';
 
 const tty = { isTTY: true };
 const pipe = { isTTY: false };
-
-interface Captured {
-  ctx: CommandContext;
-  out(): string;
-  err(): string;
-}
-
-/** A context whose streams are pipes (not terminals), or pseudo-terminal streams ink can draw on. */
-function captured(dir: string, terminal: boolean): Captured {
-  let out = '';
-  let err = '';
-  const stdout = new PassThrough() as PassThrough & { isTTY?: boolean; columns?: number; rows?: number };
-  stdout.on('data', (d) => (out += String(d)));
-  const stderr = new PassThrough() as PassThrough & { isTTY?: boolean };
-  stderr.on('data', (d) => (err += String(d)));
-  const stdin = new PassThrough() as PassThrough & { isTTY?: boolean; setRawMode?: (b: boolean) => void; ref?: () => void; unref?: () => void };
-  if (terminal) {
-    stdout.isTTY = true;
-    stdout.columns = 80;
-    stdout.rows = 24;
-    stdin.isTTY = true;
-    stdin.setRawMode = () => {};
-    stdin.ref = () => {};
-    stdin.unref = () => {};
-  }
-  const base = testContext(dir);
-  return {
-    ctx: { ...base, env: { ...base.env, NO_COLOR: '1' }, stdout, stderr, stdin, warn: (m) => void (err += `warning: ${m}\n`) },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('opening the triage screen', () => {
   it('opens by default only with no subcommand at a terminal and no report or write option', () => {

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexFromVendor } from '../fixtures/registry/generate.js';
 import { IndexServer } from '../helpers/index-server.js';
-import { REPO, openScreen, type Screen } from './helpers.js';
+import { main } from '../../cli/main.js';
+import { REPO, captured, openScreen, type Screen } from './helpers.js';
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
 
@@ -21,7 +22,7 @@ let crates: number;
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'cargo-preflight-ui-loading-'));
   crates = new Set(indexFromVendor(join(REPO, 'example', 'vendor'), join(work, 'index')).map((c) => c.name)).size;
-  server = await IndexServer.start({ root: join(work, 'index'), latencyMs: 15 });
+  server = await IndexServer.start({ root: join(work, 'index'), latencyMs: 25 });
 });
 
 afterAll(async () => {
@@ -55,9 +56,10 @@ describe('loading view', () => {
     const argv = ['--index', server.url, '--cache-dir', cache, '-j', '8'];
 
     const first = openScreen(dir, argv);
+    let shown: ReturnType<typeof progressShown> = [];
     try {
       await first.waitFor((f) => plain(f).includes('errors (2)'), 'the findings after fetching');
-      const shown = progressShown(first);
+      shown = progressShown(first);
       expect(shown.length).toBeGreaterThan(0);
       // Intermediate states: fewer done than asked for, nothing from the (empty) cache.
       expect(shown.some((p) => p.done < p.total)).toBe(true);
@@ -77,13 +79,25 @@ describe('loading view', () => {
       first.unmount();
     }
 
+    // From the command line at a terminal, the check starts while ink loads; the screen picks up its progress.
+    const c = captured(dir, true);
+    const exit = main([...argv, '--cache-dir', join(work, 'cache-cli')], c.ctx);
+    const end = Date.now() + 20_000;
+    while (!plain(c.out()).includes('errors (2)')) {
+      if (Date.now() > end) throw new Error(`no findings on the screen: ${plain(c.out()).slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(plain(c.out())).toMatch(new RegExp(`Fetching index \\d+/${shown.at(-1)?.total ?? crates} crates, 0 from cache`));
+    (c.ctx.stdin as unknown as NodeJS.WritableStream).write('q');
+    expect(await exit).toBe(1);
+
     // Again on the same cache: the files are revalidated (304) and counted as cache hits.
     const second = openScreen(dir, argv);
     try {
       await second.waitFor((f) => plain(f).includes('errors (2)'), 'the findings after revalidating');
-      const shown = progressShown(second);
-      expect(shown.some((p) => p.hits > 0)).toBe(true);
-      expect(shown.every((p) => p.hits <= p.done)).toBe(true);
+      const again = progressShown(second);
+      expect(again.some((p) => p.hits > 0)).toBe(true);
+      expect(again.every((p) => p.hits <= p.done)).toBe(true);
     } finally {
       second.unmount();
     }
