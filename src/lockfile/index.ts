@@ -73,7 +73,7 @@ export function readLockfile(path: string): Lockfile {
 export function parseLockfile(text: string, path: string): Lockfile {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(text) as Record<string, unknown>;
+    doc = cargoWrittenLock(text) ?? (parse(text) as Record<string, unknown>);
   } catch (e) {
     if (e instanceof TomlError) {
       throw new UserError(`invalid TOML in lockfile: ${firstLine(e.message)}`, { path, line: e.line, column: e.column });
@@ -149,6 +149,60 @@ export function parseLockfile(text: string, path: string): Lockfile {
     for (const spec of rawDeps[i++]) pkg.dependencies.push(resolveDepSpec(spec, pkg, byName, at));
   }
   return { path, version, packages, byName };
+}
+
+/**
+ * Cargo.lock as cargo writes it, read a line at a time with one regular
+ * expression (the general TOML parser is several times slower on a lockfile
+ * of hundreds of packages). Any line of another shape, an escape in a string
+ * or a key given twice returns null, and the TOML parser reads the file
+ * instead (and reports its errors).
+ */
+export function cargoWrittenLock(text: string): Record<string, unknown> | null {
+  const LINE = /(?:#[^\n]*|\[\[package\]\]|\[metadata\]|([a-z]+) = "([^"\\\n]*)"|version = (\d+)|dependencies = \[(\])?| "([^"\\\n]*)",?|\]|"([^"\\\n]*)" = "([^"\\\n]*)"|[ \t]*)\r?(?:\n|$)/y;
+  const doc: Record<string, unknown> = {};
+  const packages: Record<string, unknown>[] = [];
+  let metadata: Record<string, string> | null = null;
+  let pkg: Record<string, unknown> | null = null;
+  let deps: string[] | null = null;
+  let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (pos < text.length) {
+    LINE.lastIndex = pos;
+    const m = LINE.exec(text);
+    if (!m || LINE.lastIndex === pos) return null;
+    pos = LINE.lastIndex;
+    const line = m[0];
+    if (deps) {
+      if (m[5] !== undefined) deps.push(m[5]);
+      else if (line.startsWith(']')) deps = null;
+      else if (line.trim() !== '') return null;
+      continue;
+    }
+    if (m[1] !== undefined) {
+      if (!pkg || m[1] in pkg) return null;
+      pkg[m[1]] = m[2];
+    } else if (m[3] !== undefined) {
+      if (pkg || metadata || 'version' in doc) return null;
+      doc.version = Number(m[3]);
+    } else if (line.startsWith('dependencies')) {
+      if (!pkg || 'dependencies' in pkg) return null;
+      pkg.dependencies = deps = [];
+      if (m[4] !== undefined) deps = null;
+    } else if (line.startsWith('[[package]]')) {
+      if (metadata) return null;
+      packages.push((pkg = {}));
+    } else if (line.startsWith('[metadata]')) {
+      if (metadata) return null;
+      pkg = null;
+      doc.metadata = metadata = {};
+    } else if (m[6] !== undefined) {
+      if (!metadata || m[6] in metadata) return null;
+      metadata[m[6]] = m[7];
+    } else if (m[5] !== undefined || line.startsWith(']')) return null;
+  }
+  if (deps) return null;
+  if (packages.length) doc.package = packages;
+  return doc;
 }
 
 /** `name`, `name version` or `name version (source)` to the package it names. */

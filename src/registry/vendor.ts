@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 import { UserError } from '../errors.js';
 import { isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
+import { publishedManifestDoc } from '../manifest/published.js';
 import type { CrateLookup, CrateSource, IndexDep, IndexVersion } from './types.js';
 
 export class DirectorySource implements CrateSource {
@@ -100,7 +101,7 @@ export function relevantSections(text: string): string {
 export function publishedManifestToIndex(text: string, path: string): IndexVersion {
   let doc: Record<string, unknown>;
   try {
-    doc = parse(relevantSections(text)) as Record<string, unknown>;
+    doc = publishedManifestDoc(text) ?? (parse(relevantSections(text)) as Record<string, unknown>);
   } catch (e) {
     if (e instanceof TomlError) throw new UserError(`invalid TOML: ${e.message.split('\n')[0]}`, { path, line: e.line, column: e.column });
     throw e;
