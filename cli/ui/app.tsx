@@ -121,9 +121,10 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
   const listTop = useRef(0);
   const alive = useRef(true);
 
-  const height = Math.max(8, rows - 1);
-  const width = Math.max(40, columns);
-  const bodyHeight = height - HEADER - FOOTER;
+  // One line less than the terminal, so that drawing never scrolls it; tiny terminals get what fits.
+  const height = Math.max(1, rows - 1);
+  const width = Math.max(1, columns);
+  const bodyHeight = Math.max(1, height - HEADER - FOOTER);
 
   /** Runs the check (a new resolution), then proves fixes for it. */
   const check = useCallback(
@@ -485,7 +486,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     lines.push(...body.slice(0, bodyHeight));
   }
   while (lines.length < height - FOOTER) lines.push('');
-  lines = lines.slice(0, height - FOOTER);
+  lines = lines.slice(0, Math.max(0, height - FOOTER));
   const status = s.filtering
     ? `/${s.filter}${theme.inverse(' ')}`
     : s.message
@@ -496,6 +497,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
           ? theme.yellow(`warning: ${session.warnings[session.warnings.length - 1]}`)
           : '';
   lines.push(status, theme.dim(s.filtering ? footerHint('filter', width, targets.length > 1) : hint));
+  if (lines.length > height) lines = height > FOOTER ? [...lines.slice(0, height - FOOTER), ...lines.slice(-FOOTER)] : lines.slice(0, height);
 
   return (
     <Box flexDirection="column" width={width} height={height}>
