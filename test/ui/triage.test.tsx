@@ -211,6 +211,10 @@ describe('triage screen', () => {
     expect(f).toContain('error[native-library] openssl-sys');
     expect(f).toContain('─'.repeat(60));
     expect(f).not.toContain('─'.repeat(61));
+    s.resize(30, 8);
+    const tiny = plain(await s.waitFor((x) => lines(x).length <= 7, 'the tiny screen'));
+    for (const l of lines(tiny)) expect(l.length).toBeLessThanOrEqual(30);
+    expect(tiny).toContain(MUSL);
     s.resize(120, 30);
     const g = plain(await s.waitFor((x) => lines(x).length > 20, 'the larger screen'));
     expect(g).toContain('─'.repeat(120));
