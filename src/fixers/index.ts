@@ -7,6 +7,8 @@
  * reports all go through this one engine.
  */
 import type { Finding } from '../rules/types.js';
+import { lint } from '../rules/engine.js';
+import { resolveTarget, selectRoots } from '../resolve/index.js';
 import { disableCandidates } from './disable.js';
 import { pinCandidates } from './pin.js';
 import { aboutEnvironment, proveEdits, type Proof, type ProofContext } from './prove.js';
@@ -69,6 +71,7 @@ export function fixableFindings(ctx: ProofContext): NativeTarget[] {
 export async function proposeFixes(ctx: ProofContext, opts: ProposeOptions = {}): Promise<ProposedFix[]> {
   const order: FixStrategy[] = !opts.strategy || opts.strategy === 'auto' ? ['switch', 'static', 'pin'] : [opts.strategy];
   const out: ProposedFix[] = [];
+  const widened: { ctx?: ProofContext | null } = {};
   for (const target of fixableFindings(ctx)) {
     const input: StrategyInput = { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: opts.pinScope ?? 'all' };
     const findingIds = target.findings.map((f) => f.id);
@@ -79,7 +82,8 @@ export async function proposeFixes(ctx: ProofContext, opts: ProposeOptions = {})
       const res = BUILDERS[s as keyof typeof BUILDERS](input);
       reasons.push(...res.refused.map((r) => `${s}: ${r}`));
       for (const c of res.candidates) {
-        const proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
+        let proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
+        if (proof.proven) proof = await proveForWholeWorkspace(ctx, c, proof, target.name, widened);
         if (proof.proven) {
           out.push(toFix(c, proof, findingIds, ctx));
           done = true;
@@ -102,6 +106,44 @@ export async function proposeFixes(ctx: ProofContext, opts: ProposeOptions = {})
     }
   }
   return out;
+}
+
+/**
+ * A fix that edits the root's `[workspace.dependencies]` changes every member
+ * inheriting the entry, selected or not: it is proven again with the whole
+ * workspace selected, so no member loses a feature or gains a problem.
+ */
+async function proveForWholeWorkspace(
+  ctx: ProofContext,
+  c: Candidate,
+  proof: Proof,
+  crate: string,
+  cache: { ctx?: ProofContext | null },
+): Promise<Proof> {
+  const root = ctx.project.workspace.rootManifestPath;
+  const members = ctx.project.workspace.members;
+  if (!c.edits.some((e) => e.path === root) || ctx.project.roots.length === members.length) return proof;
+  if (cache.ctx === undefined) cache.ctx = wholeWorkspace(ctx);
+  const wide = cache.ctx;
+  if (!wide) return { ...proof, reason: [proof.reason, 'the members not selected could not be checked with the same features'].filter(Boolean).join('; ') };
+  const ids = wide.findings.filter((f) => f.package.name === crate).map((f) => f.id);
+  const again = await proveEdits(wide, c.edits, ids, c.giveUp);
+  return again.proven ? proof : { ...again, reason: `for the whole workspace (the root's [workspace.dependencies] changes): ${again.reason}` };
+}
+
+function wholeWorkspace(ctx: ProofContext): ProofContext | null {
+  const { project } = ctx;
+  const selection = { ...project.selection, workspace: true, packages: undefined, exclude: undefined };
+  let roots;
+  try {
+    roots = selectRoots(project.workspace, project.packages, selection);
+  } catch {
+    return null;
+  }
+  const wide = { ...project, selection, roots };
+  const graphs = ctx.targets.map((t) => resolveTarget(wide, t, ctx.includeDev).graph);
+  const findings = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation });
+  return { ...ctx, project: wide, graphs, findings };
 }
 
 function unfixable(target: NativeTarget, strategy: FixStrategy, findingIds: string[], reason: string): ProposedFix {

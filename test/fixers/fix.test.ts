@@ -204,6 +204,24 @@ describe('a workspace inheriting reqwest from [workspace.dependencies]', () => {
   });
 });
 
+describe('a root [workspace.dependencies] change is proven for every inheriting member', () => {
+  it('refuses a fix for the selected member that leaves another member with the native backend', async () => {
+    const dir = inheritedTlsWorkspace();
+    writeFileSync(join(dir, 'worker/Cargo.toml'), `${read(dir, 'worker/Cargo.toml')}\n[features]\ndefault = ["system-tls"]\nsystem-tls = ["reqwest/default-tls"]\n`);
+    const { ctx, close } = await contextFor(dir, ['-p', 'api']);
+    try {
+      const fixes = await proposeFixes(ctx, { strategy: 'switch' });
+      expect(fixes).toHaveLength(1);
+      expect(fixes[0]!.proven).toBe(false);
+      expect(fixes[0]!.reason).toBe(
+        "switch: reqwest: use rustls instead of OpenSSL: for the whole workspace (the root's [workspace.dependencies] changes): openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change",
+      );
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('libz-sys through a wrapper the knowledge base does not know', () => {
   withCargo('turns on the wrapper feature that reaches libz-sys/static, found in its feature map', async () => {
     const dir = zlibProject();
