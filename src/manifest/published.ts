@@ -181,7 +181,9 @@ export function publishedManifestDoc(input: string): Table | null {
         NEXT_HEADER.lastIndex = pos;
         const next = NEXT_HEADER.exec(text);
         const end = next ? next.index : text.length;
-        if (!text.slice(pos, end).includes("''") && !text.slice(pos, end).includes('""')) pos = end;
+        const dq = text.indexOf('""', pos);
+        const sq = text.indexOf("''", pos);
+        if ((dq < 0 || dq >= end) && (sq < 0 || sq >= end)) pos = end;
         continue;
       }
       const rawKey = m[3] ?? (m[4] !== undefined ? unescape(m[4]) : undefined);

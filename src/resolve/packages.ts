@@ -7,7 +7,7 @@
 import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
-import { NotCachedError, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
+import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 
@@ -142,7 +142,7 @@ export function unlockedTarget(
 }
 
 export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: SourceLookup, options: LoadOptions = {}): Promise<PackageSet> {
-  const summaries = new Map<PackageKey, Summary>();
+  const summaries = new SummaryMap();
   const warnings: string[] = [];
   const members = new Map<PackageKey, PackageManifest>();
 
@@ -203,7 +203,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     });
   }
 
-  // Registry and git packages: all requested at once.
+  // Registry and git packages. Local sources that can answer at once (vendor
+  // directories) are read on first use, so that crates the resolution never
+  // reaches (other platforms, features left off) are never parsed; the others
+  // are all requested at once.
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
   const unresolved: [LockedPackage, string][] = [];
   for (const pkg of lock.packages.values()) {
@@ -223,43 +226,125 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     w.versions.add(pkg.version);
     w.pkgs.push(pkg);
   }
+  const newTargets = options.allowNew ? summaries : undefined;
+  const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null): Summary => {
+    const v = found?.versions.find((x) => x.vers === pkg.version);
+    if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
+    return indexToSummary(pkg, v, lock, warnings, newTargets);
+  };
   await Promise.all(
     [...wanted.values()].map(async (w) => {
       const name = w.pkgs[0].name;
+      // A source with a synchronous lookup (a vendor directory) is local and cheap to ask later.
+      const local = w.source as CrateSource & { getCrateSync?: (name: string, versions?: ReadonlySet<string>) => CrateLookup | null };
+      const sync = local.getCrateSync?.bind(local);
+      if (sync) {
+        for (const pkg of w.pkgs) summaries.defer(pkg.key, () => summaryFrom(pkg, w, sync(name, w.versions)));
+        return;
+      }
       // Offline, a crate no cache holds is unresolved like one the index lacks, so that all of them are reported.
       const found = await w.source.getCrate(name, w.versions).catch((e: unknown) => {
         if (e instanceof NotCachedError) return e;
         throw e;
       });
       for (const pkg of w.pkgs) {
-        if (found instanceof NotCachedError) {
-          unresolved.push([pkg, found.reason]);
-          continue;
-        }
-        const v = found?.versions.find((x) => x.vers === pkg.version);
-        if (!v) {
-          unresolved.push([pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`]);
-          continue;
-        }
-        summaries.set(pkg.key, indexToSummary(pkg, v, lock, warnings, options.allowNew ? summaries : undefined));
+        if (found instanceof NotCachedError) unresolved.push([pkg, found.reason]);
+        else summaries.set(pkg.key, summaryFrom(pkg, w, found));
       }
     }),
   );
-  for (const [pkg, reason] of unresolved) {
-    summaries.set(pkg.key, {
-      key: pkg.key,
-      name: pkg.name,
-      version: pkg.version,
-      source: pkg.source,
-      deps: [],
-      features: new Map(),
-      links: null,
-      procMacro: false,
-      isMember: false,
-      unresolved: reason,
-    });
-  }
+  for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
   return { summaries, warnings, members };
+}
+
+function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
+  return {
+    key: pkg.key,
+    name: pkg.name,
+    version: pkg.version,
+    source: pkg.source,
+    deps: [],
+    features: new Map(),
+    links: null,
+    procMacro: false,
+    isMember: false,
+    unresolved: reason,
+  };
+}
+
+/**
+ * Summaries by package key, some made on first use. Iterating, or asking the
+ * size, makes them all, so that code walking every summary sees the same map
+ * as with eager loading.
+ */
+export class SummaryMap extends Map<PackageKey, Summary> {
+  private pending = new Map<PackageKey, () => Summary>();
+
+  /** Registers a summary to make when first asked for. */
+  defer(key: PackageKey, make: () => Summary): void {
+    if (!super.has(key)) this.pending.set(key, make);
+  }
+
+  override get(key: PackageKey): Summary | undefined {
+    const s = super.get(key);
+    if (s !== undefined) return s;
+    const make = this.pending.get(key);
+    if (!make) return undefined;
+    this.pending.delete(key);
+    const made = make();
+    super.set(key, made);
+    return made;
+  }
+
+  override has(key: PackageKey): boolean {
+    return super.has(key) || this.pending.has(key);
+  }
+
+  override delete(key: PackageKey): boolean {
+    const had = this.pending.delete(key);
+    return super.delete(key) || had;
+  }
+
+  override set(key: PackageKey, value: Summary): this {
+    this.pending?.delete(key);
+    return super.set(key, value);
+  }
+
+  /** Makes every pending summary. */
+  loadAll(): this {
+    for (const k of [...this.pending.keys()]) this.get(k);
+    return this;
+  }
+
+  override get size(): number {
+    return super.size + this.pending.size;
+  }
+
+  override keys(): MapIterator<PackageKey> {
+    return this.loadAll().superKeys();
+  }
+  override values(): MapIterator<Summary> {
+    return this.loadAll().superValues();
+  }
+  override entries(): MapIterator<[PackageKey, Summary]> {
+    return this.loadAll().superEntries();
+  }
+  override [Symbol.iterator](): MapIterator<[PackageKey, Summary]> {
+    return this.entries();
+  }
+  override forEach(cb: (value: Summary, key: PackageKey, map: Map<PackageKey, Summary>) => void, thisArg?: unknown): void {
+    this.loadAll();
+    super.forEach(cb, thisArg);
+  }
+  private superKeys() {
+    return super.keys();
+  }
+  private superValues() {
+    return super.values();
+  }
+  private superEntries() {
+    return super.entries();
+  }
 }
 
 function memberDepToSummary(d: MemberDep, to: PackageKey): SummaryDep {
