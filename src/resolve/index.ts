@@ -10,7 +10,7 @@ import { UserError } from '../errors.js';
 import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
-import { resolveWithNewCrates, type AugmentedResult } from './augment.js';
+import type { AugmentedResult } from './augment.js';
 import { loadPackages, type PackageSet, type SourceLookup } from './packages.js';
 import type { RootRequest } from './features.js';
 import type { PackageKey } from './types.js';
@@ -199,6 +199,8 @@ export async function resolvePatched(
   const workspace = loadWorkspace(project.startManifest, overlay);
   const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true });
   const patched: Project = { ...project, workspace, packages, roots: selectRoots(workspace, packages, project.selection) };
+  // Loaded here: only fix proofs need it, and every other run starts faster without it.
+  const { resolveWithNewCrates } = await import('./augment.js');
   const result = await resolveWithNewCrates(packages.summaries, patched.roots, project.lockfile, sourceFor, triples.map(targetInfo), {
     resolver: workspace.resolver,
     host,
