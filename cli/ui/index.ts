@@ -14,6 +14,23 @@ import { checkSession } from './session.js';
 const ENTER_ALT = '\x1b[?1049h\x1b[H';
 const LEAVE_ALT = '\x1b[?1049l';
 
+/**
+ * ink decides once, when it loads, whether it runs under CI (`CI` or
+ * `CONTINUOUS_INTEGRATION` set) and then draws only the last frame. The
+ * screen opens only when stdin and stdout are terminals, where a person is
+ * watching, so ink is loaded as outside CI; the variables are put back at once.
+ */
+async function loadOutsideCi<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env.CI, CONTINUOUS_INTEGRATION: process.env.CONTINUOUS_INTEGRATION };
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  try {
+    return await load();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) if (v !== undefined) process.env[k] = v;
+  }
+}
+
 export async function runInteractive(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
   const session = checkSession(args, ctx, color, fixEngine(args));
@@ -21,7 +38,7 @@ export async function runInteractive(args: ParsedArgs, ctx: CommandContext): Pro
   try {
     // The check runs while ink and React load.
     session.start();
-    const { runScreen } = await import('./run.js');
+    const { runScreen } = await loadOutsideCi(() => import('./run.js'));
     return await runScreen(session, ctx);
   } finally {
     ctx.stdout.write(LEAVE_ALT);

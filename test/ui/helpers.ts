@@ -2,6 +2,7 @@
  * Driving the triage screen in tests: real check runs on temporary copies of
  * vendored fixture workspaces, rendered with ink-testing-library.
  */
+import './outside-ci.js';
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';

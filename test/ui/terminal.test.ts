@@ -50,8 +50,8 @@ describe.skipIf(!hasTmux)('triage screen in a real terminal (tmux)', () => {
   it('opens with no subcommand at an 80x24 terminal, answers keys, and q exits with the check status', async () => {
     const exitFile = join(dir, '.exit-code');
     const bin = join(REPO, 'bin', 'cargo-preflight.js');
-    // CI variables make ink draw only the last frame; a person at a terminal has none.
-    const command = `env -u CI -u CONTINUOUS_INTEGRATION NO_COLOR=1 node ${JSON.stringify(bin)}; echo $? > ${JSON.stringify(exitFile)}; sleep 30`;
+    // With CI set (as on a CI runner), ink would draw only the last frame: the CLI loads it as outside CI.
+    const command = `env CI=true NO_COLOR=1 node ${JSON.stringify(bin)}; echo $? > ${JSON.stringify(exitFile)}; sleep 30`;
     tmux('new-session', '-d', '-x', '80', '-y', '24', '-s', SESSION, '-c', dir, command);
 
     let s = await waitForScreen((x) => x.includes('errors (2)'), 'the finding list');
