@@ -1,7 +1,8 @@
 /** What the machine offers for building a target: rustup targets, linkers, C compilers (for `cross-environment`). */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { derivedHostTriple } from '../src/cfg/host.js';
 import type { CargoConfig } from '../src/config/cargo-config.js';
 import type { EnvironmentSnapshot } from '../src/rules/types.js';
 
@@ -23,26 +24,48 @@ export function toolNames(target: string): string[] {
   return ['rustup', 'cross', 'cargo-zigbuild', 'zig', `${target}-gcc`, `${gccTriple}-gcc`, 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'];
 }
 
-export function inspectEnvironment(target: string, host: string, config: CargoConfig, env: NodeJS.ProcessEnv): EnvironmentSnapshot {
+/** What the toolchain says about itself: the host triple, rustup's installed targets, the sysroot. */
+export interface Toolchain {
+  host: string;
+  /** `rustup target list --installed` (null when rustup is absent or fails). */
+  installedTargets: string[] | null;
+  /** `rustc --print sysroot` (null when rustc is absent or fails). */
+  sysroot: string | null;
+}
+
+function run(file: string, args: string[]): Promise<string | null> {
+  return new Promise((done) => {
+    execFile(file, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true }, (err, stdout) => done(err ? null : stdout));
+  });
+}
+
+/**
+ * Asks rustup and rustc, all at once and without blocking: each start of
+ * rustc through rustup costs tens of milliseconds, so `check` starts this
+ * before it reads the project and the index, and the answers are in by the
+ * time the rules need them.
+ */
+export async function probeToolchain(env: NodeJS.ProcessEnv): Promise<Toolchain> {
+  const rustup = which('rustup', env);
+  const rustc = env.RUSTC || 'rustc';
+  const [installed, sysroot, version] = await Promise.all([
+    rustup ? run(rustup, ['target', 'list', '--installed']) : Promise.resolve(null),
+    run(rustc, ['--print', 'sysroot']),
+    run(rustc, ['-vV']),
+  ]);
+  const host = (version && /^host: (\S+)$/m.exec(version)?.[1]) || derivedHostTriple(process.platform, process.arch);
+  return {
+    host,
+    installedTargets: installed === null ? null : installed.split('\n').filter(Boolean),
+    sysroot: sysroot?.trim() || null,
+  };
+}
+
+export function inspectEnvironment(target: string, toolchain: Toolchain, config: CargoConfig, env: NodeJS.ProcessEnv): EnvironmentSnapshot {
   const onPath: Record<string, string | null> = {};
   for (const n of toolNames(target)) onPath[n] = which(n, env);
-  let installedTargets: string[] | null = null;
-  if (onPath.rustup) {
-    try {
-      installedTargets = execFileSync(onPath.rustup, ['target', 'list', '--installed'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 })
-        .split('\n')
-        .filter(Boolean);
-    } catch {
-      installedTargets = null;
-    }
-  }
   // The active toolchain's sysroot holds the standard library of every installed target (rustup or not).
-  let sysroot: string | null = null;
-  try {
-    sysroot = execFileSync(env.RUSTC || 'rustc', ['--print', 'sysroot'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim() || null;
-  } catch {
-    sysroot = null;
-  }
+  const { host, installedTargets, sysroot } = toolchain;
   const stdInstalled = sysroot ? existsSync(join(sysroot, 'lib', 'rustlib', target, 'lib')) : null;
   const envLinker = env[`CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`];
   const cfgLinker = config.getString(['target', target, 'linker']);

@@ -1,7 +1,6 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
 import { UserError } from '../../src/errors.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
-import { hostTriple } from '../../src/cfg/index.js';
 import { failsOn, lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
 import { RULES } from '../../src/rules/index.js';
@@ -9,7 +8,7 @@ import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '.
 import { resolveTarget } from '../../src/resolve/index.js';
 import type { TargetGraph } from '../../src/resolve/types.js';
 import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, type LoadedProject } from '../common.js';
-import { inspectEnvironment } from '../environment.js';
+import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
 import { gatingFindings, makeReport, relPath, repositoryRoot, type Report } from '../output/report.js';
@@ -66,6 +65,8 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
     throw new UserError(`invalid value '${failOnArg}' for '--fail-on <LEVEL>' [possible values: error, warning, info, never]`);
   }
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
+  // rustup and rustc answer while the project and the index are read.
+  const toolchain = probeToolchain(ctx.env);
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
   const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
@@ -78,8 +79,8 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
 
   const environments = new Map<string, EnvironmentSnapshot>();
   if (settings.severity['cross-environment'] !== 'off') {
-    const host = hostTriple();
-    for (const t of loaded.targets) environments.set(t, inspectEnvironment(t, host, loaded.config, ctx.env));
+    const tc = await toolchain;
+    for (const t of loaded.targets) environments.set(t, inspectEnvironment(t, tc, loaded.config, ctx.env));
   }
 
   const lock = loaded.project.lockfile;

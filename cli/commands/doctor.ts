@@ -7,7 +7,6 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { hostTriple } from '../../src/cfg/index.js';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { UserError } from '../../src/errors.js';
 import { resolveTarget } from '../../src/resolve/index.js';
@@ -18,7 +17,7 @@ import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs } from '../common.js';
-import { inspectEnvironment } from '../environment.js';
+import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { makeStyle, useColor } from '../output/style.js';
 import { loadPreflightConfig } from '../../src/config/preflight-config.js';
@@ -60,7 +59,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
   if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
   const dir = args.positionals[0] ? resolve(ctx.cwd, args.positionals[0]) : ctx.cwd;
-  const host = hostTriple();
+  const toolchain = probeToolchain(ctx.env);
 
   let targets = (args.options.target as string[] | undefined) ?? null;
   const needsByTarget = new Map<string, Needs>();
@@ -85,9 +84,11 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
     }
   }
   targets ??= [DEFAULT_TARGET];
+  const tc = await toolchain;
+  const host = tc.host;
 
   const results: DoctorTarget[] = targets.map((target) => {
-    const snapshot = inspectEnvironment(target, host, config, ctx.env);
+    const snapshot = inspectEnvironment(target, tc, config, ctx.env);
     // Without a project, report the C compiler as needed: most graphs compile some C (ring, bundled libraries).
     const needs = needsByTarget.get(target) ?? { cCode: [], tools: {} };
     const checks = environmentChecks(snapshot, needs).map((c) => (c.id === 'c-compiler' && !manifest ? { ...c, needed: true } : c));
