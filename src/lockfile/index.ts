@@ -21,6 +21,8 @@ export interface LockedPackage {
   checksum: string | null;
   /** Keys of the packages this one depends on, in lockfile order. */
   dependencies: PackageKey[];
+  /** `replace = "…"`: the package `[replace]` put in this one's place. */
+  replace?: PackageKey;
 }
 
 export interface Lockfile {
@@ -50,6 +52,7 @@ interface RawPackage {
   source?: unknown;
   checksum?: unknown;
   dependencies?: unknown;
+  replace?: unknown;
 }
 
 export function readLockfile(path: string): Lockfile {
@@ -146,7 +149,9 @@ export function parseLockfile(text: string, path: string): Lockfile {
 
   let i = 0;
   for (const pkg of packages.values()) {
+    const raw = rawPackages[i];
     for (const spec of rawDeps[i++]) pkg.dependencies.push(resolveDepSpec(spec, pkg, byName, at));
+    if (typeof raw.replace === 'string') pkg.replace = resolveDepSpec(raw.replace, pkg, byName, at);
   }
   return { path, version, packages, byName };
 }
@@ -220,6 +225,11 @@ function resolveDepSpec(
     (p) => (version === undefined || p.version === version) && (source === undefined || p.source === source),
   );
   if (candidates.length === 1) return candidates[0].key;
+  // Without a source, a spec that fits several packages names the path one (cargo writes the source otherwise).
+  if (source === undefined && candidates.length > 1) {
+    const paths = candidates.filter((p) => p.source === null);
+    if (paths.length === 1) return paths[0].key;
+  }
   if (candidates.length === 0) {
     throw new UserError(
       `\`${from.name} ${from.version}\` depends on \`${spec}\`, which is not a package of this lockfile`,

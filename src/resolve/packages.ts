@@ -4,6 +4,7 @@
  * package it resolved to), its feature map with cargo's implicit features,
  * `links`, and whether it is a proc-macro.
  */
+import { resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
@@ -93,7 +94,9 @@ function lockedDepFor(pkg: Pick<LockedPackage, 'dependencies'>, lock: Lockfile, 
   const real = d.package ?? d.name;
   const out: LockedPackage[] = [];
   for (const k of pkg.dependencies) {
-    const p = lock.packages.get(k)!;
+    const entry = lock.packages.get(k)!;
+    // `[replace]`: the lockfile keeps the replaced package and names its replacement.
+    const p = entry.replace ? (lock.packages.get(entry.replace) ?? entry) : entry;
     if (p.name !== real) continue;
     if (pathOnly && p.source !== null) continue;
     out.push(p);
@@ -161,6 +164,13 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     pathManifest.set(locked.key, m);
     members.set(locked.key, m);
   }
+  // `[patch.<source>]` and `[replace]` entries with a path: the lockfile names the
+  // patched package without a source, and registry crates depend on it by name.
+  for (const dir of patchPathDirs(ws)) {
+    const m = ws.loadPathPackage(dir);
+    const locked = (lock.byName.get(m.name) ?? []).find((p) => p.source === null && p.version === m.version);
+    if (locked && !pathManifest.has(locked.key)) pathManifest.set(locked.key, m);
+  }
   const queue = [...pathManifest.keys()];
   while (queue.length) {
     const key = queue.shift()!;
@@ -175,6 +185,9 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
         deps.push(memberDepToSummary(d, unlockedTarget(summaries, lock, d, CRATES_IO_REGISTRY)));
         continue;
       }
+      // Cargo locks every optional dependency of a member, but one of another path
+      // package (outside the workspace, or a `[patch]`) only when a feature turns it on.
+      if (candidates.length === 0 && d.optional && !isMember) continue;
       if (candidates.length === 0) {
         throw new UserError(
           `dependency \`${d.name}\` of \`${manifest.name}\` is not in Cargo.lock`,
@@ -255,6 +268,22 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   );
   for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
   return { summaries, warnings, members };
+}
+
+/** Directories of the path entries of the root's `[patch.*]` and `[replace]` tables. */
+function patchPathDirs(ws: Workspace): string[] {
+  const out: string[] = [];
+  const add = (entries: unknown) => {
+    if (!entries || typeof entries !== 'object' || Array.isArray(entries)) return;
+    for (const v of Object.values(entries as Record<string, unknown>)) {
+      const path = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>).path : undefined;
+      if (typeof path === 'string') out.push(resolve(ws.rootDir, path));
+    }
+  };
+  const patch = ws.rootData.patch;
+  if (patch && typeof patch === 'object' && !Array.isArray(patch)) for (const table of Object.values(patch as Record<string, unknown>)) add(table);
+  add(ws.rootData.replace);
+  return out;
 }
 
 function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {

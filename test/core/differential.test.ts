@@ -81,13 +81,13 @@ function variants(ws: GeneratedWorkspace): Variant[] {
 }
 
 // Seeds with their forced shape, so that every resolver and both workspace kinds are covered.
-const CASES: { seed: number; resolver: '1' | '2' | '3'; virtual: boolean }[] = [
-  { seed: 11, resolver: '1', virtual: false },
-  { seed: 12, resolver: '2', virtual: true },
-  { seed: 13, resolver: '3', virtual: false },
-  { seed: 14, resolver: '2', virtual: false },
-  { seed: 15, resolver: '1', virtual: true },
-  { seed: 16, resolver: '3', virtual: true },
+const CASES: { seed: number; resolver: '1' | '2' | '3'; virtual: boolean; override?: 'none' | 'patch' | 'replace' }[] = [
+  { seed: 11, resolver: '1', virtual: false, override: 'patch' },
+  { seed: 12, resolver: '2', virtual: true, override: 'replace' },
+  { seed: 13, resolver: '3', virtual: false, override: 'none' },
+  { seed: 14, resolver: '2', virtual: false, override: 'patch' },
+  { seed: 15, resolver: '1', virtual: true, override: 'none' },
+  { seed: 16, resolver: '3', virtual: true, override: 'patch' },
 ];
 
 // More seeds on demand (`CARGO_PREFLIGHT_DIFF_SEEDS=50 npx vitest run test/core/differential.test.ts`), with drawn shapes.
@@ -99,8 +99,9 @@ for (let i = 0; i < extra; i++) {
 
 describe.skipIf(!cargoAvailable())('differential test against cargo tree on generated workspaces', () => {
   for (const c of CASES) {
-    it(`seed ${c.seed}: resolver ${c.resolver}, ${c.virtual ? 'virtual workspace' : 'root package'}`, async () => {
-      const ws = generateWorkspace(c.seed, { resolver: c.resolver, virtual: c.virtual, crates: 150 });
+    it(`seed ${c.seed}: resolver ${c.resolver}, ${c.virtual ? 'virtual workspace' : 'root package'}${c.override && c.override !== 'none' ? `, [${c.override}]` : ''}`, async () => {
+      const ws = generateWorkspace(c.seed, { resolver: c.resolver, virtual: c.virtual, crates: 150, override: c.override });
+      if (c.override && c.override !== 'none') expect(ws.overridden).toMatch(new RegExp(`\\(${c.override}\\)$`));
       execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: ws.dir, stdio: 'pipe', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
       const lock = readFileSync(join(ws.dir, 'Cargo.lock'), 'utf8');
       const locked = (lock.match(/^\[\[package\]\]/gm) ?? []).length;
