@@ -9,10 +9,10 @@ import { treeLines } from '../../src/resolve/display.js';
 const run = promisify(execFile);
 
 /** `cargo tree --target T -e normal,no-proc-macro`, one unique sorted `{p}|{f}` line per package. */
-export async function cargoTree(dir: string, target: string, extra: string[]): Promise<string[]> {
+export async function cargoTree(dir: string, target: string, extra: string[], edges = 'normal,no-proc-macro'): Promise<string[]> {
   const { stdout } = await run(
     'cargo',
-    ['tree', '--offline', '--locked', '--target', target, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe', ...extra],
+    ['tree', '--offline', '--locked', '--target', target, '-e', edges, '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe', ...extra],
     { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, CARGO_TERM_COLOR: 'never' } },
   );
   return [...new Set(stdout.split('\n').filter(Boolean))].sort();
@@ -24,7 +24,7 @@ export async function toolLines(dir: string, sel: Selection, targets: string[]):
   const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
   try {
     const project = await loadProject(dir, undefined, sources.sourceFor, sel);
-    return new Map(targets.map((t) => [t, treeLines(resolveTarget(project, t).graph.packages.values())]));
+    return new Map(targets.map((t) => [t, treeLines(resolveTarget(project, t, !!sel.includeDev).graph.packages.values())]));
   } finally {
     await sources.close();
   }

@@ -29,6 +29,8 @@ interface Variant {
   targets: string[];
   /** Run from this member's directory instead of the root. */
   member?: string;
+  /** cargo tree's `-e` (default `normal,no-proc-macro`). */
+  edges?: string;
 }
 
 function variants(ws: GeneratedWorkspace): Variant[] {
@@ -63,6 +65,8 @@ function variants(ws: GeneratedWorkspace): Variant[] {
       });
     }
   }
+  // Dev-dependencies counted as built: cargo tree's `-e normal,dev`.
+  out.push({ label: '--include-dev', cargoArgs: [], selection: { includeDev: true }, targets: [DIFF_TARGETS[0], DIFF_TARGETS[3]], edges: 'normal,dev,no-proc-macro' });
   out.push({ label: '--workspace', cargoArgs: ['--workspace'], selection: { workspace: true }, targets: [DIFF_TARGETS[0], DIFF_TARGETS[5]] });
   const inner = ws.members.find((m) => m !== 'app');
   if (inner) {
@@ -112,7 +116,7 @@ describe.skipIf(!cargoAvailable())('differential test against cargo tree on gene
       const vs = variants(ws);
       const jobs: { v: Variant; t: string }[] = vs.flatMap((v) => v.targets.map((t) => ({ v, t })));
       const cwd = (v: Variant) => (v.member ? join(ws.dir, 'crates', v.member) : ws.dir);
-      const expected = await pooled(jobs.map(({ v, t }) => () => cargoTree(cwd(v), t, v.cargoArgs)));
+      const expected = await pooled(jobs.map(({ v, t }) => () => cargoTree(cwd(v), t, v.cargoArgs, v.edges)));
       let i = 0;
       for (const v of vs) {
         const mine = await toolLines(cwd(v), v.selection, v.targets);
