@@ -3,8 +3,9 @@
  * for every key path (a table header, a key or a dotted key prefix) the
  * 1-based line and column where it first appears.
  */
-import { parseTOML, getStaticTOMLValue } from 'toml-eslint-parser';
+import { createRequire } from 'node:module';
 import type { AST } from 'toml-eslint-parser';
+import { readSimpleToml } from './simple-toml.js';
 import { parse as parseData, TomlError } from 'smol-toml';
 import { UserError } from '../errors.js';
 
@@ -53,6 +54,18 @@ function indexKeyValues(body: AST.TOMLKeyValue[], base: (string | number)[], idx
   }
 }
 
+type TomlEslintParser = typeof import('toml-eslint-parser');
+
+// The full parser is loaded only for a manifest the simple reader declines,
+// synchronously where Node can require an ES module, else at start-up.
+let fullParser: TomlEslintParser | null = (process.features as { require_module?: boolean }).require_module
+  ? null
+  : await import('toml-eslint-parser');
+
+function full(): TomlEslintParser {
+  return (fullParser ??= createRequire(import.meta.url)('toml-eslint-parser') as TomlEslintParser);
+}
+
 export interface ParsedToml {
   data: Record<string, unknown>;
   positions: PositionIndex;
@@ -60,6 +73,18 @@ export interface ParsedToml {
 
 /** Parses TOML keeping key positions. Errors become `path:line:col: message`. */
 export function parseTomlWithPositions(text: string, path: string): ParsedToml {
+  const simple = readSimpleToml(text);
+  if (simple) {
+    const positions = new PositionIndex();
+    for (const p of simple.positions) positions.record(p.path, { line: p.line, column: p.column });
+    return { data: simple.data, positions };
+  }
+  return parseTomlFully(text, path);
+}
+
+/** The same with the full parser (toml-eslint-parser), for any TOML. */
+export function parseTomlFully(text: string, path: string): ParsedToml {
+  const { parseTOML, getStaticTOMLValue } = full();
   let shift = 0;
   if (text.charCodeAt(0) === 0xfeff) {
     text = text.slice(1);

@@ -1,0 +1,359 @@
+/**
+ * A small TOML reader for hand-written manifests (a workspace's own
+ * Cargo.toml files), giving the data and the position of every key as
+ * `positions.ts` records them. It reads the shapes manifests use: `[table]`
+ * and `[[array]]` headers, dotted keys, basic and literal strings (also
+ * multi-line), integers, booleans, arrays over several lines and inline
+ * tables. Anything else (floats, dates, other integer bases) and anything
+ * TOML forbids that it notices returns null, and the full parser reads the
+ * file instead (it also reports errors). The point is start-up time: the full
+ * parser is a large module that runs cold on a file or two per run.
+ */
+
+type Table = Record<string, unknown>;
+export interface KeyPosition {
+  path: (string | number)[];
+  line: number;
+  column: number;
+}
+
+const BARE_KEY = /[A-Za-z0-9_-]+/y;
+const BASIC_STRING = /"((?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\.)*)"/y;
+const LITERAL_STRING = /'([^'\x00-\x08\x0a-\x1f\x7f]*)'/y;
+const SPACE = /[ \t]*/y;
+const BLANKS = /(?:[ \t\r\n]|#[^\n]*)*/y;
+const INTEGER = /[+-]?(?:0|[1-9](?:_?\d)*)(?![\w.:+-])/y;
+const LINE_END = /[ \t]*(?:#[^\n]*)?(?:\r?\n|$)/y;
+
+class Unsupported extends Error {}
+const fail = (): never => {
+  throw new Unsupported();
+};
+
+function unescapeBasic(s: string): string {
+  if (!s.includes('\\')) return s;
+  return s.replace(/\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))/gs, (_, u4: string, u8: string, c: string) => {
+    if (u4 || u8) {
+      const cp = parseInt(u4 ?? u8, 16);
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return fail();
+      return String.fromCodePoint(cp);
+    }
+    const e = ({ '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[c];
+    return e ?? fail();
+  });
+}
+
+const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+class Reader {
+  pos = 0;
+  positions: KeyPosition[] = [];
+  private lineStarts: number[] = [0];
+  /** Tables made by headers, by dotted keys, and inline tables (frozen). */
+  readonly headerTables = new Set<Table>();
+  readonly dottedTables = new Set<Table>();
+  readonly inlineTables = new Set<unknown>();
+  readonly tableArrays = new Set<unknown[]>();
+
+  constructor(readonly text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  where(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.lineStarts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.lineStarts[lo] + 1 };
+  }
+
+  private at(re: RegExp): RegExpExecArray | null {
+    re.lastIndex = this.pos;
+    const m = re.exec(this.text);
+    if (m) this.pos = re.lastIndex;
+    return m;
+  }
+
+  spaces(): void {
+    this.at(SPACE);
+  }
+
+  blanks(): void {
+    this.at(BLANKS);
+  }
+
+  keyPart(): string {
+    const c = this.text[this.pos];
+    if (c === '"') {
+      if (this.text.startsWith('"""', this.pos)) return fail();
+      const m = this.at(BASIC_STRING) ?? fail();
+      return unescapeBasic(m[1]);
+    }
+    if (c === "'") {
+      if (this.text.startsWith("'''", this.pos)) return fail();
+      return (this.at(LITERAL_STRING) ?? fail())[1];
+    }
+    return (this.at(BARE_KEY) ?? fail())[0];
+  }
+
+  key(): string[] {
+    const parts = [this.keyPart()];
+    for (;;) {
+      const save = this.pos;
+      this.spaces();
+      if (this.text[this.pos] !== '.') {
+        this.pos = save;
+        return parts;
+      }
+      this.pos++;
+      this.spaces();
+      parts.push(this.keyPart());
+    }
+  }
+
+  value(): unknown {
+    const t = this.text;
+    const c = t[this.pos];
+    if (c === '"') {
+      if (t.startsWith('"""', this.pos)) return this.multiline('"""');
+      return unescapeBasic((this.at(BASIC_STRING) ?? fail())[1]);
+    }
+    if (c === "'") {
+      if (t.startsWith("'''", this.pos)) return this.multiline("'''");
+      return (this.at(LITERAL_STRING) ?? fail())[1];
+    }
+    if (c === '[') return this.array();
+    if (c === '{') return this.inlineTable();
+    if (t.startsWith('true', this.pos) && !/[\w.:+-]/.test(t[this.pos + 4] ?? '')) {
+      this.pos += 4;
+      return true;
+    }
+    if (t.startsWith('false', this.pos) && !/[\w.:+-]/.test(t[this.pos + 5] ?? '')) {
+      this.pos += 5;
+      return false;
+    }
+    const int = this.at(INTEGER);
+    if (int) {
+      const n = Number(int[0].replace(/_/g, ''));
+      return Number.isSafeInteger(n) ? n : fail();
+    }
+    return fail();
+  }
+
+  private multiline(delim: string): string {
+    const t = this.text;
+    const start = this.pos + 3;
+    let i = start;
+    let j: number;
+    for (;;) {
+      j = t.indexOf(delim, i);
+      if (j < 0) return fail();
+      if (delim === '"""') {
+        let k = j - 1;
+        let backslashes = 0;
+        while (t[k] === '\\') {
+          backslashes++;
+          k--;
+        }
+        if (backslashes % 2 === 1) {
+          i = j + 1;
+          continue;
+        }
+      }
+      break;
+    }
+    // Up to two quotes may end the content right before the delimiter.
+    let end = j + 3;
+    while (t[end] === delim[0] && end < j + 5) end++;
+    let body = t.slice(start, end - 3);
+    this.pos = end;
+    if (body.startsWith('\r\n')) body = body.slice(2);
+    else if (body.startsWith('\n')) body = body.slice(1);
+    if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(body) || /\r(?!\n)/.test(body)) return fail();
+    if (delim === "'''") return body;
+    // A backslash at the end of a line trims the line break and the blanks after it.
+    body = body.replace(/\\[ \t]*\r?\n[ \t\r\n]*/g, (m, offset: number) => {
+      let k = offset - 1;
+      let backslashes = 0;
+      while (body[k] === '\\') {
+        backslashes++;
+        k--;
+      }
+      return backslashes % 2 === 0 ? '' : m;
+    });
+    return unescapeBasic(body.replace(/\r\n/g, '\n'));
+  }
+
+  private array(): unknown[] {
+    this.pos++;
+    const out: unknown[] = [];
+    for (;;) {
+      this.blanks();
+      if (this.text[this.pos] === ']') {
+        this.pos++;
+        return out;
+      }
+      out.push(this.value());
+      this.blanks();
+      const c = this.text[this.pos];
+      if (c === ',') this.pos++;
+      else if (c !== ']') return fail();
+    }
+  }
+
+  /** Inline tables are read without positions (only a key-value's own inline table is indexed; see `inlineWithPositions`). */
+  private inlineTable(base?: (string | number)[]): Table {
+    this.pos++;
+    const out: Table = {};
+    this.inlineTables.add(out);
+    this.spaces();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return out;
+    }
+    for (;;) {
+      this.spaces();
+      const keyStart = this.pos;
+      const k = this.key();
+      this.spaces();
+      if (this.text[this.pos] !== '=') return fail();
+      this.pos++;
+      this.spaces();
+      const isInline = this.text[this.pos] === '{';
+      const v = isInline ? this.inlineTable(base ? [...base, ...k] : undefined) : this.value();
+      if (base) this.record([...base, ...k], keyStart, k.length, base.length);
+      this.assign(out, k, v, true);
+      this.spaces();
+      const c = this.text[this.pos];
+      this.pos++;
+      if (c === '}') return out;
+      if (c !== ',') return fail();
+    }
+  }
+
+  inlineWithPositions(base: (string | number)[]): Table {
+    return this.inlineTable(base);
+  }
+
+  /** Records every dotted prefix of a key (beyond the table's own path) at the key's position. */
+  record(path: (string | number)[], offset: number, keyLength: number, baseLength: number): void {
+    const p = this.where(offset);
+    for (let n = baseLength + 1; n <= baseLength + keyLength; n++) this.positions.push({ path: path.slice(0, n), line: p.line, column: p.column });
+  }
+
+  /** `a.b.c = v` into `table`: intermediate tables made as dotted-key tables. */
+  assign(table: Table, key: string[], value: unknown, inInline = false): void {
+    let cur = table;
+    for (let i = 0; i < key.length - 1; i++) {
+      let next = cur[key[i]];
+      if (next === undefined) {
+        next = {};
+        cur[key[i]] = next;
+        (inInline ? this.inlineTables : this.dottedTables).add(next);
+      } else if (!isTable(next) || this.headerTables.has(next) || (this.inlineTables.has(next) && !inInline)) return fail();
+      cur = next as Table;
+    }
+    const last = key[key.length - 1];
+    if (Object.prototype.hasOwnProperty.call(cur, last)) return fail();
+    cur[last] = value;
+  }
+
+  lineEnd(): void {
+    if (!this.at(LINE_END)) fail();
+  }
+}
+
+/** Parses `text`, or returns null when it leaves the subset this reader knows. */
+export function readSimpleToml(input: string): { data: Table; positions: KeyPosition[] } | null {
+  const shift = input.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const r = new Reader(shift ? input.slice(1) : input);
+  const root: Table = {};
+  const t = r.text;
+  try {
+    let table: Table = root;
+    let base: (string | number)[] = [];
+    for (;;) {
+      r.blanks();
+      if (r.pos >= t.length) break;
+      if (t[r.pos] === '[') {
+        const isArray = t[r.pos + 1] === '[';
+        r.pos += isArray ? 2 : 1;
+        r.spaces();
+        const keyStart = r.pos;
+        const path = r.key();
+        r.spaces();
+        if (!t.startsWith(isArray ? ']]' : ']', r.pos)) return null;
+        r.pos += isArray ? 2 : 1;
+        r.lineEnd();
+        const opened = openTable(r, root, path, isArray);
+        table = opened.table;
+        base = opened.resolved;
+        // The header's key: every prefix of its resolved path.
+        const p = r.where(keyStart);
+        for (let n = 1; n <= base.length; n++) r.positions.push({ path: base.slice(0, n), line: p.line, column: p.column });
+        continue;
+      }
+      const keyStart = r.pos;
+      const k = r.key();
+      r.spaces();
+      if (t[r.pos] !== '=') return null;
+      r.pos++;
+      r.spaces();
+      r.record([...base, ...k], keyStart, k.length, base.length);
+      const v = t[r.pos] === '{' ? r.inlineWithPositions([...base, ...k]) : r.value();
+      r.lineEnd();
+      r.assign(table, k, v);
+    }
+  } catch (e) {
+    if (e instanceof Unsupported) return null;
+    throw e;
+  }
+  if (shift) for (const p of r.positions) if (p.line === 1) p.column += shift;
+  return { data: root, positions: r.positions };
+}
+
+function openTable(r: Reader, root: Table, path: string[], isArray: boolean): { table: Table; resolved: (string | number)[] } {
+  let cur = root;
+  const resolved: (string | number)[] = [];
+  for (let i = 0; i < path.length - 1; i++) {
+    let next = cur[path[i]];
+    resolved.push(path[i]);
+    if (next === undefined) cur[path[i]] = next = {};
+    if (Array.isArray(next)) {
+      if (!r.tableArrays.has(next)) return fail();
+      resolved.push(next.length - 1);
+      next = next[next.length - 1];
+    }
+    if (!isTable(next) || r.inlineTables.has(next)) return fail();
+    cur = next;
+  }
+  const last = path[path.length - 1];
+  resolved.push(last);
+  const existing = cur[last];
+  if (isArray) {
+    if (existing !== undefined && !(Array.isArray(existing) && r.tableArrays.has(existing))) return fail();
+    const arr = (existing as Table[] | undefined) ?? [];
+    if (existing === undefined) {
+      cur[last] = arr;
+      r.tableArrays.add(arr);
+    }
+    const t: Table = {};
+    arr.push(t);
+    r.headerTables.add(t);
+    resolved.push(arr.length - 1);
+    return { table: t, resolved };
+  }
+  if (existing === undefined) {
+    const t: Table = {};
+    cur[last] = t;
+    r.headerTables.add(t);
+    return { table: t, resolved };
+  }
+  // A table made implicitly by a longer header may be defined once; one made by dotted keys or inline, never.
+  if (!isTable(existing) || r.headerTables.has(existing) || r.dottedTables.has(existing) || r.inlineTables.has(existing)) return fail();
+  r.headerTables.add(existing);
+  return { table: existing, resolved };
+}
