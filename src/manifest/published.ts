@@ -36,6 +36,7 @@ const INLINE_ARRAY = /^\[((?:[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*,)*[ \
 const ARRAY_ITEM = /"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'/g;
 const INLINE_PAIR = /[ \t]*(?:([A-Za-z0-9_-]+)|"((?:[^"\\\n]|\\.)*)")[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|true|false|\[[^\]\n]*\])[ \t]*(,|\})/y;
 const NEXT_HEADER = /^[ \t]*\[/gm;
+const ARRAY_BLOCK = /\[((?:[ \t\r\n]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t\r\n]*,)*[ \t\r\n]*(?:(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t\r\n]*)?)\][ \t]*(?:#[^\n]*)?\r?(?:\n|$)/y;
 
 class Unsupported extends Error {}
 const fail = (): never => {
@@ -205,8 +206,21 @@ export function publishedManifestDoc(input: string): Table | null {
         continue; // multi-line strings are never kept
       }
       if (raw === '[') {
-        array = table ? [] : null;
-        value = array;
+        // The whole array at once when it holds only strings (as cargo writes them); else a line at a time.
+        const open = lineStart + m[0].lastIndexOf('[');
+        ARRAY_BLOCK.lastIndex = open;
+        const block = ARRAY_BLOCK.exec(text);
+        if (block) {
+          pos = ARRAY_BLOCK.lastIndex;
+          if (table === null) continue;
+          const items: string[] = [];
+          ARRAY_ITEM.lastIndex = 0;
+          for (let it = ARRAY_ITEM.exec(block[1]); it; it = ARRAY_ITEM.exec(block[1])) items.push(it[1] !== undefined ? unescape(it[1]) : it[2]);
+          value = items;
+        } else {
+          array = table ? [] : null;
+          value = array;
+        }
       } else if (table === null) {
         continue; // a value in a skipped table (single-line): nothing to build
       } else if (raw.startsWith('[')) value = inlineArray(raw);

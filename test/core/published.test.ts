@@ -61,7 +61,7 @@ describe('fast reader of published manifests', () => {
       '[dependencies]\nfoo = "1"\nfoo = "2"\n', // key twice
       '[features]\nx = []\n[features]\ny = []\n', // table twice
       '[dependencies]\nfoo = { version = "1", features = { a = 1 } }\n', // nested inline table
-      '[features]\nx = [\n "a", "b"\n]\n', // two elements on a line
+      '[features]\nx = [\n "a", # a comment\n 1,\n]\n', // not only strings
       '[dependencies]\nfoo = 1.5\n', // a float where none belongs
       '[features]\nx = [\n"a",\n', // unclosed array
       '[dependencies]\nfoo = "unterminated\n',
@@ -75,14 +75,14 @@ describe('fast reader of published manifests', () => {
     const doc = publishedManifestDoc(
       '\ufeff# comment\n[package]\nname = "a"\nversion = "1.0.0"\ndescription = """\nA [crate]\n[not a header]\n"""\nlinks = \'z\'\n\n' +
         '[[bin]]\nname = "x"\n\n[package.metadata.docs.rs]\nall-features = true\n\n[lib]\nproc-macro = true\n\n' +
-        '[features]\ndefault = ["std"]\n"std" = [\n    "dep:libc",\n    "serde?/std", # why\n]\n\n' +
+        '[features]\ndefault = ["std"]\n"std" = [\n    "dep:libc",\n    "serde?/std", # why\n]\nalloc = [\n  "a", "b",\n  "c"\n]\n\n' +
         '[dependencies.libc]\nversion = "0.2"\noptional = true\n\n[dependencies]\nserde = { version = "1", default-features = false, features = ["derive"] }\n\n' +
         '[target."cfg(target_os = \\"linux\\")".dependencies.nix]\nversion = "0.29"\n\n[dev-dependencies.tokio]\nversion = "1"\n',
     );
     expect(doc).toEqual({
       package: { name: 'a', version: '1.0.0', links: 'z' },
       lib: { 'proc-macro': true },
-      features: { default: ['std'], std: ['dep:libc', 'serde?/std'] },
+      features: { default: ['std'], std: ['dep:libc', 'serde?/std'], alloc: ['a', 'b', 'c'] },
       dependencies: { libc: { version: '0.2', optional: true }, serde: { version: '1', 'default-features': false, features: ['derive'] } },
       target: { 'cfg(target_os = "linux")': { dependencies: { nix: { version: '0.29' } } } },
     });
