@@ -27,6 +27,12 @@ export interface FeatureOptions {
   host: () => TargetInfo;
   /** Build dev-dependencies of the selected members (tests, examples). */
   includeDev: boolean;
+  /**
+   * Resolve host units (build scripts, proc-macros) too (the default). With
+   * `false` and resolver 2 or 3 they are left out: the artifact graph is the
+   * same, and crates only they use are never read.
+   */
+  hostUnits?: boolean;
 }
 
 export interface RootRequest {
@@ -82,6 +88,8 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
   const decoupleHost = opts.resolver >= 2;
   const ignoreInactive = opts.resolver >= 2;
   const decoupleDev = opts.resolver >= 2 && !opts.includeDev;
+  // Host units never change the features of target units once decoupled: leave them out when not asked for.
+  const skipHost = decoupleHost && opts.hostUnits === false;
   // With resolver 1 every unit shares one feature set.
   const unit = (fk: FeaturesFor): FeaturesFor => (decoupleHost ? fk : NORMAL);
 
@@ -110,8 +118,8 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     for (const d of s.deps) {
       if (d.kind === 'dev' && (decoupleDev || !rootKeys.has(key))) continue;
       if (!platformActive(d, fk)) continue;
-      const to = summaries.get(d.to)!;
-      const depFk: FeaturesFor = decoupleHost && (fk === HOST || d.kind === 'build' || to.procMacro) ? HOST : NORMAL;
+      // A build dependency is a host unit without looking at it (it may never be read).
+      const depFk: FeaturesFor = decoupleHost && (fk === HOST || d.kind === 'build' || summaries.get(d.to)!.procMacro) ? HOST : NORMAL;
       out.push([d, depFk]);
     }
     depsCache.set(k, out);
@@ -124,6 +132,8 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
   };
 
   const activatePkg = (key: PackageKey, fk: FeaturesFor, fvs: string[], cause: FeatureCause): void => {
+    // Host units left out: what they would turn on stays off (the dependent's own features are still counted).
+    if (skipHost && fk === HOST) return;
     const k = id(key, fk);
     if (!activated.has(k)) activated.set(k, new Set());
     for (const fv of fvs) activateFv(key, fk, featureValue(fv), cause);

@@ -171,13 +171,18 @@ function oldFeatureSelection(
 // never reach the artifact graph: Node's idea of the host spares a rustc call.
 const host = () => targetInfo(derivedHostTriple(process.platform, process.arch));
 
-/** The artifact graph of the project for one target triple. */
+/**
+ * The artifact graph of the project for one target triple. Its `features`
+ * cover the target units; under resolver 2 and 3 host units (build scripts,
+ * proc-macros) are not resolved, as they change nothing in the graph.
+ */
 export function resolveTarget(project: Project, triple: string, includeDev = false): GraphResult {
   return buildTargetGraph(project.packages.summaries, project.roots, {
     resolver: project.workspace.resolver,
     target: targetInfo(triple),
     host,
     includeDev,
+    hostUnits: false,
   });
 }
 
