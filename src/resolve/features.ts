@@ -141,6 +141,7 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     processed.add(k);
     for (const [d, depFk] of deps(key, fk)) {
       if (d.optional) continue;
+      if (skipHost && depFk === HOST) continue;
       activatePkg(d.to, depFk, fvsFromDependency(d), { kind: 'dependency', from: key, depName: d.name });
     }
   };
@@ -186,6 +187,7 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     const edgeCause = dependencyCause(key, depName, cause);
     for (const [d, depFk] of deps(key, fk)) {
       if (d.name !== depName) continue;
+      if (skipHost && depFk === HOST) continue;
       if (toEnable) for (const f of toEnable) activatePkg(d.to, depFk, [f], edgeCause);
       activatePkg(d.to, depFk, fvsFromDependency(d), edgeCause);
     }
