@@ -4,6 +4,13 @@ import { main } from '../dist/cli/main.js';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'preflight') argv.shift();
+// A reader that stops early (`| head`) is not an error, as for cargo: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err && err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 main(argv).then(
   (code) => {
     process.exitCode = code;

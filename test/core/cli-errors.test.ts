@@ -3,10 +3,11 @@
  * every error is `path:line:col: error: message` (or `error: message`) on
  * stderr with exit code 2, never a stack trace unless `--verbose` is given.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
+import { realworldAvailable, realworldProject } from '../helpers/realworld.js';
 
 const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
 const REG = 'registry+https://github.com/rust-lang/crates.io-index';
@@ -148,5 +149,16 @@ describe('bad input through the CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: dependency `serde` of `app` is not in Cargo\.lock/);
     expect(r.stderr).toMatch(STACK);
+  });
+
+  it.skipIf(!realworldAvailable())('a reader that stops early (`| head`) ends the run quietly', async () => {
+    const dir = realworldProject('cloud-image-download');
+    const child = spawn(process.execPath, [BIN, 'tree', '--no-dedupe', '--offline', '--quiet'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((ok) => child.on('close', ok));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
