@@ -38,6 +38,7 @@ Options:
   -h, --help       Print help
   -V, --version    Print version
 
+With no command at a terminal, opens the triage screen (\`check --interactive\`).
 Run 'cargo-preflight <COMMAND> --help' for the options of a command.
 `;
 
