@@ -77,7 +77,14 @@ export interface ResolvedFeatures {
   features(key: PackageKey, fk: FeaturesFor): ReadonlySet<string> | undefined;
   /** Whether an optional dependency (by its name in the manifest) is activated. */
   isDepActivated(key: PackageKey, fk: FeaturesFor, depName: string): boolean;
-  /** The features of `key` that activated the optional dependency `depName`, in order. */
+  /**
+   * The features of `key` a user would turn off to drop the optional dependency
+   * `depName`, in activation order: the features that turn it on, followed up
+   * through the features of `key` that enable them to those asked for from
+   * outside (a dependent's declaration or `dep/feat`, the command line), or to
+   * the features `default` lists when the defaults are what enable it (flate2's
+   * `zlib` rather than its implicit feature `libz-sys`).
+   */
   depActivatedBy(key: PackageKey, fk: FeaturesFor, depName: string): string[];
   featureCauses(key: PackageKey, fk: FeaturesFor): Map<string, FeatureCause> | undefined;
   /** The dependency declarations of a package that take part for this unit kind, with the unit kind of the dependency. */
@@ -97,7 +104,9 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
   const causes = new Map<string, Map<string, FeatureCause>>();
   const activatedDeps = new Map<string, Map<string, string[]>>();
   const processed = new Set<string>();
-  const deferredWeak = new Map<string, Set<string>>();
+  const deferredWeak = new Map<string, Map<string, FeatureCause>>();
+  // Features asked for from outside the package's own feature table.
+  const external = new Map<string, Set<string>>();
   const depsCache = new Map<string, [SummaryDep, FeaturesFor][]>();
   const id = (key: PackageKey, fk: FeaturesFor) => `${fk}${key}`;
   // Cargo resolves dev-dependencies of the requested packages only: a member
@@ -156,6 +165,11 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     const k = id(key, fk);
     let set = activated.get(k);
     if (!set) activated.set(k, (set = new Set()));
+    if (!(cause.kind === 'feature' && cause.from === key)) {
+      let e = external.get(k);
+      if (!e) external.set(k, (e = new Set()));
+      e.add(feature);
+    }
     if (set.has(feature)) return;
     set.add(feature);
     let c = causes.get(k);
@@ -173,14 +187,15 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
   const causeLabel = (cause: FeatureCause): string =>
     cause.kind === 'feature' ? cause.feature : cause.kind === 'dependency' ? `(dependency ${cause.depName})` : `(${cause.kind})`;
 
-  const activateDependency = (key: PackageKey, fk: FeaturesFor, depName: string, cause: FeatureCause): void => {
+  /** `record`: false for a weak `dep?/feat` on a dependency already on (it does not turn it on). */
+  const activateDependency = (key: PackageKey, fk: FeaturesFor, depName: string, cause: FeatureCause, record = true): void => {
     const k = id(key, fk);
     let m = activatedDeps.get(k);
     if (!m) activatedDeps.set(k, (m = new Map()));
     const by = m.get(depName);
     const label = causeLabel(cause);
-    if (!by) m.set(depName, [label]);
-    else if (!by.includes(label)) by.push(label);
+    if (!by) m.set(depName, record ? [label] : []);
+    else if (record && !by.includes(label)) by.push(label);
     const dk = `${k}\0${depName}`;
     const toEnable = deferredWeak.get(dk);
     deferredWeak.delete(dk);
@@ -188,7 +203,8 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     for (const [d, depFk] of deps(key, fk)) {
       if (d.name !== depName) continue;
       if (skipHost && depFk === HOST) continue;
-      if (toEnable) for (const f of toEnable) activatePkg(d.to, depFk, [f], edgeCause);
+      // A deferred `dep?/feat` is caused by the feature that asked for it, not by what turned the dependency on.
+      if (toEnable) for (const [f, c] of toEnable) activatePkg(d.to, depFk, [f], dependencyCause(key, depName, c));
       activatePkg(d.to, depFk, fvsFromDependency(d), edgeCause);
     }
   };
@@ -201,11 +217,11 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
         if (weak && !activatedDeps.get(k)?.has(depName)) {
           const dk = `${k}\0${depName}`;
           let s = deferredWeak.get(dk);
-          if (!s) deferredWeak.set(dk, (s = new Set()));
-          s.add(feature);
+          if (!s) deferredWeak.set(dk, (s = new Map()));
+          if (!s.has(feature)) s.set(feature, cause);
           continue;
         }
-        activateDependency(key, fk, depName, cause);
+        activateDependency(key, fk, depName, cause, !weak);
         // Before weak dependencies existed, `dep/feat` also enabled the implicit feature `dep`.
         if (!weak && summaries.get(key)!.features.has(depName)) activateRec(key, fk, depName, cause);
       }
@@ -224,11 +240,61 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     activatePkg(r.key, NORMAL, fvs, { kind: 'cli' });
   }
 
+  /** The raw activators of a dependency followed up to the features a user asks for (see `depActivatedBy`). */
+  const userFeatures = (key: PackageKey, fk: FeaturesFor, raw: string[]): string[] => {
+    const k = id(key, fk);
+    const on = activated.get(k);
+    const asked = external.get(k);
+    if (!on || !asked) return raw;
+    const table = summaries.get(key)!.features;
+    // Which active features enable each feature of the package directly.
+    const parents = new Map<string, string[]>();
+    for (const g of on) {
+      for (const v of table.get(g) ?? []) {
+        const fv = featureValue(v);
+        const child = fv.kind === 'feature' ? fv.name : fv.kind === 'dep-feature' && !fv.weak && table.has(fv.dep) ? fv.dep : null;
+        if (child === null) continue;
+        let list = parents.get(child);
+        if (!list) parents.set(child, (list = []));
+        if (!list.includes(g)) list.push(g);
+      }
+    }
+    const out: string[] = [];
+    const push = (f: string) => {
+      if (!out.includes(f)) out.push(f);
+    };
+    for (const r of raw) {
+      if (r.startsWith('(')) {
+        push(r);
+        continue;
+      }
+      // Breadth first from the feature that turns the dependency on, keeping the path's previous step.
+      const below = new Map<string, string | null>([[r, null]]);
+      const queue = [r];
+      const found: string[] = [];
+      while (queue.length) {
+        const f = queue.shift()!;
+        if (asked.has(f)) {
+          // Asked for through the defaults: the feature `default` lists is the one to leave out.
+          found.push(f === 'default' && below.get(f) !== null ? below.get(f)! : f);
+        }
+        for (const g of parents.get(f) ?? []) {
+          if (below.has(g)) continue;
+          below.set(g, f);
+          queue.push(g);
+        }
+      }
+      if (found.length) found.forEach(push);
+      else push(r);
+    }
+    return out;
+  };
+
   return {
     opts,
     features: (key, fk) => activated.get(id(key, unit(fk))),
     isDepActivated: (key, fk, depName) => activatedDeps.get(id(key, unit(fk)))?.has(depName) ?? false,
-    depActivatedBy: (key, fk, depName) => activatedDeps.get(id(key, unit(fk)))?.get(depName) ?? [],
+    depActivatedBy: (key, fk, depName) => userFeatures(key, unit(fk), activatedDeps.get(id(key, unit(fk)))?.get(depName) ?? []),
     featureCauses: (key, fk) => causes.get(id(key, unit(fk))),
     deps: (key, fk) => deps(key, unit(fk)),
   };

@@ -171,12 +171,12 @@ function traceToDirect(
     // A dependency declaration asked for the feature.
     if (cause.from === member && pkg === direct && best) best.explicit = true;
     if (cause.from === member || !onPath.has(cause.from)) break;
-    // A crate on the path asked for `pkg/feat` (in its declaration or in one of its features; the
-    // resolver records both as the dependency). Forwarding features usually share the name: follow
-    // the parent's feature of the same name when it is on.
-    const parent = graph.packages.get(cause.from);
-    if (!parent?.features.includes(feat)) break;
+    // A crate on the path asked for `pkg/feat` in one of its features (sqlx's `runtime-tokio-native-tls`
+    // asking `sqlx-core/runtime-tokio-native-tls`): go on from that feature. Asked in its declaration
+    // itself, nothing of the crate's own can turn it off.
+    if (!cause.viaFeature) break;
     pkg = cause.from;
+    feat = cause.viaFeature;
   }
   return best;
 }

@@ -65,7 +65,7 @@ describe('the same with rustls', () => {
     expect(code).toBe(0);
     expect(brief(report.findings)).toEqual(['info builds-c-code ring@0.17.8', 'info musl-behaviour reqwest@0.12.4']);
     expect(report.findings.find((f) => f.rule === 'builds-c-code')!.paths.map(pathText)).toEqual([
-      'rustls-reqwest > reqwest > rustls [__rustls] > ring [ring]',
+      'rustls-reqwest > reqwest > rustls [rustls-tls] > ring [ring]',
     ]);
     expect((await checkJson([dir, '--fail-on', 'info'])).code).toBe(1);
   });
@@ -96,7 +96,7 @@ describe('zlib', () => {
     const { code, report } = await checkJson([project('zlib-system')]);
     expect(code).toBe(1);
     expect(brief(report.findings)).toEqual(['error native-library libz-sys@1.1.16']);
-    expect(report.findings[0].paths.map(pathText)).toEqual(['zlib-system > flate2 > libz-sys [libz-sys]']);
+    expect(report.findings[0].paths.map(pathText)).toEqual(['zlib-system > flate2 > libz-sys [zlib]']);
     expect(report.findings[0].fixes.map((x) => x.title)).toEqual([
       "switch `flate2` to miniz_oxide (flate2's default backend): remove `zlib`; add `rust_backend`",
       'switch `flate2` to zlib-rs: replace `zlib` by `zlib-rs`',
