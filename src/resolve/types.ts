@@ -50,8 +50,9 @@ export interface GraphEdge {
   /** `cfg(...)` or triple of a target-specific dependency. */
   target: string | null;
   /**
-   * For an optional dependency: the features of the dependent that activated it
-   * (e.g. `["default-tls"]`), in activation order. Empty for a non-optional one.
+   * For an optional dependency: the features of the dependent a user would turn
+   * off to drop it (e.g. `["default-tls"]`, flate2's `["zlib"]` rather than its
+   * implicit feature `libz-sys`), in activation order. Empty for a non-optional one.
    */
   activatedBy: string[];
   /** Features this declaration asks of the dependency (without `default`). */
