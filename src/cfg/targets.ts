@@ -15,7 +15,6 @@
  * indices of its lines. That keeps the file small and JSON.parse fast, and a
  * target's sets are only built when it is asked for.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
@@ -32,6 +31,8 @@ export type RustcResult = { ok: true; stdout: string } | { ok: false; missing: b
 
 /** Runs rustc synchronously: `$RUSTC` when set (as cargo does), else `rustc` from PATH. */
 export function runRustc(args: string[]): RustcResult {
+  // node:child_process is loaded here, not at start-up: most runs never start rustc.
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const r = spawnSync(process.env.RUSTC || 'rustc', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   if (r.error) return { ok: false, missing: (r.error as NodeJS.ErrnoException).code === 'ENOENT', stderr: r.error.message };
   if (r.status !== 0) return { ok: false, missing: false, stderr: r.stderr };

@@ -6,10 +6,24 @@
  * https://doc.rust-lang.org/cargo/reference/config.html
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
 import { UserError } from '../errors.js';
+import { readSimpleToml } from '../manifest/simple-toml.js';
+
+type FullTomlParser = typeof import('smol-toml');
+let fullParser: FullTomlParser | undefined;
+
+/**
+ * The full TOML parser (smol-toml), loaded on first use, as its single-file
+ * CommonJS build: the ES module build is ten modules, which cost start-up
+ * time on every run, while most runs read no TOML that the small reader
+ * declines.
+ */
+export function fullTomlParser(): FullTomlParser {
+  return (fullParser ??= createRequire(import.meta.url)('smol-toml') as FullTomlParser);
+}
 
 export interface ConfigFile {
   path: string;
@@ -29,8 +43,16 @@ export function cargoHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.CARGO_HOME ? resolve(env.CARGO_HOME) : join(homedir(), '.cargo');
 }
 
+/**
+ * A configuration file: read by the small TOML reader of the manifests, or,
+ * for what it declines (floats, dates, anything invalid), by the full parser,
+ * which also reports the errors.
+ */
 function readConfigFile(path: string, baseDir: string): ConfigFile {
   const text = readFileSync(path, 'utf8');
+  const simple = readSimpleToml(text);
+  if (simple) return { path, baseDir, data: simple.data };
+  const { parse, TomlError } = fullTomlParser();
   try {
     return { path, baseDir, data: parse(text) as Record<string, unknown> };
   } catch (e) {

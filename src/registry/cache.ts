@@ -17,10 +17,12 @@
  * more (measured: 420 writes, 32 ms synchronous against 65-130 ms with
  * fs/promises) than the operations themselves.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+
+/** node:crypto, loaded when first needed: a run with no registry cache does without it. */
+const createHash: typeof import('node:crypto').createHash = (algorithm) => process.getBuiltinModule('node:crypto').createHash(algorithm);
 
 const MAGIC = Buffer.from('cargo-preflight index cache 1\n');
 /** Bound on the header line, so that a corrupt file cannot make us scan far for a newline. */

@@ -9,10 +9,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
-import { parse, TomlError } from 'smol-toml';
-import { cargoHome, type CargoConfig } from '../config/cargo-config.js';
+import type { inspect } from 'node:util';
+import { cargoHome, fullTomlParser, type CargoConfig } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
+
+/** `util.inspect.custom`, without loading node:util for it. */
+const INSPECT = Symbol.for('nodejs.util.inspect.custom') as typeof inspect.custom;
 
 export class Secret {
   readonly #value: string;
@@ -34,7 +36,7 @@ export class Secret {
     return '<redacted>';
   }
 
-  [inspect.custom](): string {
+  [INSPECT](): string {
     return 'Secret(<redacted>)';
   }
 }
@@ -62,6 +64,7 @@ function credentialsTable(env: NodeJS.ProcessEnv): RegistriesTable | undefined {
     const path = join(home, file);
     if (!existsSync(path)) continue;
     let data: Record<string, unknown>;
+    const { parse, TomlError } = fullTomlParser();
     try {
       data = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     } catch (e) {

@@ -12,7 +12,7 @@ import { UserError } from '../errors.js';
 import { defaultCacheDir, DiskCache, registryCacheName } from './cache.js';
 import { CargoIndexCache } from './cargo-cache.js';
 import { registryEnvName, registryToken } from './credentials.js';
-import { DEFAULT_POLICY, HttpClient, type NetworkPolicy } from './http.js';
+import type { GetRequest, GetResponse, HttpClient, HttpOptions, NetworkPolicy } from './http.js';
 import { IndexDirSource } from './index-dir.js';
 import { FetchTracker, type FetchProgress, type FetchStats } from './progress.js';
 import { SourceSelector } from './select.js';
@@ -69,12 +69,12 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   const cacheRoot = opts.cacheDir ? resolve(cwd, opts.cacheDir) : defaultCacheDir(env);
   const selector = new SourceSelector(config, env, opts.index === undefined ? undefined : indexOption(opts.index, cwd));
   const sources = new Map<string, CrateSource | null>();
-  let http: HttpClient | undefined;
+  let http: LazyHttpClient | undefined;
   let closing: Promise<void> | undefined;
 
   const sparse = (url: string): SparseSource => {
-    http ??= new HttpClient({
-      policy: { ...DEFAULT_POLICY, ...cargoPolicy(config, env), ...opts.network },
+    http ??= new LazyHttpClient({
+      policy: { ...cargoPolicy(config, env), ...opts.network },
       jobs,
       tracker,
       env,
@@ -141,6 +141,38 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
       return closing;
     },
   };
+}
+
+/**
+ * The run's HTTP client, loaded on the first request: the HTTP module and what
+ * it needs (the concurrency limit, zlib, timers) cost start-up time that a
+ * vendored or offline run, which makes no request, should not pay. `policy`
+ * holds the settings that differ from `DEFAULT_POLICY`.
+ */
+class LazyHttpClient {
+  private client: Promise<HttpClient> | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: Omit<HttpOptions, 'policy'> & { policy: Partial<NetworkPolicy> }) {}
+
+  private load(): Promise<HttpClient> {
+    this.client ??= import('./http.js').then(({ DEFAULT_POLICY, HttpClient }) => {
+      const client = new HttpClient({ ...this.opts, policy: { ...DEFAULT_POLICY, ...this.opts.policy } });
+      // Closed before the first request: the client behaves as a closed one.
+      if (this.closed) void client.close();
+      return client;
+    });
+    return this.client;
+  }
+
+  async get(req: GetRequest): Promise<GetResponse> {
+    return (await this.load()).get(req);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.client) await (await this.client).close();
+  }
 }
 
 /** `--index`: `sparse+URL` or an http(s) URL (sparse), `file://` or a path (index folder). */

@@ -18,7 +18,7 @@ import { indexPath, isValidCrateName, NotCachedError, RegistryError, type CrateL
 export interface SparseSourceOptions {
   /** Index URL without `sparse+`, ending in `/`. */
   url: string;
-  http: HttpClient;
+  http: Pick<HttpClient, 'get'>;
   tracker: FetchTracker;
   cache: DiskCache;
   cargoCache?: CargoIndexCache;

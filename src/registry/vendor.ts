@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, TomlError } from 'smol-toml';
+import { fullTomlParser } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
 import { isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
 import { publishedManifestDoc } from '../manifest/published.js';
@@ -97,15 +97,31 @@ export function relevantSections(text: string): string {
   return out.join('\n');
 }
 
+/**
+ * A published manifest the fast reader declines, by the full parser. An error
+ * is reported as cargo would, at its place in the file: the sections dropped
+ * before parsing shift the lines, so the whole file is parsed for the place.
+ */
+function parseWhole(text: string, path: string): Record<string, unknown> {
+  const { parse, TomlError } = fullTomlParser();
+  try {
+    return parse(relevantSections(text)) as Record<string, unknown>;
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    let first = e;
+    try {
+      parse(text);
+    } catch (whole) {
+      if (whole instanceof TomlError) first = whole;
+    }
+    const detail = first.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+    throw new UserError(`invalid TOML: ${detail}`, { path, line: first.line, column: first.column });
+  }
+}
+
 /** A published (normalized) Cargo.toml as an index record. */
 export function publishedManifestToIndex(text: string, path: string): IndexVersion {
-  let doc: Record<string, unknown>;
-  try {
-    doc = publishedManifestDoc(text) ?? (parse(relevantSections(text)) as Record<string, unknown>);
-  } catch (e) {
-    if (e instanceof TomlError) throw new UserError(`invalid TOML: ${e.message.split('\n')[0]}`, { path, line: e.line, column: e.column });
-    throw e;
-  }
+  const doc = publishedManifestDoc(text) ?? parseWhole(text, path);
   const pkg = doc.package as Record<string, unknown> | undefined;
   if (!pkg || typeof pkg.name !== 'string' || typeof pkg.version !== 'string') {
     throw new UserError('vendored manifest has no `[package]` name and version', { path });
