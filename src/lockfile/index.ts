@@ -4,7 +4,7 @@
  * between packages; features are not in it and are resolved later.
  */
 import { readFileSync } from 'node:fs';
-import { parse, TomlError } from 'smol-toml';
+import { createRequire } from 'node:module';
 import { UserError, lineColumnAt } from '../errors.js';
 import { packageKey, type PackageKey } from '../resolve/types.js';
 import { isValidCrateName } from '../registry/types.js';
@@ -73,12 +73,16 @@ export function readLockfile(path: string): Lockfile {
   return parseLockfile(text, path);
 }
 
+/** smol-toml, loaded (its one-file CommonJS build) only for a lockfile the line reader declines. */
+let smol: typeof import('smol-toml') | undefined;
+const toml = () => (smol ??= createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml'));
+
 export function parseLockfile(text: string, path: string): Lockfile {
   let doc: Record<string, unknown>;
   try {
-    doc = cargoWrittenLock(text) ?? (parse(text) as Record<string, unknown>);
+    doc = cargoWrittenLock(text) ?? (toml().parse(text) as Record<string, unknown>);
   } catch (e) {
-    if (e instanceof TomlError) {
+    if (smol && e instanceof smol.TomlError) {
       throw new UserError(`invalid TOML in lockfile: ${firstLine(e.message)}`, { path, line: e.line, column: e.column });
     }
     throw e;

@@ -6,7 +6,6 @@
 import { createRequire } from 'node:module';
 import type { AST } from 'toml-eslint-parser';
 import { readSimpleToml } from './simple-toml.js';
-import { parse as parseData, TomlError } from 'smol-toml';
 import { UserError } from '../errors.js';
 
 export interface Position {
@@ -95,6 +94,8 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
     ast = parseTOML(text, { tomlVersion: 'latest' });
   } catch (e) {
     // smol-toml names the offending spot more precisely; ask it first.
+    // Its one-file CommonJS build, loaded only here: the ES module build is ten modules to load at start-up.
+    const { parse: parseData, TomlError } = createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml');
     try {
       parseData(text);
     } catch (e2) {
