@@ -1,6 +1,7 @@
 /**
  * Command-line parsing in cargo's conventions: `--flag value` and
- * `--flag=value`, short `-p NAME`, repeatable options, `--` ends options.
+ * `--flag=value`, short `-p NAME` and `-pNAME`, stacked short flags (`-vv`),
+ * repeatable options, `--` ends options.
  */
 import { UserError } from '../src/errors.js';
 
@@ -45,9 +46,16 @@ export function parseArgs(argv: string[], specs: OptionSpec[], command: string):
       spec = byLong.get(name);
       if (!spec) throw usage(`unexpected argument '${a}' found`, command, suggest(name, [...byLong.keys()]));
     } else if (a.startsWith('-') && a.length > 1) {
-      spec = byShort.get(a[1]);
-      if (!spec) throw usage(`unexpected argument '${a}' found`, command);
-      if (a.length > 2) inline = a.slice(2).replace(/^=/, '');
+      // Short flags stack as in clap: `-vv` is `-v -v`, `-qF x` is `-q -F x`; a flag that takes a value takes the rest.
+      let at = 1;
+      for (;;) {
+        spec = byShort.get(a[at]);
+        if (!spec) throw usage(at === 1 ? `unexpected argument '${a}' found` : `unexpected argument '-${a[at]}' found`, command);
+        if ((spec.kind !== 'bool' && spec.kind !== 'count') || at === a.length - 1) break;
+        set(spec, undefined);
+        at++;
+      }
+      if (at < a.length - 1) inline = a.slice(at + 1).replace(/^=/, '');
     } else {
       positionals.push(a);
       continue;

@@ -145,10 +145,13 @@ describe('bad input through the CLI', () => {
 
   it('--verbose adds the backtrace', () => {
     const dir = writeProject({ 'Cargo.toml': `${APP}\n[dependencies]\nserde = "1"\n`, 'Cargo.lock': LOCK_APP, 'src/main.rs': '' });
-    const r = run(['tree', '--offline', '--verbose'], dir);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error: dependency `serde` of `app` is not in Cargo\.lock/);
-    expect(r.stderr).toMatch(STACK);
+    for (const v of ['--verbose', '-v', '-vv', '-vvv']) {
+      const r = run(['tree', '--offline', v], dir);
+      expect(r.code, v).toBe(2);
+      expect(r.stderr).toMatch(/error: dependency `serde` of `app` is not in Cargo\.lock/);
+      expect(r.stderr, v).toMatch(STACK);
+    }
+    expectUserError(run(['tree', '--offline', '-vx'], dir), /^error: unexpected argument '-x' found\n/);
   });
 
   it.skipIf(!realworldAvailable())('a reader that stops early (`| head`) ends the run quietly', async () => {
