@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { inspect } from 'node:util';
 import { cargoHome, fullTomlParser, type CargoConfig } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
+import { registryEnvName } from './source-id.js';
 
 /** `util.inspect.custom`, without loading node:util for it. */
 const INSPECT = Symbol.for('nodejs.util.inspect.custom') as typeof inspect.custom;
@@ -41,10 +42,7 @@ export class Secret {
   }
 }
 
-/** `CARGO_REGISTRIES_<NAME>_<KEY>`: the name upper-cased, dashes as underscores. */
-export function registryEnvName(name: string, key: 'INDEX' | 'TOKEN'): string {
-  return `CARGO_REGISTRIES_${name.toUpperCase().replace(/-/g, '_')}_${key}`;
-}
+export { registryEnvName } from './source-id.js';
 
 export function registryToken(name: string, config: CargoConfig, env: NodeJS.ProcessEnv): Secret | undefined {
   const fromEnv = env[registryEnvName(name, 'TOKEN')];

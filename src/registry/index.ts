@@ -4,22 +4,38 @@
  * applying cargo's source replacement and `--index`, sharing one HTTP client,
  * one cache and one set of counters.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cargoHome, type CargoConfig } from '../config/cargo-config.js';
+import type { CargoConfig } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
-import { defaultCacheDir, DiskCache, registryCacheName } from './cache.js';
-import { CargoIndexCache } from './cargo-cache.js';
-import { registryEnvName, registryToken } from './credentials.js';
-import type { GetRequest, GetResponse, HttpClient, HttpOptions, NetworkPolicy } from './http.js';
-import { IndexDirSource } from './index-dir.js';
+import type { NetworkPolicy } from './http.js';
 import { FetchTracker, type FetchProgress, type FetchStats } from './progress.js';
+import type { Remote } from './remote.js';
 import { SourceSelector } from './select.js';
 import { canonicalSparseUrl, CRATES_IO_INDEX_URL, parseIndexValue, parseLockSource, sourceKey, type SourceId } from './source-id.js';
-import { SparseSource } from './sparse.js';
 import type { CrateSource } from './types.js';
 import { DirectorySource } from './vendor.js';
+
+type RemoteModule = typeof import('./remote.js');
+
+/**
+ * The remote sources' module (sparse HTTP, index folders, caches, tokens),
+ * loaded with require() the first time a run needs it: sourceFor is
+ * synchronous, and a run reading vendored sources only never loads it.
+ * Where require() cannot load it (a Node without require of ES modules, or
+ * the sources run under a TypeScript loader, with no remote.js beside this
+ * file), it is loaded with the rest at start-up.
+ */
+let remoteModule: RemoteModule | undefined =
+  (process.features as { require_module?: boolean }).require_module && existsSync(fileURLToPath(new URL('./remote.js', import.meta.url)))
+    ? undefined
+    : await import('./remote.js');
+
+function remoteSources(): RemoteModule {
+  return (remoteModule ??= createRequire(import.meta.url)('./remote.js') as RemoteModule);
+}
 
 export { progressLine, type FetchProgress, type FetchStats, type MissingCrate, type ProgressStream } from './progress.js';
 export type { NetworkPolicy } from './http.js';
@@ -66,54 +82,30 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   const env = opts.env ?? config.env;
   const offline = opts.offline === true || config.offline;
   const tracker = new FetchTracker(opts.progress);
-  const cacheRoot = opts.cacheDir ? resolve(cwd, opts.cacheDir) : defaultCacheDir(env);
   const selector = new SourceSelector(config, env, opts.index === undefined ? undefined : indexOption(opts.index, cwd));
   const sources = new Map<string, CrateSource | null>();
-  let http: LazyHttpClient | undefined;
+  /** The source found for each lockfile source string: hundreds of packages share a handful. */
+  const byLockSource = new Map<string, CrateSource | null>();
+  let remote: Remote | undefined;
   let closing: Promise<void> | undefined;
 
-  const sparse = (url: string): SparseSource => {
-    http ??= new LazyHttpClient({
-      policy: { ...cargoPolicy(config, env), ...opts.network },
-      jobs,
-      tracker,
-      env,
-      ...proxyOption(config, env),
-      ...caOption(config, env, cwd),
-    });
-    // crates.io needs no token; any other registry gets the token of the `[registries]` entry with its URL.
-    const name = selector.registries().find((r) => r.id.kind === 'sparse' && r.id.url === url)?.name;
-    const token = name === undefined ? undefined : registryToken(name, config, env);
-    const cargoCache = CargoIndexCache.find(cargoHome(env), url);
-    return new SparseSource({
-      url,
-      http,
-      tracker,
-      cache: new DiskCache(join(cacheRoot, registryCacheName(url))),
-      ...(cargoCache && { cargoCache }),
-      offline,
-      ...(token && { token }),
-      tokenHint:
-        name === undefined
-          ? `name the registry in [registries] of .cargo/config.toml (index = "sparse+${url}") and set CARGO_REGISTRIES_<NAME>_TOKEN`
-          : `set ${registryEnvName(name, 'TOKEN')}, or a token for [registries.${name}] in $CARGO_HOME/credentials.toml`,
-    });
-  };
+  const remoteFor = (): Remote =>
+    (remote ??= remoteSources().openRemote({ cwd, config, env, offline, cacheDir: opts.cacheDir, jobs, tracker, selector, network: opts.network }));
 
   const create = (id: SourceId, lockSource: string): CrateSource | null => {
     switch (id.kind) {
       case 'crates-io':
-        return sparse(CRATES_IO_INDEX_URL);
+        return remoteFor().sparse(CRATES_IO_INDEX_URL);
       case 'sparse':
-        return sparse(id.url);
+        return remoteFor().sparse(id.url);
       case 'git-registry':
         throw gitIndexError(id.url, lockSource);
       case 'directory':
         return new DirectorySource(id.path);
       case 'local-registry':
-        return new IndexDirSource(join(id.path, 'index'), `local registry \`${id.path}\``);
+        return remoteFor().indexDir(join(id.path, 'index'), `local registry \`${id.path}\``);
       case 'index-dir':
-        return new IndexDirSource(id.path);
+        return remoteFor().indexDir(id.path);
       case 'git':
         return null;
     }
@@ -122,57 +114,29 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   return {
     offline,
     sourceFor(lockSource) {
+      const known = byLockSource.get(lockSource);
+      if (known !== undefined) return known;
       const id = parseLockSource(lockSource);
       if (!id) return null;
       const target = selector.resolve(id);
       const key = sourceKey(target);
       if (!sources.has(key)) sources.set(key, create(target, lockSource));
-      return sources.get(key) ?? null;
+      const source = sources.get(key) ?? null;
+      byLockSource.set(lockSource, source);
+      return source;
     },
     stats: () => tracker.stats(),
     close() {
       closing ??= (async () => {
-        const closed = http?.close();
+        const closed = remote?.close();
         // Lookups still running end now (cancelled); none writes to the cache once close resolves.
-        await Promise.all([...sources.values()].map((s) => (s instanceof SparseSource ? s.idle() : undefined)));
+        await Promise.all([...sources.values()].map((s) => (s as { idle?: () => Promise<void> } | null)?.idle?.()));
         await closed;
         tracker.finish();
       })();
       return closing;
     },
   };
-}
-
-/**
- * The run's HTTP client, loaded on the first request: the HTTP module and what
- * it needs (the concurrency limit, zlib, timers) cost start-up time that a
- * vendored or offline run, which makes no request, should not pay. `policy`
- * holds the settings that differ from `DEFAULT_POLICY`.
- */
-class LazyHttpClient {
-  private client: Promise<HttpClient> | undefined;
-  private closed = false;
-
-  constructor(private readonly opts: Omit<HttpOptions, 'policy'> & { policy: Partial<NetworkPolicy> }) {}
-
-  private load(): Promise<HttpClient> {
-    this.client ??= import('./http.js').then(({ DEFAULT_POLICY, HttpClient }) => {
-      const client = new HttpClient({ ...this.opts, policy: { ...DEFAULT_POLICY, ...this.opts.policy } });
-      // Closed before the first request: the client behaves as a closed one.
-      if (this.closed) void client.close();
-      return client;
-    });
-    return this.client;
-  }
-
-  async get(req: GetRequest): Promise<GetResponse> {
-    return (await this.load()).get(req);
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.client) await (await this.client).close();
-  }
 }
 
 /** `--index`: `sparse+URL` or an http(s) URL (sparse), `file://` or a path (index folder). */
@@ -198,38 +162,4 @@ function gitIndexError(url: string, where: string): UserError {
     undefined,
     'if the registry also serves the sparse protocol, set its index to `sparse+https://…` in [registries] or [source], or pass --index',
   );
-}
-
-/** cargo's `net.retry` and `http.timeout` (or `CARGO_NET_RETRY`, `CARGO_HTTP_TIMEOUT`). */
-function cargoPolicy(config: CargoConfig, env: NodeJS.ProcessEnv): Partial<NetworkPolicy> {
-  const out: Partial<NetworkPolicy> = {};
-  const retry = Number(env.CARGO_NET_RETRY ?? config.get(['net', 'retry'])?.value);
-  if (Number.isInteger(retry) && retry >= 0) out.retries = retry;
-  const timeout = Number(env.CARGO_HTTP_TIMEOUT ?? config.get(['http', 'timeout'])?.value);
-  if (Number.isFinite(timeout) && timeout > 0) out.idleTimeoutMs = timeout * 1000;
-  return out;
-}
-
-/** cargo's `http.proxy` (or `CARGO_HTTP_PROXY`), which takes precedence over the proxy environment variables. */
-function proxyOption(config: CargoConfig, env: NodeJS.ProcessEnv): { proxy?: string } {
-  const proxy = env.CARGO_HTTP_PROXY ?? config.getString(['http', 'proxy'])?.value;
-  if (!proxy) return {};
-  // cargo (through curl) accepts `host:port`; undici wants a URL.
-  return { proxy: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
-}
-
-/** cargo's `http.cainfo` (or `CARGO_HTTP_CAINFO`): a PEM bundle trusted instead of the system's, for registries behind a private CA. */
-function caOption(config: CargoConfig, env: NodeJS.ProcessEnv, cwd: string): { ca?: string } {
-  const fromConfig = config.getString(['http', 'cainfo']);
-  const path = env.CARGO_HTTP_CAINFO
-    ? resolve(cwd, env.CARGO_HTTP_CAINFO)
-    : fromConfig && resolve(fromConfig.baseDir, fromConfig.value);
-  if (!path) return {};
-  try {
-    return { ca: readFileSync(path, 'utf8') };
-  } catch (e) {
-    throw new UserError(`cannot read the certificates of http.cainfo: ${(e as Error).message}`, {
-      path: fromConfig && !env.CARGO_HTTP_CAINFO ? fromConfig.definedIn : path,
-    });
-  }
 }

@@ -8,8 +8,7 @@
 import { resolve } from 'node:path';
 import type { CargoConfig, ConfigValue } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
-import { registryEnvName } from './credentials.js';
-import { gitSourceId, parseIndexValue, sourceKey, type SourceId } from './source-id.js';
+import { gitSourceId, parseIndexValue, registryEnvName, sourceKey, type SourceId } from './source-id.js';
 
 export interface NamedRegistry {
   name: string;

@@ -105,3 +105,8 @@ function gitId(raw: string): SourceId {
 export function gitSourceId(url: string, reference: string): SourceId {
   return { kind: 'git', url: canonicalGitUrl(url), reference };
 }
+
+/** `CARGO_REGISTRIES_<NAME>_<KEY>`: the name upper-cased, dashes as underscores. */
+export function registryEnvName(name: string, key: 'INDEX' | 'TOKEN'): string {
+  return `CARGO_REGISTRIES_${name.toUpperCase().replace(/-/g, '_')}_${key}`;
+}

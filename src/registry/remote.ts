@@ -1,0 +1,145 @@
+/**
+ * The sources that need more than a folder: sparse HTTP indexes (with their
+ * HTTP client, disk cache, cargo's cache and tokens) and index folders. Kept
+ * apart from `index.ts`, and loaded on first use, so that a run reading
+ * vendored sources only loads none of it.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { cargoHome, type CargoConfig } from '../config/cargo-config.js';
+import { UserError } from '../errors.js';
+import { defaultCacheDir, DiskCache, registryCacheName } from './cache.js';
+import { CargoIndexCache } from './cargo-cache.js';
+import { registryToken } from './credentials.js';
+import type { GetRequest, GetResponse, HttpClient, HttpOptions, NetworkPolicy } from './http.js';
+import { IndexDirSource } from './index-dir.js';
+import type { FetchTracker } from './progress.js';
+import type { SourceSelector } from './select.js';
+import { registryEnvName } from './source-id.js';
+import { SparseSource } from './sparse.js';
+import type { CrateSource } from './types.js';
+
+export interface RemoteOptions {
+  cwd: string;
+  config: CargoConfig;
+  env: NodeJS.ProcessEnv;
+  offline: boolean;
+  cacheDir?: string;
+  jobs: number;
+  tracker: FetchTracker;
+  selector: SourceSelector;
+  network?: Partial<NetworkPolicy>;
+}
+
+export interface Remote {
+  /** The source for a sparse index URL (without `sparse+`, ending in `/`). */
+  sparse(url: string): SparseSource;
+  /** A folder in the index layout. */
+  indexDir(path: string, label?: string): CrateSource;
+  /** Ends the requests in flight, closes the connections. */
+  close(): Promise<void>;
+}
+
+/** One run's remote sources: one HTTP client, made on the first sparse source, shared by all. */
+export function openRemote(opts: RemoteOptions): Remote {
+  const { config, env, cwd, tracker, selector } = opts;
+  const cacheRoot = opts.cacheDir ? resolve(cwd, opts.cacheDir) : defaultCacheDir(env);
+  let http: LazyHttpClient | undefined;
+  return {
+    sparse(url) {
+      http ??= new LazyHttpClient({
+        policy: { ...cargoPolicy(config, env), ...opts.network },
+        jobs: opts.jobs,
+        tracker,
+        env,
+        ...proxyOption(config, env),
+        ...caOption(config, env, cwd),
+      });
+      // crates.io needs no token; any other registry gets the token of the `[registries]` entry with its URL.
+      const name = selector.registries().find((r) => r.id.kind === 'sparse' && r.id.url === url)?.name;
+      const token = name === undefined ? undefined : registryToken(name, config, env);
+      const cargoCache = CargoIndexCache.find(cargoHome(env), url);
+      return new SparseSource({
+        url,
+        http,
+        tracker,
+        cache: new DiskCache(join(cacheRoot, registryCacheName(url))),
+        ...(cargoCache && { cargoCache }),
+        offline: opts.offline,
+        ...(token && { token }),
+        tokenHint:
+          name === undefined
+            ? `name the registry in [registries] of .cargo/config.toml (index = "sparse+${url}") and set CARGO_REGISTRIES_<NAME>_TOKEN`
+            : `set ${registryEnvName(name, 'TOKEN')}, or a token for [registries.${name}] in $CARGO_HOME/credentials.toml`,
+      });
+    },
+    indexDir: (path, label) => new IndexDirSource(path, label),
+    close: async () => http?.close(),
+  };
+}
+
+/**
+ * The run's HTTP client, loaded on the first request: the HTTP module and what
+ * it needs (the concurrency limit, zlib, timers) cost start-up time that a
+ * vendored or offline run, which makes no request, should not pay. `policy`
+ * holds the settings that differ from `DEFAULT_POLICY`.
+ */
+class LazyHttpClient {
+  private client: Promise<HttpClient> | undefined;
+  private closed = false;
+
+  constructor(private readonly opts: Omit<HttpOptions, 'policy'> & { policy: Partial<NetworkPolicy> }) {}
+
+  private load(): Promise<HttpClient> {
+    this.client ??= import('./http.js').then(({ DEFAULT_POLICY, HttpClient }) => {
+      const client = new HttpClient({ ...this.opts, policy: { ...DEFAULT_POLICY, ...this.opts.policy } });
+      // Closed before the first request: the client behaves as a closed one.
+      if (this.closed) void client.close();
+      return client;
+    });
+    return this.client;
+  }
+
+  async get(req: GetRequest): Promise<GetResponse> {
+    return (await this.load()).get(req);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.client) await (await this.client).close();
+  }
+}
+
+/** cargo's `net.retry` and `http.timeout` (or `CARGO_NET_RETRY`, `CARGO_HTTP_TIMEOUT`). */
+function cargoPolicy(config: CargoConfig, env: NodeJS.ProcessEnv): Partial<NetworkPolicy> {
+  const out: Partial<NetworkPolicy> = {};
+  const retry = Number(env.CARGO_NET_RETRY ?? config.get(['net', 'retry'])?.value);
+  if (Number.isInteger(retry) && retry >= 0) out.retries = retry;
+  const timeout = Number(env.CARGO_HTTP_TIMEOUT ?? config.get(['http', 'timeout'])?.value);
+  if (Number.isFinite(timeout) && timeout > 0) out.idleTimeoutMs = timeout * 1000;
+  return out;
+}
+
+/** cargo's `http.proxy` (or `CARGO_HTTP_PROXY`), which takes precedence over the proxy environment variables. */
+function proxyOption(config: CargoConfig, env: NodeJS.ProcessEnv): { proxy?: string } {
+  const proxy = env.CARGO_HTTP_PROXY ?? config.getString(['http', 'proxy'])?.value;
+  if (!proxy) return {};
+  // cargo (through curl) accepts `host:port`; undici wants a URL.
+  return { proxy: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
+}
+
+/** cargo's `http.cainfo` (or `CARGO_HTTP_CAINFO`): a PEM bundle trusted instead of the system's, for registries behind a private CA. */
+function caOption(config: CargoConfig, env: NodeJS.ProcessEnv, cwd: string): { ca?: string } {
+  const fromConfig = config.getString(['http', 'cainfo']);
+  const path = env.CARGO_HTTP_CAINFO
+    ? resolve(cwd, env.CARGO_HTTP_CAINFO)
+    : fromConfig && resolve(fromConfig.baseDir, fromConfig.value);
+  if (!path) return {};
+  try {
+    return { ca: readFileSync(path, 'utf8') };
+  } catch (e) {
+    throw new UserError(`cannot read the certificates of http.cainfo: ${(e as Error).message}`, {
+      path: fromConfig && !env.CARGO_HTTP_CAINFO ? fromConfig.definedIn : path,
+    });
+  }
+}
