@@ -178,6 +178,7 @@ export async function whyCommand(argv: string[], ctx: CommandContext): Promise<n
       ctx.stdout.write(JSON.stringify(json.length === 1 ? json[0] : json, null, 2) + '\n');
       return 0;
     }
+    for (const w of loaded.project.packages.warnings) ctx.warn(w);
     let found = false;
     results.forEach(({ graph, keys }, i) => {
       if (results.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${graph.target}\n`);

@@ -9,6 +9,7 @@
 import type { Finding } from '../rules/types.js';
 import { lint } from '../rules/engine.js';
 import { resolveTarget, selectRoots } from '../resolve/index.js';
+import { LOCK_UPDATE_COMMAND } from '../resolve/packages.js';
 import { disableCandidates } from './disable.js';
 import { pinCandidates } from './pin.js';
 import { aboutEnvironment, proveEdits, type Proof, type ProofContext } from './prove.js';
@@ -39,7 +40,7 @@ const BUILDERS: Record<'switch' | 'static' | 'pin' | 'disable', (input: Strategy
 };
 
 /** The command that brings Cargo.lock in line with the edited manifests without moving other locked versions. */
-export const LOCKFILE_COMMAND = 'cargo update --workspace';
+export const LOCKFILE_COMMAND = LOCK_UPDATE_COMMAND;
 
 /** The findings a Cargo.toml edit can address: native crates the knowledge base knows, not allowed, error or warning. */
 export function fixableFindings(ctx: ProofContext): NativeTarget[] {

@@ -11,7 +11,8 @@ import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
 import type { AugmentedResult } from './augment.js';
-import { loadPackages, type PackageSet, type SourceLookup } from './packages.js';
+import { LOCK_UPDATE_COMMAND, loadPackages, type PackageSet, type SourceLookup } from './packages.js';
+import { NORMAL } from './features.js';
 import type { RootRequest } from './features.js';
 import type { PackageKey } from './types.js';
 
@@ -177,13 +178,40 @@ const host = () => targetInfo(derivedHostTriple(process.platform, process.arch))
  * proc-macros) are not resolved, as they change nothing in the graph.
  */
 export function resolveTarget(project: Project, triple: string, includeDev = false): GraphResult {
-  return buildTargetGraph(project.packages.summaries, project.roots, {
+  const result = buildTargetGraph(project.packages.summaries, project.roots, {
     resolver: project.workspace.resolver,
     target: targetInfo(triple),
     host,
     includeDev,
     hostUnits: false,
   });
+  if (project.packages.outdated) checkOutdatedLock(project, result);
+  return result;
+}
+
+/**
+ * With dependencies Cargo.lock does not list yet (resolved against locked
+ * packages), the graph is what cargo's next build gives only if no feature
+ * turns on an optional dependency the lockfile lacks (openssl-sys's
+ * `vendored` needs openssl-src): that one would have to be chosen from the index.
+ */
+function checkOutdatedLock(project: Project, result: GraphResult): void {
+  const needed: string[] = [];
+  for (const key of result.graph.packages.keys()) {
+    const s = project.packages.summaries.get(key);
+    for (const dep of s?.unlockedOptional ?? []) {
+      if (result.features.isDepActivated(key, NORMAL, dep)) needed.push(`\`${dep}\` (of \`${s!.name} v${s!.version}\`)`);
+    }
+  }
+  if (!needed.length) return;
+  const outdated = project.packages.outdated!;
+  const e = outdated[0];
+  const what = outdated.map((o) => `\`${o.dependency}\` of \`${o.member}\``).join(', ');
+  throw new UserError(
+    `${outdated.length > 1 ? `dependencies ${what} are` : `dependency ${what} is`} not in Cargo.lock, and the features ${outdated.length > 1 ? 'they turn' : 'it turns'} on need ${needed.join(', ')}, which Cargo.lock does not hold either`,
+    { path: e.site.manifestPath, line: e.site.line, column: e.site.column },
+    `the lockfile does not match the manifests; run \`${LOCK_UPDATE_COMMAND}\` to add them (it moves nothing else), then try again`,
+  );
 }
 
 export interface PatchedResolution extends AugmentedResult {

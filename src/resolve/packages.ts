@@ -4,7 +4,7 @@
  * package it resolved to), its feature map with cargo's implicit features,
  * `links`, and whether it is a proc-macro.
  */
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
@@ -38,6 +38,8 @@ export interface Summary {
    * replaces it (see `augment.ts`).
    */
   placeholder?: { name: string; req: string; source: string };
+  /** Optional dependencies Cargo.lock does not hold, left out (nothing could turn them on while it is up to date). */
+  unlockedOptional?: string[];
 }
 
 export interface LoadOptions {
@@ -48,9 +50,22 @@ export interface LoadOptions {
   allowNew?: boolean;
 }
 
+/** A member's dependency Cargo.lock does not list, taken as the locked package cargo will use for it. */
+export interface OutdatedEdge {
+  member: string;
+  dependency: string;
+  to: PackageKey;
+  site: DeclarationSite;
+}
+
+/** What brings Cargo.lock up to date without moving any locked version (`cargo generate-lockfile` moves them all). */
+export const LOCK_UPDATE_COMMAND = 'cargo update --workspace';
+
 export interface PackageSet {
   summaries: Map<PackageKey, Summary>;
   warnings: string[];
+  /** Dependencies of members that Cargo.lock does not list yet (it is out of date). */
+  outdated?: OutdatedEdge[];
   /** Member manifests by package key. */
   members: Map<PackageKey, PackageManifest>;
 }
@@ -108,6 +123,19 @@ function lockedDepFor(pkg: Pick<LockedPackage, 'dependencies'>, lock: Lockfile, 
   return out;
 }
 
+/**
+ * The locked registry package a declaration missing from its dependent's lock
+ * entry would use: the newest locked one of its name that satisfies it (cargo
+ * prefers locked versions). Git, path and alternative-registry declarations get none.
+ */
+function lockedCandidate(lock: Lockfile, d: MemberDep): LockedPackage | undefined {
+  if (d.git !== undefined || d.registryName !== undefined) return undefined;
+  const real = d.package ?? d.name;
+  return (lock.byName.get(real) ?? [])
+    .filter((p) => p.source === CRATES_IO_REGISTRY && satisfies(p.version, d.req))
+    .sort((a, b) => compareVersions(b.version, a.version))[0];
+}
+
 export function placeholderKey(name: string, req: string, source: string): PackageKey {
   return `${name} ${req} (new from ${source})`;
 }
@@ -147,6 +175,7 @@ export function unlockedTarget(
 export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: SourceLookup, options: LoadOptions = {}): Promise<PackageSet> {
   const summaries = new SummaryMap();
   const warnings: string[] = [];
+  let outdated: OutdatedEdge[] | undefined;
   const members = new Map<PackageKey, PackageManifest>();
 
   // Path packages: members first, then path dependencies reached from them.
@@ -158,7 +187,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       throw new UserError(
         `workspace member \`${m.name} ${m.version}\` is not in Cargo.lock`,
         { path: lock.path },
-        'the lockfile does not match the manifests; run `cargo generate-lockfile` (or any cargo build) to update it',
+        `the lockfile does not match the manifests; run \`${LOCK_UPDATE_COMMAND}\` (it adds what is missing and moves nothing else)`,
       );
     }
     pathManifest.set(locked.key, m);
@@ -189,11 +218,23 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       // package (outside the workspace, or a `[patch]`) only when a feature turns it on.
       if (candidates.length === 0 && d.optional && !isMember) continue;
       if (candidates.length === 0) {
-        throw new UserError(
-          `dependency \`${d.name}\` of \`${manifest.name}\` is not in Cargo.lock`,
-          { path: d.site.manifestPath, line: d.site.line, column: d.site.column },
-          'the lockfile does not match the manifests; run `cargo generate-lockfile` to update it',
+        // A declaration added since Cargo.lock was written (a fix pins a crate the graph already has):
+        // cargo's next build keeps a locked package that satisfies it, and so does this resolution.
+        const locked = d.pathDir === undefined ? lockedCandidate(lock, d) : undefined;
+        if (!locked) {
+          throw new UserError(
+            `dependency \`${d.name}\` of \`${manifest.name}\` is not in Cargo.lock`,
+            { path: d.site.manifestPath, line: d.site.line, column: d.site.column },
+            `the lockfile does not match the manifests; run \`${LOCK_UPDATE_COMMAND}\` to add it (it moves nothing else), then try again`,
+          );
+        }
+        (outdated ??= []).push({ member: manifest.name, dependency: d.name, to: locked.key, site: d.site });
+        warnings.push(
+          `Cargo.lock is out of date: it does not list dependency \`${d.name}\` of \`${manifest.name}\` (${relative(ws.rootDir, d.site.manifestPath) || 'Cargo.toml'}:${d.site.line}:${d.site.column}); ` +
+            `resolved with the locked \`${locked.name} v${locked.version}\`, as cargo will; run \`${LOCK_UPDATE_COMMAND}\` to record it (it moves nothing else)`,
         );
+        deps.push(memberDepToSummary(d, locked.key));
+        continue;
       }
       const to = candidates[0];
       deps.push(memberDepToSummary(d, to.key));
@@ -267,7 +308,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     }),
   );
   for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
-  return { summaries, warnings, members };
+  return { summaries, warnings, members, ...(outdated ? { outdated } : {}) };
 }
 
 /** Directories of the path entries of the root's `[patch.*]` and `[replace]` tables. */
@@ -404,6 +445,7 @@ export function indexToSummary(
   newTargets?: Map<PackageKey, Summary>,
 ): Summary {
   const deps: SummaryDep[] = [];
+  let unlocked: string[] | undefined;
   for (const d of v.deps) {
     if (d.kind === 'dev') continue;
     const candidates = lockedDepFor(pkg, lock, d, false);
@@ -415,7 +457,10 @@ export function indexToSummary(
     if (candidates.length === 0) {
       // Cargo locks an optional dependency only when some feature can turn it on;
       // a missing required one means the lockfile does not fit the metadata.
-      if (d.optional) continue;
+      if (d.optional) {
+        (unlocked ??= []).push(d.name);
+        continue;
+      }
       warnings.push(`\`${pkg.name} ${pkg.version}\` declares \`${d.package ?? d.name} ${d.req}\`, which Cargo.lock does not list for it`);
       continue;
     }
@@ -431,5 +476,6 @@ export function indexToSummary(
     links: v.links ?? null,
     procMacro: guessProcMacro(v),
     isMember: false,
+    ...(unlocked ? { unlockedOptional: unlocked } : {}),
   };
 }

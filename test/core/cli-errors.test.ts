@@ -55,11 +55,11 @@ describe('bad input through the CLI', () => {
     expectUserError(run(['tree', '--offline'], dir), new RegExp(`^${dir}/Cargo\\.lock:4:1: error: every \\[\\[package\\]\\] needs a string .+\\n`));
   });
 
-  it('a dependency missing from Cargo.lock: says so at the declaration and suggests cargo generate-lockfile', () => {
+  it('a dependency missing from Cargo.lock: says so at the declaration and suggests cargo update --workspace (not generate-lockfile, which moves every version)', () => {
     const dir = writeProject({ 'Cargo.toml': `${APP}\n[dependencies]\nserde = "1"\n`, 'Cargo.lock': LOCK_APP, 'src/main.rs': '' });
     const r = run(['tree', '--offline'], dir);
     expectUserError(r, new RegExp(`^${dir}/Cargo\\.toml:7:1: error: dependency \`serde\` of \`app\` is not in Cargo\\.lock\\n`));
-    expect(r.stderr).toContain('help: the lockfile does not match the manifests; run `cargo generate-lockfile`');
+    expect(r.stderr).toContain('help: the lockfile does not match the manifests; run `cargo update --workspace` to add it (it moves nothing else), then try again\n');
   });
 
   it('a member missing from Cargo.lock', () => {
@@ -71,7 +71,7 @@ describe('bad input through the CLI', () => {
     });
     const r = run(['tree', '--offline'], dir);
     expectUserError(r, new RegExp(`^${dir}/Cargo\\.lock: error: workspace member \`b 0\\.1\\.0\` is not in Cargo\\.lock\\n`));
-    expect(r.stderr).toContain('cargo generate-lockfile');
+    expect(r.stderr).toContain('run `cargo update --workspace` (it adds what is missing and moves nothing else)');
   });
 
   it('a missing Cargo.lock: a clear message and what to run', () => {

@@ -3,11 +3,13 @@
  * crates, then real cargo on the result (`cargo update --workspace`, the
  * command the report gives, and `cargo tree`).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { proposeFixes, renderChanges } from '../../src/fixers/index.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
+import { vendoredCrate } from '../helpers/project.js';
+import { toolLines } from '../core/compare.js';
 import { cargo, cli, contextFor, exampleCopy, inheritedTlsWorkspace, OPENSSL_SRC, QUINN, read, recipesProject, WEBPKI_ROOTS, zlibProject } from './helpers.js';
 
 const TARGET = 'x86_64-unknown-linux-musl';
@@ -130,6 +132,22 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect(readFileSync(join(dir, 'Cargo.lock'), 'utf8')).toContain('name = "openssl-src"\nversion = "300.4.2+3.4.1"');
   });
 
+  withCargo('after a pin whose feature needs a crate Cargo.lock lacks, check stops at the pin until the lock is updated, and then equals cargo', async () => {
+    const dir = exampleCopy(OPENSSL_SRC);
+    expect((await cli(['fix', dir, '--strategy', 'pin'], dir)).code).toBe(0);
+    // The pin adds libsqlite3-sys with `bundled` (which needs cc) first, then openssl-sys with `vendored` (openssl-src).
+    const line = read(dir).split('\n').findIndex((l) => l.startsWith('libsqlite3-sys = ')) + 1;
+    const r = await cli(['check', dir], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `${join(dir, 'Cargo.toml')}:${line}:1: error: dependencies \`libsqlite3-sys\` of \`weather-report\`, \`openssl-sys\` of \`weather-report\` are not in Cargo.lock, ` +
+        'and the features they turn on need `cc` (of `libsqlite3-sys v0.32.0`), `openssl-src` (of `openssl-sys v0.9.107`), which Cargo.lock does not hold either\n' +
+        '  help: the lockfile does not match the manifests; run `cargo update --workspace` to add them (it moves nothing else), then try again\n',
+    );
+    cargo(dir, ['update', '--workspace']);
+    expect((await toolLines(dir, {}, [TARGET])).get(TARGET)).toEqual(cargoTreeLines(dir, TARGET));
+  });
+
   it('--pin-scope target puts the pin under the musl cfg table', async () => {
     const dir = exampleCopy(OPENSSL_SRC);
     const r = await cli(['fix', dir, '--strategy', 'pin', '--pin-scope', 'target', '--dry-run'], dir);
@@ -239,6 +257,41 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     expect(read(dir)).toContain('compress-lite = "0.3"\nlibz-sys = { version = "1.1.20", features = ["static"] }\n');
     expect(r.stderr).toContain('run `cargo update --workspace`');
     expect(tree(dir).get('libz-sys')).toContain('static');
+  });
+
+  withCargo('after the pin, check resolves the new edge against the locked libz-sys as cargo will, and warns that Cargo.lock is out of date', async () => {
+    const dir = zlibProject();
+    // A newer libz-sys is at hand too: cargo still keeps the locked one for the new declaration.
+    for (const [rel, text] of Object.entries(vendoredCrate('libz-sys', '1.1.22', 'links = "z"\n\n[features]\ndefault = ["libc", "stock-zlib"]\nlibc = []\nstock-zlib = []\nstatic = []\n', 'libz-sys-1.1.22'))) {
+      mkdirSync(dirname(join(dir, rel)), { recursive: true });
+      writeFileSync(join(dir, rel), text);
+    }
+    expect((await cli(['fix', dir, '--strategy', 'pin'], dir)).code).toBe(0);
+    const line = read(dir).split('\n').findIndex((l) => l.startsWith('libz-sys = ')) + 1;
+    const check = await cli(['check', dir, '--format', 'json'], dir);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stderr).toContain(
+      `warning: Cargo.lock is out of date: it does not list dependency \`libz-sys\` of \`packer\` (Cargo.toml:${line}:1); resolved with the locked \`libz-sys v1.1.20\`, as cargo will; run \`cargo update --workspace\` to record it (it moves nothing else)\n`,
+    );
+    const before = await toolLines(dir, {}, [TARGET]);
+    const lock = read(dir, 'Cargo.lock');
+    cargo(dir, ['update', '--workspace']);
+    // The command adds the edge and moves nothing; cargo's tree is then what the tool resolved before it.
+    expect(read(dir, 'Cargo.lock')).toBe(lock.replace('name = "packer"\nversion = "0.2.0"\ndependencies = [\n "compress-lite",\n', 'name = "packer"\nversion = "0.2.0"\ndependencies = [\n "compress-lite",\n "libz-sys",\n'));
+    expect(before.get(TARGET)).toEqual(cargoTreeLines(dir, TARGET));
+    expect(before.get(TARGET)).toContain('libz-sys v1.1.20|default,libc,static,stock-zlib');
+    const after = await cli(['check', dir], dir);
+    expect(after.stderr).not.toContain('out of date');
+  });
+
+  it('a new dependency no locked package satisfies is still an error at its line, naming the command', async () => {
+    const dir = zlibProject();
+    writeFileSync(join(dir, 'Cargo.toml'), `${read(dir)}libz-sys = "2"\n`);
+    const r = await cli(['check', dir], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `${join(dir, 'Cargo.toml')}:9:1: error: dependency \`libz-sys\` of \`packer\` is not in Cargo.lock\n  help: the lockfile does not match the manifests; run \`cargo update --workspace\` to add it (it moves nothing else), then try again\n`,
+    );
   });
 
   it('--strategy switch has nothing to switch and says so', async () => {
