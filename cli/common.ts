@@ -1,10 +1,52 @@
-/** Options every analysing command shares, and loading the project with them. */
+/** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
 import { CargoConfig } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
-import type { FetchProgress, ProgressStream } from '../src/registry/progress.js';
-import { openSources, type Sources } from './sources.js';
+import { openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
+import type { CrateSource } from '../src/registry/types.js';
+
+// ---- Crate metadata sources for a run, from cargo configuration and flags ----
+// (here rather than in sources.ts, which re-exports them: one module fewer at start-up)
+
+export interface SourceOptions {
+  cwd: string;
+  config: CargoConfig;
+  env: NodeJS.ProcessEnv;
+  index?: string;
+  offline: boolean;
+  cacheDir?: string;
+  jobs?: number;
+  quiet: boolean;
+  /** Where the progress line goes when it is a terminal (default process.stderr); never with `quiet`. */
+  stderr?: ProgressStream;
+  /** Progress of index fetching, instead of the line on `stderr`. */
+  progress?: (p: FetchProgress) => void;
+}
+
+export interface Sources {
+  sourceFor(lockSource: string): CrateSource | null;
+  /** True when no request will be made (`--offline`, `net.offline`, `CARGO_NET_OFFLINE`). */
+  readonly offline: boolean;
+  stats(): FetchStats;
+  close(): Promise<void>;
+}
+
+export function openSources(opts: SourceOptions): Sources {
+  const set = openSourceSet({
+    cwd: opts.cwd,
+    config: opts.config,
+    env: opts.env,
+    index: opts.index,
+    offline: opts.offline,
+    cacheDir: opts.cacheDir,
+    jobs: opts.jobs,
+    progress: opts.progress ?? progressLine(opts.stderr ?? process.stderr, { quiet: opts.quiet }),
+  });
+  return { sourceFor: (s) => set.sourceFor(s), offline: set.offline, stats: () => set.stats(), close: () => set.close() };
+}
+
+// ---- Options and loading ----
 
 export const DEFAULT_TARGET = 'x86_64-unknown-linux-musl';
 
