@@ -6,26 +6,15 @@
  * dependency's defaults, `default-features = false` is written and every
  * other default feature of the locked version is listed again.
  */
-import type { Requirement } from '../rules/knowledge-base.js';
+import { requirementText as requirementWords, type Requirement } from '../rules/knowledge-base.js';
 import { directUses, inheritingDeclarations, ownClosure, type DirectUse } from './reach.js';
 import { changeFeatures, featureOrigin, type FeatureOrigin } from './recipes.js';
 import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
 import type { ManifestEdits } from './types.js';
 
-const REQUIREMENT_TEXT: Record<Requirement, string> = {
-  'c-compiler': 'a C compiler for the target',
-  'cxx-compiler': 'a C++ compiler for the target',
-  perl: 'perl',
-  make: 'make',
-  cmake: 'cmake',
-  libclang: 'libclang',
-  go: 'Go',
-  nasm: 'nasm',
-  autotools: 'autotools',
-};
-
+/** What a build needs, in words, as one list. */
 export function requirementText(r: readonly Requirement[]): string {
-  return [...new Set(r)].map((x) => REQUIREMENT_TEXT[x]).join(', ');
+  return requirementWords(r).join(', ');
 }
 
 /** Direct uses grouped by declaration (one member's dependency), across targets. */

@@ -119,6 +119,21 @@ function invalidName(name: string, what: string): string {
 }
 
 /** Every dependency declaration of a manifest, in table order (plain tables first, then target tables). */
+/** A declaration as an index record lists it: the fields the resolver reads, `registry` and `package` null when absent. */
+export function indexFields(d: IndexDep): IndexDep & { registry: string | null; package: string | null } {
+  return {
+    name: d.name,
+    req: d.req,
+    features: d.features,
+    optional: d.optional,
+    default_features: d.default_features,
+    target: d.target,
+    kind: d.kind,
+    registry: d.registry ?? null,
+    package: d.package ?? null,
+  };
+}
+
 export function readAllDeps(doc: Record<string, unknown>): DepDecl[] {
   const out: DepDecl[] = [];
   const readTables = (scope: Record<string, unknown>, target: string | null, prefix: string[]) => {

@@ -8,6 +8,7 @@ import { relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
+import { indexFields } from '../manifest/deps.js';
 import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
@@ -418,18 +419,7 @@ export class SummaryMap extends Map<PackageKey, Summary> {
 }
 
 function memberDepToSummary(d: MemberDep, to: PackageKey): SummaryDep {
-  return {
-    name: d.name,
-    req: d.req,
-    features: d.features,
-    optional: d.optional,
-    default_features: d.default_features,
-    target: d.target,
-    kind: d.kind,
-    package: d.package ?? null,
-    to,
-    site: d.site,
-  };
+  return { ...indexFields(d), to, site: d.site };
 }
 
 /**

@@ -3,7 +3,8 @@
  * compiles bundled C (ring, zstd-sys): building for the target needs a C
  * compiler for it, and whatever else the bundled build needs.
  */
-import { requirementText, RULE_DOCS } from './facts.js';
+import { RULE_DOCS } from './facts.js';
+import { requirementText } from './knowledge-base.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { FixSuggestion, Rule } from './types.js';
 

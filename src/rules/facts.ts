@@ -9,6 +9,7 @@ import { reverseEdges, shortestPaths } from '../resolve/paths.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
 import {
   parseVersionRange,
+  requirementText,
   staticOptionsAt,
   type CrateSpec,
   type KnowledgeBase,
@@ -193,22 +194,6 @@ export function describePulledBy(p: PulledBy): string {
 
 // ---------------------------------------------------------------------------
 // Fix suggestions from the knowledge base
-
-const REQUIREMENT_TEXT: Record<Requirement, string> = {
-  'c-compiler': 'a C compiler for the target',
-  'cxx-compiler': 'a C++ compiler for the target',
-  perl: 'perl',
-  make: 'make',
-  cmake: 'cmake',
-  libclang: 'libclang',
-  go: 'go',
-  nasm: 'nasm',
-  autotools: 'autotools',
-};
-
-export function requirementText(r: Requirement[]): string[] {
-  return r.map((x) => REQUIREMENT_TEXT[x]);
-}
 
 function union<T>(...lists: (readonly T[] | undefined)[]): T[] {
   return [...new Set(lists.flatMap((l) => l ?? []))];

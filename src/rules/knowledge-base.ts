@@ -54,6 +54,23 @@ export type Category = (typeof CATEGORIES)[number];
 export const REQUIREMENTS = ['c-compiler', 'cxx-compiler', 'perl', 'make', 'cmake', 'libclang', 'go', 'nasm', 'autotools'] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
+const REQUIREMENT_TEXT: Record<Requirement, string> = {
+  'c-compiler': 'a C compiler for the target',
+  'cxx-compiler': 'a C++ compiler for the target',
+  perl: 'perl',
+  make: 'make',
+  cmake: 'cmake',
+  libclang: 'libclang',
+  go: 'Go',
+  nasm: 'nasm',
+  autotools: 'autotools',
+};
+
+/** What a build needs, in words (`a C compiler for the target`, `perl`), each once, in order. */
+export function requirementText(r: readonly Requirement[]): string[] {
+  return [...new Set(r)].map((x) => REQUIREMENT_TEXT[x]);
+}
+
 /**
  * How a `-sys` crate links its library when none of its static options is on:
  * - `system`: it uses the system library (pkg-config, `*_DIR` variables, ...):

@@ -10,7 +10,7 @@ import { proposeFixes, renderChanges } from '../../src/fixers/index.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
 import { vendoredCrate } from '../helpers/project.js';
 import { toolLines } from '../core/compare.js';
-import { cargo, cli, contextFor, exampleCopy, inheritedTlsWorkspace, OPENSSL_SRC, QUINN, read, recipesProject, WEBPKI_ROOTS, zlibProject } from './helpers.js';
+import { cargo, cli, contextFor, exampleCopy, inheritedTlsWorkspace, mailerManifest, OPENSSL_SRC, QUINN, read, recipesProject, WEBPKI_ROOTS, zlibProject } from './helpers.js';
 
 const TARGET = 'x86_64-unknown-linux-musl';
 const withCargo = cargoAvailable() ? it : it.skip;
@@ -308,18 +308,11 @@ describe('switch recipes: replace, already-default features, defaults off with t
     const r = await cli(['fix', dir], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(read(dir)).toBe(
-      [
-        '[package]',
-        'name = "mailer"',
-        'version = "1.0.0"',
-        'edition = "2021"',
-        '',
-        '[dependencies]',
+      mailerManifest([
         'sqlx = { version = "0.8", features = ["postgres", "tls-rustls-ring", "runtime-tokio-rustls"] }',
         'ureq = { version = "2", features = [] }',
         'lettre = { version = "0.11", features = ["tokio1", "rustls-tls", "tokio1-rustls-tls", "smtp-transport", "pool", "hostname", "builder"], default-features = false }',
-        '',
-      ].join('\n'),
+      ]),
     );
     expect(r.stderr).not.toContain('Cargo.lock will change (new:');
     if (!cargoAvailable()) return;

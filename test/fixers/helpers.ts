@@ -198,23 +198,21 @@ export function zlibProject(): string {
   });
 }
 
+/** The manifest of `recipesProject`'s member with these `[dependencies]` lines. */
+export function mailerManifest(dependencies: string[]): string {
+  return ['[package]', 'name = "mailer"', 'version = "1.0.0"', 'edition = "2021"', '', '[dependencies]', ...dependencies, ''].join('\n');
+}
+
 /** sqlx, ureq 2 and lettre, each reaching OpenSSL through native-tls, with the features of their recorded versions. */
 export function recipesProject(): string {
   const tls = '[dependencies.native-tls]\nversion = "0.2"\noptional = true\n\n[dependencies.rustls]\nversion = "0.23"\noptional = true\ndefault-features = false\n\n';
   return writeProject({
     ...VENDOR_CONFIG,
-    'Cargo.toml': [
-      '[package]',
-      'name = "mailer"',
-      'version = "1.0.0"',
-      'edition = "2021"',
-      '',
-      '[dependencies]',
+    'Cargo.toml': mailerManifest([
       'sqlx = { version = "0.8", features = ["runtime-tokio-native-tls", "postgres"] }',
       'ureq = { version = "2", features = ["native-tls"] }',
       'lettre = { version = "0.11", features = ["tokio1", "tokio1-native-tls"] }',
-      '',
-    ].join('\n'),
+    ]),
     'src/main.rs': 'fn main() {}\n',
     'Cargo.lock': lockfile([
       lockEntry('lettre', '0.11.7', ['native-tls']),
