@@ -170,7 +170,7 @@ function traceToDirect(
       continue;
     }
     // A dependency declaration asked for the feature.
-    if (cause.from === member && pkg === direct && best) best.explicit = true;
+    if (cause.from === member && pkg === direct && best && !cause.viaFeature) best.explicit = true;
     if (cause.from === member || !onPath.has(cause.from)) break;
     // A crate on the path asked for `pkg/feat` in one of its features (sqlx's `runtime-tokio-native-tls`
     // asking `sqlx-core/runtime-tokio-native-tls`): go on from that feature. Asked in its declaration

@@ -106,6 +106,8 @@ describe.skipIf(!cargoAvailable())('feature causes against cargo', () => {
     expect(g.featureCauses.get(key(g, 'zsys'))!.get('ng')).toEqual({ kind: 'dependency', from: key(g, 'flate'), depName: 'zsys', viaFeature: 'zlib-ng-compat' });
     const serde = [...g.packages.values()].find((p) => p.name === 'zsys' && g.featureCauses.get(p.key)?.has('std'));
     expect(serde && g.featureCauses.get(serde.key)!.get('std')).toEqual({ kind: 'dependency', from: key(g, 'db-core'), depName: 'serde', viaFeature: 'json' });
+    // `dep:x` from a feature: the defaults of the declaration it turns on come through that feature.
+    expect(g.featureCauses.get(key(g, 'zsys'))!.get('default')).toEqual({ kind: 'dependency', from: key(g, 'db-core'), depName: 'serde', viaFeature: 'serde' });
   });
 
   it('an optional edge names the feature a user turns off; leaving it out drops the crate in cargo', async () => {
@@ -127,6 +129,15 @@ describe.skipIf(!cargoAvailable())('feature causes against cargo', () => {
     const g = await graphOf(dir);
     const ways = pulledBy(g, key(g, 'native-tls'));
     expect(ways.map(describePulledBy)).toEqual(['feature `tls-native` of `db`, asked for in its declaration']);
+  });
+
+  it('a member feature forwarding to its dependency is not taken for the declaration', async () => {
+    const fwd = project('db = { version = "0.7" }\n\n[features]\ndefault = ["tls"]\ntls = ["db/tls-native"]\n');
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: fwd, stdio: 'pipe' });
+    const g = await graphOf(fwd);
+    expect(treeLines(g.packages.values())).toEqual(cargoTreeLines(fwd, MUSL));
+    expect(g.featureCauses.get(key(g, 'db'))!.get('tls-native')).toEqual({ kind: 'dependency', from: key(g, 'app'), depName: 'db', viaFeature: 'tls' });
+    expect(pulledBy(g, key(g, 'native-tls')).map(describePulledBy)).toEqual(['feature `tls-native` of `db`']);
   });
 
   it('why names the same features', async () => {
