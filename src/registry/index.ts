@@ -3,18 +3,20 @@
  * package, and `openSourceSet` turns each into something that can be read,
  * applying cargo's source replacement and `--index`, sharing one HTTP client,
  * one cache and one set of counters.
+ *
+ * Source selection (select.ts) and the fetch counters (progress.ts) live here
+ * too, re-exported there: every run needs them, and one module loads faster
+ * than three.
  */
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CargoConfig } from '../config/cargo-config.js';
+import type { CargoConfig, ConfigValue } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
 import type { NetworkPolicy } from './http.js';
-import { FetchTracker, type FetchProgress, type FetchStats } from './progress.js';
 import type { Remote } from './remote.js';
-import { SourceSelector } from './select.js';
-import { canonicalSparseUrl, CRATES_IO_INDEX_URL, parseIndexValue, parseLockSource, sourceKey, type SourceId } from './source-id.js';
+import { canonicalSparseUrl, CRATES_IO_INDEX_URL, gitSourceId, parseIndexValue, parseLockSource, registryEnvName, sourceKey, type SourceId } from './source-id.js';
 import type { CrateSource } from './types.js';
 import { DirectorySource } from './vendor.js';
 
@@ -37,7 +39,6 @@ function remoteSources(): RemoteModule {
   return (remoteModule ??= createRequire(import.meta.url)('./remote.js') as RemoteModule);
 }
 
-export { progressLine, type FetchProgress, type FetchStats, type MissingCrate, type ProgressStream } from './progress.js';
 export type { NetworkPolicy } from './http.js';
 
 export interface SourceSetOptions {
@@ -162,4 +163,292 @@ function gitIndexError(url: string, where: string): UserError {
     undefined,
     'if the registry also serves the sparse protocol, set its index to `sparse+https://…` in [registries] or [source], or pass --index',
   );
+}
+
+// ---- Source selection: replacement and --index (select.ts) ----
+
+/**
+ * Which source to read for a lockfile source: cargo's source replacement
+ * (`[source.NAME] replace-with = ...`, followed through chains) and the
+ * `--index` override of crates.io. Registries named in `[registries]` can be
+ * replacement targets too, and give index URLs their names (for tokens).
+ * https://doc.rust-lang.org/cargo/reference/source-replacement.html
+ */
+
+export interface NamedRegistry {
+  name: string;
+  id: SourceId;
+}
+
+export class SourceSelector {
+  private registriesCache: NamedRegistry[] | undefined;
+
+  constructor(
+    private readonly config: CargoConfig,
+    private readonly env: NodeJS.ProcessEnv,
+    /** `--index`: replaces crates.io, wherever crates.io is asked for. */
+    private readonly indexOverride?: SourceId,
+  ) {}
+
+  /** The source to read for `id` once replacement is applied. */
+  resolve(id: SourceId): SourceId {
+    if (id.kind === 'crates-io' && this.indexOverride) return this.indexOverride;
+    const start = this.sourceNamed(id);
+    if (start === undefined) return id;
+    const chain = [start];
+    let current: SourceId = id;
+    for (let name = start; ; ) {
+      const replacement = this.config.getString(['source', name, 'replace-with']);
+      if (!replacement) return current;
+      const next = replacement.value;
+      if (chain.includes(next)) {
+        throw new UserError(`source replacement forms a cycle: ${[...chain, next].join(' -> ')}`, {
+          path: replacement.definedIn,
+        });
+      }
+      chain.push(next);
+      if (this.config.tableKeys(['source']).includes(next)) {
+        name = next;
+        current = this.definition(next) ?? this.undefinedSource(next, replacement);
+        if (current.kind === 'crates-io' && this.indexOverride) return this.indexOverride;
+        continue;
+      }
+      const registry = this.registries().find((r) => r.name === next);
+      if (registry) return registry.id;
+      if (next === 'crates-io') return this.indexOverride ?? { kind: 'crates-io' };
+      return this.undefinedSource(next, replacement);
+    }
+  }
+
+  /** `[registries.NAME] index` (or `CARGO_REGISTRIES_NAME_INDEX`) for every registry the configuration names. */
+  registries(): NamedRegistry[] {
+    if (!this.registriesCache) {
+      const out: NamedRegistry[] = [];
+      for (const name of this.config.tableKeys(['registries'])) {
+        const index = this.env[registryEnvName(name, 'INDEX')] ?? this.config.getString(['registries', name, 'index'])?.value;
+        if (index) out.push({ name, id: parseIndexValue(index) });
+      }
+      // Registries defined only through the environment: the name is what the variable spells.
+      for (const [key, value] of Object.entries(this.env)) {
+        const m = /^CARGO_REGISTRIES_(.+)_INDEX$/.exec(key);
+        if (!m || !value || out.some((r) => registryEnvName(r.name, 'INDEX') === key)) continue;
+        out.push({ name: m[1]!.toLowerCase(), id: parseIndexValue(value) });
+      }
+      this.registriesCache = out;
+    }
+    return this.registriesCache;
+  }
+
+  /** The `[source.NAME]` that defines `id`, if any. crates.io is `crates-io` even without a definition. */
+  private sourceNamed(id: SourceId): string | undefined {
+    const key = sourceKey(id);
+    const names = this.config.tableKeys(['source']);
+    if (id.kind === 'crates-io' && names.includes('crates-io')) return 'crates-io';
+    return names.find((n) => {
+      const def = this.definition(n);
+      return def !== undefined && sourceKey(def) === key;
+    });
+  }
+
+  /** What `[source.NAME]` points at: `registry`, `directory`, `local-registry` or `git` (+ `branch`/`tag`/`rev`). */
+  private definition(name: string): SourceId | undefined {
+    const get = (key: string): ConfigValue<string> | undefined => this.config.getString(['source', name, key]);
+    const registry = get('registry');
+    if (registry) return parseIndexValue(registry.value);
+    const directory = get('directory');
+    if (directory) return { kind: 'directory', path: resolve(directory.baseDir, directory.value) };
+    const local = get('local-registry');
+    if (local) return { kind: 'local-registry', path: resolve(local.baseDir, local.value) };
+    const git = get('git');
+    if (git) {
+      let reference = '';
+      for (const key of ['branch', 'tag', 'rev']) {
+        const v = get(key);
+        if (v) reference = `${key}=${v.value}`;
+      }
+      return gitSourceId(git.value, reference);
+    }
+    return name === 'crates-io' ? { kind: 'crates-io' } : undefined;
+  }
+
+  private undefinedSource(name: string, at: ConfigValue<string>): never {
+    throw new UserError(
+      `\`replace-with = "${name}"\` names a source that is defined neither in [source] (with registry, directory, local-registry or git) nor in [registries]`,
+      { path: at.definedIn },
+    );
+  }
+}
+
+// ---- Fetch counters and the progress line (progress.ts) ----
+
+/**
+ * Counters of index fetching, for the progress line, the report and the bench.
+ * One tracker is shared by every source of a run.
+ */
+
+/** Snapshot handed to a progress callback after every change. */
+export interface FetchProgress {
+  /** Index files asked for so far (one per crate name). */
+  total: number;
+  /** Index files settled: fetched, served from a cache, not found, or failed. */
+  done: number;
+  /** Files served from a cache (offline, or after a 304 Not Modified). */
+  cacheHits: number;
+  /** Lookups that failed. */
+  failures: number;
+  /** HTTP requests sent (retries and redirects included). */
+  requests: number;
+  /** True once, when the source set is closed. */
+  finished: boolean;
+}
+
+/** A crate whose index data was needed but could not be had offline. */
+export interface MissingCrate {
+  name: string;
+  /** Label of the source, e.g. `sparse+https://index.crates.io/`. */
+  source: string;
+}
+
+export interface FetchStats {
+  /** HTTP requests sent, retries, redirects and `config.json` included. */
+  requests: number;
+  /** Response body bytes received, as sent on the wire (compressed). */
+  bytes: number;
+  /** Index files served from a cache: offline, or revalidated by a 304. */
+  cacheHits: number;
+  /** 304 Not Modified responses. */
+  notModified: number;
+  /** Requests retried after a network error, a 5xx or a 429. */
+  retries: number;
+  /** Lookups that failed: network failure after retries, rejected data, missing offline. */
+  failures: number;
+  /** Cache entries that could not be written (the run goes on; the next one refetches). */
+  cacheWriteFailures: number;
+  /** Crates needed while offline that no cache holds. */
+  missingOffline: MissingCrate[];
+}
+
+export type Outcome = 'network' | 'cache' | 'not-found' | 'failed';
+
+export class FetchTracker {
+  private total = 0;
+  private done = 0;
+  private readonly counts: Omit<FetchStats, 'missingOffline'> = {
+    requests: 0,
+    bytes: 0,
+    cacheHits: 0,
+    notModified: 0,
+    retries: 0,
+    failures: 0,
+    cacheWriteFailures: 0,
+  };
+  private readonly missing: MissingCrate[] = [];
+
+  constructor(private readonly onProgress?: (p: FetchProgress) => void) {}
+
+  started(): void {
+    this.total++;
+    this.emit(false);
+  }
+
+  settled(outcome: Outcome): void {
+    this.done++;
+    if (outcome === 'cache') this.counts.cacheHits++;
+    this.emit(false);
+  }
+
+  /** A lookup threw (its file failed to load, or its lines were rejected). */
+  failed(): void {
+    this.counts.failures++;
+    this.emit(false);
+  }
+
+  request(): void {
+    this.counts.requests++;
+    this.emit(false);
+  }
+
+  bytes(n: number): void {
+    this.counts.bytes += n;
+  }
+
+  retry(): void {
+    this.counts.retries++;
+  }
+
+  notModified(): void {
+    this.counts.notModified++;
+  }
+
+  cacheWriteFailed(): void {
+    this.counts.cacheWriteFailures++;
+  }
+
+  missingOffline(crate: MissingCrate): void {
+    this.missing.push(crate);
+  }
+
+  stats(): FetchStats {
+    return { ...this.counts, missingOffline: [...this.missing] };
+  }
+
+  finish(): void {
+    this.emit(true);
+  }
+
+  private emit(finished: boolean): void {
+    this.onProgress?.({
+      total: this.total,
+      done: this.done,
+      cacheHits: this.counts.cacheHits,
+      failures: this.counts.failures,
+      requests: this.counts.requests,
+      finished,
+    });
+  }
+}
+
+export interface ProgressLineOptions {
+  quiet?: boolean;
+  /** Minimum time between two redraws. */
+  intervalMs?: number;
+}
+
+/**
+ * A progress callback drawing one line on a terminal (`Fetching index 120/431
+ * crates, 97 from cache`), erased when everything asked for is done. Returns
+ * undefined with `quiet` or when the stream is not a TTY, so that logs and
+ * pipes never see control characters.
+ */
+/** What the progress line needs of a stream: process.stderr, or a command's own. */
+export interface ProgressStream {
+  isTTY?: boolean;
+  columns?: number;
+  write(text: string): unknown;
+}
+
+export function progressLine(
+  stream: ProgressStream = process.stderr,
+  opts: ProgressLineOptions = {},
+): ((p: FetchProgress) => void) | undefined {
+  if (opts.quiet || !stream.isTTY) return undefined;
+  const interval = opts.intervalMs ?? 80;
+  let lastDraw = 0;
+  let shown = false;
+  return (p) => {
+    if (p.finished || p.done === p.total) {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+      return;
+    }
+    const now = Date.now();
+    if (now - lastDraw < interval) return;
+    lastDraw = now;
+    let text = `    Fetching index ${p.done}/${p.total} crates, ${p.cacheHits} from cache`;
+    if (p.failures) text += `, ${p.failures} failed`;
+    // A pseudo-terminal without a size (e.g. under `script`) says 0 columns.
+    const width = stream.columns || 80;
+    stream.write(`\r\x1b[K${text.slice(0, Math.max(0, width - 1))}`);
+    shown = true;
+  };
 }
