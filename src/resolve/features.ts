@@ -247,8 +247,10 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     const asked = external.get(k);
     if (!on || !asked) return raw;
     const table = summaries.get(key)!.features;
-    // Which active features enable each feature of the package directly.
-    const parents = new Map<string, string[]>();
+    // Which active features enable each feature of the package directly (once per package: asked per optional edge).
+    let parents = parentsCache.get(k);
+    if (!parents) parentsCache.set(k, (parents = new Map()));
+    else return fromRaw(raw, parents, asked);
     for (const g of on) {
       for (const v of table.get(g) ?? []) {
         const fv = featureValue(v);
@@ -259,6 +261,10 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
         if (!list.includes(g)) list.push(g);
       }
     }
+    return fromRaw(raw, parents, asked);
+  };
+  const parentsCache = new Map<string, Map<string, string[]>>();
+  const fromRaw = (raw: string[], parents: Map<string, string[]>, asked: Set<string>): string[] => {
     const out: string[] = [];
     const push = (f: string) => {
       if (!out.includes(f)) out.push(f);
