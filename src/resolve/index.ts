@@ -4,8 +4,7 @@
  * and platforms as cargo does.
  */
 import { join } from 'node:path';
-import { targetInfo } from '../cfg/index.js';
-import { derivedHostTriple } from '../cfg/host.js';
+import { derivedHostTriple, targetInfo } from '../cfg/index.js';
 import { UserError } from '../errors.js';
 import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
