@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Entry point. Also reached as `cargo preflight` (cargo passes "preflight" as the first argument).
-import { main } from '../dist/cli/main.js';
+import { defaultContext, main } from '../dist/cli/main.js';
 
 const argv = process.argv.slice(2);
+// Run by cargo, usage lines and hints say `cargo preflight`, as the user typed it.
+const program = argv[0] === 'preflight' ? 'cargo preflight' : 'cargo-preflight';
 if (argv[0] === 'preflight') argv.shift();
 // A reader that stops early (`| head`) is not an error, as for cargo: stop quietly.
 for (const stream of [process.stdout, process.stderr]) {
@@ -11,7 +13,7 @@ for (const stream of [process.stdout, process.stderr]) {
     throw err;
   });
 }
-main(argv).then(
+main(argv, { ...defaultContext(), program }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -5,6 +5,25 @@
  */
 import { UserError } from '../src/errors.js';
 
+/** The name the tool is installed under. */
+export const PROGRAM = 'cargo-preflight';
+
+let program = PROGRAM;
+
+/** How the tool was run (`cargo preflight` through cargo), for usage lines and hints; set by `main`. */
+export function setProgramName(name: string): void {
+  program = name;
+}
+
+export function programName(): string {
+  return program;
+}
+
+/** A usage line or hint written with the installed name, in the words the user ran the tool with. */
+export function asInvoked(text: string): string {
+  return program === PROGRAM ? text : text.replace(/\bcargo-preflight(?= |'|$)/g, program);
+}
+
 export type OptionKind = 'bool' | 'string' | 'multi' | 'count';
 
 export interface OptionSpec {
@@ -73,7 +92,7 @@ export function parseArgs(argv: string[], specs: OptionSpec[], command: string):
 }
 
 function usage(message: string, command: string, hint?: string): UserError {
-  return new UserError(message, undefined, hint ?? `for more information, try 'cargo-preflight ${command} --help'`);
+  return new UserError(message, undefined, hint ?? `for more information, try '${program} ${command} --help'`);
 }
 
 function suggest(name: string, names: string[]): string | undefined {
@@ -90,7 +109,7 @@ function distance(a: string, b: string): number {
 }
 
 export function helpText(command: string, about: string, usageLine: string, specs: OptionSpec[]): string {
-  const lines = [about, '', `Usage: ${usageLine}`, '', 'Options:'];
+  const lines = [about, '', `Usage: ${asInvoked(usageLine)}`, '', 'Options:'];
   for (const s of specs) {
     const flag = `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.kind === 'string' || s.kind === 'multi' ? ` <${s.value ?? 'VALUE'}>` : ''}`;
     lines.push(`  ${flag.padEnd(34)} ${s.help}`);

@@ -86,6 +86,7 @@ function jobsOption(value: string | undefined): number | undefined {
 
 export function selectionFrom(args: ParsedArgs): Selection {
   const o = args.options;
+  if (o.exclude !== undefined && !o.workspace) throw new UserError('--exclude can only be used together with --workspace');
   return {
     packages: o.package as string[] | undefined,
     workspace: !!o.workspace,

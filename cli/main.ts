@@ -6,6 +6,8 @@
 import { UserError } from '../src/errors.js';
 import { RegistryError } from '../src/registry/types.js';
 import { opensUiByDefault } from './ui/launch.js';
+import { PROGRAM, setProgramName } from './args.js';
+import { colorArgument, colorChoice } from './output/style.js';
 
 export interface CommandContext {
   cwd: string;
@@ -18,13 +20,15 @@ export interface CommandContext {
   progress?: (p: import('../src/registry/progress.js').FetchProgress) => void;
   /** Called before each target is resolved (the terminal UI shows it, and draws before resolution goes on). */
   resolving?: (p: { target: string; done: number; total: number }) => Promise<void>;
+  /** How the user ran the tool, for usage lines: `cargo preflight` when cargo ran it as its subcommand (default `cargo-preflight`). */
+  program?: string;
 }
 
 const VERSION = '0.1.0';
 
-const HELP = `Checks whether a Rust project can be linked fully static for a target, and fixes Cargo.toml when it cannot
+const help = (program: string) => `Checks whether a Rust project can be linked fully static for a target, and fixes Cargo.toml when it cannot
 
-Usage: cargo-preflight [COMMAND] [OPTIONS]
+Usage: ${program} [COMMAND] [OPTIONS]
 
 Commands:
   check    Report crates that break a static build for the target (the default)
@@ -39,7 +43,7 @@ Options:
   -V, --version    Print version
 
 With no command at a terminal, opens the triage screen (\`check --interactive\`).
-Run 'cargo-preflight <COMMAND> --help' for the options of a command.
+Run '${program} <COMMAND> --help' for the options of a command.
 `;
 
 type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
@@ -65,21 +69,29 @@ export function defaultContext(): CommandContext {
 
 export async function main(argv: string[], ctx: CommandContext = defaultContext()): Promise<number> {
   const verbose = argv.includes('--verbose') || argv.includes('-v') || argv.some((a) => /^-v+$/.test(a));
+  const program = ctx.program ?? PROGRAM;
+  setProgramName(program);
   try {
+    // A bad colour choice is refused before anything runs, as cargo does.
+    colorChoice(colorArgument(argv), ctx.env);
     const [first, ...rest] = argv;
     if (first === '--version' || first === '-V') {
       ctx.stdout.write(`cargo-preflight ${VERSION}\n`);
       return 0;
     }
     if (first === '--help' || first === '-h' || first === 'help') {
-      if (first === 'help' && rest[0] && COMMANDS[rest[0]]) return (await COMMANDS[rest[0]]())(['--help'], ctx);
-      ctx.stdout.write(HELP);
+      if (first === 'help' && rest[0] && rest[0] !== 'help') {
+        const load = COMMANDS[rest[0]];
+        if (!load) throw new UserError(`no such command: \`${rest[0]}\``, undefined, `view all commands with '${program} --help'`);
+        return (await load())(['--help'], ctx);
+      }
+      ctx.stdout.write(help(program));
       return 0;
     }
     if (first === undefined || first.startsWith('-')) {
       const check = COMMANDS.check;
       if (!check) {
-        ctx.stdout.write(HELP);
+        ctx.stdout.write(help(program));
         return first === undefined ? 0 : 2;
       }
       // With no subcommand at a terminal, the triage screen opens (`check --interactive`).
@@ -87,7 +99,7 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     }
     const load = COMMANDS[first];
     if (!load) {
-      throw new UserError(`no such command: \`${first}\``, undefined, `view all commands with 'cargo-preflight --help'`);
+      throw new UserError(`no such command: \`${first}\``, undefined, `view all commands with '${program} --help'`);
     }
     return await (await load())(rest, ctx);
   } catch (e) {

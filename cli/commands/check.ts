@@ -18,7 +18,7 @@ import { renderSarif } from '../output/sarif.js';
 import { renderGithub } from '../output/github.js';
 import { renderMarkdown, type MarkdownOptions } from '../output/markdown.js';
 import { baselineNote, baselineOf, compareBaseline, readBaseline, withoutBaselined, writeBaseline } from '../output/baseline.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { makeStyle, useColor } from '../output/style.js';
 import { readFileSync } from 'node:fs';
@@ -208,7 +208,27 @@ async function markdownFixes(run: CheckRun, base: string): Promise<MarkdownOptio
   return { fixes: kept.map((f) => ({ title: f.title, description: f.description, lockfileCommand: f.lockfileCommand })), diff };
 }
 
-function writeReportFile(path: string, text: string, display: string): void {
+/**
+ * Refuses an `--output` that names a directory (a path ending in a
+ * separator, or an existing directory): the report needs a file name.
+ */
+export function checkOutputPath(path: string, display: string, format: string): void {
+  const endsInSeparator = /[\\/]$/.test(display);
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // Not there yet: written (with its parent folders) once the report is ready.
+  }
+  if (endsInSeparator || isDir) {
+    const ext = ({ json: 'json', sarif: 'sarif', markdown: 'md' } as Record<string, string>)[format] ?? 'txt';
+    const example = `${display.replace(/[\\/]+$/, '')}/report.${ext}`;
+    throw new UserError(`--output \`${display}\` is a directory; the report needs a file name, e.g. \`${example}\``);
+  }
+}
+
+function writeReportFile(path: string, text: string, display: string, format: string): void {
+  checkOutputPath(path, display, format);
   try {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, text);
@@ -225,6 +245,7 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
   }
   if (args.options.fix || args.options['dry-run']) return (await import('./fix.js')).runFix(args, ctx);
   const plan = planOutputs(argv, ctx.env);
+  for (const p of plan) if (p.output !== undefined) checkOutputPath(resolvePath(ctx.cwd, p.output), p.output, p.format);
   const baselineArg = args.options.baseline as string | undefined;
   const writeBaselineArg = args.options['write-baseline'] as string | undefined;
   // The triage screen needs a terminal; elsewhere `--interactive` prints the report.
@@ -244,7 +265,7 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
     }
     for (const p of plan) {
       if (p.output === undefined) continue;
-      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes }), p.output);
+      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes }), p.output, p.format);
     }
     for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base, fixes }));
     if (writeBaselineArg !== undefined) {
