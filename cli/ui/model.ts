@@ -13,13 +13,16 @@ import type { ProposedFix } from '../../src/fixers/types.js';
 export const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
 export const SEVERITY_LABEL: Record<Severity, string> = { error: 'errors', warning: 'warnings', info: 'notes' };
 
-/** True when the finding concerns a crate whose name contains `filter` (the crate itself, its direct dependency, or a crate on its paths). */
+/**
+ * True when the name of the finding's crate (the crate reported, e.g.
+ * `openssl-sys`) contains `filter`, case-insensitively. Crates on its
+ * inclusion paths and the dependency that brings it in do not count: `tok`
+ * does not keep an `openssl-sys` finding reached through tokio.
+ */
 export function matchesFilter(f: Finding, filter: string): boolean {
   const q = filter.trim().toLowerCase();
   if (!q) return true;
-  if (f.package.name.toLowerCase().includes(q)) return true;
-  if (f.direct && f.direct.dependency.toLowerCase().includes(q)) return true;
-  return f.paths.some((p) => p.some((s) => s.name.toLowerCase().includes(q)));
+  return f.package.name.toLowerCase().includes(q);
 }
 
 /** The findings of a target the filter keeps, in report order (severity first). */

@@ -275,7 +275,7 @@ export const KEYS: [string, string][] = [
   ['d', 'show the diff of the selected fixes'],
   ['a', 'apply the selected fixes and check again'],
   ['t / T', 'next / previous target'],
-  ['/', 'filter by crate name (Enter keeps it, Esc clears it)'],
+  ['/', "filter by the finding's crate name (Enter keeps, Esc clears)"],
   ['?', 'show or hide this help'],
   ['Esc', 'close the detail or a view; quit from the list'],
   ['q', 'quit'],
@@ -300,7 +300,7 @@ const HINTS: Record<HintMode, [string, number][]> = {
   confirm: [['y apply', 9], ['n or Esc cancel', 8]],
   result: [['Enter or Esc back', 9], ['q quit', 8]],
   help: [['any key closes', 9]],
-  filter: [['type a crate name', 7], ['Enter keep', 9], ['Esc clear', 8]],
+  filter: [["matches the finding's crate name", 7], ['Enter keep', 9], ['Esc clear', 8]],
   loading: [['q quit', 9]],
 };
 
