@@ -42,6 +42,8 @@ export function graphOf(spec: {
   packages: PkgSpec[];
   edges: EdgeSpec[];
   causes?: Record<string, string>;
+  /** Packages (by name) whose metadata could not be read, with the resolver's reason. */
+  unresolved?: Record<string, string>;
 }): TargetGraph {
   const root = spec.root ?? 'app';
   const packages = new Map<PackageKey, GraphPackage>();
@@ -102,7 +104,11 @@ export function graphOf(spec: {
       m.set(feature, { kind: 'feature', from: k(c), feature: f });
     }
   }
-  return { target: spec.target ?? 'x86_64-unknown-linux-musl', resolver: 2, roots: [k(root)], packages, edges, featureCauses, unresolved: [] };
+  const unresolved = Object.entries(spec.unresolved ?? {}).map(([name, reason]) => {
+    const p = packages.get(k(name))!;
+    return { name, version: p.version, source: p.source, reason };
+  });
+  return { target: spec.target ?? 'x86_64-unknown-linux-musl', resolver: 2, roots: [k(root)], packages, edges, featureCauses, unresolved };
 }
 
 const loaded = new Map<string, Promise<unknown>>();
