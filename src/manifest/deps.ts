@@ -20,6 +20,11 @@ export interface DepDecl extends IndexDep {
   tablePath: string[];
   /** Whether `default-features` was written (legacy `default_features` included). */
   defaultFeaturesSet?: boolean;
+  /**
+   * Whether a version requirement was written. Without one (a path or git
+   * dependency) cargo takes any version, pre-releases included.
+   */
+  versionSet?: boolean;
 }
 
 const KIND_TABLES: [string, DepKind][] = [
@@ -70,7 +75,7 @@ export function readDep(key: string, value: unknown, kind: DepKind, target: stri
   // Names become index paths, vendor directories and URLs later: refuse what crates.io would.
   if (!isValidCrateName(key)) throw new ManifestShapeError(invalidName(key, 'dependency name'), kp);
   if (typeof value === 'string') {
-    return { name: key, req: value, features: [], optional: false, default_features: true, target, kind, tablePath };
+    return { name: key, req: value, features: [], optional: false, default_features: true, target, kind, tablePath, versionSet: true };
   }
   if (!isTable(value)) throw new ManifestShapeError(`dependency \`${key}\` must be a version string or a table`, kp);
   const df = bool(value['default-features'], [...kp, 'default-features']);
@@ -82,6 +87,7 @@ export function readDep(key: string, value: unknown, kind: DepKind, target: stri
     optional: bool(value.optional, [...kp, 'optional']) ?? false,
     default_features: df ?? dfLegacy ?? true,
     defaultFeaturesSet: df !== undefined || dfLegacy !== undefined,
+    versionSet: value.version !== undefined,
     target,
     kind,
     package: str(value.package, [...kp, 'package']) ?? null,

@@ -106,22 +106,64 @@ const KNOWN_PROC_MACROS = new Set([
   'scroll_derive', 'document-features', 'hex-literal', 'maybe-async', 'napi-derive', 'pyo3-macros', 'cxx-build',
 ]);
 
-function lockedDepFor(pkg: Pick<LockedPackage, 'dependencies'>, lock: Lockfile, d: { name: string; package?: string | null; req: string }, pathOnly: boolean): LockedPackage[] {
+/** A declaration's version requirement as cargo applies it to a candidate version. */
+function admits(d: { req: string; versionSet?: boolean }, version: string): boolean {
+  // Without a written requirement (a path or git dependency) cargo takes any version, pre-releases included.
+  if (d.versionSet === false) return true;
+  return satisfies(version, d.req);
+}
+
+/**
+ * The packages a declaration resolved to among its dependent's lock entries:
+ * those of its name that satisfy its requirement (cargo never locks one that
+ * does not). `named` gets the ones of its name that do not, when no other does.
+ */
+function lockedDepFor(
+  pkg: Pick<LockedPackage, 'dependencies'>,
+  lock: Lockfile,
+  d: { name: string; package?: string | null; req: string; versionSet?: boolean },
+  pathOnly: boolean,
+  named?: LockedPackage[],
+): LockedPackage[] {
   const real = d.package ?? d.name;
   const out: LockedPackage[] = [];
+  const mismatched: LockedPackage[] = [];
   for (const k of pkg.dependencies) {
     const entry = lock.packages.get(k)!;
     // `[replace]`: the lockfile keeps the replaced package and names its replacement.
     const p = entry.replace ? (lock.packages.get(entry.replace) ?? entry) : entry;
     if (p.name !== real) continue;
     if (pathOnly && p.source !== null) continue;
-    out.push(p);
+    if (admits(d, entry.version) || (p !== entry && admits(d, p.version))) out.push(p);
+    else mismatched.push(p);
   }
-  if (out.length > 1) {
-    const matching = out.filter((p) => satisfies(p.version, d.req));
-    if (matching.length >= 1) return matching;
-  }
+  if (!out.length && named) named.push(...mismatched);
   return out;
+}
+
+/**
+ * Cargo.lock (or a path package) gives a declaration a version its requirement
+ * does not admit: the manifest changed since the lock was written, and
+ * `cargo build --locked` fails.
+ */
+function staleRequirement(d: MemberDep, dependent: PackageManifest, found: LockedPackage[], lock: Lockfile): UserError {
+  const at = { path: d.site.manifestPath, line: d.site.line, column: d.site.column };
+  const real = d.package ?? d.name;
+  const what = `dependency \`${d.name}\` of \`${dependent.name}\` requires \`${real} = "${d.req}"\``;
+  const p = found[0];
+  if (p.source === null) {
+    return new UserError(
+      `${what}, but the path package \`${p.name}\` at ${d.pathDir ?? 'its path'} is version ${p.version}`,
+      at,
+      `change the requirement (or the package's version) so that they agree`,
+    );
+  }
+  const spec = (lock.byName.get(real) ?? []).length > 1 ? `${real}@${p.version}` : real;
+  return new UserError(
+    `${what}, which the locked \`${p.name} v${p.version}\` does not satisfy: Cargo.lock is out of date`,
+    at,
+    `run \`cargo update -p ${spec}\` to lock a version that does, then try again`,
+  );
 }
 
 /**
@@ -210,7 +252,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     const deps: SummaryDep[] = [];
     for (const d of manifest.deps) {
       if (d.kind === 'dev' && !isMember) continue;
-      const candidates = lockedDepFor(pkg, lock, d, d.pathDir !== undefined);
+      const named: LockedPackage[] = [];
+      const candidates = lockedDepFor(pkg, lock, d, d.pathDir !== undefined, named);
+      // The lock gives it a version its requirement no longer admits (the manifest changed since).
+      if (candidates.length === 0 && named.length && !(options.allowNew && d.pathDir === undefined)) {
+        throw staleRequirement(d, manifest, named, lock);
+      }
       if (candidates.length === 0 && options.allowNew && d.pathDir === undefined) {
         deps.push(memberDepToSummary(d, unlockedTarget(summaries, lock, d, CRATES_IO_REGISTRY)));
         continue;
