@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError, lineColumnAt } from '../errors.js';
-import { packageKey, type PackageKey } from '../resolve/types.js';
+import { packageKey, type PackageKey } from './key.js';
 import { isValidCrateName } from '../registry/types.js';
 
 export const CRATES_IO_REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';

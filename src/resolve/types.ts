@@ -5,22 +5,10 @@
  */
 import type { DepKind } from '../registry/types.js';
 
-/** `name version (source)`; source is omitted for path packages. */
-export type PackageKey = string;
-
-export interface DeclarationSite {
-  /** Absolute path of the manifest holding the declaration. */
-  manifestPath: string;
-  /** 1-based line and column of the dependency's key. */
-  line: number;
-  column: number;
-  /** The table it sits in, as written: e.g. `dependencies`, `target.'cfg(unix)'.dependencies`, `workspace.dependencies`. */
-  table: string;
-  /** The same table as key path, e.g. ["target", "cfg(unix)", "dependencies"]. */
-  tablePath: string[];
-  /** When the member inherits (`dep.workspace = true`), the root's `[workspace.dependencies]` entry. */
-  inheritedFrom?: DeclarationSite;
-}
+export { packageKey, type PackageKey } from '../lockfile/key.js';
+export type { DeclarationSite } from '../manifest/site.js';
+import type { PackageKey } from '../lockfile/key.js';
+import type { DeclarationSite } from '../manifest/site.js';
 
 export interface GraphPackage {
   key: PackageKey;
@@ -90,7 +78,3 @@ export type FeatureCause =
    */
   | { kind: 'dependency'; from: PackageKey; depName: string; viaFeature?: string }
   | { kind: 'feature'; from: PackageKey; feature: string };
-
-export function packageKey(name: string, version: string, source: string | null): PackageKey {
-  return source ? `${name} ${version} (${source})` : `${name} ${version}`;
-}
