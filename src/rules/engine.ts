@@ -4,9 +4,8 @@
  * configured severities and allowances, and a deterministic order.
  */
 import { createHash } from 'node:crypto';
-import { shortestPaths, reverseEdges } from '../resolve/paths.js';
 import type { GraphEdge, TargetGraph } from '../resolve/types.js';
-import { pulledBy } from './facts.js';
+import { attributedPaths, pulledBy } from './facts.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, Severity } from './types.js';
 
@@ -33,7 +32,6 @@ export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];
   const ids = new Set<string>();
   for (const graph of input.graphs) {
-    const rev = reverseEdges(graph);
     const seen = new Set<string>();
     for (const rule of input.rules) {
       const configured = input.settings?.severity?.[rule.meta.id];
@@ -42,7 +40,8 @@ export function lint(input: LintInput): Finding[] {
         const once = `${rule.meta.id}\0${d.package.key}`;
         if (seen.has(once)) return;
         seen.add(once);
-        const paths = shortestPaths(graph, d.package.key, 3, rev);
+        // The first path names the direct dependency that really turns the package on.
+        const paths = attributedPaths(graph, d.package.key, 3);
         const first = paths[0]?.[0];
         const direct = first ? directOf(graph, first) : null;
         let id = fingerprint(rule.meta.id, d.package.name, graph.target, direct ? `${direct.member}/${direct.dependency}` : '');

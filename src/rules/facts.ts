@@ -99,18 +99,122 @@ export interface PulledBy {
   explicit?: boolean;
   /** The first optional edge on the way, e.g. `reqwest -> hyper-tls [default-tls]`. */
   optionalEdge?: { from: string; to: string; features: string[] };
+  /** False when an optional edge on the way is turned on by something else than this dependency (another direct dependency's feature). */
+  attributed: boolean;
 }
 
-/** For up to three shortest paths to `key`: the direct dependency and the feature of it that brings `key`. */
+/**
+ * Where the activation of a feature comes from, following `graph.featureCauses`
+ * upwards: a member's declaration of a dependency (or one of its features
+ * forwarding to it), a member's own features (command line, defaults), a
+ * declaration inside a dependency (on whenever that package is in the graph),
+ * or nothing recorded.
+ */
+export type FeatureOrigin =
+  | { kind: 'declaration'; member: PackageKey; depName: string; viaFeature?: string }
+  | { kind: 'member'; member: PackageKey }
+  | { kind: 'package'; from: PackageKey }
+  | { kind: 'unknown' };
+
+export function featureOrigin(graph: TargetGraph, pkg: PackageKey, feature: string): FeatureOrigin {
+  const roots = new Set(graph.roots);
+  const visited = new Set<string>();
+  let k = pkg;
+  let f = feature;
+  for (let i = 0; i < 256; i++) {
+    const id = `${k}\0${f}`;
+    if (visited.has(id)) break;
+    visited.add(id);
+    const cause = graph.featureCauses.get(k)?.get(f);
+    if (!cause || cause.kind === 'cli' || cause.kind === 'default') return roots.has(k) ? { kind: 'member', member: k } : { kind: 'unknown' };
+    if (cause.kind === 'feature') {
+      k = cause.from;
+      f = cause.feature;
+      continue;
+    }
+    if (roots.has(cause.from)) return { kind: 'declaration', member: cause.from, depName: cause.depName, ...(cause.viaFeature ? { viaFeature: cause.viaFeature } : {}) };
+    if (!cause.viaFeature) return { kind: 'package', from: cause.from };
+    k = cause.from;
+    f = cause.viaFeature;
+  }
+  return { kind: 'unknown' };
+}
+
+/**
+ * How many optional edges of `path` are turned on by something other than the
+ * member's declaration of the path's direct dependency (another direct
+ * dependency, a crate off the path): 0 when the direct dependency is the cause.
+ */
+export function misattributedEdges(graph: TargetGraph, path: GraphEdge[]): number {
+  if (!path.length) return 0;
+  const first = path[0];
+  const above = new Set<PackageKey>([first.to]);
+  let wrong = 0;
+  for (const [i, e] of path.entries()) {
+    if (i > 0) above.add(e.from);
+    if (!e.optional || !e.activatedBy.length) continue;
+    const ok = e.activatedBy.some((feat) => {
+      const o = featureOrigin(graph, e.from, feat);
+      switch (o.kind) {
+        case 'declaration':
+          return o.member === first.from && o.depName === first.depName;
+        case 'member':
+          return o.member === first.from && i === 0;
+        case 'package':
+          return above.has(o.from);
+        default:
+          return true;
+      }
+    });
+    if (!ok) wrong++;
+  }
+  return wrong;
+}
+
+/**
+ * Up to `limit` inclusion paths to `key`, the first one the shortest of those
+ * whose optional edges are all turned on through its direct dependency (so that
+ * the dependency named as responsible really is), then the other shortest ones.
+ */
+export function attributedPaths(graph: TargetGraph, key: PackageKey, limit = 3): GraphEdge[][] {
+  let cache = pathCache.get(graph);
+  if (!cache) pathCache.set(graph, (cache = new Map()));
+  const hit = cache.get(`${key}\0${limit}`);
+  if (hit) return hit;
+  const candidates = shortestPaths(graph, key, Math.max(limit, 32), incoming(graph));
+  let best = 0;
+  let bestScore = Infinity;
+  for (const [i, p] of candidates.entries()) {
+    const score = misattributedEdges(graph, p);
+    if (score < bestScore) {
+      best = i;
+      bestScore = score;
+      if (score === 0) break;
+    }
+  }
+  const out = candidates.length ? [candidates[best], ...candidates.filter((_, i) => i !== best)].slice(0, limit) : [];
+  cache.set(`${key}\0${limit}`, out);
+  return out;
+}
+
+const pathCache = new WeakMap<TargetGraph, Map<string, GraphEdge[][]>>();
+
+/** For up to three inclusion paths to `key` (the best attributed first): the direct dependency and the feature of it that brings `key`. */
 export function pulledBy(graph: TargetGraph, key: PackageKey): PulledBy[] {
   const out: PulledBy[] = [];
   const seen = new Set<string>();
-  for (const path of shortestPaths(graph, key, 3, incoming(graph))) {
+  for (const path of attributedPaths(graph, key, 3)) {
     if (!path.length) continue;
     const first = path[0];
     const member = graph.packages.get(first.from)!;
     const direct = graph.packages.get(first.to)!;
-    const item: PulledBy = { member: member.name, dependency: first.depName, package: direct, ...(path.length === 1 ? { self: true } : {}) };
+    const item: PulledBy = {
+      member: member.name,
+      dependency: first.depName,
+      package: direct,
+      ...(path.length === 1 ? { self: true } : {}),
+      attributed: misattributedEdges(graph, path) === 0,
+    };
     const opt = path.slice(1).find((e) => e.optional && e.activatedBy.length);
     if (opt) {
       const from = graph.packages.get(opt.from)!;
@@ -171,7 +275,9 @@ function traceToDirect(
     }
     // A dependency declaration asked for the feature.
     if (cause.from === member && pkg === direct && best && !cause.viaFeature) best.explicit = true;
-    if (cause.from === member || !onPath.has(cause.from)) break;
+    if (cause.from === member) break;
+    // Asked for by a crate off the path (another direct dependency): not this dependency's doing.
+    if (!onPath.has(cause.from)) return null;
     // A crate on the path asked for `pkg/feat` in one of its features (sqlx's `runtime-tokio-native-tls`
     // asking `sqlx-core/runtime-tokio-native-tls`): go on from that feature. Asked in its declaration
     // itself, nothing of the crate's own can turn it off.
@@ -279,9 +385,10 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
   const newer = newerStaticOption(entry, spec, pkg.version);
   if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)) });
   if (input.disable) {
-    // Only when every way in goes through a feature: otherwise turning one off leaves the crate in.
+    // Only when every way in goes through a feature (or is on only through another dependency's feature):
+    // otherwise turning one off leaves the crate in.
     const ways = pulledBy(graph, pkg.key);
-    for (const p of ways.every((w) => w.feature) ? ways : []) {
+    for (const p of ways.every((w) => w.feature || !w.attributed) && ways.some((w) => w.feature) ? ways : []) {
       if (p.feature) add({ strategy: 'disable', crate: p.dependency, title: `turn off feature \`${p.feature}\` of \`${p.dependency}\`${p.viaDefault ? ' (default-features = false, listing the other defaults again)' : ''}` });
     }
   }

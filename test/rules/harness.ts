@@ -34,7 +34,8 @@ export interface EdgeSpec {
 /**
  * A target graph written out: `root` is the member; packages are named by
  * crate name (one version each); `causes` maps `crate/feature` to the feature
- * (`crate/feature`) or `default` that activated it.
+ * (`crate/feature`), the declaration (`dep:crate`, `dep:crate/feature` when a feature of it
+ * forwards to the dependency) or `default` that activated it.
  */
 export function graphOf(spec: {
   target?: string;
@@ -98,7 +99,11 @@ export function graphOf(spec: {
     const m = featureCauses.get(k(crate)) ?? new Map<string, FeatureCause>();
     featureCauses.set(k(crate), m);
     if (by === 'default') m.set(feature, { kind: 'default' });
-    else if (by.startsWith('dep:')) m.set(feature, { kind: 'dependency', from: k(by.slice(4)), depName: crate });
+    else if (by.startsWith('dep:')) {
+      // `dep:X` X's declaration asked for it; `dep:X/f` X's feature `f` did (`crate/feature` in X's features).
+      const [from, via] = by.slice(4).split('/');
+      m.set(feature, { kind: 'dependency', from: k(from), depName: crate, ...(via ? { viaFeature: via } : {}) });
+    }
     else {
       const [c, f] = by.split('/');
       m.set(feature, { kind: 'feature', from: k(c), feature: f });

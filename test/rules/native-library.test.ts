@@ -96,6 +96,41 @@ ruleTester(nativeLibrary, {
       findings: [{ crate: 'zstd-sys', message: ['feature `pkg-config` opts into the system library'], fixes: ['turn off feature `pkg-config` of `zstd-sys`'] }],
     },
     {
+      name: 'the direct dependency whose feature turns the optional edge on, not the shortest path\'s (sqlx-cli\'s default `sqlite` enables `sqlx/sqlite`)',
+      graph: graphOf({
+        packages: [
+          { name: 'sqlx', version: '0.6.3', features: ['postgres', 'sqlite'] },
+          { name: 'sqlx-cli', version: '0.6.3', features: ['default', 'postgres', 'sqlite'] },
+          { name: 'sqlx-core', version: '0.6.3', features: ['postgres', 'sqlite'] },
+          { name: 'libsqlite3-sys', version: '0.24.2', links: 'sqlite3' },
+        ],
+        edges: [
+          { from: 'app', to: 'sqlx' },
+          { from: 'app', to: 'sqlx-cli' },
+          { from: 'sqlx-cli', to: 'sqlx' },
+          { from: 'sqlx', to: 'sqlx-core' },
+          { from: 'sqlx-core', to: 'libsqlite3-sys', via: ['sqlite'] },
+        ],
+        causes: {
+          'sqlx/postgres': 'dep:app',
+          'sqlx-cli/default': 'dep:app',
+          'sqlx-cli/sqlite': 'sqlx-cli/default',
+          'sqlx-cli/postgres': 'sqlx-cli/default',
+          'sqlx/sqlite': 'dep:sqlx-cli/sqlite',
+          'sqlx-core/postgres': 'dep:sqlx/postgres',
+          'sqlx-core/sqlite': 'dep:sqlx/sqlite',
+        },
+      }),
+      findings: [
+        {
+          crate: 'libsqlite3-sys',
+          direct: 'sqlx-cli@8',
+          paths: ['app > sqlx-cli > sqlx > sqlx-core > libsqlite3-sys [sqlite]', 'app > sqlx > sqlx-core > libsqlite3-sys [sqlite]'],
+          fixes: ['enable feature `bundled` of `libsqlite3-sys`', 'turn off feature `sqlite` of `sqlx-cli` (default-features = false'],
+        },
+      ],
+    },
+    {
       name: 'the example workspace, resolved: reqwest and rusqlite',
       graph: () => resolveWorkspace(EXAMPLE),
       findings: [
