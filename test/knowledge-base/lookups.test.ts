@@ -151,7 +151,27 @@ describe('wrappers', () => {
       restore: ['charset', 'http2', 'macos-system-configuration'],
       brings: ['ring'],
     });
-    expect(kb.switchesFor('reqwest', '0.11.27')).toEqual([]);
+    // Older release lines have their own recipe: no default besides the TLS one to list again.
+    for (const v of ['0.10.2', '0.11.17']) {
+      const [old, ...more] = kb.switchesFor('reqwest', v);
+      expect(more).toEqual([]);
+      expect(old!.recipe).toMatchObject({ enable: ['rustls-tls'], defaultFeatures: false, restore: [] });
+      expect(old!.recipe.disable).toContain('default-tls');
+    }
+    // Nothing is claimed for a release line no recorded version was checked in.
+    expect(kb.switchesFor('reqwest', '0.9.24')).toEqual([]);
+  });
+
+  it('covers the release lines the real-world projects lock', () => {
+    expect(kb.staticOptionsFor('rusqlite', '0.34.0').map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
+    // sqlx 0.6 always bundles SQLite (sqlx-core asks for libsqlite3-sys/bundled): no option to offer.
+    expect(kb.staticOptionsFor('sqlx', '0.6.3')).toEqual([]);
+    expect(kb.nativeFeaturesFor('sqlx', '0.6.3').map((m) => m.entry.id).sort()).toEqual(['openssl', 'sqlite']);
+    const sqlx = kb.switchesFor('sqlx', '0.6.3').find((m) => m.entry.id === 'openssl')!;
+    expect(sqlx.recipe.replace).toMatchObject({ 'runtime-tokio-native-tls': 'runtime-tokio-rustls' });
+    expect(kb.switchesFor('kube', '0.25.0').map((m) => m.recipe.enable)).toEqual([['rustls-tls']]);
+    expect(kb.staticOptionsFor('hyper-tls', '0.4.1').length).toBe(1);
+    expect(kb.defaultsFor('sqlx', '0.6.3')).toEqual(['macros', 'migrate']);
   });
 
   it('picks the recipe of the major version in use', () => {
