@@ -18,7 +18,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -47,6 +47,8 @@ export interface TreeBenchResult {
   floorMs: number;
   peakRssMb: number;
   cargoPeakRssMb: number | null;
+  /** One-minute load average before and after the timed runs: the machine may be shared, and contention inflates every figure. */
+  load: [number, number];
   times: Record<'tool' | 'cargo' | 'node' | 'floor', number[]>;
 }
 
@@ -119,6 +121,7 @@ export async function treeBench(opts: TreeBenchOptions = {}): Promise<TreeBenchR
     const kinds: ('tool' | 'cargo' | 'node' | 'floor')[] = withCargo ? ['tool', 'cargo', 'node', 'floor'] : ['tool', 'node', 'floor'];
     const runners = { tool, cargo, node, floor };
     const times: TreeBenchResult['times'] = { tool: [], cargo: [], node: [], floor: [] };
+    const loadBefore = loadavg()[0];
     for (let i = 0; i < 3; i++) for (const k of kinds) await runners[k]();
     for (let i = 0; i < runs; i++) {
       // Rotate the order so that no command always runs right after another.
@@ -127,6 +130,8 @@ export async function treeBench(opts: TreeBenchOptions = {}): Promise<TreeBenchR
         times[k].push((await runners[k]()).ms);
       }
     }
+
+    const loadAfter = loadavg()[0];
 
     // Peak memory: the largest of a few runs.
     let rssKib = 0;
@@ -155,6 +160,7 @@ export async function treeBench(opts: TreeBenchOptions = {}): Promise<TreeBenchR
       floorMs: median(times.floor),
       peakRssMb: rssKib / 1024,
       cargoPeakRssMb: cargoRssKib === null ? null : cargoRssKib / 1024,
+      load: [loadBefore, loadAfter],
       times,
     };
   } finally {
@@ -170,6 +176,7 @@ export function printTreeBench(r: TreeBenchResult | { skipped: string }, log: (l
   }
   const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
   log(`tree on ${r.project} (${r.crates} vendored crates), --target ${r.target}: median wall time of ${r.runs} interleaved runs, warm`);
+  log(`  (load average ${r.load[0].toFixed(2)} before the timed runs, ${r.load[1].toFixed(2)} after, on ${availableParallelism()} CPUs)`);
   log(`  cargo-preflight tree      ${ms(r.toolMs)}`);
   let ok = true;
   if (r.cargoMs !== null) {
