@@ -2,7 +2,9 @@
  * The sources that need more than a folder: sparse HTTP indexes (with their
  * HTTP client, disk cache, cargo's cache and tokens) and index folders. Kept
  * apart from `index.ts`, and loaded on first use, so that a run reading
- * vendored sources only loads none of it.
+ * vendored sources only loads none of it. It is loaded with require(), so
+ * neither it nor what it imports may use top-level await (the HTTP client,
+ * loaded with import() on the first request, may).
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
