@@ -10,11 +10,39 @@
  */
 import { RULE_DOCS } from './facts.js';
 import type { GraphPackage, TargetGraph } from '../resolve/types.js';
-import type { Rule } from './types.js';
+import semver from 'semver';
+import type { FixSuggestion, Rule } from './types.js';
+
+/**
+ * reqwest's own DNS resolver (in Rust, reading /etc/resolv.conf itself), by
+ * version, from the crates.io index (rust-lang/crates.io-index `re/qw/reqwest`):
+ * `trust-dns` (-> trust-dns-resolver) from 0.10.4 (0.10.3 has none) through
+ * 0.11; in 0.12 `hickory-dns` (-> hickory-resolver), where `trust-dns` is an
+ * empty alias kept for compatibility that turns no resolver on. The recorded
+ * lines in test/fixtures/crates-index check the table.
+ */
+export const REQWEST_RESOLVER: { versions: string; feature: string; crate: string }[] = [
+  { versions: '>=0.10.4 <0.12.0-0', feature: 'trust-dns', crate: 'trust-dns-resolver' },
+  { versions: '>=0.12.0-0', feature: 'hickory-dns', crate: 'hickory-resolver' },
+];
+
+/** The resolver feature reqwest has at `version`, if any. */
+export function reqwestResolverAt(version: string): { feature: string; crate: string } | null {
+  if (!semver.valid(version)) return null;
+  return REQWEST_RESOLVER.find((r) => semver.satisfies(version, r.versions, { includePrerelease: true })) ?? null;
+}
+
+/** True when reqwest resolves names itself: its resolver crate is a dependency in the graph (or its resolver feature is on). */
+function reqwestOwnResolver(graph: TargetGraph, p: GraphPackage): boolean {
+  const crates = new Set(REQWEST_RESOLVER.map((r) => r.crate));
+  if ((graph.edges.get(p.key) ?? []).some((e) => crates.has(graph.packages.get(e.to)?.name ?? ''))) return true;
+  const at = reqwestResolverAt(p.version);
+  return !!at && p.features.includes(at.feature);
+}
 
 /** Crates that resolve host names with the system resolver (getaddrinfo), with the features that make them do it. */
-const RESOLVERS: { name: string; features?: string[]; unless?: string[]; what: string }[] = [
-  { name: 'reqwest', unless: ['hickory-dns', 'trust-dns'], what: 'resolves host names with getaddrinfo (its default resolver)' },
+const RESOLVERS: { name: string; features?: string[]; unless?: string[]; own?: (graph: TargetGraph, p: GraphPackage) => boolean; what: string }[] = [
+  { name: 'reqwest', own: reqwestOwnResolver, what: 'resolves host names with getaddrinfo (its default resolver)' },
   { name: 'ureq', what: 'resolves host names with getaddrinfo (std::net::ToSocketAddrs)' },
   { name: 'isahc', what: 'resolves host names through curl, with getaddrinfo' },
   { name: 'curl', what: 'resolves host names through libcurl, with getaddrinfo' },
@@ -36,14 +64,35 @@ const RUNTIMES: { name: string; features?: string[]; what: string }[] = [
 /** Global allocators that replace musl's malloc. */
 const ALLOCATORS = ['mimalloc', 'libmimalloc-sys', 'tikv-jemallocator', 'tikv-jemalloc-sys', 'jemallocator', 'jemalloc-sys', 'snmalloc-rs', 'rpmalloc', 'tcmalloc'];
 
-function find(graph: TargetGraph, name: string, features?: string[], unless?: string[]): GraphPackage | undefined {
+function find(
+  graph: TargetGraph,
+  name: string,
+  features?: string[],
+  unless?: string[],
+  own?: (graph: TargetGraph, p: GraphPackage) => boolean,
+): GraphPackage | undefined {
   for (const p of graph.packages.values()) {
     if (p.name !== name) continue;
     if (features && !features.some((f) => p.features.includes(f))) continue;
     if (unless && unless.some((f) => p.features.includes(f))) continue;
+    if (own?.(graph, p)) continue;
     return p;
   }
   return undefined;
+}
+
+/** What to do about reqwest's getaddrinfo at its version: the resolver feature it has, or the release that has one. */
+function reqwestAdvice(p: GraphPackage): FixSuggestion {
+  const at = reqwestResolverAt(p.version);
+  if (at) return { strategy: 'switch', crate: 'reqwest', title: `enable feature \`${at.feature}\` of \`reqwest\` for a resolver in Rust that reads /etc/resolv.conf itself` };
+  const first = REQWEST_RESOLVER[0];
+  const latest = REQWEST_RESOLVER[REQWEST_RESOLVER.length - 1];
+  const since = semver.minVersion(first.versions)!.version;
+  return {
+    strategy: 'pin',
+    crate: 'reqwest',
+    title: `\`reqwest v${p.version}\` has no resolver of its own: update to ${since} or newer for feature \`${first.feature}\` (0.12 has \`${latest.feature}\`)`,
+  };
 }
 
 export const muslBehaviour: Rule = {
@@ -60,14 +109,14 @@ export const muslBehaviour: Rule = {
   },
   check({ graph }, report) {
     if (!graph.target.includes('-musl')) return;
-    const resolver = RESOLVERS.map((r) => ({ r, p: find(graph, r.name, r.features, r.unless) })).find((x) => x.p);
+    const resolver = RESOLVERS.map((r) => ({ r, p: find(graph, r.name, r.features, r.unless, r.own) })).find((x) => x.p);
     if (resolver?.p) {
       report({
         package: resolver.p,
         message: `\`${resolver.p.name} v${resolver.p.version}\` ${resolver.r.what}: under musl there is no glibc NSS (no mDNS \`.local\`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)`,
         detail: 'Usually harmless in containers; matters where hosts are named through NSS modules.',
         fixes: [
-          ...(resolver.p.name === 'reqwest' ? [{ strategy: 'switch' as const, crate: 'reqwest', title: 'enable feature `hickory-dns` of `reqwest` for a resolver in Rust that reads /etc/resolv.conf itself' }] : []),
+          ...(resolver.p.name === 'reqwest' ? [reqwestAdvice(resolver.p)] : []),
           { strategy: 'environment', title: 'make sure the names it resolves are in DNS or /etc/hosts of the target system' },
         ],
       });

@@ -1,5 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import { muslBehaviour } from '../../src/rules/musl-behaviour.js';
+import { describe, expect, it } from 'vitest';
+import { muslBehaviour, REQWEST_RESOLVER, reqwestResolverAt } from '../../src/rules/musl-behaviour.js';
+import { recorded } from '../knowledge-base/helpers.js';
 import { graphOf, resolveWorkspace, ruleTester } from './harness.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../example', import.meta.url));
@@ -18,6 +20,20 @@ ruleTester(muslBehaviour, {
       ]),
     },
     { name: 'reqwest with its Rust resolver (hickory-dns)', graph: g([{ name: 'reqwest', version: '0.12.4', features: ['hickory-dns', 'rustls-tls'] }]) },
+    { name: 'reqwest 0.11 with `trust-dns`, its resolver there', graph: g([{ name: 'reqwest', version: '0.11.17', features: ['default', 'default-tls', 'trust-dns'] }]) },
+    {
+      name: 'reqwest whose resolver crate is in the graph (turned on by another feature name)',
+      graph: graphOf({
+        packages: [
+          { name: 'reqwest', version: '0.12.15', features: ['default', 'default-tls'] },
+          { name: 'hickory-resolver', version: '0.24.4', features: ['tokio-runtime'] },
+        ],
+        edges: [
+          { from: 'app', to: 'reqwest' },
+          { from: 'reqwest', to: 'hickory-resolver', via: ['hickory-dns'] },
+        ],
+      }),
+    },
     { name: 'a -gnu target keeps glibc', graph: g([{ name: 'tokio', version: '1.37.0', features: ['net', 'rt-multi-thread'] }], 'x86_64-unknown-linux-gnu') },
   ],
   invalid: [
@@ -32,6 +48,21 @@ ruleTester(muslBehaviour, {
       findings: [{ crate: 'tokio', message: ['tokio::net::lookup_host', 'no glibc NSS'] }],
     },
     {
+      name: 'reqwest 0.12 with `trust-dns`: an empty alias there, the resolver stays getaddrinfo; advice `hickory-dns`',
+      graph: g([{ name: 'reqwest', version: '0.12.4', features: ['default', 'default-tls', 'trust-dns'] }]),
+      findings: [{ crate: 'reqwest', message: ['its default resolver'], fixes: ['enable feature `hickory-dns` of `reqwest`'], strategies: ['switch', 'environment'] }],
+    },
+    {
+      name: 'reqwest 0.11: advice `trust-dns` (it has no `hickory-dns`)',
+      graph: g([{ name: 'reqwest', version: '0.11.17', features: ['default', 'default-tls'] }]),
+      findings: [{ crate: 'reqwest', fixes: ['enable feature `trust-dns` of `reqwest`'], strategies: ['switch', 'environment'] }],
+    },
+    {
+      name: 'reqwest 0.10.2 has no resolver of its own: advice to update, no feature it lacks',
+      graph: g([{ name: 'reqwest', version: '0.10.2', features: ['default', 'default-tls'] }]),
+      findings: [{ crate: 'reqwest', fixes: ['update to 0.10.4 or newer for feature `trust-dns`'], strategies: ['pin', 'environment'] }],
+    },
+    {
       name: 'the example: reqwest resolves names, tokio runs multi-threaded',
       graph: () => resolveWorkspace(EXAMPLE),
       findings: [
@@ -40,4 +71,22 @@ ruleTester(muslBehaviour, {
       ],
     },
   ],
+});
+
+describe('reqwest resolver features against the recorded crates.io index lines', () => {
+  const lines = recorded('reqwest') ?? [];
+  it('has recorded lines to check', () => expect(lines.length).toBeGreaterThan(0));
+  for (const v of lines) {
+    it(`reqwest ${v.vers}`, () => {
+      const at = reqwestResolverAt(v.vers);
+      const turnsOn = (feature: string, crate: string) => (v.features[feature] ?? []).some((x) => x === crate || x === `dep:${crate}`);
+      if (at) {
+        // The advised feature exists at this version and turns the resolver crate on.
+        expect(turnsOn(at.feature, at.crate), `${at.feature} -> ${at.crate}`).toBe(true);
+        expect(v.deps.some((d) => d.name === at.crate && d.optional && d.kind !== 'dev')).toBe(true);
+      }
+      // Every other resolver feature of the table is absent or turns nothing on (0.12's empty `trust-dns`).
+      for (const r of REQWEST_RESOLVER) if (r.feature !== at?.feature) expect(turnsOn(r.feature, r.crate), `${r.feature} at ${v.vers}`).toBe(false);
+    });
+  }
 });
