@@ -11,7 +11,7 @@ import { lint, type LintSettings } from '../rules/engine.js';
 import type { KnowledgeBase } from '../rules/knowledge-base.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
-import { resolvePatched, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
+import { resolvePatched, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
 import { satisfies } from '../resolve/semver-req.js';
 import { HOST, NORMAL } from '../resolve/features.js';
 import type { Lockfile } from '../lockfile/index.js';
@@ -130,6 +130,8 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     for (const f of features) if (!n.features.includes(f) && !giveUp.has(`${name}/${f}`)) lost.push(`${dep}/${f} (${target})`);
   }
   if (lost.length) return fail(`features would be lost: ${[...new Set(lost)].join(', ')}`);
+  const spread = await nativeSpread(ctx, overlay, edits, targeted, graphs);
+  if (spread.length) return fail(`the change brings ${spread.join('; ')}, where it was not before`);
   return {
     proven: true,
     newCrates,
@@ -195,4 +197,77 @@ function newLockEdges(patched: PatchedResolution, lock: Lockfile): string[] {
     }
   }
   return [...out].sort();
+}
+
+/**
+ * Platforms a fix is checked on besides the selected targets, so that a pin
+ * under a condition wider than the crate's own way in is caught: one of each
+ * kind of system a dependency table tells apart.
+ */
+export const REPRESENTATIVE_TRIPLES = [
+  'x86_64-unknown-linux-gnu',
+  'x86_64-unknown-linux-musl',
+  'aarch64-unknown-linux-musl',
+  'x86_64-pc-windows-msvc',
+  'x86_64-pc-windows-gnu',
+  'aarch64-apple-darwin',
+  'wasm32-unknown-unknown',
+  'x86_64-unknown-freebsd',
+];
+
+const beforeNames = new WeakMap<Project, Map<string, Set<string> | null>>();
+
+function namesIn(graph: TargetGraph): Set<string> {
+  return new Set([...graph.packages.values()].map((p) => p.name));
+}
+
+/**
+ * The native crates a fix is about (those of its findings, and those it adds
+ * as direct dependencies) that it brings into a target graph which did not
+ * have them: on a selected target, or on a representative platform.
+ * Returns `crate into target` texts.
+ */
+async function nativeSpread(ctx: ProofContext, overlay: Map<string, string>, edits: ManifestEdits[], targeted: Finding[], after: TargetGraph[]): Promise<string[]> {
+  const watched = new Set(targeted.map((f) => f.package.name));
+  for (const e of edits) for (const op of e.ops) if (op.op === 'add-dependency') watched.add(op.spec.package ?? op.key);
+  const out: string[] = [];
+  const check = (triple: string, before: Set<string>, now: Set<string>) => {
+    for (const name of watched) if (now.has(name) && !before.has(name)) out.push(`\`${name}\` into the ${triple} graph`);
+  };
+  ctx.targets.forEach((t, i) => {
+    const b = ctx.graphs.find((g) => g.target === t) ?? ctx.graphs[i];
+    const a = after.find((g) => g.target === t) ?? after[i];
+    if (a && b) check(t, namesIn(b), namesIn(a));
+  });
+  const extra = REPRESENTATIVE_TRIPLES.filter((t) => !ctx.targets.includes(t));
+  if (!extra.length) return out;
+  let cache = beforeNames.get(ctx.project);
+  if (!cache) beforeNames.set(ctx.project, (cache = new Map()));
+  const before = new Map<string, Set<string>>();
+  for (const t of extra) {
+    if (!cache.has(t)) {
+      try {
+        cache.set(t, namesIn(resolveTarget(ctx.project, t, ctx.includeDev).graph));
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        cache.set(t, null);
+      }
+    }
+    const names = cache.get(t);
+    if (names) before.set(t, names);
+  }
+  if (!before.size) return out;
+  let patched: PatchedResolution;
+  try {
+    patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, [...before.keys()], ctx.includeDev);
+  } catch (e) {
+    // What the platforms not selected cannot resolve (metadata a vendor set lacks) cannot be checked there.
+    if (e instanceof UserError || e instanceof RegistryError) return out;
+    throw e;
+  }
+  [...before.keys()].forEach((t, i) => {
+    const r = patched.results[i];
+    if (r) check(t, before.get(t)!, namesIn(r.graph));
+  });
+  return out;
 }

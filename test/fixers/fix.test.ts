@@ -148,7 +148,7 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect((await toolLines(dir, {}, [TARGET])).get(TARGET)).toEqual(cargoTreeLines(dir, TARGET));
   });
 
-  it('--pin-scope target puts the pin under the musl cfg table', async () => {
+  it('--pin-scope target puts the pin under the musl cfg table, narrowed by the way the crate comes in', async () => {
     const dir = exampleCopy(OPENSSL_SRC);
     const r = await cli(['fix', dir, '--strategy', 'pin', '--pin-scope', 'target', '--dry-run'], dir);
     expect(r.code).toBe(0);
@@ -157,6 +157,9 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
         '+',
         `+[target.'cfg(target_env = "musl")'.dependencies]`,
         '+libsqlite3-sys = { version = "0.32.0", features = ["bundled"] }',
+        '+',
+        // reqwest takes native-tls only off wasm, and wasm32-wali-linux-musl is a musl target.
+        `+[target.'cfg(all(not(target_arch = "wasm32"), target_env = "musl"))'.dependencies]`,
         '+openssl-sys = { version = "0.9.107", features = ["vendored"] }',
       ].join('\n'),
     );

@@ -24,6 +24,8 @@ interface Case {
   /** The line the fix changes or adds in the root Cargo.toml. */
   before: string | null;
   after: string;
+  /** For a new line: the table it goes in (the condition under which the crate comes in). */
+  table?: string;
   title: string;
 }
 
@@ -33,6 +35,8 @@ const CASES: Case[] = [
     opensslSrc: '111.28.2+1.1.1w',
     before: null,
     after: 'openssl-sys = { version = "0.9.87", features = ["vendored"] }',
+    // native-tls 0.2.11 takes openssl-sys under this cfg: the pin brings it to no other platform.
+    table: `[target.'cfg(not(any(target_os = "windows", target_os = "macos", target_os = "ios")))'.dependencies]`,
     title: 'add `openssl-sys = { version = "0.9.87", features = ["vendored"] }`',
   },
   {
@@ -71,6 +75,9 @@ describe.skipIf(!realworldAvailable())('fix on the real-world corpus', () => {
       const lock = readFileSync(join(dir, 'Cargo.lock'), 'utf8');
       if (c.before) expect(manifest).toContain(c.before);
 
+      const elsewhere = new Map(
+        cargoAvailable() ? ['x86_64-pc-windows-msvc', 'aarch64-apple-darwin'].map((t) => [t, cargoTreeLines(dir, t).filter((l) => l.startsWith('openssl-sys '))]) : [],
+      );
       // The vendor set lacks openssl-src: nothing is proven, nothing written.
       const refused = await cli(['fix', dir], dir);
       expect(refused.code).toBe(1);
@@ -87,10 +94,10 @@ describe.skipIf(!realworldAvailable())('fix on the real-world corpus', () => {
       const expected = c.before ? manifest.replace(c.before, c.after) : null;
       if (expected) expect(after).toBe(expected);
       else {
-        // A new line in [dependencies], every other byte as it was.
+        // A new table with the new line, every other byte as it was.
         const added = after.split('\n').filter((l) => !manifest.split('\n').includes(l));
-        expect(added).toEqual([c.after]);
-        expect(after.replace(`${c.after}\n`, '')).toBe(manifest);
+        expect(added).toEqual([c.table, c.after]);
+        expect(after.replace(`\n${c.table}\n${c.after}\n`, '')).toBe(manifest);
       }
       expect(readFileSync(join(dir, 'Cargo.lock'), 'utf8')).toBe(lock);
 
@@ -113,6 +120,10 @@ describe.skipIf(!realworldAvailable())('fix on the real-world corpus', () => {
       const check = await cli(['check', dir], dir);
       expect(check.code).toBe(0);
 
+      // Where openssl-sys was not (Windows, macOS), it still is not.
+      for (const t of ['x86_64-pc-windows-msvc', 'aarch64-apple-darwin']) {
+        expect(cargoTreeLines(dir, t).filter((l) => l.startsWith('openssl-sys ')), t).toEqual(elsewhere.get(t));
+      }
       const tree = cargoTreeLines(dir, TARGET);
       const sys = tree.filter((l) => l.startsWith('openssl-sys '));
       expect(sys.length).toBeGreaterThan(0);

@@ -7,7 +7,6 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fixableFindings, proposeFixes, proveEdits, type ProofContext } from '../../src/fixers/index.js';
-import { pinTables } from '../../src/fixers/pin.js';
 import { featuresReaching } from '../../src/fixers/reach.js';
 import { disableCandidates } from '../../src/fixers/disable.js';
 import { switchCandidates } from '../../src/fixers/switch.js';
@@ -158,12 +157,3 @@ describe('disable without knowledge-base data', () => {
   });
 });
 
-describe('pin scope', () => {
-  it('one cfg table when every target is musl, else one table per triple', () => {
-    expect(pinTables(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl'])).toEqual([{ kind: 'dependencies', target: 'cfg(target_env = "musl")' }]);
-    expect(pinTables(['x86_64-unknown-linux-musl', 'x86_64-unknown-linux-gnu'])).toEqual([
-      { kind: 'dependencies', target: 'x86_64-unknown-linux-musl' },
-      { kind: 'dependencies', target: 'x86_64-unknown-linux-gnu' },
-    ]);
-  });
-});
