@@ -152,14 +152,15 @@ describe('wrappers', () => {
       brings: ['ring'],
     });
     // Older release lines have their own recipe: no default besides the TLS one to list again.
-    for (const v of ['0.10.2', '0.11.17']) {
+    for (const v of ['0.9.24', '0.10.0', '0.10.2', '0.11.17']) {
       const [old, ...more] = kb.switchesFor('reqwest', v);
       expect(more).toEqual([]);
       expect(old!.recipe).toMatchObject({ enable: ['rustls-tls'], defaultFeatures: false, restore: [] });
       expect(old!.recipe.disable).toContain('default-tls');
     }
-    // Nothing is claimed for a release line no recorded version was checked in.
-    expect(kb.switchesFor('reqwest', '0.9.24')).toEqual([]);
+    // Nothing is claimed below the oldest release checked in a line.
+    expect(kb.switchesFor('reqwest', '0.9.23')).toEqual([]);
+    expect(kb.switchesFor('reqwest', '0.8.8')).toEqual([]);
   });
 
   it('covers the release lines the real-world projects lock', () => {
