@@ -9,7 +9,20 @@ import type { CheckRun } from '../commands/check.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { Finding } from '../../src/rules/types.js';
-import { chosenFixes, compareRuns, countBySeverity, fixesFor, lockfileCommands, scrollStart, toggleFix, visibleFindings, wrapText } from './model.js';
+import {
+  chosenFixes,
+  compareRuns,
+  countBySeverity,
+  firstChoice,
+  fixesFor,
+  lockfileCommands,
+  mergeFixes,
+  scrollStart,
+  toggleFix,
+  visibleFindings,
+  wrapText,
+  type Explored,
+} from './model.js';
 import type { Applied, Session } from './session.js';
 import {
   detailLines,
@@ -56,6 +69,8 @@ interface State {
   /** Proposed fixes of the run; null while they are proven. */
   fixes: ProposedFix[] | null;
   fixError: string | null;
+  /** Whether each strategy's own proposals are merged into `fixes` yet. */
+  explored: Explored;
   targetIndex: number;
   cursor: number;
   detailOpen: boolean;
@@ -84,6 +99,7 @@ function initialState(session: Session): State {
     error: null,
     fixes: null,
     fixError: null,
+    explored: 'pending',
     targetIndex: 0,
     cursor: 0,
     detailOpen: false,
@@ -154,15 +170,42 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
         return null;
       }
       const previous = stateRef.current.run;
-      update({ run, fixes: session.fixes ? null : [], fixError: session.fixes ? null : 'the fix engine is not available in this build', selected: new Set(), cursor: 0, detailScroll: 0, fixCursor: 0 });
+      update({
+        run,
+        fixes: session.fixes ? null : [],
+        fixError: session.fixes ? null : 'the fix engine is not available in this build',
+        explored: session.fixes?.strategy === 'auto' ? 'pending' : 'off',
+        selected: new Set(),
+        cursor: 0,
+        detailScroll: 0,
+        fixCursor: 0,
+      });
       if (previous && previous !== run) await previous.loaded.sources.close();
       if (session.fixes) {
-        session.fixes.propose(run).then(
+        const engine = session.fixes;
+        engine.propose(run).then(
           (fixes) => {
-            if (alive.current && token === runToken.current) update({ fixes });
+            if (!alive.current || token !== runToken.current) return;
+            update({ fixes });
+            // Then each strategy on its own, for the options the detail lists; the highlighted option stays highlighted.
+            engine.explore(run).then(
+              (explored) => {
+                if (!alive.current || token !== runToken.current) return;
+                update((st) => {
+                  const merged = mergeFixes(st.fixes ?? fixes, explored);
+                  const { current } = derive(st);
+                  const was = current ? fixesFor(st.fixes, current)[st.fixCursor] : undefined;
+                  const at = current && was ? fixesFor(merged, current).findIndex((x) => x.id === was.id) : -1;
+                  return { fixes: merged, explored: explored ? 'done' : 'off', fixCursor: at >= 0 ? at : st.fixCursor };
+                });
+              },
+              (e: unknown) => {
+                if (alive.current && token === runToken.current) update({ explored: 'off', message: `the strategies could not be proven one by one: ${e instanceof Error ? e.message : String(e)}` });
+              },
+            );
           },
           (e: unknown) => {
-            if (alive.current && token === runToken.current) update({ fixes: [], fixError: e instanceof Error ? e.message : String(e) });
+            if (alive.current && token === runToken.current) update({ fixes: [], fixError: e instanceof Error ? e.message : String(e), explored: 'off' });
           },
         );
       }
@@ -198,7 +241,17 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
 
   const detailFor = (st: State, f: Finding) =>
     detailLines(
-      { finding: f, root: st.run!.report.root, kb: st.run!.kb, fixes: st.fixes, fixError: st.fixError, selected: st.selected, fixCursor: st.fixCursor },
+      {
+        finding: f,
+        root: st.run!.report.root,
+        kb: st.run!.kb,
+        fixes: st.fixes,
+        fixError: st.fixError,
+        selected: st.selected,
+        fixCursor: st.fixCursor,
+        strategy: session.fixes?.strategy ?? 'auto',
+        explored: st.explored,
+      },
       theme,
       width,
     );
@@ -274,7 +327,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     // a fix that turns features off is only chosen in the detail, where what it loses is shown.
     const fix = st.detailOpen
       ? mine[Math.min(st.fixCursor, mine.length - 1)]
-      : (mine.find((x) => st.selected.has(x.id)) ?? mine.find((x) => x.proven && x.strategy !== 'disable'));
+      : (mine.find((x) => st.selected.has(x.id)) ?? firstChoice(st.fixes, current));
     if (!fix) {
       return update({
         message: mine.some((x) => x.proven)
@@ -326,7 +379,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     const total =
       st.overlay === 'result' && st.result
         ? resultLines(st.result, st.run.report.root, theme, width).length - bodyHeight
-        : diffLines(st.changes, st.run.report.root, session.color).length - (bodyHeight - 1);
+        : diffLines(st.changes, st.run.report.root, session.color, width).length - (bodyHeight - 1);
     update({ overlayScroll: Math.max(0, Math.min(Math.max(0, total), st.overlayScroll + delta)) });
   };
 
@@ -444,7 +497,8 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
       body = helpLines(theme);
       hint = footerHint('help', width, targets.length > 1);
     } else if (s.overlay === 'diff' || s.overlay === 'confirm') {
-      const diff = diffLines(s.changes, run.report.root, session.color);
+      // Long lines go on in the rows below (marked), so the whole edit reads at any width.
+      const diff = diffLines(s.changes, run.report.root, session.color, width);
       const n = chosenFixes(s.selected, s.fixes).length;
       const title =
         s.overlay === 'confirm'
@@ -493,6 +547,8 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
       ? s.message
       : run && s.fixes === null && session.fixes
         ? theme.dim('proving fixes...')
+        : run && s.explored === 'pending' && session.fixes
+          ? theme.dim('proving each strategy on its own...')
         : session.warnings.length
           ? theme.yellow(`warning: ${session.warnings[session.warnings.length - 1]}`)
           : '';

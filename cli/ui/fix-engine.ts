@@ -18,7 +18,15 @@ export function fixEngine(args: ParsedArgs): FixEngine {
     throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
   }
   return {
+    strategy: strategy as StrategyChoice,
     propose: (run) => proposeFixes(proofContextFor(run), { strategy: strategy as StrategyChoice }),
+    explore: async (run) => {
+      if (strategy !== 'auto') return null;
+      const out = [];
+      // One at a time: each proof resolves the patched manifests again, and the screen stays responsive.
+      for (const one of ['switch', 'static', 'pin'] as const) out.push(...(await proposeFixes(proofContextFor(run), { strategy: one })));
+      return out;
+    },
     render: (fixes) => renderChanges(fixes),
     apply: async (run, fixes) => {
       const proven = fixes.filter((f) => f.proven);

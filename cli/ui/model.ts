@@ -8,7 +8,7 @@ import { relPath } from '../output/report.js';
 import type { Finding, PathStep, Severity } from '../../src/rules/types.js';
 import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
 import { staticOptionsAt } from '../../src/rules/knowledge-base.js';
-import type { ProposedFix } from '../../src/fixers/types.js';
+import type { FixStrategy, ProposedFix } from '../../src/fixers/types.js';
 
 export const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
 export const SEVERITY_LABEL: Record<Severity, string> = { error: 'errors', warning: 'warnings', info: 'notes' };
@@ -150,11 +150,81 @@ export function kbExplanation(kb: KnowledgeBase, f: Finding): string[] {
 // ---------------------------------------------------------------------------
 // Fixes
 
-/** Proposed fixes for a finding, proven ones first. */
+/** The strategies in the order the fix engine tries them (`disable` only when none of the others proves out). */
+export const STRATEGY_ORDER: FixStrategy[] = ['switch', 'static', 'pin', 'disable'];
+
+/** Proposed fixes for a finding, by strategy in the engine's order, proven ones first within a strategy. */
 export function fixesFor(fixes: ProposedFix[] | null, f: Finding): ProposedFix[] {
   if (!fixes) return [];
   const mine = fixes.filter((x) => x.findingIds.includes(f.id));
-  return [...mine.filter((x) => x.proven), ...mine.filter((x) => !x.proven)];
+  const rank = (x: ProposedFix) => STRATEGY_ORDER.indexOf(x.strategy) * 2 + (x.proven ? 0 : 1);
+  return mine.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i).map((e) => e.x);
+}
+
+/** The fix `cargo-preflight fix` applies for the finding: the first proven one, in the engine's order, that turns nothing off. */
+export function firstChoice(fixes: ProposedFix[] | null, f: Finding): ProposedFix | undefined {
+  return fixesFor(fixes, f).find((x) => x.proven && x.strategy !== 'disable');
+}
+
+/**
+ * The proposals of `propose` with those of each strategy on its own: an
+ * explored proposal takes the place of the one with the same id (the same
+ * candidate, with the reasons of its own strategy only).
+ */
+export function mergeFixes(proposed: ProposedFix[], explored: ProposedFix[] | null): ProposedFix[] {
+  if (!explored) return proposed;
+  const byId = new Map(explored.map((x) => [x.id, x]));
+  const out = proposed.map((x) => byId.get(x.id) ?? x);
+  const seen = new Set(out.map((x) => x.id));
+  for (const x of explored) if (!seen.has(x.id)) out.push(x), seen.add(x.id);
+  return out;
+}
+
+/**
+ * The reasons a fix is not proven, one per candidate tried: the engine joins
+ * them as `switch: ...; static: ...`; the strategy's own name, and the fix's
+ * title when a reason starts with it, are left out.
+ */
+export function fixReasons(x: ProposedFix): string[] {
+  if (!x.reason) return [];
+  return x.reason.split(/; (?=(?:switch|static|pin|disable): )/).map((r) => {
+    let text = r.startsWith(`${x.strategy}: `) ? r.slice(x.strategy.length + 2) : r;
+    if (text.startsWith(`${x.title}: `)) text = text.slice(x.title.length + 2);
+    return text;
+  });
+}
+
+/** How far the per-strategy proposals are: being proven, done, or not asked for (one `--strategy` was given). */
+export type Explored = 'pending' | 'done' | 'off';
+
+export interface StrategyOption {
+  strategy: FixStrategy;
+  /** The strategy's proposals for the finding, proven first (empty when there is none to show). */
+  fixes: ProposedFix[];
+  /** Why nothing is listed for the strategy. */
+  note?: string;
+}
+
+/**
+ * The fix options of a finding, one entry per strategy the engine tries
+ * (switch, static, pin, disable; only the one asked for with `--strategy`).
+ * Their fixes, in order, are `fixesFor` the finding.
+ */
+export function strategyOptions(fixes: ProposedFix[] | null, f: Finding, strategy: string, explored: Explored): StrategyOption[] {
+  const mine = fixesFor(fixes, f);
+  const shown = strategy === 'auto' || !STRATEGY_ORDER.includes(strategy as FixStrategy) ? STRATEGY_ORDER : [strategy as FixStrategy];
+  return shown.map((s) => {
+    const list = mine.filter((x) => x.strategy === s);
+    if (list.length) return { strategy: s, fixes: list };
+    let note: string;
+    if (s === 'disable') {
+      note = mine.some((x) => x.proven && x.strategy !== 'disable')
+        ? 'not tried: a fix that keeps every feature is proven (features are turned off only when no other fix proves out)'
+        : 'tried: no feature to turn off is proposed (the fix engine does not say why)';
+    } else if (explored === 'pending') note = 'being proven on its own...';
+    else note = 'not tried: an earlier strategy proved out';
+    return { strategy: s, fixes: [], note };
+  });
 }
 
 /**

@@ -8,10 +8,19 @@ import { runCheck } from '../commands/check.js';
 import type { CommandContext } from '../main.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
+import type { StrategyChoice } from '../../src/fixers/index.js';
 
 export interface FixEngine {
+  /** The strategy asked for (`--strategy`, default `auto`: switch, then static, then pin). */
+  strategy: StrategyChoice;
   /** Every fix for the run's findings, each proven or carrying the reason it is not. */
   propose(run: CheckRun): Promise<ProposedFix[]>;
+  /**
+   * With `auto`: each strategy on its own (switch, static, pin), so the
+   * detail can list what every one of them gives, proven or with its reason;
+   * `propose` stops at the first strategy that proves out. Null otherwise.
+   */
+  explore(run: CheckRun): Promise<ProposedFix[] | null>;
   /** The files the fixes change, before and after. */
   render(fixes: ProposedFix[]): FileChange[];
   /**

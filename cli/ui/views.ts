@@ -10,15 +10,20 @@ import type { Finding, Severity } from '../../src/rules/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import { relPath } from '../output/report.js';
 import { makeStyle, type Style } from '../output/style.js';
+import { programName } from '../args.js';
 import {
   SEVERITY_LABEL,
+  firstChoice,
+  fixReasons,
   fixesFor,
   kbExplanation,
+  strategyOptions,
   listRows,
   location,
   pathTree,
   treeLines,
   wrapText,
+  type Explored,
   type ListRow,
   type Outcome,
 } from './model.js';
@@ -120,7 +125,19 @@ export interface DetailInput {
   fixError: string | null;
   selected: ReadonlySet<string>;
   fixCursor: number;
+  /** The strategy asked for (`auto` unless `--strategy` says otherwise). */
+  strategy: string;
+  /** Whether each strategy's own proposals are in `fixes` yet. */
+  explored: Explored;
 }
+
+/** What each strategy does, beside its name in the detail. */
+const STRATEGY_ABOUT: Record<string, string> = {
+  switch: 'another backend of the dependency',
+  static: "the dependency's static option",
+  pin: 'the -sys crate pinned with its static option',
+  disable: 'turn off the feature that brings the crate in',
+};
 
 export interface Detail {
   lines: string[];
@@ -171,33 +188,48 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
     for (const p of kb) para(p);
   }
 
-  heading('Fixes');
+  heading('Fix options');
   const fixLines: number[] = [];
   if (d.fixError) {
     para(`fixes could not be proposed: ${d.fixError}`);
   } else if (!d.fixes) {
     para('proving fixes (resolving the patched manifests again)...');
   } else {
-    const mine = fixesFor(d.fixes, f);
-    if (!mine.length) para('no fix proposed for this finding');
-    mine.forEach((x, i) => {
-      fixLines.push(lines.length);
-      const here = i === d.fixCursor;
-      const box = d.selected.has(x.id) ? '[x]' : x.proven ? '[ ]' : '[-]';
-      const status = x.proven ? (x.strategy === 'disable' ? 'proven, turns features off' : 'proven') : 'not proven';
-      const paint = x.proven ? theme.green : theme.red;
-      const head = `${here ? '>' : ' '} ${box}`;
-      wrapText(`${status}: ${x.title}`, w - 4).forEach((l, j) =>
-        lines.push(j === 0 ? `${here ? theme.inverse(head) : head} ${paint(status)}${l.slice(status.length)}` : `      ${l}`),
-      );
-      const sub = (text: string) => {
-        for (const l of wrapText(text, w - 6)) lines.push(`      ${l}`);
-      };
-      if (x.description) sub(x.description);
-      if (x.reason) sub(`${x.proven ? 'note' : 'reason'}: ${x.reason}`);
-      if (x.newCrates.length) sub(`new crates: ${x.newCrates.join(', ')}`);
-      if (x.lockfileCommand) sub(`then: ${x.lockfileCommand}`);
-    });
+    const options = strategyOptions(d.fixes, f, d.strategy, d.explored);
+    const first = firstChoice(d.fixes, f);
+    let i = 0;
+    for (const o of options) {
+      lines.push(`  ${theme.bold(o.strategy)} ${theme.dim(`(${STRATEGY_ABOUT[o.strategy]})`)}`);
+      if (o.note) for (const l of wrapText(o.note, w - 6)) lines.push(`      ${theme.dim(l)}`);
+      for (const x of o.fixes) {
+        fixLines.push(lines.length);
+        const here = i === d.fixCursor;
+        i++;
+        const box = d.selected.has(x.id) ? '[x]' : x.proven ? '[ ]' : '[-]';
+        const status = x.proven ? (x.strategy === 'disable' ? 'proven, turns features off' : 'proven') : 'not proven';
+        const paint = x.proven ? theme.green : theme.red;
+        const head = `${here ? '>' : ' '} ${box}`;
+        const title = x.edits.length ? x.title : 'no candidate';
+        wrapText(`${status}: ${title}`, w - 4).forEach((l, j) =>
+          lines.push(j === 0 ? `  ${here ? theme.inverse(head) : head} ${paint(status)}${l.slice(status.length)}` : `        ${l}`),
+        );
+        const sub = (text: string) => {
+          for (const l of wrapText(text, w - 8)) lines.push(`        ${l}`);
+        };
+        if (x === first) sub(`what \`${programName()} fix\` applies`);
+        if (x.edits.length && x.description) sub(x.description);
+        if (x.proven) {
+          if (x.reason) sub(`note: ${x.reason}`);
+        } else {
+          const reasons = fixReasons(x);
+          if (!reasons.length) sub('reason: not proven');
+          for (const r of reasons) sub(`reason: ${r}`);
+        }
+        if (x.newCrates.length) sub(`new crates: ${x.newCrates.join(', ')}`);
+        if (x.lockfileCommand) sub(`then: ${x.lockfileCommand}`);
+      }
+    }
+    if (d.strategy !== 'auto') para(`other strategies not tried (--strategy ${d.strategy})`);
   }
   lines.push(`${theme.dim('docs:')} ${f.docs}`);
   return { lines, fixLines };
@@ -206,10 +238,54 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
 // ---------------------------------------------------------------------------
 // Diff, apply result, help
 
-export function diffLines(changes: FileChange[], root: string, color: boolean): string[] {
+/** Starts each row a long line continues on (then a space): the row goes on the line above, it is not a line of its own. */
+export const CONTINUATION = '\u21aa';
+
+/**
+ * The diff of the changes as screen rows of at most `width` columns: a line
+ * longer than that goes on in the rows below, each starting with
+ * `CONTINUATION` and a space, in the line's colour. Nothing is cut off.
+ */
+export function diffLines(changes: FileChange[], root: string, color: boolean, width = Number.MAX_SAFE_INTEGER): string[] {
   const out: string[] = [];
-  for (const c of changes) out.push(...unifiedDiff(relPath(root, c.path), c.before, c.after, { color }).replace(/\n$/, '').split('\n'));
+  for (const c of changes) {
+    for (const line of unifiedDiff(relPath(root, c.path), c.before, c.after, { color }).replace(/\n$/, '').split('\n')) out.push(...wrapRow(line, width));
+  }
   return out;
+}
+
+/**
+ * Cuts a line (possibly with ANSI styling) into rows of at most `width`
+ * visible columns; rows after the first start with `CONTINUATION` and a
+ * space. Styling open at a cut is closed at the end of the row and opened
+ * again after the continuation mark, so every row draws on its own.
+ */
+export function wrapRow(line: string, width: number): string[] {
+  const w = Math.max(4, width);
+  const tokens = line.match(/\x1b\[[0-9;]*m|[\s\S]/gu) ?? [];
+  const rows: string[] = [];
+  let active: string[] = [];
+  let row = '';
+  let used = 0;
+  let room = w;
+  for (const t of tokens) {
+    if (t.startsWith('\x1b[')) {
+      if (/^\x1b\[0?m$/.test(t)) active = [];
+      else active.push(t);
+      row += t;
+      continue;
+    }
+    if (used === room) {
+      rows.push(active.length ? `${row}\x1b[0m` : row);
+      row = `${CONTINUATION} ${active.join('')}`;
+      used = 0;
+      room = w - 2;
+    }
+    row += t;
+    used++;
+  }
+  rows.push(row);
+  return rows;
 }
 
 export interface ApplyResult {
@@ -270,7 +346,7 @@ export const KEYS: [string, string][] = [
   ['up/down, k/j', 'move between findings'],
   ['PgUp/PgDn', 'scroll the detail, the diff or the list'],
   ['Enter', 'open or close the detail of the finding'],
-  ['Tab, left/right', 'in the detail: highlight another fix'],
+  ['Tab, left/right', 'in the detail: highlight another fix option'],
   ['space', 'select the fix to apply (proven fixes only)'],
   ['d', 'show the diff of the selected fixes'],
   ['a', 'apply the selected fixes and check again'],

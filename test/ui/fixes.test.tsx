@@ -7,7 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proposeFixes, renderChanges } from '../../src/fixers/index.js';
+import { proposeFixes, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
+import { CONTINUATION } from '../../cli/ui/views.js';
 import { proofContextFor } from '../../cli/commands/fix.js';
 import { runCheck } from '../../cli/commands/check.js';
 import { parseArgs } from '../../cli/args.js';
@@ -34,17 +35,17 @@ async function withFixes(opts: { color?: boolean; rows?: number; columns?: numbe
 }
 
 /** What the engine proposes for the same run, outside the screen. */
-async function proposals(dir: string) {
+async function proposals(dir: string, strategy: StrategyChoice = 'auto') {
   const run = await runCheck(parseArgs([], CHECK_OPTIONS, 'check'), testContext(dir));
   try {
-    return await proposeFixes(proofContextFor(run));
+    return await proposeFixes(proofContextFor(run), { strategy });
   } finally {
     await run.loaded.sources.close();
   }
 }
 
 describe('fixes on the triage screen', () => {
-  it('marks every finding by its fixes and shows each fix proven or not', async () => {
+  it('marks every finding by its fixes', async () => {
     const { s, dir } = await withFixes({ rows: 80, columns: 200 });
     const fixes = await proposals(dir);
     const run = await expectedRun(dir);
@@ -62,26 +63,56 @@ describe('fixes on the triage screen', () => {
       expect(f).toContain(`${mark} ${x.package.name} v${x.package.version}  ${x.rule}`);
     }
     expect(f).toMatch(/^> \[ \] libsqlite3-sys v0\.32\.0/m);
-
-    const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
-    const forSsl = fixes.filter((x) => x.findingIds.includes(ssl.id));
-    expect(forSsl.length).toBeGreaterThan(0);
-    await s.press('j', KEY.enter);
-    const d = plain(await s.waitFor((x) => x.includes('Fixes') && x.includes('docs:'), 'the detail with its fixes'));
-    const section = d.slice(d.indexOf('Fixes'));
-    for (const fix of forSsl) {
-      expect(section).toContain(`${fix.proven ? (fix.strategy === 'disable' ? 'proven, turns features off' : 'proven') : 'not proven'}: ${fix.title}`);
-    }
   });
 
-  it('shows why a fix is not proven, and refuses to select it (--strategy switch: rustls needs a crate the vendor folder lacks)', async () => {
+  it('lists every strategy for the finding, proven or not with its reason, as the engine gives each on its own', async () => {
+    const { s, dir } = await withFixes({ rows: 120, columns: 200 });
+    const run = await expectedRun(dir);
+    const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
+    const auto = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id));
+    const each = new Map<string, ProposedFix[]>();
+    for (const one of ['switch', 'static', 'pin'] as const) each.set(one, (await proposals(dir, one)).filter((x) => x.findingIds.includes(ssl.id)));
+    // What the example gives: rustls is not proven (webpki-roots is not vendored), the static option and the pin are.
+    expect(each.get('switch')!.map((x) => x.proven)).toEqual([false]);
+    expect(each.get('switch')![0].reason).toContain('webpki-roots');
+    expect(each.get('static')!.map((x) => x.proven)).toEqual([true]);
+    expect(each.get('pin')!.map((x) => x.proven)).toEqual([true]);
+    // `auto` stops at static: its proposals alone do not say why switch failed, nor what pin would give.
+    expect(auto.map((x) => x.strategy)).toEqual(['static']);
+
+    await s.press('j', KEY.enter);
+    const d = plain(await s.waitFor((x) => x.includes('Fix options') && x.includes('docs:') && !x.includes('proving each strategy'), 'the detail with every strategy'));
+    const section = d.slice(d.indexOf('Fix options'), d.indexOf('docs:'));
+    const at = (strategy: string) => section.indexOf(`\n  ${strategy} (`);
+    expect([at('switch'), at('static'), at('pin'), at('disable')].every((i, n, all) => i > 0 && (n === 0 || i > all[n - 1]!))).toBe(true);
+    const ORDER = ['switch', 'static', 'pin', 'disable'];
+    const part = (strategy: string) => section.slice(at(strategy), strategy === 'disable' ? undefined : at(ORDER[ORDER.indexOf(strategy) + 1]!));
+    for (const [strategy, list] of each) {
+      const own = part(strategy);
+      for (const fix of list) {
+        expect(own).toContain(`${fix.proven ? 'proven' : 'not proven'}: ${fix.title}`);
+        if (!fix.proven) {
+          // Each reason, under its own strategy, without the strategy and title the engine puts in front.
+          const reasons = fix.reason!.split(/; (?=(?:switch|static|pin): )/).map((r) => r.replace(`${strategy}: `, '').replace(`${fix.title}: `, ''));
+          for (const r of reasons) expect(own.replace(/\n {8}/g, ' ')).toContain(`reason: ${r}`);
+        } else if (fix.reason) {
+          expect(own.replace(/\n {8}/g, ' ')).toContain(`note: ${fix.reason}`);
+        }
+      }
+    }
+    // The one `fix` applies is said, under static; disable is not tried since a fix keeping the features proves out.
+    expect(part('static')).toContain('what `cargo-preflight fix` applies');
+    for (const other of ['switch', 'pin', 'disable']) expect(part(other)).not.toContain('what `cargo-preflight fix` applies');
+    expect(part('disable')).toContain('not tried: a fix that keeps every feature is proven');
+  });
+
+  it('with one --strategy shows that strategy only, why it is not proven, and refuses to select it (switch: rustls needs a crate the vendor folder lacks)', async () => {
     const dir = workspaceCopy();
     screen = openScreen(dir, ['--strategy', 'switch'], { rows: 60 });
     const s = screen;
     await s.waitFor((f) => /\[[ x!-]\] openssl-sys/.test(plain(f)), 'the proposals');
-    const run = await runCheck(parseArgs(['--strategy', 'switch'], CHECK_OPTIONS, 'check'), testContext(dir));
-    const fixes = await proposeFixes(proofContextFor(run), { strategy: 'switch' });
-    await run.loaded.sources.close();
+    const fixes = await proposals(dir, 'switch');
+    const run = await expectedRun(dir);
     const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const [rustls] = fixes.filter((x) => x.findingIds.includes(ssl.id));
     expect(rustls.proven).toBe(false);
@@ -91,10 +122,14 @@ describe('fixes on the triage screen', () => {
     await s.press('j', KEY.space);
     expect(plain(s.frame())).toContain('no proven fix for openssl-sys: Enter shows why');
     await s.press(KEY.enter);
-    const d = plain(await s.waitFor((x) => x.includes('Fixes'), 'the detail'));
+    const d = plain(await s.waitFor((x) => x.includes('Fix options'), 'the detail'));
     expect(d).toContain(`> [-] not proven: ${rustls.title}`);
-    // The reason, wrapped: its first words follow `reason:`.
-    expect(d).toContain(`reason: ${rustls.reason!.split(' ').slice(0, 4).join(' ')}`);
+    // The reason, wrapped: its first words follow `reason:` (without the strategy and title in front).
+    const reason = rustls.reason!.replace(`switch: ${rustls.title}: `, '');
+    expect(reason).toMatch(/^the fix needs `webpki-roots`/);
+    expect(d).toContain(`reason: ${reason.split(' ').slice(0, 4).join(' ')}`);
+    expect(d).toContain('other strategies not tried (--strategy switch)');
+    expect(d).not.toMatch(/^ {2}(static|pin|disable) \(/m);
     await s.press(KEY.space);
     const f = plain(s.frame());
     expect(f).toContain('not proven, so it cannot be applied:');
@@ -103,7 +138,7 @@ describe('fixes on the triage screen', () => {
     expect(plain(s.frame())).toContain('no fix selected');
   });
 
-  it('selects with space: from the list the proven fix, in the detail the highlighted one', async () => {
+  it('selects with space: from the list the first choice, in the detail the highlighted option of any strategy', async () => {
     const { s, dir } = await withFixes({ rows: 60, columns: 200 });
     await s.press(KEY.space);
     let f = plain(s.frame());
@@ -115,26 +150,29 @@ describe('fixes on the triage screen', () => {
     expect(f).toMatch(/^> \[ \] libsqlite3-sys/m);
     expect(f).not.toContain('fix selected');
 
-    // In the detail of openssl-sys, Tab moves among its fixes (proven first); space takes the highlighted one.
+    // In the detail of openssl-sys, Tab moves among its options (switch, static, pin); space takes the highlighted one:
+    // the pin, which `auto` alone never proposes (static proves out first).
     const run = await expectedRun(dir);
     const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
-    const mine = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id));
-    const order = [...mine.filter((x) => x.proven), ...mine.filter((x) => !x.proven)];
-    const pick = order.length - 1 - [...order].reverse().findIndex((x) => x.proven);
-    expect(order[pick]?.proven).toBe(true);
+    const [pin] = (await proposals(dir, 'pin')).filter((x) => x.findingIds.includes(ssl.id));
+    expect(pin.proven).toBe(true);
     await s.press('j', KEY.enter);
-    await s.waitFor((x) => x.includes('Fixes'), 'the detail');
-    for (let i = 0; i < pick; i++) await s.press(KEY.tab);
-    await s.press(KEY.space);
+    await s.waitFor((x) => x.includes('Fix options') && !x.includes('proving each strategy'), 'the detail with every strategy');
+    await s.press(KEY.tab, KEY.tab, KEY.space);
     f = plain(s.frame());
-    expect(f).toMatch(new RegExp(`> \\[x\\] proven[^:]*: ${order[pick].title.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}`));
+    expect(f).toMatch(new RegExp(`> \\[x\\] proven: ${pin.title.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')}`));
+    expect(f).toContain('1 fix selected');
+    // One option per finding: taking the static one drops the pin.
+    await s.press(KEY.left, KEY.space);
+    f = plain(s.frame());
+    expect(f).toMatch(/> \[x\] proven: reqwest: enable `native-tls-vendored`/);
+    expect(f).toMatch(/ {2}\[ \] proven: add `openssl-sys/);
     expect(f).toContain('1 fix selected');
     // Enter closes the detail; with the libsqlite3-sys fix as well: two fixes.
     await s.press(KEY.enter, 'k', KEY.space);
     f = plain(s.frame());
     expect(f).toContain('2 fixes selected');
     expect(f).toMatch(/^ {2}\[x\] openssl-sys/m);
-    expect(f).toMatch(/^> \[x\] libsqlite3-sys/m);
   });
 
   it('shows the diff of the selected fixes with d, coloured as git colours it', async () => {
@@ -157,6 +195,51 @@ describe('fixes on the triage screen', () => {
     expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(change.before);
     await s.press(KEY.escape);
     await s.waitFor((x) => plain(x).includes('errors (2)') && !plain(x).includes('Diff of'), 'the list again');
+  });
+
+  it('wraps long diff lines at 80x24 and on resize, in the diff and the confirmation, losing nothing', async () => {
+    const { s, dir } = await withFixes({ color: true });
+    const ssl = (await expectedRun(dir)).report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
+    const [fix] = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id) && x.proven);
+    const expected = renderChanges([fix])
+      .map((c) => unifiedDiff('Cargo.toml', c.before, c.after, { color: false }))
+      .join('')
+      .replace(/\n$/, '')
+      .split('\n')
+      // The screen does not draw trailing spaces.
+      .map((l) => l.trimEnd());
+    const long = expected.find((l) => l.includes('native-tls-vendored'))!;
+    expect(long.length).toBeGreaterThan(80);
+    /** The diff rows of the screen, continuation rows joined back to the line they go on. */
+    const unwrapped = (frame: string, title: string) => {
+      const rows = plain(frame).split('\n');
+      const start = rows.findIndex((r) => r.startsWith(title));
+      const out: string[] = [];
+      for (const r of rows.slice(start + 1, start + 1 + expected.length * 3)) {
+        if (r.startsWith(`${CONTINUATION} `)) out[out.length - 1] += r.slice(2);
+        else out.push(r);
+      }
+      return out.slice(0, expected.length).map((l) => l.trimEnd());
+    };
+    await s.press('j', KEY.space, 'd');
+    let f = await s.waitFor((x) => plain(x).includes('Diff of 1 selected fix (1 file)'), 'the diff');
+    for (const l of plain(f).split('\n')) expect(l.length).toBeLessThanOrEqual(80);
+    expect(plain(f)).toContain(long.slice(0, 80));
+    expect(unwrapped(f, 'Diff of')).toEqual(expected);
+    // A continuation row keeps the colour of its line.
+    expect(f).toContain(`\n${CONTINUATION} \x1b[32m${long.slice(80)}`);
+    s.resize(50, 30);
+    f = await s.waitFor((x) => plain(x).split('\n').every((l) => l.length <= 50) && plain(x).includes('Diff of'), 'the diff at 50 columns');
+    expect(unwrapped(f, 'Diff of')).toEqual(expected);
+    await s.press('a');
+    f = await s.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
+    for (const l of plain(f).split('\n')) expect(l.length).toBeLessThanOrEqual(50);
+    expect(unwrapped(f, 'Apply 1 fix')).toEqual(expected);
+    s.resize(80, 24);
+    f = await s.waitFor((x) => plain(x).split('\n')[0]!.length > 50, 'the confirmation at 80 columns');
+    expect(unwrapped(f, 'Apply 1 fix')).toEqual(expected);
+    await s.press('n');
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(renderChanges([fix])[0]!.before);
   });
 
   it('applies the selection through the fix engine, checks again and says what is gone and how to update Cargo.lock', async () => {

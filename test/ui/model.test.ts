@@ -1,8 +1,8 @@
 /** The plain-data parts of the triage screen: path trees, fix selection, scrolling, wrapping, key hints. */
 import { describe, expect, it } from 'vitest';
 import type { ProposedFix } from '../../src/fixers/types.js';
-import { chosenFixes, pathTree, scrollStart, toggleFix, treeLines, wrapText } from '../../cli/ui/model.js';
-import { fixMark, footerHint } from '../../cli/ui/views.js';
+import { chosenFixes, fixReasons, fixesFor, matchesFilter, mergeFixes, pathTree, scrollStart, strategyOptions, toggleFix, treeLines, wrapText } from '../../cli/ui/model.js';
+import { CONTINUATION, fixMark, footerHint, wrapRow } from '../../cli/ui/views.js';
 import type { Finding } from '../../src/rules/types.js';
 
 const fix = (id: string, findingIds: string[], proven = true): ProposedFix => ({
@@ -92,5 +92,51 @@ describe('triage model', () => {
     expect(narrow).toContain('? keys');
     expect(narrow).toContain('Enter detail');
     expect(narrow).not.toContain('j/k move');
+  });
+
+  it('splits the reasons of an unproven fix per candidate, without the strategy and title in front', () => {
+    const x = { ...fix('switch:a', ['f']), strategy: 'switch' as const, title: 'a: use rustls', proven: false, reason: 'switch: a: use rustls: needs `webpki-roots`; switch: b has no switch' };
+    expect(fixReasons(x)).toEqual(['needs `webpki-roots`', 'b has no switch']);
+    // The combined reasons of `auto` keep the other strategies' names.
+    const all = { ...x, reason: 'switch: a: use rustls: no; static: none known; pin: refused' };
+    expect(fixReasons(all)).toEqual(['no', 'static: none known', 'pin: refused']);
+    expect(fixReasons({ ...x, reason: undefined })).toEqual([]);
+  });
+
+  it('lists the options of a finding per strategy, in the engine order, with what is not shown said', () => {
+    const f = { id: 'f' } as Finding;
+    const auto = [{ ...fix('static:a', ['f']), strategy: 'static' as const }];
+    const switchFix = { ...fix('switch:a', ['f'], false), strategy: 'switch' as const, reason: 'switch: no' };
+    const explored = [switchFix, { ...fix('static:a', ['f']), strategy: 'static' as const, reason: 'note' }, { ...fix('pin:a', ['f']), strategy: 'pin' as const }];
+    const merged = mergeFixes(auto, explored);
+    // The explored proposal takes the place of the one with the same id.
+    expect(merged.map((x) => [x.id, x.reason])).toEqual([['static:a', 'note'], ['switch:a', 'switch: no'], ['pin:a', undefined]]);
+    expect(fixesFor(merged, f).map((x) => x.id)).toEqual(['switch:a', 'static:a', 'pin:a']);
+    const before = strategyOptions(auto, f, 'auto', 'pending');
+    expect(before.map((o) => [o.strategy, o.fixes.map((x) => x.id), o.note])).toEqual([
+      ['switch', [], 'being proven on its own...'],
+      ['static', ['static:a'], undefined],
+      ['pin', [], 'being proven on its own...'],
+      ['disable', [], 'not tried: a fix that keeps every feature is proven (features are turned off only when no other fix proves out)'],
+    ]);
+    const after = strategyOptions(merged, f, 'auto', 'done');
+    expect(after.map((o) => o.fixes.map((x) => x.id))).toEqual([['switch:a'], ['static:a'], ['pin:a'], []]);
+    expect(strategyOptions([switchFix], f, 'switch', 'off').map((o) => o.strategy)).toEqual(['switch']);
+    expect(strategyOptions([switchFix], f, 'auto', 'done')[3]!.note).toMatch(/^tried: /);
+  });
+
+  it("filters by the finding's crate only", () => {
+    const f = { package: { name: 'openssl-sys' }, direct: { dependency: 'reqwest' }, paths: [[{ name: 'app' }, { name: 'tokio-native-tls' }, { name: 'openssl-sys' }]] } as unknown as Finding;
+    expect(matchesFilter(f, 'SSL')).toBe(true);
+    expect(matchesFilter(f, ' ')).toBe(true);
+    expect(matchesFilter(f, 'tok')).toBe(false);
+    expect(matchesFilter(f, 'reqw')).toBe(false);
+  });
+
+  it('wraps a long row at the width, marking continuations and carrying the colour over', () => {
+    expect(wrapRow('short', 80)).toEqual(['short']);
+    expect(wrapRow('x'.repeat(80), 80)).toEqual(['x'.repeat(80)]);
+    expect(wrapRow('+' + 'a'.repeat(20), 10)).toEqual(['+aaaaaaaaa', `${CONTINUATION} aaaaaaaa`, `${CONTINUATION} aaa`]);
+    expect(wrapRow('\x1b[32m+abcdefghijk\x1b[0m', 8)).toEqual(['\x1b[32m+abcdefg\x1b[0m', `${CONTINUATION} \x1b[32mhijk\x1b[0m`]);
   });
 });
