@@ -109,7 +109,7 @@ describe('triage screen', () => {
     expect(f).toMatch(/Knowledge base\n {2}OpenSSL: openssl-sys links the system OpenSSL/);
     expect(f).toContain('System library: OpenSSL (libssl, libcrypto).');
     expect(f).toContain('Static options of openssl-sys 0.9.107: feature `vendored`');
-    expect(f).toContain('Fixes');
+    expect(f).toContain('Fix options');
     // Enter closes it again, Esc too.
     await s.press(KEY.enter);
     expect(plain(s.frame())).not.toContain('Inclusion paths');
