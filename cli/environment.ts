@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { derivedHostTriple } from '../src/cfg/host.js';
 import type { CargoConfig } from '../src/config/cargo-config.js';
+import { environmentToolNames } from '../src/rules/environment-checks.js';
 import type { EnvironmentSnapshot } from '../src/rules/types.js';
 
 export function which(name: string, env: NodeJS.ProcessEnv): string | null {
@@ -18,10 +19,9 @@ export function which(name: string, env: NodeJS.ProcessEnv): string | null {
   return null;
 }
 
-/** Executables the environment checks look for, for a target triple. */
-export function toolNames(target: string): string[] {
-  const gccTriple = target.replace('-unknown-', '-');
-  return ['rustup', 'cross', 'cargo-zigbuild', 'zig', `${target}-gcc`, `${gccTriple}-gcc`, 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'];
+/** Executables the environment checks look for, for a target triple built on `host` (the target family's compilers and cross tools). */
+export function toolNames(target: string, host: string): string[] {
+  return environmentToolNames(target, host);
 }
 
 /** What the toolchain says about itself: the host triple, rustup's installed targets, the sysroot. */
@@ -63,7 +63,7 @@ export async function probeToolchain(env: NodeJS.ProcessEnv): Promise<Toolchain>
 
 export function inspectEnvironment(target: string, toolchain: Toolchain, config: CargoConfig, env: NodeJS.ProcessEnv): EnvironmentSnapshot {
   const onPath: Record<string, string | null> = {};
-  for (const n of toolNames(target)) onPath[n] = which(n, env);
+  for (const n of toolNames(target, toolchain.host)) onPath[n] = which(n, env);
   // The active toolchain's sysroot holds the standard library of every installed target (rustup or not).
   const { host, installedTargets, sysroot } = toolchain;
   const stdInstalled = sysroot ? existsSync(join(sysroot, 'lib', 'rustlib', target, 'lib')) : null;

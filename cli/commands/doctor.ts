@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { CargoConfig } from '../../src/config/cargo-config.js';
+import { targetInfo } from '../../src/cfg/index.js';
 import { UserError } from '../../src/errors.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
@@ -62,6 +63,8 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
   const toolchain = probeToolchain(ctx.env);
 
   let targets = (args.options.target as string[] | undefined) ?? null;
+  // Unknown triples are refused as `check` refuses them (exit 2, with the closest known triples).
+  for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
   let config = CargoConfig.load(dir, ctx.env);
   const manifest = args.options['no-project'] ? null : ((args.options['manifest-path'] as string | undefined) ?? findManifest(dir));

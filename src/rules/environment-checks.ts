@@ -43,27 +43,110 @@ function parseTriple(t: string): Triple {
   return { arch, os, env };
 }
 
-/** The `<arch>-linux-musl-gcc` style name of a target's GNU cross compiler. */
+/** The `<arch>-linux-musl-gcc` style name of a Linux target's GNU cross compiler. */
 export function gccFor(target: string): string {
   return `${target.replace('-unknown-', '-')}-gcc`;
 }
 
-/** The compilers the `cc` crate would use for the target, in its order. */
-export function cCompilerCandidates(target: string, host: string): string[] {
-  const out = [gccFor(target), `${target}-gcc`];
-  const t = parseTriple(target);
-  const h = parseTriple(host);
-  if (t.env === 'musl' && t.os === 'linux' && h.os === 'linux' && t.arch === h.arch) out.unshift('musl-gcc');
-  return [...new Set(out)];
+/** A cross tool that provides a linker and a C compiler for some targets. */
+export type CrossTool = 'cargo-zigbuild' | 'cross' | 'cargo-xwin';
+
+/**
+ * How a target is built from another machine: its toolchain family, the
+ * compilers the `cc` crate would use (in its order), the linker rustc uses
+ * by default when it is on PATH (windows-gnu: the MinGW-w64 gcc), how to get
+ * them, and which cross tools support the target at all (cross has no
+ * images for msvc or Apple targets; cargo-zigbuild does not build for msvc;
+ * cargo-xwin only for msvc).
+ */
+export interface TargetToolchain {
+  family: 'gnu' | 'mingw' | 'msvc' | 'apple' | 'other';
+  /** C compilers for the target, in the `cc` crate's order. */
+  compilers: string[];
+  /** The linker rustc runs by default for the target when nothing is configured (when it is not the host's `cc`). */
+  defaultLinker: string | null;
+  /** What provides the compilers, one line. */
+  install: string;
+  crossTools: CrossTool[];
 }
 
-/** True when the host's own `cc` links for the target (same architecture, both Linux; or the host itself). */
+export function targetToolchain(target: string, host: string): TargetToolchain {
+  const t = parseTriple(target);
+  const h = parseTriple(host);
+  if (t.os === 'windows' && t.env === 'gnu') {
+    const mingw = `${t.arch === 'i686' || t.arch === 'i586' ? 'i686' : t.arch}-w64-mingw32`;
+    const pkg = mingw.startsWith('i686') ? 'gcc-mingw-w64-i686' : mingw.startsWith('x86_64') ? 'gcc-mingw-w64-x86-64' : 'mingw-w64';
+    return {
+      family: 'mingw',
+      compilers: [`${mingw}-gcc`],
+      defaultLinker: `${mingw}-gcc`,
+      install: `install MinGW-w64, which gives \`${mingw}-gcc\` (\`sudo apt-get install ${pkg}\`)`,
+      crossTools: ['cargo-zigbuild', 'cross'],
+    };
+  }
+  if (t.os === 'windows' && t.env === 'msvc') {
+    return {
+      family: 'msvc',
+      compilers: h.os === 'windows' ? ['cl', 'clang-cl'] : ['clang-cl'],
+      defaultLinker: null,
+      install:
+        h.os === 'windows'
+          ? 'install the Visual Studio Build Tools ("Desktop development with C++": link.exe, cl.exe and the Windows SDK)'
+          : '`cargo install cargo-xwin`, then build with `cargo xwin build --target ' + target + '` (it fetches the MSVC CRT and Windows SDK and uses lld-link and clang-cl)',
+      crossTools: ['cargo-xwin'],
+    };
+  }
+  if (t.os === 'macos' || target.includes('-apple-')) {
+    const o = t.arch === 'aarch64' || t.arch === 'arm64' ? 'oa64' : 'o64';
+    return {
+      family: 'apple',
+      compilers: h.os === 'macos' ? ['cc', 'clang'] : [`${o}-clang`],
+      defaultLinker: null,
+      install:
+        h.os === 'macos'
+          ? 'install the Xcode command line tools (`xcode-select --install`)'
+          : `build osxcross with a macOS SDK, which gives \`${o}-clang\` (the SDK is needed for the system frameworks)`,
+      crossTools: ['cargo-zigbuild'],
+    };
+  }
+  const gnu = t.os === 'linux';
+  const out = [gccFor(target), `${target}-gcc`];
+  if (t.env === 'musl' && gnu && h.os === 'linux' && t.arch === h.arch) out.unshift('musl-gcc');
+  return {
+    family: gnu ? 'gnu' : 'other',
+    compilers: [...new Set(out)],
+    defaultLinker: null,
+    install: `install a cross toolchain providing \`${gccFor(target)}\``,
+    crossTools: ['cargo-zigbuild', 'cross'],
+  };
+}
+
+/** The compilers the `cc` crate would use for the target, in its order. */
+export function cCompilerCandidates(target: string, host: string): string[] {
+  return targetToolchain(target, host).compilers;
+}
+
+/** Every executable the checks may look up for a target built on `host` (the CLI looks them up on PATH). */
+export function environmentToolNames(target: string, host: string): string[] {
+  const tc = targetToolchain(target, host);
+  return [...new Set(['rustup', 'cross', 'cargo-zigbuild', 'zig', 'cargo-xwin', ...tc.compilers, `${target}-gcc`, gccFor(target), 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'])];
+}
+
+/** True when the host's own linker links for the target (the host itself; same architecture on Linux; Apple targets on macOS; msvc on Windows msvc). */
 export function hostLinkerWorks(target: string, host: string): boolean {
   if (target === host) return true;
   const t = parseTriple(target);
   const h = parseTriple(host);
+  if (t.os === 'macos' && h.os === 'macos') return true;
+  if (t.os === 'windows' && t.env === 'msvc' && h.os === 'windows' && h.env === 'msvc') return true;
   return t.arch === h.arch && t.os === 'linux' && h.os === 'linux';
 }
+
+const CROSS_TOOL_FIX: Record<CrossTool, (target: string) => string> = {
+  'cargo-zigbuild': (target) => `\`cargo install cargo-zigbuild\` (with zig) and build with \`cargo zigbuild --target ${target}\``,
+  cross: (target) => `\`cargo install cross\` and build with \`cross build --target ${target}\``,
+  'cargo-xwin': (target) => `\`cargo install cargo-xwin\` and build with \`cargo xwin build --target ${target}\``,
+};
 
 const TOOL_PACKAGES: Partial<Record<Requirement, string>> = {
   perl: 'perl',
@@ -80,9 +163,11 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
   const { target, host } = env;
   const checks: EnvironmentCheck[] = [];
   const path = (n: string) => env.onPath[n] ?? null;
-  const zig = path('cargo-zigbuild') && path('zig');
-  const cross = path('cross');
-  const crossTool = zig ? 'cargo-zigbuild' : cross ? 'cross' : null;
+  const tc = targetToolchain(target, host);
+  const available: Record<CrossTool, boolean> = { 'cargo-zigbuild': !!(path('cargo-zigbuild') && path('zig')), cross: !!path('cross'), 'cargo-xwin': !!path('cargo-xwin') };
+  // Only a tool that supports the target provides its linker and compiler.
+  const crossTool = tc.crossTools.find((t) => available[t]) ?? null;
+  const crossFixes = tc.crossTools.map((t) => `or ${CROSS_TOOL_FIX[t](target)}`);
 
   // The standard library.
   {
@@ -104,33 +189,54 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
   // The linker.
   {
     const needed = !hostLinkerWorks(target, host);
-    const candidates = [gccFor(target), `${target}-gcc`];
+    const candidates = tc.family === 'gnu' || tc.family === 'other' ? [gccFor(target), `${target}-gcc`] : tc.defaultLinker ? [tc.defaultLinker] : [];
     const onPath = candidates.find((c) => path(c));
+    const usedByDefault = !!onPath && onPath === tc.defaultLinker;
+    const missing =
+      tc.family === 'msvc'
+        ? 'none configured (it needs link.exe, or lld-link with the MSVC CRT and the Windows SDK)'
+        : tc.family === 'apple'
+          ? `none configured (it needs a linker with the macOS SDK, e.g. osxcross's \`${tc.compilers[0]}\`)`
+          : `none configured, no \`${candidates[0]}\` on PATH`;
     const found = env.configuredLinker
       ? `\`${env.configuredLinker.value}\` (${env.configuredLinker.definedIn})`
-      : onPath
-        ? `none configured; \`${onPath}\` is on PATH but cargo does not use it unless configured`
-        : needed
-          ? `none configured, no \`${gccFor(target)}\` on PATH`
-          : `none needed: the host's \`cc\` links ${target}`;
-    const ok = !needed || !!env.configuredLinker || !!crossTool;
-    const fix = ok
-      ? []
-      : [
-          onPath
-            ? `set \`linker = "${onPath}"\` under \`[target.${target}]\` in .cargo/config.toml (or CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER=${onPath})`
-            : `install a cross toolchain providing \`${gccFor(target)}\` and set \`linker = "${gccFor(target)}"\` under \`[target.${target}]\` in .cargo/config.toml`,
-          `or \`cargo install cargo-zigbuild\` (with zig) and build with \`cargo zigbuild --target ${target}\``,
-          `or \`cargo install cross\` and build with \`cross build --target ${target}\``,
+      : usedByDefault
+        ? `\`${onPath}\` on PATH, which rustc uses for ${target} by default`
+        : onPath
+          ? `none configured; \`${onPath}\` is on PATH but cargo does not use it unless configured`
+          : needed
+            ? missing
+            : `none needed: the host's linker links ${target}`;
+    const ok = !needed || !!env.configuredLinker || usedByDefault || !!crossTool;
+    const envVar = `CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`;
+    let fix: string[] = [];
+    if (!ok) {
+      if (tc.family === 'msvc') {
+        fix = [
+          `\`cargo install cargo-xwin\` and build with \`cargo xwin build --target ${target}\` (it fetches the MSVC CRT and Windows SDK, and links with lld-link)`,
+          'or, on Windows, install the Visual Studio Build Tools ("Desktop development with C++"), which give link.exe and the Windows SDK',
         ];
-    checks.push({ id: 'linker', ok, title: `linker for ${target}`, found: crossTool && needed && !env.configuredLinker ? `${found}; ${crossTool} provides one` : found, fix, needed });
+      } else if (tc.family === 'apple') {
+        fix = [
+          `${tc.install}, and set \`linker = "${tc.compilers[0]}"\` under \`[target.${target}]\` in .cargo/config.toml`,
+          `or ${CROSS_TOOL_FIX['cargo-zigbuild'](target)} (set SDKROOT to a macOS SDK for the system frameworks)`,
+        ];
+      } else if (onPath) {
+        fix = [`set \`linker = "${onPath}"\` under \`[target.${target}]\` in .cargo/config.toml (or ${envVar}=${onPath})`, ...crossFixes];
+      } else if (tc.family === 'mingw') {
+        fix = [`${tc.install}: rustc uses it as the linker for ${target}`, ...crossFixes];
+      } else {
+        fix = [`${tc.install} and set \`linker = "${gccFor(target)}"\` under \`[target.${target}]\` in .cargo/config.toml`, ...crossFixes];
+      }
+    }
+    checks.push({ id: 'linker', ok, title: `linker for ${target}`, found: crossTool && needed && !env.configuredLinker && !usedByDefault ? `${found}; ${crossTool} provides one` : found, fix, needed });
   }
 
   // A C compiler, for crates that compile C.
   {
     const vars = [`CC_${target}`, `CC_${target.replace(/-/g, '_')}`, 'TARGET_CC'];
     const setVar = vars.find((v) => env.ccVariables[v]);
-    const candidates = cCompilerCandidates(target, host);
+    const candidates = tc.compilers;
     const onPath = candidates.find((c) => path(c));
     const ok = !!setVar || !!onPath || !!crossTool || target === host;
     const found = setVar
@@ -145,11 +251,10 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
     const fix: string[] = [];
     if (!ok) {
       if (candidates.includes('musl-gcc')) fix.push('install musl-tools, which gives musl-gcc (`sudo apt-get install musl-tools`)');
-      fix.push(
-        `install a cross toolchain providing \`${gccFor(target)}\` and export CC_${target.replace(/-/g, '_')}=${gccFor(target)}`,
-        `or \`cargo install cargo-zigbuild\` (with zig) and build with \`cargo zigbuild --target ${target}\``,
-        `or \`cargo install cross\` and build with \`cross build --target ${target}\``,
-      );
+      const cc = candidates.find((c) => c !== 'musl-gcc') ?? candidates[0];
+      if (tc.family === 'msvc') fix.push(tc.install);
+      else fix.push(`${tc.install} and export CC_${target.replace(/-/g, '_')}=${cc}`);
+      fix.push(...crossFixes.filter((f) => tc.family !== 'msvc' || !f.includes('cargo-xwin')));
     }
     const who = needs.cCode.length ? `, for ${needs.cCode.join(', ')}` : '';
     checks.push({ id: 'c-compiler', ok, title: `C compiler for ${target}${who}`, found, fix, needed: needs.cCode.length > 0 });
@@ -178,13 +283,15 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
     const exe = req === 'cxx-compiler' ? 'c++' : req === 'libclang' ? null : req === 'autotools' ? 'autoconf' : req;
     const where = exe ? path(exe) : null;
     const known = exe !== null && exe in env.onPath;
-    const ok = !known || !!where || !!crossTool;
+    // cross builds inside an image that has the usual tools; cargo-zigbuild and cargo-xwin run the host's.
+    const image = crossTool === 'cross';
+    const ok = !known || !!where || image;
     const pkg = TOOL_PACKAGES[req] ?? req;
     checks.push({
       id: req as EnvironmentCheck['id'],
       ok,
       title: `${req}, for ${crates.join(', ')}`,
-      found: !known ? 'not checked' : where ? `on PATH (${where})` : crossTool ? `not on PATH; ${crossTool} provides a build environment` : 'not on PATH',
+      found: !known ? 'not checked' : where ? `on PATH (${where})` : image ? 'not on PATH; cross provides a build environment' : 'not on PATH',
       fix: ok ? [] : [`install ${req} (e.g. \`sudo apt-get install ${pkg}\`)`],
       needed: true,
     });

@@ -59,6 +59,34 @@ describe('cargo-preflight doctor', () => {
     expect(r.stdout).not.toContain('\x1b[');
   });
 
+  it('refuses an unknown target as check does (exit 2, no report)', async () => {
+    const r = await cli(['doctor', '--no-project', '--target', 'nosuch']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error: unknown target `nosuch`');
+    expect(r.stdout).toBe('');
+    const near = await cli(['doctor', '--no-project', '--target', 'x86_64-unknown-linux-mus']);
+    expect(near.code).toBe(2);
+    expect(near.stderr).toContain('`x86_64-unknown-linux-musl`');
+  });
+
+  it('windows-msvc: asks for cargo-xwin or the Visual Studio tools, not a `<triple>-gcc`', async () => {
+    const r = await cli(['doctor', '--no-project', '--target', 'x86_64-pc-windows-msvc'], { env: { PATH: '/nonexistent' } });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('cargo xwin build --target x86_64-pc-windows-msvc');
+    expect(r.stdout).not.toMatch(/windows-msvc-gcc|cargo zigbuild|cross build/);
+  });
+
+  it('windows-gnu: the MinGW-w64 gcc on PATH is the linker and the C compiler', async () => {
+    const { writeProject } = await import('../helpers/project.js');
+    const bin = writeProject({ 'x86_64-w64-mingw32-gcc': '#!/bin/sh\n' });
+    const { chmodSync } = await import('node:fs');
+    chmodSync(`${bin}/x86_64-w64-mingw32-gcc`, 0o755);
+    const r = await cli(['doctor', '--no-project', '--format', 'json', '--target', 'x86_64-pc-windows-gnu'], { env: { PATH: bin } });
+    const checks = (JSON.parse(r.stdout) as DoctorJson).targets[0].checks;
+    expect(checks.find((c) => c.id === 'linker')).toMatchObject({ ok: true, found: expect.stringContaining('which rustc uses for x86_64-pc-windows-gnu by default') });
+    expect(checks.find((c) => c.id === 'c-compiler')).toMatchObject({ ok: true, found: expect.stringContaining('`x86_64-w64-mingw32-gcc` on PATH') });
+  });
+
   it('rejects an unknown option with exit 2', async () => {
     const r = await cli(['doctor', '--bogus']);
     expect(r.code).toBe(2);

@@ -1,5 +1,5 @@
 import { crossEnvironment } from '../../src/rules/cross-environment.js';
-import { environmentChecks } from '../../src/rules/environment-checks.js';
+import { environmentChecks, environmentToolNames, targetToolchain } from '../../src/rules/environment-checks.js';
 import type { EnvironmentSnapshot } from '../../src/rules/types.js';
 import { describe, expect, it } from 'vitest';
 import { graphOf, ruleTester } from './harness.js';
@@ -65,6 +65,19 @@ ruleTester(crossEnvironment, {
       findings: [{ crate: 'ring', message: ['`ring` compiles C for x86_64-unknown-linux-musl', 'C compiler'], fixes: ['sudo apt-get install musl-tools'] }],
     },
     {
+      name: 'windows-msvc from Linux: cargo-xwin or the Visual Studio tools, never a `<triple>-gcc`, zigbuild or cross',
+      graph: pure('x86_64-pc-windows-msvc'),
+      environment: snapshot('x86_64-pc-windows-msvc', {}, { 'cargo-zigbuild': '/bin/cargo-zigbuild', zig: '/bin/zig', cross: '/bin/cross' }),
+      findings: [
+        {
+          crate: 'app',
+          message: ['linker for x86_64-pc-windows-msvc: none configured (it needs link.exe, or lld-link with the MSVC CRT and the Windows SDK)'],
+          fixes: ['cargo xwin build --target x86_64-pc-windows-msvc', 'Visual Studio Build Tools'],
+          strategies: ['environment', 'environment'],
+        },
+      ],
+    },
+    {
       name: 'vendored OpenSSL needs perl and make too',
       graph: vendoredOpenssl(),
       environment: snapshot('x86_64-unknown-linux-musl', {}, { perl: null }),
@@ -87,5 +100,65 @@ describe('environment checks', () => {
       snapshot('aarch64-unknown-linux-musl', { configuredLinker: { value: 'aarch64-linux-musl-gcc', definedIn: 'environment variable CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER' } }),
     );
     expect(checks.find((x) => x.id === 'linker')!.found).toBe('`aarch64-linux-musl-gcc` (environment variable CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER)');
+  });
+});
+
+describe('toolchains outside GNU/Linux', () => {
+  const LINUX = 'x86_64-unknown-linux-gnu';
+  const all = (checks: ReturnType<typeof environmentChecks>) => checks.flatMap((c) => [c.found, ...c.fix]).join('\n');
+
+  it('windows-msvc: no `<triple>-gcc`; cargo-xwin provides linker and C compiler, zigbuild and cross do not', () => {
+    const bare = environmentChecks(snapshot('x86_64-pc-windows-msvc'), { cCode: ['ring'], tools: {} });
+    expect(all(bare)).not.toMatch(/windows-msvc-gcc|zigbuild|cross build/);
+    expect(bare.find((c) => c.id === 'linker')).toMatchObject({ needed: true, ok: false });
+    expect(bare.find((c) => c.id === 'c-compiler')!.fix.join('\n')).toContain('cargo xwin build');
+    const zig = environmentChecks(snapshot('x86_64-pc-windows-msvc', {}, { 'cargo-zigbuild': '/bin/cargo-zigbuild', zig: '/bin/zig', cross: '/bin/cross' }), { cCode: ['ring'], tools: {} });
+    expect(zig.find((c) => c.id === 'linker')!.ok).toBe(false);
+    expect(zig.find((c) => c.id === 'c-compiler')!.ok).toBe(false);
+    const xwin = environmentChecks(snapshot('x86_64-pc-windows-msvc', {}, { 'cargo-xwin': '/bin/cargo-xwin' }), { cCode: ['ring'], tools: {} });
+    expect(xwin.find((c) => c.id === 'linker')).toMatchObject({ ok: true, found: expect.stringContaining('cargo-xwin provides one') });
+    expect(xwin.find((c) => c.id === 'c-compiler')!.ok).toBe(true);
+  });
+
+  it('windows-msvc on a Windows msvc host: the host links it', () => {
+    const checks = environmentChecks({ ...snapshot('x86_64-pc-windows-msvc'), host: 'x86_64-pc-windows-msvc' });
+    expect(checks.find((c) => c.id === 'linker')).toMatchObject({ needed: false, ok: true });
+  });
+
+  it('windows-gnu: the MinGW-w64 gcc, which rustc uses as the linker by default', () => {
+    expect(targetToolchain('x86_64-pc-windows-gnu', LINUX).compilers).toEqual(['x86_64-w64-mingw32-gcc']);
+    expect(targetToolchain('i686-pc-windows-gnu', LINUX).compilers).toEqual(['i686-w64-mingw32-gcc']);
+    const bare = environmentChecks(snapshot('x86_64-pc-windows-gnu'), { cCode: ['ring'], tools: {} });
+    expect(all(bare)).not.toContain('x86_64-pc-windows-gnu-gcc');
+    expect(bare.find((c) => c.id === 'linker')!.fix[0]).toContain('sudo apt-get install gcc-mingw-w64-x86-64');
+    const mingw = environmentChecks(snapshot('x86_64-pc-windows-gnu', {}, { 'x86_64-w64-mingw32-gcc': '/usr/bin/x86_64-w64-mingw32-gcc' }), { cCode: ['ring'], tools: {} });
+    expect(mingw.find((c) => c.id === 'linker')).toMatchObject({ ok: true, found: '`x86_64-w64-mingw32-gcc` on PATH, which rustc uses for x86_64-pc-windows-gnu by default' });
+    expect(mingw.find((c) => c.id === 'c-compiler')).toMatchObject({ ok: true, found: '`x86_64-w64-mingw32-gcc` on PATH (/usr/bin/x86_64-w64-mingw32-gcc)' });
+  });
+
+  it('Apple targets from Linux need the macOS SDK (osxcross or zigbuild); cross has no images for them', () => {
+    const checks = environmentChecks(snapshot('aarch64-apple-darwin', {}, { cross: '/bin/cross' }), { cCode: ['ring'], tools: {} });
+    const linker = checks.find((c) => c.id === 'linker')!;
+    expect(linker.ok).toBe(false);
+    expect(linker.found).toContain('macOS SDK');
+    expect(linker.fix.join('\n')).toMatch(/osxcross[\s\S]*oa64-clang[\s\S]*cargo zigbuild/);
+    expect(all(checks)).not.toContain('cross build');
+    expect(targetToolchain('x86_64-apple-darwin', LINUX).compilers).toEqual(['o64-clang']);
+    const onMac = environmentChecks({ ...snapshot('x86_64-apple-darwin'), host: 'aarch64-apple-darwin' });
+    expect(onMac.find((c) => c.id === 'linker')).toMatchObject({ needed: false, ok: true });
+  });
+
+  it('the CLI looks up each family\'s tools on PATH', () => {
+    expect(environmentToolNames('x86_64-pc-windows-gnu', LINUX)).toContain('x86_64-w64-mingw32-gcc');
+    expect(environmentToolNames('x86_64-pc-windows-msvc', LINUX)).toEqual(expect.arrayContaining(['cargo-xwin', 'clang-cl']));
+    expect(environmentToolNames('aarch64-apple-darwin', LINUX)).toContain('oa64-clang');
+  });
+
+  it('cargo-zigbuild does not stand in for perl and make (it runs the host\'s tools); cross\'s images have them', () => {
+    const needs = { cCode: ['openssl-sys'], tools: { perl: ['openssl-sys'] } };
+    const zig = environmentChecks(snapshot('aarch64-unknown-linux-musl', {}, { perl: null, 'cargo-zigbuild': '/bin/cargo-zigbuild', zig: '/bin/zig' }), needs);
+    expect(zig.find((c) => c.id === 'perl')!.ok).toBe(false);
+    const cross = environmentChecks(snapshot('aarch64-unknown-linux-musl', {}, { perl: null, cross: '/bin/cross' }), needs);
+    expect(cross.find((c) => c.id === 'perl')!.ok).toBe(true);
   });
 });
