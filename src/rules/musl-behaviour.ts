@@ -16,12 +16,15 @@ import type { FixSuggestion, Rule } from './types.js';
 /**
  * reqwest's own DNS resolver (in Rust, reading /etc/resolv.conf itself), by
  * version, from the crates.io index (rust-lang/crates.io-index `re/qw/reqwest`):
- * `trust-dns` (-> trust-dns-resolver) from 0.10.4 (0.10.3 has none) through
- * 0.11; in 0.12 `hickory-dns` (-> hickory-resolver), where `trust-dns` is an
- * empty alias kept for compatibility that turns no resolver on. The recorded
- * lines in test/fixtures/crates-index check the table.
+ * 0.9.6 and 0.9.7 depend on trust-dns-resolver unconditionally (no feature);
+ * `trust-dns` (-> trust-dns-resolver) from 0.9.8 through 0.9.x, dropped in
+ * 0.10.0 to 0.10.3, again from 0.10.4 through 0.11; in 0.12 `hickory-dns`
+ * (-> hickory-resolver), where `trust-dns` is an empty alias kept for
+ * compatibility that turns no resolver on. The recorded lines in
+ * test/fixtures/crates-index check the table.
  */
 export const REQWEST_RESOLVER: { versions: string; feature: string; crate: string }[] = [
+  { versions: '>=0.9.8 <0.10.0-0', feature: 'trust-dns', crate: 'trust-dns-resolver' },
   { versions: '>=0.10.4 <0.12.0-0', feature: 'trust-dns', crate: 'trust-dns-resolver' },
   { versions: '>=0.12.0-0', feature: 'hickory-dns', crate: 'hickory-resolver' },
 ];
@@ -85,13 +88,14 @@ function find(
 function reqwestAdvice(p: GraphPackage): FixSuggestion {
   const at = reqwestResolverAt(p.version);
   if (at) return { strategy: 'switch', crate: 'reqwest', title: `enable feature \`${at.feature}\` of \`reqwest\` for a resolver in Rust that reads /etc/resolv.conf itself` };
-  const first = REQWEST_RESOLVER[0];
   const latest = REQWEST_RESOLVER[REQWEST_RESOLVER.length - 1];
-  const since = semver.minVersion(first.versions)!.version;
+  // The first later release that has one.
+  const next = semver.valid(p.version) ? REQWEST_RESOLVER.find((r) => semver.gt(semver.minVersion(r.versions)!.version, p.version)) : undefined;
+  const update = next ? `update to ${semver.minVersion(next.versions)!.version} or newer for feature \`${next.feature}\`` : 'update it';
   return {
     strategy: 'pin',
     crate: 'reqwest',
-    title: `\`reqwest v${p.version}\` has no resolver of its own: update to ${since} or newer for feature \`${first.feature}\` (0.12 has \`${latest.feature}\`)`,
+    title: `\`reqwest v${p.version}\` has no resolver of its own: ${update}${next === latest ? '' : ` (0.12 has \`${latest.feature}\`)`}`,
   };
 }
 

@@ -22,6 +22,19 @@ ruleTester(muslBehaviour, {
     { name: 'reqwest with its Rust resolver (hickory-dns)', graph: g([{ name: 'reqwest', version: '0.12.4', features: ['hickory-dns', 'rustls-tls'] }]) },
     { name: 'reqwest 0.11 with `trust-dns`, its resolver there', graph: g([{ name: 'reqwest', version: '0.11.17', features: ['default', 'default-tls', 'trust-dns'] }]) },
     {
+      name: 'reqwest 0.9.7 depends on trust-dns-resolver unconditionally: its resolver is in the graph',
+      graph: graphOf({
+        packages: [
+          { name: 'reqwest', version: '0.9.7', features: ['default', 'default-tls'] },
+          { name: 'trust-dns-resolver', version: '0.10.3' },
+        ],
+        edges: [
+          { from: 'app', to: 'reqwest' },
+          { from: 'reqwest', to: 'trust-dns-resolver' },
+        ],
+      }),
+    },
+    {
       name: 'reqwest whose resolver crate is in the graph (turned on by another feature name)',
       graph: graphOf({
         packages: [
@@ -61,6 +74,11 @@ ruleTester(muslBehaviour, {
       name: 'reqwest 0.10.2 has no resolver of its own: advice to update, no feature it lacks',
       graph: g([{ name: 'reqwest', version: '0.10.2', features: ['default', 'default-tls'] }]),
       findings: [{ crate: 'reqwest', fixes: ['update to 0.10.4 or newer for feature `trust-dns`'], strategies: ['pin', 'environment'] }],
+    },
+    {
+      name: 'reqwest 0.9.5 has no resolver of its own: the next release with one is 0.9.8',
+      graph: g([{ name: 'reqwest', version: '0.9.5', features: ['default', 'default-tls'] }]),
+      findings: [{ crate: 'reqwest', fixes: ['update to 0.9.8 or newer for feature `trust-dns` (0.12 has `hickory-dns`)'] }],
     },
     {
       name: 'the example: reqwest resolves names, tokio runs multi-threaded',
