@@ -24,6 +24,8 @@ export interface LintInput {
   environments?: Map<string, EnvironmentSnapshot>;
   /** Where a locked package is in Cargo.lock. */
   lockLocation?: (name: string, version: string) => ManifestLocation | null;
+  /** The host triple (else taken from the environment snapshots). */
+  host?: string;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -31,6 +33,7 @@ const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2
 export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];
   const ids = new Set<string>();
+  const host = input.host ?? [...(input.environments?.values() ?? [])][0]?.host;
   for (const graph of input.graphs) {
     const seen = new Set<string>();
     for (const rule of input.rules) {
@@ -67,7 +70,7 @@ export function lint(input: LintInput): Finding[] {
           packageKey: d.package.key,
         });
       };
-      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target) }, report);
+      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target), ...(host ? { host } : {}) }, report);
     }
   }
   return sortFindings(findings);

@@ -322,6 +322,22 @@ export interface FixInput {
   pkg: GraphPackage;
   /** Also suggest turning off the feature of a direct dependency that brings the crate in. */
   disable?: boolean;
+  /** The host triple; absent: unknown (taken as a cross build). */
+  host?: string;
+}
+
+/**
+ * An environment option that links a prebuilt library (OPENSSL_STATIC: the
+ * OpenSSL that OPENSSL_DIR or pkg-config finds) rather than building the
+ * bundled source (those need a C compiler). Cross-compiling, the host's
+ * library does not link into the target: the option needs a library built
+ * for the target, pointed at by the crate's `*_DIR` variable.
+ */
+function envTitle(o: StaticOption & { kind: 'env' }, lib: string, target: string, host: string | undefined): string {
+  const plain = optionTitle(o, '');
+  if (o.requires.includes('c-compiler') || host === target) return plain;
+  const dir = o.env.replace(/_STATIC$/, '_DIR');
+  return `set ${o.env}=${o.value} together with ${dir} pointing at ${lib} built for ${target} (its static libraries): cross-compiling, ${o.env} alone finds no library for the target`;
 }
 
 /**
@@ -379,7 +395,7 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
     const title =
       o.kind === 'feature'
         ? `${optionTitle(o, spec.name)}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
-        : optionTitle(o, spec.name);
+        : envTitle(o, entry.systemLibrary ?? entry.name, graph.target, input.host);
     add({ strategy: 'static', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
   }
   const newer = newerStaticOption(entry, spec, pkg.version);

@@ -18,7 +18,7 @@ export const nativeLibrary: Rule = {
       'Turn on the crate\'s static option (it builds the bundled C source), or move the crate that brings it to a pure-Rust alternative.',
     docs: `${RULE_DOCS}#native-library`,
   },
-  check({ graph, kb }, report) {
+  check({ graph, kb, host }, report) {
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind === 'static' || (!n.hasStaticOption && !n.linkage.forcedBy)) continue;
       const { pkg, entry, spec } = n;
@@ -32,7 +32,7 @@ export const nativeLibrary: Rule = {
         package: pkg,
         message: `\`${pkg.name} v${pkg.version}\` ${how}`,
         detail: (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim(),
-        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true }),
+        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host }),
         docs: spec.docs[0] ?? entry.docs[0],
       });
     }

@@ -17,7 +17,7 @@ export const noStaticOption: Rule = {
       'The finding says whether a newer release has a static option and which feature of which direct dependency pulls the crate in, so that feature can be turned off.',
     docs: `${RULE_DOCS}#no-static-option`,
   },
-  check({ graph, kb }, report) {
+  check({ graph, kb, host }, report) {
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind === 'static' || n.hasStaticOption || n.linkage.forcedBy) continue;
       const { pkg, entry, spec } = n;
@@ -37,7 +37,7 @@ export const noStaticOption: Rule = {
             ? `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} when pkg-config finds one for the target (dynamically), else builds its bundled source, and has ${version} to insist on the bundled one${by}`
             : `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} and has ${version}${by}`,
         detail: [spec.withoutStaticNote ?? entry.summary, alternatives.length ? `Alternatives: ${alternatives.join(', ')}.` : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim(),
-        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true }),
+        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host }),
         docs: spec.docs[0] ?? entry.docs[0],
       });
     }

@@ -42,6 +42,8 @@ export interface RuleContext {
   kb: KnowledgeBase;
   /** Present for targets the environment was inspected for (`cross-environment`). */
   environment?: EnvironmentSnapshot;
+  /** The host triple when known (from the environment snapshots); absent: unknown, assume a cross build. */
+  host?: string;
 }
 
 /** A fix a user could apply, as the knowledge base describes it; the fixers prove and apply them. */

@@ -1,13 +1,25 @@
 import { fileURLToPath } from 'node:url';
 import { nativeLibrary } from '../../src/rules/native-library.js';
+import type { EnvironmentSnapshot } from '../../src/rules/types.js';
 import { graphOf, resolveWorkspace, ruleTester } from './harness.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../example', import.meta.url));
 
 /** reqwest 0.12.4 with its default features: default-tls -> native-tls -> openssl -> openssl-sys. */
-function reqwestGraph(opts: { sysFeatures?: string[]; reqwestFeatures?: string[] } = {}) {
+/** The machine a check runs on, as far as this rule cares: only the host triple. */
+const machine = (host: string, target: string): EnvironmentSnapshot => ({
+  host,
+  target,
+  installedTargets: [host, target],
+  configuredLinker: null,
+  onPath: {},
+  ccVariables: {},
+});
+
+function reqwestGraph(opts: { sysFeatures?: string[]; reqwestFeatures?: string[]; target?: string } = {}) {
   const reqwestFeatures = opts.reqwestFeatures ?? ['default', 'default-tls', 'charset', 'http2', 'macos-system-configuration'];
   return graphOf({
+    ...(opts.target ? { target: opts.target } : {}),
     packages: [
       { name: 'reqwest', version: '0.12.4', features: reqwestFeatures },
       { name: 'native-tls', version: '0.2.16', features: reqwestFeatures.includes('native-tls-vendored') ? ['vendored'] : [] },
@@ -74,6 +86,24 @@ ruleTester(nativeLibrary, {
           direct: 'reqwest@7',
         },
       ],
+    },
+    {
+      name: 'cross-compiling (musl on a -gnu host), OPENSSL_STATIC is offered only with an OpenSSL built for the target (OPENSSL_DIR)',
+      graph: reqwestGraph(),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
+      findings: [{ crate: 'openssl-sys', fixes: ['set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl'] }],
+    },
+    {
+      name: 'building for the host itself, OPENSSL_STATIC=1 links the host\'s OpenSSL statically: offered as is',
+      graph: reqwestGraph({ target: 'x86_64-unknown-linux-gnu' }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu'),
+      findings: [{ crate: 'openssl-sys', fixes: [/^set OPENSSL_STATIC=1 for the build \(`\[env\]` in \.cargo\/config\.toml\)$/] }],
+    },
+    {
+      name: 'an environment option that builds the bundled source (LIBZ_SYS_STATIC) stays as is when cross-compiling',
+      graph: graphOf({ packages: [{ name: 'libz-sys', version: '1.1.16', links: 'z', features: ['libc'] }], edges: [{ from: 'app', to: 'libz-sys' }] }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
+      findings: [{ crate: 'libz-sys', fixes: [/^set LIBZ_SYS_STATIC=1 for the build/] }],
     },
     {
       name: 'libz-sys without `static` links the system zlib when pkg-config finds one',
