@@ -4,7 +4,7 @@
  * and platforms as cargo does.
  */
 import { join } from 'node:path';
-import { derivedHostTriple, targetInfo } from '../cfg/index.js';
+import { derivedHostTriple, platformMatches, targetInfo } from '../cfg/index.js';
 import { UserError } from '../errors.js';
 import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
@@ -185,7 +185,43 @@ export function resolveTarget(project: Project, triple: string, includeDev = fal
     hostUnits: false,
   });
   if (project.packages.outdated) checkOutdatedLock(project, result);
+  noteGuessedProcMacros(project.packages, result, triple);
   return result;
+}
+
+/**
+ * The graph depends on a guessed proc-macro status when a crate taken for a
+ * library is in it, or when a crate taken for a proc-macro is an active
+ * dependency of one of its packages (its dependencies are then left out).
+ * One warning names them all, over every target resolved.
+ */
+function noteGuessedProcMacros(set: PackageSet, result: GraphResult, triple: string): void {
+  const found: string[] = [];
+  const target = targetInfo(triple);
+  for (const key of result.graph.packages.keys()) {
+    const s = set.summaries.get(key);
+    if (!s) continue;
+    if (s.procMacroGuessed && !s.isMember) found.push(`${s.name} v${s.version}`);
+    for (const d of s.deps) {
+      if (d.kind !== 'normal') continue;
+      const t = set.summaries.get(d.to);
+      if (!t?.procMacro || !t.procMacroGuessed) continue;
+      if (d.target !== null && d.target !== undefined && !platformMatches(d.target, target)) continue;
+      if (d.optional && !result.features.isDepActivated(key, NORMAL, d.name)) continue;
+      found.push(`${t.name} v${t.version}`);
+    }
+  }
+  if (!found.length) return;
+  const note = (set.guessedProcMacros ??= { names: new Set(), warning: -1 });
+  const before = note.names.size;
+  for (const f of found) note.names.add(f);
+  if (note.names.size === before) return;
+  const names = [...note.names].sort();
+  const text =
+    `whether ${names.map((n) => `\`${n}\``).join(', ')} ${names.length > 1 ? 'are proc-macros is' : 'is a proc-macro is'} guessed (the index does not say, and cargo has not unpacked ${names.length > 1 ? 'them' : 'it'}), ` +
+    `and the artifact graph depends on it; run \`cargo fetch\` so that the tool reads ${names.length > 1 ? 'their manifests' : 'its manifest'}`;
+  if (note.warning < 0) note.warning = set.warnings.push(text) - 1;
+  else set.warnings[note.warning] = text;
 }
 
 /**

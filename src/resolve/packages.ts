@@ -9,6 +9,8 @@ import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
 import { indexFields } from '../manifest/deps.js';
+import { crateFilesFor, type CrateFiles } from '../registry/crate-files.js';
+import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
@@ -29,6 +31,8 @@ export interface Summary {
   features: Map<string, string[]>;
   links: string | null;
   procMacro: boolean;
+  /** `procMacro` is a guess (the index does not say, and cargo has not unpacked the crate). */
+  procMacroGuessed?: boolean;
   isMember: boolean;
   manifest?: PackageManifest;
   /** Metadata could not be found; the package is treated as a leaf. */
@@ -49,6 +53,11 @@ export interface LoadOptions {
    * (members) or being skipped (optional dependencies of locked packages).
    */
   allowNew?: boolean;
+  /**
+   * Cargo's home, whose `registry/src` holds the manifests of unpacked crates
+   * (their `[lib] proc-macro`); `$CARGO_HOME` or `~/.cargo` when not given, null for none.
+   */
+  cargoHome?: string | null;
 }
 
 /** A member's dependency Cargo.lock does not list, taken as the locked package cargo will use for it. */
@@ -69,6 +78,8 @@ export interface PackageSet {
   outdated?: OutdatedEdge[];
   /** Member manifests by package key. */
   members: Map<PackageKey, PackageManifest>;
+  /** Crates whose guessed proc-macro status some target graph depends on, and the warning naming them. */
+  guessedProcMacros?: { names: Set<string>; warning: number };
 }
 
 export type SourceLookup = (lockSource: string) => CrateSource | null;
@@ -85,25 +96,82 @@ export function featureMap(declared: Record<string, string[]>, deps: { name: str
 }
 
 /**
- * Crates the index gives no proc-macro flag for: a crate is taken for a
- * proc-macro when its name says so and it depends on the proc-macro toolkit.
+ * Crates the index gives no proc-macro flag for (a registry index, unlike a
+ * vendored manifest, does not say). `exact` when it comes from the crate's
+ * own manifest; otherwise a guess from what is known of the crate by name
+ * and version, and from its dependency shape.
  */
 export function guessProcMacro(v: IndexVersion): boolean {
-  if (v.proc_macro !== undefined) return v.proc_macro;
-  if (KNOWN_PROC_MACROS.has(v.name)) return true;
-  if (!/[-_](derive|derives|macros?|impl|internals?|codegen|attributes|attr|proc[-_]macros?)$/.test(v.name)) return false;
-  return v.deps.some((d) => d.kind === 'normal' && !d.optional && (d.package ?? d.name) === 'proc-macro2');
+  return procMacroOf(v).procMacro;
 }
 
+export function procMacroOf(v: IndexVersion, files?: CrateFiles | null): { procMacro: boolean; guessed: boolean } {
+  if (v.proc_macro !== undefined) return { procMacro: v.proc_macro, guessed: false };
+  const onDisk = files?.procMacro(v.name, v.vers);
+  if (onDisk !== null && onDisk !== undefined) return { procMacro: onDisk, guessed: false };
+  const g = guessFromIndex(v);
+  return { procMacro: g.procMacro, guessed: g.signs };
+}
+
+/** Suffixes of the crate a facade re-exports its macros from (`derive_more` 1 and `derive_more-impl`, `ctor` 0.3 and `ctor-proc-macro`). */
+const FACADE_SUFFIXES = ['-impl', '_impl', '-macro', '_macro', '-macros', '_macros', '-proc-macro', '_proc_macro', '-derive', '_derive', '-internal', '-codegen', '-attributes'];
+
+/**
+ * The answer, and whether it is a guess: the crate is not one of those known
+ * by name and version, and something about it (its name, its use of the
+ * proc-macro toolkit, a facade shape) suggests it may be one. A crate with no
+ * such sign is taken for a library, as nearly every crate is.
+ */
+function guessFromIndex(v: IndexVersion): { procMacro: boolean; signs: boolean } {
+  const name = v.name;
+  // What is known of a crate (checked against its published manifests) is no guess.
+  if (NOT_PROC_MACROS.has(name)) return { procMacro: false, signs: false };
+  const rule = VERSIONED_PROC_MACROS.get(name);
+  if (rule) return { procMacro: rule(v.vers), signs: false };
+  const normal = v.deps.filter((d) => d.kind === 'normal' && !d.optional);
+  // A facade depends on its own proc-macro crate and re-exports it: a library (a proc-macro crate can export only its own macros).
+  // So were paste 0.1, indoc 0.3 and time-macros 0.1 (over their -impl crates), typed-builder from 0.15.
+  if (normal.some((d) => FACADE_SUFFIXES.some((s) => (d.package ?? d.name) === name + s))) return { procMacro: false, signs: false };
+  if (KNOWN_PROC_MACROS.has(name)) return { procMacro: true, signs: false };
+  const toolkit = new Set(normal.map((d) => d.package ?? d.name));
+  const usesToolkit = toolkit.has('proc-macro2') || (toolkit.has('syn') && toolkit.has('quote'));
+  const named = /[-_](derive|derives|macros?|impl|internals?|codegen|attributes|attr|proc[-_]macros?)$/.test(name);
+  return { procMacro: named && usesToolkit, signs: named || usesToolkit };
+}
+
+const major = (version: string) => Number(version.split('.')[0]);
+const minor = (version: string) => Number(version.split('.')[1]);
+
+/**
+ * Crates that were proc-macros in some versions only (each checked against
+ * the published manifests): hex-literal 0.3 (0.2 re-exported
+ * hex-literal-impl, 0.4 is `macro_rules!` and `const fn`); ctor up to 0.2
+ * (from 0.3 a library over ctor-proc-macro); derive_more before 1.0 (from 1.0
+ * over derive_more-impl).
+ */
+const VERSIONED_PROC_MACROS = new Map<string, (version: string) => boolean>([
+  ['hex-literal', (v) => major(v) === 0 && minor(v) === 3],
+  ['ctor', (v) => major(v) === 0 && minor(v) < 3],
+  ['derive_more', (v) => major(v) < 1],
+]);
+
+/** Crates whose names look like proc-macros but are libraries (helpers for writing proc-macros, build-script libraries). */
+const NOT_PROC_MACROS = new Set(['synstructure', 'cxx-build', 'serde_derive_internals', 'wasm-bindgen-macro-support']);
+
+/** Proc-macro crates whose name or dependencies do not give them away (`match_token`, `cssparser-macros` without proc-macro2). */
 const KNOWN_PROC_MACROS = new Set([
-  'async-trait', 'async-stream-impl', 'ctor', 'derive_more', 'derivative', 'displaydoc', 'educe', 'enum-as-inner',
+  'async-trait', 'async-stream-impl', 'derivative', 'displaydoc', 'educe', 'enum-as-inner',
   'futures-macro', 'getset', 'indoc', 'paste', 'pin-project-internal', 'proc-macro-hack', 'rustversion', 'serde_derive',
   'serde_repr', 'serde_with_macros', 'strum_macros', 'thiserror-impl', 'tokio-macros', 'tracing-attributes',
-  'typed-builder', 'zerocopy-derive', 'zerofrom-derive', 'yoke-derive', 'synstructure', 'async-recursion', 'num_enum_derive',
+  'typed-builder', 'zerocopy-derive', 'zerofrom-derive', 'yoke-derive', 'async-recursion', 'num_enum_derive',
   'darling_macro', 'openssl-macros', 'const_format_proc_macros', 'clap_derive', 'prost-derive', 'pest_derive',
-  'wasm-bindgen-macro', 'js-sys-macro', 'ouroboros_macro', 'sqlx-macros', 'diesel_derives', 'time-macros', 'include_dir_macros',
-  'rust-embed-impl', 'actix-macros', 'actix-web-codegen', 'rocket_codegen', 'tokio-postgres-derive', 'icu_provider_macros',
-  'scroll_derive', 'document-features', 'hex-literal', 'maybe-async', 'napi-derive', 'pyo3-macros', 'cxx-build',
+  'wasm-bindgen-macro', 'ouroboros_macro', 'sqlx-macros', 'diesel_derives', 'time-macros', 'include_dir_macros',
+  'rust-embed-impl', 'actix-macros', 'actix-web-codegen', 'rocket_codegen', 'icu_provider_macros',
+  'scroll_derive', 'document-features', 'maybe-async', 'napi-derive', 'pyo3-macros',
+  'ctor-proc-macro', 'dtor-proc-macro', 'const-random-macro', 'cssparser-macros', 'match_token', 'html5ever_macros',
+  'aquamarine', 'jiff-static', 'phf_macros', 'proc-macro-error-attr', 'proc-macro-error-attr2', 'time-macros-impl', 'zerovec-derive',
+  'schemars_derive', 'ref-cast-impl', 'bytemuck_derive', 'num-derive', 'snafu-derive', 'windows-implement', 'windows-interface',
+  'zbus_macros', 'kube-derive', 'enumflags2_derive', 'derive_more-impl',
 ]);
 
 /** A declaration's version requirement as cargo applies it to a candidate version. */
@@ -329,10 +397,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     w.pkgs.push(pkg);
   }
   const newTargets = options.allowNew ? summaries : undefined;
+  const home = options.cargoHome === undefined ? cargoHome(process.env) : options.cargoHome;
+  const files = home === null ? null : crateFilesFor(home);
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
     if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
-    return indexToSummary(pkg, v, lock, warnings, newTargets);
+    return indexToSummary(pkg, v, lock, warnings, newTargets, files);
   };
   await Promise.all(
     [...wanted.values()].map(async (w) => {
@@ -480,7 +550,9 @@ export function indexToSummary(
   lock: Lockfile,
   warnings: string[],
   newTargets?: Map<PackageKey, Summary>,
+  files?: CrateFiles | null,
 ): Summary {
+  const pm = procMacroOf(v, files);
   const deps: SummaryDep[] = [];
   let unlocked: string[] | undefined;
   for (const d of v.deps) {
@@ -511,7 +583,8 @@ export function indexToSummary(
     deps,
     features: featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev')),
     links: v.links ?? null,
-    procMacro: guessProcMacro(v),
+    procMacro: pm.procMacro,
+    ...(pm.guessed ? { procMacroGuessed: true } : {}),
     isMember: false,
     ...(unlocked ? { unlockedOptional: unlocked } : {}),
   };

@@ -5,10 +5,16 @@
  * package and feature selections. Cargo.lock is written by real cargo.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Selection } from '../../src/resolve/index.js';
+import { CargoConfig } from '../../src/config/cargo-config.js';
+import { openSources } from '../../cli/sources.js';
+import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
+import { treeLines } from '../../src/resolve/display.js';
+import { indexFromVendor } from '../fixtures/registry/generate.js';
+import { VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { cargoTree, pooled, toolLines } from './compare.js';
 import { generateWorkspace, type GeneratedWorkspace } from '../fixtures/gen/workspace.js';
 import { cargoAvailable } from '../helpers/realworld.js';
@@ -127,4 +133,128 @@ describe.skipIf(!cargoAvailable())('differential test against cargo tree on gene
       }
     });
   }
+});
+
+/**
+ * The same comparison with crate metadata from an index folder (`--index
+ * DIR`, the shape of the crates.io index), whose lines carry no proc-macro
+ * flag: crates whose status only knowledge of them (by name and version),
+ * their dependency shape, or their unpacked manifest in
+ * `$CARGO_HOME/registry/src` gives away. Every proc-macro depends on
+ * `pm-only`, which must stay out of the graph; every library on a crate of
+ * its own, which must be in it.
+ */
+const PM = '[lib]\nproc-macro = true\n\n';
+const dep = (name: string, req = '1') => `[dependencies.${name}]\nversion = "${req}"\n`;
+const deps = (...names: string[]) => names.map((n) => dep(n, n === 'syn' ? '2' : n === 'derive_more-impl' ? '=1.0.0' : n === 'ctor-proc-macro' ? '0.0.7' : '1')).join('\n');
+
+const INDEX_CRATES: [name: string, version: string, body: string][] = [
+  ['pm-only', '1.0.0', ''],
+  ...['a', 'b', 'c', 'd', 'e'].map((x): [string, string, string] => [`lib-only-${x}`, '1.0.0', '']),
+  ['proc-macro2', '1.0.0', ''],
+  ['quote', '1.0.0', ''],
+  ['syn', '2.0.0', ''],
+  // A proc-macro whose name says nothing.
+  ['match_token', '0.1.0', PM + deps('proc-macro2', 'quote', 'syn', 'pm-only')],
+  // A proc-macro in 0.3 only.
+  ['hex-literal', '0.3.4', PM + deps('pm-only')],
+  ['hex-literal', '0.4.1', deps('lib-only-a')],
+  // A proc-macro up to 0.2, then a library over ctor-proc-macro.
+  ['ctor', '0.2.8', PM + deps('quote', 'syn', 'pm-only')],
+  ['ctor', '0.3.0', deps('ctor-proc-macro', 'lib-only-b')],
+  ['ctor-proc-macro', '0.0.7', PM + deps('pm-only')],
+  // A proc-macro before 1.0, then a library over derive_more-impl.
+  ['derive_more', '0.99.18', PM + deps('proc-macro2', 'quote', 'syn', 'pm-only')],
+  ['derive_more', '1.0.0', deps('derive_more-impl')],
+  ['derive_more-impl', '1.0.0', PM + deps('proc-macro2', 'quote', 'syn', 'pm-only')],
+  // Libraries that look like proc-macro crates.
+  ['synstructure', '0.13.1', deps('proc-macro2', 'quote', 'syn')],
+  ['cxx-build', '1.0.0', deps('lib-only-c')],
+  // Proc-macros without proc-macro2.
+  ['const-random-macro', '0.1.16', PM + deps('pm-only')],
+  ['cssparser-macros', '0.6.1', PM + deps('quote', 'syn', 'pm-only')],
+  // Only their unpacked manifests tell: a proc-macro with a plain name, a library named like a macro crate.
+  ['quirk', '1.0.0', PM + deps('proc-macro2', 'pm-only')],
+  ['fmt-macros', '1.0.0', deps('syn', 'quote', 'lib-only-d')],
+];
+
+const UNPACKED = ['quirk-1.0.0', 'fmt-macros-1.0.0'];
+
+const INDEX_APP =
+  '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n' +
+  [
+    'match_token = "0.1"',
+    'hex-literal = "0.4"',
+    'old-hex = { package = "hex-literal", version = "0.3" }',
+    'ctor = "0.3"',
+    'old-ctor = { package = "ctor", version = "0.2" }',
+    'derive_more = "1"',
+    'old-derive-more = { package = "derive_more", version = "0.99" }',
+    'synstructure = "0.13"',
+    'cxx-build = "1"',
+    'const-random-macro = "0.1"',
+    'cssparser-macros = "0.6"',
+    'quirk = "1"',
+    'fmt-macros = "1"',
+    'lib-only-e = "1"',
+  ].join('\n') +
+  '\n';
+
+describe.skipIf(!cargoAvailable())('differential test with an index folder (no proc-macro flags)', () => {
+  it('proc-macros told from libraries as cargo does, by knowledge, dependency shape and unpacked manifests', async () => {
+    const files: Record<string, string> = { ...VENDOR_CONFIG, 'Cargo.toml': INDEX_APP, 'src/main.rs': 'fn main() {}\n' };
+    for (const [name, version, body] of INDEX_CRATES) Object.assign(files, vendoredCrate(name, version, body, `${name}-${version}`));
+    const cargoDir = writeProject(files, 'preflight-index-diff-');
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: cargoDir, stdio: 'pipe', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
+
+    // The tool's copy: the manifest and the lock, crates.io read through the index folder.
+    const work = mkdtempSync(join(tmpdir(), 'preflight-index-diff-tool-'));
+    const dir = join(work, 'project');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    for (const f of ['Cargo.toml', 'Cargo.lock', 'src/main.rs']) copyFileSync(join(cargoDir, f), join(dir, f));
+    const index = join(work, 'index');
+    indexFromVendor(join(cargoDir, 'vendor'), index);
+    expect(readFileSync(join(index, 'qu/ir/quirk'), 'utf8')).not.toContain('proc_macro');
+    const home = join(work, 'cargo-home');
+    for (const u of UNPACKED) {
+      mkdirSync(join(home, 'registry/src/index.crates.io-1949cf8c6b5b557f', u), { recursive: true });
+      copyFileSync(join(cargoDir, 'vendor', u, 'Cargo.toml'), join(home, 'registry/src/index.crates.io-1949cf8c6b5b557f', u, 'Cargo.toml'));
+    }
+
+    const targets = ['x86_64-unknown-linux-musl', 'x86_64-pc-windows-msvc'];
+    const here = (lines: string[], d: string) => lines.map((l) => l.replace(`(${d})`, '(app)'));
+    const expected = (await Promise.all(targets.map((t) => cargoTree(cargoDir, t, [])))).map((l) => here(l, cargoDir));
+    // The graph cargo gives: every library and its own dependency, no proc-macro and nothing only they use.
+    expect(expected[0]!.some((l) => l.startsWith('pm-only '))).toBe(false);
+    for (const x of ['a', 'b', 'c', 'd', 'e']) expect(expected[0]!.some((l) => l.startsWith(`lib-only-${x} `))).toBe(true);
+
+    const tool = async (cargoHome: string) => {
+      const saved = process.env.CARGO_HOME;
+      process.env.CARGO_HOME = cargoHome;
+      const sources = openSources({ cwd: dir, config: CargoConfig.load(dir, process.env), env: process.env, offline: true, quiet: true, index });
+      try {
+        const project = await loadProject(dir, undefined, sources.sourceFor, {});
+        const lines = targets.map((t) => here(treeLines(resolveTarget(project, t).graph.packages.values()), dir));
+        return { lines, warnings: project.packages.warnings };
+      } finally {
+        await sources.close();
+        if (saved === undefined) delete process.env.CARGO_HOME;
+        else process.env.CARGO_HOME = saved;
+      }
+    };
+    const withFiles = await tool(home);
+    targets.forEach((t, i) => expect({ target: t, lines: withFiles.lines[i] }).toEqual({ target: t, lines: expected[i] }));
+    // Every status came from knowledge of the crate or its unpacked manifest: nothing to warn about.
+    expect(withFiles.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
+
+    // Without the unpacked manifests the two crates only they tell are guessed wrong, and the warning names them.
+    const without = await tool(join(work, 'empty-home'));
+    expect(without.lines[0]).not.toEqual(expected[0]);
+    const w = without.warnings.filter((x) => x.includes('guessed'));
+    expect(w).toHaveLength(1);
+    expect(w[0]).toBe(
+      'whether `fmt-macros v1.0.0`, `quirk v1.0.0` are proc-macros is guessed (the index does not say, and cargo has not unpacked them), ' +
+        'and the artifact graph depends on it; run `cargo fetch` so that the tool reads their manifests',
+    );
+  });
 });

@@ -1,0 +1,89 @@
+/**
+ * Proc-macro status of crates read from an index (which carries no flag):
+ * the crate's unpacked manifest under `$CARGO_HOME/registry/src` when cargo
+ * has it, else what is known by name and version (each case checked against
+ * the published manifests or the index's dependency shape), else a guess.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CrateFiles } from '../../src/registry/crate-files.js';
+import type { IndexDep, IndexVersion } from '../../src/registry/types.js';
+import { procMacroOf } from '../../src/resolve/packages.js';
+import { writeProject } from '../helpers/project.js';
+
+const d = (name: string, extra: Partial<IndexDep> = {}): IndexDep => ({ name, req: '1', features: [], optional: false, default_features: true, target: null, kind: 'normal', ...extra });
+const v = (name: string, vers: string, deps: IndexDep[] = []): IndexVersion => ({ name, vers, deps, features: {}, cksum: '', yanked: false, links: null }) as unknown as IndexVersion;
+const toolkit = [d('proc-macro2'), d('quote'), d('syn')];
+
+describe('proc-macro status from the index', () => {
+  const cases: [IndexVersion, boolean][] = [
+    // hex-literal: 0.2 re-exports hex-literal-impl, 0.3 is a proc-macro, 0.4 is a library.
+    [v('hex-literal', '0.2.2', [d('hex-literal-impl'), d('proc-macro-hack')]), false],
+    [v('hex-literal', '0.3.4'), true],
+    [v('hex-literal', '0.4.1'), false],
+    // ctor: a proc-macro up to 0.2, a library over ctor-proc-macro since.
+    [v('ctor', '0.2.8', [d('quote'), d('syn')]), true],
+    [v('ctor', '0.3.0', [d('ctor-proc-macro'), d('dtor')]), false],
+    [v('ctor', '0.8.0', [d('ctor-proc-macro'), d('dtor')]), false],
+    [v('ctor-proc-macro', '0.0.7'), true],
+    // derive_more: a proc-macro before 1.0, a library over derive_more-impl since.
+    [v('derive_more', '0.99.18', toolkit), true],
+    [v('derive_more', '1.0.0', [d('derive_more-impl')]), false],
+    [v('derive_more-impl', '1.0.0', toolkit), true],
+    // Libraries that look like proc-macro crates.
+    [v('cxx-build', '1.0.0', [d('cc'), d('codespan-reporting'), ...toolkit]), false],
+    [v('synstructure', '0.13.1', toolkit), false],
+    // Proc-macros whose names or dependencies do not say.
+    [v('const-random-macro', '0.1.16', [d('getrandom'), d('once_cell'), d('tiny-keccak')]), true],
+    [v('cssparser-macros', '0.6.1', [d('quote'), d('syn')]), true],
+    [v('match_token', '0.1.0', toolkit), true],
+    // A facade over its own -impl crate is a library (typed-builder 0.15, paste 0.1, indoc 0.3).
+    [v('typed-builder', '0.20.0', [d('typed-builder-macro')]), false],
+    [v('paste', '0.1.18', [d('paste-impl'), d('proc-macro-hack')]), false],
+    [v('paste', '1.0.15'), true],
+    // The heuristic: a macro-like name and the proc-macro toolkit.
+    [v('frob-derive', '1.0.0', toolkit), true],
+    [v('frob-derive', '1.0.0'), false],
+    [v('frob', '1.0.0', toolkit), false],
+  ];
+  for (const [ver, expected] of cases) {
+    it(`${ver.name} ${ver.vers}: ${expected ? 'a proc-macro' : 'a library'}`, () => {
+      expect(procMacroOf(ver).procMacro).toBe(expected);
+    });
+  }
+
+  it('a guess is marked as one; what is known is not', () => {
+    expect(procMacroOf(v('frob-derive', '1.0.0', toolkit)).guessed).toBe(true);
+    expect(procMacroOf(v('frob', '1.0.0', toolkit)).guessed).toBe(true);
+    expect(procMacroOf(v('hex-literal', '0.4.1')).guessed).toBe(false);
+    expect(procMacroOf(v('serde', '1.0.219', [d('serde_derive', { target: 'cfg(any())' })])).guessed).toBe(false);
+    // No sign at all: a library, as nearly every crate is.
+    expect(procMacroOf(v('libc', '0.2.170')).guessed).toBe(false);
+  });
+
+  it('the unpacked manifest under $CARGO_HOME/registry/src decides, in both directions', () => {
+    const home = writeProject({
+      'registry/src/index.crates.io-1949cf8c6b5b557f/frob-derive-1.0.0/Cargo.toml': '[package]\nname = "frob-derive"\nversion = "1.0.0"\n',
+      'registry/src/index.crates.io-1949cf8c6b5b557f/quirk-1.0.0/Cargo.toml': '[package]\nname = "quirk"\nversion = "1.0.0"\n\n[lib]\nproc-macro = true\n',
+      'registry/src/index.crates.io-1949cf8c6b5b557f/odd-1.0.0/Cargo.toml': '[package]\nname = "odd"\nversion = "1.0.0"\n\n[lib]\nproc_macro = true\npath = "src/lib.rs"\n',
+    });
+    const files = new CrateFiles(home);
+    expect(procMacroOf(v('frob-derive', '1.0.0', toolkit), files)).toEqual({ procMacro: false, guessed: false });
+    expect(procMacroOf(v('quirk', '1.0.0'), files)).toEqual({ procMacro: true, guessed: false });
+    expect(procMacroOf(v('odd', '1.0.0'), files)).toEqual({ procMacro: true, guessed: false });
+    // Not unpacked: back to the guess.
+    expect(procMacroOf(v('frob-derive', '2.0.0', toolkit), files)).toEqual({ procMacro: true, guessed: true });
+  });
+
+  it('names and versions that would leave the folder are never read', () => {
+    const home = writeProject({ 'registry/src/x/evil-1.0.0/Cargo.toml': '[lib]\nproc-macro = true\n' });
+    mkdirSync(join(home, 'registry/src/x/a'), { recursive: true });
+    writeFileSync(join(home, 'registry/src/x/a/Cargo.toml'), '[lib]\nproc-macro = true\n');
+    const files = new CrateFiles(home);
+    expect(files.procMacro('evil', '1.0.0')).toBe(true);
+    expect(files.procMacro('../x/evil', '1.0.0')).toBeNull();
+    expect(files.procMacro('evil', '1.0.0/../../x/a')).toBeNull();
+    expect(files.procMacro('a', '../a')).toBeNull();
+  });
+});
