@@ -36,7 +36,7 @@ describe('human output', () => {
         '  = help: switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again (needs a C compiler for the target)',
         '  = help: enable feature `native-tls-vendored` of `reqwest` (needs a C compiler for the target, perl, make)',
         '  = help: enable feature `vendored` of `openssl-sys` (declare `openssl-sys = { version = "0.9", features = ["vendored"] }`; features unify) (needs a C compiler for the target, perl, make)',
-        '  = help: set OPENSSL_STATIC=1 for the build (`[env]` in .cargo/config.toml)',
+        '  = help: set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl (its static libraries): cross-compiling, OPENSSL_STATIC alone finds no library for the target',
         '  = help: turn off feature `default-tls` of `reqwest` (default-features = false, listing the other defaults again)',
         '  = note: for more information, see https://docs.rs/openssl/latest/openssl/#vendored',
       ].join('\n'),
