@@ -10,7 +10,7 @@ import type { TargetGraph } from '../../src/resolve/types.js';
 import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, type LoadedProject } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../main.js';
-import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
+import { helpText, parseArgs, programName, type OptionSpec, type ParsedArgs } from '../args.js';
 import { gatingFindings, makeReport, relPath, repositoryRoot, type Report } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
@@ -125,7 +125,7 @@ export interface OutputPlan {
   output?: string;
 }
 
-const usageError = (message: string) => new UserError(message, undefined, `for more information, try 'cargo-preflight check --help'`);
+const usageError = (message: string) => new UserError(message, undefined, `for more information, try '${programName()} check --help'`);
 
 /**
  * Pairs `--format` and `--output`: with as many files as formats, the n-th

@@ -97,7 +97,10 @@ export function renderHuman(report: Report, style: Style, cwd: string): string {
     for (const g of groupFindings(active.filter((f) => f.severity === severity))) out.push(renderFinding(g, paint, cwd, many), '');
   }
   for (const g of groupFindings(report.findings.filter((f) => f.allowed))) out.push(renderFinding(g, paint, cwd, many), '');
+  // Crates of the artifact graph are findings of `metadata-missing`; the rest are said once here.
+  const reported = new Set(report.findings.filter((f) => f.rule === 'metadata-missing').map((f) => `${f.package.name} ${f.package.version}`));
   for (const u of report.unresolved) {
+    if (reported.has(`${u.name} ${u.version}`)) continue;
     out.push(`${paint.level('warning', 'warning')}${paint.bold(`: could not read the metadata of \`${u.name} v${u.version}\`: ${u.reason}`)}`);
     out.push(`  ${paint.blue('=')} ${paint.note('note')}: its dependencies are not checked`, '');
   }
