@@ -390,11 +390,13 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
       add({ strategy: 'static', crate: a.name, title: optionTitle(o, a.name), requires: requirementText(union(spec.buildRequires, o.requires)) });
     }
   }
-  for (const o of staticOptionsAt(entry, spec, pkg.version)) {
+  for (const [i, o] of staticOptionsAt(entry, spec, pkg.version).entries()) {
     const direct = isDirect(graph, pkg.key);
+    // Options after the first are alternatives with a cost of their own (SQLCipher instead of SQLite): say what they are.
+    const what = i > 0 && o.note ? ` (${o.note.replace(/\.$/, '')})` : '';
     const title =
       o.kind === 'feature'
-        ? `${optionTitle(o, spec.name)}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
+        ? `${optionTitle(o, spec.name)}${what}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
         : envTitle(o, entry.systemLibrary ?? entry.name, graph.target, input.host);
     add({ strategy: 'static', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
   }
