@@ -10,7 +10,7 @@ import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
 import type { AugmentedResult } from './augment.js';
-import { LOCK_UPDATE_COMMAND, loadPackages, type PackageSet, type SourceLookup } from './packages.js';
+import { LOCK_UPDATE_COMMAND, loadPackages, SummaryMap, type PackageSet, type SourceLookup } from './packages.js';
 import { NORMAL } from './features.js';
 import type { RootRequest } from './features.js';
 import type { PackageKey } from './types.js';
@@ -196,6 +196,9 @@ export function resolveTarget(project: Project, triple: string, includeDev = fal
  * One warning names them all, over every target resolved.
  */
 function noteGuessedProcMacros(set: PackageSet, result: GraphResult, triple: string): void {
+  // Building the graph made the summary of every package and active dependency
+  // looked at below: when none of the summaries made is a guess, none of these is.
+  if (set.summaries instanceof SummaryMap && !set.summaries.guessedProcMacro) return;
   const found: string[] = [];
   const target = targetInfo(triple);
   for (const key of result.graph.packages.keys()) {
@@ -204,10 +207,13 @@ function noteGuessedProcMacros(set: PackageSet, result: GraphResult, triple: str
     if (s.procMacroGuessed && !s.isMember) found.push(`${s.name} v${s.version}`);
     for (const d of s.deps) {
       if (d.kind !== 'normal') continue;
-      const t = set.summaries.get(d.to);
-      if (!t?.procMacro || !t.procMacroGuessed) continue;
+      // Only dependencies the graph takes: reading the summary of one it leaves
+      // out (another platform's, an optional one left off) would load a crate
+      // the resolution never reaches.
       if (d.target !== null && d.target !== undefined && !platformMatches(d.target, target)) continue;
       if (d.optional && !result.features.isDepActivated(key, NORMAL, d.name)) continue;
+      const t = set.summaries.get(d.to);
+      if (!t?.procMacro || !t.procMacroGuessed) continue;
       found.push(`${t.name} v${t.version}`);
     }
   }

@@ -467,6 +467,8 @@ function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
  */
 export class SummaryMap extends Map<PackageKey, Summary> {
   private pending = new Map<PackageKey, () => Summary>();
+  /** Whether a summary made so far has a guessed proc-macro status. */
+  guessedProcMacro = false;
 
   /** Registers a summary to make when first asked for. */
   defer(key: PackageKey, make: () => Summary): void {
@@ -480,6 +482,7 @@ export class SummaryMap extends Map<PackageKey, Summary> {
     if (!make) return undefined;
     this.pending.delete(key);
     const made = make();
+    if (made.procMacroGuessed) this.guessedProcMacro = true;
     super.set(key, made);
     return made;
   }
@@ -495,6 +498,7 @@ export class SummaryMap extends Map<PackageKey, Summary> {
 
   override set(key: PackageKey, value: Summary): this {
     this.pending?.delete(key);
+    if (value.procMacroGuessed) this.guessedProcMacro = true;
     return super.set(key, value);
   }
 

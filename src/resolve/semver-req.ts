@@ -130,6 +130,11 @@ const cache = new Map<string, VersionReq | null>();
 export function parseReq(req: string): VersionReq | null {
   let r = cache.get(req);
   if (r !== undefined) return r;
+  r = caretReq(req);
+  if (r) {
+    cache.set(req, r);
+    return r;
+  }
   const parts = req.split(',').map((p) => p.trim());
   const comparators: Comparator[] = [];
   r = { comparators };
@@ -145,11 +150,70 @@ export function parseReq(req: string): VersionReq | null {
   return r;
 }
 
+/** Parsed versions for `satisfies`, which every dependency edge asks: a lockfile holds few distinct ones. */
+const versions = new Map<string, Version | null>();
+
+/** `x.y.z` with plain numbers (no pre-release, no build metadata), or null. */
+function plainRelease(s: string): Version | null {
+  let part = 0;
+  let n = 0;
+  let digits = 0;
+  const out = [0, 0, 0];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      // A leading zero, or a number too long to be exact: leave it to the full parser.
+      if ((digits === 1 && n === 0) || digits >= 15) return null;
+      n = n * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && digits > 0 && part < 2) {
+      out[part++] = n;
+      n = 0;
+      digits = 0;
+    } else return null;
+  }
+  if (part !== 2 || digits === 0) return null;
+  out[2] = n;
+  return { major: out[0], minor: out[1], patch: out[2], pre: [] };
+}
+
+function cachedVersion(s: string): Version | null {
+  let v = versions.get(s);
+  if (v === undefined) versions.set(s, (v = plainRelease(s) ?? parseVersion(s)));
+  return v;
+}
+
+/**
+ * The common form, `1.2.3`, `^1.2.3`, `1.2` or `1` (plain numbers, nothing
+ * else), read without the general parser; null for anything else.
+ */
+function caretReq(req: string): VersionReq | null {
+  const nums: number[] = [];
+  let n = 0;
+  let digits = 0;
+  for (let i = req.charCodeAt(0) === 94 ? 1 : 0; i < req.length; i++) {
+    const c = req.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      // Too long to be exact as a sum: leave it to the general parser.
+      if (digits >= 15) return null;
+      n = n * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 && digits > 0 && nums.length < 2) {
+      nums.push(n);
+      n = 0;
+      digits = 0;
+    } else return null;
+  }
+  if (digits === 0) return null;
+  nums.push(n);
+  return { comparators: [{ op: '^', major: nums[0], minor: nums[1], patch: nums[2], pre: [] }] };
+}
+
 export function satisfies(version: string, req: string): boolean {
   const r = parseReq(req);
-  const v = parseVersion(version);
+  const v = cachedVersion(version);
   if (!r || !v) return false;
-  if (!r.comparators.every((c) => matchesComparator(c, v))) return false;
+  for (const c of r.comparators) if (!matchesComparator(c, v)) return false;
   if (!v.pre.length) return true;
   // A pre-release matches only when a comparator names a pre-release of the same version.
   return r.comparators.some((c) => c.pre.length > 0 && c.major === v.major && c.minor === v.minor && c.patch === v.patch);
