@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
 import { indexFields } from '../manifest/deps.js';
-import { crateFilesFor, type CrateFiles } from '../registry/crate-files.js';
+import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
@@ -195,7 +195,7 @@ function lockedDepFor(
 ): LockedPackage[] {
   const real = d.package ?? d.name;
   const out: LockedPackage[] = [];
-  const mismatched: LockedPackage[] = [];
+  let mismatched: LockedPackage[] | undefined;
   for (const k of pkg.dependencies) {
     const entry = lock.packages.get(k)!;
     // `[replace]`: the lockfile keeps the replaced package and names its replacement.
@@ -203,9 +203,9 @@ function lockedDepFor(
     if (p.name !== real) continue;
     if (pathOnly && p.source !== null) continue;
     if (admits(d, entry.version) || (p !== entry && admits(d, p.version))) out.push(p);
-    else mismatched.push(p);
+    else if (named) (mismatched ??= []).push(p);
   }
-  if (!out.length && named) named.push(...mismatched);
+  if (!out.length && mismatched) named!.push(...mismatched);
   return out;
 }
 
@@ -397,21 +397,27 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     w.pkgs.push(pkg);
   }
   const newTargets = options.allowNew ? summaries : undefined;
-  const home = options.cargoHome === undefined ? cargoHome(process.env) : options.cargoHome;
-  const files = home === null ? null : crateFilesFor(home);
-  const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null): Summary => {
+  // A source with a synchronous lookup (a vendor directory) is local and cheap to ask later.
+  type LocalSource = CrateSource & { getCrateSync?: (name: string, versions?: ReadonlySet<string>) => CrateLookup | null };
+  // Cargo's unpacked crates answer what an index does not say (proc-macro); a
+  // vendored manifest says it itself, so they are read only for index sources.
+  let files: CrateFiles | null = null;
+  if ([...wanted.values()].some((w) => !(w.source as LocalSource).getCrateSync)) {
+    const home = options.cargoHome === undefined ? cargoHome(process.env) : options.cargoHome;
+    if (home !== null) files = (await import('../registry/crate-files.js')).crateFilesFor(home);
+  }
+  const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
     if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
-    return indexToSummary(pkg, v, lock, warnings, newTargets, files);
+    return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles);
   };
   await Promise.all(
     [...wanted.values()].map(async (w) => {
       const name = w.pkgs[0].name;
-      // A source with a synchronous lookup (a vendor directory) is local and cheap to ask later.
-      const local = w.source as CrateSource & { getCrateSync?: (name: string, versions?: ReadonlySet<string>) => CrateLookup | null };
+      const local = w.source as LocalSource;
       const sync = local.getCrateSync?.bind(local);
       if (sync) {
-        for (const pkg of w.pkgs) summaries.defer(pkg.key, () => summaryFrom(pkg, w, sync(name, w.versions)));
+        for (const pkg of w.pkgs) summaries.defer(pkg.key, () => summaryFrom(pkg, w, sync(name, w.versions), null));
         return;
       }
       // Offline, a crate no cache holds is unresolved like one the index lacks, so that all of them are reported.
@@ -421,7 +427,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       });
       for (const pkg of w.pkgs) {
         if (found instanceof NotCachedError) unresolved.push([pkg, found.reason]);
-        else summaries.set(pkg.key, summaryFrom(pkg, w, found));
+        else summaries.set(pkg.key, summaryFrom(pkg, w, found, files));
       }
     }),
   );

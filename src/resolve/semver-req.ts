@@ -80,42 +80,43 @@ function parseComparator(s: string): Comparator | null {
   return { op, major, minor, patch, pre };
 }
 
+/** The comparator's version, missing parts as 0. */
+function full(c: Comparator): Version {
+  return { major: c.major, minor: c.minor ?? 0, patch: c.patch ?? 0, pre: c.pre };
+}
+
 function matchesComparator(c: Comparator, v: Version): boolean {
-  const cmpExact = () => {
-    if (v.major !== c.major) return false;
-    if (c.minor !== undefined && v.minor !== c.minor) return false;
-    if (c.patch !== undefined && v.patch !== c.patch) return false;
-    return c.patch === undefined || comparePre(v.pre, c.pre) === 0;
-  };
-  const full = (): Version => ({ major: c.major, minor: c.minor ?? 0, patch: c.patch ?? 0, pre: c.pre });
   switch (c.op) {
     case '*':
       return true;
     case '=':
-      return cmpExact();
+      if (v.major !== c.major) return false;
+      if (c.minor !== undefined && v.minor !== c.minor) return false;
+      if (c.patch !== undefined && v.patch !== c.patch) return false;
+      return c.patch === undefined || comparePre(v.pre, c.pre) === 0;
     case '>':
       if (c.minor === undefined) return v.major > c.major;
       if (c.patch === undefined) return v.major > c.major || (v.major === c.major && v.minor > c.minor);
-      return compareParsed(v, full()) > 0;
+      return compareParsed(v, full(c)) > 0;
     case '>=':
-      return compareParsed(v, full()) >= 0;
+      return compareParsed(v, full(c)) >= 0;
     case '<':
-      return compareParsed(v, full()) < 0;
+      return compareParsed(v, full(c)) < 0;
     case '<=':
       if (c.minor === undefined) return v.major <= c.major;
       if (c.patch === undefined) return v.major < c.major || (v.major === c.major && v.minor <= c.minor);
-      return compareParsed(v, full()) <= 0;
+      return compareParsed(v, full(c)) <= 0;
     case '~':
       if (v.major !== c.major) return false;
       if (c.minor !== undefined && v.minor !== c.minor) return false;
-      return c.patch === undefined || compareParsed(v, full()) >= 0;
+      return c.patch === undefined || compareParsed(v, full(c)) >= 0;
     case '^': {
       if (v.major !== c.major) return false;
       if (c.minor === undefined) return true;
       if (c.patch === undefined) return c.major > 0 ? v.minor >= c.minor : v.minor === c.minor;
-      if (c.major > 0) return compareParsed(v, full()) >= 0;
-      if (c.minor > 0) return v.minor === c.minor && compareParsed(v, full()) >= 0;
-      return v.minor === c.minor && v.patch === c.patch && compareParsed(v, full()) >= 0;
+      if (c.major > 0) return compareParsed(v, full(c)) >= 0;
+      if (c.minor > 0) return v.minor === c.minor && compareParsed(v, full(c)) >= 0;
+      return v.minor === c.minor && v.patch === c.patch && compareParsed(v, full(c)) >= 0;
     }
   }
 }

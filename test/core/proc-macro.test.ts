@@ -4,13 +4,15 @@
  * has it, else what is known by name and version (each case checked against
  * the published manifests or the index's dependency shape), else a guess.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CrateFiles } from '../../src/registry/crate-files.js';
 import type { IndexDep, IndexVersion } from '../../src/registry/types.js';
 import { procMacroOf } from '../../src/resolve/packages.js';
-import { writeProject } from '../helpers/project.js';
+import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
+import { cargoAvailable } from '../helpers/realworld.js';
 
 const d = (name: string, extra: Partial<IndexDep> = {}): IndexDep => ({ name, req: '1', features: [], optional: false, default_features: true, target: null, kind: 'normal', ...extra });
 const v = (name: string, vers: string, deps: IndexDep[] = []): IndexVersion => ({ name, vers, deps, features: {}, cksum: '', yanked: false, links: null }) as unknown as IndexVersion;
@@ -85,5 +87,40 @@ describe('proc-macro status from the index', () => {
     expect(files.procMacro('../x/evil', '1.0.0')).toBeNull();
     expect(files.procMacro('evil', '1.0.0/../../x/a')).toBeNull();
     expect(files.procMacro('a', '../a')).toBeNull();
+  });
+});
+
+describe('proc-macro status of vendored crates', () => {
+  const REG = 'registry+https://github.com/rust-lang/crates.io-index';
+  const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
+  const locked = (name: string) => `[[package]]\nname = "${name}"\nversion = "1.0.0"\nsource = "${REG}"\nchecksum = "${crateChecksum(name, '1.0.0')}"\n`;
+
+  it('reads only the manifests of crates the graph reaches: another platform\'s dependency, or the unpacked copy under $CARGO_HOME, is never read', () => {
+    const dir = writeProject({
+      ...VENDOR_CONFIG,
+      'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nlib = "1"\n\n[target.\'cfg(windows)\'.dependencies]\nwinlib = "1"\n',
+      'Cargo.lock': `version = 3\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n "lib",\n "winlib",\n]\n\n${locked('lib')}\n${locked('winlib')}`,
+      'src/main.rs': '',
+      ...vendoredCrate('lib', '1.0.0'),
+      ...vendoredCrate('winlib', '1.0.0'),
+    });
+    // cargo's unpacked copy says otherwise; the vendored manifest is the crate that is built.
+    const home = writeProject({ 'registry/src/index.crates.io-1949cf8c6b5b557f/lib-1.0.0/Cargo.toml': '[package]\nname = "lib"\nversion = "1.0.0"\n\n[lib]\nproc-macro = true\n' });
+    const env = { ...process.env, CARGO_HOME: home, CARGO_TERM_COLOR: 'never', NO_COLOR: '1' };
+    const args = ['tree', '--offline', '--target', 'x86_64-unknown-linux-musl'];
+    const mine = spawnSync(process.execPath, [BIN, ...args, '--quiet'], { cwd: dir, encoding: 'utf8', env });
+    expect(mine.stderr).toBe('');
+    expect(mine.status).toBe(0);
+    expect(mine.stdout).toBe(`app v0.1.0 (${dir})\n└── lib v1.0.0\n`);
+    if (cargoAvailable()) {
+      const cargo = spawnSync('cargo', [...args, '--locked', '-e', 'normal,no-proc-macro'], { cwd: dir, encoding: 'utf8', env });
+      expect(cargo.status).toBe(0);
+      expect(cargo.stdout).toBe(mine.stdout);
+    }
+    // The Windows-only crate is not read for this target: a broken manifest there changes nothing.
+    writeFileSync(join(dir, 'vendor/winlib/Cargo.toml'), '[package]\nname = "winlib"\nversion = "1.0.0"\n\n[features]\nstd = = []\n');
+    const again = spawnSync(process.execPath, [BIN, ...args, '--quiet'], { cwd: dir, encoding: 'utf8', env });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toBe(mine.stdout);
   });
 });

@@ -81,6 +81,25 @@ describe('cargo version requirements', () => {
     );
   });
 
+  it('reads the common forms (`1.2.3`, `^1.2`, `1`) as the general parser does, and versions as well', () => {
+    // A leading space takes the general parser (the requirement is split and trimmed); the bare form takes the short one.
+    const num = fc.oneof(fc.integer({ min: 0, max: 12 }).map(String), fc.constantFrom('00', '07', '123456789012345', '1234567890123456789'));
+    const req = fc.tuple(fc.constantFrom('', '^'), fc.array(num, { minLength: 1, maxLength: 3 })).map(([op, ns]) => `${op}${ns.join('.')}`);
+    const version = fc.oneof(
+      fc.tuple(num, num, num).map((ns) => ns.join('.')),
+      fc.constantFrom('1.2.3-alpha.1', '1.2.3+build.5', 'v1.2.3', ' 1.2.3', '1.2', '1.2.3.4', '01.2.3', ''),
+    );
+    fc.assert(
+      fc.property(req, version, (r, v) => {
+        expect(parseReq(r)).toEqual(parseReq(` ${r}`));
+        expect(satisfies(v, r)).toBe(satisfies(v, ` ${r}`));
+        expect(satisfies(v, r)).toBe(satisfies(v, `${r}, *`));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const r of ['^', '1.', '.1', '1..2', '^^1', '1.2.3.4', '1 .2', '']) expect(parseReq(r)).toEqual(parseReq(` ${r}`));
+  });
+
   it('orders versions as semver does', () => {
     const vs = ['1.0.0', '1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-alpha.beta', '1.0.0-beta', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1', '0.9.10', '0.9.9', '1.10.0', '1.9.0'];
     expect([...vs].sort(compareVersions)).toEqual([...vs].sort(semver.compare));
