@@ -210,7 +210,18 @@ function caretReq(req: string): VersionReq | null {
   return { comparators: [{ op: '^', major: nums[0], minor: nums[1], patch: nums[2], pre: [] }] };
 }
 
+/** Answers by requirement and version: a lockfile asks the same pairs again and again. */
+const answers = new Map<string, Map<string, boolean>>();
+
 export function satisfies(version: string, req: string): boolean {
+  let byVersion = answers.get(req);
+  if (!byVersion) answers.set(req, (byVersion = new Map()));
+  let answer = byVersion.get(version);
+  if (answer === undefined) byVersion.set(version, (answer = check(version, req)));
+  return answer;
+}
+
+function check(version: string, req: string): boolean {
   const r = parseReq(req);
   const v = cachedVersion(version);
   if (!r || !v) return false;
