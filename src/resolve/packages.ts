@@ -585,7 +585,8 @@ export function indexToSummary(
     }
     deps.push({ ...d, to: candidates[0].key });
   }
-  return {
+  // One object shape for nearly every summary: the rare fields are added after.
+  const s: Summary = {
     key: pkg.key,
     name: pkg.name,
     version: pkg.version,
@@ -594,8 +595,9 @@ export function indexToSummary(
     features: featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev')),
     links: v.links ?? null,
     procMacro: pm.procMacro,
-    ...(pm.guessed ? { procMacroGuessed: true } : {}),
     isMember: false,
-    ...(unlocked ? { unlockedOptional: unlocked } : {}),
   };
+  if (pm.guessed) s.procMacroGuessed = true;
+  if (unlocked) s.unlockedOptional = unlocked;
+  return s;
 }
