@@ -49,22 +49,26 @@ function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
-function str(v: unknown, keyPath: string[]): string | undefined {
+// The checks below take the key path of the table and the key's name apart, and
+// join them only for an error: thousands of values are checked per run.
+const at = (keyPath: string[], key?: string) => (key === undefined ? keyPath : [...keyPath, key]);
+
+function str(v: unknown, keyPath: string[], key?: string): string | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'string') throw new ManifestShapeError(`\`${keyPath.at(-1)}\` must be a string`, keyPath);
+  if (typeof v !== 'string') throw new ManifestShapeError(`\`${key ?? keyPath.at(-1)}\` must be a string`, at(keyPath, key));
   return v;
 }
 
-function bool(v: unknown, keyPath: string[]): boolean | undefined {
+function bool(v: unknown, keyPath: string[], key?: string): boolean | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') throw new ManifestShapeError(`\`${keyPath.at(-1)}\` must be a boolean`, keyPath);
+  if (typeof v !== 'boolean') throw new ManifestShapeError(`\`${key ?? keyPath.at(-1)}\` must be a boolean`, at(keyPath, key));
   return v;
 }
 
-function strArray(v: unknown, keyPath: string[]): string[] | undefined {
+function strArray(v: unknown, keyPath: string[], key?: string): string[] | undefined {
   if (v === undefined) return undefined;
   if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
-    throw new ManifestShapeError(`\`${keyPath.at(-1)}\` must be an array of strings`, keyPath);
+    throw new ManifestShapeError(`\`${key ?? keyPath.at(-1)}\` must be an array of strings`, at(keyPath, key));
   }
   return v as string[];
 }
@@ -78,36 +82,36 @@ export function readDep(key: string, value: unknown, kind: DepKind, target: stri
     return { name: key, req: value, features: [], optional: false, default_features: true, target, kind, tablePath, versionSet: true };
   }
   if (!isTable(value)) throw new ManifestShapeError(`dependency \`${key}\` must be a version string or a table`, kp);
-  const df = bool(value['default-features'], [...kp, 'default-features']);
-  const dfLegacy = bool(value.default_features, [...kp, 'default_features']);
+  const df = bool(value['default-features'], kp, 'default-features');
+  const dfLegacy = bool(value.default_features, kp, 'default_features');
   const decl: DepDecl = {
     name: key,
-    req: str(value.version, [...kp, 'version']) ?? '*',
-    features: strArray(value.features, [...kp, 'features']) ?? [],
-    optional: bool(value.optional, [...kp, 'optional']) ?? false,
+    req: str(value.version, kp, 'version') ?? '*',
+    features: strArray(value.features, kp, 'features') ?? [],
+    optional: bool(value.optional, kp, 'optional') ?? false,
     default_features: df ?? dfLegacy ?? true,
     defaultFeaturesSet: df !== undefined || dfLegacy !== undefined,
     versionSet: value.version !== undefined,
     target,
     kind,
-    package: str(value.package, [...kp, 'package']) ?? null,
+    package: str(value.package, kp, 'package') ?? null,
     tablePath,
   };
   if (decl.package !== null && decl.package !== undefined && !isValidCrateName(decl.package)) {
     throw new ManifestShapeError(invalidName(decl.package, 'package name'), [...kp, 'package']);
   }
-  const path = str(value.path, [...kp, 'path']);
+  const path = str(value.path, kp, 'path');
   if (path !== undefined) decl.path = path;
-  const git = str(value.git, [...kp, 'git']);
+  const git = str(value.git, kp, 'git');
   if (git !== undefined) {
     decl.git = git;
-    decl.branch = str(value.branch, [...kp, 'branch']);
-    decl.tag = str(value.tag, [...kp, 'tag']);
-    decl.rev = str(value.rev, [...kp, 'rev']);
+    decl.branch = str(value.branch, kp, 'branch');
+    decl.tag = str(value.tag, kp, 'tag');
+    decl.rev = str(value.rev, kp, 'rev');
   }
-  const registry = str(value.registry, [...kp, 'registry']);
+  const registry = str(value.registry, kp, 'registry');
   if (registry !== undefined) decl.registryName = registry;
-  const registryIndex = str(value['registry-index'], [...kp, 'registry-index']);
+  const registryIndex = str(value['registry-index'], kp, 'registry-index');
   if (registryIndex !== undefined) decl.registry = registryIndex;
   if (value.workspace !== undefined) {
     if (value.workspace !== true) throw new ManifestShapeError('`workspace` can only be `true`', [...kp, 'workspace']);
