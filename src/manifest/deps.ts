@@ -128,7 +128,6 @@ function invalidName(name: string, what: string): string {
   return `invalid ${what} \`${name}\`: it must start with an ASCII letter`;
 }
 
-/** Every dependency declaration of a manifest, in table order (plain tables first, then target tables). */
 /** A declaration as an index record lists it: the fields the resolver reads, `registry` and `package` null when absent. */
 export function indexFields(d: IndexDep): IndexDep & { registry: string | null; package: string | null } {
   return {
@@ -144,6 +143,7 @@ export function indexFields(d: IndexDep): IndexDep & { registry: string | null; 
   };
 }
 
+/** Every dependency declaration of a manifest, in table order (plain tables first, then target tables). */
 export function readAllDeps(doc: Record<string, unknown>): DepDecl[] {
   const out: DepDecl[] = [];
   const readTables = (scope: Record<string, unknown>, target: string | null, prefix: string[]) => {

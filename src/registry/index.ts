@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fullTomlParser, type CargoConfig, type ConfigValue } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
-import { isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
+import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
 import type { Remote } from './remote.js';
@@ -577,17 +577,7 @@ export function publishedManifestToIndex(text: string, path: string): IndexVersi
     throw new UserError('vendored manifest has no `[package]` name and version', { path });
   }
   try {
-    const deps: IndexDep[] = readAllDeps(doc).map((d) => ({
-      name: d.name,
-      req: d.req,
-      features: d.features,
-      optional: d.optional,
-      default_features: d.default_features,
-      target: d.target,
-      kind: d.kind,
-      registry: d.registry ?? null,
-      package: d.package ?? null,
-    }));
+    const deps: IndexDep[] = readAllDeps(doc).map(indexFields);
     return {
       name: pkg.name,
       vers: pkg.version,
