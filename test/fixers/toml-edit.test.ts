@@ -72,6 +72,23 @@ describe('edits that are already in effect', () => {
   }
 });
 
+describe('a sequence applied twice', () => {
+  it('adding a dependency whose features a later edit of the call removes changes nothing the second time', () => {
+    const edits: ManifestEdit[] = [
+      { op: 'add-dependency', table: deps, key: 'ssl', spec: { version: '1', features: ['x'] } },
+      { op: 'remove-features', table: deps, key: 'ssl', features: ['x'] },
+    ];
+    const once = applyEdits('[dependencies]\nc = "1"\n', edits);
+    expect(once.changed).toBe(true);
+    expect(applyEdits(once.text, edits)).toEqual({ text: once.text, changed: false });
+  });
+
+  it('still refuses an existing declaration that lacks a feature no later edit removes', () => {
+    const edits: ManifestEdit[] = [{ op: 'add-dependency', table: deps, key: 'c', spec: { version: '1', features: ['x'] } }];
+    expect(() => applyEdits('[dependencies]\nc = "1"\n', edits)).toThrow(EditRefused);
+  });
+});
+
 describe('layouts', () => {
   it("treats 'cfg(unix)' and \"cfg(unix)\" as the same key", () => {
     const text = '[target."cfg(unix)".dependencies]\nnix = "0.29"\n';

@@ -37,13 +37,20 @@ export function applyEdits(text: string, edits: readonly ManifestEdit[]): { text
   const bom = text.startsWith(BOM) ? BOM : '';
   const eol = detectEol(text);
   let m = readManifest(text.slice(bom.length));
-  for (const edit of edits) {
-    const intended = intendedData(m.data, edit);
+  for (const [i, edit] of edits.entries()) {
+    const intended = intendedData(m.data, edit, edit.op === 'add-dependency' ? removedLater(edits.slice(i + 1), edit) : []);
     if (sameData(intended, m.data)) continue;
     m = verified(m, applySplices(m.text, planEdit(m, edit, eol)), intended, edit);
   }
   const out = bom + m.text;
   return { text: out, changed: out !== text };
+}
+
+/** Features that later edits of the same call remove again from the dependency `edit` adds. */
+function removedLater(rest: readonly ManifestEdit[], edit: ManifestEdit): string[] {
+  const target = (e: ManifestEdit) => ('target' in e.table ? e.table.target : undefined);
+  const same = (e: ManifestEdit) => e.key === edit.key && e.table.kind === edit.table.kind && target(e) === target(edit);
+  return rest.flatMap((e) => (e.op === 'remove-features' && same(e) ? e.features : []));
 }
 
 function verified(before: Manifest, text: string, intended: unknown, edit: ManifestEdit): Manifest {

@@ -17,8 +17,13 @@ export function describeTable(table: DepTable): string {
   return `[${renderKeyPath(depTablePath(table))}]`;
 }
 
-/** The manifest data with `edit` applied; `data` is left as it was. */
-export function intendedData(data: TomlTable, edit: ManifestEdit): TomlTable {
+/**
+ * The manifest data with `edit` applied; `data` is left as it was. For
+ * `add-dependency`, `removedLater` names the features that later edits of the
+ * same call remove again: an existing declaration without them still
+ * satisfies it, so applying the same edits twice changes nothing.
+ */
+export function intendedData(data: TomlTable, edit: ManifestEdit, removedLater: readonly string[] = []): TomlTable {
   const out = cloneTable(data);
   const where = `\`${edit.key}\` in ${describeTable(edit.table)}`;
   const inherited = (dep: TomlTable) => edit.table.kind !== 'workspace' && dep.workspace === true;
@@ -27,7 +32,7 @@ export function intendedData(data: TomlTable, edit: ManifestEdit): TomlTable {
     const table = tableAt(out, depTablePath(edit.table), true)!;
     const wanted = specData(edit.spec, edit.table, where);
     if (edit.key in table) {
-      if (!sameData(table[edit.key], wanted) && !satisfiesSpec(table[edit.key], wanted)) {
+      if (!sameData(table[edit.key], wanted) && !satisfiesSpec(table[edit.key], wanted, removedLater)) {
         throw new EditRefused('invalid-edit', `${where} already exists with a different specification`);
       }
       return out;
@@ -135,7 +140,7 @@ export function specData(spec: DependencySpec, table: DepTable, where: string): 
  * same dependency (features added, defaults turned off) so leave a repeated
  * `add-dependency` a no-op.
  */
-function satisfiesSpec(existing: unknown, wanted: TomlOut): boolean {
+function satisfiesSpec(existing: unknown, wanted: TomlOut, removedLater: readonly string[]): boolean {
   const asTable = (v: unknown): TomlTable | null => (typeof v === 'string' ? { version: v } : isTable(v) ? v : null);
   const have = asTable(existing);
   const want = asTable(wanted);
@@ -146,7 +151,7 @@ function satisfiesSpec(existing: unknown, wanted: TomlOut): boolean {
     if (k === 'optional' ? (have[k] ?? false) !== (want[k] ?? false) : !sameData(have[k], want[k])) return false;
   }
   const features = Array.isArray(have.features) ? have.features : [];
-  if (Array.isArray(want.features) && !want.features.every((f) => features.includes(f))) return false;
+  if (Array.isArray(want.features) && !want.features.every((f) => features.includes(f) || removedLater.includes(f as string))) return false;
   const defaults = have['default-features'] ?? have.default_features ?? true;
   return want['default-features'] !== false || defaults === false;
 }
