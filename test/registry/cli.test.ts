@@ -8,8 +8,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -18,6 +16,7 @@ import { readLockfile } from '../../src/lockfile/index.js';
 import { indexPath } from '../../src/registry/types.js';
 import { indexFromVendor } from '../fixtures/registry/generate.js';
 import { IndexServer, type IndexServerOptions } from '../helpers/index-server.js';
+import { connectProxy } from '../helpers/proxy.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 import { FIXTURE_INDEX } from './setup.js';
 
@@ -355,30 +354,9 @@ describe('a private registry', () => {
 });
 
 describe('network settings', () => {
-  /** An HTTP proxy on 127.0.0.1 tunnelling CONNECT requests, recording their targets. */
-  async function proxy(): Promise<{ url: string; targets: string[] }> {
-    const targets: string[] = [];
-    const srv: Server = createServer((_req, res) => res.writeHead(501).end());
-    srv.on('connect', (req, client, head) => {
-      targets.push(req.url ?? '');
-      const [host, port] = (req.url ?? '').split(':');
-      const upstream = connect(Number(port), host, () => {
-        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-        upstream.write(head);
-        upstream.pipe(client);
-        client.pipe(upstream);
-      });
-      upstream.on('error', () => client.destroy());
-      client.on('error', () => upstream.destroy());
-    });
-    await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
-    onTestFinished(() => new Promise<void>((ok) => (srv.closeAllConnections(), srv.close(() => ok()))));
-    return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, targets };
-  }
-
   it('goes through HTTP_PROXY, unless NO_PROXY names the host', async () => {
     const srv = await indexServer();
-    const p = await proxy();
+    const p = await connectProxy();
     const host = new URL(srv.url).host;
     const through = await fixture().run(['tree', '--format', 'json', '--index', srv.url], { env: { HTTP_PROXY: p.url } });
     expect(through.stdout).toBe(expectedTree);

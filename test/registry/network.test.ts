@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { createSecureServer } from 'node:http2';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { defaultCacheDir } from '../../src/registry/cache.js';
+import { connectProxy } from '../helpers/proxy.js';
 import { CRATES_IO, FIXTURE_INDEX, project, server } from './setup.js';
 
 const hasOpenssl = (() => {
@@ -39,33 +39,6 @@ async function h2Server(dir: string): Promise<{ url: string; versions: string[];
   return { url: `https://127.0.0.1:${(srv.address() as AddressInfo).port}/`, versions, certPath };
 }
 
-/** An HTTP proxy on 127.0.0.1 that tunnels CONNECT requests and records their targets. */
-async function proxy(): Promise<{ url: string; targets: string[] }> {
-  const targets: string[] = [];
-  const srv: Server = createServer((_req, res) => res.writeHead(501).end());
-  srv.on('connect', (req, client, head) => {
-    targets.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    upstream.on('error', () => client.destroy());
-    client.on('error', () => upstream.destroy());
-  });
-  await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
-  onTestFinished(
-    () =>
-      new Promise<void>((ok) => {
-        srv.closeAllConnections();
-        srv.close(() => ok());
-      }),
-  );
-  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, targets };
-}
-
 describe('network', () => {
   it('times out a stalled body and retries', async () => {
     const srv = await server();
@@ -78,13 +51,13 @@ describe('network', () => {
 
   it('goes through HTTP_PROXY, unless NO_PROXY names the host', async () => {
     const srv = await server();
-    const viaProxy = await proxy();
+    const viaProxy = await connectProxy();
     const proxied = project({ env: { HTTP_PROXY: viaProxy.url } });
     expect(await proxied.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('serde')).not.toBeNull();
     expect(viaProxy.targets.length).toBeGreaterThan(0);
     expect(new Set(viaProxy.targets)).toEqual(new Set([new URL(srv.url).host]));
 
-    const bypass = await proxy();
+    const bypass = await connectProxy();
     const direct = project({ env: { HTTP_PROXY: bypass.url, NO_PROXY: '127.0.0.1' } });
     expect(await direct.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('libc')).not.toBeNull();
     expect(bypass.targets).toEqual([]);
@@ -92,8 +65,8 @@ describe('network', () => {
 
   it("takes cargo's http.proxy over the environment", async () => {
     const srv = await server();
-    const fromConfig = await proxy();
-    const fromEnv = await proxy();
+    const fromConfig = await connectProxy();
+    const fromEnv = await connectProxy();
     const p = project({ config: `[http]\nproxy = "${fromConfig.url.replace('http://', '')}"\n`, env: { HTTP_PROXY: fromEnv.url } });
     expect(await p.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('serde')).not.toBeNull();
     expect(fromConfig.targets.length).toBeGreaterThan(0);
@@ -117,12 +90,12 @@ describe('network', () => {
     const p = project();
     const srv = await h2Server(p.dir);
     const config = `[http]\ncainfo = "${srv.certPath}"\n`;
-    const viaProxy = await proxy();
+    const viaProxy = await connectProxy();
     const proxied = project({ config, env: { HTTPS_PROXY: viaProxy.url } });
     expect((await proxied.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('serde'))?.versions).toHaveLength(3);
     expect(new Set(viaProxy.targets)).toEqual(new Set([new URL(srv.url).host]));
 
-    const bypass = await proxy();
+    const bypass = await connectProxy();
     const direct = project({ config, env: { https_proxy: bypass.url, NO_PROXY: 'localhost,127.0.0.1' } });
     expect((await direct.open({ index: srv.url }).sourceFor(CRATES_IO)!.getCrate('libc'))?.versions).toHaveLength(2);
     expect(bypass.targets).toEqual([]);
