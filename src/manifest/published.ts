@@ -13,6 +13,7 @@
  * know, a table or key given twice) returns null; the caller then parses the
  * file with the general parser, which also reports its errors.
  */
+import { multilineEnd } from './simple-toml.js';
 
 type Table = Record<string, unknown>;
 
@@ -93,30 +94,6 @@ function inlineTable(raw: string): Table {
     if (Object.prototype.hasOwnProperty.call(out, key)) return fail();
     out[key] = m[3].startsWith('[') ? inlineArray(m[3]) : scalar(m[3]);
     if (m[4] === '}') return INLINE_PAIR.lastIndex === raw.length ? out : fail();
-  }
-}
-
-/** The end of a multi-line string opened at `from` (just after its delimiter), or -1. */
-function multilineEnd(text: string, from: number, delim: string): number {
-  let i = from;
-  for (;;) {
-    const j = text.indexOf(delim, i);
-    if (j < 0) return -1;
-    if (delim === '"""') {
-      let k = j - 1;
-      let backslashes = 0;
-      while (text[k] === '\\') {
-        backslashes++;
-        k--;
-      }
-      if (backslashes % 2 === 1) {
-        i = j + 1;
-        continue;
-      }
-    }
-    let end = j + 3;
-    while (text[end] === delim[0] && end < j + 5) end++;
-    return end;
   }
 }
 

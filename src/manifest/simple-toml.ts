@@ -146,28 +146,8 @@ class Reader {
   private multiline(delim: string): string {
     const t = this.text;
     const start = this.pos + 3;
-    let i = start;
-    let j: number;
-    for (;;) {
-      j = t.indexOf(delim, i);
-      if (j < 0) return fail();
-      if (delim === '"""') {
-        let k = j - 1;
-        let backslashes = 0;
-        while (t[k] === '\\') {
-          backslashes++;
-          k--;
-        }
-        if (backslashes % 2 === 1) {
-          i = j + 1;
-          continue;
-        }
-      }
-      break;
-    }
-    // Up to two quotes may end the content right before the delimiter.
-    let end = j + 3;
-    while (t[end] === delim[0] && end < j + 5) end++;
+    const end = multilineEnd(t, start, delim);
+    if (end < 0) return fail();
     let body = t.slice(start, end - 3);
     this.pos = end;
     if (body.startsWith('\r\n')) body = body.slice(2);
@@ -356,4 +336,32 @@ function openTable(r: Reader, root: Table, path: string[], isArray: boolean): { 
   if (!isTable(existing) || r.headerTables.has(existing) || r.dottedTables.has(existing) || r.inlineTables.has(existing)) return fail();
   r.headerTables.add(existing);
   return { table: existing, resolved };
+}
+
+/**
+ * The end of a multi-line string whose content starts at `from` (just after
+ * its opening delimiter), or -1: the first closing delimiter not escaped by
+ * a backslash, with up to two quotes before it belonging to the content.
+ */
+export function multilineEnd(text: string, from: number, delim: string): number {
+  let i = from;
+  for (;;) {
+    const j = text.indexOf(delim, i);
+    if (j < 0) return -1;
+    if (delim === '"""') {
+      let k = j - 1;
+      let backslashes = 0;
+      while (text[k] === '\\') {
+        backslashes++;
+        k--;
+      }
+      if (backslashes % 2 === 1) {
+        i = j + 1;
+        continue;
+      }
+    }
+    let end = j + 3;
+    while (text[end] === delim[0] && end < j + 5) end++;
+    return end;
+  }
 }
