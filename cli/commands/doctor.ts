@@ -5,11 +5,11 @@
  * compiler (from the artifact graph); each check says what it found and the
  * command that fixes it. Exit code 1 when a needed check fails.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { targetInfo } from '../../src/cfg/index.js';
 import { UserError } from '../../src/errors.js';
+import { nearestManifest } from '../../src/manifest/workspace.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
 import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
@@ -37,13 +37,6 @@ export const DOCTOR_HELP = helpText(
   OPTIONS,
 );
 
-function findManifest(dir: string): string | null {
-  for (let d = dir; ; d = dirname(d)) {
-    if (existsSync(join(d, 'Cargo.toml'))) return join(d, 'Cargo.toml');
-    if (dirname(d) === d) return null;
-  }
-}
-
 export interface DoctorTarget {
   target: string;
   host: string;
@@ -67,7 +60,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
   for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
   let config = CargoConfig.load(dir, ctx.env);
-  const manifest = args.options['no-project'] ? null : ((args.options['manifest-path'] as string | undefined) ?? findManifest(dir));
+  const manifest = args.options['no-project'] ? null : ((args.options['manifest-path'] as string | undefined) ?? nearestManifest(dir));
   if (manifest) {
     const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0]);
     try {

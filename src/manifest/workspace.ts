@@ -157,15 +157,18 @@ export function findManifest(cwd: string, manifestPath?: string): string {
     if (!existsSync(p)) throw new UserError('manifest path does not exist', { path: p });
     return p;
   }
-  let dir = resolve(cwd);
-  for (;;) {
+  const found = nearestManifest(cwd);
+  if (found) return found;
+  throw new UserError(`could not find \`Cargo.toml\` in \`${resolve(cwd)}\` or any parent directory`);
+}
+
+/** The `Cargo.toml` in `cwd` or the nearest parent directory, or null. */
+export function nearestManifest(cwd: string): string | null {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const p = join(dir, 'Cargo.toml');
     if (existsSync(p)) return p;
-    const parent = dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+    if (dirname(dir) === dir) return null;
   }
-  throw new UserError(`could not find \`Cargo.toml\` in \`${resolve(cwd)}\` or any parent directory`);
 }
 
 /**
