@@ -1,5 +1,5 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
-import { UserError } from '../../src/errors.js';
+import { lineColumnAt, UserError } from '../../src/errors.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { failsOn, lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
@@ -89,9 +89,7 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
     lockText ??= readFileSync(lock.path, 'utf8');
     const i = lockText.indexOf(`name = "${name}"\nversion = "${version}"`);
     if (i < 0) return null;
-    let line = 1;
-    for (let j = 0; j < i; j++) if (lockText.charCodeAt(j) === 10) line++;
-    return { path: lock.path, line, column: 1 };
+    return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
   };
 
   const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
