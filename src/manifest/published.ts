@@ -5,9 +5,10 @@
  * so a general TOML parser runs cold on every one of them; this reader goes
  * a line at a time with native regular expressions, jumps over sections
  * dependency analysis never reads (targets, metadata, dev-dependencies,
- * profiles, lints), and builds only the tables it keeps: `[package]` (minus
- * multi-line strings), `[lib]`, `[features]`, and normal and build
- * dependencies, plain or under `[target.'…']`.
+ * profiles, lints), and builds only the tables it keeps: `[package]` (the
+ * keys read: name, version, links, rust-version, edition, build, resolver),
+ * `[lib]`, `[features]`, and normal and build dependencies, plain or under
+ * `[target.'…']`.
  *
  * Anything of another shape (dotted keys in a kept table, a value it does not
  * know, a table or key given twice) returns null; the caller then parses the
@@ -18,6 +19,9 @@ import { multilineEnd } from './simple-toml.js';
 type Table = Record<string, unknown>;
 
 const DEP_TABLES = new Set(['dependencies', 'build-dependencies', 'build_dependencies']);
+
+/** The keys of `[package]` that are read; the others (description, keywords, authors, include lists) are not built. */
+const PACKAGE_KEYS = new Set(['name', 'version', 'links', 'rust-version', 'edition', 'build', 'resolver']);
 
 /** Whether a table (by key path) is read by dependency analysis. */
 export function isRelevantTable(path: string[]): boolean {
@@ -129,6 +133,16 @@ export function publishedManifestDoc(input: string): Table | null {
   // An open multi-line array: where its elements go (null: skipped).
   let array: string[] | null | undefined;
   let pos = 0;
+  let dq = -2;
+  let sq = -2;
+  // Keys of `[package]` nobody reads: their values are checked for shape, not built.
+  let pkgTable: Table | undefined;
+  // The comment block cargo writes at the top: a line at a time, without the line reader.
+  while (text.charCodeAt(pos) === 0x23 /* # */) {
+    const eol = text.indexOf('\n', pos);
+    if (eol < 0) return root;
+    pos = eol + 1;
+  }
   try {
     while (pos < text.length) {
       LINE.lastIndex = pos;
@@ -152,6 +166,7 @@ export function publishedManifestDoc(input: string): Table | null {
         const path = headerPath(m[2]);
         if (!isArray && isRelevantTable(path)) {
           table = open(root, path, false, defined);
+          if (path.length === 1 && path[0] === 'package') pkgTable = table;
           continue;
         }
         // Not read: jump to the next header, unless a multi-line string may hide one.
@@ -159,8 +174,10 @@ export function publishedManifestDoc(input: string): Table | null {
         NEXT_HEADER.lastIndex = pos;
         const next = NEXT_HEADER.exec(text);
         const end = next ? next.index : text.length;
-        const dq = text.indexOf('""', pos);
-        const sq = text.indexOf("''", pos);
+        // The next `""` / `''` from here on (kept between skips: searching the
+        // rest of the file again at every skipped header is quadratic).
+        if (dq !== -1 && dq < pos) dq = text.indexOf('""', pos);
+        if (sq !== -1 && sq < pos) sq = text.indexOf("''", pos);
         if ((dq < 0 || dq >= end) && (sq < 0 || sq >= end)) pos = end;
         continue;
       }
@@ -170,6 +187,8 @@ export function publishedManifestDoc(input: string): Table | null {
         continue;
       }
       const raw = m[5];
+      // Where the value goes: nowhere for a key of `[package]` nobody reads.
+      const into = table !== null && (table !== pkgTable || PACKAGE_KEYS.has(rawKey)) ? table : null;
       let value: unknown;
       if (raw.startsWith('"""') || raw.startsWith("'''")) {
         const delim = raw.slice(0, 3);
@@ -189,23 +208,23 @@ export function publishedManifestDoc(input: string): Table | null {
         const block = ARRAY_BLOCK.exec(text);
         if (block) {
           pos = ARRAY_BLOCK.lastIndex;
-          if (table === null) continue;
+          if (into === null) continue;
           const items: string[] = [];
           ARRAY_ITEM.lastIndex = 0;
           for (let it = ARRAY_ITEM.exec(block[1]); it; it = ARRAY_ITEM.exec(block[1])) items.push(it[1] !== undefined ? unescape(it[1]) : it[2]);
           value = items;
         } else {
-          array = table ? [] : null;
+          array = into ? [] : null;
           value = array;
         }
-      } else if (table === null) {
+      } else if (into === null) {
         continue; // a value in a skipped table (single-line): nothing to build
       } else if (raw.startsWith('[')) value = inlineArray(raw);
       else if (raw.startsWith('{')) value = inlineTable(raw);
       else value = scalar(raw);
-      if (table === null) continue;
-      if (Object.prototype.hasOwnProperty.call(table, rawKey)) return fail();
-      table[rawKey] = value;
+      if (into === null) continue;
+      if (Object.prototype.hasOwnProperty.call(into, rawKey)) return fail();
+      into[rawKey] = value;
     }
     if (array !== undefined) return fail();
     return root;
