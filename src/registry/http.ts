@@ -12,6 +12,7 @@
  * Redirects are followed by hand, so that `Authorization` is attached per
  * hop and only when the hop's origin is the registry's own.
  */
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pLimit, { type LimitFunction } from 'p-limit';
@@ -95,6 +96,8 @@ export class HttpClient {
 
   constructor(private readonly opts: HttpOptions) {
     this.limit = pLimit(opts.jobs);
+    // Every request in flight and every wait before a retry listens to it: up to --jobs at once, not a leak.
+    setMaxListeners(0, this.closed.signal);
   }
 
   /** GET with retries. Throws `RegistryError` once retrying is pointless or the time bound is reached. */

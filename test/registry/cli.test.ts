@@ -380,7 +380,8 @@ describe('progress', () => {
   });
 
   const bin = join(ROOT, 'bin', 'cargo-preflight.js');
-  const canPty = existsSync(join(ROOT, 'dist', 'cli', 'main.js')) && existsSync('/usr/bin/script');
+  const built = existsSync(join(ROOT, 'dist', 'bundle', 'cargo-preflight.js'));
+  const canPty = built && existsSync('/usr/bin/script');
   it.skipIf(!canPty)('draws it on a real terminal (the built binary under `script`)', async () => {
     const srv = await indexServer({ latencyMs: 5 });
     const f = fixture();
@@ -390,6 +391,20 @@ describe('progress', () => {
       (await promisify(execFile)('script', ['-qec', command(extra), '/dev/null'], { cwd: f.dir, env: { ...f.env, TERM: 'xterm' } })).stdout;
     expect(await pty('')).toContain('Fetching index ');
     expect(await pty('--quiet')).not.toContain('Fetching index');
+  });
+
+  it.skipIf(!built)('a registry refusing connections gives one clear error and no runtime warning (the built binary)', async () => {
+    // A port nothing listens on: bound, then closed.
+    const srv = await IndexServer.start({ root: indexDir });
+    const url = srv.url;
+    await srv.close();
+    const f = fixture();
+    const run = await promisify(execFile)(process.execPath, [bin, 'tree', '--index', url], { cwd: f.dir, env: { ...f.env, CARGO_NET_RETRY: '1' } }).catch(
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(run).toMatchObject({ code: 2 });
+    // Every lookup in flight listens for the run's end: many at once are no leak to warn of.
+    expect(run.stderr).toMatch(/^error: index entry for `[\w-]+` \(sparse\+http:\/\/127\.0\.0\.1:\d+\/\): connect ECONNREFUSED .*\(2 attempts\)\n$/);
   });
 });
 
