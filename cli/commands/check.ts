@@ -38,12 +38,14 @@ export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
 ];
 
-export const CHECK_HELP = helpText(
-  'check',
-  'Report the crates that keep the artifact from linking fully static for a target',
-  'cargo-preflight check [OPTIONS] [PATH]',
-  CHECK_OPTIONS,
-);
+/** Help text, made when asked for: usage lines say the name the tool was run by. */
+export const checkHelp = (): string =>
+  helpText(
+    'check',
+    'Report the crates that keep the artifact from linking fully static for a target',
+    'cargo-preflight check [OPTIONS] [PATH]',
+    CHECK_OPTIONS,
+  );
 
 export interface CheckRun {
   loaded: LoadedProject;
@@ -238,7 +240,7 @@ function writeReportFile(path: string, text: string, display: string, format: st
 export async function checkCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, CHECK_OPTIONS, 'check');
   if (args.options.help) {
-    ctx.stdout.write(CHECK_HELP);
+    ctx.stdout.write(checkHelp());
     return 0;
   }
   if (args.options.fix || args.options['dry-run']) return (await import('./fix.js')).runFix(args, ctx);

@@ -30,12 +30,14 @@ const OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
 ];
 
-export const DOCTOR_HELP = helpText(
-  'doctor',
-  'Check the cross-compilation environment for a target: standard library, linker, C compiler, cross tools',
-  'cargo-preflight doctor [OPTIONS] [PATH]',
-  OPTIONS,
-);
+/** Help text, made when asked for: usage lines say the name the tool was run by. */
+export const doctorHelp = (): string =>
+  helpText(
+    'doctor',
+    'Check the cross-compilation environment for a target: standard library, linker, C compiler, cross tools',
+    'cargo-preflight doctor [OPTIONS] [PATH]',
+    OPTIONS,
+  );
 
 export interface DoctorTarget {
   target: string;
@@ -46,7 +48,7 @@ export interface DoctorTarget {
 export async function doctorCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, OPTIONS, 'doctor');
   if (args.options.help) {
-    ctx.stdout.write(DOCTOR_HELP);
+    ctx.stdout.write(doctorHelp());
     return 0;
   }
   const format = (args.options.format as string | undefined) ?? 'human';

@@ -35,12 +35,14 @@ export const FIX_OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
 ];
 
-export const FIX_HELP = helpText(
-  'fix',
-  'Apply proven fixes for the findings of `check` to Cargo.toml',
-  'cargo-preflight fix [OPTIONS] [PATH]',
-  FIX_OPTIONS,
-);
+/** Help text, made when asked for: usage lines say the name the tool was run by. */
+export const fixHelp = (): string =>
+  helpText(
+    'fix',
+    'Apply proven fixes for the findings of `check` to Cargo.toml',
+    'cargo-preflight fix [OPTIONS] [PATH]',
+    FIX_OPTIONS,
+  );
 
 const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
 const SCOPES: PinScope[] = ['all', 'target'];
@@ -64,7 +66,7 @@ export function proofContextFor(run: CheckRun): ProofContext {
 export async function fixCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, FIX_OPTIONS, 'fix');
   if (args.options.help) {
-    ctx.stdout.write(FIX_HELP);
+    ctx.stdout.write(fixHelp());
     return 0;
   }
   return runFix(args, ctx);

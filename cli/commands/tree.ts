@@ -15,12 +15,14 @@ const OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
 ];
 
-export const TREE_HELP = helpText(
-  'tree',
-  'Display the crates linked into the artifact for a target (like `cargo tree -e normal,no-proc-macro`)',
-  'cargo-preflight tree [OPTIONS] [PATH]',
-  OPTIONS,
-);
+/** Help text, made when asked for: usage lines say the name the tool was run by. */
+export const treeHelp = (): string =>
+  helpText(
+    'tree',
+    'Display the crates linked into the artifact for a target (like `cargo tree -e normal,no-proc-macro`)',
+    'cargo-preflight tree [OPTIONS] [PATH]',
+    OPTIONS,
+  );
 
 export interface JsonTree {
   target: string;
@@ -81,7 +83,7 @@ export function renderTree(graph: TargetGraph, dedupe = true): string {
 export async function treeCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, OPTIONS, 'tree');
   if (args.options.help) {
-    ctx.stdout.write(TREE_HELP);
+    ctx.stdout.write(treeHelp());
     return 0;
   }
   const format = (args.options.format as string | undefined) ?? 'human';

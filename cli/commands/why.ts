@@ -16,12 +16,14 @@ const OPTIONS: OptionSpec[] = [
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
 ];
 
-export const WHY_HELP = helpText(
-  'why',
-  'Show every path from a workspace member to a crate, with the feature that activates each edge',
-  'cargo-preflight why [OPTIONS] <CRATE[@VERSION]>',
-  OPTIONS,
-);
+/** Help text, made when asked for: usage lines say the name the tool was run by. */
+export const whyHelp = (): string =>
+  helpText(
+    'why',
+    'Show every path from a workspace member to a crate, with the feature that activates each edge',
+    'cargo-preflight why [OPTIONS] <CRATE[@VERSION]>',
+    OPTIONS,
+  );
 
 /**
  * The chain of features of `pkg` that turned `feature` on, back to what asked
@@ -133,7 +135,7 @@ export function allPaths(graph: TargetGraph, key: PackageKey, limit = 1000): Gra
 export async function whyCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, OPTIONS, 'why');
   if (args.options.help) {
-    ctx.stdout.write(WHY_HELP);
+    ctx.stdout.write(whyHelp());
     return 0;
   }
   const spec = args.positionals[0];
