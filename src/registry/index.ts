@@ -8,8 +8,7 @@
  * vendor directory source (vendor.ts) live here too, re-exported there: a
  * vendored run needs all of them, and one module loads faster than four.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fullTomlParser, type CargoConfig, type ConfigValue } from '../config/cargo-config.js';
@@ -17,28 +16,9 @@ import { UserError } from '../errors.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
-import type { Remote } from './remote.js';
+import { openRemote, type Remote } from './remote.js';
 import { canonicalSparseUrl, CRATES_IO_INDEX_URL, gitSourceId, parseIndexValue, parseLockSource, registryEnvName, sourceKey, type SourceId } from './source-id.js';
 import type { CrateLookup, CrateSource, IndexDep, IndexVersion } from './types.js';
-
-type RemoteModule = typeof import('./remote.js');
-
-/**
- * The remote sources' module (sparse HTTP, index folders, caches, tokens),
- * loaded with require() the first time a run needs it: sourceFor is
- * synchronous, and a run reading vendored sources only never loads it.
- * Where require() cannot load it (a Node without require of ES modules, or
- * the sources run under a TypeScript loader, with no remote.js beside this
- * file), it is loaded with the rest at start-up.
- */
-let remoteModule: RemoteModule | undefined =
-  (process.features as { require_module?: boolean }).require_module && existsSync(fileURLToPath(new URL('./remote.js', import.meta.url)))
-    ? undefined
-    : await import('./remote.js');
-
-function remoteSources(): RemoteModule {
-  return (remoteModule ??= createRequire(import.meta.url)('./remote.js') as RemoteModule);
-}
 
 export type { NetworkPolicy } from './http.js';
 
@@ -92,7 +72,7 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   let closing: Promise<void> | undefined;
 
   const remoteFor = (): Remote =>
-    (remote ??= remoteSources().openRemote({ cwd, config, env, offline, cacheDir: opts.cacheDir, jobs, tracker, selector, network: opts.network }));
+    (remote ??= openRemote({ cwd, config, env, offline, cacheDir: opts.cacheDir, jobs, tracker, selector, network: opts.network }));
 
   const create = (id: SourceId, lockSource: string): CrateSource | null => {
     switch (id.kind) {
