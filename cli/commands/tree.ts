@@ -73,7 +73,10 @@ export function renderTree(graph: TargetGraph, dedupe = true): string {
     const childPrefix = prefix + (branch === '' ? '' : branch === '└── ' ? '    ' : '│   ');
     kids.forEach((k, i) => walk(k, childPrefix, i === kids.length - 1 ? '└── ' : '├── ', [...stack, k]));
   };
-  graph.roots.forEach((r, i) => {
+  // Roots in cargo's package order too (cargo tree sorts them), whatever the order of members or of `-p`:
+  // which repeat is expanded and which is marked `(*)` follows from it.
+  const roots = [...graph.roots].sort((a, b) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!));
+  roots.forEach((r, i) => {
     if (i > 0) lines.push('');
     walk(r, '', '', [r]);
   });

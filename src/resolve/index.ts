@@ -50,21 +50,69 @@ export async function loadProject(cwd: string, manifestPath: string | undefined,
   return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel) };
 }
 
+/** A glob pattern of `-p` and `--exclude` (cargo's test: it holds `*`, `?`, `[` or `]`). */
+const isGlob = (spec: string) => /[*?[\]]/.test(spec);
+
+/**
+ * A package-name glob as the `glob` crate reads it: `*` any run of
+ * characters, `?` one, `[abc]`, `[a-z]` and `[!abc]` one of (or none of) a set.
+ */
+export function globMatcher(pattern: string): (name: string) => boolean {
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') re += '.*';
+    else if (c === '?') re += '.';
+    else if (c === '[') {
+      const close = pattern.indexOf(']', i + 2);
+      if (close < 0) throw new UserError(`cannot build glob pattern from \`${pattern}\``);
+      let set = pattern.slice(i + 1, close);
+      const negated = set.startsWith('!');
+      if (negated) set = set.slice(1);
+      re += `[${negated ? '^' : ''}${set.replace(/[\\^\]]/g, '\\$&')}]`;
+      i = close;
+    } else if (c === ']') throw new UserError(`cannot build glob pattern from \`${pattern}\``);
+    else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+  }
+  const compiled = new RegExp(`^${re}$`, 'u');
+  return (name) => compiled.test(name);
+}
+
+/** Whether a package ID specification (`name` or `name@version`) names a member. */
+const specMatches = (spec: string, m: PackageManifest) => {
+  const [name, version] = spec.split('@');
+  return m.name === name && (!version || m.version === version);
+};
+
 export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): RootRequest[] {
   let selected: PackageManifest[];
   if (sel.packages && sel.packages.length) {
     selected = [];
+    const unmatched: string[] = [];
     for (const spec of sel.packages) {
-      const [name, version] = spec.split('@');
-      const found = ws.members.filter((m) => m.name === name && (!version || m.version === version));
-      if (!found.length) {
+      const glob = isGlob(spec) ? globMatcher(spec) : undefined;
+      const found = ws.members.filter((m) => (glob ? glob(m.name) : specMatches(spec, m)));
+      if (!found.length && !glob) {
         throw new UserError(`package ID specification \`${spec}\` did not match any packages of the workspace`);
       }
+      if (!found.length) unmatched.push(spec);
       for (const m of found) if (!selected.includes(m)) selected.push(m);
     }
+    if (unmatched.length) throw new UserError(`package pattern(s) \`${unmatched.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
   } else if (sel.workspace) {
-    const exclude = new Set(sel.exclude ?? []);
-    selected = ws.members.filter((m) => !exclude.has(m.name));
+    const excludes = (sel.exclude ?? []).map((spec) => ({ spec, glob: isGlob(spec) ? globMatcher(spec) : undefined, matched: false }));
+    selected = ws.members.filter((m) => {
+      let out = false;
+      for (const e of excludes) {
+        if (e.glob ? e.glob(m.name) : specMatches(e.spec, m)) out = e.matched = true;
+      }
+      return !out;
+    });
+    // As cargo: an exclusion that names no member is a warning, not an error.
+    const names = [...new Set(excludes.filter((e) => !e.matched && !e.glob).map((e) => e.spec))].sort();
+    const patterns = excludes.filter((e) => !e.matched && e.glob).map((e) => e.spec);
+    if (names.length) set.warnings.push(`excluded package(s) \`${names.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
+    if (patterns.length) set.warnings.push(`excluded package pattern(s) \`${patterns.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
   } else if (ws.current && ws.current.path !== ws.rootManifestPath) {
     selected = [ws.current];
   } else {

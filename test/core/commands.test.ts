@@ -6,8 +6,9 @@
  * `why` draws the inverted tree of `cargo tree -i CRATE`, each optional edge
  * naming an active feature of the dependent that turns the dependency on.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'smol-toml';
@@ -169,5 +170,61 @@ describe.skipIf(!cargoAvailable())('tree on a generated workspace with several m
     }
     const r = await cli(['tree', '--offline', '--quiet', '--target', MUSL], { cwd: ws.dir });
     expect(r.stdout.split('\n\n').length).toBe(ws.members.length);
+  });
+});
+
+describe.skipIf(!cargoAvailable())('member selection as cargo makes it', () => {
+  // Members listed out of name order, sharing a path crate that has a dependency of its own (so a repeat is marked `(*)`).
+  const dir = mkdtempSync(join(tmpdir(), 'cargo-preflight-select-'));
+  const crate = (name: string, deps: string[] = []) => {
+    mkdirSync(join(dir, name, 'src'), { recursive: true });
+    writeFileSync(join(dir, name, 'src', 'lib.rs'), '');
+    const table = deps.map((d) => `${d} = { path = "../${d}" }\n`).join('');
+    writeFileSync(join(dir, name, 'Cargo.toml'), `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${table}`);
+  };
+  crate('leaf');
+  crate('common', ['leaf']);
+  crate('foo-a', ['common']);
+  crate('foo-b');
+  crate('bar', ['common']);
+  writeFileSync(join(dir, 'Cargo.toml'), '[workspace]\nmembers = ["foo-a", "foo-b", "bar"]\nresolver = "2"\n');
+  execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'pipe' });
+  const theirs = (args: string[]) =>
+    spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', MUSL, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+    });
+
+  it('prints the roots in package order, whatever the order of members or of -p, with the same (*) marks', async () => {
+    for (const args of [[], ['-p', 'foo-a', '-p', 'bar'], ['-p', 'bar', '-p', 'foo-a'], ['--workspace']]) {
+      const r = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: dir });
+      expect({ args, out: r.stdout }).toEqual({ args, out: theirs(args).stdout });
+    }
+    expect(theirs([]).stdout).toContain('common v0.1.0 (/');
+    expect(theirs([]).stdout).toContain('(*)');
+  });
+
+  it('takes glob patterns and name@version in -p and --exclude', async () => {
+    for (const args of [['-p', 'foo-*'], ['-p', 'foo-[!a]'], ['--workspace', '--exclude', 'foo-*'], ['--workspace', '--exclude', 'foo-a@0.1.0'], ['--workspace', '--exclude', '?ar']]) {
+      const r = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: dir });
+      expect({ args, code: r.code, out: r.stdout }).toEqual({ args, code: 0, out: theirs(args).stdout });
+    }
+  });
+
+  it('warns of exclusions that match no member, and refuses a pattern -p matches nothing with', async () => {
+    const args = ['--workspace', '--exclude', 'nope', '--exclude', 'nah', '--exclude', 'x*'];
+    const mine = await cli(['tree', '--offline', '--target', MUSL, ...args], { cwd: dir });
+    const cargoRun = theirs(args);
+    expect(mine.stdout).toBe(cargoRun.stdout);
+    const warnings = (text: string) => text.split('\n').filter((l) => l.startsWith('warning: excluded'));
+    expect(warnings(mine.stderr)).toEqual(warnings(cargoRun.stderr));
+    expect(warnings(mine.stderr)).toHaveLength(2);
+    const none = await cli(['tree', '--offline', '--target', MUSL, '-p', 'zzz*'], { cwd: dir });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain(theirs(['-p', 'zzz*']).stderr.trim());
+    const bad = await cli(['tree', '--offline', '--target', MUSL, '--workspace', '--exclude', 'foo-[ab'], { cwd: dir });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(theirs(['--workspace', '--exclude', 'foo-[ab']).stderr.split('\n')[0]);
   });
 });

@@ -74,6 +74,14 @@ function variants(ws: GeneratedWorkspace): Variant[] {
   // Dev-dependencies counted as built: cargo tree's `-e normal,dev`.
   out.push({ label: '--include-dev', cargoArgs: [], selection: { includeDev: true }, targets: [DIFF_TARGETS[0], DIFF_TARGETS[3]], edges: 'normal,dev,no-proc-macro' });
   out.push({ label: '--workspace', cargoArgs: ['--workspace'], selection: { workspace: true }, targets: [DIFF_TARGETS[0], DIFF_TARGETS[5]] });
+  if (first !== last) {
+    out.push({
+      label: `--workspace --exclude ${first}`,
+      cargoArgs: ['--workspace', '--exclude', first],
+      selection: { workspace: true, exclude: [first] },
+      targets: [DIFF_TARGETS[1], DIFF_TARGETS[4]],
+    });
+  }
   const inner = ws.members.find((m) => m !== 'app');
   if (inner) {
     out.push({ label: `in crates/${inner}`, cargoArgs: [], selection: {}, targets: [DIFF_TARGETS[0]], member: inner });
