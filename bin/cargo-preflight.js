@@ -5,10 +5,9 @@ import { setFlagsFromString } from 'node:v8';
 // A run lasts a fraction of a second. V8's optimizing compiler spends more
 // than it saves in that time: on 2 cores it competes with the run, and at exit
 // the process waits for the compile jobs still going (up to 10 ms, on 40% of
-// `tree` runs measured). The baseline compilers stay on. A run given its own
-// V8 flags (NODE_OPTIONS or node's command line) keeps them.
-const v8Flags = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-if (!v8Flags.some((f) => /^--(no-)?(opt|turbofan)\b/.test(f))) setFlagsFromString('--no-opt');
+// `tree` runs measured). The baseline compilers stay on. Run as
+// `node --opt bin/cargo-preflight.js …`, node's own choice stands.
+if (!process.execArgv.some((f) => /^--(no-)?(opt|turbofan)\b/.test(f))) setFlagsFromString('--no-opt');
 
 const { defaultContext, main } = await import('../dist/bundle/cargo-preflight.js');
 
