@@ -1,5 +1,6 @@
 /** `cargo-preflight why <crate>`: every way the crate enters the artifact graph, with the feature on each edge. */
 import { resolveTarget } from '../../src/resolve/index.js';
+import { describeAbsent, explainAbsent, type AbsentPackage } from '../../src/resolve/absent.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { reverseEdges } from '../../src/resolve/paths.js';
 import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types.js';
@@ -144,13 +145,20 @@ export async function whyCommand(argv: string[], ctx: CommandContext): Promise<n
   if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[1], ctx.progress, ctx.stderr);
   try {
+    const [specName, specVersion] = spec.split('@');
     const results = loaded.targets.map((t) => {
-      const graph = resolveTarget(loaded.project, t, loaded.includeDev).graph;
-      return { graph, keys: findPackages(graph, spec) };
+      const result = resolveTarget(loaded.project, t, loaded.includeDev);
+      const keys = findPackages(result.graph, spec);
+      // Not in the graph: why each locked package of that name is left out.
+      const absent: AbsentPackage[] = keys.length
+        ? []
+        : explainAbsent(loaded.project.lockfile, loaded.project.packages.summaries, result, specName, specVersion, loaded.includeDev);
+      return { graph: result.graph, keys, absent };
     });
     if (format === 'json') {
-      const json = results.map(({ graph, keys }) => ({
+      const json = results.map(({ graph, keys, absent }) => ({
         target: graph.target,
+        ...(keys.length ? {} : { absent }),
         packages: keys.map((k) => {
           const p = graph.packages.get(k)!;
           return {
@@ -182,10 +190,16 @@ export async function whyCommand(argv: string[], ctx: CommandContext): Promise<n
     }
     for (const w of loaded.project.packages.warnings) ctx.warn(w);
     let found = false;
-    results.forEach(({ graph, keys }, i) => {
+    results.forEach(({ graph, keys, absent }, i) => {
       if (results.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${graph.target}\n`);
       if (!keys.length) {
         ctx.stdout.write(`\`${spec}\` is not in the artifact graph for ${graph.target}\n`);
+        if (!absent.length) ctx.stdout.write(`  = note: Cargo.lock holds no package \`${spec}\`\n`);
+        for (const a of absent) {
+          const [first, ...rest] = describeAbsent(a);
+          ctx.stdout.write(`  = note: \`${a.name} v${a.version}\` is in Cargo.lock${first ? `; ${first}` : ''}\n`);
+          for (const line of rest) ctx.stdout.write(`          ${line}\n`);
+        }
         return;
       }
       found = true;

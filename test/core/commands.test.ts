@@ -148,7 +148,13 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
     expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^libc v${libc.replace(/\./g, '\\.')} features: `));
     const missing = await cli(['why', 'winapi', '--offline', '--quiet', '--target', MUSL], { cwd: dir });
     expect(missing.code).toBe(1);
-    expect(missing.stdout).toBe(`\`winapi\` is not in the artifact graph for ${MUSL}\n`);
+    expect(missing.stdout).toBe(
+      `\`winapi\` is not in the artifact graph for ${MUSL}\n` +
+        '  = note: `winapi v0.3.9` is in Cargo.lock; `nu-ansi-term v0.46.0` depends on it only for `cfg(target_os="windows")`\n' +
+        '          `parking_lot_core v0.8.6` depends on it, but is not in the graph itself\n',
+    );
+    // Cargo agrees: neither dependent links it for this target.
+    expect(lines.some((l) => l.startsWith('parking_lot_core v0.8.6') || l.startsWith('winapi '))).toBe(false);
   });
 
   it('several targets: one section each', async () => {
