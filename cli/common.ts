@@ -2,6 +2,7 @@
 import { CargoConfig } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
+import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
 import { openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
 import type { CrateSource } from '../src/registry/types.js';
@@ -62,6 +63,8 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'manifest-path', kind: 'string', value: 'PATH', help: 'Path to Cargo.toml' },
   { name: 'index', kind: 'string', value: 'URL|DIR', help: 'Use this index instead of crates.io (sparse URL or a local index folder)' },
   { name: 'offline', kind: 'bool', help: 'Use only cached and local crate metadata' },
+  { name: 'locked', kind: 'bool', help: 'Assert that Cargo.lock is up to date with the manifests' },
+  { name: 'frozen', kind: 'bool', help: 'Equivalent to specifying both --locked and --offline' },
   { name: 'cache-dir', kind: 'string', value: 'DIR', help: 'Where to cache index data' },
   { name: 'jobs', short: 'j', kind: 'string', value: 'N', help: 'Concurrent index requests [default: 64]' },
   { name: 'quiet', short: 'q', kind: 'bool', help: 'Print no progress' },
@@ -125,7 +128,7 @@ export async function loadFromArgs(
     config,
     env,
     index: o.index as string | undefined,
-    offline: !!o.offline || config.offline,
+    offline: !!o.offline || !!o.frozen || config.offline,
     cacheDir: o['cache-dir'] as string | undefined,
     jobs: jobsOption(o.jobs as string | undefined),
     quiet: !!o.quiet,
@@ -139,6 +142,18 @@ export async function loadFromArgs(
     // Nothing may outlive a failed load: lookups still running end, connections close.
     await sources.close();
     throw e;
+  }
+  // Cargo.lock lacks a member's dependency (resolved with a locked package, as cargo's next build will):
+  // `cargo build --locked` refuses to write it, and so does this run.
+  const outdated = project.packages.outdated?.[0];
+  if (outdated && (o.locked || o.frozen)) {
+    await sources.close();
+    const flag = o.frozen ? '--frozen' : '--locked';
+    throw new UserError(
+      `cannot update the lock file ${project.lockfile.path} because ${flag} was passed to prevent this: it does not list dependency \`${outdated.dependency}\` of \`${outdated.member}\``,
+      { path: outdated.site.manifestPath, line: outdated.site.line, column: outdated.site.column },
+      `run \`${LOCK_UPDATE_COMMAND}\` to record it (it moves nothing else), or remove the ${flag} flag`,
+    );
   }
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));

@@ -3,6 +3,7 @@
  * crates, then real cargo on the result (`cargo update --workspace`, the
  * command the report gives, and `cargo tree`).
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -285,6 +286,26 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     expect(before.get(TARGET)).toContain('libz-sys v1.1.20|default,libc,static,stock-zlib');
     const after = await cli(['check', dir], dir);
     expect(after.stderr).not.toContain('out of date');
+  });
+
+  withCargo('with --locked or --frozen, a Cargo.lock that lacks a declaration is an error, as for cargo', async () => {
+    const dir = zlibProject();
+    expect((await cli(['fix', dir, '--strategy', 'pin'], dir)).code).toBe(0);
+    const line = read(dir).split('\n').findIndex((l) => l.startsWith('libz-sys = ')) + 1;
+    for (const flag of ['--locked', '--frozen']) {
+      const r = await cli(['check', dir, flag], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `${join(dir, 'Cargo.toml')}:${line}:1: error: cannot update the lock file ${join(dir, 'Cargo.lock')} because ${flag} was passed to prevent this: it does not list dependency \`libz-sys\` of \`packer\`\n` +
+          `  help: run \`cargo update --workspace\` to record it (it moves nothing else), or remove the ${flag} flag\n`,
+      );
+      // Cargo refuses the same lockfile with the same words.
+      const theirs = spawnSync('cargo', ['tree', '--offline', flag], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
+      expect(theirs.status).not.toBe(0);
+      expect(theirs.stderr).toContain(`cannot update the lock file ${join(dir, 'Cargo.lock')} because ${flag} was passed to prevent this`);
+    }
+    cargo(dir, ['update', '--workspace']);
+    expect((await cli(['check', dir, '--locked'], dir)).code).toBe(0);
   });
 
   it('a new dependency no locked package satisfies is still an error at its line, naming the command', async () => {
