@@ -1,5 +1,5 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
-import { CargoConfig } from '../src/config/cargo-config.js';
+import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
@@ -64,6 +64,7 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'index', kind: 'string', value: 'URL|DIR', help: 'Use this index instead of crates.io (sparse URL or a local index folder)' },
   { name: 'offline', kind: 'bool', help: 'Use only cached and local crate metadata' },
   { name: 'locked', kind: 'bool', help: 'Assert that Cargo.lock is up to date with the manifests' },
+  { name: 'config', kind: 'multi', value: 'KEY=VALUE|PATH', help: "Override a cargo configuration value (as cargo's --config)" },
   { name: 'frozen', kind: 'bool', help: 'Equivalent to specifying both --locked and --offline' },
   { name: 'cache-dir', kind: 'string', value: 'DIR', help: 'Where to cache index data' },
   { name: 'jobs', short: 'j', kind: 'string', value: 'N', help: 'Concurrent index requests [default: 64]' },
@@ -85,6 +86,12 @@ function jobsOption(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid value '${value}' for '--jobs <N>': a positive integer is expected`);
   return n;
+}
+
+/** The `--config` arguments, relative to the directory the tool was run in. */
+export function configOverrides(args: ParsedArgs, cwd: string): ConfigOverrides | undefined {
+  const values = args.options.config as string[] | undefined;
+  return values?.length ? { args: values, cwd } : undefined;
 }
 
 export function selectionFrom(args: ParsedArgs): Selection {
@@ -122,7 +129,7 @@ export async function loadFromArgs(
     if (pathArg.endsWith('Cargo.toml')) manifestPath ??= pathArg;
     else dir = (await import('node:path')).resolve(cwd, pathArg);
   }
-  const config = CargoConfig.load(dir, env);
+  const config = CargoConfig.load(dir, env, configOverrides(args, cwd));
   const sources = openSources({
     cwd: dir,
     config,

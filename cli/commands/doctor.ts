@@ -17,7 +17,7 @@ import type { Requirement } from '../../src/rules/knowledge-base.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs } from '../common.js';
+import { COMMON_OPTIONS, configOverrides, DEFAULT_TARGET, loadFromArgs } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { makeStyle, useColor } from '../output/style.js';
@@ -61,7 +61,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
   // Unknown triples are refused as `check` refuses them (exit 2, with the closest known triples).
   for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
-  let config = CargoConfig.load(dir, ctx.env);
+  let config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
   const manifest = args.options['no-project'] ? null : ((args.options['manifest-path'] as string | undefined) ?? nearestManifest(dir));
   if (manifest) {
     const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0]);

@@ -1,8 +1,12 @@
 /**
- * Cargo's configuration files, read as cargo reads them: `.cargo/config.toml`
- * (or `.cargo/config`) in the current directory and every parent, then
- * `$CARGO_HOME/config.toml`. The nearest file wins for a key; relative paths
- * in a value are relative to the directory holding the `.cargo` folder.
+ * Cargo's configuration, read as cargo reads it: `--config` arguments first
+ * (`KEY=VALUE` in TOML, or the path of an extra file; the last one wins),
+ * then `CARGO_*` environment variables where cargo has one for the key, then
+ * `.cargo/config.toml` (or `.cargo/config`) in the current directory and
+ * every parent, then `$CARGO_HOME/config.toml`. The nearest file wins for a
+ * key; relative paths in a value are relative to the directory holding the
+ * `.cargo` folder (for a `--config` file, the parent of its directory; for a
+ * `--config` value, the current directory).
  * https://doc.rust-lang.org/cargo/reference/config.html
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -67,20 +71,76 @@ function readConfigFile(path: string, baseDir: string): ConfigFile {
   }
 }
 
+/**
+ * One `--config` argument: the path of an existing file (read as a
+ * configuration file), or a TOML dotted key set to a value that is not an
+ * inline table, as cargo accepts them.
+ */
+function commandLineConfig(arg: string, cwd: string): ConfigFile {
+  const asPath = resolve(cwd, arg);
+  if (arg !== '' && existsSync(asPath)) return readConfigFile(asPath, dirname(dirname(asPath)));
+  const where = `--config argument \`${arg}\``;
+  const { parse, TomlError } = fullTomlParser();
+  let data: Record<string, unknown>;
+  try {
+    data = parse(arg) as Record<string, unknown>;
+  } catch (e) {
+    if (!(e instanceof TomlError)) throw e;
+    throw new UserError(`failed to parse value from ${where} as a dotted key expression: ${e.message.split('\n')[0]}`);
+  }
+  // One dotted key: a single key at every level, down to a value that is not a table.
+  const notDotted = () => new UserError(`${where} was not a TOML dotted key expression (such as \`build.jobs = 2\`)`);
+  if (arg.slice(valueStart(arg)).trimStart().startsWith('{')) throw new UserError(`${where} sets a value to an inline table, which is not accepted`);
+  if (arg.trimStart().startsWith('[')) throw notDotted();
+  const isTable = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
+  let cur: unknown = data;
+  while (isTable(cur)) {
+    const keys = Object.keys(cur);
+    if (keys.length !== 1) throw notDotted();
+    cur = cur[keys[0]];
+  }
+  return { path: where, baseDir: cwd, data };
+}
+
+/** Where the value of `key = value` starts: after the first `=` outside quoted keys. */
+function valueStart(text: string): number {
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '=') return i + 1;
+  }
+  return text.length;
+}
+
+export interface ConfigOverrides {
+  /** `--config` arguments, in command-line order. */
+  args: string[];
+  /** The directory they are relative to (the current directory). */
+  cwd: string;
+}
+
 export class CargoConfig {
-  /** Highest priority first. */
+  /** Highest priority first: `--config` arguments, then files. */
   readonly files: ConfigFile[];
 
   constructor(
     files: ConfigFile[],
     readonly env: NodeJS.ProcessEnv = process.env,
+    /** How many of `files` come from `--config` (they rank above the environment). */
+    private readonly fromCommandLine = 0,
   ) {
     this.files = files;
   }
 
-  /** Discovers the configuration files that apply to `cwd`. */
-  static load(cwd: string, env: NodeJS.ProcessEnv = process.env): CargoConfig {
-    const files: ConfigFile[] = [];
+  /** Discovers the configuration files that apply to `cwd`, under the `--config` arguments given. */
+  static load(cwd: string, env: NodeJS.ProcessEnv = process.env, overrides?: ConfigOverrides): CargoConfig {
+    // The last `--config` wins: highest priority first.
+    const cli = (overrides?.args ?? []).map((a) => commandLineConfig(a, overrides!.cwd)).reverse();
+    const files: ConfigFile[] = [...cli];
     const seen = new Set<string>();
     let dir = resolve(cwd);
     for (;;) {
@@ -104,12 +164,29 @@ export class CargoConfig {
         break;
       }
     }
-    return new CargoConfig(files, env);
+    return new CargoConfig(files, env, cli.length);
   }
 
   /** The value at a dotted key path in the nearest file that defines it. */
   get<T = unknown>(keys: string[]): ConfigValue<T> | undefined {
-    for (const f of this.files) {
+    return this.lookup<T>(this.files, keys);
+  }
+
+  /**
+   * The value of a key that cargo also reads from an environment variable
+   * (`net.offline` and `CARGO_NET_OFFLINE`): a `--config` argument first,
+   * then the variable (a string, relative to the current directory), then the files.
+   */
+  getWithEnv<T = unknown>(keys: string[], variable: string, env: NodeJS.ProcessEnv = this.env, cwd = process.cwd()): ConfigValue<T | string> | undefined {
+    const cli = this.lookup<T>(this.files.slice(0, this.fromCommandLine), keys);
+    if (cli) return cli;
+    const e = env[variable];
+    if (e !== undefined) return { value: e, definedIn: `environment variable ${variable}`, baseDir: cwd };
+    return this.lookup<T>(this.files.slice(this.fromCommandLine), keys);
+  }
+
+  private lookup<T>(files: ConfigFile[], keys: string[]): ConfigValue<T> | undefined {
+    for (const f of files) {
       let cur: unknown = f.data;
       for (const k of keys) {
         if (cur && typeof cur === 'object' && !Array.isArray(cur) && k in (cur as object)) {
@@ -144,8 +221,7 @@ export class CargoConfig {
 
   /** `net.offline` or `CARGO_NET_OFFLINE`. */
   get offline(): boolean {
-    const e = this.env.CARGO_NET_OFFLINE;
-    if (e !== undefined) return e === 'true' || e === '1';
-    return this.get<boolean>(['net', 'offline'])?.value === true;
+    const v = this.getWithEnv<boolean>(['net', 'offline'], 'CARGO_NET_OFFLINE')?.value;
+    return v === true || v === 'true' || v === '1';
   }
 }

@@ -206,8 +206,8 @@ export class SourceSelector {
     if (!this.registriesCache) {
       const out: NamedRegistry[] = [];
       for (const name of this.config.tableKeys(['registries'])) {
-        const index = this.env[registryEnvName(name, 'INDEX')] ?? this.config.getString(['registries', name, 'index'])?.value;
-        if (index) out.push({ name, id: parseIndexValue(index) });
+        const index = this.config.getWithEnv(['registries', name, 'index'], registryEnvName(name, 'INDEX'), this.env)?.value;
+        if (typeof index === 'string' && index) out.push({ name, id: parseIndexValue(index) });
       }
       // Registries defined only through the environment: the name is what the variable spells.
       for (const [key, value] of Object.entries(this.env)) {

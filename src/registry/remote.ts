@@ -115,16 +115,17 @@ class LazyHttpClient {
 /** cargo's `net.retry` and `http.timeout` (or `CARGO_NET_RETRY`, `CARGO_HTTP_TIMEOUT`). */
 function cargoPolicy(config: CargoConfig, env: NodeJS.ProcessEnv): Partial<NetworkPolicy> {
   const out: Partial<NetworkPolicy> = {};
-  const retry = Number(env.CARGO_NET_RETRY ?? config.get(['net', 'retry'])?.value);
+  const retry = Number(config.getWithEnv(['net', 'retry'], 'CARGO_NET_RETRY', env)?.value);
   if (Number.isInteger(retry) && retry >= 0) out.retries = retry;
-  const timeout = Number(env.CARGO_HTTP_TIMEOUT ?? config.get(['http', 'timeout'])?.value);
+  const timeout = Number(config.getWithEnv(['http', 'timeout'], 'CARGO_HTTP_TIMEOUT', env)?.value);
   if (Number.isFinite(timeout) && timeout > 0) out.idleTimeoutMs = timeout * 1000;
   return out;
 }
 
 /** cargo's `http.proxy` (or `CARGO_HTTP_PROXY`), which takes precedence over the proxy environment variables. */
 function proxyOption(config: CargoConfig, env: NodeJS.ProcessEnv): { proxy?: string } {
-  const proxy = env.CARGO_HTTP_PROXY ?? config.getString(['http', 'proxy'])?.value;
+  const value = config.getWithEnv(['http', 'proxy'], 'CARGO_HTTP_PROXY', env)?.value;
+  const proxy = typeof value === 'string' ? value : undefined;
   if (!proxy) return {};
   // cargo (through curl) accepts `host:port`; undici wants a URL.
   return { proxy: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
@@ -132,16 +133,14 @@ function proxyOption(config: CargoConfig, env: NodeJS.ProcessEnv): { proxy?: str
 
 /** cargo's `http.cainfo` (or `CARGO_HTTP_CAINFO`): a PEM bundle trusted instead of the system's, for registries behind a private CA. */
 function caOption(config: CargoConfig, env: NodeJS.ProcessEnv, cwd: string): { ca?: string } {
-  const fromConfig = config.getString(['http', 'cainfo']);
-  const path = env.CARGO_HTTP_CAINFO
-    ? resolve(cwd, env.CARGO_HTTP_CAINFO)
-    : fromConfig && resolve(fromConfig.baseDir, fromConfig.value);
-  if (!path) return {};
+  const found = config.getWithEnv(['http', 'cainfo'], 'CARGO_HTTP_CAINFO', env, cwd);
+  if (!found || typeof found.value !== 'string' || !found.value) return {};
+  const path = resolve(found.baseDir, found.value);
   try {
     return { ca: readFileSync(path, 'utf8') };
   } catch (e) {
-    throw new UserError(`cannot read the certificates of http.cainfo: ${(e as Error).message}`, {
-      path: fromConfig && !env.CARGO_HTTP_CAINFO ? fromConfig.definedIn : path,
-    });
+    // A file of cargo's configuration is named as where the bad value is; else the path itself.
+    const inFile = !found.definedIn.startsWith('environment variable') && !found.definedIn.startsWith('--config');
+    throw new UserError(`cannot read the certificates of http.cainfo: ${(e as Error).message}`, { path: inFile ? found.definedIn : path });
   }
 }

@@ -1,0 +1,90 @@
+/**
+ * `--config KEY=VALUE|PATH`, as cargo's: above the environment and every
+ * configuration file, the last one winning, values relative to the current
+ * directory and a file's paths to the parent of its directory. Compared with
+ * real cargo given the same arguments.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CargoConfig } from '../../src/config/cargo-config.js';
+import { cli } from '../check/cli.js';
+import { cargoAvailable } from '../helpers/realworld.js';
+
+const EXAMPLE = resolve(__dirname, '../../example');
+const MUSL = 'x86_64-unknown-linux-musl';
+
+/** The example without its .cargo/config.toml: nothing says where its vendored crates are. */
+function bareExample(): string {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cargo-preflight-config-')), 'example');
+  cpSync(EXAMPLE, dir, { recursive: true });
+  rmSync(join(dir, '.cargo'), { recursive: true, force: true });
+  return dir;
+}
+
+const cargoTree = (cwd: string, args: string[]) =>
+  execFileSync('cargo', ['tree', '--offline', '--locked', '--target', MUSL, '-e', 'normal,no-proc-macro', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+  });
+
+describe.skipIf(!cargoAvailable())('--config', () => {
+  const dir = bareExample();
+  const replace = (vendor: string) => ['--config', 'source.crates-io.replace-with="vendored-sources"', '--config', `source.vendored-sources.directory="${vendor}"`];
+
+  it('sets source replacement as cargo does, a value relative to the current directory', async () => {
+    const sub = join(dir, 'src');
+    const mine = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...replace('../vendor')], { cwd: sub });
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(mine.stdout).toBe(cargoTree(sub, replace('../vendor')));
+    // Without it, the crates are not found anywhere offline.
+    expect((await cli(['tree', '--offline', '--quiet', '--target', MUSL], { cwd: dir })).stderr).toContain('offline');
+  });
+
+  it('reads a file, whose paths are relative to the parent of its directory', async () => {
+    mkdirSync(join(dir, 'ci', 'cargo'), { recursive: true });
+    const file = join(dir, 'ci', 'cargo', 'vendored.toml');
+    writeFileSync(file, '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "../vendor"\n');
+    const args = ['--config', 'ci/cargo/vendored.toml'];
+    const mine = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: dir });
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(mine.stdout).toBe(cargoTree(dir, args));
+    expect(readFileSync(file, 'utf8')).toContain('../vendor');
+  });
+
+  it('refuses what cargo refuses, with its words', async () => {
+    for (const [arg, words] of [
+      ['nope', 'failed to parse value from --config argument `nope` as a dotted key expression'],
+      ['source={x=1}', '--config argument `source={x=1}` sets a value to an inline table, which is not accepted'],
+      ['[net]', '--config argument `[net]` was not a TOML dotted key expression (such as `build.jobs = 2`)'],
+    ] as const) {
+      const mine = await cli(['tree', '--offline', '--config', arg], { cwd: dir });
+      expect({ arg, code: mine.code }).toEqual({ arg, code: 2 });
+      expect(mine.stderr).toMatch(new RegExp(`^error: ${words.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+      const theirs = spawnSync('cargo', ['tree', '--offline', '--config', arg], { cwd: dir, encoding: 'utf8' });
+      expect(theirs.stderr).toContain(words.split(' as a dotted')[0]);
+    }
+  });
+});
+
+describe('the precedence of --config', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cargo-preflight-config-order-'));
+  mkdirSync(join(dir, '.cargo'));
+  writeFileSync(join(dir, '.cargo', 'config.toml'), '[net]\noffline = true\nretry = 7\n');
+  const load = (args: string[], env: NodeJS.ProcessEnv = {}) => CargoConfig.load(dir, { CARGO_HOME: join(dir, 'home'), ...env }, { args, cwd: dir });
+
+  it('is above the environment, which is above the files; the last argument wins', () => {
+    expect(load([]).offline).toBe(true);
+    expect(load([], { CARGO_NET_OFFLINE: 'false' }).offline).toBe(false);
+    expect(load(['net.offline=true'], { CARGO_NET_OFFLINE: 'false' }).offline).toBe(true);
+    expect(load(['net.offline=true', 'net.offline=false']).offline).toBe(false);
+    expect(load(['net.retry=2']).getWithEnv(['net', 'retry'], 'CARGO_NET_RETRY', { CARGO_NET_RETRY: '5' })?.value).toBe(2);
+    expect(load([]).getWithEnv(['net', 'retry'], 'CARGO_NET_RETRY', { CARGO_NET_RETRY: '5' })).toMatchObject({ value: '5', definedIn: 'environment variable CARGO_NET_RETRY' });
+    expect(load([]).get(['net', 'retry'])).toMatchObject({ value: 7, definedIn: join(dir, '.cargo', 'config.toml') });
+    // Another key of the same table still comes from the file.
+    expect(load(['net.offline=false']).get(['net', 'retry'])?.value).toBe(7);
+  });
+});
