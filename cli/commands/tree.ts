@@ -2,7 +2,7 @@
 import { resolveTarget } from '../../src/resolve/index.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { compareVersions } from '../../src/resolve/semver-req.js';
-import type { GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
+import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
 import type { CommandContext } from '../main.js';
@@ -11,6 +11,10 @@ import { helpText, parseArgs, type OptionSpec } from '../args.js';
 const OPTIONS: OptionSpec[] = [
   { name: 'format', kind: 'string', value: 'FORMAT', help: 'Output format: human or json [default: human]' },
   { name: 'no-dedupe', kind: 'bool', help: 'Do not de-duplicate repeated dependencies' },
+  { name: 'duplicates', short: 'd', kind: 'bool', help: 'Show only dependencies which come in multiple versions (implies inverting the tree)' },
+  { name: 'depth', kind: 'string', value: 'DEPTH', help: 'Maximum display depth of the dependency tree, or `workspace` for workspace members only' },
+  { name: 'prefix', kind: 'string', value: 'PREFIX', help: 'Change the prefix (indentation) of how each entry is displayed: depth, indent, none [default: indent]' },
+  { name: 'charset', kind: 'string', value: 'CHARSET', help: 'Character set to use in output: utf8, ascii [default: utf8]' },
   ...COMMON_OPTIONS,
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
 ];
@@ -46,41 +50,142 @@ export function comparePackages(a: GraphPackage, b: GraphPackage): number {
   return sa < sb ? -1 : sa > sb ? 1 : 0;
 }
 
+export interface TreeStyle {
+  /** Mark a package already shown `(*)` instead of showing its dependencies again (cargo's default; `--no-dedupe` turns it off). */
+  dedupe: boolean;
+  /** `--depth N`: dependencies shown down to this depth (the roots are at 0); `workspace`: workspace members only. */
+  depth: number | 'workspace';
+  /** `--prefix`: tree lines, the depth as a number, or nothing. */
+  prefix: 'indent' | 'depth' | 'none';
+  /** `--charset`: box-drawing characters, or ASCII ones. */
+  charset: 'utf8' | 'ascii';
+}
+
+export const DEFAULT_STYLE: TreeStyle = { dedupe: true, depth: Infinity, prefix: 'indent', charset: 'utf8' };
+
+const SYMBOLS = {
+  utf8: { down: '│', tee: '├', ell: '└', right: '─' },
+  ascii: { down: '|', tee: '|', ell: '`', right: '-' },
+};
+
+/** Dependencies of one kind under a package: normal ones bare, the others under cargo's `[dev-dependencies]` line. */
+export interface ChildGroup {
+  heading: string | null;
+  keys: PackageKey[];
+}
+
 /**
- * An indented tree like cargo tree's: children in cargo's package order, a
- * package already shown (and having dependencies itself) marked `(*)` and not
- * expanded again, roots separated by a blank line.
+ * Trees as cargo tree prints them: a package already shown (and having
+ * dependencies itself) marked `(*)` and not expanded again, a package that
+ * depends on one it is reached through marked `(*)` too, roots separated by a
+ * blank line, children in the order `groups` gives.
  */
-export function renderTree(graph: TargetGraph, dedupe = true): string {
+export function drawForest(
+  roots: PackageKey[],
+  groups: (key: PackageKey) => ChildGroup[],
+  label: (key: PackageKey) => string,
+  style: TreeStyle,
+  isMember: (key: PackageKey) => boolean = () => false,
+): string {
+  const sym = SYMBOLS[style.charset];
   const lines: string[] = [];
   const seen = new Set<PackageKey>();
-  const children = new Map<PackageKey, PackageKey[]>();
-  const childrenOf = (key: PackageKey): PackageKey[] => {
-    let c = children.get(key);
-    if (!c) {
-      c = [...new Set((graph.edges.get(key) ?? []).map((e) => e.to))].sort((a, b) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!));
-      children.set(key, c);
-    }
-    return c;
-  };
-  const walk = (key: PackageKey, prefix: string, branch: string, stack: PackageKey[]) => {
-    const p = graph.packages.get(key)!;
-    const kids = childrenOf(key).filter((k) => !stack.includes(k));
-    const repeated = dedupe && seen.has(key);
-    lines.push(`${prefix}${branch}${displayPackage(p)}${repeated && kids.length ? ' (*)' : ''}`);
-    if (repeated) return;
+  const indent = (levels: boolean[]) => levels.map((c) => `${c ? sym.down : ' '}   `).join('');
+  const walk = (key: PackageKey, levels: boolean[], stack: PackageKey[]) => {
+    const isNew = !style.dedupe || !seen.has(key);
     seen.add(key);
-    const childPrefix = prefix + (branch === '' ? '' : branch === '└── ' ? '    ' : '│   ');
-    kids.forEach((k, i) => walk(k, childPrefix, i === kids.length - 1 ? '└── ' : '├── ', [...stack, k]));
+    let prefix = '';
+    if (style.prefix === 'depth') prefix = String(levels.length);
+    else if (style.prefix === 'indent' && levels.length) prefix = `${indent(levels.slice(0, -1))}${levels[levels.length - 1] ? sym.tee : sym.ell}${sym.right}${sym.right} `;
+    const inCycle = stack.includes(key);
+    const kinds = groups(key);
+    const hasDeps = kinds.some((g) => g.keys.length > 0);
+    lines.push(`${prefix}${label(key)}${(isNew && !inCycle) || !hasDeps ? '' : ' (*)'}`);
+    if (!isNew || inCycle) return;
+    for (const g of kinds) {
+      if (!g.keys.length) continue;
+      if (g.heading && style.prefix === 'indent') lines.push(`${indent(levels)}${g.heading}`);
+      if (typeof style.depth === 'number' && levels.length + 1 > style.depth) continue;
+      // `--depth workspace` leaves out what is not a workspace member (a repeat still counts what it has).
+      const shown = style.depth === 'workspace' ? g.keys.filter(isMember) : g.keys;
+      shown.forEach((k, i) => walk(k, [...levels, i < shown.length - 1], [...stack, key]));
+    }
+  };
+  roots.forEach((r, i) => {
+    if (i > 0) lines.push('');
+    walk(r, [], []);
+  });
+  return lines.join('\n') + '\n';
+}
+
+/** The artifact graph as cargo tree draws it, roots and children in cargo's package order. */
+export function renderTree(graph: TargetGraph, style: TreeStyle | boolean = DEFAULT_STYLE): string {
+  const st = typeof style === 'boolean' ? { ...DEFAULT_STYLE, dedupe: style } : style;
+  const order = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
+  const cache = new Map<PackageKey, ChildGroup[]>();
+  const groups = (key: PackageKey): ChildGroup[] => {
+    let g = cache.get(key);
+    if (!g) {
+      const edges = graph.edges.get(key) ?? [];
+      const of = (kind: string) => [...new Set(edges.filter((e) => e.kind === kind).map((e) => e.to))].sort(order);
+      g = [
+        { heading: null, keys: of('normal') },
+        { heading: '[dev-dependencies]', keys: of('dev') },
+      ];
+      cache.set(key, g);
+    }
+    return g;
   };
   // Roots in cargo's package order too (cargo tree sorts them), whatever the order of members or of `-p`:
   // which repeat is expanded and which is marked `(*)` follows from it.
-  const roots = [...graph.roots].sort((a, b) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!));
-  roots.forEach((r, i) => {
-    if (i > 0) lines.push('');
-    walk(r, '', '', [r]);
-  });
-  return lines.join('\n') + '\n';
+  return drawForest([...graph.roots].sort(order), groups, (k) => displayPackage(graph.packages.get(k)!), st, (k) => graph.packages.get(k)!.isMember);
+}
+
+/**
+ * `--duplicates`: every package of which the graph holds more than one
+ * version (or source), each with the inverted tree of what brings it in, as
+ * `cargo tree --duplicates` prints them (repeats marked across the trees).
+ */
+export function renderDuplicates(graph: TargetGraph, style: TreeStyle = DEFAULT_STYLE): string {
+  const order = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
+  const byName = new Map<string, PackageKey[]>();
+  for (const p of graph.packages.values()) {
+    const list = byName.get(p.name);
+    if (list) list.push(p.key);
+    else byName.set(p.name, [p.key]);
+  }
+  const dupes = [...byName.values()].filter((keys) => keys.length > 1).flat().sort(order);
+  const dependents = new Map<PackageKey, GraphEdge[]>();
+  for (const list of graph.edges.values()) for (const e of list) (dependents.get(e.to) ?? dependents.set(e.to, []).get(e.to)!).push(e);
+  const groups = (key: PackageKey): ChildGroup[] => {
+    const edges = dependents.get(key) ?? [];
+    const of = (kind: string) => [...new Set(edges.filter((e) => e.kind === kind).map((e) => e.from))].sort(order);
+    return [
+      { heading: null, keys: of('normal') },
+      { heading: '[dev-dependencies]', keys: of('dev') },
+    ];
+  };
+  if (!dupes.length) return '';
+  return drawForest(dupes, groups, (k) => displayPackage(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
+}
+
+/** `--depth`, `--prefix`, `--charset` and `--no-dedupe`, checked as cargo checks them. */
+export function treeStyle(o: Record<string, unknown>): TreeStyle {
+  const style: TreeStyle = { ...DEFAULT_STYLE, dedupe: !o['no-dedupe'] };
+  if (o.depth !== undefined) {
+    const d = String(o.depth);
+    if (d !== 'workspace' && !/^\d+$/.test(d)) throw new UserError(`supported values for --depth are non-negative integers and \`workspace\`, but \`${d}\` is unknown`);
+    style.depth = d === 'workspace' ? d : Number(d);
+  }
+  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const v = o[name];
+    if (v === undefined) return fallback;
+    if (!allowed.includes(v as T)) throw new UserError(`invalid value '${String(v)}' for '--${name} <${name.toUpperCase()}>' [possible values: ${allowed.join(', ')}]`);
+    return v as T;
+  };
+  style.prefix = choice('prefix', ['depth', 'indent', 'none'] as const, 'indent');
+  style.charset = choice('charset', ['utf8', 'ascii'] as const, 'utf8');
+  return style;
 }
 
 export async function treeCommand(argv: string[], ctx: CommandContext): Promise<number> {
@@ -92,6 +197,7 @@ export async function treeCommand(argv: string[], ctx: CommandContext): Promise<
   const format = (args.options.format as string | undefined) ?? 'human';
   if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
+  const style = treeStyle(args.options);
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
   try {
     const graphs = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev).graph);
@@ -103,7 +209,7 @@ export async function treeCommand(argv: string[], ctx: CommandContext): Promise<
     } else {
       graphs.forEach((g, i) => {
         if (graphs.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${g.target}\n`);
-        ctx.stdout.write(renderTree(g, !args.options['no-dedupe']));
+        ctx.stdout.write(args.options.duplicates ? renderDuplicates(g, style) : renderTree(g, style));
       });
     }
   } finally {

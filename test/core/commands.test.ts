@@ -69,6 +69,29 @@ if (!available) console.warn(realworldAvailable() ? 'cargo not found; skipping t
 
 describe.skipIf(!available)('tree and why against cargo on the real-world corpus', () => {
   for (const name of REALWORLD_PROJECTS) {
+    it(`${name}: tree --depth, --prefix, --charset and --duplicates`, async () => {
+      const dir = realworldProject(name);
+      let duplicates = 0;
+      for (const args of [
+        ['--depth', '2'],
+        ['--depth', '0'],
+        ['--depth', 'workspace'],
+        ['--prefix', 'depth'],
+        ['--prefix', 'none', '--no-dedupe'],
+        ['--charset', 'ascii', '--depth', '3'],
+        ['-d'],
+        ['--duplicates', '--charset', 'ascii', '--depth', '1'],
+      ]) {
+        for (const target of [MUSL, WIN]) {
+          const mine = await cli(['tree', '--offline', '--quiet', '--target', target, ...args], { cwd: dir });
+          expect({ args, target, code: mine.code, out: mine.stdout }).toEqual({ args, target, code: 0, out: cargo(dir, ['--target', target, ...args]) });
+          if (args[0].startsWith('-d') && mine.stdout) duplicates++;
+        }
+      }
+      // Real projects carry crates in two versions: the comparison is not of empty outputs.
+      if (name === 'cloud-image-download') expect(duplicates).toBeGreaterThan(0);
+    });
+
     it(`${name}: tree`, async () => {
       const dir = realworldProject(name);
       for (const target of [MUSL, WIN]) {
@@ -201,6 +224,32 @@ describe.skipIf(!cargoAvailable())('member selection as cargo makes it', () => {
       encoding: 'utf8',
       env: { ...process.env, CARGO_TERM_COLOR: 'never' },
     });
+
+  it('draws dev-dependencies under cargo\'s [dev-dependencies] line (--include-dev), and refuses bad tree options as cargo does', async () => {
+    writeFileSync(join(dir, 'foo-b', 'Cargo.toml'), readFileSync(join(dir, 'foo-b', 'Cargo.toml'), 'utf8') + '\n[dev-dependencies]\nbar = { path = "../bar" }\n');
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'pipe' });
+    try {
+      for (const args of [['--workspace'], ['--workspace', '--prefix', 'depth'], ['-p', 'foo-b', '--charset', 'ascii'], ['--workspace', '-d'], ['--workspace', '--depth', 'workspace']]) {
+        const r = await cli(['tree', '--offline', '--quiet', '--target', MUSL, '--include-dev', ...args], { cwd: dir });
+        const theirs = spawnSync('cargo', ['tree', '--offline', '-e', 'normal,dev,no-proc-macro', '--target', MUSL, ...args], { cwd: dir, encoding: 'utf8' });
+        expect({ args, out: r.stdout }).toEqual({ args, out: theirs.stdout });
+      }
+      expect((await cli(['tree', '--offline', '--quiet', '--target', MUSL, '--include-dev', '-p', 'foo-b'], { cwd: dir })).stdout).toContain('[dev-dependencies]\n└── bar v0.1.0');
+    } finally {
+      writeFileSync(join(dir, 'foo-b', 'Cargo.toml'), readFileSync(join(dir, 'foo-b', 'Cargo.toml'), 'utf8').replace('\n[dev-dependencies]\nbar = { path = "../bar" }\n', ''));
+      execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'pipe' });
+    }
+    for (const [args, words] of [
+      [['--depth', 'x'], 'supported values for --depth are non-negative integers and `workspace`, but `x` is unknown'],
+      [['--prefix', 'tabs'], "invalid value 'tabs' for '--prefix <PREFIX>'"],
+      [['--charset', 'latin1'], "invalid value 'latin1' for '--charset <CHARSET>'"],
+    ] as const) {
+      const r = await cli(['tree', '--offline', ...args], { cwd: dir });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(words);
+      expect(theirs([...args]).stderr).toContain(words);
+    }
+  });
 
   it('prints the roots in package order, whatever the order of members or of -p, with the same (*) marks', async () => {
     for (const args of [[], ['-p', 'foo-a', '-p', 'bar'], ['-p', 'bar', '-p', 'foo-a'], ['--workspace']]) {
