@@ -6,12 +6,14 @@ import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src
 import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
 import type { CommandContext } from '../main.js';
-import { helpText, parseArgs, type OptionSpec } from '../args.js';
+import { helpText, parseArgs, programName, type OptionSpec } from '../args.js';
+import type { Lockfile, LockedPackage } from '../../src/lockfile/index.js';
 
 const OPTIONS: OptionSpec[] = [
   { name: 'format', kind: 'string', value: 'FORMAT', help: 'Output format: human or json [default: human]' },
   { name: 'no-dedupe', kind: 'bool', help: 'Do not de-duplicate repeated dependencies' },
   { name: 'duplicates', short: 'd', kind: 'bool', help: 'Show only dependencies which come in multiple versions (implies inverting the tree)' },
+  { name: 'invert', short: 'i', kind: 'multi', value: 'SPEC', help: 'Invert the tree direction and focus on the given package (repeatable)' },
   { name: 'depth', kind: 'string', value: 'DEPTH', help: 'Maximum display depth of the dependency tree, or `workspace` for workspace members only' },
   { name: 'prefix', kind: 'string', value: 'PREFIX', help: 'Change the prefix (indentation) of how each entry is displayed: depth, indent, none [default: indent]' },
   { name: 'charset', kind: 'string', value: 'CHARSET', help: 'Character set to use in output: utf8, ascii [default: utf8]' },
@@ -147,14 +149,19 @@ export function renderTree(graph: TargetGraph, style: TreeStyle | boolean = DEFA
  * `cargo tree --duplicates` prints them (repeats marked across the trees).
  */
 export function renderDuplicates(graph: TargetGraph, style: TreeStyle = DEFAULT_STYLE): string {
-  const order = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
   const byName = new Map<string, PackageKey[]>();
   for (const p of graph.packages.values()) {
     const list = byName.get(p.name);
     if (list) list.push(p.key);
     else byName.set(p.name, [p.key]);
   }
-  const dupes = [...byName.values()].filter((keys) => keys.length > 1).flat().sort(order);
+  const dupes = [...byName.values()].filter((keys) => keys.length > 1).flat();
+  return dupes.length ? renderInvertedTrees(graph, dupes, style) : '';
+}
+
+/** The inverted trees of `keys` (what depends on each, up to the members), as `cargo tree -i` prints them. */
+export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], style: TreeStyle = DEFAULT_STYLE): string {
+  const order = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
   const dependents = new Map<PackageKey, GraphEdge[]>();
   for (const list of graph.edges.values()) for (const e of list) (dependents.get(e.to) ?? dependents.set(e.to, []).get(e.to)!).push(e);
   const groups = (key: PackageKey): ChildGroup[] => {
@@ -165,8 +172,27 @@ export function renderDuplicates(graph: TargetGraph, style: TreeStyle = DEFAULT_
       { heading: '[dev-dependencies]', keys: of('dev') },
     ];
   };
-  if (!dupes.length) return '';
-  return drawForest(dupes, groups, (k) => displayPackage(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
+  return drawForest([...keys].sort(order), groups, (k) => displayPackage(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
+}
+
+/**
+ * The locked packages `-i SPEC` names (`name`, `name@version`, or a version's
+ * beginning, `name@1.2`), as cargo matches a package ID specification against
+ * the whole lockfile: none is an error, and so are several for one spec.
+ */
+export function invertRoots(lock: Lockfile, specs: string[]): LockedPackage[] {
+  const out: LockedPackage[] = [];
+  for (const spec of specs) {
+    const [name, version] = spec.split('@');
+    const found = (lock.byName.get(name) ?? []).filter((p) => !version || p.version === version || p.version.startsWith(`${version}.`));
+    if (!found.length) throw new UserError(`package ID specification \`${spec}\` did not match any packages`);
+    if (found.length > 1) {
+      const all = found.map((p) => `${p.name}@${p.version}`).sort();
+      throw new UserError(`specification \`${spec}\` is ambiguous`, undefined, `re-run this command with one of the following specifications\n  ${all.join('\n  ')}`);
+    }
+    if (!out.includes(found[0])) out.push(found[0]);
+  }
+  return out;
 }
 
 /** `--depth`, `--prefix`, `--charset` and `--no-dedupe`, checked as cargo checks them. */
@@ -198,8 +224,12 @@ export async function treeCommand(argv: string[], ctx: CommandContext): Promise<
   if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
   const style = treeStyle(args.options);
+  const invert = args.options.invert as string[] | undefined;
+  if (invert && args.options.duplicates) throw new UserError("the argument '--invert <SPEC>' cannot be used with '--duplicates'");
+  if (invert && format === 'json') throw new UserError("the argument '--invert <SPEC>' cannot be used with '--format json' (`why --format json` gives every path)");
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
   try {
+    const inverted = invert ? invertRoots(loaded.project.lockfile, invert) : undefined;
     const graphs = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev).graph);
     for (const g of graphs) for (const u of g.unresolved) ctx.warn(`\`${u.name} v${u.version}\` is unresolved (${u.reason}); its dependencies are not shown`);
     for (const w of loaded.project.packages.warnings) ctx.warn(w);
@@ -209,6 +239,13 @@ export async function treeCommand(argv: string[], ctx: CommandContext): Promise<
     } else {
       graphs.forEach((g, i) => {
         if (graphs.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${g.target}\n`);
+        if (inverted) {
+          const keys = inverted.map((p) => p.key).filter((k) => g.packages.has(k));
+          // Locked, but not linked for this target: nothing to draw, as cargo says.
+          if (keys.length) ctx.stdout.write(renderInvertedTrees(g, keys, style));
+          else ctx.warn(`nothing to print.\n\nTo find dependencies that require specific target platforms, run \`${programName()} why ${invert![0]}\`: it says why each one is left out.`);
+          return;
+        }
         ctx.stdout.write(args.options.duplicates ? renderDuplicates(g, style) : renderTree(g, style));
       });
     }

@@ -162,6 +162,25 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
     });
   }
 
+  it('tree -i SPEC: the inverted tree of cargo tree -i, and its errors', async () => {
+    const dir = realworldProject('cloud-image-download');
+    for (const args of [['-i', 'libc'], ['-i', 'libc', '-i', 'bytes'], ['-i', 'tokio', '--depth', '2', '--charset', 'ascii'], ['-i', 'windows-sys@0.59.0'], ['-i', 'hyper@1', '--prefix', 'depth']]) {
+      for (const target of [MUSL, WIN]) {
+        const mine = await cli(['tree', '--offline', '--quiet', '--target', target, ...args], { cwd: dir });
+        const theirs = spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', target, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
+        expect({ args, target, code: mine.code, out: mine.stdout }).toEqual({ args, target, code: 0, out: theirs.stdout });
+        // Locked but not linked for the target: nothing printed, with a warning, as cargo does.
+        if (!theirs.stdout) expect(mine.stderr).toContain('warning: nothing to print.');
+      }
+    }
+    const none = await cli(['tree', '--offline', '--quiet', '-i', 'nothing-like-it'], { cwd: dir });
+    expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('package ID specification `nothing-like-it` did not match any packages') });
+    const ambiguous = await cli(['tree', '--offline', '--quiet', '-i', 'windows-sys'], { cwd: dir });
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain('specification `windows-sys` is ambiguous');
+    expect(ambiguous.stderr).toContain('  windows-sys@0.48.0\n  windows-sys@0.52.0\n');
+  });
+
   it('why CRATE@VERSION picks one version; an absent crate exits 1', async () => {
     const dir = realworldProject('cloud-image-download');
     const lines = cargoTreeLines(dir, MUSL);
