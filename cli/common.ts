@@ -1,4 +1,5 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
+import { ALL_TARGETS } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
@@ -86,6 +87,17 @@ function jobsOption(value: string | undefined): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid value '${value}' for '--jobs <N>': a positive integer is expected`);
   return n;
+}
+
+/** `--target all` is for the commands that show the graph: a static build is checked for one target at a time. */
+export function refuseAllTargets(targets: readonly string[] | undefined): void {
+  if (targets?.includes(ALL_TARGETS)) {
+    throw new UserError(
+      '`--target all` is for `tree` and `why`: a static build is checked for one target at a time',
+      undefined,
+      'name the targets instead (`--target T`, repeatable)',
+    );
+  }
 }
 
 /** The `--config` arguments, relative to the directory the tool was run in. */

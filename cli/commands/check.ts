@@ -7,7 +7,7 @@ import { RULES } from '../../src/rules/index.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import type { TargetGraph } from '../../src/resolve/types.js';
-import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, type LoadedProject } from '../common.js';
+import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { helpText, parseArgs, programName, type OptionSpec, type ParsedArgs } from '../args.js';
@@ -67,11 +67,18 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
     throw new UserError(`invalid value '${failOnArg}' for '--fail-on <LEVEL>' [possible values: error, warning, info, never]`);
   }
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
+  refuseAllTargets(args.options.target as string[] | undefined);
   // rustup and rustc answer while the project and the index are read.
   const toolchain = probeToolchain(ctx.env);
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
   const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
+  try {
+    refuseAllTargets(loaded.targets);
+  } catch (e) {
+    await loaded.sources.close();
+    throw e;
+  }
   const kb = loadKnowledgeBase(settings.knowledgeBase);
   const graphs: TargetGraph[] = [];
   for (const [i, t] of loaded.targets.entries()) {

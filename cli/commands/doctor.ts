@@ -17,7 +17,7 @@ import type { Requirement } from '../../src/rules/knowledge-base.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, configOverrides, DEFAULT_TARGET, loadFromArgs } from '../common.js';
+import { COMMON_OPTIONS, configOverrides, DEFAULT_TARGET, loadFromArgs, refuseAllTargets } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { makeStyle, useColor } from '../output/style.js';
@@ -59,6 +59,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
 
   let targets = (args.options.target as string[] | undefined) ?? null;
   // Unknown triples are refused as `check` refuses them (exit 2, with the closest known triples).
+  refuseAllTargets(targets ?? undefined);
   for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
   let config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));

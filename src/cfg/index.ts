@@ -280,6 +280,11 @@ const parsed = new Map<string, Platform>();
  * applies to the target. Throws CfgSyntaxError for a malformed spec.
  */
 export function platformMatches(spec: string, target: TargetInfo): boolean {
+  if (target.all) {
+    // Still a syntax check, as for a real target.
+    if (!parsed.has(spec)) parsed.set(spec, parsePlatform(spec));
+    return true;
+  }
   let known = answers.get(target);
   if (!known) answers.set(target, (known = new Map()));
   let answer = known.get(spec);
@@ -382,11 +387,17 @@ export function tableRustcVersion(): string {
 
 const infos = new Map<string, TargetInfo>();
 
+const ALL_TARGET_INFO: TargetInfo = { triple: 'all', names: new Set(), values: new Map(), all: true };
+
 /**
  * The cfg set of a target triple. Throws UserError for an unknown target.
  * Returns the same object for the same triple, which keeps memoization cheap.
  */
+/** cargo's `--target all`: no platform is left out. */
+export const ALL_TARGETS = 'all';
+
 export function targetInfo(triple: string): TargetInfo {
+  if (triple === ALL_TARGETS) return ALL_TARGET_INFO;
   let info = infos.get(triple);
   if (!info) {
     info = fromTable(triple) ?? fromRustc(triple);

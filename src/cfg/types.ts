@@ -15,4 +15,6 @@ export interface TargetInfo {
   names: ReadonlySet<string>;
   /** Key to values, e.g. `target_os` -> {`linux`}, `target_feature` -> {`crt-static`, `sse2`, ...}. */
   values: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `--target all` (cargo's): every platform-specific dependency applies. */
+  all?: boolean;
 }

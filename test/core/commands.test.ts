@@ -162,6 +162,22 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
     });
   }
 
+  it('tree --target all: every platform at once, as cargo tree --target all', async () => {
+    for (const name of REALWORLD_PROJECTS) {
+      const dir = realworldProject(name);
+      for (const args of [[], ['-i', 'libc'], ['--duplicates']]) {
+        const mine = await cli(['tree', '--offline', '--quiet', '--target', 'all', ...args], { cwd: dir });
+        expect({ name, args, code: mine.code, out: mine.stdout }).toEqual({ name, args, code: 0, out: cargo(dir, ['--target', 'all', ...args]) });
+      }
+      const json = JSON.parse((await cli(['tree', '--offline', '--quiet', '--target', 'all', '--format', 'json'], { cwd: dir })).stdout);
+      expect(json.target).toBe('all');
+    }
+    // A static build is checked for one target at a time.
+    const check = await cli(['check', '--offline', '--quiet', '--target', 'all'], { cwd: realworldProject('notesreminder') });
+    expect(check.code).toBe(2);
+    expect(check.stderr).toContain('`--target all`');
+  });
+
   it('tree -i SPEC: the inverted tree of cargo tree -i, and its errors', async () => {
     const dir = realworldProject('cloud-image-download');
     for (const args of [['-i', 'libc'], ['-i', 'libc', '-i', 'bytes'], ['-i', 'tokio', '--depth', '2', '--charset', 'ascii'], ['-i', 'windows-sys@0.59.0'], ['-i', 'hyper@1', '--prefix', 'depth']]) {
