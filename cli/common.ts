@@ -89,6 +89,25 @@ function jobsOption(value: string | undefined): number | undefined {
   return n;
 }
 
+/**
+ * cargo's `build.target` (or `CARGO_BUILD_TARGET`): one triple or a list, the
+ * targets cargo builds for without `--target`. A custom target specification
+ * (a `.json` file) has no cfg table here.
+ */
+export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, cwd: string): string[] | undefined {
+  const found = config.getWithEnv<unknown>(['build', 'target'], 'CARGO_BUILD_TARGET', env, cwd);
+  if (!found) return undefined;
+  const list = Array.isArray(found.value) ? found.value : [found.value];
+  if (!list.length || !list.every((t): t is string => typeof t === 'string' && t !== '')) {
+    throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`);
+  }
+  const custom = list.find((t) => t.endsWith('.json'));
+  if (custom) {
+    throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, undefined, 'name a built-in target with `--target T`');
+  }
+  return list;
+}
+
 /** `--target all` is for the commands that show the graph: a static build is checked for one target at a time. */
 export function refuseAllTargets(targets: readonly string[] | undefined): void {
   if (targets?.includes(ALL_TARGETS)) {
@@ -176,7 +195,7 @@ export async function loadFromArgs(
   }
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
-  const targets = (o.target as string[] | undefined) ?? [DEFAULT_TARGET];
+  const targets = (o.target as string[] | undefined) ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
   return { project, targets, config, sources, includeDev: !!o['include-dev'] };
 }
 

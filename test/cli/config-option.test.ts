@@ -88,3 +88,37 @@ describe('the precedence of --config', () => {
     expect(load(['net.offline=false']).get(['net', 'retry'])?.value).toBe(7);
   });
 });
+
+describe.skipIf(!cargoAvailable())("cargo's build.target", () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'cargo-preflight-build-target-')), 'example');
+  cpSync(EXAMPLE, dir, { recursive: true });
+  const config = join(dir, '.cargo', 'config.toml');
+  const base = readFileSync(config, 'utf8');
+  const plainCargoTree = (env: NodeJS.ProcessEnv = {}) =>
+    execFileSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never', ...env } });
+
+  it('is the target without --target, from the file or CARGO_BUILD_TARGET, as for cargo tree', async () => {
+    writeFileSync(config, `${base}\n[build]\ntarget = "x86_64-pc-windows-msvc"\n`);
+    const mine = await cli(['tree', '--offline', '--quiet'], { cwd: dir });
+    expect(mine.stdout).toBe(plainCargoTree());
+    expect(mine.stdout).toContain('windows-sys');
+    const env = { CARGO_BUILD_TARGET: 'aarch64-apple-darwin' };
+    const fromEnv = await cli(['tree', '--offline', '--quiet'], { cwd: dir, env });
+    expect(fromEnv.stdout).toBe(plainCargoTree(env));
+    expect(fromEnv.stdout).not.toBe(mine.stdout);
+    // --target still decides, and check names the target it checked.
+    expect((await cli(['tree', '--offline', '--quiet', '--target', MUSL], { cwd: dir })).stdout).toBe(cargoTree(dir, []));
+    expect((await cli(['check', '--offline', '--quiet', '--format', 'json'], { cwd: dir })).stdout).toContain('"x86_64-pc-windows-msvc"');
+  });
+
+  it('may list several targets, and refuses a custom target specification', async () => {
+    writeFileSync(config, `${base}\n[build]\ntarget = ["x86_64-pc-windows-msvc", "${MUSL}"]\n`);
+    const both = await cli(['tree', '--offline', '--quiet'], { cwd: dir });
+    expect(both.stdout).toMatch(/^target: x86_64-pc-windows-msvc\n[\s\S]*\ntarget: x86_64-unknown-linux-musl\n/);
+    writeFileSync(config, `${base}\n[build]\ntarget = "my-board.json"\n`);
+    const custom = await cli(['tree', '--offline', '--quiet'], { cwd: dir });
+    expect(custom.code).toBe(2);
+    expect(custom.stderr).toContain('the custom target specification `my-board.json`');
+    writeFileSync(config, base);
+  });
+});
