@@ -67,13 +67,9 @@ export function inspectEnvironment(target: string, toolchain: Toolchain, config:
   // The active toolchain's sysroot holds the standard library of every installed target (rustup or not).
   const { host, installedTargets, sysroot } = toolchain;
   const stdInstalled = sysroot ? existsSync(join(sysroot, 'lib', 'rustlib', target, 'lib')) : null;
-  const envLinker = env[`CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`];
-  const cfgLinker = config.getString(['target', target, 'linker']);
-  const configuredLinker = envLinker
-    ? { value: envLinker, definedIn: `environment variable CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER` }
-    : cfgLinker
-      ? { value: cfgLinker.value, definedIn: cfgLinker.definedIn }
-      : null;
+  // `--config` first, then CARGO_TARGET_<TRIPLE>_LINKER, then the files, as cargo ranks them.
+  const linker = config.getWithEnv(['target', target, 'linker'], `CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`, env);
+  const configuredLinker = linker && typeof linker.value === 'string' && linker.value ? { value: linker.value, definedIn: linker.definedIn } : null;
   const ccVariables: Record<string, string> = {};
   for (const name of [`CC_${target}`, `CC_${target.replace(/-/g, '_')}`, 'TARGET_CC', 'CC']) {
     if (env[name]) ccVariables[name] = env[name]!;

@@ -45,10 +45,9 @@ export class Secret {
 export { registryEnvName } from './source-id.js';
 
 export function registryToken(name: string, config: CargoConfig, env: NodeJS.ProcessEnv): Secret | undefined {
-  const fromEnv = env[registryEnvName(name, 'TOKEN')];
-  if (fromEnv) return new Secret(fromEnv);
-  const fromConfig = config.getString(['registries', name, 'token']);
-  if (fromConfig) return new Secret(fromConfig.value);
+  // `--config` first, then CARGO_REGISTRIES_<NAME>_TOKEN, then the files, then credentials.toml.
+  const configured = config.getWithEnv(['registries', name, 'token'], registryEnvName(name, 'TOKEN'), env);
+  if (configured && typeof configured.value === 'string' && configured.value) return new Secret(configured.value);
   const token = credentialsTable(env)?.[name]?.token;
   return typeof token === 'string' ? new Secret(token) : undefined;
 }

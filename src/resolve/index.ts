@@ -64,24 +64,37 @@ export function globMatcher(pattern: string): (name: string) => boolean {
     if (c === '*') re += '.*';
     else if (c === '?') re += '.';
     else if (c === '[') {
-      const close = pattern.indexOf(']', i + 2);
+      const negated = pattern[i + 1] === '!';
+      const first = i + (negated ? 2 : 1);
+      // A `]` right after `[` or `[!` is one of the set, not its end.
+      const close = pattern.indexOf(']', first + 1);
       if (close < 0) throw new UserError(`cannot build glob pattern from \`${pattern}\``);
-      let set = pattern.slice(i + 1, close);
-      const negated = set.startsWith('!');
-      if (negated) set = set.slice(1);
-      re += `[${negated ? '^' : ''}${set.replace(/[\\^\]]/g, '\\$&')}]`;
+      const set = pattern.slice(first, close);
+      // Ranges in any order: a reversed one (`b-a`) holds nothing, as for the glob crate.
+      let cls = '';
+      for (let j = 0; j < set.length; j++) {
+        if (set[j + 1] === '-' && j + 2 < set.length) {
+          if (set[j] <= set[j + 2]) cls += `${escInClass(set[j])}-${escInClass(set[j + 2])}`;
+          j += 2;
+        } else cls += escInClass(set[j]);
+      }
+      // A set left empty (only reversed ranges) matches nothing, or, negated, any one character.
+      re += cls ? `[${negated ? '^' : ''}${cls}]` : negated ? '[\\s\\S]' : '(?!)';
       i = close;
-    } else if (c === ']') throw new UserError(`cannot build glob pattern from \`${pattern}\``);
-    else re += c.replace(/[.+^${}()|\\/]/g, '\\$&');
+    } else re += esc(c); // `]` outside a set too stands for itself
   }
   const compiled = new RegExp(`^${re}$`, 'u');
   return (name) => compiled.test(name);
 }
 
-/** Whether a package ID specification (`name` or `name@version`) names a member. */
+/** A character escaped for a regular expression (`u` flag), outside a class and in one. */
+const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escInClass = (c: string) => c.replace(/[\\\]^-]/g, '\\$&');
+
+/** Whether a package ID specification (`name`, `name@version`, or a version's beginning: `name@0.1`) names a member. */
 const specMatches = (spec: string, m: PackageManifest) => {
   const [name, version] = spec.split('@');
-  return m.name === name && (!version || m.version === version);
+  return m.name === name && (!version || m.version === version || m.version.startsWith(`${version}.`));
 };
 
 export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): RootRequest[] {
