@@ -41,6 +41,14 @@ describe('cargo-preflight doctor', () => {
     expect(checks.find((c) => c.id === 'linker')).toMatchObject({ ok: true, needed: true, found: `\`${cc}\` (environment variable CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER)` });
   });
 
+  it('a linker given with --config wins over CARGO_TARGET_<T>_LINKER, as for cargo', async () => {
+    const r = await cli(['doctor', '--no-project', '--format', 'json', '--target', 'aarch64-unknown-linux-musl', '--config', 'target.aarch64-unknown-linux-musl.linker="from-cli-gcc"'], {
+      env: { CARGO_TARGET_AARCH64_UNKNOWN_LINUX_MUSL_LINKER: 'from-env-gcc' },
+    });
+    const linker = (JSON.parse(r.stdout) as DoctorJson).targets[0].checks.find((c) => c.id === 'linker')!;
+    expect(linker.found).toContain('`from-cli-gcc` (--config argument `target.aarch64-unknown-linux-musl.linker="from-cli-gcc"`)');
+  });
+
   it('a linker from .cargo/config.toml names the file', async () => {
     const { writeProject } = await import('../helpers/project.js');
     const dir = writeProject({ '.cargo/config.toml': '[target.aarch64-unknown-linux-musl]\nlinker = "aarch64-linux-musl-gcc"\n' });

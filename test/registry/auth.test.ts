@@ -1,6 +1,10 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../src/registry/credentials.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CargoConfig } from '../../src/config/cargo-config.js';
+import { registryToken, Secret } from '../../src/registry/credentials.js';
 import { server, project } from './setup.js';
 
 const TOKEN_A = 'cio-secret-token-for-registry-a';
@@ -20,6 +24,15 @@ async function twoRegistries(opts: { env?: NodeJS.ProcessEnv; credentials?: stri
 }
 
 describe('registry tokens', () => {
+  it('come from --config first, then CARGO_REGISTRIES_<NAME>_TOKEN, then the files, as cargo ranks them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cargo-preflight-token-order-'));
+    const env = { CARGO_HOME: join(dir, 'home'), CARGO_REGISTRIES_REG_A_TOKEN: 'from-env' };
+    const withCli = CargoConfig.load(dir, env, { args: ['registries.reg-a.token="from-cli"'], cwd: dir });
+    expect(registryToken('reg-a', withCli, env)?.reveal()).toBe('from-cli');
+    expect(registryToken('reg-a', CargoConfig.load(dir, env), env)?.reveal()).toBe('from-env');
+    expect(registryToken('reg-b', withCli, env)).toBeUndefined();
+  });
+
   it('sends the token from CARGO_REGISTRIES_<NAME>_TOKEN to its registry, and never to another', async () => {
     const { a, b, p } = await twoRegistries({ env: { CARGO_REGISTRIES_REG_A_TOKEN: TOKEN_A } });
     const set = p.open();
