@@ -9,7 +9,7 @@
  * `--config` value, the current directory).
  * https://doc.rust-lang.org/cargo/reference/config.html
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -78,8 +78,13 @@ function readConfigFile(path: string, baseDir: string): ConfigFile {
  */
 function commandLineConfig(arg: string, cwd: string): ConfigFile {
   const asPath = resolve(cwd, arg);
-  if (arg !== '' && existsSync(asPath)) return readConfigFile(asPath, dirname(dirname(asPath)));
+  if (arg !== '' && existsSync(asPath)) {
+    if (!statSync(asPath).isFile()) throw new UserError(`failed to load config from \`${asPath}\`: failed to read configuration file \`${asPath}\` (not a file)`);
+    return readConfigFile(asPath, dirname(dirname(asPath)));
+  }
   const where = `--config argument \`${arg}\``;
+  // Nothing but the key, `=` and the value: a comment is decoration cargo refuses.
+  if (hasComment(arg)) throw new UserError(`${where} includes non-whitespace decoration`);
   const { parse, TomlError } = fullTomlParser();
   let data: Record<string, unknown>;
   try {
@@ -100,6 +105,20 @@ function commandLineConfig(arg: string, cwd: string): ConfigFile {
     cur = cur[keys[0]];
   }
   return { path: where, baseDir: cwd, data };
+}
+
+/** Whether a `#` stands outside strings (a comment). */
+function hasComment(text: string): boolean {
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\' && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '#') return true;
+  }
+  return false;
 }
 
 /** Where the value of `key = value` starts: after the first `=` outside quoted keys. */

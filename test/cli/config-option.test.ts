@@ -60,6 +60,7 @@ describe.skipIf(!cargoAvailable())('--config', () => {
       ['nope', 'failed to parse value from --config argument `nope` as a dotted key expression'],
       ['source={x=1}', '--config argument `source={x=1}` sets a value to an inline table, which is not accepted'],
       ['[net]', '--config argument `[net]` was not a TOML dotted key expression (such as `build.jobs = 2`)'],
+      ['net.offline = true # why', '--config argument `net.offline = true # why` includes non-whitespace decoration'],
     ] as const) {
       const mine = await cli(['tree', '--offline', '--config', arg], { cwd: dir });
       expect({ arg, code: mine.code }).toEqual({ arg, code: 2 });
@@ -67,6 +68,11 @@ describe.skipIf(!cargoAvailable())('--config', () => {
       const theirs = spawnSync('cargo', ['tree', '--offline', '--config', arg], { cwd: dir, encoding: 'utf8' });
       expect(theirs.stderr).toContain(words.split(' as a dotted')[0]);
     }
+    // A directory is no configuration file: a clear error, as cargo's.
+    const folder = await cli(['tree', '--offline', '--config', '.'], { cwd: dir });
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`failed to read configuration file \`${join(dir, '.')}\``.replace('/.`', '`'));
+    expect(spawnSync('cargo', ['tree', '--offline', '--config', '.'], { cwd: dir, encoding: 'utf8' }).stderr).toContain('failed to read configuration file');
   });
 });
 
