@@ -37,6 +37,8 @@ const HEADER_PART = /[ \t]*(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([A-Za-z0-9_-]+)
 const LINE =
   /[ \t]*(?:(\[\[?)((?:[^\]"'\n]|"(?:[^"\\\n]|\\.)*"|'[^'\n]*')+)\]\]?|(?:([A-Za-z0-9_-]+)|"((?:[^"\\\n]|\\.)*)")[ \t]*=[ \t]*("""[^\n]*|'''[^\n]*|(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|[^\n"'#])*?)|("(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*,?|(\]))?[ \t]*(?:#[^\n]*)?\r?(?:\n|$)/y;
 const STRING = /^"((?:[^"\\\n]|\\.)*)"$|^'([^'\n]*)'$/;
+/** A value as cargo writes one on a line: a string (or the start of a multi-line one), a boolean, an integer, an array or an inline table (checked whole where built). */
+const VALUE_SHAPE = /^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|"""[^\n]*|'''[^\n]*|true|false|[+-]?(?:0|[1-9](?:_?\d)*)|\[.*|\{.*\})$/;
 const INLINE_ARRAY = /^\[((?:[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*,)*[ \t]*(?:(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*)?)\]$/;
 const ARRAY_ITEM = /"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'/g;
 const INLINE_PAIR = /[ \t]*(?:([A-Za-z0-9_-]+)|"((?:[^"\\\n]|\\.)*)")[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|true|false|\[[^\]\n]*\])[ \t]*(,|\})/y;
@@ -137,6 +139,7 @@ export function publishedManifestDoc(input: string): Table | null {
   let sq = -2;
   // Keys of `[package]` nobody reads: their values are checked for shape, not built.
   let pkgTable: Table | undefined;
+  const unread = new Set<string>();
   // The comment block cargo writes at the top: a line at a time, without the line reader.
   while (text.charCodeAt(pos) === 0x23 /* # */) {
     const eol = text.indexOf('\n', pos);
@@ -187,8 +190,15 @@ export function publishedManifestDoc(input: string): Table | null {
         continue;
       }
       const raw = m[5];
-      // Where the value goes: nowhere for a key of `[package]` nobody reads.
-      const into = table !== null && (table !== pkgTable || PACKAGE_KEYS.has(rawKey)) ? table : null;
+      // Where the value goes: nowhere for a key of `[package]` nobody reads. Such a key
+      // is still checked (given once, with a value of TOML's shape), so that what the
+      // general parser would refuse is refused here too.
+      let into = table;
+      if (table !== null && table === pkgTable && !PACKAGE_KEYS.has(rawKey)) {
+        if (unread.has(rawKey) || !VALUE_SHAPE.test(raw)) return fail();
+        unread.add(rawKey);
+        into = null;
+      }
       let value: unknown;
       if (raw.startsWith('"""') || raw.startsWith("'''")) {
         const delim = raw.slice(0, 3);

@@ -94,8 +94,11 @@ describe('fast reader of published manifests', () => {
         'authors = ["A <a@example.com>"]\nkeywords = [\n    "x",\n    "y",\n]\nbuild = false\nautobins = false\nreadme = "README.md"\nlinks = "z"\nrust-version = "1.70"\n',
     );
     expect(doc).toEqual({ package: { edition: '2021', name: 'a', version: '1.0.0', build: false, links: 'z', 'rust-version': '1.70' } });
-    // An unread key of another shape than TOML's is still refused.
+    // An unread key of another shape than TOML's, or given twice, is still refused.
     expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\ndescription = "never closed\n')).toBeNull();
+    expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\ndescription = not a value\n')).toBeNull();
+    expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\ndescription = "x"\ndescription = "y"\n')).toBeNull();
+    expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\nkeywords = ["x", "y"]\npublish = false\n')).toEqual({ package: { name: 'a', version: '1.0.0' } });
     expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\nkeywords = [\n    "x",\n')).toBeNull();
     // The keys read are checked as before: given twice, the general parser decides.
     expect(publishedManifestDoc('[package]\nname = "a"\nname = "b"\nversion = "1.0.0"\n')).toBeNull();
