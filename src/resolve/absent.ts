@@ -36,13 +36,21 @@ export interface AbsentPackage {
 
 const label = (p: { name: string; version: string }) => `${p.name} v${p.version}`;
 
-/** The features of a package that turn its optional dependency `dep` on (`dep:x`, `x/feat`, or the implicit feature `x`). */
+/**
+ * The features of a package that turn its optional dependency `dep` on:
+ * those naming it (`dep:x`, `x/feat`, the implicit feature `x`), and those
+ * that turn such a feature on, however far up (`io` → `futures-io`).
+ */
 export function featuresEnabling(s: Summary, dep: string): string[] {
-  const out: string[] = [];
-  for (const [f, values] of s.features) {
-    if (values.some((v) => v === `dep:${dep}` || v.startsWith(`${dep}/`) || (v === dep && !s.features.has(dep)))) out.push(f);
+  const on = new Set<string>();
+  for (;;) {
+    const before = on.size;
+    for (const [f, values] of s.features) {
+      if (on.has(f)) continue;
+      if (values.some((v) => v === `dep:${dep}` || v.startsWith(`${dep}/`) || (!v.includes('/') && !v.startsWith('dep:') && (on.has(v) || (v === dep && !s.features.has(dep)))))) on.add(f);
+    }
+    if (on.size === before) return [...on].sort();
   }
-  return out.sort();
 }
 
 /**

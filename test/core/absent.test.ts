@@ -75,7 +75,7 @@ describe.skipIf(!cargoAvailable())('why, for a crate left out of the graph', () 
 });
 
 describe('the features that turn an optional dependency on', () => {
-  it('are those naming it with dep:, dep/feat (not dep?/feat), and its implicit feature', () => {
+  it('are those naming it with dep:, dep/feat (not dep?/feat), its implicit feature, and the features that turn those on', () => {
     const s = {
       features: new Map([
         ['a', ['dep:x']],
@@ -83,8 +83,11 @@ describe('the features that turn an optional dependency on', () => {
         ['c', ['x?/std']],
         ['d', ['y']],
         ['x', ['dep:x']],
+        ['io', ['x']],
+        ['full', ['io', 'd']],
+        ['weak', ['c']],
       ]),
     } as unknown as Summary;
-    expect(featuresEnabling(s, 'x')).toEqual(['a', 'b', 'x']);
+    expect(featuresEnabling(s, 'x')).toEqual(['a', 'b', 'full', 'io', 'x']);
   });
 });
