@@ -183,15 +183,27 @@ export async function loadFromArgs(
   }
   // Cargo.lock lacks a member's dependency (resolved with a locked package, as cargo's next build will):
   // `cargo build --locked` refuses to write it, and so does this run.
-  const outdated = project.packages.outdated?.[0];
-  if (outdated && (o.locked || o.frozen)) {
-    await sources.close();
+  // The same when it lists a dependency a manifest no longer declares (cargo's next resolution drops it).
+  if (o.locked || o.frozen) {
     const flag = o.frozen ? '--frozen' : '--locked';
-    throw new UserError(
-      `cannot update the lock file ${project.lockfile.path} because ${flag} was passed to prevent this: it does not list dependency \`${outdated.dependency}\` of \`${outdated.member}\``,
-      { path: outdated.site.manifestPath, line: outdated.site.line, column: outdated.site.column },
-      `run \`${LOCK_UPDATE_COMMAND}\` to record it (it moves nothing else), or remove the ${flag} flag`,
-    );
+    const refused = `cannot update the lock file ${project.lockfile.path} because ${flag} was passed to prevent this`;
+    const outdated = project.packages.outdated?.[0];
+    const undeclared = project.packages.undeclared?.[0];
+    if (outdated || undeclared) await sources.close();
+    if (outdated) {
+      throw new UserError(
+        `${refused}: it does not list dependency \`${outdated.dependency}\` of \`${outdated.member}\``,
+        { path: outdated.site.manifestPath, line: outdated.site.line, column: outdated.site.column },
+        `run \`${LOCK_UPDATE_COMMAND}\` to record it (it moves nothing else), or remove the ${flag} flag`,
+      );
+    }
+    if (undeclared) {
+      throw new UserError(
+        `${refused}: it lists \`${undeclared.dependency}\` as a dependency of \`${undeclared.dependent}\`, which its manifest no longer declares`,
+        { path: undeclared.manifestPath },
+        `run \`${LOCK_UPDATE_COMMAND}\` to drop it (it moves nothing else), or remove the ${flag} flag`,
+      );
+    }
   }
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));

@@ -76,6 +76,11 @@ export interface PackageSet {
   warnings: string[];
   /** Dependencies of members that Cargo.lock does not list yet (it is out of date). */
   outdated?: OutdatedEdge[];
+  /**
+   * Dependencies Cargo.lock lists for a path package whose manifest no longer
+   * declares them: cargo's next resolution drops them (`--locked` refuses to).
+   */
+  undeclared?: { dependent: string; dependency: string; manifestPath: string }[];
   /** Member manifests by package key. */
   members: Map<PackageKey, PackageManifest>;
   /** Crates whose guessed proc-macro status some target graph depends on, and the warning naming them. */
@@ -287,6 +292,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   const summaries = new SummaryMap();
   const warnings: string[] = [];
   let outdated: OutdatedEdge[] | undefined;
+  let undeclared: PackageSet['undeclared'];
   const members = new Map<PackageKey, PackageManifest>();
 
   // Path packages: members first, then path dependencies reached from them.
@@ -357,6 +363,14 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       if (d.pathDir !== undefined && to.source === null && !pathManifest.has(to.key)) {
         pathManifest.set(to.key, ws.loadPathPackage(d.pathDir));
         queue.push(to.key);
+      }
+    }
+    // What the lock entry lists that no declaration (of any kind or platform) names any more.
+    for (const k of pkg.dependencies) {
+      const entry = lock.packages.get(k)!;
+      const named = (d: MemberDep) => (d.package ?? d.name) === entry.name || (entry.replace !== undefined && (d.package ?? d.name) === lock.packages.get(entry.replace)?.name);
+      if (!manifest.deps.some((d) => (d.kind !== 'dev' || isMember) && named(d))) {
+        (undeclared ??= []).push({ dependent: manifest.name, dependency: entry.name, manifestPath: manifest.path });
       }
     }
     summaries.set(key, {
@@ -432,7 +446,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     }),
   );
   for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
-  return { summaries, warnings, members, ...(outdated ? { outdated } : {}) };
+  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
 }
 
 /** Directories of the path entries of the root's `[patch.*]` and `[replace]` tables. */

@@ -162,6 +162,13 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
     });
   }
 
+  it('tree --locked passes on lockfiles cargo wrote', async () => {
+    for (const name of REALWORLD_PROJECTS) {
+      const r = await cli(['tree', '--offline', '--quiet', '--locked', '--workspace', '--include-dev'], { cwd: realworldProject(name) });
+      expect({ name, code: r.code, stderr: r.stderr }).toEqual({ name, code: 0, stderr: '' });
+    }
+  });
+
   it('tree --target all: every platform at once, as cargo tree --target all', async () => {
     for (const name of REALWORLD_PROJECTS) {
       const dir = realworldProject(name);

@@ -308,6 +308,25 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     expect((await cli(['check', dir, '--locked'], dir)).code).toBe(0);
   });
 
+  withCargo('with --locked, a Cargo.lock that lists a dependency the manifest dropped is an error, as for cargo', async () => {
+    const dir = exampleCopy();
+    const manifest = read(dir);
+    expect(manifest).toContain('serde_json = "1"\n');
+    writeFileSync(join(dir, 'Cargo.toml'), manifest.replace('serde_json = "1"\n', ''));
+    // Without --locked the graph is the manifests' (cargo rewrites the lock silently).
+    expect((await cli(['tree', dir, '--offline', '--quiet'], dir)).code).toBe(0);
+    const r = await cli(['tree', dir, '--offline', '--quiet', '--locked'], dir);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `${join(dir, 'Cargo.toml')}: error: cannot update the lock file ${join(dir, 'Cargo.lock')} because --locked was passed to prevent this: it lists \`serde_json\` as a dependency of \`weather-report\`, which its manifest no longer declares\n` +
+        '  help: run `cargo update --workspace` to drop it (it moves nothing else), or remove the --locked flag\n',
+    );
+    const theirs = spawnSync('cargo', ['tree', '--offline', '--locked'], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
+    expect(theirs.stderr).toContain(`cannot update the lock file ${join(dir, 'Cargo.lock')} because --locked was passed to prevent this`);
+    cargo(dir, ['update', '--workspace']);
+    expect((await cli(['tree', dir, '--offline', '--quiet', '--locked'], dir)).code).toBe(0);
+  });
+
   it('a new dependency no locked package satisfies is still an error at its line, naming the command', async () => {
     const dir = zlibProject();
     writeFileSync(join(dir, 'Cargo.toml'), `${read(dir)}libz-sys = "2"\n`);
