@@ -97,7 +97,10 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     const quiet = !!args.options.quiet;
     const pctx = proofContextFor(run);
     const proposals = await proposeFixes(pctx, opts);
-    const applicable = proposals.filter((p) => p.proven && p.strategy !== 'disable');
+    const proven = proposals.filter((p) => p.proven && p.strategy !== 'disable');
+    // With --locked (as for `cargo add --locked`), only fixes that leave Cargo.lock as it is.
+    const lockFlag = args.options.frozen ? '--frozen' : args.options.locked ? '--locked' : null;
+    const applicable = lockFlag ? proven.filter((p) => !p.lockfileCommand) : proven;
     const { kept, proof, dropped } = await proveTogether(pctx, applicable);
     const changes = renderChanges(kept);
     const root = run.report.root;
@@ -118,6 +121,9 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
       ctx.stderr.write(`${style.bold('note')}: ${dryRun ? 'would apply' : 'applied'}: ${f.title}\n${describe(f, style)}`);
     }
     for (const d of dropped) ctx.stderr.write(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
+    for (const f of proven.filter((p) => !applicable.includes(p))) {
+      ctx.stderr.write(`${style.yellow('warning')}: not applied: ${f.title}\n  ${style.cyan('=')} reason: it changes Cargo.lock, and ${lockFlag} was passed to prevent that\n`);
+    }
     for (const f of proposals.filter((p) => !p.proven && p.strategy !== 'disable')) {
       const reasons = (f.reason ?? 'not proven').split(/; (?=(?:switch|static|pin): )/);
       const finding = run.report.findings.find((x) => f.findingIds.includes(x.id));

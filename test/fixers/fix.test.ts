@@ -254,6 +254,19 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     expect(tree(dir).get('libz-sys')).toEqual(['default', 'libc', 'static', 'stock-zlib']);
   });
 
+  withCargo('with --locked, applies only the fixes that leave Cargo.lock as it is (as cargo add --locked)', async () => {
+    const dir = zlibProject();
+    const before = read(dir);
+    const pin = await cli(['fix', dir, '--strategy', 'pin', '--locked'], dir);
+    expect(pin.code).toBe(1);
+    expect(read(dir)).toBe(before);
+    expect(pin.stderr).toContain('warning: not applied: ');
+    expect(pin.stderr).toContain('reason: it changes Cargo.lock, and --locked was passed to prevent that');
+    const feature = await cli(['fix', dir, '--locked'], dir);
+    expect(feature.code, feature.stderr).toBe(0);
+    expect(read(dir)).toContain('compress-lite = { version = "0.3", features = ["static"] }\n');
+  });
+
   withCargo('--strategy pin adds libz-sys with `static`', async () => {
     const dir = zlibProject();
     const r = await cli(['fix', dir, '--strategy', 'pin'], dir);
