@@ -9,9 +9,13 @@ import { setFlagsFromString } from 'node:v8';
 // `node --opt bin/cargo-preflight.js …`, node's own choice stands.
 if (!process.execArgv.some((f) => /^--(no-)?(opt|turbofan)\b/.test(f))) setFlagsFromString('--no-opt');
 
+const argv = process.argv.slice(2);
+const backtrace = !!process.env.CARGO_PREFLIGHT_BACKTRACE || argv.includes('--verbose') || argv.some((a) => /^-v+$/.test(a));
+// A backtrace names the modules and lines of the sources, not of the bundle.
+if (backtrace) process.setSourceMapsEnabled(true);
+
 const { defaultContext, main } = await import('../dist/bundle/cargo-preflight.js');
 
-const argv = process.argv.slice(2);
 // Run by cargo, usage lines and hints say `cargo preflight`, as the user typed it.
 const program = argv[0] === 'preflight' ? 'cargo preflight' : 'cargo-preflight';
 if (argv[0] === 'preflight') argv.shift();
@@ -28,7 +32,7 @@ main(argv, { ...defaultContext(), program }).then(
   },
   (err) => {
     process.stderr.write(`error: internal error: ${err && err.message ? err.message : String(err)}\n`);
-    if (process.env.CARGO_PREFLIGHT_BACKTRACE || argv.includes('--verbose') || argv.includes('-v')) {
+    if (backtrace) {
       process.stderr.write(`${err && err.stack ? err.stack : ''}\n`);
     }
     process.exitCode = 101;
