@@ -107,8 +107,8 @@ function commandLineConfig(arg: string, cwd: string): ConfigFile {
   return { path: where, baseDir: cwd, data };
 }
 
-/** Whether a `#` stands outside strings (a comment). */
-function hasComment(text: string): boolean {
+/** Where `char` first stands outside quoted strings and keys (-1: nowhere). */
+function outsideQuotes(text: string, char: string): number {
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
@@ -116,23 +116,18 @@ function hasComment(text: string): boolean {
       if (c === '\\' && quote === '"') i++;
       else if (c === quote) quote = null;
     } else if (c === '"' || c === "'") quote = c;
-    else if (c === '#') return true;
+    else if (c === char) return i;
   }
-  return false;
+  return -1;
 }
+
+/** Whether a `#` stands outside strings (a comment). */
+const hasComment = (text: string) => outsideQuotes(text, '#') >= 0;
 
 /** Where the value of `key = value` starts: after the first `=` outside quoted keys. */
 function valueStart(text: string): number {
-  let quote: string | null = null;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '=') return i + 1;
-  }
-  return text.length;
+  const eq = outsideQuotes(text, '=');
+  return eq < 0 ? text.length : eq + 1;
 }
 
 export interface ConfigOverrides {
