@@ -188,47 +188,55 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     return p;
   };
 
-  // Find the workspace root.
-  const start = parseFile(startPath);
-  let rootPath = startPath;
-  let section = workspaceSection(start.data, startPath, start.positions);
-  if (!section) {
-    const explicit = isTable(start.data.package) ? start.data.package.workspace : undefined;
+  /**
+   * The workspace a manifest belongs to, as cargo finds it: its own
+   * `[workspace]`, the root `package.workspace` names, or the nearest parent
+   * manifest with a `[workspace]` that does not exclude it.
+   */
+  const findRoot = (manifestPath: string): { rootPath: string; section: WorkspaceSection | null } => {
+    const m = parseFile(manifestPath);
+    const own = workspaceSection(m.data, manifestPath, m.positions);
+    if (own) return { rootPath: manifestPath, section: own };
+    const explicit = isTable(m.data.package) ? m.data.package.workspace : undefined;
     if (typeof explicit === 'string') {
-      rootPath = join(resolve(dirname(startPath), explicit), 'Cargo.toml');
+      const rootPath = join(resolve(dirname(manifestPath), explicit), 'Cargo.toml');
       const r = parseFile(rootPath);
-      section = workspaceSection(r.data, rootPath, r.positions);
-      if (!section) throw new UserError('`package.workspace` points to a manifest without `[workspace]`', { path: startPath });
-    } else {
-      let dir = dirname(dirname(startPath));
-      for (;;) {
-        const candidate = join(dir, 'Cargo.toml');
-        if (existsSync(candidate)) {
-          const r = parseFile(candidate);
-          const s = workspaceSection(r.data, candidate, r.positions);
-          if (s) {
-            const rootDir = dirname(candidate);
-            const pkgDir = dirname(startPath);
-            const excluded = s.exclude.some((e) => isUnder(pkgDir, resolve(rootDir, e)));
-            if (!excluded) {
-              rootPath = candidate;
-              section = s;
-            }
-            break;
-          }
-        }
-        const parent = dirname(dir);
-        if (parent === dir) break;
-        dir = parent;
-      }
+      const section = workspaceSection(r.data, rootPath, r.positions);
+      if (!section) throw new UserError('`package.workspace` points to a manifest without `[workspace]`', { path: manifestPath });
+      return { rootPath, section };
     }
-  }
+    for (let dir = dirname(dirname(manifestPath)); ; dir = dirname(dir)) {
+      const candidate = join(dir, 'Cargo.toml');
+      if (existsSync(candidate)) {
+        const r = parseFile(candidate);
+        const s = workspaceSection(r.data, candidate, r.positions);
+        if (s) {
+          const excluded = s.exclude.some((e) => isUnder(dirname(manifestPath), resolve(dirname(candidate), e)));
+          return excluded ? { rootPath: manifestPath, section: null } : { rootPath: candidate, section: s };
+        }
+      }
+      if (dirname(dir) === dir) return { rootPath: manifestPath, section: null };
+    }
+  };
+
+  const found = findRoot(startPath);
+  const rootPath = found.rootPath;
+  const section = found.section;
   const root = parseFile(rootPath);
   const rootDir = dirname(rootPath);
-  const wsPackage = section?.package ?? {};
-  const wsDeps = section?.dependencies ?? {};
 
-  const loadPackage = (path: string, inWorkspace: boolean): PackageManifest => {
+  /** Where `workspace = true` values come from: a workspace root's `[workspace.package]` and `[workspace.dependencies]`. */
+  interface Inheritance {
+    rootPath: string;
+    root: ReturnType<typeof parseFile>;
+    section: WorkspaceSection;
+  }
+  const ours: Inheritance | null = section ? { rootPath, root, section } : null;
+
+  const loadPackage = (path: string, inheritance: () => Inheritance | null): PackageManifest => {
+    // Found when first needed: a package that inherits nothing needs no workspace root (as for cargo).
+    let found: Inheritance | null | undefined;
+    const inh = () => (found === undefined ? (found = inheritance()) : found);
     const { data, positions, text } = parseFile(path);
     const dir = dirname(path);
     const at = (k: string[]) => ({ path, ...positions.find(k) });
@@ -237,10 +245,11 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     const inherit = (field: string): unknown => {
       const v = pkg[field];
       if (isTable(v) && v.workspace === true) {
-        if (!inWorkspace || !(field in wsPackage)) {
+        const from = inh();
+        if (!from || !(field in from.section.package)) {
           throw new UserError(`\`${field}.workspace = true\` but \`workspace.package.${field}\` is not defined`, at(['package', field]));
         }
-        return wsPackage[field];
+        return from.section.package[field];
       }
       return v;
     };
@@ -266,7 +275,7 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
       const p = positions.find([...d.tablePath, d.name]) ?? { line: 1, column: 1 };
       const site: DeclarationSite = { manifestPath: path, line: p.line, column: p.column, table: d.tablePath.join('.'), tablePath: d.tablePath };
       let out: MemberDep = { ...d, site };
-      if (d.workspace) out = inheritDep(out, inWorkspace, at);
+      if (d.workspace) out = inheritDep(out, inh(), at);
       else if (d.path !== undefined) out.pathDir = resolve(dir, d.path);
       return out;
     });
@@ -286,8 +295,8 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     };
   };
 
-  const inheritDep = (d: MemberDep, inWorkspace: boolean, at: (k: string[]) => { path: string }): MemberDep => {
-    const raw = inWorkspace ? wsDeps[d.name] : undefined;
+  const inheritDep = (d: MemberDep, inh: Inheritance | null, at: (k: string[]) => { path: string }): MemberDep => {
+    const raw = inh ? inh.section.dependencies[d.name] : undefined;
     if (raw === undefined) {
       throw new UserError(`dependency \`${d.name}\` is \`workspace = true\` but \`workspace.dependencies.${d.name}\` is not defined`, at([...d.tablePath, d.name]));
     }
@@ -295,10 +304,10 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     try {
       base = readAllDeps({ dependencies: { [d.name]: raw } })[0];
     } catch (e) {
-      if (e instanceof ManifestShapeError) throw new UserError(e.message, { path: rootPath, ...root.positions.find(['workspace', ...e.keyPath]) });
+      if (e instanceof ManifestShapeError) throw new UserError(e.message, { path: inh!.rootPath, ...inh!.root.positions.find(['workspace', ...e.keyPath]) });
       throw e;
     }
-    const wp = root.positions.find(['workspace', 'dependencies', d.name]) ?? { line: 1, column: 1 };
+    const wp = inh!.root.positions.find(['workspace', 'dependencies', d.name]) ?? { line: 1, column: 1 };
     // A member may add features and make the dependency optional; `default-features = true`
     // in the member turns defaults back on where the root turned them off (cargo's rule).
     const defaultFeatures = d.defaultFeaturesSet && d.default_features && !base.default_features ? true : base.default_features;
@@ -313,10 +322,10 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
       default_features: defaultFeatures,
       defaultFeaturesSet: base.defaultFeaturesSet,
       workspace: true,
-      pathDir: base.path !== undefined ? resolve(rootDir, base.path) : undefined,
+      pathDir: base.path !== undefined ? resolve(dirname(inh!.rootPath), base.path) : undefined,
       site: {
         ...d.site,
-        inheritedFrom: { manifestPath: rootPath, line: wp.line, column: wp.column, table: 'workspace.dependencies', tablePath: ['workspace', 'dependencies'] },
+        inheritedFrom: { manifestPath: inh!.rootPath, line: wp.line, column: wp.column, table: 'workspace.dependencies', tablePath: ['workspace', 'dependencies'] },
       },
     };
   };
@@ -329,7 +338,7 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     if (memberByDir.has(dir)) return;
     const path = join(dir, 'Cargo.toml');
     if (!existsSync(path)) throw new UserError(`failed to load manifest for workspace member \`${dir}\``, { path: rootPath });
-    const m = loadPackage(path, section !== null);
+    const m = loadPackage(path, () => ours);
     memberByDir.set(dir, m);
     members.push(m);
   };
@@ -386,7 +395,13 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
   const loadPathPackage = (dir: string): PackageManifest => {
     const m = memberByDir.get(dir) ?? pathPackages.get(dir);
     if (m) return m;
-    const p = loadPackage(join(dir, 'Cargo.toml'), false);
+    // A path package outside this workspace inherits from its own workspace, if it is in one.
+    const manifestPath = join(dir, 'Cargo.toml');
+    const p = loadPackage(manifestPath, () => {
+      const own = findRoot(manifestPath);
+      if (!own.section) return null;
+      return own.rootPath === rootPath ? ours : { rootPath: own.rootPath, root: parseFile(own.rootPath), section: own.section };
+    });
     pathPackages.set(dir, p);
     return p;
   };

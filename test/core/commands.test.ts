@@ -336,3 +336,27 @@ describe.skipIf(!cargoAvailable())('member selection as cargo makes it', () => {
     expect(bad.stderr).toContain(theirs(['--workspace', '--exclude', 'foo-[ab']).stderr.split('\n')[0]);
   });
 });
+
+describe.skipIf(!cargoAvailable())('a path dependency that is a member of another workspace', () => {
+  it('inherits from its own workspace root, as cargo does', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'cargo-preflight-otherws-'));
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(base, rel, '..'), { recursive: true });
+      writeFileSync(join(base, rel), text);
+    };
+    write('other/Cargo.toml', '[workspace]\nmembers = ["lib", "helper"]\n\n[workspace.package]\nversion = "1.2.3"\nedition = "2021"\n\n[workspace.dependencies]\nh = { path = "helper", package = "helper" }\n');
+    write('other/lib/Cargo.toml', '[package]\nname = "lib"\nversion.workspace = true\nedition.workspace = true\n\n[dependencies]\nh.workspace = true\n');
+    write('other/lib/src/lib.rs', '');
+    write('other/helper/Cargo.toml', '[package]\nname = "helper"\nversion = "0.4.0"\nedition = "2021"\n');
+    write('other/helper/src/lib.rs', '');
+    write('app/Cargo.toml', '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nlib = { path = "../other/lib" }\n');
+    write('app/src/main.rs', 'fn main() {}\n');
+    const dir = join(base, 'app');
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'pipe' });
+    const mine = await cli(['tree', '--offline', '--quiet', '--target', MUSL, '--locked'], { cwd: dir });
+    expect({ code: mine.code, stderr: mine.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(mine.stdout).toBe(cargo(dir, ['--target', MUSL]));
+    expect(mine.stdout).toContain('lib v1.2.3');
+    expect(mine.stdout).toContain('helper v0.4.0');
+  });
+});
