@@ -101,6 +101,10 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
   if (!list.length || !list.every((t): t is string => typeof t === 'string' && t !== '')) {
     throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`);
   }
+  // `all` is cargo tree's command-line choice only: in the configuration cargo takes it for a triple, and fails.
+  if (list.includes(ALL_TARGETS)) {
+    throw new UserError(`\`build.target\` in ${found.definedIn} is \`all\`, which names no target`, undefined, '`--target all` is for `tree` and `why` on the command line; name target triples here');
+  }
   const custom = list.find((t) => t.endsWith('.json'));
   if (custom) {
     throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, undefined, 'name a built-in target with `--target T`');

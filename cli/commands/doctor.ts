@@ -17,7 +17,7 @@ import type { Requirement } from '../../src/rules/knowledge-base.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, configOverrides, DEFAULT_TARGET, loadFromArgs, refuseAllTargets } from '../common.js';
+import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, refuseAllTargets } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../main.js';
 import { makeStyle, useColor } from '../output/style.js';
@@ -69,6 +69,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
     try {
       const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
       targets ??= settings.targets?.length ? settings.targets : loaded.targets;
+      refuseAllTargets(targets);
       config = loaded.config;
       const kb = loadKnowledgeBase(settings.knowledgeBase);
       for (const t of targets) {
@@ -82,7 +83,9 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
       await loaded.sources.close();
     }
   }
-  targets ??= [DEFAULT_TARGET];
+  // Without a project: cargo's build.target, else the default.
+  targets ??= configuredTargets(config, ctx.env, ctx.cwd) ?? [DEFAULT_TARGET];
+  for (const t of targets) targetInfo(t);
   const tc = await toolchain;
   const host = tc.host;
 

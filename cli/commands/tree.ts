@@ -1,5 +1,6 @@
 /** `cargo-preflight tree`: the artifact graph for each target. */
-import { resolveTarget } from '../../src/resolve/index.js';
+import { resolvedPackages, resolveTarget } from '../../src/resolve/index.js';
+import { parsePackageSpec, specMatches } from '../../src/resolve/spec.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { compareVersions } from '../../src/resolve/semver-req.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
@@ -148,22 +149,37 @@ export function renderTree(graph: TargetGraph, style: TreeStyle | boolean = DEFA
  * version (or source), each with the inverted tree of what brings it in, as
  * `cargo tree --duplicates` prints them (repeats marked across the trees).
  */
-export function renderDuplicates(graph: TargetGraph, style: TreeStyle = DEFAULT_STYLE): string {
+export function renderDuplicates(graph: TargetGraph, style: TreeStyle = DEFAULT_STYLE, from?: PackageKey[]): string {
+  // With `-i`, within what those packages depend on (cargo's `-d -i`): the graph is cut down to it.
+  let within: Set<PackageKey> | undefined;
+  if (from) {
+    within = new Set();
+    const queue = [...from];
+    while (queue.length) {
+      const k = queue.pop()!;
+      if (within.has(k)) continue;
+      within.add(k);
+      for (const e of graph.edges.get(k) ?? []) queue.push(e.to);
+    }
+  }
   const byName = new Map<string, PackageKey[]>();
   for (const p of graph.packages.values()) {
+    if (within && !within.has(p.key)) continue;
     const list = byName.get(p.name);
     if (list) list.push(p.key);
     else byName.set(p.name, [p.key]);
   }
   const dupes = [...byName.values()].filter((keys) => keys.length > 1).flat();
-  return dupes.length ? renderInvertedTrees(graph, dupes, style) : '';
+  return dupes.length ? renderInvertedTrees(graph, dupes, style, within) : '';
 }
 
-/** The inverted trees of `keys` (what depends on each, up to the members), as `cargo tree -i` prints them. */
-export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], style: TreeStyle = DEFAULT_STYLE): string {
+/** The inverted trees of `keys` (what depends on each, up to the members; only `within` when given), as `cargo tree -i` prints them. */
+export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], style: TreeStyle = DEFAULT_STYLE, within?: ReadonlySet<PackageKey>): string {
   const order = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
   const dependents = new Map<PackageKey, GraphEdge[]>();
-  for (const list of graph.edges.values()) for (const e of list) (dependents.get(e.to) ?? dependents.set(e.to, []).get(e.to)!).push(e);
+  for (const list of graph.edges.values()) {
+    for (const e of list) if (!within || (within.has(e.from) && within.has(e.to))) (dependents.get(e.to) ?? dependents.set(e.to, []).get(e.to)!).push(e);
+  }
   const groups = (key: PackageKey): ChildGroup[] => {
     const edges = dependents.get(key) ?? [];
     const of = (kind: string) => [...new Set(edges.filter((e) => e.kind === kind).map((e) => e.from))].sort(order);
@@ -180,15 +196,15 @@ export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], styl
  * beginning, `name@1.2`), as cargo matches a package ID specification against
  * the whole lockfile: none is an error, and so are several for one spec.
  */
-export function invertRoots(lock: Lockfile, specs: string[]): LockedPackage[] {
+export function invertRoots(lock: Lockfile, specs: string[], resolved: ReadonlySet<PackageKey>): LockedPackage[] {
   const out: LockedPackage[] = [];
-  for (const spec of specs) {
-    const [name, version] = spec.split('@');
-    const found = (lock.byName.get(name) ?? []).filter((p) => !version || p.version === version || p.version.startsWith(`${version}.`));
-    if (!found.length) throw new UserError(`package ID specification \`${spec}\` did not match any packages`);
+  for (const text of specs) {
+    const spec = parsePackageSpec(text);
+    const found = (lock.byName.get(spec.name) ?? []).filter((p) => resolved.has(p.key) && specMatches(spec, p));
+    if (!found.length) throw new UserError(`package ID specification \`${text}\` did not match any packages`);
     if (found.length > 1) {
       const all = found.map((p) => `${p.name}@${p.version}`).sort();
-      throw new UserError(`specification \`${spec}\` is ambiguous`, undefined, `re-run this command with one of the following specifications\n  ${all.join('\n  ')}`);
+      throw new UserError(`specification \`${text}\` is ambiguous`, undefined, `re-run this command with one of the following specifications\n  ${all.join('\n  ')}`);
     }
     if (!out.includes(found[0])) out.push(found[0]);
   }
@@ -225,11 +241,11 @@ export async function treeCommand(argv: string[], ctx: CommandContext): Promise<
   if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
   const style = treeStyle(args.options);
   const invert = args.options.invert as string[] | undefined;
-  if (invert && args.options.duplicates) throw new UserError("the argument '--invert <SPEC>' cannot be used with '--duplicates'");
   if (invert && format === 'json') throw new UserError("the argument '--invert <SPEC>' cannot be used with '--format json' (`why --format json` gives every path)");
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
   try {
-    const inverted = invert ? invertRoots(loaded.project.lockfile, invert) : undefined;
+    // Specs name packages of the selection's resolution (every platform, host units too), as cargo matches them.
+    const inverted = invert ? invertRoots(loaded.project.lockfile, invert, resolvedPackages(loaded.project, loaded.includeDev)) : undefined;
     const graphs = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev).graph);
     for (const g of graphs) for (const u of g.unresolved) ctx.warn(`\`${u.name} v${u.version}\` is unresolved (${u.reason}); its dependencies are not shown`);
     for (const w of loaded.project.packages.warnings) ctx.warn(w);
@@ -239,14 +255,14 @@ export async function treeCommand(argv: string[], ctx: CommandContext): Promise<
     } else {
       graphs.forEach((g, i) => {
         if (graphs.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${g.target}\n`);
-        if (inverted) {
-          const keys = inverted.map((p) => p.key).filter((k) => g.packages.has(k));
-          // Locked, but not linked for this target: nothing to draw, as cargo says.
-          if (keys.length) ctx.stdout.write(renderInvertedTrees(g, keys, style));
-          else ctx.warn(`nothing to print.\n\nTo find dependencies that require specific target platforms, run \`${programName()} why ${invert![0]}\`: it says why each one is left out.`);
-          return;
+        const keys = inverted?.map((p) => p.key).filter((k) => g.packages.has(k));
+        const out = args.options.duplicates ? renderDuplicates(g, style, keys) : keys ? (keys.length ? renderInvertedTrees(g, keys, style) : '') : renderTree(g, style);
+        // Nothing to draw (resolved, but not linked for this target; no crate in two versions), as cargo says.
+        if (out) ctx.stdout.write(out);
+        else {
+          const hint = invert ? `run \`${programName()} why ${invert[0]}\`: it says why each one is left out` : 'try `--target all`';
+          ctx.warn(`nothing to print.\n\nTo find dependencies that require specific target platforms, ${hint}.`);
         }
-        ctx.stdout.write(args.options.duplicates ? renderDuplicates(g, style) : renderTree(g, style));
       });
     }
   } finally {

@@ -1,6 +1,7 @@
 /** `cargo-preflight why <crate>`: every way the crate enters the artifact graph, with the feature on each edge. */
 import { resolveTarget } from '../../src/resolve/index.js';
 import { describeAbsent, explainAbsent, type AbsentPackage } from '../../src/resolve/absent.js';
+import { parsePackageSpec, specMatches } from '../../src/resolve/spec.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { reverseEdges } from '../../src/resolve/paths.js';
 import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types.js';
@@ -77,8 +78,8 @@ export function edgeReason(e: GraphEdge, graph?: TargetGraph): string {
 }
 
 export function findPackages(graph: TargetGraph, spec: string): PackageKey[] {
-  const [name, version] = spec.split('@');
-  return [...graph.packages.values()].filter((p) => p.name === name && (!version || p.version === version || p.version.startsWith(`${version}.`))).map((p) => p.key);
+  const parsed = parsePackageSpec(spec);
+  return [...graph.packages.values()].filter((p) => specMatches(parsed, p)).map((p) => p.key);
 }
 
 /**
@@ -145,14 +146,14 @@ export async function whyCommand(argv: string[], ctx: CommandContext): Promise<n
   if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
   const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[1], ctx.progress, ctx.stderr);
   try {
-    const [specName, specVersion] = spec.split('@');
+    const parsed = parsePackageSpec(spec);
     const results = loaded.targets.map((t) => {
       const result = resolveTarget(loaded.project, t, loaded.includeDev);
       const keys = findPackages(result.graph, spec);
       // Not in the graph: why each locked package of that name is left out.
       const absent: AbsentPackage[] = keys.length
         ? []
-        : explainAbsent(loaded.project.lockfile, loaded.project.packages.summaries, result, specName, specVersion, loaded.includeDev);
+        : explainAbsent(loaded.project.lockfile, loaded.project.packages.summaries, result, parsed, loaded.includeDev);
       return { graph: result.graph, keys, absent };
     });
     if (format === 'json') {

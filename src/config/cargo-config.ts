@@ -109,14 +109,20 @@ function commandLineConfig(arg: string, cwd: string): ConfigFile {
 
 /** Where `char` first stands outside quoted strings and keys (-1: nowhere). */
 function outsideQuotes(text: string, char: string): number {
+  // The closing quote of the string open (`"`, `'`, or a multi-line `"""` / `'''`), or null.
   let quote: string | null = null;
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === char) return i;
+      if (c === '\\' && quote[0] === '"') i++;
+      else if (text.startsWith(quote, i)) {
+        i += quote.length - 1;
+        quote = null;
+      }
+    } else if (c === '"' || c === "'") {
+      quote = text.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      i += quote.length - 1;
+    } else if (c === char) return i;
   }
   return -1;
 }

@@ -11,6 +11,7 @@ import { NORMAL } from './features.js';
 import type { GraphResult } from './graph.js';
 import type { Summary, SummaryDep } from './packages.js';
 import type { PackageKey } from './types.js';
+import { specMatches, type PackageSpec } from './spec.js';
 
 export type AbsentReason =
   /** The dependent declares it for other platforms only. */
@@ -54,22 +55,13 @@ export function featuresEnabling(s: Summary, dep: string): string[] {
 }
 
 /**
- * Explains the absence of each locked package named `name` that the graph
- * does not hold, of `version` when given (`1` or `1.2` stand for every
- * version they begin). Reads the summaries of its dependents.
+ * Explains the absence of each locked package the specification names that
+ * the graph does not hold. Reads the summaries of its dependents.
  */
-export function explainAbsent(
-  lock: Lockfile,
-  summaries: Map<PackageKey, Summary>,
-  result: GraphResult,
-  name: string,
-  version?: string,
-  includeDev = false,
-): AbsentPackage[] {
+export function explainAbsent(lock: Lockfile, summaries: Map<PackageKey, Summary>, result: GraphResult, spec: PackageSpec, includeDev = false): AbsentPackage[] {
   const { graph, features } = result;
   const target = targetInfo(graph.target);
-  const wanted = (v: string) => !version || v === version || v.startsWith(`${version}.`);
-  const locked = (lock.byName.get(name) ?? []).filter((p) => wanted(p.version) && !graph.packages.has(p.key));
+  const locked = (lock.byName.get(spec.name) ?? []).filter((p) => specMatches(spec, p) && !graph.packages.has(p.key));
   return locked.map((p) => {
     const dependents: LockedPackage[] = [];
     for (const d of lock.packages.values()) if (d.dependencies.includes(p.key)) dependents.push(d);

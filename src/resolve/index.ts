@@ -4,16 +4,17 @@
  * and platforms as cargo does.
  */
 import { join } from 'node:path';
-import { derivedHostTriple, platformMatches, targetInfo } from '../cfg/index.js';
+import { ALL_TARGETS, derivedHostTriple, platformMatches, targetInfo } from '../cfg/index.js';
 import { UserError } from '../errors.js';
 import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
 import type { AugmentedResult } from './augment.js';
 import { LOCK_UPDATE_COMMAND, loadPackages, SummaryMap, type PackageSet, type SourceLookup } from './packages.js';
-import { NORMAL } from './features.js';
+import { NORMAL, resolveFeatures, type FeaturesFor } from './features.js';
 import type { RootRequest } from './features.js';
 import type { PackageKey } from './types.js';
+import { parsePackageSpec, specMatches, type PackageSpec } from './spec.js';
 
 export interface Selection {
   /** `-p NAME[@VERSION]`, repeatable. */
@@ -58,6 +59,8 @@ const isGlob = (spec: string) => /[*?[\]]/.test(spec);
  * characters, `?` one, `[abc]`, `[a-z]` and `[!abc]` one of (or none of) a set.
  */
 export function globMatcher(pattern: string): (name: string) => boolean {
+  // `**` is a whole path component or nothing, and a package name has one component.
+  if (pattern.includes('**') && pattern !== '**') throw new UserError(`cannot build glob pattern from \`${pattern}\``);
   let re = '';
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
@@ -91,11 +94,8 @@ export function globMatcher(pattern: string): (name: string) => boolean {
 const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const escInClass = (c: string) => c.replace(/[\\\]^-]/g, '\\$&');
 
-/** Whether a package ID specification (`name`, `name@version`, or a version's beginning: `name@0.1`) names a member. */
-const specMatches = (spec: string, m: PackageManifest) => {
-  const [name, version] = spec.split('@');
-  return m.name === name && (!version || m.version === version || m.version.startsWith(`${version}.`));
-};
+/** Whether a package ID specification (`name`, `name@version`, `name@0.1`) names a member. */
+const memberMatches = (spec: PackageSpec, m: PackageManifest) => specMatches(spec, { name: m.name, version: m.version, source: null });
 
 export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): RootRequest[] {
   let selected: PackageManifest[];
@@ -104,7 +104,8 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
     const unmatched: string[] = [];
     for (const spec of sel.packages) {
       const glob = isGlob(spec) ? globMatcher(spec) : undefined;
-      const found = ws.members.filter((m) => (glob ? glob(m.name) : specMatches(spec, m)));
+      const parsed = glob ? undefined : parsePackageSpec(spec);
+      const found = ws.members.filter((m) => (glob ? glob(m.name) : memberMatches(parsed!, m)));
       if (!found.length && !glob) {
         throw new UserError(`package ID specification \`${spec}\` did not match any packages of the workspace`);
       }
@@ -113,11 +114,14 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
     }
     if (unmatched.length) throw new UserError(`package pattern(s) \`${unmatched.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
   } else if (sel.workspace) {
-    const excludes = (sel.exclude ?? []).map((spec) => ({ spec, glob: isGlob(spec) ? globMatcher(spec) : undefined, matched: false }));
+    const excludes = (sel.exclude ?? []).map((spec) => {
+      const glob = isGlob(spec) ? globMatcher(spec) : undefined;
+      return { spec, glob, parsed: glob ? undefined : parsePackageSpec(spec), matched: false };
+    });
     selected = ws.members.filter((m) => {
       let out = false;
       for (const e of excludes) {
-        if (e.glob ? e.glob(m.name) : specMatches(e.spec, m)) out = e.matched = true;
+        if (e.glob ? e.glob(m.name) : memberMatches(e.parsed!, m)) out = e.matched = true;
       }
       return !out;
     });
@@ -231,6 +235,37 @@ function oldFeatureSelection(
 // The host only decides platform-specific dependencies of host units, which
 // never reach the artifact graph: Node's idea of the host spares a rustc call.
 const host = () => targetInfo(derivedHostTriple(process.platform, process.arch));
+
+/**
+ * Every package the selection's resolution holds, on every platform and with
+ * host units (build dependencies, proc-macros and all they pull in): the
+ * packages cargo matches `tree -i SPEC` against.
+ */
+export function resolvedPackages(project: Project, includeDev = false): Set<PackageKey> {
+  const all = targetInfo(ALL_TARGETS);
+  const features = resolveFeatures(project.packages.summaries, project.roots, {
+    resolver: project.workspace.resolver,
+    target: all,
+    host: () => all,
+    includeDev,
+    hostUnits: true,
+  });
+  const out = new Set<PackageKey>();
+  const seen = new Set<string>();
+  const queue: [PackageKey, FeaturesFor][] = project.roots.map((r) => [r.key, NORMAL]);
+  while (queue.length) {
+    const [key, fk] = queue.pop()!;
+    if (seen.has(`${fk}${key}`)) continue;
+    seen.add(`${fk}${key}`);
+    out.add(key);
+    for (const [d, depFk] of features.deps(key, fk)) {
+      if (d.kind === 'dev' && !includeDev) continue;
+      if (d.optional && !features.isDepActivated(key, fk, d.name)) continue;
+      queue.push([d.to, depFk]);
+    }
+  }
+  return out;
+}
 
 /**
  * The artifact graph of the project for one target triple. Its `features`

@@ -82,6 +82,13 @@ describe('the precedence of --config', () => {
   writeFileSync(join(dir, '.cargo', 'config.toml'), '[net]\noffline = true\nretry = 7\n');
   const load = (args: string[], env: NodeJS.ProcessEnv = {}) => CargoConfig.load(dir, { CARGO_HOME: join(dir, 'home'), ...env }, { args, cwd: dir });
 
+  it('reads a # inside a string, multi-line ones included, as part of the value', () => {
+    expect(load(["env.FOO='''it's # fine'''"]).get(['env', 'FOO'])?.value).toBe("it's # fine");
+    expect(load(['env.FOO="""a"b # c"""']).get(['env', 'FOO'])?.value).toBe('a"b # c');
+    expect(load(['env.FOO="a # b"']).get(['env', 'FOO'])?.value).toBe('a # b');
+    expect(() => load(['env.FOO="a" # b'])).toThrow('includes non-whitespace decoration');
+  });
+
   it('is above the environment, which is above the files; the last argument wins', () => {
     expect(load([]).offline).toBe(true);
     expect(load([], { CARGO_NET_OFFLINE: 'false' }).offline).toBe(false);
@@ -121,6 +128,16 @@ describe.skipIf(!cargoAvailable())("cargo's build.target", () => {
     writeFileSync(config, `${base}\n[build]\ntarget = ["x86_64-pc-windows-msvc", "${MUSL}"]\n`);
     const both = await cli(['tree', '--offline', '--quiet'], { cwd: dir });
     expect(both.stdout).toMatch(/^target: x86_64-pc-windows-msvc\n[\s\S]*\ntarget: x86_64-unknown-linux-musl\n/);
+    writeFileSync(config, `${base}\n[build]\ntarget = "all"\n`);
+    for (const command of ['tree', 'check', 'doctor']) {
+      const all = await cli([command, '--offline', '--quiet'], { cwd: dir });
+      expect({ command, code: all.code }).toEqual({ command, code: 2 });
+      expect(all.stderr).toContain('is `all`, which names no target');
+    }
+    // Without a project, doctor takes build.target too.
+    const outside = mkdtempSync(join(tmpdir(), 'cargo-preflight-doctor-target-'));
+    const doctor = await cli(['doctor', '--no-project', '--format', 'json'], { cwd: outside, env: { CARGO_BUILD_TARGET: 'aarch64-unknown-linux-musl', CARGO_HOME: join(outside, 'home') } });
+    expect(JSON.parse(doctor.stdout).targets.map((t: { target: string }) => t.target)).toEqual(['aarch64-unknown-linux-musl']);
     writeFileSync(config, `${base}\n[build]\ntarget = "my-board.json"\n`);
     const custom = await cli(['tree', '--offline', '--quiet'], { cwd: dir });
     expect(custom.code).toBe(2);

@@ -185,9 +185,41 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
     expect(check.stderr).toContain('`--target all`');
   });
 
+  it('tree -i SPEC names the packages of the selection, as cargo matches them', async () => {
+    // Two members with bitflags 1 and 2; a renamed and an optional dependency; crates from the corpus's vendor directory.
+    const dir = mkdtempSync(join(tmpdir(), 'cargo-preflight-invert-'));
+    const vendor = join(realworldProject('cloud-image-download'), 'vendor');
+    const crate = (name: string, deps: string) => {
+      mkdirSync(join(dir, name, 'src'), { recursive: true });
+      writeFileSync(join(dir, name, 'src', 'lib.rs'), '');
+      writeFileSync(join(dir, name, 'Cargo.toml'), `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n\n${deps}`);
+    };
+    crate('a', '[dependencies]\nbitflags = "1"\nnum = { package = "itoa", version = "1", optional = true }\n');
+    crate('b', '[dependencies]\nbitflags = "2"\nryu = "1"\n');
+    writeFileSync(join(dir, 'Cargo.toml'), '[workspace]\nmembers = ["a", "b"]\nresolver = "2"\n');
+    mkdirSync(join(dir, '.cargo'));
+    writeFileSync(join(dir, '.cargo', 'config.toml'), `[source.crates-io]\nreplace-with = "v"\n\n[source.v]\ndirectory = "${vendor}"\n`);
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'pipe' });
+    const run = (args: string[]) =>
+      spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', MUSL, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
+    for (const args of [['-p', 'a', '-i', 'bitflags'], ['-p', 'b', '-i', 'bitflags'], ['-i', 'bitflags@2'], ['-p', 'a', '--features', 'a/num', '-i', 'itoa'], ['-i', 'bitflags@1', '-d']]) {
+      const mine = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: dir });
+      expect({ args, code: mine.code, out: mine.stdout }).toEqual({ args, code: 0, out: run(args).stdout });
+    }
+    // Not in the selection's resolution: an error, as for cargo (an optional dependency left off, a crate only another member uses).
+    for (const args of [['-p', 'a', '-i', 'itoa'], ['-p', 'a', '-i', 'ryu']]) {
+      const mine = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: dir });
+      expect({ args, code: mine.code }).toEqual({ args, code: 2 });
+      expect(mine.stderr).toContain(`package ID specification \`${args[3]}\` did not match any packages`);
+      expect(run(args).stderr).toContain(`package ID specification \`${args[3]}\` did not match any packages`);
+    }
+    // Ambiguous only across the whole selection.
+    expect((await cli(['tree', '--offline', '--quiet', '--target', MUSL, '-i', 'bitflags'], { cwd: dir })).stderr).toContain('specification `bitflags` is ambiguous');
+  });
+
   it('tree -i SPEC: the inverted tree of cargo tree -i, and its errors', async () => {
     const dir = realworldProject('cloud-image-download');
-    for (const args of [['-i', 'libc'], ['-i', 'libc', '-i', 'bytes'], ['-i', 'tokio', '--depth', '2', '--charset', 'ascii'], ['-i', 'windows-sys@0.59.0'], ['-i', 'hyper@1', '--prefix', 'depth']]) {
+    for (const args of [['-i', 'libc'], ['-i', 'libc', '-i', 'bytes'], ['-i', 'tokio', '--depth', '2', '--charset', 'ascii'], ['-i', 'windows-sys@0.59.0'], ['-i', 'hyper@1', '--prefix', 'depth'], ['-i', 'reqwest', '-d']]) {
       for (const target of [MUSL, WIN]) {
         const mine = await cli(['tree', '--offline', '--quiet', '--target', target, ...args], { cwd: dir });
         const theirs = spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', target, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
@@ -196,6 +228,10 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
         if (!theirs.stdout) expect(mine.stderr).toContain('warning: nothing to print.');
       }
     }
+    // A version with build metadata is named without it.
+    const wasi = await cli(['tree', '--offline', '--quiet', '--target', 'all', '-i', 'wasi@0.11.0'], { cwd: dir });
+    expect(wasi.stdout).toBe(cargo(dir, ['--target', 'all', '-i', 'wasi@0.11.0']));
+    expect(wasi.stdout).toMatch(/^wasi v0\.11\.0\+/);
     const none = await cli(['tree', '--offline', '--quiet', '-i', 'nothing-like-it'], { cwd: dir });
     expect(none).toMatchObject({ code: 2, stderr: expect.stringContaining('package ID specification `nothing-like-it` did not match any packages') });
     const ambiguous = await cli(['tree', '--offline', '--quiet', '-i', 'windows-sys'], { cwd: dir });

@@ -29,6 +29,8 @@ describe('globMatcher', () => {
 
   it('refuses an unclosed set, and reads a ] outside a set as itself', () => {
     expect(() => globMatcher('foo-[ab')).toThrow('cannot build glob pattern from `foo-[ab`');
+    expect(() => globMatcher('a**')).toThrow('cannot build glob pattern from `a**`');
+    expect(matching('**')).toEqual(names);
     expect(matching('foo-]')).toEqual(['foo-]']);
     expect(matching('foo]')).toEqual([]);
   });
