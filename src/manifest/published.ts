@@ -196,6 +196,10 @@ export function publishedManifestDoc(input: string): Table | null {
       let into = table;
       if (table !== null && table === pkgTable && !PACKAGE_KEYS.has(rawKey)) {
         if (unread.has(rawKey) || !VALUE_SHAPE.test(raw)) return fail();
+        // Escapes must be TOML's; an array on one line is read as when kept; an inline table goes to the general parser.
+        if (raw.startsWith('"') && !raw.startsWith('"""') && raw.includes('\\')) unescape(raw.slice(1, -1));
+        else if (raw.startsWith('[') && raw !== '[') inlineArray(raw);
+        else if (raw.startsWith('{')) return fail();
         unread.add(rawKey);
         into = null;
       }

@@ -100,6 +100,9 @@ describe('fast reader of published manifests', () => {
     expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\ndescription = "x"\ndescription = "y"\n')).toBeNull();
     expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\nkeywords = ["x", "y"]\npublish = false\n')).toEqual({ package: { name: 'a', version: '1.0.0' } });
     expect(publishedManifestDoc('[package]\nname = "a"\nversion = "1.0.0"\nkeywords = [\n    "x",\n')).toBeNull();
+    for (const bad of ['description = "x\\q"', 'keywords = [1, 2', 'keywords = ["a" "b"]', 'metadata = { a = }']) {
+      expect(publishedManifestDoc(`[package]\nname = "a"\nversion = "1.0.0"\n${bad}\n`), bad).toBeNull();
+    }
     // The keys read are checked as before: given twice, the general parser decides.
     expect(publishedManifestDoc('[package]\nname = "a"\nname = "b"\nversion = "1.0.0"\n')).toBeNull();
     // A file of comments only has nothing in it.
