@@ -17,6 +17,7 @@ export function fixEngine(args: ParsedArgs): FixEngine {
   if (!STRATEGIES.includes(strategy as StrategyChoice)) {
     throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
   }
+  const lockFlag = args.options.frozen ? '--frozen' : args.options.locked ? '--locked' : null;
   return {
     strategy: strategy as StrategyChoice,
     propose: (run) => proposeFixes(proofContextFor(run), { strategy: strategy as StrategyChoice }),
@@ -30,10 +31,13 @@ export function fixEngine(args: ParsedArgs): FixEngine {
     render: (fixes) => renderChanges(fixes),
     apply: async (run, fixes) => {
       const proven = fixes.filter((f) => f.proven);
-      const { kept, proof, dropped } = await proveTogether(proofContextFor(run), proven);
+      // With --locked, as for `fix --locked`: only the fixes that leave Cargo.lock as it is.
+      const allowed = lockFlag ? proven.filter((f) => !f.lockfileCommand) : proven;
+      const refused = proven.filter((f) => !allowed.includes(f)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lockFlag} was passed to prevent that` }));
+      const { kept, proof, dropped } = await proveTogether(proofContextFor(run), allowed);
       const changes = renderChanges(kept);
       const written = await applyChanges(changes);
-      return { written, kept, dropped, newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };
+      return { written, kept, dropped: [...refused, ...dropped], newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };
     },
   };
 }

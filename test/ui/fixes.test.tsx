@@ -285,3 +285,26 @@ describe('fixes on the triage screen', () => {
     expect(s.exited()?.report.findings.map((x) => x.id)).toEqual(after.report.findings.map((x) => x.id));
   });
 });
+
+describe('the fix engine of the screen with --locked', () => {
+  it('applies only the fixes that leave Cargo.lock as it is, as fix --locked does', async () => {
+    const dir = workspaceCopy();
+    const { fixEngine } = await import('../../cli/ui/fix-engine.js');
+    const args = parseArgs(['--locked'], CHECK_OPTIONS, 'check');
+    const run = await runCheck(args, testContext(dir));
+    try {
+      const fixes = (await proposeFixes(proofContextFor(run), { strategy: 'auto' })).filter((f) => f.proven && f.strategy !== 'disable');
+      const changesLock = fixes.filter((f) => f.lockfileCommand);
+      // The example's OpenSSL fix needs openssl-src, which Cargo.lock lacks.
+      expect(changesLock.length).toBeGreaterThan(0);
+      const before = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
+      const result = await fixEngine(args).apply(run, fixes);
+      expect(result.kept.every((f) => !f.lockfileCommand)).toBe(true);
+      for (const f of changesLock) expect(result.dropped).toContainEqual({ fix: f, reason: 'it changes Cargo.lock, and --locked was passed to prevent that' });
+      const after = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
+      expect(after !== before).toBe(result.kept.length > 0);
+    } finally {
+      await run.loaded.sources.close();
+    }
+  });
+});
