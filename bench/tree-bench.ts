@@ -196,7 +196,8 @@ export function printTreeBench(r: TreeBenchResult | { skipped: string }, log: (l
     `  floor                     ${ms(r.floorMs)}   (node -e 0 + reading and parsing Cargo.lock and ${r.crates} manifests)` +
       (r.cargoMs !== null ? `, ${(r.floorMs / r.cargoMs).toFixed(2)} × cargo tree` : ''),
   );
-  log(`  tool / floor              ${(r.toolMs / r.floorMs).toFixed(2).padStart(7)} ×   (${(r.toolMs - r.floorMs).toFixed(1)} ms above the floor)`);
+  const over = r.toolMs - r.floorMs;
+  log(`  tool / floor              ${(r.toolMs / r.floorMs).toFixed(2).padStart(7)} ×   (${Math.abs(over).toFixed(1)} ms ${over >= 0 ? 'above' : 'below'} the floor)`);
   const rssMet = r.peakRssMb < TREE_RSS_TARGET_MB;
   ok &&= rssMet;
   log(`  peak RSS                  ${r.peakRssMb.toFixed(1).padStart(7)} MB       target < ${TREE_RSS_TARGET_MB} MB   ${rssMet ? 'met' : 'MISSED'}` + (r.cargoPeakRssMb !== null ? `   (cargo tree: ${r.cargoPeakRssMb.toFixed(1)} MB)` : ''));
