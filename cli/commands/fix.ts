@@ -31,6 +31,7 @@ export const FIX_OPTIONS: OptionSpec[] = [
   { name: 'pin-scope', kind: 'string', value: 'SCOPE', help: 'Where a pinned -sys dependency goes: all, target [default: all]' },
   { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
   { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
+  { name: 'message-format', kind: 'string', value: 'FMT', help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
   ...COMMON_OPTIONS,
   { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
 ];
@@ -84,17 +85,43 @@ function fixOptions(args: ParsedArgs): { strategy: StrategyChoice; pinScope: Pin
   return { strategy: strategy as StrategyChoice, pinScope: pinScope as PinScope };
 }
 
+/** `fix --message-format json`: what a bot needs to act on a fix run. */
+export interface FixJson {
+  dryRun: boolean;
+  /** Applied (or, with --dry-run, to be applied), each with the files it edits. */
+  applied: { title: string; strategy: string; findings: string[]; files: string[]; description: string }[];
+  /** Proven alone, but left out: with the others, or because of --locked. */
+  notApplied: { title: string; strategy: string; reason: string }[];
+  /** Findings no strategy could fix, with each strategy's reason. */
+  notFixed: { package: string; findings: string[]; reasons: string[] }[];
+  /** Fixes that drop what brings the crate in: proven, never applied, with what would be lost. */
+  suggestions: { title: string; lost: string[] }[];
+  /** How Cargo.lock must change after the edits (it is never written), or null. */
+  lockfile: { command: string; newCrates: string[]; newDependencies: string[] } | null;
+  /** The unified diff of the edits, with --dry-run. */
+  diff?: string;
+  /** Findings left after the fixes (their id, rule, severity, target, package and message). */
+  remaining: { id: string; rule: string; severity: string; target: string; package: string; message: string }[];
+}
+
 /** The fix run on already parsed arguments (shared by `fix` and `check --fix`). */
 export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<number> {
   const opts = fixOptions(args);
   const dryRun = !!args.options['dry-run'];
+  const messageFormat = (args.options['message-format'] as string | undefined) ?? 'human';
+  if (messageFormat !== 'human' && messageFormat !== 'json') throw new UserError(`invalid value '${messageFormat}' for '--message-format <FMT>' [possible values: human, json]`);
+  const json = messageFormat === 'json';
   const run = await runCheck(args, ctx);
   try {
     for (const w of run.report.warnings) ctx.warn(w);
     const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
     const errColor = useColor(args.options.color as string | undefined, !!ctx.stderr.isTTY, ctx.env);
     const style = makeStyle(errColor);
-    const quiet = !!args.options.quiet;
+    // With JSON on stdout, nothing of the human report goes to stderr.
+    const quiet = !!args.options.quiet || json;
+    const say = (text: string) => {
+      if (!json) ctx.stderr.write(text);
+    };
     const pctx = proofContextFor(run);
     const proposals = await proposeFixes(pctx, opts);
     const proven = proposals.filter((p) => p.proven && p.strategy !== 'disable');
@@ -108,8 +135,9 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
       if (!quiet) ctx.stderr.write(`${style.green(word.padStart(12))} ${text}\n`);
     };
 
+    const diff = dryRun ? changes.map((c) => unifiedDiff(relPath(root, c.path), c.before, c.after, { color: color && !json })).join('') : '';
     if (dryRun) {
-      for (const c of changes) ctx.stdout.write(unifiedDiff(relPath(root, c.path), c.before, c.after, { color }));
+      if (!json) ctx.stdout.write(diff);
     } else {
       await applyChanges(changes);
     }
@@ -118,27 +146,32 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
       status(dryRun ? 'Would fix' : 'Fixing', `${relPath(ctx.cwd, c.path)} (${n} fix${n === 1 ? '' : 'es'})`);
     }
     for (const f of kept) {
-      ctx.stderr.write(`${style.bold('note')}: ${dryRun ? 'would apply' : 'applied'}: ${f.title}\n${describe(f, style)}`);
+      say(`${style.bold('note')}: ${dryRun ? 'would apply' : 'applied'}: ${f.title}\n${describe(f, style)}`);
     }
-    for (const d of dropped) ctx.stderr.write(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
-    for (const f of proven.filter((p) => !applicable.includes(p))) {
-      ctx.stderr.write(`${style.yellow('warning')}: not applied: ${f.title}\n  ${style.cyan('=')} reason: it changes Cargo.lock, and ${lockFlag} was passed to prevent that\n`);
-    }
+    const notApplied = [
+      ...dropped.map((d) => ({ fix: d.fix, reason: d.reason })),
+      ...proven.filter((p) => !applicable.includes(p)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lockFlag} was passed to prevent that` })),
+    ];
+    for (const d of notApplied) say(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
+    const notFixed: FixJson['notFixed'] = [];
     for (const f of proposals.filter((p) => !p.proven && p.strategy !== 'disable')) {
       const reasons = (f.reason ?? 'not proven').split(/; (?=(?:switch|static|pin): )/);
       const finding = run.report.findings.find((x) => f.findingIds.includes(x.id));
       const what = finding ? `\`${finding.package.name} v${finding.package.version}\`` : f.title;
-      ctx.stderr.write(`${style.yellow('warning')}: not fixed: ${what}\n${reasons.map((r) => `  ${style.cyan('=')} reason: ${r}\n`).join('')}`);
+      notFixed.push({ package: finding ? `${finding.package.name} v${finding.package.version}` : f.title, findings: f.findingIds, reasons });
+      say(`${style.yellow('warning')}: not fixed: ${what}\n${reasons.map((r) => `  ${style.cyan('=')} reason: ${r}\n`).join('')}`);
     }
     for (const f of proposals.filter((p) => p.strategy === 'disable' && p.proven)) {
-      ctx.stderr.write(`${style.cyan('help')}: if the project can do without them: ${f.title}\n  ${style.cyan('=')} lost: ${(f.lost ?? []).join(', ')}\n`);
+      say(`${style.cyan('help')}: if the project can do without them: ${f.title}\n  ${style.cyan('=')} lost: ${(f.lost ?? []).join(', ')}\n`);
     }
     const lock = kept.filter((f) => f.lockfileCommand);
+    let lockfile: FixJson['lockfile'] = null;
     if (lock.length) {
       const fresh = [...new Set(proof?.newCrates ?? lock.flatMap((f) => f.newCrates))];
       const edges = proof?.lockEdges ?? [];
+      lockfile = { command: lock[0]!.lockfileCommand!, newCrates: fresh, newDependencies: edges };
       const what = [fresh.length ? `new: ${fresh.join(', ')}` : '', edges.length ? `new dependencies: ${edges.join(', ')}` : ''].filter(Boolean);
-      ctx.stderr.write(
+      say(
         `${style.bold('note')}: Cargo.lock will change${what.length ? ` (${what.join('; ')})` : ''}; ` +
           `${dryRun ? 'after the fix, ' : ''}run \`${lock[0]!.lockfileCommand}\` to update it\n`,
       );
@@ -148,9 +181,30 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     const failing = remaining.filter((f) => !f.allowed && failsOn([f], run.failOn));
     if (proposals.length === 0 && failing.length === 0) status('Finished', 'nothing to fix');
     for (const f of failing) {
-      ctx.stderr.write(`${f.severity === 'error' ? style.red('error') : style.yellow(f.severity === 'info' ? 'note' : f.severity)}: remains: ${f.message} (${f.rule}, ${f.target})\n`);
+      say(`${f.severity === 'error' ? style.red('error') : style.yellow(f.severity === 'info' ? 'note' : f.severity)}: remains: ${f.message} (${f.rule}, ${f.target})\n`);
     }
     if (dryRun && changes.length) status('Finished', 'dry run: nothing written');
+    if (json) {
+      const out: FixJson = {
+        dryRun,
+        applied: kept.map((f) => ({
+          title: f.title,
+          strategy: f.strategy,
+          findings: f.findingIds,
+          files: [...new Set(f.edits.map((e) => relPath(root, e.path)))],
+          description: f.description,
+        })),
+        notApplied: notApplied.map((d) => ({ title: d.fix.title, strategy: d.fix.strategy, reason: d.reason })),
+        notFixed,
+        suggestions: proposals.filter((p) => p.strategy === 'disable' && p.proven).map((f) => ({ title: f.title, lost: f.lost ?? [] })),
+        lockfile,
+        ...(dryRun && { diff }),
+        remaining: remaining
+          .filter((f) => !f.allowed)
+          .map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, target: f.target, package: `${f.package.name} v${f.package.version}`, message: f.message })),
+      };
+      ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    }
     return failing.length ? 1 : 0;
   } finally {
     await run.loaded.sources.close();

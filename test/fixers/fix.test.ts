@@ -379,3 +379,39 @@ describe('switch recipes: replace, already-default features, defaults off with t
     expect(t.get('lettre')).toEqual(['builder', 'hostname', 'pool', 'rustls-tls', 'smtp-transport', 'tokio1', 'tokio1-rustls-tls']);
   });
 });
+
+describe('fix --message-format json', () => {
+  it('gives what was applied, what not and why, the lockfile change and what remains, on stdout alone', async () => {
+    const dir = exampleCopy();
+    const before = read(dir);
+    const human = await cli(['fix', dir, '--dry-run'], dir);
+    const r = await cli(['fix', dir, '--dry-run', '--message-format', 'json'], dir);
+    expect(r.code).toBe(human.code);
+    expect(r.stderr).not.toMatch(/^(note|warning): (would apply|not fixed|not applied)/m);
+    const out = JSON.parse(r.stdout);
+    expect(out.dryRun).toBe(true);
+    expect(out.diff).toBe(human.stdout);
+    expect(read(dir)).toBe(before);
+    expect(out.applied.map((a: { title: string }) => a.title)).toEqual(
+      human.stderr.split('\n').filter((l) => l.startsWith('note: would apply: ')).map((l) => l.slice('note: would apply: '.length)),
+    );
+    expect(out.applied.every((a: { files: string[] }) => a.files.length === 1 && a.files[0] === 'Cargo.toml')).toBe(true);
+    // The same lockfile note and the same unfixed crates as the human report gives.
+    if (human.stderr.includes('Cargo.lock will change')) expect(out.lockfile).toMatchObject({ command: 'cargo update --workspace' });
+    else expect(out.lockfile).toBeNull();
+    expect(out.notFixed.map((n: { package: string }) => `\`${n.package}\``)).toEqual(
+      human.stderr.split('\n').filter((l) => l.startsWith('warning: not fixed: ')).map((l) => l.slice('warning: not fixed: '.length)),
+    );
+    expect(out.applied.length + out.notFixed.length).toBeGreaterThan(0);
+    for (const f of out.remaining) expect(f).toEqual({ id: expect.any(String), rule: expect.any(String), severity: expect.any(String), target: expect.any(String), package: expect.any(String), message: expect.any(String) });
+
+    // Applied for real: the same fixes written, no diff in the document.
+    const applied = JSON.parse((await cli(['fix', dir, '--message-format', 'json'], dir)).stdout);
+    expect(applied.dryRun).toBe(false);
+    expect(applied.diff).toBeUndefined();
+    expect(applied.applied.map((a: { title: string }) => a.title)).toEqual(out.applied.map((a: { title: string }) => a.title));
+    expect(read(dir)).not.toBe(before);
+    const bad = await cli(['fix', dir, '--message-format', 'yaml'], dir);
+    expect(bad).toMatchObject({ code: 2, stderr: expect.stringContaining("invalid value 'yaml' for '--message-format <FMT>'") });
+  });
+});
