@@ -4,6 +4,7 @@
  * command the report gives, and `cargo tree`).
  */
 import { spawnSync } from 'node:child_process';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -262,6 +263,10 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     expect(read(dir)).toBe(before);
     expect(pin.stderr).toContain('warning: not applied: ');
     expect(pin.stderr).toContain('reason: it changes Cargo.lock, and --locked was passed to prevent that');
+    const asJson = JSON.parse((await cli(['fix', dir, '--strategy', 'pin', '--locked', '--message-format', 'json', '--dry-run'], dir)).stdout);
+    expect(validateFix(asJson), JSON.stringify(validateFix.errors)).toBe(true);
+    expect(asJson.applied).toEqual([]);
+    expect(asJson.notApplied).toEqual([expect.objectContaining({ strategy: 'pin', reason: 'it changes Cargo.lock, and --locked was passed to prevent that' })]);
     const feature = await cli(['fix', dir, '--locked'], dir);
     expect(feature.code, feature.stderr).toBe(0);
     expect(read(dir)).toContain('compress-lite = { version = "0.3", features = ["static"] }\n');
@@ -380,6 +385,9 @@ describe('switch recipes: replace, already-default features, defaults off with t
   });
 });
 
+/** schema/fix.schema.json, committed beside the report's. */
+const validateFix = new Ajv2020.default({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(join(__dirname, '../../schema/fix.schema.json'), 'utf8')));
+
 describe('fix --message-format json', () => {
   it('gives what was applied, what not and why, the lockfile change and what remains, on stdout alone', async () => {
     const dir = exampleCopy();
@@ -389,6 +397,7 @@ describe('fix --message-format json', () => {
     expect(r.code).toBe(human.code);
     expect(r.stderr).not.toMatch(/^(note|warning): (would apply|not fixed|not applied)/m);
     const out = JSON.parse(r.stdout);
+    expect(validateFix(out), JSON.stringify(validateFix.errors)).toBe(true);
     expect(out.dryRun).toBe(true);
     expect(out.diff).toBe(human.stdout);
     expect(read(dir)).toBe(before);
@@ -407,6 +416,7 @@ describe('fix --message-format json', () => {
 
     // Applied for real: the same fixes written, no diff in the document.
     const applied = JSON.parse((await cli(['fix', dir, '--message-format', 'json'], dir)).stdout);
+    expect(validateFix(applied), JSON.stringify(validateFix.errors)).toBe(true);
     expect(applied.dryRun).toBe(false);
     expect(applied.diff).toBeUndefined();
     expect(applied.applied.map((a: { title: string }) => a.title)).toEqual(out.applied.map((a: { title: string }) => a.title));
