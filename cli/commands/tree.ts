@@ -93,30 +93,36 @@ export function drawForest(
   const sym = SYMBOLS[style.charset];
   const lines: string[] = [];
   const seen = new Set<PackageKey>();
-  const indent = (levels: boolean[]) => levels.map((c) => `${c ? sym.down : ' '}   `).join('');
-  const walk = (key: PackageKey, levels: boolean[], stack: PackageKey[]) => {
+  // The packages from the root down to the one drawn (a dependency on one of them is a cycle).
+  const onPath = new Set<PackageKey>();
+  const continued = `${sym.down}   `;
+  // `lead`: what goes before this line's branch; `cont`: before the lines under it (cargo's levels_continue, drawn).
+  const walk = (key: PackageKey, depth: number, lead: string, branch: string, cont: string) => {
     const isNew = !style.dedupe || !seen.has(key);
     seen.add(key);
-    let prefix = '';
-    if (style.prefix === 'depth') prefix = String(levels.length);
-    else if (style.prefix === 'indent' && levels.length) prefix = `${indent(levels.slice(0, -1))}${levels[levels.length - 1] ? sym.tee : sym.ell}${sym.right}${sym.right} `;
-    const inCycle = stack.includes(key);
+    const prefix = style.prefix === 'depth' ? String(depth) : style.prefix === 'indent' ? lead + branch : '';
+    const inCycle = onPath.has(key);
     const kinds = groups(key);
     const hasDeps = kinds.some((g) => g.keys.length > 0);
     lines.push(`${prefix}${label(key)}${(isNew && !inCycle) || !hasDeps ? '' : ' (*)'}`);
     if (!isNew || inCycle) return;
+    onPath.add(key);
     for (const g of kinds) {
       if (!g.keys.length) continue;
-      if (g.heading && style.prefix === 'indent') lines.push(`${indent(levels)}${g.heading}`);
-      if (typeof style.depth === 'number' && levels.length + 1 > style.depth) continue;
+      if (g.heading && style.prefix === 'indent') lines.push(`${cont}${g.heading}`);
+      if (typeof style.depth === 'number' && depth + 1 > style.depth) continue;
       // `--depth workspace` leaves out what is not a workspace member (a repeat still counts what it has).
       const shown = style.depth === 'workspace' ? g.keys.filter(isMember) : g.keys;
-      shown.forEach((k, i) => walk(k, [...levels, i < shown.length - 1], [...stack, key]));
+      const last = shown.length - 1;
+      for (let i = 0; i <= last; i++) {
+        walk(shown[i], depth + 1, cont, `${i < last ? sym.tee : sym.ell}${sym.right}${sym.right} `, cont + (i < last ? continued : '    '));
+      }
     }
+    onPath.delete(key);
   };
   roots.forEach((r, i) => {
     if (i > 0) lines.push('');
-    walk(r, [], []);
+    walk(r, 0, '', '', '');
   });
   return lines.join('\n') + '\n';
 }
@@ -129,11 +135,12 @@ export function renderTree(graph: TargetGraph, style: TreeStyle | boolean = DEFA
   const groups = (key: PackageKey): ChildGroup[] => {
     let g = cache.get(key);
     if (!g) {
-      const edges = graph.edges.get(key) ?? [];
-      const of = (kind: string) => [...new Set(edges.filter((e) => e.kind === kind).map((e) => e.to))].sort(order);
+      const normal = new Set<PackageKey>();
+      const dev = new Set<PackageKey>();
+      for (const e of graph.edges.get(key) ?? []) (e.kind === 'dev' ? dev : normal).add(e.to);
       g = [
-        { heading: null, keys: of('normal') },
-        { heading: '[dev-dependencies]', keys: of('dev') },
+        { heading: null, keys: [...normal].sort(order) },
+        { heading: '[dev-dependencies]', keys: dev.size ? [...dev].sort(order) : [] },
       ];
       cache.set(key, g);
     }
