@@ -128,7 +128,16 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     // With --locked (as for `cargo add --locked`), only fixes that leave Cargo.lock as it is.
     const lockFlag = args.options.frozen ? '--frozen' : args.options.locked ? '--locked' : null;
     const applicable = lockFlag ? proven.filter((p) => !p.lockfileCommand) : proven;
-    const { kept, proof, dropped } = await proveTogether(pctx, applicable);
+    const together = await proveTogether(pctx, applicable);
+    let { kept, proof } = together;
+    const { dropped } = together;
+    // Under --locked, the fixes taken together must leave Cargo.lock as it is too.
+    const lockedOut: ProposedFix[] = [];
+    if (lockFlag && proof && (proof.newCrates.length || proof.lockEdges?.length)) {
+      lockedOut.push(...kept);
+      kept = [];
+      proof = null;
+    }
     const changes = renderChanges(kept);
     const root = run.report.root;
     const status = (word: string, text: string) => {
@@ -151,6 +160,7 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     const notApplied = [
       ...dropped.map((d) => ({ fix: d.fix, reason: d.reason })),
       ...proven.filter((p) => !applicable.includes(p)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lockFlag} was passed to prevent that` })),
+      ...lockedOut.map((fix) => ({ fix, reason: `together with the other fixes it changes Cargo.lock, and ${lockFlag} was passed to prevent that` })),
     ];
     for (const d of notApplied) say(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
     const notFixed: FixJson['notFixed'] = [];

@@ -34,10 +34,18 @@ export function fixEngine(args: ParsedArgs): FixEngine {
       // With --locked, as for `fix --locked`: only the fixes that leave Cargo.lock as it is.
       const allowed = lockFlag ? proven.filter((f) => !f.lockfileCommand) : proven;
       const refused = proven.filter((f) => !allowed.includes(f)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lockFlag} was passed to prevent that` }));
-      const { kept, proof, dropped } = await proveTogether(proofContextFor(run), allowed);
+      const together = await proveTogether(proofContextFor(run), allowed);
+      let { kept, proof } = together;
+      const dropped = [...refused, ...together.dropped];
+      // Under --locked, the fixes taken together must leave Cargo.lock as it is too.
+      if (lockFlag && proof && (proof.newCrates.length || proof.lockEdges?.length)) {
+        dropped.push(...kept.map((fix) => ({ fix, reason: `together with the other fixes it changes Cargo.lock, and ${lockFlag} was passed to prevent that` })));
+        kept = [];
+        proof = null;
+      }
       const changes = renderChanges(kept);
       const written = await applyChanges(changes);
-      return { written, kept, dropped: [...refused, ...dropped], newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };
+      return { written, kept, dropped, newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };
     },
   };
 }
