@@ -14,7 +14,7 @@
  * know, a table or key given twice) returns null; the caller then parses the
  * file with the general parser, which also reports its errors.
  */
-import { multilineEnd } from './simple-toml.js';
+import { fail, multilineEnd, unescapeBasic as unescape, Unsupported } from './simple-toml.js';
 
 type Table = Record<string, unknown>;
 
@@ -45,19 +45,6 @@ const INLINE_PAIR = /[ \t]*(?:([A-Za-z0-9_-]+)|"((?:[^"\\\n]|\\.)*)")[ \t]*=[ \t
 const NEXT_HEADER = /^[ \t]*\[/gm;
 const ARRAY_BLOCK = /\[((?:[ \t\r\n]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t\r\n]*,)*[ \t\r\n]*(?:(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t\r\n]*)?)\][ \t]*(?:#[^\n]*)?\r?(?:\n|$)/y;
 
-class Unsupported extends Error {}
-const fail = (): never => {
-  throw new Unsupported();
-};
-
-function unescape(s: string): string {
-  if (!s.includes('\\')) return s;
-  return s.replace(/\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))/g, (_, u4: string, u8: string, c: string) => {
-    if (u4 || u8) return String.fromCodePoint(parseInt(u4 ?? u8, 16));
-    const e = ({ '"': '"', '\\': '\\', n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[c];
-    return e ?? fail();
-  });
-}
 
 function headerPath(inner: string): string[] {
   const path: string[] = [];

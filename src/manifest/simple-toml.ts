@@ -25,12 +25,14 @@ const BLANKS = /(?:[ \t\r\n]|#[^\n]*)*/y;
 const INTEGER = /[+-]?(?:0|[1-9](?:_?\d)*)(?![\w.:+-])/y;
 const LINE_END = /[ \t]*(?:#[^\n]*)?(?:\r?\n|$)/y;
 
-class Unsupported extends Error {}
-const fail = (): never => {
+/** Thrown where a fast reader meets a shape it does not read: the caller hands the text to the general parser. */
+export class Unsupported extends Error {}
+export const fail = (): never => {
   throw new Unsupported();
 };
 
-function unescapeBasic(s: string): string {
+/** The escapes of a TOML basic string; anything else is `Unsupported`. */
+export function unescapeBasic(s: string): string {
   if (!s.includes('\\')) return s;
   return s.replace(/\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))/gs, (_, u4: string, u8: string, c: string) => {
     if (u4 || u8) {
