@@ -34,8 +34,6 @@ const CORE_ROOTS = ['cli/main.js', 'cli/commands/tree.js', 'cli/commands/why.js'
 /** Packages the entry and the core chunk must not import at start-up (each costs more to load than all of the core). */
 const NOT_AT_START_UP = ['ink', 'react', 'undici', 'toml-eslint-parser', 'p-limit'];
 
-const STATIC_IMPORT = /^(?:import|export)\s(?:[^;'"]*?\sfrom\s)?'([^']+)';/gm;
-
 /** The static import closure of the given modules, among our own (relative) imports. */
 export function staticClosure(roots: string[]): Set<string> {
   const seen = new Set<string>();
@@ -43,18 +41,22 @@ export function staticClosure(roots: string[]): Set<string> {
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(STATIC_IMPORT)) if (m[1].startsWith('.')) visit(resolve(dirname(file), m[1]));
+    for (const spec of staticSpecifiers(text)) if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
   };
   for (const r of roots) visit(r);
   return seen;
 }
 
-/** Packages a chunk imports statically (`import … from "pkg"`), by package name. */
+/** What a chunk imports statically (`import … from "x"`, `export … from "x"`, `import "x"`), in order. */
+export function staticSpecifiers(chunk: string): string[] {
+  return [...chunk.matchAll(/^(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?["']([^"']+)["']/gm)].map((m) => m[1]);
+}
+
+/** Packages a chunk imports statically, by package name (Node's own modules left out). */
 export function staticPackageImports(chunk: string): string[] {
   const out = new Set<string>();
-  for (const m of chunk.matchAll(/^(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?["']([^"'.][^"']*)["'];?/gm)) {
-    const spec = m[1];
-    if (spec.startsWith('node:')) continue;
+  for (const spec of staticSpecifiers(chunk)) {
+    if (spec.startsWith('.') || spec.startsWith('node:')) continue;
     out.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
   }
   return [...out];

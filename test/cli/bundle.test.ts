@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { staticClosure, staticPackageImports } from '../../scripts/bundle.js';
+import { staticClosure, staticPackageImports, staticSpecifiers } from '../../scripts/bundle.js';
 
 const OUT = resolve(__dirname, '../../dist/bundle');
 const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
@@ -18,7 +18,7 @@ const built = existsSync(join(OUT, 'cargo-preflight.js'));
 
 const chunk = (name: string) => readFileSync(join(OUT, name), 'utf8');
 /** Our own chunks a chunk imports statically. */
-const staticChunkImports = (text: string) => [...text.matchAll(/^(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?["'](\.\/[^"']+)["']/gm)].map((m) => m[1]);
+const staticChunkImports = (text: string) => staticSpecifiers(text).filter((s) => s.startsWith('./'));
 
 describe('the static import closure', () => {
   it('follows static imports and re-exports, not dynamic ones or packages', () => {
