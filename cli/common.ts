@@ -112,6 +112,11 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
   return list;
 }
 
+/** `--frozen` or `--locked` as given (for messages), or null. */
+export function lockFlag(o: ParsedArgs['options']): '--frozen' | '--locked' | null {
+  return o.frozen ? '--frozen' : o.locked ? '--locked' : null;
+}
+
 /** `--target all` is for the commands that show the graph: a static build is checked for one target at a time. */
 export function refuseAllTargets(targets: readonly string[] | undefined): void {
   if (targets?.includes(ALL_TARGETS)) {
@@ -188,8 +193,8 @@ export async function loadFromArgs(
   // Cargo.lock lacks a member's dependency (resolved with a locked package, as cargo's next build will):
   // `cargo build --locked` refuses to write it, and so does this run.
   // The same when it lists a dependency a manifest no longer declares (cargo's next resolution drops it).
-  if (o.locked || o.frozen) {
-    const flag = o.frozen ? '--frozen' : '--locked';
+  const flag = lockFlag(o);
+  if (flag) {
     const refused = `cannot update the lock file ${project.lockfile.path} because ${flag} was passed to prevent this`;
     const outdated = project.packages.outdated?.[0];
     const undeclared = project.packages.undeclared?.[0];

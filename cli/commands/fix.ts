@@ -14,13 +14,14 @@ import {
   proveTogether,
   renderChanges,
   unifiedDiff,
+  type Proof,
   type ProofContext,
   type ProposedFix,
   type StrategyChoice,
 } from '../../src/fixers/index.js';
 import type { PinScope } from '../../src/fixers/strategy.js';
 import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
-import { COMMON_OPTIONS } from '../common.js';
+import { COMMON_OPTIONS, lockFlag } from '../common.js';
 import type { CommandContext } from '../main.js';
 import { relPath } from '../output/report.js';
 import { makeStyle, useColor, type Style } from '../output/style.js';
@@ -85,6 +86,26 @@ function fixOptions(args: ParsedArgs): { strategy: StrategyChoice; pinScope: Pin
   return { strategy: strategy as StrategyChoice, pinScope: pinScope as PinScope };
 }
 
+/**
+ * The proven fixes applied together (`proveTogether`). With `--locked` (as
+ * for `cargo add --locked`), only those that leave Cargo.lock as it is, alone
+ * and taken together; the others are dropped with the reason.
+ */
+export async function keepTogether(
+  pctx: ProofContext,
+  proven: ProposedFix[],
+  lock: string | null,
+): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: string }[] }> {
+  const allowed = lock ? proven.filter((p) => !p.lockfileCommand) : proven;
+  const together = await proveTogether(pctx, allowed);
+  const dropped = [...together.dropped, ...proven.filter((p) => !allowed.includes(p)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lock} was passed to prevent that` }))];
+  if (lock && together.proof && (together.proof.newCrates.length || together.proof.lockEdges?.length)) {
+    const reason = `together with the other fixes it changes Cargo.lock, and ${lock} was passed to prevent that`;
+    return { kept: [], proof: null, dropped: [...dropped, ...together.kept.map((fix) => ({ fix, reason }))] };
+  }
+  return { kept: together.kept, proof: together.proof, dropped };
+}
+
 /** `fix --message-format json`: what a bot needs to act on a fix run. */
 export interface FixJson {
   dryRun: boolean;
@@ -125,19 +146,7 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     const pctx = proofContextFor(run);
     const proposals = await proposeFixes(pctx, opts);
     const proven = proposals.filter((p) => p.proven && p.strategy !== 'disable');
-    // With --locked (as for `cargo add --locked`), only fixes that leave Cargo.lock as it is.
-    const lockFlag = args.options.frozen ? '--frozen' : args.options.locked ? '--locked' : null;
-    const applicable = lockFlag ? proven.filter((p) => !p.lockfileCommand) : proven;
-    const together = await proveTogether(pctx, applicable);
-    let { kept, proof } = together;
-    const { dropped } = together;
-    // Under --locked, the fixes taken together must leave Cargo.lock as it is too.
-    const lockedOut: ProposedFix[] = [];
-    if (lockFlag && proof && (proof.newCrates.length || proof.lockEdges?.length)) {
-      lockedOut.push(...kept);
-      kept = [];
-      proof = null;
-    }
+    const { kept, proof, dropped: notApplied } = await keepTogether(pctx, proven, lockFlag(args.options));
     const changes = renderChanges(kept);
     const root = run.report.root;
     const status = (word: string, text: string) => {
@@ -157,11 +166,6 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     for (const f of kept) {
       say(`${style.bold('note')}: ${dryRun ? 'would apply' : 'applied'}: ${f.title}\n${describe(f, style)}`);
     }
-    const notApplied = [
-      ...dropped.map((d) => ({ fix: d.fix, reason: d.reason })),
-      ...proven.filter((p) => !applicable.includes(p)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lockFlag} was passed to prevent that` })),
-      ...lockedOut.map((fix) => ({ fix, reason: `together with the other fixes it changes Cargo.lock, and ${lockFlag} was passed to prevent that` })),
-    ];
     for (const d of notApplied) say(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
     const notFixed: FixJson['notFixed'] = [];
     for (const f of proposals.filter((p) => !p.proven && p.strategy !== 'disable')) {
