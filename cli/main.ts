@@ -56,6 +56,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   fix: async () => (await import('./commands/fix.js')).fixCommand,
 };
 
+export { setOptimizingCompiler } from './v8.js';
+
 export function defaultContext(): CommandContext {
   return {
     cwd: process.cwd(),

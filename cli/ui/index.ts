@@ -5,10 +5,10 @@
  * warnings of the runs are printed then. Loading ink and React takes a
  * moment: a line says so, and the check runs meanwhile.
  */
-import { setFlagsFromString } from 'node:v8';
 import type { ParsedArgs } from '../args.js';
 import type { CommandContext } from '../main.js';
 import { useColor } from '../output/style.js';
+import { setOptimizingCompiler } from '../v8.js';
 import { fixEngine } from './fix-engine.js';
 import { checkSession } from './session.js';
 
@@ -33,9 +33,8 @@ async function loadOutsideCi<T>(load: () => Promise<T>): Promise<T> {
 }
 
 export async function runInteractive(args: ParsedArgs, ctx: CommandContext): Promise<number> {
-  // The screen is a long session that proves fixes again and again: V8's optimizing
-  // compiler, off for the short runs (bin/cargo-preflight.js), pays off here. Node's own flag stands.
-  if (!process.execArgv.some((f) => /^--(no-)?(opt|turbofan)\b/.test(f))) setFlagsFromString('--opt');
+  // The screen is a long session that proves fixes again and again: the optimizing compiler pays off here.
+  setOptimizingCompiler(true);
   const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
   const session = checkSession(args, ctx, color, fixEngine(args));
   ctx.stdout.write(`${ENTER_ALT}cargo-preflight: opening the triage screen...`);
