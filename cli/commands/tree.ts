@@ -77,6 +77,17 @@ export interface ChildGroup {
   keys: PackageKey[];
 }
 
+/** The packages at the other `end` of some edges, normal ones bare and dev ones under cargo's heading, each in `order`. */
+function groupByKind(edges: GraphEdge[], end: (e: GraphEdge) => PackageKey, order: (a: PackageKey, b: PackageKey) => number): ChildGroup[] {
+  const normal = new Set<PackageKey>();
+  const dev = new Set<PackageKey>();
+  for (const e of edges) (e.kind === 'dev' ? dev : normal).add(end(e));
+  return [
+    { heading: null, keys: [...normal].sort(order) },
+    { heading: '[dev-dependencies]', keys: [...dev].sort(order) },
+  ];
+}
+
 /**
  * Trees as cargo tree prints them: a package already shown (and having
  * dependencies itself) marked `(*)` and not expanded again, a package that
@@ -134,16 +145,7 @@ export function renderTree(graph: TargetGraph, style: TreeStyle | boolean = DEFA
   const cache = new Map<PackageKey, ChildGroup[]>();
   const groups = (key: PackageKey): ChildGroup[] => {
     let g = cache.get(key);
-    if (!g) {
-      const normal = new Set<PackageKey>();
-      const dev = new Set<PackageKey>();
-      for (const e of graph.edges.get(key) ?? []) (e.kind === 'dev' ? dev : normal).add(e.to);
-      g = [
-        { heading: null, keys: [...normal].sort(order) },
-        { heading: '[dev-dependencies]', keys: dev.size ? [...dev].sort(order) : [] },
-      ];
-      cache.set(key, g);
-    }
+    if (!g) cache.set(key, (g = groupByKind(graph.edges.get(key) ?? [], (e) => e.to, order)));
     return g;
   };
   // Roots in cargo's package order too (cargo tree sorts them), whatever the order of members or of `-p`:
@@ -187,14 +189,7 @@ export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], styl
   for (const list of graph.edges.values()) {
     for (const e of list) if (!within || (within.has(e.from) && within.has(e.to))) (dependents.get(e.to) ?? dependents.set(e.to, []).get(e.to)!).push(e);
   }
-  const groups = (key: PackageKey): ChildGroup[] => {
-    const edges = dependents.get(key) ?? [];
-    const of = (kind: string) => [...new Set(edges.filter((e) => e.kind === kind).map((e) => e.from))].sort(order);
-    return [
-      { heading: null, keys: of('normal') },
-      { heading: '[dev-dependencies]', keys: of('dev') },
-    ];
-  };
+  const groups = (key: PackageKey) => groupByKind(dependents.get(key) ?? [], (e) => e.from, order);
   return drawForest([...keys].sort(order), groups, (k) => displayPackage(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
 }
 

@@ -1,7 +1,7 @@
 /** `cargo-preflight why <crate>`: every way the crate enters the artifact graph, with the feature on each edge. */
 import { resolveTarget } from '../../src/resolve/index.js';
 import { describeAbsent, explainAbsent, type AbsentPackage } from '../../src/resolve/absent.js';
-import { parsePackageSpec, specMatches } from '../../src/resolve/spec.js';
+import { parsePackageSpec, specMatches, type PackageSpec } from '../../src/resolve/spec.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { reverseEdges } from '../../src/resolve/paths.js';
 import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types.js';
@@ -77,9 +77,8 @@ export function edgeReason(e: GraphEdge, graph?: TargetGraph): string {
   return parts.join('; ');
 }
 
-export function findPackages(graph: TargetGraph, spec: string): PackageKey[] {
-  const parsed = parsePackageSpec(spec);
-  return [...graph.packages.values()].filter((p) => specMatches(parsed, p)).map((p) => p.key);
+export function findPackages(graph: TargetGraph, spec: PackageSpec): PackageKey[] {
+  return [...graph.packages.values()].filter((p) => specMatches(spec, p)).map((p) => p.key);
 }
 
 /**
@@ -149,7 +148,7 @@ export async function whyCommand(argv: string[], ctx: CommandContext): Promise<n
     const parsed = parsePackageSpec(spec);
     const results = loaded.targets.map((t) => {
       const result = resolveTarget(loaded.project, t, loaded.includeDev);
-      const keys = findPackages(result.graph, spec);
+      const keys = findPackages(result.graph, parsed);
       // Not in the graph: why each locked package of that name is left out.
       const absent: AbsentPackage[] = keys.length
         ? []
