@@ -14,7 +14,7 @@ import { LOCK_UPDATE_COMMAND, loadPackages, SummaryMap, type PackageSet, type So
 import { NORMAL, resolveFeatures, type FeaturesFor } from './features.js';
 import type { RootRequest } from './features.js';
 import type { PackageKey } from './types.js';
-import { parsePackageSpec, specMatches, type PackageSpec } from './spec.js';
+import { parsePackageSpec, specMatches } from './spec.js';
 
 export interface Selection {
   /** `-p NAME[@VERSION]`, repeatable. */
@@ -94,8 +94,15 @@ export function globMatcher(pattern: string): (name: string) => boolean {
 const esc = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const escInClass = (c: string) => c.replace(/[\\\]^-]/g, '\\$&');
 
-/** Whether a package ID specification (`name`, `name@version`, `name@0.1`) names a member. */
-const memberMatches = (spec: PackageSpec, m: PackageManifest) => specMatches(spec, { name: m.name, version: m.version, source: null });
+/** A `-p` or `--exclude` argument: a glob pattern of names, or a package ID specification (`name`, `name@0.1`). */
+function memberSpec(spec: string): { spec: string; glob: boolean; matches: (m: PackageManifest) => boolean } {
+  if (isGlob(spec)) {
+    const glob = globMatcher(spec);
+    return { spec, glob: true, matches: (m) => glob(m.name) };
+  }
+  const parsed = parsePackageSpec(spec);
+  return { spec, glob: false, matches: (m) => specMatches(parsed, { name: m.name, version: m.version, source: null }) };
+}
 
 export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): RootRequest[] {
   let selected: PackageManifest[];
@@ -103,10 +110,9 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
     selected = [];
     const unmatched: string[] = [];
     for (const spec of sel.packages) {
-      const glob = isGlob(spec) ? globMatcher(spec) : undefined;
-      const parsed = glob ? undefined : parsePackageSpec(spec);
-      const found = ws.members.filter((m) => (glob ? glob(m.name) : memberMatches(parsed!, m)));
-      if (!found.length && !glob) {
+      const m = memberSpec(spec);
+      const found = ws.members.filter(m.matches);
+      if (!found.length && !m.glob) {
         throw new UserError(`package ID specification \`${spec}\` did not match any packages of the workspace`);
       }
       if (!found.length) unmatched.push(spec);
@@ -114,15 +120,10 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
     }
     if (unmatched.length) throw new UserError(`package pattern(s) \`${unmatched.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
   } else if (sel.workspace) {
-    const excludes = (sel.exclude ?? []).map((spec) => {
-      const glob = isGlob(spec) ? globMatcher(spec) : undefined;
-      return { spec, glob, parsed: glob ? undefined : parsePackageSpec(spec), matched: false };
-    });
+    const excludes = (sel.exclude ?? []).map((spec) => ({ ...memberSpec(spec), matched: false }));
     selected = ws.members.filter((m) => {
       let out = false;
-      for (const e of excludes) {
-        if (e.glob ? e.glob(m.name) : memberMatches(e.parsed!, m)) out = e.matched = true;
-      }
+      for (const e of excludes) if (e.matches(m)) out = e.matched = true;
       return !out;
     });
     // As cargo: an exclusion that names no member is a warning, not an error.
