@@ -108,7 +108,7 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-export function helpText(command: string, about: string, usageLine: string, specs: OptionSpec[]): string {
+export function helpText(about: string, usageLine: string, specs: OptionSpec[]): string {
   const lines = [about, '', `Usage: ${asInvoked(usageLine)}`, '', 'Options:'];
   for (const s of specs) {
     const flag = `${s.short ? `-${s.short}, ` : '    '}--${s.name}${s.kind === 'string' || s.kind === 'multi' ? ` <${s.value ?? 'VALUE'}>` : ''}`;

@@ -41,7 +41,6 @@ export const CHECK_OPTIONS: OptionSpec[] = [
 /** Help text, made when asked for: usage lines say the name the tool was run by. */
 export const checkHelp = (): string =>
   helpText(
-    'check',
     'Report the crates that keep the artifact from linking fully static for a target',
     'cargo-preflight check [OPTIONS] [PATH]',
     CHECK_OPTIONS,

@@ -33,7 +33,6 @@ const OPTIONS: OptionSpec[] = [
 /** Help text, made when asked for: usage lines say the name the tool was run by. */
 export const doctorHelp = (): string =>
   helpText(
-    'doctor',
     'Check the cross-compilation environment for a target: standard library, linker, C compiler, cross tools',
     'cargo-preflight doctor [OPTIONS] [PATH]',
     OPTIONS,

@@ -40,7 +40,6 @@ export const FIX_OPTIONS: OptionSpec[] = [
 /** Help text, made when asked for: usage lines say the name the tool was run by. */
 export const fixHelp = (): string =>
   helpText(
-    'fix',
     'Apply proven fixes for the findings of `check` to Cargo.toml',
     'cargo-preflight fix [OPTIONS] [PATH]',
     FIX_OPTIONS,

@@ -25,7 +25,6 @@ const OPTIONS: OptionSpec[] = [
 /** Help text, made when asked for: usage lines say the name the tool was run by. */
 export const treeHelp = (): string =>
   helpText(
-    'tree',
     'Display the crates linked into the artifact for a target (like `cargo tree -e normal,no-proc-macro`)',
     'cargo-preflight tree [OPTIONS] [PATH]',
     OPTIONS,

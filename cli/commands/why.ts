@@ -21,7 +21,6 @@ const OPTIONS: OptionSpec[] = [
 /** Help text, made when asked for: usage lines say the name the tool was run by. */
 export const whyHelp = (): string =>
   helpText(
-    'why',
     'Show every path from a workspace member to a crate, with the feature that activates each edge',
     'cargo-preflight why [OPTIONS] <CRATE[@VERSION]>',
     OPTIONS,

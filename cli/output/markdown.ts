@@ -64,7 +64,7 @@ function tableRow(report: Report, f: Finding, base: string): string {
   return `| ${severity} | ${code(f.rule, true)} | ${code(f.package.name, true)} ${escapeMarkdown(f.package.version)} | ${code(f.target, true)} | ${where} | ${inline(f.message, true)} |`;
 }
 
-function details(report: Report, f: Finding, base: string): string {
+function details(f: Finding, base: string): string {
   const lines = [
     '<details>',
     `<summary>${LABEL[f.severity]} <code>${escapeHtml(f.rule)}</code>: ${escapeHtml(f.package.name)} v${escapeHtml(f.package.version)} for ${escapeHtml(f.target)}</summary>`,
@@ -122,7 +122,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     out.push('| Severity | Rule | Crate | Target | Declared at | Problem |', '| --- | --- | --- | --- | --- | --- |');
     for (const f of shown) out.push(tableRow(report, f, base));
     out.push('');
-    for (const f of shown) out.push(details(report, f, base), '');
+    for (const f of shown) out.push(details(f, base), '');
   } else if (!report.findings.length) {
     out.push('No findings.', '');
   } else {

@@ -9,7 +9,7 @@
 import { requirementText as requirementWords, type Requirement } from '../rules/knowledge-base.js';
 import { directUses, inheritingDeclarations, ownClosure, type DirectUse } from './reach.js';
 import { changeFeatures, featureOrigin, type FeatureOrigin } from './recipes.js';
-import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
+import { code, list, type StrategyInput, type StrategyResult } from './strategy.js';
 import type { ManifestEdits } from './types.js';
 
 /** What a build needs, in words, as one list. */

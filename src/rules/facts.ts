@@ -400,7 +400,7 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
         : envTitle(o, entry.systemLibrary ?? entry.name, graph.target, input.host);
     add({ strategy: 'static', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
   }
-  const newer = newerStaticOption(entry, spec, pkg.version);
+  const newer = newerStaticOption(spec, pkg.version);
   if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)) });
   if (input.disable) {
     // Only when every way in goes through a feature (or is on only through another dependency's feature):
@@ -424,7 +424,6 @@ export function caretOf(version: string): string {
 
 /** The first static option of the crate that exists only in versions newer than `version`. */
 export function newerStaticOption(
-  entry: KnowledgeBaseEntry,
   spec: CrateSpec,
   version: string,
 ): { option: StaticOption; since: string; compatible: boolean; title: string } | null {

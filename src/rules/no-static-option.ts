@@ -21,7 +21,7 @@ export const noStaticOption: Rule = {
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind === 'static' || n.hasStaticOption || n.linkage.forcedBy) continue;
       const { pkg, entry, spec } = n;
-      const newer = newerStaticOption(entry, spec, pkg.version);
+      const newer = newerStaticOption(spec, pkg.version);
       const version = newer
         ? `no static option at v${pkg.version}; ${newer.since} and newer have ${newer.option.kind === 'feature' ? `feature \`${newer.option.feature}\`` : `${newer.option.env}=${newer.option.value}`}`
         : spec.staticOptions.length
