@@ -16,7 +16,7 @@
  * Run after `npm run build`: node dist/bench/check-bench.js [crates] [latency-ms] [repeats]
  * Also importable: `checkBench(options)` returns the rows, `printCheckBench` prints them.
  */
-import { spawn } from 'node:child_process';
+import { median, timedRun, type Exit } from './child.js';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -55,27 +55,8 @@ export interface CheckBenchResult {
 const TARGETS = { cold: 2000, warm: 1200, offline: 500 } as const;
 const BIN = resolve(fileURLToPath(import.meta.url), '../../../bin/cargo-preflight.js');
 
-interface Exit {
-  ms: number;
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Exit> => timedRun(process.execPath, args, cwd, env);
 
-function run(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Exit> {
-  return new Promise((ok, fail) => {
-    const start = performance.now();
-    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => ok({ ms: performance.now() - start, code, stdout, stderr }));
-  });
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 export async function checkBench(opts: CheckBenchOptions = {}): Promise<CheckBenchResult> {
   const crates = opts.crates ?? 420;

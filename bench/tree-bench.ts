@@ -18,11 +18,12 @@
  * Run after `npm run build`: node dist/bench/tree-bench.js [runs] [target]
  * Also importable: `treeBench(options)` returns the figures, `printTreeBench` prints them.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, timedRun, type Exit } from './child.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = resolve(HERE, '../../..');
@@ -54,30 +55,7 @@ export interface TreeBenchResult {
   times: Record<'tool' | 'cargo' | 'node' | 'floor', number[]>;
 }
 
-interface Exit {
-  ms: number;
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], cwd: string): Promise<Exit> {
-  return new Promise((ok, fail) => {
-    const start = performance.now();
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CARGO_TERM_COLOR: 'never', NO_COLOR: '1' } });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', fail);
-    child.on('close', (code) => ok({ ms: performance.now() - start, code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-  });
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const run = (cmd: string, args: string[], cwd: string): Promise<Exit> => timedRun(cmd, args, cwd, { ...process.env, CARGO_TERM_COLOR: 'never', NO_COLOR: '1' });
 
 function cargoAvailable(): boolean {
   try {
