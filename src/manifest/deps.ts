@@ -3,7 +3,7 @@
  * shared by workspace members (which keep source positions) and published
  * manifests of vendored crates (which become index records).
  */
-import { isValidCrateName, type DepKind, type IndexDep } from '../registry/types.js';
+import { isValidCrateName, type DepKind, type IndexDep } from '../crate/index.js';
 
 export interface DepDecl extends IndexDep {
   /** `path = …` as written (resolved against the manifest's directory by the caller). */

@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
-import { isValidCrateName } from '../registry/types.js';
+import { isValidCrateName } from '../crate/index.js';
 import type { DeclarationSite } from './site.js';
 import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
 import { parseTomlWithPositions, type PositionIndex } from './positions.js';
