@@ -4,9 +4,10 @@
  * `cargo-preflight.toml` at the workspace root (which wins where both set a
  * key). Unknown keys are errors that name the key and the file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { readTextFile } from '../io/text-file.js';
 import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
 import type { Workspace } from '../manifest/workspace.js';
 import { validateEntries } from '../rules/knowledge-base.js';
@@ -126,7 +127,7 @@ export function loadPreflightConfig(ws: Workspace, opts: PreflightConfigOptions 
   }
   const file = join(ws.rootDir, 'cargo-preflight.toml');
   if (existsSync(file)) {
-    const parsed = parseTomlWithPositions(readFileSync(file, 'utf8'), file);
+    const parsed = parseTomlWithPositions(readTextFile(file, { what: 'configuration file' }), file);
     apply(cfg, parsed.data, { path: file, positions: parsed.positions, prefix: [] }, opts);
   }
   return cfg;

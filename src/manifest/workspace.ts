@@ -4,9 +4,10 @@
  * dependencies that live under the root, apply `[workspace.package]` and
  * `[workspace.dependencies]` inheritance, and pick the resolver.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
+import { readTextFile } from '../io/text-file.js';
 import { isValidCrateName } from '../crate/index.js';
 import type { DeclarationSite } from './site.js';
 import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
@@ -69,8 +70,9 @@ function readText(path: string, overlay?: ReadonlyMap<string, string>): string {
   const o = overlay?.get(path);
   if (o !== undefined) return o;
   try {
-    return readFileSync(path, 'utf8');
+    return readTextFile(path, { what: 'manifest' });
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new UserError('manifest not found', { path });
     throw new UserError(`could not read manifest: ${err.message}`, { path });
