@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { UserError } from '../errors.js';
 import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
 import type { Workspace } from '../manifest/workspace.js';
-import { validateEntries } from '../rules/knowledge-base.js';
+import { validateEntries } from '../knowledge/validate.js';
 
 export interface PreflightConfigOptions {
   /** Rule ids `severity` may name (unchecked when absent). */

@@ -1,6 +1,8 @@
 /**
  * Dependencies point one way: src/lockfile and src/manifest sit below
- * src/resolve and import nothing from it (values or types).
+ * src/resolve and import nothing from it (values or types); src/knowledge
+ * sits below the rules and fixers and above the resolver; the rules read no
+ * files (the knowledge base comes to them as data).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -27,4 +29,21 @@ describe('layering', () => {
       expect(all.filter((i) => /(^|\/)(resolve|rules|fixers)\//.test(i.spec))).toEqual([]);
     });
   }
+
+  it('src/knowledge imports nothing from src/rules or src/fixers', () => {
+    const all = imports('knowledge');
+    expect(all.length).toBeGreaterThan(0);
+    expect(all.filter((i) => /(^|\/)(rules|fixers)\//.test(i.spec))).toEqual([]);
+  });
+
+  for (const dir of ['resolve', 'registry', 'cfg', 'manifest', 'lockfile']) {
+    it(`src/${dir} imports nothing from src/knowledge or src/rules`, () => {
+      expect(imports(dir).filter((i) => /(^|\/)(knowledge|rules)\//.test(i.spec))).toEqual([]);
+    });
+  }
+
+  it('src/rules reads no files: only src/knowledge/load.ts does, for the CLI', () => {
+    const all = imports('rules');
+    expect(all.filter((i) => /^node:fs|\/knowledge\/load\.js$/.test(i.spec))).toEqual([]);
+  });
 });

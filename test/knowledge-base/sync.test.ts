@@ -6,7 +6,8 @@
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compileKnowledgeBase, compiledKnowledgeBasePath } from '../../src/rules/knowledge-base.js';
+import { compileKnowledgeBase } from '../../src/knowledge/compile.js';
+import { compiledKnowledgeBasePath } from '../../src/knowledge/load.js';
 import { KB_DIR, sourceFiles } from './helpers.js';
 
 const JSON_PATH = join(KB_DIR, 'knowledge-base.json');

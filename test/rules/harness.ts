@@ -10,7 +10,8 @@ import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { lint } from '../../src/rules/engine.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { loadKnowledgeBase } from '../../src/knowledge/load.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();

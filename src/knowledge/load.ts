@@ -1,0 +1,59 @@
+/**
+ * Loading the knowledge base: the compiled built-in entries
+ * (`knowledge-base/knowledge-base.json`, one `JSON.parse`), merged with extra
+ * entries from the configuration. The only module of the layer that reads
+ * files; the CLI calls it and hands the result to the rules and fixers.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UserError } from '../errors.js';
+import { KnowledgeBase } from './lookup.js';
+import type { CompiledKnowledgeBase, KnowledgeBaseEntry } from './types.js';
+import { validateEntries } from './validate.js';
+
+const JSON_CANDIDATES = ['../../knowledge-base/knowledge-base.json', '../../../knowledge-base/knowledge-base.json'].map((p) =>
+  fileURLToPath(new URL(p, import.meta.url)),
+);
+
+let builtIn: CompiledKnowledgeBase | undefined;
+
+/** Path of the compiled knowledge base shipped with the tool. */
+export function compiledKnowledgeBasePath(): string {
+  const found = JSON_CANDIDATES.find((p) => existsSync(p));
+  if (!found) throw new Error(`knowledge base not found (looked for ${JSON_CANDIDATES.join(', ')})`);
+  return found;
+}
+
+/** The built-in entries (read once per process). */
+export function builtInEntries(): KnowledgeBaseEntry[] {
+  builtIn ??= JSON.parse(readFileSync(compiledKnowledgeBasePath(), 'utf8')) as CompiledKnowledgeBase;
+  return builtIn.entries;
+}
+
+/**
+ * Merges validated extra entries over the built-in ones: an extra entry with
+ * the id of a built-in one replaces it; others are added.
+ */
+export function mergeEntries(base: readonly KnowledgeBaseEntry[], extra: readonly KnowledgeBaseEntry[]): KnowledgeBaseEntry[] {
+  const replaced = new Set(extra.map((e) => e.id));
+  return [...base.filter((e) => !replaced.has(e.id)), ...extra];
+}
+
+/**
+ * The knowledge base: the built-in entries plus `extra` entries from the
+ * configuration (source form, kebab-case keys; see `knowledge-base/README.md`).
+ * Throws a `UserError` naming every invalid key (`knowledge-base[0].crates[1].role: ...`).
+ */
+export function loadKnowledgeBase(extra: unknown[] = []): KnowledgeBase {
+  const base = builtInEntries();
+  if (extra.length === 0) return new KnowledgeBase(base);
+  const { entries, issues } = validateEntries(extra);
+  if (issues.length) {
+    throw new UserError(
+      `invalid knowledge-base entr${issues.length === 1 ? 'y' : 'ies'} in the configuration:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      undefined,
+      'see knowledge-base/README.md for the format',
+    );
+  }
+  return new KnowledgeBase(mergeEntries(base, entries));
+}
