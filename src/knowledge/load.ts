@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
 import { KnowledgeBase } from './lookup.js';
 import type { CompiledKnowledgeBase, KnowledgeBaseEntry } from './types.js';
-import { validateEntries } from './validate.js';
+import type { ConfiguredEntries } from '../config/preflight-config.js';
+import { checkConfiguredEntries, validateEntries } from './validate.js';
 
 const JSON_CANDIDATES = ['../../knowledge-base/knowledge-base.json', '../../../knowledge-base/knowledge-base.json'].map((p) =>
   fileURLToPath(new URL(p, import.meta.url)),
@@ -56,4 +57,13 @@ export function loadKnowledgeBase(extra: unknown[] = []): KnowledgeBase {
     );
   }
   return new KnowledgeBase(mergeEntries(base, entries));
+}
+
+/**
+ * The knowledge base with the configuration's extra entries, each group
+ * validated first (errors give the file, line and column of the first issue).
+ */
+export function configuredKnowledgeBase(extra: readonly ConfiguredEntries[]): KnowledgeBase {
+  checkConfiguredEntries(extra);
+  return loadKnowledgeBase(extra.flatMap((g) => g.entries));
 }

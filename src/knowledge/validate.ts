@@ -5,6 +5,8 @@
  * `knowledge-base/schema.json`, with a key path for every problem.
  */
 import semver from 'semver';
+import type { ConfiguredEntries } from '../config/preflight-config.js';
+import { UserError } from '../errors.js';
 import {
   CATEGORIES,
   REQUIREMENTS,
@@ -384,4 +386,33 @@ export function validateEntries(raw: unknown[], base = 'knowledge-base', source 
     }
   });
   return { entries, issues: c.issues };
+}
+
+/** `knowledge-base[0].crates[1].role` -> ["knowledge-base", 0, "crates", 1, "role"] */
+function issuePath(path: string): (string | number)[] {
+  return path.split('.').flatMap((part) => {
+    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
+    if (!m) return [part];
+    const idx = [...m[2].matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
+    return [...(m[1] ? [m[1]] : []), ...idx];
+  });
+}
+
+/**
+ * Validates the configuration's extra entries, one group (one settings
+ * table's `knowledge-base` array) at a time, in order: a `UserError` located
+ * at the first issue (`file:line:col`), listing every issue of the group.
+ */
+export function checkConfiguredEntries(groups: readonly ConfiguredEntries[]): void {
+  for (const g of groups) {
+    const { issues } = validateEntries(g.entries);
+    if (!issues.length) continue;
+    // Issue paths start with `knowledge-base`, the array itself.
+    const first = issuePath(issues[0].path).slice(1);
+    throw new UserError(
+      `invalid knowledge-base entr${issues.length === 1 ? 'y' : 'ies'}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
+      { path: g.path, ...g.locate(first) },
+      'see knowledge-base/README.md for the format',
+    );
+  }
 }

@@ -36,7 +36,7 @@ describe('layering', () => {
     expect(all.filter((i) => /(^|\/)(rules|fixers)\//.test(i.spec))).toEqual([]);
   });
 
-  for (const dir of ['resolve', 'registry', 'cfg', 'manifest', 'lockfile']) {
+  for (const dir of ['resolve', 'registry', 'config', 'cfg', 'manifest', 'lockfile']) {
     it(`src/${dir} imports nothing from src/knowledge or src/rules`, () => {
       expect(imports(dir).filter((i) => /(^|\/)(knowledge|rules)\//.test(i.spec))).toEqual([]);
     });
