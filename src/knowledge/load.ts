@@ -1,34 +1,25 @@
 /**
  * Loading the knowledge base: the compiled built-in entries
- * (`knowledge-base/knowledge-base.json`, one `JSON.parse`), merged with extra
- * entries from the configuration. The only module of the layer that reads
- * files; the CLI calls it and hands the result to the rules and fixers.
+ * (`knowledge-base/knowledge-base.json`, one `JSON.parse`) and crate facts
+ * (`knowledge-base/crates.json`), merged with extra entries from the
+ * configuration. The CLI calls it and hands the result to the rules and
+ * fixers, which read no files.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { builtInCrateFacts, compiledPath, readCompiled } from './files.js';
 import { KnowledgeBase } from './lookup.js';
 import type { CompiledKnowledgeBase, KnowledgeBaseEntry } from './types.js';
 import type { ConfiguredEntries } from '../config/preflight-config.js';
 import { checkConfiguredEntries, validateEntries } from './validate.js';
 
-const JSON_CANDIDATES = ['../../knowledge-base/knowledge-base.json', '../../../knowledge-base/knowledge-base.json'].map((p) =>
-  fileURLToPath(new URL(p, import.meta.url)),
-);
-
-let builtIn: CompiledKnowledgeBase | undefined;
-
 /** Path of the compiled knowledge base shipped with the tool. */
 export function compiledKnowledgeBasePath(): string {
-  const found = JSON_CANDIDATES.find((p) => existsSync(p));
-  if (!found) throw new Error(`knowledge base not found (looked for ${JSON_CANDIDATES.join(', ')})`);
-  return found;
+  return compiledPath('knowledge-base.json');
 }
 
 /** The built-in entries (read once per process). */
 export function builtInEntries(): KnowledgeBaseEntry[] {
-  builtIn ??= JSON.parse(readFileSync(compiledKnowledgeBasePath(), 'utf8')) as CompiledKnowledgeBase;
-  return builtIn.entries;
+  return readCompiled<CompiledKnowledgeBase>('knowledge-base.json').entries;
 }
 
 /**
@@ -47,7 +38,7 @@ export function mergeEntries(base: readonly KnowledgeBaseEntry[], extra: readonl
  */
 export function loadKnowledgeBase(extra: unknown[] = []): KnowledgeBase {
   const base = builtInEntries();
-  if (extra.length === 0) return new KnowledgeBase(base);
+  if (extra.length === 0) return new KnowledgeBase(base, builtInCrateFacts());
   const { entries, issues } = validateEntries(extra);
   if (issues.length) {
     throw new UserError(
@@ -56,7 +47,7 @@ export function loadKnowledgeBase(extra: unknown[] = []): KnowledgeBase {
       'see knowledge-base/README.md for the format',
     );
   }
-  return new KnowledgeBase(mergeEntries(base, entries));
+  return new KnowledgeBase(mergeEntries(base, entries), builtInCrateFacts());
 }
 
 /**

@@ -4,14 +4,20 @@
  * linked. Pure: the data comes from the loader (`load.ts`).
  */
 import semver from 'semver';
-import type {
-  Alternative,
-  CrateMatch,
-  CrateSpec,
-  KnowledgeBaseEntry,
-  Linkage,
-  StaticOption,
-  SwitchMatch,
+import {
+  noCrateFacts,
+  type AllocatorCrate,
+  type Alternative,
+  type CrateFacts,
+  type CrateMatch,
+  type CrateSpec,
+  type DlopenCrate,
+  type KnowledgeBaseEntry,
+  type Linkage,
+  type NameResolutionCrate,
+  type RuntimeCrate,
+  type StaticOption,
+  type SwitchMatch,
 } from './types.js';
 import { versionIn } from './versions.js';
 
@@ -85,9 +91,20 @@ export class KnowledgeBase {
   private readonly crates = new Map<string, CrateMatch[]>();
   private readonly exactLinks = new Map<string, CrateMatch[]>();
   private readonly prefixLinks: { prefix: string; match: CrateMatch }[] = [];
+  private readonly loaders: Map<string, DlopenCrate>;
+  /** Crates that resolve host names with getaddrinfo, in the order they are looked for. */
+  readonly nameResolvers: readonly NameResolutionCrate[];
+  /** Multi-threaded runtimes, in the order they are looked for. */
+  readonly runtimes: readonly RuntimeCrate[];
+  /** Global allocators that replace the C library's malloc. */
+  readonly allocators: readonly AllocatorCrate[];
 
-  constructor(entries: KnowledgeBaseEntry[]) {
+  constructor(entries: KnowledgeBaseEntry[], facts: CrateFacts = noCrateFacts()) {
     this.entries = entries;
+    this.loaders = new Map(facts.dlopen.map((d) => [d.name, d]));
+    this.nameResolvers = facts.nameResolution;
+    this.runtimes = facts.runtimes;
+    this.allocators = facts.allocators;
     for (const entry of entries) {
       this.byId.set(entry.id, entry);
       for (const crate of entry.crates) {
@@ -98,6 +115,11 @@ export class KnowledgeBase {
       }
     }
     this.prefixLinks.sort((a, b) => b.prefix.length - a.prefix.length);
+  }
+
+  /** How the crate loads shared libraries at run time, when it does. */
+  loader(name: string): DlopenCrate | undefined {
+    return this.loaders.get(name);
   }
 
   /** The entry with this id. */

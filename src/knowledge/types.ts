@@ -237,3 +237,76 @@ export interface Linkage {
   /** What the build needs for the static result (empty for `system`). */
   requires: Requirement[];
 }
+
+// ---------------------------------------------------------------------------
+// Facts about single crates (`knowledge-base/crates/*.toml`, compiled into
+// `knowledge-base/crates.json`)
+
+/** A crate that loads shared libraries at run time (dlopen, LoadLibrary): always, or only with one of `features` on. */
+export interface DlopenCrate {
+  name: string;
+  /** What it loads, in words that follow the crate's name in a message. */
+  what: string;
+  features?: string[];
+  note?: string;
+}
+
+/** A resolver of a crate's own (in Rust, reading /etc/resolv.conf itself) at a range of its versions: the feature and the crate it turns on. */
+export interface OwnResolver {
+  versions: string;
+  feature: string;
+  crate: string;
+}
+
+/** A crate that resolves host names with the system resolver (getaddrinfo): always, or with one of `features` on, and none of `unless`. */
+export interface NameResolutionCrate {
+  name: string;
+  what: string;
+  features?: string[];
+  unless?: string[];
+  /** Its own resolver by version: with it in use (its crate in the graph, or its feature on), the crate does not use getaddrinfo. */
+  ownResolver?: OwnResolver[];
+  note?: string;
+}
+
+/** A multi-threaded runtime: always, or with one of `features` on. */
+export interface RuntimeCrate {
+  name: string;
+  what: string;
+  features?: string[];
+  note?: string;
+}
+
+/** A global allocator that replaces the C library's malloc. */
+export interface AllocatorCrate {
+  name: string;
+  note?: string;
+}
+
+/** What is known of crates' proc-macro status by name (each checked against published manifests). */
+export interface ProcMacroFacts {
+  /** Proc-macro crates whose name or dependencies do not give them away. */
+  crates: string[];
+  /** Crates whose names look like proc-macros but are libraries. */
+  libraries: string[];
+  /** Crates that were proc-macros in some versions only: those `versions`. */
+  byVersion: { name: string; versions: string; note?: string }[];
+}
+
+export interface CrateFacts {
+  dlopen: DlopenCrate[];
+  nameResolution: NameResolutionCrate[];
+  runtimes: RuntimeCrate[];
+  allocators: AllocatorCrate[];
+  procMacro: ProcMacroFacts;
+}
+
+export interface CompiledCrateFacts extends CrateFacts {
+  /** Source files, relative to `knowledge-base/`. */
+  sources: string[];
+}
+
+/** An empty set of crate facts, to merge files into. */
+export function noCrateFacts(): CrateFacts {
+  return { dlopen: [], nameResolution: [], runtimes: [], allocators: [], procMacro: { crates: [], libraries: [], byVersion: [] } };
+}

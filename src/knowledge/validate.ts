@@ -7,21 +7,30 @@
 import semver from 'semver';
 import type { ConfiguredEntries } from '../config/preflight-config.js';
 import { UserError } from '../errors.js';
+import { versionTest } from './proc-macros.js';
 import {
   CATEGORIES,
+  noCrateFacts,
   REQUIREMENTS,
   ROLES,
   WITHOUT_STATIC,
+  type AllocatorCrate,
   type Alternative,
+  type CrateFacts,
   type CrateSpec,
   type DefaultsClaim,
+  type DlopenCrate,
   type DynamicOption,
   type EnvStaticOption,
   type FeatureStaticOption,
   type KnowledgeBaseEntry,
   type KnowledgeBaseIssue,
+  type NameResolutionCrate,
   type NativeFeatures,
+  type OwnResolver,
+  type ProcMacroFacts,
   type Requirement,
+  type RuntimeCrate,
   type StaticOption,
   type SwitchRecipe,
 } from './types.js';
@@ -415,4 +424,98 @@ export function checkConfiguredEntries(groups: readonly ConfiguredEntries[]): vo
       'see knowledge-base/README.md for the format',
     );
   }
+}
+
+// ---------------------------------------------------------------------------
+// Facts about single crates (`knowledge-base/crates/*.toml`)
+
+const CRATE_FACTS_KEYS = ['dlopen', 'name-resolution', 'runtime', 'allocator', 'proc-macro'] as const;
+
+/** `features` (and `unless`) of a table: feature names, none of them empty; absent stays absent. */
+function featureList(c: Checker, t: Raw, key: string, path: string): { features?: string[] } {
+  if (t[key] === undefined) return {};
+  const list = c.strings(t, key, path, { pattern: FEATURE, what: 'a feature name', nonEmpty: true });
+  return { [key]: list };
+}
+
+/**
+ * Validates one source file of crate facts (kebab-case keys, as in TOML) and
+ * adds what it holds to `into`. `path` prefixes every issue path
+ * (`crates/dlopen.toml.dlopen[3].features[0]`).
+ */
+export function validateCrateFacts(raw: unknown, path: string, into: CrateFacts = noCrateFacts()): { facts: CrateFacts; issues: KnowledgeBaseIssue[] } {
+  const c = new Checker();
+  if (!isTable(raw)) {
+    c.issue(path, 'must be a table');
+    return { facts: into, issues: c.issues };
+  }
+  c.keys(raw, path, CRATE_FACTS_KEYS);
+  const named = (t: Raw, p: string, keys: readonly string[]) => {
+    c.keys(t, p, keys);
+    return c.str(t, 'name', p, { required: true, pattern: CRATE_NAME, what: 'a crate name' });
+  };
+  for (const [t, p] of c.tables(raw, 'dlopen', path)) {
+    const name = named(t, p, ['name', 'what', 'features', 'note']);
+    const what = c.str(t, 'what', p, { required: true });
+    const features = featureList(c, t, 'features', p);
+    const note = c.str(t, 'note', p);
+    if (name && what) into.dlopen.push({ name, what, ...features, ...optional<DlopenCrate>('note', note) });
+  }
+  for (const [t, p] of c.tables(raw, 'name-resolution', path)) {
+    const name = named(t, p, ['name', 'what', 'features', 'unless', 'own-resolver', 'note']);
+    const what = c.str(t, 'what', p, { required: true });
+    const features = featureList(c, t, 'features', p);
+    const unless = featureList(c, t, 'unless', p).features;
+    const own = c.tables(t, 'own-resolver', p).flatMap(([o, op]): OwnResolver[] => {
+      c.keys(o, op, ['versions', 'feature', 'crate']);
+      const versions = c.range(o, 'versions', op);
+      const feature = c.str(o, 'feature', op, { required: true, pattern: FEATURE, what: 'a feature name' });
+      const crate = c.str(o, 'crate', op, { required: true, pattern: CRATE_NAME, what: 'a crate name' });
+      return versions && feature && crate ? [{ versions, feature, crate }] : [];
+    });
+    const note = c.str(t, 'note', p);
+    if (name && what) {
+      into.nameResolution.push({
+        name,
+        what,
+        ...features,
+        ...(unless ? { unless } : {}),
+        ...(t['own-resolver'] !== undefined ? { ownResolver: own } : {}),
+        ...optional<NameResolutionCrate>('note', note),
+      });
+    }
+  }
+  for (const [t, p] of c.tables(raw, 'runtime', path)) {
+    const name = named(t, p, ['name', 'what', 'features', 'note']);
+    const what = c.str(t, 'what', p, { required: true });
+    const features = featureList(c, t, 'features', p);
+    const note = c.str(t, 'note', p);
+    if (name && what) into.runtimes.push({ name, what, ...features, ...optional<RuntimeCrate>('note', note) });
+  }
+  for (const [t, p] of c.tables(raw, 'allocator', path)) {
+    const name = named(t, p, ['name', 'note']);
+    const note = c.str(t, 'note', p);
+    if (name) into.allocators.push({ name, ...optional<AllocatorCrate>('note', note) });
+  }
+  const pm = raw['proc-macro'];
+  if (pm !== undefined) {
+    const p = `${path}.proc-macro`;
+    if (!isTable(pm)) c.issue(p, 'must be a table');
+    else {
+      c.keys(pm, p, ['crates', 'libraries', 'by-version']);
+      into.procMacro.crates.push(...c.strings(pm, 'crates', p, { pattern: CRATE_NAME, what: 'a crate name' }));
+      into.procMacro.libraries.push(...c.strings(pm, 'libraries', p, { pattern: CRATE_NAME, what: 'a crate name' }));
+      for (const [t, tp] of c.tables(pm, 'by-version', p)) {
+        const name = named(t, tp, ['name', 'versions', 'note']);
+        const versions = c.range(t, 'versions', tp);
+        // The resolver tests these ranges without the semver package (start-up): plain comparators only.
+        if (versions !== undefined && versionTest(versions) === null) {
+          c.issue(`${tp}.versions`, `${JSON.stringify(versions)} uses \`^\` or \`~\`: write the bounds with >=, >, <=, < or =`);
+        }
+        const note = c.str(t, 'note', tp);
+        if (name && versions) into.procMacro.byVersion.push({ name, versions, ...optional<ProcMacroFacts['byVersion'][number]>('note', note) });
+      }
+    }
+  }
+  return { facts: into, issues: c.issues };
 }
