@@ -10,10 +10,13 @@ import type { CompiledCrateFacts } from './types.js';
 
 /** Where a compiled file of `knowledge-base/` is (the package root is two or three levels up). */
 export function compiledPath(file: string): string {
-  const candidates = [`../../knowledge-base/${file}`, `../../../knowledge-base/${file}`].map((p) => fileURLToPath(new URL(p, import.meta.url)));
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`knowledge base not found (looked for ${candidates.join(', ')})`);
-  return found;
+  const candidates: string[] = [];
+  for (const up of ['../../', '../../../']) {
+    const p = fileURLToPath(new URL(`${up}knowledge-base/${file}`, import.meta.url));
+    if (existsSync(p)) return p;
+    candidates.push(p);
+  }
+  throw new Error(`knowledge base not found (looked for ${candidates.join(', ')})`);
 }
 
 const read = new Map<string, unknown>();

@@ -38,13 +38,20 @@ export function versionTest(range: string): ((version: string) => boolean) | nul
   return (version) => parseVersion(version) !== null && alternatives.some((a) => a.every((c) => c.op(compareVersions(version, c.version))));
 }
 
-/** The resolver's hints from proc-macro facts. */
+/**
+ * The resolver's hints from proc-macro facts. A range is turned into its test
+ * when first asked (most runs never ask: only for crates the index and the
+ * unpacked manifests leave open), which keeps this off the start-up path.
+ */
 export function procMacroHints(facts: ProcMacroFacts): ProcMacroHints {
   const byVersion = new Map<string, (version: string) => boolean>();
   for (const r of facts.byVersion) {
-    const test = versionTest(r.versions);
-    if (!test) throw new Error(`proc-macro range of \`${r.name}\` is not made of plain comparators: ${r.versions}`);
-    byVersion.set(r.name, test);
+    let test: ((version: string) => boolean) | null | undefined;
+    byVersion.set(r.name, (version) => {
+      test ??= versionTest(r.versions);
+      if (!test) throw new Error(`proc-macro range of \`${r.name}\` is not made of plain comparators: ${r.versions}`);
+      return test(version);
+    });
   }
   return { procMacros: new Set(facts.crates), libraries: new Set(facts.libraries), byVersion };
 }

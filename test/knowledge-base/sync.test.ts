@@ -51,7 +51,7 @@ describe('compiled crate facts', () => {
 
   it('are what the loader reads', () => {
     expect(builtInCrateFacts()).toEqual(compiled);
-    expect(compiled.sources).toEqual(['crates/dlopen.toml', 'crates/musl-behaviour.toml']);
+    expect(compiled.sources).toEqual(['crates/dlopen.toml', 'crates/musl-behaviour.toml', 'crates/proc-macros.toml']);
   });
 
   it('stay small: tree reads them at start-up', () => {
