@@ -11,7 +11,7 @@
  * Sources are TOML files in `knowledge-base/` (kebab-case keys, described by
  * `knowledge-base/schema.json`); `knowledge-base/knowledge-base.json` is the
  * compiled form (camelCase, the types below), committed and kept in sync by a
- * test. At run time only the JSON is read (`load.ts`): about a millisecond.
+ * test. At run time only the JSON is read (`files.ts`): about a millisecond.
  * The layer sits below the rules and fixers and above the resolver: the CLI
  * loads it and hands it to the rules as data.
  *
