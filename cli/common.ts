@@ -2,6 +2,7 @@
 import { ALL_TARGETS } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
+import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import type { OptionSpec, ParsedArgs } from './args.js';
@@ -184,7 +185,7 @@ export async function loadFromArgs(
   });
   let project: Project;
   try {
-    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args));
+    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), builtInProcMacroHints());
   } catch (e) {
     // Nothing may outlive a failed load: lookups still running end, connections close.
     await sources.close();

@@ -2,7 +2,8 @@
 import { lineColumnAt, UserError } from '../../src/errors.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { failsOn, lint } from '../../src/rules/engine.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import { RULES } from '../../src/rules/index.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
 import { resolveTarget } from '../../src/resolve/index.js';
@@ -78,7 +79,7 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
     await loaded.sources.close();
     throw e;
   }
-  const kb = loadKnowledgeBase(settings.knowledgeBase);
+  const kb = configuredKnowledgeBase(settings.knowledgeBase);
   const graphs: TargetGraph[] = [];
   for (const [i, t] of loaded.targets.entries()) {
     if (ctx.resolving) await ctx.resolving({ target: t, done: i, total: loaded.targets.length });

@@ -12,8 +12,8 @@ import { UserError } from '../../src/errors.js';
 import { nearestManifest } from '../../src/manifest/workspace.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
-import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
-import type { Requirement } from '../../src/rules/knowledge-base.js';
+import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
+import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
@@ -70,7 +70,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
       targets ??= settings.targets?.length ? settings.targets : loaded.targets;
       refuseAllTargets(targets);
       config = loaded.config;
-      const kb = loadKnowledgeBase(settings.knowledgeBase);
+      const kb = configuredKnowledgeBase(settings.knowledgeBase);
       for (const t of targets) {
         const graph = resolveTarget(loaded.project, t, loaded.includeDev).graph;
         const builders = nativeCrates(graph, kb).filter((n) => n.linkage.kind === 'static' && n.linkage.requires.includes('c-compiler'));

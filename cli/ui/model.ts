@@ -6,8 +6,8 @@
  */
 import { relPath } from '../output/report.js';
 import type { Finding, PathStep, Severity } from '../../src/rules/types.js';
-import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
-import { staticOptionsAt } from '../../src/rules/knowledge-base.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
+import { staticOptionsAt } from '../../src/knowledge/lookup.js';
 import type { FixStrategy, ProposedFix } from '../../src/fixers/types.js';
 
 export const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];

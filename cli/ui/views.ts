@@ -5,7 +5,7 @@
  */
 import { LOCKFILE_COMMAND, unifiedDiff } from '../../src/fixers/index.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
-import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import { relPath } from '../output/report.js';

@@ -8,7 +8,7 @@
 import { UserError } from '../errors.js';
 import { RegistryError } from '../registry/types.js';
 import { lint, type LintSettings } from '../rules/engine.js';
-import type { KnowledgeBase } from '../rules/knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
 import { resolvePatched, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';

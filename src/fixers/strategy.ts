@@ -5,7 +5,8 @@
  */
 import type { Project } from '../resolve/index.js';
 import type { GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
-import type { KnowledgeBase, KnowledgeBaseEntry } from '../rules/knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
+import type { KnowledgeBaseEntry } from '../knowledge/types.js';
 import type { Finding } from '../rules/types.js';
 import type { FixStrategy, ManifestEdits } from './types.js';
 

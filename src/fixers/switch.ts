@@ -6,7 +6,7 @@
  * dependency's defaults, `default-features = false` is written and every
  * other default feature of the locked version is listed again.
  */
-import { requirementText as requirementWords, type Requirement } from '../rules/knowledge-base.js';
+import { requirementText as requirementWords, type Requirement } from '../knowledge/types.js';
 import { directUses, inheritingDeclarations, ownClosure, type DirectUse } from './reach.js';
 import { changeFeatures, featureOrigin, type FeatureOrigin } from './recipes.js';
 import { code, list, type StrategyInput, type StrategyResult } from './strategy.js';

@@ -12,7 +12,7 @@ import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
-import type { DeclarationSite, PackageKey } from './types.js';
+import type { DeclarationSite, PackageKey, ProcMacroHints } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 
 export interface SummaryDep extends IndexDep {
@@ -58,6 +58,8 @@ export interface LoadOptions {
    * (their `[lib] proc-macro`); `$CARGO_HOME` or `~/.cargo` when not given, null for none.
    */
   cargoHome?: string | null;
+  /** What is known of crates' proc-macro status by name and version (from the knowledge layer); none when not given. */
+  procMacroHints?: ProcMacroHints;
 }
 
 /** A member's dependency Cargo.lock does not list, taken as the locked package cargo will use for it. */
@@ -106,15 +108,18 @@ export function featureMap(declared: Record<string, string[]>, deps: { name: str
  * own manifest; otherwise a guess from what is known of the crate by name
  * and version, and from its dependency shape.
  */
-export function guessProcMacro(v: IndexVersion): boolean {
-  return procMacroOf(v).procMacro;
+export function guessProcMacro(v: IndexVersion, hints?: ProcMacroHints): boolean {
+  return procMacroOf(v, undefined, hints).procMacro;
 }
 
-export function procMacroOf(v: IndexVersion, files?: CrateFiles | null): { procMacro: boolean; guessed: boolean } {
+/** No hints: every crate the index or the unpacked manifests do not answer for is guessed. */
+export const NO_PROC_MACRO_HINTS: ProcMacroHints = { procMacros: new Set(), libraries: new Set(), byVersion: new Map() };
+
+export function procMacroOf(v: IndexVersion, files?: CrateFiles | null, hints: ProcMacroHints = NO_PROC_MACRO_HINTS): { procMacro: boolean; guessed: boolean } {
   if (v.proc_macro !== undefined) return { procMacro: v.proc_macro, guessed: false };
   const onDisk = files?.procMacro(v.name, v.vers);
   if (onDisk !== null && onDisk !== undefined) return { procMacro: onDisk, guessed: false };
-  const g = guessFromIndex(v);
+  const g = guessFromIndex(v, hints);
   return { procMacro: g.procMacro, guessed: g.signs };
 }
 
@@ -127,57 +132,22 @@ const FACADE_SUFFIXES = ['-impl', '_impl', '-macro', '_macro', '-macros', '_macr
  * proc-macro toolkit, a facade shape) suggests it may be one. A crate with no
  * such sign is taken for a library, as nearly every crate is.
  */
-function guessFromIndex(v: IndexVersion): { procMacro: boolean; signs: boolean } {
+function guessFromIndex(v: IndexVersion, hints: ProcMacroHints): { procMacro: boolean; signs: boolean } {
   const name = v.name;
   // What is known of a crate (checked against its published manifests) is no guess.
-  if (NOT_PROC_MACROS.has(name)) return { procMacro: false, signs: false };
-  const rule = VERSIONED_PROC_MACROS.get(name);
+  if (hints.libraries.has(name)) return { procMacro: false, signs: false };
+  const rule = hints.byVersion.get(name);
   if (rule) return { procMacro: rule(v.vers), signs: false };
   const normal = v.deps.filter((d) => d.kind === 'normal' && !d.optional);
   // A facade depends on its own proc-macro crate and re-exports it: a library (a proc-macro crate can export only its own macros).
   // So were paste 0.1, indoc 0.3 and time-macros 0.1 (over their -impl crates), typed-builder from 0.15.
   if (normal.some((d) => FACADE_SUFFIXES.some((s) => (d.package ?? d.name) === name + s))) return { procMacro: false, signs: false };
-  if (KNOWN_PROC_MACROS.has(name)) return { procMacro: true, signs: false };
+  if (hints.procMacros.has(name)) return { procMacro: true, signs: false };
   const toolkit = new Set(normal.map((d) => d.package ?? d.name));
   const usesToolkit = toolkit.has('proc-macro2') || (toolkit.has('syn') && toolkit.has('quote'));
   const named = /[-_](derive|derives|macros?|impl|internals?|codegen|attributes|attr|proc[-_]macros?)$/.test(name);
   return { procMacro: named && usesToolkit, signs: named || usesToolkit };
 }
-
-const major = (version: string) => Number(version.split('.')[0]);
-const minor = (version: string) => Number(version.split('.')[1]);
-
-/**
- * Crates that were proc-macros in some versions only (each checked against
- * the published manifests): hex-literal 0.3 (0.2 re-exported
- * hex-literal-impl, 0.4 is `macro_rules!` and `const fn`); ctor up to 0.2
- * (from 0.3 a library over ctor-proc-macro); derive_more before 1.0 (from 1.0
- * over derive_more-impl).
- */
-const VERSIONED_PROC_MACROS = new Map<string, (version: string) => boolean>([
-  ['hex-literal', (v) => major(v) === 0 && minor(v) === 3],
-  ['ctor', (v) => major(v) === 0 && minor(v) < 3],
-  ['derive_more', (v) => major(v) < 1],
-]);
-
-/** Crates whose names look like proc-macros but are libraries (helpers for writing proc-macros, build-script libraries). */
-const NOT_PROC_MACROS = new Set(['synstructure', 'cxx-build', 'serde_derive_internals', 'wasm-bindgen-macro-support']);
-
-/** Proc-macro crates whose name or dependencies do not give them away (`match_token`, `cssparser-macros` without proc-macro2). */
-const KNOWN_PROC_MACROS = new Set([
-  'async-trait', 'async-stream-impl', 'derivative', 'displaydoc', 'educe', 'enum-as-inner',
-  'futures-macro', 'getset', 'indoc', 'paste', 'pin-project-internal', 'proc-macro-hack', 'rustversion', 'serde_derive',
-  'serde_repr', 'serde_with_macros', 'strum_macros', 'thiserror-impl', 'tokio-macros', 'tracing-attributes',
-  'typed-builder', 'zerocopy-derive', 'zerofrom-derive', 'yoke-derive', 'async-recursion', 'num_enum_derive',
-  'darling_macro', 'openssl-macros', 'const_format_proc_macros', 'clap_derive', 'prost-derive', 'pest_derive',
-  'wasm-bindgen-macro', 'ouroboros_macro', 'sqlx-macros', 'diesel_derives', 'time-macros', 'include_dir_macros',
-  'rust-embed-impl', 'actix-macros', 'actix-web-codegen', 'rocket_codegen', 'icu_provider_macros',
-  'scroll_derive', 'document-features', 'maybe-async', 'napi-derive', 'pyo3-macros',
-  'ctor-proc-macro', 'dtor-proc-macro', 'const-random-macro', 'cssparser-macros', 'match_token', 'html5ever_macros',
-  'aquamarine', 'jiff-static', 'phf_macros', 'proc-macro-error-attr', 'proc-macro-error-attr2', 'time-macros-impl', 'zerovec-derive',
-  'schemars_derive', 'ref-cast-impl', 'bytemuck_derive', 'num-derive', 'snafu-derive', 'windows-implement', 'windows-interface',
-  'zbus_macros', 'kube-derive', 'enumflags2_derive', 'derive_more-impl',
-]);
 
 /** A declaration's version requirement as cargo applies it to a candidate version. */
 function admits(d: { req: string; versionSet?: boolean }, version: string): boolean {
@@ -423,7 +393,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
     if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
-    return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles);
+    return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles, options.procMacroHints);
   };
   await Promise.all(
     [...wanted.values()].map(async (w) => {
@@ -575,8 +545,9 @@ export function indexToSummary(
   warnings: string[],
   newTargets?: Map<PackageKey, Summary>,
   files?: CrateFiles | null,
+  hints?: ProcMacroHints,
 ): Summary {
-  const pm = procMacroOf(v, files);
+  const pm = procMacroOf(v, files, hints);
   const deps: SummaryDep[] = [];
   let unlocked: string[] | undefined;
   for (const d of v.deps) {

@@ -78,3 +78,17 @@ export type FeatureCause =
    */
   | { kind: 'dependency'; from: PackageKey; depName: string; viaFeature?: string }
   | { kind: 'feature'; from: PackageKey; feature: string };
+
+/**
+ * What is known of crates' proc-macro status by name and version (from the
+ * knowledge layer, which the caller asks): the index carries no flag, and
+ * these answer before the guess does.
+ */
+export interface ProcMacroHints {
+  /** Proc-macro crates whose name or dependencies do not give them away. */
+  procMacros: ReadonlySet<string>;
+  /** Crates whose names look like proc-macros but are libraries. */
+  libraries: ReadonlySet<string>;
+  /** Crates that were proc-macros in some versions only: whether a version is one. */
+  byVersion: ReadonlyMap<string, (version: string) => boolean>;
+}

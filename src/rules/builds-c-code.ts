@@ -4,7 +4,7 @@
  * compiler for it, and whatever else the bundled build needs.
  */
 import { RULE_DOCS } from './facts.js';
-import { requirementText } from './knowledge-base.js';
+import { requirementText } from '../knowledge/types.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { FixSuggestion, Rule } from './types.js';
 

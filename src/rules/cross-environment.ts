@@ -4,7 +4,7 @@
  * `cross` or `cargo-zigbuild` on a non-Linux host, the tools of bundled builds.
  * Reads the environment snapshot the CLI gathered (`RuleContext.environment`).
  */
-import type { Requirement } from './knowledge-base.js';
+import type { Requirement } from '../knowledge/types.js';
 import { environmentChecks, type EnvironmentCheck, type Needs } from './environment-checks.js';
 import { RULE_DOCS } from './facts.js';
 import { nativeCrates } from './native.js';

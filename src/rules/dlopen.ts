@@ -1,26 +1,11 @@
 /**
- * `dlopen`: crates that load shared libraries at run time. A static musl
+ * `dlopen`: crates that load shared libraries at run time (the knowledge
+ * base's `dlopen` crates, knowledge-base/crates/dlopen.toml). A static musl
  * binary has no dynamic loader: `dlopen` fails there, whatever is installed.
  */
 import { RULE_DOCS } from './facts.js';
 import type { GraphPackage } from '../resolve/types.js';
 import type { Rule } from './types.js';
-
-/** Crates that exist to call dlopen (or LoadLibrary), and crates that do it behind a feature. */
-const LOADERS: Record<string, { what: string; features?: string[] }> = {
-  libloading: { what: 'a dlopen wrapper' },
-  dlopen: { what: 'a dlopen wrapper' },
-  dlopen2: { what: 'a dlopen wrapper' },
-  sharedlib: { what: 'a dlopen wrapper' },
-  shared_library: { what: 'a dlopen wrapper' },
-  'dlib': { what: 'loads system libraries with dlopen when its user asks for it (`dlopen` features of wayland-sys, x11-dl ...)' },
-  'x11-dl': { what: 'opens libX11 and friends with dlopen' },
-  'wayland-sys': { what: 'opens libwayland with dlopen', features: ['dlopen'] },
-  'khronos-egl': { what: 'opens libEGL with dlopen', features: ['dynamic'] },
-  'ash': { what: 'opens the Vulkan loader with dlopen', features: ['loaded'] },
-  'glutin_egl_sys': { what: 'opens libEGL at run time' },
-  'pipewire': { what: 'loads PipeWire modules at run time' },
-};
 
 /** Target families where a static binary cannot dlopen. */
 function staticByDefault(target: string): boolean {
@@ -38,10 +23,10 @@ export const dlopen: Rule = {
       'but fail at run time. Turn off the feature that loads libraries, or ship a dynamically linked build for that part.',
     docs: `${RULE_DOCS}#dlopen`,
   },
-  check({ graph }, report) {
+  check({ graph, kb }, report) {
     if (!staticByDefault(graph.target)) return;
     for (const pkg of graph.packages.values() as Iterable<GraphPackage>) {
-      const l = LOADERS[pkg.name];
+      const l = kb.loader(pkg.name);
       if (!l || pkg.isMember) continue;
       if (l.features && !l.features.some((f) => pkg.features.includes(f))) continue;
       const feature = l.features?.find((f) => pkg.features.includes(f));

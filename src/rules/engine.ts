@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { GraphEdge, TargetGraph } from '../resolve/types.js';
 import { attributedPaths, pulledBy } from './facts.js';
-import type { KnowledgeBase } from './knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, Severity } from './types.js';
 
 export interface LintSettings {

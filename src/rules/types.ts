@@ -4,7 +4,7 @@
  * no I/O of its own (ESLint's model: one module per rule with `meta`).
  */
 import type { GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
-import type { KnowledgeBase } from './knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];

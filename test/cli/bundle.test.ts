@@ -54,6 +54,13 @@ describe.skipIf(!built)('the built bundle', () => {
     expect(chunk('core.js')).toContain(`import("./${checkEntry}")`);
   });
 
+  it('reads only the small crate facts at start-up (the proc-macro hints), not the knowledge base of library families', () => {
+    const core = chunk('core.js');
+    expect(core).toContain('readCompiled("crates.json")');
+    expect(core).not.toContain('"knowledge-base.json"');
+    expect(staticPackageImports(core)).not.toContain('semver');
+  });
+
   it('is what the command runs, built from the sources at hand: the same tree as theirs', async () => {
     const viaBin = execFileSync(process.execPath, [BIN, 'tree', '--format', 'json', '--quiet', '--offline'], { cwd: EXAMPLE, encoding: 'utf8' });
     const { main, defaultContext } = await import('../../cli/main.js');

@@ -13,7 +13,8 @@
  * readers, the shared `cli/*.ts` files) sideways imports are allowed as long
  * as they form no cycle between folders. `bench/` and `scripts/` may use
  * `testkit/` (the loopback index server and generated registries the tests
- * share) but never `test/`.
+ * share) but never `test/`. The rules read no files: the knowledge base
+ * (`src/knowledge`, whose loader alone reads it) comes to them as data.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -125,6 +126,11 @@ function cycles(list: Edge[]): string[][] {
   return out;
 }
 
+/** Every import specifier (packages and node: modules included) of the files of a folder. */
+function specifiers(dir: string): { file: string; spec: string }[] {
+  return sourceFiles(dir).flatMap((file) => ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true).importedFiles.map((i) => ({ file, spec: i.fileName })));
+}
+
 const describeEdge = (e: Edge) => `${e.file} imports '${e.spec}' (${e.from} → ${e.to})`;
 
 describe('layering', () => {
@@ -160,5 +166,12 @@ describe('layering', () => {
       return `cycle ${c.join(' ⇄ ')}:\n  ${inCycle.map(describeEdge).join('\n  ')}`;
     });
     expect(report, report.join('\n')).toEqual([]);
+  });
+
+  it('keeps file reading out of the rules: the knowledge base comes to them as data', () => {
+    const all = specifiers('src/rules');
+    expect(all.length).toBeGreaterThan(0);
+    const reads = all.filter((i) => /^(node:)?fs(\/|$)|\/knowledge\/(load|files|proc-macros)\.js$/.test(i.spec));
+    expect(reads.map((i) => `${i.file} imports '${i.spec}'`)).toEqual([]);
   });
 });

@@ -8,9 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
+import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { lint } from '../../src/rules/engine.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { loadKnowledgeBase } from '../../src/knowledge/load.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
@@ -125,7 +127,7 @@ export async function resolveWorkspace(dir: string, target = 'x86_64-unknown-lin
   if (!p) {
     const config = CargoConfig.load(dir, process.env);
     const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
-    p = loadProject(dir, undefined, sources.sourceFor, sel);
+    p = loadProject(dir, undefined, sources.sourceFor, sel, builtInProcMacroHints());
     loaded.set(key, p);
   }
   return resolveTarget(await p, target, includeDev).graph;

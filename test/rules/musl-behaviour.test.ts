@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { muslBehaviour, REQWEST_RESOLVER, reqwestResolverAt } from '../../src/rules/musl-behaviour.js';
+import { muslBehaviour, ownResolverAt } from '../../src/rules/musl-behaviour.js';
 import { recorded } from '../knowledge-base/helpers.js';
-import { graphOf, resolveWorkspace, ruleTester } from './harness.js';
+import { graphOf, kb, resolveWorkspace, ruleTester } from './harness.js';
+
+/** reqwest's own resolvers by version, as the knowledge base records them (knowledge-base/crates/musl-behaviour.toml). */
+const REQWEST_RESOLVER = kb.nameResolvers.find((r) => r.name === 'reqwest')?.ownResolver ?? [];
+const reqwestResolverAt = (version: string) => ownResolverAt(REQWEST_RESOLVER, version);
 
 const EXAMPLE = fileURLToPath(new URL('../../example', import.meta.url));
 
@@ -94,6 +98,7 @@ ruleTester(muslBehaviour, {
 describe('reqwest resolver features against the recorded crates.io index lines', () => {
   const lines = recorded('reqwest') ?? [];
   it('has recorded lines to check', () => expect(lines.length).toBeGreaterThan(0));
+  it('has resolvers to check', () => expect(REQWEST_RESOLVER.length).toBe(3));
   for (const v of lines) {
     it(`reqwest ${v.vers}`, () => {
       const at = reqwestResolverAt(v.vers);

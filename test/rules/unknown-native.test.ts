@@ -1,5 +1,5 @@
 import { unknownNative } from '../../src/rules/unknown-native.js';
-import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { graphOf, ruleTester } from './harness.js';
 
 const one = (name: string, version: string, links?: string) =>
