@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.js';
 import type { Workspace } from '../manifest/workspace.js';
 import { applyEdits, type ManifestEdit } from './toml-edit/index.js';
-import { writeFileAtomic } from './write.js';
+import { checkWritable, errnoText, writeFileAtomic, type WriteOptions } from './write.js';
 import type { FileChange, ManifestEdits, ProposedFix } from './types.js';
 
 /** Manifest texts by path: what edits are rendered from, and what the file must still hold when it is written. */
@@ -59,19 +59,20 @@ export function renderChanges(fixes: Pick<ProposedFix, 'edits'>[], read: TextSou
  * was read with, so a change made meanwhile to any of them writes none; a
  * change landing during the writes stops them there (each write checks again).
  */
-export async function applyChanges(changes: FileChange[]): Promise<string[]> {
+export async function applyChanges(changes: FileChange[], opts: WriteOptions = {}): Promise<string[]> {
   for (const c of changes) {
     let now: string;
     try {
       now = readFileSync(c.path, 'utf8');
     } catch (e) {
-      throw new UserError(`could not read the manifest again: ${(e as Error).message}`, { path: c.path });
+      throw new UserError(`could not read the manifest again: ${errnoText(e)}`, { path: c.path });
     }
     if (now !== c.before) throw new UserError('the file changed on disk since it was read; nothing written', { path: c.path });
+    await checkWritable(c.path, opts);
   }
   const written: string[] = [];
   for (const c of changes) {
-    await writeFileAtomic(c.path, c.after, c.before);
+    await writeFileAtomic(c.path, c.after, c.before, opts);
     written.push(c.path);
   }
   return written;
