@@ -18,6 +18,8 @@ export function renderJson(report: Report): string {
         package: f.package,
         features: f.features,
         message: f.message,
+        messageId: f.messageId,
+        data: f.data,
         ...(f.detail ? { detail: f.detail } : {}),
         docs: f.docs,
         paths: f.paths,

@@ -83,7 +83,7 @@ function ruleDescriptor(meta: RuleMeta) {
 
 /** A rule the run reported but did not describe (a rule list out of step): the descriptor SARIF needs, from the finding. */
 function fallbackMeta(f: Finding): RuleMeta {
-  return { id: f.rule, defaultSeverity: f.severity, description: f.rule, details: f.rule, docs: f.docs };
+  return { id: f.rule, defaultSeverity: f.severity, description: f.rule, details: f.rule, docs: f.docs, messages: {} };
 }
 
 function result(report: Report, f: Finding, ruleIndex: number, base: string) {

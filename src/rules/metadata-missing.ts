@@ -79,6 +79,9 @@ export const metadataMissing: Rule = {
       'so the index entries are cached; for git dependencies and incomplete vendor directories, run `cargo vendor`; ' +
       'for crates of a private registry, configure the registry. Turn the rule down in `[severity]` to accept an incomplete check.',
     docs: `${RULE_DOCS}#metadata-missing`,
+    messages: {
+      unreadable: 'the metadata of `{{crate}} v{{version}}` could not be read ({{cause}}): its native libraries and its dependencies are not checked',
+    },
   },
   check({ graph }, report) {
     for (const u of graph.unresolved) {
@@ -87,7 +90,8 @@ export const metadataMissing: Rule = {
       const cause = missingCause(u.reason, u.source);
       report({
         package: pkg,
-        message: `the metadata of \`${u.name} v${u.version}\` could not be read (${cause.what}): its native libraries and its dependencies are not checked`,
+        messageId: 'unreadable',
+        data: { crate: u.name, version: u.version, cause: cause.what },
         detail: `${u.reason[0].toUpperCase()}${u.reason.slice(1)}.`,
         fixes: cause.fixes,
       });

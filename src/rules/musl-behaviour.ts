@@ -110,6 +110,11 @@ export const muslBehaviour: Rule = {
       'Allocation: musl\'s malloc serializes under contention; a multi-threaded async runtime allocating on every core slows down markedly. ' +
       'Use mimalloc or jemalloc as the global allocator in the static build.',
     docs: `${RULE_DOCS}#musl-behaviour`,
+    messages: {
+      systemResolver:
+        '`{{crate}} v{{version}}` {{what}}: under musl there is no glibc NSS (no mDNS `.local`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)',
+      muslMalloc: "`{{crate}} v{{version}}` runs {{runtime}}, and musl's malloc is slow under contention: use mimalloc or jemalloc as the global allocator",
+    },
   },
   check({ graph }, report) {
     if (!graph.target.includes('-musl')) return;
@@ -117,7 +122,8 @@ export const muslBehaviour: Rule = {
     if (resolver?.p) {
       report({
         package: resolver.p,
-        message: `\`${resolver.p.name} v${resolver.p.version}\` ${resolver.r.what}: under musl there is no glibc NSS (no mDNS \`.local\`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)`,
+        messageId: 'systemResolver',
+        data: { crate: resolver.p.name, version: resolver.p.version, what: resolver.r.what },
         detail: 'Usually harmless in containers; matters where hosts are named through NSS modules.',
         fixes: [
           ...(resolver.p.name === 'reqwest' ? [reqwestAdvice(resolver.p)] : []),
@@ -130,7 +136,8 @@ export const muslBehaviour: Rule = {
       if (runtime?.p) {
         report({
           package: runtime.p,
-          message: `\`${runtime.p.name} v${runtime.p.version}\` runs ${runtime.r.what}, and musl's malloc is slow under contention: use mimalloc or jemalloc as the global allocator`,
+          messageId: 'muslMalloc',
+          data: { crate: runtime.p.name, version: runtime.p.version, runtime: runtime.r.what },
           detail: 'musl\'s allocator takes a global lock; multi-threaded programs allocating concurrently can run several times slower than with glibc.',
           fixes: [
             { strategy: 'environment', crate: 'mimalloc', title: 'add `mimalloc` and `#[global_allocator] static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;`', requires: ['a C compiler for the target'] },
