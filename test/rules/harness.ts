@@ -11,6 +11,7 @@ import { loadProject, resolveTarget, type Selection } from '../../src/resolve/in
 import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { formatMessage, placeholders } from '../../src/rules/messages.js';
 import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
@@ -135,7 +136,11 @@ export interface Expected {
   crate: string;
   version?: string;
   severity?: Severity;
-  /** Substrings the message must contain. */
+  /** The key of the rule's `meta.messages` the finding reports (required, as in ESLint's RuleTester). */
+  messageId: string;
+  /** The placeholders' values, exactly. */
+  data?: Record<string, string>;
+  /** Substrings the message must contain (for what is not a placeholder of its own). */
   message?: (string | RegExp)[];
   /** Fix titles that must be offered, as substrings, in this order (others may come between). */
   fixes?: (string | RegExp)[];
@@ -183,6 +188,17 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
       expect(rule.meta.description.length).toBeGreaterThan(10);
       expect(rule.meta.details.length).toBeGreaterThan(rule.meta.description.length);
       expect(rule.meta.docs).toMatch(/^https:\/\//);
+      expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
+      for (const [id, template] of Object.entries(rule.meta.messages)) {
+        expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        expect(placeholders(template).length, `${id} has placeholders`).toBeGreaterThan(0);
+        for (const name of placeholders(template)) expect(name, `placeholder of ${id}`).toMatch(/^[a-z][A-Za-z0-9]*$/);
+      }
+    });
+    it('names every declared message in an invalid case', () => {
+      const named = new Set(table.invalid.flatMap((c) => c.findings.map((e) => e.messageId)));
+      expect(Object.keys(rule.meta.messages).filter((id) => !named.has(id)), 'messages no invalid case reports').toEqual([]);
+      expect([...named].filter((id) => !Object.hasOwn(rule.meta.messages, id)), 'messageIds the rule does not declare').toEqual([]);
     });
     describe('valid', () => {
       for (const c of table.valid) {
@@ -203,6 +219,14 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
             const f = found[i];
             expect(f.rule).toBe(rule.meta.id);
             expect(f.severity).toBe(e.severity ?? rule.meta.defaultSeverity);
+            // As ESLint's RuleTester: a declared messageId, data for every placeholder (and no other), the text its template gives.
+            expect(e.messageId, `messageId expected of ${e.crate}`).toBeTypeOf('string');
+            expect(f.messageId, `messageId of ${e.crate}`).toBe(e.messageId);
+            const template = rule.meta.messages[f.messageId];
+            expect(template, `template of ${f.messageId}`).toBeTypeOf('string');
+            expect(Object.keys(f.data).sort(), `data of ${e.crate}`).toEqual(placeholders(template!).sort());
+            expect(f.message).toBe(formatMessage(template!, f.data));
+            if (e.data) expect(f.data, `data of ${e.crate}`).toEqual(e.data);
             for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
             if (e.fixes) {
               let at = 0;

@@ -30,24 +30,29 @@ ruleTester(metadataMissing, {
       name: 'offline with an empty cache: each unread crate, at its declaration',
       graph: web({ reqwest: OFFLINE, serde: OFFLINE }),
       findings: [
-        { crate: 'reqwest', message: ['`reqwest v0.12.4` could not be read (offline and not cached)', 'not checked'], fixes: ['without `--offline`', '`cargo fetch`'], direct: 'reqwest@7', strategies: ['environment', 'environment'] },
-        { crate: 'serde', message: ['offline and not cached'], direct: 'serde@8' },
+        {
+          crate: 'reqwest',
+          messageId: 'unreadable',
+          data: { crate: 'reqwest', version: '0.12.4', cause: 'offline and not cached' },
+          fixes: ['without `--offline`', '`cargo fetch`'], direct: 'reqwest@7', strategies: ['environment', 'environment'],
+        },
+        { crate: 'serde', messageId: 'unreadable', data: { crate: 'serde', version: '1.0.200', cause: 'offline and not cached' }, direct: 'serde@8' },
       ],
     },
     {
       name: 'a crate below a direct dependency: the path and the direct dependency that brings it',
       graph: web({ hyper: 'not in sparse+https://index.crates.io/' }),
-      findings: [{ crate: 'hyper', message: ['not in the index (404/410)'], paths: ['app > reqwest > hyper'], direct: 'reqwest@7', fixes: ['private registry', '`cargo update -p'] }],
+      findings: [{ crate: 'hyper', messageId: 'unreadable', data: { crate: 'hyper', version: '1.3.1', cause: 'not in the index (404/410)' }, paths: ['app > reqwest > hyper'], direct: 'reqwest@7', fixes: ['private registry', '`cargo update -p'] }],
     },
     {
       name: 'a git dependency without vendored sources',
       graph: web({ reqwest: 'git dependency without vendored sources' }),
-      findings: [{ crate: 'reqwest', message: ['git source not vendored'], fixes: ['`cargo vendor`'] }],
+      findings: [{ crate: 'reqwest', messageId: 'unreadable', data: { crate: 'reqwest', version: '0.12.4', cause: 'git source not vendored' }, fixes: ['`cargo vendor`'] }],
     },
     {
       name: 'reported on every target (one finding per crate, version and target)',
       graph: web({ serde: OFFLINE }, 'aarch64-unknown-linux-musl'),
-      findings: [{ crate: 'serde' }],
+      findings: [{ crate: 'serde', messageId: 'unreadable' }],
     },
   ],
 });
