@@ -4,6 +4,8 @@
  * are either written out here (`graphOf`, for exact edge cases) or resolved
  * from real workspaces with vendored crates (`resolveWorkspace`).
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
@@ -15,6 +17,7 @@ import { formatMessage, placeholders } from '../../src/rules/messages.js';
 import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
+const README = readFileSync(fileURLToPath(new URL('../../src/rules/README.md', import.meta.url)), 'utf8');
 const REG = 'registry+https://github.com/rust-lang/crates.io-index';
 
 export interface PkgSpec {
@@ -194,6 +197,11 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
         expect(placeholders(template).length, `${id} has placeholders`).toBeGreaterThan(0);
         for (const name of placeholders(template)) expect(name, `placeholder of ${id}`).toMatch(/^[a-z][A-Za-z0-9]*$/);
       }
+    });
+    it('is documented in src/rules/README.md, with its messages', () => {
+      const section = README.split(/^## /m).find((x) => x.startsWith(`${rule.meta.id}\n`));
+      expect(section, `## ${rule.meta.id}`).toBeDefined();
+      for (const id of Object.keys(rule.meta.messages)) expect(section, `message ${id}`).toContain(`\`${id}\``);
     });
     it('names every declared message in an invalid case', () => {
       const named = new Set(table.invalid.flatMap((c) => c.findings.map((e) => e.messageId)));
