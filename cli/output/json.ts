@@ -20,7 +20,7 @@ export function renderJson(report: Report): string {
         message: f.message,
         messageId: f.messageId,
         data: f.data,
-        ...(f.detail ? { detail: f.detail } : {}),
+        ...(f.detail ? { detail: f.detail, ...(f.detailId ? { detailId: f.detailId, detailData: f.detailData ?? {} } : {}) } : {}),
         docs: f.docs,
         paths: f.paths,
         direct: f.direct ? { member: f.direct.member, dependency: f.direct.dependency } : null,

@@ -36,6 +36,7 @@ export const buildsCCode: Rule = {
     messages: {
       bundledByOption: '`{{crate}} v{{version}}` builds {{library}} from bundled C source ({{option}}): the build needs {{needs}}',
       bundledAlways: '`{{crate}} v{{version}}` builds {{library}} from bundled C source (it always does): the build needs {{needs}}',
+      cCompiler: 'Target {{target}}: the C compiler the `cc` crate picks comes from CC_{{targetVariable}}, TARGET_CC or `{{gcc}}` on PATH.',
     },
   },
   check({ graph, kb }, report) {
@@ -51,7 +52,7 @@ export const buildsCCode: Rule = {
         ...(via
           ? { messageId: 'bundledByOption', data: { ...data, option: via.kind === 'feature' ? `its feature \`${via.feature}\` is on` : `${via.env}=${via.value} is set` } }
           : { messageId: 'bundledAlways', data }),
-        detail: `Target ${graph.target}: the C compiler the \`cc\` crate picks comes from CC_${graph.target.replace(/-/g, '_')}, TARGET_CC or \`${graph.target.replace('-unknown-', '-')}-gcc\` on PATH.`,
+        detail: { messageId: 'cCompiler', data: { target: graph.target, targetVariable: graph.target.replace(/-/g, '_'), gcc: `${graph.target.replace('-unknown-', '-')}-gcc` } },
         fixes: cCompilerFixes(graph.target),
         docs: n.spec.docs[0] ?? entry.docs[0],
       });

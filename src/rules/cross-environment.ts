@@ -28,6 +28,7 @@ export const crossEnvironment: Rule = {
       notReady: 'the machine is not ready to build for {{target}}: {{missing}}',
       cCrateLacks: '{{crates}} compiles C for {{target}}, and the machine is missing what that needs: {{missing}}',
       cCratesLack: '{{crates}} compile C for {{target}}, and the machine is missing what that needs: {{missing}}',
+      host: 'Host {{host}}.',
     },
   },
   check({ graph, kb, environment }, report) {
@@ -44,7 +45,7 @@ export const crossEnvironment: Rule = {
         package: root,
         messageId: 'notReady',
         data: { target: graph.target, missing: general.map((c) => `${c.title}: ${c.found}`).join('; ') },
-        detail: `Host ${environment.host}.`,
+        detail: { messageId: 'host', data: { host: environment.host } },
         fixes: fixesOf(general),
       });
     }

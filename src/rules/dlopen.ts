@@ -40,6 +40,7 @@ export const dlopen: Rule = {
     messages: {
       loadsLibraries: '`{{crate}} v{{version}}` {{what}}; in a static {{target}} binary dlopen always fails',
       loadsLibrariesWithFeature: '`{{crate}} v{{version}}` {{what}} (feature `{{feature}}`); in a static {{target}} binary dlopen always fails',
+      failsAtRunTime: 'The build succeeds; the failure comes at run time, when the library is loaded.',
     },
   },
   check({ graph }, report) {
@@ -54,7 +55,7 @@ export const dlopen: Rule = {
         ...(feature
           ? { messageId: 'loadsLibrariesWithFeature', data: { crate: pkg.name, version: pkg.version, what: l.what, feature, target: graph.target } }
           : { messageId: 'loadsLibraries', data: { crate: pkg.name, version: pkg.version, what: l.what, target: graph.target } }),
-        detail: 'The build succeeds; the failure comes at run time, when the library is loaded.',
+        detail: { messageId: 'failsAtRunTime' },
         fixes: [
           { strategy: 'disable', crate: pkg.name, title: `turn off the feature that brings \`${pkg.name}\` in, or load nothing at run time in the static build` },
           { strategy: 'environment', title: 'or build this binary for a -gnu target (dynamically linked) instead' },

@@ -44,6 +44,8 @@ export function lint(input: LintInput): Finding[] {
         const once = `${rule.meta.id}\0${d.package.key}`;
         const data = d.data ?? {};
         const message = formatMessage(templateOf(rule.meta.messages, d.messageId, rule.meta.id), data, `${rule.meta.id}/${d.messageId}`);
+        const detailData = d.detail?.data ?? {};
+        const detail = d.detail && formatMessage(templateOf(rule.meta.messages, d.detail.messageId, rule.meta.id), detailData, `${rule.meta.id}/${d.detail.messageId}`);
         if (seen.has(once)) return;
         seen.add(once);
         // The first path names the direct dependency that really turns the package on.
@@ -64,7 +66,7 @@ export function lint(input: LintInput): Finding[] {
           message,
           messageId: d.messageId,
           data,
-          ...(d.detail ? { detail: d.detail } : {}),
+          ...(detail ? { detail, detailId: d.detail!.messageId, detailData } : {}),
           docs: d.docs ?? rule.meta.docs,
           paths: paths.map((p) => toSteps(graph, p)).filter((p) => p.length > 0),
           direct,

@@ -81,6 +81,7 @@ export const metadataMissing: Rule = {
     docs: `${RULE_DOCS}#metadata-missing`,
     messages: {
       unreadable: 'the metadata of `{{crate}} v{{version}}` could not be read ({{cause}}): its native libraries and its dependencies are not checked',
+      resolverReason: '{{reason}}.',
     },
   },
   check({ graph }, report) {
@@ -92,7 +93,7 @@ export const metadataMissing: Rule = {
         package: pkg,
         messageId: 'unreadable',
         data: { crate: u.name, version: u.version, cause: cause.what },
-        detail: `${u.reason[0].toUpperCase()}${u.reason.slice(1)}.`,
+        detail: { messageId: 'resolverReason', data: { reason: `${u.reason[0].toUpperCase()}${u.reason.slice(1)}` } },
         fixes: cause.fixes,
       });
     }

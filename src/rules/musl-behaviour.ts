@@ -114,6 +114,8 @@ export const muslBehaviour: Rule = {
       systemResolver:
         '`{{crate}} v{{version}}` {{what}}: under musl there is no glibc NSS (no mDNS `.local`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)',
       muslMalloc: "`{{crate}} v{{version}}` runs {{runtime}}, and musl's malloc is slow under contention: use mimalloc or jemalloc as the global allocator",
+      nssNote: 'Usually harmless in containers; matters where hosts are named through NSS modules.',
+      mallocNote: "musl's allocator takes a global lock; multi-threaded programs allocating concurrently can run several times slower than with glibc.",
     },
   },
   check({ graph }, report) {
@@ -124,7 +126,7 @@ export const muslBehaviour: Rule = {
         package: resolver.p,
         messageId: 'systemResolver',
         data: { crate: resolver.p.name, version: resolver.p.version, what: resolver.r.what },
-        detail: 'Usually harmless in containers; matters where hosts are named through NSS modules.',
+        detail: { messageId: 'nssNote' },
         fixes: [
           ...(resolver.p.name === 'reqwest' ? [reqwestAdvice(resolver.p)] : []),
           { strategy: 'environment', title: 'make sure the names it resolves are in DNS or /etc/hosts of the target system' },
@@ -138,7 +140,7 @@ export const muslBehaviour: Rule = {
           package: runtime.p,
           messageId: 'muslMalloc',
           data: { crate: runtime.p.name, version: runtime.p.version, runtime: runtime.r.what },
-          detail: 'musl\'s allocator takes a global lock; multi-threaded programs allocating concurrently can run several times slower than with glibc.',
+          detail: { messageId: 'mallocNote' },
           fixes: [
             { strategy: 'environment', crate: 'mimalloc', title: 'add `mimalloc` and `#[global_allocator] static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;`', requires: ['a C compiler for the target'] },
             { strategy: 'environment', crate: 'tikv-jemallocator', title: 'add `tikv-jemallocator` and `#[global_allocator] static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;`', requires: ['a C compiler for the target', 'make'] },

@@ -22,6 +22,7 @@ export const nativeLibrary: Rule = {
       systemWhenFound:
         '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on',
       noStaticOptionOn: '`{{crate}} v{{version}}` links the system {{library}} and none of its static options is on',
+      knowledgeBaseNote: '{{note}}',
     },
   },
   check({ graph, kb, host }, report) {
@@ -34,7 +35,7 @@ export const nativeLibrary: Rule = {
         ...(n.linkage.forcedBy
           ? { messageId: 'optsIntoSystem', data: { ...data, feature: n.linkage.forcedBy.feature } }
           : { messageId: n.linkage.kind === 'static-unless-found' ? 'systemWhenFound' : 'noStaticOptionOn', data }),
-        detail: (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim(),
+        detail: { messageId: 'knowledgeBaseNote', data: { note: (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim() } },
         fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host }),
         docs: spec.docs[0] ?? entry.docs[0],
       });

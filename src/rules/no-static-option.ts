@@ -20,6 +20,8 @@ export const noStaticOption: Rule = {
       systemLibrary: '`{{crate}} v{{version}}` links the system {{library}} and has {{availability}}{{pulledBy}}',
       systemWhenFound:
         '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds its bundled source, and has {{availability}} to insist on the bundled one{{pulledBy}}',
+      knowledgeBaseNote: '{{note}}',
+      knowledgeBaseNoteAlternatives: '{{note}} Alternatives: {{alternatives}}.',
     },
   },
   check({ graph, kb, host }, report) {
@@ -34,12 +36,15 @@ export const noStaticOption: Rule = {
           : 'no static option in any version';
       const pulled = pulledBy(graph, pkg.key);
       const by = pulled.length ? `; brought in by ${pulled.map(describePulledBy).join(', and by ')}` : '';
+      const note = (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim();
       const alternatives = entry.alternatives.map((a) => `${a.name}${a.pureRust ? ' (pure Rust)' : ''}`);
       report({
         package: pkg,
         messageId: n.linkage.kind === 'static-unless-found' ? 'systemWhenFound' : 'systemLibrary',
         data: { crate: pkg.name, version: pkg.version, library: libraryName(entry), availability, pulledBy: by },
-        detail: [spec.withoutStaticNote ?? entry.summary, alternatives.length ? `Alternatives: ${alternatives.join(', ')}.` : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim(),
+        detail: alternatives.length
+          ? { messageId: 'knowledgeBaseNoteAlternatives', data: { note, alternatives: alternatives.join(', ') } }
+          : { messageId: 'knowledgeBaseNote', data: { note } },
         fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host }),
         docs: spec.docs[0] ?? entry.docs[0],
       });

@@ -68,8 +68,8 @@ export interface FindingDraft {
   messageId: string;
   /** A value for every placeholder of the message. */
   data?: Record<string, string>;
-  /** Why it matters and what to know, from the knowledge base. */
-  detail?: string;
+  /** Why it matters and what to know (often from the knowledge base): a message of the rule, as `messageId` is. */
+  detail?: { messageId: string; data?: Record<string, string> };
   fixes?: FixSuggestion[];
   /** Overrides the rule's default severity for this finding (e.g. an unknown crate seen only as info). */
   severity?: Severity;
@@ -109,7 +109,10 @@ export interface Finding {
   message: string;
   messageId: string;
   data: Record<string, string>;
+  /** The note on why it matters: the template of `detailId` filled from `detailData`. */
   detail?: string;
+  detailId?: string;
+  detailData?: Record<string, string>;
   docs: string;
   /** Up to three shortest paths from a member to the package. */
   paths: PathStep[][];

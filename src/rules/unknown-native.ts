@@ -20,6 +20,7 @@ export const unknownNative: Rule = {
       unknownLinks: '`{{crate}} v{{version}}` declares `links = "{{links}}"` and the knowledge base does not know it',
       unknownLinksKnownName:
         '`{{crate}} v{{version}}` declares `links = "{{links}}"` and the knowledge base does not know it; `{{sameAs}}` links the same `{{links}}` ({{family}})',
+      probablyNative: 'Its build script probably links a native library; check that it can link it statically for the target.',
     },
   },
   check({ graph, kb }, report) {
@@ -34,7 +35,7 @@ export const unknownNative: Rule = {
         ...(same.length
           ? { messageId: 'unknownLinksKnownName', data: { ...data, sameAs: same[0].crate.name, family: same[0].entry.name } }
           : { messageId: 'unknownLinks', data }),
-        detail: 'Its build script probably links a native library; check that it can link it statically for the target.',
+        detail: { messageId: 'probablyNative' },
         fixes: [
           { strategy: 'disable', title: `describe \`${pkg.name}\` in \`knowledge-base\` of the cargo-preflight configuration, or \`allow\` it with a reason` },
         ],

@@ -19,6 +19,8 @@ ruleTester(buildsCCode, {
           crate: 'openssl-sys',
           messageId: 'bundledByOption',
           data: { crate: 'openssl-sys', version: '0.9.102', library: 'OpenSSL (libssl, libcrypto)', option: 'its feature `vendored` is on', needs: 'a C compiler for the target, perl, make' },
+          detailId: 'cCompiler',
+          detailData: { target: 'x86_64-unknown-linux-musl', targetVariable: 'x86_64_unknown_linux_musl', gcc: 'x86_64-linux-musl-gcc' },
           fixes: ['install musl-tools', 'CC_x86_64_unknown_linux_musl=x86_64-linux-musl-gcc', 'cargo zigbuild --target x86_64-unknown-linux-musl', 'cross build'],
         },
       ],

@@ -55,6 +55,8 @@ ruleTester(crossEnvironment, {
           crate: 'app',
           messageId: 'notReady',
           data: { target: 'x86_64-unknown-linux-musl', missing: 'standard library for x86_64-unknown-linux-musl: not installed (rustup has x86_64-unknown-linux-gnu)' },
+          detailId: 'host',
+          detailData: { host: HOST },
           fixes: [/^rustup target add x86_64-unknown-linux-musl$/],
         },
       ],

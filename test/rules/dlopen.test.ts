@@ -29,6 +29,7 @@ ruleTester(dlopen, {
           crate: 'libloading',
           messageId: 'loadsLibraries',
           data: { crate: 'libloading', version: '0.8.3', what: 'a dlopen wrapper', target: 'x86_64-unknown-linux-musl' },
+          detailId: 'failsAtRunTime',
           paths: ['app > gfx > libloading [vulkan]'], strategies: ['disable', 'environment'],
         },
       ],

@@ -143,6 +143,9 @@ export interface Expected {
   messageId: string;
   /** The placeholders' values, exactly. */
   data?: Record<string, string>;
+  /** The key of the rule's `meta.messages` the finding's detail (its `= note:`) is, and its data. */
+  detailId?: string;
+  detailData?: Record<string, string>;
   /** Substrings the message must contain (for what is not a placeholder of its own). */
   message?: (string | RegExp)[];
   /** Fix titles that must be offered, as substrings, in this order (others may come between). */
@@ -194,7 +197,6 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
       expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
       for (const [id, template] of Object.entries(rule.meta.messages)) {
         expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
-        expect(placeholders(template).length, `${id} has placeholders`).toBeGreaterThan(0);
         for (const name of placeholders(template)) expect(name, `placeholder of ${id}`).toMatch(/^[a-z][A-Za-z0-9]*$/);
       }
     });
@@ -204,7 +206,7 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
       for (const id of Object.keys(rule.meta.messages)) expect(section, `message ${id}`).toContain(`\`${id}\``);
     });
     it('names every declared message in an invalid case', () => {
-      const named = new Set(table.invalid.flatMap((c) => c.findings.map((e) => e.messageId)));
+      const named = new Set(table.invalid.flatMap((c) => c.findings.flatMap((e) => [e.messageId, ...(e.detailId ? [e.detailId] : [])])));
       expect(Object.keys(rule.meta.messages).filter((id) => !named.has(id)), 'messages no invalid case reports').toEqual([]);
       expect([...named].filter((id) => !Object.hasOwn(rule.meta.messages, id)), 'messageIds the rule does not declare').toEqual([]);
     });
@@ -235,6 +237,15 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
             expect(Object.keys(f.data).sort(), `data of ${e.crate}`).toEqual(placeholders(template!).sort());
             expect(f.message).toBe(formatMessage(template!, f.data));
             if (e.data) expect(f.data, `data of ${e.crate}`).toEqual(e.data);
+            // A detail is a declared message too.
+            if (f.detail !== undefined) {
+              const t = rule.meta.messages[f.detailId!];
+              expect(t, `template of detail ${f.detailId}`).toBeTypeOf('string');
+              expect(Object.keys(f.detailData ?? {}).sort(), `detail data of ${e.crate}`).toEqual(placeholders(t!).sort());
+              expect(f.detail).toBe(formatMessage(t!, f.detailData));
+            }
+            if (e.detailId) expect(f.detailId, `detail of ${e.crate}`).toBe(e.detailId);
+            if (e.detailData) expect(f.detailData, `detail data of ${e.crate}`).toEqual(e.detailData);
             for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
             if (e.fixes) {
               let at = 0;

@@ -34,6 +34,7 @@ ruleTester(metadataMissing, {
           crate: 'reqwest',
           messageId: 'unreadable',
           data: { crate: 'reqwest', version: '0.12.4', cause: 'offline and not cached' },
+          detailId: 'resolverReason',
           fixes: ['without `--offline`', '`cargo fetch`'], direct: 'reqwest@7', strategies: ['environment', 'environment'],
         },
         { crate: 'serde', messageId: 'unreadable', data: { crate: 'serde', version: '1.0.200', cause: 'offline and not cached' }, direct: 'serde@8' },
@@ -47,7 +48,15 @@ ruleTester(metadataMissing, {
     {
       name: 'a git dependency without vendored sources',
       graph: web({ reqwest: 'git dependency without vendored sources' }),
-      findings: [{ crate: 'reqwest', messageId: 'unreadable', data: { crate: 'reqwest', version: '0.12.4', cause: 'git source not vendored' }, fixes: ['`cargo vendor`'] }],
+      findings: [
+        {
+          crate: 'reqwest',
+          messageId: 'unreadable',
+          data: { crate: 'reqwest', version: '0.12.4', cause: 'git source not vendored' },
+          detailData: { reason: 'Git dependency without vendored sources' },
+          fixes: ['`cargo vendor`'],
+        },
+      ],
     },
     {
       name: 'reported on every target (one finding per crate, version and target)',

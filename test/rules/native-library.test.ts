@@ -74,6 +74,7 @@ ruleTester(nativeLibrary, {
           version: '0.9.102',
           messageId: 'noStaticOptionOn',
           data: { crate: 'openssl-sys', version: '0.9.102', library: 'OpenSSL (libssl, libcrypto)' },
+          detailId: 'knowledgeBaseNote',
           fixes: [
             'switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again',
             'enable feature `native-tls-vendored` of `reqwest`',

@@ -1,5 +1,18 @@
 import { noStaticOption } from '../../src/rules/no-static-option.js';
+import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
 import { graphOf, ruleTester } from './harness.js';
+
+/** A private -sys crate described without alternatives (as a configuration's extra entry). */
+const privateKb = loadKnowledgeBase([
+  {
+    id: 'acme-codec',
+    name: 'ACME codec',
+    category: 'compression',
+    'system-library': 'libacme',
+    summary: 'Links the in-house codec   from the system.',
+    crates: [{ name: 'acme-codec-sys', role: 'sys', links: 'acme_codec', 'without-static': 'system' }],
+  },
+]);
 
 /** A player crate whose default `pulseaudio` feature pulls libpulse-binding and libpulse-sys in. */
 function audioGraph(defaults: boolean) {
@@ -57,6 +70,7 @@ ruleTester(noStaticOption, {
             availability: 'no static option in any version',
             pulledBy: '; brought in by feature `pulseaudio` of `player`, a default feature',
           },
+          detailId: 'knowledgeBaseNoteAlternatives',
           fixes: ['turn off feature `pulseaudio` of `player` (default-features = false'],
           strategies: ['disable'],
           paths: ['app > player > libpulse-binding [pulseaudio] > libpulse-sys'],
@@ -89,6 +103,20 @@ ruleTester(noStaticOption, {
           crate: 'freetype-sys',
           messageId: 'systemWhenFound',
           data: { crate: 'freetype-sys', version: '0.20.1', library: 'libfreetype', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+      ],
+    },
+    {
+      name: 'a crate the knowledge base knows no alternative to: its note alone',
+      graph: graphOf({ packages: [{ name: 'acme-codec-sys', version: '0.3.0', links: 'acme_codec' }], edges: [{ from: 'app', to: 'acme-codec-sys' }] }),
+      kb: privateKb,
+      findings: [
+        {
+          crate: 'acme-codec-sys',
+          messageId: 'systemLibrary',
+          data: { crate: 'acme-codec-sys', version: '0.3.0', library: 'libacme', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+          detailId: 'knowledgeBaseNote',
+          detailData: { note: 'Links the in-house codec from the system.' },
         },
       ],
     },

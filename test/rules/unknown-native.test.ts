@@ -28,7 +28,7 @@ ruleTester(unknownNative, {
     {
       name: 'an unknown crate with `links`',
       graph: one('acme-codec-sys', '0.3.0', 'acme_codec'),
-      findings: [{ crate: 'acme-codec-sys', messageId: 'unknownLinks', data: { crate: 'acme-codec-sys', version: '0.3.0', links: 'acme_codec' }, strategies: ['disable'] }],
+      findings: [{ crate: 'acme-codec-sys', messageId: 'unknownLinks', data: { crate: 'acme-codec-sys', version: '0.3.0', links: 'acme_codec' }, detailId: 'probablyNative', strategies: ['disable'] }],
     },
     {
       name: 'a fork that links a library the knowledge base knows under another crate',
