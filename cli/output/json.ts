@@ -33,7 +33,7 @@ export function renderJson(report: Report): string {
         ...(state ? { baseline: state } : {}),
       };
     }),
-    unresolved: report.unresolved,
+    unresolved: report.unresolved.map((u) => ({ name: u.name, version: u.version, source: u.source, reason: u.reason })),
     ...(report.baseline
       ? {
           baseline: {

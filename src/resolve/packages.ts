@@ -12,7 +12,8 @@ import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
-import type { DeclarationSite, PackageKey } from './types.js';
+import { DirectorySource } from '../registry/index.js';
+import { unresolvedText, type DeclarationSite, type PackageKey, type UnresolvedCause } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 
 export interface SummaryDep extends IndexDep {
@@ -37,6 +38,8 @@ export interface Summary {
   manifest?: PackageManifest;
   /** Metadata could not be found; the package is treated as a leaf. */
   unresolved?: string;
+  /** Why, as data (`unresolved` is its text). */
+  unresolvedCause?: UnresolvedCause;
   /**
    * A dependency Cargo.lock does not hold (a fix asks for it): stands in until
    * the feature resolver shows it is needed, then the newest matching version
@@ -392,16 +395,16 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   // reaches (other platforms, features left off) are never parsed; the others
   // are all requested at once.
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
-  const unresolved: [LockedPackage, string][] = [];
+  const unresolved: [LockedPackage, UnresolvedCause][] = [];
   for (const pkg of lock.packages.values()) {
     if (summaries.has(pkg.key)) continue;
     if (pkg.source === null) {
-      unresolved.push([pkg, 'path package not reachable from the workspace members']);
+      unresolved.push([pkg, { kind: 'path' }]);
       continue;
     }
     const src = sourceFor(pkg.source);
     if (!src) {
-      unresolved.push([pkg, pkg.source.startsWith('git+') ? 'git dependency without vendored sources' : `no source for \`${pkg.source}\``]);
+      unresolved.push([pkg, pkg.source.startsWith('git+') ? { kind: 'git' } : { kind: 'no-source', source: pkg.source }]);
       continue;
     }
     const id = `${pkg.name}\0${src.label}`;
@@ -422,7 +425,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   }
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
-    if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
+    if (!v) {
+      const vendored = w.source instanceof DirectorySource;
+      return unresolvedSummary(pkg, { kind: 'not-in-source', source: w.source.label, vendored, ...(found ? { version: pkg.version } : {}) });
+    }
     return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles);
   };
   await Promise.all(
@@ -440,12 +446,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
         throw e;
       });
       for (const pkg of w.pkgs) {
-        if (found instanceof NotCachedError) unresolved.push([pkg, found.reason]);
+        if (found instanceof NotCachedError) unresolved.push([pkg, { kind: 'offline' }]);
         else summaries.set(pkg.key, summaryFrom(pkg, w, found, files));
       }
     }),
   );
-  for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
+  for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
   return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
 }
 
@@ -465,7 +471,7 @@ function patchPathDirs(ws: Workspace): string[] {
   return out;
 }
 
-function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
+function unresolvedSummary(pkg: LockedPackage, cause: UnresolvedCause): Summary {
   return {
     key: pkg.key,
     name: pkg.name,
@@ -476,7 +482,8 @@ function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
     links: null,
     procMacro: false,
     isMember: false,
-    unresolved: reason,
+    unresolved: unresolvedText(cause),
+    unresolvedCause: cause,
   };
 }
 

@@ -66,7 +66,36 @@ export interface TargetGraph {
    */
   featureCauses: Map<PackageKey, Map<string, FeatureCause>>;
   /** Crates whose metadata could not be found; resolution went on with their declared defaults. */
-  unresolved: { name: string; version: string; source: string | null; reason: string }[];
+  unresolved: { name: string; version: string; source: string | null; reason: string; cause: UnresolvedCause }[];
+}
+
+/**
+ * Why a locked crate's metadata could not be read, as data (`reason` is its
+ * text, `unresolvedText`): offline and not cached; a git source or another
+ * source with nothing configured to read it; not in its source (the crate, or
+ * only this version; `vendored` when the source is a vendor directory); a path
+ * package no member reaches.
+ */
+export type UnresolvedCause =
+  | { kind: 'offline' }
+  | { kind: 'git' }
+  | { kind: 'no-source'; source: string }
+  | { kind: 'not-in-source'; source: string; vendored: boolean; version?: string }
+  | { kind: 'path' };
+
+export function unresolvedText(c: UnresolvedCause): string {
+  switch (c.kind) {
+    case 'offline':
+      return 'no local cache holds its index entry, and the network is off (offline mode)';
+    case 'git':
+      return 'git dependency without vendored sources';
+    case 'no-source':
+      return `no source for \`${c.source}\``;
+    case 'not-in-source':
+      return c.version ? `version ${c.version} is not in ${c.source}` : `not in ${c.source}`;
+    case 'path':
+      return 'path package not reachable from the workspace members';
+  }
 }
 
 export type FeatureCause =

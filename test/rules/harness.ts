@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
-import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
+import { unresolvedText, type FeatureCause, type GraphEdge, type GraphPackage, type PackageKey, type TargetGraph, type UnresolvedCause } from '../../src/resolve/types.js';
 import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
 import { formatMessage, placeholders } from '../../src/rules/messages.js';
@@ -47,8 +47,8 @@ export function graphOf(spec: {
   packages: PkgSpec[];
   edges: EdgeSpec[];
   causes?: Record<string, string>;
-  /** Packages (by name) whose metadata could not be read, with the resolver's reason. */
-  unresolved?: Record<string, string>;
+  /** Packages (by name) whose metadata could not be read, with the resolver's cause. */
+  unresolved?: Record<string, UnresolvedCause>;
 }): TargetGraph {
   const root = spec.root ?? 'app';
   const packages = new Map<PackageKey, GraphPackage>();
@@ -113,9 +113,9 @@ export function graphOf(spec: {
       m.set(feature, { kind: 'feature', from: k(c), feature: f });
     }
   }
-  const unresolved = Object.entries(spec.unresolved ?? {}).map(([name, reason]) => {
+  const unresolved = Object.entries(spec.unresolved ?? {}).map(([name, cause]) => {
     const p = packages.get(k(name))!;
-    return { name, version: p.version, source: p.source, reason };
+    return { name, version: p.version, source: p.source, reason: unresolvedText(cause), cause };
   });
   return { target: spec.target ?? 'x86_64-unknown-linux-musl', resolver: 2, roots: [k(root)], packages, edges, featureCauses, unresolved };
 }
