@@ -13,7 +13,7 @@ import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import { DirectorySource } from '../registry/index.js';
-import { unresolvedText, type DeclarationSite, type PackageKey, type UnresolvedCause } from './types.js';
+import type { DeclarationSite, PackageKey } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 
 export interface SummaryDep extends IndexDep {
@@ -469,6 +469,35 @@ function patchPathDirs(ws: Workspace): string[] {
   if (patch && typeof patch === 'object' && !Array.isArray(patch)) for (const table of Object.values(patch as Record<string, unknown>)) add(table);
   add(ws.rootData.replace);
   return out;
+}
+
+/**
+ * Why a locked crate's metadata could not be read, as data (`reason` is its
+ * text, `unresolvedText`): offline and not cached; a git source or another
+ * source with nothing configured to read it; not in its source (the crate, or
+ * only this version; `vendored` when the source is a vendor directory); a path
+ * package no member reaches.
+ */
+export type UnresolvedCause =
+  | { kind: 'offline' }
+  | { kind: 'git' }
+  | { kind: 'no-source'; source: string }
+  | { kind: 'not-in-source'; source: string; vendored: boolean; version?: string }
+  | { kind: 'path' };
+
+export function unresolvedText(c: UnresolvedCause): string {
+  switch (c.kind) {
+    case 'offline':
+      return 'no local cache holds its index entry, and the network is off (offline mode)';
+    case 'git':
+      return 'git dependency without vendored sources';
+    case 'no-source':
+      return `no source for \`${c.source}\``;
+    case 'not-in-source':
+      return c.version ? `version ${c.version} is not in ${c.source}` : `not in ${c.source}`;
+    case 'path':
+      return 'path package not reachable from the workspace members';
+  }
 }
 
 function unresolvedSummary(pkg: LockedPackage, cause: UnresolvedCause): Summary {

@@ -9,6 +9,7 @@ export { packageKey, type PackageKey } from '../lockfile/key.js';
 export type { DeclarationSite } from '../manifest/site.js';
 import type { PackageKey } from '../lockfile/key.js';
 import type { DeclarationSite } from '../manifest/site.js';
+import type { UnresolvedCause } from './packages.js';
 
 export interface GraphPackage {
   key: PackageKey;
@@ -69,34 +70,8 @@ export interface TargetGraph {
   unresolved: { name: string; version: string; source: string | null; reason: string; cause: UnresolvedCause }[];
 }
 
-/**
- * Why a locked crate's metadata could not be read, as data (`reason` is its
- * text, `unresolvedText`): offline and not cached; a git source or another
- * source with nothing configured to read it; not in its source (the crate, or
- * only this version; `vendored` when the source is a vendor directory); a path
- * package no member reaches.
- */
-export type UnresolvedCause =
-  | { kind: 'offline' }
-  | { kind: 'git' }
-  | { kind: 'no-source'; source: string }
-  | { kind: 'not-in-source'; source: string; vendored: boolean; version?: string }
-  | { kind: 'path' };
+export type { UnresolvedCause } from './packages.js';
 
-export function unresolvedText(c: UnresolvedCause): string {
-  switch (c.kind) {
-    case 'offline':
-      return 'no local cache holds its index entry, and the network is off (offline mode)';
-    case 'git':
-      return 'git dependency without vendored sources';
-    case 'no-source':
-      return `no source for \`${c.source}\``;
-    case 'not-in-source':
-      return c.version ? `version ${c.version} is not in ${c.source}` : `not in ${c.source}`;
-    case 'path':
-      return 'path package not reachable from the workspace members';
-  }
-}
 
 export type FeatureCause =
   | { kind: 'cli' }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { metadataMissing, missingCause } from '../../src/rules/metadata-missing.js';
 import { NotCachedError } from '../../src/registry/types.js';
-import { unresolvedText, type UnresolvedCause } from '../../src/resolve/types.js';
+import { unresolvedText } from '../../src/resolve/packages.js';
+import type { UnresolvedCause } from '../../src/resolve/types.js';
 import { graphOf, ruleTester } from './harness.js';
 
 const OFFLINE: UnresolvedCause = { kind: 'offline' };
