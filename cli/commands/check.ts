@@ -204,11 +204,11 @@ export function planOutputs(argv: string[], env: NodeJS.ProcessEnv): OutputPlan[
  * fixes, proven together, that `fix --dry-run` would apply.
  */
 async function markdownFixes(run: CheckRun, base: string): Promise<MarkdownOptions['fixes']> {
-  const { proposeFixes, proveTogether, renderChanges, unifiedDiff } = await import('../../src/fixers/index.js');
+  const { parsedTexts, proposeFixes, proveTogether, renderChanges, unifiedDiff } = await import('../../src/fixers/index.js');
   const pctx = (await import('./fix.js')).proofContextFor(run);
   const proposals = await proposeFixes(pctx);
   const { kept } = await proveTogether(pctx, proposals.filter((p) => p.proven && p.strategy !== 'disable'));
-  const diff = renderChanges(kept)
+  const diff = renderChanges(kept, parsedTexts(run.loaded.project.workspace))
     .map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after, { color: false }))
     .join('');
   return { fixes: kept.map((f) => ({ title: f.title, description: f.description, lockfileCommand: f.lockfileCommand })), diff };

@@ -10,6 +10,7 @@ import { RULES } from '../../src/rules/index.js';
 import type { Finding } from '../../src/rules/types.js';
 import {
   applyChanges,
+  parsedTexts,
   proposeFixes,
   proveTogether,
   reason,
@@ -151,7 +152,7 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     const proposals = await proposeFixes(pctx, opts);
     const proven = proposals.filter((p) => p.proven && p.strategy !== 'disable');
     const { kept, proof, dropped: notApplied } = await keepTogether(pctx, proven, lockFlag(args.options));
-    const changes = renderChanges(kept);
+    const changes = renderChanges(kept, parsedTexts(run.loaded.project.workspace));
     const root = run.report.root;
     const status = (word: string, text: string) => {
       if (!quiet) ctx.stderr.write(`${style.green(word.padStart(12))} ${text}\n`);

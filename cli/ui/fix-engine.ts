@@ -5,7 +5,7 @@
  * atomic writes (`renderChanges`, `applyChanges`).
  */
 import { UserError } from '../../src/errors.js';
-import { applyChanges, proposeFixes, renderChanges, type StrategyChoice } from '../../src/fixers/index.js';
+import { applyChanges, parsedTexts, proposeFixes, renderChanges, type StrategyChoice } from '../../src/fixers/index.js';
 import type { ParsedArgs } from '../args.js';
 import { keepTogether, proofContextFor } from '../commands/fix.js';
 import { lockFlag } from '../common.js';
@@ -29,11 +29,11 @@ export function fixEngine(args: ParsedArgs): FixEngine {
       for (const one of ['switch', 'static', 'pin'] as const) out.push(...(await proposeFixes(proofContextFor(run), { strategy: one })));
       return out;
     },
-    render: (fixes) => renderChanges(fixes),
+    render: (run, fixes) => renderChanges(fixes, parsedTexts(run.loaded.project.workspace)),
     apply: async (run, fixes) => {
       // As `fix` keeps them, `--locked` included.
       const { kept, proof, dropped } = await keepTogether(proofContextFor(run), fixes.filter((f) => f.proven), lock);
-      const changes = renderChanges(kept);
+      const changes = renderChanges(kept, parsedTexts(run.loaded.project.workspace));
       const written = await applyChanges(changes);
       return { written, kept, dropped, newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };
     },

@@ -23,7 +23,7 @@ export interface FixEngine {
    */
   explore(run: CheckRun): Promise<ProposedFix[] | null>;
   /** The files the fixes change, before and after. */
-  render(fixes: ProposedFix[]): FileChange[];
+  render(run: CheckRun, fixes: ProposedFix[]): FileChange[];
   /**
    * Proves the proven fixes together and writes those that hold together
    * (each file atomically, refused when it changed since it was read).

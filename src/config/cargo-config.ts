@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { readSimpleToml } from '../manifest/simple-toml.js';
+import { KeyLimitError, readSimpleToml } from '../manifest/simple-toml.js';
 
 type FullTomlParser = typeof import('smol-toml');
 let fullParser: FullTomlParser | undefined;
@@ -54,7 +54,13 @@ export function cargoHome(env: NodeJS.ProcessEnv = process.env): string {
  */
 function readConfigFile(path: string, baseDir: string): ConfigFile {
   const text = readFileSync(path, 'utf8');
-  const simple = readSimpleToml(text);
+  let simple: ReturnType<typeof readSimpleToml>;
+  try {
+    simple = readSimpleToml(text);
+  } catch (e) {
+    if (e instanceof KeyLimitError) throw new UserError(`could not parse cargo configuration: ${e.message}`, { path, line: e.line, column: e.column });
+    throw e;
+  }
   if (simple) return { path, baseDir, data: simple.data };
   const { parse, TomlError } = fullTomlParser();
   try {

@@ -20,7 +20,7 @@ import { mergeEdits } from './apply.js';
 import { reason, reasonsText, type FixReason, type Reason } from './reasons.js';
 import type { FixStrategy, ProposedFix } from './types.js';
 
-export { renderChanges, applyChanges, mergeEdits, type TextSource } from './apply.js';
+export { renderChanges, applyChanges, mergeEdits, parsedTexts, readText, type TextSource } from './apply.js';
 export { unifiedDiff } from './diff.js';
 export { proveEdits, type Proof, type ProofContext } from './prove.js';
 export type { FileChange, FixStrategy, ManifestEdits, ProposedFix } from './types.js';

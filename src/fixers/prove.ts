@@ -16,7 +16,7 @@ import { satisfies } from '../resolve/semver-req.js';
 import { HOST, NORMAL } from '../resolve/features.js';
 import type { Lockfile } from '../lockfile/index.js';
 import type { TargetGraph } from '../resolve/types.js';
-import { renderChanges, type TextSource, readText } from './apply.js';
+import { parsedTexts, renderChanges, type TextSource } from './apply.js';
 import { codeList, reason, type Reason } from './reasons.js';
 import type { ManifestEdits } from './types.js';
 
@@ -73,7 +73,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
   const overlay = new Map<string, string>();
   const unchanged = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates: [], after: ctx.findings, graphs: ctx.graphs });
   try {
-    for (const c of renderChanges([{ edits }], ctx.read ?? readText)) overlay.set(c.path, c.after);
+    for (const c of renderChanges([{ edits }], ctx.read ?? parsedTexts(ctx.project.workspace))) overlay.set(c.path, c.after);
   } catch (e) {
     if (e instanceof UserError) return unchanged(reason('notEditable', { error: e.message }));
     throw e;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError, lineColumnAt } from '../errors.js';
 import { packageKey, type PackageKey } from './key.js';
-import { isValidCrateName } from '../registry/types.js';
+import { isValidCrateName } from '../crate/index.js';
 
 export const CRATES_IO_REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 export const CRATES_IO_SPARSE = 'sparse+https://index.crates.io/';

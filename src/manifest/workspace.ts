@@ -7,7 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
-import { isValidCrateName } from '../registry/types.js';
+import { isValidCrateName } from '../crate/index.js';
 import type { DeclarationSite } from './site.js';
 import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
 import { parseTomlWithPositions, type PositionIndex } from './positions.js';
@@ -48,6 +48,12 @@ export interface Workspace {
   current: PackageManifest | null;
   /** Path packages that are not members (loaded on demand). */
   loadPathPackage(dir: string): PackageManifest;
+  /**
+   * The exact text a manifest was parsed from in this load (members, the root,
+   * path packages), undefined for one it did not read. Edits are rendered
+   * from it and written only while the file still holds it.
+   */
+  sourceText(path: string): string | undefined;
 }
 
 interface WorkspaceSection {
@@ -416,5 +422,6 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     defaultMembers,
     current,
     loadPathPackage,
+    sourceText: (path) => parsed.get(resolve(path))?.text,
   };
 }

@@ -13,7 +13,7 @@ import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { treeLines } from '../../src/resolve/display.js';
-import { indexFromVendor } from '../fixtures/registry/generate.js';
+import { indexFromVendor } from '../../testkit/registry-gen.js';
 import { VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { cargoTree, pooled, toolLines } from './compare.js';
 import { generateWorkspace, type GeneratedWorkspace } from '../fixtures/gen/workspace.js';

@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { proposeFixes, reasonText, renderChanges } from '../../src/fixers/index.js';
+import { proposeFixes, readText, reasonText, renderChanges } from '../../src/fixers/index.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
 import { vendoredCrate } from '../helpers/project.js';
 import { toolLines } from '../core/compare.js';
@@ -220,7 +220,7 @@ describe('a workspace inheriting reqwest from [workspace.dependencies]', () => {
       const [fix] = await proposeFixes(ctx);
       expect(fix!.proven).toBe(true);
       expect(fix!.edits.map((e) => e.path.slice(dir.length + 1)).sort()).toEqual(['Cargo.toml', 'api/Cargo.toml', 'worker/Cargo.toml']);
-      expect(renderChanges([fix!]).length).toBe(3);
+      expect(renderChanges([fix!], readText).length).toBe(3);
     } finally {
       await close();
     }

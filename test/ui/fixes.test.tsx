@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proposeFixes, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
+import { proposeFixes, readText, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
 import { CONTINUATION } from '../../cli/ui/views.js';
 import { proofContextFor } from '../../cli/commands/fix.js';
 import { runCheck } from '../../cli/commands/check.js';
@@ -192,7 +192,7 @@ describe('fixes on the triage screen', () => {
     // The diff is the engine's rendering of the chosen fix, and nothing is written.
     const fixes = await proposals(dir);
     const bundled = fixes.find((x) => x.title.startsWith('rusqlite') && x.proven)!;
-    const [change] = renderChanges([bundled]);
+    const [change] = renderChanges([bundled], readText);
     expect(change.path).toBe(join(dir, 'Cargo.toml'));
     expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(change.before);
     await s.press(KEY.escape);
@@ -203,7 +203,7 @@ describe('fixes on the triage screen', () => {
     const { s, dir } = await withFixes({ color: true });
     const ssl = (await expectedRun(dir)).report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const [fix] = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id) && x.proven);
-    const expected = renderChanges([fix])
+    const expected = renderChanges([fix], readText)
       .map((c) => unifiedDiff('Cargo.toml', c.before, c.after, { color: false }))
       .join('')
       .replace(/\n$/, '')
@@ -241,7 +241,7 @@ describe('fixes on the triage screen', () => {
     f = await s.waitFor((x) => plain(x).split('\n')[0]!.length > 50, 'the confirmation at 80 columns');
     expect(unwrapped(f, 'Apply 1 fix')).toEqual(expected);
     await s.press('n');
-    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(renderChanges([fix])[0]!.before);
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(renderChanges([fix], readText)[0]!.before);
   });
 
   it('applies the selection through the fix engine, checks again and says what is gone and how to update Cargo.lock', async () => {
@@ -261,14 +261,24 @@ describe('fixes on the triage screen', () => {
     expect(plain(s.frame())).toContain('nothing applied');
     expect(readFileSync(manifest, 'utf8')).toBe(original);
 
-    // A change made meanwhile (a comment the user adds) is kept: the edit applies to the text on disk.
+    // A change made meanwhile (a comment the user adds) is neither overwritten nor edited blindly: the
+    // edits apply to the text that was checked, so nothing is written and the screen says why.
     writeFileSync(manifest, original + '# local note\n');
+    await s.press('a');
+    await s.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
+    await s.press('y');
+    const refused = plain(await s.waitFor((x) => x.includes('Nothing written'), 'the refusal', 30_000));
+    expect(refused).toContain('the file changed on disk since it was read; nothing written');
+    expect(readFileSync(manifest, 'utf8')).toBe(original + '# local note\n');
+    await s.press(KEY.enter);
+    writeFileSync(manifest, original);
+
     await s.press('a');
     await s.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
     await s.press('y');
     const f = plain(await s.waitFor((x) => x.includes('Applied 1 fix'), 'the result', 30_000));
     const written = readFileSync(manifest, 'utf8');
-    expect(written).toBe(original.replace('rusqlite = "0.34"', 'rusqlite = { version = "0.34", features = ["bundled"] }') + '# local note\n');
+    expect(written).toBe(original.replace('rusqlite = "0.34"', 'rusqlite = { version = "0.34", features = ["bundled"] }'));
     expect(f).toContain('Applied 1 fix: wrote Cargo.toml');
     expect(f).toContain('- rusqlite: enable `bundled`');
     expect(f).toMatch(/Gone after a new resolution \(1\)\n {2}- error\[native-library\] libsqlite3-sys v0\.32\.0 for x86_64-unknown-linux-musl/);
