@@ -13,11 +13,16 @@ import {
   parsedTexts,
   proposeFixes,
   proveTogether,
+  reason,
+  reasonsText,
+  reasonText,
   renderChanges,
   unifiedDiff,
   type Proof,
   type ProofContext,
+  type FixReason,
   type ProposedFix,
+  type Reason,
   type StrategyChoice,
 } from '../../src/fixers/index.js';
 import type { PinScope } from '../../src/fixers/strategy.js';
@@ -95,13 +100,13 @@ export async function keepTogether(
   pctx: ProofContext,
   proven: ProposedFix[],
   lock: string | null,
-): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: string }[] }> {
+): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: Reason }[] }> {
   const allowed = lock ? proven.filter((p) => !p.lockfileCommand) : proven;
   const together = await proveTogether(pctx, allowed);
-  const dropped = [...together.dropped, ...proven.filter((p) => !allowed.includes(p)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lock} was passed to prevent that` }))];
+  const dropped = [...together.dropped, ...proven.filter((p) => !allowed.includes(p)).map((fix) => ({ fix, reason: reason('changesLockfile', { flag: lock! }) }))];
   if (lock && together.proof && (together.proof.newCrates.length || together.proof.lockEdges?.length)) {
-    const reason = `together with the other fixes it changes Cargo.lock, and ${lock} was passed to prevent that`;
-    return { kept: [], proof: null, dropped: [...dropped, ...together.kept.map((fix) => ({ fix, reason }))] };
+    const why = reason('togetherChangesLockfile', { flag: lock });
+    return { kept: [], proof: null, dropped: [...dropped, ...together.kept.map((fix) => ({ fix, reason: why }))] };
   }
   return { kept: together.kept, proof: together.proof, dropped };
 }
@@ -112,17 +117,17 @@ export interface FixJson {
   /** Applied (or, with --dry-run, to be applied), each with the files it edits. */
   applied: { title: string; strategy: string; findings: string[]; files: string[]; description: string }[];
   /** Proven alone, but left out: with the others, or because of --locked. */
-  notApplied: { title: string; strategy: string; reason: string }[];
-  /** Findings no strategy could fix, with each strategy's reason. */
-  notFixed: { package: string; findings: string[]; reasons: string[] }[];
+  notApplied: { title: string; strategy: string; reason: string; why: Reason }[];
+  /** Findings no strategy could fix, with each strategy's reason (`why`: the same as ids and data). */
+  notFixed: { package: string; findings: string[]; reasons: string[]; why: FixReason[] }[];
   /** Fixes that drop what brings the crate in: proven, never applied, with what would be lost. */
   suggestions: { title: string; lost: string[] }[];
   /** How Cargo.lock must change after the edits (it is never written), or null. */
   lockfile: { command: string; newCrates: string[]; newDependencies: string[] } | null;
   /** The unified diff of the edits, with --dry-run. */
   diff?: string;
-  /** Findings left after the fixes (their id, rule, severity, target, package and message). */
-  remaining: { id: string; rule: string; severity: string; target: string; package: string; message: string }[];
+  /** Findings left after the fixes (their id, rule, severity, target, package and message, with its id and data). */
+  remaining: { id: string; rule: string; severity: string; target: string; package: string; message: string; messageId: string; data: Record<string, string> }[];
 }
 
 /** The fix run on already parsed arguments (shared by `fix` and `check --fix`). */
@@ -166,13 +171,14 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     for (const f of kept) {
       say(`${style.bold('note')}: ${dryRun ? 'would apply' : 'applied'}: ${f.title}\n${describe(f, style)}`);
     }
-    for (const d of notApplied) say(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
+    for (const d of notApplied) say(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${reasonText(d.reason)}\n`);
     const notFixed: FixJson['notFixed'] = [];
     for (const f of proposals.filter((p) => !p.proven && p.strategy !== 'disable')) {
-      const reasons = (f.reason ?? 'not proven').split(/; (?=(?:switch|static|pin): )/);
+      const why: FixReason[] = f.reasons?.length ? f.reasons : [reason('notProven')];
+      const reasons = why.map(reasonText);
       const finding = run.report.findings.find((x) => f.findingIds.includes(x.id));
       const what = finding ? `\`${finding.package.name} v${finding.package.version}\`` : f.title;
-      notFixed.push({ package: finding ? `${finding.package.name} v${finding.package.version}` : f.title, findings: f.findingIds, reasons });
+      notFixed.push({ package: finding ? `${finding.package.name} v${finding.package.version}` : f.title, findings: f.findingIds, reasons, why });
       say(`${style.yellow('warning')}: not fixed: ${what}\n${reasons.map((r) => `  ${style.cyan('=')} reason: ${r}\n`).join('')}`);
     }
     for (const f of proposals.filter((p) => p.strategy === 'disable' && p.proven)) {
@@ -208,14 +214,23 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
           files: [...new Set(f.edits.map((e) => relPath(root, e.path)))],
           description: f.description,
         })),
-        notApplied: notApplied.map((d) => ({ title: d.fix.title, strategy: d.fix.strategy, reason: d.reason })),
+        notApplied: notApplied.map((d) => ({ title: d.fix.title, strategy: d.fix.strategy, reason: reasonText(d.reason), why: d.reason })),
         notFixed,
         suggestions: proposals.filter((p) => p.strategy === 'disable' && p.proven).map((f) => ({ title: f.title, lost: f.lost ?? [] })),
         lockfile,
         ...(dryRun && { diff }),
         remaining: remaining
           .filter((f) => !f.allowed)
-          .map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, target: f.target, package: `${f.package.name} v${f.package.version}`, message: f.message })),
+          .map((f) => ({
+            id: f.id,
+            rule: f.rule,
+            severity: f.severity,
+            target: f.target,
+            package: `${f.package.name} v${f.package.version}`,
+            message: f.message,
+            messageId: f.messageId,
+            data: f.data,
+          })),
       };
       ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
     }
@@ -227,6 +242,6 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
 
 function describe(f: ProposedFix, style: Style): string {
   const lines = [`  ${style.cyan('=')} ${f.description}`];
-  if (f.reason) lines.push(`  ${style.cyan('=')} note: ${f.reason}`);
+  if (f.reasons?.length) lines.push(`  ${style.cyan('=')} note: ${reasonsText(f.reasons)}`);
   return lines.join('\n') + '\n';
 }

@@ -8,6 +8,7 @@ import { runCheck } from '../commands/check.js';
 import type { CommandContext } from '../main.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
+import type { Reason } from '../../src/fixers/reasons.js';
 import type { StrategyChoice } from '../../src/fixers/index.js';
 
 export interface FixEngine {
@@ -35,7 +36,7 @@ export interface Applied {
   /** The fixes written. */
   kept: ProposedFix[];
   /** Fixes left out because they do not prove out together with the others. */
-  dropped: { fix: ProposedFix; reason: string }[];
+  dropped: { fix: ProposedFix; reason: Reason }[];
   /** Crates Cargo.lock will have to add. */
   newCrates: string[];
 }

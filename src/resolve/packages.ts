@@ -12,6 +12,7 @@ import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
+import { DirectorySource } from '../registry/index.js';
 import type { DeclarationSite, PackageKey, ProcMacroHints } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 
@@ -37,6 +38,8 @@ export interface Summary {
   manifest?: PackageManifest;
   /** Metadata could not be found; the package is treated as a leaf. */
   unresolved?: string;
+  /** Why, as data (`unresolved` is its text). */
+  unresolvedCause?: UnresolvedCause;
   /**
    * A dependency Cargo.lock does not hold (a fix asks for it): stands in until
    * the feature resolver shows it is needed, then the newest matching version
@@ -362,16 +365,16 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   // reaches (other platforms, features left off) are never parsed; the others
   // are all requested at once.
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
-  const unresolved: [LockedPackage, string][] = [];
+  const unresolved: [LockedPackage, UnresolvedCause][] = [];
   for (const pkg of lock.packages.values()) {
     if (summaries.has(pkg.key)) continue;
     if (pkg.source === null) {
-      unresolved.push([pkg, 'path package not reachable from the workspace members']);
+      unresolved.push([pkg, { kind: 'path' }]);
       continue;
     }
     const src = sourceFor(pkg.source);
     if (!src) {
-      unresolved.push([pkg, pkg.source.startsWith('git+') ? 'git dependency without vendored sources' : `no source for \`${pkg.source}\``]);
+      unresolved.push([pkg, pkg.source.startsWith('git+') ? { kind: 'git' } : { kind: 'no-source', source: pkg.source }]);
       continue;
     }
     const id = `${pkg.name}\0${src.label}`;
@@ -392,7 +395,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   }
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
-    if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
+    if (!v) {
+      const vendored = w.source instanceof DirectorySource;
+      return unresolvedSummary(pkg, { kind: 'not-in-source', source: w.source.label, vendored, ...(found ? { version: pkg.version } : {}) });
+    }
     return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles, options.procMacroHints);
   };
   await Promise.all(
@@ -410,12 +416,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
         throw e;
       });
       for (const pkg of w.pkgs) {
-        if (found instanceof NotCachedError) unresolved.push([pkg, found.reason]);
+        if (found instanceof NotCachedError) unresolved.push([pkg, { kind: 'offline' }]);
         else summaries.set(pkg.key, summaryFrom(pkg, w, found, files));
       }
     }),
   );
-  for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
+  for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
   return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
 }
 
@@ -435,7 +441,36 @@ function patchPathDirs(ws: Workspace): string[] {
   return out;
 }
 
-function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
+/**
+ * Why a locked crate's metadata could not be read, as data (`reason` is its
+ * text, `unresolvedText`): offline and not cached; a git source or another
+ * source with nothing configured to read it; not in its source (the crate, or
+ * only this version; `vendored` when the source is a vendor directory); a path
+ * package no member reaches.
+ */
+export type UnresolvedCause =
+  | { kind: 'offline' }
+  | { kind: 'git' }
+  | { kind: 'no-source'; source: string }
+  | { kind: 'not-in-source'; source: string; vendored: boolean; version?: string }
+  | { kind: 'path' };
+
+export function unresolvedText(c: UnresolvedCause): string {
+  switch (c.kind) {
+    case 'offline':
+      return 'no local cache holds its index entry, and the network is off (offline mode)';
+    case 'git':
+      return 'git dependency without vendored sources';
+    case 'no-source':
+      return `no source for \`${c.source}\``;
+    case 'not-in-source':
+      return c.version ? `version ${c.version} is not in ${c.source}` : `not in ${c.source}`;
+    case 'path':
+      return 'path package not reachable from the workspace members';
+  }
+}
+
+function unresolvedSummary(pkg: LockedPackage, cause: UnresolvedCause): Summary {
   return {
     key: pkg.key,
     name: pkg.name,
@@ -446,7 +481,8 @@ function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
     links: null,
     procMacro: false,
     isMember: false,
-    unresolved: reason,
+    unresolved: unresolvedText(cause),
+    unresolvedCause: cause,
   };
 }
 

@@ -9,6 +9,7 @@ export { packageKey, type PackageKey } from '../lockfile/key.js';
 export type { DeclarationSite } from '../manifest/site.js';
 import type { PackageKey } from '../lockfile/key.js';
 import type { DeclarationSite } from '../manifest/site.js';
+import type { UnresolvedCause } from './packages.js';
 
 export interface GraphPackage {
   key: PackageKey;
@@ -66,8 +67,11 @@ export interface TargetGraph {
    */
   featureCauses: Map<PackageKey, Map<string, FeatureCause>>;
   /** Crates whose metadata could not be found; resolution went on with their declared defaults. */
-  unresolved: { name: string; version: string; source: string | null; reason: string }[];
+  unresolved: { name: string; version: string; source: string | null; reason: string; cause: UnresolvedCause }[];
 }
+
+export type { UnresolvedCause } from './packages.js';
+
 
 export type FeatureCause =
   | { kind: 'cli' }

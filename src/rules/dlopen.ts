@@ -22,6 +22,11 @@ export const dlopen: Rule = {
       'Crates built on libloading or dlopen (Vulkan and EGL loaders, plugin systems, optional system libraries) compile and link fine ' +
       'but fail at run time. Turn off the feature that loads libraries, or ship a dynamically linked build for that part.',
     docs: `${RULE_DOCS}#dlopen`,
+    messages: {
+      loadsLibraries: '`{{crate}} v{{version}}` {{what}}; in a static {{target}} binary dlopen always fails',
+      loadsLibrariesWithFeature: '`{{crate}} v{{version}}` {{what}} (feature `{{feature}}`); in a static {{target}} binary dlopen always fails',
+      failsAtRunTime: 'The build succeeds; the failure comes at run time, when the library is loaded.',
+    },
   },
   check({ graph, kb }, report) {
     if (!staticByDefault(graph.target)) return;
@@ -32,8 +37,10 @@ export const dlopen: Rule = {
       const feature = l.features?.find((f) => pkg.features.includes(f));
       report({
         package: pkg,
-        message: `\`${pkg.name} v${pkg.version}\` ${l.what}${feature ? ` (feature \`${feature}\`)` : ''}; in a static ${graph.target} binary dlopen always fails`,
-        detail: 'The build succeeds; the failure comes at run time, when the library is loaded.',
+        ...(feature
+          ? { messageId: 'loadsLibrariesWithFeature', data: { crate: pkg.name, version: pkg.version, what: l.what, feature, target: graph.target } }
+          : { messageId: 'loadsLibraries', data: { crate: pkg.name, version: pkg.version, what: l.what, target: graph.target } }),
+        detail: { messageId: 'failsAtRunTime' },
         fixes: [
           { strategy: 'disable', crate: pkg.name, title: `turn off the feature that brings \`${pkg.name}\` in, or load nothing at run time in the static build` },
           { strategy: 'environment', title: 'or build this binary for a -gnu target (dynamically linked) instead' },

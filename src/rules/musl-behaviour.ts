@@ -73,6 +73,13 @@ export const muslBehaviour: Rule = {
       'Allocation: musl\'s malloc serializes under contention; a multi-threaded async runtime allocating on every core slows down markedly. ' +
       'Use mimalloc or jemalloc as the global allocator in the static build.',
     docs: `${RULE_DOCS}#musl-behaviour`,
+    messages: {
+      systemResolver:
+        '`{{crate}} v{{version}}` {{what}}: under musl there is no glibc NSS (no mDNS `.local`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)',
+      muslMalloc: "`{{crate}} v{{version}}` runs {{runtime}}, and musl's malloc is slow under contention: use mimalloc or jemalloc as the global allocator",
+      nssNote: 'Usually harmless in containers; matters where hosts are named through NSS modules.',
+      mallocNote: "musl's allocator takes a global lock; multi-threaded programs allocating concurrently can run several times slower than with glibc.",
+    },
   },
   check({ graph, kb }, report) {
     if (!graph.target.includes('-musl')) return;
@@ -80,8 +87,9 @@ export const muslBehaviour: Rule = {
     if (resolver?.p) {
       report({
         package: resolver.p,
-        message: `\`${resolver.p.name} v${resolver.p.version}\` ${resolver.r.what}: under musl there is no glibc NSS (no mDNS \`.local\`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)`,
-        detail: 'Usually harmless in containers; matters where hosts are named through NSS modules.',
+        messageId: 'systemResolver',
+        data: { crate: resolver.p.name, version: resolver.p.version, what: resolver.r.what },
+        detail: { messageId: 'nssNote' },
         fixes: [
           ...(resolver.p.name === 'reqwest' ? [reqwestAdvice(resolver.p, resolver.r.ownResolver ?? [])] : []),
           { strategy: 'environment', title: 'make sure the names it resolves are in DNS or /etc/hosts of the target system' },
@@ -93,8 +101,9 @@ export const muslBehaviour: Rule = {
       if (runtime?.p) {
         report({
           package: runtime.p,
-          message: `\`${runtime.p.name} v${runtime.p.version}\` runs ${runtime.r.what}, and musl's malloc is slow under contention: use mimalloc or jemalloc as the global allocator`,
-          detail: 'musl\'s allocator takes a global lock; multi-threaded programs allocating concurrently can run several times slower than with glibc.',
+          messageId: 'muslMalloc',
+          data: { crate: runtime.p.name, version: runtime.p.version, runtime: runtime.r.what },
+          detail: { messageId: 'mallocNote' },
           fixes: [
             { strategy: 'environment', crate: 'mimalloc', title: 'add `mimalloc` and `#[global_allocator] static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;`', requires: ['a C compiler for the target'] },
             { strategy: 'environment', crate: 'tikv-jemallocator', title: 'add `tikv-jemallocator` and `#[global_allocator] static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;`', requires: ['a C compiler for the target', 'make'] },

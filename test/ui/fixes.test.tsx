@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proposeFixes, readText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
+import { proposeFixes, readText, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
 import { CONTINUATION } from '../../cli/ui/views.js';
 import { proofContextFor } from '../../cli/commands/fix.js';
 import { runCheck } from '../../cli/commands/check.js';
@@ -74,7 +74,7 @@ describe('fixes on the triage screen', () => {
     for (const one of ['switch', 'static', 'pin'] as const) each.set(one, (await proposals(dir, one)).filter((x) => x.findingIds.includes(ssl.id)));
     // What the example gives: rustls is not proven (webpki-roots is not vendored), the static option and the pin are.
     expect(each.get('switch')!.map((x) => x.proven)).toEqual([false]);
-    expect(each.get('switch')![0].reason).toContain('webpki-roots');
+    expect(each.get('switch')![0].reasons).toEqual([expect.objectContaining({ id: 'lockfileLacks', data: expect.objectContaining({ crates: '`webpki-roots`' }) })]);
     expect(each.get('static')!.map((x) => x.proven)).toEqual([true]);
     expect(each.get('pin')!.map((x) => x.proven)).toEqual([true]);
     // `auto` stops at static: its proposals alone do not say why switch failed, nor what pin would give.
@@ -93,10 +93,11 @@ describe('fixes on the triage screen', () => {
         expect(own).toContain(`${fix.proven ? 'proven' : 'not proven'}: ${fix.title}`);
         if (!fix.proven) {
           // Each reason, under its own strategy, without the strategy and title the engine puts in front.
-          const reasons = fix.reason!.split(/; (?=(?:switch|static|pin): )/).map((r) => r.replace(`${strategy}: `, '').replace(`${fix.title}: `, ''));
+          const reasons = fix.reasons!.map((r) => reasonText({ ...r, strategy: undefined, candidate: r.candidate === fix.title ? undefined : r.candidate }));
+          expect(fix.reasons!.every((r) => r.strategy === strategy)).toBe(true);
           for (const r of reasons) expect(own.replace(/\n {8}/g, ' ')).toContain(`reason: ${r}`);
-        } else if (fix.reason) {
-          expect(own.replace(/\n {8}/g, ' ')).toContain(`note: ${fix.reason}`);
+        } else if (fix.reasons) {
+          expect(own.replace(/\n {8}/g, ' ')).toContain(`note: ${reasonsText(fix.reasons)}`);
         }
       }
     }
@@ -116,7 +117,7 @@ describe('fixes on the triage screen', () => {
     const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const [rustls] = fixes.filter((x) => x.findingIds.includes(ssl.id));
     expect(rustls.proven).toBe(false);
-    expect(rustls.reason).toContain('webpki-roots');
+    expect(rustls.reasons).toEqual([expect.objectContaining({ id: 'lockfileLacks', data: expect.objectContaining({ crates: '`webpki-roots`' }) })]);
 
     expect(plain(s.frame())).toMatch(/^ {2}\[-\] openssl-sys v0\.9\.107/m);
     await s.press('j', KEY.space);
@@ -125,7 +126,8 @@ describe('fixes on the triage screen', () => {
     const d = plain(await s.waitFor((x) => x.includes('Fix options'), 'the detail'));
     expect(d).toContain(`> [-] not proven: ${rustls.title}`);
     // The reason, wrapped: its first words follow `reason:` (without the strategy and title in front).
-    const reason = rustls.reason!.replace(`switch: ${rustls.title}: `, '');
+    expect(rustls.reasons![0]).toMatchObject({ strategy: 'switch', candidate: rustls.title, id: 'lockfileLacks' });
+    const reason = reasonText({ ...rustls.reasons![0]!, strategy: undefined, candidate: undefined });
     expect(reason).toMatch(/^the fix needs `webpki-roots`/);
     expect(d).toContain(`reason: ${reason.split(' ').slice(0, 4).join(' ')}`);
     expect(d).toContain('other strategies not tried (--strategy switch)');
@@ -310,7 +312,7 @@ describe('the fix engine of the screen with --locked', () => {
       const before = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
       const result = await fixEngine(args).apply(run, fixes);
       expect(result.kept.every((f) => !f.lockfileCommand)).toBe(true);
-      for (const f of changesLock) expect(result.dropped).toContainEqual({ fix: f, reason: 'it changes Cargo.lock, and --locked was passed to prevent that' });
+      for (const f of changesLock) expect(result.dropped).toContainEqual({ fix: f, reason: { id: 'changesLockfile', data: { flag: '--locked' } } });
       const after = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
       expect(after !== before).toBe(result.kept.length > 0);
     } finally {
