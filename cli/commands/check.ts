@@ -1,17 +1,10 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
-import { lineColumnAt, UserError } from '../../src/errors.js';
-import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
-import { failsOn, lint } from '../../src/rules/engine.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
-import { RULES } from '../../src/rules/index.js';
-import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
-import { resolveTarget } from '../../src/resolve/index.js';
-import type { TargetGraph } from '../../src/resolve/types.js';
-import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js';
-import { inspectEnvironment, probeToolchain } from '../environment.js';
-import type { CommandContext } from '../main.js';
-import { helpText, parseArgs, programName, type OptionSpec, type ParsedArgs } from '../args.js';
-import { gatingFindings, makeReport, relPath, repositoryRoot, type Report } from '../output/report.js';
+import { UserError } from '../../src/errors.js';
+import { failsOn } from '../../src/rules/engine.js';
+import { COMMON_OPTIONS, DEFAULT_TARGET } from '../common.js';
+import type { CommandContext } from '../context.js';
+import { helpText, parseArgs, programName, type OptionSpec } from '../args.js';
+import { gatingFindings, relPath, repositoryRoot, type Report } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
 import { renderSarif } from '../output/sarif.js';
@@ -21,7 +14,7 @@ import { baselineNote, baselineOf, compareBaseline, readBaseline, withoutBaselin
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { makeStyle, useColor } from '../output/style.js';
-import { readFileSync } from 'node:fs';
+import { runCheck, type CheckRun } from '../run/check.js';
 
 export const CHECK_OPTIONS: OptionSpec[] = [
   { name: 'format', kind: 'multi', value: 'FORMAT', help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
@@ -45,67 +38,6 @@ export const checkHelp = (): string =>
     'cargo-preflight check [OPTIONS] [PATH]',
     CHECK_OPTIONS,
   );
-
-export interface CheckRun {
-  loaded: LoadedProject;
-  graphs: TargetGraph[];
-  report: Report;
-  failOn: Severity | 'never';
-  /** What the lint ran with, so fixes can be proven by the same standard. */
-  settings: PreflightConfig;
-  kb: KnowledgeBase;
-  environments: Map<string, EnvironmentSnapshot>;
-}
-
-const LEVELS = ['error', 'warning', 'info', 'never'];
-
-/** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
-export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<CheckRun> {
-  const failOnArg = args.options['fail-on'] as string | undefined;
-  if (failOnArg !== undefined && !LEVELS.includes(failOnArg)) {
-    throw new UserError(`invalid value '${failOnArg}' for '--fail-on <LEVEL>' [possible values: error, warning, info, never]`);
-  }
-  if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
-  refuseAllTargets(args.options.target as string[] | undefined);
-  // rustup and rustc answer while the project and the index are read.
-  const toolchain = probeToolchain(ctx.env);
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
-  const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
-  if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
-  try {
-    refuseAllTargets(loaded.targets);
-  } catch (e) {
-    await loaded.sources.close();
-    throw e;
-  }
-  const kb = loadKnowledgeBase(settings.knowledgeBase);
-  const graphs: TargetGraph[] = [];
-  for (const [i, t] of loaded.targets.entries()) {
-    if (ctx.resolving) await ctx.resolving({ target: t, done: i, total: loaded.targets.length });
-    graphs.push(resolveTarget(loaded.project, t, loaded.includeDev).graph);
-  }
-
-  const environments = new Map<string, EnvironmentSnapshot>();
-  if (settings.severity['cross-environment'] !== 'off') {
-    const tc = await toolchain;
-    for (const t of loaded.targets) environments.set(t, inspectEnvironment(t, tc, loaded.config, ctx.env));
-  }
-
-  const lock = loaded.project.lockfile;
-  let lockText: string | undefined;
-  const lockLocation = (name: string, version: string): ManifestLocation | null => {
-    lockText ??= readFileSync(lock.path, 'utf8');
-    const i = lockText.indexOf(`name = "${name}"\nversion = "${version}"`);
-    if (i < 0) return null;
-    return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
-  };
-
-  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
-  const unresolved = graphs.flatMap((g) => g.unresolved);
-  const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
-  const failOn = (failOnArg ?? settings.failOn ?? 'error') as Severity | 'never';
-  return { loaded, graphs, report, failOn, settings, kb, environments };
-}
 
 export interface FormatOptions {
   color: boolean;
@@ -205,7 +137,7 @@ export function planOutputs(argv: string[], env: NodeJS.ProcessEnv): OutputPlan[
  */
 async function markdownFixes(run: CheckRun, base: string): Promise<MarkdownOptions['fixes']> {
   const { proposeFixes, proveTogether, renderChanges, unifiedDiff } = await import('../../src/fixers/index.js');
-  const pctx = (await import('./fix.js')).proofContextFor(run);
+  const pctx = (await import('../run/fix.js')).proofContextFor(run);
   const proposals = await proposeFixes(pctx);
   const { kept } = await proveTogether(pctx, proposals.filter((p) => p.proven && p.strategy !== 'disable'));
   const diff = renderChanges(kept)

@@ -19,7 +19,7 @@ import { RULES } from '../../src/rules/index.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, refuseAllTargets } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { makeStyle, useColor } from '../output/style.js';
 import { loadPreflightConfig } from '../../src/config/preflight-config.js';
 

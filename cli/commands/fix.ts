@@ -6,26 +6,23 @@
  */
 import { UserError } from '../../src/errors.js';
 import { failsOn } from '../../src/rules/engine.js';
-import { RULES } from '../../src/rules/index.js';
 import type { Finding } from '../../src/rules/types.js';
 import {
   applyChanges,
   proposeFixes,
-  proveTogether,
   renderChanges,
   unifiedDiff,
-  type Proof,
-  type ProofContext,
   type ProposedFix,
   type StrategyChoice,
 } from '../../src/fixers/index.js';
 import type { PinScope } from '../../src/fixers/strategy.js';
 import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
 import { COMMON_OPTIONS, lockFlag } from '../common.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { relPath } from '../output/report.js';
 import { makeStyle, useColor, type Style } from '../output/style.js';
-import { runCheck, type CheckRun } from './check.js';
+import { runCheck } from '../run/check.js';
+import { keepTogether, proofContextFor } from '../run/fix.js';
 
 export const FIX_OPTIONS: OptionSpec[] = [
   { name: 'strategy', kind: 'string', value: 'STRATEGY', help: 'switch, static, pin or auto (the first that proves out) [default: auto]' },
@@ -48,22 +45,6 @@ export const fixHelp = (): string =>
 const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
 const SCOPES: PinScope[] = ['all', 'target'];
 
-/** What the fixers need from a check run: the same project, graphs, findings and lint settings. */
-export function proofContextFor(run: CheckRun): ProofContext {
-  return {
-    project: run.loaded.project,
-    sourceFor: run.loaded.sources.sourceFor,
-    targets: run.loaded.targets,
-    includeDev: run.loaded.includeDev,
-    graphs: run.graphs,
-    findings: run.report.findings,
-    kb: run.kb,
-    rules: RULES,
-    settings: run.settings,
-    environments: run.environments,
-  };
-}
-
 export async function fixCommand(argv: string[], ctx: CommandContext): Promise<number> {
   const args = parseArgs(argv, FIX_OPTIONS, 'fix');
   if (args.options.help) {
@@ -83,26 +64,6 @@ function fixOptions(args: ParsedArgs): { strategy: StrategyChoice; pinScope: Pin
     throw new UserError(`invalid value '${pinScope}' for '--pin-scope <SCOPE>' [possible values: ${SCOPES.join(', ')}]`);
   }
   return { strategy: strategy as StrategyChoice, pinScope: pinScope as PinScope };
-}
-
-/**
- * The proven fixes applied together (`proveTogether`). With `--locked` (as
- * for `cargo add --locked`), only those that leave Cargo.lock as it is, alone
- * and taken together; the others are dropped with the reason.
- */
-export async function keepTogether(
-  pctx: ProofContext,
-  proven: ProposedFix[],
-  lock: string | null,
-): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: string }[] }> {
-  const allowed = lock ? proven.filter((p) => !p.lockfileCommand) : proven;
-  const together = await proveTogether(pctx, allowed);
-  const dropped = [...together.dropped, ...proven.filter((p) => !allowed.includes(p)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lock} was passed to prevent that` }))];
-  if (lock && together.proof && (together.proof.newCrates.length || together.proof.lockEdges?.length)) {
-    const reason = `together with the other fixes it changes Cargo.lock, and ${lock} was passed to prevent that`;
-    return { kept: [], proof: null, dropped: [...dropped, ...together.kept.map((fix) => ({ fix, reason }))] };
-  }
-  return { kept: together.kept, proof: together.proof, dropped };
 }
 
 /** `fix --message-format json`: what a bot needs to act on a fix run. */

@@ -6,7 +6,7 @@ import { compareVersions } from '../../src/resolve/semver-req.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { helpText, parseArgs, programName, type OptionSpec } from '../args.js';
 import type { Lockfile, LockedPackage } from '../../src/lockfile/index.js';
 

@@ -7,7 +7,7 @@ import { reverseEdges } from '../../src/resolve/paths.js';
 import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { helpText, parseArgs, type OptionSpec } from '../args.js';
 import { relative } from 'node:path';
 import { comparePackages } from './tree.js';

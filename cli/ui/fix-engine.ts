@@ -7,7 +7,7 @@
 import { UserError } from '../../src/errors.js';
 import { applyChanges, proposeFixes, renderChanges, type StrategyChoice } from '../../src/fixers/index.js';
 import type { ParsedArgs } from '../args.js';
-import { keepTogether, proofContextFor } from '../commands/fix.js';
+import { keepTogether, proofContextFor } from '../run/fix.js';
 import { lockFlag } from '../common.js';
 import type { FixEngine } from './session.js';
 

@@ -6,7 +6,7 @@
  * moment: a line says so, and the check runs meanwhile.
  */
 import type { ParsedArgs } from '../args.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
 import { useColor } from '../output/style.js';
 import { setOptimizingCompiler } from '../v8.js';
 import { fixEngine } from './fix-engine.js';

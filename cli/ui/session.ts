@@ -3,9 +3,8 @@
  * (`runCheck`), and the fix engine of `--fix` (propose, render, apply).
  */
 import type { ParsedArgs } from '../args.js';
-import type { CheckRun } from '../commands/check.js';
-import { runCheck } from '../commands/check.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
+import { runCheck, type CheckRun } from '../run/check.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { StrategyChoice } from '../../src/fixers/index.js';
