@@ -1,9 +1,9 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
 import { UserError } from '../../src/errors.js';
 import { failsOn } from '../../src/rules/engine.js';
-import { COMMON_OPTIONS, DEFAULT_TARGET } from '../common.js';
+import { DEFAULT_TARGET } from '../common.js';
 import type { CommandContext } from '../context.js';
-import { helpText, parseArgs, programName, type OptionSpec } from '../args.js';
+import { programName, type Given, type Options } from '../args.js';
 import { gatingFindings, relPath, repositoryRoot, type Report } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
@@ -13,31 +13,10 @@ import { renderMarkdown, type MarkdownOptions } from '../output/markdown.js';
 import { baselineNote, baselineOf, compareBaseline, readBaseline, withoutBaselined, writeBaseline } from '../output/baseline.js';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { makeStyle, useColor } from '../output/style.js';
+import { makeStyle } from '../output/style.js';
 import { runCheck, type CheckRun } from '../run/check.js';
-
-export const CHECK_OPTIONS: OptionSpec[] = [
-  { name: 'format', kind: 'multi', value: 'FORMAT', help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
-  { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
-  { name: 'baseline', kind: 'string', value: 'FILE', help: 'Fail only on findings not recorded in FILE; say which recorded ones are fixed' },
-  { name: 'write-baseline', kind: 'string', value: 'FILE', help: 'Record the current findings in FILE (the run then exits 0)' },
-  { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'Exit 1 when a finding is at or above: error, warning, info, never [default: error]' },
-  { name: 'fix', kind: 'bool', help: 'Apply proven fixes to Cargo.toml (same as `cargo-preflight fix`)' },
-  { name: 'dry-run', kind: 'bool', help: 'With --fix: show the diff, write nothing' },
-  { name: 'strategy', kind: 'string', value: 'STRATEGY', help: 'With --fix: switch, static, pin or auto [default: auto]' },
-  { name: 'pin-scope', kind: 'string', value: 'SCOPE', help: 'With --fix: where a pinned -sys dependency goes: all, target [default: all]' },
-  { name: 'interactive', short: 'i', kind: 'bool', help: 'Open the interactive triage screen' },
-  ...COMMON_OPTIONS,
-  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
-];
-
-/** Help text, made when asked for: usage lines say the name the tool was run by. */
-export const checkHelp = (): string =>
-  helpText(
-    'Report the crates that keep the artifact from linking fully static for a target',
-    'cargo-preflight check [OPTIONS] [PATH]',
-    CHECK_OPTIONS,
-  );
+import { CHECK_OPTIONS, FORMATS, type Format } from '../run/options.js';
+import { defineCommand, type Invocation } from './command.js';
 
 export interface FormatOptions {
   color: boolean;
@@ -49,7 +28,7 @@ export interface FormatOptions {
 
 export type Formatter = (report: Report, ctx: CommandContext, options: FormatOptions) => string;
 
-export const FORMATTERS: Record<string, Formatter> = {
+export const FORMATTERS: Record<Format, Formatter> = {
   human: (report, ctx, o) => renderHuman(withoutBaselined(report), makeStyle(o.color), ctx.cwd) + baselineNote(report),
   json: (report) => renderJson(report),
   sarif: (report, _ctx, o) => renderSarif(report, { base: o.base }),
@@ -58,7 +37,7 @@ export const FORMATTERS: Record<string, Formatter> = {
 };
 
 export interface OutputPlan {
-  format: string;
+  format: Format;
   /** The file to write, as given; undefined for stdout. */
   output?: string;
 }
@@ -72,34 +51,15 @@ const usageError = (message: string) => new UserError(message, undefined, `for m
  * may). Without `--format` the format is `github` when `GITHUB_ACTIONS=true`,
  * else `human`.
  */
-export function planOutputs(argv: string[], env: NodeJS.ProcessEnv): OutputPlan[] {
-  const byLong = new Map(CHECK_OPTIONS.map((s) => [s.name, s]));
-  const byShort = new Map(CHECK_OPTIONS.filter((s) => s.short).map((s) => [s.short!, s]));
-  const formats: string[] = [];
+export function planOutputs(options: readonly Given[], env: NodeJS.ProcessEnv): OutputPlan[] {
+  const formats: Format[] = [];
   /** Each --output with the number of --format given before it. */
   const outputs: { file: string; after: number }[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') break;
-    let spec: OptionSpec | undefined;
-    let inline: string | undefined;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      spec = byLong.get(eq >= 0 ? a.slice(2, eq) : a.slice(2));
-      inline = eq >= 0 ? a.slice(eq + 1) : undefined;
-    } else if (a.startsWith('-') && a.length > 1) {
-      spec = byShort.get(a[1]);
-      inline = a.length > 2 ? a.slice(2).replace(/^=/, '') : undefined;
-    }
-    if (!spec || spec.kind === 'bool' || spec.kind === 'count') continue;
-    const value = inline ?? argv[++i];
-    if (value === undefined) break;
-    if (spec.name === 'format') {
-      if (!FORMATTERS[value]) throw usageError(`invalid value '${value}' for '--format <FORMAT>' [possible values: ${Object.keys(FORMATTERS).join(', ')}]`);
-      formats.push(value);
-    } else if (spec.name === 'output') {
-      outputs.push({ file: value, after: formats.length });
-    }
+  for (const o of options) {
+    // The values were checked against the choices when the arguments were parsed.
+    const format = FORMATS.find((f) => f === o.value);
+    if (o.name === 'format' && format) formats.push(format);
+    else if (o.name === 'output' && o.value !== undefined) outputs.push({ file: o.value, after: formats.length });
   }
   const given = formats.length;
   if (!given) formats.push(env.GITHUB_ACTIONS === 'true' ? 'github' : 'human');
@@ -175,17 +135,21 @@ function writeReportFile(path: string, text: string, display: string, format: st
   }
 }
 
-export async function checkCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseArgs(argv, CHECK_OPTIONS, 'check');
-  if (args.options.help) {
-    ctx.stdout.write(checkHelp());
-    return 0;
-  }
+export const checkCommand = defineCommand({
+  name: 'check',
+  about: 'Report the crates that keep the artifact from linking fully static for a target',
+  usage: 'cargo-preflight check [OPTIONS] [PATH]',
+  options: CHECK_OPTIONS,
+  positionals: [{ name: '[PATH]' }],
+  run: check,
+});
+
+async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: CommandContext): Promise<number> {
   if (args.options.fix || args.options['dry-run']) return (await import('./fix.js')).runFix(args, ctx);
-  const plan = planOutputs(argv, ctx.env);
+  const plan = planOutputs(args.given, ctx.env);
   for (const p of plan) if (p.output !== undefined) checkOutputPath(resolvePath(ctx.cwd, p.output), p.output, p.format);
-  const baselineArg = args.options.baseline as string | undefined;
-  const writeBaselineArg = args.options['write-baseline'] as string | undefined;
+  const baselineArg = args.options.baseline;
+  const writeBaselineArg = args.options['write-baseline'];
   // The triage screen needs a terminal; elsewhere `--interactive` prints the report.
   if (args.options.interactive && ctx.stdout.isTTY && ctx.stdin?.isTTY) return (await import('../ui/index.js')).runInteractive(args, ctx);
   // A bad baseline is reported before any work is done.
@@ -194,7 +158,7 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
   try {
     for (const w of run.report.warnings) ctx.warn(w);
     if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!);
-    const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
+    const color = args.color(ctx.stdout);
     const base = repositoryRoot(ctx.cwd);
     let fixes: MarkdownOptions['fixes'];
     if (plan.some((p) => p.format === 'markdown') && run.report.findings.length) {

@@ -1,6 +1,6 @@
 /** The check pipeline shared by `check`, `fix` and the triage screen: load, resolve every target, lint. */
 import { readFileSync } from 'node:fs';
-import { lineColumnAt, UserError } from '../../src/errors.js';
+import { lineColumnAt } from '../../src/errors.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
@@ -8,11 +8,11 @@ import { RULES } from '../../src/rules/index.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import type { TargetGraph } from '../../src/resolve/types.js';
-import type { ParsedArgs } from '../args.js';
 import { loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import { makeReport, type Report } from '../output/report.js';
+import type { CheckArgs } from './options.js';
 
 export interface CheckRun {
   loaded: LoadedProject;
@@ -25,19 +25,12 @@ export interface CheckRun {
   environments: Map<string, EnvironmentSnapshot>;
 }
 
-const LEVELS = ['error', 'warning', 'info', 'never'];
-
 /** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
-export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<CheckRun> {
-  const failOnArg = args.options['fail-on'] as string | undefined;
-  if (failOnArg !== undefined && !LEVELS.includes(failOnArg)) {
-    throw new UserError(`invalid value '${failOnArg}' for '--fail-on <LEVEL>' [possible values: error, warning, info, never]`);
-  }
-  if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
-  refuseAllTargets(args.options.target as string[] | undefined);
+export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<CheckRun> {
+  refuseAllTargets(args.options.target);
   // rustup and rustc answer while the project and the index are read.
   const toolchain = probeToolchain(ctx.env);
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
+  const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
   const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
   try {
@@ -71,6 +64,6 @@ export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<C
   const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
   const unresolved = graphs.flatMap((g) => g.unresolved);
   const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
-  const failOn = (failOnArg ?? settings.failOn ?? 'error') as Severity | 'never';
+  const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';
   return { loaded, graphs, report, failOn, settings, kb, environments };
 }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { main, type CommandContext } from '../../cli/main.js';
 import { runCheck } from '../../cli/run/check.js';
-import { FIX_OPTIONS } from '../../cli/commands/fix.js';
+import { FIX_OPTIONS } from '../../cli/run/options.js';
 import { proofContextFor } from '../../cli/run/fix.js';
 import { parseArgs } from '../../cli/args.js';
 import type { ProofContext } from '../../src/fixers/index.js';

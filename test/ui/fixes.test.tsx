@@ -12,7 +12,7 @@ import { CONTINUATION } from '../../cli/ui/views.js';
 import { proofContextFor } from '../../cli/run/fix.js';
 import { runCheck } from '../../cli/run/check.js';
 import { parseArgs } from '../../cli/args.js';
-import { CHECK_OPTIONS } from '../../cli/commands/check.js';
+import { CHECK_OPTIONS } from '../../cli/run/options.js';
 import { KEY, expectedRun, openScreen, testContext, workspaceCopy, type Screen } from './helpers.js';
 
 const MUSL = 'x86_64-unknown-linux-musl';

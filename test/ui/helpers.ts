@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import React from 'react';
 import { render } from 'ink-testing-library';
 import { parseArgs } from '../../cli/args.js';
-import { CHECK_OPTIONS } from '../../cli/commands/check.js';
+import { CHECK_OPTIONS } from '../../cli/run/options.js';
 import type { CommandContext } from '../../cli/context.js';
 import { runCheck, type CheckRun } from '../../cli/run/check.js';
 import { App } from '../../cli/ui/app.js';
