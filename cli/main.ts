@@ -61,9 +61,10 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
   try {
     const [first, ...rest] = argv;
     // The command and the arguments it is given: with no command (or options first), `check`,
-    // which opens the triage screen at a terminal (`check --interactive`).
-    const byDefault = first === undefined || first.startsWith('-');
-    const named = commandNamed(byDefault ? 'check' : first);
+    // which opens the triage screen at a terminal (`check --interactive`); none for main's own options.
+    const own = first === '--version' || first === '-V' || first === '--help' || first === '-h' || first === 'help';
+    const byDefault = !own && (first === undefined || first.startsWith('-'));
+    const named = own ? undefined : commandNamed(byDefault ? 'check' : first);
     const command = named && (await named.load());
     const args = byDefault && opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : byDefault ? argv : rest;
     // Read as the command reads them (the common options without one), before anything runs or fails:
