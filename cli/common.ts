@@ -5,7 +5,8 @@ import { UserError } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
-import type { OptionSpec, ParsedArgs } from './args.js';
+import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
+import type { CommandContext } from './context.js';
 import { openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
 import type { CrateSource } from '../src/registry/types.js';
 
@@ -53,11 +54,11 @@ export function openSources(opts: SourceOptions): Sources {
 
 export const DEFAULT_TARGET = 'x86_64-unknown-linux-musl';
 
-export const COMMON_OPTIONS: OptionSpec[] = [
+export const COMMON_OPTIONS = [
   { name: 'target', kind: 'multi', value: 'TRIPLE', help: `Target triple to analyse (repeatable) [default: ${DEFAULT_TARGET}]` },
   { name: 'package', short: 'p', kind: 'multi', value: 'SPEC', help: 'Package(s) to analyse' },
   { name: 'workspace', kind: 'bool', help: 'Analyse all packages in the workspace' },
-  { name: 'exclude', kind: 'multi', value: 'SPEC', help: 'Exclude packages from --workspace' },
+  { name: 'exclude', kind: 'multi', value: 'SPEC', requires: ['workspace'], help: 'Exclude packages from --workspace' },
   { name: 'features', short: 'F', kind: 'multi', value: 'FEATURES', help: 'Space or comma separated list of features to activate' },
   { name: 'all-features', kind: 'bool', help: 'Activate all available features' },
   { name: 'no-default-features', kind: 'bool', help: 'Do not activate the `default` feature' },
@@ -69,11 +70,14 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'config', kind: 'multi', value: 'KEY=VALUE|PATH', help: "Override a cargo configuration value (as cargo's --config)" },
   { name: 'frozen', kind: 'bool', help: 'Equivalent to specifying both --locked and --offline' },
   { name: 'cache-dir', kind: 'string', value: 'DIR', help: 'Where to cache index data' },
-  { name: 'jobs', short: 'j', kind: 'string', value: 'N', help: 'Concurrent index requests [default: 64]' },
+  { name: 'jobs', short: 'j', kind: 'string', value: 'N', parse: positiveInteger, help: 'Concurrent index requests [default: 64]' },
   { name: 'quiet', short: 'q', kind: 'bool', help: 'Print no progress' },
   { name: 'verbose', short: 'v', kind: 'count', help: 'Print more (internal errors with their backtrace)' },
   { name: 'color', kind: 'string', value: 'WHEN', help: 'Coloring: auto, always, never' },
-];
+] as const satisfies readonly OptionSpec[];
+
+/** What the options shared by every analysing command give. */
+export type CommonArgs = Parsed<typeof COMMON_OPTIONS>;
 
 export interface LoadedProject {
   project: Project;
@@ -81,13 +85,6 @@ export interface LoadedProject {
   config: CargoConfig;
   sources: Sources;
   includeDev: boolean;
-}
-
-function jobsOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid value '${value}' for '--jobs <N>': a positive integer is expected`);
-  return n;
 }
 
 /**
@@ -114,7 +111,7 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
 }
 
 /** `--frozen` or `--locked` as given (for messages), or null. */
-export function lockFlag(o: ParsedArgs['options']): '--frozen' | '--locked' | null {
+export function lockFlag(o: CommonArgs['options']): '--frozen' | '--locked' | null {
   return o.frozen ? '--frozen' : o.locked ? '--locked' : null;
 }
 
@@ -130,19 +127,18 @@ export function refuseAllTargets(targets: readonly string[] | undefined): void {
 }
 
 /** The `--config` arguments, relative to the directory the tool was run in. */
-export function configOverrides(args: ParsedArgs, cwd: string): ConfigOverrides | undefined {
-  const values = args.options.config as string[] | undefined;
+export function configOverrides(args: CommonArgs, cwd: string): ConfigOverrides | undefined {
+  const values = args.options.config;
   return values?.length ? { args: values, cwd } : undefined;
 }
 
-export function selectionFrom(args: ParsedArgs): Selection {
+export function selectionFrom(args: CommonArgs): Selection {
   const o = args.options;
-  if (o.exclude !== undefined && !o.workspace) throw new UserError('--exclude can only be used together with --workspace');
   return {
-    packages: o.package as string[] | undefined,
+    packages: o.package,
     workspace: !!o.workspace,
-    exclude: o.exclude as string[] | undefined,
-    features: o.features as string[] | undefined,
+    exclude: o.exclude,
+    features: o.features,
     allFeatures: !!o['all-features'],
     noDefaultFeatures: !!o['no-default-features'],
     includeDev: !!o['include-dev'],
@@ -151,20 +147,19 @@ export function selectionFrom(args: ParsedArgs): Selection {
 
 /**
  * Loads the project with crate metadata from the sources the options and
- * cargo's configuration select. Index fetching is shown through `progress`
- * when given, else as a progress line on `stderr` (default process.stderr)
- * when it is a terminal, never with `--quiet`.
+ * cargo's configuration select, in the directory `pathArg` names (or
+ * the `Cargo.toml` it names), else the current one. Index fetching is shown
+ * through `ctx.progress` when given, else as a progress line on
+ * `ctx.stderr` when it is a terminal, never with `--quiet`.
  */
 export async function loadFromArgs(
-  args: ParsedArgs,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
+  args: CommonArgs,
+  ctx: Pick<CommandContext, 'cwd' | 'env' | 'progress' | 'stderr'>,
   pathArg?: string,
-  progress?: (p: FetchProgress) => void,
-  stderr?: ProgressStream,
 ): Promise<LoadedProject> {
+  const { cwd, env, progress, stderr } = ctx;
   const o = args.options;
-  let manifestPath = o['manifest-path'] as string | undefined;
+  let manifestPath = o['manifest-path'];
   let dir = cwd;
   if (pathArg) {
     if (pathArg.endsWith('Cargo.toml')) manifestPath ??= pathArg;
@@ -175,10 +170,10 @@ export async function loadFromArgs(
     cwd: dir,
     config,
     env,
-    index: o.index as string | undefined,
+    index: o.index,
     offline: !!o.offline || !!o.frozen || config.offline,
-    cacheDir: o['cache-dir'] as string | undefined,
-    jobs: jobsOption(o.jobs as string | undefined),
+    cacheDir: o['cache-dir'],
+    jobs: o.jobs,
     quiet: !!o.quiet,
     progress,
     ...(stderr && { stderr }),
@@ -217,7 +212,7 @@ export async function loadFromArgs(
   }
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
-  const targets = (o.target as string[] | undefined) ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
+  const targets = o.target ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
   return { project, targets, config, sources, includeDev: !!o['include-dev'] };
 }
 

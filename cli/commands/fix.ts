@@ -4,112 +4,39 @@
  * `--dry-run` prints the unified diff and writes nothing. Cargo.lock is never
  * touched: the command cargo needs to bring it up to date is printed.
  */
-import { UserError } from '../../src/errors.js';
 import { failsOn } from '../../src/rules/engine.js';
-import { RULES } from '../../src/rules/index.js';
 import type { Finding } from '../../src/rules/types.js';
 import {
   applyChanges,
   parsedTexts,
   proposeFixes,
-  proveTogether,
   reason,
   reasonsText,
   reasonText,
   renderChanges,
   unifiedDiff,
-  type Proof,
-  type ProofContext,
   type FixReason,
-  type ProposedFix,
   type Reason,
-  type StrategyChoice,
+  type ProposedFix,
 } from '../../src/fixers/index.js';
-import type { PinScope } from '../../src/fixers/strategy.js';
-import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
-import { COMMON_OPTIONS, lockFlag } from '../common.js';
-import type { CommandContext } from '../main.js';
+import type { Options } from '../args.js';
+import { lockFlag } from '../common.js';
+import type { CommandContext } from '../context.js';
 import { relPath } from '../output/report.js';
-import { makeStyle, useColor, type Style } from '../output/style.js';
-import { runCheck, type CheckRun } from './check.js';
+import { makeStyle, type Style } from '../output/style.js';
+import { runCheck } from '../run/check.js';
+import { keepTogether, proofContextFor } from '../run/fix.js';
+import { FIX_OPTIONS } from '../run/options.js';
+import { defineCommand, type Invocation } from './command.js';
 
-export const FIX_OPTIONS: OptionSpec[] = [
-  { name: 'strategy', kind: 'string', value: 'STRATEGY', help: 'switch, static, pin or auto (the first that proves out) [default: auto]' },
-  { name: 'pin-scope', kind: 'string', value: 'SCOPE', help: 'Where a pinned -sys dependency goes: all, target [default: all]' },
-  { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
-  { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
-  { name: 'message-format', kind: 'string', value: 'FMT', help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
-  ...COMMON_OPTIONS,
-  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
-];
-
-/** Help text, made when asked for: usage lines say the name the tool was run by. */
-export const fixHelp = (): string =>
-  helpText(
-    'Apply proven fixes for the findings of `check` to Cargo.toml',
-    'cargo-preflight fix [OPTIONS] [PATH]',
-    FIX_OPTIONS,
-  );
-
-const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
-const SCOPES: PinScope[] = ['all', 'target'];
-
-/** What the fixers need from a check run: the same project, graphs, findings and lint settings. */
-export function proofContextFor(run: CheckRun): ProofContext {
-  return {
-    project: run.loaded.project,
-    sourceFor: run.loaded.sources.sourceFor,
-    targets: run.loaded.targets,
-    includeDev: run.loaded.includeDev,
-    graphs: run.graphs,
-    findings: run.report.findings,
-    kb: run.kb,
-    rules: RULES,
-    settings: run.settings,
-    environments: run.environments,
-  };
-}
-
-export async function fixCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseArgs(argv, FIX_OPTIONS, 'fix');
-  if (args.options.help) {
-    ctx.stdout.write(fixHelp());
-    return 0;
-  }
-  return runFix(args, ctx);
-}
-
-function fixOptions(args: ParsedArgs): { strategy: StrategyChoice; pinScope: PinScope } {
-  const strategy = (args.options.strategy as string | undefined) ?? 'auto';
-  if (!STRATEGIES.includes(strategy as StrategyChoice)) {
-    throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
-  }
-  const pinScope = (args.options['pin-scope'] as string | undefined) ?? 'all';
-  if (!SCOPES.includes(pinScope as PinScope)) {
-    throw new UserError(`invalid value '${pinScope}' for '--pin-scope <SCOPE>' [possible values: ${SCOPES.join(', ')}]`);
-  }
-  return { strategy: strategy as StrategyChoice, pinScope: pinScope as PinScope };
-}
-
-/**
- * The proven fixes applied together (`proveTogether`). With `--locked` (as
- * for `cargo add --locked`), only those that leave Cargo.lock as it is, alone
- * and taken together; the others are dropped with the reason.
- */
-export async function keepTogether(
-  pctx: ProofContext,
-  proven: ProposedFix[],
-  lock: string | null,
-): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: Reason }[] }> {
-  const allowed = lock ? proven.filter((p) => !p.lockfileCommand) : proven;
-  const together = await proveTogether(pctx, allowed);
-  const dropped = [...together.dropped, ...proven.filter((p) => !allowed.includes(p)).map((fix) => ({ fix, reason: reason('changesLockfile', { flag: lock! }) }))];
-  if (lock && together.proof && (together.proof.newCrates.length || together.proof.lockEdges?.length)) {
-    const why = reason('togetherChangesLockfile', { flag: lock });
-    return { kept: [], proof: null, dropped: [...dropped, ...together.kept.map((fix) => ({ fix, reason: why }))] };
-  }
-  return { kept: together.kept, proof: together.proof, dropped };
-}
+export const fixCommand = defineCommand({
+  name: 'fix',
+  about: 'Apply proven fixes for the findings of `check` to Cargo.toml',
+  usage: 'cargo-preflight fix [OPTIONS] [PATH]',
+  options: FIX_OPTIONS,
+  positionals: [{ name: '[PATH]' }],
+  run: (args, ctx) => runFix(args, ctx),
+});
 
 /** `fix --message-format json`: what a bot needs to act on a fix run. */
 export interface FixJson {
@@ -131,17 +58,15 @@ export interface FixJson {
 }
 
 /** The fix run on already parsed arguments (shared by `fix` and `check --fix`). */
-export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<number> {
-  const opts = fixOptions(args);
+export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx: CommandContext): Promise<number> {
+  const opts = { strategy: args.options.strategy, pinScope: args.options['pin-scope'] };
   const dryRun = !!args.options['dry-run'];
-  const messageFormat = (args.options['message-format'] as string | undefined) ?? 'human';
-  if (messageFormat !== 'human' && messageFormat !== 'json') throw new UserError(`invalid value '${messageFormat}' for '--message-format <FMT>' [possible values: human, json]`);
-  const json = messageFormat === 'json';
+  const json = args.options['message-format'] === 'json';
   const run = await runCheck(args, ctx);
   try {
     for (const w of run.report.warnings) ctx.warn(w);
-    const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
-    const errColor = useColor(args.options.color as string | undefined, !!ctx.stderr.isTTY, ctx.env);
+    const color = args.color(ctx.stdout);
+    const errColor = args.color(ctx.stderr);
     const style = makeStyle(errColor);
     // With JSON on stdout, nothing of the human report goes to stderr.
     const quiet = !!args.options.quiet || json;

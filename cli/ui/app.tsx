@@ -5,7 +5,7 @@
  */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import type { CheckRun } from '../commands/check.js';
+import type { CheckRun } from '../run/check.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { Finding } from '../../src/rules/types.js';

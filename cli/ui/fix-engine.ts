@@ -4,24 +4,19 @@
  * the chosen fixes together (`keepTogether`, `--locked` included), the same rendering and
  * atomic writes (`renderChanges`, `applyChanges`).
  */
-import { UserError } from '../../src/errors.js';
-import { applyChanges, parsedTexts, proposeFixes, renderChanges, type StrategyChoice } from '../../src/fixers/index.js';
-import type { ParsedArgs } from '../args.js';
-import { keepTogether, proofContextFor } from '../commands/fix.js';
+import { applyChanges, parsedTexts, proposeFixes, renderChanges } from '../../src/fixers/index.js';
+import type { Parsed } from '../args.js';
+import { keepTogether, proofContextFor } from '../run/fix.js';
+import type { CHECK_OPTIONS } from '../run/options.js';
 import { lockFlag } from '../common.js';
 import type { FixEngine } from './session.js';
 
-const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
-
-export function fixEngine(args: ParsedArgs): FixEngine {
-  const strategy = (args.options.strategy as string | undefined) ?? 'auto';
-  if (!STRATEGIES.includes(strategy as StrategyChoice)) {
-    throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
-  }
+export function fixEngine(args: Parsed<typeof CHECK_OPTIONS>): FixEngine {
+  const strategy = args.options.strategy;
   const lock = lockFlag(args.options);
   return {
-    strategy: strategy as StrategyChoice,
-    propose: (run) => proposeFixes(proofContextFor(run), { strategy: strategy as StrategyChoice }),
+    strategy,
+    propose: (run) => proposeFixes(proofContextFor(run), { strategy }),
     explore: async (run) => {
       if (strategy !== 'auto') return null;
       const out = [];

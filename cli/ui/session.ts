@@ -2,10 +2,9 @@
  * What the triage screen runs: the same check as `cargo-preflight check`
  * (`runCheck`), and the fix engine of `--fix` (propose, render, apply).
  */
-import type { ParsedArgs } from '../args.js';
-import type { CheckRun } from '../commands/check.js';
-import { runCheck } from '../commands/check.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
+import { runCheck, type CheckRun } from '../run/check.js';
+import type { CheckArgs } from '../run/options.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { Reason } from '../../src/fixers/reasons.js';
@@ -64,7 +63,7 @@ export interface Session {
   warnings: string[];
 }
 
-export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boolean, fixes: FixEngine | null): Session {
+export function checkSession(args: CheckArgs, ctx: CommandContext, color: boolean, fixes: FixEngine | null): Session {
   const warnings: string[] = [];
   const note = (w: string) => {
     if (!warnings.includes(w)) warnings.push(w);
@@ -84,7 +83,7 @@ export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boole
   }
   let early: Early | null = null;
   return {
-    what: args.positionals[0] ?? (args.options['manifest-path'] as string | undefined) ?? ctx.cwd,
+    what: args.positionals[0] ?? args.options['manifest-path'] ?? ctx.cwd,
     color,
     fixes,
     warnings,

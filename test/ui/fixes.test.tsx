@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { proposeFixes, readText, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
 import { CONTINUATION } from '../../cli/ui/views.js';
-import { proofContextFor } from '../../cli/commands/fix.js';
-import { runCheck } from '../../cli/commands/check.js';
+import { proofContextFor } from '../../cli/run/fix.js';
+import { runCheck } from '../../cli/run/check.js';
 import { parseArgs } from '../../cli/args.js';
-import { CHECK_OPTIONS } from '../../cli/commands/check.js';
+import { CHECK_OPTIONS } from '../../cli/run/options.js';
 import { KEY, expectedRun, openScreen, testContext, workspaceCopy, type Screen } from './helpers.js';
 
 const MUSL = 'x86_64-unknown-linux-musl';
