@@ -1,4 +1,5 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
+import { resolve as resolvePath } from 'node:path';
 import { ALL_TARGETS } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
@@ -152,6 +153,20 @@ export function selectionFrom(args: CommonArgs): Selection {
  * through `ctx.progress` when given, else as a progress line on
  * `ctx.stderr` when it is a terminal, never with `--quiet`.
  */
+/**
+ * Where a run starts: the directory (a `PATH` argument that is a folder) and
+ * the manifest given (`--manifest-path`, or a `PATH` naming a Cargo.toml).
+ */
+export function projectStart(args: CommonArgs, cwd: string, pathArg?: string): { dir: string; manifestPath: string | undefined } {
+  let manifestPath = args.options['manifest-path'];
+  let dir = cwd;
+  if (pathArg) {
+    if (pathArg.endsWith('Cargo.toml')) manifestPath ??= pathArg;
+    else dir = resolvePath(cwd, pathArg);
+  }
+  return { dir, manifestPath };
+}
+
 export async function loadFromArgs(
   args: CommonArgs,
   ctx: Pick<CommandContext, 'cwd' | 'env' | 'progress' | 'stderr'>,
@@ -159,12 +174,7 @@ export async function loadFromArgs(
 ): Promise<LoadedProject> {
   const { cwd, env, progress, stderr } = ctx;
   const o = args.options;
-  let manifestPath = o['manifest-path'];
-  let dir = cwd;
-  if (pathArg) {
-    if (pathArg.endsWith('Cargo.toml')) manifestPath ??= pathArg;
-    else dir = (await import('node:path')).resolve(cwd, pathArg);
-  }
+  const { dir, manifestPath } = projectStart(args, cwd, pathArg);
   const config = CargoConfig.load(dir, env, configOverrides(args, cwd));
   const sources = openSources({
     cwd: dir,

@@ -26,6 +26,7 @@ import { relPath } from '../output/report.js';
 import { makeStyle, type Style } from '../output/style.js';
 import { runCheck } from '../run/check.js';
 import { keepTogether, proofContextFor } from '../run/fix.js';
+import { lockWorkspace, pauseForTests } from '../run/fix-lock.js';
 import { FIX_OPTIONS } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 
@@ -62,8 +63,17 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
   const opts = { strategy: args.options.strategy, pinScope: args.options['pin-scope'] };
   const dryRun = !!args.options['dry-run'];
   const json = args.options['message-format'] === 'json';
-  const run = await runCheck(args, ctx);
+  // A run that writes holds the workspace's lock from before it reads the manifests until it has written them.
+  const held = dryRun ? null : await lockWorkspace(args, ctx, args.positionals[0], makeStyle(args.color(ctx.stderr)));
+  let run;
   try {
+    run = await runCheck(args, ctx);
+  } catch (e) {
+    await held?.release();
+    throw e;
+  }
+  try {
+    await pauseForTests(ctx.env);
     for (const w of run.report.warnings) ctx.warn(w);
     const color = args.color(ctx.stdout);
     const errColor = args.color(ctx.stderr);
@@ -87,7 +97,7 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
     if (dryRun) {
       if (!json) ctx.stdout.write(diff);
     } else {
-      await applyChanges(changes);
+      await applyChanges(changes, { force: !!args.options.force });
     }
     for (const c of changes) {
       const n = kept.filter((f) => f.edits.some((e) => e.path === c.path)).length;
@@ -162,6 +172,7 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
     return failing.length ? 1 : 0;
   } finally {
     await run.loaded.sources.close();
+    await held?.release();
   }
 }
 
