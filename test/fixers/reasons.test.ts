@@ -25,7 +25,7 @@ describe('fix reasons', () => {
 
   it('are each given somewhere by the fixers or the fix command, with data for their placeholders', () => {
     const dir = join(root, 'src/fixers');
-    const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'reasons.ts').map((f) => join(dir, f)), join(root, 'cli/commands/fix.ts')];
+    const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'reasons.ts').map((f) => join(dir, f)), join(root, 'cli/commands/fix.ts'), join(root, 'cli/run/fix.ts')];
     const source = files.map((f) => readFileSync(f, 'utf8')).join('\n');
     for (const [id, template] of Object.entries(REASON_MESSAGES)) {
       const uses = [...source.matchAll(new RegExp(`reason\\('${id}'(?:, \\{([^}]*)\\})?`, 'g'))];
