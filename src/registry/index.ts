@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fullTomlParser, type CargoConfig, type ConfigValue } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
-import { readTextFile } from '../io/text-file.js';
+import { readVendoredText } from '../io/text-file.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
@@ -496,7 +496,7 @@ export class DirectorySource implements CrateSource {
     const path = join(this.dir, d, 'Cargo.toml');
     let text: string;
     try {
-      text = readTextFile(path, { what: 'manifest' });
+      text = readVendoredText(path);
     } catch (e) {
       if (e instanceof UserError) throw e;
       this.cache.set(d, null);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import { decodeUtf8, readTextFile } from '../../src/io/text-file.js';
+import { decodeUtf8, readTextFile, readVendoredText } from '../../src/io/text-file.js';
 import { writeProject } from '../helpers/project.js';
 
 const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
@@ -104,5 +104,19 @@ describe('through the command line', () => {
       expect(r.stderr).toBe(`${join(dir, 'Cargo.lock')}: error: the lockfile is not a regular file (a device, FIFO or socket); not reading it\n`);
       expect(r.code).toBe(2);
     }
+  });
+});
+
+describe('readVendoredText', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'preflight-vendored-'));
+
+  it('reads valid text, a real U+FFFD included, and refuses an invalid byte at its place', () => {
+    const ok = join(dir, 'ok.toml');
+    writeFileSync(ok, '[package]\nname = "a\uFFFD"\n');
+    expect(readVendoredText(ok)).toBe('[package]\nname = "a\uFFFD"\n');
+    const bad = join(dir, 'bad.toml');
+    writeFileSync(bad, Buffer.concat([Buffer.from('[package]\nname = "a'), Buffer.from([0xff]), Buffer.from('"\n')]));
+    const e = thrown(() => readVendoredText(bad));
+    expect(e.location).toEqual({ path: bad, line: 2, column: 10 });
   });
 });
