@@ -405,11 +405,29 @@ const ALL_TARGET_INFO: TargetInfo = { triple: 'all', names: new Set(), values: n
 /** cargo's `--target all`: no platform is left out. */
 export const ALL_TARGETS = 'all';
 
+/** Longer than any target name rustc knows (the longest built-in is 35 characters; cargo-zigbuild adds `.2.17`). */
+export const MAX_TARGET_NAME = 128;
+const TARGET_NAME_CHARS = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * A target name's shape, checked in time independent of its length before
+ * anything is asked about it: a name rustc cannot know is refused without
+ * running rustc or comparing it with every known target.
+ */
+function checkTargetName(triple: string): void {
+  if (triple.length <= MAX_TARGET_NAME && TARGET_NAME_CHARS.test(triple)) return;
+  const shown = triple.length > 60 ? `${triple.slice(0, 60)}…` : triple;
+  const why = triple.length > MAX_TARGET_NAME ? `it is ${triple.length} characters long (at most ${MAX_TARGET_NAME})` : `a target name has only letters, digits, \`-\`, \`_\` and \`.\``;
+  throw new UserError(`invalid target \`${shown}\`: ${why}`, undefined, 'run `rustc --print target-list` for the list of built-in targets');
+}
+
 export function targetInfo(triple: string): TargetInfo {
   if (triple === ALL_TARGETS) return ALL_TARGET_INFO;
   let info = infos.get(triple);
   if (!info) {
-    info = fromTable(triple) ?? fromRustc(triple);
+    info = fromTable(triple);
+    if (!info) checkTargetName(triple);
+    info ??= fromRustc(triple);
     infos.set(triple, info);
   }
   return info;

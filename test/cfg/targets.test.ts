@@ -125,6 +125,22 @@ describe('unknown targets', () => {
     expect(userError('bogus').help).toBe('run `rustc --print target-list` for the list of built-in targets');
   });
 
+  it('refuses a name no target can have at once, without asking rustc or comparing it with every target', () => {
+    const saved = process.env.RUSTC;
+    // Were rustc asked, this would say it is not installed.
+    process.env.RUSTC = '/nonexistent/rustc';
+    try {
+      const long = userError('x'.repeat(1_000_000));
+      expect(long.message).toBe(`invalid target \`${'x'.repeat(60)}…\`: it is 1000000 characters long (at most 128)`);
+      expect(long.help).toBe('run `rustc --print target-list` for the list of built-in targets');
+      expect(userError('foo bar').message).toBe('invalid target `foo bar`: a target name has only letters, digits, `-`, `_` and `.`');
+      expect(userError('x86_64-unknown-linux-gnu\n').message).toContain('a target name has only letters');
+    } finally {
+      if (saved === undefined) delete process.env.RUSTC;
+      else process.env.RUSTC = saved;
+    }
+  });
+
   it('says when rustc was not there to ask', () => {
     const saved = process.env.RUSTC;
     process.env.RUSTC = '/nonexistent/rustc';
