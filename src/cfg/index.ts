@@ -38,7 +38,8 @@ export class CfgSyntaxError extends Error {
     /** The message without the "failed to parse" prefix, e.g. "expected `)`, found `,`". */
     readonly reason: string,
   ) {
-    super(`failed to parse \`${expression}\` as a cfg expression: ${reason}`);
+    // cargo quotes the whole expression; one of thousands of characters is cut, for a readable line.
+    super(`failed to parse \`${expression.length > 200 ? `${expression.slice(0, 200)}…` : expression}\` as a cfg expression: ${reason}`);
     this.name = 'CfgSyntaxError';
   }
 }
@@ -65,8 +66,17 @@ function describeToken(token: Token): string {
   }
 }
 
+/**
+ * How deep `all`, `any` and `not` may nest: far beyond any real manifest, and
+ * within what the recursive parser and evaluator take (cargo reads deeper; a
+ * spec nested ten thousand deep is refused here with this reason, not a
+ * stack overflow).
+ */
+export const MAX_CFG_DEPTH = 1000;
+
 class Parser {
   private pos = 0;
+  private depth = 0;
   /** The last peek and where it was made: most tokens are peeked before they are taken. */
   private peekedAt = -1;
   private peeked: Token | CfgSyntaxError | null = null;
@@ -156,11 +166,13 @@ class Parser {
     if (token instanceof CfgSyntaxError) throw token;
     if (!token) throw this.ended('start of a cfg expression');
     if (token.kind !== 'ident' || token.raw || !OPERATORS.has(token.text)) return this.value();
+    if (++this.depth > MAX_CFG_DEPTH) throw this.error(token.start, `the expression nests \`all\`, \`any\` and \`not\` more than ${MAX_CFG_DEPTH} deep`);
     this.pos = token.end;
     this.expect('(');
     if (token.text === 'not') {
       const arg = this.expr();
       this.expect(')');
+      this.depth--;
       return { kind: 'not', arg };
     }
     const args: CfgExpr[] = [];
@@ -171,6 +183,7 @@ class Parser {
         break;
       }
     }
+    this.depth--;
     return { kind: token.text as 'all' | 'any', args };
   }
 

@@ -15,7 +15,7 @@ import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
-import { KeyLimitError, readSimpleToml } from '../manifest/simple-toml.js';
+import { readSimpleToml, TomlLimitError } from '../manifest/simple-toml.js';
 
 type FullTomlParser = typeof import('smol-toml');
 let fullParser: FullTomlParser | undefined;
@@ -59,7 +59,7 @@ function readConfigFile(path: string, baseDir: string): ConfigFile {
   try {
     simple = readSimpleToml(text);
   } catch (e) {
-    if (e instanceof KeyLimitError) throw new UserError(`could not parse cargo configuration: ${e.message}`, { path, line: e.line, column: e.column });
+    if (e instanceof TomlLimitError) throw new UserError(`could not parse cargo configuration: ${e.message}`, { path, line: e.line, column: e.column });
     throw e;
   }
   if (simple) return { path, baseDir, data: simple.data };

@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { AST } from 'toml-eslint-parser';
-import { KeyLimitError, MAX_KEY_PARTS, readSimpleToml } from './simple-toml.js';
+import { DEPTH_MESSAGE, MAX_KEY_PARTS, MAX_VALUE_DEPTH, readSimpleToml, TomlLimitError } from './simple-toml.js';
 import { UserError } from '../errors.js';
 
 export interface Position {
@@ -73,7 +73,7 @@ function indexKeyValues(body: AST.TOMLKeyValue[], base: (string | number)[], idx
   for (const kv of body) {
     const names = keyNames(kv.key);
     const p = pos(kv.key, shift);
-    if (names.length > MAX_KEY_PARTS) throw new KeyLimitError(p.line, p.column, names.length, false);
+    if (names.length > MAX_KEY_PARTS) throw TomlLimitError.keyParts(p.line, p.column, names.length, false);
     idx.record([...base, ...names], p, base.length);
     if (kv.value.type === 'TOMLInlineTable') indexKeyValues(kv.value.body, [...base, ...names], idx, shift);
   }
@@ -96,9 +96,41 @@ export interface ParsedToml {
   positions: PositionIndex;
 }
 
+/** Arrays and inline tables nested deeper than cargo reads: an error at the first one too deep. */
+function checkValueDepth(top: AST.TOMLTopLevelTable, shift: number): void {
+  const stack: [AST.TOMLNode, number][] = [];
+  for (const node of top.body) {
+    if (node.type === 'TOMLKeyValue') stack.push([node.value, 1]);
+    else for (const kv of node.body) stack.push([kv.value, 1]);
+  }
+  while (stack.length) {
+    const [node, depth] = stack.pop()!;
+    if (node.type !== 'TOMLArray' && node.type !== 'TOMLInlineTable') continue;
+    if (depth > MAX_VALUE_DEPTH) {
+      const p = pos(node, shift);
+      throw new TomlLimitError(p.line, p.column, DEPTH_MESSAGE);
+    }
+    if (node.type === 'TOMLArray') for (const el of node.elements) stack.push([el, depth + 1]);
+    else for (const kv of node.body) stack.push([kv.value, depth + 1]);
+  }
+}
+
+/** How deep arrays and tables nest in parsed data (without recursion). */
+function dataDepth(data: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[data, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null || v instanceof Date) continue;
+    max = Math.max(max, d);
+    for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push([x, d + 1]);
+  }
+  return max;
+}
+
 /** A key over cargo's recursion limit as bad input at its place; any other error as it is. */
 function keyLimitError(e: unknown, path: string): unknown {
-  return e instanceof KeyLimitError ? new UserError(`invalid TOML: ${e.message}`, { path, line: e.line, column: e.column }) : e;
+  return e instanceof TomlLimitError ? new UserError(`invalid TOML: ${e.message}`, { path, line: e.line, column: e.column }) : e;
 }
 
 /** Parses TOML keeping key positions. Errors become `path:line:col: message`. */
@@ -131,13 +163,22 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
     // smol-toml names the offending spot more precisely; ask it first.
     // Its one-file CommonJS build, loaded only here: the ES module build is ten modules to load at start-up.
     const { parse: parseData, TomlError } = createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml');
+    let data: Record<string, unknown>;
     try {
-      parseData(text);
+      data = parseData(text) as Record<string, unknown>;
     } catch (e2) {
       if (e2 instanceof TomlError) {
         const detail = e2.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-        throw new UserError(`invalid TOML: ${detail}`, { path, line: e2.line, column: e2.column + (e2.line === 1 ? shift : 0) });
+        const words = /excessively nested/.test(detail) ? DEPTH_MESSAGE : detail;
+        throw new UserError(`invalid TOML: ${words}`, { path, line: e2.line, column: e2.column + (e2.line === 1 ? shift : 0) });
       }
+      throw e2;
+    }
+    if (e instanceof RangeError) {
+      // Valid, but beyond what the position-keeping parser's recursion takes (a value of megabytes):
+      // the data without positions, after cargo's nesting limit.
+      if (dataDepth(data) > MAX_VALUE_DEPTH) throw new UserError(`invalid TOML: ${DEPTH_MESSAGE}`, { path });
+      return { data, positions: new PositionIndex() };
     }
     const err = e as { message: string; lineNumber?: number; column?: number };
     if (typeof err.lineNumber === 'number') {
@@ -152,11 +193,12 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
   const positions = new PositionIndex();
   const top = ast.body[0];
   try {
+    checkValueDepth(top, shift);
     indexKeyValues(top.body.filter((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue'), [], positions, shift);
     for (const node of top.body) {
       if (node.type !== 'TOMLTable') continue;
       const p = pos(node.key, shift);
-      if (node.resolvedKey.length > MAX_KEY_PARTS) throw new KeyLimitError(p.line, p.column, node.resolvedKey.length, true);
+      if (node.resolvedKey.length > MAX_KEY_PARTS) throw TomlLimitError.keyParts(p.line, p.column, node.resolvedKey.length, true);
       positions.record(node.resolvedKey, p, 0);
       indexKeyValues(node.body, node.resolvedKey, positions, shift);
     }

@@ -20,27 +20,34 @@ export interface KeyPosition {
 }
 
 /**
- * cargo's TOML parser stops at a recursion limit: a table header or a dotted
- * key of more than 80 keys is refused ("recursion limit"). So is it here,
- * before anything is built from such a key.
+ * cargo's TOML parser stops at recursion limits: a table header or a dotted
+ * key of more than 80 keys is refused ("recursion limit"), and so are arrays
+ * and inline tables nested more than 80 deep ("cannot recurse further; max
+ * recursion depth met"). So are they here, before anything is built from them.
  */
 export const MAX_KEY_PARTS = 80;
+export const MAX_VALUE_DEPTH = 80;
+export const DEPTH_MESSAGE = 'cannot recurse further; max recursion depth met';
 
-/** A key over cargo's recursion limit, at `offset` of the text read. */
-export class KeyLimitError extends Error {
+/** Input over one of cargo's recursion limits, at a line and column of the text read. */
+export class TomlLimitError extends Error {
   constructor(
     readonly line: number,
     readonly column: number,
-    parts: number,
-    header: boolean,
+    message: string,
   ) {
-    super(`recursion limit: a ${header ? 'table header' : 'dotted key'} of ${parts} keys (cargo reads at most ${MAX_KEY_PARTS})`);
-    this.name = 'KeyLimitError';
+    super(message);
+    this.name = 'TomlLimitError';
+  }
+
+  static keyParts(line: number, column: number, parts: number, header: boolean): TomlLimitError {
+    return new TomlLimitError(line, column, `recursion limit: a ${header ? 'table header' : 'dotted key'} of ${parts} keys (cargo reads at most ${MAX_KEY_PARTS})`);
   }
 }
 
 const BARE_KEY = /[A-Za-z0-9_-]+/y;
-const BASIC_STRING = /"((?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\.)*)"/y;
+// Unrolled (`a*(?:\\.a*)*`, not `(?:a|\\.)*`): a string of megabytes matches without the regex engine recursing per character.
+const BASIC_STRING = /"([^"\\\x00-\x08\x0a-\x1f\x7f]*(?:\\.[^"\\\x00-\x08\x0a-\x1f\x7f]*)*)"/y;
 const LITERAL_STRING = /'([^'\x00-\x08\x0a-\x1f\x7f]*)'/y;
 const SPACE = /[ \t]*/y;
 const BLANKS = /(?:[ \t\r\n]|#[^\n]*)*/y;
@@ -71,6 +78,8 @@ const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null 
 
 class Reader {
   pos = 0;
+  /** Arrays and inline tables open around the value being read. */
+  depth = 0;
   positions: KeyPosition[] = [];
   private lineStarts: number[] = [0];
   /** Tables made by headers, by dotted keys, and inline tables (frozen). */
@@ -138,7 +147,7 @@ class Reader {
       parts.push(this.keyPart());
       if (parts.length > MAX_KEY_PARTS) {
         const p = this.where(start);
-        throw new KeyLimitError(p.line, p.column, parts.length, header);
+        throw TomlLimitError.keyParts(p.line, p.column, parts.length, header);
       }
     }
   }
@@ -196,13 +205,23 @@ class Reader {
     return unescapeBasic(body.replace(/\r\n/g, '\n'));
   }
 
-  private array(): unknown[] {
+  /** Enters an array or inline table at `pos`, within cargo's nesting limit. */
+  private enter(): void {
+    if (++this.depth > MAX_VALUE_DEPTH) {
+      const p = this.where(this.pos);
+      throw new TomlLimitError(p.line, p.column, DEPTH_MESSAGE);
+    }
     this.pos++;
+  }
+
+  private array(): unknown[] {
+    this.enter();
     const out: unknown[] = [];
     for (;;) {
       this.blanks();
       if (this.text[this.pos] === ']') {
         this.pos++;
+        this.depth--;
         return out;
       }
       out.push(this.value());
@@ -215,12 +234,13 @@ class Reader {
 
   /** Inline tables are read without positions (only a key-value's own inline table is indexed; see `inlineWithPositions`). */
   private inlineTable(base?: (string | number)[]): Table {
-    this.pos++;
+    this.enter();
     const out: Table = {};
     this.inlineTables.add(out);
     this.spaces();
     if (this.text[this.pos] === '}') {
       this.pos++;
+      this.depth--;
       return out;
     }
     for (;;) {
@@ -238,7 +258,10 @@ class Reader {
       this.spaces();
       const c = this.text[this.pos];
       this.pos++;
-      if (c === '}') return out;
+      if (c === '}') {
+        this.depth--;
+        return out;
+      }
       if (c !== ',') return fail();
     }
   }
@@ -317,7 +340,8 @@ export function readSimpleToml(input: string): { data: Table; positions: KeyPosi
       r.assign(table, k, v);
     }
   } catch (e) {
-    if (e instanceof Unsupported) return null;
+    // A shape the regular expressions cannot take in one go (a value of megabytes) goes to the general parser too.
+    if (e instanceof Unsupported || e instanceof RangeError) return null;
     throw e;
   }
   if (shift) for (const p of r.positions) if (p.line === 1) p.column += shift;

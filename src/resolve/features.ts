@@ -9,8 +9,12 @@
  * they are built.
  */
 import { platformMatches, type TargetInfo } from '../cfg/index.js';
+import { UserError } from '../errors.js';
 import type { FeatureCause, PackageKey } from './types.js';
 import type { Summary, SummaryDep } from './packages.js';
+
+/** Longer than any real dependency chain, and within what the recursive activation takes. */
+export const MAX_CHAIN_DEPTH = 1000;
 
 /** Which unit a package's features are for: the target artifact, or the host (build scripts, proc-macros). */
 export type FeaturesFor = 0 | 1;
@@ -140,18 +144,32 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     return d.default_features && to.features.has('default') ? [...d.features, 'default'] : d.features;
   };
 
+  // Activation recurses along dependency chains, as cargo's does; a chain longer than any real graph's
+  // is refused with this reason rather than overflowing the stack.
+  let depth = 0;
   const activatePkg = (key: PackageKey, fk: FeaturesFor, fvs: string[], cause: FeatureCause): void => {
     // Host units left out: what they would turn on stays off (the dependent's own features are still counted).
     if (skipHost && fk === HOST) return;
-    const k = id(key, fk);
-    if (!activated.has(k)) activated.set(k, new Set());
-    for (const fv of fvs) activateFv(key, fk, featureValue(fv), cause);
-    if (processed.has(k)) return;
-    processed.add(k);
-    for (const [d, depFk] of deps(key, fk)) {
-      if (d.optional) continue;
-      if (skipHost && depFk === HOST) continue;
-      activatePkg(d.to, depFk, fvsFromDependency(d), { kind: 'dependency', from: key, depName: d.name });
+    if (++depth > MAX_CHAIN_DEPTH) {
+      throw new UserError(
+        `the dependency graph is too deep to resolve: a chain of more than ${MAX_CHAIN_DEPTH} crates reaches \`${summaries.get(key)!.name} v${summaries.get(key)!.version}\``,
+        undefined,
+        'a real dependency graph is a few dozen crates deep; check Cargo.lock for a generated chain',
+      );
+    }
+    try {
+      const k = id(key, fk);
+      if (!activated.has(k)) activated.set(k, new Set());
+      for (const fv of fvs) activateFv(key, fk, featureValue(fv), cause);
+      if (processed.has(k)) return;
+      processed.add(k);
+      for (const [d, depFk] of deps(key, fk)) {
+        if (d.optional) continue;
+        if (skipHost && depFk === HOST) continue;
+        activatePkg(d.to, depFk, fvsFromDependency(d), { kind: 'dependency', from: key, depName: d.name });
+      }
+    } finally {
+      depth--;
     }
   };
 
