@@ -1,0 +1,14 @@
+/** The short fuzz run of `npm test` (`npm run fuzz` runs the same longer). */
+import { describe, expect, it } from 'vitest';
+import { fuzz, SEEDS, TARGETS } from './readers.fuzz.js';
+
+describe(`fuzzed readers (seed ${SEEDS.seed}, ${SEEDS.runs} runs each)`, () => {
+  for (const target of TARGETS) {
+    it(`${target.name}: read or refused as bad input naming the file, never another error`, () => {
+      const counts = fuzz(target);
+      // Both outcomes occur: the mutations reach past the first line, and valid variants stay readable.
+      expect(counts.read + counts.refused).toBe(SEEDS.runs);
+      expect(counts.refused).toBeGreaterThan(0);
+    }, 120_000);
+  }
+});
