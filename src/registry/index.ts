@@ -15,6 +15,7 @@ import { fullTomlParser, type CargoConfig, type ConfigValue } from '../config/ca
 import { UserError } from '../errors.js';
 import { readVendoredText } from '../io/text-file.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
+import { parseTomlFully } from '../manifest/positions.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
 import { openRemote, type Remote } from './remote.js';
@@ -556,7 +557,7 @@ export function publishedManifestToIndex(text: string, path: string): IndexVersi
   const doc = publishedManifestDoc(text) ?? parseWhole(text, path);
   const pkg = doc.package as Record<string, unknown> | undefined;
   if (!pkg || typeof pkg.name !== 'string' || typeof pkg.version !== 'string') {
-    throw new UserError('vendored manifest has no `[package]` name and version', { path });
+    throw new UserError('vendored manifest has no `[package]` name and version', { path, ...locate(text, path, ['package']) });
   }
   try {
     const deps: IndexDep[] = readAllDeps(doc).map(indexFields);
@@ -571,7 +572,20 @@ export function publishedManifestToIndex(text: string, path: string): IndexVersi
       proc_macro: isProcMacro(doc),
     };
   } catch (e) {
-    if (e instanceof ManifestShapeError) throw new UserError(`${e.message} (at \`${e.keyPath.join('.')}\`)`, { path });
+    if (e instanceof ManifestShapeError) throw new UserError(`${e.message} (at \`${e.keyPath.join('.')}\`)`, { path, ...locate(text, path, e.keyPath) });
     throw e;
+  }
+}
+
+/**
+ * Where a key of a vendored manifest is, for an error: the fast reader keeps
+ * no positions, so the text is parsed again with them, only then (line 1 when
+ * even that cannot say).
+ */
+function locate(text: string, path: string, keyPath: string[]): { line: number; column: number } {
+  try {
+    return parseTomlFully(text, path).positions.find(keyPath) ?? { line: 1, column: 1 };
+  } catch {
+    return { line: 1, column: 1 };
   }
 }

@@ -5,7 +5,7 @@
  * fixtures mutated by fast-check (byte flips, truncation, deleted or
  * duplicated lines, deep nesting, huge strings, invalid UTF-8, BOM and CRLF).
  * Each reader must return or refuse the input as bad input (a UserError
- * naming the file, or a RegistryError for index data), never throw anything
+ * naming the file and the line, or a RegistryError for index data), never throw anything
  * else, within a time bound. Seeds are fixed and printed, so a failure
  * replays: `FUZZ_SEED=… FUZZ_RUNS=… npx vitest run test/fuzz`.
  */
@@ -73,7 +73,7 @@ export function mutated(base: Buffer): fc.Arbitrary<Buffer> {
 
 export type Outcome = 'read' | 'refused';
 
-/** Runs a reader on one input: 'read', 'refused' (a UserError naming `path`, or a RegistryError), or throws what it should not. */
+/** Runs a reader on one input: 'read', 'refused' (a UserError naming `path` and a line, or a RegistryError), or throws what it should not. */
 export function judged(read: () => unknown, path: string | null): Outcome {
   try {
     read();
@@ -81,6 +81,7 @@ export function judged(read: () => unknown, path: string | null): Outcome {
   } catch (e) {
     if (e instanceof UserError) {
       if (path !== null && e.location?.path !== path) throw new Error(`a UserError that does not name ${path}: ${e.message}`, { cause: e });
+      if (path !== null && e.location?.line === undefined) throw new Error(`a UserError without a line: ${e.message}`, { cause: e });
       return 'refused';
     }
     if (e instanceof RegistryError) return 'refused';

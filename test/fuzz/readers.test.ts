@@ -4,7 +4,7 @@ import { fuzz, SEEDS, TARGETS } from './readers.fuzz.js';
 
 describe(`fuzzed readers (seed ${SEEDS.seed}, ${SEEDS.runs} runs each)`, () => {
   for (const target of TARGETS) {
-    it(`${target.name}: read or refused as bad input naming the file, never another error`, () => {
+    it(`${target.name}: read or refused as bad input at its file and line, never another error`, () => {
       const counts = fuzz(target);
       // Both outcomes occur: the mutations reach past the first line, and valid variants stay readable.
       expect(counts.read + counts.refused).toBe(SEEDS.runs);
