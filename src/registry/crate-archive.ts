@@ -16,25 +16,9 @@
  */
 import { createHash } from 'node:crypto';
 import { createGunzip } from 'node:zlib';
-import { RegistryError } from './types.js';
+import { ARCHIVE_LIMITS, ArchiveError } from './crate-files.js';
 
-/** Bounds on a hostile archive. crates.io accepts 10 MiB compressed; cargo refuses more than 512 MiB unpacked. */
-export const ARCHIVE_LIMITS = {
-  compressed: 64 * 1024 * 1024,
-  unpacked: 512 * 1024 * 1024,
-  /** Largest file kept in memory (a manifest, a build script). */
-  kept: 4 * 1024 * 1024,
-  /** Longest GNU long name or PAX header. */
-  meta: 64 * 1024,
-  entries: 200_000,
-};
-
-export class ArchiveError extends RegistryError {
-  constructor(message: string, crate?: string) {
-    super(message, crate);
-    this.name = 'ArchiveError';
-  }
-}
+export { ARCHIVE_LIMITS, ArchiveError };
 
 export interface ArchiveRequest {
   name: string;

@@ -11,7 +11,7 @@ import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspac
 import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
-import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
+import { NotCachedError, RegistryError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import type { DeclarationSite, PackageKey } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 
@@ -439,14 +439,79 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
         if (e instanceof NotCachedError) return e;
         throw e;
       });
+      const exact = found instanceof NotCachedError || !found ? found : await readProcMacros(found, w.pkgs, w.source);
       for (const pkg of w.pkgs) {
-        if (found instanceof NotCachedError) unresolved.push([pkg, found.reason]);
-        else summaries.set(pkg.key, summaryFrom(pkg, w, found, files));
+        if (exact instanceof NotCachedError) unresolved.push([pkg, exact.reason]);
+        else summaries.set(pkg.key, summaryFrom(pkg, w, exact, files));
       }
     }),
   );
   for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
   return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
+}
+
+/**
+ * Which crates need their manifest for an exact proc-macro status: those that
+ * may be one. A crate with a normal dependency on `proc-macro2`, or on `syn`
+ * and `quote`, one named like a macro crate, and one with no dependency and
+ * no feature at all (as `paste`, `rustversion` and `indoc` are); every other
+ * crate is a library for certain enough not to read it (a proc-macro links
+ * the compiler's `proc_macro` and, nearly always, the toolkit). A local copy
+ * (cargo's unpacked sources) is read whatever the crate.
+ */
+export function mayBeProcMacro(v: IndexVersion): boolean {
+  let syn = false;
+  let quote = false;
+  let deps = 0;
+  for (const d of v.deps) {
+    if (d.kind === 'dev') continue;
+    deps++;
+    if (d.kind !== 'normal') continue;
+    const real = d.package ?? d.name;
+    if (real === 'proc-macro2') return true;
+    if (real === 'syn') syn = true;
+    if (real === 'quote') quote = true;
+  }
+  if (syn && quote) return true;
+  if (/[-_](derive|derives|macros?|impl|internals?|codegen|attributes|attr|proc[-_]macros?)$/.test(v.name)) return true;
+  return deps === 0 && Object.keys(v.features).length === 0 && v.links === null;
+}
+
+/**
+ * The proc-macro status of a registry crate's locked versions from their
+ * manifests, where the index does not say and the crate may be one: from a
+ * local copy, the tool's cache, or the archive downloaded from the registry
+ * (checked against the index's `cksum` and Cargo.lock's checksum). A crate
+ * whose manifest cannot be had (offline and not cached, downloads off) is
+ * left to the name-and-shape guess, with its warning. An archive that fails
+ * its checksum, or is hostile, stops the run.
+ */
+async function readProcMacros(found: CrateLookup, pkgs: LockedPackage[], source: CrateSource): Promise<CrateLookup> {
+  const files = source.files;
+  if (!files) return found;
+  const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
+  const versions = await Promise.all(
+    found.versions.map(async (v) => {
+      if (v.proc_macro !== undefined) return v;
+      const pkg = pkgs.find((p) => p.version === v.vers);
+      if (!pkg) return v;
+      const local = files.unpackedCopy(v.name, v.vers);
+      let manifest = local?.manifest;
+      if (manifest === undefined && mayBeProcMacro(v)) {
+        const checksums = [v.cksum, pkg.checksum].filter((c): c is string => typeof c === 'string' && c !== '');
+        try {
+          manifest = (await files.read({ name: v.name, version: v.vers, checksums }))?.manifest;
+        } catch (e) {
+          // The archive could not be downloaded: the guess stands, with its warning when the graph depends on it.
+          if (!(e instanceof RegistryError) || e instanceof ArchiveError) throw e;
+        }
+      }
+      if (manifest === undefined) return v;
+      const pm = procMacroFromManifest(manifest);
+      return pm === null ? v : { ...v, proc_macro: pm };
+    }),
+  );
+  return { ...found, versions };
 }
 
 /** Directories of the path entries of the root's `[patch.*]` and `[replace]` tables. */
