@@ -370,6 +370,23 @@ describe('network settings', () => {
   });
 });
 
+describe('--verbose', () => {
+  it('lists every host contacted with its index and archive requests and bytes', async () => {
+    const srv = await indexServer();
+    const f = fixture();
+    const out = await f.run(['tree', '--index', srv.url, '-v']);
+    expect(out.code).toBe(0);
+    const host = new URL(srv.url).host;
+    const line = out.stderr.split('\n').find((l) => l.includes(`Hosts ${host}:`));
+    const served = srv.log.filter((r) => r.status === 200).reduce((n, r) => n + r.bytes, 0);
+    expect(line).toBe(`       Hosts ${host}: index ${srv.log.length} requests, ${(served / 1024).toFixed(1)} KiB; archives 0 requests, 0.0 KiB`);
+    // The fixture's archives are at example.invalid, which does not resolve: tried (at once, in parallel), then given up for the run.
+    expect(out.stderr).toMatch(/Hosts example\.invalid: index 0 requests, 0\.0 KiB; archives [1-9]\d* requests?, 0\.0 KiB/);
+    // Without -v, nothing.
+    expect((await f.run(['tree', '--index', srv.url])).stderr).not.toContain('Hosts');
+  });
+});
+
 describe('progress', () => {
   it('draws a progress line on a terminal and erases it; nothing with --quiet or off a terminal', async () => {
     const srv = await indexServer({ latencyMs: 5 });

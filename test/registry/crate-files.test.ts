@@ -184,6 +184,78 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect(byName.get('plainpm')!.procMacro).toBe(true);
   });
 
+  it('sends the token with downloads only when config.json says auth-required, and never along a redirect to another origin', async () => {
+    const TOKEN = 'secret-token-for-dl';
+    const other = await IndexServer.start();
+    const dl = (srv: IndexServer) => `${srv.url}dl/{crate}/{version}/download`;
+    const serve = async (authRequired: boolean) => {
+      const srv = await IndexServer.start({ requireToken: authRequired ? TOKEN : undefined });
+      srv.setFile('config.json', JSON.stringify({ dl: dl(srv), 'auth-required': authRequired }));
+      for (const p of packaged) {
+        srv.setFile(indexPath(p.crate.name), p.indexLine + '\n');
+        srv.setFile(`dl/${p.crate.name}/${p.crate.version}/download`, p.archive);
+        other.setFile(`moved/${p.crate.name}`, p.archive);
+      }
+      return srv;
+    };
+    const treeWithToken = async (srv: IndexServer, name: string) => {
+      const home = join(dir, name);
+      mkdirSync(home, { recursive: true });
+      writeFileSync(join(home, 'config.toml'), `[source.crates-io]\nreplace-with = "corp"\n\n[registries.corp]\nindex = "sparse+${srv.url}"\n`);
+      const env = { HOME: dir, CARGO_HOME: home, CARGO_REGISTRIES_CORP_TOKEN: TOKEN };
+      const config = CargoConfig.load(app, env);
+      const set = openSourceSet({ cwd: app, config, env, cacheDir: join(dir, `cache-${name}`) });
+      try {
+        const project = await loadProject(app, undefined, (x) => set.sourceFor(x));
+        return treeLines(resolveTarget(project, TARGET).graph.packages.values());
+      } finally {
+        await set.close();
+      }
+    };
+    try {
+      const open = await serve(false);
+      expect(await treeWithToken(open, 'auth-open')).toEqual(cargoLines);
+      const openDl = open.log.filter((r) => r.path.startsWith('dl/'));
+      expect(openDl.length).toBeGreaterThan(0);
+      expect(openDl.every((r) => r.headers.authorization === undefined)).toBe(true);
+      await open.close();
+
+      const closed = await serve(true);
+      // One archive moved to another origin: the redirect is followed, without the token.
+      closed.fault('dl/ordinary/0.3.1/download', { kind: 'redirect', location: `${other.url}moved/ordinary` });
+      expect(await treeWithToken(closed, 'auth-required')).toEqual(cargoLines);
+      const closedDl = closed.log.filter((r) => r.path.startsWith('dl/'));
+      expect(closedDl.length).toBeGreaterThan(0);
+      expect(closedDl.every((r) => r.headers.authorization === TOKEN)).toBe(true);
+      const moved = other.log.filter((r) => r.path === 'moved/ordinary');
+      expect(moved).toHaveLength(1);
+      expect(moved[0]!.headers.authorization).toBeUndefined();
+      await closed.close();
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('makes download URLs with cargo\'s markers, or appends /{crate}/{version}/download', () => {
+    expect(downloadUrl('https://dl.example/api/v1/crates', 'Serde_Json', '1.0.0')).toBe('https://dl.example/api/v1/crates/Serde_Json/1.0.0/download');
+    const t = 'https://dl.example/{prefix}/{lowerprefix}/{crate}/{crate}-{version}.crate?sum={sha256-checksum}';
+    expect(downloadUrl(t, 'Serde_Json', '1.0.0', 'ab12')).toBe('https://dl.example/Se/rd/se/rd/Serde_Json/Serde_Json-1.0.0.crate?sum=ab12');
+    expect(downloadUrl(t, 'a', '1.0.0', 'x')).toBe('https://dl.example/1/1/a/a-1.0.0.crate?sum=x');
+    expect(downloadUrl(t, 'ab', '1.0.0', 'x')).toBe('https://dl.example/2/2/ab/ab-1.0.0.crate?sum=x');
+    expect(downloadUrl(t, 'Abc', '1.0.0', 'x')).toBe('https://dl.example/3/A/3/a/Abc/Abc-1.0.0.crate?sum=x');
+  });
+
+  it('turns downloads off with cargo-preflight.crate-downloads (or its variable); a value not a boolean is refused', async () => {
+    server.log.length = 0;
+    const home = freshHome('tool-home-key');
+    writeFileSync(join(home, 'config.toml'), configToml() + '\n[cargo-preflight]\ncrate-downloads = false\n');
+    const off = await toolTree(home, { cacheDir: join(dir, 'cache-key') });
+    expect(off.stats.archives).toBe(0);
+    expect(server.log.filter((r) => r.path.startsWith('dl/'))).toEqual([]);
+    const env = { HOME: dir, CARGO_HOME: freshHome('tool-home-var'), CARGO_PREFLIGHT_CRATE_DOWNLOADS: 'maybe' };
+    expect(() => openSourceSet({ cwd: app, config: CargoConfig.load(app, env), env })).toThrow(/crate-downloads must be true or false/);
+  });
+
   it('reads a local registry made by hand from the same archives, offline', async () => {
     const reg = join(dir, 'local-registry');
     for (const p of packaged) {
