@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface FixtureCrate {
@@ -69,4 +69,44 @@ export function packageCrates(dir: string, crates: FixtureCrate[]): PackagedCrat
     const indexLine = JSON.stringify({ name: c.name, vers: c.version, deps: indexDeps, cksum: sha256, features: {}, yanked: false });
     return { crate: c, archive, sha256, indexLine };
   });
+}
+
+/**
+ * Packages every crate of a `cargo vendor`-shaped folder with `cargo package
+ * --workspace`, a few cargo runs in all: the crates go into temporary
+ * workspaces, as many as the most versions one crate has (a workspace holds
+ * one package of a name). Returns each archive by `name version`.
+ */
+export function packageVendor(vendorDir: string, into: string): Map<string, { archive: Buffer; sha256: string }> {
+  const groups: { name: string; dir: string }[][] = [];
+  for (const dir of readdirSync(vendorDir).sort()) {
+    const manifest = join(vendorDir, dir, 'Cargo.toml');
+    if (!existsSync(manifest)) continue;
+    const name = /^name = "([^"]+)"/m.exec(readFileSync(manifest, 'utf8'))?.[1];
+    if (!name) throw new Error(`no package name in ${manifest}`);
+    let group = groups.find((g) => !g.some((x) => x.name === name));
+    if (!group) groups.push((group = []));
+    group.push({ name, dir });
+  }
+  const out = new Map<string, { archive: Buffer; sha256: string }>();
+  groups.forEach((group, i) => {
+    const root = join(into, `group-${i}`);
+    for (const { dir } of group) {
+      cpSync(join(vendorDir, dir), join(root, dir), { recursive: true });
+      rmSync(join(root, dir, '.cargo-checksum.json'), { force: true });
+    }
+    writeFileSync(join(root, 'Cargo.toml'), `[workspace]\nresolver = "2"\nmembers = [${group.map((g) => JSON.stringify(g.dir)).join(', ')}]\n`);
+    execFileSync('cargo', ['package', '--workspace', '--offline', '--no-verify', '--allow-dirty', '--exclude-lockfile', '-q'], {
+      cwd: root,
+      env: { ...process.env, CARGO_HOME: join(into, 'cargo-home'), CARGO_TARGET_DIR: join(root, 'target') },
+      stdio: 'pipe',
+    });
+    const pkgDir = join(root, 'target', 'package');
+    for (const f of readdirSync(pkgDir).filter((x) => x.endsWith('.crate'))) {
+      const archive = readFileSync(join(pkgDir, f));
+      const m = /^(.+)-(\d+\.\d+\.\d+.*)\.crate$/.exec(f)!;
+      out.set(`${m[1]} ${m[2]}`, { archive, sha256: createHash('sha256').update(archive).digest('hex') });
+    }
+  });
+  return out;
 }
