@@ -393,6 +393,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   // are all requested at once.
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
   const unresolved: [LockedPackage, string][] = [];
+  const gitPackages: LockedPackage[] = [];
   for (const pkg of lock.packages.values()) {
     if (summaries.has(pkg.key)) continue;
     if (pkg.source === null) {
@@ -400,8 +401,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       continue;
     }
     const src = sourceFor(pkg.source);
+    if (!src && pkg.source.startsWith('git+')) {
+      gitPackages.push(pkg);
+      continue;
+    }
     if (!src) {
-      unresolved.push([pkg, pkg.source.startsWith('git+') ? 'git dependency without vendored sources' : `no source for \`${pkg.source}\``]);
+      unresolved.push([pkg, `no source for \`${pkg.source}\``]);
       continue;
     }
     const id = `${pkg.name}\0${src.label}`;
@@ -409,6 +414,16 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     if (!w) wanted.set(id, (w = { source: src, versions: new Set(), pkgs: [] }));
     w.versions.add(pkg.version);
     w.pkgs.push(pkg);
+  }
+  // Git dependencies not vendored: cargo's checkout, when it has one, read when first needed.
+  if (gitPackages.length) {
+    const home = options.cargoHome === undefined ? cargoHome(process.env) : options.cargoHome;
+    const { gitCheckoutDir } = await import('../registry/git-checkout.js');
+    for (const pkg of gitPackages) {
+      const dir = home === null ? null : gitCheckoutDir(home, pkg.source!, pkg.name);
+      if (dir === null) unresolved.push([pkg, 'git dependency without vendored sources']);
+      else summaries.defer(pkg.key, () => gitSummary(pkg, ws.loadPathPackage(dir), lock, warnings));
+    }
   }
   const newTargets = options.allowNew ? summaries : undefined;
   // A source with a synchronous lookup (a vendor directory) is local and cheap to ask later.
@@ -622,6 +637,34 @@ export class SummaryMap extends Map<PackageKey, Summary> {
   private superEntries() {
     return super.entries();
   }
+}
+
+/**
+ * A git package's summary from the manifest of cargo's checkout (as written
+ * in the repository: inheritance from its own workspace applied). Its
+ * dependencies are matched to its lock entry by name and requirement; a path
+ * dependency inside the repository is locked as a package of the same git source.
+ */
+function gitSummary(pkg: LockedPackage, manifest: PackageManifest, lock: Lockfile, warnings: string[]): Summary {
+  const deps: SummaryDep[] = [];
+  for (const d of manifest.deps) {
+    if (d.kind === 'dev') continue;
+    const to = lockedDepFor(pkg, lock, d, false)[0];
+    if (to) deps.push(memberDepToSummary(d, to.key));
+    else if (!d.optional) warnings.push(`\`${pkg.name} ${pkg.version}\` declares \`${d.package ?? d.name} ${d.req}\`, which Cargo.lock does not list for it`);
+  }
+  if (manifest.version !== pkg.version) warnings.push(`cargo's checkout of \`${pkg.name}\` at ${manifest.dir} is version ${manifest.version}, Cargo.lock says ${pkg.version}`);
+  return {
+    key: pkg.key,
+    name: pkg.name,
+    version: pkg.version,
+    source: pkg.source,
+    deps,
+    features: featureMap(manifest.features, manifest.deps.filter((d) => d.kind !== 'dev')),
+    links: manifest.links,
+    procMacro: manifest.procMacro,
+    isMember: false,
+  };
 }
 
 function memberDepToSummary(d: MemberDep, to: PackageKey): SummaryDep {

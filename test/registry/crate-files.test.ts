@@ -256,6 +256,54 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect(() => openSourceSet({ cwd: app, config: CargoConfig.load(app, env), env })).toThrow(/crate-downloads must be true or false/);
   });
 
+  it("reads a git dependency from cargo's checkout (a workspace repository, inheritance and a path dependency inside it), offline", async () => {
+    const repo = join(dir, 'git-repo');
+    const write = (rel: string, text: string) => {
+      mkdirSync(join(repo, rel, '..'), { recursive: true });
+      writeFileSync(join(repo, rel), text);
+    };
+    write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n\n[workspace.package]\nversion = "0.7.0"\nedition = "2021"\n\n[workspace.dependencies]\nunicode-ident = "1"\n');
+    write('crates/gitlib/Cargo.toml', '[package]\nname = "gitlib"\nversion.workspace = true\nedition.workspace = true\n\n[dependencies]\ngitmacro = { path = "../gitmacro" }\nunicode-ident.workspace = true\nfmt-macros = "0.1"\n');
+    write('crates/gitlib/src/lib.rs', '');
+    write('crates/gitmacro/Cargo.toml', '[package]\nname = "gitmacro"\nversion.workspace = true\nedition.workspace = true\n\n[lib]\nproc-macro = true\n\n[dependencies]\nquote = "1"\n');
+    write('crates/gitmacro/src/lib.rs', '');
+    const git = (...args: string[]) => run('git', ['-c', 'user.email=t@example.invalid', '-c', 'user.name=t', ...args], { cwd: repo });
+    await git('init', '-q');
+    await git('add', '-A');
+    await git('commit', '-qm', 'init');
+
+    const gitApp = join(dir, 'git-app');
+    mkdirSync(join(gitApp, 'src'), { recursive: true });
+    writeFileSync(join(gitApp, 'Cargo.toml'), `[package]\nname = "git-app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ngitlib = { git = "file://${repo}" }\n`);
+    writeFileSync(join(gitApp, 'src', 'main.rs'), 'fn main() {}\n');
+    const home = freshHome('git-cargo-home');
+    const env = { ...process.env, CARGO_HOME: home, CARGO_TERM_COLOR: 'never' };
+    await run('cargo', ['generate-lockfile'], { cwd: gitApp, env });
+    const { stdout } = await run('cargo', ['tree', '--locked', '--target', TARGET, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe'], { cwd: gitApp, env, encoding: 'utf8' });
+    const expected = [...new Set(stdout.split('\n').filter(Boolean))].sort();
+    expect(expected.some((l) => l.startsWith('gitlib v0.7.0'))).toBe(true);
+    expect(readdirSync(join(home, 'git', 'checkouts'))).toHaveLength(1);
+
+    const toolEnv = { HOME: dir, CARGO_HOME: home };
+    const saved = process.env.CARGO_HOME;
+    process.env.CARGO_HOME = home;
+    const set = openSourceSet({ cwd: gitApp, config: CargoConfig.load(gitApp, toolEnv), env: toolEnv, offline: true, cacheDir: join(dir, 'cache-git') });
+    try {
+      server.log.length = 0;
+      const project = await loadProject(gitApp, undefined, (x) => set.sourceFor(x));
+      const lines = treeLines(resolveTarget(project, TARGET).graph.packages.values()).map((l) => l.replace(gitApp, '').replace(/ \(\)/, ''));
+      expect(lines).toEqual(expected.map((l) => l.replace(gitApp, '').replace(/ \(\)/, '')));
+      const gitlib = [...project.packages.summaries.values()].find((x) => x.name === 'gitlib')!;
+      expect(gitlib.unresolved).toBeUndefined();
+      expect([...project.packages.summaries.values()].find((x) => x.name === 'gitmacro')!.procMacro).toBe(true);
+      expect(server.log).toEqual([]);
+    } finally {
+      await set.close();
+      if (saved === undefined) delete process.env.CARGO_HOME;
+      else process.env.CARGO_HOME = saved;
+    }
+  });
+
   it('reads a local registry made by hand from the same archives, offline', async () => {
     const reg = join(dir, 'local-registry');
     for (const p of packaged) {
