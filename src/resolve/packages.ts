@@ -440,6 +440,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
     return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles);
   };
+  const fetched: Fetched[] = [];
   await Promise.all(
     [...wanted.values()].map(async (w) => {
       const name = w.pkgs[0].name;
@@ -454,13 +455,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
         if (e instanceof NotCachedError) return e;
         throw e;
       });
-      const exact = found instanceof NotCachedError || !found ? found : await readProcMacros(found, w.pkgs, w.source);
-      for (const pkg of w.pkgs) {
-        if (exact instanceof NotCachedError) unresolved.push([pkg, exact.reason]);
-        else summaries.set(pkg.key, summaryFrom(pkg, w, exact, files));
-      }
+      if (found instanceof NotCachedError) for (const pkg of w.pkgs) unresolved.push([pkg, found.reason]);
+      else fetched.push({ source: w.source, pkgs: w.pkgs, found });
     }),
   );
+  await readProcMacros(fetched, pathManifest, lock);
+  for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
   for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
   return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
 }
@@ -492,41 +492,104 @@ export function mayBeProcMacro(v: IndexVersion): boolean {
   return deps === 0 && Object.keys(v.features).length === 0 && v.links === null;
 }
 
+/** A registry crate's index data, as fetched for its locked packages. */
+interface Fetched {
+  source: CrateSource;
+  pkgs: LockedPackage[];
+  found: CrateLookup | null;
+}
+
 /**
- * The proc-macro status of a registry crate's locked versions from their
- * manifests, where the index does not say and the crate may be one: from a
- * local copy, the tool's cache, or the archive downloaded from the registry
- * (checked against the index's `cksum` and Cargo.lock's checksum). A crate
- * whose manifest cannot be had (offline and not cached, downloads off) is
- * left to the name-and-shape guess, with its warning. An archive that fails
- * its checksum, or is hostile, stops the run.
+ * The proc-macro status of registry crates from their manifests, where the
+ * index does not say: every crate of which cargo has an unpacked copy, and
+ * the crates the graph may reach that may be proc-macros (`mayBeProcMacro`),
+ * from the tool's cache or the archive downloaded from the registry (checked
+ * against the index's `cksum` and Cargo.lock's checksum).
+ *
+ * What the graph may reach: the packages reached from the workspace's path
+ * packages through normal and dev dependencies, on any platform and with any
+ * feature, not through build dependencies and not below a proc-macro (its
+ * dependencies are the compiler's, never the artifact's). A status read may
+ * open or close a part of the graph, so the reach is taken again after each
+ * batch of reads until nothing more needs reading (nearly always after the
+ * first: the guess is right about most crates that look like proc-macros).
+ *
+ * A crate whose manifest cannot be had (offline and not cached, downloads
+ * off, the download host unreachable) is left to the name-and-shape guess,
+ * with its warning. An archive that fails its checksum, or is hostile, stops
+ * the run.
  */
-async function readProcMacros(found: CrateLookup, pkgs: LockedPackage[], source: CrateSource): Promise<CrateLookup> {
-  const files = source.files;
-  if (!files) return found;
+async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile): Promise<void> {
+  if (!fetched.some((f) => f.source.files)) return;
   const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
-  const versions = await Promise.all(
-    found.versions.map(async (v) => {
-      if (v.proc_macro !== undefined) return v;
-      const pkg = pkgs.find((p) => p.version === v.vers);
-      if (!pkg) return v;
-      const local = files.unpackedCopy(v.name, v.vers);
-      let manifest = local?.manifest;
-      if (manifest === undefined && mayBeProcMacro(v)) {
-        const checksums = [v.cksum, pkg.checksum].filter((c): c is string => typeof c === 'string' && c !== '');
+  const entries = new Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>();
+  const setStatus = (e: { f: Fetched; i: number }, manifest: string | undefined) => {
+    const pm = manifest === undefined ? null : procMacroFromManifest(manifest);
+    const versions = e.f.found!.versions;
+    if (pm !== null) versions[e.i] = { ...versions[e.i]!, proc_macro: pm };
+  };
+  for (const f of fetched) {
+    if (!f.found) continue;
+    for (const pkg of f.pkgs) {
+      const i = f.found.versions.findIndex((x) => x.vers === pkg.version);
+      if (i < 0) continue;
+      const e = { f, pkg, i };
+      entries.set(pkg.key, e);
+      // A local copy is read whatever the crate: it costs no request.
+      const v = f.found.versions[i]!;
+      if (v.proc_macro === undefined && f.source.files) setStatus(e, f.source.files.unpackedCopy(v.name, v.vers)?.manifest);
+    }
+  }
+  const asked = new Set<PackageKey>();
+  for (;;) {
+    const batch: { f: Fetched; pkg: LockedPackage; i: number }[] = [];
+    for (const key of graphReach(entries, pathManifest, lock)) {
+      const e = entries.get(key);
+      if (!e || asked.has(key) || !e.f.source.files) continue;
+      const v = e.f.found!.versions[e.i]!;
+      if (v.proc_macro === undefined && mayBeProcMacro(v)) batch.push(e);
+    }
+    if (!batch.length) return;
+    await Promise.all(
+      batch.map(async (e) => {
+        asked.add(e.pkg.key);
+        const v = e.f.found!.versions[e.i]!;
+        const checksums = [v.cksum, e.pkg.checksum].filter((c): c is string => typeof c === 'string' && c !== '');
         try {
-          manifest = (await files.read({ name: v.name, version: v.vers, checksums }))?.manifest;
-        } catch (e) {
+          setStatus(e, (await e.f.source.files!.read({ name: v.name, version: v.vers, checksums }))?.manifest);
+        } catch (err) {
           // The archive could not be downloaded: the guess stands, with its warning when the graph depends on it.
-          if (!(e instanceof RegistryError) || e instanceof ArchiveError) throw e;
+          if (!(err instanceof RegistryError) || err instanceof ArchiveError) throw err;
         }
-      }
-      if (manifest === undefined) return v;
-      const pm = procMacroFromManifest(manifest);
-      return pm === null ? v : { ...v, proc_macro: pm };
-    }),
-  );
-  return { ...found, versions };
+      }),
+    );
+  }
+}
+
+/** The packages the graph may reach (see `readProcMacros`), by the statuses known so far (else guessed). */
+function graphReach(entries: Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>, pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile): Set<PackageKey> {
+  const seen = new Set<PackageKey>(pathManifest.keys());
+  const queue = [...seen];
+  while (queue.length) {
+    const key = queue.pop()!;
+    const pkg = lock.packages.get(key);
+    if (!pkg) continue;
+    let next: PackageKey[];
+    const m = pathManifest.get(key);
+    const e = entries.get(key);
+    if (m) next = m.deps.filter((d) => d.kind !== 'build').flatMap((d) => lockedDepFor(pkg, lock, d, d.pathDir !== undefined).map((p) => p.key));
+    else if (e) {
+      const v = e.f.found!.versions[e.i]!;
+      if (procMacroOf(v).procMacro) continue;
+      next = v.deps.filter((d) => d.kind === 'normal').flatMap((d) => lockedDepFor(pkg, lock, d, false).map((p) => p.key));
+    } else next = pkg.dependencies; // read later (a vendored crate): all it locks, to be safe
+    for (const k of next) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      queue.push(k);
+    }
+  }
+  return seen;
 }
 
 /** Directories of the path entries of the root's `[patch.*]` and `[replace]` tables. */
