@@ -176,9 +176,11 @@ export class RegistryCrateFiles {
       if (this.opts.cargoHome === null) return [];
       const root = join(this.opts.cargoHome, 'registry', kind);
       try {
+        // crates.io's folders first: a crate of the same name and version elsewhere is the rarer case.
+        const rank = (n: string) => (n.startsWith('index.crates.io-') || n.startsWith('github.com-') ? 0 : 1);
         return readdirSync(root)
           .filter(this.opts.cargoFolder)
-          .sort()
+          .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
           .map((n) => join(root, n));
       } catch {
         return [];
@@ -226,19 +228,31 @@ function fromArchive(files: Map<string, Buffer>, from: CrateFileSet['from']): Cr
   return { manifest: text, build: path !== null && script ? { path, text: script.toString('utf8') } : null, from };
 }
 
-/** A crate folder cargo unpacked (or checked out), if its marker says the work finished. */
-export function readUnpacked(dir: string, from: CrateFileSet['from'], marker = true): CrateFileSet | null {
-  if (marker) {
-    const ok = readQuietly(join(dir, '.cargo-ok'))?.toString('utf8').trim();
-    // cargo writes `{"v":1}` once the unpacking finished (`ok` before 1.74); an empty file is an unpacking cut short.
-    if (ok !== 'ok' && !/^\{\s*"v"\s*:\s*1\s*\}$/.test(ok ?? '')) return null;
-  }
+/**
+ * A crate folder cargo unpacked, if its `.cargo-ok` says the unpacking
+ * finished. The build script is read when first asked for: the proc-macro
+ * status, what most callers want, needs only the manifest.
+ */
+function readUnpacked(dir: string, from: CrateFileSet['from']): CrateFileSet | null {
+  const ok = readQuietly(join(dir, '.cargo-ok'))?.toString('utf8').trim();
+  // cargo writes `{"v":1}` once the unpacking finished (`ok` before 1.74); an empty file is an unpacking cut short.
+  if (ok !== 'ok' && !/^\{\s*"v"\s*:\s*1\s*\}$/.test(ok ?? '')) return null;
   const manifest = readQuietly(join(dir, 'Cargo.toml'));
   if (!manifest) return null;
   const text = manifest.toString('utf8');
-  const path = buildScriptPath(text, (p) => readQuietly(join(dir, p)) !== undefined);
-  const script = path === null ? undefined : readQuietly(join(dir, path));
-  return { manifest: text, build: path !== null && script ? { path, text: script.toString('utf8') } : null, from };
+  let build: CrateFileSet['build'] | undefined;
+  return {
+    manifest: text,
+    from,
+    get build() {
+      if (build === undefined) {
+        const path = buildScriptPath(text, (p) => readQuietly(join(dir, p)) !== undefined);
+        const script = path === null ? undefined : readQuietly(join(dir, path));
+        build = path !== null && script ? { path, text: script.toString('utf8') } : null;
+      }
+      return build;
+    },
+  };
 }
 
 /** `package.build` of the manifest (false: none), else `build.rs` when present, as cargo decides. */

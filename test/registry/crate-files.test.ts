@@ -184,6 +184,35 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect(byName.get('plainpm')!.procMacro).toBe(true);
   });
 
+  it('gives the build script with the manifest: from a download, the tool\'s cache, cargo\'s registry/src and registry/cache', async () => {
+    const p = packaged.find((x) => x.crate.name === 'proc-macro2')!;
+    const id = { name: 'proc-macro2', version: '1.0.0', checksums: [p.sha256] };
+    const filesOf = async (home: string, cache: string, offline: boolean) => {
+      const env = { HOME: dir, CARGO_HOME: home };
+      const set = openSourceSet({ cwd: app, config: CargoConfig.load(app, env), env, offline, cacheDir: join(dir, cache) });
+      try {
+        return await set.sourceFor('registry+https://github.com/rust-lang/crates.io-index')!.files!.read(id);
+      } finally {
+        await set.close();
+      }
+    };
+    const build = { path: 'build.rs', text: 'fn main() {}\n' };
+    const downloaded = await filesOf(freshHome('build-home'), 'cache-build', false);
+    expect({ from: downloaded!.from, build: downloaded!.build }).toEqual({ from: 'download', build });
+    expect(downloaded!.manifest).toContain('name = "proc-macro2"');
+    const cached = await filesOf(freshHome('build-home-2'), 'cache-build', true);
+    expect({ from: cached!.from, build: cached!.build }).toEqual({ from: 'cache', build });
+    const fromSrc = await filesOf(cargoHome, 'cache-build-3', true);
+    expect({ from: fromSrc!.from, build: fromSrc!.build }).toEqual({ from: 'cargo-src', build });
+    const noSrc = join(dir, 'cargo-home-no-src');
+    cpSync(cargoHome, noSrc, { recursive: true });
+    rmSync(join(noSrc, 'registry', 'src'), { recursive: true });
+    const fromCache = await filesOf(noSrc, 'cache-build-4', true);
+    expect({ from: fromCache!.from, build: fromCache!.build }).toEqual({ from: 'cargo-cache', build });
+    // Nothing local, offline: nothing.
+    expect(await filesOf(freshHome('build-home-5'), 'cache-build-5', true)).toBeNull();
+  });
+
   it('sends the token with downloads only when config.json says auth-required, and never along a redirect to another origin', async () => {
     const TOKEN = 'secret-token-for-dl';
     const other = await IndexServer.start();
