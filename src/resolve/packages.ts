@@ -521,7 +521,7 @@ interface Fetched {
  */
 async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile): Promise<void> {
   if (!fetched.some((f) => f.source.files)) return;
-  const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
+  const { procMacroFromManifest } = await import('../registry/crate-files.js');
   const entries = new Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>();
   const setStatus = (e: { f: Fetched; i: number }, manifest: string | undefined) => {
     const pm = manifest === undefined ? null : procMacroFromManifest(manifest);
@@ -554,15 +554,30 @@ async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, 
       batch.map(async (e) => {
         asked.add(e.pkg.key);
         const v = e.f.found!.versions[e.i]!;
-        const checksums = [v.cksum, e.pkg.checksum].filter((c): c is string => typeof c === 'string' && c !== '');
-        try {
-          setStatus(e, (await e.f.source.files!.read({ name: v.name, version: v.vers, checksums }))?.manifest);
-        } catch (err) {
-          // The archive could not be downloaded: the guess stands, with its warning when the graph depends on it.
-          if (!(err instanceof RegistryError) || err instanceof ArchiveError) throw err;
-        }
+        const pm = await manifestProcMacro(e.f.source, v, e.pkg.checksum);
+        if (pm !== null) e.f.found!.versions[e.i] = { ...v, proc_macro: pm };
       }),
     );
+  }
+}
+
+/**
+ * `[lib] proc-macro` of a registry crate's manifest, from its source's crate
+ * files (a local copy, the tool's cache, the archive downloaded and checked
+ * against the index's `cksum` and `lockChecksum`); null when it cannot be had.
+ * A download that fails leaves the guess; an archive refused stops the run.
+ */
+export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lockChecksum: string | null): Promise<boolean | null> {
+  if (!source.files) return null;
+  const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
+  const checksums = [v.cksum, lockChecksum].filter((c): c is string => typeof c === 'string' && c !== '');
+  try {
+    const files = await source.files.read({ name: v.name, version: v.vers, checksums });
+    return files ? procMacroFromManifest(files.manifest) : null;
+  } catch (err) {
+    // The archive could not be downloaded: the guess stands, with its warning when the graph depends on it.
+    if (!(err instanceof RegistryError) || err instanceof ArchiveError) throw err;
+    return null;
   }
 }
 

@@ -18,7 +18,7 @@ import { openSourceSet, type SourceSetOptions } from '../../src/registry/index.j
 import { downloadUrl } from '../../src/registry/sparse.js';
 import { indexPath } from '../../src/registry/types.js';
 import { treeLines } from '../../src/resolve/display.js';
-import { loadProject, resolveTarget } from '../../src/resolve/index.js';
+import { loadProject, resolvePatched, resolveTarget } from '../../src/resolve/index.js';
 import { packageCrates, type FixtureCrate, type PackagedCrate } from '../helpers/crates.js';
 import { IndexServer } from '../helpers/index-server.js';
 import { cargoAvailable } from '../helpers/realworld.js';
@@ -40,6 +40,8 @@ const CRATES: FixtureCrate[] = [
   // Libraries named like macro crates, one using the toolkit.
   { name: 'helper-derive', version: '0.2.0', deps: { syn: '2', quote: '1' } },
   { name: 'fmt-macros', version: '0.1.0', deps: { 'unicode-ident': '1' } },
+  // In the registry, not in Cargo.lock: a fix's proof brings it in.
+  { name: 'freshness', version: '0.1.0', procMacro: true, deps: { 'proc-macro2': '1' } },
   { name: 'top', version: '1.0.0', deps: { ordinary: '0.3', plainpm: '1', oldspell: '0.1', 'helper-derive': '0.2', 'fmt-macros': '0.1' } },
 ];
 
@@ -109,7 +111,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     const { lines, summaries, stats, project } = await toolTree(home);
     expect(lines).toEqual(cargoLines);
     const byName = new Map([...summaries.values()].map((s) => [s.name, s]));
-    for (const c of CRATES) {
+    for (const c of CRATES.filter((x) => x.name !== 'freshness')) {
       const s = byName.get(c.name)!;
       expect({ name: c.name, procMacro: s.procMacro, guessed: s.procMacroGuessed ?? false }).toEqual({ name: c.name, procMacro: c.procMacro === true, guessed: false });
     }
@@ -211,6 +213,29 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect({ from: fromCache!.from, build: fromCache!.build }).toEqual({ from: 'cargo-cache', build });
     // Nothing local, offline: nothing.
     expect(await filesOf(freshHome('build-home-5'), 'cache-build-5', true)).toBeNull();
+  });
+
+  it("reads the manifest of a crate Cargo.lock does not hold yet when a fix's proof brings it in", async () => {
+    const proof = async (crateDownloads: boolean, name: string) => {
+      const env = { HOME: dir, CARGO_HOME: freshHome(name) };
+      const set = openSourceSet({ cwd: app, config: CargoConfig.load(app, env), env, cacheDir: join(dir, `cache-${name}`), crateDownloads });
+      try {
+        const project = await loadProject(app, undefined, (x) => set.sourceFor(x));
+        const manifest = join(app, 'Cargo.toml');
+        const overlay = new Map([[manifest, readFileSync(manifest, 'utf8') + 'freshness = "0.1"\n']]);
+        const r = await resolvePatched(project, overlay, (x) => set.sourceFor(x), [TARGET]);
+        return { r, names: treeLines(r.results[0]!.graph.packages.values()).map((l) => l.split(' ')[0]) };
+      } finally {
+        await set.close();
+      }
+    };
+    const exact = await proof(true, 'proof-home');
+    expect(exact.r.newCrates.map((c) => c.name)).toEqual(['freshness']);
+    // A proc-macro: not in the artifact graph.
+    expect(exact.names).not.toContain('freshness');
+    // Guessed from its shape (an ordinary name over proc-macro2), it would be taken for a library.
+    const guessed = await proof(false, 'proof-home-nodl');
+    expect(guessed.names).toContain('freshness');
   });
 
   it('sends the token with downloads only when config.json says auth-required, and never along a redirect to another origin', async () => {
