@@ -23,15 +23,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { indexFromVendor } from '../test/fixtures/registry/generate.js';
-import { IndexServer } from '../test/helpers/index-server.js';
-import { REALWORLD_PROJECTS } from '../test/helpers/realworld.js';
+import { indexFromVendor } from '../testkit/registry-gen.js';
+import { IndexServer } from '../testkit/index-server.js';
 import { median, timedRun } from './child.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../..');
 const BIN = join(ROOT, 'bin', 'cargo-preflight.js');
 /** The corpus archives (as tree-bench finds them): ../shared/realworld beside the repository, or CARGO_PREFLIGHT_REALWORLD. */
 const REALWORLD_DIR = process.env.CARGO_PREFLIGHT_REALWORLD ?? resolve(ROOT, '../shared/realworld');
+const REALWORLD_PROJECTS = ['notesreminder', 'cloud-image-download', 'nlb-operator'];
 const TARGET_MS = 2000;
 const TARGET_SHARE = 0.15;
 

@@ -21,8 +21,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { generateProject } from '../test/fixtures/registry/generate.js';
-import { IndexServer } from '../test/helpers/index-server.js';
+import { generateProject } from '../testkit/registry-gen.js';
+import { IndexServer } from '../testkit/index-server.js';
 
 export interface CheckBenchOptions {
   crates?: number;

@@ -21,8 +21,8 @@ import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { CargoConfig } from '../src/config/cargo-config.js';
 import { openSourceSet } from '../src/registry/index.js';
-import { generateIndex, type GeneratedCrate } from '../test/fixtures/registry/generate.js';
-import { IndexServer } from '../test/helpers/index-server.js';
+import { generateIndex, type GeneratedCrate } from '../testkit/registry-gen.js';
+import { IndexServer } from '../testkit/index-server.js';
 
 const CRATES = Number(process.argv[2] ?? 420);
 const LATENCY_MS = Number(process.argv[3] ?? 50);

@@ -1,10 +1,13 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
+import { resolve as resolvePath } from 'node:path';
 import { ALL_TARGETS } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
+import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
-import type { OptionSpec, ParsedArgs } from './args.js';
+import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
+import type { CommandContext } from './context.js';
 import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
 import type { CrateSource } from '../src/registry/types.js';
 
@@ -55,11 +58,11 @@ export function openSources(opts: SourceOptions): Sources {
 
 export const DEFAULT_TARGET = 'x86_64-unknown-linux-musl';
 
-export const COMMON_OPTIONS: OptionSpec[] = [
+export const COMMON_OPTIONS = [
   { name: 'target', kind: 'multi', value: 'TRIPLE', help: `Target triple to analyse (repeatable) [default: ${DEFAULT_TARGET}]` },
   { name: 'package', short: 'p', kind: 'multi', value: 'SPEC', help: 'Package(s) to analyse' },
   { name: 'workspace', kind: 'bool', help: 'Analyse all packages in the workspace' },
-  { name: 'exclude', kind: 'multi', value: 'SPEC', help: 'Exclude packages from --workspace' },
+  { name: 'exclude', kind: 'multi', value: 'SPEC', requires: ['workspace'], help: 'Exclude packages from --workspace' },
   { name: 'features', short: 'F', kind: 'multi', value: 'FEATURES', help: 'Space or comma separated list of features to activate' },
   { name: 'all-features', kind: 'bool', help: 'Activate all available features' },
   { name: 'no-default-features', kind: 'bool', help: 'Do not activate the `default` feature' },
@@ -72,11 +75,14 @@ export const COMMON_OPTIONS: OptionSpec[] = [
   { name: 'frozen', kind: 'bool', help: 'Equivalent to specifying both --locked and --offline' },
   { name: 'cache-dir', kind: 'string', value: 'DIR', help: 'Where to cache index data' },
   { name: 'no-crate-downloads', kind: 'bool', help: 'Never download crate archives (proc-macro status from local copies only)' },
-  { name: 'jobs', short: 'j', kind: 'string', value: 'N', help: 'Concurrent index requests [default: 64]' },
+  { name: 'jobs', short: 'j', kind: 'string', value: 'N', parse: positiveInteger, help: 'Concurrent index requests [default: 64]' },
   { name: 'quiet', short: 'q', kind: 'bool', help: 'Print no progress' },
   { name: 'verbose', short: 'v', kind: 'count', help: 'Print more (internal errors with their backtrace)' },
   { name: 'color', kind: 'string', value: 'WHEN', help: 'Coloring: auto, always, never' },
-];
+] as const satisfies readonly OptionSpec[];
+
+/** What the options shared by every analysing command give. */
+export type CommonArgs = Parsed<typeof COMMON_OPTIONS>;
 
 export interface LoadedProject {
   project: Project;
@@ -84,13 +90,6 @@ export interface LoadedProject {
   config: CargoConfig;
   sources: Sources;
   includeDev: boolean;
-}
-
-function jobsOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`invalid value '${value}' for '--jobs <N>': a positive integer is expected`);
-  return n;
 }
 
 /**
@@ -117,7 +116,7 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
 }
 
 /** `--frozen` or `--locked` as given (for messages), or null. */
-export function lockFlag(o: ParsedArgs['options']): '--frozen' | '--locked' | null {
+export function lockFlag(o: CommonArgs['options']): '--frozen' | '--locked' | null {
   return o.frozen ? '--frozen' : o.locked ? '--locked' : null;
 }
 
@@ -133,19 +132,18 @@ export function refuseAllTargets(targets: readonly string[] | undefined): void {
 }
 
 /** The `--config` arguments, relative to the directory the tool was run in. */
-export function configOverrides(args: ParsedArgs, cwd: string): ConfigOverrides | undefined {
-  const values = args.options.config as string[] | undefined;
+export function configOverrides(args: CommonArgs, cwd: string): ConfigOverrides | undefined {
+  const values = args.options.config;
   return values?.length ? { args: values, cwd } : undefined;
 }
 
-export function selectionFrom(args: ParsedArgs): Selection {
+export function selectionFrom(args: CommonArgs): Selection {
   const o = args.options;
-  if (o.exclude !== undefined && !o.workspace) throw new UserError('--exclude can only be used together with --workspace');
   return {
-    packages: o.package as string[] | undefined,
+    packages: o.package,
     workspace: !!o.workspace,
-    exclude: o.exclude as string[] | undefined,
-    features: o.features as string[] | undefined,
+    exclude: o.exclude,
+    features: o.features,
     allFeatures: !!o['all-features'],
     noDefaultFeatures: !!o['no-default-features'],
     includeDev: !!o['include-dev'],
@@ -154,34 +152,42 @@ export function selectionFrom(args: ParsedArgs): Selection {
 
 /**
  * Loads the project with crate metadata from the sources the options and
- * cargo's configuration select. Index fetching is shown through `progress`
- * when given, else as a progress line on `stderr` (default process.stderr)
- * when it is a terminal, never with `--quiet`.
+ * cargo's configuration select, in the directory `pathArg` names (or
+ * the `Cargo.toml` it names), else the current one. Index fetching is shown
+ * through `ctx.progress` when given, else as a progress line on
+ * `ctx.stderr` when it is a terminal, never with `--quiet`.
  */
-export async function loadFromArgs(
-  args: ParsedArgs,
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  pathArg?: string,
-  progress?: (p: FetchProgress) => void,
-  stderr?: ProgressStream,
-): Promise<LoadedProject> {
-  const o = args.options;
-  let manifestPath = o['manifest-path'] as string | undefined;
+/**
+ * Where a run starts: the directory (a `PATH` argument that is a folder) and
+ * the manifest given (`--manifest-path`, or a `PATH` naming a Cargo.toml).
+ */
+export function projectStart(args: CommonArgs, cwd: string, pathArg?: string): { dir: string; manifestPath: string | undefined } {
+  let manifestPath = args.options['manifest-path'];
   let dir = cwd;
   if (pathArg) {
     if (pathArg.endsWith('Cargo.toml')) manifestPath ??= pathArg;
-    else dir = (await import('node:path')).resolve(cwd, pathArg);
+    else dir = resolvePath(cwd, pathArg);
   }
+  return { dir, manifestPath };
+}
+
+export async function loadFromArgs(
+  args: CommonArgs,
+  ctx: Pick<CommandContext, 'cwd' | 'env' | 'progress' | 'stderr'>,
+  pathArg?: string,
+): Promise<LoadedProject> {
+  const { cwd, env, progress, stderr } = ctx;
+  const o = args.options;
+  const { dir, manifestPath } = projectStart(args, cwd, pathArg);
   const config = CargoConfig.load(dir, env, configOverrides(args, cwd));
   const sources = openSources({
     cwd: dir,
     config,
     env,
-    index: o.index as string | undefined,
+    index: o.index,
     offline: !!o.offline || !!o.frozen || config.offline,
-    cacheDir: o['cache-dir'] as string | undefined,
-    jobs: jobsOption(o.jobs as string | undefined),
+    cacheDir: o['cache-dir'],
+    jobs: o.jobs,
     quiet: !!o.quiet,
     progress,
     ...(stderr && { stderr }),
@@ -189,7 +195,7 @@ export async function loadFromArgs(
   });
   let project: Project;
   try {
-    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args));
+    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), builtInProcMacroHints());
   } catch (e) {
     // Nothing may outlive a failed load: lookups still running end, connections close.
     await sources.close();
@@ -222,7 +228,7 @@ export async function loadFromArgs(
   if (o.verbose) for (const line of hostLines(sources.stats())) (stderr ?? process.stderr).write(`${line}\n`);
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
-  const targets = (o.target as string[] | undefined) ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
+  const targets = o.target ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
   return { project, targets, config, sources, includeDev: !!o['include-dev'] };
 }
 

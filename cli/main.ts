@@ -6,38 +6,31 @@
 import { UserError } from '../src/errors.js';
 import { RegistryError } from '../src/registry/types.js';
 import { opensUiByDefault } from './ui/launch.js';
-import { PROGRAM, setProgramName } from './args.js';
-import { colorArgument, colorChoice } from './output/style.js';
+import { PROGRAM, readArgs, setProgramName } from './args.js';
+import { COMMON_OPTIONS } from './common.js';
+import { colorChoice } from './output/style.js';
+import type { CommandContext } from './context.js';
+import { readCommandArgs, runCommand, type AnyCommand } from './commands/command.js';
 
-export interface CommandContext {
-  cwd: string;
-  env: NodeJS.ProcessEnv;
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
-  warn(message: string): void;
-  /** Progress of index fetching; replaces the progress line on stderr (the terminal UI draws its own). */
-  progress?: (p: import('../src/registry/progress.js').FetchProgress) => void;
-  /** Called before each target is resolved (the terminal UI shows it, and draws before resolution goes on). */
-  resolving?: (p: { target: string; done: number; total: number }) => Promise<void>;
-  /** How the user ran the tool, for usage lines: `cargo preflight` when cargo ran it as its subcommand (default `cargo-preflight`). */
-  program?: string;
-}
+export type { CommandContext } from './context.js';
 
 const VERSION = '0.1.0';
+
+/** The commands, in the order of the help; each module is loaded when its command runs. */
+const COMMANDS: Record<string, { about: string; load: () => Promise<AnyCommand> }> = {
+  check: { about: 'Report crates that break a static build for the target (the default)', load: async () => (await import('./commands/check.js')).checkCommand },
+  fix: { about: 'Apply proven fixes to Cargo.toml (same as `check --fix`)', load: async () => (await import('./commands/fix.js')).fixCommand },
+  tree: { about: 'Display the crates linked into the artifact for a target', load: async () => (await import('./commands/tree.js')).treeCommand },
+  why: { about: 'Show why a crate is in the artifact graph, feature by feature', load: async () => (await import('./commands/why.js')).whyCommand },
+  doctor: { about: 'Check the cross-compilation environment for a target', load: async () => (await import('./commands/doctor.js')).doctorCommand },
+};
 
 const help = (program: string) => `Checks whether a Rust project can be linked fully static for a target, and fixes Cargo.toml when it cannot
 
 Usage: ${program} [COMMAND] [OPTIONS]
 
 Commands:
-  check    Report crates that break a static build for the target (the default)
-  fix      Apply proven fixes to Cargo.toml (same as \`check --fix\`)
-  tree     Display the crates linked into the artifact for a target
-  why      Show why a crate is in the artifact graph, feature by feature
-  doctor   Check the cross-compilation environment for a target
-  help     Print this message or the help of a command
-
+${[...Object.entries(COMMANDS).map(([name, c]) => [name, c.about]), ['help', 'Print this message or the help of a command']].map(([name, about]) => `  ${name!.padEnd(9)}${about}\n`).join('')}
 Options:
   -h, --help       Print help
   -V, --version    Print version
@@ -46,15 +39,7 @@ With no command at a terminal, opens the triage screen (\`check --interactive\`)
 Run '${program} <COMMAND> --help' for the options of a command.
 `;
 
-type Command = (argv: string[], ctx: CommandContext) => Promise<number>;
-
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  check: async () => (await import('./commands/check.js')).checkCommand,
-  tree: async () => (await import('./commands/tree.js')).treeCommand,
-  why: async () => (await import('./commands/why.js')).whyCommand,
-  doctor: async () => (await import('./commands/doctor.js')).doctorCommand,
-  fix: async () => (await import('./commands/fix.js')).fixCommand,
-};
+const commandNamed = (name: string | undefined) => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
 
 export { setOptimizingCompiler } from './v8.js';
 
@@ -70,40 +55,42 @@ export function defaultContext(): CommandContext {
 }
 
 export async function main(argv: string[], ctx: CommandContext = defaultContext()): Promise<number> {
-  const verbose = argv.includes('--verbose') || argv.includes('-v') || argv.some((a) => /^-v+$/.test(a));
   const program = ctx.program ?? PROGRAM;
   setProgramName(program);
+  let verbose = false;
   try {
-    // A bad colour choice is refused before anything runs, as cargo does.
-    colorChoice(colorArgument(argv), ctx.env);
     const [first, ...rest] = argv;
+    // The command and the arguments it is given: with no command (or options first), `check`,
+    // which opens the triage screen at a terminal (`check --interactive`); none for main's own options.
+    const own = first === '--version' || first === '-V' || first === '--help' || first === '-h' || first === 'help';
+    const byDefault = !own && (first === undefined || first.startsWith('-'));
+    const named = own ? undefined : commandNamed(byDefault ? 'check' : first);
+    const command = named && (await named.load());
+    const args = byDefault && opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : byDefault ? argv : rest;
+    // Read as the command reads them (the common options without one), before anything runs or fails:
+    // -v for the backtrace of an error, and a bad colour choice is refused first, as cargo does.
+    const read = command && readCommandArgs(command, args);
+    const early = read ? read.options : readArgs(argv, COMMON_OPTIONS).options;
+    verbose = !!early.verbose;
+    colorChoice(typeof early.color === 'string' ? early.color : undefined, ctx.env);
     if (first === '--version' || first === '-V') {
       ctx.stdout.write(`cargo-preflight ${VERSION}\n`);
       return 0;
     }
     if (first === '--help' || first === '-h' || first === 'help') {
       if (first === 'help' && rest[0] && rest[0] !== 'help') {
-        const load = COMMANDS[rest[0]];
-        if (!load) throw new UserError(`no such command: \`${rest[0]}\``, undefined, `view all commands with '${program} --help'`);
-        return (await load())(['--help'], ctx);
+        const asked = commandNamed(rest[0]);
+        if (!asked) throw new UserError(`no such command: \`${rest[0]}\``, undefined, `view all commands with '${program} --help'`);
+        const cmd = await asked.load();
+        return runCommand(cmd, readCommandArgs(cmd, ['--help']), ctx);
       }
       ctx.stdout.write(help(program));
       return 0;
     }
-    if (first === undefined || first.startsWith('-')) {
-      const check = COMMANDS.check;
-      if (!check) {
-        ctx.stdout.write(help(program));
-        return first === undefined ? 0 : 2;
-      }
-      // With no subcommand at a terminal, the triage screen opens (`check --interactive`).
-      return await (await check())(opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : argv, ctx);
-    }
-    const load = COMMANDS[first];
-    if (!load) {
+    if (!command || !read) {
       throw new UserError(`no such command: \`${first}\``, undefined, `view all commands with '${program} --help'`);
     }
-    return await (await load())(rest, ctx);
+    return await runCommand(command, read, ctx);
   } catch (e) {
     if (e instanceof UserError) {
       const loc = e.location;

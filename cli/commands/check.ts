@@ -1,17 +1,10 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
-import { lineColumnAt, UserError } from '../../src/errors.js';
-import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
-import { failsOn, lint } from '../../src/rules/engine.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
-import { RULES } from '../../src/rules/index.js';
-import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
-import { resolveTarget } from '../../src/resolve/index.js';
-import type { TargetGraph } from '../../src/resolve/types.js';
-import { COMMON_OPTIONS, DEFAULT_TARGET, loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js';
-import { inspectEnvironment, probeToolchain } from '../environment.js';
-import type { CommandContext } from '../main.js';
-import { helpText, parseArgs, programName, type OptionSpec, type ParsedArgs } from '../args.js';
-import { gatingFindings, makeReport, relPath, repositoryRoot, type Report } from '../output/report.js';
+import { UserError } from '../../src/errors.js';
+import { failsOn } from '../../src/rules/engine.js';
+import { DEFAULT_TARGET } from '../common.js';
+import type { CommandContext } from '../context.js';
+import { programName, type Given, type Options } from '../args.js';
+import { gatingFindings, relPath, repositoryRoot, type Report } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
 import { renderSarif } from '../output/sarif.js';
@@ -20,92 +13,10 @@ import { renderMarkdown, type MarkdownOptions } from '../output/markdown.js';
 import { baselineNote, baselineOf, compareBaseline, readBaseline, withoutBaselined, writeBaseline } from '../output/baseline.js';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
-import { makeStyle, useColor } from '../output/style.js';
-import { readFileSync } from 'node:fs';
-
-export const CHECK_OPTIONS: OptionSpec[] = [
-  { name: 'format', kind: 'multi', value: 'FORMAT', help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
-  { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
-  { name: 'baseline', kind: 'string', value: 'FILE', help: 'Fail only on findings not recorded in FILE; say which recorded ones are fixed' },
-  { name: 'write-baseline', kind: 'string', value: 'FILE', help: 'Record the current findings in FILE (the run then exits 0)' },
-  { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'Exit 1 when a finding is at or above: error, warning, info, never [default: error]' },
-  { name: 'fix', kind: 'bool', help: 'Apply proven fixes to Cargo.toml (same as `cargo-preflight fix`)' },
-  { name: 'dry-run', kind: 'bool', help: 'With --fix: show the diff, write nothing' },
-  { name: 'strategy', kind: 'string', value: 'STRATEGY', help: 'With --fix: switch, static, pin or auto [default: auto]' },
-  { name: 'pin-scope', kind: 'string', value: 'SCOPE', help: 'With --fix: where a pinned -sys dependency goes: all, target [default: all]' },
-  { name: 'interactive', short: 'i', kind: 'bool', help: 'Open the interactive triage screen' },
-  ...COMMON_OPTIONS,
-  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
-];
-
-/** Help text, made when asked for: usage lines say the name the tool was run by. */
-export const checkHelp = (): string =>
-  helpText(
-    'Report the crates that keep the artifact from linking fully static for a target',
-    'cargo-preflight check [OPTIONS] [PATH]',
-    CHECK_OPTIONS,
-  );
-
-export interface CheckRun {
-  loaded: LoadedProject;
-  graphs: TargetGraph[];
-  report: Report;
-  failOn: Severity | 'never';
-  /** What the lint ran with, so fixes can be proven by the same standard. */
-  settings: PreflightConfig;
-  kb: KnowledgeBase;
-  environments: Map<string, EnvironmentSnapshot>;
-}
-
-const LEVELS = ['error', 'warning', 'info', 'never'];
-
-/** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
-export async function runCheck(args: ParsedArgs, ctx: CommandContext): Promise<CheckRun> {
-  const failOnArg = args.options['fail-on'] as string | undefined;
-  if (failOnArg !== undefined && !LEVELS.includes(failOnArg)) {
-    throw new UserError(`invalid value '${failOnArg}' for '--fail-on <LEVEL>' [possible values: error, warning, info, never]`);
-  }
-  if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
-  refuseAllTargets(args.options.target as string[] | undefined);
-  // rustup and rustc answer while the project and the index are read.
-  const toolchain = probeToolchain(ctx.env);
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
-  const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
-  if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
-  try {
-    refuseAllTargets(loaded.targets);
-  } catch (e) {
-    await loaded.sources.close();
-    throw e;
-  }
-  const kb = loadKnowledgeBase(settings.knowledgeBase);
-  const graphs: TargetGraph[] = [];
-  for (const [i, t] of loaded.targets.entries()) {
-    if (ctx.resolving) await ctx.resolving({ target: t, done: i, total: loaded.targets.length });
-    graphs.push(resolveTarget(loaded.project, t, loaded.includeDev).graph);
-  }
-
-  const environments = new Map<string, EnvironmentSnapshot>();
-  if (settings.severity['cross-environment'] !== 'off') {
-    const tc = await toolchain;
-    for (const t of loaded.targets) environments.set(t, inspectEnvironment(t, tc, loaded.config, ctx.env));
-  }
-
-  const lock = loaded.project.lockfile;
-  let lockText: string | undefined;
-  const lockLocation = (name: string, version: string): ManifestLocation | null => {
-    lockText ??= readFileSync(lock.path, 'utf8');
-    const i = lockText.indexOf(`name = "${name}"\nversion = "${version}"`);
-    if (i < 0) return null;
-    return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
-  };
-
-  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
-  const unresolved = graphs.flatMap((g) => g.unresolved);
-  const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
-  const failOn = (failOnArg ?? settings.failOn ?? 'error') as Severity | 'never';
-  return { loaded, graphs, report, failOn, settings, kb, environments };
-}
+import { makeStyle } from '../output/style.js';
+import { runCheck, type CheckRun } from '../run/check.js';
+import { CHECK_OPTIONS, FORMATS, type Format } from '../run/options.js';
+import { defineCommand, type Invocation } from './command.js';
 
 export interface FormatOptions {
   color: boolean;
@@ -117,7 +28,7 @@ export interface FormatOptions {
 
 export type Formatter = (report: Report, ctx: CommandContext, options: FormatOptions) => string;
 
-export const FORMATTERS: Record<string, Formatter> = {
+export const FORMATTERS: Record<Format, Formatter> = {
   human: (report, ctx, o) => renderHuman(withoutBaselined(report), makeStyle(o.color), ctx.cwd) + baselineNote(report),
   json: (report) => renderJson(report),
   sarif: (report, _ctx, o) => renderSarif(report, { base: o.base }),
@@ -126,7 +37,7 @@ export const FORMATTERS: Record<string, Formatter> = {
 };
 
 export interface OutputPlan {
-  format: string;
+  format: Format;
   /** The file to write, as given; undefined for stdout. */
   output?: string;
 }
@@ -140,34 +51,15 @@ const usageError = (message: string) => new UserError(message, undefined, `for m
  * may). Without `--format` the format is `github` when `GITHUB_ACTIONS=true`,
  * else `human`.
  */
-export function planOutputs(argv: string[], env: NodeJS.ProcessEnv): OutputPlan[] {
-  const byLong = new Map(CHECK_OPTIONS.map((s) => [s.name, s]));
-  const byShort = new Map(CHECK_OPTIONS.filter((s) => s.short).map((s) => [s.short!, s]));
-  const formats: string[] = [];
+export function planOutputs(options: readonly Given[], env: NodeJS.ProcessEnv): OutputPlan[] {
+  const formats: Format[] = [];
   /** Each --output with the number of --format given before it. */
   const outputs: { file: string; after: number }[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === '--') break;
-    let spec: OptionSpec | undefined;
-    let inline: string | undefined;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      spec = byLong.get(eq >= 0 ? a.slice(2, eq) : a.slice(2));
-      inline = eq >= 0 ? a.slice(eq + 1) : undefined;
-    } else if (a.startsWith('-') && a.length > 1) {
-      spec = byShort.get(a[1]);
-      inline = a.length > 2 ? a.slice(2).replace(/^=/, '') : undefined;
-    }
-    if (!spec || spec.kind === 'bool' || spec.kind === 'count') continue;
-    const value = inline ?? argv[++i];
-    if (value === undefined) break;
-    if (spec.name === 'format') {
-      if (!FORMATTERS[value]) throw usageError(`invalid value '${value}' for '--format <FORMAT>' [possible values: ${Object.keys(FORMATTERS).join(', ')}]`);
-      formats.push(value);
-    } else if (spec.name === 'output') {
-      outputs.push({ file: value, after: formats.length });
-    }
+  for (const o of options) {
+    // The values were checked against the choices when the arguments were parsed.
+    const format = FORMATS.find((f) => f === o.value);
+    if (o.name === 'format' && format) formats.push(format);
+    else if (o.name === 'output' && o.value !== undefined) outputs.push({ file: o.value, after: formats.length });
   }
   const given = formats.length;
   if (!given) formats.push(env.GITHUB_ACTIONS === 'true' ? 'github' : 'human');
@@ -204,11 +96,11 @@ export function planOutputs(argv: string[], env: NodeJS.ProcessEnv): OutputPlan[
  * fixes, proven together, that `fix --dry-run` would apply.
  */
 async function markdownFixes(run: CheckRun, base: string): Promise<MarkdownOptions['fixes']> {
-  const { proposeFixes, proveTogether, renderChanges, unifiedDiff } = await import('../../src/fixers/index.js');
-  const pctx = (await import('./fix.js')).proofContextFor(run);
+  const { parsedTexts, proposeFixes, proveTogether, renderChanges, unifiedDiff } = await import('../../src/fixers/index.js');
+  const pctx = (await import('../run/fix.js')).proofContextFor(run);
   const proposals = await proposeFixes(pctx);
   const { kept } = await proveTogether(pctx, proposals.filter((p) => p.proven && p.strategy !== 'disable'));
-  const diff = renderChanges(kept)
+  const diff = renderChanges(kept, parsedTexts(run.loaded.project.workspace))
     .map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after, { color: false }))
     .join('');
   return { fixes: kept.map((f) => ({ title: f.title, description: f.description, lockfileCommand: f.lockfileCommand })), diff };
@@ -243,17 +135,21 @@ function writeReportFile(path: string, text: string, display: string, format: st
   }
 }
 
-export async function checkCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseArgs(argv, CHECK_OPTIONS, 'check');
-  if (args.options.help) {
-    ctx.stdout.write(checkHelp());
-    return 0;
-  }
+export const checkCommand = defineCommand({
+  name: 'check',
+  about: 'Report the crates that keep the artifact from linking fully static for a target',
+  usage: 'cargo-preflight check [OPTIONS] [PATH]',
+  options: CHECK_OPTIONS,
+  positionals: [{ name: '[PATH]' }],
+  run: check,
+});
+
+async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: CommandContext): Promise<number> {
   if (args.options.fix || args.options['dry-run']) return (await import('./fix.js')).runFix(args, ctx);
-  const plan = planOutputs(argv, ctx.env);
+  const plan = planOutputs(args.given, ctx.env);
   for (const p of plan) if (p.output !== undefined) checkOutputPath(resolvePath(ctx.cwd, p.output), p.output, p.format);
-  const baselineArg = args.options.baseline as string | undefined;
-  const writeBaselineArg = args.options['write-baseline'] as string | undefined;
+  const baselineArg = args.options.baseline;
+  const writeBaselineArg = args.options['write-baseline'];
   // The triage screen needs a terminal; elsewhere `--interactive` prints the report.
   if (args.options.interactive && ctx.stdout.isTTY && ctx.stdin?.isTTY) return (await import('../ui/index.js')).runInteractive(args, ctx);
   // A bad baseline is reported before any work is done.
@@ -262,7 +158,7 @@ export async function checkCommand(argv: string[], ctx: CommandContext): Promise
   try {
     for (const w of run.report.warnings) ctx.warn(w);
     if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!);
-    const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
+    const color = args.color(ctx.stdout);
     const base = repositoryRoot(ctx.cwd);
     let fixes: MarkdownOptions['fixes'];
     if (plan.some((p) => p.format === 'markdown') && run.report.findings.length) {

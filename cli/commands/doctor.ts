@@ -8,35 +8,37 @@
 import { resolve } from 'node:path';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { targetInfo } from '../../src/cfg/index.js';
-import { UserError } from '../../src/errors.js';
 import { nearestManifest } from '../../src/manifest/workspace.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
-import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
-import type { Requirement } from '../../src/rules/knowledge-base.js';
+import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
+import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
-import { helpText, parseArgs, type OptionSpec } from '../args.js';
+import type { Options, OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, refuseAllTargets } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
-import type { CommandContext } from '../main.js';
-import { makeStyle, useColor } from '../output/style.js';
+import type { CommandContext } from '../context.js';
+import { makeStyle } from '../output/style.js';
 import { loadPreflightConfig } from '../../src/config/preflight-config.js';
+import { HELP_OPTION } from '../run/options.js';
+import { defineCommand, type Invocation } from './command.js';
 
-const OPTIONS: OptionSpec[] = [
-  { name: 'format', kind: 'string', value: 'FORMAT', help: 'Output format: human or json [default: human]' },
+const OPTIONS = [
+  { name: 'format', kind: 'string', value: 'FORMAT', choices: ['human', 'json'], default: 'human', help: 'Output format: human or json [default: human]' },
   { name: 'no-project', kind: 'bool', help: 'Check the machine only, without reading the project in PATH' },
   ...COMMON_OPTIONS,
-  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
-];
+  HELP_OPTION,
+] as const satisfies readonly OptionSpec[];
 
-/** Help text, made when asked for: usage lines say the name the tool was run by. */
-export const doctorHelp = (): string =>
-  helpText(
-    'Check the cross-compilation environment for a target: standard library, linker, C compiler, cross tools',
-    'cargo-preflight doctor [OPTIONS] [PATH]',
-    OPTIONS,
-  );
+export const doctorCommand = defineCommand({
+  name: 'doctor',
+  about: 'Check the cross-compilation environment for a target: standard library, linker, C compiler, cross tools',
+  usage: 'cargo-preflight doctor [OPTIONS] [PATH]',
+  options: OPTIONS,
+  positionals: [{ name: '[PATH]' }],
+  run: doctor,
+});
 
 export interface DoctorTarget {
   target: string;
@@ -44,33 +46,26 @@ export interface DoctorTarget {
   checks: EnvironmentCheck[];
 }
 
-export async function doctorCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseArgs(argv, OPTIONS, 'doctor');
-  if (args.options.help) {
-    ctx.stdout.write(doctorHelp());
-    return 0;
-  }
-  const format = (args.options.format as string | undefined) ?? 'human';
-  if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
-  if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
+async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {
+  const format = args.options.format;
   const dir = args.positionals[0] ? resolve(ctx.cwd, args.positionals[0]) : ctx.cwd;
   const toolchain = probeToolchain(ctx.env);
 
-  let targets = (args.options.target as string[] | undefined) ?? null;
+  let targets = args.options.target ?? null;
   // Unknown triples are refused as `check` refuses them (exit 2, with the closest known triples).
   refuseAllTargets(targets ?? undefined);
   for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
   let config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
-  const manifest = args.options['no-project'] ? null : ((args.options['manifest-path'] as string | undefined) ?? nearestManifest(dir));
+  const manifest = args.options['no-project'] ? null : (args.options['manifest-path'] ?? nearestManifest(dir));
   if (manifest) {
-    const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0]);
+    const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
     try {
       const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
       targets ??= settings.targets?.length ? settings.targets : loaded.targets;
       refuseAllTargets(targets);
       config = loaded.config;
-      const kb = loadKnowledgeBase(settings.knowledgeBase);
+      const kb = configuredKnowledgeBase(settings.knowledgeBase);
       for (const t of targets) {
         const graph = resolveTarget(loaded.project, t, loaded.includeDev).graph;
         const builders = nativeCrates(graph, kb).filter((n) => n.linkage.kind === 'static' && n.linkage.requires.includes('c-compiler'));
@@ -101,7 +96,7 @@ export async function doctorCommand(argv: string[], ctx: CommandContext): Promis
     ctx.stdout.write(`${JSON.stringify({ schemaVersion: 1, host, project: manifest, targets: results }, null, 2)}\n`);
     return failed ? 1 : 0;
   }
-  const style = makeStyle(useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env));
+  const style = makeStyle(args.color(ctx.stdout));
   const out: string[] = [];
   for (const r of results) {
     out.push(`${style.bold(`Checking the environment for ${r.target}`)} (host ${r.host}${manifest ? `, project ${manifest}` : ''})`);

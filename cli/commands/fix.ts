@@ -4,106 +4,40 @@
  * `--dry-run` prints the unified diff and writes nothing. Cargo.lock is never
  * touched: the command cargo needs to bring it up to date is printed.
  */
-import { UserError } from '../../src/errors.js';
 import { failsOn } from '../../src/rules/engine.js';
-import { RULES } from '../../src/rules/index.js';
 import type { Finding } from '../../src/rules/types.js';
 import {
   applyChanges,
+  parsedTexts,
   proposeFixes,
-  proveTogether,
+  reason,
+  reasonsText,
+  reasonText,
   renderChanges,
   unifiedDiff,
-  type Proof,
-  type ProofContext,
+  type FixReason,
+  type Reason,
   type ProposedFix,
-  type StrategyChoice,
 } from '../../src/fixers/index.js';
-import type { PinScope } from '../../src/fixers/strategy.js';
-import { helpText, parseArgs, type OptionSpec, type ParsedArgs } from '../args.js';
-import { COMMON_OPTIONS, lockFlag } from '../common.js';
-import type { CommandContext } from '../main.js';
+import type { Options } from '../args.js';
+import { lockFlag } from '../common.js';
+import type { CommandContext } from '../context.js';
 import { relPath } from '../output/report.js';
-import { makeStyle, useColor, type Style } from '../output/style.js';
-import { runCheck, type CheckRun } from './check.js';
+import { makeStyle, type Style } from '../output/style.js';
+import { runCheck } from '../run/check.js';
+import { keepTogether, proofContextFor } from '../run/fix.js';
+import { lockWorkspace, pauseForTests } from '../run/fix-lock.js';
+import { FIX_OPTIONS } from '../run/options.js';
+import { defineCommand, type Invocation } from './command.js';
 
-export const FIX_OPTIONS: OptionSpec[] = [
-  { name: 'strategy', kind: 'string', value: 'STRATEGY', help: 'switch, static, pin or auto (the first that proves out) [default: auto]' },
-  { name: 'pin-scope', kind: 'string', value: 'SCOPE', help: 'Where a pinned -sys dependency goes: all, target [default: all]' },
-  { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
-  { name: 'fail-on', kind: 'string', value: 'LEVEL', help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
-  { name: 'message-format', kind: 'string', value: 'FMT', help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
-  ...COMMON_OPTIONS,
-  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
-];
-
-/** Help text, made when asked for: usage lines say the name the tool was run by. */
-export const fixHelp = (): string =>
-  helpText(
-    'Apply proven fixes for the findings of `check` to Cargo.toml',
-    'cargo-preflight fix [OPTIONS] [PATH]',
-    FIX_OPTIONS,
-  );
-
-const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
-const SCOPES: PinScope[] = ['all', 'target'];
-
-/** What the fixers need from a check run: the same project, graphs, findings and lint settings. */
-export function proofContextFor(run: CheckRun): ProofContext {
-  return {
-    project: run.loaded.project,
-    sourceFor: run.loaded.sources.sourceFor,
-    targets: run.loaded.targets,
-    includeDev: run.loaded.includeDev,
-    graphs: run.graphs,
-    findings: run.report.findings,
-    kb: run.kb,
-    rules: RULES,
-    settings: run.settings,
-    environments: run.environments,
-  };
-}
-
-export async function fixCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseArgs(argv, FIX_OPTIONS, 'fix');
-  if (args.options.help) {
-    ctx.stdout.write(fixHelp());
-    return 0;
-  }
-  return runFix(args, ctx);
-}
-
-function fixOptions(args: ParsedArgs): { strategy: StrategyChoice; pinScope: PinScope } {
-  const strategy = (args.options.strategy as string | undefined) ?? 'auto';
-  if (!STRATEGIES.includes(strategy as StrategyChoice)) {
-    throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
-  }
-  const pinScope = (args.options['pin-scope'] as string | undefined) ?? 'all';
-  if (!SCOPES.includes(pinScope as PinScope)) {
-    throw new UserError(`invalid value '${pinScope}' for '--pin-scope <SCOPE>' [possible values: ${SCOPES.join(', ')}]`);
-  }
-  return { strategy: strategy as StrategyChoice, pinScope: pinScope as PinScope };
-}
-
-/**
- * The proven fixes applied together (`proveTogether`). With `--locked` (as
- * for `cargo add --locked`), only those that leave Cargo.lock as it is, alone
- * and taken together; the others are dropped with the reason.
- */
-export async function keepTogether(
-  pctx: ProofContext,
-  proven: ProposedFix[],
-  lock: string | null,
-): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: string }[] }> {
-  const allowed = lock ? proven.filter((p) => !p.lockfileCommand) : proven;
-  const together = await proveTogether(pctx, allowed);
-  const dropped = [...together.dropped, ...proven.filter((p) => !allowed.includes(p)).map((fix) => ({ fix, reason: `it changes Cargo.lock, and ${lock} was passed to prevent that` }))];
-  if (lock && together.proof && (together.proof.newCrates.length || together.proof.lockEdges?.length)) {
-    const reason = `together with the other fixes it changes Cargo.lock, and ${lock} was passed to prevent that`;
-    return { kept: [], proof: null, dropped: [...dropped, ...together.kept.map((fix) => ({ fix, reason }))] };
-  }
-  return { kept: together.kept, proof: together.proof, dropped };
-}
+export const fixCommand = defineCommand({
+  name: 'fix',
+  about: 'Apply proven fixes for the findings of `check` to Cargo.toml',
+  usage: 'cargo-preflight fix [OPTIONS] [PATH]',
+  options: FIX_OPTIONS,
+  positionals: [{ name: '[PATH]' }],
+  run: (args, ctx) => runFix(args, ctx),
+});
 
 /** `fix --message-format json`: what a bot needs to act on a fix run. */
 export interface FixJson {
@@ -111,31 +45,38 @@ export interface FixJson {
   /** Applied (or, with --dry-run, to be applied), each with the files it edits. */
   applied: { title: string; strategy: string; findings: string[]; files: string[]; description: string }[];
   /** Proven alone, but left out: with the others, or because of --locked. */
-  notApplied: { title: string; strategy: string; reason: string }[];
-  /** Findings no strategy could fix, with each strategy's reason. */
-  notFixed: { package: string; findings: string[]; reasons: string[] }[];
+  notApplied: { title: string; strategy: string; reason: string; why: Reason }[];
+  /** Findings no strategy could fix, with each strategy's reason (`why`: the same as ids and data). */
+  notFixed: { package: string; findings: string[]; reasons: string[]; why: FixReason[] }[];
   /** Fixes that drop what brings the crate in: proven, never applied, with what would be lost. */
   suggestions: { title: string; lost: string[] }[];
   /** How Cargo.lock must change after the edits (it is never written), or null. */
   lockfile: { command: string; newCrates: string[]; newDependencies: string[] } | null;
   /** The unified diff of the edits, with --dry-run. */
   diff?: string;
-  /** Findings left after the fixes (their id, rule, severity, target, package and message). */
-  remaining: { id: string; rule: string; severity: string; target: string; package: string; message: string }[];
+  /** Findings left after the fixes (their id, rule, severity, target, package and message, with its id and data). */
+  remaining: { id: string; rule: string; severity: string; target: string; package: string; message: string; messageId: string; data: Record<string, string> }[];
 }
 
 /** The fix run on already parsed arguments (shared by `fix` and `check --fix`). */
-export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<number> {
-  const opts = fixOptions(args);
+export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx: CommandContext): Promise<number> {
+  const opts = { strategy: args.options.strategy, pinScope: args.options['pin-scope'] };
   const dryRun = !!args.options['dry-run'];
-  const messageFormat = (args.options['message-format'] as string | undefined) ?? 'human';
-  if (messageFormat !== 'human' && messageFormat !== 'json') throw new UserError(`invalid value '${messageFormat}' for '--message-format <FMT>' [possible values: human, json]`);
-  const json = messageFormat === 'json';
-  const run = await runCheck(args, ctx);
+  const json = args.options['message-format'] === 'json';
+  // A run that writes holds the workspace's lock from before it reads the manifests until it has written them.
+  const held = dryRun ? null : await lockWorkspace(args, ctx, args.positionals[0], makeStyle(args.color(ctx.stderr)));
+  let run;
   try {
+    run = await runCheck(args, ctx);
+  } catch (e) {
+    await held?.release();
+    throw e;
+  }
+  try {
+    await pauseForTests(ctx.env);
     for (const w of run.report.warnings) ctx.warn(w);
-    const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
-    const errColor = useColor(args.options.color as string | undefined, !!ctx.stderr.isTTY, ctx.env);
+    const color = args.color(ctx.stdout);
+    const errColor = args.color(ctx.stderr);
     const style = makeStyle(errColor);
     // With JSON on stdout, nothing of the human report goes to stderr.
     const quiet = !!args.options.quiet || json;
@@ -146,7 +87,7 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     const proposals = await proposeFixes(pctx, opts);
     const proven = proposals.filter((p) => p.proven && p.strategy !== 'disable');
     const { kept, proof, dropped: notApplied } = await keepTogether(pctx, proven, lockFlag(args.options));
-    const changes = renderChanges(kept);
+    const changes = renderChanges(kept, parsedTexts(run.loaded.project.workspace));
     const root = run.report.root;
     const status = (word: string, text: string) => {
       if (!quiet) ctx.stderr.write(`${style.green(word.padStart(12))} ${text}\n`);
@@ -156,7 +97,7 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     if (dryRun) {
       if (!json) ctx.stdout.write(diff);
     } else {
-      await applyChanges(changes);
+      await applyChanges(changes, { force: !!args.options.force });
     }
     for (const c of changes) {
       const n = kept.filter((f) => f.edits.some((e) => e.path === c.path)).length;
@@ -165,13 +106,14 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
     for (const f of kept) {
       say(`${style.bold('note')}: ${dryRun ? 'would apply' : 'applied'}: ${f.title}\n${describe(f, style)}`);
     }
-    for (const d of notApplied) say(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${d.reason}\n`);
+    for (const d of notApplied) say(`${style.yellow('warning')}: not applied: ${d.fix.title}\n  ${style.cyan('=')} reason: ${reasonText(d.reason)}\n`);
     const notFixed: FixJson['notFixed'] = [];
     for (const f of proposals.filter((p) => !p.proven && p.strategy !== 'disable')) {
-      const reasons = (f.reason ?? 'not proven').split(/; (?=(?:switch|static|pin): )/);
+      const why: FixReason[] = f.reasons?.length ? f.reasons : [reason('notProven')];
+      const reasons = why.map(reasonText);
       const finding = run.report.findings.find((x) => f.findingIds.includes(x.id));
       const what = finding ? `\`${finding.package.name} v${finding.package.version}\`` : f.title;
-      notFixed.push({ package: finding ? `${finding.package.name} v${finding.package.version}` : f.title, findings: f.findingIds, reasons });
+      notFixed.push({ package: finding ? `${finding.package.name} v${finding.package.version}` : f.title, findings: f.findingIds, reasons, why });
       say(`${style.yellow('warning')}: not fixed: ${what}\n${reasons.map((r) => `  ${style.cyan('=')} reason: ${r}\n`).join('')}`);
     }
     for (const f of proposals.filter((p) => p.strategy === 'disable' && p.proven)) {
@@ -207,25 +149,35 @@ export async function runFix(args: ParsedArgs, ctx: CommandContext): Promise<num
           files: [...new Set(f.edits.map((e) => relPath(root, e.path)))],
           description: f.description,
         })),
-        notApplied: notApplied.map((d) => ({ title: d.fix.title, strategy: d.fix.strategy, reason: d.reason })),
+        notApplied: notApplied.map((d) => ({ title: d.fix.title, strategy: d.fix.strategy, reason: reasonText(d.reason), why: d.reason })),
         notFixed,
         suggestions: proposals.filter((p) => p.strategy === 'disable' && p.proven).map((f) => ({ title: f.title, lost: f.lost ?? [] })),
         lockfile,
         ...(dryRun && { diff }),
         remaining: remaining
           .filter((f) => !f.allowed)
-          .map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, target: f.target, package: `${f.package.name} v${f.package.version}`, message: f.message })),
+          .map((f) => ({
+            id: f.id,
+            rule: f.rule,
+            severity: f.severity,
+            target: f.target,
+            package: `${f.package.name} v${f.package.version}`,
+            message: f.message,
+            messageId: f.messageId,
+            data: f.data,
+          })),
       };
       ctx.stdout.write(JSON.stringify(out, null, 2) + '\n');
     }
     return failing.length ? 1 : 0;
   } finally {
     await run.loaded.sources.close();
+    await held?.release();
   }
 }
 
 function describe(f: ProposedFix, style: Style): string {
   const lines = [`  ${style.cyan('=')} ${f.description}`];
-  if (f.reason) lines.push(`  ${style.cyan('=')} note: ${f.reason}`);
+  if (f.reasons?.length) lines.push(`  ${style.cyan('=')} note: ${reasonsText(f.reasons)}`);
   return lines.join('\n') + '\n';
 }

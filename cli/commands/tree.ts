@@ -6,29 +6,45 @@ import { compareVersions } from '../../src/resolve/semver-req.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
-import type { CommandContext } from '../main.js';
-import { helpText, parseArgs, programName, type OptionSpec } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { programName, type Options, type OptionSpec } from '../args.js';
+import { HELP_OPTION } from '../run/options.js';
+import { defineCommand, type Invocation } from './command.js';
 import type { Lockfile, LockedPackage } from '../../src/lockfile/index.js';
 
-const OPTIONS: OptionSpec[] = [
-  { name: 'format', kind: 'string', value: 'FORMAT', help: 'Output format: human or json [default: human]' },
+/** `--depth N|workspace`, refused as cargo refuses it. */
+function depthOption(d: string): number | 'workspace' {
+  if (d === 'workspace') return d;
+  if (!/^\d+$/.test(d)) throw new UserError(`supported values for --depth are non-negative integers and \`workspace\`, but \`${d}\` is unknown`);
+  return Number(d);
+}
+
+const OPTIONS = [
+  { name: 'format', kind: 'string', value: 'FORMAT', choices: ['human', 'json'], default: 'human', help: 'Output format: human or json [default: human]' },
   { name: 'no-dedupe', kind: 'bool', help: 'Do not de-duplicate repeated dependencies' },
   { name: 'duplicates', short: 'd', kind: 'bool', help: 'Show only dependencies which come in multiple versions (implies inverting the tree)' },
-  { name: 'invert', short: 'i', kind: 'multi', value: 'SPEC', help: 'Invert the tree direction and focus on the given package (repeatable)' },
-  { name: 'depth', kind: 'string', value: 'DEPTH', help: 'Maximum display depth of the dependency tree, or `workspace` for workspace members only' },
-  { name: 'prefix', kind: 'string', value: 'PREFIX', help: 'Change the prefix (indentation) of how each entry is displayed: depth, indent, none [default: indent]' },
-  { name: 'charset', kind: 'string', value: 'CHARSET', help: 'Character set to use in output: utf8, ascii [default: utf8]' },
+  {
+    name: 'invert',
+    short: 'i',
+    kind: 'multi',
+    value: 'SPEC',
+    conflicts: [{ option: 'format', value: 'json', note: '`why --format json` gives every path' }],
+    help: 'Invert the tree direction and focus on the given package (repeatable)' },
+  { name: 'depth', kind: 'string', value: 'DEPTH', parse: depthOption, help: 'Maximum display depth of the dependency tree, or `workspace` for workspace members only' },
+  { name: 'prefix', kind: 'string', value: 'PREFIX', choices: ['depth', 'indent', 'none'], default: 'indent', help: 'Change the prefix (indentation) of how each entry is displayed: depth, indent, none [default: indent]' },
+  { name: 'charset', kind: 'string', value: 'CHARSET', choices: ['utf8', 'ascii'], default: 'utf8', help: 'Character set to use in output: utf8, ascii [default: utf8]' },
   ...COMMON_OPTIONS,
-  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
-];
+  HELP_OPTION,
+] as const satisfies readonly OptionSpec[];
 
-/** Help text, made when asked for: usage lines say the name the tool was run by. */
-export const treeHelp = (): string =>
-  helpText(
-    'Display the crates linked into the artifact for a target (like `cargo tree -e normal,no-proc-macro`)',
-    'cargo-preflight tree [OPTIONS] [PATH]',
-    OPTIONS,
-  );
+export const treeCommand = defineCommand({
+  name: 'tree',
+  about: 'Display the crates linked into the artifact for a target (like `cargo tree -e normal,no-proc-macro`)',
+  usage: 'cargo-preflight tree [OPTIONS] [PATH]',
+  options: OPTIONS,
+  positionals: [{ name: '[PATH]' }],
+  run: tree,
+});
 
 export interface JsonTree {
   target: string;
@@ -212,38 +228,16 @@ export function invertRoots(lock: Lockfile, specs: string[], resolved: ReadonlyS
   return out;
 }
 
-/** `--depth`, `--prefix`, `--charset` and `--no-dedupe`, checked as cargo checks them. */
-export function treeStyle(o: Record<string, unknown>): TreeStyle {
-  const style: TreeStyle = { ...DEFAULT_STYLE, dedupe: !o['no-dedupe'] };
-  if (o.depth !== undefined) {
-    const d = String(o.depth);
-    if (d !== 'workspace' && !/^\d+$/.test(d)) throw new UserError(`supported values for --depth are non-negative integers and \`workspace\`, but \`${d}\` is unknown`);
-    style.depth = d === 'workspace' ? d : Number(d);
-  }
-  const choice = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
-    const v = o[name];
-    if (v === undefined) return fallback;
-    if (!allowed.includes(v as T)) throw new UserError(`invalid value '${String(v)}' for '--${name} <${name.toUpperCase()}>' [possible values: ${allowed.join(', ')}]`);
-    return v as T;
-  };
-  style.prefix = choice('prefix', ['depth', 'indent', 'none'] as const, 'indent');
-  style.charset = choice('charset', ['utf8', 'ascii'] as const, 'utf8');
-  return style;
+/** `--depth`, `--prefix`, `--charset` and `--no-dedupe` (checked as cargo checks them when parsed). */
+export function treeStyle(o: Options<typeof OPTIONS>): TreeStyle {
+  return { dedupe: !o['no-dedupe'], depth: o.depth ?? DEFAULT_STYLE.depth, prefix: o.prefix, charset: o.charset };
 }
 
-export async function treeCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseArgs(argv, OPTIONS, 'tree');
-  if (args.options.help) {
-    ctx.stdout.write(treeHelp());
-    return 0;
-  }
-  const format = (args.options.format as string | undefined) ?? 'human';
-  if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
-  if (args.positionals.length > 1) throw new UserError(`unexpected argument '${args.positionals[1]}' found`);
+async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {
+  const format = args.options.format;
   const style = treeStyle(args.options);
-  const invert = args.options.invert as string[] | undefined;
-  if (invert && format === 'json') throw new UserError("the argument '--invert <SPEC>' cannot be used with '--format json' (`why --format json` gives every path)");
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[0], ctx.progress, ctx.stderr);
+  const invert = args.options.invert;
+  const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
   try {
     // Specs name packages of the selection's resolution (every platform, host units too), as cargo matches them.
     const inverted = invert ? invertRoots(loaded.project.lockfile, invert, resolvedPackages(loaded.project, loaded.includeDev)) : undefined;

@@ -5,26 +5,28 @@ import { parsePackageSpec, specMatches, type PackageSpec } from '../../src/resol
 import { displayPackage } from '../../src/resolve/display.js';
 import { reverseEdges } from '../../src/resolve/paths.js';
 import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types.js';
-import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
-import type { CommandContext } from '../main.js';
-import { helpText, parseArgs, type OptionSpec } from '../args.js';
+import type { CommandContext } from '../context.js';
+import type { Options, OptionSpec } from '../args.js';
+import { HELP_OPTION } from '../run/options.js';
+import { defineCommand, type Invocation } from './command.js';
 import { relative } from 'node:path';
 import { comparePackages } from './tree.js';
 
-const OPTIONS: OptionSpec[] = [
-  { name: 'format', kind: 'string', value: 'FORMAT', help: 'Output format: human or json [default: human]' },
+const OPTIONS = [
+  { name: 'format', kind: 'string', value: 'FORMAT', choices: ['human', 'json'], default: 'human', help: 'Output format: human or json [default: human]' },
   ...COMMON_OPTIONS,
-  { name: 'help', short: 'h', kind: 'bool', help: 'Print help' },
-];
+  HELP_OPTION,
+] as const satisfies readonly OptionSpec[];
 
-/** Help text, made when asked for: usage lines say the name the tool was run by. */
-export const whyHelp = (): string =>
-  helpText(
-    'Show every path from a workspace member to a crate, with the feature that activates each edge',
-    'cargo-preflight why [OPTIONS] <CRATE[@VERSION]>',
-    OPTIONS,
-  );
+export const whyCommand = defineCommand({
+  name: 'why',
+  about: 'Show every path from a workspace member to a crate, with the feature that activates each edge',
+  usage: 'cargo-preflight why [OPTIONS] <CRATE[@VERSION]>',
+  options: OPTIONS,
+  positionals: [{ name: '<CRATE[@VERSION]>', required: true }, { name: '[PATH]' }],
+  run: why,
+});
 
 /**
  * The chain of features of `pkg` that turned `feature` on, back to what asked
@@ -132,17 +134,11 @@ export function allPaths(graph: TargetGraph, key: PackageKey, limit = 1000): Gra
   return out;
 }
 
-export async function whyCommand(argv: string[], ctx: CommandContext): Promise<number> {
-  const args = parseArgs(argv, OPTIONS, 'why');
-  if (args.options.help) {
-    ctx.stdout.write(whyHelp());
-    return 0;
-  }
-  const spec = args.positionals[0];
-  if (!spec) throw new UserError('the following required arguments were not provided: <CRATE[@VERSION]>', undefined, "for more information, try 'cargo-preflight why --help'");
-  const format = (args.options.format as string | undefined) ?? 'human';
-  if (format !== 'human' && format !== 'json') throw new UserError(`invalid value '${format}' for '--format <FORMAT>' [possible values: human, json]`);
-  const loaded = await loadFromArgs(args, ctx.cwd, ctx.env, args.positionals[1], ctx.progress, ctx.stderr);
+async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {
+  // Required: the prologue refuses a run without it.
+  const spec = args.positionals[0]!;
+  const format = args.options.format;
+  const loaded = await loadFromArgs(args, ctx, args.positionals[1]);
   try {
     const parsed = parsePackageSpec(spec);
     const results = loaded.targets.map((t) => {

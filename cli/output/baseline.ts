@@ -6,9 +6,10 @@
  * the file in review. Versioned JSON, sorted, no timestamps: the same
  * findings give the same bytes.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { lineColumnAt, UserError } from '../../src/errors.js';
+import { readTextFile } from '../../src/io/text-file.js';
 import type { Finding } from '../../src/rules/types.js';
 import { summarize } from '../../src/rules/engine.js';
 import { TOOL_NAME, type BaselineComparison, type BaselineEntry, type Report } from './report.js';
@@ -67,8 +68,9 @@ export function writeBaseline(path: string, b: Baseline, display = path): void {
 export function readBaseline(path: string, display = path): Baseline {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path, { what: 'baseline', named: true });
   } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.message, { ...e.location, path: display }, e.help);
     const code = (e as NodeJS.ErrnoException).code;
     throw new UserError(`could not read the baseline: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`, { path: display }, code === 'ENOENT' ? 'write one with `--write-baseline FILE`' : undefined);
   }

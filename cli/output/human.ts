@@ -72,8 +72,10 @@ interface Group {
   targets: string[];
 }
 
+/** The same message apart from the target: the same messageId, and data equal once the target is masked. */
 function groupKey(f: Finding): string {
-  return [f.rule, f.severity, f.packageKey, f.message.split(f.target).join('<T>'), f.direct?.dependency ?? '', f.direct?.member ?? '', !!f.allowed].join('\0');
+  const data = Object.entries(f.data).map(([k, v]) => `${k}=${v.split(f.target).join('<T>')}`);
+  return [f.rule, f.severity, f.packageKey, f.messageId, ...data, f.direct?.dependency ?? '', f.direct?.member ?? '', !!f.allowed].join('\0');
 }
 
 function groupFindings(findings: Finding[]): Group[] {

@@ -18,7 +18,9 @@ export function renderJson(report: Report): string {
         package: f.package,
         features: f.features,
         message: f.message,
-        ...(f.detail ? { detail: f.detail } : {}),
+        messageId: f.messageId,
+        data: f.data,
+        ...(f.detail ? { detail: f.detail, ...(f.detailId ? { detailId: f.detailId, detailData: f.detailData ?? {} } : {}) } : {}),
         docs: f.docs,
         paths: f.paths,
         direct: f.direct ? { member: f.direct.member, dependency: f.direct.dependency } : null,
@@ -31,7 +33,7 @@ export function renderJson(report: Report): string {
         ...(state ? { baseline: state } : {}),
       };
     }),
-    unresolved: report.unresolved,
+    unresolved: report.unresolved.map((u) => ({ name: u.name, version: u.version, source: u.source, reason: u.reason })),
     ...(report.baseline
       ? {
           baseline: {

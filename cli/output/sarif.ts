@@ -6,7 +6,10 @@
  * related locations and the inclusion paths in the message. URIs are
  * relative to `%SRCROOT%` (the repository root, see `repositoryRoot`), so the
  * log holds no machine-specific path and the same input gives the same bytes.
+ * Each rule's messages are its descriptor's `messageStrings`, and a result's
+ * message names its string (`id`, `arguments`) besides the full `text`.
  */
+import { placeholders } from '../../src/rules/messages.js';
 import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
 import { baselineState, crateText, declarationText, primaryLocation, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
 
@@ -68,7 +71,26 @@ function escapeText(s: string): string {
   return s.replace(/[[\]\\]/g, (c) => `\\${c}`);
 }
 
+/**
+ * A rule's message template as a SARIF message string (§3.11.5): each
+ * `{{name}}` becomes `{n}`, n its index in `placeholders` order (that of a
+ * result's `arguments`); literal braces are doubled and brackets escaped.
+ */
+export function sarifMessageString(template: string): string {
+  const names = placeholders(template);
+  return template
+    .split(/(\{\{\s*[^{}]+?\s*\}\})/)
+    .map((part, i) => (i % 2 ? `{${names.indexOf(part.slice(2, -2).trim())}}` : escapeText(part).replace(/[{}]/g, (c) => c + c)))
+    .join('');
+}
+
+/** A result's `arguments`: the finding's data in the order of its message's placeholders. */
+function messageArguments(template: string, data: Record<string, string>): string[] {
+  return placeholders(template).map((name) => escapeText(data[name] ?? ''));
+}
+
 function ruleDescriptor(meta: RuleMeta) {
+  const messages = Object.entries(meta.messages);
   return {
     id: meta.id,
     name: ruleName(meta.id),
@@ -77,16 +99,17 @@ function ruleDescriptor(meta: RuleMeta) {
     helpUri: meta.docs,
     help: { text: `${meta.details}\n\nDocumentation: ${meta.docs}`, markdown: `${meta.details}\n\n[Documentation](${meta.docs})` },
     defaultConfiguration: { level: LEVEL[meta.defaultSeverity] },
+    ...(messages.length ? { messageStrings: Object.fromEntries(messages.map(([id, t]) => [id, { text: sarifMessageString(t) }])) } : {}),
     properties: { tags: ['portability', 'static-linking'], precision: 'very-high', 'problem.severity': PROBLEM_SEVERITY[meta.defaultSeverity] },
   };
 }
 
 /** A rule the run reported but did not describe (a rule list out of step): the descriptor SARIF needs, from the finding. */
 function fallbackMeta(f: Finding): RuleMeta {
-  return { id: f.rule, defaultSeverity: f.severity, description: f.rule, details: f.rule, docs: f.docs };
+  return { id: f.rule, defaultSeverity: f.severity, description: f.rule, details: f.rule, docs: f.docs, messages: {} };
 }
 
-function result(report: Report, f: Finding, ruleIndex: number, base: string) {
+function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, base: string) {
   const primary = primaryLocation(report, f);
   const related: { id: number; physicalLocation: ReturnType<typeof physical>; message: { text: string } }[] = [];
   const lines: string[] = [`${escapeText(f.message)} (target ${escapeText(f.target)})`];
@@ -106,7 +129,10 @@ function result(report: Report, f: Finding, ruleIndex: number, base: string) {
     ruleId: f.rule,
     ruleIndex,
     level: LEVEL[f.severity],
-    message: { text: lines.join('\n') },
+    message: {
+      text: lines.join('\n'),
+      ...(Object.hasOwn(meta.messages, f.messageId) ? { id: f.messageId, arguments: messageArguments(meta.messages[f.messageId]!, f.data) } : {}),
+    },
     locations: [
       {
         physicalLocation: physical(base, primary),
@@ -160,7 +186,7 @@ export function buildSarif(report: Report, options: SarifOptions) {
           [SRCROOT]: { description: { text: 'The root of the repository (the folder holding .git), else the folder cargo-preflight ran in.' } },
         },
         columnKind: 'utf16CodeUnits',
-        results: report.findings.map((f) => result(report, f, index.get(f.rule)!, options.base)),
+        results: report.findings.map((f) => result(report, f, metas[index.get(f.rule)!]!, index.get(f.rule)!, options.base)),
         properties: { targets: report.targets },
       },
     ],

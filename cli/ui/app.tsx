@@ -5,7 +5,7 @@
  */
 import React, { useCallback, useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
-import type { CheckRun } from '../commands/check.js';
+import type { CheckRun } from '../run/check.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { Finding } from '../../src/rules/types.js';
@@ -344,9 +344,9 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     const engine = session.fixes;
     const chosen = chosenFixes(st.selected, st.fixes);
     if (!engine) return update({ message: 'the fix engine is not available in this build' });
-    if (!chosen.length) return update({ message: 'no fix selected: select a proven fix with space' });
+    if (!chosen.length || !st.run) return update({ message: 'no fix selected: select a proven fix with space' });
     try {
-      update({ overlay, overlayScroll: 0, changes: engine.render(chosen), message: null });
+      update({ overlay, overlayScroll: 0, changes: engine.render(st.run, chosen), message: null });
     } catch (e) {
       update({ message: `the edits cannot be made: ${e instanceof Error ? e.message : String(e)}` });
     }

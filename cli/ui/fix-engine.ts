@@ -4,24 +4,19 @@
  * the chosen fixes together (`keepTogether`, `--locked` included), the same rendering and
  * atomic writes (`renderChanges`, `applyChanges`).
  */
-import { UserError } from '../../src/errors.js';
-import { applyChanges, proposeFixes, renderChanges, type StrategyChoice } from '../../src/fixers/index.js';
-import type { ParsedArgs } from '../args.js';
-import { keepTogether, proofContextFor } from '../commands/fix.js';
+import { applyChanges, parsedTexts, proposeFixes, renderChanges } from '../../src/fixers/index.js';
+import type { Parsed } from '../args.js';
+import { keepTogether, proofContextFor } from '../run/fix.js';
+import type { CHECK_OPTIONS } from '../run/options.js';
 import { lockFlag } from '../common.js';
 import type { FixEngine } from './session.js';
 
-const STRATEGIES: StrategyChoice[] = ['switch', 'static', 'pin', 'auto'];
-
-export function fixEngine(args: ParsedArgs): FixEngine {
-  const strategy = (args.options.strategy as string | undefined) ?? 'auto';
-  if (!STRATEGIES.includes(strategy as StrategyChoice)) {
-    throw new UserError(`invalid value '${strategy}' for '--strategy <STRATEGY>' [possible values: ${STRATEGIES.join(', ')}]`);
-  }
+export function fixEngine(args: Parsed<typeof CHECK_OPTIONS>): FixEngine {
+  const strategy = args.options.strategy;
   const lock = lockFlag(args.options);
   return {
-    strategy: strategy as StrategyChoice,
-    propose: (run) => proposeFixes(proofContextFor(run), { strategy: strategy as StrategyChoice }),
+    strategy,
+    propose: (run) => proposeFixes(proofContextFor(run), { strategy }),
     explore: async (run) => {
       if (strategy !== 'auto') return null;
       const out = [];
@@ -29,11 +24,11 @@ export function fixEngine(args: ParsedArgs): FixEngine {
       for (const one of ['switch', 'static', 'pin'] as const) out.push(...(await proposeFixes(proofContextFor(run), { strategy: one })));
       return out;
     },
-    render: (fixes) => renderChanges(fixes),
+    render: (run, fixes) => renderChanges(fixes, parsedTexts(run.loaded.project.workspace)),
     apply: async (run, fixes) => {
       // As `fix` keeps them, `--locked` included.
       const { kept, proof, dropped } = await keepTogether(proofContextFor(run), fixes.filter((f) => f.proven), lock);
-      const changes = renderChanges(kept);
+      const changes = renderChanges(kept, parsedTexts(run.loaded.project.workspace));
       const written = await applyChanges(changes);
       return { written, kept, dropped, newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };
     },

@@ -5,9 +5,10 @@
  * warnings of the runs are printed then. Loading ink and React takes a
  * moment: a line says so, and the check runs meanwhile.
  */
-import type { ParsedArgs } from '../args.js';
-import type { CommandContext } from '../main.js';
+import type { Parsed } from '../args.js';
+import type { CommandContext } from '../context.js';
 import { useColor } from '../output/style.js';
+import type { CHECK_OPTIONS } from '../run/options.js';
 import { setOptimizingCompiler } from '../v8.js';
 import { fixEngine } from './fix-engine.js';
 import { checkSession } from './session.js';
@@ -32,10 +33,10 @@ async function loadOutsideCi<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function runInteractive(args: ParsedArgs, ctx: CommandContext): Promise<number> {
+export async function runInteractive(args: Parsed<typeof CHECK_OPTIONS>, ctx: CommandContext): Promise<number> {
   // The screen is a long session that proves fixes again and again: the optimizing compiler pays off here.
   setOptimizingCompiler(true);
-  const color = useColor(args.options.color as string | undefined, !!ctx.stdout.isTTY, ctx.env);
+  const color = useColor(args.options.color, !!ctx.stdout.isTTY, ctx.env);
   const session = checkSession(args, ctx, color, fixEngine(args));
   ctx.stdout.write(`${ENTER_ALT}cargo-preflight: opening the triage screen...`);
   try {

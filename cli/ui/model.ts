@@ -6,9 +6,10 @@
  */
 import { relPath } from '../output/report.js';
 import type { Finding, PathStep, Severity } from '../../src/rules/types.js';
-import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
-import { staticOptionsAt } from '../../src/rules/knowledge-base.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
+import { staticOptionsAt } from '../../src/knowledge/lookup.js';
 import type { FixStrategy, ProposedFix } from '../../src/fixers/types.js';
+import { reasonText } from '../../src/fixers/reasons.js';
 
 export const SEVERITY_ORDER: Severity[] = ['error', 'warning', 'info'];
 export const SEVERITY_LABEL: Record<Severity, string> = { error: 'errors', warning: 'warnings', info: 'notes' };
@@ -181,16 +182,13 @@ export function mergeFixes(proposed: ProposedFix[], explored: ProposedFix[] | nu
 }
 
 /**
- * The reasons a fix is not proven, one per candidate tried: the engine joins
- * them as `switch: ...; static: ...`; the strategy's own name, and the fix's
- * title when a reason starts with it, are left out.
+ * The reasons a fix is not proven, one per candidate tried, as text: the
+ * strategy's own name, and the fix's own title, are left out in front.
  */
 export function fixReasons(x: ProposedFix): string[] {
-  if (!x.reason) return [];
-  return x.reason.split(/; (?=(?:switch|static|pin|disable): )/).map((r) => {
-    let text = r.startsWith(`${x.strategy}: `) ? r.slice(x.strategy.length + 2) : r;
-    if (text.startsWith(`${x.title}: `)) text = text.slice(x.title.length + 2);
-    return text;
+  return (x.reasons ?? []).map((r) => {
+    const own = r.strategy === x.strategy;
+    return reasonText({ ...r, strategy: own ? undefined : r.strategy, candidate: own && r.candidate === x.title ? undefined : r.candidate });
   });
 }
 

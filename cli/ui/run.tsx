@@ -1,7 +1,7 @@
 /** The terminal UI with ink and React, loaded by ./index.ts once the screen is to open. */
 import { render } from 'ink';
-import type { CheckRun } from '../commands/check.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
+import type { CheckRun } from '../run/check.js';
 import { failsOn } from '../../src/rules/engine.js';
 import { App } from './app.js';
 import type { Session } from './session.js';

@@ -2,12 +2,12 @@
  * What the triage screen runs: the same check as `cargo-preflight check`
  * (`runCheck`), and the fix engine of `--fix` (propose, render, apply).
  */
-import type { ParsedArgs } from '../args.js';
-import type { CheckRun } from '../commands/check.js';
-import { runCheck } from '../commands/check.js';
-import type { CommandContext } from '../main.js';
+import type { CommandContext } from '../context.js';
+import { runCheck, type CheckRun } from '../run/check.js';
+import type { CheckArgs } from '../run/options.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
+import type { Reason } from '../../src/fixers/reasons.js';
 import type { StrategyChoice } from '../../src/fixers/index.js';
 
 export interface FixEngine {
@@ -22,7 +22,7 @@ export interface FixEngine {
    */
   explore(run: CheckRun): Promise<ProposedFix[] | null>;
   /** The files the fixes change, before and after. */
-  render(fixes: ProposedFix[]): FileChange[];
+  render(run: CheckRun, fixes: ProposedFix[]): FileChange[];
   /**
    * Proves the proven fixes together and writes those that hold together
    * (each file atomically, refused when it changed since it was read).
@@ -35,7 +35,7 @@ export interface Applied {
   /** The fixes written. */
   kept: ProposedFix[];
   /** Fixes left out because they do not prove out together with the others. */
-  dropped: { fix: ProposedFix; reason: string }[];
+  dropped: { fix: ProposedFix; reason: Reason }[];
   /** Crates Cargo.lock will have to add. */
   newCrates: string[];
 }
@@ -63,7 +63,7 @@ export interface Session {
   warnings: string[];
 }
 
-export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boolean, fixes: FixEngine | null): Session {
+export function checkSession(args: CheckArgs, ctx: CommandContext, color: boolean, fixes: FixEngine | null): Session {
   const warnings: string[] = [];
   const note = (w: string) => {
     if (!warnings.includes(w)) warnings.push(w);
@@ -83,7 +83,7 @@ export function checkSession(args: ParsedArgs, ctx: CommandContext, color: boole
   }
   let early: Early | null = null;
   return {
-    what: args.positionals[0] ?? (args.options['manifest-path'] as string | undefined) ?? ctx.cwd,
+    what: args.positionals[0] ?? args.options['manifest-path'] ?? ctx.cwd,
     color,
     fixes,
     warnings,

@@ -5,7 +5,8 @@
  */
 import { LOCKFILE_COMMAND, unifiedDiff } from '../../src/fixers/index.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
-import type { KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { reasonsText, reasonText, type Reason } from '../../src/fixers/reasons.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import { relPath } from '../output/report.js';
@@ -219,7 +220,7 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
         if (x === first) sub(`what \`${programName()} fix\` applies`);
         if (x.edits.length && x.description) sub(x.description);
         if (x.proven) {
-          if (x.reason) sub(`note: ${x.reason}`);
+          if (x.reasons?.length) sub(`note: ${reasonsText(x.reasons)}`);
         } else {
           const reasons = fixReasons(x);
           if (!reasons.length) sub('reason: not proven');
@@ -292,7 +293,7 @@ export interface ApplyResult {
   /** The fixes written. */
   fixes: ProposedFix[];
   written: string[];
-  dropped: { fix: ProposedFix; reason: string }[];
+  dropped: { fix: ProposedFix; reason: Reason }[];
   outcome: Outcome | null;
   lockfileCommands: string[];
   newCrates: string[];
@@ -307,7 +308,7 @@ export function resultLines(r: ApplyResult, root: string, theme: Theme, width: n
   const dropped = () => {
     for (const d of r.dropped) {
       out.push(`  ${theme.yellow('not applied')}: ${d.fix.title}`);
-      para(d.reason, '    ');
+      para(reasonText(d.reason), '    ');
     }
   };
   if (r.error) {

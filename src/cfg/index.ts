@@ -276,6 +276,15 @@ const answers = new WeakMap<TargetInfo, Map<string, boolean>>();
 const parsed = new Map<string, Platform>();
 
 /**
+ * Checks a target spec's syntax when a manifest is read, so that a typo is
+ * reported at its table header; the parse is kept for `platformMatches`.
+ * Throws CfgSyntaxError.
+ */
+export function checkPlatform(spec: string): void {
+  if (!parsed.has(spec)) parsed.set(spec, parsePlatform(spec));
+}
+
+/**
  * Whether a target spec (`cfg(...)` or a triple, as in `[target.<spec>]`)
  * applies to the target. Throws CfgSyntaxError for a malformed spec.
  */

@@ -9,12 +9,13 @@
  * `--config` value, the current directory).
  * https://doc.rust-lang.org/cargo/reference/config.html
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { readSimpleToml } from '../manifest/simple-toml.js';
+import { readTextFile } from '../io/text-file.js';
+import { KeyLimitError, readSimpleToml } from '../manifest/simple-toml.js';
 
 type FullTomlParser = typeof import('smol-toml');
 let fullParser: FullTomlParser | undefined;
@@ -53,8 +54,14 @@ export function cargoHome(env: NodeJS.ProcessEnv = process.env): string {
  * which also reports the errors.
  */
 function readConfigFile(path: string, baseDir: string): ConfigFile {
-  const text = readFileSync(path, 'utf8');
-  const simple = readSimpleToml(text);
+  const text = readTextFile(path, { what: 'configuration file' });
+  let simple: ReturnType<typeof readSimpleToml>;
+  try {
+    simple = readSimpleToml(text);
+  } catch (e) {
+    if (e instanceof KeyLimitError) throw new UserError(`could not parse cargo configuration: ${e.message}`, { path, line: e.line, column: e.column });
+    throw e;
+  }
   if (simple) return { path, baseDir, data: simple.data };
   const { parse, TomlError } = fullTomlParser();
   try {

@@ -4,12 +4,12 @@
  * `cargo-preflight.toml` at the workspace root (which wins where both set a
  * key). Unknown keys are errors that name the key and the file.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../errors.js';
+import { readTextFile } from '../io/text-file.js';
 import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
 import type { Workspace } from '../manifest/workspace.js';
-import { validateEntries } from '../rules/knowledge-base.js';
 
 export interface PreflightConfigOptions {
   /** Rule ids `severity` may name (unchecked when absent). */
@@ -22,11 +22,20 @@ export interface PreflightConfig {
   targets?: string[];
   severity: Record<string, Level | 'off'>;
   allow: { crate: string; reason: string; targets?: string[] }[];
-  /** Extra knowledge-base entries, validated by the knowledge base. */
-  knowledgeBase: unknown[];
+  /** Extra knowledge-base entries as written, one group per place that has some: validated by the knowledge layer. */
+  knowledgeBase: ConfiguredEntries[];
   failOn?: Level | 'never';
   /** Files the settings came from, for messages. */
   files: string[];
+}
+
+/** The `knowledge-base` array of one settings table, as written, with where its keys are (for `file:line:col` errors). */
+export interface ConfiguredEntries {
+  entries: unknown[];
+  /** The file it is in. */
+  path: string;
+  /** Position of a key path below the array (`[0, "crates", 1, "role"]`), or of its nearest written prefix. */
+  locate(keys: (string | number)[]): { line: number; column: number } | undefined;
 }
 
 const KEYS = new Set(['targets', 'severity', 'allow', 'knowledge-base', 'fail-on']);
@@ -40,16 +49,6 @@ interface Origin {
 
 function isTable(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** `knowledge-base[0].crates[1].role` -> ["knowledge-base", 0, "crates", 1, "role"] */
-function issuePath(path: string): (string | number)[] {
-  return path.split('.').flatMap((part) => {
-    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
-    if (!m) return [part];
-    const idx = [...m[2].matchAll(/\[(\d+)\]/g)].map((x) => Number(x[1]));
-    return [...(m[1] ? [m[1]] : []), ...idx];
-  });
 }
 
 function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, opts: PreflightConfigOptions): void {
@@ -92,17 +91,7 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, o
       });
     } else if (key === 'knowledge-base') {
       if (!Array.isArray(value)) throw new UserError('`knowledge-base` must be an array of entries', at([key]));
-      // Validated here, where positions are known: the first issue is located, all are listed.
-      const { issues } = validateEntries(value);
-      if (issues.length) {
-        const first = issuePath(issues[0].path);
-        throw new UserError(
-          `invalid knowledge-base entr${issues.length === 1 ? 'y' : 'ies'}:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`,
-          at(first),
-          'see knowledge-base/README.md for the format',
-        );
-      }
-      cfg.knowledgeBase.push(...value);
+      cfg.knowledgeBase.push({ entries: value, path: o.path, locate: (keys) => o.positions.find([...o.prefix, key, ...keys]) });
     } else if (key === 'fail-on') {
       if (typeof value !== 'string' || ![...LEVELS, 'never'].includes(value)) throw new UserError('`fail-on` must be "error", "warning", "info" or "never"', at([key]));
       cfg.failOn = value as Level | 'never';
@@ -126,7 +115,7 @@ export function loadPreflightConfig(ws: Workspace, opts: PreflightConfigOptions 
   }
   const file = join(ws.rootDir, 'cargo-preflight.toml');
   if (existsSync(file)) {
-    const parsed = parseTomlWithPositions(readFileSync(file, 'utf8'), file);
+    const parsed = parseTomlWithPositions(readTextFile(file, { what: 'configuration file' }), file);
     apply(cfg, parsed.data, { path: file, positions: parsed.positions, prefix: [] }, opts);
   }
   return cfg;

@@ -5,6 +5,7 @@
  * choosing it.
  */
 import { ownClosure, reachingSet, type DirectUse } from './reach.js';
+import { reason } from './reasons.js';
 import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
 import { activeFeatures, featureEdits, RootEntries, usesByDependency } from './switch.js';
 import type { ManifestEdits } from './types.js';
@@ -22,7 +23,7 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
     if (rootEntries.covers(uses)) continue;
     const u = uses[0]!;
     const dep = u.edge.depName;
-    if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} directly: remove that dependency by hand if it can go`] };
+    if (u.pkg.name === target.name) return { candidates: [], refused: [reason('dependsDirectly', { member: u.member.name, crate: target.name })] };
     const active = activeFeatures(uses);
     let native = kb
       .nativeFeaturesFor(u.pkg.name, u.pkg.version)
@@ -31,7 +32,7 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
       .filter((f) => active.has(f));
     if (native.length === 0) native = activatingFeatures(uses, target.key);
     if (native.length === 0) {
-      return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} brings ${code(target.name)} in without a feature that could be turned off`] };
+      return { candidates: [], refused: [reason('noFeatureToTurnOff', { dependency: dep, version: u.pkg.version, crate: target.name })] };
     }
     const plan = featureEdits(input, uses, native, []);
     if ('refused' in plan) return { candidates: [], refused: [plan.refused] };
@@ -45,7 +46,7 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
     deps.push(`${u.member.name}/${dep}`);
     titles.push(`${dep}: turn off ${list(native)}`);
   }
-  if (edits.length === 0) return { candidates: [], refused: [`nothing brings ${code(target.name)} in through a feature`] };
+  if (edits.length === 0) return { candidates: [], refused: [reason('nothingThroughFeature', { crate: target.name })] };
   const candidate: Candidate = {
     strategy: 'disable',
     title: titles.join('; '),

@@ -17,12 +17,14 @@ import { staticCandidates } from './static.js';
 import { code, type Candidate, type NativeTarget, type PinScope, type StrategyInput, type StrategyResult } from './strategy.js';
 import { switchCandidates } from './switch.js';
 import { mergeEdits } from './apply.js';
+import { reason, reasonsText, type FixReason, type Reason } from './reasons.js';
 import type { FixStrategy, ProposedFix } from './types.js';
 
-export { renderChanges, applyChanges, mergeEdits, type TextSource } from './apply.js';
+export { renderChanges, applyChanges, mergeEdits, parsedTexts, readText, type TextSource } from './apply.js';
 export { unifiedDiff } from './diff.js';
 export { proveEdits, type Proof, type ProofContext } from './prove.js';
 export type { FileChange, FixStrategy, ManifestEdits, ProposedFix } from './types.js';
+export { reason, reasonText, reasonsText, REASON_MESSAGES, type FixReason, type Reason, type ReasonId } from './reasons.js';
 export type { PinScope } from './strategy.js';
 
 export type StrategyChoice = 'switch' | 'static' | 'pin' | 'auto';
@@ -76,12 +78,12 @@ export async function proposeFixes(ctx: ProofContext, opts: ProposeOptions = {})
   for (const target of fixableFindings(ctx)) {
     const input: StrategyInput = { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: opts.pinScope ?? 'all' };
     const findingIds = target.findings.map((f) => f.id);
-    const reasons: string[] = [];
+    const reasons: FixReason[] = [];
     let fallback: { c: Candidate; proof: Proof } | undefined;
     let done = false;
     for (const s of order) {
       const res = BUILDERS[s as keyof typeof BUILDERS](input);
-      reasons.push(...res.refused.map((r) => `${s}: ${r}`));
+      reasons.push(...res.refused.map((r) => ({ strategy: s, ...r })));
       for (const c of res.candidates) {
         let proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
         if (proof.proven) proof = await proveForWholeWorkspace(ctx, c, proof, target.name, widened);
@@ -90,19 +92,19 @@ export async function proposeFixes(ctx: ProofContext, opts: ProposeOptions = {})
           done = true;
           break;
         }
-        reasons.push(`${s}: ${c.title}: ${proof.reason}`);
+        reasons.push(...(proof.reasons ?? []).map((r) => ({ strategy: s, candidate: c.title, ...r })));
         fallback ??= { c, proof };
       }
       if (done) break;
     }
     if (done) continue;
-    const reason = reasons.join('; ') || `no strategy applies to ${code(target.name)}`;
-    if (fallback) out.push({ ...toFix(fallback.c, fallback.proof, findingIds, ctx), proven: false, reason });
-    else out.push(unfixable(target, order[0]!, findingIds, reason));
+    if (!reasons.length) reasons.push(reason('noStrategy', { crate: target.name }));
+    if (fallback) out.push({ ...toFix(fallback.c, fallback.proof, findingIds, ctx), proven: false, ...withReasons(reasons) });
+    else out.push(unfixable(target, order[0]!, findingIds, reasons));
     if (!opts.strategy || opts.strategy === 'auto') {
       for (const c of disableCandidates(input).candidates) {
         const proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
-        out.push({ ...toFix(c, proof, findingIds, ctx), ...(proof.proven ? { reason: `loses ${c.lost!.map(code).join(', ')}` } : {}) });
+        out.push({ ...toFix(c, proof, findingIds, ctx), ...(proof.proven ? withReasons([reason('loses', { features: c.lost!.map(code).join(', ') })]) : {}) });
       }
     }
   }
@@ -126,10 +128,10 @@ async function proveForWholeWorkspace(
   if (!c.edits.some((e) => e.path === root) || ctx.project.roots.length === members.length) return proof;
   if (cache.ctx === undefined) cache.ctx = wholeWorkspace(ctx);
   const wide = cache.ctx;
-  if (!wide) return { ...proof, reason: [proof.reason, 'the members not selected could not be checked with the same features'].filter(Boolean).join('; ') };
+  if (!wide) return { ...proof, reasons: [...(proof.reasons ?? []), reason('membersNotChecked')] };
   const ids = wide.findings.filter((f) => f.package.name === crate).map((f) => f.id);
   const again = await proveEdits(wide, c.edits, ids, c.giveUp);
-  return again.proven ? proof : { ...again, reason: `for the whole workspace (the root's [workspace.dependencies] changes): ${again.reason}` };
+  return again.proven ? proof : { ...again, reasons: [reason('wholeWorkspace', {}, again.reasons)] };
 }
 
 function wholeWorkspace(ctx: ProofContext): ProofContext | null {
@@ -147,16 +149,23 @@ function wholeWorkspace(ctx: ProofContext): ProofContext | null {
   return { ...ctx, project: wide, graphs, findings };
 }
 
-function unfixable(target: NativeTarget, strategy: FixStrategy, findingIds: string[], reason: string): ProposedFix {
+/** `reasons` and their text, for a ProposedFix. */
+function withReasons(reasons: FixReason[] | undefined): Pick<ProposedFix, 'reasons' | 'reason'> {
+  return reasons?.length ? { reasons, reason: reasonsText(reasons) } : {};
+}
+
+function unfixable(target: NativeTarget, strategy: FixStrategy, findingIds: string[], reasons: FixReason[]): ProposedFix {
+  const text = reasonsText(reasons);
   return {
     id: `${strategy}:${target.name}:${findingIds.join('+')}`,
     findingIds,
     strategy,
     title: `no proven fix for ${code(`${target.name} v${target.version}`)}`,
-    description: reason,
+    description: text,
     edits: [],
     proven: false,
-    reason,
+    reasons,
+    reason: text,
     newCrates: [],
     lockfileCommand: null,
   };
@@ -171,7 +180,7 @@ function toFix(c: Candidate, proof: Proof, findingIds: string[], ctx: ProofConte
     description: c.description,
     edits: c.edits,
     proven: proof.proven,
-    ...(proof.reason ? { reason: proof.reason } : {}),
+    ...withReasons(proof.reasons),
     newCrates: proof.newCrates,
     lockfileCommand: lockfileChanges(ctx, proof) ? LOCKFILE_COMMAND : null,
     ...(c.lost ? { lost: c.lost } : {}),
@@ -201,23 +210,23 @@ function lockfileChanges(ctx: ProofContext, proof: Proof): boolean {
 export async function proveTogether(
   ctx: ProofContext,
   fixes: ProposedFix[],
-): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: string }[] }> {
+): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: Reason }[] }> {
   if (fixes.length === 0) return { kept: [], proof: null, dropped: [] };
   const prove = (fs: ProposedFix[]) =>
     proveEdits(ctx, mergeEdits(fs.map((f) => f.edits)), fs.flatMap((f) => f.findingIds), new Set(fs.flatMap((f) => f.giveUp ?? [])));
   const whole = await prove(fixes);
   if (whole.proven || fixes.length === 1) {
-    return whole.proven ? { kept: fixes, proof: whole, dropped: [] } : { kept: [], proof: null, dropped: [{ fix: fixes[0]!, reason: whole.reason ?? 'not proven' }] };
+    return whole.proven ? { kept: fixes, proof: whole, dropped: [] } : { kept: [], proof: null, dropped: [{ fix: fixes[0]!, reason: whole.reasons?.[0] ?? reason('notProven') }] };
   }
   const kept: ProposedFix[] = [];
-  const dropped: { fix: ProposedFix; reason: string }[] = [];
+  const dropped: { fix: ProposedFix; reason: Reason }[] = [];
   let proof: Proof | null = null;
   for (const f of fixes) {
     const p = await prove([...kept, f]);
     if (p.proven) {
       kept.push(f);
       proof = p;
-    } else dropped.push({ fix: f, reason: `together with the other fixes: ${p.reason}` });
+    } else dropped.push({ fix: f, reason: reason('together', {}, p.reasons) });
   }
   return { kept, proof, dropped };
 }

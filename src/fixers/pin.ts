@@ -22,6 +22,7 @@ import type { DepTable, ManifestEdit } from './toml-edit/index.js';
 import { reachingSet } from './reach.js';
 import { tableOf } from './recipes.js';
 import { nativeStaticFeatures } from './static.js';
+import { reason } from './reasons.js';
 import { code, type StrategyInput, type StrategyResult } from './strategy.js';
 import type { ManifestEdits } from './types.js';
 
@@ -161,10 +162,10 @@ const sameTable = (a: DepTable, b: DepTable | null) =>
 export function pinCandidates(input: StrategyInput): StrategyResult {
   const { target, project } = input;
   const own = nativeStaticFeatures(input);
-  if (own.length === 0) return { candidates: [], refused: [`${code(target.name)} v${target.version} has no static feature to pin`] };
+  if (own.length === 0) return { candidates: [], refused: [reason('noStaticFeatureToPin', { crate: target.name, version: target.version })] };
   const source = target.graphs[0]!.pkg.source;
   if (source === null || !isCratesIo(source)) {
-    return { candidates: [], refused: [`${code(target.name)} does not come from crates.io (${source ?? 'a path dependency'}); pin it by hand`] };
+    return { candidates: [], refused: [reason('notFromCratesIo', { crate: target.name, source: source ?? 'a path dependency' })] };
   }
   const { feature, requires } = own[0]!;
   const members = new Map<PackageKey, { name: string; path: string; deps: (typeof project.workspace.members)[number]['deps'] }>();
@@ -175,7 +176,7 @@ export function pinCandidates(input: StrategyInput): StrategyResult {
       if (m && reaching.has(r)) members.set(r, m);
     }
   }
-  if (members.size === 0) return { candidates: [], refused: [`no selected member links ${code(target.name)}`] };
+  if (members.size === 0) return { candidates: [], refused: [reason('noMemberLinks', { crate: target.name })] };
   const edits: ManifestEdits[] = [];
   const where: string[] = [];
   const allTables: DepTable[] = [];
@@ -187,7 +188,7 @@ export function pinCandidates(input: StrategyInput): StrategyResult {
     for (const table of tables) {
       const existing = m.deps.find((d) => sameTable(table, tableOf(d.tablePath)) && (d.package ?? d.name) === target.name);
       const clash = m.deps.find((d) => sameTable(table, tableOf(d.tablePath)) && d.name === target.name && (d.package ?? d.name) !== target.name);
-      if (clash) return { candidates: [], refused: [`${code(m.name)} already uses the key ${code(target.name)} for ${code(clash.package ?? '')}`] };
+      if (clash) return { candidates: [], refused: [reason('keyTaken', { member: m.name, key: target.name, package: clash.package ?? '' })] };
       if (existing) ops.push({ op: 'add-features', table, key: existing.name, features: [feature] });
       else ops.push({ op: 'add-dependency', table, key: target.name, spec: { version: target.version, features: [feature] } });
     }

@@ -8,7 +8,7 @@
 import { UserError } from '../errors.js';
 import { RegistryError } from '../registry/types.js';
 import { lint, type LintSettings } from '../rules/engine.js';
-import type { KnowledgeBase } from '../rules/knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
 import { resolvePatched, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
@@ -16,7 +16,8 @@ import { satisfies } from '../resolve/semver-req.js';
 import { HOST, NORMAL } from '../resolve/features.js';
 import type { Lockfile } from '../lockfile/index.js';
 import type { TargetGraph } from '../resolve/types.js';
-import { renderChanges, type TextSource, readText } from './apply.js';
+import { parsedTexts, renderChanges, type TextSource } from './apply.js';
+import { codeList, reason, type Reason } from './reasons.js';
 import type { ManifestEdits } from './types.js';
 
 export interface ProofContext {
@@ -36,8 +37,8 @@ export interface ProofContext {
 
 export interface Proof {
   proven: boolean;
-  /** Why it is not proven; for a proven fix, a caveat (what the build machine then needs). */
-  reason?: string;
+  /** Why it is not proven (one reason); for a proven fix, its caveats (what the build machine then needs). */
+  reasons?: Reason[];
   newCrates: string[];
   /** The findings after the fix, for reports. */
   after: Finding[];
@@ -70,50 +71,48 @@ const sameProblem = (a: Finding, b: Finding) => a.rule === b.rule && a.package.n
 
 export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], findingIds: string[], giveUp: ReadonlySet<string> = new Set()): Promise<Proof> {
   const overlay = new Map<string, string>();
-  const unchanged = (reason: string): Proof => ({ proven: false, reason, newCrates: [], after: ctx.findings, graphs: ctx.graphs });
+  const unchanged = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates: [], after: ctx.findings, graphs: ctx.graphs });
   try {
-    for (const c of renderChanges([{ edits }], ctx.read ?? readText)) overlay.set(c.path, c.after);
+    for (const c of renderChanges([{ edits }], ctx.read ?? parsedTexts(ctx.project.workspace))) overlay.set(c.path, c.after);
   } catch (e) {
-    if (e instanceof UserError) return unchanged(`the manifest cannot be edited: ${e.message}`);
+    if (e instanceof UserError) return unchanged(reason('notEditable', { error: e.message }));
     throw e;
   }
-  if (overlay.size === 0) return unchanged('the edits change nothing');
+  if (overlay.size === 0) return unchanged(reason('changesNothing'));
 
   let patched: Awaited<ReturnType<typeof resolvePatched>>;
   try {
     patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, ctx.targets, ctx.includeDev);
   } catch (e) {
-    if (e instanceof UserError) return unchanged(`the edited manifests do not resolve: ${e.message}`);
-    if (e instanceof RegistryError) return unchanged(`crate metadata could not be read: ${e.message}`);
+    if (e instanceof UserError) return unchanged(reason('doesNotResolve', { error: e.message }));
+    if (e instanceof RegistryError) return unchanged(reason('metadataUnreadable', { error: e.message }));
     throw e;
   }
   const graphs = patched.results.map((r) => r.graph);
   const after = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation });
   const newCrates = patched.newCrates.map((c) => `${c.name} ${c.version}`);
-  const fail = (reason: string): Proof => ({ proven: false, reason, newCrates, after, graphs });
+  const fail = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates, after, graphs });
 
   const targeted = ctx.findings.filter((f) => findingIds.includes(f.id));
   const remaining = targeted.filter((t) => after.some((f) => sameProblem(f, t)));
   if (remaining.length) {
-    return fail(`${remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ')} still reported after the change`);
+    return fail(reason('stillReported', { findings: remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ') }));
   }
   const fresh = after.filter((f) => f.severity !== 'info' && !f.allowed && !ctx.findings.some((o) => sameProblem(o, f)));
   // What the machine lacks to build the fix (a C compiler for the target) is a caveat, not a problem of the manifests.
   const caveats = fresh.filter(aboutEnvironment);
   const introduced = fresh.filter((f) => !aboutEnvironment(f));
   if (introduced.length) {
-    return fail(`the change brings new problems: ${introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ')}`);
+    return fail(reason('newProblems', { problems: introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ') }));
   }
   if (patched.missing.length) {
     // A crate Cargo.lock lacks and the index cannot give: cargo could not build the fix either.
     const names = [...new Set(patched.missing.map((m) => m.split(' ')[0]!))];
-    return fail(`the fix needs ${names.map((n) => `\`${n}\``).join(', ')}, which Cargo.lock lacks and the index cannot give (${patched.missing.join('; ')})`);
+    return fail(reason('lockfileLacks', { crates: codeList(names), missing: patched.missing.join('; ') }));
   }
   const lockOnly = await lockedWeakDependencies(patched, ctx.sourceFor);
   if (lockOnly.missing.length) {
-    return fail(
-      `Cargo.lock would need ${lockOnly.missing.map((m) => `\`${m}\``).join(', ')} (cargo locks optional dependencies that a \`dep?/feature\` names, built or not), which the index cannot give`,
-    );
+    return fail(reason('weakDependenciesMissing', { crates: codeList(lockOnly.missing) }));
   }
   newCrates.push(...lockOnly.found);
   const lockEdges = newLockEdges(patched, ctx.project.lockfile);
@@ -129,16 +128,16 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     }
     for (const f of features) if (!n.features.includes(f) && !giveUp.has(`${name}/${f}`)) lost.push(`${dep}/${f} (${target})`);
   }
-  if (lost.length) return fail(`features would be lost: ${[...new Set(lost)].join(', ')}`);
+  if (lost.length) return fail(reason('featuresLost', { features: [...new Set(lost)].join(', ') }));
   const spread = await nativeSpread(ctx, overlay, edits, targeted, graphs);
-  if (spread.length) return fail(`the change brings ${spread.join('; ')}, where it was not before`);
+  if (spread.length) return fail(reason('spreads', { crates: spread.join('; ') }));
   return {
     proven: true,
     newCrates,
     after,
     graphs,
     ...(lockEdges.length ? { lockEdges } : {}),
-    ...(caveats.length ? { reason: `then the build environment needs attention: ${caveats.map((f) => `${f.message} (${f.target})`).join('; ')}` } : {}),
+    ...(caveats.length ? { reasons: [reason('environmentNeeds', { findings: caveats.map((f) => `${f.message} (${f.target})`).join('; ') })] } : {}),
   };
 }
 

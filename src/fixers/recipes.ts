@@ -9,6 +9,7 @@ import type { MemberDep, PackageManifest } from '../manifest/workspace.js';
 import type { Summary } from '../resolve/packages.js';
 import type { DeclarationSite, PackageKey, TargetGraph } from '../resolve/types.js';
 import type { DepTable, ManifestEdit } from './toml-edit/index.js';
+import { reason, type Reason } from './reasons.js';
 import type { ManifestEdits } from './types.js';
 
 /** The editor's name for the table of a declaration; null for legacy spellings it does not rewrite. */
@@ -61,7 +62,7 @@ export interface FeatureChange {
   on: string[];
 }
 
-export type EditPlan = { edits: ManifestEdits[]; note?: string; defaultsOff: boolean; on: string[] } | { refused: string };
+export type EditPlan = { edits: ManifestEdits[]; note?: string; defaultsOff: boolean; on: string[] } | { refused: Reason };
 
 export interface ChangeOptions {
   /** Features of the dependency active before the change: those that stay on are not written again. */
@@ -90,14 +91,14 @@ function site(d: { decl: MemberDep }): { path: string; table: DepTable | null } 
  */
 export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], change: FeatureChange, opts: ChangeOptions = {}): EditPlan {
   const { path, table } = site(d);
-  if (!table) return { refused: `\`${d.decl.name}\` is declared in \`${d.decl.site.table}\`, a table the editor does not rewrite` };
+  if (!table) return { refused: reason('tableNotRewritten', { dependency: d.decl.name, table: d.decl.site.table }) };
   const memberOps: ManifestEdit[] = [];
   const rootOps: ManifestEdit[] = [];
   const inherited = d.decl.site.inheritedFrom;
   const off = new Set<string>();
   let defaultsOff = false;
   for (const o of origins) {
-    if (o.kind === 'elsewhere') return { refused: `the feature is turned on by \`${o.from.split(' ')[0]}\`, not by this declaration` };
+    if (o.kind === 'elsewhere') return { refused: reason('turnedOnElsewhere', { by: o.from.split(' ')[0]! }) };
     if (o.kind === 'explicit') off.add(o.feature);
     else {
       defaultsOff = true;
@@ -112,7 +113,7 @@ export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], ch
     const defaults = d.summary.features.get('default') ?? [];
     for (const f of defaults) {
       if (off.has(f) || change.off.includes(f)) continue;
-      if (f.includes('/') || f.startsWith('dep:')) return { refused: `the default feature \`${f}\` of \`${d.summary.name}\` cannot be listed again in a dependency declaration` };
+      if (f.includes('/') || f.startsWith('dep:')) return { refused: reason('defaultNotListable', { feature: f, crate: d.summary.name }) };
       if (!on.includes(f) && !d.decl.features.includes(f)) on.push(f);
     }
   }
@@ -135,7 +136,7 @@ export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], ch
     const others = (opts.others ?? []).filter((o) => o.decl.site.manifestPath !== path || o.decl.site.line !== d.decl.site.line);
     for (const o of others) {
       const t = tableOf(o.decl.site.tablePath);
-      if (!t) return { refused: `\`${o.decl.name}\` of \`${o.member.name}\` is declared in \`${o.decl.site.table}\`, a table the editor does not rewrite` };
+      if (!t) return { refused: reason('memberTableNotRewritten', { dependency: o.decl.name, member: o.member.name, table: o.decl.site.table }) };
       const add = on.filter((f) => !o.decl.features.includes(f));
       if (explicitOff.length) edits.push({ path: o.decl.site.manifestPath, ops: [{ op: 'remove-features', table: t, key: o.decl.name, features: explicitOff }] });
       if (add.length) edits.push({ path: o.decl.site.manifestPath, ops: [{ op: 'add-features', table: t, key: o.decl.name, features: add }] });

@@ -9,6 +9,7 @@
  * come first.
  */
 import { featuresReaching } from './reach.js';
+import { reason, type Reason } from './reasons.js';
 import { code, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
 import { featureEdits, requirementText, usesByDependency } from './switch.js';
 
@@ -29,10 +30,10 @@ export function nativeStaticFeatures(input: StrategyInput): { feature: string; r
 export function staticCandidates(input: StrategyInput): StrategyResult {
   const { kb, target, project } = input;
   const own = nativeStaticFeatures(input);
-  if (own.length === 0) return { candidates: [], refused: [`${code(target.name)} v${target.version} has no static feature`] };
+  if (own.length === 0) return { candidates: [], refused: [reason('noStaticFeature', { crate: target.name, version: target.version })] };
   const groups = usesByDependency(input);
   const candidates: Candidate[] = [];
-  const refused: string[] = [];
+  const refused: Reason[] = [];
   for (const uses of groups) {
     const u = uses[0]!;
     const dep = u.edge.depName;
@@ -49,11 +50,11 @@ export function staticCandidates(input: StrategyInput): StrategyResult {
       if (known.length) requires = requirementText([...(target.entry.crates.find((c) => c.name === target.name)?.buildRequires ?? []), ...known[0]!.option.requires]);
     }
     if (!feature) {
-      refused.push(`${code(dep)} v${u.pkg.version} has no feature that turns on ${code(target.name)}'s static option`);
+      refused.push(reason('noFeatureTurnsOnStatic', { dependency: dep, version: u.pkg.version, crate: target.name }));
       continue;
     }
     if (u.pkg.features.includes(feature)) {
-      refused.push(`${code(dep)} already has ${code(feature)} on, yet ${code(target.name)} is still reported`);
+      refused.push(reason('alreadyOn', { dependency: dep, feature, crate: target.name }));
       continue;
     }
     const plan = featureEdits(input, uses, [], [feature]);

@@ -5,8 +5,10 @@
  */
 import type { Project } from '../resolve/index.js';
 import type { GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
-import type { KnowledgeBase, KnowledgeBaseEntry } from '../rules/knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
+import type { KnowledgeBaseEntry } from '../knowledge/types.js';
 import type { Finding } from '../rules/types.js';
+import type { Reason } from './reasons.js';
 import type { FixStrategy, ManifestEdits } from './types.js';
 
 export type PinScope = 'all' | 'target';
@@ -47,7 +49,7 @@ export interface Candidate {
 /** Candidates in order of preference, and why the strategy has no (other) candidate. */
 export interface StrategyResult {
   candidates: Candidate[];
-  refused: string[];
+  refused: Reason[];
 }
 
 export const code = (s: string) => `\`${s}\``;

@@ -6,9 +6,10 @@
  * dependency's defaults, `default-features = false` is written and every
  * other default feature of the locked version is listed again.
  */
-import { requirementText as requirementWords, type Requirement } from '../rules/knowledge-base.js';
+import { requirementText as requirementWords, type Requirement } from '../knowledge/types.js';
 import { directUses, inheritingDeclarations, ownClosure, type DirectUse } from './reach.js';
 import { changeFeatures, featureOrigin, type FeatureOrigin } from './recipes.js';
+import { reason, type Reason } from './reasons.js';
 import { code, list, type StrategyInput, type StrategyResult } from './strategy.js';
 import type { ManifestEdits } from './types.js';
 
@@ -42,7 +43,7 @@ export function activeFeatures(uses: DirectUse[]): Set<string> {
  * or another crate. Every route is listed, so turning them all off turns the
  * feature off.
  */
-export function originsOf(uses: DirectUse[], features: readonly string[]): FeatureOrigin[] | { refused: string } {
+export function originsOf(uses: DirectUse[], features: readonly string[]): FeatureOrigin[] | { refused: Reason } {
   const decls = uses[0]!.deps;
   const summary = decls[0]!.summary;
   const member = uses[0]!.member;
@@ -60,7 +61,7 @@ export function originsOf(uses: DirectUse[], features: readonly string[]): Featu
       for (const v of values) {
         const m = /^([^/?]+)\??\/(.+)$/.exec(v);
         if (m && m[1] === dep && ownClosure(summary, [m[2]!]).has(f)) {
-          return { refused: `feature ${code(name)} of ${code(member.name)} turns on ${code(`${dep}/${m[2]}`)}; change [features] by hand` };
+          return { refused: reason('memberFeatureTurnsOn', { feature: name, member: member.name, dependencyFeature: `${dep}/${m[2]}` }) };
         }
       }
     }
@@ -86,9 +87,9 @@ export function featureEdits(
   uses: DirectUse[],
   off: string[],
   on: string[],
-): { edits: ManifestEdits[]; notes: string[]; defaultsOff: boolean; on: string[] } | { refused: string } {
+): { edits: ManifestEdits[]; notes: string[]; defaultsOff: boolean; on: string[] } | { refused: Reason } {
   const decls = uses[0]!.deps;
-  if (decls.length === 0) return { refused: `the declaration of ${code(uses[0]!.edge.depName)} in ${code(uses[0]!.member.name)} was not found` };
+  if (decls.length === 0) return { refused: reason('declarationNotFound', { dependency: uses[0]!.edge.depName, member: uses[0]!.member.name }) };
   const active = activeFeatures(uses);
   const edits: ManifestEdits[] = [];
   const notes: string[] = [];
@@ -99,7 +100,7 @@ export function featureEdits(
     if ('refused' in origins) return origins;
     const others = d.decl.site.inheritedFrom ? inheritingDeclarations(input.project, d.decl.name) : [];
     const plan = changeFeatures(d, origins, { off, on }, { active, others, rootFeatures: d.decl.site.inheritedFrom ? rootFeaturesOf(input, d.decl.name) : undefined });
-    if ('refused' in plan) return { refused: `${code(d.decl.name)} of ${code(d.member.name)}: ${plan.refused}` };
+    if ('refused' in plan) return { refused: reason('declarationOf', { dependency: d.decl.name, member: d.member.name }, [plan.refused]) };
     edits.push(...plan.edits);
     if (plan.note) notes.push(plan.note);
     defaultsOff ||= plan.defaultsOff;
@@ -133,7 +134,7 @@ export class RootEntries {
 export function switchCandidates(input: StrategyInput): StrategyResult {
   const { kb, target } = input;
   const groups = usesByDependency(input);
-  if (groups.length === 0) return { candidates: [], refused: [`no direct dependency of a member brings ${code(target.name)} in`] };
+  if (groups.length === 0) return { candidates: [], refused: [reason('noDirectDependency', { crate: target.name })] };
   const edits: ManifestEdits[] = [];
   const giveUp = new Set<string>();
   const parts: string[] = [];
@@ -144,27 +145,27 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
   for (const uses of groups) {
     const u = uses[0]!;
     const dep = u.edge.depName;
-    if (u.pkg.name === target.name) return { candidates: [], refused: [`${code(u.member.name)} depends on ${code(target.name)} itself: there is no backend to switch`] };
+    if (u.pkg.name === target.name) return { candidates: [], refused: [reason('noBackendToSwitch', { member: u.member.name, crate: target.name })] };
     if (rootEntries.covers(uses)) continue;
     const recipes = kb.switchesFor(u.pkg.name, u.pkg.version).filter((r) => r.entry.id === target.entry.id);
     if (recipes.length === 0) {
-      return { candidates: [], refused: [`${code(dep)} v${u.pkg.version} (which brings ${code(target.name)} in) has no switch away from ${target.entry.name} in the knowledge base`] };
+      return { candidates: [], refused: [reason('noSwitch', { dependency: dep, version: u.pkg.version, crate: target.name, family: target.entry.name })] };
     }
     // A recipe that only turns features off gives something up (git2 without its network transports): that is `disable`'s to offer.
     const replacing = recipes.filter((x) => x.recipe.enable.length > 0 || Object.keys(x.recipe.replace).length > 0);
     if (replacing.length === 0) {
-      return { candidates: [], refused: [`the knowledge base's switch for ${code(dep)} only turns features off (${recipes[0]!.alternative?.name ?? recipes[0]!.recipe.to}); that loses what they do`] };
+      return { candidates: [], refused: [reason('switchOnlyTurnsOff', { dependency: dep, alternative: recipes[0]!.alternative?.name ?? recipes[0]!.recipe.to })] };
     }
     const r = replacing[0]!;
     const summary = u.deps[0]?.summary;
-    if (!summary) return { candidates: [], refused: [`no metadata for ${code(u.pkg.name)} v${u.pkg.version}`] };
+    if (!summary) return { candidates: [], refused: [reason('noMetadata', { crate: u.pkg.name, version: u.pkg.version })] };
     const active = activeFeatures(uses);
     const off = [...r.recipe.disable, ...Object.keys(r.recipe.replace)].filter((f) => active.has(f));
     const on = [...r.recipe.enable, ...Object.entries(r.recipe.replace).filter(([k]) => active.has(k)).map(([, v]) => v)];
     const missing = on.filter((f) => !summary.features.has(f));
-    if (missing.length) return { candidates: [], refused: [`${code(u.pkg.name)} v${u.pkg.version} has no feature ${list(missing, 'or')}`] };
+    if (missing.length) return { candidates: [], refused: [reason('missingFeatures', { crate: u.pkg.name, version: u.pkg.version, features: list(missing, 'or') })] };
     if (off.length === 0 && on.every((f) => active.has(f))) {
-      return { candidates: [], refused: [`${code(dep)} has none of the features the switch turns off; ${code(target.name)} comes from elsewhere`] };
+      return { candidates: [], refused: [reason('comesFromElsewhere', { dependency: dep, crate: target.name })] };
     }
     const plan = featureEdits(input, uses, off, on);
     if ('refused' in plan) return { candidates: [], refused: [plan.refused] };

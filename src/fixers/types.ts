@@ -3,6 +3,7 @@
  * is a list of manifest edits; it is proven when resolving the patched
  * manifests again removes its findings and loses nothing else.
  */
+import type { FixReason } from './reasons.js';
 import type { ManifestEdit } from './toml-edit/index.js';
 
 export type FixStrategy = 'switch' | 'static' | 'pin' | 'disable';
@@ -25,7 +26,9 @@ export interface ProposedFix {
   description: string;
   edits: ManifestEdits[];
   proven: boolean;
-  /** Why the fix is not proven (or the caveat of a proven one). */
+  /** Why the fix is not proven, one per candidate or strategy tried (or the caveats of a proven one). */
+  reasons?: FixReason[];
+  /** The text of `reasons` (`reasonsText`), as reports show it. */
   reason?: string;
   /** Crates the fix brings in that Cargo.lock does not hold yet, as `name version`. */
   newCrates: string[];

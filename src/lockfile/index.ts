@@ -3,11 +3,11 @@
  * The lockfile is authoritative for versions and for the dependency edges
  * between packages; features are not in it and are resolved later.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { UserError, lineColumnAt } from '../errors.js';
+import { readTextFile } from '../io/text-file.js';
 import { packageKey, type PackageKey } from './key.js';
-import { isValidCrateName } from '../registry/types.js';
+import { isValidCrateName } from '../crate/index.js';
 
 export const CRATES_IO_REGISTRY = 'registry+https://github.com/rust-lang/crates.io-index';
 export const CRATES_IO_SPARSE = 'sparse+https://index.crates.io/';
@@ -58,8 +58,9 @@ interface RawPackage {
 export function readLockfile(path: string): Lockfile {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readTextFile(path, { what: 'lockfile' });
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') {
       throw new UserError(

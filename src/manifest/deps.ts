@@ -3,7 +3,8 @@
  * shared by workspace members (which keep source positions) and published
  * manifests of vendored crates (which become index records).
  */
-import { isValidCrateName, type DepKind, type IndexDep } from '../registry/types.js';
+import { CfgSyntaxError, checkPlatform } from '../cfg/index.js';
+import { isValidCrateName, type DepKind, type IndexDep } from '../crate/index.js';
 
 export interface DepDecl extends IndexDep {
   /** `path = …` as written (resolved against the manifest's directory by the caller). */
@@ -161,6 +162,13 @@ export function readAllDeps(doc: Record<string, unknown>): DepDecl[] {
     if (!isTable(targets)) throw new ManifestShapeError('`target` must be a table', ['target']);
     for (const [spec, scope] of Object.entries(targets)) {
       if (!isTable(scope)) throw new ManifestShapeError(`\`target.${spec}\` must be a table`, ['target', spec]);
+      try {
+        checkPlatform(spec);
+      } catch (e) {
+        // cargo: "failed to parse `cfg(unix` as a cfg expression: …", here at the table header.
+        if (e instanceof CfgSyntaxError) throw new ManifestShapeError(e.message, ['target', spec]);
+        throw e;
+      }
       readTables(scope, spec, ['target', spec]);
     }
   }

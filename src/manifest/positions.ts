@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { AST } from 'toml-eslint-parser';
-import { readSimpleToml } from './simple-toml.js';
+import { KeyLimitError, MAX_KEY_PARTS, readSimpleToml } from './simple-toml.js';
 import { UserError } from '../errors.js';
 
 export interface Position {
@@ -13,26 +13,51 @@ export interface Position {
   column: number;
 }
 
-export class PositionIndex {
-  private readonly map = new Map<string, Position>();
+interface Node {
+  pos?: Position;
+  children?: Map<string | number, Node>;
+}
 
-  record(path: (string | number)[], pos: Position): void {
-    const k = JSON.stringify(path);
-    if (!this.map.has(k)) this.map.set(k, pos);
+/**
+ * Positions by key path, as a trie: recording every prefix of a path, and
+ * finding the nearest recorded prefix, take time and memory linear in the
+ * path's length (a header of many keys no longer costs the square of it).
+ */
+export class PositionIndex {
+  private readonly root: Node = {};
+
+  /** Records `pos` for the path and every prefix longer than `from` parts not recorded yet (first position wins). */
+  record(path: readonly (string | number)[], pos: Position, from = path.length - 1): void {
+    let node = this.root;
+    for (let i = 0; i < path.length; i++) {
+      const children = (node.children ??= new Map());
+      let next = children.get(path[i]!);
+      if (!next) children.set(path[i]!, (next = {}));
+      node = next;
+      if (i >= from) node.pos ??= pos;
+    }
   }
 
   /** Position of a key path, or of its nearest recorded prefix. */
-  find(path: (string | number)[]): Position | undefined {
-    for (let n = path.length; n > 0; n--) {
-      const p = this.map.get(JSON.stringify(path.slice(0, n)));
-      if (p) return p;
+  find(path: readonly (string | number)[]): Position | undefined {
+    let node: Node | undefined = this.root;
+    let found: Position | undefined;
+    for (const part of path) {
+      node = node.children?.get(part);
+      if (!node) break;
+      if (node.pos) found = node.pos;
     }
-    return undefined;
+    return found;
   }
 
   /** Exact position of a key path. */
-  get(path: (string | number)[]): Position | undefined {
-    return this.map.get(JSON.stringify(path));
+  get(path: readonly (string | number)[]): Position | undefined {
+    let node: Node | undefined = this.root;
+    for (const part of path) {
+      node = node.children?.get(part);
+      if (!node) return undefined;
+    }
+    return node.pos;
   }
 }
 
@@ -48,7 +73,8 @@ function indexKeyValues(body: AST.TOMLKeyValue[], base: (string | number)[], idx
   for (const kv of body) {
     const names = keyNames(kv.key);
     const p = pos(kv.key, shift);
-    for (let n = 1; n <= names.length; n++) idx.record([...base, ...names.slice(0, n)], p);
+    if (names.length > MAX_KEY_PARTS) throw new KeyLimitError(p.line, p.column, names.length, false);
+    idx.record([...base, ...names], p, base.length);
     if (kv.value.type === 'TOMLInlineTable') indexKeyValues(kv.value.body, [...base, ...names], idx, shift);
   }
 }
@@ -70,15 +96,24 @@ export interface ParsedToml {
   positions: PositionIndex;
 }
 
+/** A key over cargo's recursion limit as bad input at its place; any other error as it is. */
+function keyLimitError(e: unknown, path: string): unknown {
+  return e instanceof KeyLimitError ? new UserError(`invalid TOML: ${e.message}`, { path, line: e.line, column: e.column }) : e;
+}
+
 /** Parses TOML keeping key positions. Errors become `path:line:col: message`. */
 export function parseTomlWithPositions(text: string, path: string): ParsedToml {
-  const simple = readSimpleToml(text);
-  if (simple) {
-    const positions = new PositionIndex();
-    for (const p of simple.positions) positions.record(p.path, { line: p.line, column: p.column });
-    return { data: simple.data, positions };
+  try {
+    const simple = readSimpleToml(text);
+    if (simple) {
+      const positions = new PositionIndex();
+      for (const p of simple.positions) positions.record(p.path, { line: p.line, column: p.column }, p.from);
+      return { data: simple.data, positions };
+    }
+    return parseTomlFully(text, path);
+  } catch (e) {
+    throw keyLimitError(e, path);
   }
-  return parseTomlFully(text, path);
 }
 
 /** The same with the full parser (toml-eslint-parser), for any TOML. */
@@ -116,12 +151,17 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
   }
   const positions = new PositionIndex();
   const top = ast.body[0];
-  indexKeyValues(top.body.filter((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue'), [], positions, shift);
-  for (const node of top.body) {
-    if (node.type !== 'TOMLTable') continue;
-    const p = pos(node.key, shift);
-    for (let n = 1; n <= node.resolvedKey.length; n++) positions.record(node.resolvedKey.slice(0, n), p);
-    indexKeyValues(node.body, node.resolvedKey, positions, shift);
+  try {
+    indexKeyValues(top.body.filter((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue'), [], positions, shift);
+    for (const node of top.body) {
+      if (node.type !== 'TOMLTable') continue;
+      const p = pos(node.key, shift);
+      if (node.resolvedKey.length > MAX_KEY_PARTS) throw new KeyLimitError(p.line, p.column, node.resolvedKey.length, true);
+      positions.record(node.resolvedKey, p, 0);
+      indexKeyValues(node.body, node.resolvedKey, positions, shift);
+    }
+  } catch (e) {
+    throw keyLimitError(e, path);
   }
   return { data: getStaticTOMLValue(ast) as Record<string, unknown>, positions };
 }

@@ -11,10 +11,32 @@
  */
 
 type Table = Record<string, unknown>;
+/** A key's position, recorded for every prefix of `path` longer than `from` parts (its table's own path is recorded by the header). */
 export interface KeyPosition {
   path: (string | number)[];
+  from: number;
   line: number;
   column: number;
+}
+
+/**
+ * cargo's TOML parser stops at a recursion limit: a table header or a dotted
+ * key of more than 80 keys is refused ("recursion limit"). So is it here,
+ * before anything is built from such a key.
+ */
+export const MAX_KEY_PARTS = 80;
+
+/** A key over cargo's recursion limit, at `offset` of the text read. */
+export class KeyLimitError extends Error {
+  constructor(
+    readonly line: number,
+    readonly column: number,
+    parts: number,
+    header: boolean,
+  ) {
+    super(`recursion limit: a ${header ? 'table header' : 'dotted key'} of ${parts} keys (cargo reads at most ${MAX_KEY_PARTS})`);
+    this.name = 'KeyLimitError';
+  }
 }
 
 const BARE_KEY = /[A-Za-z0-9_-]+/y;
@@ -101,7 +123,8 @@ class Reader {
     return (this.at(BARE_KEY) ?? fail())[0];
   }
 
-  key(): string[] {
+  key(header = false): string[] {
+    const start = this.pos;
     const parts = [this.keyPart()];
     for (;;) {
       const save = this.pos;
@@ -113,6 +136,10 @@ class Reader {
       this.pos++;
       this.spaces();
       parts.push(this.keyPart());
+      if (parts.length > MAX_KEY_PARTS) {
+        const p = this.where(start);
+        throw new KeyLimitError(p.line, p.column, parts.length, header);
+      }
     }
   }
 
@@ -223,7 +250,7 @@ class Reader {
   /** Records every dotted prefix of a key (beyond the table's own path) at the key's position. */
   record(path: (string | number)[], offset: number, keyLength: number, baseLength: number): void {
     const p = this.where(offset);
-    for (let n = baseLength + 1; n <= baseLength + keyLength; n++) this.positions.push({ path: path.slice(0, n), line: p.line, column: p.column });
+    this.positions.push({ path: path.slice(0, baseLength + keyLength), from: baseLength, line: p.line, column: p.column });
   }
 
   /** `a.b.c = v` into `table`: intermediate tables made as dotted-key tables. */
@@ -265,7 +292,7 @@ export function readSimpleToml(input: string): { data: Table; positions: KeyPosi
         r.pos += isArray ? 2 : 1;
         r.spaces();
         const keyStart = r.pos;
-        const path = r.key();
+        const path = r.key(true);
         r.spaces();
         if (!t.startsWith(isArray ? ']]' : ']', r.pos)) return null;
         r.pos += isArray ? 2 : 1;
@@ -275,7 +302,7 @@ export function readSimpleToml(input: string): { data: Table; positions: KeyPosi
         base = opened.resolved;
         // The header's key: every prefix of its resolved path.
         const p = r.where(keyStart);
-        for (let n = 1; n <= base.length; n++) r.positions.push({ path: base.slice(0, n), line: p.line, column: p.column });
+        r.positions.push({ path: base, from: 0, line: p.line, column: p.column });
         continue;
       }
       const keyStart = r.pos;

@@ -4,10 +4,11 @@
  * dependencies that live under the root, apply `[workspace.package]` and
  * `[workspace.dependencies]` inheritance, and pick the resolver.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
-import { isValidCrateName } from '../registry/types.js';
+import { readTextFile } from '../io/text-file.js';
+import { isValidCrateName } from '../crate/index.js';
 import type { DeclarationSite } from './site.js';
 import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
 import { parseTomlWithPositions, type PositionIndex } from './positions.js';
@@ -48,6 +49,12 @@ export interface Workspace {
   current: PackageManifest | null;
   /** Path packages that are not members (loaded on demand). */
   loadPathPackage(dir: string): PackageManifest;
+  /**
+   * The exact text a manifest was parsed from in this load (members, the root,
+   * path packages), undefined for one it did not read. Edits are rendered
+   * from it and written only while the file still holds it.
+   */
+  sourceText(path: string): string | undefined;
 }
 
 interface WorkspaceSection {
@@ -63,8 +70,9 @@ function readText(path: string, overlay?: ReadonlyMap<string, string>): string {
   const o = overlay?.get(path);
   if (o !== undefined) return o;
   try {
-    return readFileSync(path, 'utf8');
+    return readTextFile(path, { what: 'manifest' });
   } catch (e) {
+    if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') throw new UserError('manifest not found', { path });
     throw new UserError(`could not read manifest: ${err.message}`, { path });
@@ -416,5 +424,6 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     defaultMembers,
     current,
     loadPathPackage,
+    sourceText: (path) => parsed.get(resolve(path))?.text,
   };
 }

@@ -9,6 +9,30 @@ import type { RegistryCrateFiles } from './crate-files.js';
 import { decodeIndexFile, MAX_INDEX_FILE_BYTES, parseIndexFile } from './parse.js';
 import { indexPath, isValidCrateName, RegistryError, type CrateLookup, type CrateSource } from './types.js';
 
+/**
+ * Files open at once for index reads: every locked crate is asked for at
+ * once, and a lockfile of thousands would otherwise run out of file
+ * descriptors (EMFILE under `ulimit -n 256` at 300 crates).
+ */
+export const MAX_OPEN_INDEX_FILES = 32;
+
+let reading = 0;
+const queued: (() => void)[] = [];
+
+/** Runs `read` when fewer than MAX_OPEN_INDEX_FILES reads are under way, in the order asked. */
+async function bounded<T>(read: () => Promise<T>): Promise<T> {
+  if (reading >= MAX_OPEN_INDEX_FILES) await new Promise<void>((go) => queued.push(go));
+  else reading++;
+  try {
+    return await read();
+  } finally {
+    // Hand the slot straight to the next in line, or free it.
+    const next = queued.shift();
+    if (next) next();
+    else reading--;
+  }
+}
+
 export class IndexDirSource implements CrateSource {
   readonly label: string;
 
@@ -27,10 +51,12 @@ export class IndexDirSource implements CrateSource {
     const where = `index entry for \`${name}\` in ${this.label}`;
     let data: Buffer;
     try {
-      if ((await stat(path)).size > MAX_INDEX_FILE_BYTES) {
-        throw new RegistryError(`${path}: the index file is larger than ${MAX_INDEX_FILE_BYTES / 2 ** 20} MiB`, name);
-      }
-      data = await readFile(path);
+      data = await bounded(async () => {
+        if ((await stat(path)).size > MAX_INDEX_FILE_BYTES) {
+          throw new RegistryError(`${path}: the index file is larger than ${MAX_INDEX_FILE_BYTES / 2 ** 20} MiB`, name);
+        }
+        return readFile(path);
+      });
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return null;

@@ -8,11 +8,12 @@
  * vendor directory source (vendor.ts) live here too, re-exported there: a
  * vendored run needs all of them, and one module loads faster than four.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fullTomlParser, type CargoConfig, type ConfigValue } from '../config/cargo-config.js';
 import { UserError } from '../errors.js';
+import { readVendoredText } from '../io/text-file.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
@@ -560,8 +561,9 @@ export class DirectorySource implements CrateSource {
     const path = join(this.dir, d, 'Cargo.toml');
     let text: string;
     try {
-      text = readFileSync(path, 'utf8');
-    } catch {
+      text = readVendoredText(path);
+    } catch (e) {
+      if (e instanceof UserError) throw e;
       this.cache.set(d, null);
       return null;
     }

@@ -4,24 +4,9 @@
  * cargo's own cache) returns this shape, so the resolver never knows where
  * the data came from.
  */
-export type DepKind = 'normal' | 'dev' | 'build';
+import type { IndexDep } from '../crate/index.js';
 
-export interface IndexDep {
-  /** Name as written in the dependent's manifest (the rename key when `package` is set). */
-  name: string;
-  /** Version requirement, e.g. "^1.0.3". */
-  req: string;
-  features: string[];
-  optional: boolean;
-  default_features: boolean;
-  /** `cfg(...)` expression or a plain target triple, or null. */
-  target: string | null;
-  kind: DepKind;
-  /** Index URL of another registry, when the dependency lives elsewhere. */
-  registry?: string | null;
-  /** Real crate name when the dependency is renamed. */
-  package?: string | null;
-}
+export { isValidCrateName, type DepKind, type IndexDep } from '../crate/index.js';
 
 export interface IndexVersion {
   name: string;
@@ -87,11 +72,6 @@ export class NotCachedError extends RegistryError {
     super(message, crate);
     this.name = 'NotCachedError';
   }
-}
-
-/** Characters crates.io allows in a crate name; checked before a name touches any path or URL. */
-export function isValidCrateName(name: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name);
 }
 
 /** Index path of a crate name as cargo computes it: `1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd`. Lower-cased. */

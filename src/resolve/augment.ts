@@ -13,7 +13,7 @@ import { buildTargetGraph, type GraphResult } from './graph.js';
 import { indexToSummary, manifestProcMacro, mayBeProcMacro, type SourceLookup, type Summary } from './packages.js';
 import type { RootRequest } from './features.js';
 import { compareVersions, satisfies } from './semver-req.js';
-import { packageKey, type PackageKey } from './types.js';
+import { packageKey, type PackageKey, type ProcMacroHints } from './types.js';
 
 export interface NewCrate {
   name: string;
@@ -35,7 +35,7 @@ export async function resolveWithNewCrates(
   lock: Lockfile,
   sourceFor: SourceLookup,
   targets: TargetInfo[],
-  base: { resolver: 1 | 2 | 3; host: () => TargetInfo; includeDev: boolean },
+  base: { resolver: 1 | 2 | 3; host: () => TargetInfo; includeDev: boolean; procMacroHints?: ProcMacroHints },
 ): Promise<AugmentedResult> {
   const newCrates: NewCrate[] = [];
   const missing: string[] = [];
@@ -72,7 +72,7 @@ export async function resolveWithNewCrates(
           const pkg = { key: realKey, name: best.name, version: best.vers, source: ph.source, dependencies: [] };
           // The graph reaches it: its manifest says whether it is a proc-macro, where it may be one and can be had.
           const pm = best.proc_macro === undefined && mayBeProcMacro(best) ? await manifestProcMacro(src!, best, null) : null;
-          summaries.set(realKey, indexToSummary(pkg, pm === null ? best : { ...best, proc_macro: pm }, lock, [], summaries));
+          summaries.set(realKey, indexToSummary(pkg, pm === null ? best : { ...best, proc_macro: pm }, lock, [], summaries, undefined, base.procMacroHints));
           newCrates.push({ name: best.name, version: best.vers, source: ph.source });
         }
         // Point every dependency on the stand-in at the real package.

@@ -84,7 +84,7 @@ export function buildTargetGraph(summaries: Map<PackageKey, Summary>, roots: Roo
   const unresolved = [...packages.values()]
     .map((p) => summaries.get(p.key)!)
     .filter((s) => s.unresolved)
-    .map((s) => ({ name: s.name, version: s.version, source: s.source, reason: s.unresolved! }));
+    .map((s) => ({ name: s.name, version: s.version, source: s.source, reason: s.unresolved!, cause: s.unresolvedCause! }));
 
   return {
     graph: { target: opts.target.triple, resolver: opts.resolver, roots: treeRoots.map((r) => r.key), packages, edges, featureCauses, unresolved },

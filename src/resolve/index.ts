@@ -13,7 +13,7 @@ import type { AugmentedResult } from './augment.js';
 import { LOCK_UPDATE_COMMAND, loadPackages, SummaryMap, type PackageSet, type SourceLookup } from './packages.js';
 import { NORMAL, resolveFeatures, type FeaturesFor } from './features.js';
 import type { RootRequest } from './features.js';
-import type { PackageKey } from './types.js';
+import type { PackageKey, ProcMacroHints } from './types.js';
 import { parsePackageSpec, specMatches } from './spec.js';
 
 export interface Selection {
@@ -40,15 +40,27 @@ export interface Project {
   packages: PackageSet;
   /** Selected members with their requested features. */
   roots: RootRequest[];
+  /** What is known of crates' proc-macro status, as the caller gave it (a fix's proof reads new crates with it too). */
+  procMacroHints: ProcMacroHints;
 }
 
-/** Reads the workspace and lockfile and loads metadata for every locked package. */
-export async function loadProject(cwd: string, manifestPath: string | undefined, sourceFor: SourceLookup, sel: Selection = {}): Promise<Project> {
+/**
+ * Reads the workspace and lockfile and loads metadata for every locked
+ * package. `procMacroHints` (from the knowledge layer, which sits above this
+ * one) answer for crates whose proc-macro status the index does not give.
+ */
+export async function loadProject(
+  cwd: string,
+  manifestPath: string | undefined,
+  sourceFor: SourceLookup,
+  sel: Selection = {},
+  procMacroHints: ProcMacroHints,
+): Promise<Project> {
   const startManifest = findManifest(cwd, manifestPath);
   const workspace = loadWorkspace(startManifest);
   const lockfile = readLockfile(join(workspace.rootDir, 'Cargo.lock'));
-  const packages = await loadPackages(workspace, lockfile, sourceFor);
-  return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel) };
+  const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints });
+  return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel), procMacroHints };
 }
 
 /** A glob pattern of `-p` and `--exclude` (cargo's test: it holds `*`, `?`, `[` or `]`). */
@@ -368,7 +380,7 @@ export async function resolvePatched(
   includeDev = false,
 ): Promise<PatchedResolution> {
   const workspace = loadWorkspace(project.startManifest, overlay);
-  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true });
+  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true, procMacroHints: project.procMacroHints });
   const patched: Project = { ...project, workspace, packages, roots: selectRoots(workspace, packages, project.selection) };
   // Loaded here: only fix proofs need it, and every other run starts faster without it.
   const { resolveWithNewCrates } = await import('./augment.js');
@@ -376,6 +388,7 @@ export async function resolvePatched(
     resolver: workspace.resolver,
     host,
     includeDev,
+    procMacroHints: project.procMacroHints,
   });
   return { ...result, project: patched };
 }

@@ -12,7 +12,8 @@ import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, RegistryError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
-import type { DeclarationSite, PackageKey } from './types.js';
+import { DirectorySource } from '../registry/index.js';
+import type { DeclarationSite, PackageKey, ProcMacroHints } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 
 export interface SummaryDep extends IndexDep {
@@ -37,6 +38,8 @@ export interface Summary {
   manifest?: PackageManifest;
   /** Metadata could not be found; the package is treated as a leaf. */
   unresolved?: string;
+  /** Why, as data (`unresolved` is its text). */
+  unresolvedCause?: UnresolvedCause;
   /**
    * A dependency Cargo.lock does not hold (a fix asks for it): stands in until
    * the feature resolver shows it is needed, then the newest matching version
@@ -58,6 +61,8 @@ export interface LoadOptions {
    * (their `[lib] proc-macro`); `$CARGO_HOME` or `~/.cargo` when not given, null for none.
    */
   cargoHome?: string | null;
+  /** What is known of crates' proc-macro status by name and version (from the knowledge layer); none when not given. */
+  procMacroHints?: ProcMacroHints;
 }
 
 /** A member's dependency Cargo.lock does not list, taken as the locked package cargo will use for it. */
@@ -106,15 +111,18 @@ export function featureMap(declared: Record<string, string[]>, deps: { name: str
  * own manifest; otherwise a guess from what is known of the crate by name
  * and version, and from its dependency shape.
  */
-export function guessProcMacro(v: IndexVersion): boolean {
-  return procMacroOf(v).procMacro;
+export function guessProcMacro(v: IndexVersion, hints?: ProcMacroHints): boolean {
+  return procMacroOf(v, undefined, hints).procMacro;
 }
 
-export function procMacroOf(v: IndexVersion, files?: CrateFiles | null): { procMacro: boolean; guessed: boolean } {
+/** No hints: every crate the index or the unpacked manifests do not answer for is guessed. */
+export const NO_PROC_MACRO_HINTS: ProcMacroHints = { procMacros: new Set(), libraries: new Set(), byVersion: new Map() };
+
+export function procMacroOf(v: IndexVersion, files?: CrateFiles | null, hints: ProcMacroHints = NO_PROC_MACRO_HINTS): { procMacro: boolean; guessed: boolean } {
   if (v.proc_macro !== undefined) return { procMacro: v.proc_macro, guessed: false };
   const onDisk = files?.procMacro(v.name, v.vers);
   if (onDisk !== null && onDisk !== undefined) return { procMacro: onDisk, guessed: false };
-  const g = guessFromIndex(v);
+  const g = guessFromIndex(v, hints);
   return { procMacro: g.procMacro, guessed: g.signs };
 }
 
@@ -127,57 +135,22 @@ const FACADE_SUFFIXES = ['-impl', '_impl', '-macro', '_macro', '-macros', '_macr
  * proc-macro toolkit, a facade shape) suggests it may be one. A crate with no
  * such sign is taken for a library, as nearly every crate is.
  */
-function guessFromIndex(v: IndexVersion): { procMacro: boolean; signs: boolean } {
+function guessFromIndex(v: IndexVersion, hints: ProcMacroHints): { procMacro: boolean; signs: boolean } {
   const name = v.name;
   // What is known of a crate (checked against its published manifests) is no guess.
-  if (NOT_PROC_MACROS.has(name)) return { procMacro: false, signs: false };
-  const rule = VERSIONED_PROC_MACROS.get(name);
+  if (hints.libraries.has(name)) return { procMacro: false, signs: false };
+  const rule = hints.byVersion.get(name);
   if (rule) return { procMacro: rule(v.vers), signs: false };
   const normal = v.deps.filter((d) => d.kind === 'normal' && !d.optional);
   // A facade depends on its own proc-macro crate and re-exports it: a library (a proc-macro crate can export only its own macros).
   // So were paste 0.1, indoc 0.3 and time-macros 0.1 (over their -impl crates), typed-builder from 0.15.
   if (normal.some((d) => FACADE_SUFFIXES.some((s) => (d.package ?? d.name) === name + s))) return { procMacro: false, signs: false };
-  if (KNOWN_PROC_MACROS.has(name)) return { procMacro: true, signs: false };
+  if (hints.procMacros.has(name)) return { procMacro: true, signs: false };
   const toolkit = new Set(normal.map((d) => d.package ?? d.name));
   const usesToolkit = toolkit.has('proc-macro2') || (toolkit.has('syn') && toolkit.has('quote'));
   const named = /[-_](derive|derives|macros?|impl|internals?|codegen|attributes|attr|proc[-_]macros?)$/.test(name);
   return { procMacro: named && usesToolkit, signs: named || usesToolkit };
 }
-
-const major = (version: string) => Number(version.split('.')[0]);
-const minor = (version: string) => Number(version.split('.')[1]);
-
-/**
- * Crates that were proc-macros in some versions only (each checked against
- * the published manifests): hex-literal 0.3 (0.2 re-exported
- * hex-literal-impl, 0.4 is `macro_rules!` and `const fn`); ctor up to 0.2
- * (from 0.3 a library over ctor-proc-macro); derive_more before 1.0 (from 1.0
- * over derive_more-impl).
- */
-const VERSIONED_PROC_MACROS = new Map<string, (version: string) => boolean>([
-  ['hex-literal', (v) => major(v) === 0 && minor(v) === 3],
-  ['ctor', (v) => major(v) === 0 && minor(v) < 3],
-  ['derive_more', (v) => major(v) < 1],
-]);
-
-/** Crates whose names look like proc-macros but are libraries (helpers for writing proc-macros, build-script libraries). */
-const NOT_PROC_MACROS = new Set(['synstructure', 'cxx-build', 'serde_derive_internals', 'wasm-bindgen-macro-support']);
-
-/** Proc-macro crates whose name or dependencies do not give them away (`match_token`, `cssparser-macros` without proc-macro2). */
-const KNOWN_PROC_MACROS = new Set([
-  'async-trait', 'async-stream-impl', 'derivative', 'displaydoc', 'educe', 'enum-as-inner',
-  'futures-macro', 'getset', 'indoc', 'paste', 'pin-project-internal', 'proc-macro-hack', 'rustversion', 'serde_derive',
-  'serde_repr', 'serde_with_macros', 'strum_macros', 'thiserror-impl', 'tokio-macros', 'tracing-attributes',
-  'typed-builder', 'zerocopy-derive', 'zerofrom-derive', 'yoke-derive', 'async-recursion', 'num_enum_derive',
-  'darling_macro', 'openssl-macros', 'const_format_proc_macros', 'clap_derive', 'prost-derive', 'pest_derive',
-  'wasm-bindgen-macro', 'ouroboros_macro', 'sqlx-macros', 'diesel_derives', 'time-macros', 'include_dir_macros',
-  'rust-embed-impl', 'actix-macros', 'actix-web-codegen', 'rocket_codegen', 'icu_provider_macros',
-  'scroll_derive', 'document-features', 'maybe-async', 'napi-derive', 'pyo3-macros',
-  'ctor-proc-macro', 'dtor-proc-macro', 'const-random-macro', 'cssparser-macros', 'match_token', 'html5ever_macros',
-  'aquamarine', 'jiff-static', 'phf_macros', 'proc-macro-error-attr', 'proc-macro-error-attr2', 'time-macros-impl', 'zerovec-derive',
-  'schemars_derive', 'ref-cast-impl', 'bytemuck_derive', 'num-derive', 'snafu-derive', 'windows-implement', 'windows-interface',
-  'zbus_macros', 'kube-derive', 'enumflags2_derive', 'derive_more-impl',
-]);
 
 /** A declaration's version requirement as cargo applies it to a candidate version. */
 function admits(d: { req: string; versionSet?: boolean }, version: string): boolean {
@@ -392,12 +365,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   // reaches (other platforms, features left off) are never parsed; the others
   // are all requested at once.
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
-  const unresolved: [LockedPackage, string][] = [];
+  const unresolved: [LockedPackage, UnresolvedCause][] = [];
   const gitPackages: LockedPackage[] = [];
   for (const pkg of lock.packages.values()) {
     if (summaries.has(pkg.key)) continue;
     if (pkg.source === null) {
-      unresolved.push([pkg, 'path package not reachable from the workspace members']);
+      unresolved.push([pkg, { kind: 'path' }]);
       continue;
     }
     const src = sourceFor(pkg.source);
@@ -406,7 +379,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       continue;
     }
     if (!src) {
-      unresolved.push([pkg, `no source for \`${pkg.source}\``]);
+      unresolved.push([pkg, { kind: 'no-source', source: pkg.source }]);
       continue;
     }
     const id = `${pkg.name}\0${src.label}`;
@@ -421,7 +394,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     const { gitCheckoutDir } = await import('../registry/git-checkout.js');
     for (const pkg of gitPackages) {
       const dir = home === null ? null : gitCheckoutDir(home, pkg.source!, pkg.name);
-      if (dir === null) unresolved.push([pkg, 'git dependency without vendored sources']);
+      if (dir === null) unresolved.push([pkg, { kind: 'git' }]);
       else summaries.defer(pkg.key, () => gitSummary(pkg, ws.loadPathPackage(dir), lock, warnings));
     }
   }
@@ -437,8 +410,11 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   }
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
-    if (!v) return unresolvedSummary(pkg, found ? `version ${pkg.version} is not in ${w.source.label}` : `not in ${w.source.label}`);
-    return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles);
+    if (!v) {
+      const vendored = w.source instanceof DirectorySource;
+      return unresolvedSummary(pkg, { kind: 'not-in-source', source: w.source.label, vendored, ...(found ? { version: pkg.version } : {}) });
+    }
+    return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles, options.procMacroHints);
   };
   const fetched: Fetched[] = [];
   await Promise.all(
@@ -455,13 +431,13 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
         if (e instanceof NotCachedError) return e;
         throw e;
       });
-      if (found instanceof NotCachedError) for (const pkg of w.pkgs) unresolved.push([pkg, found.reason]);
+      if (found instanceof NotCachedError) for (const pkg of w.pkgs) unresolved.push([pkg, { kind: 'offline' }]);
       else fetched.push({ source: w.source, pkgs: w.pkgs, found });
     }),
   );
-  await readProcMacros(fetched, pathManifest, lock);
+  await readProcMacros(fetched, pathManifest, lock, options.procMacroHints);
   for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
-  for (const [pkg, reason] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, reason));
+  for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
   return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
 }
 
@@ -519,7 +495,7 @@ interface Fetched {
  * with its warning. An archive that fails its checksum, or is hostile, stops
  * the run.
  */
-async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile): Promise<void> {
+async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile, hints?: ProcMacroHints): Promise<void> {
   if (!fetched.some((f) => f.source.files)) return;
   const { procMacroFromManifest } = await import('../registry/crate-files.js');
   const entries = new Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>();
@@ -543,7 +519,7 @@ async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, 
   const asked = new Set<PackageKey>();
   for (;;) {
     const batch: { f: Fetched; pkg: LockedPackage; i: number }[] = [];
-    for (const key of graphReach(entries, pathManifest, lock)) {
+    for (const key of graphReach(entries, pathManifest, lock, hints)) {
       const e = entries.get(key);
       if (!e || asked.has(key) || !e.f.source.files) continue;
       const v = e.f.found!.versions[e.i]!;
@@ -582,7 +558,12 @@ export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lo
 }
 
 /** The packages the graph may reach (see `readProcMacros`), by the statuses known so far (else guessed). */
-function graphReach(entries: Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>, pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile): Set<PackageKey> {
+function graphReach(
+  entries: Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>,
+  pathManifest: Map<PackageKey, PackageManifest>,
+  lock: Lockfile,
+  hints?: ProcMacroHints,
+): Set<PackageKey> {
   const seen = new Set<PackageKey>(pathManifest.keys());
   const queue = [...seen];
   while (queue.length) {
@@ -595,7 +576,7 @@ function graphReach(entries: Map<PackageKey, { f: Fetched; pkg: LockedPackage; i
     if (m) next = m.deps.filter((d) => d.kind !== 'build').flatMap((d) => lockedDepFor(pkg, lock, d, d.pathDir !== undefined).map((p) => p.key));
     else if (e) {
       const v = e.f.found!.versions[e.i]!;
-      if (procMacroOf(v).procMacro) continue;
+      if (procMacroOf(v, undefined, hints).procMacro) continue;
       next = v.deps.filter((d) => d.kind === 'normal').flatMap((d) => lockedDepFor(pkg, lock, d, false).map((p) => p.key));
     } else next = pkg.dependencies; // read later (a vendored crate): all it locks, to be safe
     for (const k of next) {
@@ -623,7 +604,36 @@ function patchPathDirs(ws: Workspace): string[] {
   return out;
 }
 
-function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
+/**
+ * Why a locked crate's metadata could not be read, as data (`reason` is its
+ * text, `unresolvedText`): offline and not cached; a git source or another
+ * source with nothing configured to read it; not in its source (the crate, or
+ * only this version; `vendored` when the source is a vendor directory); a path
+ * package no member reaches.
+ */
+export type UnresolvedCause =
+  | { kind: 'offline' }
+  | { kind: 'git' }
+  | { kind: 'no-source'; source: string }
+  | { kind: 'not-in-source'; source: string; vendored: boolean; version?: string }
+  | { kind: 'path' };
+
+export function unresolvedText(c: UnresolvedCause): string {
+  switch (c.kind) {
+    case 'offline':
+      return 'no local cache holds its index entry, and the network is off (offline mode)';
+    case 'git':
+      return 'git dependency without vendored sources';
+    case 'no-source':
+      return `no source for \`${c.source}\``;
+    case 'not-in-source':
+      return c.version ? `version ${c.version} is not in ${c.source}` : `not in ${c.source}`;
+    case 'path':
+      return 'path package not reachable from the workspace members';
+  }
+}
+
+function unresolvedSummary(pkg: LockedPackage, cause: UnresolvedCause): Summary {
   return {
     key: pkg.key,
     name: pkg.name,
@@ -634,7 +644,8 @@ function unresolvedSummary(pkg: LockedPackage, reason: string): Summary {
     links: null,
     procMacro: false,
     isMember: false,
-    unresolved: reason,
+    unresolved: unresolvedText(cause),
+    unresolvedCause: cause,
   };
 }
 
@@ -761,8 +772,9 @@ export function indexToSummary(
   warnings: string[],
   newTargets?: Map<PackageKey, Summary>,
   files?: CrateFiles | null,
+  hints?: ProcMacroHints,
 ): Summary {
-  const pm = procMacroOf(v, files);
+  const pm = procMacroOf(v, files, hints);
   const deps: SummaryDep[] = [];
   let unlocked: string[] | undefined;
   for (const d of v.deps) {

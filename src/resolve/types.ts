@@ -9,6 +9,7 @@ export { packageKey, type PackageKey } from '../lockfile/key.js';
 export type { DeclarationSite } from '../manifest/site.js';
 import type { PackageKey } from '../lockfile/key.js';
 import type { DeclarationSite } from '../manifest/site.js';
+import type { UnresolvedCause } from './packages.js';
 
 export interface GraphPackage {
   key: PackageKey;
@@ -66,8 +67,11 @@ export interface TargetGraph {
    */
   featureCauses: Map<PackageKey, Map<string, FeatureCause>>;
   /** Crates whose metadata could not be found; resolution went on with their declared defaults. */
-  unresolved: { name: string; version: string; source: string | null; reason: string }[];
+  unresolved: { name: string; version: string; source: string | null; reason: string; cause: UnresolvedCause }[];
 }
+
+export type { UnresolvedCause } from './packages.js';
+
 
 export type FeatureCause =
   | { kind: 'cli' }
@@ -78,3 +82,17 @@ export type FeatureCause =
    */
   | { kind: 'dependency'; from: PackageKey; depName: string; viaFeature?: string }
   | { kind: 'feature'; from: PackageKey; feature: string };
+
+/**
+ * What is known of crates' proc-macro status by name and version (from the
+ * knowledge layer, which the caller asks): the index carries no flag, and
+ * these answer before the guess does.
+ */
+export interface ProcMacroHints {
+  /** Proc-macro crates whose name or dependencies do not give them away. */
+  procMacros: ReadonlySet<string>;
+  /** Crates whose names look like proc-macros but are libraries. */
+  libraries: ReadonlySet<string>;
+  /** Crates that were proc-macros in some versions only: whether a version is one. */
+  byVersion: ReadonlyMap<string, (version: string) => boolean>;
+}

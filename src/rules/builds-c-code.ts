@@ -4,7 +4,7 @@
  * compiler for it, and whatever else the bundled build needs.
  */
 import { RULE_DOCS } from './facts.js';
-import { requirementText } from './knowledge-base.js';
+import { requirementText } from '../knowledge/types.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { FixSuggestion, Rule } from './types.js';
 
@@ -33,6 +33,11 @@ export const buildsCCode: Rule = {
       'That needs a C compiler for the target: for musl, `x86_64-linux-musl-gcc` or `musl-gcc` (musl-tools), or build with `cross` or `cargo-zigbuild`. ' +
       'Some bundled builds need more tools (perl and make for OpenSSL, cmake for others).',
     docs: `${RULE_DOCS}#builds-c-code`,
+    messages: {
+      bundledByOption: '`{{crate}} v{{version}}` builds {{library}} from bundled C source ({{option}}): the build needs {{needs}}',
+      bundledAlways: '`{{crate}} v{{version}}` builds {{library}} from bundled C source (it always does): the build needs {{needs}}',
+      cCompiler: 'Target {{target}}: the C compiler the `cc` crate picks comes from CC_{{targetVariable}}, TARGET_CC or `{{gcc}}` on PATH.',
+    },
   },
   check({ graph, kb }, report) {
     for (const n of nativeCrates(graph, kb)) {
@@ -41,15 +46,13 @@ export const buildsCCode: Rule = {
       const needs = requirementText(n.linkage.requires);
       if (!needs.length) continue;
       const via = n.linkage.via;
-      const why = via
-        ? via.kind === 'feature'
-          ? `its feature \`${via.feature}\` is on`
-          : `${via.env}=${via.value} is set`
-        : 'it always does';
+      const data = { crate: pkg.name, version: pkg.version, library: libraryName(entry), needs: needs.join(', ') };
       report({
         package: pkg,
-        message: `\`${pkg.name} v${pkg.version}\` builds ${libraryName(entry)} from bundled C source (${why}): the build needs ${needs.join(', ')}`,
-        detail: `Target ${graph.target}: the C compiler the \`cc\` crate picks comes from CC_${graph.target.replace(/-/g, '_')}, TARGET_CC or \`${graph.target.replace('-unknown-', '-')}-gcc\` on PATH.`,
+        ...(via
+          ? { messageId: 'bundledByOption', data: { ...data, option: via.kind === 'feature' ? `its feature \`${via.feature}\` is on` : `${via.env}=${via.value} is set` } }
+          : { messageId: 'bundledAlways', data }),
+        detail: { messageId: 'cCompiler', data: { target: graph.target, targetVariable: graph.target.replace(/-/g, '_'), gcc: `${graph.target.replace('-unknown-', '-')}-gcc` } },
         fixes: cCompilerFixes(graph.target),
         docs: n.spec.docs[0] ?? entry.docs[0],
       });

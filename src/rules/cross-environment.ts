@@ -4,7 +4,7 @@
  * `cross` or `cargo-zigbuild` on a non-Linux host, the tools of bundled builds.
  * Reads the environment snapshot the CLI gathered (`RuleContext.environment`).
  */
-import type { Requirement } from './knowledge-base.js';
+import type { Requirement } from '../knowledge/types.js';
 import { environmentChecks, type EnvironmentCheck, type Needs } from './environment-checks.js';
 import { RULE_DOCS } from './facts.js';
 import { nativeCrates } from './native.js';
@@ -24,6 +24,12 @@ export const crossEnvironment: Rule = {
       'or one on PATH), a C compiler for crates that compile C (CC_<target>, TARGET_CC, <triple>-gcc), and on a non-Linux host `cross` ' +
       'or `cargo-zigbuild`. Each finding says what was found and the command that fixes it. `cargo-preflight doctor` shows every check.',
     docs: `${RULE_DOCS}#cross-environment`,
+    messages: {
+      notReady: 'the machine is not ready to build for {{target}}: {{missing}}',
+      cCrateLacks: '{{crates}} compiles C for {{target}}, and the machine is missing what that needs: {{missing}}',
+      cCratesLack: '{{crates}} compile C for {{target}}, and the machine is missing what that needs: {{missing}}',
+      host: 'Host {{host}}.',
+    },
   },
   check({ graph, kb, environment }, report) {
     if (!environment) return;
@@ -37,8 +43,9 @@ export const crossEnvironment: Rule = {
     if (general.length && root) {
       report({
         package: root,
-        message: `the machine is not ready to build for ${graph.target}: ${general.map((c) => `${c.title}: ${c.found}`).join('; ')}`,
-        detail: `Host ${environment.host}.`,
+        messageId: 'notReady',
+        data: { target: graph.target, missing: general.map((c) => `${c.title}: ${c.found}`).join('; ') },
+        detail: { messageId: 'host', data: { host: environment.host } },
         fixes: fixesOf(general),
       });
     }
@@ -47,7 +54,12 @@ export const crossEnvironment: Rule = {
       const first = builders[0].pkg;
       report({
         package: first,
-        message: `${builders.map((b) => `\`${b.pkg.name}\``).join(', ')} compile${builders.length === 1 ? 's' : ''} C for ${graph.target}, and the machine is missing what that needs: ${build.map((c) => `${c.title.replace(/, for .*$/, '')}: ${c.found}`).join('; ')}`,
+        messageId: builders.length === 1 ? 'cCrateLacks' : 'cCratesLack',
+        data: {
+          crates: builders.map((b) => `\`${b.pkg.name}\``).join(', '),
+          target: graph.target,
+          missing: build.map((c) => `${c.title.replace(/, for .*$/, '')}: ${c.found}`).join('; '),
+        },
         fixes: fixesOf(build),
       });
     }

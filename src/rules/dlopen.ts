@@ -1,26 +1,11 @@
 /**
- * `dlopen`: crates that load shared libraries at run time. A static musl
+ * `dlopen`: crates that load shared libraries at run time (the knowledge
+ * base's `dlopen` crates, knowledge-base/crates/dlopen.toml). A static musl
  * binary has no dynamic loader: `dlopen` fails there, whatever is installed.
  */
 import { RULE_DOCS } from './facts.js';
 import type { GraphPackage } from '../resolve/types.js';
 import type { Rule } from './types.js';
-
-/** Crates that exist to call dlopen (or LoadLibrary), and crates that do it behind a feature. */
-const LOADERS: Record<string, { what: string; features?: string[] }> = {
-  libloading: { what: 'a dlopen wrapper' },
-  dlopen: { what: 'a dlopen wrapper' },
-  dlopen2: { what: 'a dlopen wrapper' },
-  sharedlib: { what: 'a dlopen wrapper' },
-  shared_library: { what: 'a dlopen wrapper' },
-  'dlib': { what: 'loads system libraries with dlopen when its user asks for it (`dlopen` features of wayland-sys, x11-dl ...)' },
-  'x11-dl': { what: 'opens libX11 and friends with dlopen' },
-  'wayland-sys': { what: 'opens libwayland with dlopen', features: ['dlopen'] },
-  'khronos-egl': { what: 'opens libEGL with dlopen', features: ['dynamic'] },
-  'ash': { what: 'opens the Vulkan loader with dlopen', features: ['loaded'] },
-  'glutin_egl_sys': { what: 'opens libEGL at run time' },
-  'pipewire': { what: 'loads PipeWire modules at run time' },
-};
 
 /** Target families where a static binary cannot dlopen. */
 function staticByDefault(target: string): boolean {
@@ -37,18 +22,25 @@ export const dlopen: Rule = {
       'Crates built on libloading or dlopen (Vulkan and EGL loaders, plugin systems, optional system libraries) compile and link fine ' +
       'but fail at run time. Turn off the feature that loads libraries, or ship a dynamically linked build for that part.',
     docs: `${RULE_DOCS}#dlopen`,
+    messages: {
+      loadsLibraries: '`{{crate}} v{{version}}` {{what}}; in a static {{target}} binary dlopen always fails',
+      loadsLibrariesWithFeature: '`{{crate}} v{{version}}` {{what}} (feature `{{feature}}`); in a static {{target}} binary dlopen always fails',
+      failsAtRunTime: 'The build succeeds; the failure comes at run time, when the library is loaded.',
+    },
   },
-  check({ graph }, report) {
+  check({ graph, kb }, report) {
     if (!staticByDefault(graph.target)) return;
     for (const pkg of graph.packages.values() as Iterable<GraphPackage>) {
-      const l = LOADERS[pkg.name];
+      const l = kb.loader(pkg.name);
       if (!l || pkg.isMember) continue;
       if (l.features && !l.features.some((f) => pkg.features.includes(f))) continue;
       const feature = l.features?.find((f) => pkg.features.includes(f));
       report({
         package: pkg,
-        message: `\`${pkg.name} v${pkg.version}\` ${l.what}${feature ? ` (feature \`${feature}\`)` : ''}; in a static ${graph.target} binary dlopen always fails`,
-        detail: 'The build succeeds; the failure comes at run time, when the library is loaded.',
+        ...(feature
+          ? { messageId: 'loadsLibrariesWithFeature', data: { crate: pkg.name, version: pkg.version, what: l.what, feature, target: graph.target } }
+          : { messageId: 'loadsLibraries', data: { crate: pkg.name, version: pkg.version, what: l.what, target: graph.target } }),
+        detail: { messageId: 'failsAtRunTime' },
         fixes: [
           { strategy: 'disable', crate: pkg.name, title: `turn off the feature that brings \`${pkg.name}\` in, or load nothing at run time in the static build` },
           { strategy: 'environment', title: 'or build this binary for a -gnu target (dynamically linked) instead' },

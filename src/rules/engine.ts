@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { GraphEdge, TargetGraph } from '../resolve/types.js';
 import { attributedPaths, pulledBy } from './facts.js';
-import type { KnowledgeBase } from './knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
+import { formatMessage, templateOf } from './messages.js';
 import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, Severity } from './types.js';
 
 export interface LintSettings {
@@ -41,6 +42,10 @@ export function lint(input: LintInput): Finding[] {
       if (configured === 'off') continue;
       const report = (d: FindingDraft) => {
         const once = `${rule.meta.id}\0${d.package.key}`;
+        const data = d.data ?? {};
+        const message = formatMessage(templateOf(rule.meta.messages, d.messageId, rule.meta.id), data, `${rule.meta.id}/${d.messageId}`);
+        const detailData = d.detail?.data ?? {};
+        const detail = d.detail && formatMessage(templateOf(rule.meta.messages, d.detail.messageId, rule.meta.id), detailData, `${rule.meta.id}/${d.detail.messageId}`);
         if (seen.has(once)) return;
         seen.add(once);
         // The first path names the direct dependency that really turns the package on.
@@ -58,8 +63,10 @@ export function lint(input: LintInput): Finding[] {
           target: graph.target,
           package: { name: d.package.name, version: d.package.version, source: d.package.source, links: d.package.links },
           features: d.package.features,
-          message: d.message,
-          ...(d.detail ? { detail: d.detail } : {}),
+          message,
+          messageId: d.messageId,
+          data,
+          ...(detail ? { detail, detailId: d.detail!.messageId, detailData } : {}),
           docs: d.docs ?? rule.meta.docs,
           paths: paths.map((p) => toSteps(graph, p)).filter((p) => p.length > 0),
           direct,

@@ -5,7 +5,7 @@
  * and the tools bundled builds need. Shared by the `cross-environment` rule
  * and `cargo-preflight doctor`. Pure: the snapshot is gathered by the CLI.
  */
-import type { Requirement } from './knowledge-base.js';
+import type { Requirement } from '../knowledge/types.js';
 import type { EnvironmentSnapshot } from './types.js';
 
 export interface EnvironmentCheck {

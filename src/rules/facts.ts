@@ -7,16 +7,9 @@
 import semver from 'semver';
 import { reverseEdges, shortestPaths } from '../resolve/paths.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
-import {
-  parseVersionRange,
-  requirementText,
-  staticOptionsAt,
-  type CrateSpec,
-  type KnowledgeBase,
-  type KnowledgeBaseEntry,
-  type Requirement,
-  type StaticOption,
-} from './knowledge-base.js';
+import { staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
+import { requirementText, type CrateSpec, type KnowledgeBaseEntry, type Requirement, type StaticOption } from '../knowledge/types.js';
+import { parseVersionRange } from '../knowledge/versions.js';
 import type { FixSuggestion } from './types.js';
 
 const revCache = new WeakMap<TargetGraph, Map<PackageKey, GraphEdge[]>>();

@@ -5,7 +5,7 @@
  * a static build: an error until the metadata can be read.
  */
 import { RULE_DOCS } from './facts.js';
-import { packageKey } from '../resolve/types.js';
+import { packageKey, type UnresolvedCause } from '../resolve/types.js';
 import type { FixSuggestion, Rule } from './types.js';
 
 /** What went wrong, in a user's words, and what makes the metadata readable. */
@@ -17,9 +17,9 @@ export interface MissingCause {
 
 const env = (title: string): FixSuggestion => ({ strategy: 'environment', title });
 
-/** Classifies the resolver's reason (src/resolve/packages.ts, NotCachedError) and names the remedy. */
-export function missingCause(reason: string, source: string | null): MissingCause {
-  if (/offline/.test(reason)) {
+/** Names the resolver's cause (src/resolve/packages.ts) in a user's words, with the remedy. */
+export function missingCause(cause: UnresolvedCause, source: string | null): MissingCause {
+  if (cause.kind === 'offline') {
     return {
       kind: 'offline',
       what: 'offline and not cached',
@@ -29,26 +29,26 @@ export function missingCause(reason: string, source: string | null): MissingCaus
       ],
     };
   }
-  if (/^git dependency/.test(reason) || (source?.startsWith('git+') ?? false)) {
+  if (cause.kind === 'git' || (source?.startsWith('git+') ?? false)) {
     return {
       kind: 'git',
       what: 'git source not vendored',
       fixes: [env('run `cargo vendor` and add the `[source]` tables it prints to .cargo/config.toml, so that git sources are read from the vendor directory')],
     };
   }
-  if (/^version \S+ is not in /.test(reason)) {
+  if (cause.kind === 'not-in-source' && cause.version) {
     return {
       kind: 'version',
-      what: /directory source/.test(reason) ? 'this version is not vendored' : 'this version is not in the index',
-      fixes: /directory source/.test(reason)
+      what: cause.vendored ? 'this version is not vendored' : 'this version is not in the index',
+      fixes: cause.vendored
         ? [env('run `cargo vendor` again: the vendor directory is older than Cargo.lock')]
         : [env('check that Cargo.lock names the registry this version was published to (`--index`, `[registries]` in .cargo/config.toml)')],
     };
   }
-  if (/^not in directory source/.test(reason)) {
+  if (cause.kind === 'not-in-source' && cause.vendored) {
     return { kind: 'vendor', what: 'missing from the vendor directory', fixes: [env('run `cargo vendor` again: the vendor directory lacks this crate')] };
   }
-  if (/^not in /.test(reason)) {
+  if (cause.kind === 'not-in-source') {
     return {
       kind: 'index',
       what: 'not in the index (404/410)',
@@ -58,7 +58,7 @@ export function missingCause(reason: string, source: string | null): MissingCaus
       ],
     };
   }
-  if (/^no source for/.test(reason)) {
+  if (cause.kind === 'no-source') {
     return {
       kind: 'source',
       what: 'no source configured',
@@ -79,16 +79,21 @@ export const metadataMissing: Rule = {
       'so the index entries are cached; for git dependencies and incomplete vendor directories, run `cargo vendor`; ' +
       'for crates of a private registry, configure the registry. Turn the rule down in `[severity]` to accept an incomplete check.',
     docs: `${RULE_DOCS}#metadata-missing`,
+    messages: {
+      unreadable: 'the metadata of `{{crate}} v{{version}}` could not be read ({{cause}}): its native libraries and its dependencies are not checked',
+      resolverReason: '{{reason}}.',
+    },
   },
   check({ graph }, report) {
     for (const u of graph.unresolved) {
       const pkg = graph.packages.get(packageKey(u.name, u.version, u.source));
       if (!pkg || pkg.isMember) continue;
-      const cause = missingCause(u.reason, u.source);
+      const cause = missingCause(u.cause, u.source);
       report({
         package: pkg,
-        message: `the metadata of \`${u.name} v${u.version}\` could not be read (${cause.what}): its native libraries and its dependencies are not checked`,
-        detail: `${u.reason[0].toUpperCase()}${u.reason.slice(1)}.`,
+        messageId: 'unreadable',
+        data: { crate: u.name, version: u.version, cause: cause.what },
+        detail: { messageId: 'resolverReason', data: { reason: `${u.reason[0].toUpperCase()}${u.reason.slice(1)}` } },
         fixes: cause.fixes,
       });
     }

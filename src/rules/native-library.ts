@@ -17,21 +17,25 @@ export const nativeLibrary: Rule = {
       'A musl or cross target rarely has it, so the build script or the link fails; where it is found, it is linked dynamically and the binary is not static. ' +
       'Turn on the crate\'s static option (it builds the bundled C source), or move the crate that brings it to a pure-Rust alternative.',
     docs: `${RULE_DOCS}#native-library`,
+    messages: {
+      optsIntoSystem: '`{{crate}} v{{version}}` links the system {{library}}: its feature `{{feature}}` opts into the system library',
+      systemWhenFound:
+        '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on',
+      noStaticOptionOn: '`{{crate}} v{{version}}` links the system {{library}} and none of its static options is on',
+      knowledgeBaseNote: '{{note}}',
+    },
   },
   check({ graph, kb, host }, report) {
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind === 'static' || (!n.hasStaticOption && !n.linkage.forcedBy)) continue;
       const { pkg, entry, spec } = n;
-      const lib = libraryName(entry);
-      const how = n.linkage.forcedBy
-        ? `links the system ${lib}: its feature \`${n.linkage.forcedBy.feature}\` opts into the system library`
-        : n.linkage.kind === 'static-unless-found'
-          ? `links the system ${lib} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on`
-          : `links the system ${lib} and none of its static options is on`;
+      const data = { crate: pkg.name, version: pkg.version, library: libraryName(entry) };
       report({
         package: pkg,
-        message: `\`${pkg.name} v${pkg.version}\` ${how}`,
-        detail: (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim(),
+        ...(n.linkage.forcedBy
+          ? { messageId: 'optsIntoSystem', data: { ...data, feature: n.linkage.forcedBy.feature } }
+          : { messageId: n.linkage.kind === 'static-unless-found' ? 'systemWhenFound' : 'noStaticOptionOn', data }),
+        detail: { messageId: 'knowledgeBaseNote', data: { note: (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim() } },
         fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host }),
         docs: spec.docs[0] ?? entry.docs[0],
       });

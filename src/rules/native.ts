@@ -4,7 +4,8 @@
  * no-static-option and builds-c-code rules).
  */
 import type { GraphPackage, TargetGraph } from '../resolve/types.js';
-import { linkage, staticOptionsAt, type CrateSpec, type KnowledgeBase, type KnowledgeBaseEntry, type Linkage } from './knowledge-base.js';
+import { linkage, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
+import type { CrateSpec, KnowledgeBaseEntry, Linkage } from '../knowledge/types.js';
 
 export interface NativeCrate {
   pkg: GraphPackage;

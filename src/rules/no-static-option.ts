@@ -16,27 +16,35 @@ export const noStaticOption: Rule = {
       'Nothing in the crate at this version builds its C library from source, so a static build needs that library built for the target, or the crate gone from the graph. ' +
       'The finding says whether a newer release has a static option and which feature of which direct dependency pulls the crate in, so that feature can be turned off.',
     docs: `${RULE_DOCS}#no-static-option`,
+    messages: {
+      systemLibrary: '`{{crate}} v{{version}}` links the system {{library}} and has {{availability}}{{pulledBy}}',
+      systemWhenFound:
+        '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds its bundled source, and has {{availability}} to insist on the bundled one{{pulledBy}}',
+      knowledgeBaseNote: '{{note}}',
+      knowledgeBaseNoteAlternatives: '{{note}} Alternatives: {{alternatives}}.',
+    },
   },
   check({ graph, kb, host }, report) {
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind === 'static' || n.hasStaticOption || n.linkage.forcedBy) continue;
       const { pkg, entry, spec } = n;
       const newer = newerStaticOption(spec, pkg.version);
-      const version = newer
+      const availability = newer
         ? `no static option at v${pkg.version}; ${newer.since} and newer have ${newer.option.kind === 'feature' ? `feature \`${newer.option.feature}\`` : `${newer.option.env}=${newer.option.value}`}`
         : spec.staticOptions.length
           ? `no static option at v${pkg.version}`
           : 'no static option in any version';
       const pulled = pulledBy(graph, pkg.key);
       const by = pulled.length ? `; brought in by ${pulled.map(describePulledBy).join(', and by ')}` : '';
+      const note = (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim();
       const alternatives = entry.alternatives.map((a) => `${a.name}${a.pureRust ? ' (pure Rust)' : ''}`);
       report({
         package: pkg,
-        message:
-          n.linkage.kind === 'static-unless-found'
-            ? `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} when pkg-config finds one for the target (dynamically), else builds its bundled source, and has ${version} to insist on the bundled one${by}`
-            : `\`${pkg.name} v${pkg.version}\` links the system ${libraryName(entry)} and has ${version}${by}`,
-        detail: [spec.withoutStaticNote ?? entry.summary, alternatives.length ? `Alternatives: ${alternatives.join(', ')}.` : ''].filter(Boolean).join(' ').replace(/\s+/g, ' ').trim(),
+        messageId: n.linkage.kind === 'static-unless-found' ? 'systemWhenFound' : 'systemLibrary',
+        data: { crate: pkg.name, version: pkg.version, library: libraryName(entry), availability, pulledBy: by },
+        detail: alternatives.length
+          ? { messageId: 'knowledgeBaseNoteAlternatives', data: { note, alternatives: alternatives.join(', ') } }
+          : { messageId: 'knowledgeBaseNote', data: { note } },
         fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host }),
         docs: spec.docs[0] ?? entry.docs[0],
       });

@@ -4,7 +4,7 @@
  * no I/O of its own (ESLint's model: one module per rule with `meta`).
  */
 import type { GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
-import type { KnowledgeBase } from './knowledge-base.js';
+import type { KnowledgeBase } from '../knowledge/lookup.js';
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
@@ -17,6 +17,11 @@ export interface RuleMeta {
   /** Longer text for SARIF's fullDescription and `--explain`. */
   details: string;
   docs: string;
+  /**
+   * The messages the rule reports, by id (ESLint's `meta.messages`): text with
+   * `{{name}}` placeholders that the engine fills from a finding's `data`.
+   */
+  messages: Record<string, string>;
 }
 
 /** What the machine offers for building a target, gathered by the CLI before rules run. */
@@ -59,9 +64,12 @@ export interface FixSuggestion {
 
 export interface FindingDraft {
   package: GraphPackage;
-  message: string;
-  /** Why it matters and what to know, from the knowledge base. */
-  detail?: string;
+  /** A key of the rule's `meta.messages`. */
+  messageId: string;
+  /** A value for every placeholder of the message. */
+  data?: Record<string, string>;
+  /** Why it matters and what to know (often from the knowledge base): a message of the rule, as `messageId` is. */
+  detail?: { messageId: string; data?: Record<string, string> };
   fixes?: FixSuggestion[];
   /** Overrides the rule's default severity for this finding (e.g. an unknown crate seen only as info). */
   severity?: Severity;
@@ -97,8 +105,14 @@ export interface Finding {
   target: string;
   package: { name: string; version: string; source: string | null; links: string | null };
   features: string[];
+  /** The message's text: the template of `messageId` filled from `data`. */
   message: string;
+  messageId: string;
+  data: Record<string, string>;
+  /** The note on why it matters: the template of `detailId` filled from `detailData`. */
   detail?: string;
+  detailId?: string;
+  detailData?: Record<string, string>;
   docs: string;
   /** Up to three shortest paths from a member to the package. */
   paths: PathStep[][];

@@ -16,6 +16,12 @@ export const unknownNative: Rule = {
       'The knowledge base has no entry for it, so whether it can link statically is unknown. Read its build script; ' +
       'add an entry under `knowledge-base` in the cargo-preflight configuration to describe it, or `allow` it with a reason.',
     docs: `${RULE_DOCS}#unknown-native`,
+    messages: {
+      unknownLinks: '`{{crate}} v{{version}}` declares `links = "{{links}}"` and the knowledge base does not know it',
+      unknownLinksKnownName:
+        '`{{crate}} v{{version}}` declares `links = "{{links}}"` and the knowledge base does not know it; `{{sameAs}}` links the same `{{links}}` ({{family}})',
+      probablyNative: 'Its build script probably links a native library; check that it can link it statically for the target.',
+    },
   },
   check({ graph, kb }, report) {
     for (const pkg of graph.packages.values()) {
@@ -23,11 +29,13 @@ export const unknownNative: Rule = {
       if (kb.byCrate(pkg.name).some((m) => m.crate.role !== 'links-only')) continue;
       if (kb.isLinksOnly(pkg.name, pkg.links)) continue;
       const same = kb.byLinks(pkg.links).filter((m) => m.crate.role === 'sys');
-      const hint = same.length ? `; \`${same[0].crate.name}\` links the same \`${pkg.links}\` (${same[0].entry.name})` : '';
+      const data = { crate: pkg.name, version: pkg.version, links: pkg.links };
       report({
         package: pkg,
-        message: `\`${pkg.name} v${pkg.version}\` declares \`links = "${pkg.links}"\` and the knowledge base does not know it${hint}`,
-        detail: 'Its build script probably links a native library; check that it can link it statically for the target.',
+        ...(same.length
+          ? { messageId: 'unknownLinksKnownName', data: { ...data, sameAs: same[0].crate.name, family: same[0].entry.name } }
+          : { messageId: 'unknownLinks', data }),
+        detail: { messageId: 'probablyNative' },
         fixes: [
           { strategy: 'disable', title: `describe \`${pkg.name}\` in \`knowledge-base\` of the cargo-preflight configuration, or \`allow\` it with a reason` },
         ],

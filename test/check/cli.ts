@@ -55,6 +55,8 @@ export interface JsonFinding {
   manifest: { path: string; line: number; column: number } | null;
   fixes: { strategy: string; title: string; crate?: string }[];
   message: string;
+  messageId: string;
+  data: Record<string, string>;
   allowed?: { reason: string };
 }
 

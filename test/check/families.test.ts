@@ -87,7 +87,7 @@ describe('SQLite', () => {
     const { code, report } = await checkJson([project('sqlite-bundled')]);
     expect(code).toBe(0);
     expect(brief(report.findings)).toEqual(['info builds-c-code libsqlite3-sys@0.32.0']);
-    expect(report.findings.find((f) => f.rule === 'builds-c-code')!.message).toContain('its feature `bundled` is on');
+    expect(report.findings.find((f) => f.rule === 'builds-c-code')).toMatchObject({ messageId: 'bundledByOption', data: { option: 'its feature `bundled` is on' } });
   });
 });
 

@@ -6,7 +6,7 @@
  * cargo lists), and nothing outside cargo's graph is reported above info.
  */
 import { describe, expect, it } from 'vitest';
-import { linkage } from '../../src/rules/knowledge-base.js';
+import { linkage } from '../../src/knowledge/lookup.js';
 import { kb } from '../rules/harness.js';
 import { cargoAvailable, cargoTreeLines, REALWORLD_PROJECTS, REALWORLD_SKIP_REASON, realworldAvailable, realworldProject } from '../helpers/realworld.js';
 import { checkJson } from './cli.js';

@@ -49,9 +49,16 @@ describe.skipIf(!built)('the built bundle', () => {
     }
     // The commands of an analysis run are in the core chunk; the others come when asked for.
     expect(chunk('tree.js')).toMatch(/^export \{ \w+ as treeCommand \} from "\.\/core\.js";\s*$/);
-    const checkEntry = readdirSync(OUT).find((f) => f.endsWith('.js') && /\bas checkCommand\b/.test(chunk(f)));
+    const checkEntry = readdirSync(OUT).find((f) => f.endsWith('.js') && /^export \{[^}]*\bcheckCommand\b[^}]*\}/m.test(chunk(f)));
     expect(checkEntry).toBeDefined();
     expect(chunk('core.js')).toContain(`import("./${checkEntry}")`);
+  });
+
+  it('reads only the small crate facts at start-up (the proc-macro hints), not the knowledge base of library families', () => {
+    const core = chunk('core.js');
+    expect(core).toContain('readCompiled("crates.json")');
+    expect(core).not.toContain('"knowledge-base.json"');
+    expect(staticPackageImports(core)).not.toContain('semver');
   });
 
   it('is what the command runs, built from the sources at hand: the same tree as theirs', async () => {

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
+import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';
 
 const run = promisify(execFile);
@@ -23,7 +24,7 @@ export async function toolLines(dir: string, sel: Selection, targets: string[]):
   const config = CargoConfig.load(dir, process.env);
   const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
   try {
-    const project = await loadProject(dir, undefined, sources.sourceFor, sel);
+    const project = await loadProject(dir, undefined, sources.sourceFor, sel, builtInProcMacroHints());
     return new Map(targets.map((t) => [t, treeLines(resolveTarget(project, t, !!sel.includeDev).graph.packages.values())]));
   } finally {
     await sources.close();

@@ -17,10 +17,10 @@ import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSourceSet } from '../../src/registry/index.js';
 import { treeLines } from '../../src/resolve/display.js';
 import { loadProject, resolveTarget } from '../../src/resolve/index.js';
-import { indexFromVendor } from '../fixtures/registry/generate.js';
+import { indexFromVendor } from '../../testkit/registry-gen.js';
 import { generateWorkspace } from '../fixtures/gen/workspace.js';
 import { packageVendor } from '../helpers/crates.js';
-import { IndexServer } from '../helpers/index-server.js';
+import { IndexServer } from '../../testkit/index-server.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 
 /** cargo talks to the server of this process: it must not block the event loop. */

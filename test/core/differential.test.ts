@@ -12,8 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
+import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';
-import { indexFromVendor } from '../fixtures/registry/generate.js';
+import { indexFromVendor } from '../../testkit/registry-gen.js';
 import { VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { cargoTree, pooled, toolLines } from './compare.js';
 import { generateWorkspace, type GeneratedWorkspace } from '../fixtures/gen/workspace.js';
@@ -243,7 +244,7 @@ describe.skipIf(!cargoAvailable())('differential test with an index folder (no p
       process.env.CARGO_HOME = cargoHome;
       const sources = openSources({ cwd: dir, config: CargoConfig.load(dir, process.env), env: process.env, offline: true, quiet: true, index });
       try {
-        const project = await loadProject(dir, undefined, sources.sourceFor, {});
+        const project = await loadProject(dir, undefined, sources.sourceFor, {}, builtInProcMacroHints());
         const lines = targets.map((t) => here(treeLines(resolveTarget(project, t).graph.packages.values()), dir));
         return { lines, warnings: project.packages.warnings };
       } finally {

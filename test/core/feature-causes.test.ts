@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget } from '../../src/resolve/index.js';
+import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';
 import type { TargetGraph } from '../../src/resolve/types.js';
 import { pulledBy, describePulledBy } from '../../src/rules/facts.js';
@@ -55,7 +56,7 @@ async function graphOf(dir: string): Promise<TargetGraph> {
   const config = CargoConfig.load(dir, process.env);
   const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
   try {
-    return resolveTarget(await loadProject(dir, undefined, sources.sourceFor, {}), MUSL).graph;
+    return resolveTarget(await loadProject(dir, undefined, sources.sourceFor, {}, builtInProcMacroHints()), MUSL).graph;
   } finally {
     await sources.close();
   }

@@ -10,13 +10,16 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CrateFiles } from '../../src/registry/crate-files.js';
 import type { IndexDep, IndexVersion } from '../../src/registry/types.js';
-import { procMacroOf } from '../../src/resolve/packages.js';
+import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
+import { procMacroOf as procMacroWith } from '../../src/resolve/packages.js';
 import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 
 const d = (name: string, extra: Partial<IndexDep> = {}): IndexDep => ({ name, req: '1', features: [], optional: false, default_features: true, target: null, kind: 'normal', ...extra });
 const v = (name: string, vers: string, deps: IndexDep[] = []): IndexVersion => ({ name, vers, deps, features: {}, cksum: '', yanked: false, links: null }) as unknown as IndexVersion;
 const toolkit = [d('proc-macro2'), d('quote'), d('syn')];
+/** The status with what the knowledge base knows by name and version, as the CLI passes it (knowledge-base/crates/proc-macros.toml). */
+const procMacroOf = (ver: IndexVersion, files?: CrateFiles) => procMacroWith(ver, files, builtInProcMacroHints());
 
 describe('proc-macro status from the index', () => {
   const cases: [IndexVersion, boolean][] = [
@@ -62,6 +65,12 @@ describe('proc-macro status from the index', () => {
     expect(procMacroOf(v('serde', '1.0.219', [d('serde_derive', { target: 'cfg(any())' })])).guessed).toBe(false);
     // No sign at all: a library, as nearly every crate is.
     expect(procMacroOf(v('libc', '0.2.170')).guessed).toBe(false);
+  });
+
+  it('without the hints, what they know becomes a guess again', () => {
+    expect(procMacroWith(v('hex-literal', '0.3.4'))).toEqual({ procMacro: false, guessed: false });
+    expect(procMacroWith(v('serde_derive_internals', '0.29.1', toolkit))).toEqual({ procMacro: true, guessed: true });
+    expect(procMacroWith(v('match_token', '0.1.0', toolkit))).toEqual({ procMacro: false, guessed: true });
   });
 
   it('the unpacked manifest under $CARGO_HOME/registry/src decides, in both directions, where .cargo-ok says the unpacking finished', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
+import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';
 import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
@@ -94,7 +95,7 @@ serde = ["serde-lite/derive"]
 async function lines(dir: string, target: string, sel: Selection = {}) {
   const config = CargoConfig.load(dir, process.env);
   const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
-  const project = await loadProject(dir, undefined, sources.sourceFor, sel);
+  const project = await loadProject(dir, undefined, sources.sourceFor, sel, builtInProcMacroHints());
   return treeLines(resolveTarget(project, target).graph.packages.values());
 }
 

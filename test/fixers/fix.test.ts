@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { proposeFixes, renderChanges } from '../../src/fixers/index.js';
+import { proposeFixes, readText, reasonText, renderChanges } from '../../src/fixers/index.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
 import { vendoredCrate } from '../helpers/project.js';
 import { toolLines } from '../core/compare.js';
@@ -220,7 +220,7 @@ describe('a workspace inheriting reqwest from [workspace.dependencies]', () => {
       const [fix] = await proposeFixes(ctx);
       expect(fix!.proven).toBe(true);
       expect(fix!.edits.map((e) => e.path.slice(dir.length + 1)).sort()).toEqual(['Cargo.toml', 'api/Cargo.toml', 'worker/Cargo.toml']);
-      expect(renderChanges([fix!]).length).toBe(3);
+      expect(renderChanges([fix!], readText).length).toBe(3);
     } finally {
       await close();
     }
@@ -239,6 +239,15 @@ describe('a root [workspace.dependencies] change is proven for every inheriting 
       expect(fixes[0]!.reason).toBe(
         "switch: reqwest: use rustls instead of OpenSSL: for the whole workspace (the root's [workspace.dependencies] changes): openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change",
       );
+      expect(fixes[0]!.reasons).toEqual([
+        {
+          strategy: 'switch',
+          candidate: 'reqwest: use rustls instead of OpenSSL',
+          id: 'wholeWorkspace',
+          data: {},
+          cause: [{ id: 'stillReported', data: { findings: 'openssl-sys (native-library, x86_64-unknown-linux-musl)' } }],
+        },
+      ]);
     } finally {
       await close();
     }
@@ -266,7 +275,9 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     const asJson = JSON.parse((await cli(['fix', dir, '--strategy', 'pin', '--locked', '--message-format', 'json', '--dry-run'], dir)).stdout);
     expect(validateFix(asJson), JSON.stringify(validateFix.errors)).toBe(true);
     expect(asJson.applied).toEqual([]);
-    expect(asJson.notApplied).toEqual([expect.objectContaining({ strategy: 'pin', reason: 'it changes Cargo.lock, and --locked was passed to prevent that' })]);
+    expect(asJson.notApplied).toEqual([
+      expect.objectContaining({ strategy: 'pin', reason: 'it changes Cargo.lock, and --locked was passed to prevent that', why: { id: 'changesLockfile', data: { flag: '--locked' } } }),
+    ]);
     const feature = await cli(['fix', dir, '--locked'], dir);
     expect(feature.code, feature.stderr).toBe(0);
     expect(read(dir)).toContain('compress-lite = { version = "0.3", features = ["static"] }\n');
@@ -412,7 +423,20 @@ describe('fix --message-format json', () => {
       human.stderr.split('\n').filter((l) => l.startsWith('warning: not fixed: ')).map((l) => l.slice('warning: not fixed: '.length)),
     );
     expect(out.applied.length + out.notFixed.length).toBeGreaterThan(0);
-    for (const f of out.remaining) expect(f).toEqual({ id: expect.any(String), rule: expect.any(String), severity: expect.any(String), target: expect.any(String), package: expect.any(String), message: expect.any(String) });
+    for (const f of out.remaining) {
+      expect(f).toEqual({
+        id: expect.any(String),
+        rule: expect.any(String),
+        severity: expect.any(String),
+        target: expect.any(String),
+        package: expect.any(String),
+        message: expect.any(String),
+        messageId: expect.any(String),
+        data: expect.any(Object),
+      });
+    }
+    // Each reason's text is its id and data rendered.
+    for (const n of out.notFixed) expect(n.why.map(reasonText)).toEqual(n.reasons);
 
     // Applied for real: the same fixes written, no diff in the document.
     const applied = JSON.parse((await cli(['fix', dir, '--message-format', 'json'], dir)).stdout);

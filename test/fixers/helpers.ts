@@ -8,8 +8,9 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { main, type CommandContext } from '../../cli/main.js';
-import { runCheck } from '../../cli/commands/check.js';
-import { FIX_OPTIONS, proofContextFor } from '../../cli/commands/fix.js';
+import { runCheck } from '../../cli/run/check.js';
+import { FIX_OPTIONS } from '../../cli/run/options.js';
+import { proofContextFor } from '../../cli/run/fix.js';
 import { parseArgs } from '../../cli/args.js';
 import type { ProofContext } from '../../src/fixers/index.js';
 import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';

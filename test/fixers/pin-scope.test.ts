@@ -112,13 +112,13 @@ describe.skipIf(!cargoAvailable())('pin fixes add the native crate nowhere new (
       const spec = { version: '0.9.103', features: ['vendored'] };
       const unconditional = await proveEdits(ctx, [{ path: `${dir}/Cargo.toml`, ops: [{ op: 'add-dependency', table: { kind: 'dependencies' }, key: 'openssl-sys', spec }] }], ids);
       expect(unconditional.proven).toBe(false);
-      expect(unconditional.reason).toContain(`\`openssl-sys\` into the ${WINDOWS} graph`);
+      expect(unconditional.reasons).toEqual([{ id: 'spreads', data: { crates: expect.stringContaining(`\`openssl-sys\` into the ${WINDOWS} graph`) } }]);
       // Not selected, yet a platform the table admits: macOS is checked too.
       const unix = await proveEdits(ctx, [{ path: `${dir}/Cargo.toml`, ops: [{ op: 'add-dependency', table: { kind: 'dependencies', target: 'cfg(unix)' }, key: 'openssl-sys', spec }] }], ids);
       expect(unix.proven).toBe(false);
-      expect(unix.reason).toContain('`openssl-sys` into the aarch64-apple-darwin graph');
+      expect(unix.reasons).toEqual([{ id: 'spreads', data: { crates: expect.stringContaining('`openssl-sys` into the aarch64-apple-darwin graph') } }]);
       const right = await proveEdits(ctx, [{ path: `${dir}/Cargo.toml`, ops: [{ op: 'add-dependency', table: { kind: 'dependencies', target: NOT_WIN_APPLE }, key: 'openssl-sys', spec }] }], ids);
-      expect(right.reason ?? '').not.toContain('where it was not before');
+      expect((right.reasons ?? []).map((r) => r.id)).not.toContain('spreads');
       expect(right.proven).toBe(true);
     } finally {
       await close();

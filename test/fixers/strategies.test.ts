@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixableFindings, proposeFixes, proveEdits, type ProofContext } from '../../src/fixers/index.js';
+import { fixableFindings, proposeFixes, proveEdits, reasonsText, reasonText, type ProofContext } from '../../src/fixers/index.js';
 import { featuresReaching } from '../../src/fixers/reach.js';
 import { disableCandidates } from '../../src/fixers/disable.js';
 import { switchCandidates } from '../../src/fixers/switch.js';
@@ -46,7 +46,8 @@ describe('switch', () => {
     await withContext(dir, [], async (ctx) => {
       const res = switchCandidates(input(ctx, 'openssl-sys'));
       expect(res.candidates).toEqual([]);
-      expect(res.refused).toEqual(['feature `tls` of `api` turns on `reqwest/native-tls`; change [features] by hand']);
+      expect(res.refused).toEqual([{ id: 'memberFeatureTurnsOn', data: { feature: 'tls', member: 'api', dependencyFeature: 'reqwest/native-tls' } }]);
+      expect(res.refused.map(reasonText)).toEqual(['feature `tls` of `api` turns on `reqwest/native-tls`; change [features] by hand']);
     });
   });
 
@@ -80,9 +81,12 @@ describe('the proof', () => {
         new Set(['reqwest/default', 'reqwest/default-tls']),
       );
       expect(proof.proven).toBe(false);
-      expect(proof.reason).toBe(
-        'features would be lost: reqwest/charset (x86_64-unknown-linux-musl), reqwest/http2 (x86_64-unknown-linux-musl), reqwest/macos-system-configuration (x86_64-unknown-linux-musl)',
-      );
+      expect(proof.reasons).toEqual([
+        {
+          id: 'featuresLost',
+          data: { features: 'reqwest/charset (x86_64-unknown-linux-musl), reqwest/http2 (x86_64-unknown-linux-musl), reqwest/macos-system-configuration (x86_64-unknown-linux-musl)' },
+        },
+      ]);
     });
   });
 
@@ -92,7 +96,8 @@ describe('the proof', () => {
       const ids = fixableFindings(ctx).flatMap((t) => t.findings.map((f) => f.id));
       const proof = await proveEdits(ctx, [{ path: join(dir, 'api/Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['gzip'] }] }], ids);
       expect(proof.proven).toBe(false);
-      expect(proof.reason).toBe('openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change');
+      expect(proof.reasons).toEqual([{ id: 'stillReported', data: { findings: 'openssl-sys (native-library, x86_64-unknown-linux-musl)' } }]);
+      expect(reasonsText(proof.reasons!)).toBe('openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change');
     });
   });
 });
@@ -126,8 +131,13 @@ describe('disable', () => {
         ['switch', false],
         ['disable', true],
       ]);
+      // One reason per candidate tried, each naming its strategy and candidate; the text is theirs, joined.
+      const why = fixes[0]!.reasons!;
+      expect(why.map((r) => [r.strategy, r.id])).toEqual(why.map((r) => [r.strategy, 'lockfileLacks']));
+      expect(why.find((r) => r.strategy === 'switch')!.data.crates).toContain('`rustls`');
+      expect(why.find((r) => r.strategy === 'static')!.data.crates).toContain('`openssl-src`');
+      expect(fixes[0]!.reason).toBe(reasonsText(why));
       expect(fixes[0]!.reason).toContain('`rustls`, which Cargo.lock lacks and the index cannot give');
-      expect(fixes[0]!.reason).toContain('`openssl-src`, which Cargo.lock lacks');
       expect(fixes[1]!.lost).toEqual(['reqwest/__tls', 'reqwest/default-tls']);
     });
   });

@@ -16,6 +16,14 @@ export function sourceFiles(): { name: string; text: string }[] {
     .map((name) => ({ name, text: readFileSync(join(KB_DIR, name), 'utf8') }));
 }
 
+/** The crate facts' sources, `knowledge-base/crates/*.toml`, named relative to `knowledge-base/`. */
+export function crateFactFiles(): { name: string; text: string }[] {
+  return readdirSync(join(KB_DIR, 'crates'))
+    .filter((f) => f.endsWith('.toml'))
+    .sort()
+    .map((f) => ({ name: `crates/${f}`, text: readFileSync(join(KB_DIR, 'crates', f), 'utf8') }));
+}
+
 const cache = new Map<string, IndexVersion[] | null>();
 
 /** The index lines recorded for a crate, oldest first (null when none are recorded). */

@@ -11,7 +11,9 @@
  */
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { compileKnowledgeBase, versionIn, type CrateSpec, type KnowledgeBaseEntry } from '../../src/rules/knowledge-base.js';
+import { compileKnowledgeBase } from '../../src/knowledge/compile.js';
+import type { CrateSpec, KnowledgeBaseEntry } from '../../src/knowledge/types.js';
+import { versionIn } from '../../src/knowledge/versions.js';
 import type { IndexVersion } from '../../src/registry/types.js';
 import { defaultFeatures, featureNames, recorded, resolvedValues, sourceFiles } from './helpers.js';
 

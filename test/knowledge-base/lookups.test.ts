@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
-import {
-  KnowledgeBase,
-  builtInEntries,
-  linkage,
-  loadKnowledgeBase,
-  parseVersionRange,
-  staticOptionActive,
-  staticOptionsAt,
-  validateEntries,
-  versionIn,
-} from '../../src/rules/knowledge-base.js';
+import { builtInEntries, loadKnowledgeBase } from '../../src/knowledge/load.js';
+import { KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { validateEntries } from '../../src/knowledge/validate.js';
+import { parseVersionRange, versionIn } from '../../src/knowledge/versions.js';
 
 const kb = loadKnowledgeBase();
 const sys = (name: string) => {

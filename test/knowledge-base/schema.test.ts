@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
-import { validateEntries } from '../../src/rules/knowledge-base.js';
+import { validateEntries } from '../../src/knowledge/validate.js';
 import { KB_DIR, sourceFiles } from './helpers.js';
 
 const schema = JSON.parse(readFileSync(join(KB_DIR, 'schema.json'), 'utf8'));

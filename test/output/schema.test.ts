@@ -15,6 +15,8 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import AjvDraft04 from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { sarifMessageString } from '../../cli/output/sarif.js';
+import { RULES } from '../../src/rules/index.js';
 import { cli } from '../check/cli.js';
 import { workspaceCopy } from './helpers.js';
 
@@ -153,6 +155,29 @@ describe('--format sarif', () => {
     const nativeLibrary = driver.rules.find((r: any) => r.id === 'native-library');
     expect(nativeLibrary.defaultConfiguration.level).toBe('error');
     expect(nativeLibrary.helpUri).toContain('native-library');
+  });
+
+  it('gives each rule its messages as messageStrings, and each result the id and arguments that rebuild its first line', () => {
+    const driver = log.runs[0].tool.driver;
+    for (const rule of driver.rules) {
+      const meta = RULES.find((r) => r.meta.id === rule.id)!;
+      expect(Object.keys(rule.messageStrings)).toEqual(Object.keys(meta.meta.messages));
+    }
+    expect(driver.rules.find((r: any) => r.id === 'native-library').messageStrings.noStaticOptionOn).toEqual({
+      text: '`{0} v{1}` links the system {2} and none of its static options is on',
+    });
+    const results = log.runs[0].results;
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      const template: string = driver.rules[r.ruleIndex].messageStrings[r.message.id].text;
+      // §3.11.5: {n} is the nth argument, {{ and }} literal braces.
+      const resolved = template.replace(/\{\{|\}\}|\{(\d+)\}/g, (m, n) => (n === undefined ? m[0]! : r.message.arguments[Number(n)]));
+      expect(r.message.text.split('\n')[0]).toBe(`${resolved} (target ${r.properties.target})`);
+    }
+    // Literal braces are doubled and brackets escaped, as in the text.
+    expect(sarifMessageString('`{{crate}}` in {a} [b] of {{ crate }} and {{other}}')).toBe('`{0}` in {{a}} \\[b\\] of {0} and {1}');
+    const openssl = results.find((x: any) => x.properties.crate === 'openssl-sys');
+    expect(openssl.message).toMatchObject({ id: 'noStaticOptionOn', arguments: ['openssl-sys', '0.9.107', 'OpenSSL (libssl, libcrypto)'] });
   });
 
   it('locates a result at the dependency line, with Cargo.lock and [workspace.dependencies] as related locations', () => {

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vites
 import { main, type CommandContext } from '../../cli/main.js';
 import { readLockfile } from '../../src/lockfile/index.js';
 import { indexPath } from '../../src/registry/types.js';
-import { indexFromVendor } from '../fixtures/registry/generate.js';
-import { IndexServer, type IndexServerOptions } from '../helpers/index-server.js';
+import { indexFromVendor } from '../../testkit/registry-gen.js';
+import { IndexServer, type IndexServerOptions } from '../../testkit/index-server.js';
 import { connectProxy } from '../helpers/proxy.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 import { FIXTURE_INDEX } from './setup.js';

@@ -20,7 +20,7 @@ import { indexPath } from '../../src/registry/types.js';
 import { treeLines } from '../../src/resolve/display.js';
 import { loadProject, resolvePatched, resolveTarget } from '../../src/resolve/index.js';
 import { packageCrates, type FixtureCrate, type PackagedCrate } from '../helpers/crates.js';
-import { IndexServer } from '../helpers/index-server.js';
+import { IndexServer } from '../../testkit/index-server.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 
 const TARGET = 'x86_64-unknown-linux-gnu';

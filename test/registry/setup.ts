@@ -6,7 +6,7 @@ import { onTestFinished } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSourceSet, type SourceSet, type SourceSetOptions } from '../../src/registry/index.js';
 import type { NetworkPolicy } from '../../src/registry/http.js';
-import { IndexServer, type IndexServerOptions } from '../helpers/index-server.js';
+import { IndexServer, type IndexServerOptions } from '../../testkit/index-server.js';
 
 export const FIXTURE_INDEX = join(import.meta.dirname, '../fixtures/registry/index');
 export const CRATES_IO = 'registry+https://github.com/rust-lang/crates.io-index';

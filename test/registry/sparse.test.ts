@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryCacheName } from '../../src/registry/cache.js';
 import { IndexDirSource } from '../../src/registry/index-dir.js';
 import { indexPath, RegistryError, type CrateSource } from '../../src/registry/types.js';
-import { generateIndex, type GeneratedCrate } from '../fixtures/registry/generate.js';
+import { generateIndex, type GeneratedCrate } from '../../testkit/registry-gen.js';
 import type { SourceSetOptions } from '../../src/registry/index.js';
 import { crateFiles, CRATES_IO, FIXTURE_INDEX, project, server, type Project } from './setup.js';
 

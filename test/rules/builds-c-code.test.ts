@@ -17,7 +17,10 @@ ruleTester(buildsCCode, {
       findings: [
         {
           crate: 'openssl-sys',
-          message: ['builds OpenSSL (libssl, libcrypto) from bundled C source (its feature `vendored` is on)', 'a C compiler for the target, perl, make'],
+          messageId: 'bundledByOption',
+          data: { crate: 'openssl-sys', version: '0.9.102', library: 'OpenSSL (libssl, libcrypto)', option: 'its feature `vendored` is on', needs: 'a C compiler for the target, perl, make' },
+          detailId: 'cCompiler',
+          detailData: { target: 'x86_64-unknown-linux-musl', targetVariable: 'x86_64_unknown_linux_musl', gcc: 'x86_64-linux-musl-gcc' },
           fixes: ['install musl-tools', 'CC_x86_64_unknown_linux_musl=x86_64-linux-musl-gcc', 'cargo zigbuild --target x86_64-unknown-linux-musl', 'cross build'],
         },
       ],
@@ -25,7 +28,7 @@ ruleTester(buildsCCode, {
     {
       name: 'ring always builds C',
       graph: one('ring', '0.17.8', 'ring_core_0_17_8', ['alloc', 'default', 'dev_urandom_fallback']),
-      findings: [{ crate: 'ring', message: ['(it always does)', 'a C compiler for the target'] }],
+      findings: [{ crate: 'ring', messageId: 'bundledAlways', data: { crate: 'ring', version: '0.17.8', library: "none (ring's C and assembly, built from source)", needs: 'a C compiler for the target' } }],
     },
     {
       name: 'libsqlite3-sys `bundled` for another musl target: its cross compiler',
@@ -33,7 +36,8 @@ ruleTester(buildsCCode, {
       findings: [
         {
           crate: 'libsqlite3-sys',
-          message: ['feature `bundled` is on'],
+          messageId: 'bundledByOption',
+          message: ['(its feature `bundled` is on)'],
           fixes: [/^set `CC_aarch64_unknown_linux_musl=aarch64-linux-musl-gcc`/],
           strategies: ['environment', 'environment', 'environment'],
         },

@@ -50,19 +50,55 @@ ruleTester(crossEnvironment, {
       name: 'the target\'s standard library is missing',
       graph: pure(),
       environment: snapshot('x86_64-unknown-linux-musl', { installedTargets: [HOST], stdInstalled: false }),
-      findings: [{ crate: 'app', message: ['standard library for x86_64-unknown-linux-musl: not installed'], fixes: [/^rustup target add x86_64-unknown-linux-musl$/] }],
+      findings: [
+        {
+          crate: 'app',
+          messageId: 'notReady',
+          data: { target: 'x86_64-unknown-linux-musl', missing: 'standard library for x86_64-unknown-linux-musl: not installed (rustup has x86_64-unknown-linux-gnu)' },
+          detailId: 'host',
+          detailData: { host: HOST },
+          fixes: [/^rustup target add x86_64-unknown-linux-musl$/],
+        },
+      ],
     },
     {
       name: 'aarch64 without linker: the host cc cannot link it',
       graph: pure('aarch64-unknown-linux-musl'),
       environment: snapshot('aarch64-unknown-linux-musl'),
-      findings: [{ crate: 'app', message: ['linker for aarch64-unknown-linux-musl: none configured, no `aarch64-linux-musl-gcc` on PATH'], fixes: ['linker = "aarch64-linux-musl-gcc"', 'cargo zigbuild', 'cross build'] }],
+      findings: [{ crate: 'app', messageId: 'notReady', message: ['linker for aarch64-unknown-linux-musl: none configured, no `aarch64-linux-musl-gcc` on PATH'], fixes: ['linker = "aarch64-linux-musl-gcc"', 'cargo zigbuild', 'cross build'] }],
     },
     {
       name: 'ring needs a C compiler for musl and none is there',
       graph: withRing(),
       environment: snapshot('x86_64-unknown-linux-musl', {}, { 'musl-gcc': null }),
-      findings: [{ crate: 'ring', message: ['`ring` compiles C for x86_64-unknown-linux-musl', 'C compiler'], fixes: ['sudo apt-get install musl-tools'] }],
+      findings: [
+        {
+          crate: 'ring',
+          messageId: 'cCrateLacks',
+          data: {
+            crates: '`ring`',
+            target: 'x86_64-unknown-linux-musl',
+            missing:
+              'C compiler for x86_64-unknown-linux-musl: none found (no CC_x86_64-unknown-linux-musl, CC_x86_64_unknown_linux_musl, TARGET_CC set; no `musl-gcc`, `x86_64-linux-musl-gcc`, `x86_64-unknown-linux-musl-gcc` on PATH)',
+          },
+          fixes: ['sudo apt-get install musl-tools'],
+        },
+      ],
+    },
+    {
+      name: 'two crates compile C and no C compiler is there: one finding, on the first',
+      graph: graphOf({
+        packages: [
+          { name: 'ring', version: '0.17.8', links: 'ring_core_0_17_8', features: ['alloc'] },
+          { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: ['openssl-src', 'vendored'] },
+        ],
+        edges: [
+          { from: 'app', to: 'ring' },
+          { from: 'app', to: 'openssl-sys' },
+        ],
+      }),
+      environment: snapshot('x86_64-unknown-linux-musl', {}, { 'musl-gcc': null }),
+      findings: [{ crate: 'ring', messageId: 'cCratesLack', message: ['`ring`, `openssl-sys` compile C for x86_64-unknown-linux-musl'] }],
     },
     {
       name: 'windows-msvc from Linux: cargo-xwin or the Visual Studio tools, never a `<triple>-gcc`, zigbuild or cross',
@@ -71,6 +107,7 @@ ruleTester(crossEnvironment, {
       findings: [
         {
           crate: 'app',
+          messageId: 'notReady',
           message: ['linker for x86_64-pc-windows-msvc: none configured (it needs link.exe, or lld-link with the MSVC CRT and the Windows SDK)'],
           fixes: ['cargo xwin build --target x86_64-pc-windows-msvc', 'Visual Studio Build Tools'],
           strategies: ['environment', 'environment'],
@@ -81,7 +118,7 @@ ruleTester(crossEnvironment, {
       name: 'vendored OpenSSL needs perl and make too',
       graph: vendoredOpenssl(),
       environment: snapshot('x86_64-unknown-linux-musl', {}, { perl: null }),
-      findings: [{ crate: 'openssl-sys', message: ['perl: not on PATH'], fixes: ['sudo apt-get install perl'] }],
+      findings: [{ crate: 'openssl-sys', messageId: 'cCrateLacks', message: ['perl: not on PATH'], fixes: ['sudo apt-get install perl'] }],
     },
   ],
 });

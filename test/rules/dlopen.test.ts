@@ -24,12 +24,26 @@ ruleTester(dlopen, {
     {
       name: 'libloading in a musl build',
       graph: via('libloading', '0.8.3'),
-      findings: [{ crate: 'libloading', message: ['a dlopen wrapper', 'dlopen always fails'], paths: ['app > gfx > libloading [vulkan]'], strategies: ['disable', 'environment'] }],
+      findings: [
+        {
+          crate: 'libloading',
+          messageId: 'loadsLibraries',
+          data: { crate: 'libloading', version: '0.8.3', what: 'a dlopen wrapper', target: 'x86_64-unknown-linux-musl' },
+          detailId: 'failsAtRunTime',
+          paths: ['app > gfx > libloading [vulkan]'], strategies: ['disable', 'environment'],
+        },
+      ],
     },
     {
       name: 'ash with `loaded` opens the Vulkan loader',
       graph: via('ash', '0.38.0', ['debug', 'loaded', 'std']),
-      findings: [{ crate: 'ash', message: ['opens the Vulkan loader with dlopen (feature `loaded`)'] }],
+      findings: [
+        {
+          crate: 'ash',
+          messageId: 'loadsLibrariesWithFeature',
+          data: { crate: 'ash', version: '0.38.0', what: 'opens the Vulkan loader with dlopen', feature: 'loaded', target: 'x86_64-unknown-linux-musl' },
+        },
+      ],
     },
   ],
 });

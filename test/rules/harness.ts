@@ -4,16 +4,23 @@
  * are either written out here (`graphOf`, for exact edge cases) or resolved
  * from real workspaces with vendored crates (`resolveWorkspace`).
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
-import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
+import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
+import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph, UnresolvedCause } from '../../src/resolve/types.js';
+import { unresolvedText } from '../../src/resolve/packages.js';
 import { lint } from '../../src/rules/engine.js';
-import { loadKnowledgeBase, type KnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { loadKnowledgeBase } from '../../src/knowledge/load.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
+import { formatMessage, placeholders } from '../../src/rules/messages.js';
 import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
+const README = readFileSync(fileURLToPath(new URL('../../src/rules/README.md', import.meta.url)), 'utf8');
 const REG = 'registry+https://github.com/rust-lang/crates.io-index';
 
 export interface PkgSpec {
@@ -43,8 +50,8 @@ export function graphOf(spec: {
   packages: PkgSpec[];
   edges: EdgeSpec[];
   causes?: Record<string, string>;
-  /** Packages (by name) whose metadata could not be read, with the resolver's reason. */
-  unresolved?: Record<string, string>;
+  /** Packages (by name) whose metadata could not be read, with the resolver's cause. */
+  unresolved?: Record<string, UnresolvedCause>;
 }): TargetGraph {
   const root = spec.root ?? 'app';
   const packages = new Map<PackageKey, GraphPackage>();
@@ -109,9 +116,9 @@ export function graphOf(spec: {
       m.set(feature, { kind: 'feature', from: k(c), feature: f });
     }
   }
-  const unresolved = Object.entries(spec.unresolved ?? {}).map(([name, reason]) => {
+  const unresolved = Object.entries(spec.unresolved ?? {}).map(([name, cause]) => {
     const p = packages.get(k(name))!;
-    return { name, version: p.version, source: p.source, reason };
+    return { name, version: p.version, source: p.source, reason: unresolvedText(cause), cause };
   });
   return { target: spec.target ?? 'x86_64-unknown-linux-musl', resolver: 2, roots: [k(root)], packages, edges, featureCauses, unresolved };
 }
@@ -125,7 +132,7 @@ export async function resolveWorkspace(dir: string, target = 'x86_64-unknown-lin
   if (!p) {
     const config = CargoConfig.load(dir, process.env);
     const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
-    p = loadProject(dir, undefined, sources.sourceFor, sel);
+    p = loadProject(dir, undefined, sources.sourceFor, sel, builtInProcMacroHints());
     loaded.set(key, p);
   }
   return resolveTarget(await p, target, includeDev).graph;
@@ -135,7 +142,14 @@ export interface Expected {
   crate: string;
   version?: string;
   severity?: Severity;
-  /** Substrings the message must contain. */
+  /** The key of the rule's `meta.messages` the finding reports (required, as in ESLint's RuleTester). */
+  messageId: string;
+  /** The placeholders' values, exactly. */
+  data?: Record<string, string>;
+  /** The key of the rule's `meta.messages` the finding's detail (its `= note:`) is, and its data. */
+  detailId?: string;
+  detailData?: Record<string, string>;
+  /** Substrings the message must contain (for what is not a placeholder of its own). */
   message?: (string | RegExp)[];
   /** Fix titles that must be offered, as substrings, in this order (others may come between). */
   fixes?: (string | RegExp)[];
@@ -183,6 +197,21 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
       expect(rule.meta.description.length).toBeGreaterThan(10);
       expect(rule.meta.details.length).toBeGreaterThan(rule.meta.description.length);
       expect(rule.meta.docs).toMatch(/^https:\/\//);
+      expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
+      for (const [id, template] of Object.entries(rule.meta.messages)) {
+        expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
+        for (const name of placeholders(template)) expect(name, `placeholder of ${id}`).toMatch(/^[a-z][A-Za-z0-9]*$/);
+      }
+    });
+    it('is documented in src/rules/README.md, with its messages', () => {
+      const section = README.split(/^## /m).find((x) => x.startsWith(`${rule.meta.id}\n`));
+      expect(section, `## ${rule.meta.id}`).toBeDefined();
+      for (const id of Object.keys(rule.meta.messages)) expect(section, `message ${id}`).toContain(`\`${id}\``);
+    });
+    it('names every declared message in an invalid case', () => {
+      const named = new Set(table.invalid.flatMap((c) => c.findings.flatMap((e) => [e.messageId, ...(e.detailId ? [e.detailId] : [])])));
+      expect(Object.keys(rule.meta.messages).filter((id) => !named.has(id)), 'messages no invalid case reports').toEqual([]);
+      expect([...named].filter((id) => !Object.hasOwn(rule.meta.messages, id)), 'messageIds the rule does not declare').toEqual([]);
     });
     describe('valid', () => {
       for (const c of table.valid) {
@@ -203,6 +232,23 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
             const f = found[i];
             expect(f.rule).toBe(rule.meta.id);
             expect(f.severity).toBe(e.severity ?? rule.meta.defaultSeverity);
+            // As ESLint's RuleTester: a declared messageId, data for every placeholder (and no other), the text its template gives.
+            expect(e.messageId, `messageId expected of ${e.crate}`).toBeTypeOf('string');
+            expect(f.messageId, `messageId of ${e.crate}`).toBe(e.messageId);
+            const template = rule.meta.messages[f.messageId];
+            expect(template, `template of ${f.messageId}`).toBeTypeOf('string');
+            expect(Object.keys(f.data).sort(), `data of ${e.crate}`).toEqual(placeholders(template!).sort());
+            expect(f.message).toBe(formatMessage(template!, f.data));
+            if (e.data) expect(f.data, `data of ${e.crate}`).toEqual(e.data);
+            // A detail is a declared message too.
+            if (f.detail !== undefined) {
+              const t = rule.meta.messages[f.detailId!];
+              expect(t, `template of detail ${f.detailId}`).toBeTypeOf('string');
+              expect(Object.keys(f.detailData ?? {}).sort(), `detail data of ${e.crate}`).toEqual(placeholders(t!).sort());
+              expect(f.detail).toBe(formatMessage(t!, f.detailData));
+            }
+            if (e.detailId) expect(f.detailId, `detail of ${e.crate}`).toBe(e.detailId);
+            if (e.detailData) expect(f.detailData, `detail data of ${e.crate}`).toEqual(e.detailData);
             for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
             if (e.fixes) {
               let at = 0;

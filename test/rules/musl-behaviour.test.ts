@@ -1,8 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { muslBehaviour, REQWEST_RESOLVER, reqwestResolverAt } from '../../src/rules/musl-behaviour.js';
+import { muslBehaviour, ownResolverAt } from '../../src/rules/musl-behaviour.js';
 import { recorded } from '../knowledge-base/helpers.js';
-import { graphOf, resolveWorkspace, ruleTester } from './harness.js';
+import { graphOf, kb, resolveWorkspace, ruleTester } from './harness.js';
+
+/** reqwest's own resolvers by version, as the knowledge base records them (knowledge-base/crates/musl-behaviour.toml). */
+const REQWEST_RESOLVER = kb.nameResolvers.find((r) => r.name === 'reqwest')?.ownResolver ?? [];
+const reqwestResolverAt = (version: string) => ownResolverAt(REQWEST_RESOLVER, version);
 
 const EXAMPLE = fileURLToPath(new URL('../../example', import.meta.url));
 
@@ -53,39 +57,54 @@ ruleTester(muslBehaviour, {
     {
       name: 'multi-threaded tokio without another allocator',
       graph: g([{ name: 'tokio', version: '1.37.0', features: ['rt', 'rt-multi-thread'] }]),
-      findings: [{ crate: 'tokio', message: ['multi-threaded tokio runtime', 'use mimalloc or jemalloc'], fixes: ['mimalloc::MiMalloc', 'tikv_jemallocator::Jemalloc'] }],
+      findings: [{ crate: 'tokio', messageId: 'muslMalloc', data: { crate: 'tokio', version: '1.37.0', runtime: 'the multi-threaded tokio runtime' }, detailId: 'mallocNote', fixes: ['mimalloc::MiMalloc', 'tikv_jemallocator::Jemalloc'] }],
     },
     {
       name: 'tokio `net` resolves names through getaddrinfo',
       graph: g([{ name: 'tokio', version: '1.37.0', features: ['net', 'rt'] }]),
-      findings: [{ crate: 'tokio', message: ['tokio::net::lookup_host', 'no glibc NSS'] }],
+      findings: [
+        {
+          crate: 'tokio',
+          messageId: 'systemResolver',
+          data: { crate: 'tokio', version: '1.37.0', what: 'resolves host names with getaddrinfo (tokio::net::lookup_host)' },
+          detailId: 'nssNote',
+        },
+      ],
     },
     {
       name: 'reqwest 0.12 with `trust-dns`: an empty alias there, the resolver stays getaddrinfo; advice `hickory-dns`',
       graph: g([{ name: 'reqwest', version: '0.12.4', features: ['default', 'default-tls', 'trust-dns'] }]),
-      findings: [{ crate: 'reqwest', message: ['its default resolver'], fixes: ['enable feature `hickory-dns` of `reqwest`'], strategies: ['switch', 'environment'] }],
+      findings: [
+        {
+          crate: 'reqwest',
+          messageId: 'systemResolver',
+          data: { crate: 'reqwest', version: '0.12.4', what: 'resolves host names with getaddrinfo (its default resolver)' },
+          fixes: ['enable feature `hickory-dns` of `reqwest`'],
+          strategies: ['switch', 'environment'],
+        },
+      ],
     },
     {
       name: 'reqwest 0.11: advice `trust-dns` (it has no `hickory-dns`)',
       graph: g([{ name: 'reqwest', version: '0.11.17', features: ['default', 'default-tls'] }]),
-      findings: [{ crate: 'reqwest', fixes: ['enable feature `trust-dns` of `reqwest`'], strategies: ['switch', 'environment'] }],
+      findings: [{ crate: 'reqwest', messageId: 'systemResolver', fixes: ['enable feature `trust-dns` of `reqwest`'], strategies: ['switch', 'environment'] }],
     },
     {
       name: 'reqwest 0.10.2 has no resolver of its own: advice to update, no feature it lacks',
       graph: g([{ name: 'reqwest', version: '0.10.2', features: ['default', 'default-tls'] }]),
-      findings: [{ crate: 'reqwest', fixes: ['update to 0.10.4 or newer for feature `trust-dns`'], strategies: ['pin', 'environment'] }],
+      findings: [{ crate: 'reqwest', messageId: 'systemResolver', fixes: ['update to 0.10.4 or newer for feature `trust-dns`'], strategies: ['pin', 'environment'] }],
     },
     {
       name: 'reqwest 0.9.5 has no resolver of its own: the next release with one is 0.9.8',
       graph: g([{ name: 'reqwest', version: '0.9.5', features: ['default', 'default-tls'] }]),
-      findings: [{ crate: 'reqwest', fixes: ['update to 0.9.8 or newer for feature `trust-dns` (0.12 has `hickory-dns`)'] }],
+      findings: [{ crate: 'reqwest', messageId: 'systemResolver', fixes: ['update to 0.9.8 or newer for feature `trust-dns` (0.12 has `hickory-dns`)'] }],
     },
     {
       name: 'the example: reqwest resolves names, tokio runs multi-threaded',
       graph: () => resolveWorkspace(EXAMPLE),
       findings: [
-        { crate: 'reqwest', message: ['its default resolver'], fixes: ['`hickory-dns`'] },
-        { crate: 'tokio', message: ['multi-threaded'] },
+        { crate: 'reqwest', messageId: 'systemResolver', message: ['its default resolver'], fixes: ['`hickory-dns`'] },
+        { crate: 'tokio', messageId: 'muslMalloc', message: ['multi-threaded'] },
       ],
     },
   ],
@@ -94,6 +113,7 @@ ruleTester(muslBehaviour, {
 describe('reqwest resolver features against the recorded crates.io index lines', () => {
   const lines = recorded('reqwest') ?? [];
   it('has recorded lines to check', () => expect(lines.length).toBeGreaterThan(0));
+  it('has resolvers to check', () => expect(REQWEST_RESOLVER.length).toBe(3));
   for (const v of lines) {
     it(`reqwest ${v.vers}`, () => {
       const at = reqwestResolverAt(v.vers);

@@ -72,7 +72,9 @@ ruleTester(nativeLibrary, {
         {
           crate: 'openssl-sys',
           version: '0.9.102',
-          message: ['links the system OpenSSL', 'none of its static options is on'],
+          messageId: 'noStaticOptionOn',
+          data: { crate: 'openssl-sys', version: '0.9.102', library: 'OpenSSL (libssl, libcrypto)' },
+          detailId: 'knowledgeBaseNote',
           fixes: [
             'switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again',
             'enable feature `native-tls-vendored` of `reqwest`',
@@ -91,19 +93,19 @@ ruleTester(nativeLibrary, {
       name: 'cross-compiling (musl on a -gnu host), OPENSSL_STATIC is offered only with an OpenSSL built for the target (OPENSSL_DIR)',
       graph: reqwestGraph(),
       environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
-      findings: [{ crate: 'openssl-sys', fixes: ['set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl'] }],
+      findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl'] }],
     },
     {
       name: 'building for the host itself, OPENSSL_STATIC=1 links the host\'s OpenSSL statically: offered as is',
       graph: reqwestGraph({ target: 'x86_64-unknown-linux-gnu' }),
       environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu'),
-      findings: [{ crate: 'openssl-sys', fixes: [/^set OPENSSL_STATIC=1 for the build \(`\[env\]` in \.cargo\/config\.toml\)$/] }],
+      findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: [/^set OPENSSL_STATIC=1 for the build \(`\[env\]` in \.cargo\/config\.toml\)$/] }],
     },
     {
       name: 'an environment option that builds the bundled source (LIBZ_SYS_STATIC) stays as is when cross-compiling',
       graph: graphOf({ packages: [{ name: 'libz-sys', version: '1.1.16', links: 'z', features: ['libc'] }], edges: [{ from: 'app', to: 'libz-sys' }] }),
       environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
-      findings: [{ crate: 'libz-sys', fixes: [/^set LIBZ_SYS_STATIC=1 for the build/] }],
+      findings: [{ crate: 'libz-sys', messageId: 'systemWhenFound', fixes: [/^set LIBZ_SYS_STATIC=1 for the build/] }],
     },
     {
       name: 'libz-sys without `static` links the system zlib when pkg-config finds one',
@@ -111,7 +113,8 @@ ruleTester(nativeLibrary, {
       findings: [
         {
           crate: 'libz-sys',
-          message: ['when pkg-config finds one'],
+          messageId: 'systemWhenFound',
+          data: { crate: 'libz-sys', version: '1.1.16', library: 'zlib (libz)' },
           fixes: ['enable feature `static` of `libz-sys`', 'set LIBZ_SYS_STATIC=1'],
           strategies: ['static', 'static'],
         },
@@ -123,7 +126,14 @@ ruleTester(nativeLibrary, {
         packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],
         edges: [{ from: 'app', to: 'zstd-sys' }],
       }),
-      findings: [{ crate: 'zstd-sys', message: ['feature `pkg-config` opts into the system library'], fixes: ['turn off feature `pkg-config` of `zstd-sys`'] }],
+      findings: [
+        {
+          crate: 'zstd-sys',
+          messageId: 'optsIntoSystem',
+          data: { crate: 'zstd-sys', version: '2.0.10+zstd.1.5.6', library: 'libzstd', feature: 'pkg-config' },
+          fixes: ['turn off feature `pkg-config` of `zstd-sys`'],
+        },
+      ],
     },
     {
       name: 'the direct dependency whose feature turns the optional edge on, not the shortest path\'s (sqlx-cli\'s default `sqlite` enables `sqlx/sqlite`)',
@@ -154,6 +164,7 @@ ruleTester(nativeLibrary, {
       findings: [
         {
           crate: 'libsqlite3-sys',
+          messageId: 'noStaticOptionOn',
           direct: 'sqlx-cli@8',
           paths: ['app > sqlx-cli > sqlx > sqlx-core > libsqlite3-sys [sqlite]', 'app > sqlx > sqlx-core > libsqlite3-sys [sqlite]'],
           fixes: ['enable feature `bundled` of `libsqlite3-sys`', 'turn off feature `sqlite` of `sqlx-cli` (default-features = false'],
@@ -164,9 +175,10 @@ ruleTester(nativeLibrary, {
       name: 'the example workspace, resolved: reqwest and rusqlite',
       graph: () => resolveWorkspace(EXAMPLE),
       findings: [
-        { crate: 'libsqlite3-sys', message: ['links the system SQLite'], fixes: ['enable feature `bundled` of `libsqlite3-sys`'], direct: 'rusqlite@10' },
+        { crate: 'libsqlite3-sys', messageId: 'noStaticOptionOn', message: ['links the system SQLite'], fixes: ['enable feature `bundled` of `libsqlite3-sys`'], direct: 'rusqlite@10' },
         {
           crate: 'openssl-sys',
+          messageId: 'noStaticOptionOn',
           message: ['links the system OpenSSL'],
           fixes: ['switch `reqwest` to rustls', 'enable feature `native-tls-vendored` of `reqwest`', 'enable feature `vendored` of `openssl-sys`'],
           paths: [

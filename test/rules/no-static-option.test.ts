@@ -1,5 +1,18 @@
 import { noStaticOption } from '../../src/rules/no-static-option.js';
+import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { graphOf, ruleTester } from './harness.js';
+
+/** A private -sys crate described without alternatives (as a configuration's extra entry). */
+const privateKb = loadKnowledgeBase([
+  {
+    id: 'acme-codec',
+    name: 'ACME codec',
+    category: 'compression',
+    'system-library': 'libacme',
+    summary: 'Links the in-house codec   from the system.',
+    crates: [{ name: 'acme-codec-sys', role: 'sys', links: 'acme_codec', 'without-static': 'system' }],
+  },
+]);
 
 /** A player crate whose default `pulseaudio` feature pulls libpulse-binding and libpulse-sys in. */
 function audioGraph(defaults: boolean) {
@@ -49,7 +62,15 @@ ruleTester(noStaticOption, {
       findings: [
         {
           crate: 'libpulse-sys',
-          message: ['links the system libpulse', 'no static option in any version', 'brought in by feature `pulseaudio` of `player`, a default feature'],
+          messageId: 'systemLibrary',
+          data: {
+            crate: 'libpulse-sys',
+            version: '1.23.0',
+            library: 'libpulse',
+            availability: 'no static option in any version',
+            pulledBy: '; brought in by feature `pulseaudio` of `player`, a default feature',
+          },
+          detailId: 'knowledgeBaseNoteAlternatives',
           fixes: ['turn off feature `pulseaudio` of `player` (default-features = false'],
           strategies: ['disable'],
           paths: ['app > player > libpulse-binding [pulseaudio] > libpulse-sys'],
@@ -59,7 +80,7 @@ ruleTester(noStaticOption, {
     {
       name: 'the same feature asked for explicitly',
       graph: audioGraph(false),
-      findings: [{ crate: 'libpulse-sys', message: ['feature `pulseaudio` of `player`, asked for in its declaration'], fixes: [/^turn off feature `pulseaudio` of `player`$/] }],
+      findings: [{ crate: 'libpulse-sys', messageId: 'systemLibrary', message: ['; brought in by feature `pulseaudio` of `player`, asked for in its declaration'], fixes: [/^turn off feature `pulseaudio` of `player`$/] }],
     },
     {
       name: 'pq-sys 0.4 has none; 0.5.0 has `bundled` (a semver-incompatible move)',
@@ -67,7 +88,8 @@ ruleTester(noStaticOption, {
       findings: [
         {
           crate: 'pq-sys',
-          message: ['no static option at v0.4.8; 0.5.0 and newer have feature `bundled`', 'feature `postgres` of `diesel`'],
+          messageId: 'systemLibrary',
+          message: ['has no static option at v0.4.8; 0.5.0 and newer have feature `bundled`; brought in by feature `postgres` of `diesel`'],
           fixes: ['move to `pq-sys` 0.5.0 or newer, which has feature `bundled`', 'turn off feature `postgres` of `diesel`'],
           strategies: ['pin', 'disable'],
         },
@@ -76,7 +98,27 @@ ruleTester(noStaticOption, {
     {
       name: 'freetype-sys falls back to its bundled source, with no option to insist on it',
       graph: graphOf({ packages: [{ name: 'freetype-sys', version: '0.20.1', links: 'freetype' }], edges: [{ from: 'app', to: 'freetype-sys' }] }),
-      findings: [{ crate: 'freetype-sys', message: ['when pkg-config finds one for the target (dynamically), else builds its bundled source, and has no static option'] }],
+      findings: [
+        {
+          crate: 'freetype-sys',
+          messageId: 'systemWhenFound',
+          data: { crate: 'freetype-sys', version: '0.20.1', library: 'libfreetype', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+      ],
+    },
+    {
+      name: 'a crate the knowledge base knows no alternative to: its note alone',
+      graph: graphOf({ packages: [{ name: 'acme-codec-sys', version: '0.3.0', links: 'acme_codec' }], edges: [{ from: 'app', to: 'acme-codec-sys' }] }),
+      kb: privateKb,
+      findings: [
+        {
+          crate: 'acme-codec-sys',
+          messageId: 'systemLibrary',
+          data: { crate: 'acme-codec-sys', version: '0.3.0', library: 'libacme', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+          detailId: 'knowledgeBaseNote',
+          detailData: { note: 'Links the in-house codec from the system.' },
+        },
+      ],
     },
     {
       name: 'a non-optional chain: the direct dependency itself brings it',
@@ -92,8 +134,12 @@ ruleTester(noStaticOption, {
       }),
       findings: [
         // hidapi links hidapi itself statically but leaves libudev to the system: both have no static option.
-        { crate: 'hidapi', message: ['links the system hidapi', 'no static option in any version', "brought in by `app`'s own dependency on it"] },
-        { crate: 'libudev-sys', message: ['brought in by `hidapi`, which depends on it unconditionally'], strategies: [] },
+        {
+          crate: 'hidapi',
+          messageId: 'systemLibrary',
+          data: { crate: 'hidapi', version: '2.6.1', library: 'hidapi (built from source) with libudev or libusb', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+        { crate: 'libudev-sys', messageId: 'systemLibrary', message: ['; brought in by `hidapi`, which depends on it unconditionally'], strategies: [] },
       ],
     },
   ],

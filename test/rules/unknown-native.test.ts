@@ -1,5 +1,5 @@
 import { unknownNative } from '../../src/rules/unknown-native.js';
-import { loadKnowledgeBase } from '../../src/rules/knowledge-base.js';
+import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { graphOf, ruleTester } from './harness.js';
 
 const one = (name: string, version: string, links?: string) =>
@@ -28,17 +28,23 @@ ruleTester(unknownNative, {
     {
       name: 'an unknown crate with `links`',
       graph: one('acme-codec-sys', '0.3.0', 'acme_codec'),
-      findings: [{ crate: 'acme-codec-sys', message: ['declares `links = "acme_codec"`', 'the knowledge base does not know it'], strategies: ['disable'] }],
+      findings: [{ crate: 'acme-codec-sys', messageId: 'unknownLinks', data: { crate: 'acme-codec-sys', version: '0.3.0', links: 'acme_codec' }, detailId: 'probablyNative', strategies: ['disable'] }],
     },
     {
       name: 'a fork that links a library the knowledge base knows under another crate',
       graph: one('openssl-sys-fork', '0.9.0', 'openssl'),
-      findings: [{ crate: 'openssl-sys-fork', message: ['`openssl-sys` links the same `openssl` (OpenSSL)'] }],
+      findings: [
+        {
+          crate: 'openssl-sys-fork',
+          messageId: 'unknownLinksKnownName',
+          data: { crate: 'openssl-sys-fork', version: '0.9.0', links: 'openssl', sameAs: 'openssl-sys', family: 'OpenSSL' },
+        },
+      ],
     },
     {
       name: 'a crate named like a links-only one but with another `links` value is not exempt',
       graph: one('rayon-core', '1.12.1', 'something_else'),
-      findings: [{ crate: 'rayon-core' }],
+      findings: [{ crate: 'rayon-core', messageId: 'unknownLinks' }],
     },
   ],
 });

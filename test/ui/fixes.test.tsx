@@ -7,12 +7,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proposeFixes, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
+import { proposeFixes, readText, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
 import { CONTINUATION } from '../../cli/ui/views.js';
-import { proofContextFor } from '../../cli/commands/fix.js';
-import { runCheck } from '../../cli/commands/check.js';
+import { proofContextFor } from '../../cli/run/fix.js';
+import { runCheck } from '../../cli/run/check.js';
 import { parseArgs } from '../../cli/args.js';
-import { CHECK_OPTIONS } from '../../cli/commands/check.js';
+import { CHECK_OPTIONS } from '../../cli/run/options.js';
 import { KEY, expectedRun, openScreen, testContext, workspaceCopy, type Screen } from './helpers.js';
 
 const MUSL = 'x86_64-unknown-linux-musl';
@@ -74,7 +74,7 @@ describe('fixes on the triage screen', () => {
     for (const one of ['switch', 'static', 'pin'] as const) each.set(one, (await proposals(dir, one)).filter((x) => x.findingIds.includes(ssl.id)));
     // What the example gives: rustls is not proven (webpki-roots is not vendored), the static option and the pin are.
     expect(each.get('switch')!.map((x) => x.proven)).toEqual([false]);
-    expect(each.get('switch')![0].reason).toContain('webpki-roots');
+    expect(each.get('switch')![0].reasons).toEqual([expect.objectContaining({ id: 'lockfileLacks', data: expect.objectContaining({ crates: '`webpki-roots`' }) })]);
     expect(each.get('static')!.map((x) => x.proven)).toEqual([true]);
     expect(each.get('pin')!.map((x) => x.proven)).toEqual([true]);
     // `auto` stops at static: its proposals alone do not say why switch failed, nor what pin would give.
@@ -93,10 +93,11 @@ describe('fixes on the triage screen', () => {
         expect(own).toContain(`${fix.proven ? 'proven' : 'not proven'}: ${fix.title}`);
         if (!fix.proven) {
           // Each reason, under its own strategy, without the strategy and title the engine puts in front.
-          const reasons = fix.reason!.split(/; (?=(?:switch|static|pin): )/).map((r) => r.replace(`${strategy}: `, '').replace(`${fix.title}: `, ''));
+          const reasons = fix.reasons!.map((r) => reasonText({ ...r, strategy: undefined, candidate: r.candidate === fix.title ? undefined : r.candidate }));
+          expect(fix.reasons!.every((r) => r.strategy === strategy)).toBe(true);
           for (const r of reasons) expect(own.replace(/\n {8}/g, ' ')).toContain(`reason: ${r}`);
-        } else if (fix.reason) {
-          expect(own.replace(/\n {8}/g, ' ')).toContain(`note: ${fix.reason}`);
+        } else if (fix.reasons) {
+          expect(own.replace(/\n {8}/g, ' ')).toContain(`note: ${reasonsText(fix.reasons)}`);
         }
       }
     }
@@ -116,7 +117,7 @@ describe('fixes on the triage screen', () => {
     const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const [rustls] = fixes.filter((x) => x.findingIds.includes(ssl.id));
     expect(rustls.proven).toBe(false);
-    expect(rustls.reason).toContain('webpki-roots');
+    expect(rustls.reasons).toEqual([expect.objectContaining({ id: 'lockfileLacks', data: expect.objectContaining({ crates: '`webpki-roots`' }) })]);
 
     expect(plain(s.frame())).toMatch(/^ {2}\[-\] openssl-sys v0\.9\.107/m);
     await s.press('j', KEY.space);
@@ -125,7 +126,8 @@ describe('fixes on the triage screen', () => {
     const d = plain(await s.waitFor((x) => x.includes('Fix options'), 'the detail'));
     expect(d).toContain(`> [-] not proven: ${rustls.title}`);
     // The reason, wrapped: its first words follow `reason:` (without the strategy and title in front).
-    const reason = rustls.reason!.replace(`switch: ${rustls.title}: `, '');
+    expect(rustls.reasons![0]).toMatchObject({ strategy: 'switch', candidate: rustls.title, id: 'lockfileLacks' });
+    const reason = reasonText({ ...rustls.reasons![0]!, strategy: undefined, candidate: undefined });
     expect(reason).toMatch(/^the fix needs `webpki-roots`/);
     expect(d).toContain(`reason: ${reason.split(' ').slice(0, 4).join(' ')}`);
     expect(d).toContain('other strategies not tried (--strategy switch)');
@@ -190,7 +192,7 @@ describe('fixes on the triage screen', () => {
     // The diff is the engine's rendering of the chosen fix, and nothing is written.
     const fixes = await proposals(dir);
     const bundled = fixes.find((x) => x.title.startsWith('rusqlite') && x.proven)!;
-    const [change] = renderChanges([bundled]);
+    const [change] = renderChanges([bundled], readText);
     expect(change.path).toBe(join(dir, 'Cargo.toml'));
     expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(change.before);
     await s.press(KEY.escape);
@@ -201,7 +203,7 @@ describe('fixes on the triage screen', () => {
     const { s, dir } = await withFixes({ color: true });
     const ssl = (await expectedRun(dir)).report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const [fix] = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id) && x.proven);
-    const expected = renderChanges([fix])
+    const expected = renderChanges([fix], readText)
       .map((c) => unifiedDiff('Cargo.toml', c.before, c.after, { color: false }))
       .join('')
       .replace(/\n$/, '')
@@ -239,7 +241,7 @@ describe('fixes on the triage screen', () => {
     f = await s.waitFor((x) => plain(x).split('\n')[0]!.length > 50, 'the confirmation at 80 columns');
     expect(unwrapped(f, 'Apply 1 fix')).toEqual(expected);
     await s.press('n');
-    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(renderChanges([fix])[0]!.before);
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(renderChanges([fix], readText)[0]!.before);
   });
 
   it('applies the selection through the fix engine, checks again and says what is gone and how to update Cargo.lock', async () => {
@@ -259,14 +261,24 @@ describe('fixes on the triage screen', () => {
     expect(plain(s.frame())).toContain('nothing applied');
     expect(readFileSync(manifest, 'utf8')).toBe(original);
 
-    // A change made meanwhile (a comment the user adds) is kept: the edit applies to the text on disk.
+    // A change made meanwhile (a comment the user adds) is neither overwritten nor edited blindly: the
+    // edits apply to the text that was checked, so nothing is written and the screen says why.
     writeFileSync(manifest, original + '# local note\n');
+    await s.press('a');
+    await s.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
+    await s.press('y');
+    const refused = plain(await s.waitFor((x) => x.includes('Nothing written'), 'the refusal', 30_000));
+    expect(refused).toContain('the file changed on disk since it was read; nothing written');
+    expect(readFileSync(manifest, 'utf8')).toBe(original + '# local note\n');
+    await s.press(KEY.enter);
+    writeFileSync(manifest, original);
+
     await s.press('a');
     await s.waitFor((x) => x.includes('[y/N]'), 'the confirmation');
     await s.press('y');
     const f = plain(await s.waitFor((x) => x.includes('Applied 1 fix'), 'the result', 30_000));
     const written = readFileSync(manifest, 'utf8');
-    expect(written).toBe(original.replace('rusqlite = "0.34"', 'rusqlite = { version = "0.34", features = ["bundled"] }') + '# local note\n');
+    expect(written).toBe(original.replace('rusqlite = "0.34"', 'rusqlite = { version = "0.34", features = ["bundled"] }'));
     expect(f).toContain('Applied 1 fix: wrote Cargo.toml');
     expect(f).toContain('- rusqlite: enable `bundled`');
     expect(f).toMatch(/Gone after a new resolution \(1\)\n {2}- error\[native-library\] libsqlite3-sys v0\.32\.0 for x86_64-unknown-linux-musl/);
@@ -300,7 +312,7 @@ describe('the fix engine of the screen with --locked', () => {
       const before = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
       const result = await fixEngine(args).apply(run, fixes);
       expect(result.kept.every((f) => !f.lockfileCommand)).toBe(true);
-      for (const f of changesLock) expect(result.dropped).toContainEqual({ fix: f, reason: 'it changes Cargo.lock, and --locked was passed to prevent that' });
+      for (const f of changesLock) expect(result.dropped).toContainEqual({ fix: f, reason: { id: 'changesLockfile', data: { flag: '--locked' } } });
       const after = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
       expect(after !== before).toBe(result.kept.length > 0);
     } finally {

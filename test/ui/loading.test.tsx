@@ -8,8 +8,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { indexFromVendor } from '../fixtures/registry/generate.js';
-import { IndexServer } from '../helpers/index-server.js';
+import { indexFromVendor } from '../../testkit/registry-gen.js';
+import { IndexServer } from '../../testkit/index-server.js';
 import { main } from '../../cli/main.js';
 import { REPO, captured, openScreen, type Screen } from './helpers.js';
 

@@ -1,6 +1,7 @@
 /** The plain-data parts of the triage screen: path trees, fix selection, scrolling, wrapping, key hints. */
 import { describe, expect, it } from 'vitest';
 import type { ProposedFix } from '../../src/fixers/types.js';
+import { reason } from '../../src/fixers/reasons.js';
 import { chosenFixes, fixReasons, fixesFor, matchesFilter, mergeFixes, pathTree, scrollStart, strategyOptions, toggleFix, treeLines, wrapText } from '../../cli/ui/model.js';
 import { CONTINUATION, fixMark, footerHint, wrapRow } from '../../cli/ui/views.js';
 import type { Finding } from '../../src/rules/types.js';
@@ -94,13 +95,28 @@ describe('triage model', () => {
     expect(narrow).not.toContain('j/k move');
   });
 
-  it('splits the reasons of an unproven fix per candidate, without the strategy and title in front', () => {
-    const x = { ...fix('switch:a', ['f']), strategy: 'switch' as const, title: 'a: use rustls', proven: false, reason: 'switch: a: use rustls: needs `webpki-roots`; switch: b has no switch' };
-    expect(fixReasons(x)).toEqual(['needs `webpki-roots`', 'b has no switch']);
+  it('gives the reasons of an unproven fix per candidate, without the strategy and title in front', () => {
+    const webpki = reason('lockfileLacks', { crates: '`webpki-roots`', missing: 'webpki-roots ^0.26' });
+    const x = {
+      ...fix('switch:a', ['f']),
+      strategy: 'switch' as const,
+      title: 'a: use rustls',
+      proven: false,
+      reasons: [
+        { strategy: 'switch' as const, candidate: 'a: use rustls', ...webpki },
+        { strategy: 'switch' as const, ...reason('noSwitch', { dependency: 'b', version: '1.0.0', crate: 'openssl-sys', family: 'OpenSSL' }) },
+        { strategy: 'switch' as const, candidate: 'b: use rustls', ...reason('changesNothing') },
+      ],
+    };
+    expect(fixReasons(x)).toEqual([
+      'the fix needs `webpki-roots`, which Cargo.lock lacks and the index cannot give (webpki-roots ^0.26)',
+      '`b` v1.0.0 (which brings `openssl-sys` in) has no switch away from OpenSSL in the knowledge base',
+      'b: use rustls: the edits change nothing',
+    ]);
     // The combined reasons of `auto` keep the other strategies' names.
-    const all = { ...x, reason: 'switch: a: use rustls: no; static: none known; pin: refused' };
-    expect(fixReasons(all)).toEqual(['no', 'static: none known', 'pin: refused']);
-    expect(fixReasons({ ...x, reason: undefined })).toEqual([]);
+    const all = { ...x, reasons: [x.reasons[0]!, { strategy: 'static' as const, ...reason('noStaticFeature', { crate: 'openssl-sys', version: '0.9.1' }) }] };
+    expect(fixReasons(all)).toEqual([fixReasons(x)[0], 'static: `openssl-sys` v0.9.1 has no static feature']);
+    expect(fixReasons({ ...x, reasons: undefined })).toEqual([]);
   });
 
   it('lists the options of a finding per strategy, in the engine order, with what is not shown said', () => {

@@ -4,7 +4,7 @@
  * filtering, target switching, help, resizing, colours and quitting.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CheckRun } from '../../cli/commands/check.js';
+import type { CheckRun } from '../../cli/run/check.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 import { KEY, expectedRun, openScreen, workspaceCopy, type Screen } from './helpers.js';
 

@@ -1,0 +1,70 @@
+/** The check pipeline shared by `check`, `fix` and the triage screen: load, resolve every target, lint. */
+import { readFileSync } from 'node:fs';
+import { lineColumnAt } from '../../src/errors.js';
+import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
+import { lint } from '../../src/rules/engine.js';
+import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
+import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
+import { RULES } from '../../src/rules/index.js';
+import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
+import { resolveTarget } from '../../src/resolve/index.js';
+import type { TargetGraph } from '../../src/resolve/types.js';
+import { loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js';
+import type { CommandContext } from '../context.js';
+import { inspectEnvironment, probeToolchain } from '../environment.js';
+import { makeReport, type Report } from '../output/report.js';
+import type { CheckArgs } from './options.js';
+
+export interface CheckRun {
+  loaded: LoadedProject;
+  graphs: TargetGraph[];
+  report: Report;
+  failOn: Severity | 'never';
+  /** What the lint ran with, so fixes can be proven by the same standard. */
+  settings: PreflightConfig;
+  kb: KnowledgeBase;
+  environments: Map<string, EnvironmentSnapshot>;
+}
+
+/** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
+export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<CheckRun> {
+  refuseAllTargets(args.options.target);
+  // rustup and rustc answer while the project and the index are read.
+  const toolchain = probeToolchain(ctx.env);
+  const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
+  const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
+  if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
+  try {
+    refuseAllTargets(loaded.targets);
+  } catch (e) {
+    await loaded.sources.close();
+    throw e;
+  }
+  const kb = configuredKnowledgeBase(settings.knowledgeBase);
+  const graphs: TargetGraph[] = [];
+  for (const [i, t] of loaded.targets.entries()) {
+    if (ctx.resolving) await ctx.resolving({ target: t, done: i, total: loaded.targets.length });
+    graphs.push(resolveTarget(loaded.project, t, loaded.includeDev).graph);
+  }
+
+  const environments = new Map<string, EnvironmentSnapshot>();
+  if (settings.severity['cross-environment'] !== 'off') {
+    const tc = await toolchain;
+    for (const t of loaded.targets) environments.set(t, inspectEnvironment(t, tc, loaded.config, ctx.env));
+  }
+
+  const lock = loaded.project.lockfile;
+  let lockText: string | undefined;
+  const lockLocation = (name: string, version: string): ManifestLocation | null => {
+    lockText ??= readFileSync(lock.path, 'utf8');
+    const i = lockText.indexOf(`name = "${name}"\nversion = "${version}"`);
+    if (i < 0) return null;
+    return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
+  };
+
+  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
+  const unresolved = graphs.flatMap((g) => g.unresolved);
+  const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
+  const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';
+  return { loaded, graphs, report, failOn, settings, kb, environments };
+}

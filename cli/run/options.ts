@@ -1,0 +1,50 @@
+/**
+ * The options of `check` and `fix`, declared once: the commands parse with
+ * them, and the check pipeline, the fix engine and the triage screen take
+ * the options they give, typed.
+ */
+import type { OptionSpec, Parsed } from '../args.js';
+import { COMMON_OPTIONS } from '../common.js';
+
+/** The report formats of `check`, in the order of its help. */
+export const FORMATS = ['human', 'json', 'sarif', 'github', 'markdown'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const LEVELS = ['error', 'warning', 'info', 'never'] as const;
+export const STRATEGIES = ['switch', 'static', 'pin', 'auto'] as const;
+export const PIN_SCOPES = ['all', 'target'] as const;
+
+export const HELP_OPTION = { name: 'help', short: 'h', kind: 'bool', help: 'Print help' } as const;
+
+export const CHECK_OPTIONS = [
+  { name: 'format', kind: 'multi', value: 'FORMAT', choices: FORMATS, usageHint: true, help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
+  { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
+  { name: 'baseline', kind: 'string', value: 'FILE', help: 'Fail only on findings not recorded in FILE; say which recorded ones are fixed' },
+  { name: 'write-baseline', kind: 'string', value: 'FILE', help: 'Record the current findings in FILE (the run then exits 0)' },
+  { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a finding is at or above: error, warning, info, never [default: error]' },
+  { name: 'fix', kind: 'bool', help: 'Apply proven fixes to Cargo.toml (same as `cargo-preflight fix`)' },
+  { name: 'dry-run', kind: 'bool', help: 'With --fix: show the diff, write nothing' },
+  { name: 'force', kind: 'bool', help: 'With --fix: replace a read-only Cargo.toml too' },
+  { name: 'strategy', kind: 'string', value: 'STRATEGY', choices: STRATEGIES, default: 'auto', help: 'With --fix: switch, static, pin or auto [default: auto]' },
+  { name: 'pin-scope', kind: 'string', value: 'SCOPE', choices: PIN_SCOPES, default: 'all', help: 'With --fix: where a pinned -sys dependency goes: all, target [default: all]' },
+  { name: 'interactive', short: 'i', kind: 'bool', help: 'Open the interactive triage screen' },
+  ...COMMON_OPTIONS,
+  HELP_OPTION,
+] as const satisfies readonly OptionSpec[];
+
+export const FIX_OPTIONS = [
+  { name: 'strategy', kind: 'string', value: 'STRATEGY', choices: STRATEGIES, default: 'auto', help: 'switch, static, pin or auto (the first that proves out) [default: auto]' },
+  { name: 'pin-scope', kind: 'string', value: 'SCOPE', choices: PIN_SCOPES, default: 'all', help: 'Where a pinned -sys dependency goes: all, target [default: all]' },
+  { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
+  { name: 'force', kind: 'bool', help: 'Replace a read-only Cargo.toml too (it is refused otherwise)' },
+  { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
+  { name: 'message-format', kind: 'string', value: 'FMT', choices: ['human', 'json'], help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
+  ...COMMON_OPTIONS,
+  HELP_OPTION,
+] as const satisfies readonly OptionSpec[];
+
+/** What the check pipeline reads: the common options and `--fail-on` (both `check` and `fix` give them). */
+export type CheckArgs = Parsed<readonly [...typeof COMMON_OPTIONS, { name: 'fail-on'; kind: 'string'; choices: typeof LEVELS; help: string }]>;
+
+/** What the fix run reads (`check --fix` gives it too, without `--message-format`). */
+export type FixArgs = Parsed<typeof FIX_OPTIONS>;
