@@ -8,7 +8,7 @@ import { loadProject, type Project, type Selection } from '../src/resolve/index.
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
-import { openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
+import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
 import type { CrateSource } from '../src/registry/types.js';
 
 // ---- Crate metadata sources for a run, from cargo configuration and flags ----
@@ -27,6 +27,8 @@ export interface SourceOptions {
   stderr?: ProgressStream;
   /** Progress of index fetching, instead of the line on `stderr`. */
   progress?: (p: FetchProgress) => void;
+  /** False with `--no-crate-downloads`. */
+  crateDownloads?: boolean;
 }
 
 export interface Sources {
@@ -47,6 +49,7 @@ export function openSources(opts: SourceOptions): Sources {
     cacheDir: opts.cacheDir,
     jobs: opts.jobs,
     progress: opts.progress ?? progressLine(opts.stderr ?? process.stderr, { quiet: opts.quiet }),
+    crateDownloads: opts.crateDownloads !== false,
   });
   return { sourceFor: (s) => set.sourceFor(s), offline: set.offline, stats: () => set.stats(), close: () => set.close() };
 }
@@ -71,6 +74,7 @@ export const COMMON_OPTIONS = [
   { name: 'config', kind: 'multi', value: 'KEY=VALUE|PATH', help: "Override a cargo configuration value (as cargo's --config)" },
   { name: 'frozen', kind: 'bool', help: 'Equivalent to specifying both --locked and --offline' },
   { name: 'cache-dir', kind: 'string', value: 'DIR', help: 'Where to cache index data' },
+  { name: 'no-crate-downloads', kind: 'bool', help: 'Never download crate archives (proc-macro status from local copies only)' },
   { name: 'jobs', short: 'j', kind: 'string', value: 'N', parse: positiveInteger, help: 'Concurrent index requests [default: 64]' },
   { name: 'quiet', short: 'q', kind: 'bool', help: 'Print no progress' },
   { name: 'verbose', short: 'v', kind: 'count', help: 'Print more (internal errors with their backtrace)' },
@@ -187,6 +191,7 @@ export async function loadFromArgs(
     quiet: !!o.quiet,
     progress,
     ...(stderr && { stderr }),
+    crateDownloads: !o['no-crate-downloads'],
   });
   let project: Project;
   try {
@@ -220,6 +225,7 @@ export async function loadFromArgs(
       );
     }
   }
+  if (o.verbose) for (const line of hostLines(sources.stats())) (stderr ?? process.stderr).write(`${line}\n`);
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
   const targets = o.target ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];

@@ -1,50 +1,328 @@
 /**
- * Files of crates cargo has unpacked: `$CARGO_HOME/registry/src/<registry
- * dir>/<name>-<version>/`. The index schema gives no proc-macro flag; a
- * crate's own manifest does (`[lib] proc-macro = true`), and cargo keeps the
- * manifest of every crate it has built or fetched here.
+ * A crate's own files (its published `Cargo.toml` and its build script), from
+ * the first place that has them:
+ *
+ * 1. a `local-registry` source's `<name>-<version>.crate`;
+ * 2. cargo's unpacked sources, `$CARGO_HOME/registry/src/<registry>/<name>-<version>/`,
+ *    trusted only where cargo's `.cargo-ok` says the unpacking finished
+ *    (`{"v":1}`, or `ok` from cargo before 1.74);
+ * 3. cargo's archives, `$CARGO_HOME/registry/cache/<registry>/<name>-<version>.crate`;
+ * 4. the tool's own cache (the few files once read from an archive, keyed by
+ *    registry, name, version and checksum);
+ * 5. a download from the registry (`dl` of its config.json), unless offline or
+ *    turned off.
+ *
+ * (A vendor directory holds the published manifest itself and is read as a
+ * source, in `index.ts`; a git dependency's checkout in `git-checkout.ts`.)
+ *
+ * Every archive is read by `crate-archive.ts` and kept only when its sha256
+ * is the index's `cksum` and Cargo.lock's checksum. The index schema gives no
+ * proc-macro flag: the manifest does (`[lib] proc-macro = true`, or the old
+ * `proc_macro`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { isProcMacro } from '../manifest/deps.js';
+import { isProcMacro, isTable } from '../manifest/deps.js';
 import { publishedManifestDoc } from '../manifest/published.js';
-import { isValidCrateName } from './types.js';
+import type { DiskCache } from './cache.js';
+import type { ArchiveRequest } from './crate-archive.js';
+import { isValidCrateName, RegistryError } from './types.js';
 
-/** Unpacked crates of the registries under one cargo home. */
-export class CrateFiles {
-  private dirs: string[] | undefined;
-  private answers = new Map<string, boolean | null>();
+/** Bounds on a hostile archive. crates.io accepts 10 MiB compressed; cargo refuses more than 512 MiB unpacked. */
+export const ARCHIVE_LIMITS = {
+  compressed: 64 * 1024 * 1024,
+  unpacked: 512 * 1024 * 1024,
+  /** Largest file kept in memory (a manifest, a build script). */
+  kept: 4 * 1024 * 1024,
+  /** Longest GNU long name or PAX header. */
+  meta: 64 * 1024,
+  entries: 200_000,
+};
 
-  constructor(readonly cargoHome: string) {}
+/** An archive refused: damaged, hostile, or not the one the checksums name. */
+export class ArchiveError extends RegistryError {
+  constructor(message: string, crate?: string) {
+    super(message, crate);
+    this.name = 'ArchiveError';
+  }
+}
 
-  /** `registry/src/*`, crates.io's folders first (a crates.io crate is looked for there before other registries'). */
-  private registryDirs(): string[] {
-    if (this.dirs) return this.dirs;
-    const root = join(this.cargoHome, 'registry', 'src');
-    let names: string[] = [];
-    try {
-      names = readdirSync(root).sort();
-    } catch {
-      names = [];
-    }
-    const cratesIo = (n: string) => n.startsWith('index.crates.io-') || n.startsWith('github.com-');
-    this.dirs = [...names.filter(cratesIo), ...names.filter((n) => !cratesIo(n))].map((n) => join(root, n));
-    return this.dirs;
+/** The archive reader (and node:crypto and node:zlib with it), loaded on the first archive: most runs read none. */
+async function readCrateArchive(data: Buffer | AsyncIterable<Uint8Array>, req: ArchiveRequest) {
+  return (await import('./crate-archive.js')).readCrateArchive(data, req);
+}
+
+export interface CrateFileSet {
+  /** The published (normalized) Cargo.toml. */
+  manifest: string;
+  /** The build script, when the crate has one and it could be read. */
+  build: { path: string; text: string } | null;
+  /** Where the files came from. */
+  from: 'local-registry' | 'cargo-src' | 'cargo-cache' | 'cache' | 'download' | 'git-checkout';
+}
+
+export interface CrateId {
+  name: string;
+  version: string;
+  /** sha256 sums the archive must have: the index's `cksum`, Cargo.lock's `checksum` (those known). */
+  checksums: string[];
+}
+
+/** A download of a crate's archive: its body as it arrives, or null when the registry does not have it. */
+export type ArchiveDownload = (id: CrateId, what: string) => Promise<AsyncIterable<Uint8Array> | Buffer | null>;
+
+export interface RegistryFilesOptions {
+  /** What the registry is, for messages. */
+  label: string;
+  /** Cargo's home, or null for none. */
+  cargoHome: string | null;
+  /** Whether a folder of cargo's `registry/src` and `registry/cache` is this registry's (`<host>-<hash>`). */
+  cargoFolder: (name: string) => boolean;
+  /** The tool's cache of crate files for this registry. */
+  cache?: DiskCache;
+  /** A local registry's folder, holding `<name>-<version>.crate`. */
+  localRegistry?: string;
+  /** Absent offline, or when downloads of archives are turned off. */
+  download?: ArchiveDownload;
+}
+
+/** Largest manifest or build script read from an unpacked crate. */
+const MAX_FILE = 4 * 1024 * 1024;
+
+/** The crate files of one registry (or of the source replacing it). */
+export class RegistryCrateFiles {
+  private folders: { src: string[]; cache: string[] } | undefined;
+  private readonly reads = new Map<string, Promise<CrateFileSet | null>>();
+  private readonly unpacked = new Map<string, CrateFileSet | null>();
+
+  constructor(private readonly opts: RegistryFilesOptions) {}
+
+  /** Whether an archive may be downloaded when no local copy has the files. */
+  get canDownload(): boolean {
+    return this.opts.download !== undefined;
   }
 
-  /** The text of an unpacked crate's Cargo.toml, or null when cargo has none. */
-  manifestText(name: string, version: string): string | null {
-    // Names and versions become path segments: refuse anything that could leave the folder.
-    if (!isValidCrateName(name) || !/^[0-9A-Za-z][0-9A-Za-z.+-]*$/.test(version) || version.includes('..')) return null;
-    for (const dir of this.registryDirs()) {
+  /** The files from the first place that has them; null when none has (offline, or downloads off). Throws `RegistryError` for a refused archive. */
+  read(id: CrateId): Promise<CrateFileSet | null> {
+    if (!safeId(id)) return Promise.resolve(null);
+    const key = `${id.name} ${id.version}`;
+    let r = this.reads.get(key);
+    if (!r) this.reads.set(key, (r = this.load(id)));
+    return r;
+  }
+
+  /** Only what is on this machine already, without reading any archive: cargo's unpacked sources. */
+  unpackedCopy(name: string, version: string): CrateFileSet | null {
+    if (!safeId({ name, version })) return null;
+    const key = `${name} ${version}`;
+    let found = this.unpacked.get(key);
+    if (found === undefined) {
+      found = null;
+      for (const dir of this.cargoFolders().src) {
+        found = readUnpacked(join(dir, `${name}-${version}`), 'cargo-src');
+        if (found) break;
+      }
+      this.unpacked.set(key, found);
+    }
+    return found;
+  }
+
+  private async load(id: CrateId): Promise<CrateFileSet | null> {
+    const { name, version } = id;
+    const what = `archive of \`${name} ${version}\` (${this.opts.label})`;
+    const file = `${name}-${version}.crate`;
+    if (this.opts.localRegistry) {
+      const data = readQuietly(join(this.opts.localRegistry, file));
+      if (data) return fromArchive(await readCrateArchive(data, archiveRequest(id, `${what}: ${join(this.opts.localRegistry, file)}`)).then((a) => a.files), 'local-registry');
+    }
+    const unpacked = this.unpackedCopy(name, version);
+    if (unpacked) return unpacked;
+    for (const dir of this.cargoFolders().cache) {
+      const data = readQuietly(join(dir, file));
+      if (!data) continue;
       try {
-        return readFileSync(join(dir, `${name}-${version}`, 'Cargo.toml'), 'utf8');
-      } catch {
-        continue;
+        return fromArchive((await readCrateArchive(data, archiveRequest(id, what))).files, 'cargo-cache');
+      } catch (e) {
+        // A damaged or foreign file in cargo's cache is passed over: the download below replaces it.
+        if (!(e instanceof ArchiveError)) throw e;
       }
     }
+    const cacheKey = this.cacheKey(id);
+    const cached = cacheKey ? this.opts.cache?.read(cacheKey) : undefined;
+    if (cached) {
+      const set = decodeCached(cached.body);
+      if (set) return set;
+    }
+    if (!this.opts.download) return null;
+    const body = await this.opts.download(id, what);
+    if (!body) return null;
+    const { files } = await readCrateArchive(body, archiveRequest(id, what));
+    const set = fromArchive(files, 'download');
+    if (cacheKey) this.opts.cache?.write(cacheKey, { body: Buffer.from(JSON.stringify({ manifest: set.manifest, build: set.build })) });
+    return set;
+  }
+
+  /** `.crate-files/<name>-<version>-<sha256>`: beside the index entries of the registry, with which no index path can collide. */
+  private cacheKey(id: CrateId): string | undefined {
+    const sum = id.checksums[0];
+    if (!sum || !/^[0-9a-f]{64}$/i.test(sum)) return undefined;
+    return `.crate-files/${id.name}-${id.version}-${sum.toLowerCase()}`;
+  }
+
+  private cargoFolders(): { src: string[]; cache: string[] } {
+    if (this.folders) return this.folders;
+    const list = (kind: 'src' | 'cache') => {
+      if (this.opts.cargoHome === null) return [];
+      const root = join(this.opts.cargoHome, 'registry', kind);
+      try {
+        // crates.io's folders first: a crate of the same name and version elsewhere is the rarer case.
+        const rank = (n: string) => (n.startsWith('index.crates.io-') || n.startsWith('github.com-') ? 0 : 1);
+        return readdirSync(root)
+          .filter(this.opts.cargoFolder)
+          .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1))
+          .map((n) => join(root, n));
+      } catch {
+        return [];
+      }
+    };
+    this.folders = { src: list('src'), cache: list('cache') };
+    return this.folders;
+  }
+}
+
+/** Names and versions become path segments: refuse anything that could leave the folder. */
+function safeId(id: { name: string; version: string }): boolean {
+  return isValidCrateName(id.name) && /^[0-9A-Za-z][0-9A-Za-z.+-]*$/.test(id.version) && !id.version.includes('..');
+}
+
+function archiveRequest(id: CrateId, what: string): ArchiveRequest {
+  return { name: id.name, version: id.version, keep: buildScriptCandidate, checksums: id.checksums, what };
+}
+
+/**
+ * Files kept from an archive: the manifest, and what may be the build script
+ * (`build.rs`, or an `.rs` file named `build*` or under a `build/` folder;
+ * the manifest's `package.build` says which, and entries come in any order).
+ */
+function buildScriptCandidate(path: string): boolean {
+  if (path === 'Cargo.toml' || path === 'build.rs') return true;
+  if (!path.endsWith('.rs') || path.startsWith('src/bin/') || path.startsWith('tests/') || path.startsWith('examples/') || path.startsWith('benches/')) return false;
+  const base = path.slice(path.lastIndexOf('/') + 1);
+  return base.startsWith('build') || /(^|\/)build\//.test(path);
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fromArchive(files: Map<string, Buffer>, from: CrateFileSet['from']): CrateFileSet {
+  const manifest = files.get('Cargo.toml');
+  if (!manifest) throw new ArchiveError('the archive has no Cargo.toml');
+  let text: string;
+  try {
+    text = utf8.decode(manifest);
+  } catch {
+    throw new ArchiveError('the Cargo.toml of the archive is not valid UTF-8');
+  }
+  const path = buildScriptPath(text, (p) => files.has(p));
+  const script = path === null ? undefined : files.get(path);
+  return { manifest: text, build: path !== null && script ? { path, text: script.toString('utf8') } : null, from };
+}
+
+/**
+ * A crate folder cargo unpacked, if its `.cargo-ok` says the unpacking
+ * finished. The build script is read when first asked for: the proc-macro
+ * status, what most callers want, needs only the manifest.
+ */
+function readUnpacked(dir: string, from: CrateFileSet['from']): CrateFileSet | null {
+  const ok = readQuietly(join(dir, '.cargo-ok'))?.toString('utf8').trim();
+  // cargo writes `{"v":1}` once the unpacking finished (`ok` before 1.74); an empty file is an unpacking cut short.
+  if (ok !== 'ok' && !/^\{\s*"v"\s*:\s*1\s*\}$/.test(ok ?? '')) return null;
+  const manifest = readQuietly(join(dir, 'Cargo.toml'));
+  if (!manifest) return null;
+  const text = manifest.toString('utf8');
+  let build: CrateFileSet['build'] | undefined;
+  return {
+    manifest: text,
+    from,
+    get build() {
+      if (build === undefined) {
+        const path = buildScriptPath(text, (p) => readQuietly(join(dir, p)) !== undefined);
+        const script = path === null ? undefined : readQuietly(join(dir, path));
+        build = path !== null && script ? { path, text: script.toString('utf8') } : null;
+      }
+      return build;
+    },
+  };
+}
+
+/** `package.build` of the manifest (false: none), else `build.rs` when present, as cargo decides. */
+function buildScriptPath(manifest: string, exists: (path: string) => boolean): string | null {
+  const pkg = manifestDoc(manifest)?.package;
+  const build = isTable(pkg) ? pkg.build : undefined;
+  if (build === false) return null;
+  if (typeof build === 'string') return build.replace(/^\.\//, '');
+  return exists('build.rs') ? 'build.rs' : null;
+}
+
+function readQuietly(path: string): Buffer | undefined {
+  try {
+    const data = readFileSync(path);
+    return data.length > MAX_FILE && path.endsWith('.rs') ? undefined : data;
+  } catch {
+    return undefined;
+  }
+}
+
+function decodeCached(body: Buffer): CrateFileSet | null {
+  try {
+    const v = JSON.parse(body.toString('utf8')) as { manifest?: unknown; build?: { path?: unknown; text?: unknown } | null };
+    if (typeof v.manifest !== 'string') return null;
+    const b = v.build;
+    const build = b && typeof b.path === 'string' && typeof b.text === 'string' ? { path: b.path, text: b.text } : null;
+    return { manifest: v.manifest, build, from: 'cache' };
+  } catch {
     return null;
+  }
+}
+
+/** The manifest as tables (the fast reader, else smol-toml), or null when it does not parse. */
+export function manifestDoc(text: string): Record<string, unknown> | null {
+  try {
+    return publishedManifestDoc(text) ?? (toml().parse(text) as Record<string, unknown>);
+  } catch {
+    return null;
+  }
+}
+
+/** `[lib] proc-macro` of a crate's manifest (or the old `proc_macro`); null when the manifest does not parse. */
+export function procMacroFromManifest(text: string): boolean | null {
+  const doc = manifestDoc(text);
+  return doc ? isProcMacro(doc) : null;
+}
+
+/** smol-toml, loaded only for a manifest the fast reader declines. */
+let smol: typeof import('smol-toml') | undefined;
+const toml = () => (smol ??= createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml'));
+
+/** Cargo's folders (`registry/src`, `registry/cache`) of a sparse index: `<host>-<16 hex digits>`. */
+export function cargoFolderOf(indexUrl: string, cratesIo: boolean): (name: string) => boolean {
+  const host = new URL(indexUrl).hostname;
+  const mine = (n: string) => n.startsWith(`${host}-`) && /^[0-9a-f]{16}$/.test(n.slice(host.length + 1));
+  // crates.io's git index, which older cargo used, had its own folders.
+  return cratesIo ? (n) => mine(n) || /^github\.com-[0-9a-f]{16}$/.test(n) : mine;
+}
+
+/**
+ * The unpacked crates of the registries under one cargo home, by name and
+ * version (any registry, crates.io's first): for callers that know no source.
+ */
+export class CrateFiles {
+  private readonly reader: RegistryCrateFiles;
+  private readonly answers = new Map<string, boolean | null>();
+
+  constructor(readonly cargoHome: string) {
+    const cratesIo = cargoFolderOf('https://index.crates.io/', true);
+    this.reader = new RegistryCrateFiles({ label: 'cargo', cargoHome, cargoFolder: (n) => cratesIo(n) || /-[0-9a-f]{16}$/.test(n) });
   }
 
   /** `[lib] proc-macro` of the unpacked crate, or null when cargo has not unpacked it (or its manifest does not parse). */
@@ -52,24 +330,12 @@ export class CrateFiles {
     const id = `${name} ${version}`;
     const known = this.answers.get(id);
     if (known !== undefined) return known;
-    let answer: boolean | null = null;
-    const text = this.manifestText(name, version);
-    if (text !== null) {
-      try {
-        const doc = publishedManifestDoc(text) ?? (toml().parse(text) as Record<string, unknown>);
-        answer = isProcMacro(doc);
-      } catch {
-        answer = null;
-      }
-    }
+    const files = this.reader.unpackedCopy(name, version);
+    const answer = files ? procMacroFromManifest(files.manifest) : null;
     this.answers.set(id, answer);
     return answer;
   }
 }
-
-/** smol-toml, loaded only for a manifest the fast reader declines. */
-let smol: typeof import('smol-toml') | undefined;
-const toml = () => (smol ??= createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml'));
 
 const byHome = new Map<string, CrateFiles>();
 

@@ -56,6 +56,8 @@ export interface GetRequest {
   auth?: { origin: string; token: Secret };
   /** Skips the queue: for a registry's config.json, which every other request of the registry waits on. */
   urgent?: boolean;
+  /** A crate archive rather than an index file: its own size bound, and counted apart. */
+  archive?: { maxBytes: number };
 }
 
 export type GetResponse =
@@ -155,7 +157,8 @@ export class HttpClient {
       else if (req.lastModified) headers['if-modified-since'] = req.lastModified;
       if (req.auth && new URL(url).origin === req.auth.origin) headers.authorization = req.auth.token.reveal();
       const { dispatcher, request } = await this.undici();
-      this.opts.tracker.request();
+      const host = new URL(url).host;
+      this.opts.tracker.request(host, req.archive !== undefined);
       const res = await request(url, {
         method: 'GET',
         headers,
@@ -175,10 +178,11 @@ export class HttpClient {
         continue;
       }
       if (status === 200) {
-        const raw = await this.readBody(res.body, req.what);
+        const max = req.archive?.maxBytes ?? MAX_INDEX_FILE_BYTES;
+        const raw = await this.readBody(res.body, req.what, host, max, req.archive !== undefined);
         return {
           status: 200,
-          body: decompress(raw, header(res.headers['content-encoding']), req.what),
+          body: decompress(raw, header(res.headers['content-encoding']), req.what, max),
           ...optionalHeader('etag', header(res.headers.etag)),
           ...optionalHeader('lastModified', header(res.headers['last-modified'])),
         };
@@ -193,15 +197,15 @@ export class HttpClient {
     }
   }
 
-  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, what: string): Promise<Buffer> {
+  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, what: string, host: string, max: number, archive: boolean): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of body) {
       size += chunk.length;
-      this.opts.tracker.bytes(chunk.length);
-      if (size > MAX_INDEX_FILE_BYTES) {
+      this.opts.tracker.bytes(chunk.length, host, archive);
+      if (size > max) {
         body.destroy();
-        throw new RegistryError(`${what}: the response is larger than ${MAX_INDEX_FILE_BYTES / 2 ** 20} MiB`);
+        throw new RegistryError(`${what}: the response is larger than ${max / 2 ** 20} MiB`);
       }
       chunks.push(chunk);
     }
@@ -236,16 +240,16 @@ function createDispatcher(undici: typeof import('undici'), opts: HttpOptions): D
  * Synchronous on purpose: index files are small, and for them the thread-pool
  * round trip of the asynchronous API costs more than the decompression.
  */
-function decompress(raw: Buffer, encoding: string | undefined, what: string): Buffer {
+function decompress(raw: Buffer, encoding: string | undefined, what: string, max: number): Buffer {
   const enc = encoding?.trim().toLowerCase();
   if (!enc || enc === 'identity') return raw;
-  const options = { maxOutputLength: MAX_INDEX_FILE_BYTES };
+  const options = { maxOutputLength: max };
   try {
     if (enc === 'gzip' || enc === 'x-gzip') return gunzipSync(raw, options);
     if (enc === 'br') return brotliDecompressSync(raw, options);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new RegistryError(`${what}: the response is larger than ${MAX_INDEX_FILE_BYTES / 2 ** 20} MiB once decompressed`);
+      throw new RegistryError(`${what}: the response is larger than ${max / 2 ** 20} MiB once decompressed`);
     }
     // A truncated or damaged stream: the next attempt may get it whole.
     throw new Transient(`could not decompress the response (${(e as Error).message})`);

@@ -5,6 +5,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RegistryCrateFiles } from './crate-files.js';
 import { decodeIndexFile, MAX_INDEX_FILE_BYTES, parseIndexFile } from './parse.js';
 import { indexPath, isValidCrateName, RegistryError, type CrateLookup, type CrateSource } from './types.js';
 
@@ -38,6 +39,8 @@ export class IndexDirSource implements CrateSource {
   constructor(
     readonly dir: string,
     label?: string,
+    /** A local registry's `.crate` files. */
+    readonly files?: RegistryCrateFiles,
   ) {
     this.label = label ?? `index folder \`${dir}\``;
   }

@@ -40,6 +40,8 @@ export interface SourceSetOptions {
   progress?: (p: FetchProgress) => void;
   /** Retries and timeouts; defaults come from cargo's `net.retry` and `http.timeout`, then `DEFAULT_POLICY`. */
   network?: Partial<NetworkPolicy>;
+  /** Download crate archives (for their manifests) that no local copy has; default true. */
+  crateDownloads?: boolean;
 }
 
 export interface SourceSet {
@@ -65,6 +67,7 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   if (!Number.isInteger(jobs) || jobs < 1) throw new UserError(`--jobs must be a positive integer, not ${jobs}`);
   const env = opts.env ?? config.env;
   const offline = opts.offline === true || config.offline;
+  const crateDownloads = opts.crateDownloads !== false && crateDownloadsSetting(config, env);
   const tracker = new FetchTracker(opts.progress);
   const selector = new SourceSelector(config, env, opts.index === undefined ? undefined : indexOption(opts.index, cwd));
   const sources = new Map<string, CrateSource | null>();
@@ -74,7 +77,7 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   let closing: Promise<void> | undefined;
 
   const remoteFor = (): Remote =>
-    (remote ??= openRemote({ cwd, config, env, offline, cacheDir: opts.cacheDir, jobs, tracker, selector, network: opts.network }));
+    (remote ??= openRemote({ cwd, config, env, offline, cacheDir: opts.cacheDir, jobs, tracker, selector, network: opts.network, crateDownloads }));
 
   const create = (id: SourceId, lockSource: string): CrateSource | null => {
     switch (id.kind) {
@@ -87,7 +90,7 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
       case 'directory':
         return new DirectorySource(id.path);
       case 'local-registry':
-        return remoteFor().indexDir(join(id.path, 'index'), `local registry \`${id.path}\``);
+        return remoteFor().indexDir(join(id.path, 'index'), `local registry \`${id.path}\``, id.path);
       case 'index-dir':
         return remoteFor().indexDir(id.path);
       case 'git':
@@ -121,6 +124,31 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
       return closing;
     },
   };
+}
+
+/**
+ * Whether crate archives may be downloaded (for manifests no local copy has):
+ * `cargo-preflight.crate-downloads` of cargo's configuration (a `--config`
+ * argument, `.cargo/config.toml`, `$CARGO_HOME/config.toml`) or
+ * `CARGO_PREFLIGHT_CRATE_DOWNLOADS`, beside cargo's own network settings.
+ */
+function crateDownloadsSetting(config: CargoConfig, env: NodeJS.ProcessEnv): boolean {
+  const found = config.getWithEnv(['cargo-preflight', 'crate-downloads'], 'CARGO_PREFLIGHT_CRATE_DOWNLOADS', env);
+  if (!found) return true;
+  const v = found.value;
+  if (v === true || v === 'true' || v === '1') return true;
+  if (v === false || v === 'false' || v === '0') return false;
+  throw new UserError(`cargo-preflight.crate-downloads must be true or false, not \`${String(v)}\``, { path: found.definedIn });
+}
+
+/** Lines for `--verbose`: every host contacted, with the requests and bytes of index files and of archives. */
+export function hostLines(stats: FetchStats): string[] {
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  return stats.hosts.map(
+    (h) =>
+      `       Hosts ${h.host}: index ${h.indexRequests} request${h.indexRequests === 1 ? '' : 's'}, ${kib(h.indexBytes)}; ` +
+      `archives ${h.archiveRequests} request${h.archiveRequests === 1 ? '' : 's'}, ${kib(h.archiveBytes)}`,
+  );
 }
 
 /** `--index`: `sparse+URL` or an http(s) URL (sparse), `file://` or a path (index folder). */
@@ -309,6 +337,19 @@ export interface FetchStats {
   cacheWriteFailures: number;
   /** Crates needed while offline that no cache holds. */
   missingOffline: MissingCrate[];
+  /** Crate archives downloaded (for their manifests), and their bytes. */
+  archives: number;
+  archiveBytes: number;
+  /** Per host contacted: requests and bytes, index files and archives apart. */
+  hosts: HostStats[];
+}
+
+export interface HostStats {
+  host: string;
+  indexRequests: number;
+  indexBytes: number;
+  archiveRequests: number;
+  archiveBytes: number;
 }
 
 export type Outcome = 'network' | 'cache' | 'not-found' | 'failed';
@@ -316,7 +357,7 @@ export type Outcome = 'network' | 'cache' | 'not-found' | 'failed';
 export class FetchTracker {
   private total = 0;
   private done = 0;
-  private readonly counts: Omit<FetchStats, 'missingOffline'> = {
+  private readonly counts: Omit<FetchStats, 'missingOffline' | 'hosts'> = {
     requests: 0,
     bytes: 0,
     cacheHits: 0,
@@ -324,8 +365,11 @@ export class FetchTracker {
     retries: 0,
     failures: 0,
     cacheWriteFailures: 0,
+    archives: 0,
+    archiveBytes: 0,
   };
   private readonly missing: MissingCrate[] = [];
+  private readonly hosts = new Map<string, HostStats>();
 
   constructor(private readonly onProgress?: (p: FetchProgress) => void) {}
 
@@ -346,13 +390,34 @@ export class FetchTracker {
     this.emit(false);
   }
 
-  request(): void {
+  request(host?: string, archive = false): void {
     this.counts.requests++;
+    if (host !== undefined) {
+      const h = this.host(host);
+      if (archive) h.archiveRequests++;
+      else h.indexRequests++;
+    }
     this.emit(false);
   }
 
-  bytes(n: number): void {
+  bytes(n: number, host?: string, archive = false): void {
     this.counts.bytes += n;
+    if (archive) this.counts.archiveBytes += n;
+    if (host === undefined) return;
+    const h = this.host(host);
+    if (archive) h.archiveBytes += n;
+    else h.indexBytes += n;
+  }
+
+  /** An archive was downloaded and read. */
+  archive(): void {
+    this.counts.archives++;
+  }
+
+  private host(host: string): HostStats {
+    let h = this.hosts.get(host);
+    if (!h) this.hosts.set(host, (h = { host, indexRequests: 0, indexBytes: 0, archiveRequests: 0, archiveBytes: 0 }));
+    return h;
   }
 
   retry(): void {
@@ -372,7 +437,7 @@ export class FetchTracker {
   }
 
   stats(): FetchStats {
-    return { ...this.counts, missingOffline: [...this.missing] };
+    return { ...this.counts, missingOffline: [...this.missing], hosts: [...this.hosts.values()].map((h) => ({ ...h })) };
   }
 
   finish(): void {

@@ -102,6 +102,7 @@ function parseLine(line: string, name: string, where: string): IndexVersion | un
     links: nullable(obj.links, 'string', where, 'links'),
     yanked: optional(obj.yanked, 'boolean', where, 'yanked') ?? false,
     rust_version: nullable(obj.rust_version, 'string', where, 'rust_version'),
+    ...(typeof obj.cksum === 'string' && { cksum: obj.cksum }),
   };
 }
 

@@ -14,6 +14,7 @@ import { defaultCacheDir, DiskCache, registryCacheName } from './cache.js';
 import { CargoIndexCache } from './cargo-cache.js';
 import { registryToken } from './credentials.js';
 import type { GetRequest, GetResponse, HttpClient, HttpOptions, NetworkPolicy } from './http.js';
+import { RegistryCrateFiles } from './crate-files.js';
 import { IndexDirSource } from './index-dir.js';
 import type { FetchTracker } from './progress.js';
 import type { SourceSelector } from './select.js';
@@ -31,13 +32,15 @@ export interface RemoteOptions {
   tracker: FetchTracker;
   selector: SourceSelector;
   network?: Partial<NetworkPolicy>;
+  /** Download crate archives (for their manifests) that no local copy has; default true. */
+  crateDownloads?: boolean;
 }
 
 export interface Remote {
   /** The source for a sparse index URL (without `sparse+`, ending in `/`). */
   sparse(url: string): SparseSource;
-  /** A folder in the index layout. */
-  indexDir(path: string, label?: string): CrateSource;
+  /** A folder in the index layout; with `localRegistry`, the folder of a local registry's `.crate` files. */
+  indexDir(path: string, label?: string, localRegistry?: string): CrateSource;
   /** Ends the requests in flight, closes the connections. */
   close(): Promise<void>;
 }
@@ -68,6 +71,8 @@ export function openRemote(opts: RemoteOptions): Remote {
         cache: new DiskCache(join(cacheRoot, registryCacheName(url))),
         ...(cargoCache && { cargoCache }),
         offline: opts.offline,
+        cargoHome: cargoHome(env),
+        crateDownloads: opts.crateDownloads !== false,
         ...(token && { token }),
         tokenHint:
           name === undefined
@@ -75,7 +80,14 @@ export function openRemote(opts: RemoteOptions): Remote {
             : `set ${registryEnvName(name, 'TOKEN')}, or a token for [registries.${name}] in $CARGO_HOME/credentials.toml`,
       });
     },
-    indexDir: (path, label) => new IndexDirSource(path, label),
+    indexDir: (path, label, localRegistry) =>
+      new IndexDirSource(
+        path,
+        label,
+        localRegistry === undefined
+          ? undefined
+          : new RegistryCrateFiles({ label: label ?? localRegistry, cargoHome: null, cargoFolder: () => false, localRegistry }),
+      ),
     close: async () => http?.close(),
   };
 }

@@ -8,11 +8,13 @@
  * it is used as is, and a crate no cache holds is recorded as missing.
  */
 import type { CargoIndexCache } from './cargo-cache.js';
+import { ARCHIVE_LIMITS, cargoFolderOf, RegistryCrateFiles, type CrateId } from './crate-files.js';
 import type { DiskCache } from './cache.js';
 import type { Secret } from './credentials.js';
 import type { HttpClient } from './http.js';
 import { checkIndexFile, decodeIndexFile, parseIndexFile } from './parse.js';
 import type { FetchTracker } from './progress.js';
+import { CRATES_IO_INDEX_URL } from './source-id.js';
 import { indexPath, isValidCrateName, NotCachedError, RegistryError, type CrateLookup, type CrateSource } from './types.js';
 
 export interface SparseSourceOptions {
@@ -27,6 +29,10 @@ export interface SparseSourceOptions {
   token?: Secret;
   /** How the user provides a token for this registry, for messages. */
   tokenHint: string;
+  /** Cargo's home, whose `registry/src` and `registry/cache` may hold the crates' files; null for none. */
+  cargoHome?: string | null;
+  /** Download archives (for manifests) that no local copy has; default true, never offline. */
+  crateDownloads?: boolean;
 }
 
 interface LoadedFile {
@@ -43,23 +49,40 @@ interface Cached {
 
 type Auth = { origin: string; token: Secret } | undefined;
 
+/** What config.json says beyond authentication: the download URL template, and whether downloads take the token. */
+interface RegistryConfig {
+  dl?: string;
+  authRequired: boolean;
+}
+
 export class SparseSource implements CrateSource {
   readonly label: string;
-  private readonly files = new Map<string, Promise<LoadedFile | null>>();
+  readonly files: RegistryCrateFiles;
+  private readonly indexFiles = new Map<string, Promise<LoadedFile | null>>();
   private auth: Promise<Auth> | undefined;
+  private config: RegistryConfig | undefined;
+  private readonly downloads = new Set<Promise<unknown>>();
+  private downloadFailure: RegistryError | undefined;
 
   constructor(private readonly opts: SparseSourceOptions) {
     this.label = `sparse+${opts.url}`;
+    this.files = new RegistryCrateFiles({
+      label: this.label,
+      cargoHome: opts.cargoHome ?? null,
+      cargoFolder: cargoFolderOf(opts.url, opts.url === CRATES_IO_INDEX_URL),
+      cache: opts.cache,
+      ...(!opts.offline && opts.crateDownloads !== false && { download: (id: CrateId, what: string) => this.download(id, what) }),
+    });
   }
 
   async getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null> {
     try {
       if (!isValidCrateName(name)) throw new RegistryError(`\`${name}\` is not a valid crate name`, name);
       const rel = indexPath(name);
-      let file = this.files.get(rel);
+      let file = this.indexFiles.get(rel);
       if (!file) {
         file = this.settle(name, rel);
-        this.files.set(rel, file);
+        this.indexFiles.set(rel, file);
       }
       const loaded = await file;
       if (!loaded) return null;
@@ -73,7 +96,7 @@ export class SparseSource implements CrateSource {
 
   /** Resolves once every fetch started so far has ended, well or not. */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.files.values(), this.auth]);
+    await Promise.allSettled([...this.indexFiles.values(), this.auth, ...this.downloads]);
   }
 
   private what(name: string): string {
@@ -210,6 +233,7 @@ export class SparseSource implements CrateSource {
     }
     const required = authRequired(body);
     if (required === undefined) throw new RegistryError(`${what}: not a JSON object`);
+    this.config = { authRequired: required, ...dlOf(body) };
     if (res.status === 200) this.store('config.json', res);
     if (!required) return auth;
     if (!withToken) {
@@ -218,12 +242,77 @@ export class SparseSource implements CrateSource {
     return withToken;
   }
 
+  /**
+   * A crate's archive from the registry's `dl` URL. The token goes along only
+   * when config.json says `auth-required` (cargo's rule), and only to the
+   * origin of the `dl` URL: the HTTP client drops it on a redirect elsewhere.
+   */
+  private async download(id: CrateId, what: string): Promise<Buffer | null> {
+    // Once the download host failed past its retries, the other archives of the run are not tried.
+    if (this.downloadFailure) throw this.downloadFailure;
+    const run = (async () => {
+      const auth = await this.authentication();
+      const config = this.config!;
+      if (config.dl === undefined) throw new RegistryError(`config.json of ${this.label} has no \`dl\`: archives cannot be downloaded`);
+      const url = downloadUrl(config.dl, id.name, id.version, id.checksums[0]);
+      const res = await this.opts.http.get({
+        url,
+        what,
+        archive: { maxBytes: ARCHIVE_LIMITS.compressed },
+        auth: config.authRequired && auth ? { origin: new URL(url).origin, token: auth.token } : undefined,
+      });
+      if (res.status === 200) {
+        this.opts.tracker.archive();
+        return res.body;
+      }
+      if (res.status === 404) return null;
+      if (res.status === 304) throw new RegistryError(`${what}: the server answered 304 Not Modified to a request without a validator`);
+      throw this.authError(what, res.status, config.authRequired && auth !== undefined);
+    })();
+    this.downloads.add(run);
+    try {
+      return await run;
+    } catch (e) {
+      if (e instanceof RegistryError) this.downloadFailure ??= e;
+      throw e;
+    } finally {
+      this.downloads.delete(run);
+    }
+  }
+
   private authError(what: string, status: number, sentToken: boolean): RegistryError {
     const why = sentToken
       ? `the registry refused the token (HTTP ${status}); check it (${this.opts.tokenHint})`
       : `the registry requires authentication (HTTP ${status}); ${this.opts.tokenHint}`;
     return new RegistryError(`${what}: ${why}`);
   }
+}
+
+/** `dl` of a config.json, when a string. */
+function dlOf(body: Buffer): { dl?: string } {
+  try {
+    const dl = (JSON.parse(body.toString('utf8')) as Record<string, unknown>).dl;
+    return typeof dl === 'string' && dl ? { dl } : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * A crate's download URL as cargo makes it from `dl`: the markers `{crate}`,
+ * `{version}`, `{prefix}`, `{lowerprefix}` and `{sha256-checksum}` replaced,
+ * or `/{crate}/{version}/download` appended when it has none.
+ */
+export function downloadUrl(dl: string, name: string, version: string, checksum = ''): string {
+  const markers = ['{crate}', '{version}', '{prefix}', '{lowerprefix}', '{sha256-checksum}'];
+  if (!markers.some((m) => dl.includes(m))) return `${dl}/${name}/${version}/download`;
+  const prefix = name.length <= 2 ? String(name.length) : name.length === 3 ? `3/${name[0]}` : `${name.slice(0, 2)}/${name.slice(2, 4)}`;
+  return dl
+    .replaceAll('{crate}', name)
+    .replaceAll('{version}', version)
+    .replaceAll('{prefix}', prefix)
+    .replaceAll('{lowerprefix}', prefix.toLowerCase())
+    .replaceAll('{sha256-checksum}', checksum);
 }
 
 /** `auth-required` of a config.json; undefined when the file is not a JSON object. */

@@ -23,6 +23,8 @@ export interface IndexVersion {
    * know it, others leave it undefined and the resolver falls back to a guess.
    */
   proc_macro?: boolean;
+  /** sha256 of the crate's archive (`cksum` of the index). */
+  cksum?: string;
 }
 
 export interface CrateLookup {
@@ -44,6 +46,8 @@ export interface CrateSource {
    * skip parsing the others (it may still return more).
    */
   getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null>;
+  /** The crates' own files (manifest, build script), where the source can give them. */
+  readonly files?: import('./crate-files.js').RegistryCrateFiles;
 }
 
 export class RegistryError extends Error {

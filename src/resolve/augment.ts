@@ -10,7 +10,7 @@ import type { Lockfile } from '../lockfile/index.js';
 import type { TargetInfo } from '../cfg/index.js';
 import { HOST, NORMAL } from './features.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
-import { indexToSummary, type SourceLookup, type Summary } from './packages.js';
+import { indexToSummary, manifestProcMacro, mayBeProcMacro, type SourceLookup, type Summary } from './packages.js';
 import type { RootRequest } from './features.js';
 import { compareVersions, satisfies } from './semver-req.js';
 import { packageKey, type PackageKey, type ProcMacroHints } from './types.js';
@@ -70,7 +70,9 @@ export async function resolveWithNewCrates(
         const realKey = packageKey(best.name, best.vers, ph.source);
         if (!summaries.has(realKey) || summaries.get(realKey)!.placeholder) {
           const pkg = { key: realKey, name: best.name, version: best.vers, source: ph.source, dependencies: [] };
-          summaries.set(realKey, indexToSummary(pkg, best, lock, [], summaries, undefined, base.procMacroHints));
+          // The graph reaches it: its manifest says whether it is a proc-macro, where it may be one and can be had.
+          const pm = best.proc_macro === undefined && mayBeProcMacro(best) ? await manifestProcMacro(src!, best, null) : null;
+          summaries.set(realKey, indexToSummary(pkg, pm === null ? best : { ...best, proc_macro: pm }, lock, [], summaries, undefined, base.procMacroHints));
           newCrates.push({ name: best.name, version: best.vers, source: ph.source });
         }
         // Point every dependency on the stand-in at the real package.

@@ -8,7 +8,8 @@ export function displayPackage(p: Pick<GraphPackage, 'name' | 'version' | 'sourc
   if (p.source === null) return p.manifestPath ? `${base} (${p.manifestPath.replace(/[\\/]Cargo\.toml$/, '')})` : base;
   if (isCratesIo(p.source)) return base;
   const src = p.source.replace(/^(registry|sparse|git)\+/, '');
-  return `${base} (${src})`;
+  // A git source's locked commit is shown by its first 8 digits, as cargo shows it.
+  return `${base} (${p.source.startsWith('git+') ? src.replace(/#([0-9a-f]{8})[0-9a-f]+$/, '#$1') : src})`;
 }
 
 /**

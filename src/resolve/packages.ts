@@ -11,7 +11,7 @@ import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspac
 import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
-import { NotCachedError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
+import { NotCachedError, RegistryError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import { DirectorySource } from '../registry/index.js';
 import type { DeclarationSite, PackageKey, ProcMacroHints } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
@@ -366,6 +366,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   // are all requested at once.
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
   const unresolved: [LockedPackage, UnresolvedCause][] = [];
+  const gitPackages: LockedPackage[] = [];
   for (const pkg of lock.packages.values()) {
     if (summaries.has(pkg.key)) continue;
     if (pkg.source === null) {
@@ -373,8 +374,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       continue;
     }
     const src = sourceFor(pkg.source);
+    if (!src && pkg.source.startsWith('git+')) {
+      gitPackages.push(pkg);
+      continue;
+    }
     if (!src) {
-      unresolved.push([pkg, pkg.source.startsWith('git+') ? { kind: 'git' } : { kind: 'no-source', source: pkg.source }]);
+      unresolved.push([pkg, { kind: 'no-source', source: pkg.source }]);
       continue;
     }
     const id = `${pkg.name}\0${src.label}`;
@@ -382,6 +387,16 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     if (!w) wanted.set(id, (w = { source: src, versions: new Set(), pkgs: [] }));
     w.versions.add(pkg.version);
     w.pkgs.push(pkg);
+  }
+  // Git dependencies not vendored: cargo's checkout, when it has one, read when first needed.
+  if (gitPackages.length) {
+    const home = options.cargoHome === undefined ? cargoHome(process.env) : options.cargoHome;
+    const { gitCheckoutDir } = await import('../registry/git-checkout.js');
+    for (const pkg of gitPackages) {
+      const dir = home === null ? null : gitCheckoutDir(home, pkg.source!, pkg.name);
+      if (dir === null) unresolved.push([pkg, { kind: 'git' }]);
+      else summaries.defer(pkg.key, () => gitSummary(pkg, ws.loadPathPackage(dir), lock, warnings));
+    }
   }
   const newTargets = options.allowNew ? summaries : undefined;
   // A source with a synchronous lookup (a vendor directory) is local and cheap to ask later.
@@ -401,6 +416,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     }
     return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles, options.procMacroHints);
   };
+  const fetched: Fetched[] = [];
   await Promise.all(
     [...wanted.values()].map(async (w) => {
       const name = w.pkgs[0].name;
@@ -415,14 +431,161 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
         if (e instanceof NotCachedError) return e;
         throw e;
       });
-      for (const pkg of w.pkgs) {
-        if (found instanceof NotCachedError) unresolved.push([pkg, { kind: 'offline' }]);
-        else summaries.set(pkg.key, summaryFrom(pkg, w, found, files));
-      }
+      if (found instanceof NotCachedError) for (const pkg of w.pkgs) unresolved.push([pkg, { kind: 'offline' }]);
+      else fetched.push({ source: w.source, pkgs: w.pkgs, found });
     }),
   );
+  await readProcMacros(fetched, pathManifest, lock, options.procMacroHints);
+  for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
   for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
   return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
+}
+
+/**
+ * Which crates need their manifest for an exact proc-macro status: those that
+ * may be one. A crate with a normal dependency on `proc-macro2`, or on `syn`
+ * and `quote`, one named like a macro crate, and one with no dependency and
+ * no feature at all (as `paste`, `rustversion` and `indoc` are); every other
+ * crate is a library for certain enough not to read it (a proc-macro links
+ * the compiler's `proc_macro` and, nearly always, the toolkit). A local copy
+ * (cargo's unpacked sources) is read whatever the crate.
+ */
+export function mayBeProcMacro(v: IndexVersion): boolean {
+  let syn = false;
+  let quote = false;
+  let deps = 0;
+  for (const d of v.deps) {
+    if (d.kind === 'dev') continue;
+    deps++;
+    if (d.kind !== 'normal') continue;
+    const real = d.package ?? d.name;
+    if (real === 'proc-macro2') return true;
+    if (real === 'syn') syn = true;
+    if (real === 'quote') quote = true;
+  }
+  if (syn && quote) return true;
+  if (/[-_](derive|derives|macros?|impl|internals?|codegen|attributes|attr|proc[-_]macros?)$/.test(v.name)) return true;
+  return deps === 0 && Object.keys(v.features).length === 0 && v.links === null;
+}
+
+/** A registry crate's index data, as fetched for its locked packages. */
+interface Fetched {
+  source: CrateSource;
+  pkgs: LockedPackage[];
+  found: CrateLookup | null;
+}
+
+/**
+ * The proc-macro status of registry crates from their manifests, where the
+ * index does not say: every crate of which cargo has an unpacked copy, and
+ * the crates the graph may reach that may be proc-macros (`mayBeProcMacro`),
+ * from the tool's cache or the archive downloaded from the registry (checked
+ * against the index's `cksum` and Cargo.lock's checksum).
+ *
+ * What the graph may reach: the packages reached from the workspace's path
+ * packages through normal and dev dependencies, on any platform and with any
+ * feature, not through build dependencies and not below a proc-macro (its
+ * dependencies are the compiler's, never the artifact's). A status read may
+ * open or close a part of the graph, so the reach is taken again after each
+ * batch of reads until nothing more needs reading (nearly always after the
+ * first: the guess is right about most crates that look like proc-macros).
+ *
+ * A crate whose manifest cannot be had (offline and not cached, downloads
+ * off, the download host unreachable) is left to the name-and-shape guess,
+ * with its warning. An archive that fails its checksum, or is hostile, stops
+ * the run.
+ */
+async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile, hints?: ProcMacroHints): Promise<void> {
+  if (!fetched.some((f) => f.source.files)) return;
+  const { procMacroFromManifest } = await import('../registry/crate-files.js');
+  const entries = new Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>();
+  const setStatus = (e: { f: Fetched; i: number }, manifest: string | undefined) => {
+    const pm = manifest === undefined ? null : procMacroFromManifest(manifest);
+    const versions = e.f.found!.versions;
+    if (pm !== null) versions[e.i] = { ...versions[e.i]!, proc_macro: pm };
+  };
+  for (const f of fetched) {
+    if (!f.found) continue;
+    for (const pkg of f.pkgs) {
+      const i = f.found.versions.findIndex((x) => x.vers === pkg.version);
+      if (i < 0) continue;
+      const e = { f, pkg, i };
+      entries.set(pkg.key, e);
+      // A local copy is read whatever the crate: it costs no request.
+      const v = f.found.versions[i]!;
+      if (v.proc_macro === undefined && f.source.files) setStatus(e, f.source.files.unpackedCopy(v.name, v.vers)?.manifest);
+    }
+  }
+  const asked = new Set<PackageKey>();
+  for (;;) {
+    const batch: { f: Fetched; pkg: LockedPackage; i: number }[] = [];
+    for (const key of graphReach(entries, pathManifest, lock, hints)) {
+      const e = entries.get(key);
+      if (!e || asked.has(key) || !e.f.source.files) continue;
+      const v = e.f.found!.versions[e.i]!;
+      if (v.proc_macro === undefined && mayBeProcMacro(v)) batch.push(e);
+    }
+    if (!batch.length) return;
+    await Promise.all(
+      batch.map(async (e) => {
+        asked.add(e.pkg.key);
+        const v = e.f.found!.versions[e.i]!;
+        const pm = await manifestProcMacro(e.f.source, v, e.pkg.checksum);
+        if (pm !== null) e.f.found!.versions[e.i] = { ...v, proc_macro: pm };
+      }),
+    );
+  }
+}
+
+/**
+ * `[lib] proc-macro` of a registry crate's manifest, from its source's crate
+ * files (a local copy, the tool's cache, the archive downloaded and checked
+ * against the index's `cksum` and `lockChecksum`); null when it cannot be had.
+ * A download that fails leaves the guess; an archive refused stops the run.
+ */
+export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lockChecksum: string | null): Promise<boolean | null> {
+  if (!source.files) return null;
+  const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
+  const checksums = [v.cksum, lockChecksum].filter((c): c is string => typeof c === 'string' && c !== '');
+  try {
+    const files = await source.files.read({ name: v.name, version: v.vers, checksums });
+    return files ? procMacroFromManifest(files.manifest) : null;
+  } catch (err) {
+    // The archive could not be downloaded: the guess stands, with its warning when the graph depends on it.
+    if (!(err instanceof RegistryError) || err instanceof ArchiveError) throw err;
+    return null;
+  }
+}
+
+/** The packages the graph may reach (see `readProcMacros`), by the statuses known so far (else guessed). */
+function graphReach(
+  entries: Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>,
+  pathManifest: Map<PackageKey, PackageManifest>,
+  lock: Lockfile,
+  hints?: ProcMacroHints,
+): Set<PackageKey> {
+  const seen = new Set<PackageKey>(pathManifest.keys());
+  const queue = [...seen];
+  while (queue.length) {
+    const key = queue.pop()!;
+    const pkg = lock.packages.get(key);
+    if (!pkg) continue;
+    let next: PackageKey[];
+    const m = pathManifest.get(key);
+    const e = entries.get(key);
+    if (m) next = m.deps.filter((d) => d.kind !== 'build').flatMap((d) => lockedDepFor(pkg, lock, d, d.pathDir !== undefined).map((p) => p.key));
+    else if (e) {
+      const v = e.f.found!.versions[e.i]!;
+      if (procMacroOf(v, undefined, hints).procMacro) continue;
+      next = v.deps.filter((d) => d.kind === 'normal').flatMap((d) => lockedDepFor(pkg, lock, d, false).map((p) => p.key));
+    } else next = pkg.dependencies; // read later (a vendored crate): all it locks, to be safe
+    for (const k of next) {
+      if (seen.has(k)) continue;
+      seen.add(k);
+      queue.push(k);
+    }
+  }
+  return seen;
 }
 
 /** Directories of the path entries of the root's `[patch.*]` and `[replace]` tables. */
@@ -563,6 +726,34 @@ export class SummaryMap extends Map<PackageKey, Summary> {
   private superEntries() {
     return super.entries();
   }
+}
+
+/**
+ * A git package's summary from the manifest of cargo's checkout (as written
+ * in the repository: inheritance from its own workspace applied). Its
+ * dependencies are matched to its lock entry by name and requirement; a path
+ * dependency inside the repository is locked as a package of the same git source.
+ */
+function gitSummary(pkg: LockedPackage, manifest: PackageManifest, lock: Lockfile, warnings: string[]): Summary {
+  const deps: SummaryDep[] = [];
+  for (const d of manifest.deps) {
+    if (d.kind === 'dev') continue;
+    const to = lockedDepFor(pkg, lock, d, false)[0];
+    if (to) deps.push(memberDepToSummary(d, to.key));
+    else if (!d.optional) warnings.push(`\`${pkg.name} ${pkg.version}\` declares \`${d.package ?? d.name} ${d.req}\`, which Cargo.lock does not list for it`);
+  }
+  if (manifest.version !== pkg.version) warnings.push(`cargo's checkout of \`${pkg.name}\` at ${manifest.dir} is version ${manifest.version}, Cargo.lock says ${pkg.version}`);
+  return {
+    key: pkg.key,
+    name: pkg.name,
+    version: pkg.version,
+    source: pkg.source,
+    deps,
+    features: featureMap(manifest.features, manifest.deps.filter((d) => d.kind !== 'dev')),
+    links: manifest.links,
+    procMacro: manifest.procMacro,
+    isMember: false,
+  };
 }
 
 function memberDepToSummary(d: MemberDep, to: PackageKey): SummaryDep {

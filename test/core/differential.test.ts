@@ -228,6 +228,8 @@ describe.skipIf(!cargoAvailable())('differential test with an index folder (no p
     for (const u of UNPACKED) {
       mkdirSync(join(home, 'registry/src/index.crates.io-1949cf8c6b5b557f', u), { recursive: true });
       copyFileSync(join(cargoDir, 'vendor', u, 'Cargo.toml'), join(home, 'registry/src/index.crates.io-1949cf8c6b5b557f', u, 'Cargo.toml'));
+      // cargo's marker of a finished unpacking, without which the copy is not trusted.
+      writeFileSync(join(home, 'registry/src/index.crates.io-1949cf8c6b5b557f', u, '.cargo-ok'), '{"v":1}');
     }
 
     const targets = ['x86_64-unknown-linux-musl', 'x86_64-pc-windows-msvc'];

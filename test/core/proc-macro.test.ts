@@ -73,24 +73,37 @@ describe('proc-macro status from the index', () => {
     expect(procMacroWith(v('match_token', '0.1.0', toolkit))).toEqual({ procMacro: false, guessed: true });
   });
 
-  it('the unpacked manifest under $CARGO_HOME/registry/src decides, in both directions', () => {
+  it('the unpacked manifest under $CARGO_HOME/registry/src decides, in both directions, where .cargo-ok says the unpacking finished', () => {
+    const dir = 'registry/src/index.crates.io-1949cf8c6b5b557f';
     const home = writeProject({
-      'registry/src/index.crates.io-1949cf8c6b5b557f/frob-derive-1.0.0/Cargo.toml': '[package]\nname = "frob-derive"\nversion = "1.0.0"\n',
-      'registry/src/index.crates.io-1949cf8c6b5b557f/quirk-1.0.0/Cargo.toml': '[package]\nname = "quirk"\nversion = "1.0.0"\n\n[lib]\nproc-macro = true\n',
-      'registry/src/index.crates.io-1949cf8c6b5b557f/odd-1.0.0/Cargo.toml': '[package]\nname = "odd"\nversion = "1.0.0"\n\n[lib]\nproc_macro = true\npath = "src/lib.rs"\n',
+      [`${dir}/frob-derive-1.0.0/Cargo.toml`]: '[package]\nname = "frob-derive"\nversion = "1.0.0"\n',
+      [`${dir}/frob-derive-1.0.0/.cargo-ok`]: '{"v":1}',
+      [`${dir}/quirk-1.0.0/Cargo.toml`]: '[package]\nname = "quirk"\nversion = "1.0.0"\n\n[lib]\nproc-macro = true\n',
+      [`${dir}/quirk-1.0.0/.cargo-ok`]: '{"v":1}',
+      // Unpacked by cargo before 1.74.
+      [`${dir}/odd-1.0.0/Cargo.toml`]: '[package]\nname = "odd"\nversion = "1.0.0"\n\n[lib]\nproc_macro = true\npath = "src/lib.rs"\n',
+      [`${dir}/odd-1.0.0/.cargo-ok`]: 'ok',
+      // An unpacking cut short, and one with no marker: not trusted.
+      [`${dir}/cut-derive-1.0.0/Cargo.toml`]: '[package]\nname = "cut-derive"\nversion = "1.0.0"\n',
+      [`${dir}/cut-derive-1.0.0/.cargo-ok`]: '',
+      [`${dir}/bare-derive-1.0.0/Cargo.toml`]: '[package]\nname = "bare-derive"\nversion = "1.0.0"\n',
     });
     const files = new CrateFiles(home);
     expect(procMacroOf(v('frob-derive', '1.0.0', toolkit), files)).toEqual({ procMacro: false, guessed: false });
     expect(procMacroOf(v('quirk', '1.0.0'), files)).toEqual({ procMacro: true, guessed: false });
     expect(procMacroOf(v('odd', '1.0.0'), files)).toEqual({ procMacro: true, guessed: false });
-    // Not unpacked: back to the guess.
+    // Not unpacked, or not to be trusted: back to the guess.
     expect(procMacroOf(v('frob-derive', '2.0.0', toolkit), files)).toEqual({ procMacro: true, guessed: true });
+    expect(procMacroOf(v('cut-derive', '1.0.0', toolkit), files)).toEqual({ procMacro: true, guessed: true });
+    expect(procMacroOf(v('bare-derive', '1.0.0', toolkit), files)).toEqual({ procMacro: true, guessed: true });
   });
 
   it('names and versions that would leave the folder are never read', () => {
-    const home = writeProject({ 'registry/src/x/evil-1.0.0/Cargo.toml': '[lib]\nproc-macro = true\n' });
-    mkdirSync(join(home, 'registry/src/x/a'), { recursive: true });
-    writeFileSync(join(home, 'registry/src/x/a/Cargo.toml'), '[lib]\nproc-macro = true\n');
+    const x = 'registry/src/index.crates.io-0123456789abcdef';
+    const home = writeProject({ [`${x}/evil-1.0.0/Cargo.toml`]: '[lib]\nproc-macro = true\n', [`${x}/evil-1.0.0/.cargo-ok`]: '{"v":1}' });
+    mkdirSync(join(home, `${x}/a`), { recursive: true });
+    writeFileSync(join(home, `${x}/a/Cargo.toml`), '[lib]\nproc-macro = true\n');
+    writeFileSync(join(home, `${x}/a/.cargo-ok`), '{"v":1}');
     const files = new CrateFiles(home);
     expect(files.procMacro('evil', '1.0.0')).toBe(true);
     expect(files.procMacro('../x/evil', '1.0.0')).toBeNull();

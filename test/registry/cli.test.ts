@@ -358,14 +358,32 @@ describe('network settings', () => {
     const srv = await indexServer();
     const p = await connectProxy();
     const host = new URL(srv.url).host;
-    const through = await fixture().run(['tree', '--format', 'json', '--index', srv.url], { env: { HTTP_PROXY: p.url } });
+    // The fixture's archives are at example.invalid, which no proxy reaches: index requests only.
+    const through = await fixture().run(['tree', '--format', 'json', '--index', srv.url, '--no-crate-downloads'], { env: { HTTP_PROXY: p.url } });
     expect(through.stdout).toBe(expectedTree);
     expect(p.targets.length).toBeGreaterThan(0);
     expect(p.targets.every((t) => t === host)).toBe(true);
     p.targets.length = 0;
-    const direct = await fixture().run(['tree', '--format', 'json', '--index', srv.url], { env: { HTTP_PROXY: p.url, NO_PROXY: '127.0.0.1' } });
+    const direct = await fixture().run(['tree', '--format', 'json', '--index', srv.url, '--no-crate-downloads'], { env: { HTTP_PROXY: p.url, NO_PROXY: '127.0.0.1' } });
     expect(direct.stdout).toBe(expectedTree);
     expect(p.targets).toEqual([]);
+  });
+});
+
+describe('--verbose', () => {
+  it('lists every host contacted with its index and archive requests and bytes', async () => {
+    const srv = await indexServer();
+    const f = fixture();
+    const out = await f.run(['tree', '--index', srv.url, '-v']);
+    expect(out.code).toBe(0);
+    const host = new URL(srv.url).host;
+    const line = out.stderr.split('\n').find((l) => l.includes(`Hosts ${host}:`));
+    const served = srv.log.filter((r) => r.status === 200).reduce((n, r) => n + r.bytes, 0);
+    expect(line).toBe(`       Hosts ${host}: index ${srv.log.length} requests, ${(served / 1024).toFixed(1)} KiB; archives 0 requests, 0.0 KiB`);
+    // The fixture's archives are at example.invalid, which does not resolve: tried (at once, in parallel), then given up for the run.
+    expect(out.stderr).toMatch(/Hosts example\.invalid: index 0 requests, 0\.0 KiB; archives [1-9]\d* requests?, 0\.0 KiB/);
+    // Without -v, nothing.
+    expect((await f.run(['tree', '--index', srv.url])).stderr).not.toContain('Hosts');
   });
 });
 

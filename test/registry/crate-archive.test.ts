@@ -1,0 +1,251 @@
+/**
+ * The `.crate` reader on archives cargo made (`cargo package`), on archives
+ * GNU tar made in its other formats (PAX, GNU long names, unsorted entries),
+ * and on hostile ones: paths outside the crate's folder, links, devices,
+ * absurd sizes, damaged headers, truncation, a wrong checksum.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ArchiveError, readCrateArchive, type ArchiveRequest } from '../../src/registry/crate-archive.js';
+import { packageCrates, type PackagedCrate } from '../helpers/crates.js';
+import { cargoAvailable } from '../helpers/realworld.js';
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+function request(name: string, version: string, data: Buffer, keep: string[] = ['Cargo.toml', 'build.rs']): ArchiveRequest {
+  return { name, version, keep: (p) => keep.includes(p), checksums: [sha(data)], what: `archive of \`${name} ${version}\`` };
+}
+
+/** Yields the buffer in chunks of `size` bytes, as a network body arrives. */
+async function* chunks(data: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < data.length; i += size) yield data.subarray(i, i + size);
+}
+
+/** The archive whole and in chunks of 1, 7 and 1000 bytes (splitting headers anywhere): the same answer. */
+async function readBoth(data: Buffer, req: ArchiveRequest) {
+  const sync = await readCrateArchive(data, req);
+  for (const size of [1, 7, 1000]) {
+    const streamed = await readCrateArchive(chunks(data, size), req);
+    expect(streamed.sha256).toBe(sync.sha256);
+    expect([...streamed.files]).toEqual([...sync.files]);
+  }
+  return sync;
+}
+
+async function refused(data: Buffer, req: ArchiveRequest, message: RegExp): Promise<void> {
+  await expect(readCrateArchive(data, req)).rejects.toThrow(message);
+  await expect(readCrateArchive(chunks(data, 100), req)).rejects.toThrow(message);
+  await expect(readCrateArchive(chunks(data, 100), req)).rejects.toBeInstanceOf(ArchiveError);
+}
+
+// ---- A small ustar writer, for headers no tool would write ----
+
+interface RawEntry {
+  path: string;
+  body?: Buffer | string;
+  type?: string;
+  /** Size field written instead of the body's. */
+  size?: string | Buffer;
+  linkname?: string;
+  /** Spoils the header checksum. */
+  badChecksum?: boolean;
+}
+
+function tarOf(entries: RawEntry[], end = true): Buffer {
+  const blocks: Buffer[] = [];
+  for (const e of entries) {
+    const body = Buffer.from(e.body ?? '');
+    const h = Buffer.alloc(512);
+    h.write(e.path.slice(0, 100), 0, 'utf8');
+    h.write('0000644\0', 100);
+    h.write('0000000\0', 108);
+    h.write('0000000\0', 116);
+    if (Buffer.isBuffer(e.size)) e.size.copy(h, 124);
+    else h.write((e.size ?? body.length.toString(8).padStart(11, '0')) + '\0', 124);
+    h.write('00000000000\0', 136);
+    h.write(e.type ?? '0', 156);
+    if (e.linkname) h.write(e.linkname, 157);
+    h.write('ustar\0', 257);
+    h.write('00', 263);
+    h.fill(0x20, 148, 156);
+    let sum = 0;
+    for (const b of h) sum += b;
+    h.write(`${(e.badChecksum ? sum + 1 : sum).toString(8).padStart(6, '0')}\0 `, 148, 'latin1');
+    blocks.push(h, body, Buffer.alloc((512 - (body.length % 512)) % 512));
+  }
+  if (end) blocks.push(Buffer.alloc(1024));
+  return Buffer.concat(blocks);
+}
+
+const MANIFEST = '[package]\nname = "evil"\nversion = "1.0.0"\n';
+
+describe('archives made by cargo package', () => {
+  const skip = !cargoAvailable();
+  let crates: PackagedCrate[] = [];
+  beforeAll(() => {
+    if (skip) return;
+    const dir = mkdtempSync(join(tmpdir(), 'cp-archive-'));
+    const deep = `src/${'nested/'.repeat(16)}very_long_module_name_to_pass_one_hundred_characters.rs`;
+    crates = packageCrates(dir, [
+      { name: 'plain', version: '1.2.3' },
+      { name: 'ordinary-name', version: '0.4.0', procMacro: true, deps: { 'proc-macro2': '1' }, build: 'build.rs', files: { 'build.rs': 'fn main() {}\n' } },
+      { name: 'long_paths', version: '0.1.0-beta.1', files: { [deep]: '// deep\n', 'build.rs': 'fn main() { println!("cargo::rerun-if-changed=build.rs"); }\n' } },
+    ]);
+  }, 60_000);
+
+  it.skipIf(skip)('gives the manifest and build script of each, and the sha256 of the archive', async () => {
+    for (const c of crates) {
+      const got = await readBoth(c.archive, request(c.crate.name, c.crate.version, c.archive));
+      expect(got.sha256).toBe(c.sha256);
+      expect(got.compressedBytes).toBe(c.archive.length);
+      const manifest = got.files.get('Cargo.toml')!.toString('utf8');
+      expect(manifest).toContain(`name = "${c.crate.name}"`);
+      expect(manifest).toContain('# THIS FILE IS AUTOMATICALLY GENERATED BY CARGO');
+      expect(manifest.includes('proc-macro = true')).toBe(c.crate.procMacro === true);
+      expect(got.files.has('build.rs')).toBe(c.crate.files?.['build.rs'] !== undefined);
+      expect(got.files.has('Cargo.toml.orig')).toBe(false);
+    }
+  });
+
+  it.skipIf(skip)('reads paths over 100 characters as cargo wrote them (GNU long names)', async () => {
+    const c = crates[2]!;
+    const read = await readCrateArchive(c.archive, { ...request(c.crate.name, c.crate.version, c.archive), keep: (p) => p.endsWith('.rs') && p.length > 100 });
+    const deep = [...read.files.keys()];
+    expect(deep).toHaveLength(1);
+    expect(deep[0]).toMatch(/^src\/(nested\/){16}very_long_module_name/);
+  });
+
+  it.skipIf(skip)('refuses an archive whose sha256 is not the expected one, naming both sums', async () => {
+    const c = crates[0]!;
+    const other = 'ab'.repeat(32);
+    const req = { ...request(c.crate.name, c.crate.version, c.archive), checksums: [c.sha256, other] };
+    await refused(c.archive, req, new RegExp(`expected sha256 ${other}, the archive has ${c.sha256}`));
+    // One byte changed inside the gzip stream: either the gzip check or the checksum refuses it.
+    const tampered = Buffer.from(c.archive);
+    tampered[tampered.length - 20] ^= 0xff;
+    await expect(readCrateArchive(tampered, { ...req, checksums: [c.sha256] })).rejects.toBeInstanceOf(ArchiveError);
+  });
+
+  it.skipIf(skip)('refuses an archive of another crate or version (its entries are outside the expected folder)', async () => {
+    const c = crates[0]!;
+    await refused(c.archive, request('plain', '1.2.4', c.archive), /`plain-1\.2\.3\/Cargo\.toml` is outside `plain-1\.2\.4\/`/);
+  });
+});
+
+describe('archives made by GNU tar', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-gnutar-'));
+  const make = (format: string, files: string[], extra: string[] = []): Buffer => {
+    const out = join(dir, `${format}-${files.length}-${extra.length}.crate`);
+    execFileSync('tar', ['-C', dir, `--format=${format}`, '-czf', out, ...extra, ...files]);
+    return readFileSync(out);
+  };
+  beforeAll(() => {
+    const root = join(dir, 'evil-1.0.0');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(join(root, 'Cargo.toml'), MANIFEST);
+    writeFileSync(join(root, 'build.rs'), 'fn main() {}\n');
+    writeFileSync(join(root, 'src', `${'ü'.repeat(80)}.rs`), '// a long UTF-8 name\n');
+    symlinkSync('../../../etc/passwd', join(root, 'link.rs'));
+  });
+  const files = ['evil-1.0.0/src', 'evil-1.0.0/build.rs', 'evil-1.0.0/Cargo.toml'];
+
+  it('reads PAX and GNU archives with entries in any order', async () => {
+    // ustar cannot hold the long name: only the other two files.
+    for (const format of ['pax', 'gnu', 'ustar']) {
+      const data = make(format, format === 'ustar' ? files.slice(1) : files);
+      const got = await readBoth(data, { ...request('evil', '1.0.0', data), keep: (p) => p !== 'link.rs' });
+      expect(got.files.get('Cargo.toml')!.toString()).toBe(MANIFEST);
+      expect(got.files.get('build.rs')!.toString()).toBe('fn main() {}\n');
+      if (format !== 'ustar') expect(got.files.get(`src/${'ü'.repeat(80)}.rs`)!.toString()).toBe('// a long UTF-8 name\n');
+    }
+  });
+
+  it('refuses symbolic and hard links', async () => {
+    for (const format of ['pax', 'gnu']) {
+      const data = make(format, ['evil-1.0.0/Cargo.toml', 'evil-1.0.0/link.rs']);
+      await refused(data, request('evil', '1.0.0', data), /`evil-1\.0\.0\/link\.rs` is a symbolic link/);
+    }
+    const hard = gzipSync(tarOf([{ path: 'evil-1.0.0/Cargo.toml', body: MANIFEST }, { path: 'evil-1.0.0/x.rs', type: '1', linkname: 'evil-1.0.0/Cargo.toml' }]));
+    await refused(hard, request('evil', '1.0.0', hard), /is a hard link/);
+  });
+
+  it('refuses a PAX path that leaves the folder', async () => {
+    const data = make('pax', ['evil-1.0.0/Cargo.toml'], ['--transform', 's,^evil-1.0.0/Cargo.toml,evil-1.0.0/../../etc/Cargo.toml,']);
+    await refused(data, request('evil', '1.0.0', data), /outside `evil-1\.0\.0\/`/);
+  });
+});
+
+describe('hostile archives', () => {
+  const req = (data: Buffer) => request('evil', '1.0.0', data);
+  const gz = (entries: RawEntry[], end?: boolean) => gzipSync(tarOf(entries, end));
+  const manifest: RawEntry = { path: 'evil-1.0.0/Cargo.toml', body: MANIFEST };
+
+  it('reads a minimal valid one', async () => {
+    const data = gz([{ path: 'evil-1.0.0/', type: '5' }, manifest]);
+    expect((await readBoth(data, req(data))).files.get('Cargo.toml')!.toString()).toBe(MANIFEST);
+  });
+
+  it.each([
+    ['an absolute path', '/etc/evil-1.0.0/Cargo.toml'],
+    ['a parent component', 'evil-1.0.0/../x/Cargo.toml'],
+    ['another root folder', 'other-1.0.0/Cargo.toml'],
+    ['a prefix look-alike', 'evil-1.0.0x/Cargo.toml'],
+    ['a dot component', 'evil-1.0.0/./Cargo.toml'],
+    ['a backslash', 'evil-1.0.0/..\\..\\Cargo.toml'],
+  ])('refuses %s', async (_what, path) => {
+    const data = gz([manifest, { path, body: 'x' }]);
+    await refused(data, req(data), /is outside `evil-1\.0\.0\/`/);
+  });
+
+  it('refuses a GNU long name that leaves the folder', async () => {
+    const data = gz([{ path: '././@LongLink', type: 'L', body: `evil-1.0.0/${'../'.repeat(40)}etc/passwd\0` }, { path: 'evil-1.0.0/short', body: 'x' }]);
+    await refused(data, req(data), /is outside/);
+  });
+
+  it('refuses devices and FIFOs', async () => {
+    for (const type of ['3', '4', '6']) {
+      const data = gz([manifest, { path: 'evil-1.0.0/dev', type }]);
+      await refused(data, req(data), /is not a regular file/);
+    }
+  });
+
+  it('refuses absurd sizes before reading the data', async () => {
+    const big = gz([{ path: 'evil-1.0.0/Cargo.toml', size: '77777777777' }]);
+    await refused(big, req(big), /claims 8589934591 bytes/);
+    const base256 = Buffer.alloc(12);
+    base256[0] = 0xff;
+    const negative = gz([{ path: 'evil-1.0.0/Cargo.toml', size: base256 }]);
+    await refused(negative, req(negative), /unreadable size/);
+    const hugeKept = gz([{ path: 'evil-1.0.0/Cargo.toml', size: (5 * 2 ** 20).toString(8).padStart(11, '0') }]);
+    await refused(hugeKept, req(hugeKept), /larger than 4 MiB/);
+    const pax = gz([{ path: 'x', type: 'x', body: '30 size=99999999999999999999\n' }, manifest]);
+    await refused(pax, req(pax), /PAX header/);
+  });
+
+  it('refuses damaged headers, truncation and what is not gzip', async () => {
+    const damaged = gz([{ ...manifest, badChecksum: true }]);
+    await refused(damaged, req(damaged), /wrong checksum/);
+    const whole = tarOf([manifest]);
+    const truncated = gzipSync(whole.subarray(0, 600));
+    await refused(truncated, req(truncated), /truncated/);
+    const text = Buffer.from('not an archive at all');
+    await refused(text, req(text), /not a gzip stream/);
+    const cut = gz([manifest]).subarray(0, 30);
+    await refused(cut, req(cut), /not a gzip stream/);
+  });
+
+  it('refuses a kept file that appears twice, and a gzip bomb past the unpacked bound', async () => {
+    const twice = gz([manifest, manifest]);
+    await refused(twice, req(twice), /appears twice/);
+    // Six entries of 100 MiB of zeros (gzip members one after the other, 600 KiB in all): refused while inflating.
+    const zeros = gzipSync(Buffer.alloc(100 * 2 ** 20), { level: 1 });
+    const members = [0, 1, 2, 3, 4, 5].flatMap((i) => [gzipSync(tarOf([{ path: `evil-1.0.0/zeros${i}`, size: (100 * 2 ** 20).toString(8).padStart(11, '0') }], false)), zeros]);
+    const bomb = Buffer.concat(members);
+    await expect(readCrateArchive(bomb, req(bomb))).rejects.toThrow(/larger than 512 MiB unpacked/);
+  });
+});
