@@ -5,7 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type { AST } from 'toml-eslint-parser';
-import { DEPTH_MESSAGE, MAX_KEY_PARTS, MAX_VALUE_DEPTH, readSimpleToml, TomlLimitError } from './simple-toml.js';
+import { DEPTH_MESSAGE, forbiddenControl, MAX_KEY_PARTS, MAX_VALUE_DEPTH, readSimpleToml, TomlLimitError } from './simple-toml.js';
 import { UserError } from '../errors.js';
 
 export interface Position {
@@ -135,6 +135,8 @@ function keyLimitError(e: unknown, path: string): unknown {
 
 /** Parses TOML keeping key positions. Errors become `path:line:col: message`. */
 export function parseTomlWithPositions(text: string, path: string): ParsedToml {
+  const control = forbiddenControl(text);
+  if (control) throw new UserError(`invalid TOML: ${control.message}`, { path, line: control.line, column: control.column });
   try {
     const simple = readSimpleToml(text);
     if (simple) {

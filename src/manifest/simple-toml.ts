@@ -86,6 +86,8 @@ class Reader {
   readonly headerTables = new Set<Table>();
   readonly dottedTables = new Set<Table>();
   readonly inlineTables = new Set<unknown>();
+  /** Inline tables written as `{ … }` values: closed, not even dotted keys of the same inline table extend them. */
+  readonly inlineLiterals = new Set<unknown>();
   readonly tableArrays = new Set<unknown[]>();
 
   constructor(readonly text: string) {
@@ -237,6 +239,7 @@ class Reader {
     this.enter();
     const out: Table = {};
     this.inlineTables.add(out);
+    this.inlineLiterals.add(out);
     this.spaces();
     if (this.text[this.pos] === '}') {
       this.pos++;
@@ -285,7 +288,7 @@ class Reader {
         next = {};
         cur[key[i]] = next;
         (inInline ? this.inlineTables : this.dottedTables).add(next);
-      } else if (!isTable(next) || this.headerTables.has(next) || (this.inlineTables.has(next) && !inInline)) return fail();
+      } else if (!isTable(next) || this.headerTables.has(next) || this.inlineLiterals.has(next) || (this.inlineTables.has(next) && !inInline)) return fail();
       cur = next as Table;
     }
     const last = key[key.length - 1];
@@ -296,6 +299,25 @@ class Reader {
   lineEnd(): void {
     if (!this.at(LINE_END)) fail();
   }
+}
+
+/** Control characters TOML allows nowhere in a document (tab is allowed, and CR only before LF). */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
+
+/**
+ * The first control character TOML forbids (in strings, comments and
+ * anywhere else: a string spells it as an escape), with its line and column;
+ * null when there is none. One native scan, cheap enough for every file.
+ */
+export function forbiddenControl(text: string): { line: number; column: number; message: string } | null {
+  const m = CONTROL.exec(text);
+  if (!m) return null;
+  const before = text.slice(0, m.index);
+  const line = before.split('\n').length;
+  const column = m.index - before.lastIndexOf('\n');
+  const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  const what = m[0] === '\r' ? 'a carriage return (U+000D) not followed by a line feed' : `the control character U+${code}`;
+  return { line, column, message: `${what} is not allowed in TOML (a string writes it as an escape)` };
 }
 
 /** Parses `text`, or returns null when it leaves the subset this reader knows. */

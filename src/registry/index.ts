@@ -16,6 +16,7 @@ import { UserError } from '../errors.js';
 import { readVendoredText } from '../io/text-file.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
 import { parseTomlFully } from '../manifest/positions.js';
+import { forbiddenControl } from '../manifest/simple-toml.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
 import { openRemote, type Remote } from './remote.js';
@@ -602,23 +603,20 @@ export function relevantSections(text: string): string {
  */
 function parseWhole(text: string, path: string): Record<string, unknown> {
   const { parse, TomlError } = fullTomlParser();
+  // The whole text: what the fast reader declined is read strictly, sections it would skip included.
   try {
-    return parse(relevantSections(text)) as Record<string, unknown>;
+    return parse(text) as Record<string, unknown>;
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
-    let first = e;
-    try {
-      parse(text);
-    } catch (whole) {
-      if (whole instanceof TomlError) first = whole;
-    }
-    const detail = first.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-    throw new UserError(`invalid TOML: ${detail}`, { path, line: first.line, column: first.column });
+    const detail = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
+    throw new UserError(`invalid TOML: ${detail}`, { path, line: e.line, column: e.column });
   }
 }
 
 /** A published (normalized) Cargo.toml as an index record. */
 export function publishedManifestToIndex(text: string, path: string): IndexVersion {
+  const control = forbiddenControl(text);
+  if (control) throw new UserError(`invalid TOML: ${control.message}`, { path, line: control.line, column: control.column });
   const doc = publishedManifestDoc(text) ?? parseWhole(text, path);
   const pkg = doc.package as Record<string, unknown> | undefined;
   if (!pkg || typeof pkg.name !== 'string' || typeof pkg.version !== 'string') {
