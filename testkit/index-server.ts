@@ -2,7 +2,7 @@
  * A sparse index server on 127.0.0.1 for tests and the bench: serves a folder
  * (plus files set in memory) with ETag/Last-Modified revalidation, optional
  * gzip or brotli, and faults injected per path: latency, status codes (500,
- * 429 with Retry-After), dropped connections, truncated or stalled bodies,
+ * 429 with Retry-After), dropped connections, truncated, stalled or trickling bodies,
  * an invalid JSON line, redirects. Every request is logged with its headers.
  */
 import { createHash } from 'node:crypto';
@@ -20,6 +20,8 @@ export type Fault =
   | { kind: 'truncate' }
   /** Announces the full length, sends half of the body, then nothing more (the client has to time out). */
   | { kind: 'stall' }
+  /** Announces the full length, then sends the body a byte every `everyMs` (a transfer that never stalls long enough for an idle timeout). */
+  | { kind: 'trickle'; everyMs: number }
   /** Serves the file with a broken JSON line appended. */
   | { kind: 'invalid-line' }
   | { kind: 'redirect'; location: string; status?: number };
@@ -194,6 +196,22 @@ export class IndexServer {
     } else if (this.opts.compression === 'br' && accepts.includes('br')) {
       body = derived.br ??= brotliCompressSync(body);
       h['content-encoding'] = 'br';
+    }
+    if (fault?.kind === 'trickle') {
+      record.status = 200;
+      res.writeHead(200, { ...h, 'content-length': String(body.length) });
+      let at = 0;
+      const tick = setInterval(() => {
+        if (res.destroyed || at >= body.length) {
+          clearInterval(tick);
+          if (!res.destroyed) res.end();
+          return;
+        }
+        res.write(body.subarray(at, ++at));
+        record.bytes = at;
+      }, fault.everyMs);
+      res.on('close', () => clearInterval(tick));
+      return;
     }
     if (fault?.kind === 'truncate' || fault?.kind === 'stall') {
       record.status = 200;

@@ -33,6 +33,13 @@ export interface NetworkPolicy {
   connectTimeoutMs: number;
   /** Longest wait for the response headers, and between two chunks of the body (cargo's `http.timeout`). */
   idleTimeoutMs: number;
+  /**
+   * cargo's `http.low-speed-limit` (bytes per second): a body that arrives
+   * slower than this on average over `idleTimeoutMs` is abandoned and
+   * retried, as cargo (curl) does, so a body trickling a byte at a time
+   * cannot hold a run for minutes.
+   */
+  lowSpeedLimit: number;
 }
 
 export const DEFAULT_POLICY: NetworkPolicy = {
@@ -42,6 +49,7 @@ export const DEFAULT_POLICY: NetworkPolicy = {
   totalTimeMs: 120_000,
   connectTimeoutMs: 10_000,
   idleTimeoutMs: 30_000,
+  lowSpeedLimit: 10,
 };
 
 const MAX_REDIRECTS = 5;
@@ -200,7 +208,21 @@ export class HttpClient {
   private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, what: string, host: string, max: number, archive: boolean): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
+    // cargo's low-speed rule, over windows of `http.timeout`: fewer bytes than the limit allows, and the transfer is retried.
+    const { lowSpeedLimit, idleTimeoutMs } = this.opts.policy;
+    let windowStart = Date.now();
+    let windowBytes = 0;
     for await (const chunk of body) {
+      windowBytes += chunk.length;
+      const elapsed = Date.now() - windowStart;
+      if (elapsed >= idleTimeoutMs) {
+        if (lowSpeedLimit > 0 && (windowBytes * 1000) / elapsed < lowSpeedLimit) {
+          body.destroy();
+          throw new Transient(`the transfer was slower than ${lowSpeedLimit} bytes/s for ${+(elapsed / 1000).toFixed(1)} s (http.low-speed-limit)`);
+        }
+        windowStart = Date.now();
+        windowBytes = 0;
+      }
       size += chunk.length;
       this.opts.tracker.bytes(chunk.length, host, archive);
       if (size > max) {

@@ -124,13 +124,16 @@ class LazyHttpClient {
   }
 }
 
-/** cargo's `net.retry` and `http.timeout` (or `CARGO_NET_RETRY`, `CARGO_HTTP_TIMEOUT`). */
+/** cargo's `net.retry`, `http.timeout` and `http.low-speed-limit` (or `CARGO_NET_RETRY`, `CARGO_HTTP_TIMEOUT` and `HTTP_TIMEOUT`, `CARGO_HTTP_LOW_SPEED_LIMIT`). */
 function cargoPolicy(config: CargoConfig, env: NodeJS.ProcessEnv): Partial<NetworkPolicy> {
   const out: Partial<NetworkPolicy> = {};
   const retry = Number(config.getWithEnv(['net', 'retry'], 'CARGO_NET_RETRY', env)?.value);
   if (Number.isInteger(retry) && retry >= 0) out.retries = retry;
-  const timeout = Number(config.getWithEnv(['http', 'timeout'], 'CARGO_HTTP_TIMEOUT', env)?.value);
+  // cargo also reads `HTTP_TIMEOUT`, below its own variable.
+  const timeout = Number(config.getWithEnv(['http', 'timeout'], 'CARGO_HTTP_TIMEOUT', env)?.value ?? env.HTTP_TIMEOUT);
   if (Number.isFinite(timeout) && timeout > 0) out.idleTimeoutMs = timeout * 1000;
+  const lowSpeed = Number(config.getWithEnv(['http', 'low-speed-limit'], 'CARGO_HTTP_LOW_SPEED_LIMIT', env)?.value);
+  if (Number.isInteger(lowSpeed) && lowSpeed >= 0) out.lowSpeedLimit = lowSpeed;
   return out;
 }
 

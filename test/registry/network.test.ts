@@ -49,6 +49,33 @@ describe('network', () => {
     expect(set.stats().retries).toBe(1);
   });
 
+  it('abandons a body that trickles slower than the low-speed limit, and retries it', async () => {
+    const srv = await server();
+    // 20 bytes/s against a limit of 100 over windows of 300 ms: abandoned after the first window.
+    srv.fault('se/rd/serde', { kind: 'trickle', everyMs: 50 }, 1);
+    const started = Date.now();
+    const set = project().open({ index: srv.url, network: { idleTimeoutMs: 300, lowSpeedLimit: 100, baseDelayMs: 1, maxDelayMs: 1 } });
+    expect((await set.sourceFor(CRATES_IO)!.getCrate('serde'))?.versions).toHaveLength(3);
+    expect(srv.requests('se/rd/serde')).toHaveLength(2);
+    expect(set.stats().retries).toBe(1);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('says why when a trickling body outlasts the retries', async () => {
+    const srv = await server();
+    srv.fault('se/rd/serde', { kind: 'trickle', everyMs: 50 });
+    const set = project().open({ index: srv.url, network: { idleTimeoutMs: 200, lowSpeedLimit: 100, retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    await expect(set.sourceFor(CRATES_IO)!.getCrate('serde')).rejects.toThrow(/the transfer was slower than 100 bytes\/s for 0\.\d s \(http\.low-speed-limit\)/);
+    expect(srv.requests('se/rd/serde')).toHaveLength(2);
+  });
+
+  it("takes the limit from cargo's http.low-speed-limit", async () => {
+    const srv = await server();
+    srv.fault('se/rd/serde', { kind: 'trickle', everyMs: 100 });
+    const set = project({ config: '[http]\nlow-speed-limit = 50\n' }).open({ index: srv.url, network: { idleTimeoutMs: 300, retries: 0 } });
+    await expect(set.sourceFor(CRATES_IO)!.getCrate('serde')).rejects.toThrow(/the transfer was slower than 50 bytes\/s for 0\.\d s/);
+  });
+
   it('goes through HTTP_PROXY, unless NO_PROXY names the host', async () => {
     const srv = await server();
     const viaProxy = await connectProxy();
