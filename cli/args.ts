@@ -200,7 +200,8 @@ export function readArgs<const D extends readonly OptionSpec[]>(
       continue;
     }
     const flag = `--${spec.name} <${spec.value ?? 'VALUE'}>`;
-    if (value === undefined) {
+    // clap does not take the next argument as the value when it looks like an option (`--target --offline`).
+    if (value === undefined || (!t.inlineValue && value.startsWith('-') && value !== '-')) {
       refuse(usage(`a value is required for '${flag}' but none was supplied`));
       continue;
     }

@@ -85,6 +85,9 @@ describe('parsing with a declaration', () => {
   it('refuses a missing value and a value given to a flag', () => {
     expect(refusal(['--jobs'])).toEqual({ message: "a value is required for '--jobs <N>' but none was supplied", help: HINT });
     expect(refusal(['-qp'])).toEqual({ message: "a value is required for '--package <SPEC>' but none was supplied", help: HINT });
+    // As clap: an option after it is not its value.
+    expect(refusal(['--jobs', '--quiet'])).toEqual({ message: "a value is required for '--jobs <N>' but none was supplied", help: HINT });
+    expect(refusal(['-p', '-q'])).toEqual({ message: "a value is required for '--package <SPEC>' but none was supplied", help: HINT });
     expect(refusal(['--quiet=yes']).message).toBe("unexpected value 'yes' for '--quiet' found; no more were expected");
   });
 
