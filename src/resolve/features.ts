@@ -13,7 +13,7 @@ import { UserError } from '../errors.js';
 import type { FeatureCause, PackageKey } from './types.js';
 import type { Summary, SummaryDep } from './packages.js';
 
-/** Longer than any real dependency chain, and within what the recursive activation takes. */
+/** Longer than any real chain of dependencies and features, and within what the recursive activation takes. */
 export const MAX_CHAIN_DEPTH = 1000;
 
 /** Which unit a package's features are for: the target artifact, or the host (build scripts, proc-macros). */
@@ -144,19 +144,23 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
     return d.default_features && to.features.has('default') ? [...d.features, 'default'] : d.features;
   };
 
-  // Activation recurses along dependency chains, as cargo's does; a chain longer than any real graph's
-  // is refused with this reason rather than overflowing the stack.
+  // Activation recurses along chains of dependencies and features, as cargo's does; a chain longer than
+  // any real graph's is refused with this reason rather than overflowing the stack.
   let depth = 0;
+  const deeper = (key: PackageKey) => {
+    if (++depth > MAX_CHAIN_DEPTH) {
+      const pkg = summaries.get(key)!;
+      throw new UserError(
+        `the dependency graph is too deep to resolve: dependencies and features chain more than ${MAX_CHAIN_DEPTH} deep at \`${pkg.name} v${pkg.version}\``,
+        undefined,
+        'a real dependency graph is a few dozen crates deep; check Cargo.lock and the features for a generated chain',
+      );
+    }
+  };
   const activatePkg = (key: PackageKey, fk: FeaturesFor, fvs: string[], cause: FeatureCause): void => {
     // Host units left out: what they would turn on stays off (the dependent's own features are still counted).
     if (skipHost && fk === HOST) return;
-    if (++depth > MAX_CHAIN_DEPTH) {
-      throw new UserError(
-        `the dependency graph is too deep to resolve: a chain of more than ${MAX_CHAIN_DEPTH} crates reaches \`${summaries.get(key)!.name} v${summaries.get(key)!.version}\``,
-        undefined,
-        'a real dependency graph is a few dozen crates deep; check Cargo.lock for a generated chain',
-      );
-    }
+    deeper(key);
     try {
       const k = id(key, fk);
       if (!activated.has(k)) activated.set(k, new Set());
@@ -174,9 +178,14 @@ export function resolveFeatures(summaries: Map<PackageKey, Summary>, roots: Root
   };
 
   const activateFv = (key: PackageKey, fk: FeaturesFor, fv: FeatureValue, cause: FeatureCause): void => {
-    if (fv.kind === 'feature') activateRec(key, fk, fv.name, cause);
-    else if (fv.kind === 'dep') activateDependency(key, fk, fv.dep, cause);
-    else activateDepFeature(key, fk, fv.dep, fv.feature, fv.weak, cause);
+    deeper(key);
+    try {
+      if (fv.kind === 'feature') activateRec(key, fk, fv.name, cause);
+      else if (fv.kind === 'dep') activateDependency(key, fk, fv.dep, cause);
+      else activateDepFeature(key, fk, fv.dep, fv.feature, fv.weak, cause);
+    } finally {
+      depth--;
+    }
   };
 
   const activateRec = (key: PackageKey, fk: FeaturesFor, feature: string, cause: FeatureCause): void => {

@@ -81,9 +81,39 @@ describe('nesting and size limits', () => {
         expect(r.stderr).toBe('');
         expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(901);
       } else {
-        expect(r.stderr).toBe('error: the dependency graph is too deep to resolve: a chain of more than 1000 crates reaches `c999 v1.0.0`\n  help: a real dependency graph is a few dozen crates deep; check Cargo.lock for a generated chain\n');
+        expect(r.stderr).toBe(
+          'error: the dependency graph is too deep to resolve: dependencies and features chain more than 1000 deep at `c999 v1.0.0`\n' +
+            '  help: a real dependency graph is a few dozen crates deep; check Cargo.lock and the features for a generated chain\n',
+        );
         expect(r.code).toBe(2);
       }
     }
+  });
+
+  it('a chain of 3,000 features turning each other on is refused with its reason, not a stack overflow', () => {
+    const features = Array.from({ length: 3000 }, (_, i) => `f${i} = [${i + 1 < 3000 ? `"f${i + 1}"` : ''}]`).join('\n');
+    const dir = writeProject({ 'Cargo.toml': `${APP}\n[features]\ndefault = ["f0"]\n${features}\n`, 'Cargo.lock': LOCK, 'src/main.rs': '' });
+    const r = run(['tree', '--offline'], dir);
+    expect(r.stderr).toMatch(/^error: the dependency graph is too deep to resolve: dependencies and features chain more than 1000 deep at `app v0\.1\.0`\n/);
+    expect(r.code).toBe(2);
+    // 500 are read, as cargo reads them.
+    const short = Array.from({ length: 500 }, (_, i) => `f${i} = [${i + 1 < 500 ? `"f${i + 1}"` : ''}]`).join('\n');
+    expect(run(['tree', '--offline'], writeProject({ 'Cargo.toml': `${APP}\n[features]\ndefault = ["f0"]\n${short}\n`, 'Cargo.lock': LOCK, 'src/main.rs': '' })).code).toBe(0);
+  });
+
+  it('a chain of 990 path crates forwarding a feature is refused with its reason, not a stack overflow', () => {
+    const n = 990;
+    const files: Record<string, string> = { 'Cargo.toml': `${APP}\n[dependencies]\nc0 = { path = "c0", features = ["x"] }\n`, 'src/main.rs': '' };
+    const lock = ['version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n "c0",\n]\n'];
+    for (let i = 0; i < n; i++) {
+      const last = i + 1 === n;
+      files[`c${i}/Cargo.toml`] = `[package]\nname = "c${i}"\nversion = "0.1.0"\nedition = "2021"\n${last ? '[features]\nx = []\n' : `[dependencies]\nc${i + 1} = { path = "../c${i + 1}", optional = true }\n[features]\nx = ["c${i + 1}/x"]\n`}`;
+      files[`c${i}/src/lib.rs`] = '';
+      lock.push(`[[package]]\nname = "c${i}"\nversion = "0.1.0"\n${last ? '' : `dependencies = [\n "c${i + 1}",\n]\n`}`);
+    }
+    files['Cargo.lock'] = lock.join('\n');
+    const r = run(['tree', '--offline'], writeProject(files));
+    expect(r.stderr).toMatch(/^error: the dependency graph is too deep to resolve: dependencies and features chain more than 1000 deep at `c\d+ v0\.1\.0`\n/);
+    expect(r.code).toBe(2);
   });
 });
