@@ -64,7 +64,7 @@ describe('a malformed cfg() in a manifest', () => {
       ...vendoredCrate('bad', '1.0.0', "\n[target.'cfg(unix'.dependencies]\n"),
     });
     const r = run(['tree', '--offline'], dir);
-    expect(r.stderr).toContain(`${join(dir, 'vendor/bad/Cargo.toml')}: error: failed to parse \`cfg(unix\` as a cfg expression`);
+    expect(r.stderr).toContain(`${join(dir, 'vendor/bad/Cargo.toml')}:6:2: error: failed to parse \`cfg(unix\` as a cfg expression`);
     expect(r.code).toBe(2);
   });
 });
