@@ -37,7 +37,7 @@ export async function runInteractive(args: Parsed<typeof CHECK_OPTIONS>, ctx: Co
   // The screen is a long session that proves fixes again and again: the optimizing compiler pays off here.
   setOptimizingCompiler(true);
   const color = useColor(args.options.color, !!ctx.stdout.isTTY, ctx.env);
-  const session = checkSession(args, ctx, color, fixEngine(args));
+  const session = checkSession(args, ctx, color, fixEngine(args, ctx));
   ctx.stdout.write(`${ENTER_ALT}cargo-preflight: opening the triage screen...`);
   try {
     // The check runs while ink and React load.

@@ -4,7 +4,7 @@
  * space, the diff of the selection, applying it through the engine of
  * `--fix` and the new resolution that follows.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { proposeFixes, readText, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
@@ -310,13 +310,41 @@ describe('the fix engine of the screen with --locked', () => {
       // The example's OpenSSL fix needs openssl-src, which Cargo.lock lacks.
       expect(changesLock.length).toBeGreaterThan(0);
       const before = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
-      const result = await fixEngine(args).apply(run, fixes);
+      const result = await fixEngine(args, testContext(dir)).apply(run, fixes);
       expect(result.kept.every((f) => !f.lockfileCommand)).toBe(true);
       for (const f of changesLock) expect(result.dropped).toContainEqual({ fix: f, reason: { id: 'changesLockfile', data: { flag: '--locked' } } });
       const after = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
       expect(after !== before).toBe(result.kept.length > 0);
     } finally {
       await run.loaded.sources.close();
+    }
+  });
+});
+
+describe('the fix engine of the screen and a read-only manifest', () => {
+  it('refuses it as fix does, and writes it with --force', async () => {
+    const { fixEngine } = await import('../../cli/ui/fix-engine.js');
+    for (const force of [false, true]) {
+      const dir = workspaceCopy();
+      const manifest = join(dir, 'Cargo.toml');
+      chmodSync(manifest, 0o444);
+      const before = readFileSync(manifest, 'utf8');
+      const args = parseArgs(force ? ['--force'] : [], CHECK_OPTIONS, 'check');
+      const run = await runCheck(args, testContext(dir));
+      try {
+        const fixes = (await proposeFixes(proofContextFor(run), { strategy: 'static' })).filter((f) => f.proven);
+        expect(fixes.length).toBeGreaterThan(0);
+        const applying = fixEngine(args, testContext(dir)).apply(run, fixes);
+        if (force) {
+          expect((await applying).written).toEqual([manifest]);
+          expect(readFileSync(manifest, 'utf8')).not.toBe(before);
+        } else {
+          await expect(applying).rejects.toThrow('the file is read-only; not replacing it');
+          expect(readFileSync(manifest, 'utf8')).toBe(before);
+        }
+      } finally {
+        await run.loaded.sources.close();
+      }
     }
   });
 });
