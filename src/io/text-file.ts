@@ -78,15 +78,24 @@ function readStream(fd: number, limit: number, tooLarge: () => UserError): Buffe
 }
 
 /**
- * The fast path for the hundreds of vendored manifests a run reads (written
- * by `cargo vendor`, found by convention rather than given): one read that
- * decodes as it goes, checked for U+FFFD, which replacement leaves where a
- * byte was invalid; only a file that holds one is read again and checked
- * byte by byte (it may hold a real U+FFFD). Its file type is not checked:
- * that costs a `stat` per file, about 3 ms a run.
+ * The path for the hundreds of vendored manifests a run reads: opened
+ * without blocking and checked to be a regular file within the size limit
+ * (a FIFO or a device in the vendor directory is refused, never waited on or
+ * read forever), then read with one decoding read and checked for U+FFFD,
+ * which replacement leaves where a byte was invalid; only a file that holds
+ * one is checked byte by byte (it may hold a real U+FFFD).
  */
 export function readVendoredText(path: string): string {
-  const text = readFileSync(path, 'utf8');
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let text: string;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw new UserError('the manifest is not a regular file (a device, FIFO or socket); not reading it', { path });
+    if (st.size > MAX_TEXT_FILE_BYTES) throw new UserError(`the manifest is larger than ${sizeText(MAX_TEXT_FILE_BYTES)}; not reading it`, { path });
+    text = readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
   return text.includes('\uFFFD') ? readTextFile(path, { what: 'manifest' }) : text;
 }
 
