@@ -171,8 +171,11 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
     }
     return failing.length ? 1 : 0;
   } finally {
-    await run.loaded.sources.close();
-    await held?.release();
+    try {
+      await run.loaded.sources.close();
+    } finally {
+      await held?.release();
+    }
   }
 }
 

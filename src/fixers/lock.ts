@@ -3,17 +3,18 @@
  * files: a second run on the same workspace waits ("Blocking waiting for file
  * lock …") instead of reading manifests the first is about to rewrite.
  *
- * The lock is a file created exclusively (`O_EXCL`) holding the owner's pid,
- * host and a random token; it lives in the tool's cache, never beside
+ * The lock is a file holding the owner's pid, host and a random token,
+ * linked into place (so it is created exclusively and never seen empty); it lives in the tool's cache, never beside
  * Cargo.toml. A lock whose owner is a dead process on this host is taken over:
  * it is renamed away (only one waiter can do that) and checked to be the stale
  * one; a live lock renamed by mistake in a race is put back.
  */
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.js';
+import { errnoText } from './write.js';
 
 export interface LockOptions {
   /** What the lock protects, for the waiting line and errors (cargo says "on build directory"). */
@@ -45,7 +46,7 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<File
   const started = Date.now();
   let blocked = false;
   await mkdir(dirname(path), { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new UserError(`could not create the directory of the lock file: ${e.code ?? e.message}`, { path: dirname(path) });
+    throw new UserError(`could not create the directory of the lock file: ${errnoText(e)}`, { path: dirname(path) });
   });
   for (;;) {
     if (await tryCreate(path, me)) return { path, release: () => release(path, me) };
@@ -70,21 +71,28 @@ export async function acquireLock(path: string, opts: LockOptions): Promise<File
   }
 }
 
+/**
+ * Creates the lock already holding its owner: the owner is written to a file
+ * of its own, then linked into place (`link` fails if a lock exists), so no
+ * other run ever sees the lock empty, and a failed write leaves no lock.
+ */
 async function tryCreate(path: string, me: LockOwner): Promise<boolean> {
-  let handle;
+  const draft = `${path}.${me.token}.new`;
   try {
-    handle = await open(path, 'wx', 0o644);
+    await writeFile(draft, JSON.stringify(me), { mode: 0o644 });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return false;
-    throw new UserError(`could not create the lock file: ${code ?? (e as Error).message}`, { path });
+    await unlink(draft).catch(() => {});
+    throw new UserError(`could not create the lock file: ${errnoText(e)}`, { path });
   }
   try {
-    await handle.writeFile(JSON.stringify(me));
+    await link(draft, path);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw new UserError(`could not create the lock file: ${errnoText(e)}`, { path });
   } finally {
-    await handle.close();
+    await unlink(draft).catch(() => {});
   }
-  return true;
 }
 
 /** The owner recorded in the lock; null when it cannot be read as one (being written, or foreign); undefined when the lock is gone. */
@@ -134,8 +142,10 @@ async function takeOver(path: string, stale: LockOwner | null): Promise<void> {
   }
   const moved = await readOwner(aside);
   if (moved && moved.token !== stale?.token) {
-    // A live run's lock, created after the stale one was judged: put it back (link fails if a lock exists again).
-    await link(aside, path).catch(() => {});
+    // A live run's lock, created after the stale one was judged: put it back. Should a fourth run have
+    // created one meanwhile, the moved lock is left where it is rather than deleted.
+    const restored = await link(aside, path).then(() => true, () => false);
+    if (!restored) return;
   }
   await unlink(aside).catch(() => {});
 }
