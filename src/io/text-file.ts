@@ -16,9 +16,9 @@ export interface ReadTextOptions {
   /** What the file is, for messages ("manifest", "lockfile", ...). */
   what: string;
   /**
-   * A file the user named on the command line (`--baseline <(…)`, `--config
-   * PATH`): a pipe is read too, still within the size limit. Files the tool
-   * finds itself must be regular files.
+   * A file the user named on the command line (`--baseline <(…)`): a pipe is
+   * read too, still within the size limit. Files the tool finds itself must
+   * be regular files.
    */
   named?: boolean;
   limit?: number;

@@ -6,12 +6,23 @@
  * lock …") and then reads what the first wrote.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync as makeTemp, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(__dirname, '../..');
+
+const made: string[] = [];
+/** A temporary folder, removed when the file's tests end. */
+function mkdtempSync(prefix: string): string {
+  const dir = makeTemp(prefix);
+  made.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const d of made) rmSync(d, { recursive: true, force: true });
+});
 const BIN = join(ROOT, 'bin/cargo-preflight.js');
 
 function copyExample(): string {

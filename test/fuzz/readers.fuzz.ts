@@ -15,7 +15,8 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { UserError } from '../../src/errors.js';
-import { parseLockfile } from '../../src/lockfile/index.js';
+import { readVendoredText } from '../../src/io/text-file.js';
+import { readLockfile } from '../../src/lockfile/index.js';
 import { loadWorkspace } from '../../src/manifest/workspace.js';
 import { publishedManifestToIndex } from '../../src/registry/index.js';
 import { decodeIndexFile, parseIndexFile } from '../../src/registry/parse.js';
@@ -112,7 +113,8 @@ export const TARGETS: Target[] = [
     base: fixture('projects/openssl-reqwest/Cargo.lock'),
     read(bytes, dir) {
       const path = join(dir, 'Cargo.lock');
-      return { run: () => parseLockfile(bytes.toString('utf8'), path), path };
+      writeFileSync(path, bytes);
+      return { run: () => readLockfile(path), path };
     },
   },
   {
@@ -130,7 +132,8 @@ export const TARGETS: Target[] = [
     base: fixture('projects/vendor/hyper-tls-0.6.0/Cargo.toml'),
     read(bytes, dir) {
       const path = join(dir, 'Cargo.toml');
-      return { run: () => publishedManifestToIndex(bytes.toString('utf8'), path), path };
+      writeFileSync(path, bytes);
+      return { run: () => publishedManifestToIndex(readVendoredText(path), path), path };
     },
   },
   {

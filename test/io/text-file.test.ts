@@ -5,10 +5,10 @@
  * names it).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { decodeUtf8, readTextFile, readVendoredText } from '../../src/io/text-file.js';
 import { writeProject } from '../helpers/project.js';
@@ -57,6 +57,7 @@ describe('decodeUtf8', () => {
 
 describe('readTextFile', () => {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-text-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('refuses a device or a FIFO it was not named, without reading it', () => {
     const fifo = join(dir, 'fifo');
@@ -109,6 +110,7 @@ describe('through the command line', () => {
 
 describe('readVendoredText', () => {
   const dir = mkdtempSync(join(tmpdir(), 'preflight-vendored-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads valid text, a real U+FFFD included, and refuses an invalid byte at its place', () => {
     const ok = join(dir, 'ok.toml');
