@@ -11,20 +11,28 @@ import { validateCrateFacts, validateEntries } from './validate.js';
  * Compiles TOML sources (one entry per file) into the JSON the loader reads.
  * Throws with every issue when a source is invalid.
  */
-export function compileKnowledgeBase(files: { name: string; text: string }[]): CompiledKnowledgeBase {
-  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const issues: KnowledgeBaseIssue[] = [];
-  const entries: KnowledgeBaseEntry[] = [];
-  for (const f of sorted) {
-    let doc: unknown;
+const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const sourceNames = (files: { name: string }[]) => files.map((f) => f.name).sort(byName);
+
+/** The sources in name order, each parsed; one that is not TOML is an issue and is left out. */
+function parsedSources(files: { name: string; text: string }[], issues: KnowledgeBaseIssue[]): { name: string; doc: unknown }[] {
+  const out: { name: string; doc: unknown }[] = [];
+  for (const f of [...files].sort((a, b) => byName(a.name, b.name))) {
     try {
-      doc = parseToml(f.text);
+      out.push({ name: f.name, doc: parseToml(f.text) });
     } catch (e) {
       issues.push({ path: f.name, message: `not valid TOML: ${(e as Error).message.split('\n')[0]}` });
-      continue;
     }
-    const r = validateEntries([doc], f.name, `knowledge-base/${f.name}`);
-    issues.push(...r.issues.map((i) => ({ ...i, path: i.path.replace(`${f.name}[0]`, f.name) })));
+  }
+  return out;
+}
+
+export function compileKnowledgeBase(files: { name: string; text: string }[]): CompiledKnowledgeBase {
+  const issues: KnowledgeBaseIssue[] = [];
+  const entries: KnowledgeBaseEntry[] = [];
+  for (const { name, doc } of parsedSources(files, issues)) {
+    const r = validateEntries([doc], name, `knowledge-base/${name}`);
+    issues.push(...r.issues.map((i) => ({ ...i, path: i.path.replace(`${name}[0]`, name) })));
     entries.push(...r.entries);
   }
   const ids = new Set<string>();
@@ -33,7 +41,7 @@ export function compileKnowledgeBase(files: { name: string; text: string }[]): C
     ids.add(e.id);
   }
   if (issues.length) throw new Error(`invalid knowledge base:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
-  return { sources: sorted.map((f) => f.name), entries };
+  return { sources: sourceNames(files), entries };
 }
 
 /**
@@ -43,19 +51,9 @@ export function compileKnowledgeBase(files: { name: string; text: string }[]): C
  * invalid or names a crate twice in one list.
  */
 export function compileCrateFacts(files: { name: string; text: string }[]): CompiledCrateFacts {
-  const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const issues: KnowledgeBaseIssue[] = [];
   const facts = noCrateFacts();
-  for (const f of sorted) {
-    let doc: unknown;
-    try {
-      doc = parseToml(f.text);
-    } catch (e) {
-      issues.push({ path: f.name, message: `not valid TOML: ${(e as Error).message.split('\n')[0]}` });
-      continue;
-    }
-    issues.push(...validateCrateFacts(doc, f.name, facts).issues);
-  }
+  for (const { name, doc } of parsedSources(files, issues)) issues.push(...validateCrateFacts(doc, name, facts).issues);
   const lists: [string, string[]][] = [
     ['dlopen', facts.dlopen.map((x) => x.name)],
     ['name-resolution', facts.nameResolution.map((x) => x.name)],
@@ -71,5 +69,5 @@ export function compileCrateFacts(files: { name: string; text: string }[]): Comp
     }
   }
   if (issues.length) throw new Error(`invalid crate facts:\n${issues.map((i) => `  ${i.path}: ${i.message}`).join('\n')}`);
-  return { sources: sorted.map((f) => f.name), ...facts };
+  return { sources: sourceNames(files), ...facts };
 }
