@@ -134,8 +134,9 @@ export class IndexServer {
   }
 
   /** Requests for index files (config.json left out), optionally only those for `path`. */
+  /** The requests for `path`, else for index files (config.json and archive downloads under `dl/` left out). */
   requests(path?: string): RequestRecord[] {
-    return this.log.filter((r) => (path ? r.path === path : r.path !== 'config.json'));
+    return this.log.filter((r) => (path ? r.path === path : r.path !== 'config.json' && !r.path.startsWith('dl/')));
   }
 
   async close(): Promise<void> {
@@ -176,6 +177,9 @@ export class IndexServer {
 
     let body = await this.content(path);
     if (!body) return send(404, {}, Buffer.from('not found\n'));
+    // Fixtures name their download host `example.invalid`: served, it is this server (so a test never
+    // looks a name up, and archives it lacks are a quick 404).
+    if (path === 'config.json') body = Buffer.from(body.toString('utf8').replaceAll('https://example.invalid', this.url.replace(/\/$/, '')));
     if (fault?.kind === 'invalid-line') body = Buffer.concat([body, Buffer.from('{"name": "broken", "vers": \n')]);
 
     const h: Record<string, string> = { 'content-type': 'text/plain' };
