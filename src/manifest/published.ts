@@ -14,7 +14,7 @@
  * know, a table or key given twice) returns null; the caller then parses the
  * file with the general parser, which also reports its errors.
  */
-import { fail, multilineEnd, unescapeBasic as unescape, Unsupported } from './simple-toml.js';
+import { fail, multilineEnd, multilineValue, unescapeBasic as unescape, Unsupported } from './simple-toml.js';
 
 type Table = Record<string, unknown>;
 
@@ -193,8 +193,11 @@ export function publishedManifestDoc(input: string): Table | null {
       let value: unknown;
       if (raw.startsWith('"""') || raw.startsWith("'''")) {
         const delim = raw.slice(0, 3);
-        const end = multilineEnd(text, lineStart + m[0].indexOf(raw) + 3, delim);
+        const bodyStart = lineStart + m[0].indexOf(raw) + 3;
+        const end = multilineEnd(text, bodyStart, delim);
         if (end < 0) return fail();
+        // Not kept, but its escapes are checked, so that what the general parser refuses is refused here too.
+        multilineValue(text.slice(bodyStart, end - 3), delim);
         // The rest of the closing line must be blank or a comment.
         const eol = text.indexOf('\n', end);
         const rest = text.slice(end, eol < 0 ? text.length : eol);

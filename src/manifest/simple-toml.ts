@@ -188,23 +188,8 @@ class Reader {
     const start = this.pos + 3;
     const end = multilineEnd(t, start, delim);
     if (end < 0) return fail();
-    let body = t.slice(start, end - 3);
     this.pos = end;
-    if (body.startsWith('\r\n')) body = body.slice(2);
-    else if (body.startsWith('\n')) body = body.slice(1);
-    if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(body) || /\r(?!\n)/.test(body)) return fail();
-    if (delim === "'''") return body;
-    // A backslash at the end of a line trims the line break and the blanks after it.
-    body = body.replace(/\\[ \t]*\r?\n[ \t\r\n]*/g, (m, offset: number) => {
-      let k = offset - 1;
-      let backslashes = 0;
-      while (body[k] === '\\') {
-        backslashes++;
-        k--;
-      }
-      return backslashes % 2 === 0 ? '' : m;
-    });
-    return unescapeBasic(body.replace(/\r\n/g, '\n'));
+    return multilineValue(t.slice(start, end - 3), delim);
   }
 
   /** Enters an array or inline table at `pos`, within cargo's nesting limit. */
@@ -418,6 +403,30 @@ function openTable(r: Reader, root: Table, path: string[], isArray: boolean): { 
  * its opening delimiter), or -1: the first closing delimiter not escaped by
  * a backslash, with up to two quotes before it belonging to the content.
  */
+/**
+ * The value of a multi-line string from the text between its delimiters:
+ * the first line break dropped, a backslash at the end of a line trimming the
+ * break and the blanks after it, escapes read (throws Unsupported where TOML
+ * would refuse them).
+ */
+export function multilineValue(raw: string, delim: string): string {
+  let body = raw;
+  if (body.startsWith('\r\n')) body = body.slice(2);
+  else if (body.startsWith('\n')) body = body.slice(1);
+  if (/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(body) || /\r(?!\n)/.test(body)) return fail();
+  if (delim === "'''") return body;
+  body = body.replace(/\\[ \t]*\r?\n[ \t\r\n]*/g, (m, offset: number) => {
+    let k = offset - 1;
+    let backslashes = 0;
+    while (body[k] === '\\') {
+      backslashes++;
+      k--;
+    }
+    return backslashes % 2 === 0 ? '' : m;
+  });
+  return unescapeBasic(body.replace(/\r\n/g, '\n'));
+}
+
 export function multilineEnd(text: string, from: number, delim: string): number {
   let i = from;
   for (;;) {
