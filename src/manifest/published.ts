@@ -127,6 +127,7 @@ export function publishedManifestDoc(input: string): Table | null {
   // Keys of `[package]` nobody reads: their values are checked for shape, not built.
   let pkgTable: Table | undefined;
   const unread = new Set<string>();
+  const headers = new Map<string, boolean>();
   // The comment block cargo writes at the top: a line at a time, without the line reader.
   while (text.charCodeAt(pos) === 0x23 /* # */) {
     const eol = text.indexOf('\n', pos);
@@ -154,6 +155,11 @@ export function publishedManifestDoc(input: string): Table | null {
         const isArray = m[1] === '[[';
         if (isArray !== m[0].trimEnd().endsWith(']]')) return fail();
         const path = headerPath(m[2]);
+        // Every header, read or skipped, is given once (an array of tables again and again): a table
+        // defined twice, or both as a table and an array of tables, goes to the general parser, which refuses it.
+        const seen = headers.get(path.join('\u0000'));
+        if (seen !== undefined && !(seen && isArray)) return fail();
+        headers.set(path.join('\u0000'), isArray);
         if (!isArray && isRelevantTable(path)) {
           table = open(root, path, false, defined);
           if (path.length === 1 && path[0] === 'package') pkgTable = table;
