@@ -85,16 +85,21 @@ export class IndexServer {
     server.on('request', (req, res) => void s.handle(req, res));
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    void s.origin;
     return s;
   }
 
+  /** The port, kept once listening: requests still answered while the server closes ask for it too. */
+  private port: number | undefined;
+
   /** `http://127.0.0.1:PORT/` */
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+    return `${this.origin}/`;
   }
 
   get origin(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.port ??= (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   /** Serves `content` at `path` (e.g. `se/rd/serde`), over the folder. */
@@ -179,7 +184,7 @@ export class IndexServer {
     if (!body) return send(404, {}, Buffer.from('not found\n'));
     // Fixtures name their download host `example.invalid`: served, it is this server (so a test never
     // looks a name up, and archives it lacks are a quick 404).
-    if (path === 'config.json') body = Buffer.from(body.toString('utf8').replaceAll('https://example.invalid', this.url.replace(/\/$/, '')));
+    if (path === 'config.json') body = Buffer.from(body.toString('utf8').replaceAll('https://example.invalid', this.origin));
     if (fault?.kind === 'invalid-line') body = Buffer.concat([body, Buffer.from('{"name": "broken", "vers": \n')]);
 
     const h: Record<string, string> = { 'content-type': 'text/plain' };
