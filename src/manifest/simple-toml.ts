@@ -286,8 +286,9 @@ class Reader {
   }
 }
 
-/** Control characters TOML allows nowhere in a document (tab is allowed, and CR only before LF). */
-const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
+/** Control characters TOML allows nowhere in a document (tab is allowed, and CR only before LF: looked for only where there is a CR). */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
+const BARE_CR = /\r(?!\n)/;
 
 /**
  * The first control character TOML forbids (in strings, comments and
@@ -295,7 +296,7 @@ const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)/;
  * null when there is none. One native scan, cheap enough for every file.
  */
 export function forbiddenControl(text: string): { line: number; column: number; message: string } | null {
-  const m = CONTROL.exec(text);
+  const m = CONTROL.exec(text) ?? (text.includes('\r') ? BARE_CR.exec(text) : null);
   if (!m) return null;
   const before = text.slice(0, m.index);
   const line = before.split('\n').length;
