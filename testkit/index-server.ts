@@ -85,12 +85,12 @@ export class IndexServer {
     server.on('request', (req, res) => void s.handle(req, res));
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    void s.origin;
+    s.port = (server.address() as AddressInfo).port;
     return s;
   }
 
   /** The port, kept once listening: requests still answered while the server closes ask for it too. */
-  private port: number | undefined;
+  private port = 0;
 
   /** `http://127.0.0.1:PORT/` */
   get url(): string {
@@ -98,7 +98,6 @@ export class IndexServer {
   }
 
   get origin(): string {
-    this.port ??= (this.server.address() as AddressInfo).port;
     return `http://127.0.0.1:${this.port}`;
   }
 

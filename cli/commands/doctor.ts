@@ -21,11 +21,11 @@ import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
 import { loadPreflightConfig } from '../../src/config/preflight-config.js';
-import { HELP_OPTION } from '../run/options.js';
+import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 
 const OPTIONS = [
-  { name: 'format', kind: 'string', value: 'FORMAT', choices: ['human', 'json'], default: 'human', help: 'Output format: human or json [default: human]' },
+  HUMAN_JSON_FORMAT,
   { name: 'no-project', kind: 'bool', help: 'Check the machine only, without reading the project in PATH' },
   ...COMMON_OPTIONS,
   HELP_OPTION,

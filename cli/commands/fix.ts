@@ -63,8 +63,9 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
   const opts = { strategy: args.options.strategy, pinScope: args.options['pin-scope'] };
   const dryRun = !!args.options['dry-run'];
   const json = args.options['message-format'] === 'json';
+  const style = makeStyle(args.color(ctx.stderr));
   // A run that writes holds the workspace's lock from before it reads the manifests until it has written them.
-  const held = dryRun ? null : await lockWorkspace(args, ctx, args.positionals[0], makeStyle(args.color(ctx.stderr)));
+  const held = dryRun ? null : await lockWorkspace(args, ctx, args.positionals[0], style);
   let run;
   try {
     run = await runCheck(args, ctx);
@@ -76,8 +77,6 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
     await pauseForTests(ctx.env);
     for (const w of run.report.warnings) ctx.warn(w);
     const color = args.color(ctx.stdout);
-    const errColor = args.color(ctx.stderr);
-    const style = makeStyle(errColor);
     // With JSON on stdout, nothing of the human report goes to stderr.
     const quiet = !!args.options.quiet || json;
     const say = (text: string) => {

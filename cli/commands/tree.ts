@@ -8,7 +8,7 @@ import { UserError } from '../../src/errors.js';
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { programName, type Options, type OptionSpec } from '../args.js';
-import { HELP_OPTION } from '../run/options.js';
+import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 import type { Lockfile, LockedPackage } from '../../src/lockfile/index.js';
 
@@ -20,7 +20,7 @@ function depthOption(d: string): number | 'workspace' {
 }
 
 const OPTIONS = [
-  { name: 'format', kind: 'string', value: 'FORMAT', choices: ['human', 'json'], default: 'human', help: 'Output format: human or json [default: human]' },
+  HUMAN_JSON_FORMAT,
   { name: 'no-dedupe', kind: 'bool', help: 'Do not de-duplicate repeated dependencies' },
   { name: 'duplicates', short: 'd', kind: 'bool', help: 'Show only dependencies which come in multiple versions (implies inverting the tree)' },
   {

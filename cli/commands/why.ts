@@ -8,13 +8,13 @@ import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types
 import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Options, OptionSpec } from '../args.js';
-import { HELP_OPTION } from '../run/options.js';
+import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 import { relative } from 'node:path';
 import { comparePackages } from './tree.js';
 
 const OPTIONS = [
-  { name: 'format', kind: 'string', value: 'FORMAT', choices: ['human', 'json'], default: 'human', help: 'Output format: human or json [default: human]' },
+  HUMAN_JSON_FORMAT,
   ...COMMON_OPTIONS,
   HELP_OPTION,
 ] as const satisfies readonly OptionSpec[];

@@ -16,6 +16,16 @@ export const PIN_SCOPES = ['all', 'target'] as const;
 
 export const HELP_OPTION = { name: 'help', short: 'h', kind: 'bool', help: 'Print help' } as const;
 
+/** `--format human|json` of the commands that print a tree, a why or a doctor's checks. */
+export const HUMAN_JSON_FORMAT = {
+  name: 'format',
+  kind: 'string',
+  value: 'FORMAT',
+  choices: ['human', 'json'],
+  default: 'human',
+  help: 'Output format: human or json [default: human]',
+} as const;
+
 export const CHECK_OPTIONS = [
   { name: 'format', kind: 'multi', value: 'FORMAT', choices: FORMATS, usageHint: true, help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
   { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },

@@ -7,7 +7,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { UserError } from '../errors.js';
+import { lineColumnAt, UserError } from '../errors.js';
 
 /** Far above any real manifest or lockfile (the largest lockfiles are a few MiB). */
 export const MAX_TEXT_FILE_BYTES = 64 * 1024 * 1024;
@@ -99,9 +99,7 @@ export function decodeUtf8(bytes: Uint8Array, path: string): string {
   if (isUtf8(buf)) return buf.toString('utf8');
   const at = firstInvalidByte(bytes);
   const before = Buffer.from(bytes.subarray(0, at)).toString('utf8');
-  const lineStart = before.lastIndexOf('\n') + 1;
-  const line = before.length - before.replaceAll('\n', '').length + 1;
-  const column = [...before.slice(lineStart)].length + 1;
+  const { line, column } = lineColumnAt(before, before.length);
   throw new UserError(`invalid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, '0')}): the file must be UTF-8 text`, { path, line, column });
 }
 

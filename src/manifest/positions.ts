@@ -128,8 +128,8 @@ function dataDepth(data: unknown): number {
   return max;
 }
 
-/** A key over cargo's recursion limit as bad input at its place; any other error as it is. */
-function keyLimitError(e: unknown, path: string): unknown {
+/** Input over one of cargo's recursion limits as bad input at its place; any other error as it is. */
+function limitError(e: unknown, path: string): unknown {
   return e instanceof TomlLimitError ? new UserError(`invalid TOML: ${e.message}`, { path, line: e.line, column: e.column }) : e;
 }
 
@@ -146,7 +146,7 @@ export function parseTomlWithPositions(text: string, path: string): ParsedToml {
     }
     return parseTomlFully(text, path);
   } catch (e) {
-    throw keyLimitError(e, path);
+    throw limitError(e, path);
   }
 }
 
@@ -205,7 +205,7 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
       indexKeyValues(node.body, node.resolvedKey, positions, shift);
     }
   } catch (e) {
-    throw keyLimitError(e, path);
+    throw limitError(e, path);
   }
   return { data: getStaticTOMLValue(ast) as Record<string, unknown>, positions };
 }

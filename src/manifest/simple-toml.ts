@@ -10,6 +10,7 @@
  * parser is a large module that runs cold on a file or two per run.
  */
 
+import { lineColumnAt } from '../errors.js';
 type Table = Record<string, unknown>;
 /** A key's position, recorded for every prefix of `path` longer than `from` parts (its table's own path is recorded by the header). */
 export interface KeyPosition {
@@ -298,9 +299,7 @@ const BARE_CR = /\r(?!\n)/;
 export function forbiddenControl(text: string): { line: number; column: number; message: string } | null {
   const m = CONTROL.exec(text) ?? (text.includes('\r') ? BARE_CR.exec(text) : null);
   if (!m) return null;
-  const before = text.slice(0, m.index);
-  const line = before.split('\n').length;
-  const column = m.index - before.lastIndexOf('\n');
+  const { line, column } = lineColumnAt(text, m.index);
   const code = m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
   const what = m[0] === '\r' ? 'a carriage return (U+000D) not followed by a line feed' : `the control character U+${code}`;
   return { line, column, message: `${what} is not allowed in TOML (a string writes it as an escape)` };

@@ -19,7 +19,11 @@ export const MAX_OPEN_INDEX_FILES = 32;
 let reading = 0;
 const queued: (() => void)[] = [];
 
-/** Runs `read` when fewer than MAX_OPEN_INDEX_FILES reads are under way, in the order asked. */
+/**
+ * Runs `read` when fewer than MAX_OPEN_INDEX_FILES reads are under way, in
+ * the order asked. (p-limit does this for HTTP requests, but an index folder
+ * is read at start-up, where p-limit is kept out of the core chunk.)
+ */
 async function bounded<T>(read: () => Promise<T>): Promise<T> {
   if (reading >= MAX_OPEN_INDEX_FILES) await new Promise<void>((go) => queued.push(go));
   else reading++;
