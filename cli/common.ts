@@ -10,6 +10,7 @@ import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
 import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
 import type { CrateSource } from '../src/registry/types.js';
+import type { Workspace } from '../src/manifest/workspace.js';
 
 // ---- Crate metadata sources for a run, from cargo configuration and flags ----
 // (here rather than in sources.ts, which re-exports them: one module fewer at start-up)
@@ -175,6 +176,8 @@ export async function loadFromArgs(
   args: CommonArgs,
   ctx: Pick<CommandContext, 'cwd' | 'env' | 'progress' | 'stderr'>,
   pathArg?: string,
+  /** Targets the workspace's own settings name, used when `--target` is not given (cargo's `build.target` comes after them). */
+  settingsTargets?: (workspace: Workspace) => string[] | undefined,
 ): Promise<LoadedProject> {
   const { cwd, env, progress, stderr } = ctx;
   const o = args.options;
@@ -194,8 +197,11 @@ export async function loadFromArgs(
     crateDownloads: !o['no-crate-downloads'],
   });
   let project: Project;
+  // Known once the workspace is read, so that manifests are read only for what these targets' graphs may reach.
+  let targets: string[] = [];
+  const targetsFor = (ws: Workspace) => (targets = o.target ?? settingsTargets?.(ws) ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET]);
   try {
-    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), builtInProcMacroHints());
+    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), builtInProcMacroHints(), targetsFor);
   } catch (e) {
     // Nothing may outlive a failed load: lookups still running end, connections close.
     await sources.close();
@@ -228,7 +234,6 @@ export async function loadFromArgs(
   if (o.verbose) for (const line of hostLines(sources.stats())) (stderr ?? process.stderr).write(`${line}\n`);
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
-  const targets = o.target ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
   return { project, targets, config, sources, includeDev: !!o['include-dev'] };
 }
 

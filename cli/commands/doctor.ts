@@ -20,7 +20,7 @@ import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loa
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
-import { loadPreflightConfig } from '../../src/config/preflight-config.js';
+import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 
@@ -59,10 +59,14 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   let config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
   const manifest = args.options['no-project'] ? null : (args.options['manifest-path'] ?? nearestManifest(dir));
   if (manifest) {
-    const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
+    let settings: PreflightConfig | undefined;
+    const loaded = await loadFromArgs(args, ctx, args.positionals[0], (ws) => {
+      settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
+      return settings.targets?.length ? settings.targets : undefined;
+    });
     try {
-      const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
-      targets ??= settings.targets?.length ? settings.targets : loaded.targets;
+      settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
+      targets ??= loaded.targets;
       refuseAllTargets(targets);
       config = loaded.config;
       const kb = configuredKnowledgeBase(settings.knowledgeBase);

@@ -31,9 +31,12 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   refuseAllTargets(args.options.target);
   // rustup and rustc answer while the project and the index are read.
   const toolchain = probeToolchain(ctx.env);
-  const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
-  const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
-  if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
+  let settings: PreflightConfig | undefined;
+  const loaded = await loadFromArgs(args, ctx, args.positionals[0], (ws) => {
+    settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
+    return settings.targets?.length ? settings.targets : undefined;
+  });
+  settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   try {
     refuseAllTargets(loaded.targets);
   } catch (e) {

@@ -55,12 +55,30 @@ export async function loadProject(
   sourceFor: SourceLookup,
   sel: Selection = {},
   procMacroHints: ProcMacroHints,
+  /**
+   * The targets the caller will resolve, once the workspace is known (its
+   * settings may name them): proc-macro statuses are read for what their
+   * graphs may reach. Absent, or undefined returned: every platform.
+   */
+  targetsFor?: (workspace: Workspace) => readonly string[] | undefined,
 ): Promise<Project> {
   const startManifest = findManifest(cwd, manifestPath);
   const workspace = loadWorkspace(startManifest);
   const lockfile = readLockfile(join(workspace.rootDir, 'Cargo.lock'));
-  const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints });
+  const platforms = platformsOf(targetsFor?.(workspace));
+  const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints, ...(platforms ? { platforms } : {}) });
   return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel), procMacroHints };
+}
+
+/** The cfg sets of the targets, or undefined (every platform) when one has none here: its error comes when it is resolved. */
+function platformsOf(targets: readonly string[] | undefined) {
+  if (!targets) return undefined;
+  try {
+    return targets.map((t) => targetInfo(t));
+  } catch (e) {
+    if (e instanceof UserError) return undefined;
+    throw e;
+  }
 }
 
 /** A glob pattern of `-p` and `--exclude` (cargo's test: it holds `*`, `?`, `[` or `]`). */
@@ -308,8 +326,11 @@ function noteGuessedProcMacros(set: PackageSet, result: GraphResult, triple: str
   // Building the graph made the summary of every package and active dependency
   // looked at below: when none of the summaries made is a guess, none of these is.
   if (set.summaries instanceof SummaryMap && !set.summaries.guessedProcMacro) return;
-  const found: string[] = [];
   const target = targetInfo(triple);
+  // A target the statuses were not read for (a platform a fix is also checked on): its
+  // graph is never shown, and what it guesses is no warning of the run.
+  if (set.platforms && !target.all && !set.platforms.includes(target)) return;
+  const found: string[] = [];
   for (const key of result.graph.packages.keys()) {
     const s = set.summaries.get(key);
     if (!s) continue;
@@ -380,7 +401,9 @@ export async function resolvePatched(
   includeDev = false,
 ): Promise<PatchedResolution> {
   const workspace = loadWorkspace(project.startManifest, overlay);
-  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true, procMacroHints: project.procMacroHints });
+  // Statuses are read for the platforms the project was loaded for, so that before and after compare alike.
+  const platforms = project.packages.platforms;
+  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true, procMacroHints: project.procMacroHints, ...(platforms ? { platforms } : {}) });
   const patched: Project = { ...project, workspace, packages, roots: selectRoots(workspace, packages, project.selection) };
   // Loaded here: only fix proofs need it, and every other run starts faster without it.
   const { resolveWithNewCrates } = await import('./augment.js');

@@ -5,6 +5,7 @@
  * `links`, and whether it is a proc-macro.
  */
 import { relative, resolve } from 'node:path';
+import { platformMatches, type TargetInfo } from '../cfg/index.js';
 import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
@@ -63,6 +64,12 @@ export interface LoadOptions {
   cargoHome?: string | null;
   /** What is known of crates' proc-macro status by name and version (from the knowledge layer); none when not given. */
   procMacroHints?: ProcMacroHints;
+  /**
+   * The targets whose artifact graphs will be asked for: manifests are read
+   * only for crates one of them may reach (a `windows_*` crate is never read
+   * for a Linux target). Absent: every platform.
+   */
+  platforms?: readonly TargetInfo[];
 }
 
 /** A member's dependency Cargo.lock does not list, taken as the locked package cargo will use for it. */
@@ -90,6 +97,8 @@ export interface PackageSet {
   members: Map<PackageKey, PackageManifest>;
   /** Crates whose guessed proc-macro status some target graph depends on, and the warning naming them. */
   guessedProcMacros?: { names: Set<string>; warning: number };
+  /** The targets the proc-macro statuses were read for (`LoadOptions.platforms`); absent: every platform. */
+  platforms?: readonly TargetInfo[];
 }
 
 export type SourceLookup = (lockSource: string) => CrateSource | null;
@@ -435,10 +444,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       else fetched.push({ source: w.source, pkgs: w.pkgs, found });
     }),
   );
-  await readProcMacros(fetched, pathManifest, lock, options.procMacroHints);
+  await readProcMacros(fetched, pathManifest, lock, options.procMacroHints, options.platforms);
   for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
   for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
-  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
+  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}), ...(options.platforms ? { platforms: options.platforms } : {}) };
 }
 
 /**
@@ -483,8 +492,9 @@ interface Fetched {
  * against the index's `cksum` and Cargo.lock's checksum).
  *
  * What the graph may reach: the packages reached from the workspace's path
- * packages through normal and dev dependencies, on any platform and with any
- * feature, not through build dependencies and not below a proc-macro (its
+ * packages through normal and dev dependencies, on the platforms asked for
+ * (every platform when none is given) and with any feature, not through
+ * build dependencies and not below a proc-macro (its
  * dependencies are the compiler's, never the artifact's). A status read may
  * open or close a part of the graph, so the reach is taken again after each
  * batch of reads until nothing more needs reading (nearly always after the
@@ -495,7 +505,13 @@ interface Fetched {
  * with its warning. An archive that fails its checksum, or is hostile, stops
  * the run.
  */
-async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile, hints?: ProcMacroHints): Promise<void> {
+async function readProcMacros(
+  fetched: Fetched[],
+  pathManifest: Map<PackageKey, PackageManifest>,
+  lock: Lockfile,
+  hints?: ProcMacroHints,
+  platforms?: readonly TargetInfo[],
+): Promise<void> {
   if (!fetched.some((f) => f.source.files)) return;
   const { procMacroFromManifest } = await import('../registry/crate-files.js');
   const entries = new Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>();
@@ -519,7 +535,7 @@ async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, 
   const asked = new Set<PackageKey>();
   for (;;) {
     const batch: { f: Fetched; pkg: LockedPackage; i: number }[] = [];
-    for (const key of graphReach(entries, pathManifest, lock, hints)) {
+    for (const key of graphReach(entries, pathManifest, lock, hints, platforms)) {
       const e = entries.get(key);
       if (!e || asked.has(key) || !e.f.source.files) continue;
       const v = e.f.found!.versions[e.i]!;
@@ -563,7 +579,10 @@ function graphReach(
   pathManifest: Map<PackageKey, PackageManifest>,
   lock: Lockfile,
   hints?: ProcMacroHints,
+  platforms?: readonly TargetInfo[],
 ): Set<PackageKey> {
+  // A dependency for another platform than those asked for is never in their graphs.
+  const onPlatform = (d: { target: string | null }) => !platforms || d.target === null || platforms.some((t) => platformMatches(d.target!, t));
   const seen = new Set<PackageKey>(pathManifest.keys());
   const queue = [...seen];
   while (queue.length) {
@@ -573,11 +592,11 @@ function graphReach(
     let next: PackageKey[];
     const m = pathManifest.get(key);
     const e = entries.get(key);
-    if (m) next = m.deps.filter((d) => d.kind !== 'build').flatMap((d) => lockedDepFor(pkg, lock, d, d.pathDir !== undefined).map((p) => p.key));
+    if (m) next = m.deps.filter((d) => d.kind !== 'build' && onPlatform(d)).flatMap((d) => lockedDepFor(pkg, lock, d, d.pathDir !== undefined).map((p) => p.key));
     else if (e) {
       const v = e.f.found!.versions[e.i]!;
       if (procMacroOf(v, undefined, hints).procMacro) continue;
-      next = v.deps.filter((d) => d.kind === 'normal').flatMap((d) => lockedDepFor(pkg, lock, d, false).map((p) => p.key));
+      next = v.deps.filter((d) => d.kind === 'normal' && onPlatform(d)).flatMap((d) => lockedDepFor(pkg, lock, d, false).map((p) => p.key));
     } else next = pkg.dependencies; // read later (a vendored crate): all it locks, to be safe
     for (const k of next) {
       if (seen.has(k)) continue;
