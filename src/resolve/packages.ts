@@ -132,7 +132,7 @@ export function procMacroOf(v: IndexVersion, files?: CrateFiles | null, hints: P
   const onDisk = files?.procMacro(v.name, v.vers);
   if (onDisk !== null && onDisk !== undefined) return { procMacro: onDisk, guessed: false };
   const g = guessFromIndex(v, hints);
-  return { procMacro: g.procMacro, guessed: g.signs };
+  return { procMacro: g.procMacro, guessed: g.signs || v.manifest_unread === true };
 }
 
 /** Suffixes of the crate a facade re-exports its macros from (`derive_more` 1 and `derive_more-impl`, `ctor` 0.3 and `ctor-proc-macro`). */
@@ -444,7 +444,8 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       else fetched.push({ source: w.source, pkgs: w.pkgs, found });
     }),
   );
-  await readProcMacros(fetched, pathManifest, lock, options.procMacroHints, options.platforms);
+  const failed = await readProcMacros(fetched, pathManifest, lock, options.procMacroHints, options.platforms);
+  if (failed.length) warnings.push(downloadWarning(failed));
   for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
   for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
   return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}), ...(options.platforms ? { platforms: options.platforms } : {}) };
@@ -511,8 +512,9 @@ async function readProcMacros(
   lock: Lockfile,
   hints?: ProcMacroHints,
   platforms?: readonly TargetInfo[],
-): Promise<void> {
-  if (!fetched.some((f) => f.source.files)) return;
+): Promise<FailedDownload[]> {
+  const failed: FailedDownload[] = [];
+  if (!fetched.some((f) => f.source.files)) return failed;
   const { procMacroFromManifest } = await import('../registry/crate-files.js');
   const entries = new Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>();
   const setStatus = (e: { f: Fetched; i: number }, manifest: string | undefined) => {
@@ -541,13 +543,18 @@ async function readProcMacros(
       const v = e.f.found!.versions[e.i]!;
       if (v.proc_macro === undefined && mayBeProcMacro(v)) batch.push(e);
     }
-    if (!batch.length) return;
+    if (!batch.length) return failed;
     await Promise.all(
       batch.map(async (e) => {
         asked.add(e.pkg.key);
         const v = e.f.found!.versions[e.i]!;
-        const pm = await manifestProcMacro(e.f.source, v, e.pkg.checksum);
+        let unread = false;
+        const pm = await manifestProcMacro(e.f.source, v, e.pkg.checksum, (reason) => {
+          unread = true;
+          failed.push({ name: v.name, version: v.vers, reason });
+        });
         if (pm !== null) e.f.found!.versions[e.i] = { ...v, proc_macro: pm };
+        else if (unread) e.f.found!.versions[e.i] = { ...v, manifest_unread: true };
       }),
     );
   }
@@ -559,7 +566,12 @@ async function readProcMacros(
  * against the index's `cksum` and `lockChecksum`); null when it cannot be had.
  * A download that fails leaves the guess; an archive refused stops the run.
  */
-export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lockChecksum: string | null): Promise<boolean | null> {
+export async function manifestProcMacro(
+  source: CrateSource,
+  v: IndexVersion,
+  lockChecksum: string | null,
+  onFailure?: (reason: string) => void,
+): Promise<boolean | null> {
   if (!source.files) return null;
   const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
   const checksums = [v.cksum, lockChecksum].filter((c): c is string => typeof c === 'string' && c !== '');
@@ -567,10 +579,33 @@ export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lo
     const files = await source.files.read({ name: v.name, version: v.vers, checksums });
     return files ? procMacroFromManifest(files.manifest) : null;
   } catch (err) {
-    // The archive could not be downloaded: the guess stands, with its warning when the graph depends on it.
+    // The archive could not be downloaded: the guess stands, and the caller says so.
     if (!(err instanceof RegistryError) || err instanceof ArchiveError) throw err;
+    onFailure?.(err.message);
     return null;
   }
+}
+
+/** A crate archive that could not be downloaded (after the retries the network settings allow). */
+interface FailedDownload {
+  name: string;
+  version: string;
+  reason: string;
+}
+
+/**
+ * One warning for the archives that could not be downloaded: the proc-macro
+ * status of those crates is guessed (a later warning names the guesses the
+ * graph depends on), and what to do about it.
+ */
+function downloadWarning(failed: FailedDownload[]): string {
+  const names = failed.map((f) => `\`${f.name} v${f.version}\``).sort();
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+  return (
+    `could not download the archive${failed.length > 1 ? 's' : ''} of ${shown} (${failed[0]!.reason}); ` +
+    `${failed.length > 1 ? 'their' : 'its'} proc-macro status is guessed from the index. ` +
+    `Check the network (proxy: \`http.proxy\`), or run \`cargo fetch\` so that the tool reads cargo's copy, or pass \`--no-crate-downloads\` to keep to the guess`
+  );
 }
 
 /** The packages the graph may reach (see `readProcMacros`), by the statuses known so far (else guessed). */

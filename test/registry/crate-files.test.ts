@@ -148,6 +148,24 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect(linux.project.packages.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
   });
 
+  it('says when an archive could not be downloaded, with what to do, and guesses that crate alone', async () => {
+    server.fault((path) => path.startsWith('dl/') && path.includes('/plainpm/'), { kind: 'status', status: 500 });
+    try {
+      const { project, stats } = await toolTree(freshHome('tool-home-dlfail'), { cacheDir: join(dir, 'tool-cache-dlfail'), network: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      const failed = project.packages.warnings.filter((w) => w.startsWith('could not download'));
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toContain('`plainpm v1.0.2`');
+      expect(failed[0]).toContain('500');
+      expect(failed[0]).toContain('cargo fetch');
+      // The other archives were read: plainpm alone is guessed.
+      const guessed = [...project.lockfile.packages.keys()].map((k) => project.packages.summaries.get(k)).filter((x) => x?.procMacroGuessed).map((x) => x!.name);
+      expect(guessed).toEqual(['plainpm']);
+      expect(stats.archives).toBeGreaterThan(0);
+    } finally {
+      server.clearFaults();
+    }
+  });
+
   it('gives the same graph offline, from its own cache, with no request', async () => {
     server.log.length = 0;
     const { lines, stats, project } = await toolTree(freshHome('tool-home-offline'), { offline: true });
