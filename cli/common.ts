@@ -4,7 +4,7 @@ import { ALL_TARGETS } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
-import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
+import { loadProject, lockGaps, type Project, type Selection } from '../src/resolve/index.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
@@ -121,6 +121,9 @@ export function lockFlag(o: CommonArgs['options']): '--frozen' | '--locked' | nu
   return o.frozen ? '--frozen' : o.locked ? '--locked' : null;
 }
 
+/** cargo's words when `--locked` or `--frozen` forbids the change a lock needs. */
+const lockRefusal = (path: string, flag: string) => `cannot update the lock file ${path} because ${flag} was passed to prevent this`;
+
 /** `--target all` is for the commands that show the graph: a static build is checked for one target at a time. */
 export function refuseAllTargets(targets: readonly string[] | undefined): void {
   if (targets?.includes(ALL_TARGETS)) {
@@ -176,9 +179,14 @@ export async function loadFromArgs(
   args: CommonArgs,
   ctx: Pick<CommandContext, 'cwd' | 'env' | 'progress' | 'stderr'>,
   pathArg?: string,
-  /** Targets the workspace's own settings name, used when `--target` is not given (cargo's `build.target` comes after them). */
-  settingsTargets?: (workspace: Workspace) => string[] | undefined,
+  more: {
+    /** Targets the workspace's own settings name, used when `--target` is not given (cargo's `build.target` comes after them). */
+    settingsTargets?: (workspace: Workspace) => string[] | undefined;
+    /** Judge Cargo.lock as cargo does even without `--locked` (`check` and `fix`: a stale lock is a warning). */
+    checkLock?: boolean;
+  } = {},
 ): Promise<LoadedProject> {
+  const { settingsTargets } = more;
   const { cwd, env, progress, stderr } = ctx;
   const o = args.options;
   const { dir, manifestPath } = projectStart(args, cwd, pathArg);
@@ -212,7 +220,7 @@ export async function loadFromArgs(
   // The same when it lists a dependency a manifest no longer declares (cargo's next resolution drops it).
   const flag = lockFlag(o);
   if (flag) {
-    const refused = `cannot update the lock file ${project.lockfile.path} because ${flag} was passed to prevent this`;
+    const refused = lockRefusal(project.lockfile.path, flag);
     const outdated = project.packages.outdated?.[0];
     const undeclared = project.packages.undeclared?.[0];
     if (outdated || undeclared) await sources.close();
@@ -228,6 +236,20 @@ export async function loadFromArgs(
         `${refused}: it lists \`${undeclared.dependency}\` as a dependency of \`${undeclared.dependent}\`, which its manifest no longer declares`,
         { path: undeclared.manifestPath },
         `run \`${LOCK_UPDATE_COMMAND}\` to drop it (it moves nothing else), or remove the ${flag} flag`,
+      );
+    }
+  }
+  if (flag || more.checkLock) {
+    const gaps = lockGaps(project);
+    if (gaps.length) {
+      const what = gaps.map((g) => `\`${g.dependency}\` (an optional dependency of \`${g.package} v${g.version}\`)`).join(', ');
+      const why = `cargo's resolution for it, which takes every feature of every member, turns on ${what}, which it does not hold`;
+      if (flag) {
+        await sources.close();
+        throw new UserError(`${lockRefusal(project.lockfile.path, flag)}: ${why}`, { path: project.lockfile.path }, `run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), or remove the ${flag} flag`);
+      }
+      project.packages.warnings.push(
+        `Cargo.lock is out of date: ${why}; ${gaps.length > 1 ? 'they are' : 'it is'} left out of the graph until \`${LOCK_UPDATE_COMMAND}\` records ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), and \`cargo build --locked\` fails`,
       );
     }
   }

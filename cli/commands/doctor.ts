@@ -60,9 +60,11 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   const manifest = args.options['no-project'] ? null : (args.options['manifest-path'] ?? nearestManifest(dir));
   if (manifest) {
     let settings: PreflightConfig | undefined;
-    const loaded = await loadFromArgs(args, ctx, args.positionals[0], (ws) => {
-      settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
-      return settings.targets?.length ? settings.targets : undefined;
+    const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
+      settingsTargets: (ws) => {
+        settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
+        return settings.targets?.length ? settings.targets : undefined;
+      },
     });
     try {
       settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });

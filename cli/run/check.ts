@@ -32,9 +32,12 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   // rustup and rustc answer while the project and the index are read.
   const toolchain = probeToolchain(ctx.env);
   let settings: PreflightConfig | undefined;
-  const loaded = await loadFromArgs(args, ctx, args.positionals[0], (ws) => {
-    settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
-    return settings.targets?.length ? settings.targets : undefined;
+  const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
+    settingsTargets: (ws) => {
+      settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
+      return settings.targets?.length ? settings.targets : undefined;
+    },
+    checkLock: true,
   });
   settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   try {

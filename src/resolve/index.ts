@@ -360,6 +360,53 @@ function noteGuessedProcMacros(set: PackageSet, result: GraphResult, triple: str
   else set.warnings[note.warning] = text;
 }
 
+/** An optional dependency that cargo's resolution for Cargo.lock turns on and Cargo.lock does not hold. */
+export interface LockGap {
+  package: string;
+  version: string;
+  dependency: string;
+  /** Where the dependent's manifest is, for a path package. */
+  manifestPath?: string;
+}
+
+/**
+ * What Cargo.lock lacks by cargo's own rule: cargo writes the lock from a
+ * resolution of every member with all its features, on every platform, with
+ * dev-dependencies and build units, features unified across all of them (the
+ * dependency resolver's view, whatever the feature resolver), and `--locked`
+ * fails whenever that resolution would change it, even for a feature nothing
+ * activates in a real build. The optional dependencies that resolution turns
+ * on and the lock does not hold (a manifest switched reqwest to `rustls-tls`
+ * since the lock was written: hyper-rustls) are returned; none when the lock
+ * is up to date. Members' own missing dependencies are `outdated` (read
+ * with the packages).
+ */
+export function lockGaps(project: Project): LockGap[] {
+  const summaries = project.packages.summaries;
+  const all = targetInfo(ALL_TARGETS);
+  const roots: RootRequest[] = [...project.packages.members.keys()].map((key) => ({ key, features: [], defaultFeatures: true, allFeatures: true }));
+  const features = resolveFeatures(summaries, roots, { resolver: 1, target: all, host: () => all, includeDev: true, hostUnits: true });
+  const gaps: LockGap[] = [];
+  const seen = new Set<string>();
+  const queue: [PackageKey, FeaturesFor][] = roots.map((r) => [r.key, NORMAL]);
+  while (queue.length) {
+    const [key, fk] = queue.pop()!;
+    if (seen.has(`${fk}${key}`)) continue;
+    seen.add(`${fk}${key}`);
+    const s = summaries.get(key);
+    for (const dep of s?.unlockedOptional ?? []) {
+      if (features.isDepActivated(key, fk, dep) && !gaps.some((g) => g.package === s!.name && g.version === s!.version && g.dependency === dep)) {
+        gaps.push({ package: s!.name, version: s!.version, dependency: dep, ...(s!.manifest ? { manifestPath: s!.manifest.path } : {}) });
+      }
+    }
+    for (const [d, depFk] of features.deps(key, fk)) {
+      if (d.optional && !features.isDepActivated(key, fk, d.name)) continue;
+      queue.push([d.to, depFk]);
+    }
+  }
+  return gaps;
+}
+
 /**
  * With dependencies Cargo.lock does not list yet (resolved against locked
  * packages), the graph is what cargo's next build gives only if no feature

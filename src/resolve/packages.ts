@@ -306,6 +306,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     const pkg = lock.packages.get(key)!;
     const isMember = memberDirs.has(manifest.dir);
     const deps: SummaryDep[] = [];
+    let unlockedOptional: string[] | undefined;
     for (const d of manifest.deps) {
       if (d.kind === 'dev' && !isMember) continue;
       const named: LockedPackage[] = [];
@@ -320,7 +321,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       }
       // Cargo locks every optional dependency of a member, but one of another path
       // package (outside the workspace, or a `[patch]`) only when a feature turns it on.
-      if (candidates.length === 0 && d.optional && !isMember) continue;
+      if (candidates.length === 0 && d.optional && !isMember) {
+        (unlockedOptional ??= []).push(d.name);
+        continue;
+      }
       if (candidates.length === 0) {
         // A declaration added since Cargo.lock was written (a fix pins a crate the graph already has):
         // cargo's next build keeps a locked package that satisfies it, and so does this resolution.
@@ -366,6 +370,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       procMacro: manifest.procMacro,
       isMember,
       manifest,
+      ...(unlockedOptional ? { unlockedOptional } : {}),
     });
   }
 
