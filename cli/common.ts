@@ -4,12 +4,13 @@ import { ALL_TARGETS } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
-import { loadProject, lockGaps, type Project, type Selection } from '../src/resolve/index.js';
+import { loadProject, lockGaps, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
+import type { GraphResult } from '../src/resolve/graph.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
 import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
-import type { CrateSource } from '../src/registry/types.js';
+import { RegistryError, type CrateSource } from '../src/registry/types.js';
 import type { Workspace } from '../src/manifest/workspace.js';
 
 // ---- Crate metadata sources for a run, from cargo configuration and flags ----
@@ -91,6 +92,8 @@ export interface LoadedProject {
   config: CargoConfig;
   sources: Sources;
   includeDev: boolean;
+  /** Cargo.lock judged and what it lacks resolved (see `targetResults`). */
+  lockSettled?: boolean;
 }
 
 /**
@@ -239,24 +242,71 @@ export async function loadFromArgs(
       );
     }
   }
+  let lockSettled = false;
   if (flag || more.checkLock) {
     const gaps = lockGaps(project);
-    if (gaps.length) {
-      const what = gaps.map((g) => `\`${g.dependency}\` (an optional dependency of \`${g.package} v${g.version}\`)`).join(', ');
-      const why = `cargo's resolution for it, which takes every feature of every member, turns on ${what}, which it does not hold`;
-      if (flag) {
-        await sources.close();
-        throw new UserError(`${lockRefusal(project.lockfile.path, flag)}: ${why}`, { path: project.lockfile.path }, `run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), or remove the ${flag} flag`);
-      }
-      project.packages.warnings.push(
-        `Cargo.lock is out of date: ${why}; ${gaps.length > 1 ? 'they are' : 'it is'} left out of the graph until \`${LOCK_UPDATE_COMMAND}\` records ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), and \`cargo build --locked\` fails`,
-      );
+    if (gaps.length && flag) {
+      await sources.close();
+      throw new UserError(`${lockRefusal(project.lockfile.path, flag)}: ${lockGapText(gaps)}`, { path: project.lockfile.path }, `run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), or remove the ${flag} flag`);
     }
+    if (gaps.length) project = await resolveLockGaps(project, sources, targets, !!o['include-dev'], gaps);
+    lockSettled = true;
   }
   if (o.verbose) for (const line of hostLines(sources.stats())) (stderr ?? process.stderr).write(`${line}\n`);
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
-  return { project, targets, config, sources, includeDev: !!o['include-dev'] };
+  return { project, targets, config, sources, includeDev: !!o['include-dev'], lockSettled };
+}
+
+const lockGapText = (gaps: LockGap[]) =>
+  `cargo's resolution for it, which takes every feature of every member, turns on ${gaps.map((g) => `\`${g.dependency}\` (an optional dependency of \`${g.package} v${g.version}\`)`).join(', ')}, which it does not hold`;
+
+/**
+ * What an out-of-date Cargo.lock lacks, resolved as cargo's next build will
+ * resolve it (a compatible locked version, else the newest one its source
+ * has), never dropped; a warning says so. The project with those crates, or
+ * the one given when they cannot be had (the warning says why).
+ */
+async function resolveLockGaps(project: Project, sources: Sources, targets: string[], includeDev: boolean, gaps: LockGap[]): Promise<Project> {
+  const patched = await resolvePatched(project, new Map(), sources.sourceFor, targets, includeDev).catch(async (e: unknown): Promise<Error> => {
+    if (e instanceof UserError || e instanceof RegistryError) return e;
+    await sources.close();
+    throw e;
+  });
+  let how: string;
+  let result = project;
+  if (patched instanceof Error) how = `${gaps.length > 1 ? 'they are' : 'it is'} left out of the graph (${patched.message})`;
+  else {
+    result = patched.project;
+    const added = patched.newCrates.map((c) => `\`${c.name} v${c.version}\``);
+    how =
+      [
+        added.length ? `resolved with ${added.join(', ')} as cargo's next build resolves ${added.length > 1 ? 'them' : 'it'}` : '',
+        patched.missing.length ? `left out of the graph: ${patched.missing.join('; ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || 'none of them is in the graph of the targets checked';
+  }
+  result.packages.warnings.push(
+    `Cargo.lock is out of date: ${lockGapText(gaps)}; ${how}. Run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else): \`cargo build --locked\` fails until then`,
+  );
+  return result;
+}
+
+/**
+ * The graphs of the run's targets, with what an out-of-date Cargo.lock lacks
+ * resolved as cargo's next build will: `tree` and `why` judge the lock only
+ * by the graphs they show (a full judgement costs a resolution of every
+ * platform; `--locked` and `check` make it when the project is loaded).
+ */
+export async function targetResults(loaded: LoadedProject): Promise<GraphResult[]> {
+  const results = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev));
+  if (loaded.lockSettled) return results;
+  const gaps = [...new Map(results.flatMap((r) => r.graph.lockGaps ?? []).map((g) => [`${g.package} ${g.version} ${g.dependency}`, g])).values()];
+  if (!gaps.length) return results;
+  loaded.project = await resolveLockGaps(loaded.project, loaded.sources, loaded.targets, loaded.includeDev, gaps);
+  loaded.lockSettled = true;
+  return loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev));
 }
 
 /**

@@ -313,7 +313,25 @@ export function resolveTarget(project: Project, triple: string, includeDev = fal
   });
   if (project.packages.outdated) checkOutdatedLock(project, result);
   noteGuessedProcMacros(project.packages, result, triple);
+  const gaps = graphLockGaps(project, result);
+  if (gaps.length) result.graph.lockGaps = gaps;
   return result;
+}
+
+/**
+ * The optional dependencies a target graph turns on that Cargo.lock does not
+ * hold (left out of the graph as it stands): the part of `lockGaps` a graph
+ * shows, found at no cost from the graph itself.
+ */
+function graphLockGaps(project: Project, result: GraphResult): LockGap[] {
+  const gaps: LockGap[] = [];
+  for (const key of result.graph.packages.keys()) {
+    const s = project.packages.summaries.get(key);
+    for (const dep of s?.unlockedOptional ?? []) {
+      if (result.features.isDepActivated(key, NORMAL, dep)) gaps.push({ package: s!.name, version: s!.version, dependency: dep, ...(s!.manifest ? { manifestPath: s!.manifest.path } : {}) });
+    }
+  }
+  return gaps;
 }
 
 /**

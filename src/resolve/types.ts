@@ -68,6 +68,8 @@ export interface TargetGraph {
   featureCauses: Map<PackageKey, Map<string, FeatureCause>>;
   /** Crates whose metadata could not be found; resolution went on with their declared defaults. */
   unresolved: { name: string; version: string; source: string | null; reason: string; cause: UnresolvedCause }[];
+  /** Optional dependencies the graph turns on that Cargo.lock does not hold (it is out of date): left out of this graph. */
+  lockGaps?: { package: string; version: string; dependency: string; manifestPath?: string }[];
 }
 
 export type { UnresolvedCause } from './packages.js';
