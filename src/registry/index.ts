@@ -15,7 +15,7 @@ import { fullTomlParser, type CargoConfig, type ConfigValue } from '../config/ca
 import { UserError } from '../errors.js';
 import { readVendoredText } from '../io/text-file.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
-import { parseTomlFully } from '../manifest/positions.js';
+import { holdsDate, parseTomlFully } from '../manifest/positions.js';
 import { forbiddenControl } from '../manifest/simple-toml.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
@@ -605,7 +605,10 @@ function parseWhole(text: string, path: string): Record<string, unknown> {
   const { parse, TomlError } = fullTomlParser();
   // The whole text: what the fast reader declined is read strictly, sections it would skip included.
   try {
-    return parse(text) as Record<string, unknown>;
+    const data = parse(text) as Record<string, unknown>;
+    // An impossible date smol-toml takes is refused, at its place, by the parser that checks dates.
+    if (holdsDate(data)) parseTomlFully(text, path);
+    return data;
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
     const detail = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
