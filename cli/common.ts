@@ -101,16 +101,18 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
   const found = config.getWithEnv<unknown>(['build', 'target'], 'CARGO_BUILD_TARGET', env, cwd);
   if (!found) return undefined;
   const list = Array.isArray(found.value) ? found.value : [found.value];
+  // At the key in the file that sets it (an environment variable has no place).
+  const at = config.where(found, ['build', 'target']);
   if (!list.length || !list.every((t): t is string => typeof t === 'string' && t !== '')) {
-    throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`);
+    throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`, at);
   }
   // `all` is cargo tree's command-line choice only: in the configuration cargo takes it for a triple, and fails.
   if (list.includes(ALL_TARGETS)) {
-    throw new UserError(`\`build.target\` in ${found.definedIn} is \`all\`, which names no target`, undefined, '`--target all` is for `tree` and `why` on the command line; name target triples here');
+    throw new UserError(`\`build.target\` in ${found.definedIn} is \`all\`, which names no target`, at, '`--target all` is for `tree` and `why` on the command line; name target triples here');
   }
   const custom = list.find((t) => t.endsWith('.json'));
   if (custom) {
-    throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, undefined, 'name a built-in target with `--target T`');
+    throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, at, 'name a built-in target with `--target T`');
   }
   return list;
 }

@@ -132,6 +132,30 @@ describe('bad input through the CLI', () => {
     expectUserError(r, new RegExp(`^${dir}/vendor/lib/Cargo\\.toml:\\d+:\\d+: error: invalid TOML`));
   });
 
+  it("a bad value in cargo's configuration: the line and column of its key", () => {
+    const project = (config: string) =>
+      writeProject({
+        '.cargo/config.toml': config,
+        'Cargo.toml': `${APP}\n[dependencies]\nlib = "1"\n`,
+        'Cargo.lock': lockWith(['lib'], `[[package]]\nname = "lib"\nversion = "1.0.0"\nsource = "${REG}"\nchecksum = "${crateChecksum('lib', '1.0.0')}"\n`),
+        'src/main.rs': '',
+        ...vendoredCrate('lib', '1.0.0'),
+      });
+    const nowhere = project('[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "no-such-dir"\n');
+    expectUserError(run(['check', '--offline', '--quiet'], nowhere), new RegExp(`^${nowhere}/\\.cargo/config\\.toml:5:1: error: cannot read the vendored sources in \`${nowhere}/no-such-dir\`: no such directory\\n`));
+    const unnamed = project('[source.crates-io]\nreplace-with = "elsewhere"\n');
+    expectUserError(run(['check', '--offline', '--quiet'], unnamed), new RegExp(`^${unnamed}/\\.cargo/config\\.toml:2:1: error: \`replace-with = "elsewhere"\` names a source`));
+    const target = project(`${VENDOR_CONFIG['.cargo/config.toml']}\n[build]\ntarget = 7\n`);
+    expectUserError(run(['check', '--offline', '--quiet'], target), new RegExp(`^${target}/\\.cargo/config\\.toml:8:1: error: \`build\\.target\` in .+ must be a target triple`));
+  });
+
+  it('a package version that is not a semantic version: at the key, as cargo refuses it', () => {
+    for (const v of ['1.0', 'no-such-thing', '1.0.0-01', '01.0.0']) {
+      const dir = writeProject({ 'Cargo.toml': APP.replace('"0.1.0"', `"${v}"`), 'Cargo.lock': LOCK_APP, 'src/main.rs': '' });
+      expectUserError(run(['tree', '--offline'], dir), new RegExp(`^${dir}/Cargo\\.toml:3:1: error: invalid \`package\\.version\` \`${v.replace(/\./g, '\\.')}\`: not a semantic version`));
+    }
+  });
+
   it('an unknown feature, target or option', () => {
     const dir = writeProject({ 'Cargo.toml': `${APP}\n[features]\nfast = []\n`, 'Cargo.lock': LOCK_APP, 'src/main.rs': '' });
     expectUserError(run(['tree', '--offline', '--features', 'nope'], dir), /error: the package 'app' does not contain this feature: nope\n/);
