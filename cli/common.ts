@@ -1,8 +1,8 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
 import { resolve as resolvePath } from 'node:path';
-import { ALL_TARGETS } from '../src/cfg/index.js';
+import { ALL_TARGETS, targetInfo } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
-import { UserError } from '../src/errors.js';
+import { UserError, type SourceLocation } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
 import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
@@ -114,7 +114,20 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
   if (custom) {
     throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, at, 'name a built-in target with `--target T`');
   }
+  knownTargetsAt(list, at);
   return list;
+}
+
+/** Refuses a target that is none (no built-in, and rustc does not know it) at `at`, where a file names it. */
+export function knownTargetsAt(targets: readonly string[], at: SourceLocation | undefined): void {
+  for (const t of targets) {
+    try {
+      targetInfo(t);
+    } catch (e) {
+      if (e instanceof UserError && at && !e.location) throw new UserError(e.message, at, e.help);
+      throw e;
+    }
+  }
 }
 
 /** `--frozen` or `--locked` as given (for messages), or null. */

@@ -4,7 +4,8 @@
  * stderr with exit code 2, never a stack trace unless `--verbose` is given.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { realworldAvailable, realworldProject } from '../helpers/realworld.js';
@@ -147,6 +148,12 @@ describe('bad input through the CLI', () => {
     expectUserError(run(['check', '--offline', '--quiet'], unnamed), new RegExp(`^${unnamed}/\\.cargo/config\\.toml:2:1: error: \`replace-with = "elsewhere"\` names a source`));
     const target = project(`${VENDOR_CONFIG['.cargo/config.toml']}\n[build]\ntarget = 7\n`);
     expectUserError(run(['check', '--offline', '--quiet'], target), new RegExp(`^${target}/\\.cargo/config\\.toml:8:1: error: \`build\\.target\` in .+ must be a target triple`));
+    // A triple that is no target: at the key that names it, in cargo's configuration and in the tool's settings.
+    const unknown = project(`${VENDOR_CONFIG['.cargo/config.toml']}\n[build]\ntarget = "x86_64-unknown-nowhere"\n`);
+    expectUserError(run(['check', '--offline', '--quiet'], unknown), new RegExp(`^${unknown}/\\.cargo/config\\.toml:8:1: error: .*x86_64-unknown-nowhere`));
+    const settings = project(VENDOR_CONFIG['.cargo/config.toml']);
+    writeFileSync(join(settings, 'cargo-preflight.toml'), '# targets to check\ntargets = ["x86_64-unknown-linux-musl", "sparc-nowhere"]\n');
+    expectUserError(run(['check', '--offline', '--quiet'], settings), new RegExp(`^${settings}/cargo-preflight\\.toml:2:1: error: .*sparc-nowhere`));
   });
 
   it('a package version that is not a semantic version: at the key, as cargo refuses it', () => {
