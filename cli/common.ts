@@ -1,8 +1,8 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
 import { resolve as resolvePath } from 'node:path';
-import { ALL_TARGETS } from '../src/cfg/index.js';
+import { ALL_TARGETS, targetInfo } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
-import { UserError } from '../src/errors.js';
+import { UserError, type SourceLocation } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
 import { loadProject, lockGaps, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
 import type { GraphResult } from '../src/resolve/graph.js';
@@ -105,18 +105,33 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
   const found = config.getWithEnv<unknown>(['build', 'target'], 'CARGO_BUILD_TARGET', env, cwd);
   if (!found) return undefined;
   const list = Array.isArray(found.value) ? found.value : [found.value];
+  // At the key in the file that sets it (an environment variable has no place).
+  const at = config.where(found, ['build', 'target']);
   if (!list.length || !list.every((t): t is string => typeof t === 'string' && t !== '')) {
-    throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`);
+    throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`, at);
   }
   // `all` is cargo tree's command-line choice only: in the configuration cargo takes it for a triple, and fails.
   if (list.includes(ALL_TARGETS)) {
-    throw new UserError(`\`build.target\` in ${found.definedIn} is \`all\`, which names no target`, undefined, '`--target all` is for `tree` and `why` on the command line; name target triples here');
+    throw new UserError(`\`build.target\` in ${found.definedIn} is \`all\`, which names no target`, at, '`--target all` is for `tree` and `why` on the command line; name target triples here');
   }
   const custom = list.find((t) => t.endsWith('.json'));
   if (custom) {
-    throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, undefined, 'name a built-in target with `--target T`');
+    throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, at, 'name a built-in target with `--target T`');
   }
+  knownTargetsAt(list, at);
   return list;
+}
+
+/** Refuses a target that is none (no built-in, and rustc does not know it) at `at`, where a file names it. */
+export function knownTargetsAt(targets: readonly string[], at: SourceLocation | undefined): void {
+  for (const t of targets) {
+    try {
+      targetInfo(t);
+    } catch (e) {
+      if (e instanceof UserError && at && !e.location) throw new UserError(e.message, at, e.help);
+      throw e;
+    }
+  }
 }
 
 /** `--frozen` or `--locked` as given (for messages), or null. */

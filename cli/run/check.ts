@@ -1,6 +1,7 @@
 /** The check pipeline shared by `check`, `fix` and the triage screen: load, resolve every target, lint. */
 import { readFileSync } from 'node:fs';
 import { lineColumnAt } from '../../src/errors.js';
+import { knownTargetsAt } from '../common.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { lint } from '../../src/rules/engine.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
@@ -42,6 +43,8 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   try {
     refuseAllTargets(loaded.targets);
+    // A target the settings name that is no target: an error where they name it.
+    if (loaded.targets === settings.targets) knownTargetsAt(settings.targets, settings.targetsAt);
   } catch (e) {
     await loaded.sources.close();
     throw e;

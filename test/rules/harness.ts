@@ -16,7 +16,7 @@ import { unresolvedText } from '../../src/resolve/packages.js';
 import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
-import { formatMessage, placeholders } from '../../src/rules/messages.js';
+import { placeholders } from '../../src/rules/messages.js';
 import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
@@ -178,6 +178,26 @@ function pathString(p: Finding['paths'][number]): string {
   return p.map((s, i) => (i === 0 ? s.name : `${s.name}${s.via.length ? ` [${s.via.join(',')}]` : ''}`)).join(' > ');
 }
 
+/**
+ * A template's placeholder names and the text it gives with `data`, written
+ * here apart from the engine's `placeholders` and `formatMessage` (which fill
+ * every finding's message): checking a finding's text with the function that
+ * made it could never fail.
+ */
+function namesIn(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{\{ *([A-Za-z0-9]+) *\}\}/g)].map((m) => m[1]!))].sort();
+}
+
+function filled(template: string, data: Record<string, string>): string {
+  return template
+    .split(/(\{\{ *[A-Za-z0-9]+ *\}\})/)
+    .map((part) => {
+      const name = /^\{\{ *([A-Za-z0-9]+) *\}\}$/.exec(part)?.[1];
+      return name === undefined ? part : (data[name] ?? `<no data for ${name}>`);
+    })
+    .join('');
+}
+
 function matches(text: string, m: string | RegExp): boolean {
   return typeof m === 'string' ? text.includes(m) : m.test(text);
 }
@@ -237,15 +257,16 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
             expect(f.messageId, `messageId of ${e.crate}`).toBe(e.messageId);
             const template = rule.meta.messages[f.messageId];
             expect(template, `template of ${f.messageId}`).toBeTypeOf('string');
-            expect(Object.keys(f.data).sort(), `data of ${e.crate}`).toEqual(placeholders(template!).sort());
-            expect(f.message).toBe(formatMessage(template!, f.data));
+            expect(Object.keys(f.data).sort(), `data of ${e.crate}`).toEqual(namesIn(template!));
+            expect(f.message).toBe(filled(template!, f.data));
+            expect(f.message, `message of ${e.crate}`).not.toMatch(/\{\{|\}\}/);
             if (e.data) expect(f.data, `data of ${e.crate}`).toEqual(e.data);
             // A detail is a declared message too.
             if (f.detail !== undefined) {
               const t = rule.meta.messages[f.detailId!];
               expect(t, `template of detail ${f.detailId}`).toBeTypeOf('string');
-              expect(Object.keys(f.detailData ?? {}).sort(), `detail data of ${e.crate}`).toEqual(placeholders(t!).sort());
-              expect(f.detail).toBe(formatMessage(t!, f.detailData));
+              expect(Object.keys(f.detailData ?? {}).sort(), `detail data of ${e.crate}`).toEqual(namesIn(t!));
+              expect(f.detail).toBe(filled(t!, f.detailData ?? {}));
             }
             if (e.detailId) expect(f.detailId, `detail of ${e.crate}`).toBe(e.detailId);
             if (e.detailData) expect(f.detailData, `detail data of ${e.crate}`).toEqual(e.detailData);
