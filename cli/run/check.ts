@@ -36,15 +36,16 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
     settingsTargets: (ws) => {
       settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
-      return settings.targets?.length ? settings.targets : undefined;
+      if (!settings.targets?.length) return undefined;
+      // A target the settings name that is no target: an error where they name it, before anything is read for it.
+      knownTargetsAt(settings.targets, settings.targetsAt);
+      return settings.targets;
     },
     checkLock: true,
   });
   settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   try {
     refuseAllTargets(loaded.targets);
-    // A target the settings name that is no target: an error where they name it.
-    if (loaded.targets === settings.targets) knownTargetsAt(settings.targets, settings.targetsAt);
   } catch (e) {
     await loaded.sources.close();
     throw e;
