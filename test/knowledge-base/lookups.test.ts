@@ -1,11 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { builtInEntries, loadKnowledgeBase } from '../../src/knowledge/load.js';
-import { KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { checkedUpTo, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { featureNames, recorded } from './helpers.js';
 import { validateEntries } from '../../src/knowledge/validate.js';
 import { parseVersionRange, versionIn } from '../../src/knowledge/versions.js';
 
 const kb = loadKnowledgeBase();
+/** The features a recorded release declares (test/fixtures/crates-index). */
+const declares = (name: string, version: string) => {
+  const line = recorded(name)?.find((v) => v.vers === version);
+  if (!line) throw new Error(`${name} ${version} is not recorded`);
+  return featureNames(line);
+};
 const sys = (name: string) => {
   const m = kb.sysCrate(name);
   if (!m) throw new Error(`no sys entry for ${name}`);
@@ -86,13 +93,29 @@ describe('lookups', () => {
 describe('static options', () => {
   const { entry: openssl } = sys('openssl-sys');
 
-  it('exist from the release that introduced them', () => {
-    const names = (v: string) => staticOptionsAt(openssl, 'openssl-sys', v).map((o) => (o.kind === 'feature' ? o.feature : o.env));
+  it('exist where the version declares the feature, and where the knowledge base records the variable', () => {
+    const names = (v: string) => staticOptionsAt(openssl, 'openssl-sys', v, declares('openssl-sys', v)).map((o) => (o.kind === 'feature' ? o.feature : o.env));
     expect(names('0.9.33')).toEqual([]);
     expect(names('0.9.35')).toEqual(['vendored', 'OPENSSL_STATIC']);
     expect(names('0.9.102')).toEqual(['vendored', 'OPENSSL_STATIC']);
-    expect(kb.staticOptionsFor('pq-sys', '0.4.8')).toEqual([]);
-    expect(kb.staticOptionsFor('pq-sys', '0.5.0').map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
+    expect(kb.staticOptionsFor('pq-sys', '0.4.8', declares('pq-sys', '0.4.8'))).toEqual([]);
+    expect(kb.staticOptionsFor('pq-sys', '0.5.0', declares('pq-sys', '0.5.0')).map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
+    // Releases older or newer than any checked that declare the feature have it; the variable only where recorded.
+    const vendored = new Map([['vendored', ['openssl-src']]]);
+    expect(staticOptionsAt(openssl, 'openssl-sys', '0.9.20', vendored).map((o) => o.kind)).toEqual(['feature']);
+    expect(staticOptionsAt(openssl, 'openssl-sys', '0.10.0', vendored).map((o) => o.kind)).toEqual(['feature']);
+    expect(staticOptionsAt(openssl, 'openssl-sys', '0.10.0', new Map())).toEqual([]);
+    // A meaning recorded by release: pq-sys `bundled` needs perl and make before 0.6, not from 0.6 on (newer ones included).
+    const bundled = new Map([['bundled', ['dep:pq-src']]]);
+    expect(kb.staticOptionsFor('pq-sys', '0.5.1', bundled).map((m) => m.option.requires)).toEqual([['c-compiler', 'perl', 'make']]);
+    expect(kb.staticOptionsFor('pq-sys', '0.7.0', bundled).map((m) => m.option.requires)).toEqual([['c-compiler']]);
+  });
+
+  it('says how far the meaning was checked', () => {
+    const spec = sys('curl-sys').crate;
+    expect(checkedUpTo(spec, '0.4.81+curl-8.14.1')).toBeUndefined();
+    expect(checkedUpTo(spec, '0.4.59+curl-7.86.0')).toBeUndefined();
+    expect(checkedUpTo(spec, '0.4.90+curl-8.20.0')).toBe('0.4.81+curl-8.14.1');
   });
 
   it('staticOptionActive reads the activated features', () => {
@@ -159,7 +182,7 @@ describe('wrappers', () => {
   it('covers the release lines the real-world projects lock', () => {
     expect(kb.staticOptionsFor('rusqlite', '0.34.0').map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
     // sqlx 0.6 always bundles SQLite (sqlx-core asks for libsqlite3-sys/bundled): no option to offer.
-    expect(kb.staticOptionsFor('sqlx', '0.6.3')).toEqual([]);
+    expect(kb.staticOptionsFor('sqlx', '0.6.3', declares('sqlx', '0.6.3'))).toEqual([]);
     expect(kb.nativeFeaturesFor('sqlx', '0.6.3').map((m) => m.entry.id).sort()).toEqual(['openssl', 'sqlite']);
     const sqlx = kb.switchesFor('sqlx', '0.6.3').find((m) => m.entry.id === 'openssl')!;
     expect(sqlx.recipe.replace).toMatchObject({ 'runtime-tokio-native-tls': 'runtime-tokio-rustls' });
