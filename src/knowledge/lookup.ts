@@ -270,8 +270,9 @@ function nearestRecipe(recipes: SwitchRecipe[], version: string): SwitchRecipe |
  * A recipe fitted to the features a version declares: it needs every feature
  * it turns on (`enable`, the values of `replace` whose key is declared); it
  * removes only declared features, and with `default-features = false` lists
- * again the version's own defaults minus what it removes. Null when the
- * version lacks a feature the recipe turns on, or nothing is left to change.
+ * again the version's own defaults minus what it removes; the recipe's note,
+ * about its own release line, is left out. Null when the version lacks a
+ * feature the recipe turns on, or nothing is left to change.
  */
 export function fitRecipe(r: SwitchRecipe, declared: DeclaredFeatures): SwitchRecipe | null {
   if (!r.enable.every((f) => declared.has(f))) return null;
@@ -285,7 +286,9 @@ export function fitRecipe(r: SwitchRecipe, declared: DeclaredFeatures): SwitchRe
   const gone = new Set([...disable, ...Object.keys(replace)]);
   const restore = r.defaultFeatures ? [] : (declared.get('default') ?? []).filter((f) => declared.has(f) && !gone.has(f));
   if (!r.enable.length && !Object.keys(replace).length && !disable.length && r.defaultFeatures) return null;
-  return { ...r, disable, replace, enable: [...r.enable], restore };
+  // The recipe's note speaks of its own release line: left out.
+  const { note: _note, ...rest } = r;
+  return { ...rest, disable, replace, enable: [...r.enable], restore };
 }
 
 /**
