@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { builtInEntries, loadKnowledgeBase } from '../../src/knowledge/load.js';
-import { checkedUpTo, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { bringsRead, checkedUpTo, cratesTurnedOn, fitRecipe, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { featureMap } from '../../src/resolve/packages.js';
 import { featureNames, recorded } from './helpers.js';
 import { validateEntries } from '../../src/knowledge/validate.js';
 import { parseVersionRange, versionIn } from '../../src/knowledge/versions.js';
@@ -290,5 +291,55 @@ describe('loading', () => {
     for (let i = 0; i < 20; i++) new KnowledgeBase(entries);
     const perBuild = (performance.now() - t0) / 20;
     expect(perBuild).toBeLessThan(5);
+  });
+});
+
+describe('switches read from the features a version declares', () => {
+  // reqwest 0.12.15 as recorded (test/fixtures/crates-index): the declared feature map, implicit features included.
+  const recordedReqwest = (version: string) => {
+    const line = recorded('reqwest')!.find((v) => v.vers === version)!;
+    return { features: featureMap(line.features, line.deps.filter((d) => d.kind !== 'dev')), deps: line.deps };
+  };
+
+  it('a release outside every recorded range gets the nearest line\'s recipe, fitted to what it declares', () => {
+    const declared = new Map<string, string[]>([
+      ['default', ['default-tls', 'charset']],
+      ['charset', []],
+      ['default-tls', ['dep:native-tls']],
+      ['native-tls', ['default-tls']],
+      ['rustls-tls', ['dep:rustls']],
+    ]);
+    const [m] = kb.switchesFor('reqwest', '0.13.0', declared).filter((x) => x.entry.id === 'openssl');
+    expect(m).toMatchObject({ fitted: true, checkedUpTo: '0.12.15' });
+    expect(m!.recipe).toMatchObject({ enable: ['rustls-tls'], defaultFeatures: false, restore: ['charset'] });
+    expect(m!.recipe.disable.every((f) => declared.has(f))).toBe(true);
+    expect(m!.recipe.note).toBeUndefined();
+    // Without the feature the recipe turns on, nothing is offered; without what it declares, only recorded ranges count.
+    expect(kb.switchesFor('reqwest', '0.13.0', new Map([['default-tls', []]])).filter((x) => x.entry.id === 'openssl')).toEqual([]);
+    expect(kb.switchesFor('reqwest', '0.13.0').filter((x) => x.entry.id === 'openssl')).toEqual([]);
+    // Inside a recorded range the recipe is the recorded one.
+    expect(kb.switchesFor('reqwest', '0.12.15', recordedReqwest('0.12.15').features).find((x) => x.entry.id === 'openssl')!.fitted).toBeUndefined();
+  });
+
+  it('what a switch brings is read from the optional dependencies its features turn on', () => {
+    const { features, deps } = recordedReqwest('0.12.15');
+    const on = cratesTurnedOn(features, deps, ['rustls-tls']);
+    expect([...on!.keys()].sort()).toEqual(expect.arrayContaining(['hyper-rustls', 'rustls', 'tokio-rustls']));
+    // reqwest 0.12.15's `__rustls-ring` asks `rustls?/ring` (weak): the weak ask alone reads nothing, the recipe's record stands.
+    const strong = new Map<string, string[]>([['rustls-tls', ['rustls/ring']]]);
+    const turned = cratesTurnedOn(strong, [{ name: 'rustls', optional: true, kind: 'normal', features: [] }], ['rustls-tls']);
+    expect(turned).toEqual(new Map([['rustls', new Set(['ring'])]]));
+    expect(bringsRead(kb, turned)).toEqual(['ring']);
+    expect(bringsRead(kb, new Map([['rustls', new Set(['aws_lc_rs'])]]))).toEqual(['aws-lc']);
+    expect(bringsRead(kb, new Map([['ring', new Set<string>()]]))).toEqual(['ring']);
+    expect(bringsRead(kb, new Map([['webpki-roots', new Set<string>()]]))).toBeNull();
+    expect(cratesTurnedOn(new Map([['x', []]]), [], ['x'])).toBeNull();
+  });
+
+  it('fitRecipe keeps only declared features and lists the version\'s own defaults again', () => {
+    const recipe = { versions: '>=1.0.0', to: 'x', disable: ['a', 'gone'], replace: { b: 'c', missing: 'd' }, enable: ['e'], defaultFeatures: false, restore: ['old'], brings: [], note: 'of 1.x' };
+    const declared = new Map<string, string[]>([['default', ['a', 'b', 'keep']], ['a', []], ['b', []], ['c', []], ['e', []], ['keep', []]]);
+    expect(fitRecipe(recipe, declared)).toEqual({ versions: '>=1.0.0', to: 'x', disable: ['a'], replace: { b: 'c' }, enable: ['e'], defaultFeatures: false, restore: ['keep'], brings: [] });
+    expect(fitRecipe(recipe, new Map([['a', []]]))).toBeNull();
   });
 });
