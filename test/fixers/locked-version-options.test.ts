@@ -12,6 +12,9 @@
  * - a wrapper release newer than the knowledge base (reqwest 0.13.0; checked
  *   up to 0.12.15) that declares `rustls-tls`: offered and applied as a
  *   switch, what it brings (ring) read from its dependencies;
+ * - a wrapper release older than every recorded recipe (reqwest 0.11.4, its
+ *   TLS features as the index lists them) that declares `rustls-tls`:
+ *   switched, where the screen said it had no switch away from OpenSSL;
  * - a `-sys` release without the feature (pq-sys 0.4.8): the first newer
  *   release that declares it (0.5.0) is read from the served index lines,
  *   online and offline from the cache; from a vendor directory alone, which
@@ -33,6 +36,9 @@ import { cargoAvailable } from '../helpers/realworld.js';
 /** cargo talks to the server of this process: it must not block the event loop. */
 const run = promisify(execFile);
 const MUSL = 'x86_64-unknown-linux-musl';
+
+/** Versions of the TLS crates reqwest 0.11.4 takes (stubs). */
+const STUBS: Record<string, string> = { 'hyper-rustls': '0.22.1', 'hyper-tls': '0.5.0', rustls: '0.19.1', 'tokio-native-tls': '0.3.0', 'tokio-rustls': '0.22.0', 'webpki-roots': '0.21.1' };
 
 /** Every crate of the registry, as vendored crates (normalized manifests). */
 const CRATES: Record<string, string> = {
@@ -68,6 +74,39 @@ const CRATES: Record<string, string> = {
       '',
     ].join('\n'),
   ),
+  // reqwest 0.11.4, older than every recipe's range: its TLS features as the crates.io index lists them
+  // (re/qw/reqwest), the other features and their dependencies left out; the TLS crates are stubs.
+  ...vendoredCrate(
+    'reqwest',
+    '0.11.4',
+    [
+      ...['hyper-rustls', 'hyper-tls', 'rustls', 'tokio-native-tls', 'tokio-rustls', 'webpki-roots'].flatMap((d) => [`[dependencies.${d}]`, `version = "${STUBS[d]}"`, 'optional = true', '']),
+      '[dependencies.native-tls-crate]',
+      'version = "0.2.7"',
+      'optional = true',
+      'package = "native-tls"',
+      '',
+      '[features]',
+      '__rustls = ["hyper-rustls", "tokio-rustls", "rustls", "__tls"]',
+      '__tls = []',
+      'default = ["default-tls"]',
+      'default-tls = ["hyper-tls", "native-tls-crate", "__tls", "tokio-native-tls"]',
+      'native-tls = ["default-tls"]',
+      'native-tls-alpn = ["native-tls", "native-tls-crate/alpn"]',
+      'native-tls-vendored = ["native-tls", "native-tls-crate/vendored"]',
+      'rustls-tls = ["rustls-tls-webpki-roots"]',
+      'rustls-tls-manual-roots = ["__rustls"]',
+      'rustls-tls-webpki-roots = ["webpki-roots", "__rustls"]',
+      '',
+    ].join('\n'),
+    'reqwest-0.11.4',
+  ),
+  ...vendoredCrate('hyper-tls', '0.5.0', '[dependencies.native-tls]\nversion = "0.2"\n'),
+  ...vendoredCrate('tokio-native-tls', '0.3.0', '[dependencies.native-tls]\nversion = "0.2"\n'),
+  ...vendoredCrate('hyper-rustls', '0.22.1'),
+  ...vendoredCrate('tokio-rustls', '0.22.0'),
+  ...vendoredCrate('webpki-roots', '0.21.1'),
+  ...vendoredCrate('rustls', '0.19.1', '[dependencies.ring]\nversion = "0.17"\n', 'rustls-0.19.1'),
 };
 
 interface Registry {
@@ -217,6 +256,21 @@ describe.skipIf(!cargoAvailable())('options and switches read from the locked ve
     const tree = await cargoFeatures(dir, cargoHome);
     expect(tree).toContain('reqwest feature "rustls-tls"');
     expect(tree).toContain('rustls feature "ring"');
+    expect(tree).not.toContain('openssl-sys');
+  }, 120_000);
+
+  it('reqwest 0.11.4, older than every recorded recipe, declares `rustls-tls`: switched (no "has no switch away from OpenSSL")', async () => {
+    const { dir, cargoHome } = await project('older-wrapper', 'reqwest = "=0.11.4"\n');
+    const home = registry.home('older-wrapper-tool-home');
+    const fixed = await tool(dir, ['fix', dir, '--strategy', 'switch'], home);
+    expect(fixed.stderr).not.toContain('has no switch away from OpenSSL');
+    expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toContain('reqwest = { version = "=0.11.4", default-features = false, features = ["rustls-tls"] }');
+    // rustls 0.19 takes ring unconditionally: the recipe's record says what it brings.
+    expect(fixed.stderr).toContain('The new backend needs a C compiler for the target to build.');
+    await run('cargo', ['update', '--workspace'], { cwd: dir, env: { ...process.env, CARGO_HOME: cargoHome, CARGO_TERM_COLOR: 'never' } });
+    const tree = await cargoFeatures(dir, cargoHome);
+    expect(tree).toContain('reqwest feature "rustls-tls"');
     expect(tree).not.toContain('openssl-sys');
   }, 120_000);
 
