@@ -24,7 +24,7 @@ export const nativeLibrary: Rule = {
         '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on',
       noStaticOptionOn: '`{{crate}} v{{version}}` links the system {{library}} and none of its static options is on',
       knowledgeBaseNote: '{{note}}',
-      knowledgeBaseNoteUnchecked: '{{note}} v{{version}} is newer than every release checked: what {{options}} does was checked up to v{{checked}}',
+      knowledgeBaseNoteUnchecked: '{{note}} v{{version}} is newer than every release checked: the meaning of {{options}} was checked up to v{{checked}}',
     },
   },
   check({ graph, kb, host }, report) {

@@ -32,7 +32,7 @@ describe('human output', () => {
         '  = note: why: openssl-reqwest → reqwest → native-tls-crate (native-tls) [default-tls] → openssl-sys',
         '               openssl-reqwest → reqwest → hyper-tls [default-tls] → native-tls → openssl-sys',
         '               openssl-reqwest → reqwest → tokio-native-tls [default-tls] → native-tls → openssl-sys',
-        '  = note: Looks for OpenSSL with OPENSSL_DIR / OPENSSL_LIB_DIR, pkg-config and vcpkg and panics when it finds none for the target; links a found OpenSSL dynamically unless OPENSSL_STATIC is set. v0.9.107 is newer than every release checked: what `vendored` does was checked up to v0.9.102',
+        '  = note: Looks for OpenSSL with OPENSSL_DIR / OPENSSL_LIB_DIR, pkg-config and vcpkg and panics when it finds none for the target; links a found OpenSSL dynamically unless OPENSSL_STATIC is set. v0.9.107 is newer than every release checked: the meaning of `vendored` was checked up to v0.9.102',
         '  = help: switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again (needs a C compiler for the target)',
         '  = help: enable feature `native-tls-vendored` of `reqwest` (needs a C compiler for the target, perl, make)',
         '  = help: enable feature `vendored` of `openssl-sys` (what it does was checked up to 0.9.102) (declare `openssl-sys = { version = "0.9", features = ["vendored"] }`; features unify) (needs a C compiler for the target, perl, make)',

@@ -216,7 +216,7 @@ describe.skipIf(!cargoAvailable())('options and switches read from the locked ve
     const libz = findings(checked.stdout).filter((f) => f.package.name === 'libz-sys');
     expect(libz.map((f) => f.rule)).toEqual(['native-library']);
     expect(libz[0]!.detailId).toBe('knowledgeBaseNoteUnchecked');
-    expect(libz[0]!.detail).toContain('v2.0.0 is newer than every release checked: what `static` does was checked up to v1.1.17');
+    expect(libz[0]!.detail).toContain('v2.0.0 is newer than every release checked: the meaning of `static` was checked up to v1.1.17');
     expect(libz[0]!.fixes.map((f) => f.title)).toEqual(['enable feature `static` of `libz-sys` (what it does was checked up to 1.1.17)']);
 
     expect(await cargoFeatures(dir, cargoHome)).not.toContain('libz-sys feature "static"');
