@@ -321,7 +321,7 @@ export interface FixInput {
   releases?: readonly ReleaseFeatures[];
 }
 
-/** " (its meaning checked up to 0.4.81)" for a version newer than every release the crate's facts were checked against. */
+/** " (what it does was checked up to 0.4.81)" for a version newer than every release the crate's facts were checked against. */
 function uncheckedNote(spec: CrateSpec, version: string): string {
   const upTo = checkedUpTo(spec, version);
   return upTo ? ` (what it does was checked up to ${upTo})` : '';
@@ -470,15 +470,18 @@ export function newerStaticOption(
       unknown ??= o;
       continue;
     }
+    // The lowest such version: index lines are in publishing order, which is not always semver order.
     const first = (compatibleOnly: boolean) =>
-      releases.find(
-        (r) =>
-          !r.yanked &&
-          semver.valid(r.version) &&
-          semver.gt(r.version, version) &&
-          (!compatibleOnly || semver.satisfies(r.version, `^${version}`, { includePrerelease: true })) &&
-          optionAt(o, r.version, r.features),
-      );
+      releases
+        .filter(
+          (r) =>
+            !r.yanked &&
+            semver.valid(r.version) &&
+            semver.gt(r.version, version) &&
+            (!compatibleOnly || semver.satisfies(r.version, `^${version}`, { includePrerelease: true })) &&
+            optionAt(o, r.version, r.features),
+        )
+        .reduce<ReleaseFeatures | undefined>((lo, r) => (!lo || semver.lt(r.version, lo.version) ? r : lo), undefined);
     const found = first(true) ?? first(false);
     if (!found) continue;
     const compatible = semver.satisfies(found.version, `^${version}`, { includePrerelease: true });

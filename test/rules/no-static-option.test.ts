@@ -146,12 +146,14 @@ ruleTester(noStaticOption, {
     {
       name: 'a compatible release that declares it is preferred to an older incompatible one; yanked releases are skipped',
       graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.12', links: 'curl', declares: ['http2'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
+      // In publishing order, which is not semver order (a 0.4 fix published after 0.5.0).
       releases: {
         'curl-sys': [
           { version: '0.4.12', features: ['http2'] },
           { version: '0.4.13', features: ['http2', 'static-curl'], yanked: true },
-          { version: '0.4.20', features: ['http2', 'static-curl'] },
           { version: '0.5.0', features: ['http2', 'static-curl'] },
+          { version: '0.4.21', features: ['http2', 'static-curl'] },
+          { version: '0.4.20', features: ['http2', 'static-curl'] },
         ],
       },
       findings: [{ crate: 'curl-sys', messageId: 'systemWhenFound', message: ['0.4.20 is the first newer release with feature `static-curl`'], fixes: ['update `curl-sys` to 0.4.20 or newer'] }],
