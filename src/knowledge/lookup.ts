@@ -261,7 +261,10 @@ export class KnowledgeBase {
 /** Of recipes for one alternative, the one of the newest release line at or below `version` (else the oldest line). */
 function nearestRecipe(recipes: SwitchRecipe[], version: string): SwitchRecipe | undefined {
   if (!semver.valid(version)) return undefined;
-  const floor = (r: SwitchRecipe) => parseVersionRange(r.versions) && semver.minVersion(parseVersionRange(r.versions)!)?.version;
+  const floor = (r: SwitchRecipe) => {
+    const range = parseVersionRange(r.versions);
+    return range ? semver.minVersion(range)?.version : undefined;
+  };
   const sorted = recipes.map((r) => ({ r, min: floor(r) || '0.0.0' })).sort((a, b) => semver.compare(a.min, b.min));
   return [...sorted].reverse().find((x) => semver.lte(x.min, version))?.r ?? sorted[0]?.r;
 }
@@ -293,23 +296,25 @@ export function fitRecipe(r: SwitchRecipe, declared: DeclaredFeatures): SwitchRe
 
 /**
  * The crates a wrapper's features turn on at a version, read from what it
- * declares: every optional dependency the features reach (`dep:x`, `x/f`,
- * `x?/f`, an implicit feature), by its package name, with the features
- * asked of it. Null when the features turn on no optional dependency.
+ * declares: every optional dependency the features reach (`dep:x`, `x/f`, an
+ * implicit feature), and every dependency they ask a feature of (`x/f`), by
+ * package name, with the features asked of it. A weak `x?/f` turns nothing
+ * on. Null when the features reach no dependency.
  */
 export function cratesTurnedOn(
   features: DeclaredFeatures,
   deps: readonly { name: string; package?: string | null; optional: boolean; kind: string; features: string[] }[],
   enabled: readonly string[],
 ): Map<string, Set<string>> | null {
-  const optional = new Map<string, string>();
-  for (const d of deps) if (d.optional && d.kind !== 'dev') optional.set(d.name, d.package ?? d.name);
+  const normal = deps.filter((d) => d.kind !== 'dev');
+  const packageOf = new Map(normal.map((d) => [d.name, d.package ?? d.name]));
+  const optional = new Set(normal.filter((d) => d.optional).map((d) => d.name));
   const out = new Map<string, Set<string>>();
   const turnOn = (dep: string, feature?: string) => {
-    const pkg = optional.get(dep);
-    if (!pkg) return;
+    const pkg = packageOf.get(dep);
+    if (!pkg || (!feature && !optional.has(dep))) return;
     let set = out.get(pkg);
-    if (!set) out.set(pkg, (set = new Set(deps.filter((d) => d.name === dep).flatMap((d) => d.features))));
+    if (!set) out.set(pkg, (set = new Set(normal.filter((d) => d.name === dep).flatMap((d) => d.features))));
     if (feature) set.add(feature);
   };
   const seen = new Set<string>();
@@ -318,18 +323,15 @@ export function cratesTurnedOn(
     const f = stack.pop()!;
     if (seen.has(f)) continue;
     seen.add(f);
-    const values = features.get(f);
-    if (!values) continue;
-    for (const v of values) {
+    for (const v of features.get(f) ?? []) {
       if (v.startsWith('dep:')) turnOn(v.slice(4));
       else if (v.includes('/')) {
         const [dep, feat] = v.split('/', 2) as [string, string];
         if (dep.endsWith('?')) continue; // weak: only where something else turns the dependency on
         turnOn(dep, feat);
-        if (features.has(dep) && optional.has(dep)) stack.push(dep);
+        if (optional.has(dep) && features.has(dep)) stack.push(dep);
       } else stack.push(v);
     }
-    if (optional.has(f) && values.length === 1 && values[0] === `dep:${f}`) turnOn(f);
   }
   return out.size ? out : null;
 }

@@ -334,6 +334,10 @@ describe('switches read from the features a version declares', () => {
     expect(bringsRead(kb, new Map([['ring', new Set<string>()]]))).toEqual(['ring']);
     expect(bringsRead(kb, new Map([['webpki-roots', new Set<string>()]]))).toBeNull();
     expect(cratesTurnedOn(new Map([['x', []]]), [], ['x'])).toBeNull();
+    // A feature asked of a dependency that is always on (kube's `rustls-tls` asks `kube-client/rustls-tls`) is read too; naming a plain feature of it turns nothing on.
+    const always = [{ name: 'kube-client', optional: false, kind: 'normal', features: ['config'] }];
+    expect(cratesTurnedOn(new Map([['rustls-tls', ['kube-client/rustls-tls']]]), always, ['rustls-tls'])).toEqual(new Map([['kube-client', new Set(['config', 'rustls-tls'])]]));
+    expect(cratesTurnedOn(new Map([['rustls-tls', ['dep:kube-client']]]), always, ['rustls-tls'])).toBeNull();
   });
 
   it('fitRecipe keeps only declared features and lists the version\'s own defaults again', () => {
