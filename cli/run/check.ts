@@ -15,6 +15,7 @@ import type { CommandContext } from '../context.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import { makeReport, type Report } from '../output/report.js';
 import type { CheckArgs } from './options.js';
+import { readReleases, releasesWanted } from './releases.js';
 
 export interface CheckRun {
   loaded: LoadedProject;
@@ -72,7 +73,10 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
     return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
   };
 
-  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
+  // The few crates with no static option at their version: their other releases say which one has one.
+  const wanted = settings.severity['no-static-option'] === 'off' ? new Map() : releasesWanted(graphs, kb);
+  const releases = wanted.size ? await readReleases(wanted, loaded.sources.sourceFor) : undefined;
+  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation, ...(releases ? { releases } : {}) });
   const unresolved = graphs.flatMap((g) => g.unresolved);
   const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
   const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';

@@ -31,6 +31,12 @@ export interface Summary {
   deps: SummaryDep[];
   /** Declared features plus the implicit feature of every optional dependency not hidden by `dep:`. */
   features: Map<string, string[]>;
+  /**
+   * Every dependency the version declares, as the index or its manifest has it
+   * (dev ones and optional ones Cargo.lock does not hold included): the same
+   * array, not a copy. Absent for an unresolved package.
+   */
+  declaredDeps?: readonly IndexDep[];
   links: string | null;
   procMacro: boolean;
   /** `procMacro` is a guess (the index does not say, and cargo has not unpacked the crate). */
@@ -366,6 +372,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       source: null,
       deps,
       features: featureMap(manifest.features, manifest.deps),
+      declaredDeps: manifest.deps,
       links: manifest.links,
       procMacro: manifest.procMacro,
       isMember,
@@ -809,6 +816,7 @@ function gitSummary(pkg: LockedPackage, manifest: PackageManifest, lock: Lockfil
     source: pkg.source,
     deps,
     features: featureMap(manifest.features, manifest.deps.filter((d) => d.kind !== 'dev')),
+    declaredDeps: manifest.deps,
     links: manifest.links,
     procMacro: manifest.procMacro,
     isMember: false,
@@ -864,6 +872,7 @@ export function indexToSummary(
     source: pkg.source,
     deps,
     features: featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev')),
+    declaredDeps: v.deps,
     links: v.links ?? null,
     procMacro: pm.procMacro,
     isMember: false,

@@ -8,7 +8,7 @@ import type { GraphEdge, TargetGraph } from '../resolve/types.js';
 import { attributedPaths, pulledBy } from './facts.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import { formatMessage, templateOf } from './messages.js';
-import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, Severity } from './types.js';
+import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, RuleContext, Severity } from './types.js';
 
 export interface LintSettings {
   /** Severity per rule id; `off` disables the rule. */
@@ -27,6 +27,8 @@ export interface LintInput {
   lockLocation?: (name: string, version: string) => ManifestLocation | null;
   /** The host triple (else taken from the environment snapshots). */
   host?: string;
+  /** Releases of some crates read from their index lines (`RuleContext.releases`). */
+  releases?: RuleContext['releases'];
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -77,7 +79,7 @@ export function lint(input: LintInput): Finding[] {
           packageKey: d.package.key,
         });
       };
-      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target), ...(host ? { host } : {}) }, report);
+      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target), ...(host ? { host } : {}), ...(input.releases ? { releases: input.releases } : {}) }, report);
     }
   }
   return sortFindings(findings);

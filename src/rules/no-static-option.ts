@@ -24,16 +24,20 @@ export const noStaticOption: Rule = {
       knowledgeBaseNoteAlternatives: '{{note}} Alternatives: {{alternatives}}.',
     },
   },
-  check({ graph, kb, host }, report) {
+  check({ graph, kb, host, releases }, report) {
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind === 'static' || n.hasStaticOption || n.linkage.forcedBy) continue;
       const { pkg, entry, spec } = n;
-      const newer = newerStaticOption(spec, pkg.version);
+      const lines = releases?.get(pkg.key);
+      const newer = newerStaticOption(spec, pkg, lines);
+      const what = newer && (newer.option.kind === 'feature' ? `feature \`${newer.option.feature}\`` : `${newer.option.env}=${newer.option.value}`);
       const availability = newer
-        ? `no static option at v${pkg.version}; ${newer.since} and newer have ${newer.option.kind === 'feature' ? `feature \`${newer.option.feature}\`` : `${newer.option.env}=${newer.option.value}`}`
+        ? newer.since
+          ? `no static option at v${pkg.version}; ${newer.since} is the first newer release with ${what}`
+          : `no static option at v${pkg.version}; the knowledge base knows ${what} of other releases (which release first declares it is unknown: the index lines of the others could not be read)`
         : spec.staticOptions.length
-          ? `no static option at v${pkg.version}`
-          : 'no static option in any version';
+          ? `no static option at v${pkg.version}${lines ? ' nor in any newer release' : ''}`
+          : 'no static option in any version the knowledge base knows';
       const pulled = pulledBy(graph, pkg.key);
       const by = pulled.length ? `; brought in by ${pulled.map(describePulledBy).join(', and by ')}` : '';
       const note = (spec.withoutStaticNote ?? entry.summary).replace(/\s+/g, ' ').trim();
@@ -45,7 +49,7 @@ export const noStaticOption: Rule = {
         detail: alternatives.length
           ? { messageId: 'knowledgeBaseNoteAlternatives', data: { note, alternatives: alternatives.join(', ') } }
           : { messageId: 'knowledgeBaseNote', data: { note } },
-        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host }),
+        fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host, ...(lines ? { releases: lines } : {}) }),
         docs: spec.docs[0] ?? entry.docs[0],
       });
     }

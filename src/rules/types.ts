@@ -42,9 +42,24 @@ export interface EnvironmentSnapshot {
   ccVariables: Record<string, string>;
 }
 
+/** A published release of a crate and the features it declares (implicit ones included), as its index line says. */
+export interface ReleaseFeatures {
+  version: string;
+  yanked: boolean;
+  features: ReadonlySet<string>;
+}
+
 export interface RuleContext {
   graph: TargetGraph;
   kb: KnowledgeBase;
+  /**
+   * Every release of some locked crates, by package key, read from their index
+   * lines (the `-sys` crates whose locked version declares no static option):
+   * the first newer release that declares one is computed from them. Absent
+   * for a crate whose index lines could not be had (vendored only, offline
+   * without a cache).
+   */
+  releases?: ReadonlyMap<PackageKey, readonly ReleaseFeatures[]>;
   /** Present for targets the environment was inspected for (`cross-environment`). */
   environment?: EnvironmentSnapshot;
   /** The host triple when known (from the environment snapshots); absent: unknown, assume a cross build. */

@@ -11,13 +11,15 @@ import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
-import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph, UnresolvedCause } from '../../src/resolve/types.js';
-import { unresolvedText } from '../../src/resolve/packages.js';
+import type { DeclaredMetadata, FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph, UnresolvedCause } from '../../src/resolve/types.js';
+
+import { featureNames, recorded } from '../knowledge-base/helpers.js';
+import { featureMap, unresolvedText } from '../../src/resolve/packages.js';
 import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import { placeholders } from '../../src/rules/messages.js';
-import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
+import type { EnvironmentSnapshot, Finding, ReleaseFeatures, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
 const README = readFileSync(fileURLToPath(new URL('../../src/rules/README.md', import.meta.url)), 'utf8');
@@ -28,6 +30,36 @@ export interface PkgSpec {
   version: string;
   features?: string[];
   links?: string;
+  /**
+   * The features the version declares. Default: read from its index line when
+   * test/fixtures/crates-index records one for this version; else unknown.
+   */
+  declares?: string[] | Record<string, string[]>;
+}
+
+/** What a package declares: the `declares` given, else its recorded index line's feature map and dependencies. */
+function declaredOf(p: PkgSpec): DeclaredMetadata | undefined {
+  if (Array.isArray(p.declares)) return { features: new Map(p.declares.map((f) => [f, []])), deps: [] };
+  if (p.declares) return { features: new Map(Object.entries(p.declares)), deps: [] };
+  const line = recorded(p.name)?.find((v) => v.vers === p.version);
+  return line ? { features: featureMap(line.features, line.deps.filter((d) => d.kind !== 'dev')), deps: line.deps } : undefined;
+}
+
+/** A crate's releases for `RuleContext.releases`: given, or `recorded` (every line test/fixtures/crates-index holds). */
+export type ReleasesSpec = Record<string, { version: string; features: string[]; yanked?: boolean }[] | 'recorded'>;
+
+function releasesOf(graph: TargetGraph, spec: ReleasesSpec): Map<PackageKey, ReleaseFeatures[]> {
+  const out = new Map<PackageKey, ReleaseFeatures[]>();
+  for (const [name, list] of Object.entries(spec)) {
+    const pkg = [...graph.packages.values()].find((p) => p.name === name);
+    if (!pkg) throw new Error(`releases: no package ${name}`);
+    const lines =
+      list === 'recorded'
+        ? (recorded(name) ?? []).map((v) => ({ version: v.vers, yanked: v.yanked, features: featureNames(v) }))
+        : list.map((r) => ({ version: r.version, yanked: !!r.yanked, features: new Set(r.features) }));
+    out.set(pkg.key, lines);
+  }
+  return out;
 }
 
 export interface EdgeSpec {
@@ -70,6 +102,7 @@ export function graphOf(spec: {
       isMember: isRoot,
       procMacro: false,
       ...(isRoot ? { manifestPath: `/work/${root}/Cargo.toml` } : {}),
+      ...(isRoot ? {} : { declared: declaredOf(p) }),
     });
   };
   add({ name: root, version: '0.1.0' }, true);
@@ -168,6 +201,8 @@ export interface Case {
   graph: TargetGraph | (() => Promise<TargetGraph>);
   kb?: KnowledgeBase;
   environment?: EnvironmentSnapshot;
+  /** Releases of crates as their index lines give them (`RuleContext.releases`). */
+  releases?: ReleasesSpec;
 }
 
 export interface InvalidCase extends Case {
@@ -205,7 +240,7 @@ function matches(text: string, m: string | RegExp): boolean {
 export async function run(rule: Rule, c: Case): Promise<Finding[]> {
   const graph = typeof c.graph === 'function' ? await c.graph() : c.graph;
   const environments = c.environment ? new Map([[graph.target, c.environment]]) : undefined;
-  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments });
+  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments, ...(c.releases ? { releases: releasesOf(graph, c.releases) } : {}) });
 }
 
 /** Runs the table: valid cases yield no finding; invalid ones exactly the expected findings, in order. */
