@@ -4,7 +4,7 @@ import { ALL_TARGETS, targetInfo } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError, type SourceLocation } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
-import { loadProject, lockGaps, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
+import { loadProject, lockGaps, outdatedLockError, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
 import type { GraphResult } from '../src/resolve/graph.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
@@ -290,6 +290,13 @@ async function resolveLockGaps(project: Project, sources: Sources, targets: stri
   });
   let how: string;
   let result = project;
+  if (patched instanceof Error || patched.missing.length) {
+    const refusal = outdatedLockError(project, gaps, patched instanceof Error ? patched.message : patched.missing.join('; '));
+    if (refusal) {
+      await sources.close();
+      throw refusal;
+    }
+  }
   if (patched instanceof Error) how = `${gaps.length > 1 ? 'they are' : 'it is'} left out of the graph (${patched.message})`;
   else {
     result = patched.project;

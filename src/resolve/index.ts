@@ -311,7 +311,6 @@ export function resolveTarget(project: Project, triple: string, includeDev = fal
     includeDev,
     hostUnits: false,
   });
-  if (project.packages.outdated) checkOutdatedLock(project, result);
   noteGuessedProcMacros(project.packages, result, triple);
   const gaps = graphLockGaps(project, result);
   if (gaps.length) result.graph.lockGaps = gaps;
@@ -427,24 +426,19 @@ export function lockGaps(project: Project): LockGap[] {
 
 /**
  * With dependencies Cargo.lock does not list yet (resolved against locked
- * packages), the graph is what cargo's next build gives only if no feature
- * turns on an optional dependency the lockfile lacks (openssl-sys's
- * `vendored` needs openssl-src): that one would have to be chosen from the index.
+ * packages) and optional dependencies the lock lacks that their features turn
+ * on (openssl-sys's `vendored` needs openssl-src), which cannot be resolved
+ * here: the error at the first new declaration, for a graph without them
+ * would not be the one cargo's next build gives.
  */
-function checkOutdatedLock(project: Project, result: GraphResult): void {
-  const needed: string[] = [];
-  for (const key of result.graph.packages.keys()) {
-    const s = project.packages.summaries.get(key);
-    for (const dep of s?.unlockedOptional ?? []) {
-      if (result.features.isDepActivated(key, NORMAL, dep)) needed.push(`\`${dep}\` (of \`${s!.name} v${s!.version}\`)`);
-    }
-  }
-  if (!needed.length) return;
-  const outdated = project.packages.outdated!;
-  const e = outdated[0];
+export function outdatedLockError(project: Project, gaps: readonly LockGap[], reason: string): UserError | null {
+  const outdated = project.packages.outdated;
+  if (!outdated?.length) return null;
+  const e = outdated[0]!;
   const what = outdated.map((o) => `\`${o.dependency}\` of \`${o.member}\``).join(', ');
-  throw new UserError(
-    `${outdated.length > 1 ? `dependencies ${what} are` : `dependency ${what} is`} not in Cargo.lock, and the features ${outdated.length > 1 ? 'they turn' : 'it turns'} on need ${needed.join(', ')}, which Cargo.lock does not hold either`,
+  const needed = gaps.map((g) => `\`${g.dependency}\` (of \`${g.package} v${g.version}\`)`);
+  return new UserError(
+    `${outdated.length > 1 ? `dependencies ${what} are` : `dependency ${what} is`} not in Cargo.lock, and the features ${outdated.length > 1 ? 'they turn' : 'it turns'} on need ${needed.join(', ')}, which Cargo.lock does not hold either (${reason})`,
     { path: e.site.manifestPath, line: e.site.line, column: e.site.column },
     `the lockfile does not match the manifests; run \`${LOCK_UPDATE_COMMAND}\` to add them (it moves nothing else), then try again`,
   );
