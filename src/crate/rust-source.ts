@@ -185,7 +185,7 @@ export function pulledInFiles(path: string, text: string, isRoot: boolean): Pull
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
   const base = path.slice(path.lastIndexOf('/') + 1);
   // A crate root or a mod.rs holds its modules beside it; `foo.rs` in `foo/`.
-  const modDir = isRoot || base === 'mod.rs' ? dir : join(dir, base.replace(/\.rs$/, ''));
+  const modDir = isRoot || base === 'mod.rs' ? dir : (join(dir, base.replace(/\.rs$/, '')) ?? dir);
   const out: PulledIn[] = [];
   const modRe = /(?:^|[^A-Za-z0-9_])mod\s+(r#)?([A-Za-z_][A-Za-z0-9_]*)\s*;/g;
   for (let m = modRe.exec(code); m; m = modRe.exec(code)) {

@@ -250,6 +250,8 @@ function statementStart(code: string, at: number): number {
   const head = code.slice(lineStart, at);
   const mac = /[A-Za-z_][A-Za-z0-9_]*!\s*\(\s*$/.exec(head);
   if (mac) return lineStart + mac.index;
+  const call = /[A-Za-z_][A-Za-z0-9_]*(?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)*\s*\(\s*$/.exec(head);
+  if (call) return lineStart + call.index;
   const chain = /(?:[A-Za-z_][A-Za-z0-9_:]*\s*(?:\([^()\n]*\))?\s*\.\s*)*[A-Za-z_][A-Za-z0-9_]*\s*\.\s*$/.exec(head);
   if (chain) return lineStart + chain.index;
   return at;
