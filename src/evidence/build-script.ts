@@ -62,6 +62,23 @@ export type BuildScriptVerdict =
   | { kind: 'runtime'; evidence: Evidence[] }
   | { kind: 'unknown'; reason: string; evidence: Evidence[] };
 
+/**
+ * What the rules get for a crate whose build script was looked at: the
+ * verdict (from its script, or from a `[target.<triple>.<links>]` override
+ * of cargo's configuration, which replaces the script), or why a script that
+ * mattered could not be read.
+ */
+export type BuildScriptReading =
+  | {
+      kind: 'classified';
+      verdict: BuildScriptVerdict;
+      /** A `links` key or a build dependency that builds or finds native code. */
+      nativeSign: boolean;
+      /** Set when cargo's configuration overrides the script: where. */
+      override?: string;
+    }
+  | { kind: 'unreadable'; reason: string };
+
 /** Parts of the C library itself, always there: linking them is no finding. */
 const LIBC_PARTS = new Set(['c', 'm', 'dl', 'pthread', 'rt', 'util', 'resolv']);
 /** The C++ runtime: a script links it for C++ it compiles. */

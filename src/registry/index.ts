@@ -557,6 +557,17 @@ export class DirectorySource implements CrateSource {
     return found.length ? { versions: found, origin: 'vendor' } : null;
   }
 
+  /** The folder of a vendored crate's version (`name-version` or `name`), or null when it is not vendored. */
+  crateDir(name: string, version: string): string | null {
+    const found = this.getCrateSync(name, new Set([version]));
+    if (!found?.versions.some((v) => v.vers === version)) return null;
+    for (const d of [`${name}-${version}`, name, ...[...this.listing()].filter((e) => e.startsWith(`${name}-`))]) {
+      const v = this.cache.get(d);
+      if (v && v.name === name && v.vers === version) return join(this.dir, d);
+    }
+    return null;
+  }
+
   private readCrateDir(d: string): IndexVersion | null {
     const cached = this.cache.get(d);
     if (cached !== undefined) return cached;
