@@ -13,6 +13,7 @@ import { loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js
 import type { CommandContext } from '../context.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import { makeReport, type Report } from '../output/report.js';
+import { buildScriptEvidence, type BuildScriptEvidence } from './build-scripts.js';
 import type { CheckArgs } from './options.js';
 
 export interface CheckRun {
@@ -24,6 +25,10 @@ export interface CheckRun {
   settings: PreflightConfig;
   kb: KnowledgeBase;
   environments: Map<string, EnvironmentSnapshot>;
+  /** What the build scripts of crates the knowledge base does not know show, by target and package. */
+  buildScripts?: BuildScriptEvidence['byTarget'];
+  /** Archives downloaded for build scripts. */
+  scriptDownloads?: number;
 }
 
 /** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
@@ -62,9 +67,18 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
     return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
   };
 
-  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
+  // Build scripts of the crates the knowledge base does not know, read as text (downloaded only for those with a native sign).
+  const scripts = await buildScriptEvidence({
+    graphs,
+    kb,
+    lockfile: lock,
+    config: loaded.config,
+    workspaceRoot: loaded.project.workspace.rootDir,
+    sourceFor: (s) => loaded.sources.sourceFor(s),
+  });
+  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation, buildScripts: scripts.byTarget });
   const unresolved = graphs.flatMap((g) => g.unresolved);
   const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
   const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';
-  return { loaded, graphs, report, failOn, settings, kb, environments };
+  return { loaded, graphs, report, failOn, settings, kb, environments, buildScripts: scripts.byTarget, scriptDownloads: scripts.downloads };
 }

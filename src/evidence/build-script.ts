@@ -27,6 +27,8 @@ import { lexRust, positionOf, stringAt, type LexedSource } from '../crate/rust-s
 export interface ScriptFacts {
   /** The folder evidence is named under: `<name>-<version>`, or the vendored crate's path relative to the workspace. */
   root: string;
+  /** `root` is a path relative to the workspace root (a vendored crate), not a crate's own name. */
+  inWorkspace?: boolean;
   links: string | null;
   /** Features the manifest declares. */
   features: readonly string[];
@@ -46,6 +48,8 @@ export interface Evidence {
   line: number;
   column: number;
   text: string;
+  /** `file` is relative to the workspace root (vendored); else it is `<name>-<version>/…`, the crate's published files. */
+  inWorkspace?: boolean;
 }
 
 /** A switch the script reads that may make it link statically. */
@@ -121,7 +125,7 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
   for (const f of files) {
     const lexed = lexRust(f.text);
     const { code } = lexed;
-    const ev = (start: number, end: number): Evidence => evidenceAt(facts.root, f, start, end);
+    const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
     const library = (at: number) => {
       const lit = stringAt(lexed, at);
       if (lit && lit.value) libraries.push(lit.value);
@@ -303,3 +307,21 @@ export function evidenceLine(e: Evidence): string {
 }
 
 export type { LexedSource };
+
+/**
+ * A `[target.<triple>.<links>]` override of cargo's configuration: the
+ * script does not run, and the `rustc-link-lib` entries say what is linked.
+ * A library linked by default or as `dylib` (other than the C library's
+ * parts, Windows system libraries and frameworks) is a system library;
+ * static ones are the user's prebuilt archives: nothing to report.
+ */
+export function classifyOverride(linkLibs: readonly string[], evidence: Evidence): BuildScriptVerdict {
+  const system: string[] = [];
+  for (const l of linkLibs) {
+    const spec = parseLinkLib(l);
+    if (spec.kind === 'static' || spec.kind === 'framework') continue;
+    if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()) || CXX_RUNTIME.has(spec.name))) continue;
+    system.push(spec.name ?? l);
+  }
+  return system.length ? { kind: 'system', libraries: unique(system), switches: [], evidence: [evidence] } : { kind: 'runtime', evidence: [evidence] };
+}

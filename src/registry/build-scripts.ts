@@ -37,6 +37,8 @@ export type ScriptReadResult =
       kind: 'read';
       /** Where evidence is named: `<name>-<version>`, or the vendored folder relative to the workspace root. */
       root: string;
+      /** `root` is relative to the workspace root (a vendored crate). */
+      inWorkspace: boolean;
       manifest: string;
       /** The build script first, then what it pulls in; empty when the crate has none. */
       scripts: { path: string; text: string }[];
@@ -99,7 +101,7 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
         if (!set) return results.set(r.key, { kind: 'unreadable', reason: 'the registry did not give its archive' });
       }
       if (!set) return results.set(r.key, { kind: 'skipped' });
-      return results.set(r.key, { kind: 'read', root: `${r.name}-${r.version}`, manifest: set.manifest, scripts: set.scripts, nativeSign });
+      return results.set(r.key, { kind: 'read', root: `${r.name}-${r.version}`, inWorkspace: false, manifest: set.manifest, scripts: set.scripts, nativeSign });
     }),
   );
   return { results, downloads };
@@ -116,5 +118,6 @@ function vendored(source: DirectorySource, r: ScriptRequest, workspaceRoot: stri
     return { kind: 'unreadable', reason: (e as Error).message };
   }
   const rel = relative(workspaceRoot, dir).split(sep).join('/');
-  return { kind: 'read', root: rel.startsWith('..') ? `${r.name}-${r.version}` : rel, manifest, scripts: readScriptsFromDir(dir, manifest), nativeSign: hasNativeSign(v) };
+  const inside = !rel.startsWith('..') && !/^[A-Za-z]:|^\//.test(rel);
+  return { kind: 'read', root: inside ? rel : `${r.name}-${r.version}`, inWorkspace: inside, manifest, scripts: readScriptsFromDir(dir, manifest), nativeSign: hasNativeSign(v) };
 }
