@@ -178,7 +178,7 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
     each(/\bfeature\s*=\s*/g, (m) => {
       const lit = stringAt(lexed, m.index + m[0].length);
       if (lit && declared.has(lit.value) && STATIC_FEATURE.test(lit.value)) {
-        switches.push({ kind: 'feature', name: lit.value, evidence: ev(m.index, lit.end) });
+        switches.push({ kind: 'feature', name: lit.value, evidence: ev(statementStart(code, m.index), Math.max(lit.end, callEnd(code, lit.end))) });
       }
     });
 

@@ -17,7 +17,7 @@ import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import { formatMessage, placeholders } from '../../src/rules/messages.js';
-import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
+import type { BuildScriptReading, EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
 const README = readFileSync(fileURLToPath(new URL('../../src/rules/README.md', import.meta.url)), 'utf8');
@@ -161,6 +161,8 @@ export interface Expected {
   paths?: string[];
   /** `dependency@line` of the direct declaration. */
   direct?: string;
+  /** The build-script evidence, exactly, as `file:line:col: text`. */
+  evidence?: string[];
 }
 
 export interface Case {
@@ -168,6 +170,8 @@ export interface Case {
   graph: TargetGraph | (() => Promise<TargetGraph>);
   kb?: KnowledgeBase;
   environment?: EnvironmentSnapshot;
+  /** What the CLI read in build scripts, by crate name (see `RuleContext.buildScripts`). */
+  buildScripts?: Record<string, BuildScriptReading>;
 }
 
 export interface InvalidCase extends Case {
@@ -185,7 +189,11 @@ function matches(text: string, m: string | RegExp): boolean {
 export async function run(rule: Rule, c: Case): Promise<Finding[]> {
   const graph = typeof c.graph === 'function' ? await c.graph() : c.graph;
   const environments = c.environment ? new Map([[graph.target, c.environment]]) : undefined;
-  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments });
+  const byName = new Map([...graph.packages.values()].map((p) => [p.name, p.key]));
+  const readings = c.buildScripts
+    ? new Map([[graph.target, new Map(Object.entries(c.buildScripts).map(([name, r]) => [byName.get(name) ?? name, r]))]])
+    : undefined;
+  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments, ...(readings ? { buildScripts: readings } : {}) });
 }
 
 /** Runs the table: valid cases yield no finding; invalid ones exactly the expected findings, in order. */
@@ -248,6 +256,7 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
               expect(f.detail).toBe(formatMessage(t!, f.detailData));
             }
             if (e.detailId) expect(f.detailId, `detail of ${e.crate}`).toBe(e.detailId);
+            if (e.evidence) expect((f.evidence ?? []).map((x) => `${x.file}:${x.line}:${x.column}: ${x.text}`), `evidence of ${e.crate}`).toEqual(e.evidence);
             if (e.detailData) expect(f.detailData, `detail data of ${e.crate}`).toEqual(e.detailData);
             for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
             if (e.fixes) {
