@@ -5,7 +5,7 @@
  * a links-only one, whose build script the CLI read and classified
  * (`src/evidence`).
  */
-import type { BuildScriptVerdict, StaticSwitch } from '../evidence/build-script.js';
+import type { BuildScriptVerdict, Evidence, StaticSwitch } from '../evidence/build-script.js';
 import type { GraphPackage } from '../resolve/types.js';
 import type { BuildScriptReading, FixSuggestion, RuleContext } from './types.js';
 
@@ -63,4 +63,15 @@ export function scriptFixes(pkg: GraphPackage, switches: readonly StaticSwitch[]
   );
   fixes.push({ strategy: 'disable', title: `turn off the feature that brings in \`${pkg.name}\`, or describe it in \`knowledge-base\` of the cargo-preflight configuration` });
   return fixes;
+}
+
+/** Evidence in file, line and column order, each place once. */
+export function byPlace(evidence: readonly Evidence[]): Evidence[] {
+  const seen = new Set<string>();
+  return evidence
+    .filter((e) => {
+      const k = `${e.file}:${e.line}:${e.column}`;
+      return !seen.has(k) && (seen.add(k), true);
+    })
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }

@@ -4,7 +4,7 @@
  * that library, and when it has, it is linked dynamically.
  */
 import { fixesFor, RULE_DOCS } from './facts.js';
-import { librariesText, scriptFixes, scriptJudged, sourceText, switchesText, systemVerdict } from './build-evidence.js';
+import { byPlace, librariesText, scriptFixes, scriptJudged, sourceText, switchesText, systemVerdict } from './build-evidence.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { Rule } from './types.js';
 
@@ -40,7 +40,7 @@ export const nativeLibrary: Rule = {
         data: { crate: j.pkg.name, version: j.pkg.version, library: librariesText(s.verdict.libraries), source: sourceText(j.reading), switches: switchesText(s.off) },
         detail: { messageId: 'buildScriptNote' },
         fixes: scriptFixes(j.pkg, s.off),
-        evidence: [...s.verdict.evidence, ...s.off.map((x) => x.evidence)],
+        evidence: byPlace([...s.verdict.evidence, ...s.off.map((x) => x.evidence)]),
       });
     }
     for (const n of nativeCrates(graph, kb)) {

@@ -155,8 +155,8 @@ describe.skipIf(!cargoAvailable())('build-script evidence end to end', () => {
     expect(f['sysonly-sys']).toMatchObject({ rule: 'native-library', severity: 'error', messageId: 'buildScriptSystem' });
     expect(f['sysonly-sys']!.evidence!.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`)).toEqual([
       'sysonly-sys-1.0.0/build.rs:4:22: env::var("SYSONLY_LIB_DIR")',
-      'sysonly-sys-1.0.0/build.rs:8:5: println!("cargo:rustc-link-lib={}=sysonly", kind)',
       'sysonly-sys-1.0.0/build.rs:7:19: env::var("SYSONLY_STATIC")',
+      'sysonly-sys-1.0.0/build.rs:8:5: println!("cargo:rustc-link-lib={}=sysonly", kind)',
     ]);
 
     // Archives: the proc-macro candidate (`helper`: no dependency, no feature) and the three with a native sign; never `plain` or `with-script`.
@@ -196,6 +196,11 @@ describe.skipIf(!cargoAvailable())('build-script evidence end to end', () => {
     // Ids depend on rule, crate, target and the direct dependency: not on where the evidence is.
     expect(Object.fromEntries(findings.map((x) => [x.package.name, x.id]))).toEqual(registryIds);
     expect(f['sneaky-crypto']!.evidence![0]).toEqual({ file: 'vendor/sneaky-crypto/build.rs', line: 3, column: 5, text: 'pkg_config::probe_library("libcrypto")', inWorkspace: true });
+    // In the human report, as a note after the finding.
+    const human = await cli(['check', '--quiet', '--offline', '--target', TARGET], { cwd: vendored, env: { HOME: dir, CARGO_HOME: join(dir, 'home-cache-v'), NO_COLOR: '1' } });
+    if (process.env.SHOW_HUMAN) process.stderr.write(human.stdout);
+    expect(human.stdout).toContain('= note: build script: vendor/sneaky-crypto/build.rs:3:5: pkg_config::probe_library("libcrypto")\n');
+    expect(human.stdout).toContain('vendor/sneaky-crypto/build.rs:4:5: println!("cargo:rustc-link-lib=crypto")');
   });
 
   it('puts the evidence in SARIF as related locations, the primary location staying the Cargo.toml line', async () => {

@@ -98,9 +98,9 @@ ruleTester(nativeLibrary, {
           detailId: 'buildScriptNote',
           strategies: ['static', 'environment', 'disable'],
           evidence: [
-            'acme-sys-1.0.0/build.rs:3:24: pkg_config::probe_library("acme")',
             'acme-sys-1.0.0/build.rs:2:23: cfg!(feature = "static")',
             'acme-sys-1.0.0/build.rs:2:51: env::var("ACME_STATIC")',
+            'acme-sys-1.0.0/build.rs:3:24: pkg_config::probe_library("acme")',
           ],
         },
       ],
