@@ -16,6 +16,8 @@ export interface LexedSource {
   /** The text with comments and the contents of string and char literals replaced by spaces (line breaks kept), so offsets are the original's. */
   code: string;
   strings: StringLiteral[];
+  /** The literals by their start. */
+  byStart: Map<number, StringLiteral>;
 }
 
 const lexCache = new Map<string, LexedSource>();
@@ -62,8 +64,8 @@ export function lexRust(text: string): LexedSource {
       continue;
     }
     // Raw strings: r"..", r#".."#, br"..", cr"..".
-    const raw = /^(?:b|c)?r(#*)"/.exec(text.slice(i, i + 260));
-    if (raw && !isIdentChar(text[i - 1])) {
+    const raw = (c === 'r' || c === 'b' || c === 'c') && !isIdentChar(text[i - 1]) ? RAW_START.exec(text.slice(i, i + 260)) : null;
+    if (raw) {
       const hashes = raw[1]!;
       const open = i + raw[0].length;
       const close = text.indexOf(`"${hashes}`, open);
@@ -133,11 +135,13 @@ export function lexRust(text: string): LexedSource {
     i++;
   }
   flush(n);
-  const lexed = { code: out.join(''), strings };
+  const lexed = { code: out.join(''), strings, byStart: new Map(strings.map((x) => [x.start, x])) };
   if (lexCache.size > 256) lexCache.clear();
   lexCache.set(text, lexed);
   return lexed;
 }
+
+const RAW_START = /^(?:b|c)?r(#*)"/;
 
 function isIdentChar(c: string | undefined): boolean {
   return c !== undefined && /[A-Za-z0-9_]/.test(c);
@@ -152,7 +156,7 @@ function safeCodePoint(hex: string): string {
 export function stringAt(lexed: LexedSource, from: number): StringLiteral | undefined {
   let i = from;
   while (i < lexed.code.length && /\s/.test(lexed.code[i]!)) i++;
-  return lexed.strings.find((s) => s.start === i);
+  return lexed.byStart.get(i);
 }
 
 /** 1-based line and column (in characters) of an offset. */

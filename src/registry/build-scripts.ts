@@ -8,7 +8,6 @@
  * libraries (`NATIVE_BUILD_DEPS`). Downloads run under a small bound and are
  * counted; one that fails is reported with its reason, never dropped.
  */
-import { readFileSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import pLimit from 'p-limit';
 import { DirectorySource } from './index.js';
@@ -67,16 +66,25 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
   const limit = pLimit(opts.concurrency ?? 8);
   const results = new Map<string, ScriptReadResult>();
   let downloads = 0;
+  const vendorRoots = new Map<DirectorySource, string | null>();
+  const remote: { r: ScriptRequest; source: CrateSource }[] = [];
+  // Vendored crates first, synchronously: their files are on disk, hundreds a run.
+  for (const r of requests) {
+    let source: CrateSource | null;
+    try {
+      source = opts.sourceFor(r.source);
+    } catch {
+      source = null;
+    }
+    if (!source) results.set(r.key, { kind: 'skipped' });
+    else if (source instanceof DirectorySource) {
+      let root = vendorRoots.get(source);
+      if (root === undefined) vendorRoots.set(source, (root = vendorRootOf(source, opts.workspaceRoot)));
+      results.set(r.key, vendored(source, r, root));
+    } else remote.push({ r, source });
+  }
   await Promise.all(
-    requests.map(async (r) => {
-      let source: CrateSource | null;
-      try {
-        source = opts.sourceFor(r.source);
-      } catch {
-        source = null;
-      }
-      if (!source) return results.set(r.key, { kind: 'skipped' });
-      if (source instanceof DirectorySource) return results.set(r.key, vendored(source, r, opts.workspaceRoot));
+    remote.map(async ({ r, source }) => {
       let v: IndexVersion | undefined;
       try {
         v = (await source.getCrate(r.name, new Set([r.version])))?.versions.find((x) => x.vers === r.version);
@@ -107,17 +115,19 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
   return { results, downloads };
 }
 
-function vendored(source: DirectorySource, r: ScriptRequest, workspaceRoot: string): ScriptReadResult {
-  const dir = source.crateDir(r.name, r.version);
-  const v = source.getCrateSync(r.name, new Set([r.version]))?.versions.find((x) => x.vers === r.version);
-  if (!dir || !v) return { kind: 'skipped' };
-  let manifest: string;
-  try {
-    manifest = readFileSync(`${dir}/Cargo.toml`, 'utf8');
-  } catch (e) {
-    return { kind: 'unreadable', reason: (e as Error).message };
-  }
-  const rel = relative(workspaceRoot, dir).split(sep).join('/');
-  const inside = !rel.startsWith('..') && !/^[A-Za-z]:|^\//.test(rel);
-  return { kind: 'read', root: inside ? rel : `${r.name}-${r.version}`, inWorkspace: inside, manifest, scripts: readScriptsFromDir(dir, manifest), nativeSign: hasNativeSign(v) };
+function vendored(source: DirectorySource, r: ScriptRequest, vendorRoot: string | null): ScriptReadResult {
+  const folder = source.crateFolder(r.name, r.version);
+  const v = folder && source.getCrateSync(r.name, new Set([r.version]))?.versions.find((x) => x.vers === r.version);
+  if (!folder || !v) return { kind: 'skipped' };
+  const { dir, manifest } = folder;
+  const scripts = readScriptsFromDir(dir, manifest);
+  const root = vendorRoot === null ? `${r.name}-${r.version}` : `${vendorRoot}${dir.slice(source.dir.length + 1)}`;
+  return { kind: 'read', root, inWorkspace: vendorRoot !== null, manifest, scripts, nativeSign: hasNativeSign(v) };
+}
+
+/** `vendor/` for a vendor directory inside the workspace; null for one outside it. */
+function vendorRootOf(source: DirectorySource, workspaceRoot: string): string | null {
+  const rel = relative(workspaceRoot, source.dir).split(sep).join('/');
+  if (rel.startsWith('..') || /^[A-Za-z]:|^\//.test(rel)) return null;
+  return rel === '' ? '' : `${rel}/`;
 }

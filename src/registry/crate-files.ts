@@ -269,8 +269,14 @@ function fromArchive(files: Map<string, Buffer>, from: CrateFileSet['from']): Cr
  */
 export function readScriptsFromDir(dir: string, manifest: string): { path: string; text: string }[] {
   const exists = (p: string) => readQuietly(join(dir, p)) !== undefined;
-  // Without a `build` key the script is `build.rs` when present: no need to parse the manifest.
-  const path = /^\s*build\s*=/m.test(manifest) ? buildScriptPath(manifest, exists) : exists('build.rs') ? 'build.rs' : null;
+  // Without a `build` key the script is `build.rs` when present; cargo writes the key as a plain line: no need to parse the manifest.
+  const keys = manifest.match(/^\s*build\s*=.*$/gm);
+  const plain = keys?.length === 1 ? /^build = (?:"([^"\\]+)"|(false))$/.exec(keys[0]!) : null;
+  const path = !keys
+    ? exists('build.rs') ? 'build.rs' : null
+    : plain
+      ? plain[2] ? null : plain[1]!.replace(/^\.\//, '')
+      : buildScriptPath(manifest, exists);
   if (path === null) return [];
   return collectScriptFiles(path, (p) => readQuietly(join(dir, p))?.toString('utf8'));
 }
