@@ -9,7 +9,6 @@
  * counted; one that fails is reported with its reason, never dropped.
  */
 import { relative, sep } from 'node:path';
-import pLimit from 'p-limit';
 import { DirectorySource } from './index.js';
 import { readScriptsFromDir } from './crate-files.js';
 import { NotCachedError, RegistryError, type CrateSource, type IndexVersion } from './types.js';
@@ -63,7 +62,6 @@ export interface ScriptReads {
 }
 
 export async function readBuildScripts(requests: readonly ScriptRequest[], opts: ScriptReadOptions): Promise<ScriptReads> {
-  const limit = pLimit(opts.concurrency ?? 8);
   const results = new Map<string, ScriptReadResult>();
   let downloads = 0;
   const vendorRoots = new Map<DirectorySource, string | null>();
@@ -83,6 +81,8 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
       results.set(r.key, vendored(source, r, root));
     } else remote.push({ r, source });
   }
+  // p-limit is loaded only when something may be downloaded (a vendored run never needs it).
+  const limit = remote.length ? (await import('p-limit')).default(opts.concurrency ?? 8) : null;
   await Promise.all(
     remote.map(async ({ r, source }) => {
       let v: IndexVersion | undefined;
@@ -100,7 +100,7 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
       if (!set && nativeSign) {
         if (!files.canDownload) return results.set(r.key, { kind: 'unreadable', reason: 'no local copy of the crate, and archive downloads are off or the run is offline' });
         try {
-          set = await limit(() => files.read(id));
+          set = await limit!(() => files.read(id));
           if (set?.from === 'download') downloads++;
         } catch (e) {
           if (!(e instanceof RegistryError) || e instanceof NotCachedError) throw e;

@@ -1,5 +1,6 @@
 /**
- * A crate's own files (its published `Cargo.toml` and its build script), from
+ * A crate's own files (its published `Cargo.toml`, its build script and the
+ * files the script pulls in), from
  * the first place that has them:
  *
  * 1. a `local-registry` source's `<name>-<version>.crate`;
