@@ -14,6 +14,7 @@ import { loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js
 import type { CommandContext } from '../context.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import { makeReport, type Report } from '../output/report.js';
+import { buildScriptEvidence, type BuildScriptEvidence } from './build-scripts.js';
 import type { CheckArgs } from './options.js';
 import { readReleases, releasesWanted } from './releases.js';
 
@@ -26,6 +27,10 @@ export interface CheckRun {
   settings: PreflightConfig;
   kb: KnowledgeBase;
   environments: Map<string, EnvironmentSnapshot>;
+  /** What the build scripts of crates the knowledge base does not know show, by target and package. */
+  buildScripts?: BuildScriptEvidence['byTarget'];
+  /** Archives downloaded for build scripts. */
+  scriptDownloads?: number;
 }
 
 /** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
@@ -76,9 +81,18 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   // The few crates with no static option at their version: their other releases say which one has one.
   const wanted = settings.severity['no-static-option'] === 'off' ? new Map() : releasesWanted(graphs, kb);
   const releases = wanted.size ? await readReleases(wanted, loaded.sources.sourceFor) : undefined;
-  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation, ...(releases ? { releases } : {}) });
+  // Build scripts of the crates the knowledge base does not know, read as text (downloaded only for those with a native sign).
+  const scripts = await buildScriptEvidence({
+    graphs,
+    kb,
+    lockfile: lock,
+    config: loaded.config,
+    workspaceRoot: loaded.project.workspace.rootDir,
+    sourceFor: (s) => loaded.sources.sourceFor(s),
+  });
+  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation, buildScripts: scripts.byTarget, ...(releases ? { releases } : {}) });
   const unresolved = graphs.flatMap((g) => g.unresolved);
   const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
   const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';
-  return { loaded, graphs, report, failOn, settings, kb, environments };
+  return { loaded, graphs, report, failOn, settings, kb, environments, buildScripts: scripts.byTarget, scriptDownloads: scripts.downloads };
 }

@@ -519,6 +519,8 @@ export class DirectorySource implements CrateSource {
   readonly label: string;
   private entries: Set<string> | undefined;
   private readonly cache = new Map<string, IndexVersion | null>();
+  /** The manifests read, by folder: the build-script reader wants them again. */
+  private readonly texts = new Map<string, string>();
 
   constructor(
     readonly dir: string,
@@ -568,6 +570,26 @@ export class DirectorySource implements CrateSource {
     return found.length ? { versions: found, origin: 'vendor' } : null;
   }
 
+  /** The folder of a vendored crate's version and its manifest's text, or null when it is not vendored. */
+  crateFolder(name: string, version: string): { dir: string; manifest: string } | null {
+    const dir = this.crateDir(name, version);
+    const text = dir === null ? undefined : this.texts.get(dir.slice(this.dir.length + 1));
+    return dir === null || text === undefined ? null : { dir, manifest: text };
+  }
+
+  /** The folder of a vendored crate's version (`name-version` or `name`), or null when it is not vendored. */
+  crateDir(name: string, version: string): string | null {
+    const at = (d: string) => {
+      if (!this.listing().has(d)) return false;
+      const v = this.readCrateDir(d);
+      return v !== null && v.name === name && v.vers === version;
+    };
+    for (const d of [`${name}-${version}`, name]) if (at(d)) return join(this.dir, d);
+    const prefix = `${name}-`;
+    for (const d of this.listing()) if (d.startsWith(prefix) && at(d)) return join(this.dir, d);
+    return null;
+  }
+
   private readCrateDir(d: string): IndexVersion | null {
     const cached = this.cache.get(d);
     if (cached !== undefined) return cached;
@@ -582,6 +604,7 @@ export class DirectorySource implements CrateSource {
     }
     const v = publishedManifestToIndex(text, path);
     this.cache.set(d, v);
+    this.texts.set(d, text);
     return v;
   }
 }

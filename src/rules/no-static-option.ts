@@ -4,6 +4,7 @@
  * has one, and which feature of which direct dependency pulls the crate in.
  */
 import { describePulledBy, fixesFor, newerStaticOption, pulledBy, RULE_DOCS } from './facts.js';
+import { librariesText, scriptFixes, scriptJudged, sourceText, systemVerdict } from './build-evidence.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { Rule } from './types.js';
 
@@ -22,9 +23,32 @@ export const noStaticOption: Rule = {
         '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds its bundled source, and has {{availability}} to insist on the bundled one{{pulledBy}}',
       knowledgeBaseNote: '{{note}}',
       knowledgeBaseNoteAlternatives: '{{note}} Alternatives: {{alternatives}}.',
+      buildScriptSystem: '`{{crate}} v{{version}}` links {{library}} of the build machine ({{source}}), and its build script reads no switch to build it statically{{pulledBy}}',
+      buildScriptNote: 'Read from its build script, not from the knowledge base: a static build needs that library built for the target, or the crate gone from the graph.',
     },
   },
-  check({ graph, kb, host, releases }, report) {
+  check(ctx, report) {
+    const { graph, kb, host, releases } = ctx;
+    // Crates the knowledge base does not know, judged by their build scripts: no static switch read at all.
+    for (const j of scriptJudged(ctx)) {
+      const s = systemVerdict(j);
+      if (!s || s.verdict.switches.length) continue;
+      const pulled = pulledBy(graph, j.pkg.key);
+      report({
+        package: j.pkg,
+        messageId: 'buildScriptSystem',
+        data: {
+          crate: j.pkg.name,
+          version: j.pkg.version,
+          library: librariesText(s.verdict.libraries),
+          source: sourceText(j.reading),
+          pulledBy: pulled.length ? `; brought in by ${pulled.map(describePulledBy).join(', and by ')}` : '',
+        },
+        detail: { messageId: 'buildScriptNote' },
+        fixes: scriptFixes(j.pkg, []),
+        evidence: s.verdict.evidence,
+      });
+    }
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind === 'static' || n.hasStaticOption || n.linkage.forcedBy) continue;
       const { pkg, entry, spec } = n;

@@ -19,7 +19,7 @@ import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import { placeholders } from '../../src/rules/messages.js';
-import type { EnvironmentSnapshot, Finding, ReleaseFeatures, Rule, Severity } from '../../src/rules/types.js';
+import type { BuildScriptReading, EnvironmentSnapshot, Finding, ReleaseFeatures, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
 const README = readFileSync(fileURLToPath(new URL('../../src/rules/README.md', import.meta.url)), 'utf8');
@@ -194,6 +194,8 @@ export interface Expected {
   paths?: string[];
   /** `dependency@line` of the direct declaration. */
   direct?: string;
+  /** The build-script evidence, exactly, as `file:line:col: text`. */
+  evidence?: string[];
 }
 
 export interface Case {
@@ -203,6 +205,8 @@ export interface Case {
   environment?: EnvironmentSnapshot;
   /** Releases of crates as their index lines give them (`RuleContext.releases`). */
   releases?: ReleasesSpec;
+  /** What the CLI read in build scripts, by crate name (see `RuleContext.buildScripts`). */
+  buildScripts?: Record<string, BuildScriptReading>;
 }
 
 export interface InvalidCase extends Case {
@@ -240,7 +244,11 @@ function matches(text: string, m: string | RegExp): boolean {
 export async function run(rule: Rule, c: Case): Promise<Finding[]> {
   const graph = typeof c.graph === 'function' ? await c.graph() : c.graph;
   const environments = c.environment ? new Map([[graph.target, c.environment]]) : undefined;
-  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments, ...(c.releases ? { releases: releasesOf(graph, c.releases) } : {}) });
+  const byName = new Map([...graph.packages.values()].map((p) => [p.name, p.key]));
+  const readings = c.buildScripts
+    ? new Map([[graph.target, new Map(Object.entries(c.buildScripts).map(([name, r]) => [byName.get(name) ?? name, r]))]])
+    : undefined;
+  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments, ...(c.releases ? { releases: releasesOf(graph, c.releases) } : {}), ...(readings ? { buildScripts: readings } : {}) });
 }
 
 /** Runs the table: valid cases yield no finding; invalid ones exactly the expected findings, in order. */
@@ -304,6 +312,7 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
               expect(f.detail).toBe(filled(t!, f.detailData ?? {}));
             }
             if (e.detailId) expect(f.detailId, `detail of ${e.crate}`).toBe(e.detailId);
+            if (e.evidence) expect((f.evidence ?? []).map((x) => `${x.file}:${x.line}:${x.column}: ${x.text}`), `evidence of ${e.crate}`).toEqual(e.evidence);
             if (e.detailData) expect(f.detailData, `detail data of ${e.crate}`).toEqual(e.detailData);
             for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
             if (e.fixes) {

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { nativeLibrary } from '../../src/rules/native-library.js';
 import type { EnvironmentSnapshot } from '../../src/rules/types.js';
 import { graphOf, resolveWorkspace, ruleTester } from './harness.js';
+import { overrideReading, PROBE_CRYPTO, scriptReading, single, WITH_SWITCHES } from './scripts.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../example', import.meta.url));
 
@@ -65,6 +66,26 @@ const REQWEST_0_11_4: Record<string, string[]> = {
 
 ruleTester(nativeLibrary, {
   valid: [
+    {
+      name: 'a build script with no static switch is for no-static-option',
+      graph: single('sneaky-crypto', '0.1.0'),
+      buildScripts: { 'sneaky-crypto': scriptReading('sneaky-crypto', '0.1.0', PROBE_CRYPTO) },
+    },
+    {
+      name: 'a static switch that is on: builds-c-code reports it',
+      graph: single('acme-sys', '1.0.0', 'acme', ['static']),
+      buildScripts: { 'acme-sys': scriptReading('acme-sys', '1.0.0', WITH_SWITCHES, { features: ['static'] }) },
+    },
+    {
+      name: 'a build script is not read for a crate the knowledge base knows (openssl-sys is judged by it)',
+      graph: single('openssl-sys', '0.9.102', 'openssl', ['vendored']),
+      buildScripts: { 'openssl-sys': scriptReading('openssl-sys', '0.9.102', WITH_SWITCHES, { features: ['static'] }) },
+    },
+    {
+      name: 'an override linking a static archive is nothing to report',
+      graph: single('acme-sys', '1.0.0', 'acme'),
+      buildScripts: { 'acme-sys': overrideReading('x86_64-unknown-linux-musl', 'acme', ['static=acme']) },
+    },
     { name: 'openssl-sys with `vendored` on', graph: reqwestGraph({ sysFeatures: ['vendored'] }) },
     {
       name: 'libz-sys with `static`',
@@ -91,6 +112,25 @@ ruleTester(nativeLibrary, {
     },
   ],
   invalid: [
+    {
+      name: 'a crate the knowledge base does not know, whose build script probes pkg-config and reads a static switch that is off',
+      graph: single('acme-sys', '1.0.0', 'acme'),
+      buildScripts: { 'acme-sys': scriptReading('acme-sys', '1.0.0', WITH_SWITCHES, { features: ['static'] }) },
+      findings: [
+        {
+          crate: 'acme-sys',
+          messageId: 'buildScriptSystem',
+          data: { crate: 'acme-sys', version: '1.0.0', library: 'the system library `acme`', source: 'its build script shows it', switches: 'feature `static` or `ACME_STATIC`' },
+          detailId: 'buildScriptNote',
+          strategies: ['static', 'environment', 'disable'],
+          evidence: [
+            'acme-sys-1.0.0/build.rs:2:23: cfg!(feature = "static")',
+            'acme-sys-1.0.0/build.rs:2:51: env::var("ACME_STATIC")',
+            'acme-sys-1.0.0/build.rs:3:24: pkg_config::probe_library("acme")',
+          ],
+        },
+      ],
+    },
     {
       name: 'reqwest default TLS brings openssl-sys: switch to rustls first, then vendoring',
       graph: reqwestGraph(),

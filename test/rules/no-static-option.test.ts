@@ -1,6 +1,7 @@
 import { noStaticOption } from '../../src/rules/no-static-option.js';
 import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { graphOf, ruleTester } from './harness.js';
+import { overrideReading, PROBE_CRYPTO, scriptReading, single } from './scripts.js';
 
 /** A private -sys crate described without alternatives (as a configuration's extra entry). */
 const privateKb = loadKnowledgeBase([
@@ -47,6 +48,16 @@ function dieselGraph(pqVersion: string, pqFeatures: string[] = []) {
 
 ruleTester(noStaticOption, {
   valid: [
+    {
+      name: 'a crate whose build script only compiles bundled C',
+      graph: single('bundled-c', '0.2.0'),
+      buildScripts: { 'bundled-c': scriptReading('bundled-c', '0.2.0', 'fn main() { cc::Build::new().file("c/foo.c").compile("foo"); }\n') },
+    },
+    {
+      name: 'a crate whose build script links only parts of the C library',
+      graph: single('uses-libm', '1.0.0'),
+      buildScripts: { 'uses-libm': scriptReading('uses-libm', '1.0.0', 'fn main() { println!("cargo:rustc-link-lib=m"); }\n') },
+    },
     { name: 'pq-sys 0.5 with `bundled`', graph: dieselGraph('0.5.0', ['bundled']) },
     { name: 'pq-sys 0.5 without `bundled` has a static option (native-library reports it)', graph: dieselGraph('0.5.0') },
     {
@@ -68,6 +79,40 @@ ruleTester(noStaticOption, {
     { name: 'nothing native', graph: graphOf({ packages: [{ name: 'serde', version: '1.0.200' }], edges: [{ from: 'app', to: 'serde' }] }) },
   ],
   invalid: [
+    {
+      name: 'a crate without `links` whose build script probes libcrypto with pkg-config and links it',
+      graph: single('sneaky-crypto', '0.1.0'),
+      buildScripts: { 'sneaky-crypto': scriptReading('sneaky-crypto', '0.1.0', PROBE_CRYPTO) },
+      findings: [
+        {
+          crate: 'sneaky-crypto',
+          messageId: 'buildScriptSystem',
+          data: { crate: 'sneaky-crypto', version: '0.1.0', library: 'the system libraries `libcrypto`, `crypto`', source: 'its build script shows it', pulledBy: "; brought in by `app`'s own dependency on it" },
+          detailId: 'buildScriptNote',
+          strategies: ['disable'],
+          evidence: ['sneaky-crypto-0.1.0/build.rs:2:5: pkg_config::probe_library("libcrypto")', 'sneaky-crypto-0.1.0/build.rs:3:5: println!("cargo:rustc-link-lib=crypto")'],
+        },
+      ],
+    },
+    {
+      name: 'a `links` crate whose override in cargo\'s configuration links a shared library',
+      graph: single('acme-sys', '1.0.0', 'acme'),
+      buildScripts: { 'acme-sys': overrideReading('x86_64-unknown-linux-musl', 'acme', ['acme', 'm']) },
+      findings: [
+        {
+          crate: 'acme-sys',
+          messageId: 'buildScriptSystem',
+          data: {
+            crate: 'acme-sys',
+            version: '1.0.0',
+            library: 'the system library `acme`',
+            source: "`target.x86_64-unknown-linux-musl.acme` of cargo's configuration overrides its build script",
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
+          evidence: ['.cargo/config.toml:2:1: rustc-link-lib = ["acme","m"]'],
+        },
+      ],
+    },
     {
       name: 'libpulse-sys has no static option in any version; a default feature of a direct dependency brings it',
       graph: audioGraph(true),
