@@ -4,7 +4,7 @@ import { ALL_TARGETS, targetInfo } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError, type SourceLocation } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
-import { loadProject, lockGaps, outdatedLockError, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
+import { loadProject, outdatedLockError, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
 import type { GraphResult } from '../src/resolve/graph.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
@@ -12,6 +12,8 @@ import type { CommandContext } from './context.js';
 import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
 import { RegistryError, type CrateSource } from '../src/registry/types.js';
 import type { Workspace } from '../src/manifest/workspace.js';
+import { defaultCacheDir } from '../src/registry/cache.js';
+import { judgedLockGaps } from './run/lock-judgement.js';
 
 // ---- Crate metadata sources for a run, from cargo configuration and flags ----
 // (here rather than in sources.ts, which re-exports them: one module fewer at start-up)
@@ -259,7 +261,7 @@ export async function loadFromArgs(
   }
   let lockSettled = false;
   if (flag || more.checkLock) {
-    const gaps = lockGaps(project);
+    const gaps = judgedLockGaps(project, o['cache-dir'] ? resolvePath(cwd, o['cache-dir']) : defaultCacheDir(env));
     if (gaps.length && flag) {
       await sources.close();
       throw new UserError(`${lockRefusal(project.lockfile.path, flag)}: ${lockGapText(gaps)}`, { path: project.lockfile.path }, `run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), or remove the ${flag} flag`);

@@ -9,7 +9,8 @@
  * a warning without the flag, never a silent drop.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
@@ -73,4 +74,34 @@ describe.skipIf(!cargoAvailable())('a Cargo.lock that cargo would have to update
       }
     });
   }
+
+  it('is remembered by the bytes it depends on: a changed manifest is judged again, an unchanged lock state is read back', () => {
+    const cache = mkdtempSync(join(tmpdir(), 'preflight-judgements-'));
+    const env = { ...ENV, XDG_CACHE_HOME: cache };
+    const dir = writeProject({
+      ...VENDOR_CONFIG,
+      'Cargo.toml': `${HEAD}[dependencies]\nfoo = "1"\n`,
+      'src/main.rs': 'fn main() {}\n',
+      ...vendoredCrate('foo', '1.0.0', '\n[dependencies]\nbar = { version = "1", optional = true }\n\n[features]\nwith-bar = ["bar"]\n'),
+      ...vendoredCrate('bar', '1.0.0'),
+    });
+    execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, env: ENV, stdio: 'pipe' });
+    const check = () => spawnSync(process.execPath, [BIN, 'check', '--offline', '--locked', '--quiet'], { cwd: dir, env, encoding: 'utf8' });
+    const folder = join(cache, 'cargo-preflight', 'lock-judgements-v1');
+    expect(check().status).toBe(0);
+    const [first] = readdirSync(folder);
+    expect(readFileSync(join(folder, first!), 'utf8')).toBe('[]');
+    // A member's manifest changed: another key, judged again, refused as cargo refuses it.
+    const original = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
+    writeFileSync(join(dir, 'Cargo.toml'), `${original}\n[features]\nextra = ["foo/with-bar"]\n`);
+    const stale = check();
+    expect(stale.status, stale.stderr).toBe(2);
+    expect(readdirSync(folder)).toHaveLength(2);
+    // Back to the judged bytes: the stored judgement is what the run uses (a planted one shows it).
+    writeFileSync(join(dir, 'Cargo.toml'), original);
+    writeFileSync(join(folder, first!), JSON.stringify([{ package: 'foo', version: '1.0.0', dependency: 'planted' }]));
+    const planted = check();
+    expect(planted.status).toBe(2);
+    expect(planted.stderr).toContain('`planted` (an optional dependency of `foo v1.0.0`)');
+  });
 });
