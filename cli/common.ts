@@ -13,7 +13,6 @@ import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchS
 import { RegistryError, type CrateSource } from '../src/registry/types.js';
 import type { Workspace } from '../src/manifest/workspace.js';
 import { defaultCacheDir } from '../src/registry/cache.js';
-import { judgedLockGaps } from './run/lock-judgement.js';
 
 // ---- Crate metadata sources for a run, from cargo configuration and flags ----
 // (here rather than in sources.ts, which re-exports them: one module fewer at start-up)
@@ -261,6 +260,8 @@ export async function loadFromArgs(
   }
   let lockSettled = false;
   if (flag || more.checkLock) {
+    // Loaded here: node:crypto and the judgement cost nothing to a run that does not judge the lock.
+    const { judgedLockGaps } = await import('./run/lock-judgement.js');
     const gaps = judgedLockGaps(project, o['cache-dir'] ? resolvePath(cwd, o['cache-dir']) : defaultCacheDir(env));
     if (gaps.length && flag) {
       await sources.close();
