@@ -10,7 +10,7 @@ import { readLockfile, type Lockfile } from '../lockfile/index.js';
 import { findManifest, loadWorkspace, type PackageManifest, type Workspace } from '../manifest/workspace.js';
 import { buildTargetGraph, type GraphResult } from './graph.js';
 import type { AugmentedResult } from './augment.js';
-import { LOCK_UPDATE_COMMAND, loadPackages, SummaryMap, type PackageSet, type SourceLookup } from './packages.js';
+import { LOCK_UPDATE_COMMAND, loadPackages, NO_PROC_MACRO_HINTS, SummaryMap, type PackageSet, type SourceLookup } from './packages.js';
 import { NORMAL, resolveFeatures, type FeaturesFor } from './features.js';
 import type { RootRequest } from './features.js';
 import type { PackageKey, ProcMacroHints } from './types.js';
@@ -54,7 +54,7 @@ export async function loadProject(
   manifestPath: string | undefined,
   sourceFor: SourceLookup,
   sel: Selection = {},
-  procMacroHints: ProcMacroHints,
+  procMacroHints: ProcMacroHints = NO_PROC_MACRO_HINTS,
   /**
    * The targets the caller will resolve, once the workspace is known (its
    * settings may name them): proc-macro statuses are read for what their

@@ -140,7 +140,7 @@ describe('colours', () => {
   })();
 
   it.skipIf(!hasScript || !built)('in a real pseudo-terminal (script(1)), and not through a pipe', () => {
-    const env = { ...process.env, NO_COLOR: '', FORCE_COLOR: '', CARGO_TERM_COLOR: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env };
     delete env.NO_COLOR;
     delete env.FORCE_COLOR;
     delete env.CARGO_TERM_COLOR;

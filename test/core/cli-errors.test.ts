@@ -14,7 +14,7 @@ const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
 const REG = 'registry+https://github.com/rust-lang/crates.io-index';
 
 function run(args: string[], cwd: string) {
-  const env = { ...process.env, CARGO_TERM_COLOR: 'never', NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...process.env, CARGO_TERM_COLOR: 'never', NO_COLOR: '1' };
   delete env.CARGO_PREFLIGHT_BACKTRACE;
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: 'utf8', env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

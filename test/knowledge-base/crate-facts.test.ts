@@ -4,7 +4,7 @@
  * (ajv) and against the loader's own validator, both reject the same broken
  * files, and the resolver's range test agrees with the knowledge base's.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';

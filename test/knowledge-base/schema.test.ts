@@ -3,7 +3,7 @@
  * loader's own validator (used at run time for configuration entries, without
  * ajv) agrees with the schema on the data files and on broken entries.
  */
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';

@@ -24,7 +24,6 @@ afterEach(() => {
 });
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-const cursorLine = (frame: string) => plain(frame).split('\n').find((l) => l.startsWith('> '));
 
 /** The screen once fixes are proven (the mark of libsqlite3-sys shows). */
 async function withFixes(opts: { color?: boolean; rows?: number; columns?: number } = {}): Promise<{ s: Screen; dir: string }> {
