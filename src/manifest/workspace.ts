@@ -183,32 +183,92 @@ export function nearestManifest(cwd: string): string | null {
  * Loads the workspace that `startManifest` belongs to. `overlay` maps manifest
  * paths to texts read instead of the files (fix proofs resolve patched copies).
  */
+/** A parsed manifest and the exact text it was parsed from. */
+type ParsedFile = ReturnType<typeof parseTomlWithPositions> & { text: string };
+
+/** Where `workspace = true` values come from: a workspace root's `[workspace.package]` and `[workspace.dependencies]`. */
+interface Inheritance {
+  rootPath: string;
+  root: ParsedFile;
+  section: WorkspaceSection;
+}
+
+/**
+ * Loads the workspace a manifest belongs to, as cargo does, in named steps:
+ * find the root, load the members (globs, exclusions, path dependencies under
+ * the root), then the resolver, the default members and the current package.
+ * Path packages outside the members are loaded when first asked for.
+ */
 export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<string, string>): Workspace {
-  const startPath = resolve(startManifest);
-  const parsed = new Map<string, ReturnType<typeof parseTomlWithPositions> & { text: string }>();
-  const parseFile = (path: string) => {
-    let p = parsed.get(path);
+  return new WorkspaceLoader(resolve(startManifest), overlay).load();
+}
+
+class WorkspaceLoader {
+  private readonly parsed = new Map<string, ParsedFile>();
+  private readonly members: PackageManifest[] = [];
+  private readonly memberByDir = new Map<string, PackageManifest>();
+  private readonly pathPackages = new Map<string, PackageManifest>();
+  // Set by `load` before anything else reads them.
+  private rootPath = '';
+  private rootDir = '';
+  private root!: ParsedFile;
+  private section: WorkspaceSection | null = null;
+  private ours: Inheritance | null = null;
+
+  constructor(
+    private readonly startPath: string,
+    private readonly overlay: ReadonlyMap<string, string> | undefined,
+  ) {}
+
+  load(): Workspace {
+    const found = this.findRoot(this.startPath);
+    this.rootPath = found.rootPath;
+    this.section = found.section;
+    this.root = this.parseFile(this.rootPath);
+    this.rootDir = dirname(this.rootPath);
+    this.ours = this.section ? { rootPath: this.rootPath, root: this.root, section: this.section } : null;
+
+    const rootPkg = this.loadMembers();
+    const resolver = this.resolver(rootPkg);
+    const defaultMembers = this.defaultMembers(rootPkg);
+    const current = this.startPath === this.rootPath ? rootPkg : (this.memberByDir.get(dirname(this.startPath)) ?? null);
+    return {
+      rootManifestPath: this.rootPath,
+      rootDir: this.rootDir,
+      rootData: this.root.data,
+      rootPositions: this.root.positions,
+      resolver,
+      members: this.members,
+      defaultMembers,
+      current,
+      loadPathPackage: (dir) => this.loadPathPackage(dir),
+      sourceText: (path) => this.parsed.get(resolve(path))?.text,
+    };
+  }
+
+  private parseFile(path: string): ParsedFile {
+    let p = this.parsed.get(path);
     if (!p) {
-      const text = readText(path, overlay);
+      const text = readText(path, this.overlay);
       p = { ...parseTomlWithPositions(text, path), text };
-      parsed.set(path, p);
+      this.parsed.set(path, p);
     }
     return p;
-  };
+  }
 
   /**
    * The workspace a manifest belongs to, as cargo finds it: its own
    * `[workspace]`, the root `package.workspace` names, or the nearest parent
    * manifest with a `[workspace]` that does not exclude it.
    */
-  const findRoot = (manifestPath: string): { rootPath: string; section: WorkspaceSection | null } => {
-    const m = parseFile(manifestPath);
+  private findRoot(manifestPath: string): { rootPath: string; section: WorkspaceSection | null } {
+    const m = this.parseFile(manifestPath);
     const own = workspaceSection(m.data, manifestPath, m.positions);
     if (own) return { rootPath: manifestPath, section: own };
     const explicit = isTable(m.data.package) ? m.data.package.workspace : undefined;
     if (typeof explicit === 'string') {
       const rootPath = join(resolve(dirname(manifestPath), explicit), 'Cargo.toml');
-      const r = parseFile(rootPath);
+      const r = this.parseFile(rootPath);
       const section = workspaceSection(r.data, rootPath, r.positions);
       if (!section) throw new UserError('`package.workspace` points to a manifest without `[workspace]`', { path: manifestPath });
       return { rootPath, section };
@@ -216,7 +276,7 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     for (let dir = dirname(dirname(manifestPath)); ; dir = dirname(dir)) {
       const candidate = join(dir, 'Cargo.toml');
       if (existsSync(candidate)) {
-        const r = parseFile(candidate);
+        const r = this.parseFile(candidate);
         const s = workspaceSection(r.data, candidate, r.positions);
         if (s) {
           const excluded = s.exclude.some((e) => isUnder(dirname(manifestPath), resolve(dirname(candidate), e)));
@@ -225,27 +285,13 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
       }
       if (dirname(dir) === dir) return { rootPath: manifestPath, section: null };
     }
-  };
-
-  const found = findRoot(startPath);
-  const rootPath = found.rootPath;
-  const section = found.section;
-  const root = parseFile(rootPath);
-  const rootDir = dirname(rootPath);
-
-  /** Where `workspace = true` values come from: a workspace root's `[workspace.package]` and `[workspace.dependencies]`. */
-  interface Inheritance {
-    rootPath: string;
-    root: ReturnType<typeof parseFile>;
-    section: WorkspaceSection;
   }
-  const ours: Inheritance | null = section ? { rootPath, root, section } : null;
 
-  const loadPackage = (path: string, inheritance: () => Inheritance | null): PackageManifest => {
-    // Found when first needed: a package that inherits nothing needs no workspace root (as for cargo).
+  /** A package manifest, its `workspace = true` values taken from `inheritance` (found only when one is needed, as for cargo). */
+  private loadPackage(path: string, inheritance: () => Inheritance | null): PackageManifest {
     let found: Inheritance | null | undefined;
     const inh = () => (found === undefined ? (found = inheritance()) : found);
-    const { data, positions, text } = parseFile(path);
+    const { data, positions, text } = this.parseFile(path);
     const dir = dirname(path);
     const at = (k: string[]) => ({ path, ...positions.find(k) });
     const pkg = data.package ?? data.project;
@@ -304,129 +350,126 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
       data,
       positions,
     };
-  };
+  }
 
-  const inheritDep = (d: MemberDep, inh: Inheritance | null, at: (k: string[]) => { path: string }): MemberDep => {
-    const raw = inh ? inh.section.dependencies[d.name] : undefined;
-    if (raw === undefined) {
-      throw new UserError(`dependency \`${d.name}\` is \`workspace = true\` but \`workspace.dependencies.${d.name}\` is not defined`, at([...d.tablePath, d.name]));
-    }
-    let base: DepDecl;
-    try {
-      base = readAllDeps({ dependencies: { [d.name]: raw } })[0];
-    } catch (e) {
-      if (e instanceof ManifestShapeError) throw new UserError(e.message, { path: inh!.rootPath, ...inh!.root.positions.find(['workspace', ...e.keyPath]) });
-      throw e;
-    }
-    const wp = inh!.root.positions.find(['workspace', 'dependencies', d.name]) ?? { line: 1, column: 1 };
-    // A member may add features and make the dependency optional; `default-features = true`
-    // in the member turns defaults back on where the root turned them off (cargo's rule).
-    const defaultFeatures = d.defaultFeaturesSet && d.default_features && !base.default_features ? true : base.default_features;
-    return {
-      ...base,
-      name: d.name,
-      kind: d.kind,
-      target: d.target,
-      tablePath: d.tablePath,
-      optional: d.optional,
-      features: [...base.features, ...d.features.filter((f) => !base.features.includes(f))],
-      default_features: defaultFeatures,
-      defaultFeaturesSet: base.defaultFeaturesSet,
-      workspace: true,
-      pathDir: base.path !== undefined ? resolve(dirname(inh!.rootPath), base.path) : undefined,
-      site: {
-        ...d.site,
-        inheritedFrom: { manifestPath: inh!.rootPath, line: wp.line, column: wp.column, table: 'workspace.dependencies', tablePath: ['workspace', 'dependencies'] },
-      },
-    };
-  };
+  private excluded(dir: string): boolean {
+    return (this.section?.exclude ?? []).some((e) => isUnder(dir, resolve(this.rootDir, e)));
+  }
 
-  // Members.
-  const members: PackageManifest[] = [];
-  const memberByDir = new Map<string, PackageManifest>();
-  const excluded = (dir: string) => (section?.exclude ?? []).some((e) => isUnder(dir, resolve(rootDir, e)));
-  const addMember = (dir: string) => {
-    if (memberByDir.has(dir)) return;
+  private addMember(dir: string): void {
+    if (this.memberByDir.has(dir)) return;
     const path = join(dir, 'Cargo.toml');
-    if (!existsSync(path)) throw new UserError(`failed to load manifest for workspace member \`${dir}\``, { path: rootPath });
-    const m = loadPackage(path, () => ours);
-    memberByDir.set(dir, m);
-    members.push(m);
-  };
-  const rootHasPackage = isTable(root.data.package) || isTable(root.data.project);
-  if (rootHasPackage) addMember(rootDir);
-  if (section) {
-    for (const pattern of section.members) {
-      const dirs = expandGlob(rootDir, pattern);
-      if (dirs.length === 0 && !/[*?[]/.test(pattern)) {
-        throw new UserError(`failed to load manifest for workspace member \`${resolve(rootDir, pattern)}\``, {
-          path: rootPath,
-          ...root.positions.find(['workspace', 'members']),
-        });
-      }
-      for (const d of dirs) if (!excluded(d)) addMember(d);
-    }
-    // Path dependencies under the root become members too.
-    for (let i = 0; i < members.length; i++) {
-      for (const d of members[i].deps) {
-        if (d.pathDir && isUnder(d.pathDir, rootDir) && !excluded(d.pathDir)) addMember(d.pathDir);
-      }
-    }
-  }
-  if (startPath !== rootPath && !memberByDir.has(dirname(startPath))) {
-    throw new UserError(
-      `current package believes it's in a workspace when it's not: ${rootPath} does not list it in \`workspace.members\``,
-      { path: startPath },
-      `add it to \`workspace.members\` or \`workspace.exclude\` in ${rootPath}`,
-    );
+    if (!existsSync(path)) throw new UserError(`failed to load manifest for workspace member \`${dir}\``, { path: this.rootPath });
+    const m = this.loadPackage(path, () => this.ours);
+    this.memberByDir.set(dir, m);
+    this.members.push(m);
   }
 
-  let resolver: 1 | 2 | 3;
-  const rootPkg = rootHasPackage ? memberByDir.get(rootDir)! : null;
-  if (section?.resolver !== undefined) resolver = resolverFrom(section.resolver, rootPath, root.positions, ['workspace', 'resolver']);
-  else if (rootPkg && isTable(root.data.package) && typeof root.data.package.resolver === 'string') {
-    resolver = resolverFrom(root.data.package.resolver, rootPath, root.positions, ['package', 'resolver']);
-  } else resolver = rootPkg ? editionResolver(rootPkg.edition) : 1;
+  /** The root package (if any), then `workspace.members` by their globs, then path dependencies under the root; the root package returned. */
+  private loadMembers(): PackageManifest | null {
+    const { root, rootDir, rootPath, section } = this;
+    const rootHasPackage = isTable(root.data.package) || isTable(root.data.project);
+    if (rootHasPackage) this.addMember(rootDir);
+    if (section) {
+      for (const pattern of section.members) {
+        const dirs = expandGlob(rootDir, pattern);
+        if (dirs.length === 0 && !/[*?[]/.test(pattern)) {
+          throw new UserError(`failed to load manifest for workspace member \`${resolve(rootDir, pattern)}\``, {
+            path: rootPath,
+            ...root.positions.find(['workspace', 'members']),
+          });
+        }
+        for (const d of dirs) if (!this.excluded(d)) this.addMember(d);
+      }
+      // Path dependencies under the root become members too.
+      for (let i = 0; i < this.members.length; i++) {
+        for (const d of this.members[i].deps) {
+          if (d.pathDir && isUnder(d.pathDir, rootDir) && !this.excluded(d.pathDir)) this.addMember(d.pathDir);
+        }
+      }
+    }
+    if (this.startPath !== rootPath && !this.memberByDir.has(dirname(this.startPath))) {
+      throw new UserError(
+        `current package believes it's in a workspace when it's not: ${rootPath} does not list it in \`workspace.members\``,
+        { path: this.startPath },
+        `add it to \`workspace.members\` or \`workspace.exclude\` in ${rootPath}`,
+      );
+    }
+    return rootHasPackage ? this.memberByDir.get(rootDir)! : null;
+  }
 
-  let defaultMembers: PackageManifest[];
-  if (section?.defaultMembers) {
-    defaultMembers = [];
+  /** `workspace.resolver`, else the root package's `resolver`, else its edition's default (1 for a virtual workspace). */
+  private resolver(rootPkg: PackageManifest | null): 1 | 2 | 3 {
+    const { root, rootPath, section } = this;
+    if (section?.resolver !== undefined) return resolverFrom(section.resolver, rootPath, root.positions, ['workspace', 'resolver']);
+    if (rootPkg && isTable(root.data.package) && typeof root.data.package.resolver === 'string') {
+      return resolverFrom(root.data.package.resolver, rootPath, root.positions, ['package', 'resolver']);
+    }
+    return rootPkg ? editionResolver(rootPkg.edition) : 1;
+  }
+
+  /** `workspace.default-members`, else the root package, else every member. */
+  private defaultMembers(rootPkg: PackageManifest | null): PackageManifest[] {
+    const { root, rootDir, rootPath, section } = this;
+    if (!section?.defaultMembers) return rootPkg ? [rootPkg] : [...this.members];
+    const out: PackageManifest[] = [];
     for (const pattern of section.defaultMembers) {
       for (const d of expandGlob(rootDir, pattern)) {
-        const m = memberByDir.get(d);
+        const m = this.memberByDir.get(d);
         if (!m) throw new UserError(`package \`${d}\` is listed in \`default-members\` but is not a member`, { path: rootPath, ...root.positions.find(['workspace', 'default-members']) });
-        if (!defaultMembers.includes(m)) defaultMembers.push(m);
+        if (!out.includes(m)) out.push(m);
       }
     }
-  } else defaultMembers = rootPkg ? [rootPkg] : [...members];
+    return out;
+  }
 
-  const current = startPath === rootPath ? rootPkg : (memberByDir.get(dirname(startPath)) ?? null);
-
-  const pathPackages = new Map<string, PackageManifest>();
-  const loadPathPackage = (dir: string): PackageManifest => {
-    const m = memberByDir.get(dir) ?? pathPackages.get(dir);
+  /** A path package that is not a member; outside this workspace it inherits from its own workspace, if it is in one. */
+  private loadPathPackage(dir: string): PackageManifest {
+    const m = this.memberByDir.get(dir) ?? this.pathPackages.get(dir);
     if (m) return m;
-    // A path package outside this workspace inherits from its own workspace, if it is in one.
     const manifestPath = join(dir, 'Cargo.toml');
-    const p = loadPackage(manifestPath, () => {
-      const own = findRoot(manifestPath);
+    const p = this.loadPackage(manifestPath, () => {
+      const own = this.findRoot(manifestPath);
       if (!own.section) return null;
-      return own.rootPath === rootPath ? ours : { rootPath: own.rootPath, root: parseFile(own.rootPath), section: own.section };
+      return own.rootPath === this.rootPath ? this.ours : { rootPath: own.rootPath, root: this.parseFile(own.rootPath), section: own.section };
     });
-    pathPackages.set(dir, p);
+    this.pathPackages.set(dir, p);
     return p;
-  };
+  }
+}
 
+/** A `workspace = true` dependency with what `[workspace.dependencies]` gives it (cargo's rules for features, optional and default-features). */
+function inheritDep(d: MemberDep, inh: Inheritance | null, at: (k: string[]) => { path: string }): MemberDep {
+  const raw = inh ? inh.section.dependencies[d.name] : undefined;
+  if (raw === undefined) {
+    throw new UserError(`dependency \`${d.name}\` is \`workspace = true\` but \`workspace.dependencies.${d.name}\` is not defined`, at([...d.tablePath, d.name]));
+  }
+  let base: DepDecl;
+  try {
+    base = readAllDeps({ dependencies: { [d.name]: raw } })[0];
+  } catch (e) {
+    if (e instanceof ManifestShapeError) throw new UserError(e.message, { path: inh!.rootPath, ...inh!.root.positions.find(['workspace', ...e.keyPath]) });
+    throw e;
+  }
+  const wp = inh!.root.positions.find(['workspace', 'dependencies', d.name]) ?? { line: 1, column: 1 };
+  // A member may add features and make the dependency optional; `default-features = true`
+  // in the member turns defaults back on where the root turned them off (cargo's rule).
+  const defaultFeatures = d.defaultFeaturesSet && d.default_features && !base.default_features ? true : base.default_features;
   return {
-    rootManifestPath: rootPath,
-    rootDir,
-    rootData: root.data,
-    rootPositions: root.positions,
-    resolver,
-    members,
-    defaultMembers,
-    current,
-    loadPathPackage,
-    sourceText: (path) => parsed.get(resolve(path))?.text,
+    ...base,
+    name: d.name,
+    kind: d.kind,
+    target: d.target,
+    tablePath: d.tablePath,
+    optional: d.optional,
+    features: [...base.features, ...d.features.filter((f) => !base.features.includes(f))],
+    default_features: defaultFeatures,
+    defaultFeaturesSet: base.defaultFeaturesSet,
+    workspace: true,
+    pathDir: base.path !== undefined ? resolve(dirname(inh!.rootPath), base.path) : undefined,
+    site: {
+      ...d.site,
+      inheritedFrom: { manifestPath: inh!.rootPath, line: wp.line, column: wp.column, table: 'workspace.dependencies', tablePath: ['workspace', 'dependencies'] },
+    },
   };
 }
