@@ -261,7 +261,7 @@ export async function loadFromArgs(
   let lockSettled = false;
   if (flag || more.checkLock) {
     // Loaded here: node:crypto and the judgement cost nothing to a run that does not judge the lock.
-    const { judgedLockGaps } = await import('./run/lock-judgement.js');
+    const { judgedLockGaps } = await import('../src/resolve/lock-judgement.js');
     const gaps = judgedLockGaps(project, o['cache-dir'] ? resolvePath(cwd, o['cache-dir']) : defaultCacheDir(env));
     if (gaps.length && flag) {
       await sources.close();

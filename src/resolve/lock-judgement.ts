@@ -17,7 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lockGaps, type LockGap, type Project } from '../../src/resolve/index.js';
+import { lockGaps, type LockGap, type Project } from './index.js';
 
 const FOLDER = 'lock-judgements-v1';
 
