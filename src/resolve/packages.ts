@@ -279,11 +279,25 @@ export function unlockedTarget(
 export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: SourceLookup, options: LoadOptions = {}): Promise<PackageSet> {
   const summaries = new SummaryMap();
   const warnings: string[] = [];
-  let outdated: OutdatedEdge[] | undefined;
-  let undeclared: PackageSet['undeclared'];
-  const members = new Map<PackageKey, PackageManifest>();
+  const paths = loadPathPackages(ws, lock, summaries, warnings, options);
+  await loadSourcePackages(ws, lock, sourceFor, summaries, warnings, paths.pathManifest, options);
+  const { members, outdated, undeclared } = paths;
+  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}), ...(options.platforms ? { platforms: options.platforms } : {}) };
+}
 
-  // Path packages: members first, then path dependencies reached from them.
+interface PathPackages {
+  /** Every path package's manifest: members, `[patch]`/`[replace]` paths, path dependencies reached from them. */
+  pathManifest: Map<PackageKey, PackageManifest>;
+  members: Map<PackageKey, PackageManifest>;
+  /** Members' dependencies Cargo.lock does not list, resolved with a locked package. */
+  outdated?: OutdatedEdge[];
+  /** Dependencies Cargo.lock lists that no declaration names any more. */
+  undeclared?: PackageSet['undeclared'];
+}
+
+/** Path packages, from their manifests: members first, then `[patch]` and `[replace]` paths, then path dependencies reached from them. */
+function loadPathPackages(ws: Workspace, lock: Lockfile, summaries: SummaryMap, warnings: string[], options: LoadOptions): PathPackages {
+  const members = new Map<PackageKey, PackageManifest>();
   const pathManifest = new Map<PackageKey, PackageManifest>();
   const memberDirs = new Set(ws.members.map((m) => m.dir));
   for (const m of ws.members) {
@@ -305,86 +319,116 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     const locked = (lock.byName.get(m.name) ?? []).find((p) => p.source === null && p.version === m.version);
     if (locked && !pathManifest.has(locked.key)) pathManifest.set(locked.key, m);
   }
+  const out: PathPackages = { pathManifest, members };
   const queue = [...pathManifest.keys()];
+  const reach = (key: PackageKey, dir: string) => {
+    if (pathManifest.has(key)) return;
+    pathManifest.set(key, ws.loadPathPackage(dir));
+    queue.push(key);
+  };
   while (queue.length) {
     const key = queue.shift()!;
     const manifest = pathManifest.get(key)!;
-    const pkg = lock.packages.get(key)!;
-    const isMember = memberDirs.has(manifest.dir);
-    const deps: SummaryDep[] = [];
-    let unlockedOptional: string[] | undefined;
-    for (const d of manifest.deps) {
-      if (d.kind === 'dev' && !isMember) continue;
-      const named: LockedPackage[] = [];
-      const candidates = lockedDepFor(pkg, lock, d, d.pathDir !== undefined, named);
-      // The lock gives it a version its requirement no longer admits (the manifest changed since).
-      if (candidates.length === 0 && named.length && !(options.allowNew && d.pathDir === undefined)) {
-        throw staleRequirement(d, manifest, named, lock);
-      }
-      if (candidates.length === 0 && options.allowNew && d.pathDir === undefined) {
-        deps.push(memberDepToSummary(d, unlockedTarget(summaries, lock, d, CRATES_IO_REGISTRY)));
-        continue;
-      }
-      // Cargo locks every optional dependency of a member, but one of another path
-      // package (outside the workspace, or a `[patch]`) only when a feature turns it on.
-      if (candidates.length === 0 && d.optional && !isMember) {
-        (unlockedOptional ??= []).push(d.name);
-        continue;
-      }
-      if (candidates.length === 0) {
-        // A declaration added since Cargo.lock was written (a fix pins a crate the graph already has):
-        // cargo's next build keeps a locked package that satisfies it, and so does this resolution.
-        const locked = d.pathDir === undefined ? lockedCandidate(lock, d) : undefined;
-        if (!locked) {
-          throw new UserError(
-            `dependency \`${d.name}\` of \`${manifest.name}\` is not in Cargo.lock`,
-            { path: d.site.manifestPath, line: d.site.line, column: d.site.column },
-            `the lockfile does not match the manifests; run \`${LOCK_UPDATE_COMMAND}\` to add it (it moves nothing else), then try again`,
-          );
-        }
-        (outdated ??= []).push({ member: manifest.name, dependency: d.name, to: locked.key, site: d.site });
-        warnings.push(
-          `Cargo.lock is out of date: it does not list dependency \`${d.name}\` of \`${manifest.name}\` (${relative(ws.rootDir, d.site.manifestPath) || 'Cargo.toml'}:${d.site.line}:${d.site.column}); ` +
-            `resolved with the locked \`${locked.name} v${locked.version}\`, as cargo will; run \`${LOCK_UPDATE_COMMAND}\` to record it (it moves nothing else)`,
-        );
-        deps.push(memberDepToSummary(d, locked.key));
-        continue;
-      }
-      const to = candidates[0];
-      deps.push(memberDepToSummary(d, to.key));
-      if (d.pathDir !== undefined && to.source === null && !pathManifest.has(to.key)) {
-        pathManifest.set(to.key, ws.loadPathPackage(d.pathDir));
-        queue.push(to.key);
-      }
-    }
-    // What the lock entry lists that no declaration (of any kind or platform) names any more.
-    for (const k of pkg.dependencies) {
-      const entry = lock.packages.get(k)!;
-      const named = (d: MemberDep) => (d.package ?? d.name) === entry.name || (entry.replace !== undefined && (d.package ?? d.name) === lock.packages.get(entry.replace)?.name);
-      if (!manifest.deps.some((d) => (d.kind !== 'dev' || isMember) && named(d))) {
-        (undeclared ??= []).push({ dependent: manifest.name, dependency: entry.name, manifestPath: manifest.path });
-      }
-    }
-    summaries.set(key, {
-      key,
-      name: manifest.name,
-      version: manifest.version,
-      source: null,
-      deps,
-      features: featureMap(manifest.features, manifest.deps),
-      declaredDeps: manifest.deps,
-      links: manifest.links,
-      procMacro: manifest.procMacro,
-      isMember,
-      manifest,
-      ...(unlockedOptional ? { unlockedOptional } : {}),
-    });
+    summaries.set(key, pathSummary(key, manifest, memberDirs.has(manifest.dir), { ws, lock, summaries, warnings, options, out, reach }));
   }
+  return out;
+}
 
-  // Registry and git packages. Local sources that can answer at once (vendor
-  // directories) are read on first use, so that crates the resolution never
-  // reaches (other platforms, features left off) are never parsed; the others
-  // are all requested at once.
+/**
+ * A path package's summary, its dependencies matched to what Cargo.lock
+ * locks (`reach` is told of each path dependency), with what the lock lacks
+ * or still lists recorded in `out`.
+ */
+function pathSummary(
+  key: PackageKey,
+  manifest: PackageManifest,
+  isMember: boolean,
+  ctx: { ws: Workspace; lock: Lockfile; summaries: SummaryMap; warnings: string[]; options: LoadOptions; out: PathPackages; reach: (key: PackageKey, dir: string) => void },
+): Summary {
+  const { ws, lock, summaries, warnings, options, out, reach } = ctx;
+  const pkg = lock.packages.get(key)!;
+  const deps: SummaryDep[] = [];
+  let unlockedOptional: string[] | undefined;
+  for (const d of manifest.deps) {
+    if (d.kind === 'dev' && !isMember) continue;
+    const named: LockedPackage[] = [];
+    const candidates = lockedDepFor(pkg, lock, d, d.pathDir !== undefined, named);
+    // The lock gives it a version its requirement no longer admits (the manifest changed since).
+    if (candidates.length === 0 && named.length && !(options.allowNew && d.pathDir === undefined)) {
+      throw staleRequirement(d, manifest, named, lock);
+    }
+    if (candidates.length === 0 && options.allowNew && d.pathDir === undefined) {
+      deps.push(memberDepToSummary(d, unlockedTarget(summaries, lock, d, CRATES_IO_REGISTRY)));
+      continue;
+    }
+    // Cargo locks every optional dependency of a member, but one of another path
+    // package (outside the workspace, or a `[patch]`) only when a feature turns it on.
+    if (candidates.length === 0 && d.optional && !isMember) {
+      (unlockedOptional ??= []).push(d.name);
+      continue;
+    }
+    if (candidates.length === 0) {
+      // A declaration added since Cargo.lock was written (a fix pins a crate the graph already has):
+      // cargo's next build keeps a locked package that satisfies it, and so does this resolution.
+      const locked = d.pathDir === undefined ? lockedCandidate(lock, d) : undefined;
+      if (!locked) {
+        throw new UserError(
+          `dependency \`${d.name}\` of \`${manifest.name}\` is not in Cargo.lock`,
+          { path: d.site.manifestPath, line: d.site.line, column: d.site.column },
+          `the lockfile does not match the manifests; run \`${LOCK_UPDATE_COMMAND}\` to add it (it moves nothing else), then try again`,
+        );
+      }
+      (out.outdated ??= []).push({ member: manifest.name, dependency: d.name, to: locked.key, site: d.site });
+      warnings.push(
+        `Cargo.lock is out of date: it does not list dependency \`${d.name}\` of \`${manifest.name}\` (${relative(ws.rootDir, d.site.manifestPath) || 'Cargo.toml'}:${d.site.line}:${d.site.column}); ` +
+          `resolved with the locked \`${locked.name} v${locked.version}\`, as cargo will; run \`${LOCK_UPDATE_COMMAND}\` to record it (it moves nothing else)`,
+      );
+      deps.push(memberDepToSummary(d, locked.key));
+      continue;
+    }
+    const to = candidates[0];
+    deps.push(memberDepToSummary(d, to.key));
+    if (d.pathDir !== undefined && to.source === null) reach(to.key, d.pathDir);
+  }
+  // What the lock entry lists that no declaration (of any kind or platform) names any more.
+  for (const k of pkg.dependencies) {
+    const entry = lock.packages.get(k)!;
+    const named = (d: MemberDep) => (d.package ?? d.name) === entry.name || (entry.replace !== undefined && (d.package ?? d.name) === lock.packages.get(entry.replace)?.name);
+    if (!manifest.deps.some((d) => (d.kind !== 'dev' || isMember) && named(d))) {
+      (out.undeclared ??= []).push({ dependent: manifest.name, dependency: entry.name, manifestPath: manifest.path });
+    }
+  }
+  return {
+    key,
+    name: manifest.name,
+    version: manifest.version,
+    source: null,
+    deps,
+    features: featureMap(manifest.features, manifest.deps),
+    declaredDeps: manifest.deps,
+    links: manifest.links,
+    procMacro: manifest.procMacro,
+    isMember,
+    manifest,
+    ...(unlockedOptional ? { unlockedOptional } : {}),
+  };
+}
+
+/**
+ * Registry and git packages. Local sources that can answer at once (vendor
+ * directories) are read on first use, so that crates the resolution never
+ * reaches (other platforms, features left off) are never parsed; the others
+ * are all requested at once.
+ */
+async function loadSourcePackages(
+  ws: Workspace,
+  lock: Lockfile,
+  sourceFor: SourceLookup,
+  summaries: SummaryMap,
+  warnings: string[],
+  pathManifest: Map<PackageKey, PackageManifest>,
+  options: LoadOptions,
+): Promise<void> {
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
   const unresolved: [LockedPackage, UnresolvedCause][] = [];
   const gitPackages: LockedPackage[] = [];
@@ -460,7 +504,6 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   if (failed.length) warnings.push(downloadWarning(failed));
   for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
   for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
-  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}), ...(options.platforms ? { platforms: options.platforms } : {}) };
 }
 
 /**
