@@ -1,0 +1,144 @@
+/**
+ * The readers against binutils and LLVM on binaries the tests compile: gcc
+ * and musl-gcc on the host, Debian's aarch64 and mingw-w64 cross compilers,
+ * clang with lld for big-endian ELF and for Mach-O (thin and universal).
+ * A test whose compiler is absent is skipped, saying which (`.ci/run`
+ * installs them).
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { inspectBinary, type BinaryFacts } from '../../src/binary/index.js';
+import { readElf } from '../../src/binary/elf.js';
+import { readFileSync } from 'node:fs';
+import { buildC, findTool, HELLO_C, toolVersion } from '../helpers/binaries.js';
+import { fileLinkage, hasFile, hasLlvmReadobj, hasReadelf, objdumpDylibId, objdumpRpaths, readelf, readobjCoffHeader, readobjCoffImports, readobjNeeded } from './oracle.js';
+
+interface ElfFixture {
+  name: string;
+  compiler: string;
+  args: string[];
+  sources?: Record<string, string>;
+  linkage: BinaryFacts['linkage'];
+  machine: string;
+  libc: BinaryFacts['libc'];
+  interpreterLibc?: 'glibc' | 'musl' | null;
+}
+
+const LIB_C = 'int foo(void) { return 0; }\n';
+const USES_LIB_C = 'int foo(void);\nint main(void) { return foo(); }\n';
+/** A shared library and a PIE using it, with lld and no C library (targets with none here); `/lib/ld.so.1` is glibc's loader on mips and powerpc, so the libc is glibc's by its interpreter. */
+const freestanding = (target: string): string[] => [
+  '-c',
+  `clang --target=${target} -fuse-ld=lld -nostdlib -shared -fPIC -Wl,-soname,libfoo.so.1 -o libfoo.so lib.c && clang --target=${target} -fuse-ld=lld -nostdlib -fPIE -pie -Wl,-e,main -Wl,--dynamic-linker=/lib/ld.so.1 -Wl,-rpath,/opt/app/lib:\\$ORIGIN -Wl,--enable-new-dtags -o out main.c libfoo.so`,
+];
+
+const ELF_FIXTURES: ElfFixture[] = [
+  { name: 'gcc dynamic', compiler: 'gcc', args: ['-o', 'out', 'main.c'], linkage: 'dynamic', machine: 'x86_64', libc: 'glibc', interpreterLibc: 'glibc' },
+  { name: 'gcc -static', compiler: 'gcc', args: ['-static', '-o', 'out', 'main.c'], linkage: 'static', machine: 'x86_64', libc: 'glibc' },
+  { name: 'gcc -static-pie', compiler: 'gcc', args: ['-static-pie', '-o', 'out', 'main.c'], linkage: 'static-pie', machine: 'x86_64', libc: 'glibc' },
+  { name: 'gcc -shared', compiler: 'gcc', args: ['-shared', '-fPIC', '-Wl,-rpath,/opt/old', '-Wl,--disable-new-dtags', '-o', 'out', 'main.c'], linkage: 'shared-library', machine: 'x86_64', libc: 'glibc' },
+  { name: 'musl-gcc -static', compiler: 'musl-gcc', args: ['-static', '-o', 'out', 'main.c'], linkage: 'static', machine: 'x86_64', libc: null },
+  { name: 'musl-gcc dynamic', compiler: 'musl-gcc', args: ['-o', 'out', 'main.c'], linkage: 'dynamic', machine: 'x86_64', libc: 'musl', interpreterLibc: 'musl' },
+  { name: 'aarch64-linux-gnu-gcc dynamic', compiler: 'aarch64-linux-gnu-gcc', args: ['-o', 'out', 'main.c', '-lm'], linkage: 'dynamic', machine: 'aarch64', libc: 'glibc', interpreterLibc: 'glibc' },
+  { name: 'clang mips (32-bit big-endian)', compiler: 'sh', args: freestanding('mips-linux-gnu'), sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C }, linkage: 'dynamic', machine: 'mips', libc: 'glibc' },
+  { name: 'clang powerpc64 (64-bit big-endian)', compiler: 'sh', args: freestanding('powerpc64-linux-gnu'), sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C }, linkage: 'dynamic', machine: 'powerpc64', libc: 'glibc' },
+  { name: 'clang armv7 (32-bit little-endian)', compiler: 'sh', args: freestanding('armv7-linux-gnueabihf'), sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C }, linkage: 'dynamic', machine: 'arm', libc: 'glibc' },
+];
+
+/** Whether what a fixture needs is installed (clang and lld for the freestanding ones). */
+function missing(f: { compiler: string; args: string[] }): string | null {
+  if (f.compiler === 'sh') return toolVersion('clang') && toolVersion('ld.lld') ? null : 'clang and lld';
+  return toolVersion(f.compiler) ? null : f.compiler;
+}
+
+const oracleMissing = !hasReadelf() || !hasFile();
+
+describe('ELF reader against readelf -d, -l, -V and file', () => {
+  for (const f of ELF_FIXTURES) {
+    const absent = missing(f) ?? (oracleMissing ? 'readelf or file' : null);
+    it.skipIf(!!absent)(`${f.name}${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
+      const dir = buildC(`elf-${f.name.replace(/\W+/g, '-')}`, f.compiler, f.args, f.sources ?? { 'main.c': HELLO_C }, f.compiler === 'sh' ? 'clang' : f.compiler)!;
+      const path = join(dir, 'out');
+      const [facts] = inspectBinary(path);
+      const oracle = readelf(path);
+      expect(facts!.interpreter).toBe(oracle.interpreter);
+      expect(facts!.needed).toEqual(oracle.needed);
+      expect(facts!.runpath).toEqual(oracle.runpath);
+      expect(facts!.rpath).toEqual(oracle.rpath);
+      const elf = readElf(readFileSync(path), path);
+      expect((elf.flags1 & 0x08000000) !== 0).toBe(oracle.pie);
+      expect(elf.versionNeeds).toEqual(oracle.versionNeeds);
+      expect(facts!.linkage).toBe(fileLinkage(path));
+      expect(facts!.linkage).toBe(f.linkage);
+      expect(facts!.machine).toBe(f.machine);
+      expect(facts!.libc).toBe(f.libc);
+      if (f.interpreterLibc !== undefined) expect(facts!.interpreterLibc).toBe(f.interpreterLibc);
+      // The glibc floor is the highest GLIBC_x.y readelf lists from glibc's libraries.
+      const glibc = oracle.versionNeeds
+        .filter((n) => /^(libc\.so\.6|libm\.so\.6|ld-linux)/.test(n.file))
+        .flatMap((n) => n.versions)
+        .flatMap((v) => /^GLIBC_(\d+(?:\.\d+)+)$/.exec(v)?.[1] ?? [])
+        .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+        .pop();
+      expect(facts!.glibcFloor).toBe(glibc ?? null);
+    });
+  }
+});
+
+describe('PE reader against llvm-readobj', () => {
+  const absent = !toolVersion('x86_64-w64-mingw32-gcc') ? 'x86_64-w64-mingw32-gcc' : !hasLlvmReadobj() ? 'llvm-readobj' : null;
+  const cases = [
+    { name: 'mingw exe', args: ['-o', 'out.exe', 'main.c'], dll: false },
+    { name: 'mingw dll', args: ['-shared', '-o', 'out.exe', 'main.c', '-lws2_32'], dll: true },
+  ];
+  for (const c of cases) {
+    it.skipIf(!!absent)(`${c.name}${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
+      const source = c.dll ? '#include <winsock2.h>\n#include <stdio.h>\nint f(void) { WSADATA d; puts("x"); return WSAStartup(2, &d); }\n' : HELLO_C;
+      const dir = buildC(`pe-${c.name.replace(/\W+/g, '-')}`, 'x86_64-w64-mingw32-gcc', c.args, { 'main.c': source })!;
+      const path = join(dir, 'out.exe');
+      const [facts] = inspectBinary(path);
+      expect(facts!.format).toBe('pe');
+      expect(facts!.needed).toEqual(readobjCoffImports(path));
+      const header = readobjCoffHeader(path);
+      expect(facts!.linkage === 'shared-library').toBe(header.dll);
+      expect(header.machine).toMatch(/AMD64/);
+      expect(facts!.machine).toBe('x86_64');
+      // mingw links the system's msvcrt.dll: a system DLL, so the C runtime is not a DLL of its own.
+      expect(facts!.libc).toBe('msvcrt');
+      if (!c.dll) expect(facts!.linkage).toBe('static');
+    });
+  }
+});
+
+describe('Mach-O reader against llvm-readobj and llvm-objdump', () => {
+  const lipo = findTool('llvm-lipo');
+  const absent = !toolVersion('clang') || !findTool('ld64.lld') ? 'clang and ld64.lld' : !lipo ? 'llvm-lipo' : !hasLlvmReadobj() ? 'llvm-readobj' : null;
+  // No macOS SDK here: libSystem is a stand-in with its install name, giving dyld_stub_binder.
+  const script = ['x86_64', 'arm64']
+    .map(
+      (a) =>
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,/usr/lib/libSystem.B.dylib -o libSystem-${a}.dylib sys.c && ` +
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,@rpath/libfoo.dylib -o libfoo-${a}.dylib lib.c && ` +
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -Wl,-e,_main -L. -Wl,-lfoo-${a} -Wl,-lSystem-${a} -Wl,-rpath,@executable_path/../lib -o m-${a} main.c`,
+    )
+    .join(' && ');
+  const sources = { 'sys.c': 'void binder(void) __asm__("dyld_stub_binder");\nvoid binder(void) {}\n', 'lib.c': LIB_C, 'main.c': USES_LIB_C };
+  const build = () => buildC('macho', 'sh', ['-c', `${script} && ${lipo} -create m-x86_64 m-arm64 -output m-fat`], sources, 'clang')!;
+
+  it.skipIf(!!absent)(`thin and universal executables, and a dylib${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
+    const dir = build();
+    for (const name of ['m-x86_64', 'm-arm64', 'm-fat', 'libfoo-arm64.dylib']) {
+      const path = join(dir, name);
+      const facts = inspectBinary(path);
+      const id = objdumpDylibId(path);
+      const oracle = readobjNeeded(path).map((o) => ({ ...o, needed: o.needed.filter((n) => n !== id) }));
+      expect(facts.map((f) => f.machine)).toEqual(oracle.map((o) => o.arch));
+      expect(facts.map((f) => [...f.needed].sort())).toEqual(oracle.map((o) => [...o.needed].sort()));
+      expect(facts.flatMap((f) => f.runpath)).toEqual(objdumpRpaths(path));
+    }
+    const [exe] = inspectBinary(join(dir, 'm-arm64'));
+    expect(exe).toMatchObject({ format: 'macho', linkage: 'dynamic', libc: 'system', interpreter: '/usr/lib/dyld', runpath: ['@executable_path/../lib'] });
+    expect(inspectBinary(join(dir, 'm-fat'))).toHaveLength(2);
+    expect(inspectBinary(join(dir, 'libfoo-arm64.dylib'))[0]!.linkage).toBe('shared-library');
+  });
+});
