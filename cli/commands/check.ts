@@ -125,7 +125,7 @@ export function checkOutputPath(path: string, display: string, format: string): 
   }
 }
 
-function writeReportFile(path: string, text: string, display: string, format: string): void {
+export function writeReportFile(path: string, text: string, display: string, format: string): void {
   checkOutputPath(path, display, format);
   try {
     mkdirSync(dirname(path), { recursive: true });

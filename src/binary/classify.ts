@@ -205,8 +205,10 @@ export function machoFacts(path: string, s: MachOSlice): BinaryFacts {
 }
 
 /** Why a binary fails an expectation: a message id and its data (texts in `verify`'s messages). */
+export type ProblemId = 'not-static' | 'crt-dll' | 'non-system-dll' | 'non-system-dylib' | 'library-needed' | 'glibc-too-new' | 'glibc-private';
+
 export interface Problem {
-  id: 'not-static' | 'crt-dll' | 'non-system-dll' | 'non-system-dylib' | 'library-needed' | 'glibc-too-new' | 'glibc-private';
+  id: ProblemId;
   /** The library concerned, when there is one. */
   library?: string;
   data: Record<string, string>;
