@@ -75,15 +75,16 @@ export function buildC(name: string, compiler: string, args: string[], sources: 
 
 /**
  * A cargo project built with `cargo build --release --offline` (and the
- * `env` given), the whole project folder, its `target/` included.
+ * `env` and `args` given) in its folder `subdir`: the whole folder, with
+ * `subdir/target/`.
  */
-export function buildCargo(name: string, files: Record<string, string>, env: Record<string, string> = {}, args: string[] = []): string {
+export function buildCargo(name: string, files: Record<string, string>, env: Record<string, string> = {}, args: string[] = [], subdir = '.'): string {
   const version = toolVersion('cargo');
-  return cachedBuild(name, files, [env, args, version], (work) => {
+  return cachedBuild(name, files, [env, args, version, subdir], (work) => {
     execFileSync('cargo', ['build', '--release', '--offline', '--quiet', ...args], {
-      cwd: work,
+      cwd: join(work, subdir),
       stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, CARGO_TARGET_DIR: join(work, 'target'), CARGO_TERM_COLOR: 'never', ...env },
+      env: { ...process.env, CARGO_TARGET_DIR: join(work, subdir, 'target'), CARGO_TERM_COLOR: 'never', ...env },
     });
   });
 }
