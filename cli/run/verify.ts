@@ -213,7 +213,8 @@ export async function runVerify(args: VerifyArgs, ctx: CommandContext): Promise<
     const display = rel(ctx.cwd, w.path);
     for (const facts of inspectBinary(w.path, display)) {
       const graph = run?.graphs.find((g) => g.target === w.target);
-      artifacts.push(judge(facts, w.target, display, graph, run, args));
+      // The facts name the binary as shown; the report keeps its absolute path too (CI formats give it relative to the repository).
+      artifacts.push(judge({ ...facts, path: w.path }, w.target, display, graph, run, args));
     }
   }
   const failOn: Severity | 'never' = o['fail-on'] ?? run?.failOn ?? 'error';
