@@ -69,7 +69,8 @@ export const VERIFY_OPTIONS = [
   { name: 'target-dir', kind: 'string', value: 'DIRECTORY', help: "Cargo's target directory the binaries were built in [default: CARGO_TARGET_DIR, build.target-dir, else target]" },
   { name: 'profile', kind: 'string', value: 'PROFILE-NAME', conflicts: [{ option: 'debug' }], help: 'The profile the binaries were built with [default: release]' },
   { name: 'debug', kind: 'bool', help: 'The binaries of the dev profile (target/debug)' },
-  ...COMMON_OPTIONS,
+  { name: 'target', kind: 'multi', value: 'TRIPLE', help: 'The target the binaries were built for (repeatable): they are in target/<TRIPLE>/<profile> [default: build.target, else the host]' },
+  ...COMMON_OPTIONS.filter((o) => o.name !== 'target'),
   HELP_OPTION,
 ] as const satisfies readonly OptionSpec[];
 

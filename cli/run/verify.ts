@@ -11,6 +11,7 @@ import { checkMaxGlibc, distributionsFor, expectStatic, inspectBinary, isRuntime
 import { hostTriple, knownTargets } from '../../src/cfg/index.js';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { UserError } from '../../src/errors.js';
+import { RegistryError } from '../../src/registry/types.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { PackageManifest } from '../../src/manifest/workspace.js';
 import type { GraphPackage, TargetGraph } from '../../src/resolve/types.js';
@@ -33,11 +34,12 @@ export interface AttributionSource {
 
 /** The name a library is linked by (`-l NAME`): `libz.so.1` → `z`, `libssl-3-x64.dll` → `ssl`, `/usr/lib/libiconv.2.dylib` → `iconv`. */
 export function linkName(library: string): string {
-  let n = basename(library);
-  n = n.replace(/\.so(?:\.\d+)*$/, '').replace(/(?:\.\d+)*\.dylib$/, '').replace(/\.(?:dll|lib)$/i, '');
-  n = n.replace(/^lib/, '');
-  // Windows builds put the version and the architecture in the name: ssl-3-x64, crypto-3, zlib1.
-  return n.replace(/(?:-\d+)*(?:-x64|-x86|-arm64)?$/i, '');
+  const file = basename(library);
+  if (/\.dll$/i.test(file)) {
+    // Windows builds put the version and the architecture in the name: libssl-3-x64.dll, libcrypto-3.dll.
+    return file.replace(/\.dll$/i, '').replace(/^lib/, '').replace(/(?:-\d+)*(?:-x64|-x86|-arm64)?$/i, '');
+  }
+  return file.replace(/\.so(?:\.\d+)*$/, '').replace(/(?:\.\d+)*\.dylib$/, '').replace(/^lib/, '');
 }
 
 /** A package whose `links` key is the library's link name (`links = "z"` for `libz.so.1`). */
@@ -168,8 +170,8 @@ export async function runVerify(args: VerifyArgs, ctx: CommandContext): Promise<
     try {
       run = await runCheck(checkArgs(targets), ctx);
     } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      warnings.push(`no crate is named for the libraries: the project could not be read (${e.format()})`);
+      if (!(e instanceof UserError) && !(e instanceof RegistryError)) throw e;
+      warnings.push(`no crate is named for the libraries: the project could not be read (${e instanceof UserError ? e.format() : e.message})`);
     }
   } else {
     const { dir } = projectStart(args, ctx.cwd);
@@ -242,22 +244,21 @@ function judge(facts: BinaryFacts, target: string | null, display: string, graph
   const attribution: Attribution[] = [];
   const problems: VerifyProblem[] = [];
   for (const library of facts.needed) {
-    if (isRuntimeLibrary(facts.format, library)) continue;
+    // Without the project's graph (binaries named outside a cargo project) nothing is attributed.
+    if (!graph || !run || isRuntimeLibrary(facts.format, library)) continue;
     const crates = new Map<string, Attribution['crates'][number]>();
-    if (graph && run) {
-      for (const source of ATTRIBUTION_SOURCES) {
-        for (const p of source.explain(library, graph, run.kb)) {
-          const key = `${p.name} ${p.version}`;
-          const had = crates.get(key);
-          if (had) had.via.push(source.id);
-          else crates.set(key, { name: p.name, version: p.version, via: [source.id] });
-        }
+    for (const source of ATTRIBUTION_SOURCES) {
+      for (const p of source.explain(library, graph, run.kb)) {
+        const key = `${p.name} ${p.version}`;
+        const had = crates.get(key);
+        if (had) had.via.push(source.id);
+        else crates.set(key, { name: p.name, version: p.version, via: [source.id] });
       }
     }
     const list = [...crates.values()];
-    const finding = run ? list.map((c) => findingFor(run, target, c.name, c.version)).find(Boolean) : undefined;
+    const finding = list.map((c) => findingFor(run, target, c.name, c.version)).find(Boolean);
     attribution.push({ library, crates: list, ...(finding ? { finding } : {}) });
-    if (!list.length && graph) {
+    if (!list.length) {
       problems.push({
         id: 'unexplained-library',
         severity: 'info',

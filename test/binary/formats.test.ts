@@ -85,6 +85,39 @@ describe('ELF reader against readelf -d, -l, -V and file', () => {
   }
 });
 
+describe('glibc version needs against readelf -V', () => {
+  const versionsOf = (path: string, prefix: string) =>
+    readelf(path)
+      .versionNeeds.flatMap((n) => n.versions)
+      .flatMap((v) => (v.startsWith(prefix) ? [v.slice(prefix.length)] : []))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+
+  it.skipIf(!toolVersion('g++') || oracleMissing)(`a C++ program: GLIBCXX and CXXABI needs reported apart from the glibc floor${!toolVersion('g++') ? ' (skipped: g++ not installed)' : ''}`, () => {
+    const dir = buildC('elf-gxx', 'g++', ['-o', 'out', 'main.cc'], { 'main.cc': '#include <iostream>\n#include <stdexcept>\nint main() { try { throw std::runtime_error("x"); } catch (const std::exception &e) { std::cout << e.what() << std::endl; } }\n' })!;
+    const path = join(dir, 'out');
+    const [facts] = inspectBinary(path);
+    const cxx = facts!.runtimeNeeds.find((r) => r.runtime === 'GLIBCXX');
+    expect(cxx).toEqual({ runtime: 'GLIBCXX', library: 'libstdc++.so.6', version: versionsOf(path, 'GLIBCXX_').pop() });
+    const abi = versionsOf(path, 'CXXABI_').filter((v) => /^\d/.test(v)).pop();
+    if (abi) expect(facts!.runtimeNeeds.find((r) => r.runtime === 'CXXABI')?.version).toBe(abi);
+    expect(facts!.glibcFloor).toBe(versionsOf(path, 'GLIBC_').filter((v) => /^\d/.test(v)).pop());
+  });
+
+  it.skipIf(oracleMissing)('DT_RELR (`-z pack-relative-relocs`): GLIBC_ABI_DT_RELR makes the floor 2.36', (ctx) => {
+    let dir: string | null;
+    try {
+      dir = buildC('elf-relr', 'gcc', ['-Wl,-z,pack-relative-relocs', '-o', 'out', 'main.c'], { 'main.c': HELLO_C });
+    } catch {
+      // binutils before 2.38 or glibc before 2.36: no DT_RELR here.
+      ctx.skip();
+      return;
+    }
+    const path = join(dir!, 'out');
+    if (!versionsOf(path, 'GLIBC_').includes('ABI_DT_RELR')) return ctx.skip();
+    expect(inspectBinary(path)[0]!.glibcFloor).toBe('2.36');
+  });
+});
+
 describe('PE reader against llvm-readobj', () => {
   const absent = !toolVersion('x86_64-w64-mingw32-gcc') ? 'x86_64-w64-mingw32-gcc' : !hasLlvmReadobj() ? 'llvm-readobj' : null;
   const cases = [
