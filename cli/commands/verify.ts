@@ -7,7 +7,7 @@ import { makeStyle } from '../output/style.js';
 import { renderVerifyGithub, renderVerifyHuman, renderVerifyJson, renderVerifyMarkdown, renderVerifySarif, verifyFails, type VerifyReport } from '../output/verify.js';
 import { VERIFY_OPTIONS, type Format } from '../run/options.js';
 import { runVerify } from '../run/verify.js';
-import { checkOutputPath, planOutputs, writeReportFile } from './check.js';
+import { checkOutputPath, planOutputs, writeReportFile } from '../output/outputs.js';
 import { defineCommand, type Invocation } from './command.js';
 
 type Render = (report: VerifyReport, ctx: CommandContext, o: { color: boolean; base: string }) => string;
@@ -30,7 +30,7 @@ export const verifyCommand = defineCommand({
 });
 
 async function verify(args: Invocation<Options<typeof VERIFY_OPTIONS>>, ctx: CommandContext): Promise<number> {
-  const plan = planOutputs(args.given, ctx.env);
+  const plan = planOutputs(args.given, ctx.env, 'verify');
   for (const p of plan) if (p.output !== undefined) checkOutputPath(resolvePath(ctx.cwd, p.output), p.output, p.format);
   const run = await runVerify(args, ctx);
   try {

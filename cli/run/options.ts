@@ -7,9 +7,9 @@ import type { OptionSpec, Parsed } from '../args.js';
 import { COMMON_OPTIONS } from '../common.js';
 import { UserError } from '../../src/errors.js';
 
-/** The report formats of `check`, in the order of its help. */
-export const FORMATS = ['human', 'json', 'sarif', 'github', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS } from '../output/outputs.js';
+
+export { FORMATS, type Format } from '../output/outputs.js';
 
 export const LEVELS = ['error', 'warning', 'info', 'never'] as const;
 export const STRATEGIES = ['switch', 'static', 'pin', 'auto'] as const;
