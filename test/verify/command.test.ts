@@ -172,6 +172,27 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
     }
   });
 
+  it('a musl target: the bins under target/<triple>/release, and the cdylib rustc drops with crt-static said so, not reported missing', async () => {
+    const copy = copyOf(join(linked(), '..'));
+    const dir = join(copy, 'ws');
+    try {
+      const folder = join(dir, 'target', 'x86_64-unknown-linux-musl', 'release');
+      mkdirSync(folder, { recursive: true });
+      // Stand-ins: the static-pie build of hello under the names cargo gives the members' bins.
+      for (const name of ['zapp', 'sslapp']) cpSync(bin(helloStatic(), 'release', 'hello'), join(folder, name));
+      const r = await verifyJson(['--workspace', '--target', 'x86_64-unknown-linux-musl', '--expect', 'static'], dir);
+      expect(r.code).toBe(0);
+      expect(r.doc.artifacts.map((a: { path: string }) => a.path).sort()).toEqual(['target/x86_64-unknown-linux-musl/release/sslapp', 'target/x86_64-unknown-linux-musl/release/zapp']);
+      expect(r.doc.artifacts.every((a: { target: string }) => a.target === 'x86_64-unknown-linux-musl')).toBe(true);
+      expect(r.stderr).toContain(
+        'warning: target/x86_64-unknown-linux-musl/release/libclib.so is not there: rustc builds no cdylib for x86_64-unknown-linux-musl with `crt-static` (musl\'s default), so clib\'s cdylib is dropped',
+      );
+      expect(r.doc.warnings.some((w: string) => w.includes('libclib.so is not there'))).toBe(true);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('github and markdown formats', async () => {
     const dir = linked();
     const gh = await verify(['-p', 'zapp', '--expect', 'static', '--format', 'github'], dir);
