@@ -4,7 +4,7 @@
  * responsible `Cargo.toml` line, else at the binary), GitHub workflow
  * commands and Markdown.
  */
-import type { BinaryFacts, ProblemId as BinaryProblemId } from '../../src/binary/index.js';
+import { WINDOWS_CRT, type BinaryFacts, type ProblemId as BinaryProblemId } from '../../src/binary/index.js';
 import type { ManifestLocation, Severity } from '../../src/rules/types.js';
 import { workflowCommand } from './github.js';
 import { relPath, TOOL_NAME, toolUri, toolVersion } from './report.js';
@@ -91,6 +91,10 @@ export function renderVerifyHuman(report: VerifyReport, style: Style, cwd: strin
   for (const a of report.artifacts) {
     out.push(style.bold(`${a.display}: ${linkageText(a)}${a.target ? ` (${a.target})` : ''}`));
     if (a.interpreter) out.push(`  interpreter: ${a.interpreter}`);
+    if (a.format === 'pe') {
+      const crt = a.needed.filter((n) => WINDOWS_CRT.test(n));
+      out.push(`  C runtime: ${crt.length ? `DLL (${crt.join(', ')}): built without +crt-static` : a.libc === 'msvcrt' ? "the system's msvcrt.dll" : 'linked in'}`);
+    }
     out.push(`  needed: ${a.needed.length ? a.needed.join(', ') : 'none'}`);
     if (a.runpath.length) out.push(`  runpath: ${a.runpath.join(':')}`);
     if (a.rpath.length) out.push(`  rpath: ${a.rpath.join(':')}`);

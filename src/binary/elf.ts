@@ -155,7 +155,6 @@ export function readElf(buf: Buffer, path: string): ElfInfo {
     if (phnum === PN_XNUM) phnum = sectionInfo(l, shoff, 'section header 0');
     b.check(shoff, shnum * shentsize, `the ${shnum} section headers`);
     sections = Array.from({ length: shnum }, (_, i) => sectionAt(l, shoff + i * shentsize, `section header ${i}`));
-    void shstrndxField;
   }
 
   // Program headers (gABI "Program Header").
@@ -261,7 +260,8 @@ function readDynamic(l: Layout, seg: Segment, loads: Segment[], sections: Sectio
   for (let i = 0; i < count; i++) {
     const at = seg.offset + i * entSize;
     const tag = l.is64 ? b.u64big(at, 'd_tag') : BigInt(b.u32(at, 'd_tag'));
-    const val = l.is64 ? Number(b.u64big(at + 8, 'd_val') & 0x1fffffffffffffn) : b.u32(at + 4, 'd_val');
+    // A 64-bit value past 2^53 is no offset or address in any file: kept as one no bounds check passes.
+    const val = l.is64 ? Math.min(Number(b.u64big(at + 8, 'd_val')), Number.MAX_SAFE_INTEGER) : b.u32(at + 4, 'd_val');
     if (tag === DT_NULL) break;
     if (tag === DT_NEEDED) needed.push(val);
     else if (tag === DT_RPATH) rpath.push(val);

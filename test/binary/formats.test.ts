@@ -11,6 +11,7 @@ import { inspectBinary, type BinaryFacts } from '../../src/binary/index.js';
 import { readElf } from '../../src/binary/elf.js';
 import { readFileSync } from 'node:fs';
 import { buildC, findTool, HELLO_C, toolVersion } from '../helpers/binaries.js';
+import { machoPrograms } from './samples.js';
 import { fileLinkage, hasFile, hasLlvmReadobj, hasReadelf, objdumpDylibId, objdumpRpaths, readelf, readobjCoffHeader, readobjCoffImports, readobjNeeded } from './oracle.js';
 
 interface ElfFixture {
@@ -144,19 +145,8 @@ describe('PE reader against llvm-readobj', () => {
 });
 
 describe('Mach-O reader against llvm-readobj and llvm-objdump', () => {
-  const lipo = findTool('llvm-lipo');
-  const absent = !toolVersion('clang') || !findTool('ld64.lld') ? 'clang and ld64.lld' : !lipo ? 'llvm-lipo' : !hasLlvmReadobj() ? 'llvm-readobj' : null;
-  // No macOS SDK here: libSystem is a stand-in with its install name, giving dyld_stub_binder.
-  const script = ['x86_64', 'arm64']
-    .map(
-      (a) =>
-        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,/usr/lib/libSystem.B.dylib -o libSystem-${a}.dylib sys.c && ` +
-        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,@rpath/libfoo.dylib -o libfoo-${a}.dylib lib.c && ` +
-        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -Wl,-e,_main -L. -Wl,-lfoo-${a} -Wl,-lSystem-${a} -Wl,-rpath,@executable_path/../lib -o m-${a} main.c`,
-    )
-    .join(' && ');
-  const sources = { 'sys.c': 'void binder(void) __asm__("dyld_stub_binder");\nvoid binder(void) {}\n', 'lib.c': LIB_C, 'main.c': USES_LIB_C };
-  const build = () => buildC('macho', 'sh', ['-c', `${script} && ${lipo} -create m-x86_64 m-arm64 -output m-fat`], sources, 'clang')!;
+  const absent = !toolVersion('clang') || !findTool('ld64.lld') ? 'clang and ld64.lld' : !findTool('llvm-lipo') ? 'llvm-lipo' : !hasLlvmReadobj() ? 'llvm-readobj' : null;
+  const build = () => machoPrograms()!;
 
   it.skipIf(!!absent)(`thin and universal executables, and a dylib${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
     const dir = build();

@@ -32,3 +32,29 @@ export function samples(): Sample[] {
   }
   return out;
 }
+
+/**
+ * Mach-O executables for x86_64 and arm64 loading `@rpath/libfoo.dylib` and
+ * libSystem, with an LC_RPATH, and their universal file `m-fat`; null when
+ * clang, ld64.lld or llvm-lipo is absent. No macOS SDK here: libSystem is a
+ * stand-in with its install name, giving dyld_stub_binder.
+ */
+export function machoPrograms(): string | null {
+  const lipo = findTool('llvm-lipo');
+  if (!toolVersion('clang') || !findTool('ld64.lld') || !lipo) return null;
+  const script = ['x86_64', 'arm64']
+    .map(
+      (a) =>
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,/usr/lib/libSystem.B.dylib -o libSystem-${a}.dylib sys.c && ` +
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,@rpath/libfoo.dylib -o libfoo-${a}.dylib lib.c && ` +
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -Wl,-e,_main -L. -Wl,-lfoo-${a} -Wl,-lSystem-${a} -Wl,-rpath,@executable_path/../lib -o m-${a} main.c`,
+    )
+    .join(' && ');
+  const sources = { 'sys.c': 'void binder(void) __asm__("dyld_stub_binder");\nvoid binder(void) {}\n', 'lib.c': LIB_C, 'main.c': USES_LIB_C };
+  return buildC('macho', 'sh', ['-c', `${script} && ${lipo} -create m-x86_64 m-arm64 -output m-fat`], sources, 'clang');
+}
+
+/** A mingw-w64 console program (`out.exe`), or null without the cross compiler. */
+export function peProgram(): string | null {
+  return toolVersion('x86_64-w64-mingw32-gcc') ? buildC('pe-mingw-exe', 'x86_64-w64-mingw32-gcc', ['-o', 'out.exe', 'main.c'], { 'main.c': HELLO_C }) : null;
+}

@@ -17,6 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { hostTriple } from '../../src/cfg/index.js';
 import { cli } from '../check/cli.js';
 import { cargoAvailable } from '../helpers/realworld.js';
+import { machoPrograms, peProgram } from '../binary/samples.js';
 import { bin, HELLO, helloDynamic, helloStatic, helloTargeted, linked } from './fixtures.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -190,6 +191,29 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
       expect(r.doc.warnings.some((w: string) => w.includes('libclib.so is not there'))).toBe(true);
     } finally {
       rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('a Windows and a macOS binary by path: their C runtime, and --expect static per format', async () => {
+    const pe = peProgram();
+    const macho = machoPrograms();
+    const outside = mkdtempSync(join(tmpdir(), 'cargo-preflight-verify-'));
+    try {
+      if (pe) {
+        const r = await verify([join(pe, 'out.exe'), '--expect', 'static'], outside);
+        expect(r.code).toBe(0);
+        expect(r.stdout).toContain("C runtime: the system's msvcrt.dll");
+        // Outside a cargo project nothing is attributed, and the run says why.
+        expect(r.stderr).toMatch(/warning: no crate is named for the libraries: the project could not be read \(could not find `Cargo.toml`/);
+      }
+      if (macho) {
+        const r = await verifyJson([join(macho, 'm-fat'), '--expect', 'static'], outside);
+        expect(r.code).toBe(1);
+        expect(r.doc.artifacts.map((a: { machine: string }) => a.machine)).toEqual(['x86_64', 'aarch64']);
+        for (const a of r.doc.artifacts) expect(a.problems).toEqual([{ id: 'non-system-dylib', severity: 'error', library: '@rpath/libfoo.dylib', message: 'it loads @rpath/libfoo.dylib, which is neither libSystem nor a system library or framework (--expect static)' }]);
+      }
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 
