@@ -138,6 +138,7 @@ export function verifyJson(report: VerifyReport, base: string) {
       rpath: a.rpath,
       glibcFloor: a.glibcFloor,
       glibcPrivate: a.glibcPrivate,
+      ...(a.distributions ? { distributions: a.distributions } : {}),
       runtimeNeeds: a.runtimeNeeds,
       dlopen: a.dlopen,
       attribution: a.attribution.map((at) => ({

@@ -100,8 +100,15 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
     expect(ok.code).toBe(0);
     expect(ok.doc.artifacts[0]).toMatchObject({ linkage: 'static-pie', interpreter: null, glibcFloor: null, needed: [], problems: [] });
     const dyn = helloDynamic();
-    const floor = (await verifyJson([], dyn)).doc.artifacts[0].glibcFloor as string;
+    const plain = (await verifyJson([], dyn)).doc.artifacts[0];
+    const floor = plain.glibcFloor as string;
     expect(floor).toMatch(/^2\.\d+$/);
+    // Each distribution is on the side its glibc puts it.
+    const glibcOf = (d: string) => /\((\d+\.\d+)\)$/.exec(d)![1]!;
+    const older = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true }) < 0;
+    expect(plain.distributions.meet.length + plain.distributions.miss.length).toBe(9);
+    for (const d of plain.distributions.meet) expect(older(glibcOf(d), floor)).toBe(false);
+    for (const d of plain.distributions.miss) expect(older(glibcOf(d), floor)).toBe(true);
     const tooOld = await verifyJson(['--max-glibc', '2.17'], dyn);
     expect(tooOld.code).toBe(1);
     expect(tooOld.doc.artifacts[0].problems).toEqual([{ id: 'glibc-too-new', severity: 'error', message: `it needs glibc ${floor}, newer than --max-glibc 2.17` }]);
