@@ -18,8 +18,12 @@ const MH_CIGAM = 0xcefaedfe;
 const MH_CIGAM_64 = 0xcffaedfe;
 const FAT_MAGIC = 0xcafebabe;
 const FAT_MAGIC_64 = 0xcafebabf;
-/** More slices than this is not a universal binary (0xcafebabe is also a Java class file's magic). */
-const MAX_FAT_ARCHS = 64;
+/**
+ * More slices than this is not a universal binary: 0xcafebabe is also a Java
+ * class file's magic, followed there by its version (major 45 and up), so a
+ * count above 30 is a class file (the bound file(1) uses too).
+ */
+const MAX_FAT_ARCHS = 30;
 
 export const MH_EXECUTE = 2;
 export const MH_DYLIB = 6;

@@ -107,6 +107,11 @@ describe('hostile fields', () => {
     fat.writeUInt32BE(0xcafebabe, 0);
     fat.writeUInt32BE(0xffffffff, 4);
     expect(outcome(fat)).toMatch(/not an ELF, PE or Mach-O binary/);
+    // A Java class file (Java 8: minor 0, major 52) is not taken for a universal binary.
+    const java = Buffer.alloc(64);
+    java.writeUInt32BE(0xcafebabe, 0);
+    java.writeUInt16BE(52, 6);
+    expect(outcome(java)).toBe('not an ELF, PE or Mach-O binary');
   });
 
   it('a dynamic section without DT_NULL ends at its segment, and one reaching past the file is refused', () => {
