@@ -6,7 +6,7 @@
  */
 import { ET_DYN, ET_EXEC, DF_1_PIE, type ElfInfo, type VersionNeed } from './elf.js';
 import { MH_BUNDLE, MH_DYLIB, type MachOSlice } from './macho.js';
-import type { PeInfo } from './pe.js';
+import { LOAD_LIBRARY, type PeInfo } from './pe.js';
 
 export type Linkage = 'static' | 'static-pie' | 'dynamic' | 'shared-library';
 export type Libc = 'glibc' | 'musl' | 'msvcrt' | 'ucrt' | 'system';
@@ -190,18 +190,20 @@ export function elfFacts(path: string, e: ElfInfo): BinaryFacts {
 
 export function peFacts(path: string, p: PeInfo): BinaryFacts {
   const needed = [...p.imports, ...p.delayImports];
+  // Windows' dlopen is LoadLibrary (kernel32): imported by name, it is called.
+  const dlopen = p.importedFunctions.some((fns) => fns.some((f) => LOAD_LIBRARY.test(f)));
   const lower = needed.map((n) => n.toLowerCase());
   let libc: Libc | null = null;
   if (lower.some((n) => n.startsWith('api-ms-win-crt-') || n.startsWith('ucrtbase') || n.startsWith('vcruntime'))) libc = 'ucrt';
   else if (lower.includes('msvcrt.dll')) libc = 'msvcrt';
   const linkage: Linkage = p.dll ? 'shared-library' : needed.every((n) => isWindowsSystemDll(n)) ? 'static' : 'dynamic';
-  return { path, format: 'pe', machine: p.machine, linkage, interpreter: null, interpreterLibc: null, libc, needed, runpath: [], rpath: [], glibcFloor: null, glibcPrivate: false, runtimeNeeds: [], dlopen: null };
+  return { path, format: 'pe', machine: p.machine, linkage, interpreter: null, interpreterLibc: null, libc, needed, runpath: [], rpath: [], glibcFloor: null, glibcPrivate: false, runtimeNeeds: [], dlopen };
 }
 
 export function machoFacts(path: string, s: MachOSlice): BinaryFacts {
   const linkage: Linkage = s.fileType === MH_DYLIB || s.fileType === MH_BUNDLE ? 'shared-library' : s.dylibs.length || s.dylinker ? 'dynamic' : 'static';
   const libc: Libc | null = s.dylibs.some((d) => /^\/usr\/lib\/libSystem\.B\.dylib$/.test(d)) ? 'system' : null;
-  return { path, format: 'macho', machine: s.machine, linkage, interpreter: s.dylinker, interpreterLibc: null, libc, needed: s.dylibs, runpath: s.rpaths, rpath: [], glibcFloor: null, glibcPrivate: false, runtimeNeeds: [], dlopen: null };
+  return { path, format: 'macho', machine: s.machine, linkage, interpreter: s.dylinker, interpreterLibc: null, libc, needed: s.dylibs, runpath: s.rpaths, rpath: [], glibcFloor: null, glibcPrivate: false, runtimeNeeds: [], dlopen: s.dlopen };
 }
 
 /** Why a binary fails an expectation: a message id and its data (texts in `verify`'s messages). */

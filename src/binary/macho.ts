@@ -31,6 +31,7 @@ export const MH_BUNDLE = 8;
 
 const LC_REQ_DYLD = 0x80000000;
 const LC_LOAD_DYLIB = 0xc;
+const LC_SYMTAB = 0x2;
 const LC_LOAD_DYLINKER = 0xe;
 const LC_LOAD_WEAK_DYLIB = (0x18 | LC_REQ_DYLD) >>> 0;
 const LC_RPATH = (0x1c | LC_REQ_DYLD) >>> 0;
@@ -60,6 +61,8 @@ export interface MachOSlice {
   /** Install names of the dylibs loaded (LC_LOAD_DYLIB and its weak, re-export, lazy and upward kinds). */
   dylibs: string[];
   rpaths: string[];
+  /** Whether `_dlopen` is in the symbol table (LC_SYMTAB); null without one. */
+  dlopen: boolean | null;
 }
 
 export interface MachOInfo {
@@ -117,7 +120,7 @@ function readThin(raw: Bytes, where: string): MachOSlice {
   const sizeofcmds = b.u32(20, 'sizeofcmds');
   b.check(headerSize, sizeofcmds, `${where}the load commands (sizeofcmds)`);
   const end = headerSize + sizeofcmds;
-  const slice: MachOSlice = { machine: CPUS[cpu] ?? `macho-cpu-0x${cpu.toString(16)}`, fileType, dylinker: null, dylibs: [], rpaths: [] };
+  const slice: MachOSlice = { machine: CPUS[cpu] ?? `macho-cpu-0x${cpu.toString(16)}`, fileType, dylinker: null, dylibs: [], rpaths: [], dlopen: null };
   let at = headerSize;
   for (let i = 0; i < ncmds; i++) {
     if (at + 8 > end) b.fail(`malformed Mach-O file: ${where}load command ${i} of ${ncmds} lies past sizeofcmds`);
@@ -133,7 +136,31 @@ function readThin(raw: Bytes, where: string): MachOSlice {
     if (DYLIB_LOADS.has(cmd)) slice.dylibs.push(lcStr('a dylib name'));
     else if (cmd === LC_RPATH) slice.rpaths.push(lcStr('an rpath'));
     else if (cmd === LC_LOAD_DYLINKER) slice.dylinker = lcStr('the dylinker name');
+    else if (cmd === LC_SYMTAB) slice.dlopen = hasSymbol(b, at, is64, '_dlopen', where);
     at += cmdsize;
   }
   return slice;
+}
+
+/**
+ * Whether the symbol table of an LC_SYMTAB command (symtab_command: symoff,
+ * nsyms, stroff, strsize after cmd and cmdsize) names `symbol`; entries are
+ * nlist (12 bytes) or nlist_64 (16), n_strx first.
+ */
+function hasSymbol(b: Bytes, at: number, is64: boolean, symbol: string, where: string): boolean {
+  const symoff = b.u32(at + 8, 'symoff');
+  const nsyms = b.u32(at + 12, 'nsyms');
+  const stroff = b.u32(at + 16, 'stroff');
+  const strsize = b.u32(at + 20, 'strsize');
+  const size = is64 ? 16 : 12;
+  b.check(symoff, nsyms * size, `${where}the symbol table (LC_SYMTAB)`);
+  b.check(stroff, strsize, `${where}the string table (LC_SYMTAB)`);
+  const wanted = Buffer.from(`${symbol}\0`, 'latin1');
+  for (let i = 0; i < nsyms; i++) {
+    const strx = b.u32(symoff + i * size, 'n_strx');
+    if (strx + wanted.length > strsize) continue;
+    const s = stroff + strx;
+    if (b.buf.compare(wanted, 0, wanted.length, s, s + wanted.length) === 0) return true;
+  }
+  return false;
 }

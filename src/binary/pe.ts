@@ -39,7 +39,12 @@ export interface PeInfo {
   imports: string[];
   /** The DLLs of the delay-load import directory. */
   delayImports: string[];
+  /** The functions imported by name from each DLL of `imports` then `delayImports`, in the same order (ordinals left out). */
+  importedFunctions: string[][];
 }
+
+/** The functions that load a DLL at run time: Windows' dlopen. */
+export const LOAD_LIBRARY = /^LoadLibrary(?:Ex)?[AW]$|^LoadPackagedLibrary$/;
 
 /** `MZ`, and a `PE\0\0` signature where e_lfanew points. */
 export function isPe(buf: Buffer): boolean {
@@ -96,26 +101,48 @@ export function readPe(buf: Buffer, path: string): PeInfo {
     return b.cstring(at, Math.min(b.length, at + MAX_NAME), what);
   };
 
+  /**
+   * "Import Lookup Table": entries of 4 bytes (PE32) or 8 (PE32+) up to a
+   * zero one; the high bit marks an import by ordinal, else the low 31 bits
+   * are the RVA of a Hint/Name entry (a 2-byte hint, then the name).
+   */
+  const functions = (rva: number): string[] => {
+    const out: string[] = [];
+    if (rva === 0) return out;
+    const size = plus ? 8 : 4;
+    for (let at = offsetOf(rva, 'an import lookup table'); ; at += size) {
+      b.check(at, size, 'an import lookup table entry');
+      const low = b.u32(at, 'an import lookup table entry');
+      const high = plus ? b.u32(at + 4, 'an import lookup table entry') : 0;
+      if (low === 0 && high === 0) break;
+      const byOrdinal = plus ? (high & 0x80000000) !== 0 : (low & 0x80000000) !== 0;
+      if (!byOrdinal) out.push(name((low & 0x7fffffff) + 2, 'an imported function name'));
+    }
+    return out;
+  };
   const imports: string[] = [];
+  const importedFunctions: string[][] = [];
   const importDir = dir(IMPORT_DIRECTORY);
   if (importDir) {
-    // Import Directory Table: 20-byte entries up to an all-zero one; Name at +12.
+    // Import Directory Table: 20-byte entries up to an all-zero one; Import Lookup Table RVA at +0, Name at +12, Import Address Table at +16.
     const start = offsetOf(importDir.rva, 'the import directory');
     for (let at = start; ; at += 20) {
       b.check(at, 20, 'an import directory entry');
       if (buf.subarray(at, at + 20).every((x) => x === 0)) break;
       imports.push(name(b.u32(at + 12, 'an import Name RVA'), 'an imported DLL name'));
+      importedFunctions.push(functions(b.u32(at, 'an Import Lookup Table RVA') || b.u32(at + 16, 'an Import Address Table RVA')));
     }
   }
   const delayImports: string[] = [];
   const delayDir = dir(DELAY_IMPORT_DIRECTORY);
   if (delayDir) {
-    // Delay-Load Directory Table: 32-byte entries up to an all-zero one; Name at +4.
+    // Delay-Load Directory Table: 32-byte entries up to an all-zero one; Name at +4, Delay Import Name Table at +16.
     const start = offsetOf(delayDir.rva, 'the delay-load import directory');
     for (let at = start; ; at += 32) {
       b.check(at, 32, 'a delay-load import entry');
       if (buf.subarray(at, at + 32).every((x) => x === 0)) break;
       delayImports.push(name(b.u32(at + 4, 'a delay-load Name RVA'), 'a delay-loaded DLL name'));
+      importedFunctions.push(functions(b.u32(at + 16, 'a Delay Import Name Table RVA')));
     }
   }
   return {
@@ -124,5 +151,6 @@ export function readPe(buf: Buffer, path: string): PeInfo {
     dll: (characteristics & IMAGE_FILE_DLL) !== 0,
     imports,
     delayImports,
+    importedFunctions,
   };
 }

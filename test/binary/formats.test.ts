@@ -9,10 +9,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectBinary, type BinaryFacts } from '../../src/binary/index.js';
 import { readElf } from '../../src/binary/elf.js';
+import { readPe } from '../../src/binary/pe.js';
 import { readFileSync } from 'node:fs';
 import { buildC, findTool, HELLO_C, toolVersion } from '../helpers/binaries.js';
 import { machoPrograms } from './samples.js';
-import { fileLinkage, hasFile, hasLlvmReadobj, hasReadelf, objdumpDylibId, objdumpRpaths, readelf, readobjCoffHeader, readobjCoffImports, readobjNeeded } from './oracle.js';
+import { fileLinkage, hasFile, hasLlvmReadobj, hasReadelf, nmHas, objdumpDylibId, objdumpRpaths, readelf, readobjCoffHeader, readobjCoffImportedFunctions, readobjCoffImports, readobjNeeded } from './oracle.js';
 
 interface ElfFixture {
   name: string;
@@ -122,17 +123,19 @@ describe('glibc version needs against readelf -V', () => {
 describe('PE reader against llvm-readobj', () => {
   const absent = !toolVersion('x86_64-w64-mingw32-gcc') ? 'x86_64-w64-mingw32-gcc' : !hasLlvmReadobj() ? 'llvm-readobj' : null;
   const cases = [
-    { name: 'mingw exe', args: ['-o', 'out.exe', 'main.c'], dll: false },
-    { name: 'mingw dll', args: ['-shared', '-o', 'out.exe', 'main.c', '-lws2_32'], dll: true },
+    { name: 'mingw exe', args: ['-o', 'out.exe', 'main.c'], dll: false, dlopen: false },
+    { name: 'mingw dll calling LoadLibraryA', args: ['-shared', '-o', 'out.exe', 'main.c', '-lws2_32'], dll: true, dlopen: true },
   ];
   for (const c of cases) {
     it.skipIf(!!absent)(`${c.name}${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
-      const source = c.dll ? '#include <winsock2.h>\n#include <stdio.h>\nint f(void) { WSADATA d; puts("x"); return WSAStartup(2, &d); }\n' : HELLO_C;
+      const source = c.dll ? '#include <winsock2.h>\n#include <windows.h>\n#include <stdio.h>\nint f(void) { WSADATA d; puts("x"); return WSAStartup(2, &d) + (LoadLibraryA("x.dll") != 0); }\n' : HELLO_C;
       const dir = buildC(`pe-${c.name.replace(/\W+/g, '-')}`, 'x86_64-w64-mingw32-gcc', c.args, { 'main.c': source })!;
       const path = join(dir, 'out.exe');
       const [facts] = inspectBinary(path);
       expect(facts!.format).toBe('pe');
       expect(facts!.needed).toEqual(readobjCoffImports(path));
+      expect(readPe(readFileSync(path), path).importedFunctions).toEqual(readobjCoffImportedFunctions(path));
+      expect(facts!.dlopen).toBe(c.dlopen);
       const header = readobjCoffHeader(path);
       expect(facts!.linkage === 'shared-library').toBe(header.dll);
       expect(header.machine).toMatch(/AMD64/);
@@ -159,6 +162,11 @@ describe('Mach-O reader against llvm-readobj and llvm-objdump', () => {
       expect(facts.map((f) => [...f.needed].sort())).toEqual(oracle.map((o) => [...o.needed].sort()));
       expect(facts.flatMap((f) => f.runpath)).toEqual(objdumpRpaths(path));
     }
+    for (const name of ['m-x86_64', 'm-fat', 'dl-arm64']) {
+      const path = join(dir, name);
+      for (const f of inspectBinary(path)) expect(f.dlopen).toBe(nmHas(path, '_dlopen'));
+    }
+    expect(inspectBinary(join(dir, 'dl-arm64'))[0]!.dlopen).toBe(true);
     const [exe] = inspectBinary(join(dir, 'm-arm64'));
     expect(exe).toMatchObject({ format: 'macho', linkage: 'dynamic', libc: 'system', interpreter: '/usr/lib/dyld', runpath: ['@executable_path/../lib'] });
     expect(inspectBinary(join(dir, 'm-fat'))).toHaveLength(2);

@@ -87,3 +87,18 @@ export function objdumpDylibId(path: string): string | null {
   const out = run('llvm-objdump', ['--macho', '--private-headers', path]);
   return /cmd LC_ID_DYLIB\n\s*cmdsize \d+\n\s*name (\S+)/.exec(out)?.[1] ?? null;
 }
+
+/** `llvm-readobj --coff-imports`: the functions imported by name from each DLL, in order (delay-loaded ones too). */
+export function readobjCoffImportedFunctions(path: string): string[][] {
+  const out = run('llvm-readobj', ['--coff-imports', path]);
+  return out
+    .split(/^\s*(?:Import|DelayImport) \{$/m)
+    .slice(1)
+    .map((block) => [...block.matchAll(/^\s*Symbol: (\S+) \(\d+\)$/gm)].map((m) => m[1]!));
+}
+
+/** `llvm-nm`: whether the symbol table (of every slice) names `symbol`. */
+export function nmHas(path: string, symbol: string): boolean {
+  const out = run('llvm-nm', ['--arch=all', path]);
+  return out.split('\n').some((l) => l.trim().split(/\s+/).pop() === symbol);
+}

@@ -47,10 +47,17 @@ export function machoPrograms(): string | null {
       (a) =>
         `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,/usr/lib/libSystem.B.dylib -o libSystem-${a}.dylib sys.c && ` +
         `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -shared -Wl,-install_name,@rpath/libfoo.dylib -o libfoo-${a}.dylib lib.c && ` +
-        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -Wl,-e,_main -L. -Wl,-lfoo-${a} -Wl,-lSystem-${a} -Wl,-rpath,@executable_path/../lib -o m-${a} main.c`,
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -Wl,-e,_main -L. -Wl,-lfoo-${a} -Wl,-lSystem-${a} -Wl,-rpath,@executable_path/../lib -o m-${a} main.c && ` +
+        `clang --target=${a}-apple-macos11 -fuse-ld=lld -nostdlib -Wl,-e,_main -L. -Wl,-lSystem-${a} -o dl-${a} dl.c`,
     )
     .join(' && ');
-  const sources = { 'sys.c': 'void binder(void) __asm__("dyld_stub_binder");\nvoid binder(void) {}\n', 'lib.c': LIB_C, 'main.c': USES_LIB_C };
+  const sources = {
+    // The stand-in libSystem gives dlopen too, for the program that calls it.
+    'sys.c': 'void binder(void) __asm__("dyld_stub_binder");\nvoid binder(void) {}\nvoid *dlopen(const char *path, int mode) { return 0; }\n',
+    'lib.c': LIB_C,
+    'main.c': USES_LIB_C,
+    'dl.c': 'void *dlopen(const char *path, int mode);\nint main(void) { return dlopen("libz.dylib", 1) != 0; }\n',
+  };
   return buildC('macho', 'sh', ['-c', `${script} && ${lipo} -create m-x86_64 m-arm64 -output m-fat`], sources, 'clang');
 }
 
