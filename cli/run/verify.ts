@@ -82,10 +82,11 @@ export interface VerifyRun {
   close(): Promise<void>;
 }
 
-/** A binary to read: where it is, and the target it was built for (null when unknown). */
+/** A binary to read: where it is, the target it was built for (null when unknown), and its facts once read. */
 interface Wanted {
   path: string;
   target: string | null;
+  facts?: BinaryFacts[];
 }
 
 /** cargo-zigbuild's `x86_64-unknown-linux-gnu.2.17` (a glibc version after the triple) builds into the plain triple's folder. */
@@ -165,7 +166,7 @@ export async function runVerify(args: VerifyArgs, ctx: CommandContext): Promise<
   if (args.positionals.length) {
     wanted = args.positionals.map((p) => ({ path: resolvePath(ctx.cwd, p), target: targetOfPath(resolvePath(ctx.cwd, p), o.target) }));
     // Read every binary first: a bad one is refused before the project is loaded.
-    for (const w of wanted) inspectBinary(w.path, rel(ctx.cwd, w.path));
+    for (const w of wanted) w.facts = inspectBinary(w.path, rel(ctx.cwd, w.path));
     const targets = [...new Set(wanted.flatMap((w) => (w.target ? [w.target] : [])))];
     try {
       run = await runCheck(checkArgs(targets), ctx);
@@ -211,13 +212,19 @@ export async function runVerify(args: VerifyArgs, ctx: CommandContext): Promise<
   }
 
   const artifacts: VerifiedArtifact[] = [];
-  for (const w of wanted) {
-    const display = rel(ctx.cwd, w.path);
-    for (const facts of inspectBinary(w.path, display)) {
-      const graph = run?.graphs.find((g) => g.target === w.target);
-      // The facts name the binary as shown; the report keeps its absolute path too (CI formats give it relative to the repository).
-      artifacts.push(judge({ ...facts, path: w.path }, w.target, display, graph, run, args));
+  try {
+    for (const w of wanted) {
+      const display = rel(ctx.cwd, w.path);
+      for (const facts of w.facts ?? inspectBinary(w.path, display)) {
+        const graph = run?.graphs.find((g) => g.target === w.target);
+        // The facts name the binary as shown; the report keeps its absolute path too (CI formats give it relative to the repository).
+        artifacts.push(judge({ ...facts, path: w.path }, w.target, display, graph, run, args));
+      }
     }
+  } catch (e) {
+    // A binary refused after the project was loaded: nothing of the run may outlive it.
+    await run?.loaded.sources.close();
+    throw e;
   }
   const failOn: Severity | 'never' = o['fail-on'] ?? run?.failOn ?? 'error';
   return {

@@ -175,6 +175,12 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
       const cut = await verify(['cut'], dir);
       expect(cut.code).toBe(2);
       expect(cut.stderr).toMatch(/^cut: error: malformed ELF file: .* past the end of the file \(1000 bytes\)\n$/);
+      // The same where cargo's output would be, found without arguments.
+      mkdirSync(join(dir, 'target', 'release'), { recursive: true });
+      writeFileSync(join(dir, 'target', 'release', 'hello'), whole.subarray(0, 1000));
+      const found = await verify([], dir);
+      expect(found.code).toBe(2);
+      expect(found.stderr).toMatch(/^target\/release\/hello: error: malformed ELF file: /);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
