@@ -18,7 +18,7 @@ import { hostTriple } from '../../src/cfg/index.js';
 import { cli } from '../check/cli.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 import { machoPrograms, peProgram } from '../binary/samples.js';
-import { bin, HELLO, helloDynamic, helloStatic, helloTargeted, linked } from './fixtures.js';
+import { bin, HELLO, helloDynamic, helloLinkArg, helloStatic, helloTargeted, linked } from './fixtures.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const validateJson = new Ajv2020.default({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(here('../../schema/verify.schema.json'), 'utf8')));
@@ -116,6 +116,24 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
     expect((await verify(['--max-glibc', '2.x'], dyn)).code).toBe(2);
     // --fail-on never: the report, exit 0.
     expect((await verify(['--expect', 'static', '--fail-on', 'never'], dyn)).code).toBe(0);
+  });
+
+  it('a library no crate explains (linked through rustflags) is said so, a note that fails only --fail-on info', async () => {
+    const dir = helloLinkArg();
+    const r = await verifyJson([], dir);
+    expect(r.code).toBe(0);
+    const [a] = r.doc.artifacts;
+    expect(a.needed).toContain('libbz2.so.1.0');
+    expect(a.attribution).toEqual([{ library: 'libbz2.so.1.0', crates: [] }]);
+    expect(a.problems).toEqual([
+      {
+        id: 'unexplained-library',
+        severity: 'info',
+        library: 'libbz2.so.1.0',
+        message: `no crate of the artifact graph for ${hostTriple()} links libbz2.so.1.0: it may come from rustflags (\`-l\`), a link argument in \`.cargo/config.toml\`, or a C dependency's own dependency`,
+      },
+    ]);
+    expect((await verify(['--fail-on', 'info'], dir)).code).toBe(1);
   });
 
   it('explicit paths, and the target directory from --target-dir, CARGO_TARGET_DIR and build.target-dir', async () => {

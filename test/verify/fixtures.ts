@@ -43,6 +43,8 @@ export const LINKED: Record<string, string> = {
 
 export const helloDynamic = () => buildCargo('rust-hello', HELLO);
 export const helloStatic = () => buildCargo('rust-hello-crt-static', HELLO, { RUSTFLAGS: '-C target-feature=+crt-static' });
+/** Linked against libbz2 by rustflags alone: a library no crate of the graph explains. */
+export const helloLinkArg = () => buildCargo('rust-hello-link-arg', HELLO, { RUSTFLAGS: '-C link-arg=-Wl,--no-as-needed -C link-arg=-lbz2' });
 /** Built with `--target` for the host triple: the binary goes to target/<triple>/release. */
 export const helloTargeted = (triple: string) => buildCargo('rust-hello-targeted', HELLO, {}, ['--target', triple]);
 /** The workspace folder of LINKED, built. */
