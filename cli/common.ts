@@ -1,15 +1,17 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
 import { resolve as resolvePath } from 'node:path';
-import { ALL_TARGETS } from '../src/cfg/index.js';
+import { ALL_TARGETS, targetInfo } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
-import { UserError } from '../src/errors.js';
+import { UserError, type SourceLocation } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
-import { loadProject, type Project, type Selection } from '../src/resolve/index.js';
+import { loadProject, lockGaps, outdatedLockError, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
+import type { GraphResult } from '../src/resolve/graph.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
 import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
-import type { CrateSource } from '../src/registry/types.js';
+import { RegistryError, type CrateSource } from '../src/registry/types.js';
+import type { Workspace } from '../src/manifest/workspace.js';
 
 // ---- Crate metadata sources for a run, from cargo configuration and flags ----
 // (here rather than in sources.ts, which re-exports them: one module fewer at start-up)
@@ -90,6 +92,8 @@ export interface LoadedProject {
   config: CargoConfig;
   sources: Sources;
   includeDev: boolean;
+  /** Cargo.lock judged and what it lacks resolved (see `targetResults`). */
+  lockSettled?: boolean;
 }
 
 /**
@@ -101,24 +105,42 @@ export function configuredTargets(config: CargoConfig, env: NodeJS.ProcessEnv, c
   const found = config.getWithEnv<unknown>(['build', 'target'], 'CARGO_BUILD_TARGET', env, cwd);
   if (!found) return undefined;
   const list = Array.isArray(found.value) ? found.value : [found.value];
+  // At the key in the file that sets it (an environment variable has no place).
+  const at = config.where(found, ['build', 'target']);
   if (!list.length || !list.every((t): t is string => typeof t === 'string' && t !== '')) {
-    throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`);
+    throw new UserError(`\`build.target\` in ${found.definedIn} must be a target triple or a list of them`, at);
   }
   // `all` is cargo tree's command-line choice only: in the configuration cargo takes it for a triple, and fails.
   if (list.includes(ALL_TARGETS)) {
-    throw new UserError(`\`build.target\` in ${found.definedIn} is \`all\`, which names no target`, undefined, '`--target all` is for `tree` and `why` on the command line; name target triples here');
+    throw new UserError(`\`build.target\` in ${found.definedIn} is \`all\`, which names no target`, at, '`--target all` is for `tree` and `why` on the command line; name target triples here');
   }
   const custom = list.find((t) => t.endsWith('.json'));
   if (custom) {
-    throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, undefined, 'name a built-in target with `--target T`');
+    throw new UserError(`the custom target specification \`${custom}\` (\`build.target\` in ${found.definedIn}) is not supported`, at, 'name a built-in target with `--target T`');
   }
+  knownTargetsAt(list, at);
   return list;
+}
+
+/** Refuses a target that is none (no built-in, and rustc does not know it) at `at`, where a file names it. */
+export function knownTargetsAt(targets: readonly string[], at: SourceLocation | undefined): void {
+  for (const t of targets) {
+    try {
+      targetInfo(t);
+    } catch (e) {
+      if (e instanceof UserError && at && !e.location) throw new UserError(e.message, at, e.help);
+      throw e;
+    }
+  }
 }
 
 /** `--frozen` or `--locked` as given (for messages), or null. */
 export function lockFlag(o: CommonArgs['options']): '--frozen' | '--locked' | null {
   return o.frozen ? '--frozen' : o.locked ? '--locked' : null;
 }
+
+/** cargo's words when `--locked` or `--frozen` forbids the change a lock needs. */
+const lockRefusal = (path: string, flag: string) => `cannot update the lock file ${path} because ${flag} was passed to prevent this`;
 
 /** `--target all` is for the commands that show the graph: a static build is checked for one target at a time. */
 export function refuseAllTargets(targets: readonly string[] | undefined): void {
@@ -175,7 +197,14 @@ export async function loadFromArgs(
   args: CommonArgs,
   ctx: Pick<CommandContext, 'cwd' | 'env' | 'progress' | 'stderr'>,
   pathArg?: string,
+  more: {
+    /** Targets the workspace's own settings name, used when `--target` is not given (cargo's `build.target` comes after them). */
+    settingsTargets?: (workspace: Workspace) => string[] | undefined;
+    /** Judge Cargo.lock as cargo does even without `--locked` (`check` and `fix`: a stale lock is a warning). */
+    checkLock?: boolean;
+  } = {},
 ): Promise<LoadedProject> {
+  const { settingsTargets } = more;
   const { cwd, env, progress, stderr } = ctx;
   const o = args.options;
   const { dir, manifestPath } = projectStart(args, cwd, pathArg);
@@ -194,8 +223,11 @@ export async function loadFromArgs(
     crateDownloads: !o['no-crate-downloads'],
   });
   let project: Project;
+  // Known once the workspace is read, so that manifests are read only for what these targets' graphs may reach.
+  let targets: string[] = [];
+  const targetsFor = (ws: Workspace) => (targets = o.target ?? settingsTargets?.(ws) ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET]);
   try {
-    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), builtInProcMacroHints());
+    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), builtInProcMacroHints(), targetsFor);
   } catch (e) {
     // Nothing may outlive a failed load: lookups still running end, connections close.
     await sources.close();
@@ -206,7 +238,7 @@ export async function loadFromArgs(
   // The same when it lists a dependency a manifest no longer declares (cargo's next resolution drops it).
   const flag = lockFlag(o);
   if (flag) {
-    const refused = `cannot update the lock file ${project.lockfile.path} because ${flag} was passed to prevent this`;
+    const refused = lockRefusal(project.lockfile.path, flag);
     const outdated = project.packages.outdated?.[0];
     const undeclared = project.packages.undeclared?.[0];
     if (outdated || undeclared) await sources.close();
@@ -225,11 +257,78 @@ export async function loadFromArgs(
       );
     }
   }
+  let lockSettled = false;
+  if (flag || more.checkLock) {
+    const gaps = lockGaps(project);
+    if (gaps.length && flag) {
+      await sources.close();
+      throw new UserError(`${lockRefusal(project.lockfile.path, flag)}: ${lockGapText(gaps)}`, { path: project.lockfile.path }, `run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), or remove the ${flag} flag`);
+    }
+    if (gaps.length) project = await resolveLockGaps(project, sources, targets, !!o['include-dev'], gaps);
+    lockSettled = true;
+  }
   if (o.verbose) for (const line of hostLines(sources.stats())) (stderr ?? process.stderr).write(`${line}\n`);
   const missing = sources.stats().missingOffline;
   if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
-  const targets = o.target ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
-  return { project, targets, config, sources, includeDev: !!o['include-dev'] };
+  return { project, targets, config, sources, includeDev: !!o['include-dev'], lockSettled };
+}
+
+const lockGapText = (gaps: LockGap[]) =>
+  `cargo's resolution for it, which takes every feature of every member, turns on ${gaps.map((g) => `\`${g.dependency}\` (an optional dependency of \`${g.package} v${g.version}\`)`).join(', ')}, which it does not hold`;
+
+/**
+ * What an out-of-date Cargo.lock lacks, resolved as cargo's next build will
+ * resolve it (a compatible locked version, else the newest one its source
+ * has), never dropped; a warning says so. The project with those crates, or
+ * the one given when they cannot be had (the warning says why).
+ */
+async function resolveLockGaps(project: Project, sources: Sources, targets: string[], includeDev: boolean, gaps: LockGap[]): Promise<Project> {
+  const patched = await resolvePatched(project, new Map(), sources.sourceFor, targets, includeDev).catch(async (e: unknown): Promise<Error> => {
+    if (e instanceof UserError || e instanceof RegistryError) return e;
+    await sources.close();
+    throw e;
+  });
+  let how: string;
+  let result = project;
+  if (patched instanceof Error || patched.missing.length) {
+    const refusal = outdatedLockError(project, gaps, patched instanceof Error ? patched.message : patched.missing.join('; '));
+    if (refusal) {
+      await sources.close();
+      throw refusal;
+    }
+  }
+  if (patched instanceof Error) how = `${gaps.length > 1 ? 'they are' : 'it is'} left out of the graph (${patched.message})`;
+  else {
+    result = patched.project;
+    const added = patched.newCrates.map((c) => `\`${c.name} v${c.version}\``);
+    how =
+      [
+        added.length ? `resolved with ${added.join(', ')} as cargo's next build resolves ${added.length > 1 ? 'them' : 'it'}` : '',
+        patched.missing.length ? `left out of the graph: ${patched.missing.join('; ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ') || 'none of them is in the graph of the targets checked';
+  }
+  result.packages.warnings.push(
+    `Cargo.lock is out of date: ${lockGapText(gaps)}; ${how}. Run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else): \`cargo build --locked\` fails until then`,
+  );
+  return result;
+}
+
+/**
+ * The graphs of the run's targets, with what an out-of-date Cargo.lock lacks
+ * resolved as cargo's next build will: `tree` and `why` judge the lock only
+ * by the graphs they show (a full judgement costs a resolution of every
+ * platform; `--locked` and `check` make it when the project is loaded).
+ */
+export async function targetResults(loaded: LoadedProject): Promise<GraphResult[]> {
+  const results = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev));
+  if (loaded.lockSettled) return results;
+  const gaps = [...new Map(results.flatMap((r) => r.graph.lockGaps ?? []).map((g) => [`${g.package} ${g.version} ${g.dependency}`, g])).values()];
+  if (!gaps.length) return results;
+  loaded.project = await resolveLockGaps(loaded.project, loaded.sources, loaded.targets, loaded.includeDev, gaps);
+  loaded.lockSettled = true;
+  return loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev));
 }
 
 /**

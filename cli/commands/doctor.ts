@@ -9,18 +9,17 @@ import { resolve } from 'node:path';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { targetInfo } from '../../src/cfg/index.js';
 import { nearestManifest } from '../../src/manifest/workspace.js';
-import { resolveTarget } from '../../src/resolve/index.js';
 import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
 import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, refuseAllTargets } from '../common.js';
+import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, refuseAllTargets, targetResults } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
-import { loadPreflightConfig } from '../../src/config/preflight-config.js';
+import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 
@@ -59,15 +58,22 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   let config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
   const manifest = args.options['no-project'] ? null : (args.options['manifest-path'] ?? nearestManifest(dir));
   if (manifest) {
-    const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
+    let settings: PreflightConfig | undefined;
+    const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
+      settingsTargets: (ws) => {
+        settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
+        return settings.targets?.length ? settings.targets : undefined;
+      },
+    });
     try {
-      const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
-      targets ??= settings.targets?.length ? settings.targets : loaded.targets;
+      settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
+      targets ??= loaded.targets;
       refuseAllTargets(targets);
       config = loaded.config;
       const kb = configuredKnowledgeBase(settings.knowledgeBase);
-      for (const t of targets) {
-        const graph = resolveTarget(loaded.project, t, loaded.includeDev).graph;
+      // What an out-of-date Cargo.lock lacks resolved as cargo's next build does (loaded.targets are these targets).
+      for (const { graph } of await targetResults(loaded)) {
+        const t = graph.target;
         const builders = nativeCrates(graph, kb).filter((n) => n.linkage.kind === 'static' && n.linkage.requires.includes('c-compiler'));
         const tools: Needs['tools'] = {};
         for (const n of builders) for (const r of n.linkage.requires) (tools[r as Requirement] ??= []).push(n.pkg.name);

@@ -1,11 +1,11 @@
 /** `cargo-preflight tree`: the artifact graph for each target. */
-import { resolvedPackages, resolveTarget } from '../../src/resolve/index.js';
+import { resolvedPackages } from '../../src/resolve/index.js';
 import { parsePackageSpec, specMatches } from '../../src/resolve/spec.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { compareVersions } from '../../src/resolve/semver-req.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import { UserError } from '../../src/errors.js';
-import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
+import { COMMON_OPTIONS, loadFromArgs, targetResults } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { programName, type Options, type OptionSpec } from '../args.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
@@ -239,9 +239,9 @@ async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandConte
   const invert = args.options.invert;
   const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
   try {
+    const graphs = (await targetResults(loaded)).map((r) => r.graph);
     // Specs name packages of the selection's resolution (every platform, host units too), as cargo matches them.
     const inverted = invert ? invertRoots(loaded.project.lockfile, invert, resolvedPackages(loaded.project, loaded.includeDev)) : undefined;
-    const graphs = loaded.targets.map((t) => resolveTarget(loaded.project, t, loaded.includeDev).graph);
     for (const g of graphs) for (const u of g.unresolved) ctx.warn(`\`${u.name} v${u.version}\` is unresolved (${u.reason}); its dependencies are not shown`);
     for (const w of loaded.project.packages.warnings) ctx.warn(w);
     if (format === 'json') {

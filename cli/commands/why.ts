@@ -1,11 +1,10 @@
 /** `cargo-preflight why <crate>`: every way the crate enters the artifact graph, with the feature on each edge. */
-import { resolveTarget } from '../../src/resolve/index.js';
 import { describeAbsent, explainAbsent, type AbsentPackage } from '../../src/resolve/absent.js';
 import { parsePackageSpec, specMatches, type PackageSpec } from '../../src/resolve/spec.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { reverseEdges } from '../../src/resolve/paths.js';
 import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types.js';
-import { COMMON_OPTIONS, loadFromArgs } from '../common.js';
+import { COMMON_OPTIONS, loadFromArgs, targetResults } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Options, OptionSpec } from '../args.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
@@ -141,8 +140,7 @@ async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContex
   const loaded = await loadFromArgs(args, ctx, args.positionals[1]);
   try {
     const parsed = parsePackageSpec(spec);
-    const results = loaded.targets.map((t) => {
-      const result = resolveTarget(loaded.project, t, loaded.includeDev);
+    const results = (await targetResults(loaded)).map((result) => {
       const keys = findPackages(result.graph, parsed);
       // Not in the graph: why each locked package of that name is left out.
       const absent: AbsentPackage[] = keys.length

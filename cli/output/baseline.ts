@@ -89,22 +89,24 @@ export function parseBaseline(text: string, path: string): Baseline {
     const reason = (e as Error).message.replace(/\s*(?:in|after) JSON at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*" is not valid JSON$/s, '');
     throw new UserError(`invalid baseline: not JSON: ${reason}`, { path, ...lineColumnAt(text, offset) });
   }
-  const bad = (what: string) => new UserError(`invalid baseline: ${what}`, { path }, 'write a new one with `--write-baseline FILE`');
+  // At the key (or element) the fault is in: the text scanned again for it, only then.
+  const bad = (what: string, keys: (string | number)[] = []) =>
+    new UserError(`invalid baseline: ${what}`, { path, ...lineColumnAt(text, jsonKeyOffset(body, keys) + (body === text ? 0 : 1)) }, 'write a new one with `--write-baseline FILE`');
   if (!isObject(doc)) throw bad('expected a JSON object');
-  if (doc.kind !== BASELINE_KIND) throw bad(`\`kind\` must be "${BASELINE_KIND}"`);
+  if (doc.kind !== BASELINE_KIND) throw bad(`\`kind\` must be "${BASELINE_KIND}"`, ['kind']);
   if (doc.version !== BASELINE_VERSION) {
-    throw bad(typeof doc.version === 'number' ? `version ${doc.version} is not supported (this cargo-preflight reads version ${BASELINE_VERSION})` : '`version` must be a number');
+    throw bad(typeof doc.version === 'number' ? `version ${doc.version} is not supported (this cargo-preflight reads version ${BASELINE_VERSION})` : '`version` must be a number', ['version']);
   }
-  for (const k of Object.keys(doc)) if (!['kind', 'version', 'findings'].includes(k)) throw bad(`unknown key \`${k}\``);
-  if (!Array.isArray(doc.findings)) throw bad('`findings` must be an array');
+  for (const k of Object.keys(doc)) if (!['kind', 'version', 'findings'].includes(k)) throw bad(`unknown key \`${k}\``, [k]);
+  if (!Array.isArray(doc.findings)) throw bad('`findings` must be an array', ['findings']);
   const entries = doc.findings.map((raw: unknown, i: number): BaselineEntry => {
     const at = `findings[${i}]`;
-    if (!isObject(raw)) throw bad(`${at} must be an object`);
+    if (!isObject(raw)) throw bad(`${at} must be an object`, ['findings', i]);
     for (const k of ['id', 'rule', 'crate', 'target'] as const) {
-      if (typeof raw[k] !== 'string' || raw[k] === '') throw bad(`${at}.${k} must be a non-empty string`);
+      if (typeof raw[k] !== 'string' || raw[k] === '') throw bad(`${at}.${k} must be a non-empty string`, ['findings', i, k]);
     }
-    if (raw.dependency !== null && typeof raw.dependency !== 'string') throw bad(`${at}.dependency must be a string or null`);
-    for (const k of Object.keys(raw)) if (!['id', 'rule', 'crate', 'target', 'dependency'].includes(k)) throw bad(`${at}: unknown key \`${k}\``);
+    if (raw.dependency !== null && typeof raw.dependency !== 'string') throw bad(`${at}.dependency must be a string or null`, ['findings', i, 'dependency']);
+    for (const k of Object.keys(raw)) if (!['id', 'rule', 'crate', 'target', 'dependency'].includes(k)) throw bad(`${at}: unknown key \`${k}\``, ['findings', i, k]);
     return { id: raw.id as string, rule: raw.rule as string, crate: raw.crate as string, target: raw.target as string, dependency: (raw.dependency as string | null) ?? null };
   });
   return { version: BASELINE_VERSION, entries: sortEntries(entries) };
@@ -227,4 +229,64 @@ export function jsonErrorOffset(text: string): number {
   } catch (at) {
     return Math.min(at as number, text.length);
   }
+}
+
+/**
+ * Where the member or element at `keys` is in valid JSON `text` (the offset of
+ * a member's key, or of an element), else of the deepest part of `keys` that
+ * is there: a baseline's error is given at its place.
+ */
+export function jsonKeyOffset(text: string, keys: readonly (string | number)[]): number {
+  let i = 0;
+  let best = 0;
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const skipString = () => {
+    i++;
+    while (i < text.length && text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
+    i++;
+  };
+  // Reads the value at `i`; `depth` parts of `keys` lead here (-1: off the path). True once the whole path is found.
+  const value = (depth: number): boolean => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const isObject = c === '{';
+      i++;
+      for (let n = 0; ; n++) {
+        ws();
+        if (text[i] === '}' || text[i] === ']') {
+          i++;
+          return false;
+        }
+        const at = i;
+        let name: string | number = n;
+        if (isObject) {
+          const start = i;
+          skipString();
+          name = JSON.parse(text.slice(start, i)) as string;
+          ws();
+          i++; // the colon
+        }
+        const onPath = depth >= 0 && depth < keys.length && keys[depth] === name;
+        if (onPath) {
+          best = at;
+          if (depth + 1 === keys.length) return true;
+        }
+        if (value(onPath ? depth + 1 : -1)) return true;
+        ws();
+        if (text[i] === ',') i++;
+      }
+    }
+    if (c === '"') skipString();
+    else while (i < text.length && !',]} \t\r\n'.includes(text[i])) i++;
+    return false;
+  };
+  try {
+    value(0);
+  } catch {
+    // Nested beyond the stack: the deepest place found so far.
+  }
+  return best;
 }

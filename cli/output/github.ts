@@ -40,6 +40,7 @@ function annotation(report: Report, f: Finding, base: string): string {
     lines.push(`${text[0].toUpperCase()}${text.slice(1)}${f.direct.inheritedFrom ? `; declared in [workspace.dependencies] at ${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}` : ''}.`);
   }
   for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${pathText(p)}`);
+  for (const e of f.evidence ?? []) lines.push(`Build script: ${e.file}:${e.line}:${e.column}: ${e.text}`);
   for (const fix of f.fixes) lines.push(`Fix: ${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
   lines.push(`Docs: ${f.docs}`);
   return workflowCommand(

@@ -153,6 +153,7 @@ function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boole
   if (paths.length) eq('note', `why: ${paths.map(pathText).join('\n     ')}`);
   if (f.features.length && f.package.name !== paths[0]?.[0]?.name) eq('note', `\`${f.package.name} v${f.package.version}\` features: ${f.features.join(', ')}`);
   if (f.detail) eq('note', f.detail);
+  if (f.evidence?.length) eq('note', `build script: ${f.evidence.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`).join('\n')}`);
   if (f.allowed) eq('note', `allowed by the cargo-preflight configuration: ${f.allowed.reason}`);
   for (const fix of f.fixes) eq('help', `${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
   eq('note', `for more information, see ${f.docs}`);

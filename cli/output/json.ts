@@ -29,6 +29,7 @@ export function renderJson(report: Report): string {
         ...(f.direct?.inheritedFrom ? { inheritedFrom: loc(f.direct.inheritedFrom) } : {}),
         lockfile: loc(f.lockfile),
         fixes: f.fixes,
+        ...(f.evidence?.length ? { evidence: f.evidence.map((e) => ({ file: e.file, line: e.line, column: e.column, text: e.text, ...(e.inWorkspace ? { inWorkspace: true } : {}) })) } : {}),
         ...(f.allowed ? { allowed: f.allowed } : {}),
         ...(state ? { baseline: state } : {}),
       };

@@ -83,6 +83,11 @@ function details(f: Finding, base: string): string {
     const through = c ? `, through its feature ${code(c.feature)}${c.viaDefault ? ' (a default feature)' : ''}` : '';
     lines.push(`Declared as ${code(f.direct.dependency)} by ${code(f.direct.member)} at ${code(`${relPath(base, loc.path)}:${loc.line}:${loc.column}`)}${f.direct.inheritedFrom ? `, inherited from ${code(`${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}`)}` : ''}${through}.`, '');
   }
+  if (f.evidence?.length) {
+    lines.push('Read in its build script:', '');
+    for (const e of f.evidence) lines.push(`- ${code(`${e.file}:${e.line}:${e.column}`)}: ${code(e.text)}`);
+    lines.push('');
+  }
   if (f.fixes.length) {
     lines.push('Possible fixes:', '');
     for (const fix of f.fixes) lines.push(`- ${inline(fix.title)}${fix.requires?.length ? ` (needs ${escapeMarkdown(fix.requires.join(', '))})` : ''}`);

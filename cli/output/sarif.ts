@@ -9,6 +9,7 @@
  * Each rule's messages are its descriptor's `messageStrings`, and a result's
  * message names its string (`id`, `arguments`) besides the full `text`.
  */
+import { join } from 'node:path';
 import { placeholders } from '../../src/rules/messages.js';
 import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
 import { baselineState, crateText, declarationText, primaryLocation, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
@@ -17,6 +18,8 @@ export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key of the finding id in `partialFingerprints` (versioned, as SARIF recommends). */
 export const FINGERPRINT_KEY = 'cargoPreflightFindingId/v1';
 const SRCROOT = '%SRCROOT%';
+/** The base of a crate's published files, `<name>-<version>/…` (cargo's `registry/src/<registry>/`, or the `.crate` archive unpacked). */
+const CRATE_SOURCES = 'CRATE_SOURCES';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 /** GitHub code scanning's `problem.severity` for non-security alerts. */
@@ -121,6 +124,14 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
     related.push({ id: related.length + 1, physicalLocation: physical(base, f.lockfile), message: { text: `${crateText(f)} in Cargo.lock` } });
     lines.push(`Locked as [${escapeText(crateText(f))}](${related.length}).`);
   }
+  // Build-script evidence: a vendored file under the repository, else the crate's published file (`<name>-<version>/build.rs`) under CRATE_SOURCES.
+  for (const e of f.evidence ?? []) {
+    const at = e.inWorkspace
+      ? physical(base, { path: join(report.root, e.file), line: e.line, column: e.column })
+      : { artifactLocation: { uri: e.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: CRATE_SOURCES }, region: { startLine: e.line, startColumn: e.column } };
+    related.push({ id: related.length + 1, physicalLocation: at, message: { text: escapeText(e.text) } });
+    lines.push(`Build script: [${escapeText(`${e.file}:${e.line}:${e.column}`)}](${related.length}).`);
+  }
   for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
   for (const fix of f.fixes) lines.push(`Fix: ${escapeText(fix.title)}${fix.requires?.length ? ` (needs ${escapeText(fix.requires.join(', '))})` : ''}`);
   if (f.allowed) lines.push(`Allowed: ${escapeText(f.allowed.reason)}`);
@@ -184,6 +195,9 @@ export function buildSarif(report: Report, options: SarifOptions) {
         invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
         originalUriBaseIds: {
           [SRCROOT]: { description: { text: 'The root of the repository (the folder holding .git), else the folder cargo-preflight ran in.' } },
+          ...(report.findings.some((f) => f.evidence?.some((e) => !e.inWorkspace))
+            ? { [CRATE_SOURCES]: { description: { text: "The folder holding crates' published sources as `<name>-<version>/` (cargo's registry/src/<registry>/)." } } }
+            : {}),
         },
         columnKind: 'utf16CodeUnits',
         results: report.findings.map((f) => result(report, f, metas[index.get(f.rule)!]!, index.get(f.rule)!, options.base)),

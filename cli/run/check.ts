@@ -1,6 +1,7 @@
 /** The check pipeline shared by `check`, `fix` and the triage screen: load, resolve every target, lint. */
 import { readFileSync } from 'node:fs';
 import { lineColumnAt } from '../../src/errors.js';
+import { knownTargetsAt } from '../common.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { lint } from '../../src/rules/engine.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
@@ -13,7 +14,9 @@ import { loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js
 import type { CommandContext } from '../context.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import { makeReport, type Report } from '../output/report.js';
+import { buildScriptEvidence, type BuildScriptEvidence } from './build-scripts.js';
 import type { CheckArgs } from './options.js';
+import { readReleases, releasesWanted } from './releases.js';
 
 export interface CheckRun {
   loaded: LoadedProject;
@@ -24,6 +27,10 @@ export interface CheckRun {
   settings: PreflightConfig;
   kb: KnowledgeBase;
   environments: Map<string, EnvironmentSnapshot>;
+  /** What the build scripts of crates the knowledge base does not know show, by target and package. */
+  buildScripts?: BuildScriptEvidence['byTarget'];
+  /** Archives downloaded for build scripts. */
+  scriptDownloads?: number;
 }
 
 /** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
@@ -31,9 +38,18 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   refuseAllTargets(args.options.target);
   // rustup and rustc answer while the project and the index are read.
   const toolchain = probeToolchain(ctx.env);
-  const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
-  const settings = loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
-  if (!args.options.target && settings.targets?.length) loaded.targets = settings.targets;
+  let settings: PreflightConfig | undefined;
+  const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
+    settingsTargets: (ws) => {
+      settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
+      if (!settings.targets?.length) return undefined;
+      // A target the settings name that is no target: an error where they name it, before anything is read for it.
+      knownTargetsAt(settings.targets, settings.targetsAt);
+      return settings.targets;
+    },
+    checkLock: true,
+  });
+  settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
   try {
     refuseAllTargets(loaded.targets);
   } catch (e) {
@@ -62,9 +78,21 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
     return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
   };
 
-  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation });
+  // The few crates with no static option at their version: their other releases say which one has one.
+  const wanted = settings.severity['no-static-option'] === 'off' ? new Map() : releasesWanted(graphs, kb);
+  const releases = wanted.size ? await readReleases(wanted, loaded.sources.sourceFor) : undefined;
+  // Build scripts of the crates the knowledge base does not know, read as text (downloaded only for those with a native sign).
+  const scripts = await buildScriptEvidence({
+    graphs,
+    kb,
+    lockfile: lock,
+    config: loaded.config,
+    workspaceRoot: loaded.project.workspace.rootDir,
+    sourceFor: (s) => loaded.sources.sourceFor(s),
+  });
+  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation, buildScripts: scripts.byTarget, ...(releases ? { releases } : {}) });
   const unresolved = graphs.flatMap((g) => g.unresolved);
   const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
   const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';
-  return { loaded, graphs, report, failOn, settings, kb, environments };
+  return { loaded, graphs, report, failOn, settings, kb, environments, buildScripts: scripts.byTarget, scriptDownloads: scripts.downloads };
 }

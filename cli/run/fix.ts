@@ -16,6 +16,7 @@ export function proofContextFor(run: CheckRun): ProofContext {
     rules: RULES,
     settings: run.settings,
     environments: run.environments,
+    ...(run.buildScripts ? { buildScripts: run.buildScripts } : {}),
   };
 }
 

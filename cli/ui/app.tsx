@@ -245,6 +245,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
         finding: f,
         root: st.run!.report.root,
         kb: st.run!.kb,
+        declared: st.run!.graphs.find((g) => g.target === f.target)?.packages.get(f.packageKey)?.declared?.features,
         fixes: st.fixes,
         fixError: st.fixError,
         selected: st.selected,

@@ -7,7 +7,7 @@
 import { relPath } from '../output/report.js';
 import type { Finding, PathStep, Severity } from '../../src/rules/types.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
-import { staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { staticOptionsAt, type FeatureNames } from '../../src/knowledge/lookup.js';
 import type { FixStrategy, ProposedFix } from '../../src/fixers/types.js';
 import { reasonText } from '../../src/fixers/reasons.js';
 
@@ -117,7 +117,7 @@ export function treeLines(nodes: PathNode[]): TreeLine[] {
 // Knowledge base
 
 /** Paragraphs explaining the finding's crate from the knowledge base (empty when it has no entry). */
-export function kbExplanation(kb: KnowledgeBase, f: Finding): string[] {
+export function kbExplanation(kb: KnowledgeBase, f: Finding, declared?: FeatureNames): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const m of kb.byCrate(f.package.name)) {
@@ -135,7 +135,7 @@ export function kbExplanation(kb: KnowledgeBase, f: Finding): string[] {
             : 'always builds its bundled copy';
       out.push(`${m.crate.name} ${how}${m.crate.withoutStaticNote && !said(m.crate.withoutStaticNote) ? `: ${m.crate.withoutStaticNote}` : '.'}`);
     }
-    const options = staticOptionsAt(m.entry, m.crate, f.package.version);
+    const options = staticOptionsAt(m.entry, m.crate, f.package.version, declared);
     if (options.length) {
       const text = options.map((o) => (o.kind === 'feature' ? `feature \`${o.feature}\`` : `${o.env}=${o.value}`) + (o.requires.length ? ` (needs ${o.requires.join(', ')})` : ''));
       out.push(`Static options of ${m.crate.name} ${f.package.version}: ${text.join('; ')}.`);

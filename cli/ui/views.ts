@@ -6,7 +6,7 @@
 import { LOCKFILE_COMMAND, unifiedDiff } from '../../src/fixers/index.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import { reasonsText, reasonText, type Reason } from '../../src/fixers/reasons.js';
-import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
+import type { FeatureNames, KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import { relPath } from '../output/report.js';
@@ -120,6 +120,8 @@ export interface DetailInput {
   finding: Finding;
   root: string;
   kb: KnowledgeBase;
+  /** The features the finding's package declares at its version, when read. */
+  declared?: FeatureNames;
   /** null while fixes are being proven. */
   fixes: ProposedFix[] | null;
   /** Why no fixes can be shown (the fix engine failed), if so. */
@@ -183,7 +185,7 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
     }
   }
 
-  const kb = kbExplanation(d.kb, f);
+  const kb = kbExplanation(d.kb, f, d.declared);
   if (kb.length) {
     heading('Knowledge base');
     for (const p of kb) para(p);

@@ -528,9 +528,22 @@ const ARCH: Partial<Record<string, string>> = {
   loong64: 'loongarch64',
 };
 
+/**
+ * Whether this Node runs on musl: the C library the process itself mapped
+ * (`/proc/self/maps`), not which loaders lie in `/lib` (Debian's musl-tools puts
+ * `ld-musl-*` there beside glibc). Without /proc, the loaders in `/lib`.
+ */
 function muslLibc(): boolean {
   try {
-    return readdirSync('/lib').some((f) => f.startsWith('ld-musl-'));
+    const maps = readFileSync('/proc/self/maps', 'latin1');
+    if (/\/ld-musl-|\/libc\.musl-/.test(maps)) return true;
+    if (/\/libc\.so\.6|\/ld-linux/.test(maps)) return false;
+  } catch {
+    // no /proc: fall through
+  }
+  try {
+    const lib = readdirSync('/lib');
+    return lib.some((f) => f.startsWith('ld-musl-')) && !lib.some((f) => f.startsWith('ld-linux'));
   } catch {
     return false;
   }

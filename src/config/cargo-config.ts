@@ -13,8 +13,9 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, type SourceLocation } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
+import { parseTomlWithPositions } from '../manifest/positions.js';
 import { readSimpleToml, TomlLimitError } from '../manifest/simple-toml.js';
 
 type FullTomlParser = typeof import('smol-toml');
@@ -35,6 +36,8 @@ export interface ConfigFile {
   /** Directory that relative paths in this file are relative to (parent of `.cargo`). */
   baseDir: string;
   data: Record<string, unknown>;
+  /** The text read (a file's, not a `--config` expression's), to say where a value is written. */
+  text?: string;
 }
 
 export interface ConfigValue<T> {
@@ -62,10 +65,10 @@ function readConfigFile(path: string, baseDir: string): ConfigFile {
     if (e instanceof TomlLimitError) throw new UserError(`could not parse cargo configuration: ${e.message}`, { path, line: e.line, column: e.column });
     throw e;
   }
-  if (simple) return { path, baseDir, data: simple.data };
+  if (simple) return { path, baseDir, data: simple.data, text };
   const { parse, TomlError } = fullTomlParser();
   try {
-    return { path, baseDir, data: parse(text) as Record<string, unknown> };
+    return { path, baseDir, data: parse(text) as Record<string, unknown>, text };
   } catch (e) {
     if (e instanceof TomlError) {
       throw new UserError(`could not parse cargo configuration: ${e.message.split('\n')[0]}`, {
@@ -226,6 +229,23 @@ export class CargoConfig {
       if (cur !== undefined) return { value: cur as T, definedIn: f.path, baseDir: f.baseDir };
     }
     return undefined;
+  }
+
+  /**
+   * Where a value `get` found (at `keys`) is written, for an error about it:
+   * its file with the line and column of its key (the file parsed again with
+   * positions, only then); the file alone for a `--config` expression;
+   * undefined for an environment variable.
+   */
+  where(found: ConfigValue<unknown>, keys: string[]): SourceLocation | undefined {
+    const f = this.files.find((x) => x.path === found.definedIn);
+    if (!f) return undefined;
+    if (f.text === undefined) return { path: f.path };
+    try {
+      return { path: f.path, ...parseTomlWithPositions(f.text, f.path).positions.find(keys) };
+    } catch {
+      return { path: f.path };
+    }
   }
 
   getString(keys: string[]): ConfigValue<string> | undefined {

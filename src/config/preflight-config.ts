@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../errors.js';
+import { UserError, type SourceLocation } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
 import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
 import type { Workspace } from '../manifest/workspace.js';
@@ -20,6 +20,8 @@ export type Level = 'error' | 'warning' | 'info';
 
 export interface PreflightConfig {
   targets?: string[];
+  /** Where `targets` is written, for an error about one of them. */
+  targetsAt?: SourceLocation;
   severity: Record<string, Level | 'off'>;
   allow: { crate: string; reason: string; targets?: string[] }[];
   /** Extra knowledge-base entries as written, one group per place that has some: validated by the knowledge layer. */
@@ -61,6 +63,7 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, o
     if (key === 'targets') {
       if (!Array.isArray(value) || value.some((t) => typeof t !== 'string')) throw new UserError('`targets` must be an array of target triples', at([key]));
       cfg.targets = value as string[];
+      cfg.targetsAt = at([key]);
     } else if (key === 'severity') {
       if (!isTable(value)) throw new UserError('`severity` must be a table of rule = "error" | "warning" | "info" | "off"', at([key]));
       for (const [rule, level] of Object.entries(value)) {

@@ -26,3 +26,12 @@ export interface IndexDep {
 export function isValidCrateName(name: string): boolean {
   return /^[A-Za-z][A-Za-z0-9_-]{0,63}$/.test(name);
 }
+
+/**
+ * A version as the `semver` crate (and so cargo) parses a package's `version`:
+ * MAJOR.MINOR.PATCH without leading zeros, then an optional pre-release
+ * (numeric parts without leading zeros) and build metadata.
+ */
+export function isValidVersion(version: string): boolean {
+  return /^(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)\.(?:0|[1-9]\d*)(?:-(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*)(?:\.(?:0|[1-9]\d*|\d*[A-Za-z-][0-9A-Za-z-]*))*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/.test(version);
+}

@@ -145,7 +145,7 @@ function wholeWorkspace(ctx: ProofContext): ProofContext | null {
   }
   const wide = { ...project, selection, roots };
   const graphs = ctx.targets.map((t) => resolveTarget(wide, t, ctx.includeDev).graph);
-  const findings = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation });
+  const findings = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
   return { ...ctx, project: wide, graphs, findings };
 }
 

@@ -7,7 +7,7 @@
  */
 import { UserError } from '../errors.js';
 import { RegistryError } from '../registry/types.js';
-import { lint, type LintSettings } from '../rules/engine.js';
+import { lint, type LintInput, type LintSettings } from '../rules/engine.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
@@ -33,6 +33,8 @@ export interface ProofContext {
   environments: Map<string, EnvironmentSnapshot>;
   lockLocation?: (name: string, version: string) => ManifestLocation | null;
   read?: TextSource;
+  /** What the crates' build scripts showed in the check (crates a fix brings in are judged without it). */
+  buildScripts?: LintInput['buildScripts'];
 }
 
 export interface Proof {
@@ -89,7 +91,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     throw e;
   }
   const graphs = patched.results.map((r) => r.graph);
-  const after = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation });
+  const after = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
   const newCrates = patched.newCrates.map((c) => `${c.name} ${c.version}`);
   const fail = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates, after, graphs });
 

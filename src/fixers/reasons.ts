@@ -13,6 +13,8 @@ export const REASON_MESSAGES = {
   noDirectDependency: 'no direct dependency of a member brings `{{crate}}` in',
   noBackendToSwitch: '`{{member}}` depends on `{{crate}}` itself: there is no backend to switch',
   noSwitch: '`{{dependency}}` v{{version}} (which brings `{{crate}}` in) has no switch away from {{family}} in the knowledge base',
+  noSwitchDeclared:
+    '`{{dependency}}` v{{version}} (which brings `{{crate}}` in) declares none of the features the knowledge base switches it away from {{family}} with ({{features}})',
   switchOnlyTurnsOff: "the knowledge base's switch for `{{dependency}}` only turns features off ({{alternative}}); that loses what they do",
   noMetadata: 'no metadata for `{{crate}}` v{{version}}',
   missingFeatures: '`{{crate}}` v{{version}} has no feature {{features}}',
@@ -21,6 +23,8 @@ export const REASON_MESSAGES = {
   declarationNotFound: 'the declaration of `{{dependency}}` in `{{member}}` was not found',
   declarationOf: '`{{dependency}}` of `{{member}}`',
   noStaticFeature: '`{{crate}}` v{{version}} has no static feature',
+  meaningCheckedUpTo: '`{{crate}}` v{{version}} declares `{{feature}}`; what it does was checked up to v{{checked}}',
+  switchCheckedUpTo: 'the switch for `{{crate}}` v{{version}} is read from the features it declares; what they do was checked up to v{{checked}}',
   noFeatureTurnsOnStatic: "`{{dependency}}` v{{version}} has no feature that turns on `{{crate}}`'s static option",
   alreadyOn: '`{{dependency}}` already has `{{feature}}` on, yet `{{crate}}` is still reported',
   noStaticFeatureToPin: '`{{crate}}` v{{version}} has no static feature to pin',

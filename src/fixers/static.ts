@@ -9,7 +9,8 @@
  * come first.
  */
 import { featuresReaching } from './reach.js';
-import { reason, type Reason } from './reasons.js';
+import { checkedUpTo } from '../knowledge/lookup.js';
+import { reason, reasonText, type Reason } from './reasons.js';
 import { code, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
 import { featureEdits, requirementText, usesByDependency } from './switch.js';
 
@@ -18,9 +19,10 @@ export function nativeStaticFeatures(input: StrategyInput): { feature: string; r
   const { kb, target, project } = input;
   const summary = project.packages.summaries.get(target.key);
   const spec = target.entry.crates.find((c) => c.name === target.name);
+  if (!summary) return [];
   return kb
-    .staticOptionsFor(target.name, target.version)
-    .filter((o) => o.entry.id === target.entry.id && o.option.kind === 'feature' && summary?.features.has(o.option.feature))
+    .staticOptionsFor(target.name, target.version, summary.features)
+    .filter((o) => o.entry.id === target.entry.id && o.option.kind === 'feature')
     .map((o) => ({
       feature: (o.option as { feature: string }).feature,
       requires: requirementText([...(spec?.buildRequires ?? []), ...o.option.requires]),
@@ -44,7 +46,7 @@ export function staticCandidates(input: StrategyInput): StrategyResult {
     } else {
       const reaching = featuresReaching(project.packages.summaries, u.pkg.key, target.key, own.map((o) => o.feature));
       const known = kb
-        .staticOptionsFor(u.pkg.name, u.pkg.version)
+        .staticOptionsFor(u.pkg.name, u.pkg.version, project.packages.summaries.get(u.pkg.key)?.features ?? new Map())
         .filter((o) => o.entry.id === target.entry.id && o.option.kind === 'feature' && reaching.some((r) => r.feature === (o.option as { feature: string }).feature));
       feature = known.length ? (known[0]!.option as { feature: string }).feature : reaching[0]?.feature;
       if (known.length) requires = requirementText([...(target.entry.crates.find((c) => c.name === target.name)?.buildRequires ?? []), ...known[0]!.option.requires]);
@@ -63,6 +65,10 @@ export function staticCandidates(input: StrategyInput): StrategyResult {
       continue;
     }
     const direct = u.pkg.name === target.name;
+    // A release newer than every one checked: its feature is read from the index, its meaning from older releases.
+    const spec = target.entry.crates.find((c) => c.name === u.pkg.name);
+    const upTo = spec && checkedUpTo(spec, u.pkg.version);
+    if (upTo) plan.notes.push(reasonText(reason('meaningCheckedUpTo', { crate: u.pkg.name, version: u.pkg.version, feature, checked: upTo })));
     candidates.push({
       strategy: 'static',
       title: `${dep}: enable ${code(feature)}${direct ? '' : ` (static ${target.entry.name} through ${code(target.name)})`}`,

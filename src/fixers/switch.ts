@@ -9,7 +9,8 @@
 import { requirementText as requirementWords, type Requirement } from '../knowledge/types.js';
 import { directUses, inheritingDeclarations, ownClosure, type DirectUse } from './reach.js';
 import { changeFeatures, featureOrigin, type FeatureOrigin } from './recipes.js';
-import { reason, type Reason } from './reasons.js';
+import { reason, reasonText, type Reason } from './reasons.js';
+import { bringsRead, cratesTurnedOn } from '../knowledge/lookup.js';
 import { code, list, type StrategyInput, type StrategyResult } from './strategy.js';
 import type { ManifestEdits } from './types.js';
 
@@ -147,9 +148,19 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
     const dep = u.edge.depName;
     if (u.pkg.name === target.name) return { candidates: [], refused: [reason('noBackendToSwitch', { member: u.member.name, crate: target.name })] };
     if (rootEntries.covers(uses)) continue;
-    const recipes = kb.switchesFor(u.pkg.name, u.pkg.version).filter((r) => r.entry.id === target.entry.id);
+    const declared = input.project.packages.summaries.get(u.pkg.key);
+    const recipes = kb.switchesFor(u.pkg.name, u.pkg.version, declared?.unresolved ? undefined : declared?.features).filter((r) => r.entry.id === target.entry.id);
     if (recipes.length === 0) {
-      return { candidates: [], refused: [reason('noSwitch', { dependency: dep, version: u.pkg.version, crate: target.name, family: target.entry.name })] };
+      const known = kb.byCrate(u.pkg.name).filter((m) => m.entry.id === target.entry.id).flatMap((m) => m.crate.switches);
+      const wanted = [...new Set(known.flatMap((r) => [...r.enable, ...Object.values(r.replace)]))];
+      return {
+        candidates: [],
+        refused: [
+          known.length && declared && !declared.unresolved && wanted.length
+            ? reason('noSwitchDeclared', { dependency: dep, version: u.pkg.version, crate: target.name, family: target.entry.name, features: list(wanted, 'or') })
+            : reason('noSwitch', { dependency: dep, version: u.pkg.version, crate: target.name, family: target.entry.name }),
+        ],
+      };
     }
     // A recipe that only turns features off gives something up (git2 without its network transports): that is `disable`'s to offer.
     const replacing = recipes.filter((x) => x.recipe.enable.length > 0 || Object.keys(x.recipe.replace).length > 0);
@@ -180,9 +191,12 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
       plan.defaultsOff ? `sets \`default-features = false\`${restored.length ? ` and lists the other default features (${list(restored)}) again` : ''}` : '',
       on.length ? `turns on ${list(on)}` : '',
     ].filter(Boolean);
+    if (r.checkedUpTo) plan.notes.push(reasonText(reason('switchCheckedUpTo', { crate: u.pkg.name, version: u.pkg.version, checked: r.checkedUpTo })));
     parts.push(`${code(dep)} of ${code(u.member.name)}: ${what.join(', ')}.${plan.notes.length ? ` Note: ${plan.notes.join('; ')}.` : ''}${r.recipe.note ? ` ${r.recipe.note}` : ''}`);
     deps.push(`${u.member.name}/${dep}`);
-    for (const b of r.recipe.brings) for (const c of kb.get(b)?.crates ?? []) if (c.role === 'sys') requires.push(...c.buildRequires);
+    // What the new features bring (ring, aws-lc), read from the optional dependencies they turn on at this version where they say it.
+    const brings = bringsRead(kb, summary.declaredDeps ? cratesTurnedOn(summary.features, summary.declaredDeps, on) : null) ?? r.recipe.brings;
+    for (const b of brings) for (const c of kb.get(b)?.crates ?? []) if (c.role === 'sys') requires.push(...c.buildRequires);
   }
   const needs = requirementText(requires);
   return {

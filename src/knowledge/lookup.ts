@@ -18,8 +18,9 @@ import {
   type RuntimeCrate,
   type StaticOption,
   type SwitchMatch,
+  type SwitchRecipe,
 } from './types.js';
-import { versionIn } from './versions.js';
+import { parseVersionRange, versionIn } from './versions.js';
 
 
 /** Finds a crate of an entry by name, or returns the spec given. */
@@ -27,9 +28,48 @@ function specOf(entry: KnowledgeBaseEntry, crate: string | CrateSpec): CrateSpec
   return typeof crate === 'string' ? entry.crates.find((c) => c.name === crate) : crate;
 }
 
-/** The static options of a crate that exist at `version` (per their `versions`). */
-export function staticOptionsAt(entry: KnowledgeBaseEntry, crate: string | CrateSpec, version: string): StaticOption[] {
-  return specOf(entry, crate)?.staticOptions.filter((o) => versionIn(version, o.versions)) ?? [];
+/** The features a locked version declares: its feature map, implicit features of optional dependencies included. */
+export type DeclaredFeatures = ReadonlyMap<string, readonly string[]>;
+
+/** Whether a version declares a feature (a feature map, or a set of names). */
+export interface FeatureNames {
+  has(feature: string): boolean;
+}
+
+/**
+ * True when the option exists at `version`. A feature option: the version
+ * declares the feature (presumed when what it declares is unknown) and, where
+ * the knowledge base records the meaning by release, the version is in that
+ * range. An environment option: the version is in its recorded range (the
+ * index cannot show what a build script reads).
+ */
+export function optionAt(o: StaticOption, version: string, declared?: FeatureNames): boolean {
+  if (o.kind === 'env') return versionIn(version, o.versions);
+  if (o.versions !== undefined && !versionIn(version, o.versions)) return false;
+  if (o.until && semver.valid(version) && semver.gte(version, o.until)) return false;
+  return declared ? declared.has(o.feature) : true;
+}
+
+/** The static options of a crate that exist at `version` (see `optionAt`). */
+export function staticOptionsAt(entry: KnowledgeBaseEntry, crate: string | CrateSpec, version: string, declared?: FeatureNames): StaticOption[] {
+  return specOf(entry, crate)?.staticOptions.filter((o) => optionAt(o, version, declared)) ?? [];
+}
+
+/** The newest release the crate's facts were checked against (its newest `checkedAgainst`), if any. */
+export function newestChecked(spec: CrateSpec): string | undefined {
+  let best: string | undefined;
+  for (const v of spec.checkedAgainst) if (semver.valid(v) && (!best || semver.gt(v, best))) best = v;
+  return best;
+}
+
+/**
+ * For a version newer than every release the crate's facts were checked
+ * against, the newest checked one (what a note says the meaning was checked
+ * up to); undefined otherwise.
+ */
+export function checkedUpTo(spec: CrateSpec, version: string): string | undefined {
+  const newest = newestChecked(spec);
+  return newest && semver.valid(version) && semver.gt(version, newest) ? newest : undefined;
 }
 
 /**
@@ -37,8 +77,8 @@ export function staticOptionsAt(entry: KnowledgeBaseEntry, crate: string | Crate
  * features (and environment variables for `env` options), or null.
  *
  * A feature option counts when the feature is activated, whatever `versions`
- * says (an activated feature exists; `versions` only bounds what the knowledge
- * base proposes), except at or after a recorded removal (`until`).
+ * says (an activated feature exists), except at or after a recorded removal
+ * (`until`).
  * An activated dynamic option of the crate wins: the result is then null.
  */
 export function staticOptionActive(
@@ -58,7 +98,7 @@ export function staticOptionActive(
       : env[o.env] === o.value && versionIn(version, o.versions),
   );
   // The option recorded for this version when there is one (requirements can differ between releases).
-  return active.find((o) => versionIn(version, o.versions)) ?? active[0] ?? null;
+  return active.find((o) => o.kind === 'env' || o.versions === undefined || versionIn(version, o.versions)) ?? active[0] ?? null;
 }
 
 /** How a `sys` crate links (null for a crate the entry does not describe as `sys`). */
@@ -160,21 +200,39 @@ export class KnowledgeBase {
     );
   }
 
-  /** Static options of `crate` at `version`, across the entries that list it. */
-  staticOptionsFor(crate: string, version: string): (CrateMatch & { option: StaticOption })[] {
-    return this.byCrate(crate).flatMap((m) => staticOptionsAt(m.entry, m.crate, version).map((option) => ({ ...m, option })));
+  /** Static options of `crate` at `version` (given what it declares, when read), across the entries that list it. */
+  staticOptionsFor(crate: string, version: string, declared?: FeatureNames): (CrateMatch & { option: StaticOption })[] {
+    return this.byCrate(crate).flatMap((m) => staticOptionsAt(m.entry, m.crate, version, declared).map((option) => ({ ...m, option })));
   }
 
-  /** Switch recipes for a wrapper at a version, with the alternative each switches to. */
-  switchesFor(crate: string, version: string): SwitchMatch[] {
-    return this.byCrate(crate).flatMap((m) =>
-      m.crate.switches
-        .filter((s) => versionIn(version, s.versions))
-        .map((recipe) => {
-          const alternative = m.entry.alternatives.find((a) => a.id === recipe.to);
+  /**
+   * Switch recipes for a wrapper at a version, with the alternative each
+   * switches to: the recipes recorded for the version's range; for a version
+   * outside every range whose declared features are read, each alternative's
+   * recipe of the nearest recorded release line, fitted to what the version
+   * declares (see `fitRecipe`), when it declares every feature the recipe turns on.
+   */
+  switchesFor(crate: string, version: string, declared?: DeclaredFeatures): SwitchMatch[] {
+    return this.byCrate(crate).flatMap((m) => {
+      const alternativeOf = (recipe: SwitchRecipe) => m.entry.alternatives.find((a) => a.id === recipe.to);
+      const recorded = m.crate.switches.filter((s) => versionIn(version, s.versions));
+      if (recorded.length || !declared) {
+        return recorded.map((recipe) => {
+          const alternative = alternativeOf(recipe);
           return { ...m, recipe, ...(alternative ? { alternative } : {}) };
-        }),
-    );
+        });
+      }
+      const out: SwitchMatch[] = [];
+      for (const to of new Set(m.crate.switches.map((s) => s.to))) {
+        const near = nearestRecipe(m.crate.switches.filter((s) => s.to === to), version);
+        const recipe = near && fitRecipe(near, declared);
+        if (!recipe) continue;
+        const alternative = alternativeOf(recipe);
+        const upTo = checkedUpTo(m.crate, version);
+        out.push({ ...m, recipe, ...(alternative ? { alternative } : {}), fitted: true, ...(upTo ? { checkedUpTo: upTo } : {}) });
+      }
+      return out;
+    });
   }
 
   /** `features.default` of a crate at a version, when the knowledge base records it. */
@@ -198,6 +256,105 @@ export class KnowledgeBase {
   alternativesFor(crate: string): { entry: KnowledgeBaseEntry; alternative: Alternative }[] {
     return this.byCrate(crate).flatMap((m) => m.entry.alternatives.map((alternative) => ({ entry: m.entry, alternative })));
   }
+}
+
+/** Of recipes for one alternative, the one of the newest release line at or below `version` (else the oldest line). */
+function nearestRecipe(recipes: SwitchRecipe[], version: string): SwitchRecipe | undefined {
+  if (!semver.valid(version)) return undefined;
+  const floor = (r: SwitchRecipe) => {
+    const range = parseVersionRange(r.versions);
+    return range ? semver.minVersion(range)?.version : undefined;
+  };
+  const sorted = recipes.map((r) => ({ r, min: floor(r) || '0.0.0' })).sort((a, b) => semver.compare(a.min, b.min));
+  return [...sorted].reverse().find((x) => semver.lte(x.min, version))?.r ?? sorted[0]?.r;
+}
+
+/**
+ * A recipe fitted to the features a version declares: it needs every feature
+ * it turns on (`enable`, the values of `replace` whose key is declared); it
+ * removes only declared features, and with `default-features = false` lists
+ * again the version's own defaults minus what it removes; the recipe's note,
+ * about its own release line, is left out. Null when the version lacks a
+ * feature the recipe turns on, or nothing is left to change.
+ */
+export function fitRecipe(r: SwitchRecipe, declared: DeclaredFeatures): SwitchRecipe | null {
+  if (!r.enable.every((f) => declared.has(f))) return null;
+  const replace: Record<string, string> = {};
+  for (const [from, to] of Object.entries(r.replace)) {
+    if (!declared.has(from)) continue;
+    if (!declared.has(to)) return null;
+    replace[from] = to;
+  }
+  const disable = r.disable.filter((f) => declared.has(f));
+  const gone = new Set([...disable, ...Object.keys(replace)]);
+  const restore = r.defaultFeatures ? [] : (declared.get('default') ?? []).filter((f) => declared.has(f) && !gone.has(f));
+  if (!r.enable.length && !Object.keys(replace).length && !disable.length && r.defaultFeatures) return null;
+  // The recipe's note speaks of its own release line: left out.
+  const { note: _note, ...rest } = r;
+  return { ...rest, disable, replace, enable: [...r.enable], restore };
+}
+
+/**
+ * The crates a wrapper's features turn on at a version, read from what it
+ * declares: every optional dependency the features reach (`dep:x`, `x/f`, an
+ * implicit feature), and every dependency they ask a feature of (`x/f`), by
+ * package name, with the features asked of it. A weak `x?/f` turns nothing
+ * on. Null when the features reach no dependency.
+ */
+export function cratesTurnedOn(
+  features: DeclaredFeatures,
+  deps: readonly { name: string; package?: string | null; optional: boolean; kind: string; features: string[] }[],
+  enabled: readonly string[],
+): Map<string, Set<string>> | null {
+  const normal = deps.filter((d) => d.kind !== 'dev');
+  const packageOf = new Map(normal.map((d) => [d.name, d.package ?? d.name]));
+  const optional = new Set(normal.filter((d) => d.optional).map((d) => d.name));
+  const out = new Map<string, Set<string>>();
+  const turnOn = (dep: string, feature?: string) => {
+    const pkg = packageOf.get(dep);
+    if (!pkg || (!feature && !optional.has(dep))) return;
+    let set = out.get(pkg);
+    if (!set) out.set(pkg, (set = new Set(normal.filter((d) => d.name === dep).flatMap((d) => d.features))));
+    if (feature) set.add(feature);
+  };
+  const seen = new Set<string>();
+  const stack = [...enabled];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    for (const v of features.get(f) ?? []) {
+      if (v.startsWith('dep:')) turnOn(v.slice(4));
+      else if (v.includes('/')) {
+        const [dep, feat] = v.split('/', 2) as [string, string];
+        if (dep.endsWith('?')) continue; // weak: only where something else turns the dependency on
+        turnOn(dep, feat);
+        if (optional.has(dep) && features.has(dep)) stack.push(dep);
+      } else stack.push(v);
+    }
+  }
+  return out.size ? out : null;
+}
+
+/**
+ * The knowledge-base entries a switch brings, read from the wrapper's
+ * declared dependencies where they say it: a crate turned on that is an
+ * entry's `sys` crate (ring), or a feature asked of one that names an entry's
+ * crate (`rustls/ring`, `rustls/aws_lc_rs`). Null when nothing can be read.
+ */
+export function bringsRead(kb: KnowledgeBase, turnedOn: Map<string, Set<string>> | null): string[] | null {
+  if (!turnedOn) return null;
+  const ids = new Set<string>();
+  for (const [pkg, feats] of turnedOn) {
+    for (const name of [pkg, ...[...feats].map((f) => f.replace(/_/g, '-'))]) {
+      for (const m of kb.byCrate(name)) {
+        if (m.crate.role === 'links-only') continue;
+        if (name === pkg && m.crate.role !== 'sys') continue;
+        ids.add(m.entry.id);
+      }
+    }
+  }
+  return ids.size ? [...ids] : null;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

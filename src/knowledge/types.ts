@@ -17,11 +17,14 @@
  *
  * Every `versions` value is a semver range over published versions
  * (comparators separated by spaces or commas, each with an operator, e.g.
- * `">=0.12.4, <0.13.0-0"`; pre-releases compare by their order). A range's
- * lower bound is the oldest version the claim was checked against in the
- * crates.io index (or the version that introduced a feature, `since`); its
- * upper bound is the next semver-incompatible release unless a removal is
- * recorded (`until`).
+ * `">=0.12.4, <0.13.0-0"`; pre-releases compare by their order). Whether a
+ * release has a feature is read from its index entry or manifest, not from
+ * these ranges: a feature static option has one only where the feature's
+ * meaning changed between releases (pq-sys `bundled` needs perl before 0.6),
+ * and `checkedAgainst` names the releases its facts were checked against (the
+ * newest of them bounds what is known of the meaning). Environment options,
+ * which the index cannot show, keep their ranges: the releases known to read
+ * the variable.
  */
 
 export const CATEGORIES = [
@@ -82,8 +85,6 @@ export const ROLES = ['sys', 'wrapper', 'links-only'] as const;
 export type CrateRole = (typeof ROLES)[number];
 
 interface OptionBase {
-  /** Versions of the crate that have this option (see the module comment). */
-  versions: string;
   /** What the option needs to build, on top of the crate's `buildRequires`. */
   requires: Requirement[];
   note?: string;
@@ -93,9 +94,13 @@ interface OptionBase {
 export interface FeatureStaticOption extends OptionBase {
   kind: 'feature';
   feature: string;
-  /** First version with the feature; `previous` is the version published just before it (checked to lack it). */
-  since?: string;
-  previous?: string;
+  /**
+   * The versions where the feature has this meaning, only when it changed
+   * between releases; absent: every release that declares the feature (read
+   * from its index entry), the meaning checked up to the crate's newest
+   * `checkedAgainst` release.
+   */
+  versions?: string;
   /** First version without the feature again; `lastWith` is the last version that has it. */
   until?: string;
   lastWith?: string;
@@ -106,6 +111,8 @@ export interface FeatureStaticOption extends OptionBase {
 /** An environment variable read by the build script (`[env]` in `.cargo/config.toml` or the shell). */
 export interface EnvStaticOption extends OptionBase {
   kind: 'env';
+  /** Versions of the crate whose build script reads the variable (the index cannot show it). */
+  versions: string;
   env: string;
   value: string;
 }
@@ -224,6 +231,10 @@ export interface CrateMatch {
 export interface SwitchMatch extends CrateMatch {
   recipe: SwitchRecipe;
   alternative?: Alternative;
+  /** The recipe of another release line, fitted to the features the version declares. */
+  fitted?: boolean;
+  /** The version is newer than every release the wrapper's facts were checked against: the newest checked one. */
+  checkedUpTo?: string;
 }
 
 /** How a `-sys` crate ends up linked, given its version and activated features. */

@@ -104,8 +104,8 @@ class Checker {
     }
     return v;
   }
-  range(t: Raw, key: string, path: string): string | undefined {
-    const v = this.str(t, key, path, { required: true });
+  range(t: Raw, key: string, path: string, required = true): string | undefined {
+    const v = this.str(t, key, path, { required });
     if (v !== undefined && parseVersionRange(v) === null) {
       this.issue(`${path}.${key}`, `${JSON.stringify(v)} is not a version range (comparators like ">=1.2.3", "<2.0.0-0", separated by commas)`);
       return undefined;
@@ -171,42 +171,42 @@ function optional<T extends object>(key: string, v: string | undefined): Partial
 
 function readStaticOption(c: Checker, t: Raw, path: string): StaticOption | undefined {
   c.keys(t, path, ['feature', 'env', 'value', 'versions', 'since', 'previous', 'until', 'last-with', 'requires', 'enables', 'note']);
-  const versions = c.range(t, 'versions', path);
   const requires = c.requirements(t, 'requires', path);
   const note = c.str(t, 'note', path);
   if ((t.feature === undefined) === (t.env === undefined)) {
     c.issue(path, 'needs exactly one of `feature` and `env`');
     return undefined;
   }
+  // The index tells which releases declare a feature: the first one is read there, never written here.
+  for (const k of ['since', 'previous']) {
+    if (t[k] !== undefined) c.issue(`${path}.${k}`, 'is read from the index (the first release that declares the feature), not written here');
+  }
   if (t.env !== undefined) {
-    for (const k of ['since', 'previous', 'until', 'last-with', 'enables']) if (t[k] !== undefined) c.issue(`${path}.${k}`, 'only for a `feature` option');
+    // A build script's variable is not in the index: its versions are the knowledge base's record.
+    const versions = c.range(t, 'versions', path);
+    for (const k of ['until', 'last-with', 'enables']) if (t[k] !== undefined) c.issue(`${path}.${k}`, 'only for a `feature` option');
     const env = c.str(t, 'env', path, { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'an environment variable name' });
     const value = t.value === undefined ? '1' : c.str(t, 'value', path);
     if (env === undefined || value === undefined || versions === undefined) return undefined;
     return { kind: 'env', env, value, versions, requires, ...optional<EnvStaticOption>('note', note) };
   }
+  // A feature's `versions` is kept only where its meaning changed between releases.
+  const versions = c.range(t, 'versions', path, false);
   if (t.value !== undefined) c.issue(`${path}.value`, 'only for an `env` option');
   const feature = c.str(t, 'feature', path, { pattern: FEATURE, what: 'a feature name' });
-  const since = c.version(t, 'since', path);
-  const previous = c.version(t, 'previous', path);
   const until = c.version(t, 'until', path);
   const lastWith = c.version(t, 'last-with', path);
-  if ((since === undefined) !== (previous === undefined)) c.issue(path, '`since` and `previous` go together');
   if ((until === undefined) !== (lastWith === undefined)) c.issue(path, '`until` and `last-with` go together');
-  if (versions !== undefined && since !== undefined && !versionIn(since, versions)) c.issue(`${path}.since`, `${since} is not in \`versions\``);
-  if (versions !== undefined && previous !== undefined && versionIn(previous, versions)) c.issue(`${path}.previous`, `${previous} is in \`versions\``);
   if (versions !== undefined && until !== undefined && versionIn(until, versions)) c.issue(`${path}.until`, `${until} is in \`versions\``);
   if (versions !== undefined && lastWith !== undefined && !versionIn(lastWith, versions)) c.issue(`${path}.last-with`, `${lastWith} is not in \`versions\``);
   const enables = c.strings(t, 'enables', path, { pattern: /^[A-Za-z0-9_-]+\??\/[A-Za-z0-9_+.-]+$/, what: 'a `crate/feature` value' });
-  if (feature === undefined || versions === undefined) return undefined;
+  if (feature === undefined) return undefined;
   return {
     kind: 'feature',
     feature,
-    versions,
+    ...optional<FeatureStaticOption>('versions', versions),
     requires,
     enables,
-    ...optional<FeatureStaticOption>('since', since),
-    ...optional<FeatureStaticOption>('previous', previous),
     ...optional<FeatureStaticOption>('until', until),
     ...optional<FeatureStaticOption>('lastWith', lastWith),
     ...optional<FeatureStaticOption>('note', note),

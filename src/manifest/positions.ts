@@ -115,6 +115,22 @@ function checkValueDepth(top: AST.TOMLTopLevelTable, shift: number): void {
   }
 }
 
+/**
+ * Whether parsed data holds a date or time anywhere (without recursion).
+ * smol-toml takes an impossible date (February 30th, February 29th of a
+ * common year) for a later valid one, where cargo refuses it; a text holding
+ * a date is read again by `parseTomlFully`, whose parser checks them.
+ */
+export function holdsDate(data: unknown): boolean {
+  const stack: unknown[] = [data];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v instanceof Date) return true;
+    if (typeof v === 'object' && v !== null) for (const x of Array.isArray(v) ? v : Object.values(v)) stack.push(x);
+  }
+  return false;
+}
+
 /** How deep arrays and tables nest in parsed data (without recursion). */
 function dataDepth(data: unknown): number {
   let max = 0;

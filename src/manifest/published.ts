@@ -8,11 +8,15 @@
  * profiles, lints), and builds only the tables it keeps: `[package]` (the
  * keys read: name, version, links, rust-version, edition, build, resolver),
  * `[lib]`, `[features]`, and normal and build dependencies, plain or under
- * `[target.'…']`.
+ * `[target.'…']`. The other sections (targets, metadata, dev-dependencies,
+ * profiles, lints) are read line by line too, but nothing is built from them:
+ * each key is checked given once in its table, and each value of a shape TOML
+ * allows, so that the reader refuses what cargo refuses there too.
  *
- * Anything of another shape (dotted keys in a kept table, a value it does not
- * know, a table or key given twice) returns null; the caller then parses the
- * file with the general parser, which also reports its errors.
+ * Anything of another shape (a dotted key, a value it does not know, a table
+ * or key given twice, a key that is also a table's name) returns null; the
+ * caller then parses the file with the general parser, which also reports its
+ * errors.
  */
 import { fail, multilineEnd, multilineValue, unescapeBasic as unescape, Unsupported } from './simple-toml.js';
 
@@ -42,8 +46,15 @@ const VALUE_SHAPE = /^(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|"""[^\n]*|'''[^\n]*|true|
 const INLINE_ARRAY = /^\[((?:[ \t]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*,)*[ \t]*(?:(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t]*)?)\]$/;
 const ARRAY_ITEM = /"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'/g;
 const INLINE_PAIR = /[ \t]*(?:([A-Za-z0-9_-]+)|"((?:[^"\\\n]|\\.)*)")[ \t]*=[ \t]*("(?:[^"\\\n]|\\.)*"|'[^'\n]*'|true|false|\[[^\]\n]*\])[ \t]*(,|\})/y;
-const NEXT_HEADER = /^[ \t]*\[/gm;
 const ARRAY_BLOCK = /\[((?:[ \t\r\n]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t\r\n]*,)*[ \t\r\n]*(?:(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t\r\n]*)?)\][ \t]*(?:#[^\n]*)?\r?(?:\n|$)/y;
+/**
+ * A run of whole lines of the plainest shapes (blank, a comment, or a key without
+ * escapes given a string without escapes, a boolean or an integer): most of what
+ * skipped sections hold, checked in one native match; their keys are then taken
+ * by KEY_AT, to check each given once.
+ */
+const PLAIN_LINES = /(?:[ \t]*(?:(?:[A-Za-z0-9_-]+|"[^"\\\n]*")[ \t]*=[ \t]*(?:"[^"\\\n]*"|'[^'\n]*'|true|false|[+-]?(?:0|[1-9](?:_?\d)*))[ \t]*)?(?:#[^\n]*)?\r?\n)+/y;
+const KEY_AT = /^[ \t]*(?:([A-Za-z0-9_-]+)|"([^"\\\n]*)")[ \t]*=/gm;
 
 
 function headerPath(inner: string): string[] {
@@ -90,25 +101,30 @@ function inlineTable(raw: string): Table {
   }
 }
 
-function open(root: Table, path: string[], isArray: boolean, defined: Set<Table>): Table {
+/**
+ * The kept table a header names, made where needed. `made` holds the tables
+ * headers made (defined, or on the path of one) and `defined` those defined:
+ * any other value on the path (a string, an array, an inline table, closed in
+ * TOML) or a table defined before goes to the general parser.
+ */
+function open(root: Table, path: string[], defined: Set<Table>, made: Set<unknown>): Table {
   let cur = root;
   for (let i = 0; i < path.length - 1; i++) {
     let next = cur[path[i]];
-    if (next === undefined) cur[path[i]] = next = {};
-    if (Array.isArray(next)) next = next[next.length - 1];
-    if (typeof next !== 'object' || next === null || Array.isArray(next)) return fail();
+    if (next === undefined) made.add((cur[path[i]] = next = {}));
+    else if (!made.has(next)) return fail();
     cur = next as Table;
   }
   const last = path[path.length - 1];
   const existing = cur[last];
-  if (isArray) return fail();
   if (existing === undefined) {
     const t: Table = {};
     cur[last] = t;
+    made.add(t);
     defined.add(t);
     return t;
   }
-  if (typeof existing !== 'object' || existing === null || Array.isArray(existing) || defined.has(existing as Table)) return fail();
+  if (!made.has(existing) || defined.has(existing as Table)) return fail();
   defined.add(existing as Table);
   return existing as Table;
 }
@@ -118,16 +134,24 @@ export function publishedManifestDoc(input: string): Table | null {
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const root: Table = {};
   const defined = new Set<Table>();
+  const made = new Set<unknown>();
   let table: Table | null = root;
   // An open multi-line array: where its elements go (null: skipped).
   let array: string[] | null | undefined;
   let pos = 0;
-  let dq = -2;
-  let sq = -2;
-  // Keys of `[package]` nobody reads: their values are checked for shape, not built.
+  // `[package]`: of its keys only PACKAGE_KEYS are built; the others are checked for shape.
   let pkgTable: Table | undefined;
-  const unread = new Set<string>();
+  // Every header given (true: an array of tables); by table (named by its path joined with
+  // NUL, the root ''), the keys given in it that are not built (of a skipped table, the unread
+  // ones of `[package]`; of an array of tables, its last element) and the names of tables
+  // headers put in it: a key that is also a table's name is refused in either order (`b = 1`
+  // in `[a]`, and `[a.b]` or `[a.b.c]`). Built keys are in the built tables.
   const headers = new Map<string, boolean>();
+  const tableKeys = new Map<string, Set<string>>();
+  const subtables = new Map<string, Set<string>>();
+  let keys = new Set<string>();
+  let subs: Set<string> | undefined;
+  tableKeys.set('', keys);
   // The comment block cargo writes at the top: a line at a time, without the line reader.
   while (text.charCodeAt(pos) === 0x23 /* # */) {
     const eol = text.indexOf('\n', pos);
@@ -155,26 +179,51 @@ export function publishedManifestDoc(input: string): Table | null {
         const isArray = m[1] === '[[';
         if (isArray !== m[0].trimEnd().endsWith(']]')) return fail();
         const path = headerPath(m[2]);
+        // Each table on the path is put in its parent, where no key may have its name.
+        let name = '';
+        for (let i = 0; i < path.length; i++) {
+          if (tableKeys.get(name)?.has(path[i])) return fail();
+          let inParent = subtables.get(name);
+          if (!inParent) subtables.set(name, (inParent = new Set()));
+          inParent.add(path[i]);
+          name = i === 0 ? path[0] : `${name}\u0000${path[i]}`;
+        }
         // Every header, read or skipped, is given once (an array of tables again and again): a table
         // defined twice, or both as a table and an array of tables, goes to the general parser, which refuses it.
-        const seen = headers.get(path.join('\u0000'));
+        // So does an array of tables whose name an earlier header made a table (`[[a.b]]`, then `[[a]]`).
+        const seen = headers.get(name);
         if (seen !== undefined && !(seen && isArray)) return fail();
-        headers.set(path.join('\u0000'), isArray);
+        subs = subtables.get(name);
+        if (seen === undefined && isArray && subs) return fail();
+        headers.set(name, isArray);
+        keys = new Set<string>();
+        tableKeys.set(name, keys);
         if (!isArray && isRelevantTable(path)) {
-          table = open(root, path, false, defined);
+          table = open(root, path, defined, made);
           if (path.length === 1 && path[0] === 'package') pkgTable = table;
           continue;
         }
-        // Not read: jump to the next header, unless a multi-line string may hide one.
+        // A skipped table below built ones: no value of theirs may have its name or a name on its path.
+        let node = root;
+        for (let i = 0; i < path.length; i++) {
+          const v = node[path[i]];
+          if (v === undefined) break;
+          if (!made.has(v)) return fail();
+          node = v as Table;
+        }
+        // Not read: its lines are checked, nothing is built; its plainest lines at once.
         table = null;
-        NEXT_HEADER.lastIndex = pos;
-        const next = NEXT_HEADER.exec(text);
-        const end = next ? next.index : text.length;
-        // The next `""` / `''` from here on (kept between skips: searching the
-        // rest of the file again at every skipped header is quadratic).
-        if (dq !== -1 && dq < pos) dq = text.indexOf('""', pos);
-        if (sq !== -1 && sq < pos) sq = text.indexOf("''", pos);
-        if ((dq < 0 || dq >= end) && (sq < 0 || sq >= end)) pos = end;
+        PLAIN_LINES.lastIndex = pos;
+        if (PLAIN_LINES.exec(text)) {
+          const end = PLAIN_LINES.lastIndex;
+          KEY_AT.lastIndex = pos;
+          for (let k = KEY_AT.exec(text); k && k.index < end; k = KEY_AT.exec(text)) {
+            const key = k[1] ?? k[2];
+            if (keys.has(key) || subs?.has(key)) return fail();
+            keys.add(key);
+          }
+          pos = end;
+        }
         continue;
       }
       const rawKey = m[3] ?? (m[4] !== undefined ? unescape(m[4]) : undefined);
@@ -182,22 +231,25 @@ export function publishedManifestDoc(input: string): Table | null {
         if (m[6] !== undefined || m[7] !== undefined) return fail();
         continue;
       }
+      if (subs?.has(rawKey)) return fail();
       const raw = m[5];
-      // Where the value goes: nowhere for a key of `[package]` nobody reads. Such a key
-      // is still checked (given once, with a value of TOML's shape), so that what the
-      // general parser would refuse is refused here too.
+      // Where the value goes: nowhere for a key of a skipped table or of `[package]` nobody
+      // reads. Such a value is still checked for TOML's shape, so that what the general
+      // parser would refuse is refused here too.
       let into = table;
-      if (table !== null && table === pkgTable && !PACKAGE_KEYS.has(rawKey)) {
-        if (unread.has(rawKey) || !VALUE_SHAPE.test(raw)) return fail();
-        // Escapes must be TOML's; an array on one line is read as when kept; an inline table goes to the general parser.
+      if (table === null || (table === pkgTable && !PACKAGE_KEYS.has(rawKey))) {
+        if (keys.has(rawKey) || !VALUE_SHAPE.test(raw)) return fail();
+        keys.add(rawKey);
+        // Escapes must be TOML's; an array or an inline table on one line is read as when kept.
         if (raw.startsWith('"') && !raw.startsWith('"""') && raw.includes('\\')) unescape(raw.slice(1, -1));
         else if (raw.startsWith('[') && raw !== '[') inlineArray(raw);
-        else if (raw.startsWith('{')) return fail();
-        unread.add(rawKey);
+        else if (raw.startsWith('{')) inlineTable(raw);
         into = null;
       }
       let value: unknown;
       if (raw.startsWith('"""') || raw.startsWith("'''")) {
+        // Never kept: in a kept table, the general parser reads it.
+        if (into !== null) return fail();
         const delim = raw.slice(0, 3);
         const bodyStart = lineStart + m[0].indexOf(raw) + 3;
         const end = multilineEnd(text, bodyStart, delim);
@@ -209,7 +261,7 @@ export function publishedManifestDoc(input: string): Table | null {
         const rest = text.slice(end, eol < 0 ? text.length : eol);
         if (!/^[ \t]*(?:#.*)?\r?$/.test(rest)) return fail();
         pos = eol < 0 ? text.length : eol + 1;
-        continue; // multi-line strings are never kept
+        continue;
       }
       if (raw === '[') {
         // The whole array at once when it holds only strings (as cargo writes them); else a line at a time.

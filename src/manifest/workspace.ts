@@ -8,7 +8,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { UserError } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
-import { isValidCrateName } from '../crate/index.js';
+import { isValidCrateName, isValidVersion } from '../crate/index.js';
 import type { DeclarationSite } from './site.js';
 import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
 import { parseTomlWithPositions, type PositionIndex } from './positions.js';
@@ -268,6 +268,9 @@ export function loadWorkspace(startManifest: string, overlay?: ReadonlyMap<strin
     }
     const version = inherit('version') ?? '0.0.0';
     if (typeof version !== 'string') throw new UserError('`package.version` must be a string', at(['package', 'version']));
+    if (!isValidVersion(version)) {
+      throw new UserError(`invalid \`package.version\` \`${version}\`: not a semantic version (MAJOR.MINOR.PATCH, as \`0.1.0\`)`, at(['package', 'version']));
+    }
     const edition = inherit('edition') ?? '2015';
     if (typeof edition !== 'string') throw new UserError('`package.edition` must be a string', at(['package', 'edition']));
     let decls: DepDecl[];

@@ -25,6 +25,12 @@ export interface ArchiveRequest {
   version: string;
   /** Whether to keep a file, by its path inside `<name>-<version>/`. */
   keep: (path: string) => boolean;
+  /**
+   * Files kept only while they are small (the modules a build script may pull
+   * in): one larger than `ARCHIVE_LIMITS.keptOptional`, or beyond
+   * `ARCHIVE_LIMITS.keptOptionalTotal` in all, is passed over, not refused.
+   */
+  keepIfSmall?: (path: string) => boolean;
   /** Lower-case hex sha256 sums the compressed archive must have (index `cksum`, Cargo.lock `checksum`). */
   checksums: readonly string[];
   /** What is read, for messages: "archive of `serde 1.0.0` (sparse+https://…)". */
@@ -127,6 +133,7 @@ class TarParser {
   private nextPath: string | undefined;
   private nextSize: number | undefined;
   private readonly root: string;
+  private optionalBytes = 0;
 
   constructor(private readonly req: ArchiveRequest) {
     this.root = `${req.name}-${req.version}/`;
@@ -197,8 +204,12 @@ class TarParser {
     if (type === '1' || type === '2') throw this.fail(`\`${path}\` is a ${type === '1' ? 'hard' : 'symbolic'} link`);
     if (type === '5') return data('skip');
     if (type !== '0' && type !== '\0' && type !== '7') throw this.fail(`\`${path}\` is not a regular file (tar type \`${type}\`)`);
-    const keep = inside !== '' && this.req.keep(inside);
+    let keep = inside !== '' && this.req.keep(inside);
     if (keep && size > ARCHIVE_LIMITS.kept) throw this.fail(`\`${path}\` is larger than ${ARCHIVE_LIMITS.kept / 2 ** 20} MiB`);
+    if (!keep && inside !== '' && size <= ARCHIVE_LIMITS.keptOptional && this.optionalBytes + size <= ARCHIVE_LIMITS.keptOptionalTotal && this.req.keepIfSmall?.(inside)) {
+      keep = true;
+      this.optionalBytes += size;
+    }
     if (keep && this.files.has(inside)) throw this.fail(`\`${path}\` appears twice`);
     data(keep ? 'keep' : 'skip', inside);
   }

@@ -1,5 +1,6 @@
 /**
- * A crate's own files (its published `Cargo.toml` and its build script), from
+ * A crate's own files (its published `Cargo.toml`, its build script and the
+ * files the script pulls in), from
  * the first place that has them:
  *
  * 1. a `local-registry` source's `<name>-<version>.crate`;
@@ -23,6 +24,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { collectScriptFiles } from '../crate/rust-source.js';
 import { isProcMacro, isTable } from '../manifest/deps.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { DiskCache } from './cache.js';
@@ -35,6 +37,9 @@ export const ARCHIVE_LIMITS = {
   unpacked: 512 * 1024 * 1024,
   /** Largest file kept in memory (a manifest, a build script). */
   kept: 4 * 1024 * 1024,
+  /** Largest module of a build script kept, and all of them together (more is passed over, not refused). */
+  keptOptional: 512 * 1024,
+  keptOptionalTotal: 4 * 1024 * 1024,
   /** Longest GNU long name or PAX header. */
   meta: 64 * 1024,
   entries: 200_000,
@@ -58,6 +63,8 @@ export interface CrateFileSet {
   manifest: string;
   /** The build script, when the crate has one and it could be read. */
   build: { path: string; text: string } | null;
+  /** The build script and the files it pulls in (`mod`, `#[path]`, `include!`), the script first; empty without one. */
+  scripts: { path: string; text: string }[];
   /** Where the files came from. */
   from: 'local-registry' | 'cargo-src' | 'cargo-cache' | 'cache' | 'download' | 'git-checkout';
 }
@@ -128,6 +135,19 @@ export class RegistryCrateFiles {
     return found;
   }
 
+  /**
+   * What needs no archive read and no request: cargo's unpacked sources, or
+   * the tool's cache (for crates read only when they are at hand).
+   */
+  localCopy(id: CrateId): CrateFileSet | null {
+    if (!safeId(id)) return null;
+    const unpacked = this.unpackedCopy(id.name, id.version);
+    if (unpacked) return unpacked;
+    const cacheKey = this.cacheKey(id);
+    const cached = cacheKey ? this.opts.cache?.read(cacheKey) : undefined;
+    return cached ? decodeCached(cached.body) : null;
+  }
+
   private async load(id: CrateId): Promise<CrateFileSet | null> {
     const { name, version } = id;
     const what = `archive of \`${name} ${version}\` (${this.opts.label})`;
@@ -159,15 +179,19 @@ export class RegistryCrateFiles {
     if (!body) return null;
     const { files } = await readCrateArchive(body, archiveRequest(id, what));
     const set = fromArchive(files, 'download');
-    if (cacheKey) this.opts.cache?.write(cacheKey, { body: Buffer.from(JSON.stringify({ manifest: set.manifest, build: set.build })) });
+    if (cacheKey) this.opts.cache?.write(cacheKey, { body: Buffer.from(JSON.stringify({ manifest: set.manifest, build: set.build, scripts: set.scripts })) });
     return set;
   }
 
-  /** `.crate-files/<name>-<version>-<sha256>`: beside the index entries of the registry, with which no index path can collide. */
+  /**
+   * `.crate-files-v2/<name>-<version>-<sha256>`: beside the index entries of
+   * the registry, with which no index path can collide (v2 keeps the modules
+   * a build script pulls in; entries of `.crate-files/` lack them).
+   */
   private cacheKey(id: CrateId): string | undefined {
     const sum = id.checksums[0];
     if (!sum || !/^[0-9a-f]{64}$/i.test(sum)) return undefined;
-    return `.crate-files/${id.name}-${id.version}-${sum.toLowerCase()}`;
+    return `.crate-files-v2/${id.name}-${id.version}-${sum.toLowerCase()}`;
   }
 
   private cargoFolders(): { src: string[]; cache: string[] } {
@@ -197,7 +221,17 @@ function safeId(id: { name: string; version: string }): boolean {
 }
 
 function archiveRequest(id: CrateId, what: string): ArchiveRequest {
-  return { name: id.name, version: id.version, keep: buildScriptCandidate, checksums: id.checksums, what };
+  return { name: id.name, version: id.version, keep: buildScriptCandidate, keepIfSmall: scriptModuleCandidate, checksums: id.checksums, what };
+}
+
+/**
+ * Files a build script may pull in (`mod`, `#[path]`, `include!`), kept while
+ * small: Rust sources outside the library's `src/`, the tests, examples and
+ * benches. (A script's module inside `src/` is not kept: that would keep the
+ * library's whole source; the verdict then says what the script alone shows.)
+ */
+function scriptModuleCandidate(path: string): boolean {
+  return path.endsWith('.rs') && !/^(?:src|tests|examples|benches)\//.test(path);
 }
 
 /**
@@ -225,7 +259,27 @@ function fromArchive(files: Map<string, Buffer>, from: CrateFileSet['from']): Cr
   }
   const path = buildScriptPath(text, (p) => files.has(p));
   const script = path === null ? undefined : files.get(path);
-  return { manifest: text, build: path !== null && script ? { path, text: script.toString('utf8') } : null, from };
+  const scripts = path === null ? [] : collectScriptFiles(path, (p) => files.get(p)?.toString('utf8'));
+  return { manifest: text, build: path !== null && script ? { path, text: script.toString('utf8') } : null, scripts, from };
+}
+
+/**
+ * The build script of a crate folder on disk (vendored, unpacked by cargo, a
+ * checkout) and the files it pulls in; empty when it has none. Nothing is
+ * read for a crate without a build script but its manifest.
+ */
+export function readScriptsFromDir(dir: string, manifest: string): { path: string; text: string }[] {
+  const exists = (p: string) => readQuietly(join(dir, p)) !== undefined;
+  // Without a `build` key the script is `build.rs` when present; cargo writes the key as a plain line: no need to parse the manifest.
+  const keys = manifest.match(/^\s*build\s*=.*$/gm);
+  const plain = keys?.length === 1 ? /^build = (?:"([^"\\]+)"|(false))$/.exec(keys[0]!) : null;
+  const path = !keys
+    ? exists('build.rs') ? 'build.rs' : null
+    : plain
+      ? plain[2] ? null : plain[1]!.replace(/^\.\//, '')
+      : buildScriptPath(manifest, exists);
+  if (path === null) return [];
+  return collectScriptFiles(path, (p) => readQuietly(join(dir, p))?.toString('utf8'));
 }
 
 /**
@@ -241,9 +295,13 @@ function readUnpacked(dir: string, from: CrateFileSet['from']): CrateFileSet | n
   if (!manifest) return null;
   const text = manifest.toString('utf8');
   let build: CrateFileSet['build'] | undefined;
+  let scripts: CrateFileSet['scripts'] | undefined;
   return {
     manifest: text,
     from,
+    get scripts() {
+      return (scripts ??= readScriptsFromDir(dir, text));
+    },
     get build() {
       if (build === undefined) {
         const path = buildScriptPath(text, (p) => readQuietly(join(dir, p)) !== undefined);
@@ -275,11 +333,14 @@ function readQuietly(path: string): Buffer | undefined {
 
 function decodeCached(body: Buffer): CrateFileSet | null {
   try {
-    const v = JSON.parse(body.toString('utf8')) as { manifest?: unknown; build?: { path?: unknown; text?: unknown } | null };
+    const v = JSON.parse(body.toString('utf8')) as { manifest?: unknown; build?: { path?: unknown; text?: unknown } | null; scripts?: unknown };
     if (typeof v.manifest !== 'string') return null;
     const b = v.build;
     const build = b && typeof b.path === 'string' && typeof b.text === 'string' ? { path: b.path, text: b.text } : null;
-    return { manifest: v.manifest, build, from: 'cache' };
+    const file = (f: unknown): f is { path: string; text: string } =>
+      typeof f === 'object' && f !== null && typeof (f as { path?: unknown }).path === 'string' && typeof (f as { text?: unknown }).text === 'string';
+    if (!Array.isArray(v.scripts) || !v.scripts.every(file)) return null;
+    return { manifest: v.manifest, build, scripts: v.scripts.map((f) => ({ path: f.path, text: f.text })), from: 'cache' };
   } catch {
     return null;
   }

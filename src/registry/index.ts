@@ -12,10 +12,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fullTomlParser, type CargoConfig, type ConfigValue } from '../config/cargo-config.js';
-import { UserError } from '../errors.js';
+import { UserError, type SourceLocation } from '../errors.js';
 import { readVendoredText } from '../io/text-file.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
-import { parseTomlFully } from '../manifest/positions.js';
+import { holdsDate, parseTomlFully } from '../manifest/positions.js';
 import { forbiddenControl } from '../manifest/simple-toml.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { NetworkPolicy } from './http.js';
@@ -89,7 +89,7 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
       case 'git-registry':
         throw gitIndexError(id.url, lockSource);
       case 'directory':
-        return new DirectorySource(id.path);
+        return new DirectorySource(id.path, id.definedAt);
       case 'local-registry':
         return remoteFor().indexDir(join(id.path, 'index'), `local registry \`${id.path}\``, id.path);
       case 'index-dir':
@@ -139,7 +139,10 @@ function crateDownloadsSetting(config: CargoConfig, env: NodeJS.ProcessEnv): boo
   const v = found.value;
   if (v === true || v === 'true' || v === '1') return true;
   if (v === false || v === 'false' || v === '0') return false;
-  throw new UserError(`cargo-preflight.crate-downloads must be true or false, not \`${String(v)}\``, { path: found.definedIn });
+  throw new UserError(
+    `cargo-preflight.crate-downloads must be true or false, not \`${String(v)}\``,
+    config.where(found, ['cargo-preflight', 'crate-downloads']) ?? { path: found.definedIn },
+  );
 }
 
 /** Lines for `--verbose`: every host contacted, with the requests and bytes of index files and of archives. */
@@ -214,21 +217,22 @@ export class SourceSelector {
       if (!replacement) return current;
       const next = replacement.value;
       if (chain.includes(next)) {
-        throw new UserError(`source replacement forms a cycle: ${[...chain, next].join(' -> ')}`, {
-          path: replacement.definedIn,
-        });
+        throw new UserError(
+          `source replacement forms a cycle: ${[...chain, next].join(' -> ')}`,
+          this.config.where(replacement, ['source', name, 'replace-with']) ?? { path: replacement.definedIn },
+        );
       }
       chain.push(next);
       if (this.config.tableKeys(['source']).includes(next)) {
         name = next;
-        current = this.definition(next) ?? this.undefinedSource(next, replacement);
+        current = this.definition(next) ?? this.undefinedSource(next, replacement, name);
         if (current.kind === 'crates-io' && this.indexOverride) return this.indexOverride;
         continue;
       }
       const registry = this.registries().find((r) => r.name === next);
       if (registry) return registry.id;
       if (next === 'crates-io') return this.indexOverride ?? { kind: 'crates-io' };
-      return this.undefinedSource(next, replacement);
+      return this.undefinedSource(next, replacement, name);
     }
   }
 
@@ -268,7 +272,7 @@ export class SourceSelector {
     const registry = get('registry');
     if (registry) return parseIndexValue(registry.value);
     const directory = get('directory');
-    if (directory) return { kind: 'directory', path: resolve(directory.baseDir, directory.value) };
+    if (directory) return { kind: 'directory', path: resolve(directory.baseDir, directory.value), definedAt: this.config.where(directory, ['source', name, 'directory']) };
     const local = get('local-registry');
     if (local) return { kind: 'local-registry', path: resolve(local.baseDir, local.value) };
     const git = get('git');
@@ -283,10 +287,11 @@ export class SourceSelector {
     return name === 'crates-io' ? { kind: 'crates-io' } : undefined;
   }
 
-  private undefinedSource(name: string, at: ConfigValue<string>): never {
+  /** `[source.FROM] replace-with = "NAME"` where NAME is no source: an error at the key. */
+  private undefinedSource(name: string, at: ConfigValue<string>, from: string): never {
     throw new UserError(
       `\`replace-with = "${name}"\` names a source that is defined neither in [source] (with registry, directory, local-registry or git) nor in [registries]`,
-      { path: at.definedIn },
+      this.config.where(at, ['source', from, 'replace-with']) ?? { path: at.definedIn },
     );
   }
 }
@@ -514,8 +519,14 @@ export class DirectorySource implements CrateSource {
   readonly label: string;
   private entries: Set<string> | undefined;
   private readonly cache = new Map<string, IndexVersion | null>();
+  /** The manifests read, by folder: the build-script reader wants them again. */
+  private readonly texts = new Map<string, string>();
 
-  constructor(readonly dir: string) {
+  constructor(
+    readonly dir: string,
+    /** Where the configuration names the directory: a folder that cannot be read is an error there. */
+    private readonly definedAt?: SourceLocation,
+  ) {
     this.label = `directory source \`${dir}\``;
   }
 
@@ -524,7 +535,9 @@ export class DirectorySource implements CrateSource {
       try {
         this.entries = new Set(readdirSync(this.dir));
       } catch (e) {
-        throw new UserError(`cannot read vendored sources: ${(e as Error).message}`, { path: this.dir });
+        const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : ((e as NodeJS.ErrnoException).code ?? (e as Error).message);
+        if (this.definedAt) throw new UserError(`cannot read the vendored sources in \`${this.dir}\`: ${why}`, this.definedAt);
+        throw new UserError(`cannot read vendored sources: ${why}`, { path: this.dir });
       }
     }
     return this.entries;
@@ -557,6 +570,26 @@ export class DirectorySource implements CrateSource {
     return found.length ? { versions: found, origin: 'vendor' } : null;
   }
 
+  /** The folder of a vendored crate's version and its manifest's text, or null when it is not vendored. */
+  crateFolder(name: string, version: string): { dir: string; manifest: string } | null {
+    const dir = this.crateDir(name, version);
+    const text = dir === null ? undefined : this.texts.get(dir.slice(this.dir.length + 1));
+    return dir === null || text === undefined ? null : { dir, manifest: text };
+  }
+
+  /** The folder of a vendored crate's version (`name-version` or `name`), or null when it is not vendored. */
+  crateDir(name: string, version: string): string | null {
+    const at = (d: string) => {
+      if (!this.listing().has(d)) return false;
+      const v = this.readCrateDir(d);
+      return v !== null && v.name === name && v.vers === version;
+    };
+    for (const d of [`${name}-${version}`, name]) if (at(d)) return join(this.dir, d);
+    const prefix = `${name}-`;
+    for (const d of this.listing()) if (d.startsWith(prefix) && at(d)) return join(this.dir, d);
+    return null;
+  }
+
   private readCrateDir(d: string): IndexVersion | null {
     const cached = this.cache.get(d);
     if (cached !== undefined) return cached;
@@ -571,6 +604,7 @@ export class DirectorySource implements CrateSource {
     }
     const v = publishedManifestToIndex(text, path);
     this.cache.set(d, v);
+    this.texts.set(d, text);
     return v;
   }
 }
@@ -605,7 +639,10 @@ function parseWhole(text: string, path: string): Record<string, unknown> {
   const { parse, TomlError } = fullTomlParser();
   // The whole text: what the fast reader declined is read strictly, sections it would skip included.
   try {
-    return parse(text) as Record<string, unknown>;
+    const data = parse(text) as Record<string, unknown>;
+    // An impossible date smol-toml takes is refused, at its place, by the parser that checks dates.
+    if (holdsDate(data)) parseTomlFully(text, path);
+    return data;
   } catch (e) {
     if (!(e instanceof TomlError)) throw e;
     const detail = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');

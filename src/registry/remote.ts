@@ -156,6 +156,6 @@ function caOption(config: CargoConfig, env: NodeJS.ProcessEnv, cwd: string): { c
   } catch (e) {
     // A file of cargo's configuration is named as where the bad value is; else the path itself.
     const inFile = !found.definedIn.startsWith('environment variable') && !found.definedIn.startsWith('--config');
-    throw new UserError(`cannot read the certificates of http.cainfo: ${(e as Error).message}`, { path: inFile ? found.definedIn : path });
+    throw new UserError(`cannot read the certificates of http.cainfo: ${(e as Error).message}`, (inFile ? config.where(found, ['http', 'cainfo']) : undefined) ?? { path });
   }
 }

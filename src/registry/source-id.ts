@@ -4,7 +4,7 @@
  * `[source.NAME]` / `[registries.NAME]` definitions, in a canonical form so
  * that the two can be matched the way cargo matches them.
  */
-import { UserError } from '../errors.js';
+import { UserError, type SourceLocation } from '../errors.js';
 import { CRATES_IO_REGISTRY, CRATES_IO_SPARSE } from '../lockfile/index.js';
 
 export const CRATES_IO_INDEX_URL = CRATES_IO_SPARSE.slice('sparse+'.length);
@@ -16,7 +16,7 @@ export type SourceId =
   | { kind: 'git-registry'; url: string }
   /** `url` canonical (see `canonicalGitUrl`); `reference` is `rev=X`, `branch=X`, `tag=X` or empty. */
   | { kind: 'git'; url: string; reference: string }
-  | { kind: 'directory'; path: string }
+  | { kind: 'directory'; path: string; /** Where the configuration names it, for errors. */ definedAt?: SourceLocation }
   | { kind: 'local-registry'; path: string }
   /** A folder in the index layout (`--index DIR`). */
   | { kind: 'index-dir'; path: string };

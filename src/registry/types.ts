@@ -23,6 +23,8 @@ export interface IndexVersion {
    * know it, others leave it undefined and the resolver falls back to a guess.
    */
   proc_macro?: boolean;
+  /** Set when the manifest was wanted for `proc_macro` and could not be had (its download failed): the status is then a guess whatever the crate looks like. */
+  manifest_unread?: boolean;
   /** sha256 of the crate's archive (`cksum` of the index). */
   cksum?: string;
 }

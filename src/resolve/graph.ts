@@ -7,11 +7,21 @@
 import { platformMatches } from '../cfg/index.js';
 import { NORMAL, resolveFeatures, type FeatureOptions, type ResolvedFeatures, type RootRequest } from './features.js';
 import type { Summary } from './packages.js';
-import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from './types.js';
+import type { DeclaredMetadata, GraphEdge, GraphPackage, PackageKey, TargetGraph } from './types.js';
 
 export interface GraphResult {
   graph: TargetGraph;
   features: ResolvedFeatures;
+}
+
+const declaredCache = new WeakMap<Summary, DeclaredMetadata>();
+
+/** What the summary's version declares, one object per summary whatever the number of targets (none for an unresolved one). */
+function declaredOf(s: Summary): DeclaredMetadata | undefined {
+  if (s.unresolved || !s.declaredDeps) return undefined;
+  let d = declaredCache.get(s);
+  if (!d) declaredCache.set(s, (d = { features: s.features, deps: s.declaredDeps }));
+  return d;
 }
 
 export function buildTargetGraph(summaries: Map<PackageKey, Summary>, roots: RootRequest[], opts: FeatureOptions): GraphResult {
@@ -37,6 +47,7 @@ export function buildTargetGraph(summaries: Map<PackageKey, Summary>, roots: Roo
       isMember: s.isMember,
       procMacro: s.procMacro,
       manifestPath: s.manifest?.path,
+      declared: declaredOf(s),
     });
     const c = features.featureCauses(key, NORMAL);
     if (c) featureCauses.set(key, c);

@@ -55,12 +55,30 @@ export async function loadProject(
   sourceFor: SourceLookup,
   sel: Selection = {},
   procMacroHints: ProcMacroHints,
+  /**
+   * The targets the caller will resolve, once the workspace is known (its
+   * settings may name them): proc-macro statuses are read for what their
+   * graphs may reach. Absent, or undefined returned: every platform.
+   */
+  targetsFor?: (workspace: Workspace) => readonly string[] | undefined,
 ): Promise<Project> {
   const startManifest = findManifest(cwd, manifestPath);
   const workspace = loadWorkspace(startManifest);
   const lockfile = readLockfile(join(workspace.rootDir, 'Cargo.lock'));
-  const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints });
+  const platforms = platformsOf(targetsFor?.(workspace));
+  const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints, ...(platforms ? { platforms } : {}) });
   return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel), procMacroHints };
+}
+
+/** The cfg sets of the targets, or undefined (every platform) when one has none here: its error comes when it is resolved. */
+function platformsOf(targets: readonly string[] | undefined) {
+  if (!targets) return undefined;
+  try {
+    return targets.map((t) => targetInfo(t));
+  } catch (e) {
+    if (e instanceof UserError) return undefined;
+    throw e;
+  }
 }
 
 /** A glob pattern of `-p` and `--exclude` (cargo's test: it holds `*`, `?`, `[` or `]`). */
@@ -293,9 +311,26 @@ export function resolveTarget(project: Project, triple: string, includeDev = fal
     includeDev,
     hostUnits: false,
   });
-  if (project.packages.outdated) checkOutdatedLock(project, result);
   noteGuessedProcMacros(project.packages, result, triple);
+  const gaps = graphLockGaps(project, result);
+  if (gaps.length) result.graph.lockGaps = gaps;
   return result;
+}
+
+/**
+ * The optional dependencies a target graph turns on that Cargo.lock does not
+ * hold (left out of the graph as it stands): the part of `lockGaps` a graph
+ * shows, found at no cost from the graph itself.
+ */
+function graphLockGaps(project: Project, result: GraphResult): LockGap[] {
+  const gaps: LockGap[] = [];
+  for (const key of result.graph.packages.keys()) {
+    const s = project.packages.summaries.get(key);
+    for (const dep of s?.unlockedOptional ?? []) {
+      if (result.features.isDepActivated(key, NORMAL, dep)) gaps.push({ package: s!.name, version: s!.version, dependency: dep, ...(s!.manifest ? { manifestPath: s!.manifest.path } : {}) });
+    }
+  }
+  return gaps;
 }
 
 /**
@@ -308,8 +343,11 @@ function noteGuessedProcMacros(set: PackageSet, result: GraphResult, triple: str
   // Building the graph made the summary of every package and active dependency
   // looked at below: when none of the summaries made is a guess, none of these is.
   if (set.summaries instanceof SummaryMap && !set.summaries.guessedProcMacro) return;
-  const found: string[] = [];
   const target = targetInfo(triple);
+  // A target the statuses were not read for (a platform a fix is also checked on): its
+  // graph is never shown, and what it guesses is no warning of the run.
+  if (set.platforms && !target.all && !set.platforms.includes(target)) return;
+  const found: string[] = [];
   for (const key of result.graph.packages.keys()) {
     const s = set.summaries.get(key);
     if (!s) continue;
@@ -339,26 +377,68 @@ function noteGuessedProcMacros(set: PackageSet, result: GraphResult, triple: str
   else set.warnings[note.warning] = text;
 }
 
+/** An optional dependency that cargo's resolution for Cargo.lock turns on and Cargo.lock does not hold. */
+export interface LockGap {
+  package: string;
+  version: string;
+  dependency: string;
+  /** Where the dependent's manifest is, for a path package. */
+  manifestPath?: string;
+}
+
 /**
- * With dependencies Cargo.lock does not list yet (resolved against locked
- * packages), the graph is what cargo's next build gives only if no feature
- * turns on an optional dependency the lockfile lacks (openssl-sys's
- * `vendored` needs openssl-src): that one would have to be chosen from the index.
+ * What Cargo.lock lacks by cargo's own rule: cargo writes the lock from a
+ * resolution of every member with all its features, on every platform, with
+ * dev-dependencies and build units, features unified across all of them (the
+ * dependency resolver's view, whatever the feature resolver), and `--locked`
+ * fails whenever that resolution would change it, even for a feature nothing
+ * activates in a real build. The optional dependencies that resolution turns
+ * on and the lock does not hold (a manifest switched reqwest to `rustls-tls`
+ * since the lock was written: hyper-rustls) are returned; none when the lock
+ * is up to date. Members' own missing dependencies are `outdated` (read
+ * with the packages).
  */
-function checkOutdatedLock(project: Project, result: GraphResult): void {
-  const needed: string[] = [];
-  for (const key of result.graph.packages.keys()) {
-    const s = project.packages.summaries.get(key);
+export function lockGaps(project: Project): LockGap[] {
+  const summaries = project.packages.summaries;
+  const all = targetInfo(ALL_TARGETS);
+  const roots: RootRequest[] = [...project.packages.members.keys()].map((key) => ({ key, features: [], defaultFeatures: true, allFeatures: true }));
+  const features = resolveFeatures(summaries, roots, { resolver: 1, target: all, host: () => all, includeDev: true, hostUnits: true });
+  const gaps: LockGap[] = [];
+  const seen = new Set<string>();
+  const queue: [PackageKey, FeaturesFor][] = roots.map((r) => [r.key, NORMAL]);
+  while (queue.length) {
+    const [key, fk] = queue.pop()!;
+    if (seen.has(`${fk}${key}`)) continue;
+    seen.add(`${fk}${key}`);
+    const s = summaries.get(key);
     for (const dep of s?.unlockedOptional ?? []) {
-      if (result.features.isDepActivated(key, NORMAL, dep)) needed.push(`\`${dep}\` (of \`${s!.name} v${s!.version}\`)`);
+      if (features.isDepActivated(key, fk, dep) && !gaps.some((g) => g.package === s!.name && g.version === s!.version && g.dependency === dep)) {
+        gaps.push({ package: s!.name, version: s!.version, dependency: dep, ...(s!.manifest ? { manifestPath: s!.manifest.path } : {}) });
+      }
+    }
+    for (const [d, depFk] of features.deps(key, fk)) {
+      if (d.optional && !features.isDepActivated(key, fk, d.name)) continue;
+      queue.push([d.to, depFk]);
     }
   }
-  if (!needed.length) return;
-  const outdated = project.packages.outdated!;
-  const e = outdated[0];
+  return gaps;
+}
+
+/**
+ * With dependencies Cargo.lock does not list yet (resolved against locked
+ * packages) and optional dependencies the lock lacks that their features turn
+ * on (openssl-sys's `vendored` needs openssl-src), which cannot be resolved
+ * here: the error at the first new declaration, for a graph without them
+ * would not be the one cargo's next build gives.
+ */
+export function outdatedLockError(project: Project, gaps: readonly LockGap[], reason: string): UserError | null {
+  const outdated = project.packages.outdated;
+  if (!outdated?.length) return null;
+  const e = outdated[0]!;
   const what = outdated.map((o) => `\`${o.dependency}\` of \`${o.member}\``).join(', ');
-  throw new UserError(
-    `${outdated.length > 1 ? `dependencies ${what} are` : `dependency ${what} is`} not in Cargo.lock, and the features ${outdated.length > 1 ? 'they turn' : 'it turns'} on need ${needed.join(', ')}, which Cargo.lock does not hold either`,
+  const needed = gaps.map((g) => `\`${g.dependency}\` (of \`${g.package} v${g.version}\`)`);
+  return new UserError(
+    `${outdated.length > 1 ? `dependencies ${what} are` : `dependency ${what} is`} not in Cargo.lock, and the features ${outdated.length > 1 ? 'they turn' : 'it turns'} on need ${needed.join(', ')}, which Cargo.lock does not hold either (${reason})`,
     { path: e.site.manifestPath, line: e.site.line, column: e.site.column },
     `the lockfile does not match the manifests; run \`${LOCK_UPDATE_COMMAND}\` to add them (it moves nothing else), then try again`,
   );
@@ -380,7 +460,9 @@ export async function resolvePatched(
   includeDev = false,
 ): Promise<PatchedResolution> {
   const workspace = loadWorkspace(project.startManifest, overlay);
-  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true, procMacroHints: project.procMacroHints });
+  // Statuses are read for the platforms the project was loaded for, so that before and after compare alike.
+  const platforms = project.packages.platforms;
+  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true, procMacroHints: project.procMacroHints, ...(platforms ? { platforms } : {}) });
   const patched: Project = { ...project, workspace, packages, roots: selectRoots(workspace, packages, project.selection) };
   // Loaded here: only fix proofs need it, and every other run starts faster without it.
   const { resolveWithNewCrates } = await import('./augment.js');

@@ -5,6 +5,7 @@
  * `links`, and whether it is a proc-macro.
  */
 import { relative, resolve } from 'node:path';
+import { platformMatches, type TargetInfo } from '../cfg/index.js';
 import { UserError } from '../errors.js';
 import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfile/index.js';
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
@@ -30,6 +31,12 @@ export interface Summary {
   deps: SummaryDep[];
   /** Declared features plus the implicit feature of every optional dependency not hidden by `dep:`. */
   features: Map<string, string[]>;
+  /**
+   * Every dependency the version declares, as the index or its manifest has it
+   * (dev ones and optional ones Cargo.lock does not hold included): the same
+   * array, not a copy. Absent for an unresolved package.
+   */
+  declaredDeps?: readonly IndexDep[];
   links: string | null;
   procMacro: boolean;
   /** `procMacro` is a guess (the index does not say, and cargo has not unpacked the crate). */
@@ -63,6 +70,12 @@ export interface LoadOptions {
   cargoHome?: string | null;
   /** What is known of crates' proc-macro status by name and version (from the knowledge layer); none when not given. */
   procMacroHints?: ProcMacroHints;
+  /**
+   * The targets whose artifact graphs will be asked for: manifests are read
+   * only for crates one of them may reach (a `windows_*` crate is never read
+   * for a Linux target). Absent: every platform.
+   */
+  platforms?: readonly TargetInfo[];
 }
 
 /** A member's dependency Cargo.lock does not list, taken as the locked package cargo will use for it. */
@@ -90,6 +103,8 @@ export interface PackageSet {
   members: Map<PackageKey, PackageManifest>;
   /** Crates whose guessed proc-macro status some target graph depends on, and the warning naming them. */
   guessedProcMacros?: { names: Set<string>; warning: number };
+  /** The targets the proc-macro statuses were read for (`LoadOptions.platforms`); absent: every platform. */
+  platforms?: readonly TargetInfo[];
 }
 
 export type SourceLookup = (lockSource: string) => CrateSource | null;
@@ -123,7 +138,7 @@ export function procMacroOf(v: IndexVersion, files?: CrateFiles | null, hints: P
   const onDisk = files?.procMacro(v.name, v.vers);
   if (onDisk !== null && onDisk !== undefined) return { procMacro: onDisk, guessed: false };
   const g = guessFromIndex(v, hints);
-  return { procMacro: g.procMacro, guessed: g.signs };
+  return { procMacro: g.procMacro, guessed: g.signs || v.manifest_unread === true };
 }
 
 /** Suffixes of the crate a facade re-exports its macros from (`derive_more` 1 and `derive_more-impl`, `ctor` 0.3 and `ctor-proc-macro`). */
@@ -297,6 +312,7 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
     const pkg = lock.packages.get(key)!;
     const isMember = memberDirs.has(manifest.dir);
     const deps: SummaryDep[] = [];
+    let unlockedOptional: string[] | undefined;
     for (const d of manifest.deps) {
       if (d.kind === 'dev' && !isMember) continue;
       const named: LockedPackage[] = [];
@@ -311,7 +327,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       }
       // Cargo locks every optional dependency of a member, but one of another path
       // package (outside the workspace, or a `[patch]`) only when a feature turns it on.
-      if (candidates.length === 0 && d.optional && !isMember) continue;
+      if (candidates.length === 0 && d.optional && !isMember) {
+        (unlockedOptional ??= []).push(d.name);
+        continue;
+      }
       if (candidates.length === 0) {
         // A declaration added since Cargo.lock was written (a fix pins a crate the graph already has):
         // cargo's next build keeps a locked package that satisfies it, and so does this resolution.
@@ -353,10 +372,12 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       source: null,
       deps,
       features: featureMap(manifest.features, manifest.deps),
+      declaredDeps: manifest.deps,
       links: manifest.links,
       procMacro: manifest.procMacro,
       isMember,
       manifest,
+      ...(unlockedOptional ? { unlockedOptional } : {}),
     });
   }
 
@@ -435,10 +456,11 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
       else fetched.push({ source: w.source, pkgs: w.pkgs, found });
     }),
   );
-  await readProcMacros(fetched, pathManifest, lock, options.procMacroHints);
+  const failed = await readProcMacros(fetched, pathManifest, lock, options.procMacroHints, options.platforms);
+  if (failed.length) warnings.push(downloadWarning(failed));
   for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
   for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
-  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}) };
+  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}), ...(options.platforms ? { platforms: options.platforms } : {}) };
 }
 
 /**
@@ -483,8 +505,9 @@ interface Fetched {
  * against the index's `cksum` and Cargo.lock's checksum).
  *
  * What the graph may reach: the packages reached from the workspace's path
- * packages through normal and dev dependencies, on any platform and with any
- * feature, not through build dependencies and not below a proc-macro (its
+ * packages through normal and dev dependencies, on the platforms asked for
+ * (every platform when none is given) and with any feature, not through
+ * build dependencies and not below a proc-macro (its
  * dependencies are the compiler's, never the artifact's). A status read may
  * open or close a part of the graph, so the reach is taken again after each
  * batch of reads until nothing more needs reading (nearly always after the
@@ -495,8 +518,15 @@ interface Fetched {
  * with its warning. An archive that fails its checksum, or is hostile, stops
  * the run.
  */
-async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, PackageManifest>, lock: Lockfile, hints?: ProcMacroHints): Promise<void> {
-  if (!fetched.some((f) => f.source.files)) return;
+async function readProcMacros(
+  fetched: Fetched[],
+  pathManifest: Map<PackageKey, PackageManifest>,
+  lock: Lockfile,
+  hints?: ProcMacroHints,
+  platforms?: readonly TargetInfo[],
+): Promise<FailedDownload[]> {
+  const failed: FailedDownload[] = [];
+  if (!fetched.some((f) => f.source.files)) return failed;
   const { procMacroFromManifest } = await import('../registry/crate-files.js');
   const entries = new Map<PackageKey, { f: Fetched; pkg: LockedPackage; i: number }>();
   const setStatus = (e: { f: Fetched; i: number }, manifest: string | undefined) => {
@@ -519,19 +549,24 @@ async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, 
   const asked = new Set<PackageKey>();
   for (;;) {
     const batch: { f: Fetched; pkg: LockedPackage; i: number }[] = [];
-    for (const key of graphReach(entries, pathManifest, lock, hints)) {
+    for (const key of graphReach(entries, pathManifest, lock, hints, platforms)) {
       const e = entries.get(key);
       if (!e || asked.has(key) || !e.f.source.files) continue;
       const v = e.f.found!.versions[e.i]!;
       if (v.proc_macro === undefined && mayBeProcMacro(v)) batch.push(e);
     }
-    if (!batch.length) return;
+    if (!batch.length) return failed;
     await Promise.all(
       batch.map(async (e) => {
         asked.add(e.pkg.key);
         const v = e.f.found!.versions[e.i]!;
-        const pm = await manifestProcMacro(e.f.source, v, e.pkg.checksum);
+        let unread = false;
+        const pm = await manifestProcMacro(e.f.source, v, e.pkg.checksum, (reason) => {
+          unread = true;
+          failed.push({ name: v.name, version: v.vers, reason });
+        });
         if (pm !== null) e.f.found!.versions[e.i] = { ...v, proc_macro: pm };
+        else if (unread) e.f.found!.versions[e.i] = { ...v, manifest_unread: true };
       }),
     );
   }
@@ -543,7 +578,12 @@ async function readProcMacros(fetched: Fetched[], pathManifest: Map<PackageKey, 
  * against the index's `cksum` and `lockChecksum`); null when it cannot be had.
  * A download that fails leaves the guess; an archive refused stops the run.
  */
-export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lockChecksum: string | null): Promise<boolean | null> {
+export async function manifestProcMacro(
+  source: CrateSource,
+  v: IndexVersion,
+  lockChecksum: string | null,
+  onFailure?: (reason: string) => void,
+): Promise<boolean | null> {
   if (!source.files) return null;
   const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
   const checksums = [v.cksum, lockChecksum].filter((c): c is string => typeof c === 'string' && c !== '');
@@ -551,10 +591,33 @@ export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lo
     const files = await source.files.read({ name: v.name, version: v.vers, checksums });
     return files ? procMacroFromManifest(files.manifest) : null;
   } catch (err) {
-    // The archive could not be downloaded: the guess stands, with its warning when the graph depends on it.
+    // The archive could not be downloaded: the guess stands, and the caller says so.
     if (!(err instanceof RegistryError) || err instanceof ArchiveError) throw err;
+    onFailure?.(err.message);
     return null;
   }
+}
+
+/** A crate archive that could not be downloaded (after the retries the network settings allow). */
+interface FailedDownload {
+  name: string;
+  version: string;
+  reason: string;
+}
+
+/**
+ * One warning for the archives that could not be downloaded: the proc-macro
+ * status of those crates is guessed (a later warning names the guesses the
+ * graph depends on), and what to do about it.
+ */
+function downloadWarning(failed: FailedDownload[]): string {
+  const names = failed.map((f) => `\`${f.name} v${f.version}\``).sort();
+  const shown = names.length > 5 ? `${names.slice(0, 5).join(', ')} and ${names.length - 5} more` : names.join(', ');
+  return (
+    `could not download the archive${failed.length > 1 ? 's' : ''} of ${shown} (${failed[0]!.reason}); ` +
+    `${failed.length > 1 ? 'their' : 'its'} proc-macro status is guessed from the index. ` +
+    `Check the network (proxy: \`http.proxy\`), or run \`cargo fetch\` so that the tool reads cargo's copy, or pass \`--no-crate-downloads\` to keep to the guess`
+  );
 }
 
 /** The packages the graph may reach (see `readProcMacros`), by the statuses known so far (else guessed). */
@@ -563,7 +626,10 @@ function graphReach(
   pathManifest: Map<PackageKey, PackageManifest>,
   lock: Lockfile,
   hints?: ProcMacroHints,
+  platforms?: readonly TargetInfo[],
 ): Set<PackageKey> {
+  // A dependency for another platform than those asked for is never in their graphs.
+  const onPlatform = (d: { target: string | null }) => !platforms || d.target === null || platforms.some((t) => platformMatches(d.target!, t));
   const seen = new Set<PackageKey>(pathManifest.keys());
   const queue = [...seen];
   while (queue.length) {
@@ -573,11 +639,11 @@ function graphReach(
     let next: PackageKey[];
     const m = pathManifest.get(key);
     const e = entries.get(key);
-    if (m) next = m.deps.filter((d) => d.kind !== 'build').flatMap((d) => lockedDepFor(pkg, lock, d, d.pathDir !== undefined).map((p) => p.key));
+    if (m) next = m.deps.filter((d) => d.kind !== 'build' && onPlatform(d)).flatMap((d) => lockedDepFor(pkg, lock, d, d.pathDir !== undefined).map((p) => p.key));
     else if (e) {
       const v = e.f.found!.versions[e.i]!;
       if (procMacroOf(v, undefined, hints).procMacro) continue;
-      next = v.deps.filter((d) => d.kind === 'normal').flatMap((d) => lockedDepFor(pkg, lock, d, false).map((p) => p.key));
+      next = v.deps.filter((d) => d.kind === 'normal' && onPlatform(d)).flatMap((d) => lockedDepFor(pkg, lock, d, false).map((p) => p.key));
     } else next = pkg.dependencies; // read later (a vendored crate): all it locks, to be safe
     for (const k of next) {
       if (seen.has(k)) continue;
@@ -750,6 +816,7 @@ function gitSummary(pkg: LockedPackage, manifest: PackageManifest, lock: Lockfil
     source: pkg.source,
     deps,
     features: featureMap(manifest.features, manifest.deps.filter((d) => d.kind !== 'dev')),
+    declaredDeps: manifest.deps,
     links: manifest.links,
     procMacro: manifest.procMacro,
     isMember: false,
@@ -805,6 +872,7 @@ export function indexToSummary(
     source: pkg.source,
     deps,
     features: featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev')),
+    declaredDeps: v.deps,
     links: v.links ?? null,
     procMacro: pm.procMacro,
     isMember: false,

@@ -3,7 +3,7 @@
  * -e normal,no-proc-macro` shows, with the reasons behind every edge so that
  * reports can say why a crate is there.
  */
-import type { DepKind } from '../registry/types.js';
+import type { DepKind, IndexDep } from '../registry/types.js';
 
 export { packageKey, type PackageKey } from '../lockfile/key.js';
 export type { DeclarationSite } from '../manifest/site.js';
@@ -27,6 +27,19 @@ export interface GraphPackage {
   procMacro: boolean;
   /** Manifest path for path packages (members and other path dependencies). */
   manifestPath?: string;
+  /** What the locked version declares (its index entry or manifest); absent when its metadata could not be read. */
+  declared?: DeclaredMetadata;
+}
+
+/**
+ * What a locked version declares, as cargo reads it: references into the
+ * resolver's summaries, shared by every target graph, never copies.
+ */
+export interface DeclaredMetadata {
+  /** `[features]` plus the implicit feature of every optional dependency not named as `dep:x`. */
+  features: ReadonlyMap<string, readonly string[]>;
+  /** Its dependencies, every kind, optional ones Cargo.lock does not hold included. */
+  deps: readonly IndexDep[];
 }
 
 export interface GraphEdge {
@@ -68,6 +81,8 @@ export interface TargetGraph {
   featureCauses: Map<PackageKey, Map<string, FeatureCause>>;
   /** Crates whose metadata could not be found; resolution went on with their declared defaults. */
   unresolved: { name: string; version: string; source: string | null; reason: string; cause: UnresolvedCause }[];
+  /** Optional dependencies the graph turns on that Cargo.lock does not hold (it is out of date): left out of this graph. */
+  lockGaps?: { package: string; version: string; dependency: string; manifestPath?: string }[];
 }
 
 export type { UnresolvedCause } from './packages.js';

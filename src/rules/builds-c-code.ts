@@ -5,6 +5,7 @@
  */
 import { RULE_DOCS } from './facts.js';
 import { requirementText } from '../knowledge/types.js';
+import { scriptJudged, systemVerdict } from './build-evidence.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { FixSuggestion, Rule } from './types.js';
 
@@ -37,9 +38,28 @@ export const buildsCCode: Rule = {
       bundledByOption: '`{{crate}} v{{version}}` builds {{library}} from bundled C source ({{option}}): the build needs {{needs}}',
       bundledAlways: '`{{crate}} v{{version}}` builds {{library}} from bundled C source (it always does): the build needs {{needs}}',
       cCompiler: 'Target {{target}}: the C compiler the `cc` crate picks comes from CC_{{targetVariable}}, TARGET_CC or `{{gcc}}` on PATH.',
+      bundledByBuildScript: '`{{crate}} v{{version}}` compiles C code it ships (its build script shows it): the build needs a C compiler for the target',
+      bundledCxxByBuildScript:
+        '`{{crate}} v{{version}}` compiles C++ code it ships (its build script shows it): the build needs a C++ compiler for the target, and the binary links the C++ runtime (libstdc++ or libc++)',
+      bundledByScriptSwitch:
+        '`{{crate}} v{{version}}` probably builds its C library from source: its build script reads feature `{{feature}}`, which is on; the build needs a C compiler for the target',
     },
   },
-  check({ graph, kb }, report) {
+  check(ctx, report) {
+    const { graph, kb } = ctx;
+    const cCompiler = { messageId: 'cCompiler', data: { target: graph.target, targetVariable: graph.target.replace(/-/g, '_'), gcc: `${graph.target.replace('-unknown-', '-')}-gcc` } };
+    // Crates the knowledge base does not know, judged by their build scripts.
+    for (const j of scriptJudged(ctx)) {
+      if (j.reading.kind !== 'classified') continue;
+      const v = j.reading.verdict;
+      const data = { crate: j.pkg.name, version: j.pkg.version };
+      const s = systemVerdict(j);
+      if (s?.on.length) {
+        report({ package: j.pkg, messageId: 'bundledByScriptSwitch', data: { ...data, feature: s.on[0]!.name }, detail: cCompiler, fixes: cCompilerFixes(graph.target), evidence: s.on.map((x) => x.evidence) });
+      } else if (v.kind === 'bundled') {
+        report({ package: j.pkg, messageId: v.cxx ? 'bundledCxxByBuildScript' : 'bundledByBuildScript', data, detail: cCompiler, fixes: cCompilerFixes(graph.target), evidence: v.evidence });
+      }
+    }
     for (const n of nativeCrates(graph, kb)) {
       if (n.linkage.kind !== 'static') continue;
       const { pkg, entry } = n;

@@ -4,11 +4,11 @@
  * configured severities and allowances, and a deterministic order.
  */
 import { createHash } from 'node:crypto';
-import type { GraphEdge, TargetGraph } from '../resolve/types.js';
+import type { GraphEdge, PackageKey, TargetGraph } from '../resolve/types.js';
 import { attributedPaths, pulledBy } from './facts.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import { formatMessage, templateOf } from './messages.js';
-import type { EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, Severity } from './types.js';
+import type { BuildScriptReading, EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, RuleContext, Severity } from './types.js';
 
 export interface LintSettings {
   /** Severity per rule id; `off` disables the rule. */
@@ -27,6 +27,10 @@ export interface LintInput {
   lockLocation?: (name: string, version: string) => ManifestLocation | null;
   /** The host triple (else taken from the environment snapshots). */
   host?: string;
+  /** Releases of some crates read from their index lines (`RuleContext.releases`). */
+  releases?: RuleContext['releases'];
+  /** What the crates' build scripts show, by target and package (see `RuleContext.buildScripts`). */
+  buildScripts?: ReadonlyMap<string, ReadonlyMap<PackageKey, BuildScriptReading>>;
 }
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
@@ -75,9 +79,11 @@ export function lint(input: LintInput): Finding[] {
           fixes: d.fixes ?? [],
           ...(allow ? { allowed: { reason: allow.reason } } : {}),
           packageKey: d.package.key,
+          ...(d.evidence?.length ? { evidence: d.evidence } : {}),
         });
       };
-      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target), ...(host ? { host } : {}) }, report);
+      const buildScripts = input.buildScripts?.get(graph.target);
+      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target), ...(host ? { host } : {}), ...(input.releases ? { releases: input.releases } : {}), ...(buildScripts ? { buildScripts } : {}) }, report);
     }
   }
   return sortFindings(findings);

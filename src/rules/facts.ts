@@ -7,10 +7,10 @@
 import semver from 'semver';
 import { reverseEdges, shortestPaths } from '../resolve/paths.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
-import { staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
+import { bringsRead, checkedUpTo, cratesTurnedOn, optionAt, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
 import { requirementText, type CrateSpec, type KnowledgeBaseEntry, type Requirement, type StaticOption } from '../knowledge/types.js';
 import { parseVersionRange } from '../knowledge/versions.js';
-import type { FixSuggestion } from './types.js';
+import type { FixSuggestion, ReleaseFeatures } from './types.js';
 
 const revCache = new WeakMap<TargetGraph, Map<PackageKey, GraphEdge[]>>();
 const depthCache = new WeakMap<TargetGraph, Map<PackageKey, number>>();
@@ -317,6 +317,24 @@ export interface FixInput {
   disable?: boolean;
   /** The host triple; absent: unknown (taken as a cross build). */
   host?: string;
+  /** The crate's releases as its index lines give them (see `RuleContext.releases`). */
+  releases?: readonly ReleaseFeatures[];
+}
+
+/** " (what it does was checked up to 0.4.81)" for a version newer than every release the crate's facts were checked against. */
+function uncheckedNote(spec: CrateSpec, version: string): string {
+  const upTo = checkedUpTo(spec, version);
+  return upTo ? ` (what it does was checked up to ${upTo})` : '';
+}
+
+/**
+ * The knowledge-base entries a switch of wrapper `a` brings: read from the
+ * optional dependencies its new features turn on at the locked version,
+ * where they say; else the recipe's record.
+ */
+export function switchBrings(kb: KnowledgeBase, a: GraphPackage, turnedOnFeatures: readonly string[], recorded: readonly string[]): string[] {
+  const read = a.declared ? bringsRead(kb, cratesTurnedOn(a.declared.features, a.declared.deps, turnedOnFeatures)) : null;
+  return read ?? [...recorded];
 }
 
 /**
@@ -358,10 +376,11 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
     const match = kb.byCrate(a.name).find((m) => m.entry.id === entry.id && m.crate.role === 'wrapper');
     if (!match) continue;
     const active = new Set(a.features);
+    const declared = a.declared?.features;
     const native = kb.nativeFeaturesFor(a.name, a.version).find((n) => n.entry.id === entry.id);
     // A wrapper whose native features are all off does not bring the library: nothing to switch there.
     if (native && !native.features.some((f) => active.has(f))) continue;
-    for (const s of kb.switchesFor(a.name, a.version)) {
+    for (const s of kb.switchesFor(a.name, a.version, declared)) {
       if (s.entry.id !== entry.id) continue;
       const r = s.recipe;
       const parts: string[] = [];
@@ -371,29 +390,30 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
       if (r.enable.length) parts.push(`add ${r.enable.map((f) => `\`${f}\``).join(', ')}`);
       if (!r.defaultFeatures) parts.push(`default-features = false${r.restore.length ? ` with ${r.restore.map((f) => `\`${f}\``).join(', ')} listed again` : ''}`);
       const alt = s.alternative?.name ?? r.to;
+      const turnedOn = [...r.enable, ...Object.entries(r.replace).filter(([k]) => active.has(k)).map(([, v]) => v)];
       add({
         strategy: 'switch',
         crate: a.name,
-        title: `switch \`${a.name}\` to ${alt}: ${parts.join('; ')}`,
-        requires: requirementText(bringsRequirements(kb, r.brings)),
+        title: `switch \`${a.name}\` to ${alt}: ${parts.join('; ')}${s.checkedUpTo ? ` (what it does was checked up to ${s.checkedUpTo})` : ''}`,
+        requires: requirementText(bringsRequirements(kb, switchBrings(kb, a, turnedOn, r.brings))),
       });
     }
-    for (const o of staticOptionsAt(match.entry, match.crate, a.version)) {
+    for (const o of staticOptionsAt(match.entry, match.crate, a.version, declared)) {
       if (o.kind !== 'feature') continue;
-      add({ strategy: 'static', crate: a.name, title: optionTitle(o, a.name), requires: requirementText(union(spec.buildRequires, o.requires)) });
+      add({ strategy: 'static', crate: a.name, title: `${optionTitle(o, a.name)}${uncheckedNote(match.crate, a.version)}`, requires: requirementText(union(spec.buildRequires, o.requires)) });
     }
   }
-  for (const [i, o] of staticOptionsAt(entry, spec, pkg.version).entries()) {
+  for (const [i, o] of staticOptionsAt(entry, spec, pkg.version, pkg.declared?.features).entries()) {
     const direct = isDirect(graph, pkg.key);
     // Options after the first are alternatives with a cost of their own (SQLCipher instead of SQLite): say what they are.
     const what = i > 0 && o.note ? ` (${o.note.replace(/\.$/, '')})` : '';
     const title =
       o.kind === 'feature'
-        ? `${optionTitle(o, spec.name)}${what}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
+        ? `${optionTitle(o, spec.name)}${what}${uncheckedNote(spec, pkg.version)}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
         : envTitle(o, entry.systemLibrary ?? entry.name, graph.target, input.host);
     add({ strategy: 'static', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
   }
-  const newer = newerStaticOption(spec, pkg.version);
+  const newer = newerStaticOption(spec, pkg, input.releases);
   if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)) });
   if (input.disable) {
     // Only when every way in goes through a feature (or is on only through another dependency's feature):
@@ -415,27 +435,72 @@ export function caretOf(version: string): string {
   return `0.0.${v.patch}`;
 }
 
-/** The first static option of the crate that exists only in versions newer than `version`. */
+/**
+ * A static option the locked version lacks and a newer release has: for a
+ * feature, the first release newer than the locked one that declares it (and
+ * where the knowledge base records the meaning by release, has it in that
+ * range), computed from the crate's index lines, a semver-compatible one
+ * preferred; yanked releases are skipped. An environment option starts where
+ * the knowledge base records it. Without the index lines (`releases`
+ * absent) a feature option the version lacks is named with no release
+ * (`since` absent): which release first declares it is not known.
+ */
 export function newerStaticOption(
   spec: CrateSpec,
-  version: string,
-): { option: StaticOption; since: string; compatible: boolean; title: string } | null {
+  pkg: Pick<GraphPackage, 'version' | 'declared'>,
+  releases?: readonly ReleaseFeatures[],
+): { option: StaticOption; since?: string; compatible: boolean; title: string } | null {
+  const version = pkg.version;
   if (!semver.valid(version)) return null;
-  let best: { option: StaticOption; since: string } | null = null;
+  const declared = pkg.declared?.features;
+  let best: { option: StaticOption; since: string; compatible: boolean } | null = null;
+  let unknown: StaticOption | null = null;
+  const better = (since: string, compatible: boolean) =>
+    !best || (compatible && !best.compatible) || (compatible === best.compatible && semver.lt(since, best.since));
   for (const o of spec.staticOptions) {
-    const range = parseVersionRange(o.versions);
-    if (!range) continue;
-    const since = (o.kind === 'feature' ? o.since : undefined) ?? semver.minVersion(range)?.version;
-    if (!since || !semver.gt(since, version) || range.test(version)) continue;
-    if (!best || semver.lt(since, best.since)) best = { option: o, since };
+    if (optionAt(o, version, declared)) continue;
+    if (o.kind === 'env') {
+      const min = parseVersionRange(o.versions) && semver.minVersion(parseVersionRange(o.versions)!)?.version;
+      if (!min || !semver.gt(min, version)) continue;
+      const compatible = semver.satisfies(min, `^${version}`, { includePrerelease: true });
+      if (better(min, compatible)) best = { option: o, since: min, compatible };
+      continue;
+    }
+    if (!releases) {
+      unknown ??= o;
+      continue;
+    }
+    // The lowest such version: index lines are in publishing order, which is not always semver order.
+    const first = (compatibleOnly: boolean) =>
+      releases
+        .filter(
+          (r) =>
+            !r.yanked &&
+            semver.valid(r.version) &&
+            semver.gt(r.version, version) &&
+            (!compatibleOnly || semver.satisfies(r.version, `^${version}`, { includePrerelease: true })) &&
+            optionAt(o, r.version, r.features),
+        )
+        .reduce<ReleaseFeatures | undefined>((lo, r) => (!lo || semver.lt(r.version, lo.version) ? r : lo), undefined);
+    const found = first(true) ?? first(false);
+    if (!found) continue;
+    const compatible = semver.satisfies(found.version, `^${version}`, { includePrerelease: true });
+    if (better(found.version, compatible)) best = { option: o, since: found.version, compatible };
   }
-  if (!best) return null;
-  const compatible = semver.satisfies(best.since, `^${version}`, { includePrerelease: true });
-  const what = best.option.kind === 'feature' ? `feature \`${best.option.feature}\`` : `${best.option.env}=${best.option.value}`;
-  const title = compatible
-    ? `update \`${spec.name}\` to ${best.since} or newer, which has ${what} (\`cargo update -p ${spec.name}\`), then enable it`
-    : `move to \`${spec.name}\` ${best.since} or newer, which has ${what} (a semver-incompatible upgrade of what depends on it)`;
-  return { ...best, compatible, title };
+  const nameOf = (o: StaticOption) => (o.kind === 'feature' ? `feature \`${o.feature}\`` : `${o.env}=${o.value}`);
+  if (!best) {
+    if (!unknown) return null;
+    return {
+      option: unknown,
+      compatible: false,
+      title: `look for a newer \`${spec.name}\` that declares ${nameOf(unknown)} (its other releases could not be read from the index, so which one first does is not known)`,
+    };
+  }
+  const b: { option: StaticOption; since: string; compatible: boolean } = best;
+  const title = b.compatible
+    ? `update \`${spec.name}\` to ${b.since} or newer, which has ${nameOf(b.option)} (\`cargo update -p ${spec.name}\`), then enable it`
+    : `move to \`${spec.name}\` ${b.since} or newer, which has ${nameOf(b.option)} (a semver-incompatible upgrade of what depends on it)`;
+  return { ...b, title };
 }
 
 /** Where each rule is documented (`#<rule id>` anchors). */

@@ -12,7 +12,7 @@ export interface NativeCrate {
   entry: KnowledgeBaseEntry;
   spec: CrateSpec;
   linkage: Linkage;
-  /** Static options the crate has at its version (any kind). */
+  /** Static options the crate has at its version (any kind): features it declares, variables the knowledge base records. */
   hasStaticOption: boolean;
 }
 
@@ -31,7 +31,7 @@ export function nativeCrates(graph: TargetGraph, kb: KnowledgeBase): NativeCrate
     if (!m) continue;
     const l = linkage(m.entry, m.crate, pkg.version, pkg.features);
     if (!l) continue;
-    list.push({ pkg, entry: m.entry, spec: m.crate, linkage: l, hasStaticOption: staticOptionsAt(m.entry, m.crate, pkg.version).length > 0 });
+    list.push({ pkg, entry: m.entry, spec: m.crate, linkage: l, hasStaticOption: staticOptionsAt(m.entry, m.crate, pkg.version, pkg.declared?.features).length > 0 });
   }
   byKb.set(kb, list);
   return list;

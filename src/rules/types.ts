@@ -5,6 +5,9 @@
  */
 import type { GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
+import type { BuildScriptReading, Evidence } from '../evidence/build-script.js';
+
+export type { BuildScriptReading, Evidence };
 
 export type Severity = 'error' | 'warning' | 'info';
 export const SEVERITIES: Severity[] = ['error', 'warning', 'info'];
@@ -42,13 +45,34 @@ export interface EnvironmentSnapshot {
   ccVariables: Record<string, string>;
 }
 
+/** A published release of a crate and the features it declares (implicit ones included), as its index line says. */
+export interface ReleaseFeatures {
+  version: string;
+  yanked: boolean;
+  features: ReadonlySet<string>;
+}
+
 export interface RuleContext {
   graph: TargetGraph;
   kb: KnowledgeBase;
+  /**
+   * Every release of some locked crates, by package key, read from their index
+   * lines (the `-sys` crates whose locked version declares no static option):
+   * the first newer release that declares one is computed from them. Absent
+   * for a crate whose index lines could not be had (vendored only, offline
+   * without a cache).
+   */
+  releases?: ReadonlyMap<PackageKey, readonly ReleaseFeatures[]>;
   /** Present for targets the environment was inspected for (`cross-environment`). */
   environment?: EnvironmentSnapshot;
   /** The host triple when known (from the environment snapshots); absent: unknown, assume a cross build. */
   host?: string;
+  /**
+   * What the build scripts of the graph's crates without a knowledge-base
+   * entry (or with a links-only one) show, by package; absent when none was
+   * read (the rules then judge by `links` and the knowledge base alone).
+   */
+  buildScripts?: ReadonlyMap<PackageKey, BuildScriptReading>;
 }
 
 /** A fix a user could apply, as the knowledge base describes it; the fixers prove and apply them. */
@@ -74,6 +98,8 @@ export interface FindingDraft {
   /** Overrides the rule's default severity for this finding (e.g. an unknown crate seen only as info). */
   severity?: Severity;
   docs?: string;
+  /** Where in the crate's sources the finding was read (its build script), never part of the id. */
+  evidence?: Evidence[];
 }
 
 export interface Rule {
@@ -129,4 +155,11 @@ export interface Finding {
   /** Set when config allows this crate: the finding is shown with its reason and does not fail the run. */
   allowed?: { reason: string };
   packageKey: PackageKey;
+  /**
+   * Where in the crate's own sources the finding was read, e.g.
+   * `foo-sys-1.2.3/build.rs:44:20` and the text there (machine-independent:
+   * `<name>-<version>/…`, or the vendored folder relative to the workspace).
+   * Not part of `id`.
+   */
+  evidence?: Evidence[];
 }

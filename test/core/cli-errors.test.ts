@@ -4,7 +4,8 @@
  * stderr with exit code 2, never a stack trace unless `--verbose` is given.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { realworldAvailable, realworldProject } from '../helpers/realworld.js';
@@ -130,6 +131,36 @@ describe('bad input through the CLI', () => {
     });
     const r = run(['tree', '--offline'], dir);
     expectUserError(r, new RegExp(`^${dir}/vendor/lib/Cargo\\.toml:\\d+:\\d+: error: invalid TOML`));
+  });
+
+  it("a bad value in cargo's configuration: the line and column of its key", () => {
+    const project = (config: string) =>
+      writeProject({
+        '.cargo/config.toml': config,
+        'Cargo.toml': `${APP}\n[dependencies]\nlib = "1"\n`,
+        'Cargo.lock': lockWith(['lib'], `[[package]]\nname = "lib"\nversion = "1.0.0"\nsource = "${REG}"\nchecksum = "${crateChecksum('lib', '1.0.0')}"\n`),
+        'src/main.rs': '',
+        ...vendoredCrate('lib', '1.0.0'),
+      });
+    const nowhere = project('[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "no-such-dir"\n');
+    expectUserError(run(['check', '--offline', '--quiet'], nowhere), new RegExp(`^${nowhere}/\\.cargo/config\\.toml:5:1: error: cannot read the vendored sources in \`${nowhere}/no-such-dir\`: no such directory\\n`));
+    const unnamed = project('[source.crates-io]\nreplace-with = "elsewhere"\n');
+    expectUserError(run(['check', '--offline', '--quiet'], unnamed), new RegExp(`^${unnamed}/\\.cargo/config\\.toml:2:1: error: \`replace-with = "elsewhere"\` names a source`));
+    const target = project(`${VENDOR_CONFIG['.cargo/config.toml']}\n[build]\ntarget = 7\n`);
+    expectUserError(run(['check', '--offline', '--quiet'], target), new RegExp(`^${target}/\\.cargo/config\\.toml:8:1: error: \`build\\.target\` in .+ must be a target triple`));
+    // A triple that is no target: at the key that names it, in cargo's configuration and in the tool's settings.
+    const unknown = project(`${VENDOR_CONFIG['.cargo/config.toml']}\n[build]\ntarget = "x86_64-unknown-nowhere"\n`);
+    expectUserError(run(['check', '--offline', '--quiet'], unknown), new RegExp(`^${unknown}/\\.cargo/config\\.toml:8:1: error: .*x86_64-unknown-nowhere`));
+    const settings = project(VENDOR_CONFIG['.cargo/config.toml']);
+    writeFileSync(join(settings, 'cargo-preflight.toml'), '# targets to check\ntargets = ["x86_64-unknown-linux-musl", "sparc-nowhere"]\n');
+    expectUserError(run(['check', '--offline', '--quiet'], settings), new RegExp(`^${settings}/cargo-preflight\\.toml:2:1: error: .*sparc-nowhere`));
+  });
+
+  it('a package version that is not a semantic version: at the key, as cargo refuses it', () => {
+    for (const v of ['1.0', 'no-such-thing', '1.0.0-01', '01.0.0']) {
+      const dir = writeProject({ 'Cargo.toml': APP.replace('"0.1.0"', `"${v}"`), 'Cargo.lock': LOCK_APP, 'src/main.rs': '' });
+      expectUserError(run(['tree', '--offline'], dir), new RegExp(`^${dir}/Cargo\\.toml:3:1: error: invalid \`package\\.version\` \`${v.replace(/\./g, '\\.')}\`: not a semantic version`));
+    }
   });
 
   it('an unknown feature, target or option', () => {

@@ -6,7 +6,7 @@
  *
  *   bench, scripts → testkit
  *   cli/main → cli/commands → cli/ui → cli/run → cli/output → cli/*.ts
- *   src/fixers → src/rules → src/knowledge → src/resolve → src/registry
+ *   src/fixers → src/rules → src/evidence → src/knowledge → src/resolve → src/registry
  *   → {src/manifest, src/lockfile, src/cfg, src/config} → {src/crate, src/io, src/binary} → src/errors
  *
  * A layer imports only from layers below it. Within a group (the bottom
@@ -36,6 +36,7 @@ const LAYERS: string[][] = [
   ['cli/*'],
   ['src/fixers'],
   ['src/rules'],
+  ['src/evidence'],
   ['src/knowledge'],
   ['src/resolve'],
   ['src/registry'],

@@ -4,13 +4,16 @@
  * analysis reads, on every vendored manifest and lockfile at hand, and hand
  * anything unusual back to the general parser.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'smol-toml';
+import { UserError } from '../../src/errors.js';
 import { isProcMacro, readAllDeps, readFeatures } from '../../src/manifest/deps.js';
 import { publishedManifestDoc } from '../../src/manifest/published.js';
 import { cargoWrittenLock } from '../../src/lockfile/index.js';
+import { publishedManifestToIndex } from '../../src/registry/index.js';
 import { relevantSections } from '../../src/registry/vendor.js';
 import { generateWorkspace } from '../fixtures/gen/workspace.js';
 import { realworldAvailable, realworldProject, REALWORLD_PROJECTS } from '../helpers/realworld.js';
@@ -107,6 +110,48 @@ describe('fast reader of published manifests', () => {
     expect(publishedManifestDoc('[package]\nname = "a"\nname = "b"\nversion = "1.0.0"\n')).toBeNull();
     // A file of comments only has nothing in it.
     expect(publishedManifestDoc('# one\n# two')).toEqual({});
+  });
+
+  it('checks the sections it does not build: what TOML forbids there goes to the general parser', () => {
+    const head = '[package]\nname = "a"\nversion = "1.0.0"\n';
+    for (const body of [
+      '[dev-dependencies]\nfoo = = 1\n', // not a value
+      '[dev-dependencies]\n!!! garbage\n', // not a line of TOML
+      '[dev-dependencies.foo]\nversion = "1"\nversion = "2"\n', // key twice (plain lines)
+      '[package.metadata.x]\nnote = "a\\qb"\n', // a bad escape
+      '[package.metadata.x]\na = 1\n[package.metadata.x.a]\n', // a key, then a table of that name
+      '[package.metadata.x.a]\n[package.metadata.x]\na = 1\n', // the same the other way round
+      '[[bench]]\nname = "b"\n[bench]\n', // an array of tables, then a table
+      '[[example.x]]\n[[example]]\n', // a table on a header's path, then an array of tables
+      '[features]\nstd = []\n[features.std]\n', // a built value, then a skipped table of its name
+      '[dependencies]\nfoo = { version = "1" }\n[dependencies.foo]\npath = "x"\n', // an inline table extended
+      '[dependencies]\nfoo = """\n1\n"""\n', // a multi-line string where values are built
+      '[lints.rust]\nx = { level = "warn", level = "deny" }\n', // key twice in an inline table
+      '[package.metadata.x]\nwhen = 1988-02-30\n', // a date
+    ]) {
+      expect(publishedManifestDoc(head + body), body).toBeNull();
+    }
+    // What cargo writes there is still read without the general parser.
+    const doc = publishedManifestDoc(
+      `${head}\n[[bench]]\nname = "b"\nharness = false\n\n[[bench]]\nname = "c"\nrequired-features = ["x"]\n\n` +
+        '[dev-dependencies.tokio]\nversion = "1"\nfeatures = [\n    "macros",\n    "rt",\n]\ndefault-features = false\n\n' +
+        '[lints.rust]\nunsafe_code = "forbid"\nunexpected_cfgs = { level = "warn", check-cfg = [\'cfg(x)\'] }\n\n[package.metadata.docs.rs]\nrustdoc-args = ["--cfg", "docsrs"]\n',
+    );
+    expect(doc).toEqual({ package: { name: 'a', version: '1.0.0' } });
+  });
+
+  it('refuses an impossible date the general parser takes, at its place, as cargo does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-published-'));
+    const path = join(dir, 'Cargo.toml');
+    const text = '[package]\nname = "a"\nversion = "1.0.0"\n\n[package.metadata.x]\nwhen = 2100-02-29\n';
+    expect(() => publishedManifestToIndex(text, path)).toThrow(UserError);
+    try {
+      publishedManifestToIndex(text, path);
+    } catch (e) {
+      expect((e as UserError).location).toMatchObject({ path, line: 6 });
+    }
+    // A possible one is read.
+    expect(publishedManifestToIndex(text.replace('2100-02-29', '2000-02-29'), path).name).toBe('a');
   });
 
   it('skips many sections, and reads line by line past a multi-line string that holds a header', () => {

@@ -19,6 +19,12 @@ export interface FixtureCrate {
   /** Extra files, by path inside the crate. */
   files?: Record<string, string>;
   build?: string;
+  /** `[build-dependencies]`, `name = "req"`. */
+  buildDeps?: Record<string, string>;
+  /** `package.links`. */
+  links?: string;
+  /** `[features]`. */
+  features?: Record<string, string[]>;
 }
 
 export interface PackagedCrate {
@@ -41,9 +47,14 @@ export function packageCrates(dir: string, crates: FixtureCrate[]): PackagedCrat
     const deps = Object.entries(c.deps ?? {}).map(([n, r]) => `${n} = "${r}"`);
     const lib = c.procMacro ? `\n[lib]\n${c.oldSpelling ? 'proc_macro' : 'proc-macro'} = true\n` : '';
     const build = c.build ? `build = "${c.build}"\n` : '';
+    const links = c.links ? `links = "${c.links}"\n` : '';
+    const buildDeps = Object.entries(c.buildDeps ?? {}).map(([n, r]) => `${n} = "${r}"`);
+    const features = Object.entries(c.features ?? {}).map(([n, f]) => `${JSON.stringify(n)} = ${JSON.stringify(f)}`);
     writeFileSync(
       join(root, 'Cargo.toml'),
-      `[package]\nname = "${c.name}"\nversion = "${c.version}"\nedition = "2021"\ndescription = "fixture"\nlicense = "MIT"\n${build}${lib}\n[dependencies]\n${deps.join('\n')}\n`,
+      `[package]\nname = "${c.name}"\nversion = "${c.version}"\nedition = "2021"\ndescription = "fixture"\nlicense = "MIT"\n${build}${links}${lib}\n[dependencies]\n${deps.join('\n')}\n` +
+        (buildDeps.length ? `\n[build-dependencies]\n${buildDeps.join('\n')}\n` : '') +
+        (features.length ? `\n[features]\n${features.join('\n')}\n` : ''),
     );
     writeFileSync(join(root, 'src', 'lib.rs'), '');
     for (const [p, text] of Object.entries(c.files ?? {})) {
@@ -57,16 +68,17 @@ export function packageCrates(dir: string, crates: FixtureCrate[]): PackagedCrat
     });
     const archive = readFileSync(join(dir, 'target', 'package', `${c.name}-${c.version}.crate`));
     const sha256 = createHash('sha256').update(archive).digest('hex');
-    const indexDeps = Object.entries(c.deps ?? {}).map(([n, r]) => ({
+    const dep = (kind: 'normal' | 'build') => ([n, r]: [string, string]) => ({
       name: n,
       req: /^[\^~=<>*]/.test(r) ? r : `^${r}`,
       features: [],
       optional: false,
       default_features: true,
       target: null,
-      kind: 'normal',
-    }));
-    const indexLine = JSON.stringify({ name: c.name, vers: c.version, deps: indexDeps, cksum: sha256, features: {}, yanked: false });
+      kind,
+    });
+    const indexDeps = [...Object.entries(c.deps ?? {}).map(dep('normal')), ...Object.entries(c.buildDeps ?? {}).map(dep('build'))];
+    const indexLine = JSON.stringify({ name: c.name, vers: c.version, deps: indexDeps, cksum: sha256, features: c.features ?? {}, yanked: false, ...(c.links ? { links: c.links } : {}) });
     return { crate: c, archive, sha256, indexLine };
   });
 }

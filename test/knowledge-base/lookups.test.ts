@@ -1,11 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { builtInEntries, loadKnowledgeBase } from '../../src/knowledge/load.js';
-import { KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { bringsRead, checkedUpTo, cratesTurnedOn, fitRecipe, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { featureMap } from '../../src/resolve/packages.js';
+import { featureNames, recorded } from './helpers.js';
 import { validateEntries } from '../../src/knowledge/validate.js';
 import { parseVersionRange, versionIn } from '../../src/knowledge/versions.js';
 
 const kb = loadKnowledgeBase();
+/** The features a recorded release declares (test/fixtures/crates-index). */
+const declares = (name: string, version: string) => {
+  const line = recorded(name)?.find((v) => v.vers === version);
+  if (!line) throw new Error(`${name} ${version} is not recorded`);
+  return featureNames(line);
+};
 const sys = (name: string) => {
   const m = kb.sysCrate(name);
   if (!m) throw new Error(`no sys entry for ${name}`);
@@ -86,13 +94,29 @@ describe('lookups', () => {
 describe('static options', () => {
   const { entry: openssl } = sys('openssl-sys');
 
-  it('exist from the release that introduced them', () => {
-    const names = (v: string) => staticOptionsAt(openssl, 'openssl-sys', v).map((o) => (o.kind === 'feature' ? o.feature : o.env));
+  it('exist where the version declares the feature, and where the knowledge base records the variable', () => {
+    const names = (v: string) => staticOptionsAt(openssl, 'openssl-sys', v, declares('openssl-sys', v)).map((o) => (o.kind === 'feature' ? o.feature : o.env));
     expect(names('0.9.33')).toEqual([]);
     expect(names('0.9.35')).toEqual(['vendored', 'OPENSSL_STATIC']);
     expect(names('0.9.102')).toEqual(['vendored', 'OPENSSL_STATIC']);
-    expect(kb.staticOptionsFor('pq-sys', '0.4.8')).toEqual([]);
-    expect(kb.staticOptionsFor('pq-sys', '0.5.0').map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
+    expect(kb.staticOptionsFor('pq-sys', '0.4.8', declares('pq-sys', '0.4.8'))).toEqual([]);
+    expect(kb.staticOptionsFor('pq-sys', '0.5.0', declares('pq-sys', '0.5.0')).map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
+    // Releases older or newer than any checked that declare the feature have it; the variable only where recorded.
+    const vendored = new Map([['vendored', ['openssl-src']]]);
+    expect(staticOptionsAt(openssl, 'openssl-sys', '0.9.20', vendored).map((o) => o.kind)).toEqual(['feature']);
+    expect(staticOptionsAt(openssl, 'openssl-sys', '0.10.0', vendored).map((o) => o.kind)).toEqual(['feature']);
+    expect(staticOptionsAt(openssl, 'openssl-sys', '0.10.0', new Map())).toEqual([]);
+    // A meaning recorded by release: pq-sys `bundled` needs perl and make before 0.6, not from 0.6 on (newer ones included).
+    const bundled = new Map([['bundled', ['dep:pq-src']]]);
+    expect(kb.staticOptionsFor('pq-sys', '0.5.1', bundled).map((m) => m.option.requires)).toEqual([['c-compiler', 'perl', 'make']]);
+    expect(kb.staticOptionsFor('pq-sys', '0.7.0', bundled).map((m) => m.option.requires)).toEqual([['c-compiler']]);
+  });
+
+  it('says how far the meaning was checked', () => {
+    const spec = sys('curl-sys').crate;
+    expect(checkedUpTo(spec, '0.4.81+curl-8.14.1')).toBeUndefined();
+    expect(checkedUpTo(spec, '0.4.59+curl-7.86.0')).toBeUndefined();
+    expect(checkedUpTo(spec, '0.4.90+curl-8.20.0')).toBe('0.4.81+curl-8.14.1');
   });
 
   it('staticOptionActive reads the activated features', () => {
@@ -159,7 +183,7 @@ describe('wrappers', () => {
   it('covers the release lines the real-world projects lock', () => {
     expect(kb.staticOptionsFor('rusqlite', '0.34.0').map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
     // sqlx 0.6 always bundles SQLite (sqlx-core asks for libsqlite3-sys/bundled): no option to offer.
-    expect(kb.staticOptionsFor('sqlx', '0.6.3')).toEqual([]);
+    expect(kb.staticOptionsFor('sqlx', '0.6.3', declares('sqlx', '0.6.3'))).toEqual([]);
     expect(kb.nativeFeaturesFor('sqlx', '0.6.3').map((m) => m.entry.id).sort()).toEqual(['openssl', 'sqlite']);
     const sqlx = kb.switchesFor('sqlx', '0.6.3').find((m) => m.entry.id === 'openssl')!;
     expect(sqlx.recipe.replace).toMatchObject({ 'runtime-tokio-native-tls': 'runtime-tokio-rustls' });
@@ -267,5 +291,59 @@ describe('loading', () => {
     for (let i = 0; i < 20; i++) new KnowledgeBase(entries);
     const perBuild = (performance.now() - t0) / 20;
     expect(perBuild).toBeLessThan(5);
+  });
+});
+
+describe('switches read from the features a version declares', () => {
+  // reqwest 0.12.15 as recorded (test/fixtures/crates-index): the declared feature map, implicit features included.
+  const recordedReqwest = (version: string) => {
+    const line = recorded('reqwest')!.find((v) => v.vers === version)!;
+    return { features: featureMap(line.features, line.deps.filter((d) => d.kind !== 'dev')), deps: line.deps };
+  };
+
+  it('a release outside every recorded range gets the nearest line\'s recipe, fitted to what it declares', () => {
+    const declared = new Map<string, string[]>([
+      ['default', ['default-tls', 'charset']],
+      ['charset', []],
+      ['default-tls', ['dep:native-tls']],
+      ['native-tls', ['default-tls']],
+      ['rustls-tls', ['dep:rustls']],
+    ]);
+    const [m] = kb.switchesFor('reqwest', '0.13.0', declared).filter((x) => x.entry.id === 'openssl');
+    expect(m).toMatchObject({ fitted: true, checkedUpTo: '0.12.15' });
+    expect(m!.recipe).toMatchObject({ enable: ['rustls-tls'], defaultFeatures: false, restore: ['charset'] });
+    expect(m!.recipe.disable.every((f) => declared.has(f))).toBe(true);
+    expect(m!.recipe.note).toBeUndefined();
+    // Without the feature the recipe turns on, nothing is offered; without what it declares, only recorded ranges count.
+    expect(kb.switchesFor('reqwest', '0.13.0', new Map([['default-tls', []]])).filter((x) => x.entry.id === 'openssl')).toEqual([]);
+    expect(kb.switchesFor('reqwest', '0.13.0').filter((x) => x.entry.id === 'openssl')).toEqual([]);
+    // Inside a recorded range the recipe is the recorded one.
+    expect(kb.switchesFor('reqwest', '0.12.15', recordedReqwest('0.12.15').features).find((x) => x.entry.id === 'openssl')!.fitted).toBeUndefined();
+  });
+
+  it('what a switch brings is read from the optional dependencies its features turn on', () => {
+    const { features, deps } = recordedReqwest('0.12.15');
+    const on = cratesTurnedOn(features, deps, ['rustls-tls']);
+    expect([...on!.keys()].sort()).toEqual(expect.arrayContaining(['hyper-rustls', 'rustls', 'tokio-rustls']));
+    // reqwest 0.12.15's `__rustls-ring` asks `rustls?/ring` (weak): the weak ask alone reads nothing, the recipe's record stands.
+    const strong = new Map<string, string[]>([['rustls-tls', ['rustls/ring']]]);
+    const turned = cratesTurnedOn(strong, [{ name: 'rustls', optional: true, kind: 'normal', features: [] }], ['rustls-tls']);
+    expect(turned).toEqual(new Map([['rustls', new Set(['ring'])]]));
+    expect(bringsRead(kb, turned)).toEqual(['ring']);
+    expect(bringsRead(kb, new Map([['rustls', new Set(['aws_lc_rs'])]]))).toEqual(['aws-lc']);
+    expect(bringsRead(kb, new Map([['ring', new Set<string>()]]))).toEqual(['ring']);
+    expect(bringsRead(kb, new Map([['webpki-roots', new Set<string>()]]))).toBeNull();
+    expect(cratesTurnedOn(new Map([['x', []]]), [], ['x'])).toBeNull();
+    // A feature asked of a dependency that is always on (kube's `rustls-tls` asks `kube-client/rustls-tls`) is read too; naming a plain feature of it turns nothing on.
+    const always = [{ name: 'kube-client', optional: false, kind: 'normal', features: ['config'] }];
+    expect(cratesTurnedOn(new Map([['rustls-tls', ['kube-client/rustls-tls']]]), always, ['rustls-tls'])).toEqual(new Map([['kube-client', new Set(['config', 'rustls-tls'])]]));
+    expect(cratesTurnedOn(new Map([['rustls-tls', ['dep:kube-client']]]), always, ['rustls-tls'])).toBeNull();
+  });
+
+  it('fitRecipe keeps only declared features and lists the version\'s own defaults again', () => {
+    const recipe = { versions: '>=1.0.0', to: 'x', disable: ['a', 'gone'], replace: { b: 'c', missing: 'd' }, enable: ['e'], defaultFeatures: false, restore: ['old'], brings: [], note: 'of 1.x' };
+    const declared = new Map<string, string[]>([['default', ['a', 'b', 'keep']], ['a', []], ['b', []], ['c', []], ['e', []], ['keep', []]]);
+    expect(fitRecipe(recipe, declared)).toEqual({ versions: '>=1.0.0', to: 'x', disable: ['a'], replace: { b: 'c' }, enable: ['e'], defaultFeatures: false, restore: ['keep'], brings: [] });
+    expect(fitRecipe(recipe, new Map([['a', []]]))).toBeNull();
   });
 });

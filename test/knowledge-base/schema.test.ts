@@ -59,9 +59,14 @@ const broken: [string, (e: any) => void, string][] = [
     'knowledge-base[0].crates[0].static-options[0]',
   ],
   [
-    'since without previous',
-    (e) => (e.crates[0]['static-options'] = [{ feature: 'static', versions: '>=1.0.0', since: '1.0.0' }]),
-    'knowledge-base[0].crates[0].static-options[0]',
+    'a first release written by hand (it is read from the index)',
+    (e) => (e.crates[0]['static-options'] = [{ feature: 'static', since: '1.0.0', previous: '0.9.0' }]),
+    'knowledge-base[0].crates[0].static-options[0].since',
+  ],
+  [
+    'an environment option without versions (the index cannot show them)',
+    (e) => (e.crates[0]['static-options'] = [{ env: 'ACME_STATIC' }]),
+    'knowledge-base[0].crates[0].static-options[0].versions',
   ],
   [
     'unknown requirement',

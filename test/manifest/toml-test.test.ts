@@ -3,7 +3,7 @@
  * `[package]` header, against cargo's recorded verdict on each
  * (test/fixtures/toml-test): the workspace manifest reader refuses exactly
  * what cargo refuses; the vendored-manifest reader too, but for the gaps
- * recorded in vendored-reader-gaps.txt.
+ * recorded in vendored-reader-gaps.txt (none now).
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -114,16 +114,22 @@ describe('bad baseline files', () => {
   const cases: [string, string, string][] = [
     ['not JSON', '{\n  "kind": "cargo-preflight-baseline",\n  "version": 1,\n  "findings": [}\n', "b.json:4:16: error: invalid baseline: not JSON: Unexpected token '}'\n"],
     ['empty', '', 'b.json: error: invalid baseline: not JSON: the file is empty\n'],
-    ['another kind', '{"kind": "sarif", "version": 1, "findings": []}', 'b.json: error: invalid baseline: `kind` must be "cargo-preflight-baseline"\n'],
-    ['a newer version', '{"kind": "cargo-preflight-baseline", "version": 2, "findings": []}', 'b.json: error: invalid baseline: version 2 is not supported (this cargo-preflight reads version 1)\n'],
+    ['another kind', '{"kind": "sarif", "version": 1, "findings": []}', 'b.json:1:2: error: invalid baseline: `kind` must be "cargo-preflight-baseline"\n'],
+    ['a newer version', '{"kind": "cargo-preflight-baseline", "version": 2, "findings": []}', 'b.json:1:38: error: invalid baseline: version 2 is not supported (this cargo-preflight reads version 1)\n'],
     [
       'an entry without id',
       '{"kind": "cargo-preflight-baseline", "version": 1, "findings": [{"rule": "r", "crate": "c", "target": "t", "dependency": null}]}',
-      'b.json: error: invalid baseline: findings[0].id must be a non-empty string\n',
+      'b.json:1:65: error: invalid baseline: findings[0].id must be a non-empty string\n',
     ],
+    [
+      'a bad value on a later line',
+      '{\n  "kind": "cargo-preflight-baseline",\n  "version": 1,\n  "findings": [\n    {"id": "a", "rule": "r", "crate": "c", "target": "t", "dependency": null},\n    {"id": "b", "rule": "r", "crate": 7, "target": "t", "dependency": null}\n  ]\n}\n',
+      'b.json:6:30: error: invalid baseline: findings[1].crate must be a non-empty string\n',
+    ],
+    ['a key of no meaning', '{"kind": "cargo-preflight-baseline",\n "version": 1, "findings": [], "extra": {"a": [1, "]"]}}', 'b.json:2:32: error: invalid baseline: unknown key `extra`\n'],
   ];
   for (const [what, text, message] of cases) {
-    it(`${what}: exit 2 with the path, before any work`, async () => {
+    it(`${what}: exit 2 with the path and the place, before any work`, async () => {
       const root = workspaceCopy('workspace');
       writeFileSync(join(root, 'b.json'), text);
       const r = await run(root, '--baseline', 'b.json');

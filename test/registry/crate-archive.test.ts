@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ArchiveError, readCrateArchive, type ArchiveRequest } from '../../src/registry/crate-archive.js';
+import { ARCHIVE_LIMITS, ArchiveError, readCrateArchive, type ArchiveRequest } from '../../src/registry/crate-archive.js';
 import { packageCrates, type PackagedCrate } from '../helpers/crates.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 
@@ -184,6 +184,13 @@ describe('hostile archives', () => {
   const req = (data: Buffer) => request('evil', '1.0.0', data);
   const gz = (entries: RawEntry[], end?: boolean) => gzipSync(tarOf(entries, end));
   const manifest: RawEntry = { path: 'evil-1.0.0/Cargo.toml', body: MANIFEST };
+
+  it('keeps a build script\'s modules while they are small, and passes over (never refuses) one too large', async () => {
+    const big = 'x'.repeat(ARCHIVE_LIMITS.keptOptional + 1);
+    const data = gz([manifest, { path: 'evil-1.0.0/build.rs', body: 'mod m;' }, { path: 'evil-1.0.0/m.rs', body: 'fn m() {}' }, { path: 'evil-1.0.0/big.rs', body: big }, { path: 'evil-1.0.0/src/lib.rs', body: '' }]);
+    const files = (await readBoth(data, { ...req(data), keepIfSmall: (p) => p.endsWith('.rs') && !p.startsWith('src/') })).files;
+    expect([...files.keys()].sort()).toEqual(['Cargo.toml', 'build.rs', 'm.rs']);
+  });
 
   it('reads a minimal valid one', async () => {
     const data = gz([{ path: 'evil-1.0.0/', type: '5' }, manifest]);

@@ -42,6 +42,8 @@ const CRATES: FixtureCrate[] = [
   { name: 'fmt-macros', version: '0.1.0', deps: { 'unicode-ident': '1' } },
   // In the registry, not in Cargo.lock: a fix's proof brings it in.
   { name: 'freshness', version: '0.1.0', procMacro: true, deps: { 'proc-macro2': '1' } },
+  // Reached only through a Windows-only dependency of the application.
+  { name: 'winonly', version: '1.0.0' },
   { name: 'top', version: '1.0.0', deps: { ordinary: '0.3', plainpm: '1', oldspell: '0.1', 'helper-derive': '0.2', 'fmt-macros': '0.1' } },
 ];
 
@@ -67,13 +69,14 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     return home;
   };
 
-  const toolTree = async (home: string, opts: Partial<SourceSetOptions> = {}) => {
+  /** `targets`: those the graphs will be asked for (as the CLI gives them), or null for every platform. */
+  const toolTree = async (home: string, opts: Partial<SourceSetOptions> = {}, targets: string[] | null = [TARGET]) => {
     const env = { HOME: dir, CARGO_HOME: home };
     const config = CargoConfig.load(app, env);
     const set = openSourceSet({ cwd: app, config, env, cacheDir: join(dir, 'tool-cache'), ...opts });
     try {
-      const project = await loadProject(app, undefined, (s) => set.sourceFor(s));
-      const lines = treeLines(resolveTarget(project, TARGET).graph.packages.values());
+      const project = await loadProject(app, undefined, (s) => set.sourceFor(s), {}, undefined, targets ? () => targets : undefined);
+      const lines = treeLines(resolveTarget(project, targets?.[0] ?? TARGET).graph.packages.values());
       return { lines, project, stats: set.stats(), summaries: project.packages.summaries };
     } finally {
       await set.close();
@@ -91,7 +94,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     }
     app = join(dir, 'app');
     mkdirSync(join(app, 'src'), { recursive: true });
-    writeFileSync(join(app, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ntop = "1"\n');
+    writeFileSync(join(app, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\ntop = "1"\n\n[target.\'cfg(windows)\'.dependencies]\nwinonly = "1"\n');
     writeFileSync(join(app, 'src', 'main.rs'), 'fn main() {}\n');
     cargoHome = freshHome('cargo-home');
     const env = { ...process.env, CARGO_HOME: cargoHome, CARGO_TERM_COLOR: 'never' };
@@ -108,7 +111,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
   it('reads the proc-macro status from the manifests, downloading the archives of the crates that may be proc-macros', async () => {
     server.log.length = 0;
     const home = freshHome('tool-home');
-    const { lines, summaries, stats, project } = await toolTree(home);
+    const { lines, summaries, stats, project } = await toolTree(home, {}, null);
     expect(lines).toEqual(cargoLines);
     const byName = new Map([...summaries.values()].map((s) => [s.name, s]));
     for (const c of CRATES.filter((x) => x.name !== 'freshness')) {
@@ -118,12 +121,49 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect(project.packages.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
     // Only the crates that may be proc-macros: not unicode-ident's or top's... and each once.
     const downloads = server.log.filter((r) => r.path.startsWith('dl/')).map((r) => r.path.split('/')[3]);
-    expect(downloads.sort()).toEqual(['fmt-macros', 'helper-derive', 'oldspell', 'ordinary', 'plainpm', 'quote', 'syn', 'unicode-ident'].sort());
+    // Every platform's graph may reach `winonly`: read too.
+    expect(downloads.sort()).toEqual(['fmt-macros', 'helper-derive', 'oldspell', 'ordinary', 'plainpm', 'quote', 'syn', 'unicode-ident', 'winonly'].sort());
     expect(stats.archives).toBe(downloads.length);
     const host = stats.hosts.find((h) => h.host === new URL(server.url).host)!;
     expect(host.archiveRequests).toBe(downloads.length);
     expect(host.archiveBytes).toBeGreaterThan(0);
     expect(host.indexRequests).toBeGreaterThan(0);
+  });
+
+  it('reads manifests only for what the targets asked for may reach: no Windows-only crate for a Linux target', async () => {
+    server.log.length = 0;
+    const linux = await toolTree(freshHome('tool-home-linux'), { cacheDir: join(dir, 'tool-cache-linux') });
+    expect(linux.lines).toEqual(cargoLines);
+    expect(linux.project.packages.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
+    const downloads = () => server.log.filter((r) => r.path.startsWith('dl/')).map((r) => r.path.split('/')[3]).sort();
+    expect(downloads()).toEqual(['fmt-macros', 'helper-derive', 'oldspell', 'ordinary', 'plainpm', 'quote', 'syn', 'unicode-ident'].sort());
+    // For Windows it is read, and its graph has it.
+    server.log.length = 0;
+    const windows = await toolTree(freshHome('tool-home-windows'), { cacheDir: join(dir, 'tool-cache-windows') }, ['x86_64-pc-windows-msvc']);
+    expect(downloads()).toContain('winonly');
+    expect(windows.lines.some((l) => l.startsWith('winonly '))).toBe(true);
+    expect(windows.project.packages.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
+    // A graph of a platform not read for (a fix also checks some) guesses without a warning of the run.
+    resolveTarget(linux.project, 'x86_64-pc-windows-msvc');
+    expect(linux.project.packages.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
+  });
+
+  it('says when an archive could not be downloaded, with what to do, and guesses that crate alone', async () => {
+    server.fault((path) => path.startsWith('dl/') && path.includes('/plainpm/'), { kind: 'status', status: 500 });
+    try {
+      const { project, stats } = await toolTree(freshHome('tool-home-dlfail'), { cacheDir: join(dir, 'tool-cache-dlfail'), network: { retries: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      const failed = project.packages.warnings.filter((w) => w.startsWith('could not download'));
+      expect(failed).toHaveLength(1);
+      expect(failed[0]).toContain('`plainpm v1.0.2`');
+      expect(failed[0]).toContain('500');
+      expect(failed[0]).toContain('cargo fetch');
+      // The other archives were read: plainpm alone is guessed.
+      const guessed = [...project.lockfile.packages.keys()].map((k) => project.packages.summaries.get(k)).filter((x) => x?.procMacroGuessed).map((x) => x!.name);
+      expect(guessed).toEqual(['plainpm']);
+      expect(stats.archives).toBeGreaterThan(0);
+    } finally {
+      server.clearFaults();
+    }
   });
 
   it('gives the same graph offline, from its own cache, with no request', async () => {
@@ -222,7 +262,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
       try {
         const project = await loadProject(app, undefined, (x) => set.sourceFor(x));
         const manifest = join(app, 'Cargo.toml');
-        const overlay = new Map([[manifest, readFileSync(manifest, 'utf8') + 'freshness = "0.1"\n']]);
+        const overlay = new Map([[manifest, readFileSync(manifest, 'utf8').replace('top = "1"\n', 'top = "1"\nfreshness = "0.1"\n')]]);
         const r = await resolvePatched(project, overlay, (x) => set.sourceFor(x), [TARGET]);
         return { r, names: treeLines(r.results[0]!.graph.packages.values()).map((l) => l.split(' ')[0]) };
       } finally {

@@ -134,7 +134,7 @@ describe('[source] replacement', () => {
     expect(p.open().sourceFor(CRATES_IO)!.label).toBe('sparse+https://corp.example/index/');
   });
 
-  it('reports cycles and undefined names, with the file', () => {
+  it('reports cycles and undefined names, at the key in the file', () => {
     const cyclic = project({ config: '[source.crates-io]\nreplace-with = "a"\n[source.a]\nregistry = "sparse+https://a.example/"\nreplace-with = "crates-io"\n' });
     expect(() => cyclic.open().sourceFor(CRATES_IO)).toThrow('source replacement forms a cycle: crates-io -> a -> crates-io');
     const dangling = project({ config: '[source.crates-io]\nreplace-with = "nowhere"\n' });
@@ -146,7 +146,16 @@ describe('[source] replacement', () => {
       }
     })();
     expect(err?.message).toContain('`replace-with = "nowhere"` names a source that is defined neither in [source]');
-    expect(err?.location?.path).toBe(join(dangling.cwd, '.cargo', 'config.toml'));
+    expect(err?.location).toEqual({ path: join(dangling.cwd, '.cargo', 'config.toml'), line: 2, column: 1 });
+    // The cycle at the `replace-with` that closes it.
+    const cycle = (() => {
+      try {
+        cyclic.open().sourceFor(CRATES_IO);
+      } catch (e) {
+        return e as UserError;
+      }
+    })();
+    expect(cycle?.location).toEqual({ path: join(cyclic.cwd, '.cargo', 'config.toml'), line: 5, column: 1 });
   });
 
   it('refuses a git index at the end of a chain', () => {

@@ -1,16 +1,57 @@
 import { buildsCCode } from '../../src/rules/builds-c-code.js';
 import { graphOf, ruleTester } from './harness.js';
+import { BUNDLED_C, PROBE_CRYPTO, scriptReading, single, WITH_SWITCHES } from './scripts.js';
 
 const one = (name: string, version: string, links: string | undefined, features: string[] = [], target?: string) =>
   graphOf({ ...(target ? { target } : {}), packages: [{ name, version, features, ...(links ? { links } : {}) }], edges: [{ from: 'app', to: name }] });
 
 ruleTester(buildsCCode, {
   valid: [
+    {
+      name: 'a build script that links a system library is for the other rules',
+      graph: single('sneaky-crypto', '0.1.0'),
+      buildScripts: { 'sneaky-crypto': scriptReading('sneaky-crypto', '0.1.0', PROBE_CRYPTO) },
+    },
     { name: 'openssl-sys linking the system OpenSSL builds nothing (native-library reports it)', graph: one('openssl-sys', '0.9.102', 'openssl') },
     { name: 'a pure-Rust crate', graph: one('miniz_oxide', '0.7.2', undefined) },
     { name: 'zstd-sys with `pkg-config` links the system zstd instead', graph: one('zstd-sys', '2.0.10+zstd.1.5.6', 'zstd', ['pkg-config']) },
   ],
   invalid: [
+    {
+      name: 'a crate the knowledge base does not know, whose build script compiles the C it ships',
+      graph: single('bundled-c', '0.2.0'),
+      buildScripts: { 'bundled-c': scriptReading('bundled-c', '0.2.0', BUNDLED_C) },
+      findings: [
+        {
+          crate: 'bundled-c',
+          severity: 'info',
+          messageId: 'bundledByBuildScript',
+          data: { crate: 'bundled-c', version: '0.2.0' },
+          detailId: 'cCompiler',
+          evidence: ['bundled-c-0.2.0/build.rs:2:5: cc::Build'],
+        },
+      ],
+    },
+    {
+      name: 'C++ it ships: the C++ runtime is linked too',
+      graph: single('snappy-sys', '0.1.0', 'snappy'),
+      buildScripts: { 'snappy-sys': scriptReading('snappy-sys', '0.1.0', 'fn main() {\n    cc::Build::new().cpp(true).file("snappy.cc").compile("snappy");\n}\n') },
+      findings: [{ crate: 'snappy-sys', severity: 'info', messageId: 'bundledCxxByBuildScript', message: ['links the C++ runtime'] }],
+    },
+    {
+      name: 'a static switch of the build script that is on',
+      graph: single('acme-sys', '1.0.0', 'acme', ['static']),
+      buildScripts: { 'acme-sys': scriptReading('acme-sys', '1.0.0', WITH_SWITCHES, { features: ['static'] }) },
+      findings: [
+        {
+          crate: 'acme-sys',
+          severity: 'info',
+          messageId: 'bundledByScriptSwitch',
+          data: { crate: 'acme-sys', version: '1.0.0', feature: 'static' },
+          evidence: ['acme-sys-1.0.0/build.rs:2:23: cfg!(feature = "static")'],
+        },
+      ],
+    },
     {
       name: 'openssl-sys `vendored`: C compiler, perl and make',
       graph: one('openssl-sys', '0.9.102', 'openssl', ['openssl-src', 'vendored']),

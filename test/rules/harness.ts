@@ -11,13 +11,15 @@ import { CargoConfig } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
-import type { FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph, UnresolvedCause } from '../../src/resolve/types.js';
-import { unresolvedText } from '../../src/resolve/packages.js';
+import type { DeclaredMetadata, FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph, UnresolvedCause } from '../../src/resolve/types.js';
+
+import { featureNames, recorded } from '../knowledge-base/helpers.js';
+import { featureMap, unresolvedText } from '../../src/resolve/packages.js';
 import { lint } from '../../src/rules/engine.js';
 import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
-import { formatMessage, placeholders } from '../../src/rules/messages.js';
-import type { EnvironmentSnapshot, Finding, Rule, Severity } from '../../src/rules/types.js';
+import { placeholders } from '../../src/rules/messages.js';
+import type { BuildScriptReading, EnvironmentSnapshot, Finding, ReleaseFeatures, Rule, Severity } from '../../src/rules/types.js';
 
 export const kb = loadKnowledgeBase();
 const README = readFileSync(fileURLToPath(new URL('../../src/rules/README.md', import.meta.url)), 'utf8');
@@ -28,6 +30,36 @@ export interface PkgSpec {
   version: string;
   features?: string[];
   links?: string;
+  /**
+   * The features the version declares. Default: read from its index line when
+   * test/fixtures/crates-index records one for this version; else unknown.
+   */
+  declares?: string[] | Record<string, string[]>;
+}
+
+/** What a package declares: the `declares` given, else its recorded index line's feature map and dependencies. */
+function declaredOf(p: PkgSpec): DeclaredMetadata | undefined {
+  if (Array.isArray(p.declares)) return { features: new Map(p.declares.map((f) => [f, []])), deps: [] };
+  if (p.declares) return { features: new Map(Object.entries(p.declares)), deps: [] };
+  const line = recorded(p.name)?.find((v) => v.vers === p.version);
+  return line ? { features: featureMap(line.features, line.deps.filter((d) => d.kind !== 'dev')), deps: line.deps } : undefined;
+}
+
+/** A crate's releases for `RuleContext.releases`: given, or `recorded` (every line test/fixtures/crates-index holds). */
+export type ReleasesSpec = Record<string, { version: string; features: string[]; yanked?: boolean }[] | 'recorded'>;
+
+function releasesOf(graph: TargetGraph, spec: ReleasesSpec): Map<PackageKey, ReleaseFeatures[]> {
+  const out = new Map<PackageKey, ReleaseFeatures[]>();
+  for (const [name, list] of Object.entries(spec)) {
+    const pkg = [...graph.packages.values()].find((p) => p.name === name);
+    if (!pkg) throw new Error(`releases: no package ${name}`);
+    const lines =
+      list === 'recorded'
+        ? (recorded(name) ?? []).map((v) => ({ version: v.vers, yanked: v.yanked, features: featureNames(v) }))
+        : list.map((r) => ({ version: r.version, yanked: !!r.yanked, features: new Set(r.features) }));
+    out.set(pkg.key, lines);
+  }
+  return out;
 }
 
 export interface EdgeSpec {
@@ -70,6 +102,7 @@ export function graphOf(spec: {
       isMember: isRoot,
       procMacro: false,
       ...(isRoot ? { manifestPath: `/work/${root}/Cargo.toml` } : {}),
+      ...(isRoot ? {} : { declared: declaredOf(p) }),
     });
   };
   add({ name: root, version: '0.1.0' }, true);
@@ -161,6 +194,8 @@ export interface Expected {
   paths?: string[];
   /** `dependency@line` of the direct declaration. */
   direct?: string;
+  /** The build-script evidence, exactly, as `file:line:col: text`. */
+  evidence?: string[];
 }
 
 export interface Case {
@@ -168,6 +203,10 @@ export interface Case {
   graph: TargetGraph | (() => Promise<TargetGraph>);
   kb?: KnowledgeBase;
   environment?: EnvironmentSnapshot;
+  /** Releases of crates as their index lines give them (`RuleContext.releases`). */
+  releases?: ReleasesSpec;
+  /** What the CLI read in build scripts, by crate name (see `RuleContext.buildScripts`). */
+  buildScripts?: Record<string, BuildScriptReading>;
 }
 
 export interface InvalidCase extends Case {
@@ -178,6 +217,26 @@ function pathString(p: Finding['paths'][number]): string {
   return p.map((s, i) => (i === 0 ? s.name : `${s.name}${s.via.length ? ` [${s.via.join(',')}]` : ''}`)).join(' > ');
 }
 
+/**
+ * A template's placeholder names and the text it gives with `data`, written
+ * here apart from the engine's `placeholders` and `formatMessage` (which fill
+ * every finding's message): checking a finding's text with the function that
+ * made it could never fail.
+ */
+function namesIn(template: string): string[] {
+  return [...new Set([...template.matchAll(/\{\{ *([A-Za-z0-9]+) *\}\}/g)].map((m) => m[1]!))].sort();
+}
+
+function filled(template: string, data: Record<string, string>): string {
+  return template
+    .split(/(\{\{ *[A-Za-z0-9]+ *\}\})/)
+    .map((part) => {
+      const name = /^\{\{ *([A-Za-z0-9]+) *\}\}$/.exec(part)?.[1];
+      return name === undefined ? part : (data[name] ?? `<no data for ${name}>`);
+    })
+    .join('');
+}
+
 function matches(text: string, m: string | RegExp): boolean {
   return typeof m === 'string' ? text.includes(m) : m.test(text);
 }
@@ -185,7 +244,11 @@ function matches(text: string, m: string | RegExp): boolean {
 export async function run(rule: Rule, c: Case): Promise<Finding[]> {
   const graph = typeof c.graph === 'function' ? await c.graph() : c.graph;
   const environments = c.environment ? new Map([[graph.target, c.environment]]) : undefined;
-  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments });
+  const byName = new Map([...graph.packages.values()].map((p) => [p.name, p.key]));
+  const readings = c.buildScripts
+    ? new Map([[graph.target, new Map(Object.entries(c.buildScripts).map(([name, r]) => [byName.get(name) ?? name, r]))]])
+    : undefined;
+  return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments, ...(c.releases ? { releases: releasesOf(graph, c.releases) } : {}), ...(readings ? { buildScripts: readings } : {}) });
 }
 
 /** Runs the table: valid cases yield no finding; invalid ones exactly the expected findings, in order. */
@@ -237,17 +300,19 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
             expect(f.messageId, `messageId of ${e.crate}`).toBe(e.messageId);
             const template = rule.meta.messages[f.messageId];
             expect(template, `template of ${f.messageId}`).toBeTypeOf('string');
-            expect(Object.keys(f.data).sort(), `data of ${e.crate}`).toEqual(placeholders(template!).sort());
-            expect(f.message).toBe(formatMessage(template!, f.data));
+            expect(Object.keys(f.data).sort(), `data of ${e.crate}`).toEqual(namesIn(template!));
+            expect(f.message).toBe(filled(template!, f.data));
+            expect(f.message, `message of ${e.crate}`).not.toMatch(/\{\{|\}\}/);
             if (e.data) expect(f.data, `data of ${e.crate}`).toEqual(e.data);
             // A detail is a declared message too.
             if (f.detail !== undefined) {
               const t = rule.meta.messages[f.detailId!];
               expect(t, `template of detail ${f.detailId}`).toBeTypeOf('string');
-              expect(Object.keys(f.detailData ?? {}).sort(), `detail data of ${e.crate}`).toEqual(placeholders(t!).sort());
-              expect(f.detail).toBe(formatMessage(t!, f.detailData));
+              expect(Object.keys(f.detailData ?? {}).sort(), `detail data of ${e.crate}`).toEqual(namesIn(t!));
+              expect(f.detail).toBe(filled(t!, f.detailData ?? {}));
             }
             if (e.detailId) expect(f.detailId, `detail of ${e.crate}`).toBe(e.detailId);
+            if (e.evidence) expect((f.evidence ?? []).map((x) => `${x.file}:${x.line}:${x.column}: ${x.text}`), `evidence of ${e.crate}`).toEqual(e.evidence);
             if (e.detailData) expect(f.detailData, `detail data of ${e.crate}`).toEqual(e.detailData);
             for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
             if (e.fixes) {

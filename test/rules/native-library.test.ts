@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { nativeLibrary } from '../../src/rules/native-library.js';
 import type { EnvironmentSnapshot } from '../../src/rules/types.js';
 import { graphOf, resolveWorkspace, ruleTester } from './harness.js';
+import { overrideReading, PROBE_CRYPTO, scriptReading, single, WITH_SWITCHES } from './scripts.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../example', import.meta.url));
 
@@ -37,8 +38,54 @@ function reqwestGraph(opts: { sysFeatures?: string[]; reqwestFeatures?: string[]
   });
 }
 
+/** The feature map of reqwest 0.11.4 as the crates.io index lists it (re/qw/reqwest; implicit features of optional dependencies left out). */
+const REQWEST_0_11_4: Record<string, string[]> = {
+  __internal_proxy_sys_no_cache: [],
+  __rustls: ['hyper-rustls', 'tokio-rustls', 'rustls', '__tls'],
+  __tls: [],
+  blocking: ['futures-util/io', 'tokio/rt-multi-thread', 'tokio/sync'],
+  brotli: ['async-compression', 'async-compression/brotli', 'tokio-util'],
+  cookies: ['cookie_crate', 'cookie_store', 'time'],
+  default: ['default-tls'],
+  'default-tls': ['hyper-tls', 'native-tls-crate', '__tls', 'tokio-native-tls'],
+  deflate: ['async-compression', 'async-compression/zlib', 'tokio-util'],
+  gzip: ['async-compression', 'async-compression/gzip', 'tokio-util'],
+  json: ['serde_json'],
+  multipart: ['mime_guess'],
+  'native-tls': ['default-tls'],
+  'native-tls-alpn': ['native-tls', 'native-tls-crate/alpn'],
+  'native-tls-vendored': ['native-tls', 'native-tls-crate/vendored'],
+  'rustls-tls': ['rustls-tls-webpki-roots'],
+  'rustls-tls-manual-roots': ['__rustls'],
+  'rustls-tls-native-roots': ['rustls-native-certs', '__rustls'],
+  'rustls-tls-webpki-roots': ['webpki-roots', '__rustls'],
+  socks: ['tokio-socks'],
+  stream: [],
+  'trust-dns': ['trust-dns-resolver'],
+};
+
 ruleTester(nativeLibrary, {
   valid: [
+    {
+      name: 'a build script with no static switch is for no-static-option',
+      graph: single('sneaky-crypto', '0.1.0'),
+      buildScripts: { 'sneaky-crypto': scriptReading('sneaky-crypto', '0.1.0', PROBE_CRYPTO) },
+    },
+    {
+      name: 'a static switch that is on: builds-c-code reports it',
+      graph: single('acme-sys', '1.0.0', 'acme', ['static']),
+      buildScripts: { 'acme-sys': scriptReading('acme-sys', '1.0.0', WITH_SWITCHES, { features: ['static'] }) },
+    },
+    {
+      name: 'a build script is not read for a crate the knowledge base knows (openssl-sys is judged by it)',
+      graph: single('openssl-sys', '0.9.102', 'openssl', ['vendored']),
+      buildScripts: { 'openssl-sys': scriptReading('openssl-sys', '0.9.102', WITH_SWITCHES, { features: ['static'] }) },
+    },
+    {
+      name: 'an override linking a static archive is nothing to report',
+      graph: single('acme-sys', '1.0.0', 'acme'),
+      buildScripts: { 'acme-sys': overrideReading('x86_64-unknown-linux-musl', 'acme', ['static=acme']) },
+    },
     { name: 'openssl-sys with `vendored` on', graph: reqwestGraph({ sysFeatures: ['vendored'] }) },
     {
       name: 'libz-sys with `static`',
@@ -65,6 +112,25 @@ ruleTester(nativeLibrary, {
     },
   ],
   invalid: [
+    {
+      name: 'a crate the knowledge base does not know, whose build script probes pkg-config and reads a static switch that is off',
+      graph: single('acme-sys', '1.0.0', 'acme'),
+      buildScripts: { 'acme-sys': scriptReading('acme-sys', '1.0.0', WITH_SWITCHES, { features: ['static'] }) },
+      findings: [
+        {
+          crate: 'acme-sys',
+          messageId: 'buildScriptSystem',
+          data: { crate: 'acme-sys', version: '1.0.0', library: 'the system library `acme`', source: 'its build script shows it', switches: 'feature `static` or `ACME_STATIC`' },
+          detailId: 'buildScriptNote',
+          strategies: ['static', 'environment', 'disable'],
+          evidence: [
+            'acme-sys-1.0.0/build.rs:2:23: cfg!(feature = "static")',
+            'acme-sys-1.0.0/build.rs:2:51: env::var("ACME_STATIC")',
+            'acme-sys-1.0.0/build.rs:3:24: pkg_config::probe_library("acme")',
+          ],
+        },
+      ],
+    },
     {
       name: 'reqwest default TLS brings openssl-sys: switch to rustls first, then vendoring',
       graph: reqwestGraph(),
@@ -168,6 +234,84 @@ ruleTester(nativeLibrary, {
           direct: 'sqlx-cli@8',
           paths: ['app > sqlx-cli > sqlx > sqlx-core > libsqlite3-sys [sqlite]', 'app > sqlx > sqlx-core > libsqlite3-sys [sqlite]'],
           fixes: ['enable feature `bundled` of `libsqlite3-sys`', 'turn off feature `sqlite` of `sqlx-cli` (default-features = false'],
+        },
+      ],
+    },
+    // Whether a release has a static option is read from what it declares (its index line), not from a range of
+    // checked versions. curl-sys 0.4.59 and libgit2-sys 0.14.2: lines recorded in test/fixtures/crates-index, copied
+    // from the crates.io index (cu/rl/curl-sys, li/bg/libgit2-sys).
+    {
+      name: 'curl-sys 0.4.59, older than every release checked, declares `static-curl`: offered',
+      graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.59+curl-7.86.0', links: 'curl', features: ['ssl'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
+      findings: [{ crate: 'curl-sys', messageId: 'systemWhenFound', detailId: 'knowledgeBaseNote', fixes: ['enable feature `static-curl` of `curl-sys`'] }],
+    },
+    {
+      // The features of curl-sys 0.4.72+curl-8.6.0 as the crates.io index lists them (cu/rl/curl-sys).
+      name: 'curl-sys 0.4.72 declares `static-curl` and `static-ssl`: both offered',
+      graph: graphOf({
+        packages: [
+          {
+            name: 'curl-sys',
+            version: '0.4.72+curl-8.6.0',
+            links: 'curl',
+            features: ['ssl'],
+            declares: ['default', 'force-system-lib-on-osx', 'http2', 'mesalink', 'ntlm', 'poll_7_68_0', 'protocol-ftp', 'rustls', 'spnego', 'ssl', 'static-curl', 'static-ssl', 'upkeep_7_62_0', 'windows-static-ssl', 'zlib-ng-compat', 'libnghttp2-sys', 'openssl-sys', 'rustls-ffi'],
+          },
+        ],
+        edges: [{ from: 'app', to: 'curl-sys' }],
+      }),
+      findings: [{ crate: 'curl-sys', messageId: 'systemWhenFound', fixes: ['enable feature `static-curl` of `curl-sys`', 'enable feature `static-ssl` of `curl-sys`'] }],
+    },
+    {
+      name: 'libgit2-sys 0.14.2 declares `vendored`: offered',
+      graph: graphOf({ packages: [{ name: 'libgit2-sys', version: '0.14.2+1.5.1', links: 'git2', features: [] }], edges: [{ from: 'app', to: 'libgit2-sys' }] }),
+      findings: [{ crate: 'libgit2-sys', messageId: 'systemWhenFound', fixes: ['enable feature `vendored` of `libgit2-sys`'] }],
+    },
+    {
+      name: 'a libz-sys 2.x, newer than every release checked, that declares `static`: offered, saying how far its meaning was checked',
+      graph: graphOf({ packages: [{ name: 'libz-sys', version: '2.0.0', links: 'z', features: ['libc'], declares: ['default', 'libc', 'static', 'stock-zlib', 'zlib-ng'] }], edges: [{ from: 'app', to: 'libz-sys' }] }),
+      findings: [
+        {
+          crate: 'libz-sys',
+          messageId: 'systemWhenFound',
+          detailId: 'knowledgeBaseNoteUnchecked',
+          detailData: {
+            note: 'Links the system zlib dynamically when it finds one (pkg-config, or a test compile), else builds the bundled zlib.',
+            version: '2.0.0',
+            checked: '1.1.17',
+            options: '`static`',
+          },
+          // LIBZ_SYS_STATIC is recorded for 1.1 only: a build script's variable cannot be read from the index.
+          fixes: ['enable feature `static` of `libz-sys` (what it does was checked up to 1.1.17)'],
+          strategies: ['static'],
+        },
+      ],
+    },
+    {
+      // reqwest 0.11.4 as the crates.io index lists it (re/qw/reqwest): `rustls-tls` -> `rustls-tls-webpki-roots` -> `__rustls`.
+      name: 'reqwest 0.11.4, outside every recorded recipe, declares `rustls-tls`: the switch is offered from its own features',
+      graph: graphOf({
+        packages: [
+          { name: 'reqwest', version: '0.11.4', features: ['__tls', 'default', 'default-tls', 'hyper-tls', 'native-tls-crate', 'tokio-native-tls'], declares: REQWEST_0_11_4 },
+          { name: 'native-tls', version: '0.2.7' },
+          { name: 'openssl-sys', version: '0.9.65', links: 'openssl' },
+        ],
+        edges: [
+          { from: 'app', to: 'reqwest' },
+          { from: 'reqwest', to: 'native-tls', via: ['default-tls'], as: 'native-tls-crate' },
+          { from: 'native-tls', to: 'openssl-sys' },
+        ],
+        causes: { 'reqwest/default': 'dep:app', 'reqwest/default-tls': 'reqwest/default', 'reqwest/native-tls-crate': 'reqwest/default-tls' },
+      }),
+      findings: [
+        {
+          crate: 'openssl-sys',
+          messageId: 'noStaticOptionOn',
+          fixes: [
+            'switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false',
+            'enable feature `native-tls-vendored` of `reqwest`',
+          ],
+          strategies: ['switch', 'static', 'static', 'static', 'disable'],
         },
       ],
     },

@@ -1,6 +1,7 @@
 import { noStaticOption } from '../../src/rules/no-static-option.js';
 import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { graphOf, ruleTester } from './harness.js';
+import { overrideReading, PROBE_CRYPTO, scriptReading, single } from './scripts.js';
 
 /** A private -sys crate described without alternatives (as a configuration's extra entry). */
 const privateKb = loadKnowledgeBase([
@@ -47,8 +48,30 @@ function dieselGraph(pqVersion: string, pqFeatures: string[] = []) {
 
 ruleTester(noStaticOption, {
   valid: [
+    {
+      name: 'a crate whose build script only compiles bundled C',
+      graph: single('bundled-c', '0.2.0'),
+      buildScripts: { 'bundled-c': scriptReading('bundled-c', '0.2.0', 'fn main() { cc::Build::new().file("c/foo.c").compile("foo"); }\n') },
+    },
+    {
+      name: 'a crate whose build script links only parts of the C library',
+      graph: single('uses-libm', '1.0.0'),
+      buildScripts: { 'uses-libm': scriptReading('uses-libm', '1.0.0', 'fn main() { println!("cargo:rustc-link-lib=m"); }\n') },
+    },
     { name: 'pq-sys 0.5 with `bundled`', graph: dieselGraph('0.5.0', ['bundled']) },
     { name: 'pq-sys 0.5 without `bundled` has a static option (native-library reports it)', graph: dieselGraph('0.5.0') },
+    {
+      name: 'curl-sys 0.4.59, older than every release checked, declares `static-curl` (native-library reports it)',
+      graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.59+curl-7.86.0', links: 'curl', features: ['ssl'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
+    },
+    {
+      name: 'libgit2-sys 0.14.2 declares `vendored` (native-library reports it)',
+      graph: graphOf({ packages: [{ name: 'libgit2-sys', version: '0.14.2+1.5.1', links: 'git2' }], edges: [{ from: 'app', to: 'libgit2-sys' }] }),
+    },
+    {
+      name: 'a libz-sys newer than every release checked that declares `static` (native-library reports it)',
+      graph: graphOf({ packages: [{ name: 'libz-sys', version: '2.0.0', links: 'z', declares: ['libc', 'static'] }], edges: [{ from: 'app', to: 'libz-sys' }] }),
+    },
     {
       name: 'zstd-sys forced to the system library by `pkg-config` can be fixed by turning it off (native-library)',
       graph: graphOf({ packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['pkg-config'] }], edges: [{ from: 'app', to: 'zstd-sys' }] }),
@@ -56,6 +79,40 @@ ruleTester(noStaticOption, {
     { name: 'nothing native', graph: graphOf({ packages: [{ name: 'serde', version: '1.0.200' }], edges: [{ from: 'app', to: 'serde' }] }) },
   ],
   invalid: [
+    {
+      name: 'a crate without `links` whose build script probes libcrypto with pkg-config and links it',
+      graph: single('sneaky-crypto', '0.1.0'),
+      buildScripts: { 'sneaky-crypto': scriptReading('sneaky-crypto', '0.1.0', PROBE_CRYPTO) },
+      findings: [
+        {
+          crate: 'sneaky-crypto',
+          messageId: 'buildScriptSystem',
+          data: { crate: 'sneaky-crypto', version: '0.1.0', library: 'the system libraries `libcrypto`, `crypto`', source: 'its build script shows it', pulledBy: "; brought in by `app`'s own dependency on it" },
+          detailId: 'buildScriptNote',
+          strategies: ['disable'],
+          evidence: ['sneaky-crypto-0.1.0/build.rs:2:5: pkg_config::probe_library("libcrypto")', 'sneaky-crypto-0.1.0/build.rs:3:5: println!("cargo:rustc-link-lib=crypto")'],
+        },
+      ],
+    },
+    {
+      name: 'a `links` crate whose override in cargo\'s configuration links a shared library',
+      graph: single('acme-sys', '1.0.0', 'acme'),
+      buildScripts: { 'acme-sys': overrideReading('x86_64-unknown-linux-musl', 'acme', ['acme', 'm']) },
+      findings: [
+        {
+          crate: 'acme-sys',
+          messageId: 'buildScriptSystem',
+          data: {
+            crate: 'acme-sys',
+            version: '1.0.0',
+            library: 'the system library `acme`',
+            source: "`target.x86_64-unknown-linux-musl.acme` of cargo's configuration overrides its build script",
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
+          evidence: ['.cargo/config.toml:2:1: rustc-link-lib = ["acme","m"]'],
+        },
+      ],
+    },
     {
       name: 'libpulse-sys has no static option in any version; a default feature of a direct dependency brings it',
       graph: audioGraph(true),
@@ -67,7 +124,7 @@ ruleTester(noStaticOption, {
             crate: 'libpulse-sys',
             version: '1.23.0',
             library: 'libpulse',
-            availability: 'no static option in any version',
+            availability: 'no static option in any version the knowledge base knows',
             pulledBy: '; brought in by feature `pulseaudio` of `player`, a default feature',
           },
           detailId: 'knowledgeBaseNoteAlternatives',
@@ -83,17 +140,74 @@ ruleTester(noStaticOption, {
       findings: [{ crate: 'libpulse-sys', messageId: 'systemLibrary', message: ['; brought in by feature `pulseaudio` of `player`, asked for in its declaration'], fixes: [/^turn off feature `pulseaudio` of `player`$/] }],
     },
     {
-      name: 'pq-sys 0.4 has none; 0.5.0 has `bundled` (a semver-incompatible move)',
+      name: 'pq-sys 0.4 has none; its index lines say 0.5.0 is the first with `bundled` (a semver-incompatible move)',
+      graph: dieselGraph('0.4.8'),
+      releases: { 'pq-sys': 'recorded' },
+      findings: [
+        {
+          crate: 'pq-sys',
+          messageId: 'systemLibrary',
+          message: ['has no static option at v0.4.8; 0.5.0 is the first newer release with feature `bundled`; brought in by feature `postgres` of `diesel`'],
+          fixes: ['move to `pq-sys` 0.5.0 or newer, which has feature `bundled`', 'turn off feature `postgres` of `diesel`'],
+          strategies: ['pin', 'disable'],
+        },
+      ],
+    },
+    {
+      name: 'pq-sys 0.4 without its other index lines: no release is named',
       graph: dieselGraph('0.4.8'),
       findings: [
         {
           crate: 'pq-sys',
           messageId: 'systemLibrary',
-          message: ['has no static option at v0.4.8; 0.5.0 and newer have feature `bundled`; brought in by feature `postgres` of `diesel`'],
-          fixes: ['move to `pq-sys` 0.5.0 or newer, which has feature `bundled`', 'turn off feature `postgres` of `diesel`'],
+          data: {
+            crate: 'pq-sys',
+            version: '0.4.8',
+            library: 'libpq',
+            availability:
+              'no static option at v0.4.8; the knowledge base knows feature `bundled` of other releases (which release first declares it is unknown: the index lines of the others could not be read)',
+            pulledBy: '; brought in by feature `postgres` of `diesel`, asked for in its declaration',
+          },
+          fixes: ['look for a newer `pq-sys` that declares feature `bundled` (its other releases could not be read from the index', 'turn off feature `postgres` of `diesel`'],
           strategies: ['pin', 'disable'],
         },
       ],
+    },
+    {
+      // curl-sys 0.4.12 and 0.4.13 as the crates.io index lists them (cu/rl/curl-sys): 0.4.13 introduced `static-curl`.
+      name: 'curl-sys 0.4.12 has none; 0.4.13, semver-compatible, is the first that declares `static-curl`',
+      graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.12', links: 'curl', features: [] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
+      releases: { 'curl-sys': 'recorded' },
+      findings: [
+        {
+          crate: 'curl-sys',
+          messageId: 'systemWhenFound',
+          message: ['has no static option at v0.4.12; 0.4.13 is the first newer release with feature `static-curl` to insist on the bundled one'],
+          fixes: ['update `curl-sys` to 0.4.13 or newer, which has feature `static-curl` (`cargo update -p curl-sys`), then enable it'],
+          strategies: ['pin'],
+        },
+      ],
+    },
+    {
+      name: 'a compatible release that declares it is preferred to an older incompatible one; yanked releases are skipped',
+      graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.12', links: 'curl', declares: ['http2'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
+      // In publishing order, which is not semver order (a 0.4 fix published after 0.5.0).
+      releases: {
+        'curl-sys': [
+          { version: '0.4.12', features: ['http2'] },
+          { version: '0.4.13', features: ['http2', 'static-curl'], yanked: true },
+          { version: '0.5.0', features: ['http2', 'static-curl'] },
+          { version: '0.4.21', features: ['http2', 'static-curl'] },
+          { version: '0.4.20', features: ['http2', 'static-curl'] },
+        ],
+      },
+      findings: [{ crate: 'curl-sys', messageId: 'systemWhenFound', message: ['0.4.20 is the first newer release with feature `static-curl`'], fixes: ['update `curl-sys` to 0.4.20 or newer'] }],
+    },
+    {
+      name: 'no newer release declares one',
+      graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.12', links: 'curl', declares: ['http2'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
+      releases: { 'curl-sys': [{ version: '0.4.12', features: ['http2'] }, { version: '0.4.14', features: ['http2'] }] },
+      findings: [{ crate: 'curl-sys', messageId: 'systemWhenFound', message: ['has no static option at v0.4.12 nor in any newer release to insist'], strategies: [] }],
     },
     {
       name: 'freetype-sys falls back to its bundled source, with no option to insist on it',
@@ -102,7 +216,7 @@ ruleTester(noStaticOption, {
         {
           crate: 'freetype-sys',
           messageId: 'systemWhenFound',
-          data: { crate: 'freetype-sys', version: '0.20.1', library: 'libfreetype', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: { crate: 'freetype-sys', version: '0.20.1', library: 'libfreetype', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
         },
       ],
     },
@@ -114,7 +228,7 @@ ruleTester(noStaticOption, {
         {
           crate: 'acme-codec-sys',
           messageId: 'systemLibrary',
-          data: { crate: 'acme-codec-sys', version: '0.3.0', library: 'libacme', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: { crate: 'acme-codec-sys', version: '0.3.0', library: 'libacme', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
           detailId: 'knowledgeBaseNote',
           detailData: { note: 'Links the in-house codec from the system.' },
         },
@@ -137,7 +251,7 @@ ruleTester(noStaticOption, {
         {
           crate: 'hidapi',
           messageId: 'systemLibrary',
-          data: { crate: 'hidapi', version: '2.6.1', library: 'hidapi (built from source) with libudev or libusb', availability: 'no static option in any version', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: { crate: 'hidapi', version: '2.6.1', library: 'hidapi (built from source) with libudev or libusb', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
         },
         { crate: 'libudev-sys', messageId: 'systemLibrary', message: ['; brought in by `hidapi`, which depends on it unconditionally'], strategies: [] },
       ],

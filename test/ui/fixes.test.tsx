@@ -109,7 +109,8 @@ describe('fixes on the triage screen', () => {
 
   it('with one --strategy shows that strategy only, why it is not proven, and refuses to select it (switch: rustls needs a crate the vendor folder lacks)', async () => {
     const dir = workspaceCopy();
-    screen = openScreen(dir, ['--strategy', 'switch'], { rows: 60 });
+    // Rows enough for the whole detail (its note says how far the vendored option's meaning was checked).
+    screen = openScreen(dir, ['--strategy', 'switch'], { rows: 64 });
     const s = screen;
     await s.waitFor((f) => /\[[ x!-]\] openssl-sys/.test(plain(f)), 'the proposals');
     const fixes = await proposals(dir, 'switch');

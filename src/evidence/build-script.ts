@@ -1,0 +1,327 @@
+/**
+ * What a build script links, read from its text (and the modules it pulls
+ * in), never run: a pure function of the crate's manifest facts and the
+ * sources. It answers one of
+ *
+ * - `system`: the script links a library of the build machine: it probes
+ *   pkg-config (`pkg_config::probe_library`, `Config::probe`,
+ *   `find_library`), system-deps or vcpkg, prints `cargo:rustc-link-lib=`
+ *   (or `cargo::`) with kind `dylib` or none for a library it does not build,
+ *   or reads its own `*_DIR`, `*_LIB_DIR`, `*_INCLUDE_DIR` variables. The
+ *   switches it reads that may make it static (a declared feature named like
+ *   `static`, `bundled` or `vendored`, read as `cfg!(feature = ..)` or
+ *   `CARGO_FEATURE_*`; a `*_STATIC` variable) are listed;
+ * - `bundled`: it compiles only sources it ships (`cc::Build`, `cmake` or
+ *   `autotools` on a path inside the crate), C++ when `.cpp(true)`, a C++
+ *   runtime library or `cxx_build` says so;
+ * - `runtime`: it links only the C library's own parts (`c`, `m`, `dl`,
+ *   `pthread`, `rt`, `util`), Windows system libraries or Apple frameworks:
+ *   nothing to report;
+ * - `unknown`: anything else, or what the text does not tell.
+ *
+ * Comments are no evidence; string literals are read for what cargo reads
+ * from the script's output and for the variables it reads.
+ */
+import { lexRust, positionOf, stringAt, type LexedSource } from '../crate/rust-source.js';
+
+export interface ScriptFacts {
+  /** The folder evidence is named under: `<name>-<version>`, or the vendored crate's path relative to the workspace. */
+  root: string;
+  /** `root` is a path relative to the workspace root (a vendored crate), not a crate's own name. */
+  inWorkspace?: boolean;
+  links: string | null;
+  /** Features the manifest declares. */
+  features: readonly string[];
+  /** Libraries `[package.metadata.system-deps]` names (for a script that calls system-deps). */
+  systemDeps?: readonly string[];
+}
+
+export interface ScriptSource {
+  /** Relative to the crate's root, `/`-separated; the first is the build script. */
+  path: string;
+  text: string;
+}
+
+/** A place in the script's sources: `root/path:line:column` and the text matched there. */
+export interface Evidence {
+  file: string;
+  line: number;
+  column: number;
+  text: string;
+  /** `file` is relative to the workspace root (vendored); else it is `<name>-<version>/…`, the crate's published files. */
+  inWorkspace?: boolean;
+}
+
+/** A switch the script reads that may make it link statically. */
+export interface StaticSwitch {
+  /** `feature \`static\``, or the variable, e.g. `FOO_STATIC`. */
+  kind: 'feature' | 'env';
+  name: string;
+  evidence: Evidence;
+}
+
+export type BuildScriptVerdict =
+  | { kind: 'system'; libraries: string[]; switches: StaticSwitch[]; evidence: Evidence[] }
+  | { kind: 'bundled'; cxx: boolean; evidence: Evidence[] }
+  | { kind: 'runtime'; evidence: Evidence[] }
+  | { kind: 'unknown'; reason: string; evidence: Evidence[] };
+
+/**
+ * What the rules get for a crate whose build script was looked at: the
+ * verdict (from its script, or from a `[target.<triple>.<links>]` override
+ * of cargo's configuration, which replaces the script), or why a script that
+ * mattered could not be read.
+ */
+export type BuildScriptReading =
+  | {
+      kind: 'classified';
+      verdict: BuildScriptVerdict;
+      /** A `links` key or a build dependency that builds or finds native code. */
+      nativeSign: boolean;
+      /** Set when cargo's configuration overrides the script: where. */
+      override?: string;
+    }
+  | { kind: 'unreadable'; reason: string };
+
+/** Parts of the C library itself, always there: linking them is no finding. */
+const LIBC_PARTS = new Set(['c', 'm', 'dl', 'pthread', 'rt', 'util', 'resolv']);
+/** The C++ runtime: a script links it for C++ it compiles. */
+const CXX_RUNTIME = new Set(['stdc++', 'c++', 'c++abi', 'supc++', 'c++_shared', 'c++_static']);
+/** Windows system libraries (import libraries of the OS, not found on other targets). */
+const WINDOWS_LIBS = new Set(
+  'kernel32 user32 gdi32 advapi32 shell32 ole32 oleaut32 uuid ws2_32 wsock32 crypt32 bcrypt ncrypt secur32 userenv ntdll iphlpapi dbghelp winmm winhttp wininet shlwapi comctl32 comdlg32 version setupapi cfgmgr32 psapi powrprof rpcrt4 mswsock dnsapi netapi32 normaliz imm32 opengl32 d3d11 d3d12 dxgi dwmapi hid winspool credui mpr wtsapi32 synchronization propsys runtimeobject msvcrt ucrt vcruntime legacy_stdio_definitions'.split(' '),
+);
+
+/** Feature names that read as "build the bundled library": static, bundled, vendored, from-source. */
+const STATIC_FEATURE = /(^|[-_])(static|bundled?|vendored?|from[-_]source|build[-_]from[-_]source)([-_]|$)/i;
+
+/** Runs the classifier over a build script and the files it pulls in. */
+export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSource[]): BuildScriptVerdict {
+  const declared = new Set(facts.features);
+  const system: Evidence[] = [];
+  const libraries: string[] = [];
+  const switches: StaticSwitch[] = [];
+  const bundled: Evidence[] = [];
+  const runtime: Evidence[] = [];
+  const unclear: Evidence[] = [];
+  const built = new Set<string>();
+  let cxx = false;
+  const staticLinks: { name: string; ev: Evidence }[] = [];
+  const usesPkgConfig = files.some((f) => /\bpkg_config\b/.test(lexRust(f.text).code));
+  const usesCc = files.some((f) => /\b(?:cc|gcc)\s*::|\bextern\s+crate\s+(?:cc|gcc)\b|\buse\s+(?:cc|gcc)\b/.test(lexRust(f.text).code));
+
+  // The libraries the script builds itself (`.compile("foo")`, cmake's `build_target`), from every file first.
+  for (const f of files) {
+    const lexed = lexRust(f.text);
+    const re = /\.\s*(?:compile|build_target)\s*\(/g;
+    for (let m = re.exec(lexed.code); m; m = re.exec(lexed.code)) {
+      const lit = stringAt(lexed, m.index + m[0].length);
+      if (lit) built.add(libName(lit.value));
+    }
+  }
+  /** Libraries linked by a name only known when the script runs (`rustc-link-lib={}`). */
+  const unnamed: Evidence[] = [];
+
+  for (const f of files) {
+    const lexed = lexRust(f.text);
+    const { code } = lexed;
+    const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
+    const library = (at: number) => {
+      const lit = stringAt(lexed, at);
+      if (lit && lit.value) libraries.push(lit.value);
+    };
+    const each = (re: RegExp, fn: (m: RegExpExecArray) => void) => {
+      for (let m = re.exec(code); m; m = re.exec(code)) fn(m);
+    };
+
+    // pkg-config: `pkg_config::probe_library("x")`, `pkg_config::find_library("x")`, `Config::new()...probe("x")`.
+    each(/\bpkg_config\s*::\s*(?:probe_library|find_library|probe)\s*\(/g, (m) => {
+      system.push(ev(m.index, callEnd(code, m.index + m[0].length)));
+      library(m.index + m[0].length);
+    });
+    if (usesPkgConfig) {
+      each(/(?:\.\s*probe|(?<![:\w])(?:probe_library|find_library))\s*\(/g, (m) => {
+        if (/pkg_config\s*::\s*$/.test(code.slice(Math.max(0, m.index - 16), m.index))) return;
+        const start = statementStart(code, m.index);
+        system.push(ev(start, callEnd(code, m.index + m[0].length)));
+        library(m.index + m[0].length);
+      });
+    }
+    // system-deps reads its libraries from the manifest's metadata.
+    each(/\bsystem_deps\s*::\s*Config\s*::\s*new\s*\(\s*\)/g, (m) => {
+      system.push(ev(m.index, m.index + m[0].length));
+      libraries.push(...(facts.systemDeps ?? []));
+    });
+    // vcpkg: `vcpkg::find_package("x")`, `vcpkg::Config::new()...find_package("x")`.
+    each(/\bvcpkg\s*::\s*(?:find_package|Config\s*::\s*new)\s*\(/g, (m) => {
+      system.push(ev(m.index, callEnd(code, m.index + m[0].length)));
+      if (/find_package/.test(m[0])) library(m.index + m[0].length);
+    });
+
+    // Bundled sources: cc, cmake, autotools, cxx_build on paths inside the crate.
+    each(/\b(?:cc|gcc)\s*::\s*(?:Build|Config)\b/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
+    if (usesCc) each(/(?<![:\w])Build\s*::\s*new\s*\(\s*\)/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
+    each(/\b(?:cmake|autotools)\s*::\s*(?:Config\s*::\s*new|build)\s*\(/g, (m) => {
+      const lit = stringAt(lexed, m.index + m[0].length);
+      const e = ev(m.index, callEnd(code, m.index + m[0].length));
+      // A literal path inside the crate is its own source; an absolute or outside one is not.
+      if (lit && (lit.value.startsWith('/') || lit.value.startsWith('..'))) unclear.push(e);
+      else bundled.push(e);
+    });
+    each(/\bcxx_build\s*::\s*bridges?\s*\(/g, (m) => {
+      bundled.push(ev(m.index, callEnd(code, m.index + m[0].length)));
+      cxx = true;
+    });
+    if (/\.\s*cpp\s*\(\s*true\s*\)/.test(code)) cxx = true;
+
+    // Features read in the script: `cfg!(feature = "x")`, `#[cfg(feature = "x")]`.
+    each(/\bfeature\s*=\s*/g, (m) => {
+      const lit = stringAt(lexed, m.index + m[0].length);
+      if (lit && declared.has(lit.value) && STATIC_FEATURE.test(lit.value)) {
+        switches.push({ kind: 'feature', name: lit.value, evidence: ev(statementStart(code, m.index), Math.max(lit.end, callEnd(code, lit.end))) });
+      }
+    });
+
+    for (const s of lexed.strings) {
+      const v = s.value;
+      // What the script prints for cargo: every `rustc-link-lib` in the literal.
+      const linkRe = /cargo::?rustc-link-lib=([^\n"]*)/g;
+      for (let m = linkRe.exec(v); m; m = linkRe.exec(v)) {
+        const spec = parseLinkLib(m[1]!);
+        const e = ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
+        if (spec.kind === 'framework') runtime.push(e);
+        else if (spec.name !== null && CXX_RUNTIME.has(spec.name)) {
+          cxx = true;
+          bundled.push(e);
+        } else if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()))) runtime.push(e);
+        else if (spec.kind === 'static') staticLinks.push({ name: spec.name ?? '', ev: e });
+        else if (spec.name !== null && built.has(spec.name)) bundled.push(e);
+        else if (spec.name === null) unnamed.push(e);
+        else {
+          system.push(e);
+          if (spec.name !== null) libraries.push(spec.name);
+        }
+      }
+      // Variables read: the crate's own *_DIR (not cargo's), and *_STATIC or CARGO_FEATURE_* switches.
+      const name = /^(?:cargo::?rerun-if-env-changed=)?([A-Z][A-Z0-9_]*)$/.exec(v)?.[1];
+      if (!name) continue;
+      if (/_(?:LIB_DIR|INCLUDE_DIR|DIR|LIBDIR|INCDIR|LIB_PATH)$/.test(name) && !/^(?:OUT_DIR|CARGO_|DEP_|RUSTC_|RUSTDOC_)/.test(name)) {
+        system.push(ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))));
+      } else if (/(^|_)STATIC($|_)/.test(name) && !/^CARGO_/.test(name)) {
+        switches.push({ kind: 'env', name, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
+      } else if (name.startsWith('CARGO_FEATURE_')) {
+        const feature = facts.features.find((x) => `CARGO_FEATURE_${x.toUpperCase().replace(/-/g, '_')}` === name);
+        if (feature !== undefined && STATIC_FEATURE.test(feature)) {
+          switches.push({ kind: 'feature', name: feature, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
+        }
+      }
+    }
+  }
+  // A static library linked by name is the crate's own when it builds one of that name.
+  for (const s of staticLinks) (built.has(s.name) ? bundled : unclear).push(s.ev);
+
+  if (system.length) {
+    return { kind: 'system', libraries: unique(libraries), switches: uniqueBy(switches, (s) => `${s.kind} ${s.name}`), evidence: dedupe([...system, ...unnamed]) };
+  }
+  if (bundled.length) return { kind: 'bundled', cxx, evidence: dedupe(bundled) };
+  // A name given only at run time may be a system library, a part of the C library or the crate's own: say what is seen, not more.
+  if (unnamed.length) return { kind: 'unknown', reason: 'it links a library whose name its build script computes', evidence: dedupe(unnamed) };
+  if (unclear.length) return { kind: 'unknown', reason: 'it links a static library it does not build, or builds sources outside the crate', evidence: dedupe(unclear) };
+  if (runtime.length) return { kind: 'runtime', evidence: dedupe(runtime) };
+  return { kind: 'unknown', reason: 'nothing in its build script shows what it links', evidence: [] };
+}
+
+/** `[KIND[:MODIFIERS]=]NAME[:RENAME]` of `rustc-link-lib`; a `{}` placeholder is an unknown kind or name. */
+export function parseLinkLib(spec: string): { kind: 'static' | 'dylib' | 'framework' | 'unknown' | 'default'; name: string | null } {
+  const eq = spec.indexOf('=');
+  let kind: 'static' | 'dylib' | 'framework' | 'unknown' | 'default' = 'default';
+  let rest = spec;
+  if (eq >= 0) {
+    const k = spec.slice(0, eq).split(':')[0]!.trim();
+    rest = spec.slice(eq + 1);
+    kind = k === 'static' ? 'static' : k === 'dylib' ? 'dylib' : k === 'framework' ? 'framework' : /\{/.test(k) ? 'unknown' : 'default';
+  }
+  const name = rest.split(':')[0]!.trim();
+  return { kind, name: name === '' || /[{}]/.test(name) ? null : name };
+}
+
+/** `libfoo.a` given to `compile` names the library `foo`. */
+function libName(v: string): string {
+  return v.replace(/^lib/, '').replace(/\.(a|lib)$/, '');
+}
+
+/** The end of a call whose argument list starts at `open` (just after its `(`): after the matching `)`, on the same line and within reason. */
+function callEnd(code: string, open: number): number {
+  let depth = 1;
+  for (let i = open; i < code.length && i < open + 160; i++) {
+    const c = code[i];
+    if (c === '\n') return open;
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return open;
+}
+
+/** The start of the expression on the line that holds `at`: a macro call (`println!(`) or the first non-blank of the line. */
+function statementStart(code: string, at: number): number {
+  const lineStart = code.lastIndexOf('\n', at - 1) + 1;
+  const head = code.slice(lineStart, at);
+  const mac = /[A-Za-z_][A-Za-z0-9_]*!\s*\(\s*$/.exec(head);
+  if (mac) return lineStart + mac.index;
+  const call = /[A-Za-z_][A-Za-z0-9_]*(?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)*\s*\(\s*$/.exec(head);
+  if (call) return lineStart + call.index;
+  const chain = /(?:[A-Za-z_][A-Za-z0-9_:]*\s*(?:\([^()\n]*\))?\s*\.\s*)*[A-Za-z_][A-Za-z0-9_]*\s*\.\s*$/.exec(head);
+  if (chain) return lineStart + chain.index;
+  return at;
+}
+
+function evidenceAt(root: string, f: ScriptSource, start: number, end: number): Evidence {
+  const { line, column } = positionOf(f.text, start);
+  let text = f.text.slice(start, Math.max(end, start + 1));
+  const nl = text.indexOf('\n');
+  if (nl >= 0) text = text.slice(0, nl);
+  text = text.trim();
+  if (text.length > 120) text = `${text.slice(0, 117)}...`;
+  return { file: `${root}/${f.path}`, line, column, text };
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => !seen.has(key(x)) && (seen.add(key(x)), true));
+}
+
+function dedupe(xs: Evidence[]): Evidence[] {
+  return uniqueBy(xs, (e) => `${e.file}:${e.line}:${e.column}`).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+}
+
+/** `file:line:col: text`, as the outputs show a piece of evidence. */
+export function evidenceLine(e: Evidence): string {
+  return `${e.file}:${e.line}:${e.column}: ${e.text}`;
+}
+
+export type { LexedSource };
+
+/**
+ * A `[target.<triple>.<links>]` override of cargo's configuration: the
+ * script does not run, and the `rustc-link-lib` entries say what is linked.
+ * A library linked by default or as `dylib` (other than the C library's
+ * parts, Windows system libraries and frameworks) is a system library;
+ * static ones are the user's prebuilt archives: nothing to report.
+ */
+export function classifyOverride(linkLibs: readonly string[], evidence: Evidence): BuildScriptVerdict {
+  const system: string[] = [];
+  for (const l of linkLibs) {
+    const spec = parseLinkLib(l);
+    if (spec.kind === 'static' || spec.kind === 'framework') continue;
+    if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()) || CXX_RUNTIME.has(spec.name))) continue;
+    system.push(spec.name ?? l);
+  }
+  return system.length ? { kind: 'system', libraries: unique(system), switches: [], evidence: [evidence] } : { kind: 'runtime', evidence: [evidence] };
+}

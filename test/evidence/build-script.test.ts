@@ -1,0 +1,397 @@
+/**
+ * The build-script classifier as a RuleTester-style table: `valid` scripts
+ * give nothing to report (they link only the C library's parts, Windows
+ * system libraries or Apple frameworks); `invalid` ones give a verdict with
+ * its evidence. The scripts are written for these tests, each modelled on a
+ * real crate's build script (named in the case), cut down to what matters.
+ */
+import { describe, expect, it } from 'vitest';
+import { classifyBuildScript, evidenceLine, parseLinkLib, type BuildScriptVerdict, type ScriptFacts } from '../../src/evidence/build-script.js';
+import { collectScriptFiles, lexRust, pulledInFiles } from '../../src/crate/rust-source.js';
+
+interface Case {
+  name: string;
+  /** The real crate (and version) the script is modelled on. */
+  modelledOn: string;
+  facts?: Partial<ScriptFacts>;
+  /** `build.rs` alone, or several files (the first is the build script). */
+  script: string | Record<string, string>;
+}
+
+interface InvalidCase extends Case {
+  kind: Exclude<BuildScriptVerdict['kind'], 'runtime'>;
+  libraries?: string[];
+  switches?: string[];
+  cxx?: boolean;
+  /** Every piece of evidence, as `file:line:col: text`. */
+  evidence?: string[];
+}
+
+function run(c: Case): BuildScriptVerdict {
+  const files = typeof c.script === 'string' ? { 'build.rs': c.script } : c.script;
+  const [first] = Object.keys(files);
+  const sources = collectScriptFiles(first!, (p) => files[p]);
+  return classifyBuildScript({ root: 'foo-sys-1.2.3', links: null, features: [], ...c.facts }, sources);
+}
+
+function tester(table: { valid: Case[]; invalid: InvalidCase[] }): void {
+  describe('valid: nothing to report', () => {
+    for (const c of table.valid) {
+      it(`${c.name} (${c.modelledOn})`, () => {
+        expect(run(c).kind).toBe('runtime');
+      });
+    }
+  });
+  describe('invalid', () => {
+    for (const c of table.invalid) {
+      it(`${c.name} (${c.modelledOn})`, () => {
+        const v = run(c);
+        expect(v.kind).toBe(c.kind);
+        if (c.evidence) expect(v.evidence.map(evidenceLine)).toEqual(c.evidence);
+        else expect(v.evidence.length).toBeGreaterThan(0);
+        if (v.kind === 'system') {
+          if (c.libraries) expect(v.libraries).toEqual(c.libraries);
+          expect(v.switches.map((s) => `${s.kind}:${s.name}`)).toEqual(c.switches ?? []);
+        } else {
+          expect(c.libraries).toBeUndefined();
+          expect(c.switches).toBeUndefined();
+        }
+        if (v.kind === 'bundled') expect(v.cxx).toBe(c.cxx ?? false);
+      });
+    }
+  });
+}
+
+tester({
+  valid: [
+    {
+      name: 'links only parts of the C library',
+      modelledOn: 'libc-style shims that print `rustc-link-lib=dl` and `m`',
+      script: 'fn main() {\n    println!("cargo:rustc-link-lib=dl");\n    println!("cargo:rustc-link-lib=dylib=m");\n    println!("cargo::rustc-link-lib=pthread");\n}\n',
+    },
+    {
+      name: 'links Windows system libraries',
+      modelledOn: 'npcap-style scripts linking Advapi32 beside the SDK',
+      script: 'fn main() {\n    if cfg!(windows) {\n        println!("cargo:rustc-link-lib=Advapi32");\n        println!("cargo:rustc-link-lib=dylib=ws2_32");\n    }\n}\n',
+    },
+    {
+      name: 'links Apple frameworks',
+      modelledOn: 'coreaudio-sys 0.2 (`rustc-link-lib=framework=AudioUnit`)',
+      script: 'fn main() {\n    println!("cargo:rustc-link-lib=framework=AudioUnit");\n    println!("cargo:rustc-link-lib=framework=CoreAudio");\n}\n',
+    },
+  ],
+  invalid: [
+    // ---- links a system library ----
+    {
+      name: 'pkg_config::probe_library in a crate without `links`',
+      modelledOn: 'pcap 1.x build.rs (pkg-config for libpcap)',
+      script: 'fn main() {\n    pkg_config::probe_library("libcrypto").unwrap();\n}\n',
+      kind: 'system',
+      libraries: ['libcrypto'],
+      evidence: ['foo-sys-1.2.3/build.rs:2:5: pkg_config::probe_library("libcrypto")'],
+    },
+    {
+      name: 'Config::new()...probe over several lines',
+      modelledOn: 'bzip2-sys 0.1.11 build.rs',
+      facts: { links: 'bzip2', features: ['static'] },
+      script:
+        'extern crate cc;\nextern crate pkg_config;\n\nfn main() {\n    let mut cfg = cc::Build::new();\n    if !cfg!(feature = "static") {\n        if pkg_config::Config::new()\n            .cargo_metadata(true)\n            .probe("bzip2")\n            .is_ok()\n        {\n            return;\n        }\n    }\n    cfg.file("bzip2-1.0.8/bzlib.c").compile("libbz2.a");\n}\n',
+      kind: 'system',
+      libraries: ['bzip2'],
+      switches: ['feature:static'],
+      evidence: ['foo-sys-1.2.3/build.rs:9:13: .probe("bzip2")'],
+    },
+    {
+      name: 'a printed link with no kind, for a library the script does not build',
+      modelledOn: 'the pcap-style `println!("cargo:rustc-link-lib=pcap")`',
+      script: 'fn main() {\n    if let Ok(path) = std::env::var("PCAP_LIB_DIR") {\n        println!("cargo:rustc-link-search=native={path}");\n    }\n    println!("cargo:rustc-link-lib=pcap");\n}\n',
+      kind: 'system',
+      libraries: ['pcap'],
+      evidence: ['foo-sys-1.2.3/build.rs:2:23: std::env::var("PCAP_LIB_DIR")', 'foo-sys-1.2.3/build.rs:5:5: println!("cargo:rustc-link-lib=pcap")'],
+    },
+    {
+      name: 'the `cargo::` form and kind dylib',
+      modelledOn: 'npcap-rs build.rs (`rustc-link-lib=dylib=pcap` on Linux)',
+      script: 'fn main() {\n    println!("cargo::rustc-link-lib=dylib=crypto");\n}\n',
+      kind: 'system',
+      libraries: ['crypto'],
+      evidence: ['foo-sys-1.2.3/build.rs:2:5: println!("cargo::rustc-link-lib=dylib=crypto")'],
+    },
+    {
+      name: 'a `*_STATIC` variable read is a static switch',
+      modelledOn: 'libz-sys 1.1 build.rs (`LIBZ_SYS_STATIC`, feature `static`)',
+      facts: { links: 'z', features: ['static', 'default', 'libc'] },
+      script:
+        'fn main() {\n    let want_static = cfg!(feature = "static") || env::var("LIBZ_SYS_STATIC").unwrap_or(String::new()) == "1";\n    if !want_static && zlib_installed() { return; }\n    build_zlib();\n}\n\nfn zlib_installed() -> bool {\n    let mut cfg = pkg_config::Config::new();\n    cfg.print_system_libs(false);\n    match cfg.probe("zlib") {\n        Ok(_) => true,\n        Err(_) => false,\n    }\n}\n\nfn build_zlib() {\n    cc::Build::new().file("src/zlib/adler32.c").compile("z");\n}\n',
+      kind: 'system',
+      libraries: ['zlib'],
+      switches: ['feature:static', 'env:LIBZ_SYS_STATIC'],
+    },
+    {
+      name: 'OPENSSL_DIR and a probe in a module the script pulls in',
+      modelledOn: 'openssl-sys 0.9.102 build/main.rs and build/find_normal.rs',
+      facts: { links: 'openssl', features: ['vendored', 'unstable_boringssl'] },
+      script: {
+        'build/main.rs':
+          '#[cfg(feature = "vendored")]\nmod find_vendored;\nmod find_normal;\n\nfn main() {\n    let (lib_dirs, include_dir) = find_openssl();\n    let kind = determine_mode(&lib_dirs);\n    for lib in libs {\n        println!("cargo:rustc-link-lib={}={}", kind, lib);\n    }\n}\n\nfn find_openssl() {\n    if let Some(dir) = env("OPENSSL_DIR") {}\n    if env("OPENSSL_STATIC").is_some() {}\n}\n',
+        'build/find_normal.rs': 'pub fn get_openssl() {\n    pkg_config::Config::new()\n        .print_system_libs(false)\n        .probe("openssl");\n}\n',
+        'build/find_vendored.rs': 'pub fn get_openssl() {\n    let artifacts = openssl_src::Build::new().build();\n}\n',
+      },
+      kind: 'system',
+      libraries: ['openssl'],
+      switches: ['feature:vendored', 'env:OPENSSL_STATIC'],
+      evidence: [
+        'foo-sys-1.2.3/build/find_normal.rs:4:9: .probe("openssl")',
+        'foo-sys-1.2.3/build/main.rs:9:9: println!("cargo:rustc-link-lib={}={}", kind, lib)',
+        'foo-sys-1.2.3/build/main.rs:14:24: env("OPENSSL_DIR")',
+      ],
+    },
+    {
+      name: 'curl with a static feature read as CARGO_FEATURE_*',
+      modelledOn: 'curl-sys 0.4.72 build.rs (`CARGO_FEATURE_STATIC_CURL`, probe libcurl, else cc)',
+      facts: { links: 'curl', features: ['static-curl', 'ssl', 'http2'] },
+      script:
+        'fn main() {\n    if env::var("CARGO_FEATURE_STATIC_CURL").is_err() && try_pkg_config() {\n        return;\n    }\n    let mut cfg = cc::Build::new();\n    cfg.file("curl/lib/easy.c");\n    cfg.compile("curl");\n}\n\nfn try_pkg_config() -> bool {\n    let mut cfg = pkg_config::Config::new();\n    cfg.cargo_metadata(false);\n    let lib = match cfg.probe("libcurl") { Ok(lib) => lib, Err(_) => return false };\n    true\n}\n',
+      kind: 'system',
+      libraries: ['libcurl'],
+      switches: ['feature:static-curl'],
+    },
+    {
+      name: 'libgit2 probed with a version range, vendored otherwise',
+      modelledOn: 'libgit2-sys 0.16 build.rs (`LIBGIT2_NO_VENDOR`, `range_version`, feature `vendored`)',
+      facts: { links: 'git2', features: ['vendored', 'https', 'ssh'] },
+      script:
+        'fn try_system_libgit2() -> Result<pkg_config::Library, pkg_config::Error> {\n    let mut cfg = pkg_config::Config::new();\n    match cfg.range_version("1.7.1".."1.8.0").probe("libgit2") {\n        Ok(lib) => Ok(lib),\n        Err(e) => Err(e),\n    }\n}\n\nfn main() {\n    let vendored = env::var("CARGO_FEATURE_VENDORED").is_ok();\n    let try_to_use_system_libgit2 = !vendored;\n    if try_to_use_system_libgit2 && try_system_libgit2().is_ok() { return; }\n    let mut cfg = cc::Build::new();\n    cfg.compile("git2");\n}\n',
+      kind: 'system',
+      libraries: ['libgit2'],
+      switches: ['feature:vendored'],
+    },
+    {
+      name: 'pkg-config behind a feature, else the bundled build (still system when the feature is on)',
+      modelledOn: 'zstd-sys 2.0.9 build.rs (`#[cfg(feature = "pkg-config")]`)',
+      facts: { links: 'zstd', features: ['pkg-config', 'legacy', 'zstdmt'] },
+      script:
+        '#[cfg(feature = "pkg-config")]\nfn pkg_config() -> Vec<PathBuf> {\n    let library = pkg_config::Config::new()\n        .statik(true)\n        .cargo_metadata(true)\n        .probe("libzstd")\n        .expect("Can\'t probe for zstd in pkg-config");\n    library.include_paths\n}\n\nfn compile_zstd() {\n    let mut config = cc::Build::new();\n    config.compile("zstd");\n}\n',
+      kind: 'system',
+      libraries: ['libzstd'],
+    },
+    {
+      name: 'glib-sys through system-deps, libraries from the manifest metadata',
+      modelledOn: 'glib-sys 0.19 build.rs (`system_deps::Config::new().probe()`)',
+      facts: { links: 'glib-2.0', features: ['v2_58'], systemDeps: ['glib-2.0'] },
+      script:
+        '#[cfg(not(docsrs))]\nuse std::process;\n\n#[cfg(docsrs)]\nfn main() {} // prevent linking libraries to avoid documentation failure\n\n#[cfg(not(docsrs))]\nfn main() {\n    if let Err(s) = system_deps::Config::new().probe() {\n        println!("cargo:warning={s}");\n        process::exit(1);\n    }\n}\n',
+      kind: 'system',
+      libraries: ['glib-2.0'],
+      evidence: ['foo-sys-1.2.3/build.rs:9:21: system_deps::Config::new()'],
+    },
+    {
+      name: 'pkg-config in a mod block, vcpkg on Windows',
+      modelledOn: 'libxml 0.3 build.rs (`pkg_config::find_library("libxml-2.0")`, `vcpkg::find_package("libxml2")`)',
+      script:
+        'fn main() {\n  #[cfg(any(target_family = "unix", target_os = "macos"))]\n  {\n    if pkg_config_dep::find() { return; }\n  }\n  #[cfg(windows)]\n  {\n    if vcpkg_dep::find() { return; }\n  }\n  panic!("Could not find libxml2.")\n}\n\nmod pkg_config_dep {\n  pub fn find() -> bool {\n    pkg_config::find_library("libxml-2.0").is_ok()\n  }\n}\n\nmod vcpkg_dep {\n  pub fn find() -> bool {\n    vcpkg::find_package("libxml2").is_ok()\n  }\n}\n',
+      kind: 'system',
+      libraries: ['libxml-2.0', 'libxml2'],
+      evidence: ['foo-sys-1.2.3/build.rs:15:5: pkg_config::find_library("libxml-2.0")', 'foo-sys-1.2.3/build.rs:21:5: vcpkg::find_package("libxml2")'],
+    },
+    {
+      name: 'a bare `find_library` imported from pkg_config',
+      modelledOn: 'libxml 0.2 build.rs (`use pkg_config::find_library;`)',
+      script: 'use pkg_config::find_library;\n\nfn main() {\n  if find_library("libxml-2.0").is_ok() {\n    return;\n  } else {\n    panic!("Could not find libxml2 using pkg-config")\n  }\n}\n',
+      kind: 'system',
+      libraries: ['libxml-2.0'],
+      evidence: ['foo-sys-1.2.3/build.rs:4:6: find_library("libxml-2.0")'],
+    },
+    {
+      name: 'a *_LIB_DIR read and a static link of what it points at is still a system library',
+      modelledOn: 'pcap 0.7 build.rs on Windows (`LIBPCAP_LIBDIR`, `static=wpcap`)',
+      script: 'fn main() {\n    let libdir = env::var("LIBPCAP_LIBDIR").unwrap();\n    println!("cargo:rustc-link-search=native={}", libdir);\n    println!("cargo:rustc-link-lib=static=wpcap");\n}\n',
+      kind: 'system',
+      evidence: ['foo-sys-1.2.3/build.rs:2:18: env::var("LIBPCAP_LIBDIR")'],
+    },
+    {
+      name: 'a variable named through rerun-if-env-changed',
+      modelledOn: 'openssl-sys 0.9 build/main.rs (`cargo:rerun-if-env-changed=OPENSSL_INCLUDE_DIR`)',
+      script: 'fn main() {\n    println!("cargo:rerun-if-env-changed=FOO_INCLUDE_DIR");\n}\n',
+      kind: 'system',
+      evidence: ['foo-sys-1.2.3/build.rs:2:5: println!("cargo:rerun-if-env-changed=FOO_INCLUDE_DIR")'],
+    },
+    {
+      name: 'a link with modifiers and a rename: the name before the colon',
+      modelledOn: 'rustc\'s documented `rustc-link-lib=dylib:+verbatim=` form',
+      script: 'fn main() {\n    println!("cargo:rustc-link-lib=dylib:+verbatim=ssl:ssl3");\n}\n',
+      kind: 'system',
+      libraries: ['ssl'],
+    },
+    {
+      name: 'a computed name beside a probe is listed as evidence too',
+      modelledOn: 'openssl-sys 0.9 (`rustc-link-lib={}={}` after `find_openssl`)',
+      script: 'fn main() {\n    pkg_config::probe_library("openssl").unwrap();\n    for lib in libs { println!("cargo:rustc-link-lib={}", lib); }\n}\n',
+      kind: 'system',
+      libraries: ['openssl'],
+      evidence: ['foo-sys-1.2.3/build.rs:2:5: pkg_config::probe_library("openssl")', 'foo-sys-1.2.3/build.rs:3:23: println!("cargo:rustc-link-lib={}", lib)'],
+    },
+    {
+      name: 'a `#[path]` module is read',
+      modelledOn: 'a build script sharing a probe module with `#[path = "build/probe.rs"]`',
+      script: {
+        'build.rs': '#[path = "build/probe.rs"]\nmod probe;\nfn main() { probe::run(); }\n',
+        'build/probe.rs': 'pub fn run() {\n    pkg_config::probe_library("libpcap").unwrap();\n}\n',
+      },
+      kind: 'system',
+      evidence: ['foo-sys-1.2.3/build/probe.rs:2:5: pkg_config::probe_library("libpcap")'],
+    },
+    {
+      name: 'an include! is read',
+      modelledOn: 'scripts that `include!("build/common.rs")`',
+      script: {
+        'build.rs': 'include!("build/common.rs");\nfn main() { link(); }\n',
+        'build/common.rs': 'fn link() {\n    println!("cargo:rustc-link-lib=sqlite3");\n}\n',
+      },
+      kind: 'system',
+      libraries: ['sqlite3'],
+    },
+    // ---- compiles only its own sources ----
+    {
+      name: 'cc::Build on bundled C',
+      modelledOn: 'lz4-sys 1.9.4 build.rs',
+      facts: { links: 'lz4' },
+      script:
+        'fn main() {\n    let mut compiler = cc::Build::new();\n    compiler\n        .file("liblz4/lib/lz4.c")\n        .file("liblz4/lib/lz4frame.c")\n        .include("liblz4/lib")\n        .opt_level(3);\n    compiler.compile("liblz4.a");\n    println!("cargo:root={}", dst.display());\n}\n',
+      kind: 'bundled',
+      evidence: ['foo-sys-1.2.3/build.rs:2:24: cc::Build'],
+    },
+    {
+      name: 'the old gcc crate',
+      modelledOn: 'bzip2-sys 0.1.0 build.rs (`gcc::Config::new()`)',
+      script: 'extern crate gcc;\n\nfn main() {\n    gcc::Config::new()\n                .include("bzip2-1.0.6")\n                .file("bzip2-1.0.6/bzlib.c")\n                .compile("libbz2.a");\n}\n',
+      kind: 'bundled',
+    },
+    {
+      name: 'Build imported from cc',
+      modelledOn: 'ring 0.17 build.rs (`use cc;` then `cc::Build::new()` in a helper)',
+      script: 'use cc::Build;\n\nfn main() {\n    let mut b = Build::new();\n    b.file("crypto/curve25519/curve25519.c").compile("ring_core");\n    println!("cargo:rustc-link-lib=static=ring_core");\n}\n',
+      kind: 'bundled',
+      evidence: ['foo-sys-1.2.3/build.rs:1:5: cc::Build', 'foo-sys-1.2.3/build.rs:4:17: Build::new()', 'foo-sys-1.2.3/build.rs:6:5: println!("cargo:rustc-link-lib=static=ring_core")'],
+    },
+    {
+      name: 'C++ through cc, and the C++ runtime',
+      modelledOn: 'snappy-sys / rocksdb-style builds (`.cpp(true)`)',
+      script: 'fn main() {\n    cc::Build::new()\n        .cpp(true)\n        .file("snappy/snappy.cc")\n        .compile("snappy");\n    println!("cargo:rustc-link-lib=stdc++");\n}\n',
+      kind: 'bundled',
+      cxx: true,
+    },
+    {
+      name: 'cxx_build bridge',
+      modelledOn: 'zarchive build.rs (`cxx_build::bridge("src/lib.rs")`)',
+      script: 'fn main() {\n    cxx_build::bridge("src/lib.rs")\n        .file("src/zarchivereader.cpp")\n        .compile("zarchive");\n}\n',
+      kind: 'bundled',
+      cxx: true,
+    },
+    {
+      name: 'cmake on a folder inside the crate',
+      modelledOn: 'libgit2-sys 0.6 and other cmake builds (`cmake::Config::new("libgit2")`)',
+      script: 'fn main() {\n    let dst = cmake::Config::new("libgit2")\n        .define("BUILD_SHARED_LIBS", "OFF")\n        .build();\n    println!("cargo:rustc-link-lib=static=git2");\n}\n',
+      kind: 'bundled',
+      evidence: ['foo-sys-1.2.3/build.rs:2:15: cmake::Config::new("libgit2")'],
+    },
+    {
+      name: 'cmake with the library it builds named',
+      modelledOn: 'cmake builds that name their target (`.build_target("git2")`)',
+      script: 'fn main() {\n    let dst = cmake::Config::new("libgit2").build_target("git2").build();\n    println!("cargo:rustc-link-lib=static=git2");\n}\n',
+      kind: 'bundled',
+    },
+    // ---- cannot tell ----
+    {
+      name: 'a commented-out probe is no evidence',
+      modelledOn: 'a squashfs-ng-style script with a probe left in a comment',
+      script: 'fn main() {\n    // pkg_config::probe_library("foo").unwrap();\n    /* println!("cargo:rustc-link-lib=foo"); */\n    println!("cargo:rustc-cfg=has_foo");\n}\n',
+      kind: 'unknown',
+      evidence: [],
+    },
+    {
+      name: 'a probe inside a string that is not printed for cargo is no evidence',
+      modelledOn: 'scripts that print advice naming pkg-config',
+      script: 'fn main() {\n    panic!("install it, or call pkg_config::probe_library(\\"foo\\") yourself");\n}\n',
+      kind: 'unknown',
+      evidence: [],
+    },
+    {
+      name: 'a name computed at run time alone',
+      modelledOn: 'winapi 0.3 build.rs (`rustc-link-lib=dylib={}` over a list)',
+      script: 'fn main() {\n    for lib in LIBS {\n        println!("cargo:rustc-link-lib=dylib={}", lib);\n    }\n}\n',
+      kind: 'unknown',
+      evidence: ['foo-sys-1.2.3/build.rs:3:9: println!("cargo:rustc-link-lib=dylib={}", lib)'],
+    },
+    {
+      name: 'cmake on a path outside the crate',
+      modelledOn: 'workspace-local builds pointing at `../vendor`',
+      script: 'fn main() {\n    cmake::Config::new("../third_party/foo").build();\n}\n',
+      kind: 'unknown',
+    },
+    {
+      name: 'a rustc version probe links nothing',
+      modelledOn: 'serde 1.0 build.rs (rustc minor version checks)',
+      script: 'fn main() {\n    let minor = rustc_minor_version().unwrap();\n    if minor < 61 { println!("cargo:rustc-cfg=no_target_has_atomic"); }\n}\n',
+      kind: 'unknown',
+      evidence: [],
+    },
+    {
+      name: 'OUT_DIR, CARGO_* and DEP_* are cargo\'s, not the crate\'s',
+      modelledOn: 'libssh2-sys 0.3 build.rs (`DEP_Z_INCLUDE`, `OUT_DIR`)',
+      script: 'fn main() {\n    let dst = env::var("OUT_DIR").unwrap();\n    let m = env::var("CARGO_MANIFEST_DIR").unwrap();\n    let z = env::var("DEP_Z_ROOT_DIR");\n}\n',
+      kind: 'unknown',
+      evidence: [],
+    },
+  ],
+});
+
+describe('parseLinkLib', () => {
+  it.each([
+    ['crypto', 'default', 'crypto'],
+    ['dylib=crypto', 'dylib', 'crypto'],
+    ['static=z', 'static', 'z'],
+    ['static:+whole-archive=foo', 'static', 'foo'],
+    ['static:-bundle,+whole-archive=foo', 'static', 'foo'],
+    ['framework=Security', 'framework', 'Security'],
+    ['{}={}', 'unknown', null],
+    ['{}', 'default', null],
+    ['dylib={lib}', 'dylib', null],
+    ['ssl:libssl3', 'default', 'ssl'],
+  ] as const)('%s', (spec, kind, name) => {
+    expect(parseLinkLib(spec)).toEqual({ kind, name });
+  });
+});
+
+describe('lexRust', () => {
+  it('blanks comments, nested block comments and string contents, keeping offsets', () => {
+    const text = 'a /* x /* y */ z */ b // c\n"s\\"t" r#"u"v"# \'"\' \'a';
+    const { code, strings } = lexRust(text);
+    expect(code.length).toBe(text.length);
+    expect(code.replace(/\s+/g, ' ').trim()).toBe('a b " " r#" "# \' \' \'a');
+    expect(strings.map((s) => s.value)).toEqual(['s"t', 'u"v']);
+  });
+  it('joins a line continuation', () => {
+    expect(lexRust('"cargo:rustc-link-lib=\\\n     crypto"').strings[0]!.value).toBe('cargo:rustc-link-lib=crypto');
+  });
+});
+
+describe('pulledInFiles', () => {
+  it('finds modules beside a crate root, below a non-mod.rs file, by #[path] and include!', () => {
+    expect(pulledInFiles('build/main.rs', 'mod a;\n#[cfg(feature = "x")]\nmod b;\nmod c { }\n', true).map((p) => p.candidates)).toEqual([
+      ['build/a.rs', 'build/a/mod.rs'],
+      ['build/b.rs', 'build/b/mod.rs'],
+    ]);
+    expect(pulledInFiles('build/a.rs', 'mod inner;', false).map((p) => p.candidates)).toEqual([['build/a/inner.rs', 'build/a/inner/mod.rs']]);
+    expect(pulledInFiles('build.rs', '#[path = "src/shared.rs"] mod shared;\ninclude!("gen.rs");\ninclude!(concat!(env!("OUT_DIR"), "/x.rs"));', true).map((p) => p.candidates)).toEqual([
+      ['src/shared.rs'],
+      ['gen.rs'],
+    ]);
+  });
+  it('refuses paths leaving the crate', () => {
+    expect(pulledInFiles('build.rs', '#[path = "../../etc/passwd"] mod x;\ninclude!("/etc/x.rs");', true)).toEqual([]);
+  });
+  it('a commented-out module is not read', () => {
+    expect(pulledInFiles('build.rs', '// mod gone;\n/* mod gone2; */', true)).toEqual([]);
+  });
+});
