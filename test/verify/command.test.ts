@@ -58,8 +58,8 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
     expect(zapp).toMatchObject({ format: 'elf', machine: 'x86_64', linkage: 'dynamic', libc: 'glibc', target: hostTriple() });
     expect(zapp.attribution).toHaveLength(1);
     expect(zapp.attribution[0]).toMatchObject({ library: 'libz.so.1', crates: [{ name: 'zsys', version: '0.1.0', via: ['links'] }] });
-    // check's finding for zsys: a crate the knowledge base does not know, at zapp's declaration of it.
-    expect(zapp.attribution[0].finding).toMatchObject({ rule: 'unknown-native', manifest: { path: 'zapp/Cargo.toml', line: 7, column: 1 } });
+    // check's finding for zsys: its build script links a system library and reads no static switch, at zapp's declaration of it.
+    expect(zapp.attribution[0].finding).toMatchObject({ rule: 'no-static-option', manifest: { path: 'zapp/Cargo.toml', line: 7, column: 1 } });
     const ssl = byPath['target/release/sslapp'];
     const libs = ssl.attribution.map((a: { library: string }) => a.library).sort();
     expect(libs).toEqual(['libcrypto.so.3', 'libssl.so.3']);
