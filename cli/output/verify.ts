@@ -5,6 +5,7 @@
  * commands and Markdown.
  */
 import { WINDOWS_CRT, type BinaryFacts, type ProblemId as BinaryProblemId } from '../../src/binary/index.js';
+import { evidenceLine, type Evidence } from '../../src/evidence/build-script.js';
 import type { ManifestLocation, Severity } from '../../src/rules/types.js';
 import { workflowCommand } from './github.js';
 import { relPath, TOOL_NAME, toolUri, toolVersion } from './report.js';
@@ -21,10 +22,13 @@ export interface AttributedFinding {
   fixes: string[];
 }
 
+/** How a crate was found to link a library: its `links` key, the knowledge base's system-library names, or what its build script shows. */
+export type AttributionVia = 'links' | 'knowledge-base' | 'build-script';
+
 export interface Attribution {
   library: string;
-  /** The crates that link it, and the evidence that says so (`links`, `knowledge-base`). */
-  crates: { name: string; version: string; via: string[] }[];
+  /** The crates that link it, the evidence that says so, and for `build-script` the lines of the script. */
+  crates: { name: string; version: string; via: AttributionVia[]; evidence?: Evidence[] }[];
   finding?: AttributedFinding;
 }
 
@@ -108,6 +112,7 @@ export function renderVerifyHuman(report: VerifyReport, style: Style, cwd: strin
     for (const at of a.attribution) {
       const who = at.crates.length ? at.crates.map((c) => `${c.name} v${c.version} (${c.via.join(', ')})`).join(', ') : 'no crate of the graph';
       out.push(`  ${at.library}: linked by ${who}`);
+      for (const c of at.crates) for (const e of c.evidence ?? []) out.push(`    ${c.name}: ${evidenceLine(e)}`);
     }
     for (const p of a.problems) {
       const label = p.severity === 'error' ? style.red(LABEL[p.severity]) : p.severity === 'warning' ? style.yellow(LABEL[p.severity]) : style.cyan(LABEL[p.severity]);
@@ -143,7 +148,7 @@ export function verifyJson(report: VerifyReport, base: string) {
       dlopen: a.dlopen,
       attribution: a.attribution.map((at) => ({
         library: at.library,
-        crates: at.crates.map((c) => ({ name: c.name, version: c.version, via: c.via })),
+        crates: at.crates.map((c) => ({ name: c.name, version: c.version, via: c.via, ...(c.evidence?.length ? { evidence: c.evidence.map(evidenceJson) } : {}) })),
         ...(at.finding ? { finding: { ...at.finding, manifest: at.finding.manifest && { ...at.finding.manifest, path: relPath(base, at.finding.manifest.path) } } } : {}),
       })),
       problems: a.problems.map((p) => ({
@@ -157,6 +162,9 @@ export function verifyJson(report: VerifyReport, base: string) {
     warnings: report.warnings,
   };
 }
+
+/** A build script's line as the JSON report gives it (as `check`'s report does). */
+const evidenceJson = (e: Evidence) => ({ file: e.file, line: e.line, column: e.column, text: e.text, ...(e.inWorkspace ? { inWorkspace: true } : {}) });
 
 export function renderVerifyJson(report: VerifyReport, base: string): string {
   return JSON.stringify(verifyJson(report, base), null, 2) + '\n';

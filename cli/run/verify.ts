@@ -14,22 +14,37 @@ import { UserError } from '../../src/errors.js';
 import { RegistryError } from '../../src/registry/types.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { PackageManifest } from '../../src/manifest/workspace.js';
-import type { GraphPackage, TargetGraph } from '../../src/resolve/types.js';
+import type { BuildScriptReading, Evidence } from '../../src/evidence/build-script.js';
+import type { GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 import { configOverrides, configuredTargets, projectStart } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { runCheck, type CheckRun } from './check.js';
 import type { VerifyArgs } from './options.js';
-import type { Attribution, AttributedFinding, VerifiedArtifact, VerifyProblem, VerifyReport } from '../output/verify.js';
+import type { Attribution, AttributedFinding, AttributionVia, VerifiedArtifact, VerifyProblem, VerifyReport } from '../output/verify.js';
 
 export type { VerifyReport } from '../output/verify.js';
 
-/** One source of evidence that a crate links a library. Build-script evidence (`rustc-link-lib`) is another such source, to be added. */
+/** What an attribution source may read: the target's graph, the knowledge base, and what the build scripts of the graph's crates show. */
+export interface AttributionContext {
+  graph: TargetGraph;
+  kb: KnowledgeBase;
+  /** The build-script readings of this target (`buildScriptEvidence`, as `check` computes them), by package. */
+  buildScripts?: ReadonlyMap<PackageKey, BuildScriptReading>;
+}
+
+/** A crate that links a library, by one source of evidence, with the places in its build script that say so (build-script evidence only). */
+export interface Explained {
+  pkg: GraphPackage;
+  evidence?: Evidence[];
+}
+
+/** One source of evidence that a crate links a library. */
 export interface AttributionSource {
-  /** How the report says the crate was found (`links`, `knowledge-base`). */
-  id: string;
+  /** How the report says the crate was found (`links`, `knowledge-base`, `build-script`). */
+  id: AttributionVia;
   /** The packages of the graph that link `library` (a file name as the binary names it), by this evidence. */
-  explain(library: string, graph: TargetGraph, kb: KnowledgeBase): GraphPackage[];
+  explain(library: string, ctx: AttributionContext): Explained[];
 }
 
 /** The name a library is linked by (`-l NAME`): `libz.so.1` → `z`, `libssl-3-x64.dll` → `ssl`, `/usr/lib/libiconv.2.dylib` → `iconv`. */
@@ -45,9 +60,9 @@ export function linkName(library: string): string {
 /** A package whose `links` key is the library's link name (`links = "z"` for `libz.so.1`). */
 export const LINKS_SOURCE: AttributionSource = {
   id: 'links',
-  explain(library, graph) {
+  explain(library, { graph }) {
     const name = linkName(library);
-    return [...graph.packages.values()].filter((p) => p.links === name);
+    return [...graph.packages.values()].filter((p) => p.links === name).map((pkg) => ({ pkg }));
   },
 };
 
@@ -59,7 +74,7 @@ export const LINKS_SOURCE: AttributionSource = {
  */
 export const KNOWLEDGE_BASE_SOURCE: AttributionSource = {
   id: 'knowledge-base',
-  explain(library, graph, kb) {
+  explain(library, { graph, kb }) {
     const name = linkName(library);
     const crates = new Set<string>();
     for (const entry of kb.entries) {
@@ -69,12 +84,76 @@ export const KNOWLEDGE_BASE_SOURCE: AttributionSource = {
       if (!names.includes(name)) continue;
       for (const c of entry.crates) if (c.role === 'sys') crates.add(c.name);
     }
-    return [...graph.packages.values()].filter((p) => crates.has(p.name));
+    return [...graph.packages.values()].filter((p) => crates.has(p.name)).map((pkg) => ({ pkg }));
+  },
+};
+
+/**
+ * pkg-config modules whose libraries are named otherwise (`zlib` links
+ * `-lz`): the modules probed by the build scripts of common `-sys` crates.
+ * Any other module is taken to link its own name, less a `lib` prefix
+ * (`libpq` → `pq`, `libzstd` → `zstd`, `dbus-1` → `dbus-1`).
+ */
+const PKG_CONFIG_LIBRARIES: Record<string, string[]> = {
+  zlib: ['z'],
+  openssl: ['ssl', 'crypto'],
+  bzip2: ['bz2'],
+  sqlite3: ['sqlite3'],
+  liblzma: ['lzma'],
+  'libpcre2-8': ['pcre2-8'],
+  'libcurl': ['curl'],
+  x11: ['X11'],
+  xext: ['Xext'],
+  xrandr: ['Xrandr'],
+  xi: ['Xi'],
+  xcursor: ['Xcursor'],
+  'gtk+-3.0': ['gtk-3', 'gdk-3'],
+  'glib-2.0': ['glib-2.0'],
+  'gobject-2.0': ['gobject-2.0', 'glib-2.0'],
+  'gio-2.0': ['gio-2.0', 'gobject-2.0', 'glib-2.0'],
+  alsa: ['asound'],
+  libudev: ['udev'],
+  'libusb-1.0': ['usb-1.0'],
+  libpcap: ['pcap'],
+  fontconfig: ['fontconfig'],
+  freetype2: ['freetype'],
+  'libsystemd': ['systemd'],
+  libseccomp: ['seccomp'],
+};
+
+/** The link names a build script's library stands for: a `rustc-link-lib` name as it is, a pkg-config module by the table above or its own name less `lib`. */
+export function scriptLinkNames(name: string): string[] {
+  const known = PKG_CONFIG_LIBRARIES[name.toLowerCase()];
+  return known ?? [...new Set([name, name.replace(/^lib(?=.)/, '')])];
+}
+
+/**
+ * What the build scripts of the graph's crates link, as `check` read them
+ * (`buildScriptEvidence`): a `system` verdict's libraries (`rustc-link-lib=NAME`,
+ * pkg-config, system-deps and vcpkg probes, or a `[target.<triple>.<links>]`
+ * override), and the C++ runtime (`libstdc++`, `libc++`) for a script that
+ * compiles C++. The evidence is the script's lines.
+ */
+export const BUILD_SCRIPT_SOURCE: AttributionSource = {
+  id: 'build-script',
+  explain(library, { graph, buildScripts }) {
+    if (!buildScripts?.size) return [];
+    const name = linkName(library);
+    const cxxRuntime = /^(?:stdc\+\+|c\+\+|c\+\+abi|c\+\+_shared)$/.test(name);
+    const out: Explained[] = [];
+    for (const pkg of graph.packages.values()) {
+      const r = buildScripts.get(pkg.key);
+      if (r?.kind !== 'classified') continue;
+      const v = r.verdict;
+      if (v.kind === 'system' && v.libraries.some((l) => scriptLinkNames(l).includes(name))) out.push({ pkg, evidence: v.evidence });
+      else if (v.kind === 'bundled' && v.cxx && cxxRuntime) out.push({ pkg, evidence: v.evidence });
+    }
+    return out;
   },
 };
 
 /** The evidence `verify` uses, in order. */
-export const ATTRIBUTION_SOURCES: readonly AttributionSource[] = [LINKS_SOURCE, KNOWLEDGE_BASE_SOURCE];
+export const ATTRIBUTION_SOURCES: readonly AttributionSource[] = [LINKS_SOURCE, KNOWLEDGE_BASE_SOURCE, BUILD_SCRIPT_SOURCE];
 
 export interface VerifyRun {
   report: VerifyReport;
@@ -254,12 +333,14 @@ function judge(facts: BinaryFacts, target: string | null, display: string, graph
     // Without the project's graph (binaries named outside a cargo project) nothing is attributed.
     if (!graph || !run || isRuntimeLibrary(facts.format, library)) continue;
     const crates = new Map<string, Attribution['crates'][number]>();
+    const ctx: AttributionContext = { graph, kb: run.kb, ...(run.buildScripts?.get(graph.target) ? { buildScripts: run.buildScripts.get(graph.target)! } : {}) };
     for (const source of ATTRIBUTION_SOURCES) {
-      for (const p of source.explain(library, graph, run.kb)) {
+      for (const { pkg: p, evidence } of source.explain(library, ctx)) {
         const key = `${p.name} ${p.version}`;
-        const had = crates.get(key);
-        if (had) had.via.push(source.id);
-        else crates.set(key, { name: p.name, version: p.version, via: [source.id] });
+        const had = crates.get(key) ?? { name: p.name, version: p.version, via: [] };
+        crates.set(key, had);
+        had.via.push(source.id);
+        if (evidence?.length) had.evidence = [...(had.evidence ?? []), ...evidence];
       }
     }
     const list = [...crates.values()];

@@ -1,8 +1,10 @@
 /**
  * `verify`'s readers on real Rust binaries built here by cargo: a dynamic
  * gnu binary, the same with `+crt-static` (static-pie), one linking zlib
- * through a path dependency with `links = "z"`, one linking OpenSSL through
- * openssl-sys, and a cdylib. Every field is compared with binutils'
+ * through a path dependency with `links = "z"`, one linking libbz2 through
+ * a path dependency with no `links` whose build script prints
+ * `cargo::rustc-link-lib=bz2`, one linking OpenSSL through openssl-sys, and
+ * a cdylib. Every field is compared with binutils'
  * `readelf -d`, `-l`, `-V --wide`, and the linkage with `file`.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { inspectBinary, readElf } from '../../src/binary/index.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 import { fileLinkage, hasFile, hasReadelf, readelf } from '../binary/oracle.js';
-import { bin, helloDynamic, helloStatic, linked } from './fixtures.js';
+import { bin, helloDynamic, helloStatic, linked, scripted } from './fixtures.js';
 
 const absent = !cargoAvailable() ? 'cargo' : !hasReadelf() || !hasFile() ? 'readelf or file' : null;
 
@@ -19,6 +21,7 @@ describe.skipIf(!!absent)(`Rust binaries against readelf and file${absent ? ` (s
     { name: 'dynamic gnu binary', path: () => bin(helloDynamic(), 'release', 'hello'), linkage: 'dynamic', needs: ['libc.so.6'] },
     { name: '+crt-static (static-pie)', path: () => bin(helloStatic(), 'release', 'hello'), linkage: 'static-pie', needs: [] },
     { name: 'links = "z" through a path dependency', path: () => bin(linked(), 'release', 'zapp'), linkage: 'dynamic', needs: ['libz.so.1'] },
+    { name: 'rustc-link-lib=bz2 from a build script, no links', path: () => bin(scripted(), 'release', 'bzapp'), linkage: 'dynamic', needs: ['libbz2.so.1.0'] },
     { name: 'openssl-sys', path: () => bin(linked(), 'release', 'sslapp'), linkage: 'dynamic', needs: ['libssl.so.3', 'libcrypto.so.3'] },
     { name: 'cdylib', path: () => bin(linked(), 'release', 'libclib.so'), linkage: 'shared-library', needs: ['libc.so.6'] },
   ];

@@ -2,8 +2,9 @@
  * `cargo-preflight verify` end to end, in-process, on binaries cargo built
  * here: the binaries found under the target directory, `--expect static`
  * and `--max-glibc` with their exit codes, attribution of libz to the path
- * dependency with `links = "z"` and of libssl/libcrypto to openssl-sys (with
- * check's finding and Cargo.toml line), the JSON schema, SARIF, and the
+ * dependency with `links = "z"`, of libbz2 to a path dependency without
+ * `links` through its build script alone, and of libssl/libcrypto to
+ * openssl-sys (each with check's finding, fix and Cargo.toml line), the JSON schema, SARIF, and the
  * refusals (nothing built yet, a text file, a directory).
  */
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,8 @@ import { hostTriple } from '../../src/cfg/index.js';
 import { cli } from '../check/cli.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 import { machoPrograms, peProgram } from '../binary/samples.js';
-import { bin, HELLO, helloDynamic, helloLinkArg, helloStatic, helloTargeted, linked } from './fixtures.js';
+import { readelf, hasReadelf } from '../binary/oracle.js';
+import { bin, HELLO, helloDynamic, helloLinkArg, helloStatic, helloTargeted, linked, scripted } from './fixtures.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const validateJson = new Ajv2020.default({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(here('../../schema/verify.schema.json'), 'utf8')));
@@ -57,7 +59,11 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
     const zapp = byPath['target/release/zapp'];
     expect(zapp).toMatchObject({ format: 'elf', machine: 'x86_64', linkage: 'dynamic', libc: 'glibc', target: hostTriple() });
     expect(zapp.attribution).toHaveLength(1);
-    expect(zapp.attribution[0]).toMatchObject({ library: 'libz.so.1', crates: [{ name: 'zsys', version: '0.1.0', via: ['links'] }] });
+    // By its `links` key, and by its build script (a path dependency outside the workspace, read in place).
+    expect(zapp.attribution[0]).toMatchObject({
+      library: 'libz.so.1',
+      crates: [{ name: 'zsys', version: '0.1.0', via: ['links', 'build-script'], evidence: [{ file: '../deps/zsys/build.rs', line: 2, column: 5, text: 'println!("cargo:rustc-link-lib=z")', inWorkspace: true }] }],
+    });
     // check's finding for zsys: its build script links a system library and reads no static switch, at zapp's declaration of it.
     expect(zapp.attribution[0].finding).toMatchObject({ rule: 'no-static-option', manifest: { path: 'zapp/Cargo.toml', line: 7, column: 1 } });
     const ssl = byPath['target/release/sslapp'];
@@ -92,6 +98,45 @@ describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/^error: target\/release\/sslapp: it is dynamically linked/m);
     expect(human.stdout).toContain('libssl.so.3: linked by openssl-sys v0.9.104 (knowledge-base)');
+  });
+
+  it('attributes libbz2 to a path dependency with no `links` through its build script alone (`cargo::rustc-link-lib=bz2`), with check\'s finding, fix and line', async () => {
+    const dir = scripted();
+    const path = join(dir, 'target', 'release', 'bzapp');
+    const { code, doc } = await verifyJson(['--expect', 'static'], dir);
+    expect(code).toBe(1);
+    expect(doc.artifacts).toHaveLength(1);
+    const [a] = doc.artifacts;
+    // What the binary needs, as readelf -d reads it; every library but the C runtime attributed.
+    if (hasReadelf()) expect(a.needed).toEqual(readelf(path).needed);
+    expect(a.needed).toContain('libbz2.so.1.0');
+    expect(a.attribution.map((x: { library: string }) => x.library)).toEqual(['libbz2.so.1.0']);
+    const [bz] = a.attribution;
+    expect(bz.crates).toEqual([
+      { name: 'bzlink', version: '0.2.0', via: ['build-script'], evidence: [{ file: '../deps/bzlink/build.rs', line: 2, column: 5, text: 'println!("cargo::rustc-link-lib=bz2")', inWorkspace: true }] },
+    ]);
+    // The same finding, fixes and Cargo.toml line as check gives for bzlink on this target.
+    const check = JSON.parse((await cli(['check', '--format', 'json', '--offline', '--quiet', '--target', hostTriple()], { cwd: dir, env: ENV })).stdout);
+    const finding = check.findings.find((f: { package: { name: string } }) => f.package.name === 'bzlink');
+    expect(finding).toMatchObject({ rule: 'no-static-option', manifest: { path: 'bzapp/Cargo.toml', line: 7, column: 1 } });
+    expect(bz.finding).toEqual({
+      id: finding.id,
+      rule: finding.rule,
+      severity: finding.severity,
+      message: finding.message,
+      manifest: finding.manifest,
+      fixes: finding.fixes.map((f: { title: string }) => f.title),
+    });
+    // --expect static fails at that line, with the fix.
+    const notStatic = a.problems.find((p: { id: string }) => p.id === 'not-static');
+    expect(notStatic).toBeDefined();
+    expect(a.problems.some((p: { id: string }) => p.id === 'unexplained-library')).toBe(false);
+    const human = await verify(['--expect', 'static'], dir);
+    expect(human.stdout).toContain('libbz2.so.1.0: linked by bzlink v0.2.0 (build-script)');
+    expect(human.stdout).toContain('    bzlink: ../deps/bzlink/build.rs:2:5: println!("cargo::rustc-link-lib=bz2")');
+    const gh = await verify(['--expect', 'static', '--format', 'github'], dir);
+    expect(gh.stdout).toMatch(/^::error file=bzapp\/Cargo.toml,line=7,col=1,title=verify\/not-static%3A target\/release\/bzapp::/m);
+    expect(gh.stdout).toContain(`Fix: ${finding.fixes[0].title}`);
   });
 
   it('--expect static passes the +crt-static (static-pie) binary; --max-glibc fails the dynamic one', async () => {

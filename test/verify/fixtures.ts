@@ -41,6 +41,22 @@ export const LINKED: Record<string, string> = {
   ...OPENSSL_SYS,
 };
 
+/**
+ * A workspace in `ws/` whose member `bzapp` uses the path dependency
+ * `bzlink`: no `links` key, no knowledge-base entry, a build script that
+ * prints `cargo::rustc-link-lib=bz2`. Only its build script says that it
+ * links libbz2.
+ */
+export const SCRIPTED: Record<string, string> = {
+  'ws/Cargo.toml': '[workspace]\nmembers = ["bzapp"]\nresolver = "2"\n',
+  'ws/bzapp/Cargo.toml': '[package]\nname = "bzapp"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nbzlink = { path = "../../deps/bzlink" }\n',
+  'ws/bzapp/src/main.rs': 'fn main() {\n    println!("{}", bzlink::version());\n}\n',
+  'deps/bzlink/Cargo.toml': '[package]\nname = "bzlink"\nversion = "0.2.0"\nedition = "2021"\n',
+  'deps/bzlink/build.rs': 'fn main() {\n    println!("cargo::rustc-link-lib=bz2");\n}\n',
+  'deps/bzlink/src/lib.rs':
+    'use std::ffi::CStr;\nuse std::os::raw::c_char;\n\nextern "C" {\n    fn BZ2_bzlibVersion() -> *const c_char;\n}\n\npub fn version() -> String {\n    unsafe { CStr::from_ptr(BZ2_bzlibVersion()) }.to_string_lossy().into_owned()\n}\n',
+};
+
 export const helloDynamic = () => buildCargo('rust-hello', HELLO);
 export const helloStatic = () => buildCargo('rust-hello-crt-static', HELLO, { RUSTFLAGS: '-C target-feature=+crt-static' });
 /** Linked against libbz2 by rustflags alone: a library no crate of the graph explains. */
@@ -49,5 +65,7 @@ export const helloLinkArg = () => buildCargo('rust-hello-link-arg', HELLO, { RUS
 export const helloTargeted = (triple: string) => buildCargo('rust-hello-targeted', HELLO, {}, ['--target', triple]);
 /** The workspace folder of LINKED, built. */
 export const linked = () => join(buildCargo('rust-linked', LINKED, {}, [], 'ws'), 'ws');
+/** The workspace folder of SCRIPTED, built. */
+export const scripted = () => join(buildCargo('rust-scripted', SCRIPTED, {}, [], 'ws'), 'ws');
 
 export const bin = (dir: string, ...parts: string[]) => join(dir, 'target', ...parts);
