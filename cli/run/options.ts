@@ -5,10 +5,11 @@
  */
 import type { OptionSpec, Parsed } from '../args.js';
 import { COMMON_OPTIONS } from '../common.js';
+import { UserError } from '../../src/errors.js';
 
-/** The report formats of `check`, in the order of its help. */
-export const FORMATS = ['human', 'json', 'sarif', 'github', 'markdown'] as const;
-export type Format = (typeof FORMATS)[number];
+import { FORMATS } from '../output/outputs.js';
+
+export { FORMATS, type Format } from '../output/outputs.js';
 
 export const LEVELS = ['error', 'warning', 'info', 'never'] as const;
 export const STRATEGIES = ['switch', 'static', 'pin', 'auto'] as const;
@@ -52,6 +53,28 @@ export const FIX_OPTIONS = [
   ...COMMON_OPTIONS,
   HELP_OPTION,
 ] as const satisfies readonly OptionSpec[];
+
+/** `--max-glibc X.Y`: a glibc version (`2.28`, `2.17`). */
+export function glibcVersion(value: string, flag: string): string {
+  if (!/^2\.\d{1,3}$/.test(value)) throw new UserError(`invalid value '${value}' for '${flag}': a glibc version such as 2.28 is expected`);
+  return value;
+}
+
+export const VERIFY_OPTIONS = [
+  { name: 'format', kind: 'multi', value: 'FORMAT', choices: FORMATS, usageHint: true, help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
+  { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
+  { name: 'expect', kind: 'string', value: 'LINKAGE', choices: ['static'], help: 'Fail (exit 1) unless every binary is static: ELF static or static-pie, PE importing only system DLLs, Mach-O loading only system libraries' },
+  { name: 'max-glibc', kind: 'string', value: 'X.Y', parse: glibcVersion, help: 'Fail (exit 1) when a binary needs a newer glibc than X.Y' },
+  { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a problem is at or above: error, warning, info, never [default: error]' },
+  { name: 'target-dir', kind: 'string', value: 'DIRECTORY', help: "Cargo's target directory the binaries were built in [default: CARGO_TARGET_DIR, build.target-dir, else target]" },
+  { name: 'profile', kind: 'string', value: 'PROFILE-NAME', conflicts: [{ option: 'debug' }], help: 'The profile the binaries were built with [default: release]' },
+  { name: 'debug', kind: 'bool', help: 'The binaries of the dev profile (target/debug)' },
+  { name: 'target', kind: 'multi', value: 'TRIPLE', help: 'The target the binaries were built for (repeatable): they are in target/<TRIPLE>/<profile> [default: build.target, else the host]' },
+  ...COMMON_OPTIONS.filter((o) => o.name !== 'target'),
+  HELP_OPTION,
+] as const satisfies readonly OptionSpec[];
+
+export type VerifyArgs = Parsed<typeof VERIFY_OPTIONS>;
 
 /** What the check pipeline reads: the common options and `--fail-on` (both `check` and `fix` give them). */
 export type CheckArgs = Parsed<readonly [...typeof COMMON_OPTIONS, { name: 'fail-on'; kind: 'string'; choices: typeof LEVELS; help: string }]>;

@@ -495,7 +495,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     lines = [...header(run, target, targets, visible, s, theme, width)];
     let body: string[];
     if (s.overlay === 'help') {
-      body = helpLines(theme);
+      body = helpLines(theme, target);
       hint = footerHint('help', width, targets.length > 1);
     } else if (s.overlay === 'diff' || s.overlay === 'confirm') {
       // Long lines go on in the rows below (marked), so the whole edit reads at any width.

@@ -360,12 +360,19 @@ export const KEYS: [string, string][] = [
   ['q', 'quit'],
 ];
 
-export function helpLines(theme: Theme): string[] {
-  const out = [theme.bold('Keys'), ''];
+/**
+ * The keys, the fix marks, and the two-step CI use for the target shown
+ * (`check` before the build, `verify --expect static` after it): 18 rows,
+ * what a 24-row terminal shows under the header (the footer says that any
+ * key closes it).
+ */
+export function helpLines(theme: Theme, target: string): string[] {
+  const out = [theme.bold('Keys')];
   for (const [k, v] of KEYS) out.push(`  ${theme.cyan(k.padEnd(17))} ${v}`);
-  out.push('', `  ${theme.bold('[x]')} fix selected   ${theme.bold('[ ]')} proven fix available   ${theme.bold('[-]')} no proven fix`);
-  out.push(`  ${theme.bold('[!]')} only a proven fix that turns features off (choose it in the detail)`);
-  out.push('', theme.dim('Press any key to close'));
+  out.push(`  ${theme.bold('[x]')} selected  ${theme.bold('[ ]')} proven fix  ${theme.bold('[-]')} none  ${theme.bold('[!]')} only a fix turning features off`);
+  out.push('', `${theme.bold('In CI')}: \`check\` before the build, \`verify --expect static\` on what it built`);
+  out.push(`  ${theme.cyan(`cargo-preflight check --target ${target} --format github`)}`);
+  out.push(`  ${theme.cyan(`cargo-preflight verify --target ${target} --expect static`)}`);
   return out;
 }
 

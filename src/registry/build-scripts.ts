@@ -17,7 +17,7 @@ import { NotCachedError, RegistryError, type CrateSource, type IndexVersion } fr
 export const NATIVE_BUILD_DEPS = new Set(['pkg-config', 'cc', 'gcc', 'cmake', 'vcpkg', 'bindgen', 'system-deps', 'autotools', 'cxx-build', 'metadeps']);
 
 /** Whether an index entry shows a native sign: `links`, or a build dependency of `NATIVE_BUILD_DEPS`. */
-export function hasNativeSign(v: Pick<IndexVersion, 'links' | 'deps'>): boolean {
+export function hasNativeSign(v: { links: string | null; deps: readonly IndexVersion['deps'][number][] }): boolean {
   return v.links !== null || v.deps.some((d) => d.kind === 'build' && NATIVE_BUILD_DEPS.has(d.package ?? d.name));
 }
 

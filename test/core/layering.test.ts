@@ -7,7 +7,7 @@
  *   bench, scripts → testkit
  *   cli/main → cli/commands → cli/ui → cli/run → cli/output → cli/*.ts
  *   src/fixers → src/rules → src/evidence → src/knowledge → src/resolve → src/registry
- *   → {src/manifest, src/lockfile, src/cfg, src/config} → {src/crate, src/io} → src/errors
+ *   → {src/manifest, src/lockfile, src/cfg, src/config} → {src/crate, src/io, src/binary} → src/errors
  *
  * A layer imports only from layers below it. Within a group (the bottom
  * readers, the shared `cli/*.ts` files) sideways imports are allowed as long
@@ -41,7 +41,7 @@ const LAYERS: string[][] = [
   ['src/resolve'],
   ['src/registry'],
   ['src/manifest', 'src/lockfile', 'src/cfg', 'src/config'],
-  ['src/crate', 'src/io'],
+  ['src/crate', 'src/io', 'src/binary'],
   ['src/errors'],
 ];
 

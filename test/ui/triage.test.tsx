@@ -198,13 +198,18 @@ describe('triage screen', () => {
     expect(f).toContain(counts(listed(MUSL)));
   });
 
-  it('shows the keys with ? and closes the help with any key', async () => {
+  it('shows the keys and the two-step CI use with ? and closes the help with any key', async () => {
     const s = await loaded();
     await s.press('?');
     let f = plain(s.frame());
     expect(f).toContain('Keys');
     expect(f).toMatch(/space +select the fix to apply/);
     expect(f).toMatch(/q +quit/);
+    // On a 24-row terminal the whole help shows, the CI use for the target on screen last.
+    expect(f).toContain('In CI: `check` before the build, `verify --expect static` on what it built');
+    expect(f).toContain(`  cargo-preflight check --target ${MUSL} --format github`);
+    expect(f).toContain(`  cargo-preflight verify --target ${MUSL} --expect static`);
+    expect(f).toContain('any key closes');
     await s.press('x');
     f = plain(s.frame());
     expect(f).not.toContain('Keys');
