@@ -12,9 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { inspectBinary, readElf } from '../../src/binary/index.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 import { fileLinkage, hasFile, hasReadelf, readelf } from '../binary/oracle.js';
-import { bin, helloDynamic, helloStatic, linked, scripted } from './fixtures.js';
+import { bin, helloDynamic, helloStatic, linked, missingDevLibraries, scripted } from './fixtures.js';
 
-const absent = !cargoAvailable() ? 'cargo' : !hasReadelf() || !hasFile() ? 'readelf or file' : null;
+const absent = !cargoAvailable() ? 'cargo' : !hasReadelf() || !hasFile() ? 'readelf or file' : missingDevLibraries();
 
 describe.skipIf(!!absent)(`Rust binaries against readelf and file${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
   const cases = [

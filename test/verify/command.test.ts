@@ -20,7 +20,7 @@ import { cli } from '../check/cli.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 import { machoPrograms, peProgram } from '../binary/samples.js';
 import { readelf, hasReadelf } from '../binary/oracle.js';
-import { bin, HELLO, helloDynamic, helloLinkArg, helloStatic, helloTargeted, linked, scripted } from './fixtures.js';
+import { bin, HELLO, helloDynamic, helloLinkArg, helloStatic, helloTargeted, linked, missingDevLibraries, scripted } from './fixtures.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const validateJson = new Ajv2020.default({ allErrors: true, strict: true }).compile(JSON.parse(readFileSync(here('../../schema/verify.schema.json'), 'utf8')));
@@ -46,7 +46,7 @@ function copyOf(dir: string): string {
   return to;
 }
 
-const absent = cargoAvailable() ? null : 'cargo';
+const absent = cargoAvailable() ? missingDevLibraries() : 'cargo';
 
 describe.skipIf(!!absent)(`verify${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
   it('finds the bins and the cdylib of every member under target/release, and attributes libz and libssl/libcrypto', async () => {

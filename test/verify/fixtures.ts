@@ -1,4 +1,5 @@
 /** The cargo projects `verify`'s tests build with the local toolchain (cached by content, see test/helpers/binaries.ts). */
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { buildCargo } from '../helpers/binaries.js';
 
@@ -69,3 +70,12 @@ export const linked = () => join(buildCargo('rust-linked', LINKED, {}, [], 'ws')
 export const scripted = () => join(buildCargo('rust-scripted', SCRIPTED, {}, [], 'ws'), 'ws');
 
 export const bin = (dir: string, ...parts: string[]) => join(dir, 'target', ...parts);
+
+/** The development files the linked binaries need (the linker's libNAME.so), named when one is missing; `.ci/run` installs them. */
+export function missingDevLibraries(): string | null {
+  const missing = ['z', 'bz2', 'ssl', 'crypto'].filter((l) => {
+    const r = spawnSync('cc', [`-print-file-name=lib${l}.so`], { encoding: 'utf8' });
+    return r.status !== 0 || !r.stdout.includes('/');
+  });
+  return missing.length ? `the development files of ${missing.map((l) => `lib${l}`).join(', ')}` : null;
+}
