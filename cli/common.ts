@@ -31,6 +31,8 @@ export interface SourceOptions {
   progress?: (p: FetchProgress) => void;
   /** False with `--no-crate-downloads`. */
   crateDownloads?: boolean;
+  /** `-v` count: 1 shows each retry with its reason, 2 the underlying network errors too. */
+  verbose?: number;
 }
 
 export interface Sources {
@@ -52,6 +54,11 @@ export function openSources(opts: SourceOptions): Sources {
     jobs: opts.jobs,
     progress: opts.progress ?? progressLine(opts.stderr ?? process.stderr, { quiet: opts.quiet }),
     crateDownloads: opts.crateDownloads !== false,
+    ...(opts.verbose && {
+      log: (level: 1 | 2, line: string) => {
+        if (level <= opts.verbose!) (opts.stderr ?? process.stderr).write(`${line}\n`);
+      },
+    }),
   });
   return { sourceFor: (s) => set.sourceFor(s), offline: set.offline, stats: () => set.stats(), close: () => set.close() };
 }
@@ -221,6 +228,7 @@ export async function loadFromArgs(
     progress,
     ...(stderr && { stderr }),
     crateDownloads: !o['no-crate-downloads'],
+    verbose: o.verbose ?? 0,
   });
   let project: Project;
   // Known once the workspace is read, so that manifests are read only for what these targets' graphs may reach.
