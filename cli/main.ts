@@ -80,7 +80,8 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     // `--format json` (or cargo's `--message-format json`): a fatal error is a JSON document on stdout too.
     // (Not when the reports go to files: stdout is then no JSON report's.)
     const given = read?.given ?? [];
-    json = given.some((g) => (g.name === 'format' || g.name === 'message-format') && g.value === 'json') && !given.some((g) => g.name === 'output');
+    const formats = given.filter((g) => g.name === 'format' || g.name === 'message-format');
+    json = formats.length > 0 && formats.every((g) => g.value === 'json') && !given.some((g) => g.name === 'output');
     colorChoice(typeof early.color === 'string' ? early.color : undefined, ctx.env);
     if (first === '--version' || first === '-V') {
       ctx.stdout.write(`cargo-preflight ${VERSION}\n`);

@@ -5,7 +5,6 @@
  * compiler (from the artifact graph); each check says what it found and the
  * command that fixes it. Exit code 1 when a needed check fails.
  */
-import { resolve } from 'node:path';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { targetInfo } from '../../src/cfg/index.js';
 import { nearestManifest } from '../../src/manifest/workspace.js';
@@ -15,7 +14,7 @@ import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, refuseAllTargets, targetResults } from '../common.js';
+import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, projectStart, refuseAllTargets, targetResults } from '../common.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
@@ -47,7 +46,9 @@ export interface DoctorTarget {
 
 async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {
   const format = args.options.format;
-  const dir = args.positionals[0] ? resolve(ctx.cwd, args.positionals[0]) : ctx.cwd;
+  // PATH is cargo's `-C PATH` (a directory, or a Cargo.toml in it), as for every command.
+  const start = projectStart(args, ctx.cwd, args.positionals[0]);
+  const dir = start.dir;
   const toolchain = probeToolchain(ctx.env);
 
   let targets = args.options.target ?? null;
@@ -55,8 +56,8 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   refuseAllTargets(targets ?? undefined);
   for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
-  let config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
-  const manifest = args.options['no-project'] ? null : (args.options['manifest-path'] ?? nearestManifest(dir));
+  let config = CargoConfig.load(dir, ctx.env, configOverrides(args, dir));
+  const manifest = args.options['no-project'] ? null : (start.manifestPath ?? nearestManifest(dir));
   if (manifest) {
     let settings: PreflightConfig | undefined;
     const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
