@@ -8,14 +8,14 @@
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { targetInfo } from '../../src/cfg/index.js';
 import { nearestManifest } from '../../src/manifest/workspace.js';
-import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
+import { crtStaticCheck, environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
 import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, projectStart, refuseAllTargets, targetResults } from '../common.js';
-import { inspectEnvironment, probeToolchain } from '../environment.js';
+import { inspectEnvironment, probeToolchain, rustflagsFor } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
@@ -95,6 +95,9 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
     // Without a project, report the C compiler as needed: most graphs compile some C (ring, bundled libraries).
     const needs = needsByTarget.get(target) ?? { cCode: [], tools: {} };
     const checks = environmentChecks(snapshot, needs).map((c) => (c.id === 'c-compiler' && !manifest ? { ...c, needed: true } : c));
+    // A static binary of a glibc or MSVC target needs +crt-static: whether it is set, and what it gives.
+    const crt = crtStaticCheck(target, rustflagsFor(config, ctx.env, target));
+    if (crt) checks.push(crt);
     return { target, host, checks };
   });
   const failed = results.some((r) => r.checks.some((c) => c.needed && !c.ok));
@@ -110,6 +113,7 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
     for (const c of r.checks) {
       const label = !c.needed ? style.dim('   n/a') : c.ok ? style.green('    ok') : style.red('  FAIL');
       out.push(`${label} ${c.title}: ${c.found}`);
+      if (c.note && c.needed) out.push(`         ${style.dim('note')}: ${c.note}`);
       if (c.needed && !c.ok) for (const f of c.fix) out.push(`         ${style.cyan('fix')}: ${f}`);
     }
     out.push('');
