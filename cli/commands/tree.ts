@@ -35,8 +35,27 @@ const TREE_FORMAT = {
   help: "human, json, or a template as cargo tree's: {p} package, {l} license, {r} repository, {f} features, {lib} library name [default: human]",
 } as const;
 
+/** The edge kinds of cargo tree's `-e` this command shows: the artifact graph's (normal, no proc-macros), with or without feature nodes. */
+const EDGE_KINDS = ['features', 'normal', 'no-proc-macro', 'no-build', 'no-dev', 'dev', 'build', 'all', 'no-normal'] as const;
+
+/** `-e KINDS`, comma separated, as cargo reads it: `features` when it is among them, else `plain`. */
+function edgesOption(value: string, flag: string): 'features' | 'plain' {
+  let features = false;
+  for (const kind of value.split(',').map((k) => k.trim())) {
+    if (kind === 'features') features = true;
+    else if (kind === 'dev') throw new UserError(`${flag}: \`dev\` edges are shown with \`--include-dev\` (dev-dependencies of the members, under cargo's [dev-dependencies] line)`);
+    else if (kind === 'build' || kind === 'all' || kind === 'no-normal') {
+      throw new UserError(`${flag}: \`${kind}\` is not shown: \`tree\` draws what is linked into the artifact (cargo's \`-e normal,no-proc-macro\`); build dependencies and proc-macros are not`);
+    } else if (!(EDGE_KINDS as readonly string[]).includes(kind)) {
+      throw new UserError(`invalid value '${kind}' for '${flag}'`, undefined, didYouMean(kind, EDGE_KINDS) ?? `possible values: ${EDGE_KINDS.join(', ')}`);
+    }
+  }
+  return features ? 'features' : 'plain';
+}
+
 const OPTIONS = [
   TREE_FORMAT,
+  { name: 'edges', short: 'e', kind: 'multi', value: 'KINDS', parse: edgesOption, help: "Edge kinds as cargo tree's -e: features (feature nodes between packages), normal, no-proc-macro [default: normal,no-proc-macro]" },
   { name: 'no-dedupe', kind: 'bool', help: 'Do not de-duplicate repeated dependencies' },
   { name: 'duplicates', short: 'd', kind: 'bool', help: 'Show only dependencies which come in multiple versions (implies inverting the tree)' },
   {
@@ -365,6 +384,11 @@ async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandConte
   const template = given !== 'human' && given !== 'json' ? parseTemplate(given) : undefined;
   const style = treeStyle(args.options);
   const invert = args.options.invert;
+  const withFeatures = (args.options.edges ?? []).includes('features');
+  if (withFeatures && (invert || args.options.duplicates || format === 'json')) {
+    throw new UserError('`-e features` draws the tree from the members down; it is not available with --invert, --duplicates or --format json');
+  }
+  const featureTree = withFeatures ? (await import('./tree-features.js')).renderFeatureTree : undefined;
   const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
   if (template) {
     const infos = new Map<PackageKey, PackageInfo>();
@@ -384,7 +408,15 @@ async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandConte
       graphs.forEach((g, i) => {
         if (graphs.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${g.target}\n`);
         const keys = inverted?.map((p) => p.key).filter((k) => g.packages.has(k));
-        const out = args.options.duplicates ? renderDuplicates(g, style, keys) : keys ? (keys.length ? renderInvertedTrees(g, keys, style) : '') : renderTree(g, style);
+        const out = featureTree
+          ? featureTree(g, style)
+          : args.options.duplicates
+            ? renderDuplicates(g, style, keys)
+            : keys
+              ? keys.length
+                ? renderInvertedTrees(g, keys, style)
+                : ''
+              : renderTree(g, style);
         // Nothing to draw (resolved, but not linked for this target; no crate in two versions), as cargo says.
         if (out) ctx.stdout.write(out);
         else {

@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { closestNames } from '../../src/errors.js';
 import { cli } from '../check/cli.js';
-import { cargoAvailable } from '../helpers/realworld.js';
+import { cargoAvailable, realworldAvailable, realworldProject } from '../helpers/realworld.js';
 import { workspaceCopy } from '../output/helpers.js';
 
 const EXAMPLE = resolve(import.meta.dirname, '../../example');
@@ -95,6 +95,45 @@ describe("cargo's spellings", () => {
       encoding: 'utf8',
     });
     expect((await cli(['tree', '-f', template], { cwd: EXAMPLE })).stdout).toBe(cargo);
+  });
+});
+
+describe('tree -e features', () => {
+  it('refuses the edge kinds tree does not draw, and names the close one', async () => {
+    expect((await cli(['tree', '-e', 'build'], { cwd: EXAMPLE })).stderr).toContain('build dependencies and proc-macros are not');
+    expect((await cli(['tree', '-e', 'dev'], { cwd: EXAMPLE })).stderr).toContain('`--include-dev`');
+    const typo = await cli(['tree', '-e', 'featurs'], { cwd: EXAMPLE });
+    expect(typo).toEqual({ code: 2, stdout: '', stderr: "error: invalid value 'featurs' for '--edges <KINDS>'\n  help: did you mean `features`?\n" });
+    expect((await cli(['tree', '-e', 'features', '-i', 'openssl-sys'], { cwd: EXAMPLE })).code).toBe(2);
+  });
+
+  it('draws the feature nodes between packages', async () => {
+    const r = await cli(['tree', '-e', 'features', '--depth', '3'], { cwd: EXAMPLE });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('├── reqwest feature "default"\n│   ├── reqwest v0.12.15\n');
+    expect(r.stdout).toMatch(/^│ {3}[├└]── reqwest feature "default-tls"$/m);
+  });
+
+  it.skipIf(!cargoAvailable())('gives what `cargo tree -e features,normal,no-proc-macro` gives', async () => {
+    for (const [target, more] of [
+      ['x86_64-unknown-linux-musl', []],
+      ['x86_64-pc-windows-msvc', ['--no-dedupe', '--depth', '6']],
+      ['aarch64-apple-darwin', ['--features', 'rusqlite/bundled']],
+    ] as const) {
+      const cargo = execFileSync('cargo', ['tree', '--offline', '--target', target, '-e', 'features,normal,no-proc-macro', ...more], { cwd: EXAMPLE, encoding: 'utf8', maxBuffer: 1 << 28 });
+      const mine = await cli(['tree', '-e', 'features', '--target', target, ...more], { cwd: EXAMPLE });
+      expect(mine.stdout, `${target} ${more.join(' ')}`).toBe(cargo);
+    }
+  });
+});
+
+describe.skipIf(!cargoAvailable() || !realworldAvailable())('tree -e features on a real workspace', () => {
+  it('equals cargo tree on cloud-image-download for a Linux, an Apple and a Windows target', async () => {
+    const dir = realworldProject('cloud-image-download');
+    for (const target of ['x86_64-unknown-linux-musl', 'aarch64-apple-darwin', 'x86_64-pc-windows-msvc']) {
+      const cargo = execFileSync('cargo', ['tree', '--offline', '--workspace', '--target', target, '-e', 'features,normal,no-proc-macro'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+      expect((await cli(['tree', '--offline', '--workspace', '--target', target, '-e', 'features'], { cwd: dir })).stdout, target).toBe(cargo);
+    }
   });
 });
 
