@@ -109,3 +109,24 @@ export function rustflagsFor(config: CargoConfig, env: NodeJS.ProcessEnv, target
     read(['build', 'rustflags'], 'CARGO_BUILD_RUSTFLAGS', 'build.rustflags') ?? { flags: [], source: null }
   );
 }
+
+/**
+ * The container engine `cross` would use (`CROSS_CONTAINER_ENGINE`, else
+ * docker, else podman) and whether it answers `info` within 5 s; null when
+ * none is on PATH.
+ */
+export async function probeContainerEngine(env: NodeJS.ProcessEnv): Promise<import('../src/rules/environment-checks.js').ContainerEngine | null> {
+  const names = env.CROSS_CONTAINER_ENGINE ? [env.CROSS_CONTAINER_ENGINE] : ['docker', 'podman'];
+  for (const name of names) {
+    const path = name.includes('/') ? (existsSync(name) ? name : null) : which(name, env);
+    if (!path) continue;
+    const answer = await new Promise<{ ok: boolean; text: string }>((done) => {
+      execFile(path, ['info', '--format', name.endsWith('podman') ? '{{.Version.Version}}' : '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 5_000, windowsHide: true, env }, (err, stdout, stderr) => {
+        const text = (err ? stderr || (err.killed ? 'no answer within 5 s' : err.message) : stdout).trim().split('\n').find((l) => l.trim()) ?? '';
+        done({ ok: !err, text: text.trim() });
+      });
+    });
+    return { name: name.replace(/^.*\//, ''), path, answers: answer.ok, detail: answer.ok ? `version ${answer.text || 'unknown'}` : answer.text || 'no answer' };
+  }
+  return null;
+}

@@ -8,14 +8,15 @@
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { targetInfo } from '../../src/cfg/index.js';
 import { nearestManifest } from '../../src/manifest/workspace.js';
-import { crtStaticCheck, environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
+import { crossChecks, crtStaticCheck, environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
+import { readCrossConfig } from '../../src/config/cross-config.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
 import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, projectStart, refuseAllTargets, targetResults } from '../common.js';
-import { inspectEnvironment, probeToolchain, rustflagsFor } from '../environment.js';
+import { inspectEnvironment, probeContainerEngine, probeToolchain, rustflagsFor, which } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
@@ -56,6 +57,7 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   refuseAllTargets(targets ?? undefined);
   for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
+  let crossDir: string | undefined;
   let config = CargoConfig.load(dir, ctx.env, configOverrides(args, dir));
   const manifest = args.options['no-project'] ? null : (start.manifestPath ?? nearestManifest(dir));
   if (manifest) {
@@ -68,6 +70,7 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
     });
     try {
       settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
+      crossDir = loaded.project.workspace.rootDir;
       targets ??= loaded.targets;
       refuseAllTargets(targets);
       config = loaded.config;
@@ -89,6 +92,10 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   for (const t of targets) targetInfo(t);
   const tc = await toolchain;
   const host = tc.host;
+  // cross: its Cross.toml (beside the workspace's root manifest, else in the folder checked) and a container engine that answers.
+  const cross = readCrossConfig(crossDir ?? dir, ctx.env);
+  const crossOnPath = which('cross', ctx.env) !== null;
+  const engine = cross || crossOnPath ? await probeContainerEngine(ctx.env) : null;
 
   const results: DoctorTarget[] = targets.map((target) => {
     const snapshot = inspectEnvironment(target, tc, config, ctx.env);
@@ -98,6 +105,7 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
     // A static binary of a glibc or MSVC target needs +crt-static: whether it is set, and what it gives.
     const crt = crtStaticCheck(target, rustflagsFor(config, ctx.env, target));
     if (crt) checks.push(crt);
+    checks.push(...crossChecks(target, cross && { path: cross.path, target: cross.target(target) }, engine, crossOnPath));
     return { target, host, checks };
   });
   const failed = results.some((r) => r.checks.some((c) => c.needed && !c.ok));

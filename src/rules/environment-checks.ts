@@ -6,11 +6,12 @@
  * and `cargo-preflight doctor`. Pure: the snapshot is gathered by the CLI.
  */
 import { zigbuildTarget } from '../cfg/index.js';
+import { devPackageLibrary, type CrossTarget } from '../config/cross-config.js';
 import type { Requirement } from '../knowledge/types.js';
 import type { EnvironmentSnapshot } from './types.js';
 
 export interface EnvironmentCheck {
-  id: 'std' | 'linker' | 'c-compiler' | 'cross-tool' | 'crt-static' | Exclude<Requirement, 'c-compiler'>;
+  id: 'std' | 'linker' | 'c-compiler' | 'cross-tool' | 'crt-static' | 'cross-config' | 'container-engine' | Exclude<Requirement, 'c-compiler'>;
   /** False when a build for the target would fail for want of it. */
   ok: boolean;
   /** What was checked, e.g. "standard library for aarch64-unknown-linux-musl". */
@@ -403,4 +404,67 @@ export function crtStaticCheck(target: string, rustflags: { flags: readonly stri
     needed: true,
     note,
   };
+}
+
+/** A container engine for `cross`: which, and whether it answered `info`. */
+export interface ContainerEngine {
+  name: string;
+  path: string;
+  answers: boolean;
+  /** Its version when it answered, else the first line of its complaint. */
+  detail: string;
+}
+
+/**
+ * What `cross` needs and what its `Cross.toml` changes, for a target: the
+ * image, the packages its `pre-build` installs (a `-dev` package means the
+ * build finds and links that system library), the variables passed through;
+ * and a container engine that answers (docker or podman), on every host.
+ * Nothing when neither a Cross.toml nor `cross` is there.
+ */
+export function crossChecks(
+  target: string,
+  config: { path: string; target: CrossTarget } | null,
+  engine: ContainerEngine | null,
+  crossOnPath: boolean,
+): EnvironmentCheck[] {
+  if (!config && !crossOnPath) return [];
+  const checks: EnvironmentCheck[] = [];
+  if (config) {
+    const t = config.target;
+    const libraries = t.packages.flatMap((p) => {
+      const lib = devPackageLibrary(p);
+      return lib ? [`\`${p}\` (${lib.library})`] : [];
+    });
+    const parts = [
+      t.image ? `image ${t.image}` : 'the default image',
+      t.packages.length ? `pre-build installs ${t.packages.join(', ')}` : t.preBuild.length ? `pre-build runs ${t.preBuild.length} command${t.preBuild.length === 1 ? '' : 's'}` : '',
+      t.passthrough.length ? `passes ${t.passthrough.join(', ')} into the container` : '',
+    ].filter(Boolean);
+    checks.push({
+      id: 'cross-config',
+      ok: true,
+      title: `cross for ${target} (${config.path})`,
+      found: parts.join('; '),
+      fix: [],
+      needed: true,
+      ...(libraries.length && {
+        note: `under \`cross build\`, ${libraries.join(', ')} ${libraries.length === 1 ? 'is' : 'are'} in the image: the crates that look for ${libraries.length === 1 ? 'it' : 'them'} link the image's system library (as their build scripts choose, often dynamically) instead of failing; a static binary still needs their vendored or bundled feature`,
+      }),
+    });
+  }
+  const ok = !!engine?.answers;
+  checks.push({
+    id: 'container-engine',
+    ok,
+    title: 'a container engine for cross (docker or podman)',
+    found: !engine ? 'neither docker nor podman on PATH' : engine.answers ? `${engine.name} answers (${engine.detail})` : `${engine.name} is on PATH (${engine.path}) but does not answer: ${engine.detail}`,
+    fix: ok
+      ? []
+      : !engine
+        ? ['install docker or podman: cross runs every build in a container (or set CROSS_CONTAINER_ENGINE to the engine you have)']
+        : [`start ${engine.name}'s service (\`sudo systemctl start ${engine.name}\`, or Docker Desktop / \`podman machine start\` on macOS and Windows), and make sure your user may use it`],
+    needed: true,
+  });
+  return checks;
 }
