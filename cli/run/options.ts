@@ -50,7 +50,7 @@ export const FIX_OPTIONS = [
   { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
   { name: 'force', kind: 'bool', help: 'Replace a read-only Cargo.toml too (it is refused otherwise)' },
   { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
-  { name: 'message-format', kind: 'string', value: 'FMT', choices: ['human', 'json'], help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
+  { name: 'message-format', kind: 'string', value: 'FMT', choices: ['human', 'json'], aliases: ['format'], help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
   ...COMMON_OPTIONS,
   HELP_OPTION,
 ] as const satisfies readonly OptionSpec[];

@@ -70,6 +70,10 @@ describe("cargo's spellings", () => {
     expect(JSON.parse(check.stdout).findings.length).toBeGreaterThan(0);
     const why = await cli(['why', 'openssl-sys', '--message-format', 'json'], { cwd: EXAMPLE });
     expect(JSON.parse(why.stdout).packages[0].name).toBe('openssl-sys');
+    // fix spells it --message-format, and takes --format too.
+    expect((await cli(['fix', '--help'])).stdout).toMatch(/--message-format <FMT> +.*\(also --format\)/);
+    const fix = await cli(['fix', '--dry-run', '--format', 'json', '--quiet'], { cwd: EXAMPLE });
+    expect(JSON.parse(fix.stdout).dryRun).toBe(true);
   });
 
   it('`why --help` shows its [PATH]', async () => {
