@@ -63,6 +63,8 @@ export interface OptionSpec {
   readonly requires?: readonly string[];
   /** Errors about this option's value end with the `--help` hint (as every error of check's --format/--output plan does). */
   readonly usageHint?: boolean;
+  /** Other long names of the option, read as this one (cargo's `--message-format` for `--format`). */
+  readonly aliases?: readonly string[];
 }
 
 /** A positional argument: its name in usage lines and messages (`<CRATE[@VERSION]>`, `[PATH]`). */
@@ -151,6 +153,8 @@ export function readArgs<const D extends readonly OptionSpec[]>(
   positionals?: readonly PositionalSpec[],
 ): ReadArgs<Options<D>> {
   const byName = new Map<string, OptionSpec>(specs.map((s) => [s.name, s]));
+  // Aliases name the option they stand for (never one declared in their own right).
+  for (const s of specs) for (const a of s.aliases ?? []) if (!byName.has(a)) byName.set(a, s);
   const options: Record<string, unknown> = {};
   const raw: string[] = [];
   const given: Given[] = [];
@@ -163,6 +167,7 @@ export function readArgs<const D extends readonly OptionSpec[]>(
   // leniently, as tokens, and checked here, so that messages are clap's and nothing stops the reading.
   const config: Record<string, { type: 'string' | 'boolean'; short?: string }> = {};
   for (const s of specs) config[s.name] = { type: s.kind === 'string' || s.kind === 'multi' ? 'string' : 'boolean', ...(s.short && { short: s.short }) };
+  for (const [name, s] of byName) config[name] ??= { type: s.kind === 'string' || s.kind === 'multi' ? 'string' : 'boolean' };
   const { tokens } = splitArgs({ args: [...argv], options: config, strict: false, allowPositionals: true, tokens: true });
   // An argument holding an unknown option is refused whole: stacked flags before it in `-vx` are not read.
   const refused = new Set(tokens.flatMap((t) => (t.kind === 'option' && !byName.has(t.name) ? [t.index] : [])));
@@ -278,7 +283,7 @@ export function helpText(about: string, usageLine: string, specs: readonly Optio
   const lines = [about, '', `Usage: ${asInvoked(usageLine)}`, '', 'Options:'];
   for (const s of specs) {
     const flag = `${s.short ? `-${s.short}, ` : '    '}${describeFlag(s)}`;
-    lines.push(`  ${flag.padEnd(34)} ${s.help}`);
+    lines.push(`  ${flag.padEnd(34)} ${s.help}${s.aliases?.length ? ` (also ${s.aliases.map((a) => `--${a}`).join(', ')})` : ''}`);
   }
   return lines.join('\n') + '\n';
 }

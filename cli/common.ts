@@ -1,5 +1,5 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
-import { resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { ALL_TARGETS, targetInfo } from '../src/cfg/index.js';
 import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError, type SourceLocation } from '../src/errors.js';
@@ -32,6 +32,8 @@ export interface SourceOptions {
   progress?: (p: FetchProgress) => void;
   /** False with `--no-crate-downloads`. */
   crateDownloads?: boolean;
+  /** `-v` count: 1 shows each retry with its reason, 2 the underlying network errors too. */
+  verbose?: number;
 }
 
 export interface Sources {
@@ -53,6 +55,11 @@ export function openSources(opts: SourceOptions): Sources {
     jobs: opts.jobs,
     progress: opts.progress ?? progressLine(opts.stderr ?? process.stderr, { quiet: opts.quiet }),
     crateDownloads: opts.crateDownloads !== false,
+    ...(opts.verbose && {
+      log: (level: 1 | 2, line: string) => {
+        if (level <= opts.verbose!) (opts.stderr ?? process.stderr).write(`${line}\n`);
+      },
+    }),
   });
   return { sourceFor: (s) => set.sourceFor(s), offline: set.offline, stats: () => set.stats(), close: () => set.close() };
 }
@@ -181,17 +188,22 @@ export function selectionFrom(args: CommonArgs): Selection {
  * `ctx.stderr` when it is a terminal, never with `--quiet`.
  */
 /**
- * Where a run starts: the directory (a `PATH` argument that is a folder) and
- * the manifest given (`--manifest-path`, or a `PATH` naming a Cargo.toml).
+ * Where a run starts. A `PATH` argument is cargo's `-C PATH`: the run is as
+ * if started there (a directory, or the directory of the `Cargo.toml` it
+ * names): cargo's configuration is read from there upward, the current
+ * package is the one there, and `--manifest-path` and `--config FILE` are
+ * read relative to it. Without it, `--manifest-path` is cargo's: the
+ * manifest to start from, with the configuration of the current directory.
+ * (Files of the tool's own, `--output` and `--baseline`, stay relative to
+ * the directory the tool was run in.)
  */
 export function projectStart(args: CommonArgs, cwd: string, pathArg?: string): { dir: string; manifestPath: string | undefined } {
-  let manifestPath = args.options['manifest-path'];
-  let dir = cwd;
-  if (pathArg) {
-    if (pathArg.endsWith('Cargo.toml')) manifestPath ??= pathArg;
-    else dir = resolvePath(cwd, pathArg);
-  }
-  return { dir, manifestPath };
+  const given = args.options['manifest-path'];
+  if (!pathArg) return { dir: cwd, manifestPath: given };
+  const at = resolvePath(cwd, pathArg);
+  const isManifest = basename(at) === 'Cargo.toml';
+  const dir = isManifest ? dirname(at) : at;
+  return { dir, manifestPath: given !== undefined ? resolvePath(dir, given) : isManifest ? at : undefined };
 }
 
 export async function loadFromArgs(
@@ -209,7 +221,7 @@ export async function loadFromArgs(
   const { cwd, env, progress, stderr } = ctx;
   const o = args.options;
   const { dir, manifestPath } = projectStart(args, cwd, pathArg);
-  const config = CargoConfig.load(dir, env, configOverrides(args, cwd));
+  const config = CargoConfig.load(dir, env, configOverrides(args, dir));
   const sources = openSources({
     cwd: dir,
     config,
@@ -222,6 +234,7 @@ export async function loadFromArgs(
     progress,
     ...(stderr && { stderr }),
     crateDownloads: !o['no-crate-downloads'],
+    verbose: o.verbose ?? 0,
   });
   let project: Project;
   // Known once the workspace is read, so that manifests are read only for what these targets' graphs may reach.

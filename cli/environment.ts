@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { derivedHostTriple } from '../src/cfg/host.js';
+import { zigbuildTarget } from '../src/cfg/index.js';
 import type { CargoConfig } from '../src/config/cargo-config.js';
 import { environmentToolNames } from '../src/rules/environment-checks.js';
 import type { EnvironmentSnapshot } from '../src/rules/types.js';
@@ -66,13 +67,66 @@ export function inspectEnvironment(target: string, toolchain: Toolchain, config:
   for (const n of toolNames(target, toolchain.host)) onPath[n] = which(n, env);
   // The active toolchain's sysroot holds the standard library of every installed target (rustup or not).
   const { host, installedTargets, sysroot } = toolchain;
-  const stdInstalled = sysroot ? existsSync(join(sysroot, 'lib', 'rustlib', target, 'lib')) : null;
+  // cargo-zigbuild's `…-gnu.2.17` is `…-gnu` to cargo and rustup.
+  const triple = zigbuildTarget(target)?.base ?? target;
+  const stdInstalled = sysroot ? existsSync(join(sysroot, 'lib', 'rustlib', triple, 'lib')) : null;
   // `--config` first, then CARGO_TARGET_<TRIPLE>_LINKER, then the files, as cargo ranks them.
-  const linker = config.getWithEnv(['target', target, 'linker'], `CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`, env);
+  const linker = config.getWithEnv(['target', triple, 'linker'], `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_LINKER`, env);
   const configuredLinker = linker && typeof linker.value === 'string' && linker.value ? { value: linker.value, definedIn: linker.definedIn } : null;
   const ccVariables: Record<string, string> = {};
   for (const name of [`CC_${target}`, `CC_${target.replace(/-/g, '_')}`, 'TARGET_CC', 'CC']) {
     if (env[name]) ccVariables[name] = env[name]!;
   }
   return { host, target, installedTargets, stdInstalled, sysroot, configuredLinker, onPath, ccVariables };
+}
+
+/** The rustflags cargo would pass for a target, and where they come from (cargo's order: the first source that sets any wins). */
+export interface Rustflags {
+  flags: string[];
+  /** `RUSTFLAGS`, `build.rustflags in …`, …; null when nothing sets them. */
+  source: string | null;
+}
+
+/**
+ * cargo's rustflags for `target`: `CARGO_ENCODED_RUSTFLAGS`, else
+ * `RUSTFLAGS`, else `target.<triple>.rustflags` (or
+ * `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`), else `build.rustflags` (or
+ * `CARGO_BUILD_RUSTFLAGS`). (`[target.'cfg(…)'] rustflags` are not read.)
+ */
+export function rustflagsFor(config: CargoConfig, env: NodeJS.ProcessEnv, target: string): Rustflags {
+  const triple = zigbuildTarget(target)?.base ?? target;
+  if (env.CARGO_ENCODED_RUSTFLAGS) return { flags: env.CARGO_ENCODED_RUSTFLAGS.split('\x1f'), source: 'CARGO_ENCODED_RUSTFLAGS' };
+  if (env.RUSTFLAGS?.trim()) return { flags: env.RUSTFLAGS.trim().split(/\s+/), source: 'RUSTFLAGS' };
+  const read = (keys: string[], variable: string, name: string): Rustflags | null => {
+    const found = config.getWithEnv<unknown>(keys, variable, env);
+    if (!found) return null;
+    const v = found.value;
+    const flags = Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : [];
+    return flags.length ? { flags, source: `${name} (${found.definedIn})` } : null;
+  };
+  return (
+    read(['target', triple, 'rustflags'], `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_RUSTFLAGS`, `target.${triple}.rustflags`) ??
+    read(['build', 'rustflags'], 'CARGO_BUILD_RUSTFLAGS', 'build.rustflags') ?? { flags: [], source: null }
+  );
+}
+
+/**
+ * The container engine `cross` would use (`CROSS_CONTAINER_ENGINE`, else
+ * docker, else podman) and whether it answers `info` within 5 s; null when
+ * none is on PATH.
+ */
+export async function probeContainerEngine(env: NodeJS.ProcessEnv): Promise<import('../src/rules/environment-checks.js').ContainerEngine | null> {
+  const names = env.CROSS_CONTAINER_ENGINE ? [env.CROSS_CONTAINER_ENGINE] : ['docker', 'podman'];
+  for (const name of names) {
+    const path = name.includes('/') ? (existsSync(name) ? name : null) : which(name, env);
+    if (!path) continue;
+    const answer = await new Promise<{ ok: boolean; text: string }>((done) => {
+      execFile(path, ['info', '--format', name.endsWith('podman') ? '{{.Version.Version}}' : '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 5_000, windowsHide: true, env }, (err, stdout, stderr) => {
+        const text = (err ? stderr || (err.killed ? 'no answer within 5 s' : err.message) : stdout).trim().split('\n').find((l) => l.trim()) ?? '';
+        done({ ok: !err, text: text.trim() });
+      });
+    });
+    return { name: name.replace(/^.*\//, ''), path, answers: answer.ok, detail: answer.ok ? `version ${answer.text || 'unknown'}` : answer.text || 'no answer' };
+  }
+  return null;
 }

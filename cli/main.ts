@@ -1,10 +1,13 @@
 /**
  * Command dispatch and error reporting. Bad input is reported as
- * `path:line:col: error: message` (or `error: message`) with exit code 2;
- * a stack trace only with `--verbose`.
+ * `path:line:col: error: message` (or `error: message`) with exit code 2; a
+ * registry that cannot be reached, with what to do about it, exit code 3;
+ * under `--format json` the error is also a JSON document on stdout
+ * (`{"error": {...}}`). A stack trace only with `--verbose`.
  */
 import { UserError } from '../src/errors.js';
-import { RegistryError } from '../src/registry/types.js';
+import { NetworkError, RegistryError } from '../src/registry/types.js';
+import { EXIT_CODES_HELP, networkHelp } from './exit-codes.js';
 import { opensUiByDefault } from './ui/launch.js';
 import { PROGRAM, readArgs, setProgramName } from './args.js';
 import { COMMON_OPTIONS } from './common.js';
@@ -38,7 +41,8 @@ Options:
 
 With no command at a terminal, opens the triage screen (\`check --interactive\`).
 Run '${program} <COMMAND> --help' for the options of a command.
-`;
+
+${EXIT_CODES_HELP}`;
 
 const commandNamed = (name: string | undefined) => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
 
@@ -58,7 +62,8 @@ export function defaultContext(): CommandContext {
 export async function main(argv: string[], ctx: CommandContext = defaultContext()): Promise<number> {
   const program = ctx.program ?? PROGRAM;
   setProgramName(program);
-  let verbose = false;
+  let verbose = 0;
+  let json = false;
   try {
     const [first, ...rest] = argv;
     // The command and the arguments it is given: with no command (or options first), `check`,
@@ -72,7 +77,12 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     // -v for the backtrace of an error, and a bad colour choice is refused first, as cargo does.
     const read = command && readCommandArgs(command, args);
     const early = read ? read.options : readArgs(argv, COMMON_OPTIONS).options;
-    verbose = !!early.verbose;
+    verbose = typeof early.verbose === 'number' ? early.verbose : 0;
+    // `--format json` (or cargo's `--message-format json`): a fatal error is a JSON document on stdout too.
+    // (Not when the reports go to files: stdout is then no JSON report's.)
+    const given = read?.given ?? [];
+    const formats = given.filter((g) => g.name === 'format' || g.name === 'message-format');
+    json = formats.length > 0 && formats.every((g) => g.value === 'json') && !given.some((g) => g.name === 'output');
     colorChoice(typeof early.color === 'string' ? early.color : undefined, ctx.env);
     if (first === '--version' || first === '-V') {
       ctx.stdout.write(`cargo-preflight ${VERSION}\n`);
@@ -93,18 +103,46 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     }
     return await runCommand(command, read, ctx);
   } catch (e) {
-    if (e instanceof UserError) {
-      const loc = e.location;
-      const where = loc ? `${loc.path}${loc.line !== undefined ? `:${loc.line}` : ''}${loc.line !== undefined && loc.column !== undefined ? `:${loc.column}` : ''}: ` : '';
-      ctx.stderr.write(`${where}error: ${e.message}\n${e.help ? `  help: ${e.help}\n` : ''}`);
-      if (verbose && e.stack) ctx.stderr.write(`${e.stack}\n`);
-      return 2;
-    }
-    if (e instanceof RegistryError) {
-      ctx.stderr.write(`error: ${e.message}\n`);
-      if (verbose && e.stack) ctx.stderr.write(`${e.stack}\n`);
-      return 2;
-    }
-    throw e;
+    const failure = fatal(e);
+    if (!failure) throw e;
+    const { where, help, code } = failure;
+    ctx.stderr.write(`${where ? `${formatLocation(where)}: ` : ''}error: ${(e as Error).message}\n${help.map((h) => `  help: ${h}\n`).join('')}`);
+    if (e instanceof NetworkError && e.detail && verbose >= 2) ctx.stderr.write(`  caused by: ${e.detail}\n`);
+    // A backtrace with -v for bad input, -vv for a registry's failure (whose -v shows the retries).
+    if (verbose >= (e instanceof RegistryError ? 2 : 1) && (e as Error).stack) ctx.stderr.write(`${(e as Error).stack}\n`);
+    if (json) ctx.stdout.write(`${JSON.stringify({ error: errorDocument(e as Error, failure) }, null, 2)}\n`);
+    return code;
   }
+}
+
+interface Fatal {
+  code: number;
+  kind: 'usage' | 'input' | 'network' | 'registry';
+  where: UserError['location'];
+  help: string[];
+}
+
+/** How an error ends the run: its exit code, kind, place and help lines; undefined for an internal error. */
+function fatal(e: unknown): Fatal | undefined {
+  if (e instanceof UserError) return { code: 2, kind: e.location ? 'input' : 'usage', where: e.location, help: e.help ? [e.help] : [] };
+  if (e instanceof NetworkError) return { code: 3, kind: 'network', where: undefined, help: networkHelp(e) };
+  if (e instanceof RegistryError) return { code: 2, kind: 'registry', where: undefined, help: [] };
+  return undefined;
+}
+
+function formatLocation(loc: NonNullable<UserError['location']>): string {
+  return `${loc.path}${loc.line !== undefined ? `:${loc.line}` : ''}${loc.line !== undefined && loc.column !== undefined ? `:${loc.column}` : ''}`;
+}
+
+/** The `error` member of the JSON document a fatal error prints under `--format json`. */
+function errorDocument(e: Error, f: Fatal): Record<string, unknown> {
+  return {
+    message: e.message,
+    kind: f.kind,
+    exitCode: f.code,
+    ...(f.where && { location: { path: f.where.path, line: f.where.line ?? null, column: f.where.column ?? null } }),
+    ...(e instanceof NetworkError && { host: e.host }),
+    ...(e instanceof RegistryError && e.crate !== undefined && { crate: e.crate }),
+    help: f.help,
+  };
 }

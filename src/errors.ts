@@ -47,3 +47,45 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   }
   return { line, column: offset - last };
 }
+
+/**
+ * The names of `known` that `input` may have meant, closest first (at most
+ * `max`): within an edit distance of a third of its length (at least 1; `-`
+ * and `_` count as one), or differing only in case. Empty when none is close.
+ */
+export function closestNames(input: string, known: Iterable<string>, max = 3): string[] {
+  const norm = (s: string) => s.toLowerCase().replaceAll('_', '-');
+  const want = norm(input);
+  const limit = want.length < 3 ? 0 : Math.max(1, Math.floor(want.length / 3));
+  const scored: [number, string][] = [];
+  for (const name of new Set(known)) {
+    if (name === input) continue;
+    const d = editDistance(want, norm(name), limit);
+    if (d <= limit) scored.push([d, name]);
+  }
+  scored.sort((a, b) => a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+  return scored.slice(0, max).map(([, n]) => n);
+}
+
+/** `did you mean `a`?` (or `` `a`, `b` ``) for the names `input` may have meant; undefined when none is close. */
+export function didYouMean(input: string, known: Iterable<string>): string | undefined {
+  const close = closestNames(input, known);
+  return close.length ? `did you mean ${close.map((n) => `\`${n}\``).join(', ')}?` : undefined;
+}
+
+/** Levenshtein distance, giving up (returning `limit + 1`) once every path is over `limit`. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      best = Math.min(best, row[j]!);
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[b.length]!;
+}

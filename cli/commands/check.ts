@@ -3,7 +3,7 @@ import { failsOn } from '../../src/rules/engine.js';
 import { DEFAULT_TARGET } from '../common.js';
 import type { CommandContext } from '../context.js';
 import type { Options } from '../args.js';
-import { gatingFindings, relPath, repositoryRoot, type Report } from '../output/report.js';
+import { gatingFindings, relPath, repositoryRoot, withoutMachineDependent, type Report } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
 import { renderSarif } from '../output/sarif.js';
@@ -23,6 +23,8 @@ export interface FormatOptions {
   base: string;
   /** Proven fixes for the Markdown report, when they were computed. */
   fixes?: MarkdownOptions['fixes'];
+  /** `--include-environment`: machine-dependent findings in SARIF too. */
+  includeEnvironment?: boolean;
 }
 
 export type Formatter = (report: Report, ctx: CommandContext, options: FormatOptions) => string;
@@ -30,7 +32,7 @@ export type Formatter = (report: Report, ctx: CommandContext, options: FormatOpt
 export const FORMATTERS: Record<Format, Formatter> = {
   human: (report, ctx, o) => renderHuman(withoutBaselined(report), makeStyle(o.color), ctx.cwd) + baselineNote(report),
   json: (report) => renderJson(report),
-  sarif: (report, _ctx, o) => renderSarif(report, { base: o.base }),
+  sarif: (report, _ctx, o) => renderSarif(o.includeEnvironment ? report : withoutMachineDependent(report), { base: o.base }),
   github: (report, _ctx, o) => renderGithub(report, { base: o.base }),
   markdown: (report, _ctx, o) => renderMarkdown(report, { base: o.base, fixes: o.fixes }),
 };
@@ -72,7 +74,8 @@ async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: Comma
   const run = await runCheck(args, ctx);
   try {
     for (const w of run.report.warnings) ctx.warn(w);
-    if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!);
+    const includeEnvironment = !!args.options['include-environment'];
+    if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!, includeEnvironment);
     const color = args.color(ctx.stdout);
     const base = repositoryRoot(ctx.cwd);
     let fixes: MarkdownOptions['fixes'];
@@ -82,11 +85,11 @@ async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: Comma
     }
     for (const p of plan) {
       if (p.output === undefined) continue;
-      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes }), p.output, p.format);
+      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes, includeEnvironment }), p.output, p.format);
     }
-    for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base, fixes }));
+    for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base, fixes, includeEnvironment }));
     if (writeBaselineArg !== undefined) {
-      const recorded = baselineOf(run.report.findings);
+      const recorded = baselineOf(run.report.findings, includeEnvironment);
       writeBaseline(resolvePath(ctx.cwd, writeBaselineArg), recorded, writeBaselineArg);
       if (!args.options.quiet) ctx.stderr.write(`note: recorded ${recorded.entries.length} finding${recorded.entries.length === 1 ? '' : 's'} in ${writeBaselineArg}\n`);
     }

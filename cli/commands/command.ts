@@ -6,6 +6,7 @@
 import { helpText, readArgs, type AnyOptions, type Options, type OptionSpec, type ParsedArgs, type PositionalSpec, type ReadArgs } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { useColor } from '../output/style.js';
+import { EXIT_CODES_HELP } from '../exit-codes.js';
 
 /** A command's parsed arguments (`O`: `Options<typeof DECLARATION>`), and what the prologue decides from them. */
 export interface Invocation<O = AnyOptions> extends ParsedArgs<O> {
@@ -40,7 +41,7 @@ export function defineCommand<const D extends readonly OptionSpec[]>(command: Co
 }
 
 export function commandHelp(command: AnyCommand): string {
-  return helpText(command.about, command.usage, command.options);
+  return `${helpText(command.about, command.usage, command.options)}\n${EXIT_CODES_HELP}`;
 }
 
 /** Reads the arguments of `command` without refusing anything (see `readArgs`). */

@@ -5,18 +5,18 @@
  * compiler (from the artifact graph); each check says what it found and the
  * command that fixes it. Exit code 1 when a needed check fails.
  */
-import { resolve } from 'node:path';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { targetInfo } from '../../src/cfg/index.js';
 import { nearestManifest } from '../../src/manifest/workspace.js';
-import { environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
+import { crossChecks, crtStaticCheck, environmentChecks, type EnvironmentCheck, type Needs } from '../../src/rules/environment-checks.js';
+import { readCrossConfig } from '../../src/config/cross-config.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
 import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, refuseAllTargets, targetResults } from '../common.js';
-import { inspectEnvironment, probeToolchain } from '../environment.js';
+import { COMMON_OPTIONS, configOverrides, configuredTargets, DEFAULT_TARGET, loadFromArgs, projectStart, refuseAllTargets, targetResults } from '../common.js';
+import { inspectEnvironment, probeContainerEngine, probeToolchain, rustflagsFor, which } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
@@ -47,7 +47,9 @@ export interface DoctorTarget {
 
 async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {
   const format = args.options.format;
-  const dir = args.positionals[0] ? resolve(ctx.cwd, args.positionals[0]) : ctx.cwd;
+  // PATH is cargo's `-C PATH` (a directory, or a Cargo.toml in it), as for every command.
+  const start = projectStart(args, ctx.cwd, args.positionals[0]);
+  const dir = start.dir;
   const toolchain = probeToolchain(ctx.env);
 
   let targets = args.options.target ?? null;
@@ -55,8 +57,9 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   refuseAllTargets(targets ?? undefined);
   for (const t of targets ?? []) targetInfo(t);
   const needsByTarget = new Map<string, Needs>();
-  let config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
-  const manifest = args.options['no-project'] ? null : (args.options['manifest-path'] ?? nearestManifest(dir));
+  let crossDir: string | undefined;
+  let config = CargoConfig.load(dir, ctx.env, configOverrides(args, dir));
+  const manifest = args.options['no-project'] ? null : (start.manifestPath ?? nearestManifest(dir));
   if (manifest) {
     let settings: PreflightConfig | undefined;
     const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
@@ -67,6 +70,7 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
     });
     try {
       settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
+      crossDir = loaded.project.workspace.rootDir;
       targets ??= loaded.targets;
       refuseAllTargets(targets);
       config = loaded.config;
@@ -88,12 +92,20 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   for (const t of targets) targetInfo(t);
   const tc = await toolchain;
   const host = tc.host;
+  // cross: its Cross.toml (beside the workspace's root manifest, else in the folder checked) and a container engine that answers.
+  const cross = readCrossConfig(crossDir ?? dir, ctx.env);
+  const crossOnPath = which('cross', ctx.env) !== null;
+  const engine = cross || crossOnPath ? await probeContainerEngine(ctx.env) : null;
 
   const results: DoctorTarget[] = targets.map((target) => {
     const snapshot = inspectEnvironment(target, tc, config, ctx.env);
     // Without a project, report the C compiler as needed: most graphs compile some C (ring, bundled libraries).
     const needs = needsByTarget.get(target) ?? { cCode: [], tools: {} };
     const checks = environmentChecks(snapshot, needs).map((c) => (c.id === 'c-compiler' && !manifest ? { ...c, needed: true } : c));
+    // A static binary of a glibc or MSVC target needs +crt-static: whether it is set, and what it gives.
+    const crt = crtStaticCheck(target, rustflagsFor(config, ctx.env, target));
+    if (crt) checks.push(crt);
+    checks.push(...crossChecks(target, cross && { path: cross.path, target: cross.target(target) }, engine, crossOnPath));
     return { target, host, checks };
   });
   const failed = results.some((r) => r.checks.some((c) => c.needed && !c.ok));
@@ -109,6 +121,7 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
     for (const c of r.checks) {
       const label = !c.needed ? style.dim('   n/a') : c.ok ? style.green('    ok') : style.red('  FAIL');
       out.push(`${label} ${c.title}: ${c.found}`);
+      if (c.note && c.needed) out.push(`         ${style.dim('note')}: ${c.note}`);
       if (c.needed && !c.ok) for (const f of c.fix) out.push(`         ${style.cyan('fix')}: ${f}`);
     }
     out.push('');

@@ -4,11 +4,16 @@ import { parsePackageSpec, specMatches } from '../../src/resolve/spec.js';
 import { displayPackage } from '../../src/resolve/display.js';
 import { compareVersions } from '../../src/resolve/semver-req.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
-import { UserError } from '../../src/errors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { didYouMean, UserError } from '../../src/errors.js';
+import { parseTomlWithPositions } from '../../src/manifest/positions.js';
+import { DirectorySource } from '../../src/registry/index.js';
+import type { CrateSource } from '../../src/registry/types.js';
 import { COMMON_OPTIONS, loadFromArgs, targetResults } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { programName, type Options, type OptionSpec } from '../args.js';
-import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
+import { HELP_OPTION } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 import type { Lockfile, LockedPackage } from '../../src/lockfile/index.js';
 
@@ -19,8 +24,38 @@ function depthOption(d: string): number | 'workspace' {
   return Number(d);
 }
 
+/** `--format`/`-f`: human, json, or cargo tree's template (`{p}`, `{l}`, `{r}`, `{f}`, `{lib}`). */
+const TREE_FORMAT = {
+  name: 'format',
+  short: 'f',
+  kind: 'string',
+  value: 'FORMAT',
+  default: 'human',
+  aliases: ['message-format'],
+  help: "human, json, or a template as cargo tree's: {p} package, {l} license, {r} repository, {f} features, {lib} library name [default: human]",
+} as const;
+
+/** The edge kinds of cargo tree's `-e` this command shows: the artifact graph's (normal, no proc-macros), with or without feature nodes. */
+const EDGE_KINDS = ['features', 'normal', 'no-proc-macro', 'no-build', 'no-dev', 'dev', 'build', 'all', 'no-normal'] as const;
+
+/** `-e KINDS`, comma separated, as cargo reads it: `features` when it is among them, else `plain`. */
+function edgesOption(value: string, flag: string): 'features' | 'plain' {
+  let features = false;
+  for (const kind of value.split(',').map((k) => k.trim())) {
+    if (kind === 'features') features = true;
+    else if (kind === 'dev') throw new UserError(`${flag}: \`dev\` edges are shown with \`--include-dev\` (dev-dependencies of the members, under cargo's [dev-dependencies] line)`);
+    else if (kind === 'build' || kind === 'all' || kind === 'no-normal') {
+      throw new UserError(`${flag}: \`${kind}\` is not shown: \`tree\` draws what is linked into the artifact (cargo's \`-e normal,no-proc-macro\`); build dependencies and proc-macros are not`);
+    } else if (!(EDGE_KINDS as readonly string[]).includes(kind)) {
+      throw new UserError(`invalid value '${kind}' for '${flag}'`, undefined, didYouMean(kind, EDGE_KINDS) ?? `possible values: ${EDGE_KINDS.join(', ')}`);
+    }
+  }
+  return features ? 'features' : 'plain';
+}
+
 const OPTIONS = [
-  HUMAN_JSON_FORMAT,
+  TREE_FORMAT,
+  { name: 'edges', short: 'e', kind: 'multi', value: 'KINDS', parse: edgesOption, help: "Edge kinds as cargo tree's -e: features (feature nodes between packages), normal, no-proc-macro [default: normal,no-proc-macro]" },
   { name: 'no-dedupe', kind: 'bool', help: 'Do not de-duplicate repeated dependencies' },
   { name: 'duplicates', short: 'd', kind: 'bool', help: 'Show only dependencies which come in multiple versions (implies inverting the tree)' },
   {
@@ -77,6 +112,8 @@ export interface TreeStyle {
   prefix: 'indent' | 'depth' | 'none';
   /** `--charset`: box-drawing characters, or ASCII ones. */
   charset: 'utf8' | 'ascii';
+  /** Each package's text (`-f TEMPLATE`); `name vX (source)` when not given. */
+  label?: (p: GraphPackage) => string;
 }
 
 export const DEFAULT_STYLE: TreeStyle = { dedupe: true, depth: Infinity, prefix: 'indent', charset: 'utf8' };
@@ -165,7 +202,7 @@ export function renderTree(graph: TargetGraph, style: TreeStyle | boolean = DEFA
   };
   // Roots in cargo's package order too (cargo tree sorts them), whatever the order of members or of `-p`:
   // which repeat is expanded and which is marked `(*)` follows from it.
-  return drawForest([...graph.roots].sort(order), groups, (k) => displayPackage(graph.packages.get(k)!), st, (k) => graph.packages.get(k)!.isMember);
+  return drawForest([...graph.roots].sort(order), groups, (k) => (st.label ?? displayPackage)(graph.packages.get(k)!), st, (k) => graph.packages.get(k)!.isMember);
 }
 
 /**
@@ -205,7 +242,7 @@ export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], styl
     for (const e of list) if (!within || (within.has(e.from) && within.has(e.to))) (dependents.get(e.to) ?? dependents.set(e.to, []).get(e.to)!).push(e);
   }
   const groups = (key: PackageKey) => groupByKind(dependents.get(key) ?? [], (e) => e.from, order);
-  return drawForest([...keys].sort(order), groups, (k) => displayPackage(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
+  return drawForest([...keys].sort(order), groups, (k) => (style.label ?? displayPackage)(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
 }
 
 /**
@@ -218,7 +255,11 @@ export function invertRoots(lock: Lockfile, specs: string[], resolved: ReadonlyS
   for (const text of specs) {
     const spec = parsePackageSpec(text);
     const found = (lock.byName.get(spec.name) ?? []).filter((p) => resolved.has(p.key) && specMatches(spec, p));
-    if (!found.length) throw new UserError(`package ID specification \`${text}\` did not match any packages`);
+    if (!found.length) {
+      const locked = lock.byName.get(spec.name) ?? [];
+      const help = locked.length ? `Cargo.lock holds ${locked.map((p) => `\`${p.name}@${p.version}\``).sort().join(', ')}` : didYouMean(spec.name, lock.byName.keys());
+      throw new UserError(`package ID specification \`${text}\` did not match any packages`, undefined, help);
+    }
     if (found.length > 1) {
       const all = found.map((p) => `${p.name}@${p.version}`).sort();
       throw new UserError(`specification \`${text}\` is ambiguous`, undefined, `re-run this command with one of the following specifications\n  ${all.join('\n  ')}`);
@@ -233,11 +274,127 @@ export function treeStyle(o: Options<typeof OPTIONS>): TreeStyle {
   return { dedupe: !o['no-dedupe'], depth: o.depth ?? DEFAULT_STYLE.depth, prefix: o.prefix, charset: o.charset };
 }
 
+/** The placeholders of cargo tree's `--format` template. */
+const PLACEHOLDERS = ['p', 'l', 'r', 'f', 'lib'] as const;
+type Placeholder = (typeof PLACEHOLDERS)[number];
+type TemplatePart = string | { key: Placeholder };
+
+/** A `--format` template as cargo reads it: text, `{p}`, `{l}`, `{r}`, `{f}`, `{lib}`; anything else in braces refused (exit 2). */
+export function parseTemplate(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let rest = template;
+  while (rest) {
+    const open = rest.indexOf('{');
+    const close = rest.indexOf('}');
+    if (close >= 0 && (open < 0 || close < open)) throw new UserError(`tree format \`${template}\` not valid: unexpected \`}\``);
+    if (open < 0) {
+      parts.push(rest);
+      break;
+    }
+    if (open > 0) parts.push(rest.slice(0, open));
+    if (close < 0) throw new UserError(`tree format \`${template}\` not valid: expected \`}\``);
+    const key = rest.slice(open + 1, close);
+    if (!(PLACEHOLDERS as readonly string[]).includes(key)) {
+      const hint = didYouMean(key, PLACEHOLDERS);
+      throw new UserError(`tree format \`${template}\` not valid: unsupported pattern \`${key}\``, undefined, hint ?? `the patterns are ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}`);
+    }
+    parts.push({ key: key as Placeholder });
+    rest = rest.slice(close + 1);
+  }
+  return parts;
+}
+
+/** What `{l}`, `{r}` and `{lib}` need of a package: its manifest's `license`, `repository` and library. */
+export interface PackageInfo {
+  license: string;
+  repository: string;
+  lib: string;
+}
+
+/**
+ * A package's license, repository and library name, from the manifest at
+ * hand: a path package's own, a vendored crate's, cargo's unpacked copy of a
+ * registry crate. Nothing is downloaded for it: with no manifest at hand the
+ * license and repository are empty and the library is named after the crate.
+ */
+export function packageInfo(p: GraphPackage, sourceFor: (lockSource: string) => CrateSource | null): PackageInfo {
+  let text: string | undefined;
+  let path: string | undefined;
+  if (p.source === null) {
+    path = p.manifestPath;
+    if (path) {
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        // no manifest to read: the defaults
+      }
+    }
+  } else {
+    const source = sourceFor(p.source);
+    const vendored = source instanceof DirectorySource ? source.crateFolder(p.name, p.version) : null;
+    text = vendored?.manifest ?? source?.files?.unpackedCopy(p.name, p.version)?.manifest;
+    path = vendored ? join(vendored.dir, 'Cargo.toml') : undefined;
+  }
+  let data: Record<string, unknown> = {};
+  if (text !== undefined) {
+    try {
+      data = parseTomlWithPositions(text, path ?? 'Cargo.toml').data;
+    } catch {
+      // an unreadable manifest: the defaults
+    }
+  }
+  const pkg = (data.package ?? {}) as Record<string, unknown>;
+  const lib = data.lib as Record<string, unknown> | undefined;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  // A path package without `[lib]` has a library only where `src/lib.rs` is; a registry crate nearly always has one.
+  const hasLib = lib !== undefined || p.source !== null || (p.manifestPath !== undefined && existsSync(join(dirname(p.manifestPath), 'src', 'lib.rs')));
+  return {
+    license: str(pkg.license),
+    repository: str(pkg.repository),
+    lib: hasLib ? str(lib?.name) || p.name.replaceAll('-', '_') : '',
+  };
+}
+
+/** A package's text by a parsed template, as cargo tree fills it. */
+export function templateLabel(parts: TemplatePart[], info: (p: GraphPackage) => PackageInfo): (p: GraphPackage) => string {
+  return (p) =>
+    parts
+      .map((part) => {
+        if (typeof part === 'string') return part;
+        switch (part.key) {
+          case 'p':
+            return displayPackage(p);
+          case 'f':
+            return p.features.join(',');
+          case 'l':
+            return info(p).license;
+          case 'r':
+            return info(p).repository;
+          case 'lib':
+            return info(p).lib;
+        }
+      })
+      .join('');
+}
+
 async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {
-  const format = args.options.format;
+  const given = args.options.format;
+  // `human` and `json` keep their meaning; any other value is cargo tree's template (refused before any work when bad).
+  const format = given === 'json' ? 'json' : 'human';
+  const template = given !== 'human' && given !== 'json' ? parseTemplate(given) : undefined;
   const style = treeStyle(args.options);
   const invert = args.options.invert;
+  const withFeatures = (args.options.edges ?? []).includes('features');
+  if (withFeatures && (invert || args.options.duplicates || format === 'json')) {
+    throw new UserError('`-e features` draws the tree from the members down; it is not available with --invert, --duplicates or --format json');
+  }
+  const featureTree = withFeatures ? (await import('./tree-features.js')).renderFeatureTree : undefined;
   const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
+  if (template) {
+    const infos = new Map<PackageKey, PackageInfo>();
+    const info = (p: GraphPackage) => infos.get(p.key) ?? infos.set(p.key, packageInfo(p, loaded.sources.sourceFor)).get(p.key)!;
+    style.label = templateLabel(template, info);
+  }
   try {
     const graphs = (await targetResults(loaded)).map((r) => r.graph);
     // Specs name packages of the selection's resolution (every platform, host units too), as cargo matches them.
@@ -251,7 +408,15 @@ async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandConte
       graphs.forEach((g, i) => {
         if (graphs.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${g.target}\n`);
         const keys = inverted?.map((p) => p.key).filter((k) => g.packages.has(k));
-        const out = args.options.duplicates ? renderDuplicates(g, style, keys) : keys ? (keys.length ? renderInvertedTrees(g, keys, style) : '') : renderTree(g, style);
+        const out = featureTree
+          ? featureTree(g, style)
+          : args.options.duplicates
+            ? renderDuplicates(g, style, keys)
+            : keys
+              ? keys.length
+                ? renderInvertedTrees(g, keys, style)
+                : ''
+              : renderTree(g, style);
         // Nothing to draw (resolved, but not linked for this target; no crate in two versions), as cargo says.
         if (out) ctx.stdout.write(out);
         else {

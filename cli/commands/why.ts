@@ -10,6 +10,8 @@ import type { Options, OptionSpec } from '../args.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 import { relative } from 'node:path';
+import { didYouMean, UserError } from '../../src/errors.js';
+import type { Lockfile } from '../../src/lockfile/index.js';
 import { comparePackages } from './tree.js';
 
 const OPTIONS = [
@@ -21,7 +23,7 @@ const OPTIONS = [
 export const whyCommand = defineCommand({
   name: 'why',
   about: 'Show every path from a workspace member to a crate, with the feature that activates each edge',
-  usage: 'cargo-preflight why [OPTIONS] <CRATE[@VERSION]>',
+  usage: 'cargo-preflight why [OPTIONS] <CRATE[@VERSION]> [PATH]',
   options: OPTIONS,
   positionals: [{ name: '<CRATE[@VERSION]>', required: true }, { name: '[PATH]' }],
   run: why,
@@ -133,6 +135,20 @@ export function allPaths(graph: TargetGraph, key: PackageKey, limit = 1000): Gra
   return out;
 }
 
+/**
+ * Refuses a spec that no package of Cargo.lock matches, as `cargo tree -i`
+ * does (exit 2), with the names it may have meant, or the locked versions
+ * when only the version is off.
+ */
+export function lockedSpec(lock: Lockfile, spec: PackageSpec): void {
+  const locked = lock.byName.get(spec.name) ?? [];
+  if (locked.some((p) => specMatches(spec, p))) return;
+  const help = locked.length
+    ? `Cargo.lock holds ${locked.map((p) => `\`${p.name}@${p.version}\``).sort().join(', ')}`
+    : didYouMean(spec.name, lock.byName.keys());
+  throw new UserError(`package ID specification \`${spec.text}\` did not match any packages`, undefined, help);
+}
+
 async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {
   // Required: the prologue refuses a run without it.
   const spec = args.positionals[0]!;
@@ -140,6 +156,7 @@ async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContex
   const loaded = await loadFromArgs(args, ctx, args.positionals[1]);
   try {
     const parsed = parsePackageSpec(spec);
+    lockedSpec(loaded.project.lockfile, parsed);
     const results = (await targetResults(loaded)).map((result) => {
       const keys = findPackages(result.graph, parsed);
       // Not in the graph: why each locked package of that name is left out.
@@ -187,7 +204,6 @@ async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContex
       if (results.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${graph.target}\n`);
       if (!keys.length) {
         ctx.stdout.write(`\`${spec}\` is not in the artifact graph for ${graph.target}\n`);
-        if (!absent.length) ctx.stdout.write(`  = note: Cargo.lock holds no package \`${spec}\`\n`);
         for (const a of absent) {
           const [first, ...rest] = describeAbsent(a);
           ctx.stdout.write(`  = note: \`${a.name} v${a.version}\` is in Cargo.lock${first ? `; ${first}` : ''}\n`);

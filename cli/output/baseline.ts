@@ -12,7 +12,7 @@ import { lineColumnAt, UserError } from '../../src/errors.js';
 import { readTextFile } from '../../src/io/text-file.js';
 import type { Finding } from '../../src/rules/types.js';
 import { summarize } from '../../src/rules/engine.js';
-import { TOOL_NAME, type BaselineComparison, type BaselineEntry, type Report } from './report.js';
+import { isMachineDependent, TOOL_NAME, type BaselineComparison, type BaselineEntry, type Report } from './report.js';
 
 export const BASELINE_VERSION = 1;
 export const BASELINE_KIND = `${TOOL_NAME}-baseline`;
@@ -34,12 +34,17 @@ export function entryOf(f: Finding): BaselineEntry {
   return { id: f.id, rule: f.rule, crate: f.package.name, target: f.target, dependency: f.direct ? `${f.direct.member}/${f.direct.dependency}` : null };
 }
 
-/** The entries a baseline records: every finding that is not allowed by configuration, whatever its severity. */
-export function baselineOf(findings: Finding[]): Baseline {
+/**
+ * The entries a baseline records: every finding that is not allowed by
+ * configuration, whatever its severity; a machine-dependent one
+ * (`cross-environment`) only with `includeMachine`, since it differs between
+ * the machine that writes the baseline and the one that reads it.
+ */
+export function baselineOf(findings: Finding[], includeMachine = false): Baseline {
   const seen = new Set<string>();
   const entries: BaselineEntry[] = [];
   for (const f of findings) {
-    if (f.allowed || seen.has(f.id)) continue;
+    if (f.allowed || seen.has(f.id) || (!includeMachine && isMachineDependent(f))) continue;
     seen.add(f.id);
     entries.push(entryOf(f));
   }
@@ -112,14 +117,19 @@ export function parseBaseline(text: string, path: string): Baseline {
   return { version: BASELINE_VERSION, entries: sortEntries(entries) };
 }
 
-/** Which findings are new against the baseline, and which baseline entries are gone (an allowed finding still counts as present). */
-export function compareBaseline(findings: Finding[], baseline: Baseline, path: string): BaselineComparison {
+/**
+ * Which findings are new against the baseline, and which baseline entries are
+ * gone (an allowed finding still counts as present). A machine-dependent
+ * entry (recorded with `--include-environment`) is never said to be fixed
+ * unless `includeMachine`: another machine may simply have what it lacked.
+ */
+export function compareBaseline(findings: Finding[], baseline: Baseline, path: string, includeMachine = false): BaselineComparison {
   const known = new Set(baseline.entries.map((e) => e.id));
   const current = new Set(findings.map((f) => f.id));
   return {
     path,
     newIds: new Set(findings.filter((f) => !known.has(f.id)).map((f) => f.id)),
-    fixed: baseline.entries.filter((e) => !current.has(e.id)),
+    fixed: baseline.entries.filter((e) => !current.has(e.id) && (includeMachine || !isMachineDependent(e))),
   };
 }
 

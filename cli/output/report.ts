@@ -64,6 +64,24 @@ export function makeReport(
   return { schemaVersion: SCHEMA_VERSION, root, targets, summary: summarize(findings), findings, unresolved: uniq, warnings, rules: metas };
 }
 
+/**
+ * Rules whose findings depend on the machine the check runs on (its
+ * toolchain, linkers and tools), not on the project: a laptop and CI differ.
+ * They stay out of baselines and SARIF (and so of code scanning's
+ * fingerprints) unless asked for (`--include-environment`), and stay in the
+ * human report, JSON, annotations, Markdown and `doctor`.
+ */
+export const MACHINE_DEPENDENT_RULES: ReadonlySet<string> = new Set(['cross-environment']);
+
+export const isMachineDependent = (f: Pick<Finding, 'rule'>): boolean => MACHINE_DEPENDENT_RULES.has(f.rule);
+
+/** The report without its machine-dependent findings (for SARIF), and those rules' descriptors only if another finding needs them. */
+export function withoutMachineDependent(report: Report): Report {
+  if (!report.findings.some(isMachineDependent)) return report;
+  const findings = report.findings.filter((f) => !isMachineDependent(f));
+  return { ...report, findings, summary: summarize(findings) };
+}
+
 /** Findings that decide the exit code: all of them, or with a baseline only those not in it. */
 export function gatingFindings(report: Report): Finding[] {
   const b = report.baseline;

@@ -1,7 +1,9 @@
 /** The check pipeline shared by `check`, `fix` and the triage screen: load, resolve every target, lint. */
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { lineColumnAt } from '../../src/errors.js';
 import { knownTargetsAt } from '../common.js';
+import { devPackageLibrary, readCrossConfig } from '../../src/config/cross-config.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { lint } from '../../src/rules/engine.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
@@ -92,7 +94,32 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   });
   const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation, buildScripts: scripts.byTarget, ...(releases ? { releases } : {}) });
   const unresolved = graphs.flatMap((g) => g.unresolved);
-  const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, loaded.project.packages.warnings);
+  const warnings = [...loaded.project.packages.warnings, ...crossWarnings(loaded.project.workspace.rootDir, ctx.env, findings)];
+  const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, warnings);
   const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';
   return { loaded, graphs, report, failOn, settings, kb, environments, buildScripts: scripts.byTarget, scriptDownloads: scripts.downloads };
+}
+
+/**
+ * What the workspace's Cross.toml changes for the findings: a `pre-build`
+ * that installs the `-dev` package of a library a finding's crate links
+ * means that under `cross build` the crate finds and links the image's
+ * system library instead of failing: one warning per crate and target.
+ */
+function crossWarnings(root: string, env: NodeJS.ProcessEnv, findings: readonly Finding[]): string[] {
+  const cross = readCrossConfig(root, env);
+  if (!cross) return [];
+  const out = new Set<string>();
+  for (const f of findings) {
+    if (f.allowed || !f.package.links) continue;
+    for (const pkg of cross.target(f.target).packages) {
+      const lib = devPackageLibrary(pkg);
+      if (!lib?.links.includes(f.package.links)) continue;
+      out.add(
+        `${relative(root, cross.path) || 'Cross.toml'}: the pre-build for ${f.target} installs \`${pkg}\`: under \`cross build\`, \`${f.package.name} v${f.package.version}\` links the image's ${lib.library} ` +
+          `(as its build script chooses, often dynamically) rather than failing; the ${f.rule} finding stands for a static binary`,
+      );
+    }
+  }
+  return [...out];
 }

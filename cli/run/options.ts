@@ -24,14 +24,16 @@ export const HUMAN_JSON_FORMAT = {
   value: 'FORMAT',
   choices: ['human', 'json'],
   default: 'human',
+  aliases: ['message-format'],
   help: 'Output format: human or json [default: human]',
 } as const;
 
 export const CHECK_OPTIONS = [
-  { name: 'format', kind: 'multi', value: 'FORMAT', choices: FORMATS, usageHint: true, help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
+  { name: 'format', kind: 'multi', value: 'FORMAT', choices: FORMATS, usageHint: true, aliases: ['message-format'], help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
   { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
   { name: 'baseline', kind: 'string', value: 'FILE', help: 'Fail only on findings not recorded in FILE; say which recorded ones are fixed' },
   { name: 'write-baseline', kind: 'string', value: 'FILE', help: 'Record the current findings in FILE (the run then exits 0)' },
+  { name: 'include-environment', kind: 'bool', help: 'Keep the findings about this machine (cross-environment) in SARIF and baselines too' },
   { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a finding is at or above: error, warning, info, never [default: error]' },
   { name: 'fix', kind: 'bool', help: 'Apply proven fixes to Cargo.toml (same as `cargo-preflight fix`)' },
   { name: 'dry-run', kind: 'bool', help: 'With --fix: show the diff, write nothing' },
@@ -49,7 +51,7 @@ export const FIX_OPTIONS = [
   { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
   { name: 'force', kind: 'bool', help: 'Replace a read-only Cargo.toml too (it is refused otherwise)' },
   { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
-  { name: 'message-format', kind: 'string', value: 'FMT', choices: ['human', 'json'], help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
+  { name: 'message-format', kind: 'string', value: 'FMT', choices: ['human', 'json'], aliases: ['format'], help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
   ...COMMON_OPTIONS,
   HELP_OPTION,
 ] as const satisfies readonly OptionSpec[];

@@ -313,7 +313,7 @@ export function platformMatches(spec: string, target: TargetInfo): boolean {
   if (answer === undefined) {
     let platform = parsed.get(spec);
     if (!platform) parsed.set(spec, (platform = parsePlatform(spec)));
-    answer = platform.kind === 'cfg' ? evalCfg(platform.expr, target) : platform.triple === target.triple;
+    answer = platform.kind === 'cfg' ? evalCfg(platform.expr, target) : platform.triple === (target.base ?? target.triple);
     known.set(spec, answer);
   }
   return answer;
@@ -434,10 +434,27 @@ function checkTargetName(triple: string): void {
   throw new UserError(`invalid target \`${shown}\`: ${why}`, undefined, 'run `rustc --print target-list` for the list of built-in targets');
 }
 
+/**
+ * cargo-zigbuild's target with a glibc version (`x86_64-unknown-linux-gnu.2.17`:
+ * link against glibc 2.17's symbols): the triple cargo is given, and the
+ * version; null for any other name.
+ */
+export function zigbuildTarget(triple: string): { base: string; glibc: string } | null {
+  const m = /^([A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*-linux-gnu[A-Za-z0-9_]*)\.(\d+\.\d+)$/.exec(triple);
+  return m ? { base: m[1]!, glibc: m[2]! } : null;
+}
+
 export function targetInfo(triple: string): TargetInfo {
   if (triple === ALL_TARGETS) return ALL_TARGET_INFO;
   let info = infos.get(triple);
   if (!info) {
+    // cargo-zigbuild's `…-gnu.2.17`: the base triple's cfg set, under the name as given (reports keep it).
+    const zig = zigbuildTarget(triple);
+    if (zig) {
+      info = { ...targetInfo(zig.base), triple, base: zig.base };
+      infos.set(triple, info);
+      return info;
+    }
     info = fromTable(triple);
     if (!info) checkTargetName(triple);
     info ??= fromRustc(triple);

@@ -17,4 +17,6 @@ export interface TargetInfo {
   values: ReadonlyMap<string, ReadonlySet<string>>;
   /** `--target all` (cargo's): every platform-specific dependency applies. */
   all?: boolean;
+  /** The triple cargo sees, where `triple` carries cargo-zigbuild's glibc version (`x86_64-unknown-linux-gnu` of `…-gnu.2.17`). */
+  base?: string;
 }

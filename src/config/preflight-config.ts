@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError, type SourceLocation } from '../errors.js';
+import { didYouMean, UserError, type SourceLocation } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
 import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
 import type { Workspace } from '../manifest/workspace.js';
@@ -58,7 +58,7 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, o
   cfg.files.push(o.path);
   for (const [key, value] of Object.entries(data)) {
     if (!KEYS.has(key)) {
-      throw new UserError(`unknown cargo-preflight setting \`${key}\``, at([key]), `known settings: ${[...KEYS].join(', ')}`);
+      throw new UserError(`unknown cargo-preflight setting \`${key}\``, at([key]), didYouMean(key, KEYS) ?? `known settings: ${[...KEYS].join(', ')}`);
     }
     if (key === 'targets') {
       if (!Array.isArray(value) || value.some((t) => typeof t !== 'string')) throw new UserError('`targets` must be an array of target triples', at([key]));
@@ -68,7 +68,7 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, o
       if (!isTable(value)) throw new UserError('`severity` must be a table of rule = "error" | "warning" | "info" | "off"', at([key]));
       for (const [rule, level] of Object.entries(value)) {
         if (opts.rules && !opts.rules.includes(rule)) {
-          throw new UserError(`unknown rule \`${rule}\` in \`severity\``, at([key, rule]), `rules: ${opts.rules.join(', ')}`);
+          throw new UserError(`unknown rule \`${rule}\` in \`severity\``, at([key, rule]), didYouMean(rule, opts.rules) ?? `rules: ${opts.rules.join(', ')}`);
         }
         if (typeof level !== 'string' || ![...LEVELS, 'off'].includes(level)) {
           throw new UserError(`severity of \`${rule}\` must be "error", "warning", "info" or "off"`, at([key, rule]));
@@ -80,7 +80,8 @@ function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, o
       value.forEach((entry, i) => {
         if (!isTable(entry)) throw new UserError('each `allow` entry must be a table { crate = "…", reason = "…" }', at([key, i]));
         for (const k of Object.keys(entry)) {
-          if (!['crate', 'reason', 'targets'].includes(k)) throw new UserError(`unknown key \`${k}\` in \`allow\` entry`, at([key, i, k]));
+          const keys = ['crate', 'reason', 'targets'];
+          if (!keys.includes(k)) throw new UserError(`unknown key \`${k}\` in \`allow\` entry`, at([key, i, k]), didYouMean(k, keys) ?? `keys: ${keys.join(', ')}`);
         }
         if (typeof entry.crate !== 'string') throw new UserError('`allow` entry needs `crate = "name"`', at([key, i]));
         if (typeof entry.reason !== 'string' || !entry.reason.trim()) {

@@ -4,14 +4,22 @@
  * concurrency limit, retries with backoff, and the rules that keep a token
  * with its registry.
  *
- * Retried: network errors (refused, reset, dropped, timed out, truncated
- * bodies), 5xx and 429, honouring `Retry-After`; each file's fetch has a
- * total time bound, waits included. Not retried: anything a retry cannot
- * change (4xx, a body over the size limit).
+ * Retried: network errors (reset, dropped, timed out, truncated bodies),
+ * 5xx and 429, honouring `Retry-After`, up to `net.retry` times; each file's
+ * fetch has a total time bound, waits included. A host whose name does not
+ * resolve, or that refuses the connection, gets one quick retry (such
+ * failures rarely heal within a run). Once a host has failed past its
+ * retries, the requests to it still in flight end and no other is sent: the
+ * run fails at once with one error naming the host (`NetworkError`). Not
+ * retried: anything a retry cannot change (4xx, a body over the size limit).
+ *
+ * Messages say what failed in plain words; the underlying error's own
+ * (undici's names, the system call) go only to the `-vv` log.
  *
  * Redirects are followed by hand, so that `Authorization` is attached per
  * hop and only when the hop's origin is the registry's own.
  */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
@@ -20,7 +28,7 @@ import type { Dispatcher } from 'undici';
 import type { Secret } from './credentials.js';
 import { MAX_INDEX_FILE_BYTES } from './parse.js';
 import type { FetchTracker } from './progress.js';
-import { RegistryError } from './types.js';
+import { NetworkError, RegistryError } from './types.js';
 
 export interface NetworkPolicy {
   /** Attempts after the first (cargo's `net.retry`). */
@@ -85,16 +93,35 @@ export interface HttpOptions {
   /** PEM certificates trusted instead of the system's (cargo's `http.cainfo`). */
   ca?: string;
   env: NodeJS.ProcessEnv;
+  /** What `-v` (level 1: each retry and its reason) and `-vv` (level 2: the underlying errors) show. */
+  log?: (level: 1 | 2, line: string) => void;
 }
 
-/** A failure worth another attempt; `retryAfterMs` when the server said when. */
+/**
+ * A failure worth another attempt (`final`: one that ends the fetch at once,
+ * as the time bound); `retryAfterMs` when the server said when; `code` for a
+ * network error (which decides how often it is retried), with `detail`, the
+ * underlying error's own words, for `-vv`.
+ */
 class Transient extends Error {
   constructor(
     message: string,
     readonly retryAfterMs?: number,
+    readonly code?: string,
+    readonly detail?: string,
+    readonly final = false,
   ) {
     super(message);
   }
+}
+
+/** Failures that say the host cannot be reached at all: one quick retry, then the host is given up for the run. */
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_NONAME', 'EAI_NODATA', 'EAI_FAIL', 'ECONNREFUSED']);
+
+/** One host's state in a run: given up (with the error every later request gets), and the signal that ends its requests in flight. */
+interface HostState {
+  down?: NetworkError;
+  readonly abort: AbortController;
 }
 
 export class HttpClient {
@@ -103,6 +130,7 @@ export class HttpClient {
   private readonly limit: LimitFunction;
   /** Aborted by `close`: requests in flight and waits before a retry end at once. */
   private readonly closed = new AbortController();
+  private readonly hosts = new Map<string, HostState>();
 
   constructor(private readonly opts: HttpOptions) {
     this.limit = pLimit(opts.jobs);
@@ -110,30 +138,69 @@ export class HttpClient {
     setMaxListeners(0, this.closed.signal);
   }
 
-  /** GET with retries. Throws `RegistryError` once retrying is pointless or the time bound is reached. */
+  /** GET with retries. Throws `RegistryError` once retrying is pointless, `NetworkError` when the host cannot be reached. */
   async get(req: GetRequest): Promise<GetResponse> {
     const { policy, tracker } = this.opts;
     const deadline = Date.now() + policy.totalTimeMs;
+    const host = new URL(req.url).host;
+    const state = this.host(host);
     for (let attempt = 0; ; attempt++) {
       let failure: Transient;
       try {
-        return await (req.urgent ? this.attempt(req, deadline) : this.limit(() => this.attempt(req, deadline)));
+        if (state.down) throw state.down;
+        // A request queued behind others is not sent once its host has failed meanwhile.
+        const send = () => (state.down ? Promise.reject(state.down) : this.attempt(req, deadline, state));
+        return await (req.urgent ? send() : this.limit(send));
       } catch (e) {
         if (this.closed.signal.aborted) throw this.cancelled(req);
-        failure = transient(e, req.what);
+        if (state.down) throw state.down;
+        failure = transient(e, req.what, host, policy);
       }
       const attempts = `${attempt + 1} attempt${attempt ? 's' : ''}`;
-      if (attempt >= policy.retries) throw new RegistryError(`${req.what}: ${failure.message} (${attempts})`);
-      const delay = failure.retryAfterMs ?? backoff(attempt, policy);
+      const unreachable = failure.code !== undefined && UNREACHABLE_CODES.has(failure.code);
+      // A name that does not resolve, a refused connection: one quick retry, whatever net.retry says.
+      const allowed = unreachable ? Math.min(policy.retries, 1) : policy.retries;
+      if (failure.final || attempt >= allowed) throw this.giveUp(state, host, req, failure, attempts);
+      const delay = failure.retryAfterMs ?? (unreachable ? Math.min(policy.baseDelayMs, 250) : backoff(attempt, policy));
       if (Date.now() + delay >= deadline) {
         const why = failure.retryAfterMs !== undefined ? `the server asked to retry in ${Math.ceil(delay / 1000)} s, past` : 'gave up at';
-        throw new RegistryError(`${req.what}: ${failure.message} (${attempts}; ${why} the ${policy.totalTimeMs / 1000} s limit)`);
+        throw this.giveUp(state, host, req, failure, `${attempts}; ${why} the ${policy.totalTimeMs / 1000} s limit`);
       }
       tracker.retry();
-      await sleep(delay, undefined, { signal: this.closed.signal }).catch(() => {
-        throw this.cancelled(req);
+      this.opts.log?.(1, `Retrying ${req.what} in ${(delay / 1000).toFixed(1)} s (attempt ${attempt + 2} of ${allowed + 1}): ${failure.message}`);
+      if (failure.detail) this.opts.log?.(2, `  caused by: ${failure.detail}`);
+      await sleep(delay, undefined, { signal: AbortSignal.any([this.closed.signal, state.abort.signal]) }).catch(() => {
+        throw state.down ?? this.cancelled(req);
       });
     }
+  }
+
+  /**
+   * The error that ends a fetch past its retries. A network failure gives the
+   * host up: its requests in flight end, and no other is sent.
+   */
+  private giveUp(state: HostState, host: string, req: GetRequest, failure: Transient, attempts: string): RegistryError {
+    // A body that could not be decompressed is no network failure.
+    if (failure.code === undefined && !failure.final && !/^HTTP \d/.test(failure.message) && !failure.message.startsWith('the transfer was slower')) {
+      return new RegistryError(`${req.what}: ${failure.message} (${attempts})`);
+    }
+    const error = new NetworkError(`${req.what}: ${failure.message} (${attempts})`, host, failure.detail);
+    if (failure.detail) this.opts.log?.(2, `${host}: ${failure.detail}`);
+    if (!state.down) {
+      state.down = error;
+      state.abort.abort();
+    }
+    return state.down;
+  }
+
+  private host(host: string): HostState {
+    let state = this.hosts.get(host);
+    if (!state) {
+      state = { abort: new AbortController() };
+      setMaxListeners(0, state.abort.signal);
+      this.hosts.set(host, state);
+    }
+    return state;
   }
 
   /** Ends the requests in flight and the waits for a retry (their lookups fail), then closes the connections. */
@@ -151,7 +218,7 @@ export class HttpClient {
     return this.client;
   }
 
-  private async attempt(req: GetRequest, deadline: number): Promise<GetResponse> {
+  private async attempt(req: GetRequest, deadline: number, state: HostState): Promise<GetResponse> {
     let url = req.url;
     for (let hop = 0; ; hop++) {
       const headers: Record<string, string> = {
@@ -167,42 +234,55 @@ export class HttpClient {
       const { dispatcher, request } = await this.undici();
       const host = new URL(url).host;
       this.opts.tracker.request(host, req.archive !== undefined);
-      const res = await request(url, {
-        method: 'GET',
-        headers,
-        dispatcher,
-        signal: AbortSignal.any([AbortSignal.timeout(Math.max(1, deadline - Date.now())), this.closed.signal]),
-      });
-      const status = res.statusCode;
-      if ([301, 302, 303, 307, 308].includes(status) && typeof res.headers.location === 'string') {
-        await res.body.dump();
-        if (hop >= MAX_REDIRECTS) throw new RegistryError(`${req.what}: more than ${MAX_REDIRECTS} redirects`);
-        const next = new URL(res.headers.location, url);
-        const from = new URL(url).protocol;
-        if (next.protocol !== 'https:' && (from === 'https:' || next.protocol !== 'http:')) {
-          throw new RegistryError(`${req.what}: refusing a redirect from ${from} to ${next.protocol}`);
+      try {
+        const res = await request(url, {
+          method: 'GET',
+          headers,
+          dispatcher,
+          signal: AbortSignal.any([AbortSignal.timeout(Math.max(1, deadline - Date.now())), this.closed.signal, state.abort.signal]),
+        });
+        const answer = await this.answer(req, url, host, res, hop);
+        if (typeof answer === 'string') {
+          url = answer;
+          continue;
         }
-        url = next.href;
-        continue;
+        return answer;
+      } finally {
+        this.opts.tracker.requestEnded(host);
       }
-      if (status === 200) {
-        const max = req.archive?.maxBytes ?? MAX_INDEX_FILE_BYTES;
-        const raw = await this.readBody(res.body, req.what, host, max, req.archive !== undefined);
-        return {
-          status: 200,
-          body: decompress(raw, header(res.headers['content-encoding']), req.what, max),
-          ...optionalHeader('etag', header(res.headers.etag)),
-          ...optionalHeader('lastModified', header(res.headers['last-modified'])),
-        };
-      }
-      await res.body.dump();
-      if (status === 304 || status === 401 || status === 403) return { status };
-      if (status === 404 || status === 410 || status === 451) return { status: 404 };
-      if (status === 429 || status >= 500) {
-        throw new Transient(`HTTP ${status}`, retryAfter(header(res.headers['retry-after'])));
-      }
-      throw new RegistryError(`${req.what}: unexpected HTTP ${status}`);
     }
+  }
+
+  /** What a response means: the answer, or the URL a redirect leads to. */
+  private async answer(req: GetRequest, url: string, host: string, res: Dispatcher.ResponseData, hop: number): Promise<GetResponse | string> {
+    const status = res.statusCode;
+    if ([301, 302, 303, 307, 308].includes(status) && typeof res.headers.location === 'string') {
+      await res.body.dump();
+      if (hop >= MAX_REDIRECTS) throw new RegistryError(`${req.what}: more than ${MAX_REDIRECTS} redirects`);
+      const next = new URL(res.headers.location, url);
+      const from = new URL(url).protocol;
+      if (next.protocol !== 'https:' && (from === 'https:' || next.protocol !== 'http:')) {
+        throw new RegistryError(`${req.what}: refusing a redirect from ${from} to ${next.protocol}`);
+      }
+      return next.href;
+    }
+    if (status === 200) {
+      const max = req.archive?.maxBytes ?? MAX_INDEX_FILE_BYTES;
+      const raw = await this.readBody(res.body, req.what, host, max, req.archive !== undefined);
+      return {
+        status: 200,
+        body: decompress(raw, header(res.headers['content-encoding']), req.what, max),
+        ...optionalHeader('etag', header(res.headers.etag)),
+        ...optionalHeader('lastModified', header(res.headers['last-modified'])),
+      };
+    }
+    await res.body.dump();
+    if (status === 304 || status === 401 || status === 403) return { status };
+    if (status === 404 || status === 410 || status === 451) return { status: 404 };
+    if (status === 429 || status >= 500) {
+      throw new Transient(`HTTP ${status}`, retryAfter(header(res.headers['retry-after'])));
+    }
+    throw new RegistryError(`${req.what}: unexpected HTTP ${status}`);
   }
 
   private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, what: string, host: string, max: number, archive: boolean): Promise<Buffer> {
@@ -239,7 +319,7 @@ function createDispatcher(undici: typeof import('undici'), opts: HttpOptions): D
   const { Agent, EnvHttpProxyAgent } = undici;
   const { policy, env, ca } = opts;
   const agentOptions = {
-    connect: { timeout: policy.connectTimeoutMs, ...(ca !== undefined && { ca }) },
+    connect: { timeout: policy.connectTimeoutMs, lookup: sharedLookup(), ...(ca !== undefined && { ca }) },
     headersTimeout: policy.idleTimeoutMs,
     bodyTimeout: policy.idleTimeoutMs,
     allowH2: true,
@@ -256,6 +336,39 @@ function createDispatcher(undici: typeof import('undici'), opts: HttpOptions): D
     httpsProxy,
     noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
   });
+}
+
+type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
+
+/**
+ * Name resolution shared by the run's connections: one lookup per host name
+ * at a time, its answer kept for the run. Without it, each of the dozens of
+ * connections opened at once asks the system resolver on its own: they queue
+ * in libuv's four resolver threads, and a name that does not resolve fails
+ * some requests at once and others seconds later. A failed lookup is
+ * forgotten, so that a retry asks again.
+ */
+function sharedLookup() {
+  const answers = new Map<string, Promise<LookupAddress[]>>();
+  return (hostname: string, options: { all?: boolean; family?: number | string } | undefined, callback: LookupCallback): void => {
+    const family = typeof options?.family === 'number' ? options.family : 0;
+    const key = `${hostname}\0${family}`;
+    let answer = answers.get(key);
+    if (!answer) {
+      answer = new Promise<LookupAddress[]>((ok, fail) =>
+        dnsLookup(hostname, { all: true, family }, (err, addresses) => (err ? fail(err) : ok(addresses))),
+      );
+      answers.set(key, answer);
+      answer.catch(() => answers.delete(key));
+    }
+    answer.then(
+      (addresses) => {
+        if (options?.all) callback(null, addresses);
+        else callback(null, addresses[0]!.address, addresses[0]!.family);
+      },
+      (err: NodeJS.ErrnoException) => callback(err, options?.all ? [] : ''),
+    );
+  };
 }
 
 /**
@@ -279,39 +392,58 @@ function decompress(raw: Buffer, encoding: string | undefined, what: string, max
   throw new RegistryError(`${what}: the server used content encoding \`${enc}\`, which was not asked for`);
 }
 
+
+/** What each network error code means, in the words of the messages (undici's names stay out of them). */
+const REASONS: Record<string, string> = {
+  ENOTFOUND: 'its name does not resolve',
+  EAI_NONAME: 'its name does not resolve',
+  EAI_NODATA: 'its name has no address',
+  EAI_FAIL: 'name resolution failed',
+  EAI_AGAIN: 'name resolution failed for now (the DNS server did not answer)',
+  ECONNREFUSED: 'the connection was refused',
+  ECONNRESET: 'the connection was reset',
+  ECONNABORTED: 'the connection was aborted',
+  EPIPE: 'the connection broke',
+  ETIMEDOUT: 'connecting timed out',
+  EHOSTUNREACH: 'the host is unreachable',
+  ENETUNREACH: 'the network is unreachable',
+  ENETDOWN: 'the network is down',
+  UND_ERR_SOCKET: 'the connection closed unexpectedly',
+  UND_ERR_CLOSED: 'the connection closed unexpectedly',
+  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
+  UND_ERR_HEADERS_TIMEOUT: 'no answer within http.timeout',
+  UND_ERR_BODY_TIMEOUT: 'the answer stalled for http.timeout',
+  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
+  UND_ERR_REQ_RETRY: 'the request failed',
+};
+
 /** Network error codes worth a retry (Node's and undici's). */
-const TRANSIENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EAI_AGAIN',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CLOSED',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_RES_CONTENT_LENGTH_MISMATCH',
-  'UND_ERR_REQ_RETRY',
-]);
+const TRANSIENT_CODES = new Set(Object.keys(REASONS));
+
+/** The reason of a network error in plain words, with its timing where it has one (`no answer within 30 s (http.timeout)`). */
+function reasonOf(code: string, host: string, policy: NetworkPolicy): string {
+  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `${host} gave no answer within ${policy.idleTimeoutMs / 1000} s (http.timeout)`;
+  if (code === 'UND_ERR_BODY_TIMEOUT') return `${host} stopped sending for ${policy.idleTimeoutMs / 1000} s (http.timeout)`;
+  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `cannot reach ${host}: connecting timed out after ${policy.connectTimeoutMs / 1000} s`;
+  return `cannot reach ${host}: ${REASONS[code] ?? 'network error'}`;
+}
 
 /** The error as a `Transient`, or as the final error when retrying cannot help. */
-function transient(e: unknown, what: string): Transient {
+function transient(e: unknown, what: string, host: string, policy: NetworkPolicy): Transient {
   if (e instanceof Transient) return e;
   if (e instanceof RegistryError) throw e;
   const err = e as NodeJS.ErrnoException;
   const code = typeof err?.code === 'string' ? err.code : undefined;
+  const detail = `${err?.message ?? String(e)}${code ? ` (${code})` : ''}`;
   if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || code === 'UND_ERR_ABORTED') {
-    throw new RegistryError(`${what}: timed out`);
+    // Only the time bound aborts a request here (the end of the run and a host given up are told apart before).
+    return new Transient(`timed out: no complete answer within the ${policy.totalTimeMs / 1000} s limit`, undefined, undefined, detail, true);
   }
   // undici wraps socket errors; the cause carries the system code.
   const causeCode = (err?.cause as NodeJS.ErrnoException | undefined)?.code;
   const known = [code, causeCode].find((c) => c !== undefined && TRANSIENT_CODES.has(c));
-  if (known) return new Transient(`${err.message || 'network error'} (${known})`);
+  const causeDetail = err?.cause ? `; caused by: ${(err.cause as Error).message}` : '';
+  if (known) return new Transient(reasonOf(known, host, policy), undefined, known, detail + causeDetail);
   if (code) throw new RegistryError(`${what}: ${err.message} (${code})`);
   throw e;
 }

@@ -43,6 +43,8 @@ export interface SourceSetOptions {
   network?: Partial<NetworkPolicy>;
   /** Download crate archives (for their manifests) that no local copy has; default true. */
   crateDownloads?: boolean;
+  /** Each retry and its reason (level 1, `-v`), the underlying network errors (level 2, `-vv`). */
+  log?: (level: 1 | 2, line: string) => void;
 }
 
 export interface SourceSet {
@@ -78,7 +80,7 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
   let closing: Promise<void> | undefined;
 
   const remoteFor = (): Remote =>
-    (remote ??= openRemote({ cwd, config, env, offline, cacheDir: opts.cacheDir, jobs, tracker, selector, network: opts.network, crateDownloads }));
+    (remote ??= openRemote({ cwd, config, env, offline, cacheDir: opts.cacheDir, jobs, tracker, selector, network: opts.network, crateDownloads, ...(opts.log && { log: opts.log }) }));
 
   const create = (id: SourceId, lockSource: string): CrateSource | null => {
     switch (id.kind) {
@@ -317,6 +319,8 @@ export interface FetchProgress {
   requests: number;
   /** True once, when the source set is closed. */
   finished: boolean;
+  /** The hosts that requests are waiting on (sent, not yet answered), in the order first contacted. */
+  waitingOn?: string[];
 }
 
 /** A crate whose index data was needed but could not be had offline. */
@@ -376,6 +380,8 @@ export class FetchTracker {
   };
   private readonly missing: MissingCrate[] = [];
   private readonly hosts = new Map<string, HostStats>();
+  /** Requests in flight, by host. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(private readonly onProgress?: (p: FetchProgress) => void) {}
 
@@ -399,11 +405,19 @@ export class FetchTracker {
   request(host?: string, archive = false): void {
     this.counts.requests++;
     if (host !== undefined) {
+      this.inFlight.set(host, (this.inFlight.get(host) ?? 0) + 1);
       const h = this.host(host);
       if (archive) h.archiveRequests++;
       else h.indexRequests++;
     }
     this.emit(false);
+  }
+
+  /** A request to `host` was answered, or failed. */
+  requestEnded(host: string): void {
+    const n = (this.inFlight.get(host) ?? 1) - 1;
+    if (n > 0) this.inFlight.set(host, n);
+    else this.inFlight.delete(host);
   }
 
   bytes(n: number, host?: string, archive = false): void {
@@ -458,6 +472,7 @@ export class FetchTracker {
       failures: this.counts.failures,
       requests: this.counts.requests,
       finished,
+      waitingOn: [...this.inFlight.keys()],
     });
   }
 }
@@ -466,14 +481,10 @@ export interface ProgressLineOptions {
   quiet?: boolean;
   /** Minimum time between two redraws. */
   intervalMs?: number;
+  /** Away from a terminal: after this long without progress, a `waiting for HOST: 126/166 crates` line (default 5 s), and again after as long. */
+  stalledMs?: number;
 }
 
-/**
- * A progress callback drawing one line on a terminal (`Fetching index 120/431
- * crates, 97 from cache`), erased when everything asked for is done. Returns
- * undefined with `quiet` or when the stream is not a TTY, so that logs and
- * pipes never see control characters.
- */
 /** What the progress line needs of a stream: process.stderr, or a command's own. */
 export interface ProgressStream {
   isTTY?: boolean;
@@ -481,11 +492,20 @@ export interface ProgressStream {
   write(text: string): unknown;
 }
 
+/**
+ * A progress callback. On a terminal, one line (`Fetching index 120/431
+ * crates, 97 from cache`), erased when everything asked for is done. Away
+ * from one (CI logs, pipes), nothing while fetching goes on, and a plain
+ * line every `stalledMs` without progress (`waiting for index.crates.io:
+ * 126/166 crates`), so that a stalled server is seen in a log: no control
+ * characters there. Undefined with `quiet`.
+ */
 export function progressLine(
   stream: ProgressStream = process.stderr,
   opts: ProgressLineOptions = {},
 ): ((p: FetchProgress) => void) | undefined {
-  if (opts.quiet || !stream.isTTY) return undefined;
+  if (opts.quiet) return undefined;
+  if (!stream.isTTY) return stallLine(stream, opts.stalledMs ?? 5_000);
   const interval = opts.intervalMs ?? 80;
   let lastDraw = 0;
   let shown = false;
@@ -504,6 +524,37 @@ export function progressLine(
     const width = stream.columns || 80;
     stream.write(`\r\x1b[K${text.slice(0, Math.max(0, width - 1))}`);
     shown = true;
+  };
+}
+
+/** The line of a fetch without progress for `stalledMs`, away from a terminal: `waiting for HOST: 126/166 crates`. */
+export function waitingLine(p: FetchProgress): string {
+  const hosts = p.waitingOn?.length ? p.waitingOn.join(', ') : 'the registry';
+  return `waiting for ${hosts}: ${p.done}/${p.total} crates`;
+}
+
+function stallLine(stream: ProgressStream, stalledMs: number): (p: FetchProgress) => void {
+  let last: FetchProgress | undefined;
+  let since = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+  return (p) => {
+    if (p.finished) return stop();
+    if (!last || p.done !== last.done || p.total !== last.total) since = Date.now();
+    last = p;
+    if (p.done === p.total) return stop();
+    // A timer while something is asked for and not in: it never keeps the process alive.
+    timer ??= setInterval(
+      () => {
+        if (!last || Date.now() - since < stalledMs) return;
+        stream.write(`${waitingLine(last)}\n`);
+        since = Date.now();
+      },
+      Math.min(1_000, stalledMs),
+    ).unref();
   };
 }
 

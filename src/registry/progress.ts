@@ -2,6 +2,7 @@
 export {
   FetchTracker,
   progressLine,
+  waitingLine,
   type FetchProgress,
   type FetchStats,
   type MissingCrate,

@@ -34,6 +34,7 @@ export interface RemoteOptions {
   network?: Partial<NetworkPolicy>;
   /** Download crate archives (for their manifests) that no local copy has; default true. */
   crateDownloads?: boolean;
+  log?: HttpOptions['log'];
 }
 
 export interface Remote {
@@ -57,6 +58,7 @@ export function openRemote(opts: RemoteOptions): Remote {
         jobs: opts.jobs,
         tracker,
         env,
+        ...(opts.log && { log: opts.log }),
         ...proxyOption(config, env),
         ...caOption(config, env, cwd),
       });

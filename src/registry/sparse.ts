@@ -15,7 +15,7 @@ import type { HttpClient } from './http.js';
 import { checkIndexFile, decodeIndexFile, parseIndexFile } from './parse.js';
 import type { FetchTracker } from './progress.js';
 import { CRATES_IO_INDEX_URL } from './source-id.js';
-import { indexPath, isValidCrateName, NotCachedError, RegistryError, type CrateLookup, type CrateSource } from './types.js';
+import { indexPath, isValidCrateName, NetworkError, NotCachedError, RegistryError, type CrateLookup, type CrateSource } from './types.js';
 
 export interface SparseSourceOptions {
   /** Index URL without `sparse+`, ending in `/`. */
@@ -63,6 +63,8 @@ export class SparseSource implements CrateSource {
   private config: RegistryConfig | undefined;
   private readonly downloads = new Set<Promise<unknown>>();
   private downloadFailure: RegistryError | undefined;
+  /** Index files asked for online that a cache (ours or cargo's) holds: what `--offline` would have. */
+  private cachedCopies = 0;
 
   constructor(private readonly opts: SparseSourceOptions) {
     this.label = `sparse+${opts.url}`;
@@ -90,6 +92,11 @@ export class SparseSource implements CrateSource {
     } catch (e) {
       this.opts.tracker.failed();
       // Errors raised below the source (HTTP) do not know the crate; the caller wants it.
+      if (e instanceof NetworkError) {
+        const error = e.forCrate(name);
+        error.cache = { cached: this.cachedCopies, asked: this.indexFiles.size };
+        throw error;
+      }
       throw e instanceof RegistryError && e.crate === undefined ? new RegistryError(e.message, name) : e;
     }
   }
@@ -125,6 +132,7 @@ export class SparseSource implements CrateSource {
     // Awaited below; this only stops an early rejection from counting as unhandled.
     config.catch(() => undefined);
     const cached = this.readCached(rel);
+    if (cached) this.cachedCopies++;
     // config.json decides whether the token goes along; without a token there is nothing to
     // decide, so the file is requested alongside, saving a round trip, but its verdict (not a
     // sparse index, authentication required) still comes before the crate's.

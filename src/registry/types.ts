@@ -63,6 +63,35 @@ export class RegistryError extends Error {
 }
 
 /**
+ * A registry host that could not be reached, after the retries its failure
+ * allows (a name that does not resolve, a refused connection: one quick
+ * retry; resets, timeouts, 5xx and 429: `net.retry`). The run has no data:
+ * the command line exits with code 3, so that CI can retry this failure alone.
+ * `detail` holds the underlying error's own words and code, for `-vv`.
+ */
+export class NetworkError extends RegistryError {
+  /** What the caches held of the index files this run asked for, when a source knows it (for the `--offline` hint). */
+  cache?: { cached: number; asked: number };
+
+  constructor(
+    message: string,
+    readonly host: string,
+    readonly detail?: string,
+    crate?: string,
+  ) {
+    super(message, crate);
+    this.name = 'NetworkError';
+  }
+
+  /** The same failure, said of `crate`. */
+  forCrate(crate: string): NetworkError {
+    const e = new NetworkError(this.message, this.host, this.detail, crate);
+    if (this.cache) e.cache = this.cache;
+    return e;
+  }
+}
+
+/**
  * Offline, no cache holds the crate's index entry. Not a failure of the
  * source: the crate is reported as unresolved with `reason`, beside every
  * other crate missing the same way, rather than ending the run at the first.

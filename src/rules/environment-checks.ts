@@ -5,11 +5,13 @@
  * and the tools bundled builds need. Shared by the `cross-environment` rule
  * and `cargo-preflight doctor`. Pure: the snapshot is gathered by the CLI.
  */
+import { zigbuildTarget } from '../cfg/index.js';
+import { devPackageLibrary, type CrossTarget } from '../config/cross-config.js';
 import type { Requirement } from '../knowledge/types.js';
 import type { EnvironmentSnapshot } from './types.js';
 
 export interface EnvironmentCheck {
-  id: 'std' | 'linker' | 'c-compiler' | 'cross-tool' | Exclude<Requirement, 'c-compiler'>;
+  id: 'std' | 'linker' | 'c-compiler' | 'cross-tool' | 'crt-static' | 'cross-config' | 'container-engine' | Exclude<Requirement, 'c-compiler'>;
   /** False when a build for the target would fail for want of it. */
   ok: boolean;
   /** What was checked, e.g. "standard library for aarch64-unknown-linux-musl". */
@@ -20,6 +22,8 @@ export interface EnvironmentCheck {
   fix: string[];
   /** True when the check applies to this build (a C compiler only when C is built, ...). */
   needed: boolean;
+  /** What the finding means beyond what was found (shown under it). */
+  note?: string;
 }
 
 export interface Needs {
@@ -36,6 +40,7 @@ interface Triple {
 }
 
 function parseTriple(t: string): Triple {
+  t = zigbuildTarget(t)?.base ?? t;
   const parts = t.split('-');
   const arch = parts[0] ?? '';
   const os = t.includes('-linux') ? 'linux' : t.includes('-darwin') ? 'macos' : t.includes('-windows') ? 'windows' : parts[2] ?? '';
@@ -60,7 +65,7 @@ export type CrossTool = 'cargo-zigbuild' | 'cross' | 'cargo-xwin';
  * cargo-xwin only for msvc).
  */
 export interface TargetToolchain {
-  family: 'gnu' | 'mingw' | 'msvc' | 'apple' | 'other';
+  family: 'gnu' | 'mingw' | 'msvc' | 'apple' | 'wasm' | 'other';
   /** C compilers for the target, in the `cc` crate's order. */
   compilers: string[];
   /** The linker rustc runs by default for the target when nothing is configured (when it is not the host's `cc`). */
@@ -73,6 +78,17 @@ export interface TargetToolchain {
 export function targetToolchain(target: string, host: string): TargetToolchain {
   const t = parseTriple(target);
   const h = parseTriple(host);
+  if (isWasm(target)) {
+    // rust-lld, shipped with the toolchain, links wasm; C is compiled by clang's WebAssembly backend (gcc has none).
+    const wasi = /-wasi/.test(target);
+    return {
+      family: 'wasm',
+      compilers: ['clang'],
+      defaultLinker: 'rust-lld',
+      install: `install clang, whose WebAssembly backend compiles C for ${target} (\`sudo apt-get install clang\`)${wasi ? ', with a WASI sysroot for the C library (wasi-sdk, or `sudo apt-get install wasi-libc`)' : ''}`,
+      crossTools: [],
+    };
+  }
   if (t.os === 'windows' && t.env === 'gnu') {
     const mingw = `${t.arch === 'i686' || t.arch === 'i586' ? 'i686' : t.arch}-w64-mingw32`;
     const pkg = mingw.startsWith('i686') ? 'gcc-mingw-w64-i686' : mingw.startsWith('x86_64') ? 'gcc-mingw-w64-x86-64' : 'mingw-w64';
@@ -132,9 +148,19 @@ export function environmentToolNames(target: string, host: string): string[] {
   return [...new Set(['rustup', 'cross', 'cargo-zigbuild', 'zig', 'cargo-xwin', ...tc.compilers, `${target}-gcc`, gccFor(target), 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'])];
 }
 
-/** True when the host's own linker links for the target (the host itself; same architecture on Linux; Apple targets on macOS; msvc on Windows msvc). */
+/** A WebAssembly target (`wasm32-unknown-unknown`, `wasm32-wasip1`, ...). */
+export function isWasm(target: string): boolean {
+  return /^wasm(32|64)/.test(target);
+}
+
+/**
+ * True when no linker needs configuring: the host's own links for the target
+ * (the host itself; same architecture on Linux; Apple targets on macOS; msvc
+ * on Windows msvc), or the toolchain's rust-lld does (wasm).
+ */
 export function hostLinkerWorks(target: string, host: string): boolean {
-  if (target === host) return true;
+  target = zigbuildTarget(target)?.base ?? target;
+  if (target === host || isWasm(target)) return true;
   const t = parseTriple(target);
   const h = parseTriple(host);
   if (t.os === 'macos' && h.os === 'macos') return true;
@@ -161,18 +187,21 @@ const TOOL_PACKAGES: Partial<Record<Requirement, string>> = {
 
 export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCode: [], tools: {} }): EnvironmentCheck[] {
   const { target, host } = env;
+  // cargo-zigbuild's `…-gnu.2.17`: cargo (and rustup) know the triple without the glibc version.
+  const zig = zigbuildTarget(target);
+  const triple = zig?.base ?? target;
   const checks: EnvironmentCheck[] = [];
   const path = (n: string) => env.onPath[n] ?? null;
   const tc = targetToolchain(target, host);
   const available: Record<CrossTool, boolean> = { 'cargo-zigbuild': !!(path('cargo-zigbuild') && path('zig')), cross: !!path('cross'), 'cargo-xwin': !!path('cargo-xwin') };
   // Only a tool that supports the target provides its linker and compiler.
-  const crossTool = tc.crossTools.find((t) => available[t]) ?? null;
-  const crossFixes = tc.crossTools.map((t) => `or ${CROSS_TOOL_FIX[t](target)}`);
+  const crossTool = (zig ? (available['cargo-zigbuild'] ? 'cargo-zigbuild' : null) : tc.crossTools.find((t) => available[t])) ?? null;
+  const crossFixes = (zig ? (['cargo-zigbuild'] as CrossTool[]) : tc.crossTools).map((t) => `or ${CROSS_TOOL_FIX[t](target)}`);
 
   // The standard library.
   {
-    const viaRustup = env.installedTargets?.includes(target);
-    const ok = viaRustup === true || env.stdInstalled === true || target === host;
+    const viaRustup = env.installedTargets?.includes(triple);
+    const ok = viaRustup === true || env.stdInstalled === true || triple === host;
     const found = viaRustup
       ? `installed (rustup target list --installed)`
       : env.stdInstalled
@@ -182,8 +211,8 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
           : env.stdInstalled === false
             ? `not in ${env.sysroot}/lib/rustlib, and rustup is not on PATH`
             : 'unknown: neither rustup nor rustc could be asked';
-    const fix = ok ? [] : crossTool === 'cross' ? [`rustup target add ${target}`, `or build with \`cross build --target ${target}\` (its images have it)`] : [`rustup target add ${target}`];
-    checks.push({ id: 'std', ok, title: `standard library for ${target}`, found, fix, needed: true });
+    const fix = ok ? [] : crossTool === 'cross' ? [`rustup target add ${triple}`, `or build with \`cross build --target ${triple}\` (its images have it)`] : [`rustup target add ${triple}`];
+    checks.push({ id: 'std', ok, title: `standard library for ${triple}`, found, fix, needed: true });
   }
 
   // The linker.
@@ -200,13 +229,17 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
           : `none configured, no \`${candidates[0]}\` on PATH`;
     const found = env.configuredLinker
       ? `\`${env.configuredLinker.value}\` (${env.configuredLinker.definedIn})`
-      : usedByDefault
-        ? `\`${onPath}\` on PATH, which rustc uses for ${target} by default`
-        : onPath
-          ? `none configured; \`${onPath}\` is on PATH but cargo does not use it unless configured`
-          : needed
-            ? missing
-            : `none needed: the host's linker links ${target}`;
+      : !needed
+        ? tc.family === 'wasm'
+          ? `rust-lld, which comes with the Rust toolchain, links ${target}`
+          : triple === host
+            ? "the host's linker (the host's own target)"
+            : `none needed: the host's linker links ${target}`
+        : usedByDefault
+          ? `\`${onPath}\` on PATH, which rustc uses for ${target} by default`
+          : onPath
+            ? `none configured; \`${onPath}\` is on PATH but cargo does not use it unless configured`
+            : missing;
     const ok = !needed || !!env.configuredLinker || usedByDefault || !!crossTool;
     const envVar = `CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`;
     let fix: string[] = [];
@@ -238,14 +271,14 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
     const setVar = vars.find((v) => env.ccVariables[v]);
     const candidates = tc.compilers;
     const onPath = candidates.find((c) => path(c));
-    const ok = !!setVar || !!onPath || !!crossTool || target === host;
+    const ok = !!setVar || !!onPath || !!crossTool || triple === host;
     const found = setVar
       ? `${setVar}=${env.ccVariables[setVar]}`
       : onPath
         ? `\`${onPath}\` on PATH (${path(onPath)})`
         : crossTool
           ? `none on PATH; ${crossTool} provides one`
-          : target === host
+          : triple === host
             ? 'the host compiler'
             : `none found (no ${vars.join(', ')} set; no ${candidates.map((c) => `\`${c}\``).join(', ')} on PATH)`;
     const fix: string[] = [];
@@ -260,21 +293,41 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
     checks.push({ id: 'c-compiler', ok, title: `C compiler for ${target}${who}`, found, fix, needed: needs.cCode.length > 0 });
   }
 
-  // cross or cargo-zigbuild on a non-Linux host building for Linux.
+  // cross or cargo-zigbuild on a non-Linux host building for Linux; cargo-zigbuild (with zig) for a glibc version.
   {
     const t = parseTriple(target);
     const h = parseTriple(host);
-    const needed = t.os === 'linux' && h.os !== 'linux';
-    const ok = !needed || !!crossTool;
-    const found = crossTool ? `${crossTool} on PATH` : needed ? `neither cross nor cargo-zigbuild on PATH (host ${host})` : `not needed on a Linux host`;
-    checks.push({
-      id: 'cross-tool',
-      ok,
-      title: needed ? `cross or cargo-zigbuild (building for Linux on ${host})` : 'cross or cargo-zigbuild',
-      found,
-      fix: ok ? [] : ['`cargo install cargo-zigbuild` (and install zig), then build with `cargo zigbuild`', 'or `cargo install cross` (needs docker or podman), then build with `cross build`'],
-      needed,
-    });
+    const zigMissing = !!path('cargo-zigbuild') && !path('zig');
+    if (zig) {
+      const ok = available['cargo-zigbuild'];
+      checks.push({
+        id: 'cross-tool',
+        ok,
+        title: `cargo-zigbuild with zig (the \`.${zig.glibc}\` glibc version of ${target})`,
+        found: ok ? `cargo-zigbuild and zig on PATH` : zigMissing ? 'cargo-zigbuild on PATH, zig not' : 'cargo-zigbuild not on PATH',
+        fix: ok ? [] : [`${zigMissing ? 'install zig (`pip install ziglang`, or a release from ziglang.org)' : '`cargo install cargo-zigbuild` and install zig (`pip install ziglang`)'}, then build with \`cargo zigbuild --target ${target}\``],
+        needed: true,
+        note: `only cargo-zigbuild understands the version suffix: it links against glibc ${zig.glibc}'s symbols, so the binary runs on that glibc and newer; cargo and rustup see ${triple}`,
+      });
+    } else {
+      const needed = t.os === 'linux' && h.os !== 'linux';
+      const ok = !needed || !!crossTool;
+      const found = crossTool
+        ? `${crossTool} on PATH`
+        : zigMissing
+          ? 'cargo-zigbuild on PATH, but not zig, which it links with'
+          : needed
+            ? `neither cross nor cargo-zigbuild on PATH (host ${host})`
+            : `not needed on a Linux host`;
+      checks.push({
+        id: 'cross-tool',
+        ok,
+        title: needed ? `cross or cargo-zigbuild (building for Linux on ${host})` : 'cross or cargo-zigbuild',
+        found,
+        fix: ok ? [] : ['`cargo install cargo-zigbuild` (and install zig), then build with `cargo zigbuild`', 'or `cargo install cross` (needs docker or podman), then build with `cross build`'],
+        needed,
+      });
+    }
   }
 
   // Tools of bundled builds.
@@ -296,5 +349,122 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
       needed: true,
     });
   }
+  return checks;
+}
+
+/** Whether rustflags turn `crt-static` on (true), off (false), or do not say (null): the last `target-feature` naming it wins. */
+export function crtStaticIn(flags: readonly string[]): boolean | null {
+  let on: boolean | null = null;
+  const features = (value: string) => {
+    for (const f of value.split(',')) if (f === '+crt-static' || f === '-crt-static') on = f === '+crt-static';
+  };
+  for (let i = 0; i < flags.length; i++) {
+    const f = flags[i]!;
+    const joined = /^(?:-C|--codegen)=?(target-feature=.*)$/.exec(f)?.[1] ?? (f === '-C' || f === '--codegen' ? flags[++i] : undefined);
+    const m = joined !== undefined ? /^target-feature=(.*)$/.exec(joined) : null;
+    if (m) features(m[1]!);
+  }
+  return on;
+}
+
+/**
+ * For a static binary of a glibc (`*-linux-gnu*`) or MSVC (`*-windows-msvc`)
+ * target: whether rustflags turn on `+crt-static`, what it gives and what it
+ * does not; null for other targets (musl links its C library statically by
+ * default; other targets have no such switch worth a check).
+ */
+export function crtStaticCheck(target: string, rustflags: { flags: readonly string[]; source: string | null }): EnvironmentCheck | null {
+  const t = parseTriple(target);
+  const gnu = t.os === 'linux' && t.env === 'gnu';
+  const msvc = t.os === 'windows' && t.env === 'msvc';
+  if (!gnu && !msvc) return null;
+  const triple = zigbuildTarget(target)?.base ?? target;
+  const on = crtStaticIn(rustflags.flags) === true;
+  const where = rustflags.source ?? 'RUSTFLAGS, build.rustflags, target.' + triple + '.rustflags';
+  const found = on
+    ? `\`-C target-feature=+crt-static\` is set (${rustflags.source})`
+    : rustflags.source
+      ? `not set in ${where}: the C runtime is linked dynamically`
+      : `not set (no RUSTFLAGS, build.rustflags or target.${triple}.rustflags): the C runtime is linked dynamically`;
+  const note = gnu
+    ? '+crt-static links glibc into the binary, but glibc still reads /etc/nsswitch.conf and loads NSS modules (getaddrinfo, getpwnam) and whatever the program dlopens from the glibc installed where it runs, which must be the same version: for a binary that runs anywhere, a musl target avoids both'
+    : '+crt-static links the MSVC C runtime into the binary (no vcruntime DLLs to ship); it still uses the system DLLs (kernel32, ...) that every Windows has';
+  return {
+    id: 'crt-static',
+    ok: on,
+    title: `static C runtime for ${target} (+crt-static)`,
+    found,
+    fix: on
+      ? []
+      : [
+          `add \`rustflags = ["-C", "target-feature=+crt-static"]\` under \`[target.${triple}]\` in .cargo/config.toml`,
+          `or build with \`RUSTFLAGS="-C target-feature=+crt-static" cargo build --target ${triple}\``,
+          ...(gnu ? [`or build for ${triple.replace(/-gnu\w*$/, '-musl')} (no NSS or dlopen caveat)`] : []),
+        ],
+    needed: true,
+    note,
+  };
+}
+
+/** A container engine for `cross`: which, and whether it answered `info`. */
+export interface ContainerEngine {
+  name: string;
+  path: string;
+  answers: boolean;
+  /** Its version when it answered, else the first line of its complaint. */
+  detail: string;
+}
+
+/**
+ * What `cross` needs and what its `Cross.toml` changes, for a target: the
+ * image, the packages its `pre-build` installs (a `-dev` package means the
+ * build finds and links that system library), the variables passed through;
+ * and a container engine that answers (docker or podman), on every host.
+ * Nothing when neither a Cross.toml nor `cross` is there.
+ */
+export function crossChecks(
+  target: string,
+  config: { path: string; target: CrossTarget } | null,
+  engine: ContainerEngine | null,
+  crossOnPath: boolean,
+): EnvironmentCheck[] {
+  if (!config && !crossOnPath) return [];
+  const checks: EnvironmentCheck[] = [];
+  if (config) {
+    const t = config.target;
+    const libraries = t.packages.flatMap((p) => {
+      const lib = devPackageLibrary(p);
+      return lib ? [`\`${p}\` (${lib.library})`] : [];
+    });
+    const parts = [
+      t.image ? `image ${t.image}` : 'the default image',
+      t.packages.length ? `pre-build installs ${t.packages.join(', ')}` : t.preBuild.length ? `pre-build runs ${t.preBuild.length} command${t.preBuild.length === 1 ? '' : 's'}` : '',
+      t.passthrough.length ? `passes ${t.passthrough.join(', ')} into the container` : '',
+    ].filter(Boolean);
+    checks.push({
+      id: 'cross-config',
+      ok: true,
+      title: `cross for ${target} (${config.path})`,
+      found: parts.join('; '),
+      fix: [],
+      needed: true,
+      ...(libraries.length && {
+        note: `under \`cross build\`, ${libraries.join(', ')} ${libraries.length === 1 ? 'is' : 'are'} in the image: the crates that look for ${libraries.length === 1 ? 'it' : 'them'} link the image's system library (as their build scripts choose, often dynamically) instead of failing; a static binary still needs their vendored or bundled feature`,
+      }),
+    });
+  }
+  const ok = !!engine?.answers;
+  checks.push({
+    id: 'container-engine',
+    ok,
+    title: 'a container engine for cross (docker or podman)',
+    found: !engine ? 'neither docker nor podman on PATH' : engine.answers ? `${engine.name} answers (${engine.detail})` : `${engine.name} is on PATH (${engine.path}) but does not answer: ${engine.detail}`,
+    fix: ok
+      ? []
+      : !engine
+        ? ['install docker or podman: cross runs every build in a container (or set CROSS_CONTAINER_ENGINE to the engine you have)']
+        : [`start ${engine.name}'s service (\`sudo systemctl start ${engine.name}\`, or Docker Desktop / \`podman machine start\` on macOS and Windows), and make sure your user may use it`],
+    needed: true,
+  });
   return checks;
 }

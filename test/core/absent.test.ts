@@ -53,7 +53,9 @@ describe.skipIf(!cargoAvailable())('why, for a crate left out of the graph', () 
     expect((await why('pm-helper')).stdout).toBe(note('pm-helper', 'the proc-macro `pm v0.1.0` depends on it (it runs inside the compiler, and is not linked)'));
     expect((await why('only-other')).stdout).toBe(note('only-other', '`other v0.1.0` depends on it, but is not in the graph itself'));
     expect((await why('other')).stdout).toBe(note('other', 'nothing selected depends on `other v0.1.0` (Cargo.lock keeps it for a package or feature outside this selection)'));
-    expect((await why('nothing-like-it')).stdout).toBe(`\`nothing-like-it\` is not in the artifact graph for ${MUSL}\n  = note: Cargo.lock holds no package \`nothing-like-it\`\n`);
+    // A crate Cargo.lock does not hold is a usage error, as for `cargo tree -i`, with the names it may have meant.
+    expect(await why('nothing-like-it')).toEqual({ code: 2, stdout: '', stderr: 'error: package ID specification `nothing-like-it` did not match any packages\n' });
+    expect(await why('opt-')).toEqual({ code: 2, stdout: '', stderr: 'error: package ID specification `opt-` did not match any packages\n  help: did you mean `opt`?\n' });
   });
 
   it('agrees with cargo that those crates are not linked, and finds them once the edge is on', async () => {

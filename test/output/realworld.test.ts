@@ -39,10 +39,12 @@ describe.skipIf(!available)('CI formats on the real-world corpus', () => {
       expect(validateSarif(sarif), JSON.stringify(validateSarif.errors)).toBe(true);
       expect(sarif.runs).toHaveLength(1);
       const results = sarif.runs[0].results;
-      expect(results).toHaveLength(json.findings.length);
+      // What depends on this machine (cross-environment) stays out of SARIF.
+      const portable = json.findings.filter((f: { rule: string }) => f.rule !== 'cross-environment');
+      expect(results).toHaveLength(portable.length);
       let withLine = 0;
       for (const [i, r] of results.entries()) {
-        const f = json.findings[i];
+        const f = portable[i];
         expect(r.ruleId).toBe(f.rule);
         expect(r.partialFingerprints['cargoPreflightFindingId/v1']).toBe(f.id);
         const loc = r.locations[0].physicalLocation;

@@ -423,9 +423,40 @@ describe('progress', () => {
     const run = await promisify(execFile)(process.execPath, [bin, 'tree', '--index', url], { cwd: f.dir, env: { ...f.env, CARGO_NET_RETRY: '1' } }).catch(
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
-    expect(run).toMatchObject({ code: 2 });
+    // Exit code 3: the data could not be had (CI may retry this one alone).
+    expect(run).toMatchObject({ code: 3 });
     // Every lookup in flight listens for the run's end: many at once are no leak to warn of.
-    expect(run.stderr).toMatch(/^error: index entry for `[\w-]+` \(sparse\+http:\/\/127\.0\.0\.1:\d+\/\): connect ECONNREFUSED .*\(2 attempts\)\n$/);
+    // One error naming the host and what failed, in plain words, then what to do.
+    const [first, ...help] = run.stderr.trimEnd().split('\n');
+    expect(first).toMatch(/^error: (index entry for `[\w-]+` \(sparse\+http:\/\/127\.0\.0\.1:\d+\/\)|config\.json of sparse\+http:\/\/127\.0\.0\.1:\d+\/): cannot reach 127\.0\.0\.1:\d+: the connection was refused \(2 attempts\)$/);
+    expect(help.every((l) => l.startsWith('  help: '))).toBe(true);
+    expect(help.join('\n')).toMatch(/`--offline` reads only the caches: they hold 0 of the \d+ index entries/);
+    for (const words of ['`cargo fetch`', '`cargo vendor`', 'HTTPS_PROXY', '`http.proxy`', '`--index URL|DIR`']) expect(help.join('\n')).toContain(words);
+  });
+});
+
+describe('a registry that cannot be reached', () => {
+  it('exits 3; under --format json the error is also a JSON document on stdout; -v shows each retry with its reason', async () => {
+    const srv = await IndexServer.start({ root: indexDir });
+    const url = srv.url;
+    await srv.close();
+    const f = fixture();
+    const json = await f.run(['tree', '--format', 'json', '--index', url, '-v']);
+    expect(json.code).toBe(3);
+    const doc = JSON.parse(json.stdout) as { error: { message: string; kind: string; exitCode: number; host: string; help: string[] } };
+    expect(doc.error).toMatchObject({ kind: 'network', exitCode: 3, host: new URL(url).host });
+    expect(doc.error.message).toMatch(/cannot reach 127\.0\.0\.1:\d+: the connection was refused \(2 attempts\)$/);
+    expect(doc.error.help).toHaveLength(4);
+    expect(json.stderr).toContain(`error: ${doc.error.message}\n`);
+    expect(json.stderr).toMatch(/^Retrying .* \(attempt 2 of 2\): cannot reach 127\.0\.0\.1:\d+: the connection was refused$/m);
+    // Never undici's names nor a stack trace below -vv.
+    expect(json.stderr).not.toMatch(/UND_ERR|ECONNREFUSED|caused by|\n\s+at /);
+    const vv = await f.run(['tree', '--index', url, '-vv']);
+    expect(vv.stderr).toContain('ECONNREFUSED');
+    // A usage error under --format json is a document too, with exit code 2.
+    const usage = await f.run(['why', 'no-such-crate-anywhere', '--format', 'json', '--index', url, '--jobs', '0']);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout).error).toMatchObject({ kind: 'usage', exitCode: 2 });
   });
 });
 

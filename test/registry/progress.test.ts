@@ -46,9 +46,25 @@ describe('progressLine', () => {
     ]);
   });
 
-  it('stays silent with --quiet or when stderr is not a terminal', () => {
-    expect(progressLine(terminal(false).stream)).toBeUndefined();
+  it('stays silent with --quiet', () => {
+    expect(progressLine(terminal(false).stream, { quiet: true })).toBeUndefined();
     expect(progressLine(terminal(true).stream, { quiet: true })).toBeUndefined();
+  });
+
+  it('away from a terminal, prints nothing while fetching goes on, and a plain line when it stalls', async () => {
+    const { stream, writes } = terminal(false);
+    const draw = progressLine(stream, { stalledMs: 40 })!;
+    draw(at({ total: 166, done: 126, waitingOn: ['index.crates.io'] }));
+    await new Promise((ok) => setTimeout(ok, 150));
+    expect(writes.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(writes)).toEqual(new Set(['waiting for index.crates.io: 126/166 crates\n']));
+    // Progress, then the end: no more lines, no control characters.
+    draw(at({ total: 166, done: 166 }));
+    const count = writes.length;
+    await new Promise((ok) => setTimeout(ok, 120));
+    expect(writes).toHaveLength(count);
+    draw(at({ total: 166, done: 166, finished: true }));
+    expect(writes.join('')).not.toMatch(/\x1b|\r/);
   });
 
   it('is fed by a run: done reaches total, then finished', async () => {

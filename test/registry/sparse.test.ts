@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryCacheName } from '../../src/registry/cache.js';
 import { IndexDirSource } from '../../src/registry/index-dir.js';
-import { indexPath, RegistryError, type CrateSource } from '../../src/registry/types.js';
+import { indexPath, NetworkError, RegistryError, type CrateSource } from '../../src/registry/types.js';
 import { generateIndex, type GeneratedCrate } from '../../testkit/registry-gen.js';
 import type { SourceSetOptions } from '../../src/registry/index.js';
 import { crateFiles, CRATES_IO, FIXTURE_INDEX, project, server, type Project } from './setup.js';
@@ -167,7 +167,8 @@ describe('retries', () => {
     const source = project()
       .open({ index: srv.url, network: { totalTimeMs: 200, baseDelayMs: 1 } })
       .sourceFor(CRATES_IO)!;
-    await expect(source.getCrate('serde')).rejects.toThrow(/^index entry for `serde` \(sparse\+http:.*\): timed out$/);
+    // The first request to reach the bound gives the host up: config.json, sent alongside, or the crate's file.
+    await expect(source.getCrate('serde')).rejects.toThrow(/^(index entry for `serde` \(sparse\+http:.*\)|config\.json of sparse\+http:\S*): timed out: no complete answer within the 0\.2 s limit \(1 attempt\)$/);
   });
 
   it('reports a refused connection after retrying', async () => {
@@ -175,7 +176,41 @@ describe('retries', () => {
     const url = srv.url;
     await srv.close();
     const source = project().open({ index: url, network: { retries: 1, baseDelayMs: 1 } }).sourceFor(CRATES_IO)!;
-    await expect(source.getCrate('serde')).rejects.toThrow(/ECONNREFUSED\) \(2 attempts\)/);
+    await expect(source.getCrate('serde')).rejects.toThrow(/: cannot reach 127\.0\.0\.1:\d+: the connection was refused \(2 attempts\)$/);
+  });
+
+  it('gives a refusing host one quick retry whatever net.retry says, then sends it nothing more', async () => {
+    const srv = await server();
+    const url = srv.url;
+    await srv.close();
+    const logged: string[] = [];
+    const set = project().open({ index: url, network: { retries: 5, baseDelayMs: 1 }, log: (level, line) => logged.push(`${level} ${line}`) });
+    const source = set.sourceFor(CRATES_IO)!;
+    const err = await source.getCrate('serde').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NetworkError);
+    expect(err).toMatchObject({ host: new URL(url).host, crate: 'serde', cache: { cached: 0, asked: 1 } });
+    expect((err as Error).message).not.toMatch(/ECONNREFUSED|UND_ERR/);
+    // config.json and serde's file: two attempts each at most.
+    const sent = set.stats().requests;
+    expect(sent).toBeLessThanOrEqual(4);
+    // Given up: the next lookups fail with the same error, and nothing is sent.
+    for (const name of ['libc', 'cc']) await expect(source.getCrate(name)).rejects.toThrow((err as Error).message);
+    expect(set.stats().requests).toBe(sent);
+    // -v: each retry with its reason in plain words; -vv: the underlying error.
+    expect(logged.some((l) => /^1 Retrying .* in 0\.0 s \(attempt 2 of 2\): cannot reach 127\.0\.0\.1:\d+: the connection was refused$/.test(l))).toBe(true);
+    expect(logged.some((l) => l.startsWith('2 ') && l.includes('ECONNREFUSED'))).toBe(true);
+  });
+
+  it('gives up a host whose name does not resolve after one quick retry', async () => {
+    // `.invalid` never resolves (RFC 6761).
+    const set = project().open({ index: 'http://no-such-registry.invalid/', network: { retries: 5, baseDelayMs: 1 } });
+    const source = set.sourceFor(CRATES_IO)!;
+    const results = await Promise.allSettled(['serde', 'libc', 'cc'].map((n) => source.getCrate(n)));
+    const errors = results.map((r) => (r.status === 'rejected' ? (r.reason as Error) : null));
+    expect(errors.every((e) => e instanceof NetworkError)).toBe(true);
+    expect(errors[0]!.message).toMatch(/cannot reach no-such-registry\.invalid: (its name does not resolve|name resolution failed.*) \(2 attempts\)$/);
+    // Four files (config.json and three crates), two attempts each at most.
+    expect(set.stats().requests).toBeLessThanOrEqual(8);
   });
 });
 

@@ -1,0 +1,132 @@
+/**
+ * `tree -e features`: the artifact graph with cargo tree's feature nodes
+ * between a package and its dependencies (`reqwest feature "default"` →
+ * `reqwest v0.12.15`, and → `reqwest feature "__tls"`, → `base64 feature
+ * "std"`), built as cargo's tree builds its graph (cargo/src/cargo/ops/tree/
+ * graph.rs) so that the output is cargo's:
+ *
+ * - each dependency declaration adds its `default` and listed features as
+ *   nodes pointing at the dependency (a declaration asking for neither points
+ *   at the package itself);
+ * - every feature node is expanded once by its package's `[features]`: a
+ *   feature to the package's other feature, `dep/feat` to the dependency's
+ *   feature (and, unless `dep?/feat`, to the feature of the optional
+ *   dependency's own name), `dep:x` to nothing (the dependency edge shows it);
+ * - children are drawn in cargo's node order: packages first (by name,
+ *   version, source), then feature nodes by the order in which cargo created
+ *   their package's node (a depth-first walk from the members, dependencies
+ *   in package order), then by name.
+ */
+import { displayPackage } from '../../src/resolve/display.js';
+import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
+import { comparePackages, drawForest, type ChildGroup, type TreeStyle } from './tree.js';
+
+interface FeatureNode {
+  pkg: PackageKey;
+  name: string;
+}
+
+type EdgeKind = GraphEdge['kind'] | 'feature';
+
+/** The node key of a feature (package keys never hold a NUL). */
+const featureKey = (pkg: PackageKey, name: string) => `${pkg}\0feature\0${name}`;
+
+export function renderFeatureTree(graph: TargetGraph, style: TreeStyle): string {
+  const pkgOrder = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
+  const sortedEdges = (key: PackageKey) => [...(graph.edges.get(key) ?? [])].sort((a, b) => pkgOrder(a.to, b.to));
+
+  // The order cargo creates package nodes in: members in package order, each followed depth-first by its dependencies.
+  const created = new Map<PackageKey, number>();
+  const create = (key: PackageKey) => {
+    if (created.has(key)) return;
+    created.set(key, created.size);
+    for (const e of sortedEdges(key)) create(e.to);
+  };
+  const roots = [...graph.roots].sort(pkgOrder);
+  for (const r of roots) create(r);
+
+  const features = new Map<string, FeatureNode>();
+  const out = new Map<string, Map<EdgeKind, Set<string>>>();
+  const edge = (from: string, to: string, kind: EdgeKind) => {
+    let kinds = out.get(from);
+    if (!kinds) out.set(from, (kinds = new Map()));
+    let set = kinds.get(kind);
+    if (!set) kinds.set(kind, (set = new Set()));
+    set.add(to);
+  };
+  const pending: string[] = [];
+  /** A feature node of `pkg` (made and queued for expansion when new), with an edge from `from` when given. */
+  const addFeature = (name: string, from: string | null, pkg: PackageKey, kind: EdgeKind) => {
+    const key = featureKey(pkg, name);
+    if (!features.has(key)) {
+      features.set(key, { pkg, name });
+      pending.push(key);
+    }
+    if (from !== null) edge(from, key, kind);
+    edge(key, pkg, 'feature');
+  };
+
+  // Dependency edges, through the features each declaration asks for.
+  const depNames = new Map<PackageKey, Map<string, { to: PackageKey; optional: boolean }[]>>();
+  for (const key of created.keys()) {
+    const names = new Map<string, { to: PackageKey; optional: boolean }[]>();
+    depNames.set(key, names);
+    for (const e of sortedEdges(key)) {
+      (names.get(e.depName) ?? names.set(e.depName, []).get(e.depName)!).push({ to: e.to, optional: e.optional });
+      if (e.defaultFeatures) addFeature('default', key, e.to, e.kind);
+      for (const f of e.features) addFeature(f, key, e.to, e.kind);
+      if (!e.defaultFeatures && !e.features.length) edge(key, e.to, e.kind);
+    }
+  }
+
+  // Every feature node expanded once by its package's [features].
+  while (pending.length) {
+    const key = pending.pop()!;
+    const { pkg, name } = features.get(key)!;
+    const values = graph.packages.get(pkg)?.declared?.features.get(name) ?? [];
+    for (const value of values) {
+      if (value.startsWith('dep:')) continue;
+      const slash = value.indexOf('/');
+      if (slash < 0) {
+        addFeature(value, key, pkg, 'feature');
+        continue;
+      }
+      const weak = value[slash - 1] === '?';
+      const depName = value.slice(0, weak ? slash - 1 : slash);
+      const depFeature = value.slice(slash + 1);
+      for (const dep of depNames.get(pkg)?.get(depName) ?? []) {
+        if (dep.optional && !weak) addFeature(depName, key, pkg, 'feature');
+        addFeature(depFeature, key, dep.to, 'feature');
+      }
+    }
+  }
+
+  // cargo's node order: packages first (by package id), then features by their package's node, then by name.
+  const order = (a: string, b: string): number => {
+    const fa = features.get(a);
+    const fb = features.get(b);
+    if (!fa && !fb) return pkgOrder(a, b);
+    if (!fa) return -1;
+    if (!fb) return 1;
+    const pa = created.get(fa.pkg) ?? Infinity;
+    const pb = created.get(fb.pkg) ?? Infinity;
+    if (pa !== pb) return pa - pb;
+    return fa.name < fb.name ? -1 : fa.name > fb.name ? 1 : 0;
+  };
+  const groups = (key: string): ChildGroup[] => {
+    const kinds = out.get(key);
+    const of = (kind: EdgeKind) => [...(kinds?.get(kind) ?? [])].sort(order);
+    return [
+      { heading: null, keys: of('normal') },
+      { heading: '[build-dependencies]', keys: of('build') },
+      { heading: '[dev-dependencies]', keys: of('dev') },
+      { heading: null, keys: of('feature') },
+    ];
+  };
+  const packageLabel = style.label ?? ((p: GraphPackage) => displayPackage(p));
+  const label = (key: string) => {
+    const f = features.get(key);
+    return f ? `${graph.packages.get(f.pkg)!.name} feature "${f.name}"` : packageLabel(graph.packages.get(key)!);
+  };
+  return drawForest(roots, groups, label, style, (key) => !features.has(key) && graph.packages.get(key)!.isMember);
+}
