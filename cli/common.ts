@@ -35,6 +35,8 @@ export interface SourceOptions {
 
 export interface Sources {
   sourceFor(lockSource: string): CrateSource | null;
+  /** The registry a vendor directory replaces (or `--index`), for crates it lacks; absent offline. */
+  upstreamFor?(lockSource: string): CrateSource | null;
   /** True when no request will be made (`--offline`, `net.offline`, `CARGO_NET_OFFLINE`). */
   readonly offline: boolean;
   stats(): FetchStats;

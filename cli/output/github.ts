@@ -6,7 +6,7 @@
  * a baseline the findings recorded in it, are not annotated.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, declarationText, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
+import { baselineState, crateText, declarationText, fixTexts, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -41,7 +41,7 @@ function annotation(report: Report, f: Finding, base: string): string {
   }
   for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${pathText(p)}`);
   for (const e of f.evidence ?? []) lines.push(`Build script: ${e.file}:${e.line}:${e.column}: ${e.text}`);
-  for (const fix of f.fixes) lines.push(`Fix: ${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
+  for (const fix of fixTexts(report, f)) lines.push(`Fix: ${fix}`);
   lines.push(`Docs: ${f.docs}`);
   return workflowCommand(
     COMMAND[f.severity],

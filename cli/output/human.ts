@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Style } from './style.js';
-import { pathText, type Report } from './report.js';
+import { environmentSuggestions, fixesOf, fixOutcome, pathText, type Report } from './report.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -96,9 +96,9 @@ export function renderHuman(report: Report, style: Style, cwd: string): string {
   const many = report.targets.length > 1;
   const active = report.findings.filter((f) => !f.allowed);
   for (const severity of ORDER) {
-    for (const g of groupFindings(active.filter((f) => f.severity === severity))) out.push(renderFinding(g, paint, cwd, many), '');
+    for (const g of groupFindings(active.filter((f) => f.severity === severity))) out.push(renderFinding(report, g, paint, cwd, many), '');
   }
-  for (const g of groupFindings(report.findings.filter((f) => f.allowed))) out.push(renderFinding(g, paint, cwd, many), '');
+  for (const g of groupFindings(report.findings.filter((f) => f.allowed))) out.push(renderFinding(report, g, paint, cwd, many), '');
   // Crates of the artifact graph are findings of `metadata-missing`; the rest are said once here.
   const reported = new Set(report.findings.filter((f) => f.rule === 'metadata-missing').map((f) => `${f.package.name} ${f.package.version}`));
   for (const u of report.unresolved) {
@@ -110,7 +110,7 @@ export function renderHuman(report: Report, style: Style, cwd: string): string {
   return out.join('\n') + '\n';
 }
 
-function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boolean): string {
+function renderFinding(report: Report, g: Group, paint: Painter, cwd: string, manyTargets: boolean): string {
   const f = g.finding;
   const lines: string[] = [];
   const head = `${LABEL[f.severity]}[${f.rule}]`;
@@ -155,7 +155,17 @@ function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boole
   if (f.detail) eq('note', f.detail);
   if (f.evidence?.length) eq('note', `build script: ${f.evidence.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`).join('\n')}`);
   if (f.allowed) eq('note', `allowed by the cargo-preflight configuration: ${f.allowed.reason}`);
-  for (const fix of f.fixes) eq('help', `${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
+  const planned = fixesOf(report, f);
+  const suggested = planned ? environmentSuggestions(f) : f.fixes;
+  if (planned) {
+    // The fix service's entries, each with what became of it; a strategy with none says why.
+    const command = report.fixes!.command;
+    for (const x of planned) {
+      if (x.status === 'refused') eq('note', `${x.title}: ${x.description}`);
+      else eq('help', `${x.strategy === 'disable' ? 'if the project can do without them: ' : ''}${x.title} (${fixOutcome(x, command)})`);
+    }
+  }
+  for (const fix of suggested) eq('help', `${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
   eq('note', `for more information, see ${f.docs}`);
   return lines.join('\n');
 }

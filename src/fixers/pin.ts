@@ -208,6 +208,7 @@ export function pinCandidates(input: StrategyInput): StrategyResult {
         edits,
         giveUp: new Set(),
         deps: [...members.values()].map((m) => `${m.name}/${target.name}`),
+        ...(requires ? { needs: requires } : {}),
       },
     ],
     refused: [],

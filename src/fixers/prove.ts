@@ -23,6 +23,12 @@ import type { ManifestEdits } from './types.js';
 export interface ProofContext {
   project: Project;
   sourceFor: SourceLookup;
+  /**
+   * For a source cargo replaces with a vendor directory: the registry it
+   * replaces (or `--index`), asked for a crate a fix needs that the
+   * directory lacks; absent offline.
+   */
+  upstreamFor?: SourceLookup;
   targets: string[];
   includeDev: boolean;
   graphs: TargetGraph[];
@@ -48,6 +54,8 @@ export interface Proof {
   graphs: TargetGraph[];
   /** Dependency edges cargo will add to Cargo.lock between packages it already holds, as `from -> to` names. */
   lockEdges?: string[];
+  /** What to run after the edits besides the lockfile command (`cargo vendor` for crates the vendor directory lacks). */
+  then?: string[];
 }
 
 /** Direct dependencies of the roots with their active features, per target: `target member dep` -> features. */
@@ -66,6 +74,8 @@ function directFeatures(graphs: TargetGraph[]): Map<string, { features: string[]
 
 /** A finding about the build machine rather than the manifests (its fixes are all environment changes). */
 export function aboutEnvironment(f: Finding): boolean {
+  // A native library is a problem of the manifests even where its only static option is an environment variable.
+  if (f.rule === 'native-library' || f.rule === 'no-static-option') return false;
   return f.rule === 'cross-environment' || (f.fixes.length > 0 && f.fixes.every((x) => x.strategy === 'environment'));
 }
 

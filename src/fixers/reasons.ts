@@ -53,7 +53,6 @@ export const REASON_MESSAGES = {
   environmentNeeds: 'then the build environment needs attention: {{findings}}',
   // Proposing and applying (src/fixers/index.ts, the fix command).
   noStrategy: 'no strategy applies to `{{crate}}`',
-  loses: 'loses {{features}}',
   membersNotChecked: 'the members not selected could not be checked with the same features',
   wholeWorkspace: "for the whole workspace (the root's [workspace.dependencies] changes)",
   together: 'together with the other fixes',

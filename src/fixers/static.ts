@@ -78,6 +78,7 @@ export function staticCandidates(input: StrategyInput): StrategyResult {
       edits: plan.edits,
       giveUp: new Set(),
       deps: [`${u.member.name}/${dep}`],
+      ...(requires ? { needs: requires } : {}),
     });
   }
   return { candidates, refused };

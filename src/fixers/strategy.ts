@@ -44,6 +44,8 @@ export interface Candidate {
   /** Direct dependencies (as member keys) the fix edits or adds, for the fix id. */
   deps: string[];
   lost?: string[];
+  /** What the build then needs, in words (a C compiler for the target, perl, make). */
+  needs?: string;
 }
 
 /** Candidates in order of preference, and why the strategy has no (other) candidate. */

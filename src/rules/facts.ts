@@ -411,10 +411,11 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
       o.kind === 'feature'
         ? `${optionTitle(o, spec.name)}${what}${uncheckedNote(spec, pkg.version)}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
         : envTitle(o, entry.systemLibrary ?? entry.name, graph.target, input.host);
-    add({ strategy: 'static', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
+    // An environment variable is set for the build, not in Cargo.toml.
+    add({ strategy: o.kind === 'feature' ? 'static' : 'environment', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
   }
   const newer = newerStaticOption(spec, pkg, input.releases);
-  if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)) });
+  if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)), newerRelease: true });
   if (input.disable) {
     // Only when every way in goes through a feature (or is on only through another dependency's feature):
     // otherwise turning one off leaves the crate in.

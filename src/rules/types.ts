@@ -84,6 +84,8 @@ export interface FixSuggestion {
   crate?: string;
   /** Build requirements the fix brings (a C compiler, perl, cmake, ...). */
   requires?: string[];
+  /** It needs a newer release of the crate (a static option the locked version lacks), which the fixers do not update to. */
+  newerRelease?: boolean;
 }
 
 export interface FindingDraft {

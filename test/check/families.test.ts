@@ -39,7 +39,7 @@ describe('OpenSSL through reqwest\'s default TLS', () => {
     expect(f.manifest).toEqual({ path: 'Cargo.toml', ...lineOf(join(dir, 'Cargo.toml'), 'reqwest =') });
     expect(f.fixes[0]).toMatchObject({ strategy: 'switch', crate: 'reqwest' });
     expect(f.fixes[0].title).toContain('remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again');
-    expect(f.fixes.map((x) => x.strategy)).toEqual(['switch', 'static', 'static', 'static', 'disable']);
+    expect(f.fixes.map((x) => x.strategy)).toEqual(['switch', 'static', 'static', 'environment', 'disable']);
     expect(report.summary.error).toBe(1);
   });
 
