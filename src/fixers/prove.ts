@@ -106,17 +106,9 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
   const fail = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates, after, graphs });
 
   const targeted = ctx.findings.filter((f) => findingIds.includes(f.id));
-  const remaining = targeted.filter((t) => after.some((f) => sameProblem(f, t)));
-  if (remaining.length) {
-    return fail(reason('stillReported', { findings: remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ') }));
-  }
-  const fresh = after.filter((f) => f.severity !== 'info' && !f.allowed && !ctx.findings.some((o) => sameProblem(o, f)));
-  // What the machine lacks to build the fix (a C compiler for the target) is a caveat, not a problem of the manifests.
-  const caveats = fresh.filter(aboutEnvironment);
-  const introduced = fresh.filter((f) => !aboutEnvironment(f));
-  if (introduced.length) {
-    return fail(reason('newProblems', { problems: introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ') }));
-  }
+  const verdict = judge({ graphs: ctx.graphs, findings: ctx.findings }, { graphs, findings: after }, targeted, giveUp);
+  if ('reason' in verdict && verdict.reason.id !== 'featuresLost') return fail(verdict.reason);
+  const caveats = 'caveats' in verdict ? verdict.caveats : [];
   if (patched.missing.length) {
     // A crate Cargo.lock lacks and the index cannot give: cargo could not build the fix either.
     const names = [...new Set(patched.missing.map((m) => m.split(' ')[0]!))];
@@ -128,19 +120,19 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
   }
   newCrates.push(...lockOnly.found);
   const lockEdges = newLockEdges(patched, ctx.project.lockfile);
-  const before = directFeatures(ctx.graphs);
-  const now = directFeatures(graphs);
-  const lost: string[] = [];
-  for (const [k, { features, name }] of before) {
-    const n = now.get(k);
-    const [target, member, dep] = k.split('\0');
-    if (!n) {
-      if (!giveUp.has(`${name}`)) lost.push(`${member} no longer depends on ${dep} for ${target}`);
-      continue;
-    }
-    for (const f of features) if (!n.features.includes(f) && !giveUp.has(`${name}/${f}`)) lost.push(`${dep}/${f} (${target})`);
+  if ('reason' in verdict) return fail(verdict.reason);
+  // Each selected member built on its own (`cargo build -p M`), where the selection holds several:
+  // features unify across the selection, and a fix that holds for all of them may not hold for one.
+  for (const m of memberBuilds(ctx)) {
+    const roots = patched.project.roots.filter((r) => r.key === m.key || r.featuresOnly);
+    const alone = { ...patched.project, roots };
+    const mGraphs = ctx.targets.map((t) => resolveTarget(alone, t, ctx.includeDev).graph);
+    const mAfter = lint({ graphs: mGraphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
+    const mTargeted = m.findings.filter((f) => targeted.some((t) => t.rule === f.rule && t.package.name === f.package.name));
+    const v = judge(m, { graphs: mGraphs, findings: mAfter }, mTargeted, giveUp);
+    if ('reason' in v) return fail(reason('memberAlone', { member: m.name }, [v.reason]));
+    for (const c of v.caveats) if (!caveats.some((o) => sameProblem(o, c))) caveats.push(c);
   }
-  if (lost.length) return fail(reason('featuresLost', { features: [...new Set(lost)].join(', ') }));
   const spread = await nativeSpread(ctx, overlay, edits, targeted, graphs);
   if (spread.length) return fail(reason('spreads', { crates: spread.join('; ') }));
   return {
@@ -151,6 +143,73 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     ...(lockEdges.length ? { lockEdges } : {}),
     ...(caveats.length ? { reasons: [reason('environmentNeeds', { findings: caveats.map((f) => `${f.message} (${f.target})`).join('; ') })] } : {}),
   };
+}
+
+/** A build's graphs and findings, before or after a fix. */
+interface Build {
+  graphs: TargetGraph[];
+  findings: Finding[];
+}
+
+/**
+ * A build after the edits against the same build before: the findings the
+ * fix is about gone, no new error or warning (what the build machine lacks is
+ * a caveat), no active feature of a direct dependency lost but those given
+ * up. The first reason it fails, or the caveats.
+ */
+function judge(before: Build, after: Build, targeted: Finding[], giveUp: ReadonlySet<string>): { reason: Reason } | { caveats: Finding[] } {
+  const remaining = targeted.filter((t) => after.findings.some((f) => sameProblem(f, t)));
+  if (remaining.length) return { reason: reason('stillReported', { findings: remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ') }) };
+  const fresh = after.findings.filter((f) => f.severity !== 'info' && !f.allowed && !before.findings.some((o) => sameProblem(o, f)));
+  // What the machine lacks to build the fix (a C compiler for the target) is a caveat, not a problem of the manifests.
+  const caveats = fresh.filter(aboutEnvironment);
+  const introduced = fresh.filter((f) => !aboutEnvironment(f));
+  if (introduced.length) return { reason: reason('newProblems', { problems: introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ') }) };
+  const was = directFeatures(before.graphs);
+  const now = directFeatures(after.graphs);
+  const lost: string[] = [];
+  for (const [k, { features, name }] of was) {
+    const n = now.get(k);
+    const [target, member, dep] = k.split('\0');
+    if (!n) {
+      if (!giveUp.has(`${name}`)) lost.push(`${member} no longer depends on ${dep} for ${target}`);
+      continue;
+    }
+    for (const f of features) if (!n.features.includes(f) && !giveUp.has(`${name}/${f}`)) lost.push(`${dep}/${f} (${target})`);
+  }
+  if (lost.length) return { reason: reason('featuresLost', { features: [...new Set(lost)].join(', ') }) };
+  return { caveats };
+}
+
+/** A selected member built on its own, before any fix: its graphs and findings. */
+export interface MemberBuild extends Build {
+  key: string;
+  name: string;
+}
+
+const memberBuildCache = new WeakMap<Project, MemberBuild[]>();
+
+/**
+ * Each selected member built on its own (`cargo build -p M`, cargo's feature
+ * unification over that member alone), on every selected target, when the
+ * selection holds more than one member; none otherwise (the selection is that build).
+ */
+export function memberBuilds(ctx: ProofContext): MemberBuild[] {
+  const { project } = ctx;
+  let builds = memberBuildCache.get(project);
+  if (builds) return builds;
+  const selected = project.roots.filter((r) => !r.featuresOnly);
+  builds = [];
+  if (selected.length > 1) {
+    for (const r of selected) {
+      const alone = { ...project, roots: project.roots.filter((x) => x === r || x.featuresOnly) };
+      const graphs = ctx.targets.map((t) => resolveTarget(alone, t, ctx.includeDev).graph);
+      const findings = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
+      builds.push({ key: r.key, name: project.packages.members.get(r.key)?.name ?? r.key, graphs, findings });
+    }
+  }
+  memberBuildCache.set(project, builds);
+  return builds;
 }
 
 /**

@@ -51,6 +51,7 @@ export const REASON_MESSAGES = {
   featuresLost: 'features would be lost: {{features}}',
   spreads: 'the change brings {{crates}}, where it was not before',
   environmentNeeds: 'then the build environment needs attention: {{findings}}',
+  memberAlone: 'for `{{member}}` built on its own (`cargo build -p {{member}}`)',
   // Proposing and applying (src/fixers/index.ts, the fix command).
   noStrategy: 'no strategy applies to `{{crate}}`',
   membersNotChecked: 'the members not selected could not be checked with the same features',

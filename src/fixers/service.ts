@@ -14,7 +14,7 @@ import { LOCK_UPDATE_COMMAND } from '../resolve/packages.js';
 import { mergeEdits, parsedTexts, renderChanges } from './apply.js';
 import { disableCandidates } from './disable.js';
 import { pinCandidates } from './pin.js';
-import { aboutEnvironment, proveEdits, type Proof, type ProofContext } from './prove.js';
+import { aboutEnvironment, memberBuilds, proveEdits, type Proof, type ProofContext } from './prove.js';
 import { reason, reasonText, reasonsText, type FixReason, type Reason, type ReasonId } from './reasons.js';
 import { staticCandidates } from './static.js';
 import { code, type Candidate, type NativeTarget, type PinScope, type StrategyInput, type StrategyResult } from './strategy.js';
@@ -137,7 +137,11 @@ export async function planFixes(ctx: ProofContext, opts: FixOptions = {}): Promi
   const widened: { ctx?: ProofContext | null } = {};
   const crates: CrateFixes[] = [];
   for (const target of fixableFindings(ctx)) {
-    const input: StrategyInput = { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: opts.pinScope ?? 'all' };
+    const builds = memberBuilds(ctx);
+    const linking = builds.length
+      ? new Set(builds.filter((b) => b.findings.some((f) => target.findings.some((t) => t.rule === f.rule && t.package.name === f.package.name))).map((b) => b.key))
+      : undefined;
+    const input: StrategyInput = { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: opts.pinScope ?? 'all', ...(linking ? { linking } : {}) };
     const findingIds = target.findings.map((f) => f.id);
     const entry: CrateFixes = { name: target.name, version: target.version, findingIds, fixes: [], chosen: null };
     const tryStrategy = async (s: FixStrategy) => {

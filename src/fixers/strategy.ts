@@ -32,6 +32,12 @@ export interface StrategyInput {
   /** Every selected target triple (for `--pin-scope target`). */
   targets: string[];
   pinScope: PinScope;
+  /**
+   * With several members selected: those whose own build (`cargo build -p M`)
+   * reports the crate, each of which the fix must reach; absent when one
+   * member is selected.
+   */
+  linking?: ReadonlySet<PackageKey>;
 }
 
 export interface Candidate {
