@@ -18,7 +18,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Style } from './style.js';
-import { environmentSuggestions, fixesOf, fixOutcome, pathText, type Report } from './report.js';
+import { environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, shownPaths, type Report } from './report.js';
+import { asInvoked } from '../args.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -149,8 +150,9 @@ function renderFinding(report: Report, g: Group, paint: Painter, cwd: string, ma
   if (sites.length) lines.push(`${pad} ${paint.blue('|')}`);
 
   if (manyTargets || g.targets.length > 1) eq('note', `target${g.targets.length > 1 ? 's' : ''}: ${g.targets.join(', ')}`);
-  const paths = f.paths.filter((p) => p.length > 1);
-  if (paths.length) eq('note', `why: ${paths.map(pathText).join('\n     ')}`);
+  const paths = shownPaths(f);
+  const more = morePathsText(f, asInvoked('cargo-preflight why'));
+  if (paths.length) eq('note', `why: ${[...paths.map(pathText), ...(more ? [more] : [])].join('\n     ')}`);
   if (f.features.length && f.package.name !== paths[0]?.[0]?.name) eq('note', `\`${f.package.name} v${f.package.version}\` features: ${f.features.join(', ')}`);
   if (f.detail) eq('note', f.detail);
   if (f.evidence?.length) eq('note', `build script: ${f.evidence.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`).join('\n')}`);

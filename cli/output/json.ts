@@ -43,6 +43,7 @@ export function renderJson(report: Report): string {
         ...(f.detail ? { detail: f.detail, ...(f.detailId ? { detailId: f.detailId, detailData: f.detailData ?? {} } : {}) } : {}),
         docs: f.docs,
         paths: f.paths,
+        pathCount: f.pathCount,
         direct: f.direct ? { member: f.direct.member, dependency: f.direct.dependency } : null,
         ...(f.cause ? { cause: f.cause } : {}),
         manifest: loc(f.direct?.manifest),

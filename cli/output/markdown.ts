@@ -5,7 +5,7 @@
  * `<details>`, and the diff of the proven fixes when they were computed.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, environmentSuggestions, fixesOf, fixOutcome, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
+import { baselineState, environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, primaryLocation, relPath, shownPaths, TOOL_NAME, type Report } from './report.js';
 import { reasonText } from '../../src/fixers/reasons.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -62,10 +62,12 @@ function details(report: Report, f: Finding, base: string): string {
     '',
   ];
   if (f.detail) lines.push(inline(f.detail), '');
-  const paths = f.paths.filter((p) => p.length > 1);
+  const paths = shownPaths(f);
   if (paths.length) {
     lines.push('Included through:', '');
     for (const p of paths) lines.push(`- ${code(pathText(p))}`);
+    const more = morePathsText(f, `${TOOL_NAME} why`);
+    if (more) lines.push(`- ${inline(more)}`);
     lines.push('');
   }
   const loc = f.direct?.manifest;

@@ -145,6 +145,25 @@ export function relPath(root: string, p: string): string {
   return sep === '/' ? r : r.split(sep).join('/');
 }
 
+/** Inclusion paths the text formats show; `pathsBeyond` says how many more there are. */
+export const PATHS_SHOWN = 3;
+
+/** The inclusion paths a text format shows (the first `PATHS_SHOWN` that leave a member). */
+export function shownPaths(f: Finding): Finding['paths'] {
+  return f.paths.filter((p) => p.length > 1).slice(0, PATHS_SHOWN);
+}
+
+/**
+ * `… and N more (`cargo-preflight why CRATE`)` when the finding has more
+ * paths than are shown, else null. `why` is the command that draws them all.
+ */
+export function morePathsText(f: Finding, why: string): string | null {
+  // A finding about a member itself (the build environment) has no path to draw.
+  if (f.paths.every((p) => p.length <= 1)) return null;
+  const more = (f.pathCount ?? f.paths.length) - shownPaths(f).length - (f.paths.some((p) => p.length <= 1) ? 1 : 0);
+  return more > 0 ? `… and ${more} more (\`${why} ${f.package.name}@${f.package.version}\`)` : null;
+}
+
 /** `weather-report → reqwest [default-tls] → native-tls → openssl-sys` */
 export function pathText(steps: Finding['paths'][number]): string {
   return steps.map((s, i) => (i === 0 ? s.name : `${s.as ? `${s.as} (${s.name})` : s.name}${s.via.length ? ` [${s.via.join(', ')}]` : ''}`)).join(' → ');

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { placeholders } from '../../src/rules/messages.js';
 import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, declarationText, fixesOf, fixTexts, primaryLocation, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
+import { baselineState, crateText, declarationText, fixesOf, fixTexts, morePathsText, primaryLocation, shownPaths, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key of the finding id in `partialFingerprints` (versioned, as SARIF recommends). */
@@ -132,7 +132,9 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
     related.push({ id: related.length + 1, physicalLocation: at, message: { text: escapeText(e.text) } });
     lines.push(`Build script: [${escapeText(`${e.file}:${e.line}:${e.column}`)}](${related.length}).`);
   }
-  for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
+  for (const p of shownPaths(f)) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
+  const more = morePathsText(f, `${TOOL_NAME} why`);
+  if (more) lines.push(`Included through: ${escapeText(more)}`);
   for (const fix of fixTexts(report, f)) lines.push(`Fix: ${escapeText(fix)}`);
   const fixes = sarifFixes(report, f, base);
   if (f.allowed) lines.push(`Allowed: ${escapeText(f.allowed.reason)}`);
@@ -162,6 +164,7 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
       crate: f.package.name,
       version: f.package.version,
       ...(f.features.length ? { features: f.features } : {}),
+      pathCount: f.pathCount,
       ...(f.direct ? { dependency: `${f.direct.member}/${f.direct.dependency}` } : {}),
     },
   };

@@ -65,7 +65,9 @@ export function staticCandidates(input: StrategyInput): StrategyResult {
     if (u.pkg.name === target.name) {
       feature = own[0]!.feature;
     } else {
-      const reaching = featuresReaching(project.packages.summaries, u.pkg.key, target.key, own.map((o) => o.feature));
+      // An optional dependency Cargo.lock lacks has no feature map here: the knowledge base says what its features turn on.
+      const unlocked = (crate: string, f: string) => kb.byCrate(crate).some((m) => m.entry.id === target.entry.id && m.crate.staticOptions.some((o) => o.kind === 'feature' && o.feature === f));
+      const reaching = featuresReaching(project.packages.summaries, u.pkg.key, target.key, own.map((o) => o.feature), unlocked);
       const known = kb
         .staticOptionsFor(u.pkg.name, u.pkg.version, project.packages.summaries.get(u.pkg.key)?.features ?? new Map())
         .filter((o) => o.entry.id === target.entry.id && o.option.kind === 'feature' && reaching.some((r) => r.feature === (o.option as { feature: string }).feature));

@@ -5,7 +5,7 @@
  * for a native library family. Pure functions of their inputs.
  */
 import semver from 'semver';
-import { reverseEdges, shortestPaths } from '../resolve/paths.js';
+import { countPaths, reverseEdges, shortestPaths } from '../resolve/paths.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
 import { bringsRead, checkedUpTo, cratesTurnedOn, optionAt, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
 import { requirementText, type CrateSpec, type KnowledgeBaseEntry, type Requirement, type StaticOption } from '../knowledge/types.js';
@@ -191,6 +191,11 @@ export function attributedPaths(graph: TargetGraph, key: PackageKey, limit = 3):
 }
 
 const pathCache = new WeakMap<TargetGraph, Map<string, GraphEdge[][]>>();
+
+/** How many inclusion paths lead to `key` (see `countPaths`). */
+export function pathCount(graph: TargetGraph, key: PackageKey): number {
+  return countPaths(graph, key, incoming(graph));
+}
 
 /** For up to three inclusion paths to `key` (the best attributed first): the direct dependency and the feature of it that brings `key`. */
 export function pulledBy(graph: TargetGraph, key: PackageKey): PulledBy[] {

@@ -32,6 +32,8 @@ describe('human output', () => {
         '  = note: why: openssl-reqwest → reqwest → native-tls-crate (native-tls) [default-tls] → openssl-sys',
         '               openssl-reqwest → reqwest → hyper-tls [default-tls] → native-tls → openssl-sys',
         '               openssl-reqwest → reqwest → tokio-native-tls [default-tls] → native-tls → openssl-sys',
+        // Three shown, the others counted, with the command that draws them all.
+        '               … and 5 more (`cargo-preflight why openssl-sys@0.9.107`)',
         '  = note: Looks for OpenSSL with OPENSSL_DIR / OPENSSL_LIB_DIR, pkg-config and vcpkg and panics when it finds none for the target; links a found OpenSSL dynamically unless OPENSSL_STATIC is set. v0.9.107 is newer than every release checked: the meaning of `vendored` was checked up to v0.9.102',
         // The fix service's candidates, each proven or not, the one `fix` applies said.
         '  = help: reqwest: use rustls instead of OpenSSL (proven; `cargo-preflight fix` applies it; needs a C compiler for the target)',
