@@ -8,7 +8,7 @@ export function proofContextFor(run: CheckRun): ProofContext {
   return {
     project: run.loaded.project,
     sourceFor: run.loaded.sources.sourceFor,
-    ...(run.loaded.sources.upstreamFor ? { upstreamFor: run.loaded.sources.upstreamFor } : {}),
+    ...(run.loaded.sources.vendoredFor ? { vendored: run.loaded.sources.vendoredFor } : {}),
     targets: run.loaded.targets,
     includeDev: run.loaded.includeDev,
     graphs: run.graphs,

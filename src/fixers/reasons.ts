@@ -46,6 +46,8 @@ export const REASON_MESSAGES = {
   stillReported: '{{findings}} still reported after the change',
   newProblems: 'the change brings new problems: {{problems}}',
   lockfileLacks: 'the fix needs {{crates}}, which Cargo.lock lacks and the index cannot give ({{missing}})',
+  vendorLacksOffline:
+    'the fix needs {{crates}}, which Cargo.lock and the vendor directory `{{vendor}}` lack; offline, the registry it replaces was not asked ({{missing}})',
   weakDependenciesMissing:
     'Cargo.lock would need {{crates}} (cargo locks optional dependencies that a `dep?/feature` names, built or not), which the index cannot give',
   featuresLost: 'features would be lost: {{features}}',

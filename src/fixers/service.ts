@@ -88,7 +88,7 @@ const BUILDERS: Record<FixStrategy, (input: StrategyInput) => StrategyResult> = 
 export const LOCKFILE_COMMAND = LOCK_UPDATE_COMMAND;
 
 /** Reasons that say only that crate metadata was missing: the fix is undecided, not wrong. */
-const UNDECIDED: ReadonlySet<ReasonId> = new Set(['lockfileLacks', 'weakDependenciesMissing', 'metadataUnreadable']);
+const UNDECIDED: ReadonlySet<ReasonId> = new Set(['lockfileLacks', 'vendorLacksOffline', 'weakDependenciesMissing', 'metadataUnreadable']);
 
 /** The findings a Cargo.toml edit can address: native crates the knowledge base knows, not allowed, error or warning. */
 export function fixableFindings(ctx: ProofContext): NativeTarget[] {

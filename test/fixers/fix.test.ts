@@ -72,7 +72,10 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
   it('a crate cargo would lock but the vendor set lacks keeps the switch unproven', async () => {
     const dir = exampleCopy(WEBPKI_ROOTS);
     const r = await cli(['fix', dir, '--strategy', 'switch', '--dry-run'], dir);
-    expect(r.stderr).toContain('Cargo.lock would need `quinn 0.11.1` (cargo locks optional dependencies that a `dep?/feature` names, built or not), which the index cannot give');
+    // Offline, the registry the vendor directory replaces is not asked.
+    expect(r.stderr).toContain(
+      'the fix needs `quinn 0.11.1`, which Cargo.lock and the vendor directory `vendor` lack; offline, the registry it replaces was not asked (cargo locks optional dependencies that a `dep?/feature` names, built or not)',
+    );
     if (!cargoAvailable()) return;
     // cargo agrees: with the switch written by hand, it cannot lock the project offline.
     const text = read(dir).replace('features = ["json", "stream"] }', 'features = ["json", "stream", "rustls-tls"], default-features = false }');
@@ -86,7 +89,7 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect(r.code).toBe(1);
     expect(read(dir)).toContain('rusqlite = { version = "0.34", features = ["bundled"] }');
     expect(read(dir)).toContain('reqwest = { version = "0.12", features = ["json", "stream"] }');
-    expect(r.stderr).toMatch(/warning: not fixed: `openssl-sys v0\.9\.107`\n {2}= reason: switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo.lock lacks and the index cannot give/);
+    expect(r.stderr).toMatch(/warning: not fixed: `openssl-sys v0\.9\.107`\n {2}= reason: switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo.lock and the vendor directory `vendor` lack; offline, the registry it replaces was not asked/);
     expect(r.stderr).toMatch(/\n {2}= reason: static: reqwest: enable `native-tls-vendored` .*: the fix needs `openssl-src`/);
     expect(r.stderr).toMatch(/\n {2}= reason: pin: add `openssl-sys = \{ version = "0\.9\.107", features = \["vendored"\] \}`: the fix needs `openssl-src`/);
     expect(r.stderr).toContain('`openssl-src`');

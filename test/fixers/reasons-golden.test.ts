@@ -172,8 +172,8 @@ describe('problem 5: true reasons only, each once', () => {
     const p = await plan(dir, ['--target', MUSL, '--target', 'aarch64-unknown-linux-musl', '--target', 'x86_64-unknown-linux-gnu']);
     expect(shape(p.fixes).map((f) => [f.strategy, f.status, f.reasons.map((r) => r.id)])).toEqual([
       ['switch', 'refused', ['noBackendToSwitch']],
-      ['static', 'not-proven', ['lockfileLacks']],
-      ['pin', 'not-proven', ['lockfileLacks']],
+      ['static', 'not-proven', ['vendorLacksOffline']],
+      ['pin', 'not-proven', ['vendorLacksOffline']],
       ['disable', 'refused', ['dependsDirectly']],
     ]);
     const [{ why }] = p.notFixed;
@@ -195,14 +195,14 @@ describe('problem 6: auto mode says why an earlier strategy was not taken', () =
     const ssl = json.applied.find((a: { title: string }) => a.title.startsWith('reqwest'));
     expect(ssl.strategy).toBe('static');
     expect(ssl.passedOver.map((x: { why: { id: string; strategy: string; candidate: string } }) => [x.why.strategy, x.why.candidate, x.why.id])).toEqual([
-      ['switch', 'reqwest: use rustls instead of OpenSSL', 'lockfileLacks'],
+      ['switch', 'reqwest: use rustls instead of OpenSSL', 'vendorLacksOffline'],
     ]);
     expect(ssl.passedOver[0].why.data.crates).toBe('`webpki-roots`');
     const sqlite = json.applied.find((a: { title: string }) => a.title.startsWith('rusqlite'));
     expect(sqlite.passedOver.map((x: { why: { id: string } }) => x.why.id)).toEqual(['noSwitch']);
     const human = await cli(['fix', dir, '--dry-run'], dir);
     expect(human.stderr).toContain(`  = not taken: ${ssl.passedOver[0].reason}\n`);
-    expect(ssl.passedOver[0].reason).toMatch(/^switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo\.lock lacks/);
+    expect(ssl.passedOver[0].reason).toMatch(/^switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo\.lock and the vendor directory `vendor` lack; offline/);
   });
 });
 

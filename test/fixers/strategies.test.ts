@@ -145,7 +145,7 @@ describe('disable', () => {
       // Each candidate's own reasons: only metadata is missing, so each is undecided rather than wrong.
       for (const f of plan.fixes.slice(0, 3)) {
         expect(f.undecided).toBe(true);
-        expect(f.reasons!.map((r) => r.id)).toEqual(['lockfileLacks']);
+        expect(f.reasons!.map((r) => r.id)).toEqual(['vendorLacksOffline']);
       }
       expect(plan.fixes[0]!.reasons![0]!.data.crates).toContain('`rustls`');
       expect(plan.fixes[1]!.reasons![0]!.data.crates).toContain('`openssl-src`');
@@ -153,12 +153,12 @@ describe('disable', () => {
       // The crate is not fixed: one reason per candidate tried, each naming its strategy and candidate, each once.
       const [{ why }] = plan.notFixed;
       expect(why.map((r) => [r.strategy, r.id])).toEqual([
-        ['switch', 'lockfileLacks'],
-        ['static', 'lockfileLacks'],
-        ['pin', 'lockfileLacks'],
+        ['switch', 'vendorLacksOffline'],
+        ['static', 'vendorLacksOffline'],
+        ['pin', 'vendorLacksOffline'],
       ]);
       expect(why.map((r) => r.candidate)).toEqual(plan.fixes.slice(0, 3).map((f) => f.title));
-      expect(reasonText(why[0]!)).toContain('`rustls`, which Cargo.lock lacks and the index cannot give');
+      expect(reasonText(why[0]!)).toContain('`rustls`, which Cargo.lock and the vendor directory `vendor` lack');
       const fixes = plan.fixes.filter((f) => f.strategy === 'switch' || f.strategy === 'disable');
       expect(fixes[1]!.lost).toEqual(['reqwest/__tls', 'reqwest/default-tls']);
     });
