@@ -9,6 +9,7 @@
  *   registry-bench   index client: cold, warm, offline over a slow loopback index
  *   check-bench      the whole check run, cold, warm, offline
  *   archive-bench    cold check with the archives of the crates that may be proc-macros
+ *   fix-bench        proving fixes on the largest real project, alone and as a 6-member workspace (members × targets)
  *
  * Run: npm run bench (builds first), or node dist/bench/run.js [name ...]
  */
@@ -24,6 +25,7 @@ const BENCHES: { name: string; about: string }[] = [
   { name: 'edit-bench', about: 'Cargo.toml editor, milliseconds per verified edit (target < 1 ms per edit)' },
   { name: 'registry-bench', about: 'registry client over a loopback index adding 50 ms per request (targets per row)' },
   { name: 'check-bench', about: 'the whole check run against a loopback sparse index (targets per row)' },
+  { name: 'fix-bench', about: 'fix --dry-run on cloud-image-download, one member and a 6-member workspace, 1 and 4 targets (every candidate proven per member and target)' },
   { name: 'archive-bench', about: 'cold check of a 580-crate real lockfile with crate archives read (target ≤ 2 s, archives for ≤ 15% of the packages)' },
 ];
 

@@ -13,7 +13,7 @@ import { lint, type LintInput, type LintSettings } from '../rules/engine.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
-import { resolvePatched, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
+import { resolvePatched, resolvePatchedFor, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
 import { satisfies } from '../resolve/semver-req.js';
 import { HOST, NORMAL } from '../resolve/features.js';
 import type { Lockfile } from '../lockfile/index.js';
@@ -145,7 +145,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     if ('reason' in v) return fail(reason('memberAlone', { member: m.name }, [v.reason]));
     for (const c of v.caveats) if (!caveats.some((o) => sameProblem(o, c))) caveats.push(c);
   }
-  const spread = await nativeSpread(ctx, overlay, edits, targeted, graphs, sources.sourceFor);
+  const spread = await nativeSpread(ctx, patched, edits, targeted, graphs, sources.sourceFor);
   if (spread.length) return fail(reason('spreads', { crates: spread.join('; ') }));
   const then = await vendorNotes(ctx, [...patched.newCrates, ...lockOnly.found]);
   return {
@@ -360,7 +360,7 @@ function namesIn(graph: TargetGraph): Set<string> {
  * have them: on a selected target, or on a representative platform.
  * Returns `crate into target` texts.
  */
-async function nativeSpread(ctx: ProofContext, overlay: Map<string, string>, edits: ManifestEdits[], targeted: Finding[], after: TargetGraph[], sourceFor: SourceLookup): Promise<string[]> {
+async function nativeSpread(ctx: ProofContext, selection: PatchedResolution, edits: ManifestEdits[], targeted: Finding[], after: TargetGraph[], sourceFor: SourceLookup): Promise<string[]> {
   const watched = new Set(targeted.map((f) => f.package.name));
   for (const e of edits) for (const op of e.ops) if (op.op === 'add-dependency') watched.add(op.spec.package ?? op.key);
   const out: string[] = [];
@@ -392,7 +392,7 @@ async function nativeSpread(ctx: ProofContext, overlay: Map<string, string>, edi
   if (!before.size) return out;
   let patched: PatchedResolution;
   try {
-    patched = await resolvePatched(ctx.project, overlay, sourceFor, [...before.keys()], ctx.includeDev);
+    patched = await resolvePatchedFor(selection, sourceFor, [...before.keys()], ctx.includeDev);
   } catch (e) {
     // What the platforms not selected cannot resolve (metadata a vendor set lacks) cannot be checked there.
     if (e instanceof UserError || e instanceof RegistryError) return out;

@@ -77,6 +77,9 @@ export interface FixPlan {
   remaining: Finding[];
 }
 
+/** The proof of each proven candidate: a fix applied alone needs no second proof. */
+const PROOFS = new WeakMap<ProposedFix, Proof>();
+
 const BUILDERS: Record<FixStrategy, (input: StrategyInput) => StrategyResult> = {
   switch: switchCandidates,
   static: staticCandidates,
@@ -155,7 +158,9 @@ export async function planFixes(ctx: ProofContext, opts: FixOptions = {}): Promi
       for (const c of res.candidates) {
         let proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
         if (proof.proven) proof = await proveForWholeWorkspace(ctx, c, proof, target.name, widened);
-        entry.fixes.push(toFix(c, proof, target, findingIds, ctx));
+        const fix = toFix(c, proof, target, findingIds, ctx);
+        if (proof.proven) PROOFS.set(fix, proof);
+        entry.fixes.push(fix);
       }
     };
     for (const s of order) await tryStrategy(s);
@@ -337,6 +342,8 @@ function lockfileChanges(ctx: ProofContext, proof: Proof): boolean {
  */
 export async function proveTogether(ctx: ProofContext, fixes: ProposedFix[]): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: Reason }[] }> {
   if (fixes.length === 0) return { kept: [], proof: null, dropped: [] };
+  const alone = fixes.length === 1 ? PROOFS.get(fixes[0]!) : undefined;
+  if (alone?.proven) return { kept: fixes, proof: alone, dropped: [] };
   const prove = (fs: ProposedFix[]) =>
     proveEdits(ctx, mergeEdits(fs.map((f) => f.edits)), fs.flatMap((f) => f.findingIds), new Set(fs.flatMap((f) => f.giveUp ?? [])));
   const whole = await prove(fixes);
