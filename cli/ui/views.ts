@@ -222,7 +222,8 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
         const sub = (text: string) => {
           for (const l of wrapText(text, w - 8)) lines.push(`        ${l}`);
         };
-        if (x === first) sub(`what \`${programName()} fix\` applies`);
+        if (x === first && x.status === 'not-applied' && x.notApplied) sub(`what \`${programName()} fix\` would apply; not applied: ${reasonText({ ...x.notApplied, strategy: undefined })}`);
+        else if (x === first) sub(`what \`${programName()} fix\` applies`);
         if (x.edits.length && x.description) sub(x.description);
         if (x.proven) {
           if (x.reasons?.length) sub(`note: ${reasonsText(x.reasons)}`);
