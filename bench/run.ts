@@ -10,6 +10,7 @@
  *   check-bench      the whole check run, cold, warm, offline
  *   archive-bench    cold check with the archives of the crates that may be proc-macros
  *   network-bench    registries that refuse, do not resolve or never answer: exit 3 within bounds
+ *   fix-bench        proving fixes on the largest real project, alone and as a 6-member workspace (members × targets)
  *
  * Run: npm run bench (builds first), or node dist/bench/run.js [name ...]
  */
@@ -26,6 +27,7 @@ const BENCHES: { name: string; about: string }[] = [
   { name: 'registry-bench', about: 'registry client over a loopback index adding 50 ms per request (targets per row)' },
   { name: 'check-bench', about: 'the whole check run against a loopback sparse index (targets per row)' },
   { name: 'network-bench', about: 'check against a registry that refuses, does not resolve or never answers (exit 3, ≤ 5 s; stalled ≤ 27 s with a waiting line every 5 s)' },
+  { name: 'fix-bench', about: 'fix --dry-run on cloud-image-download, one member and a 6-member workspace, 1 and 4 targets (every candidate proven per member and target)' },
   { name: 'archive-bench', about: 'cold check of a 580-crate real lockfile with crate archives read (target ≤ 2 s, archives for ≤ 15% of the packages)' },
 ];
 

@@ -38,6 +38,8 @@ export interface SourceOptions {
 
 export interface Sources {
   sourceFor(lockSource: string): CrateSource | null;
+  /** The vendor directory cargo reads for a source and the registry it replaces (null offline), or null (see `SourceSet.vendoredFor`). */
+  vendoredFor?(lockSource: string): { vendor: CrateSource; label: string; registry: CrateSource | null } | null;
   /** True when no request will be made (`--offline`, `net.offline`, `CARGO_NET_OFFLINE`). */
   readonly offline: boolean;
   stats(): FetchStats;
@@ -61,7 +63,7 @@ export function openSources(opts: SourceOptions): Sources {
       },
     }),
   });
-  return { sourceFor: (s) => set.sourceFor(s), offline: set.offline, stats: () => set.stats(), close: () => set.close() };
+  return { sourceFor: (s) => set.sourceFor(s), vendoredFor: (s) => set.vendoredFor(s), offline: set.offline, stats: () => set.stats(), close: () => set.close() };
 }
 
 // ---- Options and loading ----

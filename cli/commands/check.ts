@@ -1,14 +1,14 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
 import { failsOn } from '../../src/rules/engine.js';
-import { DEFAULT_TARGET } from '../common.js';
+import { DEFAULT_TARGET, lockFlag } from '../common.js';
 import type { CommandContext } from '../context.js';
-import type { Options } from '../args.js';
-import { gatingFindings, relPath, repositoryRoot, withoutMachineDependent, type Report } from '../output/report.js';
+import { asInvoked, type Options } from '../args.js';
+import { gatingFindings, relPath, repositoryRoot, withoutMachineDependent, type Report, type ReportFixes } from '../output/report.js';
 import { renderHuman } from '../output/human.js';
 import { renderJson } from '../output/json.js';
 import { renderSarif } from '../output/sarif.js';
 import { renderGithub } from '../output/github.js';
-import { renderMarkdown, type MarkdownOptions } from '../output/markdown.js';
+import { renderMarkdown } from '../output/markdown.js';
 import { baselineNote, baselineOf, compareBaseline, readBaseline, withoutBaselined, writeBaseline } from '../output/baseline.js';
 import { resolve as resolvePath } from 'node:path';
 import { makeStyle } from '../output/style.js';
@@ -21,8 +21,6 @@ export interface FormatOptions {
   color: boolean;
   /** Absolute folder CI formats give paths relative to (the repository root, else the current directory). */
   base: string;
-  /** Proven fixes for the Markdown report, when they were computed. */
-  fixes?: MarkdownOptions['fixes'];
   /** `--include-environment`: machine-dependent findings in SARIF too. */
   includeEnvironment?: boolean;
 }
@@ -34,22 +32,27 @@ export const FORMATTERS: Record<Format, Formatter> = {
   json: (report) => renderJson(report),
   sarif: (report, _ctx, o) => renderSarif(o.includeEnvironment ? report : withoutMachineDependent(report), { base: o.base }),
   github: (report, _ctx, o) => renderGithub(report, { base: o.base }),
-  markdown: (report, _ctx, o) => renderMarkdown(report, { base: o.base, fixes: o.fixes }),
+  markdown: (report, _ctx, o) => renderMarkdown(report, { base: o.base }),
 };
 
 /**
- * The proven fixes the Markdown report shows, and their diff: the same
- * fixes, proven together, that `fix --dry-run` would apply.
+ * The fix service's plan for the run's findings, as every format shows it:
+ * the same plan `fix` presents (the same options, `--locked` included), its
+ * diff relative to `base`.
  */
-async function markdownFixes(run: CheckRun, base: string): Promise<MarkdownOptions['fixes']> {
-  const { parsedTexts, proposeFixes, proveTogether, renderChanges, unifiedDiff } = await import('../../src/fixers/index.js');
-  const pctx = (await import('../run/fix.js')).proofContextFor(run);
-  const proposals = await proposeFixes(pctx);
-  const { kept } = await proveTogether(pctx, proposals.filter((p) => p.proven && p.strategy !== 'disable'));
-  const diff = renderChanges(kept, parsedTexts(run.loaded.project.workspace))
+async function reportFixes(run: CheckRun, args: Invocation<Options<typeof CHECK_OPTIONS>>, base: string): Promise<ReportFixes> {
+  const { renderChanges, parsedTexts, unifiedDiff } = await import('../../src/fixers/index.js');
+  const plan = await (await import('../run/fix.js')).planFor(run, {
+    strategy: args.options.strategy,
+    pinScope: args.options['pin-scope'],
+    lock: lockFlag(args.options),
+  });
+  const read = parsedTexts(run.loaded.project.workspace);
+  const diff = renderChanges(plan.applied, read)
     .map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after, { color: false }))
     .join('');
-  return { fixes: kept.map((f) => ({ title: f.title, description: f.description, lockfileCommand: f.lockfileCommand })), diff };
+  const changes = new Map(plan.applied.map((f) => [f.id, renderChanges([f], read)]));
+  return { plan, command: asInvoked('cargo-preflight fix'), diff, changes };
 }
 
 export const checkCommand = defineCommand({
@@ -62,8 +65,9 @@ export const checkCommand = defineCommand({
 });
 
 async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: CommandContext): Promise<number> {
-  if (args.options.fix || args.options['dry-run']) return (await import('./fix.js')).runFix(args, ctx);
   const plan = planOutputs(args.given, ctx.env);
+  // `check --fix` is `fix`: with `--format json`, the fix document on stdout.
+  if (args.options.fix) return (await import('./fix.js')).runFix(args, ctx, plan.some((p) => p.format === 'json'));
   for (const p of plan) if (p.output !== undefined) checkOutputPath(resolvePath(ctx.cwd, p.output), p.output, p.format);
   const baselineArg = args.options.baseline;
   const writeBaselineArg = args.options['write-baseline'];
@@ -78,16 +82,16 @@ async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: Comma
     if (baseline) run.report.baseline = compareBaseline(run.report.findings, baseline, baselineArg!, includeEnvironment);
     const color = args.color(ctx.stdout);
     const base = repositoryRoot(ctx.cwd);
-    let fixes: MarkdownOptions['fixes'];
-    if (plan.some((p) => p.format === 'markdown') && run.report.findings.length) {
-      // The report goes out without its diff rather than not at all.
-      fixes = await markdownFixes(run, base).catch((e: Error) => (ctx.warn(`the Markdown report has no fixes: proving them failed: ${e.message}`), undefined));
+    if (run.report.findings.some((f) => !f.allowed && f.severity !== 'info')) {
+      // The report goes out without the fixes' outcomes rather than not at all.
+      const fixes = await reportFixes(run, args, base).catch((e: Error) => (ctx.warn(`the report has no fixes: proving them failed: ${e.message}`), undefined));
+      if (fixes) run.report.fixes = fixes;
     }
     for (const p of plan) {
       if (p.output === undefined) continue;
-      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, fixes, includeEnvironment }), p.output, p.format);
+      writeReportFile(resolvePath(ctx.cwd, p.output), FORMATTERS[p.format](run.report, ctx, { color: false, base, includeEnvironment }), p.output, p.format);
     }
-    for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base, fixes, includeEnvironment }));
+    for (const p of plan) if (p.output === undefined) ctx.stdout.write(FORMATTERS[p.format](run.report, ctx, { color, base, includeEnvironment }));
     if (writeBaselineArg !== undefined) {
       const recorded = baselineOf(run.report.findings, includeEnvironment);
       writeBaseline(resolvePath(ctx.cwd, writeBaselineArg), recorded, writeBaselineArg);

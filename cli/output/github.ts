@@ -6,7 +6,7 @@
  * a baseline the findings recorded in it, are not annotated.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, declarationText, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
+import { baselineState, crateText, declarationText, fixTexts, morePathsText, pathText, shownPaths, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -39,9 +39,11 @@ function annotation(report: Report, f: Finding, base: string): string {
     const text = declarationText(f);
     lines.push(`${text[0].toUpperCase()}${text.slice(1)}${f.direct.inheritedFrom ? `; declared in [workspace.dependencies] at ${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}` : ''}.`);
   }
-  for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${pathText(p)}`);
+  for (const p of shownPaths(f)) lines.push(`Included through: ${pathText(p)}`);
+  const more = morePathsText(f, `${TOOL_NAME} why`);
+  if (more) lines.push(`Included through: ${more}`);
   for (const e of f.evidence ?? []) lines.push(`Build script: ${e.file}:${e.line}:${e.column}: ${e.text}`);
-  for (const fix of f.fixes) lines.push(`Fix: ${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
+  for (const fix of fixTexts(report, f)) lines.push(`Fix: ${fix}`);
   lines.push(`Docs: ${f.docs}`);
   return workflowCommand(
     COMMAND[f.severity],

@@ -18,7 +18,8 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Style } from './style.js';
-import { pathText, type Report } from './report.js';
+import { environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, shownPaths, type Report } from './report.js';
+import { asInvoked } from '../args.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -96,9 +97,9 @@ export function renderHuman(report: Report, style: Style, cwd: string): string {
   const many = report.targets.length > 1;
   const active = report.findings.filter((f) => !f.allowed);
   for (const severity of ORDER) {
-    for (const g of groupFindings(active.filter((f) => f.severity === severity))) out.push(renderFinding(g, paint, cwd, many), '');
+    for (const g of groupFindings(active.filter((f) => f.severity === severity))) out.push(renderFinding(report, g, paint, cwd, many), '');
   }
-  for (const g of groupFindings(report.findings.filter((f) => f.allowed))) out.push(renderFinding(g, paint, cwd, many), '');
+  for (const g of groupFindings(report.findings.filter((f) => f.allowed))) out.push(renderFinding(report, g, paint, cwd, many), '');
   // Crates of the artifact graph are findings of `metadata-missing`; the rest are said once here.
   const reported = new Set(report.findings.filter((f) => f.rule === 'metadata-missing').map((f) => `${f.package.name} ${f.package.version}`));
   for (const u of report.unresolved) {
@@ -110,7 +111,7 @@ export function renderHuman(report: Report, style: Style, cwd: string): string {
   return out.join('\n') + '\n';
 }
 
-function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boolean): string {
+function renderFinding(report: Report, g: Group, paint: Painter, cwd: string, manyTargets: boolean): string {
   const f = g.finding;
   const lines: string[] = [];
   const head = `${LABEL[f.severity]}[${f.rule}]`;
@@ -149,13 +150,24 @@ function renderFinding(g: Group, paint: Painter, cwd: string, manyTargets: boole
   if (sites.length) lines.push(`${pad} ${paint.blue('|')}`);
 
   if (manyTargets || g.targets.length > 1) eq('note', `target${g.targets.length > 1 ? 's' : ''}: ${g.targets.join(', ')}`);
-  const paths = f.paths.filter((p) => p.length > 1);
-  if (paths.length) eq('note', `why: ${paths.map(pathText).join('\n     ')}`);
+  const paths = shownPaths(f);
+  const more = morePathsText(f, asInvoked('cargo-preflight why'));
+  if (paths.length) eq('note', `why: ${[...paths.map(pathText), ...(more ? [more] : [])].join('\n     ')}`);
   if (f.features.length && f.package.name !== paths[0]?.[0]?.name) eq('note', `\`${f.package.name} v${f.package.version}\` features: ${f.features.join(', ')}`);
   if (f.detail) eq('note', f.detail);
   if (f.evidence?.length) eq('note', `build script: ${f.evidence.map((e) => `${e.file}:${e.line}:${e.column}: ${e.text}`).join('\n')}`);
   if (f.allowed) eq('note', `allowed by the cargo-preflight configuration: ${f.allowed.reason}`);
-  for (const fix of f.fixes) eq('help', `${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
+  const planned = fixesOf(report, f);
+  const suggested = planned ? environmentSuggestions(f) : f.fixes;
+  if (planned) {
+    // The fix service's entries, each with what became of it; a strategy with none says why.
+    const command = report.fixes!.command;
+    for (const x of planned) {
+      if (x.status === 'refused') eq('note', `${x.title}: ${x.description}`);
+      else eq('help', `${x.strategy === 'disable' ? 'if the project can do without them: ' : ''}${x.title} (${fixOutcome(x, command)})`);
+    }
+  }
+  for (const fix of suggested) eq('help', `${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
   eq('note', `for more information, see ${f.docs}`);
   return lines.join('\n');
 }

@@ -5,23 +5,14 @@
  * `<details>`, and the diff of the proven fixes when they were computed.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, pathText, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
+import { baselineState, environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, primaryLocation, relPath, shownPaths, TOOL_NAME, type Report } from './report.js';
+import { reasonText } from '../../src/fixers/reasons.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
-
-/** A proven fix as the Markdown report shows it. */
-export interface MarkdownFix {
-  title: string;
-  description: string;
-  /** `cargo update -p …` to run after applying, when Cargo.lock needs it. */
-  lockfileCommand: string | null;
-}
 
 export interface MarkdownOptions {
   /** Absolute folder paths are shown relative to (the repository root). */
   base: string;
-  /** Proven fixes and the unified diff of applying them all; absent when fixes were not computed. */
-  fixes?: { fixes: MarkdownFix[]; diff: string };
 }
 
 /** Text for raw HTML (the `<summary>` line, where Markdown is not interpreted). */
@@ -64,17 +55,19 @@ function tableRow(report: Report, f: Finding, base: string): string {
   return `| ${severity} | ${code(f.rule, true)} | ${code(f.package.name, true)} ${escapeMarkdown(f.package.version)} | ${code(f.target, true)} | ${where} | ${inline(f.message, true)} |`;
 }
 
-function details(f: Finding, base: string): string {
+function details(report: Report, f: Finding, base: string): string {
   const lines = [
     '<details>',
     `<summary>${LABEL[f.severity]} <code>${escapeHtml(f.rule)}</code>: ${escapeHtml(f.package.name)} v${escapeHtml(f.package.version)} for ${escapeHtml(f.target)}</summary>`,
     '',
   ];
   if (f.detail) lines.push(inline(f.detail), '');
-  const paths = f.paths.filter((p) => p.length > 1);
+  const paths = shownPaths(f);
   if (paths.length) {
     lines.push('Included through:', '');
     for (const p of paths) lines.push(`- ${code(pathText(p))}`);
+    const more = morePathsText(f, `${TOOL_NAME} why`);
+    if (more) lines.push(`- ${inline(more)}`);
     lines.push('');
   }
   const loc = f.direct?.manifest;
@@ -88,9 +81,15 @@ function details(f: Finding, base: string): string {
     for (const e of f.evidence) lines.push(`- ${code(`${e.file}:${e.line}:${e.column}`)}: ${code(e.text)}`);
     lines.push('');
   }
-  if (f.fixes.length) {
+  const planned = fixesOf(report, f);
+  const suggested = planned ? environmentSuggestions(f) : f.fixes;
+  if (planned?.length || suggested.length) {
     lines.push('Possible fixes:', '');
-    for (const fix of f.fixes) lines.push(`- ${inline(fix.title)}${fix.requires?.length ? ` (needs ${escapeMarkdown(fix.requires.join(', '))})` : ''}`);
+    for (const x of planned ?? []) {
+      if (x.status === 'refused') lines.push(`- ${inline(x.title)}: ${inline(x.description)}`);
+      else lines.push(`- ${inline(x.title)} (${x.proven ? '**proven**' : 'not proven'}${inline(fixOutcome(x, report.fixes!.command).replace(/^(not )?proven/, ''))})`);
+    }
+    for (const fix of suggested) lines.push(`- ${inline(fix.title)}${fix.requires?.length ? ` (needs ${escapeMarkdown(fix.requires.join(', '))})` : ''}`);
     lines.push('');
   }
   if (f.allowed) lines.push(`Allowed: ${inline(f.allowed.reason)}`, '');
@@ -127,7 +126,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     out.push('| Severity | Rule | Crate | Target | Declared at | Problem |', '| --- | --- | --- | --- | --- | --- |');
     for (const f of shown) out.push(tableRow(report, f, base));
     out.push('');
-    for (const f of shown) out.push(details(f, base), '');
+    for (const f of shown) out.push(details(report, f, base), '');
   } else if (!report.findings.length) {
     out.push('No findings.', '');
   } else {
@@ -150,11 +149,17 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     for (const u of report.unresolved) out.push(`- ${code(`${u.name} v${u.version}`)}: ${inline(u.reason)}; its dependencies are not checked`);
     out.push('');
   }
-  const fx = options.fixes;
-  if (fx && fx.fixes.length && fx.diff) {
+  const fx = report.fixes;
+  const applied = fx?.plan.applied.filter((f) => f.proven) ?? [];
+  if (fx && applied.length && fx.diff) {
     out.push('### Proven fixes', '');
-    for (const f of fx.fixes) out.push(`- **${inline(f.title)}**: ${inline(f.description)}${f.lockfileCommand ? ` Then run ${code(f.lockfileCommand)}.` : ''}`);
-    out.push('', `Apply them with ${code(`${TOOL_NAME} fix`)}:`, '', fenced('diff', fx.diff), '');
+    for (const f of applied) out.push(`- **${inline(f.title)}**: ${inline(f.description)}${f.lockfileCommand ? ` Then run ${code(f.lockfileCommand)}.` : ''}`);
+    out.push('', `Apply them with ${code(fx.command)}:`, '', fenced('diff', fx.diff), '');
+  }
+  if (fx?.plan.notApplied.length) {
+    out.push('### Proven, not applied', '');
+    for (const f of fx.plan.notApplied) out.push(`- **${inline(f.title)}**: ${inline(reasonText({ ...f.notApplied!, strategy: undefined }))}`);
+    out.push('');
   }
   return out.join('\n').replace(/\n+$/, '\n');
 }

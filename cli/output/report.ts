@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { summarize } from '../../src/rules/engine.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Finding, ManifestLocation, RuleMeta, Severity } from '../../src/rules/types.js';
+import type { FixPlan } from '../../src/fixers/service.js';
+import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
+import { reasonsText, reasonText } from '../../src/fixers/reasons.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -24,6 +27,66 @@ export interface Report {
   rules: RuleMeta[];
   /** Set when the run compared its findings with a baseline file (`--baseline`). */
   baseline?: BaselineComparison;
+  /** The fix service's plan for the findings, when it was made: every format presents it. */
+  fixes?: ReportFixes;
+}
+
+/** The fix plan as the reports show it. */
+export interface ReportFixes {
+  plan: FixPlan;
+  /** The command that applies the proven fixes, as the tool was invoked (`cargo-preflight fix`). */
+  command: string;
+  /** The unified diff of the fixes `fix` applies, paths relative to the reports' base. */
+  diff: string;
+  /** The files each applied fix changes, alone, by fix id (SARIF's `fixes`). */
+  changes: Map<string, FileChange[]>;
+}
+
+/** The fix entries (every strategy tried) of the crate a finding is about; null when the plan does not cover it. */
+export function fixesOf(report: Report, f: Finding): ProposedFix[] | null {
+  const crate = report.fixes?.plan.crates.find((c) => c.findingIds.includes(f.id));
+  return crate ? crate.fixes : null;
+}
+
+/** A fix entry's outcome in words: `proven`, `proven; applied by …`, `not proven: reason`, … */
+export function fixOutcome(fix: ProposedFix, command?: string): string {
+  const own = (rs: ProposedFix['reasons']) => reasonsText((rs ?? []).map((r) => ({ ...r, strategy: undefined, candidate: undefined })));
+  const needs = fix.needs ? `; needs ${fix.needs}` : '';
+  switch (fix.status) {
+    case 'applied':
+      return fix.proven ? `proven${command ? `; \`${command}\` applies it` : ''}${needs}` : `not proven: ${own(fix.reasons)}; applied with \`--allow-unproven\``;
+    case 'not-applied':
+      return `proven; not applied: ${reasonText({ ...fix.notApplied!, strategy: undefined })}${needs}`;
+    case 'proven':
+      return `proven${needs}`;
+    case 'suggestion':
+      return `proven; loses ${(fix.lost ?? []).join(', ')}`;
+    case 'refused':
+    case 'not-proven':
+      return `not proven: ${own(fix.reasons) || 'no reason given'}`;
+  }
+}
+
+/**
+ * A finding's fixes as lines of plain text (`title (outcome)`), for the CI
+ * formats: the plan's entries when it covers the finding, with what the
+ * build environment needs, else the knowledge base's suggestions.
+ */
+export function fixTexts(report: Report, f: Finding): string[] {
+  const planned = fixesOf(report, f);
+  const out: string[] = [];
+  for (const x of planned ?? []) out.push(x.status === 'refused' ? `${x.title}: ${x.description}` : `${x.title} (${fixOutcome(x, report.fixes!.command)})`);
+  for (const fix of planned ? environmentSuggestions(f) : f.fixes) out.push(`${fix.title}${fix.requires?.length ? ` (needs ${fix.requires.join(', ')})` : ''}`);
+  return out;
+}
+
+/**
+ * The knowledge base's suggestions a finding still shows beside the fix
+ * plan: what is set in the build environment, not in Cargo.toml, and a newer
+ * release with a static option (`fix` does not update versions).
+ */
+export function environmentSuggestions(f: Finding): Finding['fixes'] {
+  return f.fixes.filter((x) => x.strategy === 'environment' || x.newerRelease);
 }
 
 /** One recorded finding of a baseline file. */
@@ -98,6 +161,25 @@ export function baselineState(report: Report, f: Finding): 'new' | 'unchanged' |
 export function relPath(root: string, p: string): string {
   const r = relative(root, p) || p;
   return sep === '/' ? r : r.split(sep).join('/');
+}
+
+/** Inclusion paths the text formats show; `pathsBeyond` says how many more there are. */
+export const PATHS_SHOWN = 3;
+
+/** The inclusion paths a text format shows (the first `PATHS_SHOWN` that leave a member). */
+export function shownPaths(f: Finding): Finding['paths'] {
+  return f.paths.filter((p) => p.length > 1).slice(0, PATHS_SHOWN);
+}
+
+/**
+ * `… and N more (`cargo-preflight why CRATE`)` when the finding has more
+ * paths than are shown, else null. `why` is the command that draws them all.
+ */
+export function morePathsText(f: Finding, why: string): string | null {
+  // A finding about a member itself (the build environment) has no path to draw.
+  if (f.paths.every((p) => p.length <= 1)) return null;
+  const more = (f.pathCount ?? f.paths.length) - shownPaths(f).length - (f.paths.some((p) => p.length <= 1) ? 1 : 0);
+  return more > 0 ? `… and ${more} more (\`${why} ${f.package.name}@${f.package.version}\`)` : null;
 }
 
 /** `weather-report → reqwest [default-tls] → native-tls → openssl-sys` */

@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { placeholders } from '../../src/rules/messages.js';
 import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, declarationText, primaryLocation, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
+import { baselineState, crateText, declarationText, fixesOf, fixTexts, morePathsText, primaryLocation, shownPaths, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** The key of the finding id in `partialFingerprints` (versioned, as SARIF recommends). */
@@ -132,8 +132,11 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
     related.push({ id: related.length + 1, physicalLocation: at, message: { text: escapeText(e.text) } });
     lines.push(`Build script: [${escapeText(`${e.file}:${e.line}:${e.column}`)}](${related.length}).`);
   }
-  for (const p of f.paths) if (p.length > 1) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
-  for (const fix of f.fixes) lines.push(`Fix: ${escapeText(fix.title)}${fix.requires?.length ? ` (needs ${escapeText(fix.requires.join(', '))})` : ''}`);
+  for (const p of shownPaths(f)) lines.push(`Included through: ${escapeText(sarifPathText(p))}`);
+  const more = morePathsText(f, `${TOOL_NAME} why`);
+  if (more) lines.push(`Included through: ${escapeText(more)}`);
+  for (const fix of fixTexts(report, f)) lines.push(`Fix: ${escapeText(fix)}`);
+  const fixes = sarifFixes(report, f, base);
   if (f.allowed) lines.push(`Allowed: ${escapeText(f.allowed.reason)}`);
   const state = baselineState(report, f);
   return {
@@ -151,6 +154,7 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
       },
     ],
     ...(related.length ? { relatedLocations: related } : {}),
+    ...(fixes.length ? { fixes } : {}),
     partialFingerprints: { [FINGERPRINT_KEY]: f.id },
     ...(state ? { baselineState: state } : {}),
     ...(f.allowed ? { suppressions: [{ kind: 'external', status: 'accepted', justification: f.allowed.reason }] } : {}),
@@ -160,9 +164,37 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
       crate: f.package.name,
       version: f.package.version,
       ...(f.features.length ? { features: f.features } : {}),
+      pathCount: f.pathCount,
       ...(f.direct ? { dependency: `${f.direct.member}/${f.direct.dependency}` } : {}),
     },
   };
+}
+
+/**
+ * The proven fix `fix` applies for the finding's crate as SARIF fixes
+ * (§3.55): each file it changes, as one replacement of the characters
+ * between the parts the edit leaves alone (UTF-16 offsets, as `columnKind`).
+ */
+function sarifFixes(report: Report, f: Finding, base: string) {
+  const out = [];
+  for (const x of fixesOf(report, f) ?? []) {
+    const changes = x.status === 'applied' && x.proven ? report.fixes!.changes.get(x.id) : undefined;
+    if (!changes?.length) continue;
+    out.push({
+      description: { text: escapeText(x.title) },
+      artifactChanges: changes.map((c) => {
+        let start = 0;
+        while (start < c.before.length && start < c.after.length && c.before[start] === c.after[start]) start++;
+        let end = 0;
+        while (end < c.before.length - start && end < c.after.length - start && c.before[c.before.length - 1 - end] === c.after[c.after.length - 1 - end]) end++;
+        return {
+          artifactLocation: { uri: uriOf(base, c.path), uriBaseId: SRCROOT },
+          replacements: [{ deletedRegion: { charOffset: start, charLength: c.before.length - start - end }, insertedContent: { text: c.after.slice(start, c.after.length - end) } }],
+        };
+      }),
+    });
+  }
+  return out;
 }
 
 export function buildSarif(report: Report, options: SarifOptions) {

@@ -1,6 +1,6 @@
-/** The fix pipeline pieces shared by `fix` (and `check --fix`, the Markdown report) and the triage screen. */
+/** The fix plan of a check run: what `fix` (and `check --fix`), `check`'s reports and the triage screen present. */
 import { RULES } from '../../src/rules/index.js';
-import { proveTogether, reason, type Proof, type ProofContext, type ProposedFix, type Reason } from '../../src/fixers/index.js';
+import { planFixes, type FixOptions, type FixPlan, type ProofContext } from '../../src/fixers/index.js';
 import type { CheckRun } from './check.js';
 
 /** What the fixers need from a check run: the same project, graphs, findings and lint settings. */
@@ -8,6 +8,7 @@ export function proofContextFor(run: CheckRun): ProofContext {
   return {
     project: run.loaded.project,
     sourceFor: run.loaded.sources.sourceFor,
+    ...(run.loaded.sources.vendoredFor ? { vendored: run.loaded.sources.vendoredFor } : {}),
     targets: run.loaded.targets,
     includeDev: run.loaded.includeDev,
     graphs: run.graphs,
@@ -20,22 +21,7 @@ export function proofContextFor(run: CheckRun): ProofContext {
   };
 }
 
-/**
- * The proven fixes applied together (`proveTogether`). With `--locked` (as
- * for `cargo add --locked`), only those that leave Cargo.lock as it is, alone
- * and taken together; the others are dropped with the reason.
- */
-export async function keepTogether(
-  pctx: ProofContext,
-  proven: ProposedFix[],
-  lock: string | null,
-): Promise<{ kept: ProposedFix[]; proof: Proof | null; dropped: { fix: ProposedFix; reason: Reason }[] }> {
-  const allowed = lock ? proven.filter((p) => !p.lockfileCommand) : proven;
-  const together = await proveTogether(pctx, allowed);
-  const dropped = [...together.dropped, ...proven.filter((p) => !allowed.includes(p)).map((fix) => ({ fix, reason: reason('changesLockfile', { flag: lock! }) }))];
-  if (lock && together.proof && (together.proof.newCrates.length || together.proof.lockEdges?.length)) {
-    const why = reason('togetherChangesLockfile', { flag: lock });
-    return { kept: [], proof: null, dropped: [...dropped, ...together.kept.map((fix) => ({ fix, reason: why }))] };
-  }
-  return { kept: together.kept, proof: together.proof, dropped };
+/** The fix service's plan for a check run. */
+export function planFor(run: CheckRun, opts: FixOptions): Promise<FixPlan> {
+  return planFixes(proofContextFor(run), opts);
 }

@@ -16,7 +16,6 @@ import {
   firstChoice,
   fixesFor,
   lockfileCommands,
-  mergeFixes,
   scrollStart,
   toggleFix,
   visibleFindings,
@@ -183,26 +182,10 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
       if (previous && previous !== run) await previous.loaded.sources.close();
       if (session.fixes) {
         const engine = session.fixes;
-        engine.propose(run).then(
-          (fixes) => {
+        engine.plan(run).then(
+          (plan) => {
             if (!alive.current || token !== runToken.current) return;
-            update({ fixes });
-            // Then each strategy on its own, for the options the detail lists; the highlighted option stays highlighted.
-            engine.explore(run).then(
-              (explored) => {
-                if (!alive.current || token !== runToken.current) return;
-                update((st) => {
-                  const merged = mergeFixes(st.fixes ?? fixes, explored);
-                  const { current } = derive(st);
-                  const was = current ? fixesFor(st.fixes, current)[st.fixCursor] : undefined;
-                  const at = current && was ? fixesFor(merged, current).findIndex((x) => x.id === was.id) : -1;
-                  return { fixes: merged, explored: explored ? 'done' : 'off', fixCursor: at >= 0 ? at : st.fixCursor };
-                });
-              },
-              (e: unknown) => {
-                if (alive.current && token === runToken.current) update({ explored: 'off', message: `the strategies could not be proven one by one: ${e instanceof Error ? e.message : String(e)}` });
-              },
-            );
+            update({ fixes: plan.fixes, explored: session.fixes?.strategy === 'auto' ? 'done' : 'off' });
           },
           (e: unknown) => {
             if (alive.current && token === runToken.current) update({ fixes: [], fixError: e instanceof Error ? e.message : String(e), explored: 'off' });

@@ -1,14 +1,14 @@
 /**
- * The fix engine of `--fix`, as the triage screen uses it: the same
- * proposals (`proposeFixes` on `proofContextFor(run)`), the same check of
- * the chosen fixes together (`keepTogether`, `--locked` included), the same rendering and
- * atomic writes (`renderChanges`, `applyChanges`).
+ * The fix service as the triage screen uses it: the same plan `fix` and
+ * `check` present (`planFor`), the same check of the chosen fixes together
+ * (`keepTogether`, `--locked` included), the same rendering and atomic
+ * writes (`renderChanges`, `applyChanges`).
  */
-import { applyChanges, parsedTexts, proposeFixes, renderChanges } from '../../src/fixers/index.js';
+import { applyChanges, keepTogether, parsedTexts, renderChanges } from '../../src/fixers/index.js';
 import type { Parsed } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
-import { keepTogether, proofContextFor } from '../run/fix.js';
+import { planFor, proofContextFor } from '../run/fix.js';
 import { lockWorkspace } from '../run/fix-lock.js';
 import type { CHECK_OPTIONS } from '../run/options.js';
 import { lockFlag } from '../common.js';
@@ -19,14 +19,7 @@ export function fixEngine(args: Parsed<typeof CHECK_OPTIONS>, ctx: Pick<CommandC
   const lock = lockFlag(args.options);
   return {
     strategy,
-    propose: (run) => proposeFixes(proofContextFor(run), { strategy }),
-    explore: async (run) => {
-      if (strategy !== 'auto') return null;
-      const out = [];
-      // One at a time: each proof resolves the patched manifests again, and the screen stays responsive.
-      for (const one of ['switch', 'static', 'pin'] as const) out.push(...(await proposeFixes(proofContextFor(run), { strategy: one })));
-      return out;
-    },
+    plan: (run) => planFor(run, { strategy, pinScope: args.options['pin-scope'], lock }),
     render: (run, fixes) => renderChanges(fixes, parsedTexts(run.loaded.project.workspace)),
     apply: async (run, fixes) => {
       // As `fix` writes: under the workspace's lock (held only while applying: the screen is a long

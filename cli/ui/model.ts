@@ -162,9 +162,10 @@ export function fixesFor(fixes: ProposedFix[] | null, f: Finding): ProposedFix[]
   return mine.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i).map((e) => e.x);
 }
 
-/** The fix `cargo-preflight fix` applies for the finding: the first proven one, in the engine's order, that turns nothing off. */
+/** The fix `cargo-preflight fix` applies for the finding, as the plan marks it (the first proven one that turns nothing off). */
 export function firstChoice(fixes: ProposedFix[] | null, f: Finding): ProposedFix | undefined {
-  return fixesFor(fixes, f).find((x) => x.proven && x.strategy !== 'disable');
+  const mine = fixesFor(fixes, f);
+  return mine.find((x) => x.status === 'applied' || x.status === 'not-applied') ?? mine.find((x) => x.proven && x.strategy !== 'disable');
 }
 
 /**
@@ -215,12 +216,9 @@ export function strategyOptions(fixes: ProposedFix[] | null, f: Finding, strateg
     const list = mine.filter((x) => x.strategy === s);
     if (list.length) return { strategy: s, fixes: list };
     let note: string;
-    if (s === 'disable') {
-      note = mine.some((x) => x.proven && x.strategy !== 'disable')
-        ? 'not tried: a fix that keeps every feature is proven (features are turned off only when no other fix proves out)'
-        : 'tried: no feature to turn off is proposed (the fix engine does not say why)';
-    } else if (explored === 'pending') note = 'being proven on its own...';
-    else note = 'not tried: an earlier strategy proved out';
+    if (s === 'disable') note = 'not tried: a fix that keeps every feature is proven (features are turned off only when no other fix proves out)';
+    else if (explored === 'pending') note = 'being proven...';
+    else note = 'not tried';
     return { strategy: s, fixes: [], note };
   });
 }

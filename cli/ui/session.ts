@@ -8,19 +8,17 @@ import type { CheckArgs } from '../run/options.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { Reason } from '../../src/fixers/reasons.js';
-import type { StrategyChoice } from '../../src/fixers/index.js';
+import type { FixPlan, StrategyChoice } from '../../src/fixers/service.js';
 
 export interface FixEngine {
   /** The strategy asked for (`--strategy`, default `auto`: switch, then static, then pin). */
   strategy: StrategyChoice;
-  /** Every fix for the run's findings, each proven or carrying the reason it is not. */
-  propose(run: CheckRun): Promise<ProposedFix[]>;
   /**
-   * With `auto`: each strategy on its own (switch, static, pin), so the
-   * detail can list what every one of them gives, proven or with its reason;
-   * `propose` stops at the first strategy that proves out. Null otherwise.
+   * The fix service's plan for the run: every strategy's candidates for each
+   * finding's crate, proven or with every reason, the one `fix` applies
+   * marked (`applied`), as `fix` and `check` report them.
    */
-  explore(run: CheckRun): Promise<ProposedFix[] | null>;
+  plan(run: CheckRun): Promise<FixPlan>;
   /** The files the fixes change, before and after. */
   render(run: CheckRun, fixes: ProposedFix[]): FileChange[];
   /**

@@ -9,7 +9,7 @@ import { reasonsText, reasonText, type Reason } from '../../src/fixers/reasons.j
 import type { FeatureNames, KnowledgeBase } from '../../src/knowledge/lookup.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
-import { relPath } from '../output/report.js';
+import { morePathsText, relPath, shownPaths } from '../output/report.js';
 import { makeStyle, type Style } from '../output/style.js';
 import { programName } from '../args.js';
 import {
@@ -179,10 +179,13 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
 
   if (f.paths.length) {
     heading('Inclusion paths');
-    for (const t of treeLines(pathTree(f.paths))) {
+    const shown = shownPaths(f);
+    for (const t of treeLines(pathTree(shown.length ? shown : f.paths))) {
       const via = t.via.length ? ` ${theme.yellow(`[${t.via.join(', ')}]`)}` : '';
       lines.push(`  ${theme.dim(t.prefix)}${t.label}${via}`);
     }
+    const more = morePathsText(f, `${programName()} why`);
+    if (more) para(more);
   }
 
   const kb = kbExplanation(d.kb, f, d.declared);
@@ -219,7 +222,8 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
         const sub = (text: string) => {
           for (const l of wrapText(text, w - 8)) lines.push(`        ${l}`);
         };
-        if (x === first) sub(`what \`${programName()} fix\` applies`);
+        if (x === first && x.status === 'not-applied' && x.notApplied) sub(`what \`${programName()} fix\` would apply; not applied: ${reasonText({ ...x.notApplied, strategy: undefined })}`);
+        else if (x === first) sub(`what \`${programName()} fix\` applies`);
         if (x.edits.length && x.description) sub(x.description);
         if (x.proven) {
           if (x.reasons?.length) sub(`note: ${reasonsText(x.reasons)}`);

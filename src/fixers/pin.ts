@@ -20,6 +20,7 @@ import { isCratesIo } from '../lockfile/index.js';
 import type { PackageKey, TargetGraph } from '../resolve/types.js';
 import type { DepTable, ManifestEdit } from './toml-edit/index.js';
 import { reachingSet } from './reach.js';
+import { satisfies } from '../resolve/semver-req.js';
 import { tableOf } from './recipes.js';
 import { nativeStaticFeatures } from './static.js';
 import { reason } from './reasons.js';
@@ -156,6 +157,20 @@ export function pinTablesFor(graphs: TargetGraph[], root: PackageKey, key: Packa
   return tablesFor(narrowed.map((c) => (c.terms.length ? c : { terms: ['cfg(target_env = "musl")'], admits: c.admits })));
 }
 
+/**
+ * Whether the root's `[workspace.dependencies]` declares the crate under its
+ * own name (not renamed), with a requirement the locked version meets: a
+ * member then inherits it rather than repeat the version.
+ */
+function workspaceEntry(project: StrategyInput['project'], name: string, version: string): boolean {
+  const ws = project.workspace.rootData.workspace as { dependencies?: Record<string, unknown> } | undefined;
+  const entry = ws?.dependencies?.[name];
+  if (entry === undefined) return false;
+  const spec = typeof entry === 'string' ? { version: entry } : (entry as { version?: unknown; package?: unknown; path?: unknown; git?: unknown });
+  if (typeof entry !== 'string' && (spec.package !== undefined || spec.path !== undefined || spec.git !== undefined)) return false;
+  return typeof spec.version === 'string' && satisfies(version, spec.version);
+}
+
 const sameTable = (a: DepTable, b: DepTable | null) =>
   b !== null && a.kind === b.kind && (a.kind === 'workspace' || (b.kind !== 'workspace' && a.target === b.target));
 
@@ -173,13 +188,15 @@ export function pinCandidates(input: StrategyInput): StrategyResult {
     const reaching = reachingSet(graph, target.key);
     for (const r of graph.roots) {
       const m = project.packages.members.get(r);
-      if (m && reaching.has(r)) members.set(r, m);
+      // With several members selected, those whose own build links the crate: each needs the pin.
+      if (m && reaching.has(r) && (!input.linking || input.linking.has(r))) members.set(r, m);
     }
   }
   if (members.size === 0) return { candidates: [], refused: [reason('noMemberLinks', { crate: target.name })] };
   const edits: ManifestEdits[] = [];
   const where: string[] = [];
   const allTables: DepTable[] = [];
+  const declaredInWorkspace = workspaceEntry(project, target.name, target.version);
   const graphs = target.graphs.map((g) => g.graph);
   for (const [root, m] of members) {
     const ops: ManifestEdit[] = [];
@@ -190,6 +207,8 @@ export function pinCandidates(input: StrategyInput): StrategyResult {
       const clash = m.deps.find((d) => sameTable(table, tableOf(d.tablePath)) && d.name === target.name && (d.package ?? d.name) !== target.name);
       if (clash) return { candidates: [], refused: [reason('keyTaken', { member: m.name, key: target.name, package: clash.package ?? '' })] };
       if (existing) ops.push({ op: 'add-features', table, key: existing.name, features: [feature] });
+      // Where the workspace declares the crate, the member inherits it (`name.workspace = true`), as cargo add writes it.
+      else if (declaredInWorkspace) ops.push({ op: 'add-dependency', table, key: target.name, spec: { workspace: true, features: [feature] } });
       else ops.push({ op: 'add-dependency', table, key: target.name, spec: { version: target.version, features: [feature] } });
     }
     edits.push({ path: m.path, ops });
@@ -201,13 +220,14 @@ export function pinCandidates(input: StrategyInput): StrategyResult {
     candidates: [
       {
         strategy: 'pin',
-        title: `add ${code(`${target.name} = { version = "${target.version}", features = ["${feature}"] }`)}`,
+        title: `add ${code(`${target.name} = { ${declaredInWorkspace ? 'workspace = true' : `version = "${target.version}"`}, features = ["${feature}"] }`)}`,
         description:
           `Adds a direct dependency on ${code(target.name)} v${target.version} with ${code(feature)} to ${tableText} of ${where.join(', ')}: features unify, ` +
           `so the ${code(target.name)} every other crate uses builds ${target.entry.name} from source and links it statically.${requires ? ` The build needs ${requires}.` : ''}`,
         edits,
         giveUp: new Set(),
         deps: [...members.values()].map((m) => `${m.name}/${target.name}`),
+        ...(requires ? { needs: requires } : {}),
       },
     ],
     refused: [],

@@ -6,12 +6,14 @@
  * before still is (except those the fix means to give up).
  */
 import { UserError } from '../errors.js';
-import { RegistryError } from '../registry/types.js';
+import { RegistryError, type CrateSource } from '../registry/types.js';
+import { CRATES_IO_REGISTRY } from '../lockfile/index.js';
+import { relative } from 'node:path';
 import { lint, type LintInput, type LintSettings } from '../rules/engine.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
-import { resolvePatched, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
+import { resolvePatched, resolvePatchedFor, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
 import { satisfies } from '../resolve/semver-req.js';
 import { HOST, NORMAL } from '../resolve/features.js';
 import type { Lockfile } from '../lockfile/index.js';
@@ -23,6 +25,13 @@ import type { ManifestEdits } from './types.js';
 export interface ProofContext {
   project: Project;
   sourceFor: SourceLookup;
+  /**
+   * For a source cargo reads from a vendor directory: that directory and the
+   * registry it replaces (or `--index`; null offline). A crate a fix needs
+   * that the directory lacks is asked of the registry, and the fix then says
+   * to run `cargo vendor`.
+   */
+  vendored?: (lockSource: string) => { vendor: CrateSource; label: string; registry: CrateSource | null } | null;
   targets: string[];
   includeDev: boolean;
   graphs: TargetGraph[];
@@ -48,6 +57,8 @@ export interface Proof {
   graphs: TargetGraph[];
   /** Dependency edges cargo will add to Cargo.lock between packages it already holds, as `from -> to` names. */
   lockEdges?: string[];
+  /** What to run after the edits besides the lockfile command (`cargo vendor` for crates the vendor directory lacks). */
+  then?: string[];
 }
 
 /** Direct dependencies of the roots with their active features, per target: `target member dep` -> features. */
@@ -66,6 +77,8 @@ function directFeatures(graphs: TargetGraph[]): Map<string, { features: string[]
 
 /** A finding about the build machine rather than the manifests (its fixes are all environment changes). */
 export function aboutEnvironment(f: Finding): boolean {
+  // A native library is a problem of the manifests even where its only static option is an environment variable.
+  if (f.rule === 'native-library' || f.rule === 'no-static-option') return false;
   return f.rule === 'cross-environment' || (f.fixes.length > 0 && f.fixes.every((x) => x.strategy === 'environment'));
 }
 
@@ -82,9 +95,10 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
   }
   if (overlay.size === 0) return unchanged(reason('changesNothing'));
 
+  const sources = proofSources(ctx);
   let patched: Awaited<ReturnType<typeof resolvePatched>>;
   try {
-    patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, ctx.targets, ctx.includeDev);
+    patched = await resolvePatched(ctx.project, overlay, sources.sourceFor, ctx.targets, ctx.includeDev);
   } catch (e) {
     if (e instanceof UserError) return unchanged(reason('doesNotResolve', { error: e.message }));
     if (e instanceof RegistryError) return unchanged(reason('metadataUnreadable', { error: e.message }));
@@ -96,32 +110,128 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
   const fail = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates, after, graphs });
 
   const targeted = ctx.findings.filter((f) => findingIds.includes(f.id));
-  const remaining = targeted.filter((t) => after.some((f) => sameProblem(f, t)));
-  if (remaining.length) {
-    return fail(reason('stillReported', { findings: remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ') }));
-  }
-  const fresh = after.filter((f) => f.severity !== 'info' && !f.allowed && !ctx.findings.some((o) => sameProblem(o, f)));
-  // What the machine lacks to build the fix (a C compiler for the target) is a caveat, not a problem of the manifests.
-  const caveats = fresh.filter(aboutEnvironment);
-  const introduced = fresh.filter((f) => !aboutEnvironment(f));
-  if (introduced.length) {
-    return fail(reason('newProblems', { problems: introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ') }));
-  }
+  const verdict = judge({ graphs: ctx.graphs, findings: ctx.findings }, { graphs, findings: after }, targeted, giveUp);
+  if ('reason' in verdict && verdict.reason.id !== 'featuresLost') return fail(verdict.reason);
+  const caveats = 'caveats' in verdict ? verdict.caveats : [];
+  const offlineVendor = () => {
+    const v = ctx.vendored?.(CRATES_IO_REGISTRY);
+    return v && !v.registry ? relative(ctx.project.workspace.rootDir, v.label) || '.' : null;
+  };
   if (patched.missing.length) {
     // A crate Cargo.lock lacks and the index cannot give: cargo could not build the fix either.
     const names = [...new Set(patched.missing.map((m) => m.split(' ')[0]!))];
+    const vendor = offlineVendor();
+    if (vendor) return fail(reason('vendorLacksOffline', { crates: codeList(names), vendor, missing: patched.missing.join('; ') }));
     return fail(reason('lockfileLacks', { crates: codeList(names), missing: patched.missing.join('; ') }));
   }
-  const lockOnly = await lockedWeakDependencies(patched, ctx.sourceFor);
+  const lockOnly = await lockedWeakDependencies(patched, sources.sourceFor);
   if (lockOnly.missing.length) {
+    const vendor = offlineVendor();
+    if (vendor) return fail(reason('vendorLacksOffline', { crates: codeList(lockOnly.missing), vendor, missing: 'cargo locks optional dependencies that a `dep?/feature` names, built or not' }));
     return fail(reason('weakDependenciesMissing', { crates: codeList(lockOnly.missing) }));
   }
-  newCrates.push(...lockOnly.found);
+  newCrates.push(...lockOnly.found.map((c) => `${c.name} ${c.version}`));
   const lockEdges = newLockEdges(patched, ctx.project.lockfile);
-  const before = directFeatures(ctx.graphs);
-  const now = directFeatures(graphs);
+  if ('reason' in verdict) return fail(verdict.reason);
+  // Each selected member built on its own (`cargo build -p M`), where the selection holds several:
+  // features unify across the selection, and a fix that holds for all of them may not hold for one.
+  for (const m of memberBuilds(ctx)) {
+    const roots = patched.project.roots.filter((r) => r.key === m.key || r.featuresOnly);
+    const alone = { ...patched.project, roots };
+    const mGraphs = ctx.targets.map((t) => resolveTarget(alone, t, ctx.includeDev).graph);
+    const mAfter = lint({ graphs: mGraphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
+    const mTargeted = m.findings.filter((f) => targeted.some((t) => t.rule === f.rule && t.package.name === f.package.name));
+    const v = judge(m, { graphs: mGraphs, findings: mAfter }, mTargeted, giveUp);
+    if ('reason' in v) return fail(reason('memberAlone', { member: m.name }, [v.reason]));
+    for (const c of v.caveats) if (!caveats.some((o) => sameProblem(o, c))) caveats.push(c);
+  }
+  const spread = await nativeSpread(ctx, patched, edits, targeted, graphs, sources.sourceFor);
+  if (spread.length) return fail(reason('spreads', { crates: spread.join('; ') }));
+  const then = await vendorNotes(ctx, [...patched.newCrates, ...lockOnly.found]);
+  return {
+    proven: true,
+    newCrates,
+    after,
+    graphs,
+    ...(lockEdges.length ? { lockEdges } : {}),
+    ...(then.length ? { then } : {}),
+    ...(caveats.length ? { reasons: [reason('environmentNeeds', { findings: caveats.map((f) => `${f.message} (${f.target})`).join('; ') })] } : {}),
+  };
+}
+
+/**
+ * The sources a proof reads: for a vendored source, the vendor directory,
+ * and for a crate it lacks, the registry it replaces (when the network is
+ * allowed), as `cargo vendor` would fetch it.
+ */
+function proofSources(ctx: ProofContext): { sourceFor: SourceLookup } {
+  const vendored = ctx.vendored;
+  if (!vendored) return { sourceFor: ctx.sourceFor };
+  const made = new Map<string, CrateSource | null>();
+  const sourceFor: SourceLookup = (lockSource) => {
+    const known = made.get(lockSource);
+    if (known !== undefined) return known;
+    const primary = ctx.sourceFor(lockSource);
+    const v = vendored(lockSource);
+    let out = primary;
+    if (primary && v?.registry && primary === v.vendor) {
+      const registry = v.registry;
+      out = {
+        label: `${primary.label} (and ${registry.label} for what it lacks)`,
+        ...(primary.files ? { files: primary.files } : {}),
+        getCrate: async (name, versions) => (await primary.getCrate(name, versions)) ?? registry.getCrate(name),
+      };
+    }
+    made.set(lockSource, out);
+    return out;
+  };
+  return { sourceFor };
+}
+
+/**
+ * For the crates a fix brings in that the vendor directory cargo builds
+ * from lacks: `cargo vendor` adds them (and their lock entries).
+ */
+async function vendorNotes(ctx: ProofContext, crates: readonly { name: string; version: string; source: string }[]): Promise<string[]> {
+  if (!ctx.vendored) return [];
+  const byVendor = new Map<string, string[]>();
+  for (const c of crates) {
+    const v = ctx.vendored(c.source);
+    if (!v) continue;
+    const has = await v.vendor.getCrate(c.name, new Set([c.version])).catch(() => null);
+    if (has?.versions.some((x) => x.vers === c.version)) continue;
+    const label = relative(ctx.project.workspace.rootDir, v.label) || '.';
+    let list = byVendor.get(label);
+    if (!list) byVendor.set(label, (list = []));
+    if (!list.includes(`${c.name} ${c.version}`)) list.push(`${c.name} ${c.version}`);
+  }
+  return [...byVendor].map(([label, list]) => `\`cargo vendor\` to add ${list.join(', ')} to the vendor directory \`${label}\` (it also records ${list.length > 1 ? 'them' : 'it'} in Cargo.lock)`);
+}
+
+/** A build's graphs and findings, before or after a fix. */
+interface Build {
+  graphs: TargetGraph[];
+  findings: Finding[];
+}
+
+/**
+ * A build after the edits against the same build before: the findings the
+ * fix is about gone, no new error or warning (what the build machine lacks is
+ * a caveat), no active feature of a direct dependency lost but those given
+ * up. The first reason it fails, or the caveats.
+ */
+function judge(before: Build, after: Build, targeted: Finding[], giveUp: ReadonlySet<string>): { reason: Reason } | { caveats: Finding[] } {
+  const remaining = targeted.filter((t) => after.findings.some((f) => sameProblem(f, t)));
+  if (remaining.length) return { reason: reason('stillReported', { findings: remaining.map((f) => `${f.package.name} (${f.rule}, ${f.target})`).join(', ') }) };
+  const fresh = after.findings.filter((f) => f.severity !== 'info' && !f.allowed && !before.findings.some((o) => sameProblem(o, f)));
+  // What the machine lacks to build the fix (a C compiler for the target) is a caveat, not a problem of the manifests.
+  const caveats = fresh.filter(aboutEnvironment);
+  const introduced = fresh.filter((f) => !aboutEnvironment(f));
+  if (introduced.length) return { reason: reason('newProblems', { problems: introduced.map((f) => `${f.severity} ${f.rule} on ${f.package.name} for ${f.target}`).join('; ') }) };
+  const was = directFeatures(before.graphs);
+  const now = directFeatures(after.graphs);
   const lost: string[] = [];
-  for (const [k, { features, name }] of before) {
+  for (const [k, { features, name }] of was) {
     const n = now.get(k);
     const [target, member, dep] = k.split('\0');
     if (!n) {
@@ -130,17 +240,39 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     }
     for (const f of features) if (!n.features.includes(f) && !giveUp.has(`${name}/${f}`)) lost.push(`${dep}/${f} (${target})`);
   }
-  if (lost.length) return fail(reason('featuresLost', { features: [...new Set(lost)].join(', ') }));
-  const spread = await nativeSpread(ctx, overlay, edits, targeted, graphs);
-  if (spread.length) return fail(reason('spreads', { crates: spread.join('; ') }));
-  return {
-    proven: true,
-    newCrates,
-    after,
-    graphs,
-    ...(lockEdges.length ? { lockEdges } : {}),
-    ...(caveats.length ? { reasons: [reason('environmentNeeds', { findings: caveats.map((f) => `${f.message} (${f.target})`).join('; ') })] } : {}),
-  };
+  if (lost.length) return { reason: reason('featuresLost', { features: [...new Set(lost)].join(', ') }) };
+  return { caveats };
+}
+
+/** A selected member built on its own, before any fix: its graphs and findings. */
+export interface MemberBuild extends Build {
+  key: string;
+  name: string;
+}
+
+const memberBuildCache = new WeakMap<Project, MemberBuild[]>();
+
+/**
+ * Each selected member built on its own (`cargo build -p M`, cargo's feature
+ * unification over that member alone), on every selected target, when the
+ * selection holds more than one member; none otherwise (the selection is that build).
+ */
+export function memberBuilds(ctx: ProofContext): MemberBuild[] {
+  const { project } = ctx;
+  let builds = memberBuildCache.get(project);
+  if (builds) return builds;
+  const selected = project.roots.filter((r) => !r.featuresOnly);
+  builds = [];
+  if (selected.length > 1) {
+    for (const r of selected) {
+      const alone = { ...project, roots: project.roots.filter((x) => x === r || x.featuresOnly) };
+      const graphs = ctx.targets.map((t) => resolveTarget(alone, t, ctx.includeDev).graph);
+      const findings = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
+      builds.push({ key: r.key, name: project.packages.members.get(r.key)?.name ?? r.key, graphs, findings });
+    }
+  }
+  memberBuildCache.set(project, builds);
+  return builds;
 }
 
 /**
@@ -149,7 +281,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
  * (a vendor directory often lacks them). Returns those found (newest
  * matching version) and those missing.
  */
-async function lockedWeakDependencies(patched: PatchedResolution, sourceFor: SourceLookup): Promise<{ found: string[]; missing: string[] }> {
+async function lockedWeakDependencies(patched: PatchedResolution, sourceFor: SourceLookup): Promise<{ found: { name: string; version: string; source: string }[]; missing: string[] }> {
   const summaries = patched.project.packages.summaries;
   const need = new Map<string, { name: string; req: string; source: string }>();
   for (const r of patched.results) {
@@ -168,13 +300,13 @@ async function lockedWeakDependencies(patched: PatchedResolution, sourceFor: Sou
       }
     }
   }
-  const found: string[] = [];
+  const found: { name: string; version: string; source: string }[] = [];
   const missing: string[] = [];
   for (const ph of need.values()) {
     const src = sourceFor(ph.source);
     const crate = src ? await src.getCrate(ph.name).catch(() => null) : null;
     const best = crate?.versions.filter((v) => !v.yanked && satisfies(v.vers, ph.req)).sort((a, b) => semver.rcompare(a.vers, b.vers, true))[0];
-    if (best) found.push(`${ph.name} ${best.vers}`);
+    if (best) found.push({ name: ph.name, version: best.vers, source: ph.source });
     else missing.push(`${ph.name} ${ph.req}`);
   }
   return { found, missing };
@@ -228,7 +360,7 @@ function namesIn(graph: TargetGraph): Set<string> {
  * have them: on a selected target, or on a representative platform.
  * Returns `crate into target` texts.
  */
-async function nativeSpread(ctx: ProofContext, overlay: Map<string, string>, edits: ManifestEdits[], targeted: Finding[], after: TargetGraph[]): Promise<string[]> {
+async function nativeSpread(ctx: ProofContext, selection: PatchedResolution, edits: ManifestEdits[], targeted: Finding[], after: TargetGraph[], sourceFor: SourceLookup): Promise<string[]> {
   const watched = new Set(targeted.map((f) => f.package.name));
   for (const e of edits) for (const op of e.ops) if (op.op === 'add-dependency') watched.add(op.spec.package ?? op.key);
   const out: string[] = [];
@@ -260,7 +392,7 @@ async function nativeSpread(ctx: ProofContext, overlay: Map<string, string>, edi
   if (!before.size) return out;
   let patched: PatchedResolution;
   try {
-    patched = await resolvePatched(ctx.project, overlay, ctx.sourceFor, [...before.keys()], ctx.includeDev);
+    patched = await resolvePatchedFor(selection, sourceFor, [...before.keys()], ctx.includeDev);
   } catch (e) {
     // What the platforms not selected cannot resolve (metadata a vendor set lacks) cannot be checked there.
     if (e instanceof UserError || e instanceof RegistryError) return out;

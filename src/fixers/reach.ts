@@ -94,20 +94,29 @@ export function featuresReaching(
   from: PackageKey,
   to: PackageKey,
   targetFeatures: readonly string[],
+  /**
+   * For an optional dependency Cargo.lock lacks (its feature map is not at
+   * hand): whether that crate's feature turns the static option on, as the
+   * knowledge base says (sqlx-cli's `openssl-vendored` asks `openssl/vendored`).
+   */
+  unlocked?: (crate: string, feature: string) => boolean,
 ): { feature: string; closure: number }[] {
   const s = summaries.get(from);
   if (!s) return [];
   const out: { feature: string; closure: number }[] = [];
   for (const f of [...s.features.keys()].sort()) {
     if (f === 'default') continue;
-    const reached = closure(summaries, from, f);
-    if (targetFeatures.some((t) => reached.has(`${to}\0${t}`))) out.push({ feature: f, closure: reached.size });
+    const reached = closure(summaries, from, f, unlocked);
+    if (reached.has(UNLOCKED_REACH) || targetFeatures.some((t) => reached.has(`${to}\0${t}`))) out.push({ feature: f, closure: reached.size });
   }
   return out.sort((a, b) => a.closure - b.closure || (a.feature < b.feature ? -1 : 1));
 }
 
+/** Put in a closure when it reaches the static option through an optional dependency Cargo.lock lacks. */
+const UNLOCKED_REACH = '\0unlocked';
+
 /** `pkg\0feature` pairs a feature turns on, across packages (bounded). */
-function closure(summaries: ReadonlyMap<PackageKey, Summary>, key: PackageKey, feature: string): Set<string> {
+function closure(summaries: ReadonlyMap<PackageKey, Summary>, key: PackageKey, feature: string, unlocked?: (crate: string, feature: string) => boolean): Set<string> {
   const seen = new Set<string>();
   const stack: [PackageKey, string][] = [[key, feature]];
   while (stack.length && seen.size < 5000) {
@@ -127,6 +136,10 @@ function closure(summaries: ReadonlyMap<PackageKey, Summary>, key: PackageKey, f
       const dep = v.slice(0, slash).replace(/\?$/, '');
       const sub = v.slice(slash + 1);
       for (const d of s.deps) if (d.name === dep && d.kind !== 'dev') stack.push([d.to, sub]);
+      if (unlocked && s.unlockedOptional?.includes(dep)) {
+        const declared = s.declaredDeps?.find((d) => d.name === dep && d.kind !== 'dev');
+        if (declared && unlocked(declared.package ?? declared.name, sub)) seen.add(UNLOCKED_REACH);
+      }
     }
   }
   return seen;

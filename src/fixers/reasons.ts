@@ -46,14 +46,16 @@ export const REASON_MESSAGES = {
   stillReported: '{{findings}} still reported after the change',
   newProblems: 'the change brings new problems: {{problems}}',
   lockfileLacks: 'the fix needs {{crates}}, which Cargo.lock lacks and the index cannot give ({{missing}})',
+  vendorLacksOffline:
+    'the fix needs {{crates}}, which Cargo.lock and the vendor directory `{{vendor}}` lack; offline, the registry it replaces was not asked ({{missing}})',
   weakDependenciesMissing:
     'Cargo.lock would need {{crates}} (cargo locks optional dependencies that a `dep?/feature` names, built or not), which the index cannot give',
   featuresLost: 'features would be lost: {{features}}',
   spreads: 'the change brings {{crates}}, where it was not before',
   environmentNeeds: 'then the build environment needs attention: {{findings}}',
+  memberAlone: 'for `{{member}}` built on its own (`cargo build -p {{member}}`)',
   // Proposing and applying (src/fixers/index.ts, the fix command).
   noStrategy: 'no strategy applies to `{{crate}}`',
-  loses: 'loses {{features}}',
   membersNotChecked: 'the members not selected could not be checked with the same features',
   wholeWorkspace: "for the whole workspace (the root's [workspace.dependencies] changes)",
   together: 'together with the other fixes',

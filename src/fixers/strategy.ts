@@ -32,6 +32,12 @@ export interface StrategyInput {
   /** Every selected target triple (for `--pin-scope target`). */
   targets: string[];
   pinScope: PinScope;
+  /**
+   * With several members selected: those whose own build (`cargo build -p M`)
+   * reports the crate, each of which the fix must reach; absent when one
+   * member is selected.
+   */
+  linking?: ReadonlySet<PackageKey>;
 }
 
 export interface Candidate {
@@ -44,6 +50,8 @@ export interface Candidate {
   /** Direct dependencies (as member keys) the fix edits or adds, for the fix id. */
   deps: string[];
   lost?: string[];
+  /** What the build then needs, in words (a C compiler for the target, perl, make). */
+  needs?: string;
 }
 
 /** Candidates in order of preference, and why the strategy has no (other) candidate. */

@@ -208,6 +208,7 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
         edits,
         giveUp,
         deps,
+        ...(needs ? { needs } : {}),
       },
     ],
     refused: [],

@@ -8,6 +8,19 @@ import type { ManifestEdit } from './toml-edit/index.js';
 
 export type FixStrategy = 'switch' | 'static' | 'pin' | 'disable';
 
+/**
+ * What became of a candidate in the fix service's plan:
+ * - `applied`: the one chosen for its crate (the first proven, in the order of
+ *   the strategies), kept with the others: `fix` writes it;
+ * - `not-applied`: chosen, but left out (with the others it does not prove
+ *   out, or it changes Cargo.lock under `--locked`): `notApplied` says why;
+ * - `proven`: proven too, but an earlier candidate is chosen;
+ * - `not-proven`: tried and not proven: `reasons` says why;
+ * - `refused`: the strategy has no candidate for the crate: `reasons` says why (no edits);
+ * - `suggestion`: turning a feature off, proven, never applied (`lost` says what goes).
+ */
+export type FixStatus = 'applied' | 'not-applied' | 'proven' | 'not-proven' | 'refused' | 'suggestion';
+
 export interface ManifestEdits {
   /** Absolute path of the Cargo.toml to edit. */
   path: string;
@@ -17,6 +30,10 @@ export interface ManifestEdits {
 export interface ProposedFix {
   /** Stable: strategy, direct dependency and finding ids. */
   id: string;
+  /** The native crate the fix is for, `name` and `version`. */
+  crate: { name: string; version: string };
+  /** What the plan made of it (see `FixStatus`). */
+  status: FixStatus;
   /** Ids of the findings this fix resolves (one per target where it applies). */
   findingIds: string[];
   strategy: FixStrategy;
@@ -26,7 +43,13 @@ export interface ProposedFix {
   description: string;
   edits: ManifestEdits[];
   proven: boolean;
-  /** Why the fix is not proven, one per candidate or strategy tried (or the caveats of a proven one). */
+  /**
+   * Not proven only for want of crate metadata (the vendor directory or an
+   * offline cache lacks a crate the fix needs): it may be right, and
+   * `--allow-unproven` applies it.
+   */
+  undecided?: boolean;
+  /** Why the fix is not proven, or why the strategy has none (`refused`); for a proven fix, its caveats. */
   reasons?: FixReason[];
   /** The text of `reasons` (`reasonsText`), as reports show it. */
   reason?: string;
@@ -34,6 +57,12 @@ export interface ProposedFix {
   newCrates: string[];
   /** The command that brings Cargo.lock up to date after the edit, e.g. `cargo update -p openssl-sys`. */
   lockfileCommand: string | null;
+  /** What the build then needs (a C compiler for the target, perl, ...), as text. */
+  needs?: string;
+  /** Why a chosen fix is left out (`not-applied`). */
+  notApplied?: FixReason;
+  /** After applying: what else to run besides the lockfile command (`cargo vendor` for crates the vendor directory lacks). */
+  then?: string[];
   /** For `disable`: what the user gives up. */
   lost?: string[];
   /** Features the fix means to turn off (`crate/feature`): the replaced backend's; the proof allows these to go. */

@@ -56,6 +56,15 @@ export interface SourceSet {
   sourceFor(lockSource: string): CrateSource | null;
   /** True when no request will be made (`--offline`, `net.offline`, `CARGO_NET_OFFLINE`). */
   readonly offline: boolean;
+  /**
+   * For a lockfile source cargo reads from a vendor directory (or a local
+   * registry): the vendored source and the registry it replaces (the last
+   * registry of the replacement chain, crates.io unless the chain names
+   * another; `--index` when given), to ask for a crate a fix needs that the
+   * directory lacks. `registry` is null offline. Null for a source that is
+   * not vendored.
+   */
+  vendoredFor(lockSource: string): { vendor: CrateSource; label: string; registry: CrateSource | null } | null;
   /** Counters for reports and the bench, with the crates found missing offline. */
   stats(): FetchStats;
   /** Cancels the lookups still running, ends the progress line, closes the connections. */
@@ -114,6 +123,25 @@ export function openSourceSet(opts: SourceSetOptions): SourceSet {
       const source = sources.get(key) ?? null;
       byLockSource.set(lockSource, source);
       return source;
+    },
+    vendoredFor(lockSource) {
+      const id = parseLockSource(lockSource);
+      if (!id) return null;
+      // cargo's own source, whatever `--index` says: the vendor directory the build reads.
+      const chain = selector.chain(id);
+      const end = chain.at(-1)!;
+      if (end.kind !== 'directory' && end.kind !== 'local-registry') return null;
+      const vendorKey = sourceKey(end);
+      if (!sources.has(vendorKey)) sources.set(vendorKey, create(end, lockSource));
+      const vendor = sources.get(vendorKey);
+      if (!vendor) return null;
+      const label = end.path;
+      if (offline) return { vendor, label, registry: null };
+      const upstream = selector.upstreamOf(chain);
+      if (!upstream) return { vendor, label, registry: null };
+      const key = sourceKey(upstream);
+      if (!sources.has(key)) sources.set(key, create(upstream, lockSource));
+      return { vendor, label, registry: sources.get(key) ?? null };
     },
     stats: () => tracker.stats(),
     close() {
@@ -236,6 +264,45 @@ export class SourceSelector {
       if (next === 'crates-io') return this.indexOverride ?? { kind: 'crates-io' };
       return this.undefinedSource(next, replacement, name);
     }
+  }
+
+  /**
+   * cargo's own replacement chain for `id`, from `id` itself to the source
+   * read (`--index` left aside: this is what cargo builds from).
+   */
+  chain(id: SourceId): SourceId[] {
+    const out: SourceId[] = [id];
+    const start = this.sourceNamed(id);
+    if (start === undefined) return out;
+    const names = [start];
+    for (let name = start; ; ) {
+      const replacement = this.config.getString(['source', name, 'replace-with']);
+      if (!replacement) return out;
+      const next = replacement.value;
+      if (names.includes(next)) return out;
+      names.push(next);
+      if (this.config.tableKeys(['source']).includes(next)) {
+        const def = this.definition(next);
+        if (!def) return out;
+        out.push(def);
+        name = next;
+        continue;
+      }
+      const registry = this.registries().find((r) => r.name === next);
+      if (registry) out.push(registry.id);
+      else if (next === 'crates-io') out.push({ kind: 'crates-io' });
+      return out;
+    }
+  }
+
+  /** The registry a vendored chain replaces: `--index` when given, else the last registry of the chain before the vendored source. */
+  upstreamOf(chain: SourceId[]): SourceId | undefined {
+    if (this.indexOverride) return this.indexOverride;
+    for (let i = chain.length - 2; i >= 0; i--) {
+      const k = chain[i]!.kind;
+      if (k === 'crates-io' || k === 'sparse' || k === 'index-dir') return chain[i];
+    }
+    return undefined;
   }
 
   /** `[registries.NAME] index` (or `CARGO_REGISTRIES_NAME_INDEX`) for every registry the configuration names. */

@@ -265,7 +265,9 @@ function oldFeatureSelection(
 
 // The host only decides platform-specific dependencies of host units, which
 // never reach the artifact graph: Node's idea of the host spares a rustc call.
-const host = () => targetInfo(derivedHostTriple(process.platform, process.arch));
+// Worked out once a run: telling musl from glibc reads /proc/self/maps, and a fix's proofs resolve hundreds of graphs.
+let hostInfo: ReturnType<typeof targetInfo> | undefined;
+const host = () => (hostInfo ??= targetInfo(derivedHostTriple(process.platform, process.arch)));
 
 /**
  * Every package the selection's resolution holds, on every platform and with
@@ -473,6 +475,22 @@ export async function resolvePatched(
     procMacroHints: project.procMacroHints,
   });
   return { ...result, project: patched };
+}
+
+/**
+ * More targets of a patched resolution (a fix's proof looks at other
+ * platforms too): the same patched packages, no manifest read again.
+ */
+export async function resolvePatchedFor(patched: PatchedResolution, sourceFor: SourceLookup, triples: string[], includeDev = false): Promise<PatchedResolution> {
+  const { resolveWithNewCrates } = await import('./augment.js');
+  const { project } = patched;
+  const result = await resolveWithNewCrates(project.packages.summaries, project.roots, project.lockfile, sourceFor, triples.map(targetInfo), {
+    resolver: project.workspace.resolver,
+    host,
+    includeDev,
+    procMacroHints: project.procMacroHints,
+  });
+  return { ...result, project };
 }
 
 export type { SourceLookup } from './packages.js';

@@ -43,3 +43,31 @@ export function shortestPaths(graph: TargetGraph, target: PackageKey, limit = 3,
   }
   return out;
 }
+
+/**
+ * How many paths lead from the selected members to `target` (each a chain
+ * of dependency edges; a dependency cycle, possible through dev-dependencies,
+ * is not followed round). Counted, not listed: a crate deep in a dense graph
+ * can be reached in millions of ways. Capped at `Number.MAX_SAFE_INTEGER`.
+ */
+export function countPaths(graph: TargetGraph, target: PackageKey, rev = reverseEdges(graph)): number {
+  const roots = new Set(graph.roots);
+  const memo = new Map<PackageKey, number>();
+  const onStack = new Set<PackageKey>();
+  // Paths from a root to `node`, walking the reversed edges up.
+  const walk = (node: PackageKey): number => {
+    const known = memo.get(node);
+    if (known !== undefined) return known;
+    if (onStack.has(node)) return 0;
+    onStack.add(node);
+    let n = roots.has(node) ? 1 : 0;
+    for (const e of rev.get(node) ?? []) {
+      if (e.from === target) continue;
+      n = Math.min(Number.MAX_SAFE_INTEGER, n + walk(e.from));
+    }
+    onStack.delete(node);
+    memo.set(node, n);
+    return n;
+  };
+  return walk(target);
+}

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GraphEdge, PackageKey, TargetGraph } from '../resolve/types.js';
-import { attributedPaths, pulledBy } from './facts.js';
+import { attributedPaths, pathCount, pulledBy } from './facts.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import { formatMessage, templateOf } from './messages.js';
 import type { BuildScriptReading, EnvironmentSnapshot, Finding, FindingDraft, ManifestLocation, PathStep, Rule, RuleContext, Severity } from './types.js';
@@ -35,6 +35,9 @@ export interface LintInput {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+/** Inclusion paths a finding lists at most (the shortest, the best attributed first); `pathCount` says how many there are. */
+export const PATHS_LISTED = 100;
+
 export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];
   const ids = new Set<string>();
@@ -53,7 +56,7 @@ export function lint(input: LintInput): Finding[] {
         if (seen.has(once)) return;
         seen.add(once);
         // The first path names the direct dependency that really turns the package on.
-        const paths = attributedPaths(graph, d.package.key, 3);
+        const paths = attributedPaths(graph, d.package.key, PATHS_LISTED);
         const first = paths[0]?.[0];
         const direct = first ? directOf(graph, first) : null;
         let id = fingerprint(rule.meta.id, d.package.name, graph.target, direct ? `${direct.member}/${direct.dependency}` : '');
@@ -73,6 +76,7 @@ export function lint(input: LintInput): Finding[] {
           ...(detail ? { detail, detailId: d.detail!.messageId, detailData } : {}),
           docs: d.docs ?? rule.meta.docs,
           paths: paths.map((p) => toSteps(graph, p)).filter((p) => p.length > 0),
+          pathCount: Math.max(paths.length, pathCount(graph, d.package.key)),
           direct,
           ...causeOf(graph, d.package.key, direct),
           lockfile: input.lockLocation?.(d.package.name, d.package.version) ?? null,

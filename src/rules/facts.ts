@@ -5,7 +5,7 @@
  * for a native library family. Pure functions of their inputs.
  */
 import semver from 'semver';
-import { reverseEdges, shortestPaths } from '../resolve/paths.js';
+import { countPaths, reverseEdges, shortestPaths } from '../resolve/paths.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../resolve/types.js';
 import { bringsRead, checkedUpTo, cratesTurnedOn, optionAt, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
 import { requirementText, type CrateSpec, type KnowledgeBaseEntry, type Requirement, type StaticOption } from '../knowledge/types.js';
@@ -191,6 +191,11 @@ export function attributedPaths(graph: TargetGraph, key: PackageKey, limit = 3):
 }
 
 const pathCache = new WeakMap<TargetGraph, Map<string, GraphEdge[][]>>();
+
+/** How many inclusion paths lead to `key` (see `countPaths`). */
+export function pathCount(graph: TargetGraph, key: PackageKey): number {
+  return countPaths(graph, key, incoming(graph));
+}
 
 /** For up to three inclusion paths to `key` (the best attributed first): the direct dependency and the feature of it that brings `key`. */
 export function pulledBy(graph: TargetGraph, key: PackageKey): PulledBy[] {
@@ -411,10 +416,11 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
       o.kind === 'feature'
         ? `${optionTitle(o, spec.name)}${what}${uncheckedNote(spec, pkg.version)}${direct ? '' : ` (declare \`${spec.name} = { version = "${caretOf(pkg.version)}", features = ["${o.feature}"] }\`; features unify)`}`
         : envTitle(o, entry.systemLibrary ?? entry.name, graph.target, input.host);
-    add({ strategy: 'static', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
+    // An environment variable is set for the build, not in Cargo.toml.
+    add({ strategy: o.kind === 'feature' ? 'static' : 'environment', crate: spec.name, title, requires: requirementText(union(spec.buildRequires, o.requires)) });
   }
   const newer = newerStaticOption(spec, pkg, input.releases);
-  if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)) });
+  if (newer) add({ strategy: 'pin', crate: spec.name, title: newer.title, requires: requirementText(union(spec.buildRequires, newer.option.requires)), newerRelease: true });
   if (input.disable) {
     // Only when every way in goes through a feature (or is on only through another dependency's feature):
     // otherwise turning one off leaves the crate in.

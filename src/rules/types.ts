@@ -84,6 +84,8 @@ export interface FixSuggestion {
   crate?: string;
   /** Build requirements the fix brings (a C compiler, perl, cmake, ...). */
   requires?: string[];
+  /** It needs a newer release of the crate (a static option the locked version lacks), which the fixers do not update to. */
+  newerRelease?: boolean;
 }
 
 export interface FindingDraft {
@@ -140,8 +142,10 @@ export interface Finding {
   detailId?: string;
   detailData?: Record<string, string>;
   docs: string;
-  /** Up to three shortest paths from a member to the package. */
+  /** The paths from a member to the package, shortest first (the best attributed one first), up to `PATHS_LISTED`. */
   paths: PathStep[][];
+  /** How many paths there are (more than `paths` lists when there are over `PATHS_LISTED`). */
+  pathCount: number;
   /** The member's dependency that brings the package in, and where it is declared. */
   direct: { member: string; dependency: string; manifest: ManifestLocation; inheritedFrom?: ManifestLocation } | null;
   /**

@@ -52,6 +52,7 @@ export interface JsonFinding {
   package: { name: string; version: string; links: string | null };
   features: string[];
   paths: { name: string; version: string; via: string[] }[][];
+  pathCount: number;
   manifest: { path: string; line: number; column: number } | null;
   fixes: { strategy: string; title: string; crate?: string }[];
   message: string;

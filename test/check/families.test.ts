@@ -35,11 +35,18 @@ describe('OpenSSL through reqwest\'s default TLS', () => {
       'openssl-reqwest > reqwest > native-tls [default-tls] > openssl-sys',
       'openssl-reqwest > reqwest > hyper-tls [default-tls] > native-tls > openssl-sys',
       'openssl-reqwest > reqwest > tokio-native-tls [default-tls] > native-tls > openssl-sys',
+      // Every path, shortest first: through the openssl crate too.
+      'openssl-reqwest > reqwest > native-tls [default-tls] > openssl > openssl-sys',
+      'openssl-reqwest > reqwest > hyper-tls [default-tls] > tokio-native-tls > native-tls > openssl-sys',
+      'openssl-reqwest > reqwest > hyper-tls [default-tls] > native-tls > openssl > openssl-sys',
+      'openssl-reqwest > reqwest > tokio-native-tls [default-tls] > native-tls > openssl > openssl-sys',
+      'openssl-reqwest > reqwest > hyper-tls [default-tls] > tokio-native-tls > native-tls > openssl > openssl-sys',
     ]);
+    expect(f.pathCount).toBe(8);
     expect(f.manifest).toEqual({ path: 'Cargo.toml', ...lineOf(join(dir, 'Cargo.toml'), 'reqwest =') });
     expect(f.fixes[0]).toMatchObject({ strategy: 'switch', crate: 'reqwest' });
     expect(f.fixes[0].title).toContain('remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again');
-    expect(f.fixes.map((x) => x.strategy)).toEqual(['switch', 'static', 'static', 'static', 'disable']);
+    expect(f.fixes.map((x) => x.strategy)).toEqual(['switch', 'static', 'static', 'environment', 'disable']);
     expect(report.summary.error).toBe(1);
   });
 

@@ -32,12 +32,14 @@ describe('human output', () => {
         '  = note: why: openssl-reqwest → reqwest → native-tls-crate (native-tls) [default-tls] → openssl-sys',
         '               openssl-reqwest → reqwest → hyper-tls [default-tls] → native-tls → openssl-sys',
         '               openssl-reqwest → reqwest → tokio-native-tls [default-tls] → native-tls → openssl-sys',
+        // Three shown, the others counted, with the command that draws them all.
+        '               … and 5 more (`cargo-preflight why openssl-sys@0.9.107`)',
         '  = note: Looks for OpenSSL with OPENSSL_DIR / OPENSSL_LIB_DIR, pkg-config and vcpkg and panics when it finds none for the target; links a found OpenSSL dynamically unless OPENSSL_STATIC is set. v0.9.107 is newer than every release checked: the meaning of `vendored` was checked up to v0.9.102',
-        '  = help: switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset`, `http2`, `macos-system-configuration` listed again (needs a C compiler for the target)',
-        '  = help: enable feature `native-tls-vendored` of `reqwest` (needs a C compiler for the target, perl, make)',
-        '  = help: enable feature `vendored` of `openssl-sys` (what it does was checked up to 0.9.102) (declare `openssl-sys = { version = "0.9", features = ["vendored"] }`; features unify) (needs a C compiler for the target, perl, make)',
+        // The fix service's candidates, each proven or not, the one `fix` applies said.
+        '  = help: reqwest: use rustls instead of OpenSSL (proven; `cargo-preflight fix` applies it; needs a C compiler for the target)',
+        '  = help: reqwest: enable `native-tls-vendored` (static OpenSSL through `openssl-sys`) (proven; needs a C compiler for the target, perl, make)',
+        '  = help: add `openssl-sys = { version = "0.9.107", features = ["vendored"] }` (proven; needs a C compiler for the target, perl, make)',
         '  = help: set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl (its static libraries): cross-compiling, OPENSSL_STATIC alone finds no library for the target',
-        '  = help: turn off feature `default-tls` of `reqwest` (default-features = false, listing the other defaults again)',
         '  = note: for more information, see https://docs.rs/openssl/latest/openssl/#vendored',
       ].join('\n'),
     );

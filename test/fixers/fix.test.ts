@@ -8,7 +8,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { proposeFixes, readText, reasonText, renderChanges } from '../../src/fixers/index.js';
+import { planFixes, readText, reasonText, renderChanges } from '../../src/fixers/index.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
 import { vendoredCrate } from '../helpers/project.js';
 import { toolLines } from '../core/compare.js';
@@ -72,7 +72,10 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
   it('a crate cargo would lock but the vendor set lacks keeps the switch unproven', async () => {
     const dir = exampleCopy(WEBPKI_ROOTS);
     const r = await cli(['fix', dir, '--strategy', 'switch', '--dry-run'], dir);
-    expect(r.stderr).toContain('Cargo.lock would need `quinn 0.11.1` (cargo locks optional dependencies that a `dep?/feature` names, built or not), which the index cannot give');
+    // Offline, the registry the vendor directory replaces is not asked.
+    expect(r.stderr).toContain(
+      'the fix needs `quinn 0.11.1`, which Cargo.lock and the vendor directory `vendor` lack; offline, the registry it replaces was not asked (cargo locks optional dependencies that a `dep?/feature` names, built or not)',
+    );
     if (!cargoAvailable()) return;
     // cargo agrees: with the switch written by hand, it cannot lock the project offline.
     const text = read(dir).replace('features = ["json", "stream"] }', 'features = ["json", "stream", "rustls-tls"], default-features = false }');
@@ -86,7 +89,7 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect(r.code).toBe(1);
     expect(read(dir)).toContain('rusqlite = { version = "0.34", features = ["bundled"] }');
     expect(read(dir)).toContain('reqwest = { version = "0.12", features = ["json", "stream"] }');
-    expect(r.stderr).toMatch(/warning: not fixed: `openssl-sys v0\.9\.107`\n {2}= reason: switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo.lock lacks and the index cannot give/);
+    expect(r.stderr).toMatch(/warning: not fixed: `openssl-sys v0\.9\.107`\n {2}= reason: switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo.lock and the vendor directory `vendor` lack; offline, the registry it replaces was not asked/);
     expect(r.stderr).toMatch(/\n {2}= reason: static: reqwest: enable `native-tls-vendored` .*: the fix needs `openssl-src`/);
     expect(r.stderr).toMatch(/\n {2}= reason: pin: add `openssl-sys = \{ version = "0\.9\.107", features = \["vendored"\] \}`: the fix needs `openssl-src`/);
     expect(r.stderr).toContain('`openssl-src`');
@@ -109,7 +112,7 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     const dir = exampleCopy(OPENSSL_SRC);
     const { ctx, close } = await contextFor(dir);
     try {
-      const fixes = await proposeFixes(ctx, { strategy: 'static' });
+      const { fixes } = await planFixes(ctx, { strategy: 'static' });
       const openssl = fixes.find((f) => f.title.startsWith('reqwest'))!;
       expect(openssl).toMatchObject({ strategy: 'static', proven: true, newCrates: ['openssl-src 300.4.2+3.4.1'], lockfileCommand: 'cargo update --workspace' });
       expect(openssl.edits).toEqual([
@@ -224,7 +227,7 @@ describe('a workspace inheriting reqwest from [workspace.dependencies]', () => {
     const dir = inheritedTlsWorkspace();
     const { ctx, close } = await contextFor(dir, ['-p', 'api']);
     try {
-      const [fix] = await proposeFixes(ctx);
+      const [fix] = (await planFixes(ctx)).applied;
       expect(fix!.proven).toBe(true);
       expect(fix!.edits.map((e) => e.path.slice(dir.length + 1)).sort()).toEqual(['Cargo.toml', 'api/Cargo.toml', 'worker/Cargo.toml']);
       expect(renderChanges([fix!], readText).length).toBe(3);
@@ -240,13 +243,16 @@ describe('a root [workspace.dependencies] change is proven for every inheriting 
     writeFileSync(join(dir, 'worker/Cargo.toml'), `${read(dir, 'worker/Cargo.toml')}\n[features]\ndefault = ["system-tls"]\nsystem-tls = ["reqwest/default-tls"]\n`);
     const { ctx, close } = await contextFor(dir, ['-p', 'api']);
     try {
-      const fixes = await proposeFixes(ctx, { strategy: 'switch' });
-      expect(fixes).toHaveLength(1);
-      expect(fixes[0]!.proven).toBe(false);
-      expect(fixes[0]!.reason).toBe(
-        "switch: reqwest: use rustls instead of OpenSSL: for the whole workspace (the root's [workspace.dependencies] changes): openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change",
+      const plan = await planFixes(ctx, { strategy: 'switch' });
+      expect(plan.fixes).toHaveLength(1);
+      expect(plan.fixes[0]!.proven).toBe(false);
+      expect(plan.fixes[0]!.reason).toBe(
+        "for the whole workspace (the root's [workspace.dependencies] changes): openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change",
       );
-      expect(fixes[0]!.reasons).toEqual([
+      expect(plan.notFixed[0]!.why.map(reasonText)).toEqual([
+        "switch: reqwest: use rustls instead of OpenSSL: for the whole workspace (the root's [workspace.dependencies] changes): openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change",
+      ]);
+      expect(plan.notFixed[0]!.why).toEqual([
         {
           strategy: 'switch',
           candidate: 'reqwest: use rustls instead of OpenSSL',

@@ -1,19 +1,24 @@
 /**
  * `fix` on copies of the real-world corpus (../shared/realworld). Their
  * vendor sets hold only what their Cargo.lock needs, so every OpenSSL fix
- * (which needs openssl-src) is first refused with that reason and nothing is
- * written. With an openssl-src stand-in added to the copy's vendor folder (its
- * real name, a published version matching openssl-sys's requirement, its
- * features), the fix is proven and applied, a second run changes nothing, and
- * cargo locks exactly the crate the report names and builds openssl-sys
- * `vendored`.
+ * (which needs openssl-src) is, offline, not proven with that reason and
+ * nothing is written. With the network allowed and a test registry on
+ * 127.0.0.1 in the replacement chain (the registry the vendor directory
+ * replaces) serving openssl-src (its real name, a published version matching
+ * openssl-sys's requirement, its features), the fix is proven there and
+ * applied, and the report says to run `cargo vendor`. Once the vendor
+ * directory holds the crate, a second run changes nothing, and cargo locks
+ * exactly the crate the report names and builds openssl-sys `vendored`.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { main } from '../../cli/main.js';
+import { IndexServer } from '../../testkit/index-server.js';
+import { indexFromVendor } from '../../testkit/registry-gen.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cargoAvailable, cargoTreeLines, REALWORLD_SKIP_REASON, realworldAvailable, realworldProject } from '../helpers/realworld.js';
-import { cargo, cli } from './helpers.js';
+import { cargo, cli, testContext } from './helpers.js';
 
 const TARGET = 'x86_64-unknown-linux-musl';
 
@@ -81,18 +86,40 @@ describe.skipIf(!realworldAvailable())('fix on the real-world corpus', () => {
       const elsewhere = new Map(
         cargoAvailable() ? ['x86_64-pc-windows-msvc', 'aarch64-apple-darwin'].map((t) => [t, sysPackages(cargoTreeLines(dir, t))]) : [],
       );
-      // The vendor set lacks openssl-src: nothing is proven, nothing written.
+      // Offline, the vendor set lacks openssl-src: nothing is proven, nothing written.
       const refused = await cli(['fix', dir], dir);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain('the fix needs `openssl-src`, which Cargo.lock lacks and the index cannot give');
+      expect(refused.stderr).toContain('the fix needs `openssl-src`, which Cargo.lock and the vendor directory `vendor` lack; offline, the registry it replaces was not asked');
       expect(refused.stderr).toContain('error: remains: `openssl-sys');
       expect(readFileSync(join(dir, 'Cargo.toml'), 'utf8')).toBe(manifest);
 
-      standIn(dir, c.opensslSrc);
-      const fixed = await cli(['fix', dir], dir);
+      // A test registry serving the crate the vendor directory lacks, as the registry the directory replaces.
+      const registry = mkdtempSync(join(tmpdir(), `preflight-fix-rw-registry-${c.name}-`));
+      standIn(registry, c.opensslSrc);
+      indexFromVendor(join(registry, 'vendor'), join(registry, 'index'));
+      const server = await IndexServer.start({ root: join(registry, 'index') });
+      // The project's configuration file (nlb-operator keeps cargo's older name, `.cargo/config`).
+      const configPath = ['.cargo/config.toml', '.cargo/config'].map((f) => join(dir, f)).find((f) => existsSync(f))!;
+      const config = readFileSync(configPath, 'utf8');
+      let fixed;
+      try {
+        writeFileSync(
+          configPath,
+          `[source.crates-io]\nreplace-with = "mirror"\n\n[source.mirror]\nregistry = "sparse+${server.url}"\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n`,
+        );
+        const t = testContext(dir);
+        const code = await main(['fix', dir, '--cache-dir', join(registry, 'cache'), '--no-crate-downloads'], t.ctx);
+        fixed = { code, stderr: t.err() };
+      } finally {
+        await server.close();
+        writeFileSync(configPath, config);
+      }
       expect(fixed.code, fixed.stderr).toBe(0);
       expect(fixed.stderr).toContain(c.title);
       expect(fixed.stderr).toContain(`Cargo.lock will change (new: openssl-src ${c.opensslSrc}${c.before ? '' : '; new dependencies: notes-reminder -> openssl-sys'}); run \`cargo update --workspace\` to update it`);
+      expect(fixed.stderr).toContain(`note: then run \`cargo vendor\` to add openssl-src ${c.opensslSrc} to the vendor directory \`vendor\``);
+      // What `cargo vendor` adds.
+      standIn(dir, c.opensslSrc);
       const after = readFileSync(join(dir, 'Cargo.toml'), 'utf8');
       const expected = c.before ? manifest.replace(c.before, c.after) : null;
       if (expected) expect(after).toBe(expected);

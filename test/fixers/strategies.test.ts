@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fixableFindings, proposeFixes, proveEdits, reasonsText, reasonText, type ProofContext } from '../../src/fixers/index.js';
+import { fixableFindings, planFixes, proveEdits, reasonsText, reasonText, type ProofContext } from '../../src/fixers/index.js';
 import { featuresReaching } from '../../src/fixers/reach.js';
 import { disableCandidates } from '../../src/fixers/disable.js';
 import { switchCandidates } from '../../src/fixers/switch.js';
@@ -54,9 +54,11 @@ describe('switch', () => {
   it('proves for every selected target at once', async () => {
     const dir = inheritedTlsWorkspace();
     await withContext(dir, ['--target', 'x86_64-unknown-linux-musl', '--target', 'aarch64-unknown-linux-musl'], async (ctx) => {
-      const [fix, ...rest] = await proposeFixes(ctx);
+      const plan = await planFixes(ctx);
+      const [fix, ...rest] = plan.applied;
       expect(rest).toEqual([]);
       expect(fix!.proven).toBe(true);
+      expect(fix!.status).toBe('applied');
       expect(fix!.findingIds).toHaveLength(2);
       expect(new Set(ctx.findings.filter((f) => fix!.findingIds.includes(f.id)).map((f) => f.target))).toEqual(
         new Set(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl']),
@@ -118,26 +120,46 @@ describe('disable', () => {
   it('is offered, never applied, when nothing else proves out', async () => {
     const dir = inheritedTlsWorkspace();
     await withContext(dir, [], async (ctx) => {
-      const fixes = await proposeFixes(ctx, { strategy: 'auto' });
-      expect(fixes.map((f) => f.strategy)).toEqual(['switch']);
+      const plan = await planFixes(ctx, { strategy: 'auto' });
+      expect(plan.applied.map((f) => f.strategy)).toEqual(['switch']);
+      // Every strategy is tried; no feature is turned off while one proves out.
+      expect(plan.fixes.map((f) => [f.strategy, f.status])).toEqual([
+        ['switch', 'applied'],
+        ['static', 'proven'],
+        ['pin', 'proven'],
+      ]);
     });
     // Without rustls in the vendor set, the switch cannot be proven; vendoring needs openssl-src, also removed.
     const { rmSync } = await import('node:fs');
     rmSync(join(dir, 'vendor/rustls'), { recursive: true });
     rmSync(join(dir, 'vendor/openssl-src'), { recursive: true });
     await withContext(dir, [], async (ctx) => {
-      const fixes = await proposeFixes(ctx, { strategy: 'auto' });
-      expect(fixes.map((f) => [f.strategy, f.proven])).toEqual([
-        ['switch', false],
-        ['disable', true],
+      const plan = await planFixes(ctx, { strategy: 'auto' });
+      expect(plan.fixes.map((f) => [f.strategy, f.status])).toEqual([
+        ['switch', 'not-proven'],
+        ['static', 'not-proven'],
+        ['pin', 'not-proven'],
+        ['disable', 'suggestion'],
       ]);
-      // One reason per candidate tried, each naming its strategy and candidate; the text is theirs, joined.
-      const why = fixes[0]!.reasons!;
-      expect(why.map((r) => [r.strategy, r.id])).toEqual(why.map((r) => [r.strategy, 'lockfileLacks']));
-      expect(why.find((r) => r.strategy === 'switch')!.data.crates).toContain('`rustls`');
-      expect(why.find((r) => r.strategy === 'static')!.data.crates).toContain('`openssl-src`');
-      expect(fixes[0]!.reason).toBe(reasonsText(why));
-      expect(fixes[0]!.reason).toContain('`rustls`, which Cargo.lock lacks and the index cannot give');
+      expect(plan.applied).toEqual([]);
+      // Each candidate's own reasons: only metadata is missing, so each is undecided rather than wrong.
+      for (const f of plan.fixes.slice(0, 3)) {
+        expect(f.undecided).toBe(true);
+        expect(f.reasons!.map((r) => r.id)).toEqual(['vendorLacksOffline']);
+      }
+      expect(plan.fixes[0]!.reasons![0]!.data.crates).toContain('`rustls`');
+      expect(plan.fixes[1]!.reasons![0]!.data.crates).toContain('`openssl-src`');
+      expect(plan.fixes[2]!.reasons![0]!.data.crates).toContain('`openssl-src`');
+      // The crate is not fixed: one reason per candidate tried, each naming its strategy and candidate, each once.
+      const [{ why }] = plan.notFixed;
+      expect(why.map((r) => [r.strategy, r.id])).toEqual([
+        ['switch', 'vendorLacksOffline'],
+        ['static', 'vendorLacksOffline'],
+        ['pin', 'vendorLacksOffline'],
+      ]);
+      expect(why.map((r) => r.candidate)).toEqual(plan.fixes.slice(0, 3).map((f) => f.title));
+      expect(reasonText(why[0]!)).toContain('`rustls`, which Cargo.lock and the vendor directory `vendor` lack');
+      const fixes = plan.fixes.filter((f) => f.strategy === 'switch' || f.strategy === 'disable');
       expect(fixes[1]!.lost).toEqual(['reqwest/__tls', 'reqwest/default-tls']);
     });
   });
@@ -161,8 +183,12 @@ describe('disable without knowledge-base data', () => {
       const proof = await proveEdits(ctx, c!.edits, inp.target.findings.map((f) => f.id), c!.giveUp);
       expect(proof.proven).toBe(true);
       // The wrapper has no static feature now; pinning libz-sys still proves out, so auto offers no disable.
-      const fixes = await proposeFixes(ctx);
-      expect(fixes.map((f) => [f.strategy, f.proven])).toEqual([['pin', true]]);
+      const plan = await planFixes(ctx);
+      expect(plan.fixes.map((f) => [f.strategy, f.status])).toEqual([
+        ['switch', 'refused'],
+        ['static', 'refused'],
+        ['pin', 'applied'],
+      ]);
     });
   });
 });

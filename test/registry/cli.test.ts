@@ -108,6 +108,17 @@ async function indexServer(opts: IndexServerOptions = {}): Promise<IndexServer> 
   return s;
 }
 
+/**
+ * A check report with the fix proofs' failed lookups left out: where a crate
+ * the lock lacks was asked for (the vendor directory's registry, the
+ * `--index`, nowhere offline) is in their reasons' words, not in the findings.
+ */
+function withoutLookups(o: Output): Output {
+  const doc = JSON.parse(o.stdout) as { findings: { proposedFixes?: { reasons?: string[]; why?: unknown }[] }[] };
+  for (const f of doc.findings) for (const x of f.proposedFixes ?? []) delete x.reasons, delete x.why;
+  return { ...o, stdout: JSON.stringify(doc) };
+}
+
 /** Index files requested, by path, in request order. */
 const indexRequests = (s: IndexServer) => s.requests().map((r) => r.path);
 
@@ -127,14 +138,16 @@ describe('crates.io through --index', () => {
 
     srv.log.length = 0;
     const check = await f.run(['check', '--format', 'json', ...index]);
-    expect(check).toEqual(expectedCheck);
-    expect(srv.requests()).toHaveLength(lockedNames.length);
-    expect(srv.requests().every((r) => r.headers['if-none-match'] !== undefined && r.status === 304)).toBe(true);
+    expect(withoutLookups(check)).toEqual(withoutLookups(expectedCheck));
+    // The locked crates revalidated; a fix's proof also asks for the crates it needs that the lock lacks (webpki-roots).
+    const locked = srv.requests().filter((r) => lockedNames.map(indexPath).includes(r.path));
+    expect(locked).toHaveLength(lockedNames.length);
+    expect(locked.every((r) => r.headers['if-none-match'] !== undefined && r.status === 304)).toBe(true);
 
     srv.log.length = 0;
     for (const offline of [['--offline'], []]) {
       const more = offline.length ? {} : { env: { CARGO_NET_OFFLINE: 'true' } };
-      expect(await f.run(['check', '--format', 'json', ...index, ...offline], more)).toEqual(expectedCheck);
+      expect(withoutLookups(await f.run(['check', '--format', 'json', ...index, ...offline], more))).toEqual(withoutLookups(expectedCheck));
       expect(await f.run(['tree', '--format', 'json', ...index, ...offline], more)).toEqual({ code: 0, stdout: expectedTree, stderr: '' });
     }
     expect(srv.log).toHaveLength(0);

@@ -7,7 +7,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { proposeFixes, readText, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
+import { planFixes, readText, reasonsText, reasonText, renderChanges, unifiedDiff, type ProposedFix, type StrategyChoice } from '../../src/fixers/index.js';
 import { CONTINUATION } from '../../cli/ui/views.js';
 import { proofContextFor } from '../../cli/run/fix.js';
 import { runCheck } from '../../cli/run/check.js';
@@ -33,11 +33,11 @@ async function withFixes(opts: { color?: boolean; rows?: number; columns?: numbe
   return { s: screen, dir };
 }
 
-/** What the engine proposes for the same run, outside the screen. */
+/** What the fix service plans for the same run, outside the screen: every entry of every crate. */
 async function proposals(dir: string, strategy: StrategyChoice = 'auto') {
   const run = await runCheck(parseArgs([], CHECK_OPTIONS, 'check'), testContext(dir));
   try {
-    return await proposeFixes(proofContextFor(run), { strategy });
+    return (await planFixes(proofContextFor(run), { strategy })).fixes;
   } finally {
     await run.loaded.sources.close();
   }
@@ -64,20 +64,24 @@ describe('fixes on the triage screen', () => {
     expect(f).toMatch(/^> \[ \] libsqlite3-sys v0\.32\.0/m);
   });
 
-  it('lists every strategy for the finding, proven or not with its reason, as the engine gives each on its own', async () => {
+  it('lists every strategy for the finding, proven or not with its reason, as the plan gives them', async () => {
     const { s, dir } = await withFixes({ rows: 120, columns: 200 });
     const run = await expectedRun(dir);
     const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const auto = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id));
     const each = new Map<string, ProposedFix[]>();
-    for (const one of ['switch', 'static', 'pin'] as const) each.set(one, (await proposals(dir, one)).filter((x) => x.findingIds.includes(ssl.id)));
+    for (const one of ['switch', 'static', 'pin'] as const) each.set(one, auto.filter((x) => x.strategy === one));
     // What the example gives: rustls is not proven (webpki-roots is not vendored), the static option and the pin are.
     expect(each.get('switch')!.map((x) => x.proven)).toEqual([false]);
     expect(each.get('switch')![0].reasons).toEqual([expect.objectContaining({ id: 'lockfileLacks', data: expect.objectContaining({ crates: '`webpki-roots`' }) })]);
     expect(each.get('static')!.map((x) => x.proven)).toEqual([true]);
     expect(each.get('pin')!.map((x) => x.proven)).toEqual([true]);
-    // `auto` stops at static: its proposals alone do not say why switch failed, nor what pin would give.
-    expect(auto.map((x) => x.strategy)).toEqual(['static']);
+    // `auto` tries every strategy and chooses static, the first proven one.
+    expect(auto.map((x) => [x.strategy, x.status])).toEqual([
+      ['switch', 'not-proven'],
+      ['static', 'applied'],
+      ['pin', 'proven'],
+    ]);
 
     await s.press('j', KEY.enter);
     const d = plain(await s.waitFor((x) => x.includes('Fix options') && x.includes('docs:') && !x.includes('proving each strategy'), 'the detail with every strategy'));
@@ -93,7 +97,6 @@ describe('fixes on the triage screen', () => {
         if (!fix.proven) {
           // Each reason, under its own strategy, without the strategy and title the engine puts in front.
           const reasons = fix.reasons!.map((r) => reasonText({ ...r, strategy: undefined, candidate: r.candidate === fix.title ? undefined : r.candidate }));
-          expect(fix.reasons!.every((r) => r.strategy === strategy)).toBe(true);
           for (const r of reasons) expect(own.replace(/\n {8}/g, ' ')).toContain(`reason: ${r}`);
         } else if (fix.reasons) {
           expect(own.replace(/\n {8}/g, ' ')).toContain(`note: ${reasonsText(fix.reasons)}`);
@@ -126,7 +129,7 @@ describe('fixes on the triage screen', () => {
     const d = plain(await s.waitFor((x) => x.includes('Fix options'), 'the detail'));
     expect(d).toContain(`> [-] not proven: ${rustls.title}`);
     // The reason, wrapped: its first words follow `reason:` (without the strategy and title in front).
-    expect(rustls.reasons![0]).toMatchObject({ strategy: 'switch', candidate: rustls.title, id: 'lockfileLacks' });
+    expect(rustls.reasons![0]).toMatchObject({ id: 'lockfileLacks' });
     const reason = reasonText({ ...rustls.reasons![0]!, strategy: undefined, candidate: undefined });
     expect(reason).toMatch(/^the fix needs `webpki-roots`/);
     expect(d).toContain(`reason: ${reason.split(' ').slice(0, 4).join(' ')}`);
@@ -153,10 +156,10 @@ describe('fixes on the triage screen', () => {
     expect(f).not.toContain('fix selected');
 
     // In the detail of openssl-sys, Tab moves among its options (switch, static, pin); space takes the highlighted one:
-    // the pin, which `auto` alone never proposes (static proves out first).
+    // the pin, proven too, though `fix` applies the static option (it proves out first).
     const run = await expectedRun(dir);
     const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
-    const [pin] = (await proposals(dir, 'pin')).filter((x) => x.findingIds.includes(ssl.id));
+    const [pin] = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id) && x.strategy === 'pin');
     expect(pin.proven).toBe(true);
     await s.press('j', KEY.enter);
     await s.waitFor((x) => x.includes('Fix options') && !x.includes('proving each strategy'), 'the detail with every strategy');
@@ -305,7 +308,7 @@ describe('the fix engine of the screen with --locked', () => {
     const args = parseArgs(['--locked'], CHECK_OPTIONS, 'check');
     const run = await runCheck(args, testContext(dir));
     try {
-      const fixes = (await proposeFixes(proofContextFor(run), { strategy: 'auto' })).filter((f) => f.proven && f.strategy !== 'disable');
+      const fixes = (await planFixes(proofContextFor(run), { strategy: 'auto' })).fixes.filter((f) => (f.status === 'applied' || f.status === 'not-applied') && f.proven);
       const changesLock = fixes.filter((f) => f.lockfileCommand);
       // The example's OpenSSL fix needs openssl-src, which Cargo.lock lacks.
       expect(changesLock.length).toBeGreaterThan(0);
@@ -332,7 +335,7 @@ describe('the fix engine of the screen and a read-only manifest', () => {
       const args = parseArgs(force ? ['--force'] : [], CHECK_OPTIONS, 'check');
       const run = await runCheck(args, testContext(dir));
       try {
-        const fixes = (await proposeFixes(proofContextFor(run), { strategy: 'static' })).filter((f) => f.proven);
+        const fixes = (await planFixes(proofContextFor(run), { strategy: 'static' })).fixes.filter((f) => f.proven);
         expect(fixes.length).toBeGreaterThan(0);
         const applying = fixEngine(args, testContext(dir)).apply(run, fixes);
         if (force) {

@@ -8,6 +8,8 @@ import type { Finding } from '../../src/rules/types.js';
 
 const fix = (id: string, findingIds: string[], proven = true): ProposedFix => ({
   id,
+  crate: { name: 'openssl-sys', version: '0.9.1' },
+  status: proven ? 'proven' : 'not-proven',
   findingIds,
   strategy: 'static',
   title: id,
@@ -130,15 +132,16 @@ describe('triage model', () => {
     expect(fixesFor(merged, f).map((x) => x.id)).toEqual(['switch:a', 'static:a', 'pin:a']);
     const before = strategyOptions(auto, f, 'auto', 'pending');
     expect(before.map((o) => [o.strategy, o.fixes.map((x) => x.id), o.note])).toEqual([
-      ['switch', [], 'being proven on its own...'],
+      ['switch', [], 'being proven...'],
       ['static', ['static:a'], undefined],
-      ['pin', [], 'being proven on its own...'],
+      ['pin', [], 'being proven...'],
       ['disable', [], 'not tried: a fix that keeps every feature is proven (features are turned off only when no other fix proves out)'],
     ]);
     const after = strategyOptions(merged, f, 'auto', 'done');
     expect(after.map((o) => o.fixes.map((x) => x.id))).toEqual([['switch:a'], ['static:a'], ['pin:a'], []]);
     expect(strategyOptions([switchFix], f, 'switch', 'off').map((o) => o.strategy)).toEqual(['switch']);
-    expect(strategyOptions([switchFix], f, 'auto', 'done')[3]!.note).toMatch(/^tried: /);
+    // A strategy the plan has no entry for (a refusal is an entry) was not tried.
+    expect(strategyOptions([switchFix], f, 'auto', 'done')[1]!.note).toBe('not tried');
   });
 
   it("filters by the finding's crate only", () => {
