@@ -160,6 +160,27 @@ export interface SwitchRecipe {
   note?: string;
 }
 
+/**
+ * Facts of a crate that differ by release, by target or with a feature on:
+ * applied over the crate's own keys, in order, wherever `versions`, `target`
+ * and `features` all match (each given condition). bzip2-sys before 0.1.9
+ * always builds its bundled source; pcre2-sys does on musl targets; ring 0.16
+ * carries `links = "ring-asm"`; onig_sys needs libclang with `generate` on.
+ */
+export interface CrateVariant {
+  versions?: string;
+  /** A target spec as in `[target.<spec>]` of a manifest: `cfg(target_env = "musl")` or a triple. */
+  target?: string;
+  /** Applies only with one of these features of the crate on. */
+  features?: string[];
+  withoutStatic?: WithoutStatic;
+  withoutStaticNote?: string;
+  buildRequires?: Requirement[];
+  links?: string;
+  linksPrefix?: string;
+  note?: string;
+}
+
 export interface CrateSpec {
   name: string;
   role: CrateRole;
@@ -179,6 +200,8 @@ export interface CrateSpec {
   nativeFeatures: NativeFeatures[];
   defaults: DefaultsClaim[];
   switches: SwitchRecipe[];
+  /** Facts that differ by release, target or feature (see `CrateVariant`); `crateAt` applies them. */
+  variants: CrateVariant[];
   docs: string[];
   /** Index versions this crate's claims were checked against (recorded in test/fixtures/crates-index). */
   checkedAgainst: string[];

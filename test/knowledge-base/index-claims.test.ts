@@ -14,6 +14,7 @@
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { compileKnowledgeBase } from '../../src/knowledge/compile.js';
+import { crateAt } from '../../src/knowledge/lookup.js';
 import type { CrateSpec, KnowledgeBaseEntry } from '../../src/knowledge/types.js';
 import { versionIn } from '../../src/knowledge/versions.js';
 import type { IndexVersion } from '../../src/registry/types.js';
@@ -55,18 +56,22 @@ function checkCrate(entry: KnowledgeBaseEntry, c: CrateSpec): void {
   expect(c.checkedAgainst.length, `${where}: checked-against is empty`).toBeGreaterThan(0);
   for (const v of c.checkedAgainst) line(c.name, v);
 
-  // links
+  // links, at each recorded release (a `when` variant can give some releases another value: ring 0.16)
   const newest = [...all].sort((a, b) => semver.compare(a.vers, b.vers))[all.length - 1]!;
-  if (c.links !== undefined || c.linksPrefix !== undefined) {
-    expect(newest.links, `${where}: newest recorded ${newest.vers} has no links`).toBeTruthy();
-    for (const v of all) {
+  const claimsLinks = (x: CrateSpec) => x.links !== undefined || x.linksPrefix !== undefined;
+  if (claimsLinks(crateAt(c, newest.vers))) expect(newest.links, `${where}: newest recorded ${newest.vers} has no links`).toBeTruthy();
+  for (const v of all) {
+    const at = crateAt(c, v.vers);
+    if (claimsLinks(at)) {
       if (v.links === null) continue;
-      if (c.links !== undefined) expect(v.links, `${where} ${v.vers} links`).toBe(c.links);
-      else expect(v.links.startsWith(c.linksPrefix!), `${where} ${v.vers}: links ${v.links} does not start with ${c.linksPrefix}`).toBe(true);
+      if (at.links !== undefined) expect(v.links, `${where} ${v.vers} links`).toBe(at.links);
+      else expect(v.links.startsWith(at.linksPrefix!), `${where} ${v.vers}: links ${v.links} does not start with ${at.linksPrefix}`).toBe(true);
+    } else if (c.role !== 'wrapper') {
+      expect(v.links, `${where} ${v.vers} has a links key the entry does not declare`).toBeNull();
     }
-  } else if (c.role !== 'wrapper') {
-    for (const v of all) expect(v.links, `${where} ${v.vers} has a links key the entry does not declare`).toBeNull();
   }
+  // Every variant's range holds a recorded release, as every other claim over a range does.
+  for (const w of c.variants) if (w.versions !== undefined) inRange(c.name, w.versions, `${where} when`);
 
   for (const o of c.staticOptions) {
     if (o.kind !== 'feature') continue; // environment variables are read by build scripts: not in the index
