@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { builtInEntries, loadKnowledgeBase } from '../../src/knowledge/load.js';
-import { bringsRead, checkedUpTo, cratesTurnedOn, fitRecipe, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { bringsRead, checkedUpTo, crateAt, cratesTurnedOn, fitRecipe, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
 import { featureMap } from '../../src/resolve/packages.js';
 import { featureNames, recorded } from './helpers.js';
 import { validateEntries } from '../../src/knowledge/validate.js';
@@ -153,6 +153,32 @@ describe('static options', () => {
     expect(l('ring', '0.17.8', ['alloc'])).toMatchObject({ kind: 'static', requires: ['c-compiler'] });
     expect(l('libpulse-sys', '1.23.0', ['pa_v8'])).toMatchObject({ kind: 'system' });
     expect(linkage(sys('openssl-sys').entry, 'reqwest', '0.12.4', [])).toBeNull();
+  });
+
+  it('linkage and requirements follow the version and the target (`when` variants)', () => {
+    const l = (name: string, version: string, target?: string) => linkage(sys(name).entry, name, version, [], {}, target);
+    // libssh2-sys builds its bundled libssh2 unless LIBSSH2_SYS_USE_PKG_CONFIG is set (0.2.8 on); before, a system one first.
+    expect(l('libssh2-sys', '0.3.0', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static', requires: ['c-compiler'] });
+    expect(l('libssh2-sys', '0.2.7', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static-unless-found', requires: ['c-compiler', 'cmake'] });
+    expect(l('libssh2-sys', '0.2.9', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static', requires: ['c-compiler', 'cmake'] });
+    expect(l('libssh2-sys', '0.3.0', 'x86_64-pc-windows-msvc')).toMatchObject({ kind: 'static-unless-found' });
+    // bzip2-sys 0.1.7 and 0.1.8 have no pkg-config in their build script.
+    expect(l('bzip2-sys', '0.1.8+1.0.8')).toMatchObject({ kind: 'static' });
+    expect(l('bzip2-sys', '0.1.10+1.0.8')).toMatchObject({ kind: 'static-unless-found' });
+    // pcre2-sys builds its bundled PCRE2 on musl targets; a target-dependent fact needs the target.
+    expect(l('pcre2-sys', '0.2.9', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static' });
+    expect(l('pcre2-sys', '0.2.9', 'aarch64-unknown-linux-musl')).toMatchObject({ kind: 'static' });
+    expect(l('pcre2-sys', '0.2.9', 'x86_64-unknown-linux-gnu')).toMatchObject({ kind: 'static-unless-found' });
+    expect(l('pcre2-sys', '0.2.9')).toMatchObject({ kind: 'static-unless-found' });
+    expect(l('pcre2-sys', '0.2.9', 'all')).toMatchObject({ kind: 'static-unless-found' });
+  });
+
+  it('crateAt applies the variants in order and leaves the spec alone where none applies', () => {
+    const ring = sys('ring').crate;
+    expect(crateAt(ring, '0.16.20')).toMatchObject({ links: 'ring-asm' });
+    expect(crateAt(ring, '0.16.20').linksPrefix).toBeUndefined();
+    expect(crateAt(ring, '0.17.8')).toBe(ring);
+    expect(kb.byLinks('ring-asm').map((m) => m.crate.name)).toEqual(['ring']);
   });
 });
 

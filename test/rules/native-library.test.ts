@@ -100,6 +100,18 @@ ruleTester(nativeLibrary, {
       graph: graphOf({ packages: [{ name: 'libpulse-sys', version: '1.23.0', links: 'pulse' }], edges: [{ from: 'app', to: 'libpulse-sys' }] }),
     },
     {
+      name: 'libssh2-sys builds its bundled libssh2 unless LIBSSH2_SYS_USE_PKG_CONFIG is set (from 0.2.8)',
+      graph: graphOf({ packages: [{ name: 'libssh2-sys', version: '0.3.0', links: 'ssh2', features: [] }], edges: [{ from: 'app', to: 'libssh2-sys' }] }),
+    },
+    {
+      name: 'bzip2-sys 0.1.8 always builds its bundled bzip2 (no pkg-config in its build script)',
+      graph: graphOf({ packages: [{ name: 'bzip2-sys', version: '0.1.8+1.0.8', links: 'bzip2', features: [] }], edges: [{ from: 'app', to: 'bzip2-sys' }] }),
+    },
+    {
+      name: 'pcre2-sys builds its bundled PCRE2 on a musl target',
+      graph: graphOf({ packages: [{ name: 'pcre2-sys', version: '0.2.9', features: [] }], edges: [{ from: 'app', to: 'pcre2-sys' }] }),
+    },
+    {
       name: 'a wrapper alone links nothing (reqwest with rustls)',
       graph: graphOf({ packages: [{ name: 'reqwest', version: '0.12.4', features: ['rustls-tls'] }], edges: [{ from: 'app', to: 'reqwest' }] }),
     },
@@ -185,6 +197,11 @@ ruleTester(nativeLibrary, {
           strategies: ['static', 'static'],
         },
       ],
+    },
+    {
+      name: 'pcre2-sys for a -gnu target links the system libpcre2-8 when pkg-config finds one',
+      graph: graphOf({ target: 'x86_64-unknown-linux-gnu', packages: [{ name: 'pcre2-sys', version: '0.2.9', features: [] }], edges: [{ from: 'app', to: 'pcre2-sys' }] }),
+      findings: [{ crate: 'pcre2-sys', messageId: 'systemWhenFound', data: { crate: 'pcre2-sys', version: '0.2.9', library: 'libpcre2-8' }, fixes: [/^set PCRE2_SYS_STATIC=1/] }],
     },
     {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',

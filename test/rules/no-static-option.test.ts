@@ -80,6 +80,17 @@ ruleTester(noStaticOption, {
   ],
   invalid: [
     {
+      name: 'libssh2-sys before 0.2.8 links a system libssh2 that pkg-config finds first, and has no switch to insist on its bundled one',
+      graph: graphOf({ packages: [{ name: 'libssh2-sys', version: '0.2.7', links: 'ssh2', features: [] }], edges: [{ from: 'app', to: 'libssh2-sys' }] }),
+      findings: [
+        {
+          crate: 'libssh2-sys',
+          messageId: 'systemWhenFound',
+          data: { crate: 'libssh2-sys', version: '0.2.7', library: 'libssh2', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+      ],
+    },
+    {
       name: 'a crate without `links` whose build script probes libcrypto with pkg-config and links it',
       graph: single('sneaky-crypto', '0.1.0'),
       buildScripts: { 'sneaky-crypto': scriptReading('sneaky-crypto', '0.1.0', PROBE_CRYPTO) },
