@@ -173,6 +173,17 @@ describe('static options', () => {
     expect(l('pcre2-sys', '0.2.9', 'all')).toMatchObject({ kind: 'static-unless-found' });
   });
 
+  it('aws-lc-sys needs only a C compiler on Linux x86_64 and aarch64 from 0.15, cmake and libclang elsewhere', () => {
+    const l = (version: string, target: string) => linkage(sys('aws-lc-sys').entry, 'aws-lc-sys', version, [], {}, target)!.requires;
+    expect(l('0.16.0', 'x86_64-unknown-linux-musl')).toEqual(['c-compiler']);
+    expect(l('0.16.0', 'aarch64-unknown-linux-gnu')).toEqual(['c-compiler']);
+    expect(l('0.16.0', 'i686-unknown-linux-gnu')).toEqual(['c-compiler']);
+    expect(l('0.14.1', 'x86_64-unknown-linux-musl')).toEqual(['c-compiler', 'cmake']);
+    expect(l('0.16.0', 'x86_64-apple-darwin')).toEqual(['c-compiler', 'cmake']);
+    expect(l('0.16.0', 'riscv64gc-unknown-linux-gnu')).toEqual(['c-compiler', 'cmake', 'libclang']);
+    expect(l('0.16.0', 'x86_64-pc-windows-msvc')).toEqual(['c-compiler', 'cmake', 'libclang']);
+  });
+
   it('crateAt applies the variants in order and leaves the spec alone where none applies', () => {
     const ring = sys('ring').crate;
     expect(crateAt(ring, '0.16.20')).toMatchObject({ links: 'ring-asm' });
@@ -225,6 +236,16 @@ describe('wrappers', () => {
     expect(kb.switchesFor('sqlx', '0.9.0-alpha.1').find((m) => m.entry.id === 'openssl')!.recipe.replace).toEqual({
       'tls-native-tls': 'tls-rustls-ring',
     });
+  });
+
+  it('rustls from 0.23.22 is moved to ring with `prefer-post-quantum` off too (a default from 0.23.27)', () => {
+    const r = (v: string) => kb.switchesFor('rustls', v).map((s) => s.recipe);
+    expect(r('0.23.7')[0]!.disable).toEqual(['aws_lc_rs', 'aws-lc-rs', 'fips']);
+    expect(r('0.23.22')[0]!.disable).toContain('prefer-post-quantum');
+    expect(r('0.23.27')[0]).toMatchObject({ disable: ['aws_lc_rs', 'aws-lc-rs', 'fips', 'prefer-post-quantum'], restore: ['logging', 'std', 'tls12'] });
+    expect(kb.defaultsFor('rustls', '0.23.26')).not.toContain('prefer-post-quantum');
+    expect(kb.defaultsFor('rustls', '0.23.27')).toContain('prefer-post-quantum');
+    expect(kb.nativeFeaturesFor('rustls', '0.23.27')[0]!.features).toContain('prefer-post-quantum');
   });
 
   it('moving to rustls 0.23 has a way back to ring', () => {
