@@ -248,6 +248,14 @@ describe('wrappers', () => {
     expect(kb.nativeFeaturesFor('rustls', '0.23.27')[0]!.features).toContain('prefer-post-quantum');
   });
 
+  it('kube 0.91 switched to rustls brings ring (kube-client pins hyper-rustls with `ring`)', () => {
+    const [s] = kb.switchesFor('kube', '0.91.0');
+    expect(s!.recipe.brings).toEqual(['ring']);
+    // Not readable from kube's own dependencies: `rustls-tls` asks a feature of kube-client, which is no entry's crate.
+    const line = recorded('kube')!.find((v) => v.vers === '0.91.0')!;
+    expect(bringsRead(kb, cratesTurnedOn(featureMap(line.features, line.deps), line.deps, ['rustls-tls']))).toBeNull();
+  });
+
   it('moving to rustls 0.23 has a way back to ring', () => {
     const m = kb.switchesFor('rustls', '0.23.7');
     expect(m.map((x) => x.recipe)).toEqual([

@@ -204,6 +204,27 @@ ruleTester(nativeLibrary, {
       findings: [{ crate: 'pcre2-sys', messageId: 'systemWhenFound', data: { crate: 'pcre2-sys', version: '0.2.9', library: 'libpcre2-8' }, fixes: [/^set PCRE2_SYS_STATIC=1/] }],
     },
     {
+      name: 'flate2 1.0.17 with `zlib-ng-compat` (it turns `zlib` on): the switch to the Rust backend removes both',
+      graph: graphOf({
+        packages: [
+          { name: 'flate2', version: '1.0.17', features: ['any_zlib', 'zlib', 'zlib-ng-compat'] },
+          { name: 'libz-sys', version: '1.1.16', links: 'z', features: ['libc'] },
+        ],
+        edges: [
+          { from: 'app', to: 'flate2' },
+          { from: 'flate2', to: 'libz-sys', via: ['zlib'] },
+        ],
+        causes: { 'flate2/zlib-ng-compat': 'dep:app', 'flate2/zlib': 'flate2/zlib-ng-compat' },
+      }),
+      findings: [
+        {
+          crate: 'libz-sys',
+          messageId: 'systemWhenFound',
+          fixes: ['switch `flate2` to miniz_oxide (flate2\'s default backend): remove `zlib`, `zlib-ng-compat`; add `rust_backend`'],
+        },
+      ],
+    },
+    {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
       graph: graphOf({
         packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],
