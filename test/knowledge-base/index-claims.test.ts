@@ -179,6 +179,15 @@ describe('facts recorded in the index', () => {
     expect(v09.has('sqlite-bundled')).toBe(true);
   });
 
+  it('onig_sys builds with cmake up to 68.0.1 and runs bindgen behind `generate` in 69.8.1', () => {
+    const build = (v: string) => line('onig_sys', v).deps.filter((d) => d.kind === 'build');
+    for (const v of ['65.0.1', '66.1.0', '68.0.1']) expect(build(v).find((d) => d.name === 'cmake')?.target, v).toBe('cfg(not(target_env = "msvc"))');
+    expect(build('68.0.2').map((d) => d.name)).not.toContain('cmake');
+    expect(build('69.8.1').find((d) => d.name === 'bindgen')?.optional).toBe(true);
+    expect(line('onig_sys', '69.8.1').features.generate).toEqual(['bindgen']);
+    expect(defaultFeatures(line('onig_sys', '69.8.1'))).toEqual(['generate']);
+  });
+
   it('libudev-sys, brotli-sys and pcre2-sys carry no links key', () => {
     for (const c of ['libudev-sys', 'brotli-sys', 'pcre2-sys']) for (const v of lines(c)) expect(v.links).toBeNull();
   });

@@ -184,6 +184,15 @@ describe('static options', () => {
     expect(l('0.16.0', 'x86_64-pc-windows-msvc')).toEqual(['c-compiler', 'cmake', 'libclang']);
   });
 
+  it('onig_sys needs cmake up to 68.0.1 and libclang from 69.2.0 (from 69.5.0 with `generate`, a default)', () => {
+    const l = (version: string, features: string[]) => linkage(sys('onig_sys').entry, 'onig_sys', version, features, {}, 'x86_64-unknown-linux-musl')!.requires;
+    expect(l('68.0.1', [])).toEqual(['c-compiler', 'cmake']);
+    expect(l('68.0.2', ['posix-api'])).toEqual(['c-compiler']);
+    expect(l('69.2.0', [])).toEqual(['c-compiler', 'libclang']);
+    expect(l('69.8.1', ['default', 'generate'])).toEqual(['c-compiler', 'libclang']);
+    expect(l('69.8.1', [])).toEqual(['c-compiler']);
+  });
+
   it('crateAt applies the variants in order and leaves the spec alone where none applies', () => {
     const ring = sys('ring').crate;
     expect(crateAt(ring, '0.16.20')).toMatchObject({ links: 'ring-asm' });
