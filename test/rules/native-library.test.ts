@@ -225,6 +225,31 @@ ruleTester(nativeLibrary, {
       ],
     },
     {
+      name: 'mysql_async with its default features brings OpenSSL: switched with `default-rustls` and its defaults off',
+      graph: graphOf({
+        packages: [
+          { name: 'mysql_async', version: '0.34.1', features: ['bigdecimal', 'binlog', 'default', 'derive', 'frunk', 'native-tls-tls', 'rust_decimal', 'time'] },
+          { name: 'native-tls', version: '0.2.16', features: [] },
+          { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: [] },
+        ],
+        edges: [
+          { from: 'app', to: 'mysql_async' },
+          { from: 'mysql_async', to: 'native-tls', via: ['native-tls-tls'] },
+          { from: 'native-tls', to: 'openssl-sys' },
+        ],
+        causes: { 'mysql_async/default': 'dep:app', 'mysql_async/native-tls-tls': 'mysql_async/default' },
+      }),
+      findings: [
+        {
+          crate: 'openssl-sys',
+          messageId: 'noStaticOptionOn',
+          fixes: [
+            'switch `mysql_async` to rustls: remove `native-tls-tls`; add `default-rustls`; default-features = false with `bigdecimal`, `rust_decimal`, `time`, `frunk`, `derive`, `binlog` listed again',
+          ],
+        },
+      ],
+    },
+    {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
       graph: graphOf({
         packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],
