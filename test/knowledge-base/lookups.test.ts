@@ -112,6 +112,13 @@ describe('static options', () => {
     expect(kb.staticOptionsFor('pq-sys', '0.7.0', bundled).map((m) => m.option.requires)).toEqual([['c-compiler']]);
   });
 
+  it('a renamed feature is two facts: tungstenite `tls-vendored` (0.11.1, 0.12), `native-tls-vendored` (0.13 on)', () => {
+    const names = (v: string) => kb.staticOptionsFor('tungstenite', v, declares('tungstenite', v)).map((m) => m.option.kind === 'feature' && m.option.feature);
+    expect(names('0.12.0')).toEqual(['tls-vendored']);
+    expect(names('0.13.0')).toEqual(['native-tls-vendored']);
+    expect(names('0.21.0')).toEqual(['native-tls-vendored']);
+  });
+
   it('says how far the meaning was checked', () => {
     const spec = sys('curl-sys').crate;
     expect(checkedUpTo(spec, '0.4.81+curl-8.14.1')).toBeUndefined();
