@@ -6,6 +6,7 @@ export function renderJson(report: Report): string {
   const loc = (l: { path: string; line: number; column: number } | null | undefined) => (l ? { path: relPath(report.root, l.path), line: l.line, column: l.column } : null);
   const doc = {
     schemaVersion: report.schemaVersion,
+    knowledgeBase: report.knowledgeBase,
     targets: report.targets,
     summary: report.summary,
     findings: report.findings.map((f) => {

@@ -156,5 +156,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     for (const f of fx.fixes) out.push(`- **${inline(f.title)}**: ${inline(f.description)}${f.lockfileCommand ? ` Then run ${code(f.lockfileCommand)}.` : ''}`);
     out.push('', `Apply them with ${code(`${TOOL_NAME} fix`)}:`, '', fenced('diff', fx.diff), '');
   }
+  // The facts the findings were judged by, to reproduce the run.
+  out.push(`<sub>Knowledge base ${code(report.knowledgeBase.version)}</sub>`, '');
   return out.join('\n').replace(/\n+$/, '\n');
 }

@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize } from '../../src/rules/engine.js';
 import { RULES } from '../../src/rules/index.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
 import type { Finding, ManifestLocation, RuleMeta, Severity } from '../../src/rules/types.js';
 
 export const SCHEMA_VERSION = 1;
@@ -24,6 +25,8 @@ export interface Report {
   rules: RuleMeta[];
   /** Set when the run compared its findings with a baseline file (`--baseline`). */
   baseline?: BaselineComparison;
+  /** The built-in knowledge base the findings were judged by (see `knowledgeBaseVersion`). */
+  knowledgeBase: { version: string };
 }
 
 /** One recorded finding of a baseline file. */
@@ -61,7 +64,17 @@ export function makeReport(
     return true;
   });
   const metas = rules.map((r) => r.meta).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { schemaVersion: SCHEMA_VERSION, root, targets, summary: summarize(findings), findings, unresolved: uniq, warnings, rules: metas };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    root,
+    targets,
+    summary: summarize(findings),
+    findings,
+    unresolved: uniq,
+    warnings,
+    rules: metas,
+    knowledgeBase: { version: knowledgeBaseVersion() },
+  };
 }
 
 /** Findings that decide the exit code: all of them, or with a baseline only those not in it. */
