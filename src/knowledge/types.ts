@@ -43,6 +43,18 @@ export const CATEGORIES = [
   'hardware',
   'allocator',
   'regex',
+  'auth',
+  'image',
+  'media',
+  'graphics',
+  'science',
+  'ml',
+  'compiler',
+  'network',
+  'xml',
+  'scripting',
+  'rpc',
+  'system',
   'none',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];

@@ -111,6 +111,19 @@ ruleTester(nativeLibrary, {
       name: 'pcre2-sys builds its bundled PCRE2 on a musl target',
       graph: graphOf({ packages: [{ name: 'pcre2-sys', version: '0.2.9', features: [] }], edges: [{ from: 'app', to: 'pcre2-sys' }] }),
     },
+    // Families of issue 13 that always build their bundled C: nothing for this rule (builds-c-code says what they need).
+    ...([
+      ['lz4-sys', '1.9.5', 'lz4', []],
+      ['libnghttp2-sys', '0.1.10+1.61.0', 'nghttp2', []],
+      ['libsodium-sys', '0.2.7', 'sodium', []],
+      ['zmq-sys', '0.12.0', 'zmq', []],
+      ['boring-sys', '5.0.2', 'boringssl', []],
+      ['libz-ng-sys', '1.1.15', 'z-ng', []],
+      ['snmalloc-sys', '0.3.5', undefined, ['build_cmake', 'default']],
+    ] as [string, string, string | undefined, string[]][]).map(([name, version, links, features]) => ({
+      name: `${name} always builds its bundled source`,
+      graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features }], edges: [{ from: 'app', to: name }] }),
+    })),
     {
       name: 'a wrapper alone links nothing (reqwest with rustls)',
       graph: graphOf({ packages: [{ name: 'reqwest', version: '0.12.4', features: ['rustls-tls'] }], edges: [{ from: 'app', to: 'reqwest' }] }),
@@ -248,6 +261,21 @@ ruleTester(nativeLibrary, {
           ],
         },
       ],
+    },
+    {
+      name: 'zmq-sys before 0.12 links the system libzmq unless `vendored` is on',
+      graph: graphOf({ packages: [{ name: 'zmq-sys', version: '0.11.0', links: 'zmq', features: [] }], edges: [{ from: 'app', to: 'zmq-sys' }] }),
+      findings: [{ crate: 'zmq-sys', messageId: 'noStaticOptionOn', data: { crate: 'zmq-sys', version: '0.11.0', library: 'libzmq' }, fixes: ['enable feature `vendored` of `zmq-sys`'] }],
+    },
+    {
+      name: 'sasl2-sys links the system libsasl2 unless `vendored` is on',
+      graph: graphOf({ packages: [{ name: 'sasl2-sys', version: '0.1.22+2.1.28', links: 'sasl2', features: ['default', 'pkg-config'] }], edges: [{ from: 'app', to: 'sasl2-sys' }] }),
+      findings: [{ crate: 'sasl2-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `sasl2-sys`', /enable feature `gssapi-vendored` of `sasl2-sys`/] }],
+    },
+    {
+      name: 'libsodium-sys with `use-pkg-config` opts into the system libsodium',
+      graph: graphOf({ packages: [{ name: 'libsodium-sys', version: '0.2.7', links: 'sodium', features: ['use-pkg-config'] }], edges: [{ from: 'app', to: 'libsodium-sys' }] }),
+      findings: [{ crate: 'libsodium-sys', messageId: 'optsIntoSystem', data: { crate: 'libsodium-sys', version: '0.2.7', library: 'libsodium', feature: 'use-pkg-config' }, fixes: ['turn off feature `use-pkg-config` of `libsodium-sys`'] }],
     },
     {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',

@@ -80,6 +80,17 @@ ruleTester(noStaticOption, {
   ],
   invalid: [
     {
+      name: 'glib-sys links the system GLib and no release can build it',
+      graph: graphOf({ packages: [{ name: 'glib-sys', version: '0.19.5', features: [] }], edges: [{ from: 'app', to: 'glib-sys' }] }),
+      findings: [
+        {
+          crate: 'glib-sys',
+          messageId: 'systemLibrary',
+          data: { crate: 'glib-sys', version: '0.19.5', library: 'GLib (libglib-2.0)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+      ],
+    },
+    {
       name: 'libssh2-sys before 0.2.8 links a system libssh2 that pkg-config finds first, and has no switch to insist on its bundled one',
       graph: graphOf({ packages: [{ name: 'libssh2-sys', version: '0.2.7', links: 'ssh2', features: [] }], edges: [{ from: 'app', to: 'libssh2-sys' }] }),
       findings: [
