@@ -120,6 +120,8 @@ ruleTester(nativeLibrary, {
       ['boring-sys', '5.0.2', 'boringssl', []],
       ['libz-ng-sys', '1.1.15', 'z-ng', []],
       ['snmalloc-sys', '0.3.5', undefined, ['build_cmake', 'default']],
+      ['jemalloc-sys', '0.5.4+5.3.0-patched', 'jemalloc', ['background_threads_runtime_support', 'default']],
+      ['mlua-sys', '0.6.0', 'lua', ['luau']],
     ] as [string, string, string | undefined, string[]][]).map(([name, version, links, features]) => ({
       name: `${name} always builds its bundled source`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features }], edges: [{ from: 'app', to: name }] }),
@@ -276,6 +278,22 @@ ruleTester(nativeLibrary, {
       name: 'libsodium-sys with `use-pkg-config` opts into the system libsodium',
       graph: graphOf({ packages: [{ name: 'libsodium-sys', version: '0.2.7', links: 'sodium', features: ['use-pkg-config'] }], edges: [{ from: 'app', to: 'libsodium-sys' }] }),
       findings: [{ crate: 'libsodium-sys', messageId: 'optsIntoSystem', data: { crate: 'libsodium-sys', version: '0.2.7', library: 'libsodium', feature: 'use-pkg-config' }, fixes: ['turn off feature `use-pkg-config` of `libsodium-sys`'] }],
+    },
+    {
+      name: 'mlua-sys links the system Lua unless `vendored`; libbpf-sys links libelf and zlib unless `vendored` or `static`; libduckdb-sys unless `bundled`',
+      graph: graphOf({
+        packages: [
+          { name: 'mlua-sys', version: '0.6.0', links: 'lua', features: ['lua54'] },
+          { name: 'libbpf-sys', version: '1.6.4+v1.6.3', links: 'bpf', features: ['default', 'static-libbpf', 'vendored-libbpf'] },
+          { name: 'libduckdb-sys', version: '0.10.2', features: ['default', 'pkg-config', 'vcpkg'] },
+        ],
+        edges: [{ from: 'app', to: 'mlua-sys' }, { from: 'app', to: 'libbpf-sys' }, { from: 'app', to: 'libduckdb-sys' }],
+      }),
+      findings: [
+        { crate: 'libbpf-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `libbpf-sys`', /enable feature `static` of `libbpf-sys`/] },
+        { crate: 'libduckdb-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `bundled` of `libduckdb-sys`'] },
+        { crate: 'mlua-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `mlua-sys`'] },
+      ],
     },
     {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
