@@ -296,6 +296,11 @@ ruleTester(nativeLibrary, {
       ],
     },
     {
+      name: 'sdl2-sys with `bundled` alone still links SDL2 dynamically: `static-link` is the static option',
+      graph: graphOf({ packages: [{ name: 'sdl2-sys', version: '0.36.0', links: 'SDL2', features: ['bundled', 'cmake'] }], edges: [{ from: 'app', to: 'sdl2-sys' }] }),
+      findings: [{ crate: 'sdl2-sys', messageId: 'noStaticOptionOn', data: { crate: 'sdl2-sys', version: '0.36.0', library: 'libSDL2' }, fixes: ['enable feature `static-link` of `sdl2-sys`'] }],
+    },
+    {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
       graph: graphOf({
         packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],

@@ -80,6 +80,11 @@ ruleTester(noStaticOption, {
   ],
   invalid: [
     {
+      name: 'gdal-sys links the system GDAL and no release can build it',
+      graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
+      findings: [{ crate: 'gdal-sys', messageId: 'systemLibrary', data: { crate: 'gdal-sys', version: '0.9.1', library: 'libgdal', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+    },
+    {
       name: 'glib-sys links the system GLib and no release can build it',
       graph: graphOf({ packages: [{ name: 'glib-sys', version: '0.19.5', features: [] }], edges: [{ from: 'app', to: 'glib-sys' }] }),
       findings: [
