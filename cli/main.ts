@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<AnyCommand> 
   fix: { about: 'Apply proven fixes to Cargo.toml (same as `check --fix`)', load: async () => (await import('./commands/fix.js')).fixCommand },
   tree: { about: 'Display the crates linked into the artifact for a target', load: async () => (await import('./commands/tree.js')).treeCommand },
   why: { about: 'Show why a crate is in the artifact graph, feature by feature', load: async () => (await import('./commands/why.js')).whyCommand },
+  explain: { about: 'Show what the knowledge base knows of a crate and its static options', load: async () => (await import('./commands/explain.js')).explainCommand },
   doctor: { about: 'Check the cross-compilation environment for a target', load: async () => (await import('./commands/doctor.js')).doctorCommand },
 };
 
