@@ -122,6 +122,7 @@ ruleTester(nativeLibrary, {
       ['snmalloc-sys', '0.3.5', undefined, ['build_cmake', 'default']],
       ['jemalloc-sys', '0.5.4+5.3.0-patched', 'jemalloc', ['background_threads_runtime_support', 'default']],
       ['mlua-sys', '0.6.0', 'lua', ['luau']],
+      ['paho-mqtt-sys', '0.9.0', undefined, ['bundled', 'cmake', 'default', 'ssl']],
     ] as [string, string, string | undefined, string[]][]).map(([name, version, links, features]) => ({
       name: `${name} always builds its bundled source`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features }], edges: [{ from: 'app', to: name }] }),
@@ -299,6 +300,30 @@ ruleTester(nativeLibrary, {
       name: 'sdl2-sys with `bundled` alone still links SDL2 dynamically: `static-link` is the static option',
       graph: graphOf({ packages: [{ name: 'sdl2-sys', version: '0.36.0', links: 'SDL2', features: ['bundled', 'cmake'] }], edges: [{ from: 'app', to: 'sdl2-sys' }] }),
       findings: [{ crate: 'sdl2-sys', messageId: 'noStaticOptionOn', data: { crate: 'sdl2-sys', version: '0.36.0', library: 'libSDL2' }, fixes: ['enable feature `static-link` of `sdl2-sys`'] }],
+    },
+    {
+      name: 'isahc\'s default `static-curl` builds libcurl but links the system OpenSSL: `static-ssl` vendors it',
+      graph: graphOf({
+        packages: [
+          { name: 'isahc', version: '1.7.2', features: ['default', 'http2', 'static-curl', 'text-decoding'] },
+          { name: 'curl', version: '0.4.46', features: ['default', 'http2', 'ssl', 'static-curl'] },
+          { name: 'curl-sys', version: '0.4.81+curl-8.14.1', links: 'curl', features: ['default', 'http2', 'ssl', 'static-curl'] },
+          { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: [] },
+        ],
+        edges: [
+          { from: 'app', to: 'isahc' },
+          { from: 'isahc', to: 'curl' },
+          { from: 'isahc', to: 'curl-sys' },
+          { from: 'curl', to: 'curl-sys' },
+          { from: 'curl-sys', to: 'openssl-sys', via: ['ssl'] },
+        ],
+      }),
+      findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static-ssl` of `isahc`'] }],
+    },
+    {
+      name: 'paho-mqtt-sys without `bundled` links the system Paho C library',
+      graph: graphOf({ packages: [{ name: 'paho-mqtt-sys', version: '0.9.0', features: ['ssl'] }], edges: [{ from: 'app', to: 'paho-mqtt-sys' }] }),
+      findings: [{ crate: 'paho-mqtt-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `bundled` of `paho-mqtt-sys`'] }],
     },
     {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',

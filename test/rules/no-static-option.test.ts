@@ -80,6 +80,11 @@ ruleTester(noStaticOption, {
   ],
   invalid: [
     {
+      name: 'libgssapi-sys links the system GSSAPI and no release can build it',
+      graph: graphOf({ packages: [{ name: 'libgssapi-sys', version: '0.3.1', links: 'gssapi_krb5', features: [] }], edges: [{ from: 'app', to: 'libgssapi-sys' }] }),
+      findings: [{ crate: 'libgssapi-sys', messageId: 'systemLibrary', data: { crate: 'libgssapi-sys', version: '0.3.1', library: 'libgssapi_krb5 (MIT Kerberos)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+    },
+    {
       name: 'gdal-sys links the system GDAL and no release can build it',
       graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
       findings: [{ crate: 'gdal-sys', messageId: 'systemLibrary', data: { crate: 'gdal-sys', version: '0.9.1', library: 'libgdal', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
