@@ -79,6 +79,18 @@ ruleTester(noStaticOption, {
     { name: 'nothing native', graph: graphOf({ packages: [{ name: 'serde', version: '1.0.200' }], edges: [{ from: 'app', to: 'serde' }] }) },
   ],
   invalid: [
+    // System-only families of issue 13, recognised by name whether or not they carry `links`.
+    ...([
+      ['tesseract-sys', '0.6.1', 'tesseract', 'libtesseract and liblept (Leptonica)'],
+      ['leptonica-sys', '0.4.7', 'lept', 'libtesseract and liblept (Leptonica)'],
+      ['torch-sys', '0.16.0', 'tch', 'libtorch'],
+      ['libxml', '0.3.5', undefined, 'libxml2'],
+      ['magick_rust', '0.21.0', undefined, 'libMagickWand (ImageMagick 7)'],
+    ] as [string, string, string | undefined, string][]).map(([name, version, links, library]) => ({
+      name: `${name} links ${library} and no release can build it`,
+      graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features: [] }], edges: [{ from: 'app', to: name }] }),
+      findings: [{ crate: name, messageId: 'systemLibrary', data: { crate: name, version, library, availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+    })),
     {
       name: 'libgssapi-sys links the system GSSAPI and no release can build it',
       graph: graphOf({ packages: [{ name: 'libgssapi-sys', version: '0.3.1', links: 'gssapi_krb5', features: [] }], edges: [{ from: 'app', to: 'libgssapi-sys' }] }),
