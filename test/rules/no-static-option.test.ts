@@ -86,6 +86,8 @@ ruleTester(noStaticOption, {
       ['torch-sys', '0.16.0', 'tch', 'libtorch'],
       ['libxml', '0.3.5', undefined, 'libxml2'],
       ['magick_rust', '0.21.0', undefined, 'libMagickWand (ImageMagick 7)'],
+      ['pcap', '2.0.0', undefined, 'libpcap'],
+      ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],
     ] as [string, string, string | undefined, string][]).map(([name, version, links, library]) => ({
       name: `${name} links ${library} and no release can build it`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features: [] }], edges: [{ from: 'app', to: name }] }),
