@@ -326,6 +326,22 @@ ruleTester(nativeLibrary, {
       findings: [{ crate: 'paho-mqtt-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `bundled` of `paho-mqtt-sys`'] }],
     },
     {
+      name: 'netcdf-sys links the system netCDF unless `static`; libheif-sys unless `embedded-libheif`; clang-sys unless `static`',
+      graph: graphOf({
+        packages: [
+          { name: 'netcdf-sys', version: '0.6.2', links: 'netcdf', features: [] },
+          { name: 'libheif-sys', version: '4.1.0+1.19.8', links: 'heif', features: ['latest', 'v1_19'] },
+          { name: 'clang-sys', version: '1.7.0', links: 'clang', features: ['clang_17_0'] },
+        ],
+        edges: [{ from: 'app', to: 'netcdf-sys' }, { from: 'app', to: 'libheif-sys' }, { from: 'app', to: 'clang-sys' }],
+      }),
+      findings: [
+        { crate: 'clang-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `clang-sys`'] },
+        { crate: 'libheif-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `embedded-libheif` of `libheif-sys`'] },
+        { crate: 'netcdf-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `netcdf-sys`'] },
+      ],
+    },
+    {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
       graph: graphOf({
         packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],

@@ -88,6 +88,8 @@ ruleTester(noStaticOption, {
       ['magick_rust', '0.21.0', undefined, 'libMagickWand (ImageMagick 7)'],
       ['pcap', '2.0.0', undefined, 'libpcap'],
       ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],
+      ['x11', '2.21.0', undefined, 'libX11 and the X extension libraries'],
+      ['tensorflow-sys', '0.24.0', 'tensorflow', 'libtensorflow'],
     ] as [string, string, string | undefined, string][]).map(([name, version, links, library]) => ({
       name: `${name} links ${library} and no release can build it`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features: [] }], edges: [{ from: 'app', to: name }] }),
