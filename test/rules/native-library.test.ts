@@ -342,6 +342,20 @@ ruleTester(nativeLibrary, {
       ],
     },
     {
+      name: 'ffmpeg-sys-next links the system FFmpeg unless `build` (or `static` with static libraries); hdf5-sys unless `static`',
+      graph: graphOf({
+        packages: [
+          { name: 'ffmpeg-sys-next', version: '7.0.0', links: 'ffmpeg', features: ['avcodec', 'avformat', 'default'] },
+          { name: 'hdf5-sys', version: '0.8.1', links: 'hdf5', features: [] },
+        ],
+        edges: [{ from: 'app', to: 'ffmpeg-sys-next' }, { from: 'app', to: 'hdf5-sys' }],
+      }),
+      findings: [
+        { crate: 'ffmpeg-sys-next', messageId: 'noStaticOptionOn', fixes: ['enable feature `build` of `ffmpeg-sys-next`', /enable feature `static` of `ffmpeg-sys-next`/] },
+        { crate: 'hdf5-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `hdf5-sys`'] },
+      ],
+    },
+    {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
       graph: graphOf({
         packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],
