@@ -356,6 +356,22 @@ ruleTester(nativeLibrary, {
       ],
     },
     {
+      name: 'rdkafka with `ssl` brings the system OpenSSL: its `ssl-vendored` re-exports rdkafka-sys\'s',
+      graph: graphOf({
+        packages: [
+          { name: 'rdkafka', version: '0.36.2', features: ['default', 'libz', 'ssl', 'tokio'] },
+          { name: 'rdkafka-sys', version: '4.7.0+2.3.0', links: 'rdkafka', features: ['libz', 'ssl'] },
+          { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: [] },
+        ],
+        edges: [
+          { from: 'app', to: 'rdkafka' },
+          { from: 'rdkafka', to: 'rdkafka-sys' },
+          { from: 'rdkafka-sys', to: 'openssl-sys', via: ['ssl'] },
+        ],
+      }),
+      findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `ssl-vendored` of `rdkafka`'] }],
+    },
+    {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
       graph: graphOf({
         packages: [{ name: 'zstd-sys', version: '2.0.10+zstd.1.5.6', links: 'zstd', features: ['legacy', 'pkg-config', 'std', 'zdict_builder'] }],
