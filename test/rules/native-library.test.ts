@@ -123,6 +123,8 @@ ruleTester(nativeLibrary, {
       ['jemalloc-sys', '0.5.4+5.3.0-patched', 'jemalloc', ['background_threads_runtime_support', 'default']],
       ['mlua-sys', '0.6.0', 'lua', ['luau']],
       ['paho-mqtt-sys', '0.9.0', undefined, ['bundled', 'cmake', 'default', 'ssl']],
+      ['gmp-mpfr-sys', '1.6.2', 'gmp', ['default', 'mpc', 'mpfr']],
+      ['audiopus_sys', '0.2.2', undefined, []],
     ] as [string, string, string | undefined, string[]][]).map(([name, version, links, features]) => ({
       name: `${name} always builds its bundled source`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features }], edges: [{ from: 'app', to: name }] }),
@@ -370,6 +372,23 @@ ruleTester(nativeLibrary, {
         ],
       }),
       findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `ssl-vendored` of `rdkafka`'] }],
+    },
+    {
+      name: 'openblas-src links the OpenBLAS it builds dynamically unless `static`; gmp-mpfr-sys with `use-system-libs` links the system GMP',
+      graph: graphOf({
+        packages: [
+          { name: 'openblas-src', version: '0.10.9', links: 'openblas', features: ['cblas', 'default', 'lapacke'] },
+          { name: 'gmp-mpfr-sys', version: '1.6.2', links: 'gmp', features: ['mpc', 'mpfr', 'use-system-libs'] },
+          { name: 'audiopus_sys', version: '0.2.2', features: [] },
+        ],
+        edges: [{ from: 'app', to: 'openblas-src' }, { from: 'app', to: 'gmp-mpfr-sys' }, { from: 'app', to: 'audiopus_sys' }],
+        target: 'x86_64-unknown-linux-gnu',
+      }),
+      findings: [
+        { crate: 'audiopus_sys', messageId: 'systemWhenFound', fixes: ['enable feature `static` of `audiopus_sys`', /^set LIBOPUS_STATIC=1/] },
+        { crate: 'gmp-mpfr-sys', messageId: 'optsIntoSystem', fixes: ['turn off feature `use-system-libs` of `gmp-mpfr-sys` (it links the system library)'] },
+        { crate: 'openblas-src', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `openblas-src`'] },
+      ],
     },
     {
       name: 'a dynamic option wins over the bundled default (zstd-sys `pkg-config`)',
