@@ -90,6 +90,7 @@ ruleTester(noStaticOption, {
       ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],
       ['x11', '2.21.0', undefined, 'libX11 and the X extension libraries'],
       ['tensorflow-sys', '0.24.0', 'tensorflow', 'libtensorflow'],
+      ['compress-tools', '0.14.3', undefined, 'libarchive'],
     ] as [string, string, string | undefined, string][]).map(([name, version, links, library]) => ({
       name: `${name} links ${library} and no release can build it`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features: [] }], edges: [{ from: 'app', to: name }] }),
