@@ -418,7 +418,14 @@ export function humanText(c: ExplainedCrate, tree?: (target: string) => string):
     if (f.systemLibrary) out.push(`  system library: ${f.systemLibrary}`);
     if (c.links) out.push(`  links: ${c.links}`);
     for (const w of c.withoutStatic) {
-      const how = w.withoutStatic === 'system' ? 'links the system library' : w.withoutStatic === 'bundled-fallback' ? 'links a system library pkg-config finds, else builds its bundled source' : 'builds its bundled source and links it statically';
+      const how =
+        w.withoutStatic === 'system'
+          ? 'links the system library'
+          : w.withoutStatic === 'bundled-fallback'
+            ? 'links a system library pkg-config finds, else builds its bundled source'
+            : w.withoutStatic === 'none'
+              ? 'links nothing when the binary is linked'
+              : 'builds its bundled source and links it statically';
       out.push(`  without a static option (${w.target}): ${how}${w.note ? `. ${w.note}` : ''}`);
     }
     for (const b of c.buildRequires) if (b.requires.length) out.push(`  its bundled build needs (${b.target}): ${b.requires.join(', ')}`);

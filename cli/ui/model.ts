@@ -134,7 +134,9 @@ export function kbExplanation(kb: KnowledgeBase, f: Finding, declared?: FeatureN
           ? 'links the system library unless a static option is on'
           : at.withoutStatic === 'bundled-fallback'
             ? 'links the system library when pkg-config finds one, else builds its bundled copy'
-            : 'always builds its bundled copy';
+            : at.withoutStatic === 'none'
+              ? 'links nothing when the binary is linked'
+              : 'always builds its bundled copy';
       out.push(`${at.name} ${how}${at.withoutStaticNote && !said(at.withoutStaticNote) ? `: ${at.withoutStaticNote}` : '.'}`);
     }
     const options = staticOptionsAt(m.entry, m.crate, f.package.version, declared);

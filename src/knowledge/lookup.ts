@@ -148,6 +148,8 @@ export function linkage(
   const base = specOf(entry, crate);
   const spec = base && crateAt(base, version, target, features);
   if (!spec || spec.role !== 'sys' || !spec.withoutStatic) return null;
+  // Links nothing at build time (opens the library at run time): nothing for the linkage rules.
+  if (spec.withoutStatic === 'none') return null;
   const on = new Set(features);
   const forcedBy = spec.dynamicOptions.find((d) => on.has(d.feature));
   if (forcedBy) return { kind: 'system', forcedBy, requires: [] };

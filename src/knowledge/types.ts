@@ -88,9 +88,11 @@ export function requirementText(r: readonly Requirement[]): string[] {
  * - `bundled-fallback`: the system library when pkg-config finds one (dynamic),
  *   else it builds its bundled source and links it statically;
  * - `static`: it always builds the bundled source and links it statically
- *   (its `dynamicOptions` opt into the system library).
+ *   (its `dynamicOptions` opt into the system library);
+ * - `none`: it links nothing when the binary is linked (ash with `loaded`,
+ *   wayland-sys with `dlopen` open the library at run time instead).
  */
-export const WITHOUT_STATIC = ['system', 'bundled-fallback', 'static'] as const;
+export const WITHOUT_STATIC = ['system', 'bundled-fallback', 'static', 'none'] as const;
 export type WithoutStatic = (typeof WITHOUT_STATIC)[number];
 
 export const ROLES = ['sys', 'wrapper', 'links-only'] as const;

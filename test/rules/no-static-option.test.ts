@@ -49,6 +49,16 @@ function dieselGraph(pqVersion: string, pqFeatures: string[] = []) {
 ruleTester(noStaticOption, {
   valid: [
     {
+      name: 'ash with its default `loaded` and wayland-sys with `dlopen` link nothing when the binary is linked',
+      graph: graphOf({
+        packages: [
+          { name: 'ash', version: '0.38.0+1.3.281', features: ['debug', 'default', 'loaded', 'std'] },
+          { name: 'wayland-sys', version: '0.31.1', features: ['client', 'dlopen'] },
+        ],
+        edges: [{ from: 'app', to: 'ash' }, { from: 'app', to: 'wayland-sys' }],
+      }),
+    },
+    {
       name: 'a crate whose build script only compiles bundled C',
       graph: single('bundled-c', '0.2.0'),
       buildScripts: { 'bundled-c': scriptReading('bundled-c', '0.2.0', 'fn main() { cc::Build::new().file("c/foo.c").compile("foo"); }\n') },
@@ -79,6 +89,20 @@ ruleTester(noStaticOption, {
     { name: 'nothing native', graph: graphOf({ packages: [{ name: 'serde', version: '1.0.200' }], edges: [{ from: 'app', to: 'serde' }] }) },
   ],
   invalid: [
+    {
+      name: 'ash with `linked` links the system Vulkan loader; wayland-sys without `dlopen` the Wayland libraries',
+      graph: graphOf({
+        packages: [
+          { name: 'ash', version: '0.38.0+1.3.281', features: ['debug', 'linked', 'std'] },
+          { name: 'wayland-sys', version: '0.31.1', features: ['client'] },
+        ],
+        edges: [{ from: 'app', to: 'ash' }, { from: 'app', to: 'wayland-sys' }],
+      }),
+      findings: [
+        { crate: 'ash', messageId: 'systemLibrary', data: { crate: 'ash', version: '0.38.0+1.3.281', library: 'libvulkan (the Vulkan loader)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } },
+        { crate: 'wayland-sys', messageId: 'systemLibrary' },
+      ],
+    },
     // System-only families of issue 13, recognised by name whether or not they carry `links`.
     ...([
       ['tesseract-sys', '0.6.1', 'tesseract', 'libtesseract and liblept (Leptonica)'],
