@@ -200,6 +200,15 @@ describe('static options', () => {
     expect(l('69.8.1', [])).toEqual(['c-compiler']);
   });
 
+  it('grpcio-sys needs libclang off x86_64 and aarch64 Linux and macOS', () => {
+    const l = (target: string) => linkage(sys('grpcio-sys').entry, 'grpcio-sys', '0.13.0+1.56.2-patched', [], {}, target)!.requires;
+    expect(l('x86_64-unknown-linux-musl')).toEqual(['c-compiler', 'cxx-compiler', 'cmake']);
+    expect(l('armv7-unknown-linux-gnueabihf')).toEqual(['c-compiler', 'cxx-compiler', 'cmake', 'libclang']);
+    // The index line says it: bindgen is a build dependency for the other targets only.
+    const line = recorded('grpcio-sys')!.find((v) => v.vers === '0.13.0+1.56.2-patched')!;
+    expect(line.deps.find((d) => d.name === 'bindgen' && !d.optional)?.target).toBe('cfg(not(all(any(target_os = "linux", target_os = "macos"), any(target_arch = "x86_64", target_arch = "aarch64"))))');
+  });
+
   it('crateAt applies the variants in order and leaves the spec alone where none applies', () => {
     const ring = sys('ring').crate;
     expect(crateAt(ring, '0.16.20')).toMatchObject({ links: 'ring-asm' });

@@ -125,6 +125,8 @@ ruleTester(nativeLibrary, {
       ['paho-mqtt-sys', '0.9.0', undefined, ['bundled', 'cmake', 'default', 'ssl']],
       ['gmp-mpfr-sys', '1.6.2', 'gmp', ['default', 'mpc', 'mpfr']],
       ['audiopus_sys', '0.2.2', undefined, []],
+      ['tree-sitter', '0.22.6', 'tree-sitter', []],
+      ['grpcio-sys', '0.13.0+1.56.2-patched', undefined, []],
     ] as [string, string, string | undefined, string[]][]).map(([name, version, links, features]) => ({
       name: `${name} always builds its bundled source`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features }], edges: [{ from: 'app', to: name }] }),

@@ -115,6 +115,7 @@ ruleTester(noStaticOption, {
       ['x11', '2.21.0', undefined, 'libX11 and the X extension libraries'],
       ['tensorflow-sys', '0.24.0', 'tensorflow', 'libtensorflow'],
       ['compress-tools', '0.14.3', undefined, 'libarchive'],
+      ['libsystemd-sys', '0.9.3', undefined, 'libsystemd'],
     ] as [string, string, string | undefined, string][]).map(([name, version, links, library]) => ({
       name: `${name} links ${library} and no release can build it`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features: [] }], edges: [{ from: 'app', to: name }] }),
