@@ -26,6 +26,7 @@ const COMMANDS: Record<string, { about: string; load: () => Promise<AnyCommand> 
   tree: { about: 'Display the crates linked into the artifact for a target', load: async () => (await import('./commands/tree.js')).treeCommand },
   why: { about: 'Show why a crate is in the artifact graph, feature by feature', load: async () => (await import('./commands/why.js')).whyCommand },
   verify: { about: 'Read the built binaries: static or not, libraries needed, glibc floor, crates responsible', load: async () => (await import('./commands/verify.js')).verifyCommand },
+  explain: { about: 'Show what the knowledge base knows of a crate and its static options', load: async () => (await import('./commands/explain.js')).explainCommand },
   doctor: { about: 'Check the cross-compilation environment for a target', load: async () => (await import('./commands/doctor.js')).doctorCommand },
 };
 

@@ -26,6 +26,7 @@ export function renderJson(report: Report): string {
   };
   const doc = {
     schemaVersion: report.schemaVersion,
+    knowledgeBase: report.knowledgeBase,
     targets: report.targets,
     summary: report.summary,
     findings: report.findings.map((f) => {

@@ -161,5 +161,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions): string
     for (const f of fx.plan.notApplied) out.push(`- **${inline(f.title)}**: ${inline(reasonText({ ...f.notApplied!, strategy: undefined }))}`);
     out.push('');
   }
+  // The facts the findings were judged by, to reproduce the run.
+  out.push(`<sub>Knowledge base ${code(report.knowledgeBase.version)}</sub>`, '');
   return out.join('\n').replace(/\n+$/, '\n');
 }

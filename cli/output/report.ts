@@ -4,6 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize } from '../../src/rules/engine.js';
 import { RULES } from '../../src/rules/index.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
 import type { Finding, ManifestLocation, RuleMeta, Severity } from '../../src/rules/types.js';
 import type { FixPlan } from '../../src/fixers/service.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
@@ -29,6 +30,8 @@ export interface Report {
   baseline?: BaselineComparison;
   /** The fix service's plan for the findings, when it was made: every format presents it. */
   fixes?: ReportFixes;
+  /** The built-in knowledge base the findings were judged by (see `knowledgeBaseVersion`). */
+  knowledgeBase: { version: string };
 }
 
 /** The fix plan as the reports show it. */
@@ -124,7 +127,17 @@ export function makeReport(
     return true;
   });
   const metas = rules.map((r) => r.meta).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { schemaVersion: SCHEMA_VERSION, root, targets, summary: summarize(findings), findings, unresolved: uniq, warnings, rules: metas };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    root,
+    targets,
+    summary: summarize(findings),
+    findings,
+    unresolved: uniq,
+    warnings,
+    rules: metas,
+    knowledgeBase: { version: knowledgeBaseVersion() },
+  };
 }
 
 /**

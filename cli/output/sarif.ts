@@ -222,6 +222,8 @@ export function buildSarif(report: Report, options: SarifOptions) {
             semanticVersion: version,
             informationUri: toolUri(),
             rules: metas.map(ruleDescriptor),
+            // The facts the findings were judged by, to reproduce a run.
+            properties: { knowledgeBase: { version: report.knowledgeBase.version } },
           },
         },
         invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],

@@ -7,7 +7,7 @@
 import { relPath } from '../output/report.js';
 import type { Finding, PathStep, Severity } from '../../src/rules/types.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
-import { staticOptionsAt, type FeatureNames } from '../../src/knowledge/lookup.js';
+import { crateAt, staticOptionsAt, type FeatureNames } from '../../src/knowledge/lookup.js';
 import type { FixStrategy, ProposedFix } from '../../src/fixers/types.js';
 import { reasonText } from '../../src/fixers/reasons.js';
 
@@ -126,14 +126,18 @@ export function kbExplanation(kb: KnowledgeBase, f: Finding, declared?: FeatureN
     out.push(`${m.entry.name}: ${m.entry.summary}`);
     if (m.entry.systemLibrary) out.push(`System library: ${m.entry.systemLibrary}.`);
     const said = (note?: string) => !!note && !!f.detail?.includes(note.trim());
-    if (m.crate.role === 'sys' && m.crate.withoutStatic) {
+    // The crate's facts at the finding's version and target (they can differ by release and target).
+    const at = crateAt(m.crate, f.package.version, f.target, f.features);
+    if (at.role === 'sys' && at.withoutStatic) {
       const how =
-        m.crate.withoutStatic === 'system'
+        at.withoutStatic === 'system'
           ? 'links the system library unless a static option is on'
-          : m.crate.withoutStatic === 'bundled-fallback'
+          : at.withoutStatic === 'bundled-fallback'
             ? 'links the system library when pkg-config finds one, else builds its bundled copy'
-            : 'always builds its bundled copy';
-      out.push(`${m.crate.name} ${how}${m.crate.withoutStaticNote && !said(m.crate.withoutStaticNote) ? `: ${m.crate.withoutStaticNote}` : '.'}`);
+            : at.withoutStatic === 'none'
+              ? 'links nothing when the binary is linked'
+              : 'always builds its bundled copy';
+      out.push(`${at.name} ${how}${at.withoutStaticNote && !said(at.withoutStaticNote) ? `: ${at.withoutStaticNote}` : '.'}`);
     }
     const options = staticOptionsAt(m.entry, m.crate, f.package.version, declared);
     if (options.length) {

@@ -16,7 +16,7 @@
  */
 import type { PackageKey } from '../resolve/types.js';
 import { featuresReaching, inheritingDeclarations, type DirectUse } from './reach.js';
-import { checkedUpTo } from '../knowledge/lookup.js';
+import { checkedUpTo, crateAt } from '../knowledge/lookup.js';
 import { reason, reasonText, type Reason } from './reasons.js';
 import { code, list, type Candidate, type StrategyInput, type StrategyResult } from './strategy.js';
 import { featureEdits, requirementText, RootEntries, usesByDependency } from './switch.js';
@@ -27,7 +27,9 @@ import type { ManifestEdits } from './types.js';
 export function nativeStaticFeatures(input: StrategyInput): { feature: string; requires: string }[] {
   const { kb, target, project } = input;
   const summary = project.packages.summaries.get(target.key);
-  const spec = target.entry.crates.find((c) => c.name === target.name);
+  const found = target.entry.crates.find((c) => c.name === target.name);
+  // What the bundled build needs at the locked version (targets differ: the version's own facts).
+  const spec = found && crateAt(found, target.version);
   if (!summary) return [];
   return kb
     .staticOptionsFor(target.name, target.version, summary.features)
@@ -72,7 +74,10 @@ export function staticCandidates(input: StrategyInput): StrategyResult {
         .staticOptionsFor(u.pkg.name, u.pkg.version, project.packages.summaries.get(u.pkg.key)?.features ?? new Map())
         .filter((o) => o.entry.id === target.entry.id && o.option.kind === 'feature' && reaching.some((r) => r.feature === (o.option as { feature: string }).feature));
       feature = known.length ? (known[0]!.option as { feature: string }).feature : reaching[0]?.feature;
-      if (known.length) requires = requirementText([...(target.entry.crates.find((c) => c.name === target.name)?.buildRequires ?? []), ...known[0]!.option.requires]);
+      if (known.length) {
+        const own = target.entry.crates.find((c) => c.name === target.name);
+        requires = requirementText([...((own && crateAt(own, target.version).buildRequires) ?? []), ...known[0]!.option.requires]);
+      }
     }
     if (!feature) {
       refused.push(reason('noFeatureTurnsOnStatic', { dependency: dep, version: u.pkg.version, crate: target.name }));

@@ -21,7 +21,38 @@ import {
   type SwitchRecipe,
 } from './types.js';
 import { parseVersionRange, versionIn } from './versions.js';
+import { ALL_TARGETS, platformMatches, targetInfo } from '../cfg/index.js';
 
+
+/**
+ * The crate's facts at a release, for a target and with features on: its
+ * `when` variants applied over its own keys, in order, each whose conditions
+ * all match. A variant with a `target` applies only for a known target (not
+ * without one, nor for `all`); one with `features` only when one of them is
+ * on (`features` given). The spec itself when no variant applies.
+ */
+export function crateAt(spec: CrateSpec, version: string, target?: string, features?: readonly string[]): CrateSpec {
+  if (!spec.variants?.length) return spec;
+  let out: CrateSpec | undefined;
+  for (const v of spec.variants) {
+    if (v.versions !== undefined && !versionIn(version, v.versions)) continue;
+    if (v.target !== undefined && (!target || target === ALL_TARGETS || !platformMatches(v.target, targetInfo(target)))) continue;
+    if (v.features !== undefined && !(features && v.features.some((f) => features.includes(f)))) continue;
+    out ??= { ...spec };
+    if (v.withoutStatic !== undefined) out.withoutStatic = v.withoutStatic;
+    if (v.withoutStaticNote !== undefined) out.withoutStaticNote = v.withoutStaticNote;
+    if (v.buildRequires !== undefined) out.buildRequires = [...v.buildRequires];
+    if (v.links !== undefined) {
+      out.links = v.links;
+      delete out.linksPrefix;
+    }
+    if (v.linksPrefix !== undefined) {
+      out.linksPrefix = v.linksPrefix;
+      delete out.links;
+    }
+  }
+  return out ?? spec;
+}
 
 /** Finds a crate of an entry by name, or returns the spec given. */
 function specOf(entry: KnowledgeBaseEntry, crate: string | CrateSpec): CrateSpec | undefined {
@@ -101,16 +132,24 @@ export function staticOptionActive(
   return active.find((o) => o.kind === 'env' || o.versions === undefined || versionIn(version, o.versions)) ?? active[0] ?? null;
 }
 
-/** How a `sys` crate links (null for a crate the entry does not describe as `sys`). */
+/**
+ * How a `sys` crate links (null for a crate the entry does not describe as
+ * `sys`), at its version, for the target when given (its `when` variants
+ * applied, see `crateAt`).
+ */
 export function linkage(
   entry: KnowledgeBaseEntry,
   crate: string | CrateSpec,
   version: string,
   features: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
+  target?: string,
 ): Linkage | null {
-  const spec = specOf(entry, crate);
+  const base = specOf(entry, crate);
+  const spec = base && crateAt(base, version, target, features);
   if (!spec || spec.role !== 'sys' || !spec.withoutStatic) return null;
+  // Links nothing at build time (opens the library at run time): nothing for the linkage rules.
+  if (spec.withoutStatic === 'none') return null;
   const on = new Set(features);
   const forcedBy = spec.dynamicOptions.find((d) => on.has(d.feature));
   if (forcedBy) return { kind: 'system', forcedBy, requires: [] };
@@ -150,8 +189,11 @@ export class KnowledgeBase {
       for (const crate of entry.crates) {
         const m: CrateMatch = { entry, crate };
         push(this.crates, crate.name, m);
-        if (crate.links !== undefined) push(this.exactLinks, crate.links, m);
-        if (crate.linksPrefix !== undefined) this.prefixLinks.push({ prefix: crate.linksPrefix, match: m });
+        // The crate's `links` and those of its releases that differ (ring 0.16's `ring-asm`).
+        const exact = new Set([crate.links, ...(crate.variants ?? []).map((v) => v.links)].filter((x): x is string => x !== undefined));
+        const prefixes = new Set([crate.linksPrefix, ...(crate.variants ?? []).map((v) => v.linksPrefix)].filter((x): x is string => x !== undefined));
+        for (const l of exact) push(this.exactLinks, l, m);
+        for (const prefix of prefixes) this.prefixLinks.push({ prefix, match: m });
       }
     }
     this.prefixLinks.sort((a, b) => b.prefix.length - a.prefix.length);

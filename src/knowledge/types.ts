@@ -43,6 +43,18 @@ export const CATEGORIES = [
   'hardware',
   'allocator',
   'regex',
+  'auth',
+  'image',
+  'media',
+  'graphics',
+  'science',
+  'ml',
+  'compiler',
+  'network',
+  'xml',
+  'scripting',
+  'rpc',
+  'system',
   'none',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -76,9 +88,11 @@ export function requirementText(r: readonly Requirement[]): string[] {
  * - `bundled-fallback`: the system library when pkg-config finds one (dynamic),
  *   else it builds its bundled source and links it statically;
  * - `static`: it always builds the bundled source and links it statically
- *   (its `dynamicOptions` opt into the system library).
+ *   (its `dynamicOptions` opt into the system library);
+ * - `none`: it links nothing when the binary is linked (ash with `loaded`,
+ *   wayland-sys with `dlopen` open the library at run time instead).
  */
-export const WITHOUT_STATIC = ['system', 'bundled-fallback', 'static'] as const;
+export const WITHOUT_STATIC = ['system', 'bundled-fallback', 'static', 'none'] as const;
 export type WithoutStatic = (typeof WITHOUT_STATIC)[number];
 
 export const ROLES = ['sys', 'wrapper', 'links-only'] as const;
@@ -160,6 +174,27 @@ export interface SwitchRecipe {
   note?: string;
 }
 
+/**
+ * Facts of a crate that differ by release, by target or with a feature on:
+ * applied over the crate's own keys, in order, wherever `versions`, `target`
+ * and `features` all match (each given condition). bzip2-sys before 0.1.9
+ * always builds its bundled source; pcre2-sys does on musl targets; ring 0.16
+ * carries `links = "ring-asm"`; onig_sys needs libclang with `generate` on.
+ */
+export interface CrateVariant {
+  versions?: string;
+  /** A target spec as in `[target.<spec>]` of a manifest: `cfg(target_env = "musl")` or a triple. */
+  target?: string;
+  /** Applies only with one of these features of the crate on. */
+  features?: string[];
+  withoutStatic?: WithoutStatic;
+  withoutStaticNote?: string;
+  buildRequires?: Requirement[];
+  links?: string;
+  linksPrefix?: string;
+  note?: string;
+}
+
 export interface CrateSpec {
   name: string;
   role: CrateRole;
@@ -179,6 +214,8 @@ export interface CrateSpec {
   nativeFeatures: NativeFeatures[];
   defaults: DefaultsClaim[];
   switches: SwitchRecipe[];
+  /** Facts that differ by release, target or feature (see `CrateVariant`); `crateAt` applies them. */
+  variants: CrateVariant[];
   docs: string[];
   /** Index versions this crate's claims were checked against (recorded in test/fixtures/crates-index). */
   checkedAgainst: string[];

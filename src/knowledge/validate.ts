@@ -7,6 +7,7 @@
 import semver from 'semver';
 import type { ConfiguredEntries } from '../config/preflight-config.js';
 import { UserError } from '../errors.js';
+import { checkPlatform } from '../cfg/index.js';
 import { versionTest } from './proc-macros.js';
 import {
   CATEGORIES,
@@ -16,6 +17,7 @@ import {
   WITHOUT_STATIC,
   type AllocatorCrate,
   type Alternative,
+  type CrateVariant,
   type CrateFacts,
   type CrateSpec,
   type DefaultsClaim,
@@ -160,10 +162,56 @@ const CRATE_KEYS = [
   'native-features',
   'defaults',
   'switch',
+  'when',
   'docs',
   'checked-against',
   'note',
 ] as const;
+
+const VARIANT_KEYS = ['versions', 'target', 'features', 'without-static', 'without-static-note', 'build-requires', 'links', 'links-prefix', 'note'] as const;
+const TARGET_SPEC = /^(?:cfg\(.+\)|[A-Za-z0-9_.-]+)$/s;
+
+/** A `[[crates.when]]` table: facts of the crate that differ by release, target or feature. */
+function readVariant(c: Checker, t: Raw, path: string, role: string | undefined): CrateVariant | undefined {
+  c.keys(t, path, VARIANT_KEYS);
+  const versions = c.range(t, 'versions', path, false);
+  const target = c.str(t, 'target', path, { pattern: TARGET_SPEC, what: 'a target spec (`cfg(...)` or a triple)' });
+  if (target !== undefined && target.startsWith('cfg(')) {
+    try {
+      checkPlatform(target);
+    } catch (e) {
+      c.issue(`${path}.target`, `${JSON.stringify(target)} is not a cfg expression: ${(e as Error).message}`);
+    }
+  }
+  const features = t.features === undefined ? undefined : c.strings(t, 'features', path, { pattern: FEATURE, what: 'a feature name', nonEmpty: true });
+  if (t.versions === undefined && t.target === undefined && t.features === undefined) c.issue(path, 'needs at least one of `versions`, `target` and `features`');
+  const withoutStatic = c.oneOf(t, 'without-static', path, WITHOUT_STATIC, false);
+  if (t['without-static'] !== undefined && role !== undefined && role !== 'sys') c.issue(`${path}.without-static`, 'only for `role = "sys"`');
+  const withoutStaticNote = c.str(t, 'without-static-note', path);
+  const buildRequires = t['build-requires'] === undefined ? undefined : c.requirements(t, 'build-requires', path);
+  const links = c.str(t, 'links', path);
+  const linksPrefix = c.str(t, 'links-prefix', path);
+  if (links !== undefined && linksPrefix !== undefined) c.issue(path, '`links` and `links-prefix` exclude each other');
+  // The index gives one `links` per release, whatever the target or features.
+  if ((t.links !== undefined || t['links-prefix'] !== undefined) && (t.target !== undefined || t.features !== undefined)) {
+    c.issue(path, '`links` differs by release only: give `versions` alone');
+  }
+  const note = c.str(t, 'note', path);
+  if (withoutStatic === undefined && withoutStaticNote === undefined && buildRequires === undefined && links === undefined && linksPrefix === undefined) {
+    c.issue(path, 'changes nothing: give `without-static`, `without-static-note`, `build-requires`, `links` or `links-prefix`');
+  }
+  return {
+    ...optional<CrateVariant>('versions', versions),
+    ...optional<CrateVariant>('target', target),
+    ...(features ? { features } : {}),
+    ...optional<CrateVariant>('withoutStatic', withoutStatic),
+    ...optional<CrateVariant>('withoutStaticNote', withoutStaticNote),
+    ...(buildRequires ? { buildRequires } : {}),
+    ...optional<CrateVariant>('links', links),
+    ...optional<CrateVariant>('linksPrefix', linksPrefix),
+    ...optional<CrateVariant>('note', note),
+  };
+}
 
 function optional<T extends object>(key: string, v: string | undefined): Partial<T> {
   return v === undefined ? {} : ({ [key]: v } as Partial<T>);
@@ -284,6 +332,10 @@ function readCrate(c: Checker, t: Raw, path: string): CrateSpec | undefined {
     .tables(t, 'switch', path)
     .map(([o, p]) => readSwitch(c, o, p))
     .filter((x): x is SwitchRecipe => x !== undefined);
+  const variants = c
+    .tables(t, 'when', path)
+    .map(([o, p]) => readVariant(c, o, p, role))
+    .filter((x): x is CrateVariant => x !== undefined);
   const docs = c.strings(t, 'docs', path, { pattern: URL_RE, what: 'an https URL' });
   const checkedAgainst = c.strings(t, 'checked-against', path);
   checkedAgainst.forEach((v, i) => {
@@ -312,6 +364,7 @@ function readCrate(c: Checker, t: Raw, path: string): CrateSpec | undefined {
     nativeFeatures,
     defaults,
     switches,
+    variants,
     docs,
     checkedAgainst,
     ...optional<CrateSpec>('note', note),

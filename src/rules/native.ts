@@ -4,12 +4,13 @@
  * no-static-option and builds-c-code rules).
  */
 import type { GraphPackage, TargetGraph } from '../resolve/types.js';
-import { linkage, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
+import { crateAt, linkage, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
 import type { CrateSpec, KnowledgeBaseEntry, Linkage } from '../knowledge/types.js';
 
 export interface NativeCrate {
   pkg: GraphPackage;
   entry: KnowledgeBaseEntry;
+  /** The crate's facts at its version, for the graph's target and its features on (`when` variants applied). */
   spec: CrateSpec;
   linkage: Linkage;
   /** Static options the crate has at its version (any kind): features it declares, variables the knowledge base records. */
@@ -29,9 +30,10 @@ export function nativeCrates(graph: TargetGraph, kb: KnowledgeBase): NativeCrate
     if (pkg.isMember) continue;
     const m = kb.sysCrate(pkg.name);
     if (!m) continue;
-    const l = linkage(m.entry, m.crate, pkg.version, pkg.features);
+    const spec = crateAt(m.crate, pkg.version, graph.target, pkg.features);
+    const l = linkage(m.entry, spec, pkg.version, pkg.features);
     if (!l) continue;
-    list.push({ pkg, entry: m.entry, spec: m.crate, linkage: l, hasStaticOption: staticOptionsAt(m.entry, m.crate, pkg.version, pkg.declared?.features).length > 0 });
+    list.push({ pkg, entry: m.entry, spec, linkage: l, hasStaticOption: staticOptionsAt(m.entry, m.crate, pkg.version, pkg.declared?.features).length > 0 });
   }
   byKb.set(kb, list);
   return list;

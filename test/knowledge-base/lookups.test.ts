@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { builtInEntries, loadKnowledgeBase } from '../../src/knowledge/load.js';
-import { bringsRead, checkedUpTo, cratesTurnedOn, fitRecipe, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
+import { bringsRead, checkedUpTo, crateAt, cratesTurnedOn, fitRecipe, KnowledgeBase, linkage, staticOptionActive, staticOptionsAt } from '../../src/knowledge/lookup.js';
 import { featureMap } from '../../src/resolve/packages.js';
 import { featureNames, recorded } from './helpers.js';
 import { validateEntries } from '../../src/knowledge/validate.js';
@@ -112,6 +112,13 @@ describe('static options', () => {
     expect(kb.staticOptionsFor('pq-sys', '0.7.0', bundled).map((m) => m.option.requires)).toEqual([['c-compiler']]);
   });
 
+  it('a renamed feature is two facts: tungstenite `tls-vendored` (0.11.1, 0.12), `native-tls-vendored` (0.13 on)', () => {
+    const names = (v: string) => kb.staticOptionsFor('tungstenite', v, declares('tungstenite', v)).map((m) => m.option.kind === 'feature' && m.option.feature);
+    expect(names('0.12.0')).toEqual(['tls-vendored']);
+    expect(names('0.13.0')).toEqual(['native-tls-vendored']);
+    expect(names('0.21.0')).toEqual(['native-tls-vendored']);
+  });
+
   it('says how far the meaning was checked', () => {
     const spec = sys('curl-sys').crate;
     expect(checkedUpTo(spec, '0.4.81+curl-8.14.1')).toBeUndefined();
@@ -153,6 +160,61 @@ describe('static options', () => {
     expect(l('ring', '0.17.8', ['alloc'])).toMatchObject({ kind: 'static', requires: ['c-compiler'] });
     expect(l('libpulse-sys', '1.23.0', ['pa_v8'])).toMatchObject({ kind: 'system' });
     expect(linkage(sys('openssl-sys').entry, 'reqwest', '0.12.4', [])).toBeNull();
+  });
+
+  it('linkage and requirements follow the version and the target (`when` variants)', () => {
+    const l = (name: string, version: string, target?: string) => linkage(sys(name).entry, name, version, [], {}, target);
+    // libssh2-sys builds its bundled libssh2 unless LIBSSH2_SYS_USE_PKG_CONFIG is set (0.2.8 on); before, a system one first.
+    expect(l('libssh2-sys', '0.3.0', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static', requires: ['c-compiler'] });
+    expect(l('libssh2-sys', '0.2.7', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static-unless-found', requires: ['c-compiler', 'cmake'] });
+    expect(l('libssh2-sys', '0.2.9', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static', requires: ['c-compiler', 'cmake'] });
+    expect(l('libssh2-sys', '0.3.0', 'x86_64-pc-windows-msvc')).toMatchObject({ kind: 'static-unless-found' });
+    // bzip2-sys 0.1.7 and 0.1.8 have no pkg-config in their build script.
+    expect(l('bzip2-sys', '0.1.8+1.0.8')).toMatchObject({ kind: 'static' });
+    expect(l('bzip2-sys', '0.1.10+1.0.8')).toMatchObject({ kind: 'static-unless-found' });
+    // pcre2-sys builds its bundled PCRE2 on musl targets; a target-dependent fact needs the target.
+    expect(l('pcre2-sys', '0.2.9', 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static' });
+    expect(l('pcre2-sys', '0.2.9', 'aarch64-unknown-linux-musl')).toMatchObject({ kind: 'static' });
+    expect(l('pcre2-sys', '0.2.9', 'x86_64-unknown-linux-gnu')).toMatchObject({ kind: 'static-unless-found' });
+    expect(l('pcre2-sys', '0.2.9')).toMatchObject({ kind: 'static-unless-found' });
+    expect(l('pcre2-sys', '0.2.9', 'all')).toMatchObject({ kind: 'static-unless-found' });
+  });
+
+  it('aws-lc-sys needs only a C compiler on Linux x86_64 and aarch64 from 0.15, cmake and libclang elsewhere', () => {
+    const l = (version: string, target: string) => linkage(sys('aws-lc-sys').entry, 'aws-lc-sys', version, [], {}, target)!.requires;
+    expect(l('0.16.0', 'x86_64-unknown-linux-musl')).toEqual(['c-compiler']);
+    expect(l('0.16.0', 'aarch64-unknown-linux-gnu')).toEqual(['c-compiler']);
+    expect(l('0.16.0', 'i686-unknown-linux-gnu')).toEqual(['c-compiler']);
+    expect(l('0.14.1', 'x86_64-unknown-linux-musl')).toEqual(['c-compiler', 'cmake']);
+    expect(l('0.16.0', 'x86_64-apple-darwin')).toEqual(['c-compiler', 'cmake']);
+    expect(l('0.16.0', 'riscv64gc-unknown-linux-gnu')).toEqual(['c-compiler', 'cmake', 'libclang']);
+    expect(l('0.16.0', 'x86_64-pc-windows-msvc')).toEqual(['c-compiler', 'cmake', 'libclang']);
+  });
+
+  it('onig_sys needs cmake up to 68.0.1 and libclang from 69.2.0 (from 69.5.0 with `generate`, a default)', () => {
+    const l = (version: string, features: string[]) => linkage(sys('onig_sys').entry, 'onig_sys', version, features, {}, 'x86_64-unknown-linux-musl')!.requires;
+    expect(l('68.0.1', [])).toEqual(['c-compiler', 'cmake']);
+    expect(l('68.0.2', ['posix-api'])).toEqual(['c-compiler']);
+    expect(l('69.2.0', [])).toEqual(['c-compiler', 'libclang']);
+    expect(l('69.8.1', ['default', 'generate'])).toEqual(['c-compiler', 'libclang']);
+    expect(l('69.8.1', [])).toEqual(['c-compiler']);
+  });
+
+  it('grpcio-sys needs libclang off x86_64 and aarch64 Linux and macOS', () => {
+    const l = (target: string) => linkage(sys('grpcio-sys').entry, 'grpcio-sys', '0.13.0+1.56.2-patched', [], {}, target)!.requires;
+    expect(l('x86_64-unknown-linux-musl')).toEqual(['c-compiler', 'cxx-compiler', 'cmake']);
+    expect(l('armv7-unknown-linux-gnueabihf')).toEqual(['c-compiler', 'cxx-compiler', 'cmake', 'libclang']);
+    // The index line says it: bindgen is a build dependency for the other targets only.
+    const line = recorded('grpcio-sys')!.find((v) => v.vers === '0.13.0+1.56.2-patched')!;
+    expect(line.deps.find((d) => d.name === 'bindgen' && !d.optional)?.target).toBe('cfg(not(all(any(target_os = "linux", target_os = "macos"), any(target_arch = "x86_64", target_arch = "aarch64"))))');
+  });
+
+  it('crateAt applies the variants in order and leaves the spec alone where none applies', () => {
+    const ring = sys('ring').crate;
+    expect(crateAt(ring, '0.16.20')).toMatchObject({ links: 'ring-asm' });
+    expect(crateAt(ring, '0.16.20').linksPrefix).toBeUndefined();
+    expect(crateAt(ring, '0.17.8')).toBe(ring);
+    expect(kb.byLinks('ring-asm').map((m) => m.crate.name)).toEqual(['ring']);
   });
 });
 
@@ -199,6 +261,24 @@ describe('wrappers', () => {
     expect(kb.switchesFor('sqlx', '0.9.0-alpha.1').find((m) => m.entry.id === 'openssl')!.recipe.replace).toEqual({
       'tls-native-tls': 'tls-rustls-ring',
     });
+  });
+
+  it('rustls from 0.23.22 is moved to ring with `prefer-post-quantum` off too (a default from 0.23.27)', () => {
+    const r = (v: string) => kb.switchesFor('rustls', v).map((s) => s.recipe);
+    expect(r('0.23.7')[0]!.disable).toEqual(['aws_lc_rs', 'aws-lc-rs', 'fips']);
+    expect(r('0.23.22')[0]!.disable).toContain('prefer-post-quantum');
+    expect(r('0.23.27')[0]).toMatchObject({ disable: ['aws_lc_rs', 'aws-lc-rs', 'fips', 'prefer-post-quantum'], restore: ['logging', 'std', 'tls12'] });
+    expect(kb.defaultsFor('rustls', '0.23.26')).not.toContain('prefer-post-quantum');
+    expect(kb.defaultsFor('rustls', '0.23.27')).toContain('prefer-post-quantum');
+    expect(kb.nativeFeaturesFor('rustls', '0.23.27')[0]!.features).toContain('prefer-post-quantum');
+  });
+
+  it('kube 0.91 switched to rustls brings ring (kube-client pins hyper-rustls with `ring`)', () => {
+    const [s] = kb.switchesFor('kube', '0.91.0');
+    expect(s!.recipe.brings).toEqual(['ring']);
+    // Not readable from kube's own dependencies: `rustls-tls` asks a feature of kube-client, which is no entry's crate.
+    const line = recorded('kube')!.find((v) => v.vers === '0.91.0')!;
+    expect(bringsRead(kb, cratesTurnedOn(featureMap(line.features, line.deps), line.deps, ['rustls-tls']))).toBeNull();
   });
 
   it('moving to rustls 0.23 has a way back to ring', () => {

@@ -82,6 +82,26 @@ const broken: [string, (e: any) => void, string][] = [
     'knowledge-base[0].crates[1].switch[0].restore',
   ],
   ['http docs link', (e) => (e.docs = ['http://example.com']), 'knowledge-base[0].docs[0]'],
+  [
+    'a `when` variant without a condition',
+    (e) => (e.crates[0].when = [{ 'without-static': 'static' }]),
+    'knowledge-base[0].crates[0].when[0]',
+  ],
+  [
+    'a `when` variant that changes nothing',
+    (e) => (e.crates[0].when = [{ versions: '<1.0.0-0' }]),
+    'knowledge-base[0].crates[0].when[0]',
+  ],
+  [
+    '`links` by target (the index gives one per release)',
+    (e) => (e.crates[0].when = [{ target: 'cfg(target_env = "musl")', links: 'acme2' }]),
+    'knowledge-base[0].crates[0].when[0]',
+  ],
+  [
+    'a bad requirement in a `when` variant',
+    (e) => (e.crates[0].when = [{ versions: '<1.0.0-0', 'build-requires': ['gcc'] }]),
+    'knowledge-base[0].crates[0].when[0].build-requires[0]',
+  ],
 ];
 
 describe('broken entries', () => {

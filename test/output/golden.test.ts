@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../check/cli.js';
 import { expectGolden, workspaceCopy } from './helpers.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
 
 const FORMATS: [format: string, file: string][] = [
   ['json', 'report.json'],
@@ -39,6 +40,14 @@ describe('golden reports of the fixture workspace', () => {
       expectGolden('workspace', file, outputs.get(format)!);
     });
   }
+
+  it('names the knowledge base the findings were judged by (JSON, SARIF tool.driver, Markdown)', () => {
+    const version = knowledgeBaseVersion();
+    expect(version).toMatch(/^[0-9a-f]{12}$/);
+    expect(JSON.parse(outputs.get('json')!).knowledgeBase).toEqual({ version });
+    expect(JSON.parse(outputs.get('sarif')!).runs[0].tool.driver.properties.knowledgeBase).toEqual({ version });
+    expect(outputs.get('markdown')).toContain(`Knowledge base \`${version}\``);
+  });
 
   it('holds no path of the machine it ran on', () => {
     for (const [format, out] of outputs) {

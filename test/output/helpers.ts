@@ -9,6 +9,7 @@
  *
  * and review the diff before committing it.
  */
+import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,7 +35,12 @@ export function workspaceCopy(name: string, files: Record<string, string> = {}):
 }
 
 /** Compares `actual` with the expected file byte for byte (or writes it with UPDATE_GOLDEN=1). */
+/** What golden files hold in place of the knowledge base's version, which changes with every fact. */
+export const KB_VERSION_PLACEHOLDER = '<knowledge-base-version>';
+
 export function expectGolden(workspace: string, file: string, actual: string): void {
+  // The version names the facts; the golden files check what the tool does with them.
+  actual = actual.split(knowledgeBaseVersion()).join(KB_VERSION_PLACEHOLDER);
   const dir = join(GOLDEN, `${workspace}.expected`);
   const path = join(dir, file);
   if (UPDATE) {

@@ -18,6 +18,35 @@ ruleTester(buildsCCode, {
   ],
   invalid: [
     {
+      name: 'snmalloc-sys builds with cmake by default (`build_cmake`), with the cc crate alone under `build_cc`',
+      graph: graphOf({
+        packages: [
+          { name: 'snmalloc-sys', version: '0.3.5', features: ['build_cmake', 'default'] },
+          { name: 'aws-lc-sys', version: '0.16.0', links: 'aws_lc_0_16_0', features: [] },
+        ],
+        edges: [{ from: 'app', to: 'snmalloc-sys' }, { from: 'app', to: 'aws-lc-sys' }],
+      }),
+      findings: [
+        { crate: 'aws-lc-sys', messageId: 'bundledAlways', data: { crate: 'aws-lc-sys', version: '0.16.0', library: 'AWS-LC (built from source, never a system library)', needs: 'a C compiler for the target' } },
+        { crate: 'snmalloc-sys', messageId: 'bundledAlways', data: { crate: 'snmalloc-sys', version: '0.3.5', library: 'none (snmalloc, built from source)', needs: 'a C compiler for the target, a C++ compiler for the target, cmake' } },
+      ],
+    },
+    {
+      name: 'aws-lc-sys for a target without prebuilt bindings needs cmake and libclang; snmalloc-sys with `build_cc` no cmake',
+      graph: graphOf({
+        target: 'riscv64gc-unknown-linux-gnu',
+        packages: [
+          { name: 'snmalloc-sys', version: '0.3.5', features: ['build_cc'] },
+          { name: 'aws-lc-sys', version: '0.16.0', links: 'aws_lc_0_16_0', features: [] },
+        ],
+        edges: [{ from: 'app', to: 'snmalloc-sys' }, { from: 'app', to: 'aws-lc-sys' }],
+      }),
+      findings: [
+        { crate: 'aws-lc-sys', messageId: 'bundledAlways', data: { crate: 'aws-lc-sys', version: '0.16.0', library: 'AWS-LC (built from source, never a system library)', needs: 'a C compiler for the target, cmake, libclang' } },
+        { crate: 'snmalloc-sys', messageId: 'bundledAlways', data: { crate: 'snmalloc-sys', version: '0.3.5', library: 'none (snmalloc, built from source)', needs: 'a C compiler for the target, a C++ compiler for the target' } },
+      ],
+    },
+    {
       name: 'a crate the knowledge base does not know, whose build script compiles the C it ships',
       graph: single('bundled-c', '0.2.0'),
       buildScripts: { 'bundled-c': scriptReading('bundled-c', '0.2.0', BUNDLED_C) },

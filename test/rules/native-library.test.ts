@@ -100,6 +100,38 @@ ruleTester(nativeLibrary, {
       graph: graphOf({ packages: [{ name: 'libpulse-sys', version: '1.23.0', links: 'pulse' }], edges: [{ from: 'app', to: 'libpulse-sys' }] }),
     },
     {
+      name: 'libssh2-sys builds its bundled libssh2 unless LIBSSH2_SYS_USE_PKG_CONFIG is set (from 0.2.8)',
+      graph: graphOf({ packages: [{ name: 'libssh2-sys', version: '0.3.0', links: 'ssh2', features: [] }], edges: [{ from: 'app', to: 'libssh2-sys' }] }),
+    },
+    {
+      name: 'bzip2-sys 0.1.8 always builds its bundled bzip2 (no pkg-config in its build script)',
+      graph: graphOf({ packages: [{ name: 'bzip2-sys', version: '0.1.8+1.0.8', links: 'bzip2', features: [] }], edges: [{ from: 'app', to: 'bzip2-sys' }] }),
+    },
+    {
+      name: 'pcre2-sys builds its bundled PCRE2 on a musl target',
+      graph: graphOf({ packages: [{ name: 'pcre2-sys', version: '0.2.9', features: [] }], edges: [{ from: 'app', to: 'pcre2-sys' }] }),
+    },
+    // Families of issue 13 that always build their bundled C: nothing for this rule (builds-c-code says what they need).
+    ...([
+      ['lz4-sys', '1.9.5', 'lz4', []],
+      ['libnghttp2-sys', '0.1.10+1.61.0', 'nghttp2', []],
+      ['libsodium-sys', '0.2.7', 'sodium', []],
+      ['zmq-sys', '0.12.0', 'zmq', []],
+      ['boring-sys', '5.0.2', 'boringssl', []],
+      ['libz-ng-sys', '1.1.15', 'z-ng', []],
+      ['snmalloc-sys', '0.3.5', undefined, ['build_cmake', 'default']],
+      ['jemalloc-sys', '0.5.4+5.3.0-patched', 'jemalloc', ['background_threads_runtime_support', 'default']],
+      ['mlua-sys', '0.6.0', 'lua', ['luau']],
+      ['paho-mqtt-sys', '0.9.0', undefined, ['bundled', 'cmake', 'default', 'ssl']],
+      ['gmp-mpfr-sys', '1.6.2', 'gmp', ['default', 'mpc', 'mpfr']],
+      ['audiopus_sys', '0.2.2', undefined, []],
+      ['tree-sitter', '0.22.6', 'tree-sitter', []],
+      ['grpcio-sys', '0.13.0+1.56.2-patched', undefined, []],
+    ] as [string, string, string | undefined, string[]][]).map(([name, version, links, features]) => ({
+      name: `${name} always builds its bundled source`,
+      graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features }], edges: [{ from: 'app', to: name }] }),
+    })),
+    {
       name: 'a wrapper alone links nothing (reqwest with rustls)',
       graph: graphOf({ packages: [{ name: 'reqwest', version: '0.12.4', features: ['rustls-tls'] }], edges: [{ from: 'app', to: 'reqwest' }] }),
     },
@@ -184,6 +216,180 @@ ruleTester(nativeLibrary, {
           fixes: ['enable feature `static` of `libz-sys`', 'set LIBZ_SYS_STATIC=1'],
           strategies: ['static', 'environment'],
         },
+      ],
+    },
+    {
+      name: 'pcre2-sys for a -gnu target links the system libpcre2-8 when pkg-config finds one',
+      graph: graphOf({ target: 'x86_64-unknown-linux-gnu', packages: [{ name: 'pcre2-sys', version: '0.2.9', features: [] }], edges: [{ from: 'app', to: 'pcre2-sys' }] }),
+      findings: [{ crate: 'pcre2-sys', messageId: 'systemWhenFound', data: { crate: 'pcre2-sys', version: '0.2.9', library: 'libpcre2-8' }, fixes: [/^set PCRE2_SYS_STATIC=1/] }],
+    },
+    {
+      name: 'flate2 1.0.17 with `zlib-ng-compat` (it turns `zlib` on): the switch to the Rust backend removes both',
+      graph: graphOf({
+        packages: [
+          { name: 'flate2', version: '1.0.17', features: ['any_zlib', 'zlib', 'zlib-ng-compat'] },
+          { name: 'libz-sys', version: '1.1.16', links: 'z', features: ['libc'] },
+        ],
+        edges: [
+          { from: 'app', to: 'flate2' },
+          { from: 'flate2', to: 'libz-sys', via: ['zlib'] },
+        ],
+        causes: { 'flate2/zlib-ng-compat': 'dep:app', 'flate2/zlib': 'flate2/zlib-ng-compat' },
+      }),
+      findings: [
+        {
+          crate: 'libz-sys',
+          messageId: 'systemWhenFound',
+          fixes: ['switch `flate2` to miniz_oxide (flate2\'s default backend): remove `zlib`, `zlib-ng-compat`; add `rust_backend`'],
+        },
+      ],
+    },
+    {
+      name: 'mysql_async with its default features brings OpenSSL: switched with `default-rustls` and its defaults off',
+      graph: graphOf({
+        packages: [
+          { name: 'mysql_async', version: '0.34.1', features: ['bigdecimal', 'binlog', 'default', 'derive', 'frunk', 'native-tls-tls', 'rust_decimal', 'time'] },
+          { name: 'native-tls', version: '0.2.16', features: [] },
+          { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: [] },
+        ],
+        edges: [
+          { from: 'app', to: 'mysql_async' },
+          { from: 'mysql_async', to: 'native-tls', via: ['native-tls-tls'] },
+          { from: 'native-tls', to: 'openssl-sys' },
+        ],
+        causes: { 'mysql_async/default': 'dep:app', 'mysql_async/native-tls-tls': 'mysql_async/default' },
+      }),
+      findings: [
+        {
+          crate: 'openssl-sys',
+          messageId: 'noStaticOptionOn',
+          fixes: [
+            'switch `mysql_async` to rustls: remove `native-tls-tls`; add `default-rustls`; default-features = false with `bigdecimal`, `rust_decimal`, `time`, `frunk`, `derive`, `binlog` listed again',
+          ],
+        },
+      ],
+    },
+    {
+      name: 'zmq-sys before 0.12 links the system libzmq unless `vendored` is on',
+      graph: graphOf({ packages: [{ name: 'zmq-sys', version: '0.11.0', links: 'zmq', features: [] }], edges: [{ from: 'app', to: 'zmq-sys' }] }),
+      findings: [{ crate: 'zmq-sys', messageId: 'noStaticOptionOn', data: { crate: 'zmq-sys', version: '0.11.0', library: 'libzmq' }, fixes: ['enable feature `vendored` of `zmq-sys`'] }],
+    },
+    {
+      name: 'sasl2-sys links the system libsasl2 unless `vendored` is on',
+      graph: graphOf({ packages: [{ name: 'sasl2-sys', version: '0.1.22+2.1.28', links: 'sasl2', features: ['default', 'pkg-config'] }], edges: [{ from: 'app', to: 'sasl2-sys' }] }),
+      findings: [{ crate: 'sasl2-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `sasl2-sys`', /enable feature `gssapi-vendored` of `sasl2-sys`/] }],
+    },
+    {
+      name: 'libsodium-sys with `use-pkg-config` opts into the system libsodium',
+      graph: graphOf({ packages: [{ name: 'libsodium-sys', version: '0.2.7', links: 'sodium', features: ['use-pkg-config'] }], edges: [{ from: 'app', to: 'libsodium-sys' }] }),
+      findings: [{ crate: 'libsodium-sys', messageId: 'optsIntoSystem', data: { crate: 'libsodium-sys', version: '0.2.7', library: 'libsodium', feature: 'use-pkg-config' }, fixes: ['turn off feature `use-pkg-config` of `libsodium-sys`'] }],
+    },
+    {
+      name: 'mlua-sys links the system Lua unless `vendored`; libbpf-sys links libelf and zlib unless `vendored` or `static`; libduckdb-sys unless `bundled`',
+      graph: graphOf({
+        packages: [
+          { name: 'mlua-sys', version: '0.6.0', links: 'lua', features: ['lua54'] },
+          { name: 'libbpf-sys', version: '1.6.4+v1.6.3', links: 'bpf', features: ['default', 'static-libbpf', 'vendored-libbpf'] },
+          { name: 'libduckdb-sys', version: '0.10.2', features: ['default', 'pkg-config', 'vcpkg'] },
+        ],
+        edges: [{ from: 'app', to: 'mlua-sys' }, { from: 'app', to: 'libbpf-sys' }, { from: 'app', to: 'libduckdb-sys' }],
+      }),
+      findings: [
+        { crate: 'libbpf-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `libbpf-sys`', /enable feature `static` of `libbpf-sys`/] },
+        { crate: 'libduckdb-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `bundled` of `libduckdb-sys`'] },
+        { crate: 'mlua-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `mlua-sys`'] },
+      ],
+    },
+    {
+      name: 'sdl2-sys with `bundled` alone still links SDL2 dynamically: `static-link` is the static option',
+      graph: graphOf({ packages: [{ name: 'sdl2-sys', version: '0.36.0', links: 'SDL2', features: ['bundled', 'cmake'] }], edges: [{ from: 'app', to: 'sdl2-sys' }] }),
+      findings: [{ crate: 'sdl2-sys', messageId: 'noStaticOptionOn', data: { crate: 'sdl2-sys', version: '0.36.0', library: 'libSDL2' }, fixes: ['enable feature `static-link` of `sdl2-sys`'] }],
+    },
+    {
+      name: 'isahc\'s default `static-curl` builds libcurl but links the system OpenSSL: `static-ssl` vendors it',
+      graph: graphOf({
+        packages: [
+          { name: 'isahc', version: '1.7.2', features: ['default', 'http2', 'static-curl', 'text-decoding'] },
+          { name: 'curl', version: '0.4.46', features: ['default', 'http2', 'ssl', 'static-curl'] },
+          { name: 'curl-sys', version: '0.4.81+curl-8.14.1', links: 'curl', features: ['default', 'http2', 'ssl', 'static-curl'] },
+          { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: [] },
+        ],
+        edges: [
+          { from: 'app', to: 'isahc' },
+          { from: 'isahc', to: 'curl' },
+          { from: 'isahc', to: 'curl-sys' },
+          { from: 'curl', to: 'curl-sys' },
+          { from: 'curl-sys', to: 'openssl-sys', via: ['ssl'] },
+        ],
+      }),
+      findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static-ssl` of `isahc`'] }],
+    },
+    {
+      name: 'paho-mqtt-sys without `bundled` links the system Paho C library',
+      graph: graphOf({ packages: [{ name: 'paho-mqtt-sys', version: '0.9.0', features: ['ssl'] }], edges: [{ from: 'app', to: 'paho-mqtt-sys' }] }),
+      findings: [{ crate: 'paho-mqtt-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `bundled` of `paho-mqtt-sys`'] }],
+    },
+    {
+      name: 'netcdf-sys links the system netCDF unless `static`; libheif-sys unless `embedded-libheif`; clang-sys unless `static`',
+      graph: graphOf({
+        packages: [
+          { name: 'netcdf-sys', version: '0.6.2', links: 'netcdf', features: [] },
+          { name: 'libheif-sys', version: '4.1.0+1.19.8', links: 'heif', features: ['latest', 'v1_19'] },
+          { name: 'clang-sys', version: '1.7.0', links: 'clang', features: ['clang_17_0'] },
+        ],
+        edges: [{ from: 'app', to: 'netcdf-sys' }, { from: 'app', to: 'libheif-sys' }, { from: 'app', to: 'clang-sys' }],
+      }),
+      findings: [
+        { crate: 'clang-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `clang-sys`'] },
+        { crate: 'libheif-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `embedded-libheif` of `libheif-sys`'] },
+        { crate: 'netcdf-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `netcdf-sys`'] },
+      ],
+    },
+    {
+      name: 'ffmpeg-sys-next links the system FFmpeg unless `build` (or `static` with static libraries); hdf5-sys unless `static`',
+      graph: graphOf({
+        packages: [
+          { name: 'ffmpeg-sys-next', version: '7.0.0', links: 'ffmpeg', features: ['avcodec', 'avformat', 'default'] },
+          { name: 'hdf5-sys', version: '0.8.1', links: 'hdf5', features: [] },
+        ],
+        edges: [{ from: 'app', to: 'ffmpeg-sys-next' }, { from: 'app', to: 'hdf5-sys' }],
+      }),
+      findings: [
+        { crate: 'ffmpeg-sys-next', messageId: 'noStaticOptionOn', fixes: ['enable feature `build` of `ffmpeg-sys-next`', /enable feature `static` of `ffmpeg-sys-next`/] },
+        { crate: 'hdf5-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `hdf5-sys`'] },
+      ],
+    },
+    {
+      name: 'rdkafka with `ssl` brings the system OpenSSL: its `ssl-vendored` re-exports rdkafka-sys\'s',
+      graph: graphOf({
+        packages: [
+          { name: 'rdkafka', version: '0.36.2', features: ['default', 'libz', 'ssl', 'tokio'] },
+          { name: 'rdkafka-sys', version: '4.7.0+2.3.0', links: 'rdkafka', features: ['libz', 'ssl'] },
+          { name: 'openssl-sys', version: '0.9.102', links: 'openssl', features: [] },
+        ],
+        edges: [
+          { from: 'app', to: 'rdkafka' },
+          { from: 'rdkafka', to: 'rdkafka-sys' },
+          { from: 'rdkafka-sys', to: 'openssl-sys', via: ['ssl'] },
+        ],
+      }),
+      findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `ssl-vendored` of `rdkafka`'] }],
+    },
+    {
+      name: 'openblas-src links the OpenBLAS it builds dynamically unless `static`; gmp-mpfr-sys with `use-system-libs` links the system GMP',
+      graph: graphOf({
+        packages: [
+          { name: 'openblas-src', version: '0.10.9', links: 'openblas', features: ['cblas', 'default', 'lapacke'] },
+          { name: 'gmp-mpfr-sys', version: '1.6.2', links: 'gmp', features: ['mpc', 'mpfr', 'use-system-libs'] },
+          { name: 'audiopus_sys', version: '0.2.2', features: [] },
+        ],
+        edges: [{ from: 'app', to: 'openblas-src' }, { from: 'app', to: 'gmp-mpfr-sys' }, { from: 'app', to: 'audiopus_sys' }],
+        target: 'x86_64-unknown-linux-gnu',
+      }),
+      findings: [
+        { crate: 'audiopus_sys', messageId: 'systemWhenFound', fixes: ['enable feature `static` of `audiopus_sys`', /^set LIBOPUS_STATIC=1/] },
+        { crate: 'gmp-mpfr-sys', messageId: 'optsIntoSystem', fixes: ['turn off feature `use-system-libs` of `gmp-mpfr-sys` (it links the system library)'] },
+        { crate: 'openblas-src', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `openblas-src`'] },
       ],
     },
     {

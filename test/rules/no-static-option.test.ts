@@ -49,6 +49,16 @@ function dieselGraph(pqVersion: string, pqFeatures: string[] = []) {
 ruleTester(noStaticOption, {
   valid: [
     {
+      name: 'ash with its default `loaded` and wayland-sys with `dlopen` link nothing when the binary is linked',
+      graph: graphOf({
+        packages: [
+          { name: 'ash', version: '0.38.0+1.3.281', features: ['debug', 'default', 'loaded', 'std'] },
+          { name: 'wayland-sys', version: '0.31.1', features: ['client', 'dlopen'] },
+        ],
+        edges: [{ from: 'app', to: 'ash' }, { from: 'app', to: 'wayland-sys' }],
+      }),
+    },
+    {
       name: 'a crate whose build script only compiles bundled C',
       graph: single('bundled-c', '0.2.0'),
       buildScripts: { 'bundled-c': scriptReading('bundled-c', '0.2.0', 'fn main() { cc::Build::new().file("c/foo.c").compile("foo"); }\n') },
@@ -79,6 +89,70 @@ ruleTester(noStaticOption, {
     { name: 'nothing native', graph: graphOf({ packages: [{ name: 'serde', version: '1.0.200' }], edges: [{ from: 'app', to: 'serde' }] }) },
   ],
   invalid: [
+    {
+      name: 'ash with `linked` links the system Vulkan loader; wayland-sys without `dlopen` the Wayland libraries',
+      graph: graphOf({
+        packages: [
+          { name: 'ash', version: '0.38.0+1.3.281', features: ['debug', 'linked', 'std'] },
+          { name: 'wayland-sys', version: '0.31.1', features: ['client'] },
+        ],
+        edges: [{ from: 'app', to: 'ash' }, { from: 'app', to: 'wayland-sys' }],
+      }),
+      findings: [
+        { crate: 'ash', messageId: 'systemLibrary', data: { crate: 'ash', version: '0.38.0+1.3.281', library: 'libvulkan (the Vulkan loader)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } },
+        { crate: 'wayland-sys', messageId: 'systemLibrary' },
+      ],
+    },
+    // System-only families of issue 13, recognised by name whether or not they carry `links`.
+    ...([
+      ['tesseract-sys', '0.6.1', 'tesseract', 'libtesseract and liblept (Leptonica)'],
+      ['leptonica-sys', '0.4.7', 'lept', 'libtesseract and liblept (Leptonica)'],
+      ['torch-sys', '0.16.0', 'tch', 'libtorch'],
+      ['libxml', '0.3.5', undefined, 'libxml2'],
+      ['magick_rust', '0.21.0', undefined, 'libMagickWand (ImageMagick 7)'],
+      ['pcap', '2.0.0', undefined, 'libpcap'],
+      ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],
+      ['x11', '2.21.0', undefined, 'libX11 and the X extension libraries'],
+      ['tensorflow-sys', '0.24.0', 'tensorflow', 'libtensorflow'],
+      ['compress-tools', '0.14.3', undefined, 'libarchive'],
+      ['libsystemd-sys', '0.9.3', undefined, 'libsystemd'],
+    ] as [string, string, string | undefined, string][]).map(([name, version, links, library]) => ({
+      name: `${name} links ${library} and no release can build it`,
+      graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features: [] }], edges: [{ from: 'app', to: name }] }),
+      findings: [{ crate: name, messageId: 'systemLibrary', data: { crate: name, version, library, availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+    })),
+    {
+      name: 'libgssapi-sys links the system GSSAPI and no release can build it',
+      graph: graphOf({ packages: [{ name: 'libgssapi-sys', version: '0.3.1', links: 'gssapi_krb5', features: [] }], edges: [{ from: 'app', to: 'libgssapi-sys' }] }),
+      findings: [{ crate: 'libgssapi-sys', messageId: 'systemLibrary', data: { crate: 'libgssapi-sys', version: '0.3.1', library: 'libgssapi_krb5 (MIT Kerberos)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+    },
+    {
+      name: 'gdal-sys links the system GDAL and no release can build it',
+      graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
+      findings: [{ crate: 'gdal-sys', messageId: 'systemLibrary', data: { crate: 'gdal-sys', version: '0.9.1', library: 'libgdal', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+    },
+    {
+      name: 'glib-sys links the system GLib and no release can build it',
+      graph: graphOf({ packages: [{ name: 'glib-sys', version: '0.19.5', features: [] }], edges: [{ from: 'app', to: 'glib-sys' }] }),
+      findings: [
+        {
+          crate: 'glib-sys',
+          messageId: 'systemLibrary',
+          data: { crate: 'glib-sys', version: '0.19.5', library: 'GLib (libglib-2.0)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+      ],
+    },
+    {
+      name: 'libssh2-sys before 0.2.8 links a system libssh2 that pkg-config finds first, and has no switch to insist on its bundled one',
+      graph: graphOf({ packages: [{ name: 'libssh2-sys', version: '0.2.7', links: 'ssh2', features: [] }], edges: [{ from: 'app', to: 'libssh2-sys' }] }),
+      findings: [
+        {
+          crate: 'libssh2-sys',
+          messageId: 'systemWhenFound',
+          data: { crate: 'libssh2-sys', version: '0.2.7', library: 'libssh2', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+      ],
+    },
     {
       name: 'a crate without `links` whose build script probes libcrypto with pkg-config and links it',
       graph: single('sneaky-crypto', '0.1.0'),

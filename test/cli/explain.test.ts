@@ -1,0 +1,140 @@
+/**
+ * `cargo-preflight explain`: what the knowledge base knows of a crate, in a
+ * project and outside one (index lines from a local index folder), and
+ * `--all`; the JSON validated against schema/explain.schema.json.
+ */
+import Ajv2020 from 'ajv/dist/2020.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../check/cli.js';
+import { workspaceCopy } from '../output/helpers.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
+import { builtInEntries } from '../../src/knowledge/load.js';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const INDEX = here('../fixtures/crates-index');
+const schema = JSON.parse(readFileSync(here('../../schema/explain.schema.json'), 'utf8'));
+const validate = new Ajv2020.default({ allErrors: true, strict: true }).compile(schema);
+const outside = () => mkdtempSync(join(tmpdir(), 'cargo-preflight-explain-'));
+
+function valid(doc: unknown): void {
+  expect(validate(doc), JSON.stringify(validate.errors, null, 1)).toBe(true);
+}
+
+describe('explain outside a project', () => {
+  it('reads the crate\'s index lines: the first release with an option, and whether the newest release has it', async () => {
+    const r = await cli(['explain', 'openssl-sys', '--index', INDEX, '--format', 'json'], { cwd: outside() });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    valid(doc);
+    expect(doc.knowledgeBase).toEqual({ version: knowledgeBaseVersion() });
+    const [c] = doc.crates;
+    expect(c).toMatchObject({ name: 'openssl-sys', version: '0.9.102', role: 'sys', links: 'openssl', family: { id: 'openssl', category: 'tls' } });
+    expect(c.staticOptions[0]).toMatchObject({ feature: 'vendored', since: '0.9.35', checkedUpTo: '0.9.102', present: true });
+    // A variable is read by the build script: the index cannot say whether a release reads it.
+    expect(c.staticOptions[1]).toMatchObject({ env: 'OPENSSL_STATIC', value: '1', present: null });
+    expect(c.withoutStatic).toEqual([expect.objectContaining({ target: 'x86_64-unknown-linux-musl', withoutStatic: 'system' })]);
+    expect(c.graph).toBeUndefined();
+  });
+
+  it('a named version older than the feature lacks it', async () => {
+    const r = await cli(['explain', 'openssl-sys@0.9.33', '--index', INDEX, '--format', 'json'], { cwd: outside() });
+    const c = JSON.parse(r.stdout).crates[0];
+    expect(c.version).toBe('0.9.33');
+    expect(c.staticOptions[0]).toMatchObject({ feature: 'vendored', present: false, since: '0.9.35' });
+  });
+
+  it('how a crate links and what its build needs, per target', async () => {
+    const r = await cli(['explain', 'pcre2-sys', '--index', INDEX, '--target', 'x86_64-unknown-linux-musl', '--target', 'x86_64-unknown-linux-gnu', '--format', 'json'], { cwd: outside() });
+    const c = JSON.parse(r.stdout).crates[0];
+    valid(JSON.parse(r.stdout));
+    expect(c.withoutStatic.map((w: { withoutStatic: string }) => w.withoutStatic)).toEqual(['static', 'bundled-fallback']);
+    const aws = JSON.parse((await cli(['explain', 'aws-lc-sys', '--index', INDEX, '--target', 'x86_64-unknown-linux-musl', '--target', 'riscv64gc-unknown-linux-gnu', '--format', 'json'], { cwd: outside() })).stdout).crates[0];
+    expect(aws.buildRequires).toEqual([
+      { target: 'x86_64-unknown-linux-musl', requires: ['a C compiler for the target'] },
+      { target: 'riscv64gc-unknown-linux-gnu', requires: ['a C compiler for the target', 'cmake', 'libclang'] },
+    ]);
+  });
+
+  it('a wrapper: what each option turns on, and the features that bring the library in', async () => {
+    const r = await cli(['explain', 'reqwest@0.12.4', '--index', INDEX, '--format', 'json'], { cwd: outside() });
+    const doc = JSON.parse(r.stdout);
+    valid(doc);
+    const openssl = doc.crates.find((c: { family: { id: string } }) => c.family.id === 'openssl');
+    expect(openssl.role).toBe('wrapper');
+    expect(openssl.nativeFeatures).toContain('default-tls');
+    const vendored = openssl.staticOptions.find((o: { feature?: string }) => o.feature === 'native-tls-vendored');
+    expect(vendored).toMatchObject({ present: true });
+    expect(vendored.meaning).toContain('`native-tls/vendored`');
+    expect(openssl.staticOptions.find((o: { feature?: string }) => o.feature === 'default-tls-vendored')).toMatchObject({ present: false });
+  });
+
+  it('human text names the options and what they need', async () => {
+    const r = await cli(['explain', 'libssh2-sys@0.2.7', '--index', INDEX], { cwd: outside() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('libssh2-sys v0.2.7: libssh2 (libssh2, ssh), the crate that links it');
+    expect(r.stdout).toContain('without a static option (x86_64-unknown-linux-musl): links a system library pkg-config finds, else builds its bundled source');
+    expect(r.stdout).toContain('its bundled build needs (x86_64-unknown-linux-musl): a C compiler for the target, cmake');
+  });
+
+  it('a crate the knowledge base does not know: exit code 1', async () => {
+    const r = await cli(['explain', 'serde', '--index', INDEX, '--format', 'json'], { cwd: outside() });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    valid(doc);
+    expect(doc.crates).toEqual([expect.objectContaining({ name: 'serde', family: null, role: null })]);
+    const human = await cli(['explain', 'serde', '--index', INDEX], { cwd: outside() });
+    expect(human.stdout).toContain('serde: the knowledge base has no entry for it');
+  });
+
+  it('refuses neither a crate nor --all, and both', async () => {
+    const none = await cli(['explain'], { cwd: outside() });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^error: `explain` needs a crate to explain, or `--all`/);
+    const both = await cli(['explain', 'ring', '--all'], { cwd: outside() });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/^error: `explain` takes a crate or `--all`, not both/);
+  });
+});
+
+describe('explain --all', () => {
+  it('lists every crate of every family, schema-valid', async () => {
+    const r = await cli(['explain', '--all', '--format', 'json'], { cwd: outside() });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    valid(doc);
+    const expected = builtInEntries().reduce((n, e) => n + e.crates.length, 0);
+    expect(doc.crates.length).toBe(expected);
+    expect(doc.crates.every((c: { version: unknown }) => c.version === null)).toBe(true);
+    const human = await cli(['explain', '--all'], { cwd: outside() });
+    expect(human.stdout).toContain('OpenSSL (openssl, tls)');
+    expect(human.stdout).toMatch(/\d+ families, \d+ crates; knowledge base [0-9a-f]{12}\n$/);
+  });
+});
+
+describe('explain in a project', () => {
+  it('says where the locked version is in each target\'s artifact graph, as `why`', async () => {
+    const root = workspaceCopy('workspace');
+    const r = await cli(['explain', 'openssl-sys', '--offline', '-q', '--format', 'json'], { cwd: root });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    valid(doc);
+    const [c] = doc.crates;
+    expect(c.version).toBe('0.9.107');
+    expect(c.graph.map((g: { target: string; inGraph: boolean }) => [g.target, g.inGraph])).toEqual([
+      ['x86_64-unknown-linux-musl', true],
+      ['aarch64-unknown-linux-musl', true],
+    ]);
+    expect(c.graph[0].paths.length).toBeGreaterThan(0);
+    expect(c.graph[0].paths[0][0]).toMatchObject({ from: 'app', to: 'reqwest', dependency: 'http' });
+    // The vendored folder holds the locked version only: whether it has the feature is read, not since when.
+    expect(c.staticOptions[0]).toMatchObject({ feature: 'vendored', present: true, since: null });
+    const human = await cli(['explain', 'openssl-sys', '--offline', '-q'], { cwd: root });
+    expect(human.stdout).toContain('in the artifact graph for x86_64-unknown-linux-musl:');
+    expect(human.stdout).toContain('openssl-sys v0.9.107');
+  });
+});
