@@ -15,7 +15,7 @@ import semver from 'semver';
 import { UserError } from '../../src/errors.js';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { loadPreflightConfig } from '../../src/config/preflight-config.js';
-import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 import { configuredKnowledgeBase, loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { crateAt, newestChecked, optionAt, type FeatureNames, type KnowledgeBase } from '../../src/knowledge/lookup.js';
 import { requirementText, type CrateMatch, type CrateSpec, type StaticOption } from '../../src/knowledge/types.js';

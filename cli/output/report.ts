@@ -4,7 +4,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { summarize } from '../../src/rules/engine.js';
 import { RULES } from '../../src/rules/index.js';
-import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 import type { Finding, ManifestLocation, RuleMeta, Severity } from '../../src/rules/types.js';
 import type { FixPlan } from '../../src/fixers/service.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';

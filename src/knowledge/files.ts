@@ -4,7 +4,6 @@
  * (dist/bundle) alike, each read once per process. The layer's only reader
  * of files, and light (no semver): `tree` reads the crate facts at start-up.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CompiledCrateFacts } from './types.js';
@@ -34,20 +33,3 @@ export function builtInCrateFacts(): CompiledCrateFacts {
   return readCompiled<CompiledCrateFacts>('crates.json');
 }
 
-let version: string | undefined;
-
-/**
- * The version of the built-in knowledge base: the first 12 hex digits of the
- * SHA-256 of its compiled files (`knowledge-base.json`, then `crates.json`),
- * so that a report names the facts it was judged by and a run can be
- * reproduced with the same ones. Entries added in the configuration are the
- * project's own and travel with it.
- */
-export function knowledgeBaseVersion(): string {
-  if (version === undefined) {
-    const h = createHash('sha256');
-    for (const f of ['knowledge-base.json', 'crates.json']) h.update(readFileSync(compiledPath(f)));
-    version = h.digest('hex').slice(0, 12);
-  }
-  return version;
-}

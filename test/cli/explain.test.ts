@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../check/cli.js';
 import { workspaceCopy } from '../output/helpers.js';
-import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 import { builtInEntries } from '../../src/knowledge/load.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));

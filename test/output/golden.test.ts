@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../check/cli.js';
 import { expectGolden, workspaceCopy } from './helpers.js';
-import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 
 const FORMATS: [format: string, file: string][] = [
   ['json', 'report.json'],

@@ -9,7 +9,7 @@
  *
  * and review the diff before committing it.
  */
-import { knowledgeBaseVersion } from '../../src/knowledge/files.js';
+import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
