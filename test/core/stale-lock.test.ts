@@ -73,7 +73,9 @@ describe.skipIf(!cargo)('a requirement Cargo.lock does not satisfy, against carg
       return;
     }
     expect(ours.status).toBe(2);
-    expect(ours.stdout).toBe('');
+    // Under --format json the error is also one JSON document on stdout, at the same place.
+    const doc = JSON.parse(ours.stdout) as { error: { exitCode: number; kind: string; location?: { path: string; line: number } } };
+    expect(doc.error).toMatchObject({ exitCode: 2, kind: 'input', location: { path: join(dir, 'Cargo.toml') } });
     const line = `${c.dep} = `;
     const text = readFileSync(join(dir, 'Cargo.toml'), 'utf8').split('\n');
     const at = `${join(dir, 'Cargo.toml')}:${text.findIndex((l) => l.startsWith(line)) + 1}:1: error: dependency \`${c.dep}\` of \`app\` requires \`${c.dep} = "${c.req}"\``;
