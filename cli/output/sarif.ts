@@ -15,6 +15,12 @@ import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '..
 import { baselineState, crateText, declarationText, fixesOf, fixTexts, morePathsText, primaryLocation, shownPaths, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** The tool's SARIF driver (name, version, home page) with the rules of a run: shared by `check` and `verify`. */
+export function sarifDriver<R>(rules: R[], properties?: Record<string, unknown>) {
+  const version = toolVersion();
+  return { name: TOOL_NAME, version, semanticVersion: version, informationUri: toolUri(), rules, ...(properties ? { properties } : {}) };
+}
 /** The key of the finding id in `partialFingerprints` (versioned, as SARIF recommends). */
 export const FINGERPRINT_KEY = 'cargoPreflightFindingId/v1';
 const SRCROOT = '%SRCROOT%';
@@ -209,23 +215,13 @@ export function buildSarif(report: Report, options: SarifOptions) {
     })),
     ...report.warnings.map((w) => ({ level: 'warning' as const, message: { text: w } })),
   ];
-  const version = toolVersion();
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: TOOL_NAME,
-            version,
-            semanticVersion: version,
-            informationUri: toolUri(),
-            rules: metas.map(ruleDescriptor),
-            // The facts the findings were judged by, to reproduce a run.
-            properties: { knowledgeBase: { version: report.knowledgeBase.version } },
-          },
-        },
+        // The facts the findings were judged by, to reproduce a run.
+        tool: { driver: sarifDriver(metas.map(ruleDescriptor), { knowledgeBase: { version: report.knowledgeBase.version } }) },
         invocations: [{ executionSuccessful: true, ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
         originalUriBaseIds: {
           [SRCROOT]: { description: { text: 'The root of the repository (the folder holding .git), else the folder cargo-preflight ran in.' } },

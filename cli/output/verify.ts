@@ -8,8 +8,8 @@ import { WINDOWS_CRT, type BinaryFacts, type ProblemId as BinaryProblemId } from
 import { evidenceLine, type Evidence } from '../../src/evidence/build-script.js';
 import type { ManifestLocation, Severity } from '../../src/rules/types.js';
 import { workflowCommand } from './github.js';
-import { relPath, TOOL_NAME, toolUri, toolVersion } from './report.js';
-import { SARIF_SCHEMA_URI } from './sarif.js';
+import { relPath, TOOL_NAME } from './report.js';
+import { SARIF_SCHEMA_URI, sarifDriver } from './sarif.js';
 import type { Style } from './style.js';
 
 export interface AttributedFinding {
@@ -191,21 +191,12 @@ export function renderVerifySarif(report: VerifyReport, base: string): string {
       };
     }),
   );
-  const version = toolVersion();
   const sarif = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: TOOL_NAME,
-            version,
-            semanticVersion: version,
-            informationUri: toolUri(),
-            rules: ids.map((id) => ({ id: `verify/${id}`, name: id, shortDescription: { text: RULE_TEXT[id] } })),
-          },
-        },
+        tool: { driver: sarifDriver(ids.map((id) => ({ id: `verify/${id}`, name: id, shortDescription: { text: RULE_TEXT[id] } }))) },
         invocations: [{ executionSuccessful: true, ...(report.warnings.length ? { toolExecutionNotifications: report.warnings.map((w) => ({ level: 'warning', message: { text: w } })) } : {}) }],
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The root of the repository (the folder holding .git), else the folder cargo-preflight ran in.' } } },
         columnKind: 'utf16CodeUnits',
