@@ -156,7 +156,6 @@ async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContex
   const loaded = await loadFromArgs(args, ctx, args.positionals[1]);
   try {
     const parsed = parsePackageSpec(spec);
-    lockedSpec(loaded.project.lockfile, parsed);
     const results = (await targetResults(loaded)).map((result) => {
       const keys = findPackages(result.graph, parsed);
       // Not in the graph: why each locked package of that name is left out.
@@ -165,6 +164,9 @@ async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContex
         : explainAbsent(loaded.project.lockfile, loaded.project.packages.summaries, result, parsed, loaded.includeDev);
       return { graph: result.graph, keys, absent };
     });
+    // In no graph: a spec Cargo.lock does not know either is a usage error, with the closest names
+    // (a crate an out-of-date lock lacks is in the graphs, resolved as cargo's next build resolves it).
+    if (results.every((r) => !r.keys.length)) lockedSpec(loaded.project.lockfile, parsed);
     if (format === 'json') {
       const json = results.map(({ graph, keys, absent }) => ({
         target: graph.target,
