@@ -7,7 +7,7 @@
  */
 import { UserError } from '../src/errors.js';
 import { NetworkError, RegistryError } from '../src/registry/types.js';
-import { EXIT_CODES_HELP, networkHelp } from './exit-codes.js';
+import { EXIT, EXIT_CODES_HELP, networkHelp } from './exit-codes.js';
 import { opensUiByDefault } from './ui/launch.js';
 import { PROGRAM, readArgs, setProgramName } from './args.js';
 import { COMMON_OPTIONS } from './common.js';
@@ -125,9 +125,9 @@ interface Fatal {
 
 /** How an error ends the run: its exit code, kind, place and help lines; undefined for an internal error. */
 function fatal(e: unknown): Fatal | undefined {
-  if (e instanceof UserError) return { code: 2, kind: e.location ? 'input' : 'usage', where: e.location, help: e.help ? [e.help] : [] };
-  if (e instanceof NetworkError) return { code: 3, kind: 'network', where: undefined, help: networkHelp(e) };
-  if (e instanceof RegistryError) return { code: 2, kind: 'registry', where: undefined, help: [] };
+  if (e instanceof UserError) return { code: EXIT.usage, kind: e.location ? 'input' : 'usage', where: e.location, help: e.help ? [e.help] : [] };
+  if (e instanceof NetworkError) return { code: EXIT.network, kind: 'network', where: undefined, help: networkHelp(e) };
+  if (e instanceof RegistryError) return { code: EXIT.usage, kind: 'registry', where: undefined, help: [] };
   return undefined;
 }
 

@@ -47,10 +47,9 @@ async function reportFixes(run: CheckRun, args: Invocation<Options<typeof CHECK_
     pinScope: args.options['pin-scope'],
     lock: lockFlag(args.options),
   });
+  // The plan rendered the applied fixes together; SARIF also wants each fix's own changes.
+  const diff = plan.changes.map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after, { color: false })).join('');
   const read = parsedTexts(run.loaded.project.workspace);
-  const diff = renderChanges(plan.applied, read)
-    .map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after, { color: false }))
-    .join('');
   const changes = new Map(plan.applied.map((f) => [f.id, renderChanges([f], read)]));
   return { plan, command: asInvoked('cargo-preflight fix'), diff, changes };
 }

@@ -25,6 +25,7 @@ import { describeAbsent, explainAbsent, type AbsentPackage } from '../../src/res
 import { featureMap } from '../../src/resolve/packages.js';
 import { parsePackageSpec, type PackageSpec } from '../../src/resolve/spec.js';
 import type { GraphPackage, TargetGraph } from '../../src/resolve/types.js';
+import { evidenceLine } from '../../src/evidence/build-script.js';
 import type { BuildScriptReading } from '../../src/rules/types.js';
 import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
@@ -259,7 +260,6 @@ function projectRoot(dir: string): string | null {
 }
 
 function readingText(r: BuildScriptReading, target: string): ExplainedCrate['buildScript'] {
-  const where = (e: { file: string; line: number; column: number; text: string }) => `${e.file}:${e.line}:${e.column}: ${e.text}`;
   if (r.kind !== 'classified') return { target, verdict: 'unreadable', libraries: [], switches: [], evidence: [], reason: r.reason };
   const v = r.verdict;
   return {
@@ -267,7 +267,7 @@ function readingText(r: BuildScriptReading, target: string): ExplainedCrate['bui
     verdict: v.kind,
     libraries: v.kind === 'system' ? v.libraries : [],
     switches: v.kind === 'system' ? v.switches.map((s) => (s.kind === 'feature' ? `feature \`${s.name}\`` : s.name)) : [],
-    evidence: v.evidence.map(where),
+    evidence: v.evidence.map(evidenceLine),
     reason: v.kind === 'unknown' ? v.reason : null,
   };
 }

@@ -245,6 +245,13 @@ export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], styl
   return drawForest([...keys].sort(order), groups, (k) => (style.label ?? displayPackage)(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
 }
 
+/** cargo's error for a package ID specification no package matches, with what Cargo.lock holds of that name, else the closest names. */
+export function noPackageMatches(lock: Lockfile, name: string, text: string): UserError {
+  const locked = lock.byName.get(name) ?? [];
+  const help = locked.length ? `Cargo.lock holds ${locked.map((p) => `\`${p.name}@${p.version}\``).sort().join(', ')}` : didYouMean(name, lock.byName.keys());
+  return new UserError(`package ID specification \`${text}\` did not match any packages`, undefined, help);
+}
+
 /**
  * The locked packages `-i SPEC` names (`name`, `name@version`, or a version's
  * beginning, `name@1.2`), as cargo matches a package ID specification against
@@ -255,11 +262,7 @@ export function invertRoots(lock: Lockfile, specs: string[], resolved: ReadonlyS
   for (const text of specs) {
     const spec = parsePackageSpec(text);
     const found = (lock.byName.get(spec.name) ?? []).filter((p) => resolved.has(p.key) && specMatches(spec, p));
-    if (!found.length) {
-      const locked = lock.byName.get(spec.name) ?? [];
-      const help = locked.length ? `Cargo.lock holds ${locked.map((p) => `\`${p.name}@${p.version}\``).sort().join(', ')}` : didYouMean(spec.name, lock.byName.keys());
-      throw new UserError(`package ID specification \`${text}\` did not match any packages`, undefined, help);
-    }
+    if (!found.length) throw noPackageMatches(lock, spec.name, text);
     if (found.length > 1) {
       const all = found.map((p) => `${p.name}@${p.version}`).sort();
       throw new UserError(`specification \`${text}\` is ambiguous`, undefined, `re-run this command with one of the following specifications\n  ${all.join('\n  ')}`);

@@ -10,9 +10,8 @@ import type { Options, OptionSpec } from '../args.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 import { relative } from 'node:path';
-import { didYouMean, UserError } from '../../src/errors.js';
 import type { Lockfile } from '../../src/lockfile/index.js';
-import { comparePackages } from './tree.js';
+import { comparePackages, noPackageMatches } from './tree.js';
 
 const OPTIONS = [
   HUMAN_JSON_FORMAT,
@@ -141,12 +140,8 @@ export function allPaths(graph: TargetGraph, key: PackageKey, limit = 1000): Gra
  * when only the version is off.
  */
 export function lockedSpec(lock: Lockfile, spec: PackageSpec): void {
-  const locked = lock.byName.get(spec.name) ?? [];
-  if (locked.some((p) => specMatches(spec, p))) return;
-  const help = locked.length
-    ? `Cargo.lock holds ${locked.map((p) => `\`${p.name}@${p.version}\``).sort().join(', ')}`
-    : didYouMean(spec.name, lock.byName.keys());
-  throw new UserError(`package ID specification \`${spec.text}\` did not match any packages`, undefined, help);
+  if ((lock.byName.get(spec.name) ?? []).some((p) => specMatches(spec, p))) return;
+  throw noPackageMatches(lock, spec.name, spec.text);
 }
 
 async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContext): Promise<number> {

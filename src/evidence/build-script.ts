@@ -221,13 +221,13 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
   for (const s of staticLinks) (built.has(s.name) ? bundled : unclear).push(s.ev);
 
   if (system.length) {
-    return { kind: 'system', libraries: unique(libraries), switches: uniqueBy(switches, (s) => `${s.kind} ${s.name}`), evidence: dedupe([...system, ...unnamed]) };
+    return { kind: 'system', libraries: unique(libraries), switches: uniqueBy(switches, (s) => `${s.kind} ${s.name}`), evidence: byPlace([...system, ...unnamed]) };
   }
-  if (bundled.length) return { kind: 'bundled', cxx, evidence: dedupe(bundled) };
+  if (bundled.length) return { kind: 'bundled', cxx, evidence: byPlace(bundled) };
   // A name given only at run time may be a system library, a part of the C library or the crate's own: say what is seen, not more.
-  if (unnamed.length) return { kind: 'unknown', reason: 'it links a library whose name its build script computes', evidence: dedupe(unnamed) };
-  if (unclear.length) return { kind: 'unknown', reason: 'it links a static library it does not build, or builds sources outside the crate', evidence: dedupe(unclear) };
-  if (runtime.length) return { kind: 'runtime', evidence: dedupe(runtime) };
+  if (unnamed.length) return { kind: 'unknown', reason: 'it links a library whose name its build script computes', evidence: byPlace(unnamed) };
+  if (unclear.length) return { kind: 'unknown', reason: 'it links a static library it does not build, or builds sources outside the crate', evidence: byPlace(unclear) };
+  if (runtime.length) return { kind: 'runtime', evidence: byPlace(runtime) };
   return { kind: 'unknown', reason: 'nothing in its build script shows what it links', evidence: [] };
 }
 
@@ -297,8 +297,9 @@ function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
   return xs.filter((x) => !seen.has(key(x)) && (seen.add(key(x)), true));
 }
 
-function dedupe(xs: Evidence[]): Evidence[] {
-  return uniqueBy(xs, (e) => `${e.file}:${e.line}:${e.column}`).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
+/** Evidence once per place, in file order (line, then column). */
+export function byPlace(xs: readonly Evidence[]): Evidence[] {
+  return uniqueBy([...xs], (e) => `${e.file}:${e.line}:${e.column}`).sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
 }
 
 /** `file:line:col: text`, as the outputs show a piece of evidence. */

@@ -6,7 +6,7 @@
  * again; where none proves out, which feature to turn off and what that
  * loses. The CLI, the terminal UI and the reports all present its plan.
  */
-export { planFixes, passedOver, fixableFindings, keepTogether, proveTogether, uniqueReasons, LOCKFILE_COMMAND, type CrateFixes, type FixOptions, type FixPlan, type LockfileChange, type StrategyChoice } from './service.js';
+export { planFixes, passedOver, fixableFindings, keepTogether, LOCKFILE_COMMAND, type CrateFixes, type FixOptions, type FixPlan, type LockfileChange, type StrategyChoice } from './service.js';
 export { renderChanges, applyChanges, mergeEdits, parsedTexts, readText, type TextSource } from './apply.js';
 export { unifiedDiff } from './diff.js';
 export { proveEdits, type Proof, type ProofContext } from './prove.js';

@@ -269,15 +269,11 @@ function fromArchive(files: Map<string, Buffer>, from: CrateFileSet['from']): Cr
  * read for a crate without a build script but its manifest.
  */
 export function readScriptsFromDir(dir: string, manifest: string): { path: string; text: string }[] {
-  const exists = (p: string) => readQuietly(join(dir, p)) !== undefined;
-  // Without a `build` key the script is `build.rs` when present; cargo writes the key as a plain line: no need to parse the manifest.
+  // Without a `build` key the script is `build.rs` when present; cargo writes the key as a plain line: no need to
+  // parse the manifest. Whether `build.rs` is there is learnt by reading it, once, below (no file: no script).
   const keys = manifest.match(/^\s*build\s*=.*$/gm);
   const plain = keys?.length === 1 ? /^build = (?:"([^"\\]+)"|(false))$/.exec(keys[0]!) : null;
-  const path = !keys
-    ? exists('build.rs') ? 'build.rs' : null
-    : plain
-      ? plain[2] ? null : plain[1]!.replace(/^\.\//, '')
-      : buildScriptPath(manifest, exists);
+  const path = !keys ? 'build.rs' : plain ? (plain[2] ? null : plain[1]!.replace(/^\.\//, '')) : buildScriptPath(manifest, () => true);
   if (path === null) return [];
   return collectScriptFiles(path, (p) => readQuietly(join(dir, p))?.toString('utf8'));
 }

@@ -5,7 +5,7 @@
  * a links-only one, whose build script the CLI read and classified
  * (`src/evidence`).
  */
-import type { BuildScriptVerdict, Evidence, StaticSwitch } from '../evidence/build-script.js';
+import type { BuildScriptVerdict, StaticSwitch } from '../evidence/build-script.js';
 import type { GraphPackage } from '../resolve/types.js';
 import type { BuildScriptReading, FixSuggestion, RuleContext } from './types.js';
 
@@ -65,13 +65,3 @@ export function scriptFixes(pkg: GraphPackage, switches: readonly StaticSwitch[]
   return fixes;
 }
 
-/** Evidence in file, line and column order, each place once. */
-export function byPlace(evidence: readonly Evidence[]): Evidence[] {
-  const seen = new Set<string>();
-  return evidence
-    .filter((e) => {
-      const k = `${e.file}:${e.line}:${e.column}`;
-      return !seen.has(k) && (seen.add(k), true);
-    })
-    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || a.column - b.column));
-}

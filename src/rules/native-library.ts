@@ -4,8 +4,9 @@
  * that library, and when it has, it is linked dynamically.
  */
 import { checkedUpTo, staticOptionsAt } from '../knowledge/lookup.js';
+import { byPlace } from '../evidence/build-script.js';
 import { fixesFor, RULE_DOCS } from './facts.js';
-import { byPlace, librariesText, scriptFixes, scriptJudged, sourceText, switchesText, systemVerdict } from './build-evidence.js';
+import { librariesText, scriptFixes, scriptJudged, sourceText, switchesText, systemVerdict } from './build-evidence.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { Rule } from './types.js';
 

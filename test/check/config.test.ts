@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { checkJson, cli } from './cli.js';
-import { projectCopy } from './fixtures.js';
+import { ACME_ENTRY, projectCopy } from './fixtures.js';
 
 const REG = 'registry+https://github.com/rust-lang/crates.io-index';
 const stable = <T extends { rule: string }>(fs: T[]) => fs.filter((f) => f.rule !== 'cross-environment');
@@ -26,24 +26,6 @@ function privateSys(config = ''): string {
   });
 }
 
-const ENTRY = `[[knowledge-base]]
-id = "acme-codec"
-name = "ACME codec"
-category = "compression"
-system-library = "libacme"
-summary = "Links the in-house codec; its static feature builds it from the bundled source."
-
-[[knowledge-base.crates]]
-name = "acme-codec-sys"
-role = "sys"
-links = "acme_codec"
-without-static = "system"
-build-requires = ["c-compiler"]
-
-[[knowledge-base.crates.static-options]]
-feature = "static"
-versions = ">=0.3.0, <0.4.0-0"
-`;
 
 describe('configuration', () => {
   it('targets from cargo-preflight.toml; --target overrides them', async () => {
@@ -120,7 +102,7 @@ describe('configuration', () => {
     expect(unknown.code).toBe(0);
     expect((await checkJson([plain, '--fail-on', 'warning'])).code).toBe(1);
     expect((await checkJson([plain, '--fail-on', 'error'])).code).toBe(0);
-    const known = await checkJson([privateSys(ENTRY)]);
+    const known = await checkJson([privateSys(ACME_ENTRY)]);
     expect(known.code).toBe(1);
     const f = stable(known.report.findings)[0];
     expect(`${f.severity} ${f.rule} ${f.package.name}`).toBe('error native-library acme-codec-sys');
@@ -129,7 +111,7 @@ describe('configuration', () => {
   });
 
   it('an invalid extra entry is an error at the offending key', async () => {
-    const dir = privateSys(ENTRY.replace('role = "sys"', 'role = "system"'));
+    const dir = privateSys(ACME_ENTRY.replace('role = "sys"', 'role = "system"'));
     const r = await cli(['check', dir, '--offline', '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'cargo-preflight.toml')}:10:1: error: invalid knowledge-base entry:`);

@@ -26,3 +26,23 @@ export function lineOf(file: string, prefix: string): { line: number; column: nu
   if (i < 0) throw new Error(`no line starting with ${prefix} in ${file}`);
   return { line: i + 1, column: 1 };
 }
+
+/** A configured knowledge-base entry for an in-house `-sys` crate, as a user writes it in the tool's settings. */
+export const ACME_ENTRY = `[[knowledge-base]]
+id = "acme-codec"
+name = "ACME codec"
+category = "compression"
+system-library = "libacme"
+summary = "Links the in-house codec; its static feature builds it from the bundled source."
+
+[[knowledge-base.crates]]
+name = "acme-codec-sys"
+role = "sys"
+links = "acme_codec"
+without-static = "system"
+build-requires = ["c-compiler"]
+
+[[knowledge-base.crates.static-options]]
+feature = "static"
+versions = ">=0.3.0, <0.4.0-0"
+`;

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { cli } from '../check/cli.js';
+import { ACME_ENTRY } from '../check/fixtures.js';
 import { mutated, SEEDS } from './readers.fuzz.js';
 
 const FIXTURES = resolve(__dirname, '../fixtures/projects');
@@ -38,24 +39,7 @@ cross-environment = "warning"
 crate = "tokio"
 reason = "checked by hand"
 
-[[knowledge-base]]
-id = "acme-codec"
-name = "ACME codec"
-category = "compression"
-system-library = "libacme"
-summary = "Links the in-house codec; its static feature builds it from the bundled source."
-
-[[knowledge-base.crates]]
-name = "acme-codec-sys"
-role = "sys"
-links = "acme_codec"
-without-static = "system"
-build-requires = ["c-compiler"]
-
-[[knowledge-base.crates.static-options]]
-feature = "static"
-versions = ">=0.3.0, <0.4.0-0"
-`;
+${ACME_ENTRY}`;
 
 /** A fresh copy of the project (openssl-reqwest with its vendored crates), its baseline written by the tool. */
 export async function checkProject(): Promise<string> {
