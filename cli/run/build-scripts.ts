@@ -59,7 +59,16 @@ export async function buildScriptEvidence(opts: {
         continue;
       }
       if (!requests.has(pkg.key)) {
-        requests.set(pkg.key, { key: pkg.key, name: pkg.name, version: pkg.version, source: pkg.source, lockChecksum: opts.lockfile.packages.get(pkg.key)?.checksum ?? null });
+        const d = pkg.declared;
+        requests.set(pkg.key, {
+          key: pkg.key,
+          name: pkg.name,
+          version: pkg.version,
+          source: pkg.source,
+          lockChecksum: opts.lockfile.packages.get(pkg.key)?.checksum ?? null,
+          // Read from the index already (a checksum says so): not looked up again.
+          ...(d?.cksum ? { entry: { links: pkg.links, deps: d.deps, cksum: d.cksum } } : {}),
+        });
       }
     }
   }

@@ -55,6 +55,8 @@ export function disableCandidates(input: StrategyInput): StrategyResult {
     giveUp,
     deps,
     lost,
+    // Defaults off with the others listed again, the feature left out: nothing is asked that was not before.
+    narrows: true,
   };
   return { candidates: [candidate], refused: [] };
 }

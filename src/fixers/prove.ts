@@ -14,6 +14,7 @@ import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
 import { resolvePatched, resolvePatchedFor, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
+import { platformMatches, targetInfo } from '../cfg/index.js';
 import { satisfies } from '../resolve/semver-req.js';
 import { HOST, NORMAL } from '../resolve/features.js';
 import type { Lockfile } from '../lockfile/index.js';
@@ -84,7 +85,12 @@ export function aboutEnvironment(f: Finding): boolean {
 
 const sameProblem = (a: Finding, b: Finding) => a.rule === b.rule && a.package.name === b.package.name && a.target === b.target;
 
-export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], findingIds: string[], giveUp: ReadonlySet<string> = new Set()): Promise<Proof> {
+/**
+ * Proves one set of edits. `narrows` says the edits only turn features off
+ * (`default-features = false` with the other defaults listed again, features
+ * removed): the check for crates spreading to other platforms is then skipped.
+ */
+export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], findingIds: string[], giveUp: ReadonlySet<string> = new Set(), narrows = false): Promise<Proof> {
   const overlay = new Map<string, string>();
   const unchanged = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates: [], after: ctx.findings, graphs: ctx.graphs });
   try {
@@ -145,7 +151,8 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     if ('reason' in v) return fail(reason('memberAlone', { member: m.name }, [v.reason]));
     for (const c of v.caveats) if (!caveats.some((o) => sameProblem(o, c))) caveats.push(c);
   }
-  const spread = await nativeSpread(ctx, patched, edits, targeted, graphs, sources.sourceFor);
+  // Edits that only turn features off leave every graph a part of what it was (cargo's features only add up): nothing can spread.
+  const spread = narrows ? [] : await nativeSpread(ctx, patched, edits, targeted, graphs, sources.sourceFor);
   if (spread.length) return fail(reason('spreads', { crates: spread.join('; ') }));
   const then = await vendorNotes(ctx, [...patched.newCrates, ...lockOnly.found]);
   return {
@@ -372,12 +379,24 @@ async function nativeSpread(ctx: ProofContext, selection: PatchedResolution, edi
     const a = after.find((g) => g.target === t) ?? after[i];
     if (a && b) check(t, namesIn(b), namesIn(a));
   });
-  const extra = REPRESENTATIVE_TRIPLES.filter((t) => !ctx.targets.includes(t));
+  const extra = REPRESENTATIVE_TRIPLES.filter((t) => !ctx.targets.includes(t) && mayReach(selection.project, t, watched, ctx.includeDev));
   if (!extra.length) return out;
+  let wider: PatchedResolution;
+  try {
+    wider = await resolvePatchedFor(selection, sourceFor, extra, ctx.includeDev);
+  } catch (e) {
+    // What the platforms not selected cannot resolve (metadata a vendor set lacks) cannot be checked there.
+    if (e instanceof UserError || e instanceof RegistryError) return out;
+    throw e;
+  }
   let cache = beforeNames.get(ctx.project);
   if (!cache) beforeNames.set(ctx.project, (cache = new Map()));
-  const before = new Map<string, Set<string>>();
-  for (const t of extra) {
+  extra.forEach((t, i) => {
+    const r = wider.results[i];
+    if (!r) return;
+    const now = namesIn(r.graph);
+    // The graph before the fix is wanted only where a watched crate is in the one after.
+    if (![...watched].some((n) => now.has(n))) return;
     if (!cache.has(t)) {
       try {
         cache.set(t, namesIn(resolveTarget(ctx.project, t, ctx.includeDev).graph));
@@ -386,21 +405,37 @@ async function nativeSpread(ctx: ProofContext, selection: PatchedResolution, edi
         cache.set(t, null);
       }
     }
-    const names = cache.get(t);
-    if (names) before.set(t, names);
-  }
-  if (!before.size) return out;
-  let patched: PatchedResolution;
-  try {
-    patched = await resolvePatchedFor(selection, sourceFor, [...before.keys()], ctx.includeDev);
-  } catch (e) {
-    // What the platforms not selected cannot resolve (metadata a vendor set lacks) cannot be checked there.
-    if (e instanceof UserError || e instanceof RegistryError) return out;
-    throw e;
-  }
-  [...before.keys()].forEach((t, i) => {
-    const r = patched.results[i];
-    if (r) check(t, before.get(t)!, namesIn(r.graph));
+    const before = cache.get(t);
+    if (before) check(t, before, now);
   });
   return out;
+}
+
+/**
+ * Whether any watched crate can be in the target's graph after the fix:
+ * reachable from the selected members through normal dependencies (dev ones
+ * of the members too when they are included) whose platform matches the
+ * target, whatever the features, the way cargo's graph is a part of that.
+ * A dependency the resolver has not placed yet (a crate Cargo.lock lacks)
+ * may bring anything: then it may.
+ */
+function mayReach(project: Project, triple: string, watched: ReadonlySet<string>, includeDev: boolean): boolean {
+  const summaries = project.packages.summaries;
+  const info = targetInfo(triple);
+  const roots = new Set(project.roots.filter((r) => !r.featuresOnly).map((r) => r.key));
+  const seen = new Set<string>(roots);
+  const queue = [...roots];
+  while (queue.length) {
+    const s = summaries.get(queue.pop()!);
+    if (!s) continue;
+    if (s.placeholder || watched.has(s.name)) return true;
+    for (const d of s.deps) {
+      if (d.kind === 'build' || (d.kind === 'dev' && !(includeDev && roots.has(s.key)))) continue;
+      if (seen.has(d.to) || (d.target !== null && !platformMatches(d.target, info))) continue;
+      if (summaries.get(d.to)?.procMacro) continue;
+      seen.add(d.to);
+      queue.push(d.to);
+    }
+  }
+  return false;
 }

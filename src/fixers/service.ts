@@ -156,7 +156,7 @@ export async function planFixes(ctx: ProofContext, opts: FixOptions = {}): Promi
         return;
       }
       for (const c of res.candidates) {
-        let proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp);
+        let proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp, c.narrows);
         if (proof.proven) proof = await proveForWholeWorkspace(ctx, c, proof, target.name, widened);
         const fix = toFix(c, proof, target, findingIds, ctx);
         if (proof.proven) PROOFS.set(fix, proof);
@@ -302,7 +302,7 @@ async function proveForWholeWorkspace(ctx: ProofContext, c: Candidate, proof: Pr
   const wide = cache.ctx;
   if (!wide) return { ...proof, reasons: [...(proof.reasons ?? []), reason('membersNotChecked')] };
   const ids = wide.findings.filter((f) => f.package.name === crate).map((f) => f.id);
-  const again = await proveEdits(wide, c.edits, ids, c.giveUp);
+  const again = await proveEdits(wide, c.edits, ids, c.giveUp, c.narrows);
   return again.proven ? proof : { ...again, reasons: [reason('wholeWorkspace', {}, again.reasons)] };
 }
 

@@ -52,6 +52,8 @@ export interface Candidate {
   lost?: string[];
   /** What the build then needs, in words (a C compiler for the target, perl, make). */
   needs?: string;
+  /** The edits only turn features off: every graph after them is a part of the one before. */
+  narrows?: true;
 }
 
 /** Candidates in order of preference, and why the strategy has no (other) candidate. */

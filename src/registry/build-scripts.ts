@@ -28,6 +28,11 @@ export interface ScriptRequest {
   /** Cargo.lock's source string. */
   source: string;
   lockChecksum: string | null;
+  /**
+   * What the resolver already read of the version's index entry (its links,
+   * dependencies and archive checksum): the entry is then not looked up again.
+   */
+  entry?: { links: string | null; deps: readonly IndexVersion['deps'][number][]; cksum?: string };
 }
 
 export type ScriptReadResult =
@@ -85,9 +90,9 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
   const limit = remote.length ? (await import('p-limit')).default(opts.concurrency ?? 8) : null;
   await Promise.all(
     remote.map(async ({ r, source }) => {
-      let v: IndexVersion | undefined;
+      let v: IndexVersion | ScriptRequest['entry'] | undefined = r.entry;
       try {
-        v = (await source.getCrate(r.name, new Set([r.version])))?.versions.find((x) => x.vers === r.version);
+        v ??= (await source.getCrate(r.name, new Set([r.version])))?.versions.find((x) => x.vers === r.version);
       } catch (e) {
         if (!(e instanceof RegistryError)) throw e;
       }

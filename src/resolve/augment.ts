@@ -40,8 +40,9 @@ export async function resolveWithNewCrates(
   const newCrates: NewCrate[] = [];
   const missing: string[] = [];
   const failed = new Set<PackageKey>();
+  let results: GraphResult[] = [];
   for (let round = 0; ; round++) {
-    const results = targets.map((target) => buildTargetGraph(summaries, roots, { ...base, target }));
+    results = targets.map((target) => buildTargetGraph(summaries, roots, { ...base, target }));
     const reached = new Set<PackageKey>();
     for (const r of results) {
       for (const s of summaries.values()) {
@@ -80,5 +81,7 @@ export async function resolveWithNewCrates(
         summaries.delete(key);
       }),
     );
+    // Every stand-in reached failed: the summaries are as they were, and so would the graphs be.
+    if ([...reached].every((k) => failed.has(k))) return { results, newCrates, missing };
   }
 }

@@ -20,7 +20,7 @@ const declaredCache = new WeakMap<Summary, DeclaredMetadata>();
 function declaredOf(s: Summary): DeclaredMetadata | undefined {
   if (s.unresolved || !s.declaredDeps) return undefined;
   let d = declaredCache.get(s);
-  if (!d) declaredCache.set(s, (d = { features: s.features, deps: s.declaredDeps }));
+  if (!d) declaredCache.set(s, (d = { features: s.features, deps: s.declaredDeps, ...(s.cksum ? { cksum: s.cksum } : {}) }));
   return d;
 }
 

@@ -464,7 +464,12 @@ export async function resolvePatched(
   const workspace = loadWorkspace(project.startManifest, overlay);
   // Statuses are read for the platforms the project was loaded for, so that before and after compare alike.
   const platforms = project.packages.platforms;
-  const packages = await loadPackages(workspace, project.lockfile, sourceFor, { allowNew: true, procMacroHints: project.procMacroHints, ...(platforms ? { platforms } : {}) });
+  const packages = await loadPackages(workspace, project.lockfile, sourceFor, {
+    allowNew: true,
+    procMacroHints: project.procMacroHints,
+    lookups: project.packages.lookups,
+    ...(platforms ? { platforms } : {}),
+  });
   const patched: Project = { ...project, workspace, packages, roots: selectRoots(workspace, packages, project.selection) };
   // Loaded here: only fix proofs need it, and every other run starts faster without it.
   const { resolveWithNewCrates } = await import('./augment.js');

@@ -38,6 +38,8 @@ export interface Summary {
    */
   declaredDeps?: readonly IndexDep[];
   links: string | null;
+  /** sha256 of the version's archive, as its index entry gives it. */
+  cksum?: string;
   procMacro: boolean;
   /** `procMacro` is a guess (the index does not say, and cargo has not unpacked the crate). */
   procMacroGuessed?: boolean;
@@ -76,7 +78,16 @@ export interface LoadOptions {
    * for a Linux target). Absent: every platform.
    */
   platforms?: readonly TargetInfo[];
+  /**
+   * The registry lookups of an earlier load of the same Cargo.lock (a fix's
+   * proof loads the project again with edited manifests): each crate's index
+   * entry is then parsed once per run, its proc-macro status read once.
+   */
+  lookups?: RegistryLookups;
 }
+
+/** Registry lookups by crate, source and locked versions: what the source answered (offline and not cached: the error). */
+export type RegistryLookups = Map<string, Promise<CrateLookup | null | NotCachedError>>;
 
 /** A member's dependency Cargo.lock does not list, taken as the locked package cargo will use for it. */
 export interface OutdatedEdge {
@@ -105,6 +116,8 @@ export interface PackageSet {
   guessedProcMacros?: { names: Set<string>; warning: number };
   /** The targets the proc-macro statuses were read for (`LoadOptions.platforms`); absent: every platform. */
   platforms?: readonly TargetInfo[];
+  /** The registry lookups made, for a later load of the same Cargo.lock (`LoadOptions.lookups`). */
+  lookups: RegistryLookups;
 }
 
 export type SourceLookup = (lockSource: string) => CrateSource | null;
@@ -280,9 +293,10 @@ export async function loadPackages(ws: Workspace, lock: Lockfile, sourceFor: Sou
   const summaries = new SummaryMap();
   const warnings: string[] = [];
   const paths = loadPathPackages(ws, lock, summaries, warnings, options);
-  await loadSourcePackages(ws, lock, sourceFor, summaries, warnings, paths.pathManifest, options);
+  const lookups: RegistryLookups = options.lookups ?? new Map();
+  await loadSourcePackages(ws, lock, sourceFor, summaries, warnings, paths.pathManifest, options, lookups);
   const { members, outdated, undeclared } = paths;
-  return { summaries, warnings, members, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}), ...(options.platforms ? { platforms: options.platforms } : {}) };
+  return { summaries, warnings, members, lookups, ...(outdated ? { outdated } : {}), ...(undeclared ? { undeclared } : {}), ...(options.platforms ? { platforms: options.platforms } : {}) };
 }
 
 interface PathPackages {
@@ -428,6 +442,7 @@ async function loadSourcePackages(
   warnings: string[],
   pathManifest: Map<PackageKey, PackageManifest>,
   options: LoadOptions,
+  lookups: RegistryLookups,
 ): Promise<void> {
   const wanted = new Map<string, { source: CrateSource; versions: Set<string>; pkgs: LockedPackage[] }>();
   const unresolved: [LockedPackage, UnresolvedCause][] = [];
@@ -492,10 +507,16 @@ async function loadSourcePackages(
         return;
       }
       // Offline, a crate no cache holds is unresolved like one the index lacks, so that all of them are reported.
-      const found = await w.source.getCrate(name, w.versions).catch((e: unknown) => {
-        if (e instanceof NotCachedError) return e;
-        throw e;
-      });
+      const id = `${name}\0${w.source.label}\0${[...w.versions].sort().join(' ')}`;
+      let lookup = lookups.get(id);
+      if (!lookup) {
+        lookup = w.source.getCrate(name, w.versions).catch((e: unknown) => {
+          if (e instanceof NotCachedError) return e;
+          throw e;
+        });
+        lookups.set(id, lookup);
+      }
+      const found = await lookup;
       if (found instanceof NotCachedError) for (const pkg of w.pkgs) unresolved.push([pkg, { kind: 'offline' }]);
       else fetched.push({ source: w.source, pkgs: w.pkgs, found });
     }),
@@ -922,5 +943,6 @@ export function indexToSummary(
   };
   if (pm.guessed) s.procMacroGuessed = true;
   if (unlocked) s.unlockedOptional = unlocked;
+  if (v.cksum) s.cksum = v.cksum;
   return s;
 }

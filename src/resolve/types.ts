@@ -40,6 +40,8 @@ export interface DeclaredMetadata {
   features: ReadonlyMap<string, readonly string[]>;
   /** Its dependencies, every kind, optional ones Cargo.lock does not hold included. */
   deps: readonly IndexDep[];
+  /** sha256 of its archive, where its index entry gives one. */
+  cksum?: string;
 }
 
 export interface GraphEdge {
