@@ -18,7 +18,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Style } from './style.js';
-import { environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, shownPaths, type Report } from './report.js';
+import { builtAloneText, environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, shownPaths, type Report } from './report.js';
 import { asInvoked } from '../args.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
 
@@ -150,6 +150,7 @@ function renderFinding(report: Report, g: Group, paint: Painter, cwd: string, ma
   if (sites.length) lines.push(`${pad} ${paint.blue('|')}`);
 
   if (manyTargets || g.targets.length > 1) eq('note', `target${g.targets.length > 1 ? 's' : ''}: ${g.targets.join(', ')}`);
+  if (f.builtAlone) eq('note', builtAloneText(f.builtAlone));
   const paths = shownPaths(f);
   const more = morePathsText(f, asInvoked('cargo-preflight why'));
   if (paths.length) eq('note', `why: ${[...paths.map(pathText), ...(more ? [more] : [])].join('\n     ')}`);

@@ -54,6 +54,7 @@ export function renderJson(report: Report): string {
         ...proposed(f),
         ...(f.evidence?.length ? { evidence: f.evidence.map((e) => ({ file: e.file, line: e.line, column: e.column, text: e.text, ...(e.inWorkspace ? { inWorkspace: true } : {}) })) } : {}),
         ...(f.allowed ? { allowed: f.allowed } : {}),
+        ...(f.builtAlone ? { builtAlone: f.builtAlone } : {}),
         ...(state ? { baseline: state } : {}),
       };
     }),

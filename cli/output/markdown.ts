@@ -5,7 +5,7 @@
  * `<details>`, and the diff of the proven fixes when they were computed.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, primaryLocation, relPath, shownPaths, TOOL_NAME, type Report } from './report.js';
+import { baselineState, builtAloneText, environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, primaryLocation, relPath, shownPaths, TOOL_NAME, type Report } from './report.js';
 import { reasonText } from '../../src/fixers/reasons.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
@@ -61,6 +61,7 @@ function details(report: Report, f: Finding, base: string): string {
     `<summary>${LABEL[f.severity]} <code>${escapeHtml(f.rule)}</code>: ${escapeHtml(f.package.name)} v${escapeHtml(f.package.version)} for ${escapeHtml(f.target)}</summary>`,
     '',
   ];
+  if (f.builtAlone) lines.push(inline(builtAloneText(f.builtAlone)), '');
   if (f.detail) lines.push(inline(f.detail), '');
   const paths = shownPaths(f);
   if (paths.length) {

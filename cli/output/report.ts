@@ -188,6 +188,12 @@ export function shownPaths(f: Finding): Finding['paths'] {
  * `… and N more (`cargo-preflight why CRATE`)` when the finding has more
  * paths than are shown, else null. `why` is the command that draws them all.
  */
+/** For a problem only members built on their own have: which builds, and why the workspace's build does not show it. */
+export function builtAloneText(members: readonly string[]): string {
+  const builds = members.map((m) => `\`cargo build -p ${m}\``).join(', ');
+  return `only when built on ${members.length > 1 ? 'their' : 'its'} own (${builds}): built with the other selected members, cargo unifies their features and turns on what removes it`;
+}
+
 export function morePathsText(f: Finding, why: string): string | null {
   // A finding about a member itself (the build environment) has no path to draw.
   if (f.paths.every((p) => p.length <= 1)) return null;

@@ -172,6 +172,7 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
       ...(f.features.length ? { features: f.features } : {}),
       pathCount: f.pathCount,
       ...(f.direct ? { dependency: `${f.direct.member}/${f.direct.dependency}` } : {}),
+      ...(f.builtAlone ? { builtAlone: f.builtAlone } : {}),
     },
   };
 }

@@ -5,7 +5,8 @@ import { lineColumnAt } from '../../src/errors.js';
 import { knownTargetsAt } from '../common.js';
 import { devPackageLibrary, readCrossConfig } from '../../src/config/cross-config.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
-import { lint } from '../../src/rules/engine.js';
+import { lint, type LintInput } from '../../src/rules/engine.js';
+import { memberBuilds, onlyBuiltAlone } from '../../src/rules/member-builds.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
 import { RULES } from '../../src/rules/index.js';
@@ -33,6 +34,8 @@ export interface CheckRun {
   buildScripts?: BuildScriptEvidence['byTarget'];
   /** Archives downloaded for build scripts. */
   scriptDownloads?: number;
+  /** The releases read of crates with no static option at their version. */
+  releases?: LintInput['releases'];
 }
 
 /** Loads, resolves every target, and lints: shared by check, fix and the terminal UI. */
@@ -92,12 +95,15 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
     workspaceRoot: loaded.project.workspace.rootDir,
     sourceFor: (s) => loaded.sources.sourceFor(s),
   });
-  const findings: Finding[] = lint({ graphs, kb, rules: RULES, settings, environments, lockLocation, buildScripts: scripts.byTarget, ...(releases ? { releases } : {}) });
+  const lintGraphs = (gs: TargetGraph[]) => lint({ graphs: gs, kb, rules: RULES, settings, environments, lockLocation, buildScripts: scripts.byTarget, ...(releases ? { releases } : {}) });
+  const together = lintGraphs(graphs);
+  // With several members selected, each built on its own too (`cargo build -p M`): a problem only such a build has is reported.
+  const findings: Finding[] = [...together, ...onlyBuiltAlone(together, memberBuilds(loaded.project, loaded.targets, loaded.includeDev, lintGraphs))];
   const unresolved = graphs.flatMap((g) => g.unresolved);
   const warnings = [...loaded.project.packages.warnings, ...crossWarnings(loaded.project.workspace.rootDir, ctx.env, findings)];
   const report = makeReport(loaded.project.workspace.rootDir, loaded.targets, findings, unresolved, warnings);
   const failOn: Severity | 'never' = args.options['fail-on'] ?? settings.failOn ?? 'error';
-  return { loaded, graphs, report, failOn, settings, kb, environments, buildScripts: scripts.byTarget, scriptDownloads: scripts.downloads };
+  return { loaded, graphs, report, failOn, settings, kb, environments, buildScripts: scripts.byTarget, scriptDownloads: scripts.downloads, ...(releases ? { releases } : {}) };
 }
 
 /**

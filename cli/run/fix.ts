@@ -18,6 +18,7 @@ export function proofContextFor(run: CheckRun): ProofContext {
     settings: run.settings,
     environments: run.environments,
     ...(run.buildScripts ? { buildScripts: run.buildScripts } : {}),
+    ...(run.releases ? { releases: run.releases } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { RegistryError, type CrateSource } from '../registry/types.js';
 import { CRATES_IO_REGISTRY } from '../lockfile/index.js';
 import { relative } from 'node:path';
 import { lint, type LintInput, type LintSettings } from '../rules/engine.js';
+import { memberBuilds as sharedMemberBuilds, sameProblem, type MemberBuild } from '../rules/member-builds.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
 import semver from 'semver';
@@ -45,6 +46,8 @@ export interface ProofContext {
   read?: TextSource;
   /** What the crates' build scripts showed in the check (crates a fix brings in are judged without it). */
   buildScripts?: LintInput['buildScripts'];
+  /** The releases the check read of crates with no static option at their version. */
+  releases?: LintInput['releases'];
 }
 
 export interface Proof {
@@ -83,7 +86,6 @@ export function aboutEnvironment(f: Finding): boolean {
   return f.rule === 'cross-environment' || (f.fixes.length > 0 && f.fixes.every((x) => x.strategy === 'environment'));
 }
 
-const sameProblem = (a: Finding, b: Finding) => a.rule === b.rule && a.package.name === b.package.name && a.target === b.target;
 
 /**
  * Proves one set of edits. `narrows` says the edits only turn features off
@@ -111,7 +113,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     throw e;
   }
   const graphs = patched.results.map((r) => r.graph);
-  const after = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
+  const after = lintGraphs(ctx, graphs);
   const newCrates = patched.newCrates.map((c) => `${c.name} ${c.version}`);
   const fail = (why: Reason): Proof => ({ proven: false, reasons: [why], newCrates, after, graphs });
 
@@ -145,7 +147,7 @@ export async function proveEdits(ctx: ProofContext, edits: ManifestEdits[], find
     const roots = patched.project.roots.filter((r) => r.key === m.key || r.featuresOnly);
     const alone = { ...patched.project, roots };
     const mGraphs = ctx.targets.map((t) => resolveTarget(alone, t, ctx.includeDev).graph);
-    const mAfter = lint({ graphs: mGraphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
+    const mAfter = lintGraphs(ctx, mGraphs);
     const mTargeted = m.findings.filter((f) => targeted.some((t) => t.rule === f.rule && t.package.name === f.package.name));
     const v = judge(m, { graphs: mGraphs, findings: mAfter }, mTargeted, giveUp);
     if ('reason' in v) return fail(reason('memberAlone', { member: m.name }, [v.reason]));
@@ -251,35 +253,26 @@ function judge(before: Build, after: Build, targeted: Finding[], giveUp: Readonl
   return { caveats };
 }
 
-/** A selected member built on its own, before any fix: its graphs and findings. */
-export interface MemberBuild extends Build {
-  key: string;
-  name: string;
-}
-
-const memberBuildCache = new WeakMap<Project, MemberBuild[]>();
-
 /**
- * Each selected member built on its own (`cargo build -p M`, cargo's feature
- * unification over that member alone), on every selected target, when the
- * selection holds more than one member; none otherwise (the selection is that build).
+ * Each selected member built on its own (`cargo build -p M`), before any fix,
+ * when the selection holds several (see `src/rules/member-builds.ts`).
  */
 export function memberBuilds(ctx: ProofContext): MemberBuild[] {
-  const { project } = ctx;
-  let builds = memberBuildCache.get(project);
-  if (builds) return builds;
-  const selected = project.roots.filter((r) => !r.featuresOnly);
-  builds = [];
-  if (selected.length > 1) {
-    for (const r of selected) {
-      const alone = { ...project, roots: project.roots.filter((x) => x === r || x.featuresOnly) };
-      const graphs = ctx.targets.map((t) => resolveTarget(alone, t, ctx.includeDev).graph);
-      const findings = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
-      builds.push({ key: r.key, name: project.packages.members.get(r.key)?.name ?? r.key, graphs, findings });
-    }
-  }
-  memberBuildCache.set(project, builds);
-  return builds;
+  return sharedMemberBuilds(ctx.project, ctx.targets, ctx.includeDev, (graphs) => lintGraphs(ctx, graphs));
+}
+
+/** Lints graphs by the check's own standard: its rules, settings, environments, build-script evidence and releases. */
+export function lintGraphs(ctx: ProofContext, graphs: TargetGraph[]): Finding[] {
+  return lint({
+    graphs,
+    kb: ctx.kb,
+    rules: ctx.rules,
+    settings: ctx.settings,
+    environments: ctx.environments,
+    ...(ctx.lockLocation ? { lockLocation: ctx.lockLocation } : {}),
+    ...(ctx.buildScripts ? { buildScripts: ctx.buildScripts } : {}),
+    ...(ctx.releases ? { releases: ctx.releases } : {}),
+  });
 }
 
 /**

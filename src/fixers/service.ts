@@ -8,13 +8,12 @@
  * assembles fixes of its own.
  */
 import type { Finding } from '../rules/types.js';
-import { lint } from '../rules/engine.js';
 import { resolveTarget, selectRoots } from '../resolve/index.js';
 import { LOCK_UPDATE_COMMAND } from '../resolve/packages.js';
 import { mergeEdits, parsedTexts, renderChanges } from './apply.js';
 import { disableCandidates } from './disable.js';
 import { pinCandidates } from './pin.js';
-import { aboutEnvironment, memberBuilds, proveEdits, type Proof, type ProofContext } from './prove.js';
+import { aboutEnvironment, lintGraphs, memberBuilds, proveEdits, type Proof, type ProofContext } from './prove.js';
 import { reason, reasonText, reasonsText, type FixReason, type Reason, type ReasonId } from './reasons.js';
 import { staticCandidates } from './static.js';
 import { code, type Candidate, type NativeTarget, type PinScope, type StrategyInput, type StrategyResult } from './strategy.js';
@@ -107,9 +106,13 @@ export function fixableFindings(ctx: ProofContext): NativeTarget[] {
       byKey.set(f.packageKey, t);
     }
     t.findings.push(f);
-    const graph = ctx.graphs.find((g) => g.target === f.target);
-    const pkg = graph?.packages.get(f.packageKey);
-    if (graph && pkg && !t.graphs.some((g) => g.graph === graph)) t.graphs.push({ graph, pkg });
+    // A problem only members built on their own have is fixed where those builds have it.
+    const graphs = f.builtAlone ? memberBuilds(ctx).flatMap((b) => (f.builtAlone!.includes(b.name) ? b.graphs : [])) : ctx.graphs;
+    for (const graph of graphs) {
+      if (graph.target !== f.target) continue;
+      const pkg = graph.packages.get(f.packageKey);
+      if (pkg && !t.graphs.some((g) => g.graph === graph)) t.graphs.push({ graph, pkg });
+    }
   }
   return [...byKey.values()].filter((t) => t.graphs.length > 0);
 }
@@ -317,7 +320,7 @@ function wholeWorkspace(ctx: ProofContext): ProofContext | null {
   }
   const wide = { ...project, selection, roots };
   const graphs = ctx.targets.map((t) => resolveTarget(wide, t, ctx.includeDev).graph);
-  const findings = lint({ graphs, kb: ctx.kb, rules: ctx.rules, settings: ctx.settings, environments: ctx.environments, lockLocation: ctx.lockLocation, buildScripts: ctx.buildScripts });
+  const findings = lintGraphs(ctx, graphs);
   return { ...ctx, project: wide, graphs, findings };
 }
 

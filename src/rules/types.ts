@@ -166,4 +166,10 @@ export interface Finding {
    * Not part of `id`.
    */
   evidence?: Evidence[];
+  /**
+   * Set for a problem that only members built on their own have (`cargo build
+   * -p M`): the selection built together unifies a feature that removes it.
+   * The members whose own build has it.
+   */
+  builtAlone?: string[];
 }

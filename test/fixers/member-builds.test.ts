@@ -154,3 +154,40 @@ describe('edition 2024', () => {
     expect(() => cargo(dir, ['tree'])).toThrow(/default-features/);
   });
 });
+
+describe('check: a problem only a member built on its own has', () => {
+  withCargo('is reported for that member, with cargo agreeing, and fix reaches it', async () => {
+    // svc-a turns on native-tls-vendored, svc-b does not: built together, openssl-sys is vendored; svc-b alone is not.
+    const dir = sharedWorkspace({ svcB: 'reqwest.workspace = true\n' });
+    writeFileSync(join(dir, 'svc-a/Cargo.toml'), member('svc-a', 'reqwest = { workspace = true, features = ["native-tls-vendored"] }\n'));
+    const workspace = cargo(dir, ['tree', '--workspace', '-e', 'features', '-i', 'openssl-sys', '--target', MUSL, '--prefix', 'none']);
+    expect(workspace).toContain('openssl-sys feature "vendored"');
+    expect(sysFeatures(dir, 'svc-b', MUSL)).not.toContain('vendored');
+
+    const check = await cli(['check', dir, '--target', MUSL, '--format', 'json'], dir);
+    expect(check.code, check.stderr).toBe(1);
+    const report = JSON.parse(check.stdout) as { findings: { rule: string; severity: string; package: { name: string }; builtAlone?: string[] }[] };
+    // Built together it is vendored (an `info` that it builds C); svc-b alone links the system OpenSSL.
+    const openssl = report.findings.filter((f) => f.package.name === 'openssl-sys' && f.severity !== 'info');
+    expect(openssl.map((f) => [f.rule, f.builtAlone])).toEqual([['native-library', ['svc-b']]]);
+    const human = await cli(['check', dir, '--target', MUSL], dir);
+    expect(human.stdout).toContain('note: only when built on its own (`cargo build -p svc-b`): built with the other selected members, cargo unifies their features and turns on what removes it');
+    // svc-a's own build has no problem; svc-b's has it.
+    expect((await cli(['check', dir, '-p', 'svc-a', '--target', MUSL], dir)).code).toBe(0);
+    expect((await cli(['check', dir, '-p', 'svc-b', '--target', MUSL], dir)).code).toBe(1);
+
+    const r = await cli(['fix', dir, '--strategy', 'static', '--target', MUSL], dir);
+    expect(r.code, r.stderr).toBe(0);
+    cargo(dir, ['update', '-w']);
+    expect(sysFeatures(dir, 'svc-b', MUSL)).toContain('vendored');
+    expect((await cli(['check', dir, '--target', MUSL], dir)).code).toBe(0);
+  });
+
+  it('is not reported when a single member is selected (that build is the selection)', async () => {
+    const dir = sharedWorkspace({ svcB: 'reqwest.workspace = true\n' });
+    writeFileSync(join(dir, 'svc-a/Cargo.toml'), member('svc-a', 'reqwest = { workspace = true, features = ["native-tls-vendored"] }\n'));
+    const r = await cli(['check', dir, '-p', 'svc-a', '--target', MUSL, '--format', 'json'], dir);
+    const report = JSON.parse(r.stdout) as { findings: { package: { name: string }; severity: string; builtAlone?: string[] }[] };
+    expect(report.findings.filter((f) => f.package.name === 'openssl-sys' && f.severity !== 'info')).toEqual([]);
+  });
+});
