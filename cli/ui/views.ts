@@ -1,6 +1,6 @@
 /**
  * The screens of the triage UI as lines of text (with ANSI styling when
- * colours are on). Every builder is pure: the component in app.tsx only picks
+ * colours are on). Every builder is pure: screen.ts only picks
  * which lines fit the terminal and draws them.
  */
 import { LOCKFILE_COMMAND, unifiedDiff } from '../../src/fixers/index.js';

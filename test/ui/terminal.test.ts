@@ -4,7 +4,7 @@
  * the bundled example, driven with `send-keys` and read with `capture-pane`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, workspaceCopy } from './helpers.js';
@@ -32,7 +32,7 @@ async function waitForScreen(predicate: (s: string) => boolean, what: string, ti
 /** The UI sources are newer than the build: build first (the test runs what users run). */
 function ensureBuilt(): void {
   const built = join(REPO, 'dist', 'cli', 'ui', 'app.js');
-  const stale = !existsSync(built) || ['app.tsx', 'views.ts', 'model.ts', 'run.tsx', 'index.ts'].some((f) => statSync(join(REPO, 'cli', 'ui', f)).mtimeMs > statSync(built).mtimeMs);
+  const stale = !existsSync(built) || readdirSync(join(REPO, 'cli', 'ui')).some((f) => statSync(join(REPO, 'cli', 'ui', f)).mtimeMs > statSync(built).mtimeMs);
   if (stale) spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: REPO, stdio: 'ignore' });
 }
 
