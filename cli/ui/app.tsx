@@ -6,10 +6,11 @@
  * drawn `screen.ts`; this component ties them to the terminal.
  */
 import React, { useEffect, useRef, useState } from 'react';
-import { Box, Text, useApp, useInput, useStdout, type Key } from 'ink';
+import { Box, Text, useApp, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { CheckRun } from '../run/check.js';
+import { runEditor } from './editor.js';
 import { onKey, splitKeys } from './keys.js';
-import { screenLines, type ScreenContext } from './screen.js';
+import { screenLines, statusRows, type ScreenContext } from './screen.js';
 import type { Session } from './session.js';
 import { layout } from './state.js';
 import { useTriageSession } from './use-session.js';
@@ -51,12 +52,16 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
     color: session.color,
     strategy: session.fixes?.strategy ?? 'auto',
     fixEngine: !!session.fixes,
+    render: session.fixes?.render,
     warnings: session.warnings,
   };
-  const size = layout(columns, rows, triage.state);
+  const size = layout(columns, rows, triage.state, statusRows(triage.state, screen, Math.max(1, columns)).length);
+  const { stdin } = useStdin();
+  const { stdout } = useStdout();
+  const edit = (file: string, line: number) => runEditor(session.editor!, file, line, { stdin, stdout }, session.env, session.cwd);
 
   useInput((input: string, key: Key) => {
-    for (const [ch, k] of splitKeys(input, key)) onKey(ch, k, { triage, session, layout: size, screen });
+    for (const [ch, k] of splitKeys(input, key)) onKey(ch, k, { triage, session, layout: size, screen, edit });
   });
 
   const drawn = screenLines(triage.state, size, screen, listTop.current);

@@ -5,6 +5,8 @@
  * change it through the session; they draw nothing.
  */
 import type { Key } from 'ink';
+import { relPath } from '../output/report.js';
+import type { EditorRun } from './editor.js';
 import { chosenFixes, firstChoice, fixesFor, toggleFix } from './model.js';
 import type { Session } from './session.js';
 import { derive, type Layout, type State } from './state.js';
@@ -17,6 +19,8 @@ export interface KeyContext {
   session: Session;
   layout: Layout;
   screen: ScreenContext;
+  /** Runs the session's editor at the file's line, the terminal handed over to it meanwhile. */
+  edit(file: string, line: number): EditorRun;
 }
 
 /** Keys typed faster than they are read arrive as one chunk: each character is handled as its own key. */
@@ -36,10 +40,17 @@ function charKey(ch: string, base: Key): Key {
 }
 
 export function onKey(input: string, key: Key, c: KeyContext): void {
-  const st = c.triage.latest();
+  let st = c.triage.latest();
   if (key.ctrl && input === 'c') return c.triage.quit();
+  // Any key but Esc takes back the question of the first Esc.
+  if (st.quitArmed && !key.escape) {
+    c.triage.update({ quitArmed: false });
+    st = c.triage.latest();
+  }
   if (!st.run || st.error) {
-    if (input === 'q' || key.escape) c.triage.quit();
+    if (input === 'q') return c.triage.quit();
+    if (key.escape) return escapeToQuit(st, c);
+    if (input === 'r' && st.run) return void c.triage.recheck();
     return;
   }
   if (st.filtering) return filterKey(input, key, st, c);
@@ -70,6 +81,9 @@ function overlayKey(input: string, key: Key, st: State, c: KeyContext): void {
   const page = c.layout.bodyHeight - 2;
   switch (st.overlay) {
     case 'applying':
+      return;
+    case 'checking':
+      if (input === 'q') return quit();
       return;
     case 'help':
       if (input === 'q') return quit();
@@ -104,11 +118,15 @@ function listKey(input: string, key: Key, st: State, c: KeyContext): void {
   const { update, quit } = c.triage;
   const { bodyHeight, detailHeight } = c.layout;
   if (input === 'q') return quit();
+  // Esc closes what is on top: the detail, then the filter, then the status line; with nothing left, it asks.
   if (key.escape) {
     if (st.detailOpen) return update({ detailOpen: false, message: null });
     if (st.filter) return update({ filter: '', ...moveCursor({ ...st, filter: '' }, 0) });
-    return quit();
+    if (st.message) return update({ message: null });
+    return escapeToQuit(st, c);
   }
+  if (input === 'r') return void c.triage.recheck();
+  if (input === 'e') return edit(st, c);
   if (up(input, key)) return update(moveCursor(st, st.cursor - 1));
   if (down(input, key)) return update(moveCursor(st, st.cursor + 1));
   if (key.home || input === 'g') return update(moveCursor(st, 0));
@@ -129,6 +147,26 @@ function listKey(input: string, key: Key, st: State, c: KeyContext): void {
     const targetIndex = (st.targetIndex + (input === 't' ? 1 : targets.length - 1)) % targets.length;
     return update({ targetIndex, cursor: 0, detailScroll: 0, fixCursor: 0, message: null });
   }
+}
+
+/** The first Esc with nothing to close asks; the second quits. */
+function escapeToQuit(st: State, c: KeyContext): void {
+  if (st.quitArmed) return c.triage.quit();
+  c.triage.update({ quitArmed: true });
+}
+
+/** Opens the editor at the declaration that brings the finding's crate in, then checks again. */
+function edit(st: State, c: KeyContext): void {
+  const { update } = c.triage;
+  const { current } = derive(st);
+  if (!current || !st.run) return;
+  const m = current.direct?.manifest;
+  if (!m) return update({ message: `no declaration in a Cargo.toml brings in ${current.package.name}` });
+  const at = `${relPath(st.run.report.root, m.path)}:${m.line}`;
+  if (!c.session.editor) return update({ message: `set $VISUAL or $EDITOR to edit ${at} from here` });
+  const r = c.edit(m.path, m.line);
+  if (r.error) return update({ message: `could not open the editor: ${r.error}` });
+  void c.triage.recheck(r.status ? `the editor exited with status ${r.status}` : undefined);
 }
 
 function moveCursor(st: State, to: number): Partial<State> {
@@ -173,14 +211,25 @@ function openDiff(st: State, overlay: 'diff' | 'confirm', c: KeyContext): void {
   }
 }
 
+/** Scrolls the detail; a highlighted fix option scrolled wholly out of view gives the highlight to the nearest one in view. */
 function scrollDetail(st: State, delta: number, c: KeyContext): void {
   const { current } = derive(st);
   if (!current) return;
-  const d = detailFor(st, current, c.screen, c.layout.width);
-  const max = Math.max(0, d.lines.length - c.layout.detailHeight);
-  c.triage.update({ detailScroll: Math.max(0, Math.min(max, st.detailScroll + delta)) });
+  const { detailHeight, width } = c.layout;
+  const d = detailFor(st, current, c.screen, width);
+  const max = Math.max(0, d.lines.length - detailHeight);
+  const detailScroll = Math.max(0, Math.min(max, st.detailScroll + delta));
+  // An option is in view while any of its lines is (its diff may be read on past its title).
+  const shown = (i: number) => (d.fixLines[i] ?? -1) < detailScroll + detailHeight && (d.fixEnds[i] ?? -1) > detailScroll;
+  let fixCursor = st.fixCursor;
+  if (d.fixLines.length && !shown(fixCursor)) {
+    const inView = d.fixLines.map((_, i) => i).filter(shown);
+    if (inView.length) fixCursor = delta > 0 ? inView[0]! : inView[inView.length - 1]!;
+  }
+  c.triage.update({ detailScroll, fixCursor });
 }
 
+/** Highlights another fix option and scrolls the detail so that the whole option shows (its start when it is taller than the view). */
 function moveFixCursor(st: State, delta: number, c: KeyContext): void {
   const { current } = derive(st);
   const currentFixes = current ? fixesFor(st.fixes, current) : [];
@@ -188,11 +237,15 @@ function moveFixCursor(st: State, delta: number, c: KeyContext): void {
   const { detailHeight, width } = c.layout;
   const fixCursor = (st.fixCursor + delta + currentFixes.length) % currentFixes.length;
   const d = detailFor({ ...st, fixCursor }, current, c.screen, width);
-  const line = d.fixLines[fixCursor] ?? 0;
-  let detailScroll = st.detailScroll;
-  if (line < detailScroll) detailScroll = line;
-  if (line >= detailScroll + detailHeight - 2) detailScroll = Math.max(0, line - detailHeight + 3);
-  c.triage.update({ fixCursor, detailScroll });
+  c.triage.update({ fixCursor, detailScroll: scrollTo(st.detailScroll, d.fixLines[fixCursor] ?? 0, d.fixEnds[fixCursor] ?? 0, detailHeight) });
+}
+
+/** The first line to show so that lines [start, end) are in a view of `height` lines, moving as little as it can. */
+export function scrollTo(top: number, start: number, end: number, height: number): number {
+  if (end - start >= height) return start;
+  if (start < top) return start;
+  if (end > top + height) return end - height;
+  return top;
 }
 
 /** Scrolls the diff, the confirmation or the apply result, within its lines. */

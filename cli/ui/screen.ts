@@ -4,10 +4,12 @@
  * diff or the confirmation, the apply result), the status line and the key
  * hints. Pure: the component only draws what this returns.
  */
+import { relPath } from '../output/report.js';
 import type { CheckRun } from '../run/check.js';
+import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { Finding } from '../../src/rules/types.js';
 import { chosenFixes, countBySeverity, scrollStart, wrapText } from './model.js';
-import { derive, FOOTER, window, type Layout, type State } from './state.js';
+import { derive, window, type Layout, type State } from './state.js';
 import {
   detailLines,
   diffLines,
@@ -18,6 +20,7 @@ import {
   loadingLines,
   resultLines,
   rowLine,
+  wrapRow,
   type Detail,
   type Theme,
 } from './views.js';
@@ -30,11 +33,13 @@ export interface ScreenContext {
   strategy: string;
   /** Whether a fix engine is there (proving fixes shows in the status line). */
   fixEngine: boolean;
+  /** The fix engine's rendering of fixes' edits (the files before and after), for the diff of one option. */
+  render?: (run: CheckRun, fixes: ProposedFix[]) => FileChange[];
   warnings: string[];
 }
 
 /** The detail of a finding, laid out for the width. */
-export function detailFor(s: State, f: Finding, ctx: Pick<ScreenContext, 'theme' | 'strategy'>, width: number): Detail {
+export function detailFor(s: State, f: Finding, ctx: Pick<ScreenContext, 'theme' | 'strategy' | 'render' | 'color'>, width: number): Detail {
   const run = s.run!;
   return detailLines(
     {
@@ -48,10 +53,27 @@ export function detailFor(s: State, f: Finding, ctx: Pick<ScreenContext, 'theme'
       fixCursor: s.fixCursor,
       strategy: ctx.strategy,
       explored: s.explored,
+      diffOf: ctx.render ? (fix, w) => optionDiff(run, fix, ctx as ScreenContext, w) : undefined,
     },
     ctx.theme,
     width,
   );
+}
+
+const diffs = new WeakMap<ProposedFix, { width: number; color: boolean; rows: string[] }>();
+
+/** The diff of one fix option on its own, as the engine renders it; the reason it cannot be rendered otherwise. */
+function optionDiff(run: CheckRun, fix: ProposedFix, ctx: ScreenContext, width: number): string[] {
+  const kept = diffs.get(fix);
+  if (kept && kept.width === width && kept.color === ctx.color) return kept.rows;
+  let rows: string[];
+  try {
+    rows = diffLines(ctx.render!(run, [fix]), run.report.root, ctx.color, width);
+  } catch (e) {
+    rows = wrapText(`the edits cannot be made: ${e instanceof Error ? e.message : String(e)}`, width);
+  }
+  diffs.set(fix, { width, color: ctx.color, rows });
+  return rows;
 }
 
 export interface Drawn {
@@ -68,9 +90,10 @@ export function screenLines(s: State, l: Layout, ctx: ScreenContext, listTop: nu
   let lines: string[];
   let hint: string;
   if (s.error) {
-    lines = [theme.red('error') + ': the check failed', ...wrapText(s.error, l.width - 2).map((x) => `  ${x}`), '', 'q to quit'];
-    hint = 'q quit';
-  } else if (!s.run || s.overlay === 'applying') {
+    const again = s.run ? 'r to check again, ' : '';
+    lines = [theme.red('error') + ': the check failed', ...wrapText(s.error, l.width - 2).map((x) => `  ${x}`), '', `${again}q to quit`];
+    hint = s.run ? footerHint('error', l.width, multi) : 'q quit';
+  } else if (!s.run || s.overlay === 'applying' || s.overlay === 'checking') {
     lines = s.overlay === 'applying' && !s.load.reason ? [theme.bold('Writing the changes...')] : loadingLines(s.load, theme, l.width);
     hint = footerHint('loading', l.width, multi);
   } else {
@@ -79,21 +102,34 @@ export function screenLines(s: State, l: Layout, ctx: ScreenContext, listTop: nu
     hint = body.hint;
     lines = [...header(s, s.run, theme, l.width), ...body.lines];
   }
-  while (lines.length < l.height - FOOTER) lines.push('');
-  lines = lines.slice(0, Math.max(0, l.height - FOOTER));
-  lines.push(statusLine(s, ctx), theme.dim(s.filtering ? footerHint('filter', l.width, multi) : hint));
-  if (lines.length > l.height) lines = l.height > FOOTER ? [...lines.slice(0, l.height - FOOTER), ...lines.slice(-FOOTER)] : lines.slice(0, l.height);
+  const footer = [...statusRows(s, ctx, l.width), theme.dim(s.filtering ? footerHint('filter', l.width, multi) : hint)];
+  const room = Math.max(0, l.height - footer.length);
+  while (lines.length < room) lines.push('');
+  lines = [...lines.slice(0, room), ...footer].slice(-l.height);
   return { lines, listTop };
+}
+
+/** The status line, a long one going on in the rows below (up to three), so that nothing is cut. */
+export function statusRows(s: State, ctx: ScreenContext, width: number): string[] {
+  const rows = wrapRow(statusLine(s, ctx), Math.max(4, width - 1));
+  return rows.length > 3 ? [...rows.slice(0, 2), rows[2]!.replace(/.$/u, '…')] : rows;
 }
 
 function statusLine(s: State, ctx: ScreenContext): string {
   const { theme } = ctx;
   if (s.filtering) return `/${s.filter}${theme.inverse(' ')}`;
+  if (s.quitArmed) return theme.bold('press Esc again to quit (q quits at once)');
   if (s.message) return s.message;
+  if (s.stale.length && s.run) return theme.yellow(`${staleText(s.stale, s.run.report.root)} changed on disk since the check; press r`);
   if (s.run && s.fixes === null && ctx.fixEngine) return theme.dim('proving fixes...');
   if (s.run && s.explored === 'pending' && ctx.fixEngine) return theme.dim('proving each strategy on its own...');
   if (ctx.warnings.length) return theme.yellow(`warning: ${ctx.warnings[ctx.warnings.length - 1]}`);
   return '';
+}
+
+function staleText(paths: string[], root: string): string {
+  const names = paths.map((p) => relPath(root, p));
+  return names.length > 2 ? `${names[0]} and ${names.length - 1} other manifests` : names.join(' and ');
 }
 
 /** The rows under the header: the view on top, `bodyHeight` of them, and its key hints. */

@@ -9,7 +9,8 @@ import type { Finding } from '../../src/rules/types.js';
 import { findingRows, type ApplyResult, type LoadState } from './views.js';
 import { visibleFindings, type Explored } from './model.js';
 
-export type Overlay = 'none' | 'help' | 'diff' | 'confirm' | 'applying' | 'result';
+/** The view over the list: `checking` while `r` or `e` checks again, `applying` while fixes are written and checked. */
+export type Overlay = 'none' | 'help' | 'diff' | 'confirm' | 'applying' | 'checking' | 'result';
 
 export interface State {
   run: CheckRun | null;
@@ -33,6 +34,10 @@ export interface State {
   changes: FileChange[];
   result: ApplyResult | null;
   message: string | null;
+  /** The manifests that changed on disk since the run read them. */
+  stale: string[];
+  /** Esc was pressed with nothing left to close: a second Esc quits. */
+  quitArmed: boolean;
 }
 
 export function initialState(what: string): State {
@@ -56,6 +61,8 @@ export function initialState(what: string): State {
     changes: [],
     result: null,
     message: null,
+    stale: [],
+    quitArmed: false,
   };
 }
 
@@ -82,18 +89,23 @@ export interface Layout {
   width: number;
   /** One row less than the terminal, so that drawing never scrolls it. */
   height: number;
+  /** The status rows (a long status goes on in a second or third row) and the key hints. */
+  footer: number;
   bodyHeight: number;
   /** The rows of the list above an open detail. */
   listHeightWithDetail: number;
   detailHeight: number;
 }
 
-export function layout(columns: number, rows: number, s: State): Layout {
+export function layout(columns: number, rows: number, s: State, statusRows = 1): Layout {
   const height = Math.max(1, rows - 1);
   const width = Math.max(1, columns);
-  const bodyHeight = Math.max(1, height - HEADER - FOOTER);
-  const listHeightWithDetail = Math.min(Math.max(3, Math.floor(bodyHeight / 4)), Math.max(3, findingRows(derive(s).visible).length));
-  return { width, height, bodyHeight, listHeightWithDetail, detailHeight: bodyHeight - listHeightWithDetail - 1 };
+  const footer = FOOTER - 1 + statusRows;
+  const bodyHeight = Math.max(1, height - HEADER - footer);
+  // A quarter of the rows for the list (at least 3, fewer on a tiny terminal), the rest for the detail under a rule.
+  const wanted = Math.min(Math.max(3, Math.floor(bodyHeight / 4)), Math.max(3, findingRows(derive(s).visible).length));
+  const listHeightWithDetail = Math.max(1, Math.min(wanted, bodyHeight - 2));
+  return { width, height, footer, bodyHeight, listHeightWithDetail, detailHeight: Math.max(0, bodyHeight - listHeightWithDetail - 1) };
 }
 
 /** The rows of `lines` from `top` that fit `height`, never past the end. */

@@ -10,7 +10,8 @@ import type { CheckRun } from '../run/check.js';
 import type { FetchProgress } from '../../src/registry/progress.js';
 import { chosenFixes, compareRuns, lockfileCommands } from './model.js';
 import type { Applied, Session } from './session.js';
-import { initialState, type State } from './state.js';
+import { derive, initialState, type State } from './state.js';
+import { changedOnDisk, WATCH_INTERVAL_MS } from './watch.js';
 import type { ApplyResult } from './views.js';
 
 export type Patch = Partial<State> | ((s: State) => Partial<State>);
@@ -22,6 +23,8 @@ export interface TriageSession {
   update(patch: Patch): void;
   /** Runs the check again (a new resolution), then proves fixes for it. */
   check(reason?: string): Promise<CheckRun | null>;
+  /** Checks again from the list (`r`, or after the editor), then shows the list with `note` in the status line. */
+  recheck(note?: string): Promise<void>;
   /** Applies the chosen fixes through the fix engine, then checks again. */
   apply(): Promise<void>;
   quit(): void;
@@ -69,16 +72,17 @@ export function useTriageSession(session: Session, exit: (error?: Error) => void
         return null;
       }
       const previous = stateRef.current.run;
-      update({
+      update((s) => ({
         run,
         fixes: session.fixes ? null : [],
         fixError: session.fixes ? null : 'the fix engine is not available in this build',
         explored: session.fixes?.strategy === 'auto' ? 'pending' : 'off',
         selected: new Set(),
-        cursor: 0,
+        cursor: cursorAfter(s, run),
         detailScroll: 0,
         fixCursor: 0,
-      });
+        stale: [],
+      }));
       if (previous && previous !== run) await previous.loaded.sources.close();
       if (session.fixes) {
         const auto = session.fixes.strategy === 'auto';
@@ -108,6 +112,32 @@ export function useTriageSession(session: Session, exit: (error?: Error) => void
     };
   }, []);
 
+  // A manifest edited outside the screen makes the findings out of date: say so until the next check.
+  useEffect(() => {
+    const run = state.run;
+    if (!run) return;
+    const timer = setInterval(() => {
+      if (stateRef.current.run !== run) return;
+      const stale = changedOnDisk(run);
+      if (stale.join('\n') !== stateRef.current.stale.join('\n')) update({ stale });
+    }, WATCH_INTERVAL_MS);
+    timer.unref?.();
+    return () => clearInterval(timer);
+  }, [state.run, update]);
+
+  const recheck = useCallback(
+    async (note?: string) => {
+      update({ overlay: 'checking', message: null, error: null });
+      try {
+        await check('checking again');
+      } catch {
+        // Shown as the screen's error, from which r checks again.
+      }
+      if (alive.current) update((s) => ({ overlay: s.overlay === 'checking' ? 'none' : s.overlay, message: note ?? null }));
+    },
+    [update, check],
+  );
+
   const quit = useCallback(() => {
     alive.current = false;
     onExit?.(stateRef.current.run);
@@ -116,7 +146,16 @@ export function useTriageSession(session: Session, exit: (error?: Error) => void
 
   const apply = useCallback(() => applyChosen(session, stateRef.current, { update, check, alive: () => alive.current }), [session, update, check]);
 
-  return { state, latest: () => stateRef.current, update, check, apply, quit };
+  return { state, latest: () => stateRef.current, update, check, recheck, apply, quit };
+}
+
+/** The cursor on a new run: on the same finding when it is still there, else at the same place in the list. */
+function cursorAfter(s: State, run: CheckRun): number {
+  if (!s.run) return 0;
+  const was = derive(s).current?.id;
+  const visible = derive({ ...s, run }).visible;
+  const same = was === undefined ? -1 : visible.findIndex((f) => f.id === was);
+  return same >= 0 ? same : Math.max(0, Math.min(s.cursor, visible.length - 1));
 }
 
 interface ApplySteps {
