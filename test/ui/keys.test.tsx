@@ -178,10 +178,10 @@ describe('the highlighted item stays in view', () => {
         await s.press(KEY.tab);
         expect(plain(s.frame()), `after ${i + 1} Tab`).toMatch(/^ {2}> \[[ x-]\] (not )?proven/m);
       }
-      // Scrolling the detail away hands the highlight to an option in view, when one is.
-      await s.press(KEY.pageDown, KEY.pageDown, KEY.pageDown);
+      // After scrolling the detail, Tab brings the next highlighted option into view again.
+      await s.press(KEY.pageDown, KEY.pageDown, KEY.pageDown, KEY.tab);
       const f = plain(s.frame());
-      if (/^ {2} {2}\[[ x-]\] (not )?proven/m.test(f)) expect(f).toMatch(/^ {2}> \[[ x-]\] (not )?proven/m);
+      expect(f).toMatch(/^ {2}> \[[ x-]\] (not )?proven/m);
       for (const l of f.split('\n')) expect(l.length).toBeLessThanOrEqual(columns);
     });
   }
