@@ -70,8 +70,11 @@ async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: Comma
   for (const p of plan) if (p.output !== undefined) checkOutputPath(resolvePath(ctx.cwd, p.output), p.output, p.format);
   const baselineArg = args.options.baseline;
   const writeBaselineArg = args.options['write-baseline'];
-  // The triage screen needs a terminal; elsewhere `--interactive` prints the report.
-  if (args.options.interactive && ctx.stdout.isTTY && ctx.stdin?.isTTY) return (await import('../ui/index.js')).runInteractive(args, ctx);
+  // The triage screen needs a terminal; elsewhere `--interactive` says so and prints the report.
+  if (args.options.interactive) {
+    if (ctx.stdout.isTTY && ctx.stdin?.isTTY) return (await import('../ui/index.js')).runInteractive(args, ctx);
+    if (!args.options.quiet) ctx.stderr.write('note: the triage screen needs a terminal (stdin and stdout); printing the report instead\n');
+  }
   // A bad baseline is reported before any work is done.
   const baseline = baselineArg !== undefined ? readBaseline(resolvePath(ctx.cwd, baselineArg), baselineArg) : undefined;
   const run = await runCheck(args, ctx);

@@ -12,9 +12,7 @@ import type { CHECK_OPTIONS } from '../run/options.js';
 import { setOptimizingCompiler } from '../v8.js';
 import { fixEngine } from './fix-engine.js';
 import { checkSession } from './session.js';
-
-const ENTER_ALT = '\x1b[?1049h\x1b[H';
-const LEAVE_ALT = '\x1b[?1049l';
+import { ENTER_ALT, LEAVE_ALT } from './terminal.js';
 
 /**
  * ink decides once, when it loads, whether it runs under CI (`CI` or

@@ -5,13 +5,14 @@ import type { CheckRun } from '../run/check.js';
 import { failsOn } from '../../src/rules/engine.js';
 import { App } from './app.js';
 import type { Session } from './session.js';
+import { CLEAR } from './terminal.js';
 
 export async function runScreen(session: Session, ctx: CommandContext): Promise<number> {
   const stdout = ctx.stdout as NodeJS.WriteStream;
   const stdin = (ctx.stdin ?? process.stdin) as NodeJS.ReadStream;
   let last: CheckRun | null = null;
   // Clears what ./index.ts wrote while ink was loading.
-  stdout.write('\x1b[2J\x1b[H');
+  stdout.write(CLEAR);
   let failure: unknown;
   try {
     const app = render(<App session={session} onExit={(run) => (last = run)} />, {

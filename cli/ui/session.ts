@@ -9,6 +9,7 @@ import type { FetchProgress } from '../../src/registry/progress.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { Reason } from '../../src/fixers/reasons.js';
 import type { FixPlan, StrategyChoice } from '../../src/fixers/service.js';
+import { editorCommand } from './editor.js';
 
 export interface FixEngine {
   /** The strategy asked for (`--strategy`, default `auto`: switch, then static, then pin). */
@@ -57,6 +58,11 @@ export interface Session {
   /** Null when no fix engine is available. */
   fixes: FixEngine | null;
   color: boolean;
+  /** The editor `e` opens (`$VISUAL`, else `$EDITOR`); null when neither is set. */
+  editor: string | null;
+  /** The environment and directory the editor runs with. */
+  env: NodeJS.ProcessEnv;
+  cwd: string;
   /** Warnings of the runs (shown on screen, printed on stderr after the screen closes). */
   warnings: string[];
 }
@@ -85,6 +91,9 @@ export function checkSession(args: CheckArgs, ctx: CommandContext, color: boolea
     color,
     fixes,
     warnings,
+    editor: editorCommand(ctx.env),
+    env: ctx.env,
+    cwd: ctx.cwd,
     start: () => {
       if (early) return;
       const e = { listener: null, lastFetch: null } as unknown as Early;

@@ -1,6 +1,6 @@
 /**
  * The screens of the triage UI as lines of text (with ANSI styling when
- * colours are on). Every builder is pure: the component in app.tsx only picks
+ * colours are on). Every builder is pure: screen.ts only picks
  * which lines fit the terminal and draws them.
  */
 import { LOCKFILE_COMMAND, unifiedDiff } from '../../src/fixers/index.js';
@@ -132,6 +132,8 @@ export interface DetailInput {
   strategy: string;
   /** Whether each strategy's own proposals are in `fixes` yet. */
   explored: Explored;
+  /** The diff of a fix's own edits as rows of at most `width` columns (shown under the highlighted option, proven or not). */
+  diffOf?: (fix: ProposedFix, width: number) => string[];
 }
 
 /** What each strategy does, beside its name in the detail. */
@@ -146,6 +148,8 @@ export interface Detail {
   lines: string[];
   /** Line index of each fix option, for scrolling to the highlighted one. */
   fixLines: number[];
+  /** The line after each fix option's last (its reasons and, when highlighted, its diff). */
+  fixEnds: number[];
 }
 
 export function detailLines(d: DetailInput, theme: Theme, width: number): Detail {
@@ -196,6 +200,7 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
 
   heading('Fix options');
   const fixLines: number[] = [];
+  const fixEnds: number[] = [];
   if (d.fixError) {
     para(`fixes could not be proposed: ${d.fixError}`);
   } else if (!d.fixes) {
@@ -234,12 +239,14 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
         }
         if (x.newCrates.length) sub(`new crates: ${x.newCrates.join(', ')}`);
         if (x.lockfileCommand) sub(`then: ${x.lockfileCommand}`);
+        if (here && x.edits.length && d.diffOf) for (const row of d.diffOf(x, w - 4)) lines.push(`        ${row}`);
+        fixEnds.push(lines.length);
       }
     }
     if (d.strategy !== 'auto') para(`other strategies not tried (--strategy ${d.strategy})`);
   }
   lines.push(`${theme.dim('docs:')} ${f.docs}`);
-  return { lines, fixLines };
+  return { lines, fixLines, fixEnds };
 }
 
 // ---------------------------------------------------------------------------
@@ -353,15 +360,16 @@ export const KEYS: [string, string][] = [
   ['up/down, k/j', 'move between findings'],
   ['PgUp/PgDn', 'scroll the detail, the diff or the list'],
   ['Enter', 'open or close the detail of the finding'],
-  ['Tab, left/right', 'in the detail: highlight another fix option'],
+  ['Tab, left/right', 'in the detail: highlight another fix option (its diff shows)'],
   ['space', 'select the fix to apply (proven fixes only)'],
-  ['d', 'show the diff of the selected fixes'],
-  ['a', 'apply the selected fixes and check again'],
+  ['d / a', 'show the diff of / apply the selected fixes, then check again'],
+  ['e', 'edit the declaration ($VISUAL or $EDITOR), then check again'],
+  ['r', 'check again (say, after an edit elsewhere)'],
   ['t / T', 'next / previous target'],
   ['/', "filter by the finding's crate name (Enter keeps, Esc clears)"],
   ['?', 'show or hide this help'],
-  ['Esc', 'close the detail or a view; quit from the list'],
-  ['q', 'quit'],
+  ['Esc', 'close the view on top, the filter or the status line'],
+  ['Esc Esc, q', 'quit'],
 ];
 
 /**
@@ -374,31 +382,68 @@ export function helpLines(theme: Theme, target: string): string[] {
   const out = [theme.bold('Keys')];
   for (const [k, v] of KEYS) out.push(`  ${theme.cyan(k.padEnd(17))} ${v}`);
   out.push(`  ${theme.bold('[x]')} selected  ${theme.bold('[ ]')} proven fix  ${theme.bold('[-]')} none  ${theme.bold('[!]')} only a fix turning features off`);
-  out.push('', `${theme.bold('In CI')}: \`check\` before the build, \`verify --expect static\` on what it built`);
+  out.push(`${theme.bold('In CI')}: \`check\` before the build, \`verify --expect static\` on what it built`);
   out.push(`  ${theme.cyan(`cargo-preflight check --target ${target} --format github`)}`);
   out.push(`  ${theme.cyan(`cargo-preflight verify --target ${target} --expect static`)}`);
   return out;
 }
 
-type HintMode = 'list' | 'detail' | 'diff' | 'confirm' | 'result' | 'help' | 'filter' | 'loading';
+type HintMode = 'list' | 'detail' | 'diff' | 'confirm' | 'result' | 'help' | 'filter' | 'loading' | 'error';
 
-/** Key hints per view, in display order, each with its priority (lower goes first when the line is too narrow). */
-const HINTS: Record<HintMode, [string, number][]> = {
-  list: [['j/k move', 1], ['Enter detail', 8], ['space select', 7], ['d diff', 5], ['a apply', 6], ['t target', 3], ['/ filter', 4], ['? keys', 10], ['q quit', 9]],
-  detail: [['j/k finding', 1], ['Tab fix', 7], ['space select', 8], ['PgUp/PgDn scroll', 6], ['d diff', 4], ['a apply', 5], ['Esc close', 9], ['? keys', 10]],
-  diff: [['j/k scroll', 5], ['a apply', 8], ['d or Esc close', 9], ['q quit', 7]],
-  confirm: [['y apply', 9], ['n or Esc cancel', 8]],
-  result: [['Enter or Esc back', 9], ['q quit', 8]],
-  help: [['any key closes', 9]],
-  filter: [["matches the finding's crate name", 7], ['Enter keep', 9], ['Esc clear', 8]],
-  loading: [['q quit', 9]],
+/** A key hint: its text, a shorter text for narrow terminals, and its priority (lower gives way first). */
+type Hint = [text: string, short: string, priority: number];
+
+/** Key hints per view, in display order. */
+const HINTS: Record<HintMode, Hint[]> = {
+  list: [
+    ['j/k move', 'j/k', 1],
+    ['Enter detail', '↵ detail', 9],
+    ['space select', 'spc select', 8],
+    ['d diff', 'd diff', 5],
+    ['a apply', 'a apply', 7],
+    ['e edit', 'e edit', 6],
+    ['r re-check', 'r check', 4],
+    ['t target', 't tgt', 3],
+    ['/ filter', '/ find', 2],
+    ['? keys', '? keys', 11],
+    ['q quit', 'q quit', 10],
+  ],
+  detail: [
+    ['j/k finding', 'j/k', 1],
+    ['Tab fix', 'Tab fix', 8],
+    ['space select', 'spc select', 7],
+    ['PgUp/PgDn scroll', 'PgUp/Dn', 3],
+    ['d diff', 'd diff', 4],
+    ['a apply', 'a apply', 6],
+    ['e edit', 'e edit', 5],
+    ['r re-check', 'r check', 2],
+    ['Esc close', 'Esc close', 9],
+    ['? keys', '? keys', 11],
+  ],
+  diff: [['j/k scroll', 'j/k', 5], ['a apply', 'a apply', 8], ['d or Esc close', 'Esc close', 9], ['q quit', 'q quit', 7]],
+  confirm: [['y apply', 'y apply', 9], ['n or Esc cancel', 'n cancel', 8]],
+  result: [['Enter or Esc back', 'Esc back', 9], ['q quit', 'q quit', 8]],
+  help: [['any key closes', 'any key closes', 9]],
+  filter: [["matches the finding's crate name", 'crate name', 7], ['Enter keep', '↵ keep', 9], ['Esc clear', 'Esc clear', 8]],
+  loading: [['q quit', 'q quit', 9]],
+  error: [['r check again', 'r check', 8], ['q quit', 'q quit', 9]],
 };
 
+/**
+ * The key hints of a view in at most `width - 1` columns: hints are shortened
+ * first, lowest priority first, and only when every one is short does the
+ * lowest-priority hint give way (`?` lists every key). A hint is never cut.
+ */
 export function footerHint(mode: HintMode, width = 80, multiTarget = true): string {
-  let items = HINTS[mode].filter(([t]) => multiTarget || t !== 't target');
-  const text = () => items.map(([t]) => t).join('  ');
+  let items = HINTS[mode].filter(([t]) => multiTarget || t !== 't target').map(([long, short, priority]) => ({ text: long, short, priority }));
+  const text = () => items.map((i) => i.text).join('  ');
+  const byPriority = [...items].sort((a, b) => a.priority - b.priority);
+  for (const item of byPriority) {
+    if (text().length <= width - 1) break;
+    item.text = item.short;
+  }
   while (text().length > width - 1 && items.length > 1) {
-    const lowest = items.reduce((a, b) => (b[1] < a[1] ? b : a));
+    const lowest = items.reduce((a, b) => (b.priority < a.priority ? b : a));
     items = items.filter((i) => i !== lowest);
   }
   return text();

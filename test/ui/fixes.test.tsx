@@ -111,8 +111,9 @@ describe('fixes on the triage screen', () => {
 
   it('with one --strategy shows that strategy only, why it is not proven, and refuses to select it (switch: rustls needs a crate the vendor folder lacks)', async () => {
     const dir = workspaceCopy();
-    // Rows enough for the whole detail (its note says how far the vendored option's meaning was checked).
-    screen = openScreen(dir, ['--strategy', 'switch'], { rows: 64 });
+    // Rows enough for the whole detail (its note says how far the vendored option's meaning was checked,
+    // and the highlighted option shows its diff).
+    screen = openScreen(dir, ['--strategy', 'switch'], { rows: 90 });
     const s = screen;
     await s.waitFor((f) => /\[[ x!-]\] openssl-sys/.test(plain(f)), 'the proposals');
     const fixes = await proposals(dir, 'switch');

@@ -111,9 +111,11 @@ export const KEY = {
 const tick = (ms = 0) => new Promise((r) => setTimeout(r, ms));
 
 /** Opens the screen on `dir` with `argv` as given to `check` (e.g. ["--target", "T"]). */
-export function openScreen(dir: string, argv: string[] = [], opts: { color?: boolean; columns?: number; rows?: number } = {}): Screen {
+export function openScreen(dir: string, argv: string[] = [], opts: { color?: boolean; columns?: number; rows?: number; env?: NodeJS.ProcessEnv } = {}): Screen {
   const args = parseArgs(argv, CHECK_OPTIONS, 'check');
-  const session = checkSession(args, testContext(dir), opts.color ?? false, fixEngine(args, testContext(dir)));
+  const base = testContext(dir);
+  const ctx = { ...base, env: { ...base.env, ...opts.env } };
+  const session = checkSession(args, ctx, opts.color ?? false, fixEngine(args, ctx));
   let exitedWith: CheckRun | null | undefined;
   const ui = render(React.createElement(App, { session, onExit: (run: CheckRun | null) => (exitedWith = run) }));
   const stdout = ui.stdout as unknown as NodeJS.EventEmitter & { frames: string[] };

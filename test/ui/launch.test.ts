@@ -35,11 +35,22 @@ describe('opening the triage screen', () => {
     const code = await main(['check'], plain.ctx);
     expect(code).toBe(1);
     expect(plain.out()).toContain('error[native-library]');
+    const note = 'note: the triage screen needs a terminal (stdin and stdout); printing the report instead\n';
+    expect(plain.err()).not.toContain(note);
     for (const argv of [[], ['check', '--interactive'], ['check', '-i']]) {
       const c = captured(dir, false);
       expect(await main(argv, c.ctx)).toBe(1);
       expect(c.out()).toBe(plain.out());
+      // Asked for the screen away from a terminal: one line says why the report comes instead; not asked, nothing.
+      if (argv.length) expect(c.err().split(note)).toHaveLength(2);
+      else expect(c.err()).not.toContain('triage screen');
     }
+    // With stdout a terminal but stdin not (input piped in), the same.
+    const half = captured(dir, true);
+    (half.ctx.stdin as { isTTY?: boolean }).isTTY = false;
+    expect(await main(['check', '--interactive'], half.ctx)).toBe(1);
+    expect(half.err()).toContain(note);
+    expect(half.out()).not.toContain('\x1b[?1049h');
   });
 
   it('reports a bad manifest as check does (path:line:col, exit 2) when the screen was to open', async () => {

@@ -88,13 +88,13 @@ describe('triage model', () => {
 
   it('fits the key hints to the width, dropping the least useful first', () => {
     const wide = footerHint('list', 200, true);
-    expect(wide).toBe('j/k move  Enter detail  space select  d diff  a apply  t target  / filter  ? keys  q quit');
+    expect(wide).toBe('j/k move  Enter detail  space select  d diff  a apply  e edit  r re-check  t target  / filter  ? keys  q quit');
     expect(footerHint('list', 200, false)).not.toContain('t target');
     const narrow = footerHint('list', 50, true);
     expect(narrow.length).toBeLessThan(50);
     expect(narrow).toContain('? keys');
-    expect(narrow).toContain('Enter detail');
-    expect(narrow).not.toContain('j/k move');
+    expect(narrow).toContain('↵ detail');
+    expect(narrow).not.toContain('j/k');
   });
 
   it('gives the reasons of an unproven fix per candidate, without the strategy and title in front', () => {

@@ -61,7 +61,8 @@ describe('triage screen', () => {
       .map(([sev, n]) => `${{ error: 'errors', warning: 'warnings', info: 'notes' }[sev]} (${n})`);
     expect(headings).toEqual(expected);
     for (const x of fs) expect(f).toContain(`${x.package.name} v${x.package.version}  ${x.rule}`);
-    expect(f).toContain('j/k move');
+    // The key hints, shortened to fit 80 columns.
+    expect(f).toContain('↵ detail  spc select  d diff  a apply  e edit  r check');
     const ls = lines(f);
     expect(ls.length).toBeLessThanOrEqual(23);
     for (const l of ls) expect(l.length).toBeLessThanOrEqual(80);
@@ -255,10 +256,40 @@ describe('triage screen', () => {
     expect(last!.report.findings.map((f) => f.id)).toEqual(run.report.findings.map((f) => f.id));
   });
 
-  it('quits with Esc from the list', async () => {
+  it('quits from the list with Esc twice, the first Esc asking; another key takes the question back', async () => {
     const s = await loaded();
+    await s.press(KEY.escape);
+    await s.waitFor((x) => x.includes('press Esc again to quit (q quits at once)'), 'the question');
+    expect(s.exited()).toBeUndefined();
+    await s.press('j');
+    expect(plain(s.frame())).not.toContain('press Esc again');
+    await s.press(KEY.escape);
+    expect(s.exited()).toBeUndefined();
     await s.press(KEY.escape);
     await new Promise((r) => setTimeout(r, 100));
     expect(s.exited()).toBeTruthy();
+  });
+
+  it('closes with Esc what is on top, one thing at a time: the detail, the filter, the status line', async () => {
+    const s = await loaded();
+    await s.press('/', 's', 'q', 'l', KEY.enter, KEY.enter);
+    await s.waitFor((x) => x.includes('Inclusion paths'), 'the detail of the filtered list');
+    await s.press('t');
+    expect(plain(s.frame())).toContain('one target: x86_64-unknown-linux-musl');
+    await s.press(KEY.escape);
+    let f = plain(s.frame());
+    expect(f).not.toContain('Inclusion paths');
+    expect(f).toContain('filter "sql": 1 shown');
+    await s.press(KEY.escape);
+    f = plain(s.frame());
+    expect(f).not.toContain('filter "sql"');
+    expect(f).toContain('errors (2)');
+    await s.press('t');
+    expect(plain(s.frame())).toContain('one target');
+    await s.press(KEY.escape);
+    f = plain(s.frame());
+    expect(f).not.toContain('one target');
+    expect(f).not.toContain('press Esc again');
+    expect(s.exited()).toBeUndefined();
   });
 });
