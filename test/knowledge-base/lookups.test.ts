@@ -191,6 +191,41 @@ describe('static options', () => {
     expect(l('0.16.0', 'x86_64-pc-windows-msvc')).toEqual(['c-compiler', 'cmake', 'libclang']);
   });
 
+  it('aws-lc-sys keeps cmake and libclang off the pregenerated targets at releases no recorded line dates (FreeBSD at 0.28.0)', () => {
+    const l = (version: string, target: string) => linkage(sys('aws-lc-sys').entry, 'aws-lc-sys', version, [], {}, target)!.requires;
+    expect(l('0.28.0', 'x86_64-unknown-freebsd')).toEqual(['c-compiler', 'cmake', 'libclang']);
+    expect(l('0.28.0', 'x86_64-unknown-linux-musl')).toEqual(['c-compiler']);
+  });
+
+  it('harfbuzz-sys: system from 0.6 unless `bundled`; pkg-config first, else bundled, in 0.3 to 0.5 (cmake in 0.3.1)', () => {
+    const { entry } = sys('harfbuzz-sys');
+    const l = (version: string, features: string[], env: Record<string, string> = {}) => linkage(entry, 'harfbuzz-sys', version, features, env, 'x86_64-unknown-linux-musl');
+    expect(l('0.6.1', ['default', 'freetype'])).toMatchObject({ kind: 'system' });
+    expect(l('0.6.1', ['bundled'])).toMatchObject({ kind: 'static', requires: ['cxx-compiler'] });
+    expect(l('0.5.0', ['default', 'build-native-harfbuzz'])).toMatchObject({ kind: 'static-unless-found', requires: ['cxx-compiler'] });
+    expect(l('0.5.0', [], { HARFBUZZ_SYS_NO_PKG_CONFIG: '1' })).toMatchObject({ kind: 'static' });
+    // The variable is read by the 0.3 to 0.5 build scripts only: 0.6 asks pkg-config whatever it says.
+    expect(l('0.6.1', [], { HARFBUZZ_SYS_NO_PKG_CONFIG: '1' })).toMatchObject({ kind: 'system' });
+    expect(l('0.3.1', [])!.requires).toEqual(['cxx-compiler', 'cmake']);
+  });
+
+  it('ort-sys: static with `download-binaries` only where a prebuilt exists, nothing linked with `load-dynamic`', () => {
+    const { entry } = sys('ort-sys');
+    const l = (features: string[], target: string) => linkage(entry, 'ort-sys', '2.0.0-rc.2', features, {}, target);
+    expect(l(['download-binaries'], 'x86_64-unknown-linux-gnu')).toMatchObject({ kind: 'static' });
+    expect(l(['download-binaries'], 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'system' });
+    expect(l([], 'x86_64-unknown-linux-gnu')).toMatchObject({ kind: 'system' });
+    expect(l(['download-binaries', 'load-dynamic'], 'x86_64-unknown-linux-musl')).toBeNull();
+  });
+
+  it('opencv and libvips link installed libraries and have no static option', () => {
+    for (const name of ['opencv', 'libvips']) {
+      const { entry, crate } = sys(name);
+      expect(crate.staticOptions, name).toEqual([]);
+      expect(linkage(entry, name, '0.91.3', [], {}, 'x86_64-unknown-linux-musl'), name).toMatchObject({ kind: 'system' });
+    }
+  });
+
   it('onig_sys needs cmake up to 68.0.1 and libclang from 69.2.0 (from 69.5.0 with `generate`, a default)', () => {
     const l = (version: string, features: string[]) => linkage(sys('onig_sys').entry, 'onig_sys', version, features, {}, 'x86_64-unknown-linux-musl')!.requires;
     expect(l('68.0.1', [])).toEqual(['c-compiler', 'cmake']);

@@ -1,0 +1,142 @@
+/**
+ * Build-script excerpts, one or more per family: what the family's claim about how its crate
+ * links rests on. Each names the real script (repository, commit, path, lines) and carries a
+ * model of those lines, written for this test (the same calls, literals and conditions, the rest
+ * left out), which the build-script classifier must judge as the family claims.
+ *
+ * `path` says which way through the script the lines are: `default` (no static option on),
+ * `fallback` (what a `bundled-fallback` script does when pkg-config finds nothing), or the static
+ * option (`feature:bundled`, `env:FOO_STATIC`) that selects them.
+ */
+export interface BuildScriptExcerpt {
+  family: string;
+  crate: string;
+  /** A recorded index line: the features the script may read are that release's. */
+  version: string;
+  repository: string;
+  commit: string;
+  file: string;
+  lines: string;
+  path: 'default' | 'fallback' | `feature:${string}` | `env:${string}`;
+  verdict: 'system' | 'bundled' | 'runtime';
+  /** For a `system` verdict: the libraries and the static switches (`feature:x`, `env:X`) it reads. */
+  libraries?: string[];
+  switches?: string[];
+  model: string;
+}
+
+export const EXCERPTS: BuildScriptExcerpt[] = [
+  {
+    family: 'harfbuzz',
+    crate: 'harfbuzz-sys',
+    version: '0.6.1',
+    repository: 'servo/rust-harfbuzz',
+    commit: '1fe061e',
+    file: 'harfbuzz-sys/build.rs',
+    lines: '48-55',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['harfbuzz'],
+    switches: ['feature:bundled'],
+    model: 'fn main() {\n    if cfg!(feature = "bundled") {\n        build_harfbuzz();\n    } else {\n        pkg_config::probe_library("harfbuzz").unwrap();\n    }\n}\n',
+  },
+  {
+    family: 'harfbuzz',
+    crate: 'harfbuzz-sys',
+    version: '0.6.1',
+    repository: 'servo/rust-harfbuzz',
+    commit: '1fe061e',
+    file: 'harfbuzz-sys/build.rs',
+    lines: '10-38',
+    path: 'feature:bundled',
+    verdict: 'bundled',
+    model: 'fn build_harfbuzz() {\n    let mut cfg = cc::Build::new();\n    cfg.cpp(true).file("harfbuzz/src/harfbuzz.cc");\n    cfg.compile("embedded_harfbuzz");\n}\n',
+  },
+  {
+    family: 'harfbuzz',
+    crate: 'harfbuzz-sys',
+    version: '0.5.0',
+    repository: 'servo/rust-harfbuzz',
+    commit: '91192f6',
+    file: 'harfbuzz-sys/build.rs',
+    lines: '13-19',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['harfbuzz'],
+    switches: [],
+    model: 'fn main() {\n    if std::env::var_os("HARFBUZZ_SYS_NO_PKG_CONFIG").is_none() {\n        if pkg_config::probe_library("harfbuzz").is_ok() {\n            return;\n        }\n    }\n}\n',
+  },
+  {
+    family: 'harfbuzz',
+    crate: 'harfbuzz-sys',
+    version: '0.5.0',
+    repository: 'servo/rust-harfbuzz',
+    commit: '91192f6',
+    file: 'harfbuzz-sys/build.rs',
+    lines: '20-38',
+    path: 'fallback',
+    verdict: 'bundled',
+    model: 'fn main() {\n    let mut cfg = cc::Build::new();\n    cfg.cpp(true).file("harfbuzz/src/harfbuzz.cc");\n    cfg.compile("embedded_harfbuzz");\n}\n',
+  },
+  {
+    family: 'libvips',
+    crate: 'libvips',
+    version: '1.7.0',
+    repository: 'olxgroup-oss/libvips-rust-bindings',
+    commit: '05cac44e',
+    file: 'build.rs',
+    lines: '2-6',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['vips', 'glib-2.0', 'gobject-2.0'],
+    switches: [],
+    model: 'fn main() {\n    println!("cargo:rustc-link-lib=vips");\n    println!("cargo:rustc-link-lib=glib-2.0");\n    println!("cargo:rustc-link-lib=gobject-2.0");\n}\n',
+  },
+  {
+    family: 'opencv',
+    crate: 'opencv',
+    version: '0.91.3',
+    repository: 'twistedfall/opencv-rust',
+    commit: '24b47a86',
+    file: 'build/library.rs',
+    lines: '244-256',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['opencv4'],
+    switches: [],
+    model: 'pub fn probe_pkg_config() {\n    let mut config = pkg_config::Config::new();\n    config.cargo_metadata(false);\n    let found = config.probe("opencv4");\n}\n',
+  },
+  {
+    family: 'onnxruntime',
+    crate: 'ort-sys',
+    version: '2.0.0-rc.2',
+    repository: 'pykeio/ort',
+    commit: '467d127c',
+    file: 'ort-sys/build.rs',
+    lines: '379-395',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['onnxruntime'],
+    switches: [],
+    model: 'fn real_main(link: bool) {\n    if link {\n        println!("cargo:rustc-link-lib=onnxruntime");\n    }\n}\n',
+  },
+];
+
+/**
+ * Families with no excerpt yet, each to be given one: the claims of these families rest on the
+ * index lines and the build scripts named in their files' comments, not on a tested excerpt.
+ */
+export const PENDING: readonly string[] = [
+  'alsa', 'aws-lc', 'boringssl', 'brotli-c', 'bzip2', 'curl', 'dbus', 'duckdb', 'ffmpeg', 'fontconfig', 'freetype',
+  'gdal', 'glib', 'gmp', 'grpc', 'gssapi', 'hdf5', 'hidapi', 'imagemagick', 'jemalloc', 'libarchive', 'libbpf',
+  'libclang', 'libgit2', 'libheif', 'libpq', 'libsodium', 'libssh', 'libssh2', 'libtorch', 'libusb', 'libxml2',
+  'llvm', 'lua', 'lz4', 'lzma', 'mimalloc', 'mysqlclient', 'netcdf', 'nghttp2', 'oniguruma', 'openblas', 'openssl',
+  'opus', 'paho-mqtt', 'pcap', 'pcre2', 'proj', 'protobuf', 'pulseaudio', 'rdkafka', 'ring', 'rocksdb', 'sasl2',
+  'sdl2', 'snmalloc', 'sqlite', 'systemd', 'tensorflow', 'tesseract', 'tree-sitter', 'udev', 'vulkan', 'wayland',
+  'x11', 'xcb', 'zeromq', 'zlib', 'zlib-ng', 'zstd',
+];
+
+/** Families with no build script to read: they link nothing (a links key only). */
+export const NO_SCRIPT: Readonly<Record<string, string>> = {
+  'links-only': 'its crates carry a links key so that cargo keeps one copy; they link nothing',
+};
