@@ -8,6 +8,10 @@
  * `fallback` (what a `bundled-fallback` script does when pkg-config finds nothing), or the static
  * option (`feature:bundled`, `env:FOO_STATIC`) that selects them.
  */
+import { EXCERPTS_1, PENDING_1 } from './excerpts/part-1.js';
+import { EXCERPTS_2, PENDING_2 } from './excerpts/part-2.js';
+import { EXCERPTS_3, PENDING_3 } from './excerpts/part-3.js';
+
 export interface BuildScriptExcerpt {
   family: string;
   crate: string;
@@ -26,6 +30,9 @@ export interface BuildScriptExcerpt {
 }
 
 export const EXCERPTS: BuildScriptExcerpt[] = [
+  ...EXCERPTS_1,
+  ...EXCERPTS_2,
+  ...EXCERPTS_3,
   {
     family: 'harfbuzz',
     crate: 'harfbuzz-sys',
@@ -126,15 +133,7 @@ export const EXCERPTS: BuildScriptExcerpt[] = [
  * Families with no excerpt yet, each to be given one: the claims of these families rest on the
  * index lines and the build scripts named in their files' comments, not on a tested excerpt.
  */
-export const PENDING: readonly string[] = [
-  'alsa', 'aws-lc', 'boringssl', 'brotli-c', 'bzip2', 'curl', 'dbus', 'duckdb', 'ffmpeg', 'fontconfig', 'freetype',
-  'gdal', 'glib', 'gmp', 'grpc', 'gssapi', 'hdf5', 'hidapi', 'imagemagick', 'jemalloc', 'libarchive', 'libbpf',
-  'libclang', 'libgit2', 'libheif', 'libpq', 'libsodium', 'libssh', 'libssh2', 'libtorch', 'libusb', 'libxml2',
-  'llvm', 'lua', 'lz4', 'lzma', 'mimalloc', 'mysqlclient', 'netcdf', 'nghttp2', 'oniguruma', 'openblas', 'openssl',
-  'opus', 'paho-mqtt', 'pcap', 'pcre2', 'proj', 'protobuf', 'pulseaudio', 'rdkafka', 'ring', 'rocksdb', 'sasl2',
-  'sdl2', 'snmalloc', 'sqlite', 'systemd', 'tensorflow', 'tesseract', 'tree-sitter', 'udev', 'vulkan', 'wayland',
-  'x11', 'xcb', 'zeromq', 'zlib', 'zlib-ng', 'zstd',
-];
+export const PENDING: readonly string[] = [...PENDING_1, ...PENDING_2, ...PENDING_3];
 
 /** Families with no build script to read: they link nothing (a links key only). */
 export const NO_SCRIPT: Readonly<Record<string, string>> = {
