@@ -144,8 +144,9 @@ export function cCompilerCandidates(target: string, host: string): string[] {
 
 /** Every executable the checks may look up for a target built on `host` (the CLI looks them up on PATH). */
 export function environmentToolNames(target: string, host: string): string[] {
-  const tc = targetToolchain(target, host);
-  return [...new Set(['rustup', 'cross', 'cargo-zigbuild', 'zig', 'cargo-xwin', ...tc.compilers, `${target}-gcc`, gccFor(target), 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'])];
+  const triple = zigbuildTarget(target)?.base ?? target;
+  const tc = targetToolchain(triple, host);
+  return [...new Set(['rustup', 'cross', 'cargo-zigbuild', 'zig', 'cargo-xwin', ...tc.compilers, `${triple}-gcc`, gccFor(triple), 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'])];
 }
 
 /** A WebAssembly target (`wasm32-unknown-unknown`, `wasm32-wasip1`, ...). */
@@ -192,7 +193,7 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
   const triple = zig?.base ?? target;
   const checks: EnvironmentCheck[] = [];
   const path = (n: string) => env.onPath[n] ?? null;
-  const tc = targetToolchain(target, host);
+  const tc = targetToolchain(triple, host);
   const available: Record<CrossTool, boolean> = { 'cargo-zigbuild': !!(path('cargo-zigbuild') && path('zig')), cross: !!path('cross'), 'cargo-xwin': !!path('cargo-xwin') };
   // Only a tool that supports the target provides its linker and compiler.
   const crossTool = (zig ? (available['cargo-zigbuild'] ? 'cargo-zigbuild' : null) : tc.crossTools.find((t) => available[t])) ?? null;
@@ -218,7 +219,7 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
   // The linker.
   {
     const needed = !hostLinkerWorks(target, host);
-    const candidates = tc.family === 'gnu' || tc.family === 'other' ? [gccFor(target), `${target}-gcc`] : tc.defaultLinker ? [tc.defaultLinker] : [];
+    const candidates = tc.family === 'gnu' || tc.family === 'other' ? [gccFor(triple), `${triple}-gcc`] : tc.defaultLinker ? [tc.defaultLinker] : [];
     const onPath = candidates.find((c) => path(c));
     const usedByDefault = !!onPath && onPath === tc.defaultLinker;
     const missing =
@@ -241,7 +242,8 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
             ? `none configured; \`${onPath}\` is on PATH but cargo does not use it unless configured`
             : missing;
     const ok = !needed || !!env.configuredLinker || usedByDefault || !!crossTool;
-    const envVar = `CARGO_TARGET_${target.toUpperCase().replace(/[-.]/g, '_')}_LINKER`;
+    // cargo's settings name the triple without cargo-zigbuild's glibc suffix.
+    const envVar = `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_LINKER`;
     let fix: string[] = [];
     if (!ok) {
       if (tc.family === 'msvc') {
@@ -251,15 +253,15 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
         ];
       } else if (tc.family === 'apple') {
         fix = [
-          `${tc.install}, and set \`linker = "${tc.compilers[0]}"\` under \`[target.${target}]\` in .cargo/config.toml`,
+          `${tc.install}, and set \`linker = "${tc.compilers[0]}"\` under \`[target.${triple}]\` in .cargo/config.toml`,
           `or ${CROSS_TOOL_FIX['cargo-zigbuild'](target)} (set SDKROOT to a macOS SDK for the system frameworks)`,
         ];
       } else if (onPath) {
-        fix = [`set \`linker = "${onPath}"\` under \`[target.${target}]\` in .cargo/config.toml (or ${envVar}=${onPath})`, ...crossFixes];
+        fix = [`set \`linker = "${onPath}"\` under \`[target.${triple}]\` in .cargo/config.toml (or ${envVar}=${onPath})`, ...crossFixes];
       } else if (tc.family === 'mingw') {
         fix = [`${tc.install}: rustc uses it as the linker for ${target}`, ...crossFixes];
       } else {
-        fix = [`${tc.install} and set \`linker = "${gccFor(target)}"\` under \`[target.${target}]\` in .cargo/config.toml`, ...crossFixes];
+        fix = [`${tc.install} and set \`linker = "${gccFor(triple)}"\` under \`[target.${triple}]\` in .cargo/config.toml`, ...crossFixes];
       }
     }
     checks.push({ id: 'linker', ok, title: `linker for ${target}`, found: crossTool && needed && !env.configuredLinker && !usedByDefault ? `${found}; ${crossTool} provides one` : found, fix, needed });
@@ -267,7 +269,7 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
 
   // A C compiler, for crates that compile C.
   {
-    const vars = [`CC_${target}`, `CC_${target.replace(/-/g, '_')}`, 'TARGET_CC'];
+    const vars = [`CC_${triple}`, `CC_${triple.replace(/-/g, '_')}`, 'TARGET_CC'];
     const setVar = vars.find((v) => env.ccVariables[v]);
     const candidates = tc.compilers;
     const onPath = candidates.find((c) => path(c));
@@ -286,7 +288,7 @@ export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCo
       if (candidates.includes('musl-gcc')) fix.push('install musl-tools, which gives musl-gcc (`sudo apt-get install musl-tools`)');
       const cc = candidates.find((c) => c !== 'musl-gcc') ?? candidates[0];
       if (tc.family === 'msvc') fix.push(tc.install);
-      else fix.push(`${tc.install} and export CC_${target.replace(/-/g, '_')}=${cc}`);
+      else fix.push(`${tc.install} and export CC_${triple.replace(/-/g, '_')}=${cc}`);
       fix.push(...crossFixes.filter((f) => tc.family !== 'msvc' || !f.includes('cargo-xwin')));
     }
     const who = needs.cCode.length ? `, for ${needs.cCode.join(', ')}` : '';

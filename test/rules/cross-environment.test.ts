@@ -198,4 +198,16 @@ describe('toolchains outside GNU/Linux', () => {
     const cross = environmentChecks(snapshot('aarch64-unknown-linux-musl', {}, { perl: null, cross: '/bin/cross' }), needs);
     expect(cross.find((c) => c.id === 'perl')!.ok).toBe(true);
   });
+
+  it("a cargo-zigbuild glibc suffix: cargo's settings and the compiler variables name the triple without it", () => {
+    const checks = environmentChecks(snapshot('aarch64-unknown-linux-gnu.2.17', { installedTargets: [HOST], stdInstalled: false }), { cCode: ['ring'], tools: {} });
+    const all = checks.flatMap((c) => [c.found, ...c.fix]).join('\n');
+    expect(all).toContain('rustup target add aarch64-unknown-linux-gnu\n');
+    expect(all).toContain('[target.aarch64-unknown-linux-gnu]');
+    expect(all).toContain('CC_aarch64_unknown_linux_gnu=');
+    expect(all).toContain('no `aarch64-linux-gnu-gcc` on PATH');
+    // Only the zigbuild command keeps it: that is where cargo-zigbuild reads it.
+    expect(all).toContain('cargo zigbuild --target aarch64-unknown-linux-gnu.2.17');
+    expect(all.replaceAll('cargo zigbuild --target aarch64-unknown-linux-gnu.2.17', '')).not.toContain('2.17');
+  });
 });
