@@ -48,14 +48,15 @@ export const sameProblem = (a: Finding, b: Finding): boolean => a.rule === b.rul
 /**
  * The problems some member's own build has and the selection built together
  * does not: one finding each (the first member's), with `builtAlone` naming
- * every member whose own build has it. Not-shown findings (`info`) and
- * allowed ones are left out, as they change nothing.
+ * every member whose own build has it. `info` findings, allowed ones and
+ * those about the member itself are left out.
  */
 export function onlyBuiltAlone(together: readonly Finding[], builds: readonly MemberBuild[]): Finding[] {
   const out: Finding[] = [];
   for (const b of builds) {
     for (const f of b.findings) {
-      if (f.severity === 'info' || f.allowed || together.some((t) => sameProblem(t, f))) continue;
+      // A finding about the member itself (what the build machine lacks) is one of the whole build, reported for the selection.
+      if (f.severity === 'info' || f.allowed || f.packageKey === b.key || together.some((t) => sameProblem(t, f))) continue;
       const known = out.find((o) => sameProblem(o, f));
       if (known) {
         if (!known.builtAlone!.includes(b.name)) known.builtAlone!.push(b.name);
