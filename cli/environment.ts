@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { derivedHostTriple } from '../src/cfg/host.js';
-import { zigbuildTarget } from '../src/cfg/index.js';
+import { platformMatches, targetInfo, zigbuildTarget } from '../src/cfg/index.js';
 import type { CargoConfig } from '../src/config/cargo-config.js';
 import { environmentToolNames } from '../src/rules/environment-checks.js';
 import type { EnvironmentSnapshot } from '../src/rules/types.js';
@@ -90,24 +90,43 @@ export interface Rustflags {
 /**
  * cargo's rustflags for `target`: `CARGO_ENCODED_RUSTFLAGS`, else
  * `RUSTFLAGS`, else `target.<triple>.rustflags` (or
- * `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`), else `build.rustflags` (or
- * `CARGO_BUILD_RUSTFLAGS`). (`[target.'cfg(…)'] rustflags` are not read.)
+ * `CARGO_TARGET_<TRIPLE>_RUSTFLAGS`) joined with the `rustflags` of every
+ * `[target.'cfg(…)']` table whose cfg the target matches (in key order, as
+ * cargo joins them), else `build.rustflags` (or `CARGO_BUILD_RUSTFLAGS`).
  */
 export function rustflagsFor(config: CargoConfig, env: NodeJS.ProcessEnv, target: string): Rustflags {
   const triple = zigbuildTarget(target)?.base ?? target;
   if (env.CARGO_ENCODED_RUSTFLAGS) return { flags: env.CARGO_ENCODED_RUSTFLAGS.split('\x1f'), source: 'CARGO_ENCODED_RUSTFLAGS' };
   if (env.RUSTFLAGS?.trim()) return { flags: env.RUSTFLAGS.trim().split(/\s+/), source: 'RUSTFLAGS' };
-  const read = (keys: string[], variable: string, name: string): Rustflags | null => {
-    const found = config.getWithEnv<unknown>(keys, variable, env);
+  const flagsOf = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : []);
+  const read = (keys: string[], variable: string | null, name: string): Rustflags | null => {
+    const found = variable ? config.getWithEnv<unknown>(keys, variable, env) : config.get<unknown>(keys);
     if (!found) return null;
-    const v = found.value;
-    const flags = Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : [];
+    const flags = flagsOf(found.value);
     return flags.length ? { flags, source: `${name} (${found.definedIn})` } : null;
   };
-  return (
-    read(['target', triple, 'rustflags'], `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_RUSTFLAGS`, `target.${triple}.rustflags`) ??
-    read(['build', 'rustflags'], 'CARGO_BUILD_RUSTFLAGS', 'build.rustflags') ?? { flags: [], source: null }
-  );
+  const parts: Rustflags[] = [];
+  const own = read(['target', triple, 'rustflags'], `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_RUSTFLAGS`, `target.${triple}.rustflags`);
+  if (own) parts.push(own);
+  const cfgKeys = config
+    .tableKeys(['target'])
+    .filter((k) => k.startsWith('cfg('))
+    .sort();
+  if (cfgKeys.length) {
+    let info: ReturnType<typeof targetInfo> | null = null;
+    try {
+      info = targetInfo(triple);
+    } catch {
+      // A target rustc does not know: no cfg can be evaluated for it.
+    }
+    for (const key of cfgKeys) {
+      if (!info || !platformMatches(key, info)) continue;
+      const r = read(['target', key, 'rustflags'], null, `target.'${key}'.rustflags`);
+      if (r) parts.push(r);
+    }
+  }
+  if (parts.length) return { flags: parts.flatMap((p) => p.flags), source: parts.map((p) => p.source).join(' and ') };
+  return read(['build', 'rustflags'], 'CARGO_BUILD_RUSTFLAGS', 'build.rustflags') ?? { flags: [], source: null };
 }
 
 /**

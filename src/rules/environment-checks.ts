@@ -387,7 +387,7 @@ export function crtStaticCheck(target: string, rustflags: { flags: readonly stri
     ? `\`-C target-feature=+crt-static\` is set (${rustflags.source})`
     : rustflags.source
       ? `not set in ${where}: the C runtime is linked dynamically`
-      : `not set (no RUSTFLAGS, build.rustflags or target.${triple}.rustflags): the C runtime is linked dynamically`;
+      : `not set (no RUSTFLAGS, build.rustflags, target.${triple}.rustflags or matching target.'cfg(…)'.rustflags): the C runtime is linked dynamically`;
   const note = gnu
     ? '+crt-static links glibc into the binary, but glibc still reads /etc/nsswitch.conf and loads NSS modules (getaddrinfo, getpwnam) and whatever the program dlopens from the glibc installed where it runs, which must be the same version: for a binary that runs anywhere, a musl target avoids both'
     : '+crt-static links the MSVC C runtime into the binary (no vcruntime DLLs to ship); it still uses the system DLLs (kernel32, ...) that every Windows has';

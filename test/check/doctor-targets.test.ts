@@ -94,7 +94,7 @@ describe('static glibc and MSVC', () => {
     const off = await doctor(gnu, { PATH: bin([]) });
     const check = off.checks.find((c) => c.id === 'crt-static')!;
     expect(check).toMatchObject({ needed: true, ok: false });
-    expect(check.found).toBe(`not set (no RUSTFLAGS, build.rustflags or target.${gnu}.rustflags): the C runtime is linked dynamically`);
+    expect(check.found).toBe(`not set (no RUSTFLAGS, build.rustflags, target.${gnu}.rustflags or matching target.'cfg(…)'.rustflags): the C runtime is linked dynamically`);
     expect(check.note).toMatch(/NSS modules .*dlopens/);
     expect(check.fix).toContain(`or build for aarch64-unknown-linux-musl (no NSS or dlopen caveat)`);
     expect(off.human).toContain('note: +crt-static links glibc into the binary');
@@ -111,6 +111,26 @@ describe('static glibc and MSVC', () => {
     writeFileSync(join(project, '.cargo', 'config.toml'), '[build]\nrustflags = ["-C", "opt-level=3"]\n');
     const build = await doctor(gnu, { PATH: bin([]) }, project);
     expect(build.checks.find((c) => c.id === 'crt-static')!.found).toMatch(/^not set in build\.rustflags \(.*config\.toml\): the C runtime is linked dynamically$/);
+  });
+
+  it("reads [target.'cfg(…)'] rustflags that match the target, joined with target.T.rustflags as cargo joins them (build.rustflags then ignored)", async () => {
+    const gnu = 'aarch64-unknown-linux-gnu';
+    const project = mkdtempSync(join(tmpdir(), 'cargo-preflight-rustflags-cfg-'));
+    mkdirSync(join(project, '.cargo'));
+    const config = (text: string) => writeFileSync(join(project, '.cargo', 'config.toml'), text);
+    config(`[target.'cfg(all(target_os = "linux", target_env = "gnu"))']\nrustflags = ["-C", "target-feature=+crt-static"]\n\n[build]\nrustflags = ["-C", "target-feature=-crt-static"]\n`);
+    const cfg = (await doctor(gnu, { PATH: bin([]) }, project)).checks.find((c) => c.id === 'crt-static')!;
+    expect(cfg.ok).toBe(true);
+    expect(cfg.found).toContain(`target.'cfg(all(target_os = "linux", target_env = "gnu"))'.rustflags (`);
+    // A cfg the target does not match is not read: build.rustflags applies.
+    config(`[target.'cfg(target_env = "msvc")']\nrustflags = ["-C", "target-feature=+crt-static"]\n\n[build]\nrustflags = ["-C", "opt-level=3"]\n`);
+    expect((await doctor(gnu, { PATH: bin([]) }, project)).checks.find((c) => c.id === 'crt-static')!.found).toMatch(/^not set in build\.rustflags/);
+    // The triple's own table and a matching cfg: joined, the cfg's flags after the triple's.
+    config(`[target.${gnu}]\nrustflags = ["-C", "target-feature=+crt-static"]\n\n[target.'cfg(unix)']\nrustflags = ["-C", "target-feature=-crt-static"]\n`);
+    const joined = (await doctor(gnu, { PATH: bin([]) }, project)).checks.find((c) => c.id === 'crt-static')!;
+    expect(joined.ok).toBe(false);
+    expect(joined.found).toContain(`target.${gnu}.rustflags (`);
+    expect(joined.found).toContain(`and target.'cfg(unix)'.rustflags (`);
   });
 
   it('for MSVC: the C runtime linked in, the system DLLs still used; none for musl', async () => {
