@@ -18,7 +18,7 @@ import { loadPreflightConfig } from '../../src/config/preflight-config.js';
 import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 import { configuredKnowledgeBase, loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { crateAt, newestChecked, optionAt, type FeatureNames, type KnowledgeBase } from '../../src/knowledge/lookup.js';
-import { requirementText, type CrateMatch, type CrateSpec, type StaticOption } from '../../src/knowledge/types.js';
+import { requirementText, withoutStaticText, type WithoutStatic, type CrateMatch, type CrateSpec, type StaticOption } from '../../src/knowledge/types.js';
 import { parseVersionRange } from '../../src/knowledge/versions.js';
 import type { CrateLookup } from '../../src/registry/types.js';
 import { describeAbsent, explainAbsent, type AbsentPackage } from '../../src/resolve/absent.js';
@@ -80,7 +80,7 @@ export interface ExplainedCrate {
   role: string | null;
   links: string | null;
   /** How a `sys` crate links without a static option, per target: `system`, `bundled-fallback` or `static`. */
-  withoutStatic: { target: string; withoutStatic: string; note: string | null }[];
+  withoutStatic: { target: string; withoutStatic: WithoutStatic; note: string | null }[];
   /** What its bundled build needs, per target. */
   buildRequires: { target: string; requires: string[] }[];
   staticOptions: ExplainedOption[];
@@ -418,15 +418,7 @@ export function humanText(c: ExplainedCrate, tree?: (target: string) => string):
     if (f.systemLibrary) out.push(`  system library: ${f.systemLibrary}`);
     if (c.links) out.push(`  links: ${c.links}`);
     for (const w of c.withoutStatic) {
-      const how =
-        w.withoutStatic === 'system'
-          ? 'links the system library'
-          : w.withoutStatic === 'bundled-fallback'
-            ? 'links a system library pkg-config finds, else builds its bundled source'
-            : w.withoutStatic === 'none'
-              ? 'links nothing when the binary is linked'
-              : 'builds its bundled source and links it statically';
-      out.push(`  without a static option (${w.target}): ${how}${w.note ? `. ${w.note}` : ''}`);
+      out.push(`  without a static option (${w.target}): ${withoutStaticText(w.withoutStatic)}${w.note ? `. ${w.note}` : ''}`);
     }
     for (const b of c.buildRequires) if (b.requires.length) out.push(`  its bundled build needs (${b.target}): ${b.requires.join(', ')}`);
     if (c.staticOptions.length) {

@@ -7,6 +7,7 @@
 import { relPath } from '../output/report.js';
 import type { Finding, PathStep, Severity } from '../../src/rules/types.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
+import { withoutStaticText } from '../../src/knowledge/types.js';
 import { crateAt, staticOptionsAt, type FeatureNames } from '../../src/knowledge/lookup.js';
 import type { FixStrategy, ProposedFix } from '../../src/fixers/types.js';
 import { reasonText } from '../../src/fixers/reasons.js';
@@ -129,15 +130,7 @@ export function kbExplanation(kb: KnowledgeBase, f: Finding, declared?: FeatureN
     // The crate's facts at the finding's version and target (they can differ by release and target).
     const at = crateAt(m.crate, f.package.version, f.target, f.features);
     if (at.role === 'sys' && at.withoutStatic) {
-      const how =
-        at.withoutStatic === 'system'
-          ? 'links the system library unless a static option is on'
-          : at.withoutStatic === 'bundled-fallback'
-            ? 'links the system library when pkg-config finds one, else builds its bundled copy'
-            : at.withoutStatic === 'none'
-              ? 'links nothing when the binary is linked'
-              : 'always builds its bundled copy';
-      out.push(`${at.name} ${how}${at.withoutStaticNote && !said(at.withoutStaticNote) ? `: ${at.withoutStaticNote}` : '.'}`);
+      out.push(`${at.name}, without a static option: ${withoutStaticText(at.withoutStatic)}${at.withoutStaticNote && !said(at.withoutStaticNote) ? `: ${at.withoutStaticNote}` : '.'}`);
     }
     const options = staticOptionsAt(m.entry, m.crate, f.package.version, declared);
     if (options.length) {

@@ -95,6 +95,20 @@ export function requirementText(r: readonly Requirement[]): string[] {
 export const WITHOUT_STATIC = ['system', 'bundled-fallback', 'static', 'none'] as const;
 export type WithoutStatic = (typeof WITHOUT_STATIC)[number];
 
+/** What a sys crate does with no static option on, in words (`explain` and the triage screen say it alike). */
+export function withoutStaticText(kind: WithoutStatic): string {
+  switch (kind) {
+    case 'system':
+      return 'links the system library';
+    case 'bundled-fallback':
+      return 'links a system library pkg-config finds, else builds its bundled source';
+    case 'none':
+      return 'links nothing when the binary is linked';
+    case 'static':
+      return 'builds its bundled source and links it statically';
+  }
+}
+
 export const ROLES = ['sys', 'wrapper', 'links-only'] as const;
 export type CrateRole = (typeof ROLES)[number];
 
