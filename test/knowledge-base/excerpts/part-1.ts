@@ -90,6 +90,7 @@ export const EXCERPTS_1: BuildScriptExcerpt[] = [
     family: 'gssapi',
     crate: 'libgssapi-sys',
     version: '0.3.1',
+    // The commit that set the version to 0.3.1 (the repository has no tag for it).
     repository: 'estokes/libgssapi',
     commit: 'af10c3e4',
     file: 'libgssapi-sys/build.rs',
