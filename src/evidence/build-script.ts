@@ -146,6 +146,15 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
         system.push(ev(start, callEnd(code, m.index + m[0].length)));
         library(m.index + m[0].length);
       });
+      // pkg-config's first releases named the probe `find`: only on a `Config::new()` chain (`.find` is everywhere else).
+      each(/\.\s*find\s*\(/g, (m) => {
+        const from = Math.max(0, m.index - 240);
+        const chain = /(?:\bpkg_config\s*::\s*)?\bConfig\s*::\s*new\s*\(\s*\)[^;{}]*$/.exec(code.slice(from, m.index));
+        const lit = chain && stringAt(lexed, m.index + m[0].length);
+        if (!chain || !lit) return;
+        system.push(ev(from + chain.index, callEnd(code, m.index + m[0].length)));
+        library(m.index + m[0].length);
+      });
     }
     // system-deps reads its libraries from the manifest's metadata.
     each(/\bsystem_deps\s*::\s*Config\s*::\s*new\s*\(\s*\)/g, (m) => {
@@ -160,6 +169,8 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
 
     // Bundled sources: cc, cmake, autotools, cxx_build on paths inside the crate.
     each(/\b(?:cc|gcc)\s*::\s*(?:Build|Config)\b/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
+    // A `-src` crate's builder (openssl_src, lua_src, zeromq_src, ...) compiles the C sources that crate ships.
+    each(/\b[a-z][a-z0-9_]*_src\s*::\s*Build\s*::\s*new\s*\(\s*\)/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
     if (usesCc) each(/(?<![:\w])Build\s*::\s*new\s*\(\s*\)/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
     each(/\b(?:cmake|autotools)\s*::\s*(?:Config\s*::\s*new|build)\s*\(/g, (m) => {
       const lit = stringAt(lexed, m.index + m[0].length);
@@ -186,8 +197,13 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
       const v = s.value;
       // What the script prints for cargo: every `rustc-link-lib` in the literal.
       const linkRe = /cargo::?rustc-link-lib=([^\n"]*)/g;
-      for (let m = linkRe.exec(v); m; m = linkRe.exec(v)) {
-        const spec = parseLinkLib(m[1]!);
+      // `rustc-flags=-l NAME` (cargo's older way, `-l static=NAME` too) links as `rustc-link-lib=NAME` does; `-L` is a search path.
+      const specs: string[] = [];
+      for (let m = linkRe.exec(v); m; m = linkRe.exec(v)) specs.push(m[1]!);
+      const flagsRe = /cargo::?rustc-flags=([^\n"]*)/g;
+      for (let m = flagsRe.exec(v); m; m = flagsRe.exec(v)) for (const l of m[1]!.matchAll(/(?:^|\s)-l\s*([^\s]+)/g)) specs.push(l[1]!);
+      for (const text of specs) {
+        const spec = parseLinkLib(text);
         const e = ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
         if (spec.kind === 'framework') runtime.push(e);
         else if (spec.name !== null && CXX_RUNTIME.has(spec.name)) {
@@ -207,7 +223,8 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
       if (!name) continue;
       if (/_(?:LIB_DIR|INCLUDE_DIR|DIR|LIBDIR|INCDIR|LIB_PATH)$/.test(name) && !/^(?:OUT_DIR|CARGO_|DEP_|RUSTC_|RUSTDOC_)/.test(name)) {
         system.push(ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))));
-      } else if (/(^|_)STATIC($|_)/.test(name) && !/^CARGO_/.test(name)) {
+      } else if (/(^|_)STATIC($|_)/.test(name) && name !== 'STATIC' && !/^CARGO_/.test(name)) {
+        // A bare `STATIC` is a feature's name built into `CARGO_FEATURE_…` with format!, not a variable of its own.
         switches.push({ kind: 'env', name, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
       } else if (name.startsWith('CARGO_FEATURE_')) {
         const feature = facts.features.find((x) => `CARGO_FEATURE_${x.toUpperCase().replace(/-/g, '_')}` === name);
@@ -231,11 +248,16 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
   return { kind: 'unknown', reason: 'nothing in its build script shows what it links', evidence: [] };
 }
 
-/** `[KIND[:MODIFIERS]=]NAME[:RENAME]` of `rustc-link-lib`; a `{}` placeholder is an unknown kind or name. */
+/**
+ * `[KIND[:MODIFIERS]=]NAME[:RENAME]` of `rustc-link-lib`; a `{}` placeholder is an unknown kind or name. A
+ * placeholder right before a literal name (`{}elf`, where the script puts `static=` or nothing) is an unknown kind.
+ */
 export function parseLinkLib(spec: string): { kind: 'static' | 'dylib' | 'framework' | 'unknown' | 'default'; name: string | null } {
   const eq = spec.indexOf('=');
   let kind: 'static' | 'dylib' | 'framework' | 'unknown' | 'default' = 'default';
   let rest = spec;
+  const prefixed = eq < 0 ? /^\{\}([A-Za-z0-9_.+-]+)$/.exec(spec.trim()) : null;
+  if (prefixed) return { kind: 'unknown', name: prefixed[1]! };
   if (eq >= 0) {
     const k = spec.slice(0, eq).split(':')[0]!.trim();
     rest = spec.slice(eq + 1);
