@@ -186,153 +186,184 @@ const TOOL_PACKAGES: Partial<Record<Requirement, string>> = {
   autotools: 'autoconf automake libtool',
 };
 
+/** What every check of a target reads: the snapshot, the triple cargo knows, the toolchain and the cross tools at hand. */
+interface Situation {
+  env: EnvironmentSnapshot;
+  target: string;
+  host: string;
+  /** cargo-zigbuild's glibc version suffix, when the target has one. */
+  zig: ReturnType<typeof zigbuildTarget>;
+  /** The target as cargo and rustup know it (without that suffix). */
+  triple: string;
+  tc: TargetToolchain;
+  path: (name: string) => string | null;
+  available: Record<CrossTool, boolean>;
+  /** The cross tool at hand that supports the target (it provides linker and C compiler), or null. */
+  crossTool: CrossTool | null;
+  /** `or <use that tool>` lines for fixes, for every tool that supports the target. */
+  crossFixes: string[];
+}
+
 export function environmentChecks(env: EnvironmentSnapshot, needs: Needs = { cCode: [], tools: {} }): EnvironmentCheck[] {
+  const s = situation(env);
+  return [stdLibraryCheck(s), linkerCheck(s), cCompilerCheck(s, needs), crossToolCheck(s), ...buildToolChecks(s, needs)];
+}
+
+function situation(env: EnvironmentSnapshot): Situation {
   const { target, host } = env;
   // cargo-zigbuild's `…-gnu.2.17`: cargo (and rustup) know the triple without the glibc version.
   const zig = zigbuildTarget(target);
   const triple = zig?.base ?? target;
-  const checks: EnvironmentCheck[] = [];
   const path = (n: string) => env.onPath[n] ?? null;
   const tc = targetToolchain(triple, host);
   const available: Record<CrossTool, boolean> = { 'cargo-zigbuild': !!(path('cargo-zigbuild') && path('zig')), cross: !!path('cross'), 'cargo-xwin': !!path('cargo-xwin') };
   // Only a tool that supports the target provides its linker and compiler.
   const crossTool = (zig ? (available['cargo-zigbuild'] ? 'cargo-zigbuild' : null) : tc.crossTools.find((t) => available[t])) ?? null;
   const crossFixes = (zig ? (['cargo-zigbuild'] as CrossTool[]) : tc.crossTools).map((t) => `or ${CROSS_TOOL_FIX[t](target)}`);
+  return { env, target, host, zig, triple, tc, path, available, crossTool, crossFixes };
+}
 
-  // The standard library.
-  {
-    const viaRustup = env.installedTargets?.includes(triple);
-    const ok = viaRustup === true || env.stdInstalled === true || triple === host;
-    const found = viaRustup
-      ? `installed (rustup target list --installed)`
-      : env.stdInstalled
-        ? `installed in ${env.sysroot}`
-        : env.installedTargets
-          ? `not installed (rustup has ${env.installedTargets.join(', ') || 'no targets'})`
-          : env.stdInstalled === false
-            ? `not in ${env.sysroot}/lib/rustlib, and rustup is not on PATH`
-            : 'unknown: neither rustup nor rustc could be asked';
-    const fix = ok ? [] : crossTool === 'cross' ? [`rustup target add ${triple}`, `or build with \`cross build --target ${triple}\` (its images have it)`] : [`rustup target add ${triple}`];
-    checks.push({ id: 'std', ok, title: `standard library for ${triple}`, found, fix, needed: true });
-  }
+/** The standard library for the target: installed through rustup or in the sysroot. */
+function stdLibraryCheck(s: Situation): EnvironmentCheck {
+  const { env, triple, host, crossTool } = s;
+  const viaRustup = env.installedTargets?.includes(triple);
+  const ok = viaRustup === true || env.stdInstalled === true || triple === host;
+  const found = viaRustup
+    ? `installed (rustup target list --installed)`
+    : env.stdInstalled
+      ? `installed in ${env.sysroot}`
+      : env.installedTargets
+        ? `not installed (rustup has ${env.installedTargets.join(', ') || 'no targets'})`
+        : env.stdInstalled === false
+          ? `not in ${env.sysroot}/lib/rustlib, and rustup is not on PATH`
+          : 'unknown: neither rustup nor rustc could be asked';
+  const fix = ok ? [] : crossTool === 'cross' ? [`rustup target add ${triple}`, `or build with \`cross build --target ${triple}\` (its images have it)`] : [`rustup target add ${triple}`];
+  return { id: 'std', ok, title: `standard library for ${triple}`, found, fix, needed: true };
+}
 
-  // The linker.
-  {
-    const needed = !hostLinkerWorks(target, host);
-    const candidates = tc.family === 'gnu' || tc.family === 'other' ? [gccFor(triple), `${triple}-gcc`] : tc.defaultLinker ? [tc.defaultLinker] : [];
-    const onPath = candidates.find((c) => path(c));
-    const usedByDefault = !!onPath && onPath === tc.defaultLinker;
-    const missing =
-      tc.family === 'msvc'
-        ? 'none configured (it needs link.exe, or lld-link with the MSVC CRT and the Windows SDK)'
-        : tc.family === 'apple'
-          ? `none configured (it needs a linker with the macOS SDK, e.g. osxcross's \`${tc.compilers[0]}\`)`
-          : `none configured, no \`${candidates[0]}\` on PATH`;
-    const found = env.configuredLinker
-      ? `\`${env.configuredLinker.value}\` (${env.configuredLinker.definedIn})`
-      : !needed
-        ? tc.family === 'wasm'
-          ? `rust-lld, which comes with the Rust toolchain, links ${target}`
-          : triple === host
-            ? "the host's linker (the host's own target)"
-            : `none needed: the host's linker links ${target}`
-        : usedByDefault
-          ? `\`${onPath}\` on PATH, which rustc uses for ${target} by default`
-          : onPath
-            ? `none configured; \`${onPath}\` is on PATH but cargo does not use it unless configured`
-            : missing;
-    const ok = !needed || !!env.configuredLinker || usedByDefault || !!crossTool;
-    // cargo's settings name the triple without cargo-zigbuild's glibc suffix.
-    const envVar = `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_LINKER`;
-    let fix: string[] = [];
-    if (!ok) {
-      if (tc.family === 'msvc') {
-        fix = [
-          `\`cargo install cargo-xwin\` and build with \`cargo xwin build --target ${target}\` (it fetches the MSVC CRT and Windows SDK, and links with lld-link)`,
-          'or, on Windows, install the Visual Studio Build Tools ("Desktop development with C++"), which give link.exe and the Windows SDK',
-        ];
-      } else if (tc.family === 'apple') {
-        fix = [
-          `${tc.install}, and set \`linker = "${tc.compilers[0]}"\` under \`[target.${triple}]\` in .cargo/config.toml`,
-          `or ${CROSS_TOOL_FIX['cargo-zigbuild'](target)} (set SDKROOT to a macOS SDK for the system frameworks)`,
-        ];
-      } else if (onPath) {
-        fix = [`set \`linker = "${onPath}"\` under \`[target.${triple}]\` in .cargo/config.toml (or ${envVar}=${onPath})`, ...crossFixes];
-      } else if (tc.family === 'mingw') {
-        fix = [`${tc.install}: rustc uses it as the linker for ${target}`, ...crossFixes];
-      } else {
-        fix = [`${tc.install} and set \`linker = "${gccFor(triple)}"\` under \`[target.${triple}]\` in .cargo/config.toml`, ...crossFixes];
-      }
-    }
-    checks.push({ id: 'linker', ok, title: `linker for ${target}`, found: crossTool && needed && !env.configuredLinker && !usedByDefault ? `${found}; ${crossTool} provides one` : found, fix, needed });
-  }
-
-  // A C compiler, for crates that compile C.
-  {
-    const vars = [`CC_${triple}`, `CC_${triple.replace(/-/g, '_')}`, 'TARGET_CC'];
-    const setVar = vars.find((v) => env.ccVariables[v]);
-    const candidates = tc.compilers;
-    const onPath = candidates.find((c) => path(c));
-    const ok = !!setVar || !!onPath || !!crossTool || triple === host;
-    const found = setVar
-      ? `${setVar}=${env.ccVariables[setVar]}`
-      : onPath
-        ? `\`${onPath}\` on PATH (${path(onPath)})`
-        : crossTool
-          ? `none on PATH; ${crossTool} provides one`
-          : triple === host
-            ? 'the host compiler'
-            : `none found (no ${vars.join(', ')} set; no ${candidates.map((c) => `\`${c}\``).join(', ')} on PATH)`;
-    const fix: string[] = [];
-    if (!ok) {
-      if (candidates.includes('musl-gcc')) fix.push('install musl-tools, which gives musl-gcc (`sudo apt-get install musl-tools`)');
-      const cc = candidates.find((c) => c !== 'musl-gcc') ?? candidates[0];
-      if (tc.family === 'msvc') fix.push(tc.install);
-      else fix.push(`${tc.install} and export CC_${triple.replace(/-/g, '_')}=${cc}`);
-      fix.push(...crossFixes.filter((f) => tc.family !== 'msvc' || !f.includes('cargo-xwin')));
-    }
-    const who = needs.cCode.length ? `, for ${needs.cCode.join(', ')}` : '';
-    checks.push({ id: 'c-compiler', ok, title: `C compiler for ${target}${who}`, found, fix, needed: needs.cCode.length > 0 });
-  }
-
-  // cross or cargo-zigbuild on a non-Linux host building for Linux; cargo-zigbuild (with zig) for a glibc version.
-  {
-    const t = parseTriple(target);
-    const h = parseTriple(host);
-    const zigMissing = !!path('cargo-zigbuild') && !path('zig');
-    if (zig) {
-      const ok = available['cargo-zigbuild'];
-      checks.push({
-        id: 'cross-tool',
-        ok,
-        title: `cargo-zigbuild with zig (the \`.${zig.glibc}\` glibc version of ${target})`,
-        found: ok ? `cargo-zigbuild and zig on PATH` : zigMissing ? 'cargo-zigbuild on PATH, zig not' : 'cargo-zigbuild not on PATH',
-        fix: ok ? [] : [`${zigMissing ? 'install zig (`pip install ziglang`, or a release from ziglang.org)' : '`cargo install cargo-zigbuild` and install zig (`pip install ziglang`)'}, then build with \`cargo zigbuild --target ${target}\``],
-        needed: true,
-        note: `only cargo-zigbuild understands the version suffix: it links against glibc ${zig.glibc}'s symbols, so the binary runs on that glibc and newer; cargo and rustup see ${triple}`,
-      });
+/** The linker: none needed where the host links the target; else configured, used by default, or provided by a cross tool. */
+function linkerCheck(s: Situation): EnvironmentCheck {
+  const { env, target, host, triple, tc, path, crossTool, crossFixes } = s;
+  const needed = !hostLinkerWorks(target, host);
+  const candidates = tc.family === 'gnu' || tc.family === 'other' ? [gccFor(triple), `${triple}-gcc`] : tc.defaultLinker ? [tc.defaultLinker] : [];
+  const onPath = candidates.find((c) => path(c));
+  const usedByDefault = !!onPath && onPath === tc.defaultLinker;
+  const missing =
+    tc.family === 'msvc'
+      ? 'none configured (it needs link.exe, or lld-link with the MSVC CRT and the Windows SDK)'
+      : tc.family === 'apple'
+        ? `none configured (it needs a linker with the macOS SDK, e.g. osxcross's \`${tc.compilers[0]}\`)`
+        : `none configured, no \`${candidates[0]}\` on PATH`;
+  const found = env.configuredLinker
+    ? `\`${env.configuredLinker.value}\` (${env.configuredLinker.definedIn})`
+    : !needed
+      ? tc.family === 'wasm'
+        ? `rust-lld, which comes with the Rust toolchain, links ${target}`
+        : triple === host
+          ? "the host's linker (the host's own target)"
+          : `none needed: the host's linker links ${target}`
+      : usedByDefault
+        ? `\`${onPath}\` on PATH, which rustc uses for ${target} by default`
+        : onPath
+          ? `none configured; \`${onPath}\` is on PATH but cargo does not use it unless configured`
+          : missing;
+  const ok = !needed || !!env.configuredLinker || usedByDefault || !!crossTool;
+  // cargo's settings name the triple without cargo-zigbuild's glibc suffix.
+  const envVar = `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_LINKER`;
+  let fix: string[] = [];
+  if (!ok) {
+    if (tc.family === 'msvc') {
+      fix = [
+        `\`cargo install cargo-xwin\` and build with \`cargo xwin build --target ${target}\` (it fetches the MSVC CRT and Windows SDK, and links with lld-link)`,
+        'or, on Windows, install the Visual Studio Build Tools ("Desktop development with C++"), which give link.exe and the Windows SDK',
+      ];
+    } else if (tc.family === 'apple') {
+      fix = [
+        `${tc.install}, and set \`linker = "${tc.compilers[0]}"\` under \`[target.${triple}]\` in .cargo/config.toml`,
+        `or ${CROSS_TOOL_FIX['cargo-zigbuild'](target)} (set SDKROOT to a macOS SDK for the system frameworks)`,
+      ];
+    } else if (onPath) {
+      fix = [`set \`linker = "${onPath}"\` under \`[target.${triple}]\` in .cargo/config.toml (or ${envVar}=${onPath})`, ...crossFixes];
+    } else if (tc.family === 'mingw') {
+      fix = [`${tc.install}: rustc uses it as the linker for ${target}`, ...crossFixes];
     } else {
-      const needed = t.os === 'linux' && h.os !== 'linux';
-      const ok = !needed || !!crossTool;
-      const found = crossTool
-        ? `${crossTool} on PATH`
-        : zigMissing
-          ? 'cargo-zigbuild on PATH, but not zig, which it links with'
-          : needed
-            ? `neither cross nor cargo-zigbuild on PATH (host ${host})`
-            : `not needed on a Linux host`;
-      checks.push({
-        id: 'cross-tool',
-        ok,
-        title: needed ? `cross or cargo-zigbuild (building for Linux on ${host})` : 'cross or cargo-zigbuild',
-        found,
-        fix: ok ? [] : ['`cargo install cargo-zigbuild` (and install zig), then build with `cargo zigbuild`', 'or `cargo install cross` (needs docker or podman), then build with `cross build`'],
-        needed,
-      });
+      fix = [`${tc.install} and set \`linker = "${gccFor(triple)}"\` under \`[target.${triple}]\` in .cargo/config.toml`, ...crossFixes];
     }
   }
+  return { id: 'linker', ok, title: `linker for ${target}`, found: crossTool && needed && !env.configuredLinker && !usedByDefault ? `${found}; ${crossTool} provides one` : found, fix, needed };
+}
 
-  // Tools of bundled builds.
+/** A C compiler for the target, needed by crates that compile C. */
+function cCompilerCheck(s: Situation, needs: Needs): EnvironmentCheck {
+  const { env, target, triple, host, tc, path, crossTool, crossFixes } = s;
+  const vars = [`CC_${triple}`, `CC_${triple.replace(/-/g, '_')}`, 'TARGET_CC'];
+  const setVar = vars.find((v) => env.ccVariables[v]);
+  const candidates = tc.compilers;
+  const onPath = candidates.find((c) => path(c));
+  const ok = !!setVar || !!onPath || !!crossTool || triple === host;
+  const found = setVar
+    ? `${setVar}=${env.ccVariables[setVar]}`
+    : onPath
+      ? `\`${onPath}\` on PATH (${path(onPath)})`
+      : crossTool
+        ? `none on PATH; ${crossTool} provides one`
+        : triple === host
+          ? 'the host compiler'
+          : `none found (no ${vars.join(', ')} set; no ${candidates.map((c) => `\`${c}\``).join(', ')} on PATH)`;
+  const fix: string[] = [];
+  if (!ok) {
+    if (candidates.includes('musl-gcc')) fix.push('install musl-tools, which gives musl-gcc (`sudo apt-get install musl-tools`)');
+    const cc = candidates.find((c) => c !== 'musl-gcc') ?? candidates[0];
+    if (tc.family === 'msvc') fix.push(tc.install);
+    else fix.push(`${tc.install} and export CC_${triple.replace(/-/g, '_')}=${cc}`);
+    fix.push(...crossFixes.filter((f) => tc.family !== 'msvc' || !f.includes('cargo-xwin')));
+  }
+  const who = needs.cCode.length ? `, for ${needs.cCode.join(', ')}` : '';
+  return { id: 'c-compiler', ok, title: `C compiler for ${target}${who}`, found, fix, needed: needs.cCode.length > 0 };
+}
+
+/** cross or cargo-zigbuild on a non-Linux host building for Linux; cargo-zigbuild (with zig) for a glibc version. */
+function crossToolCheck(s: Situation): EnvironmentCheck {
+  const { target, host, zig, triple, path, available, crossTool } = s;
+  const t = parseTriple(target);
+  const h = parseTriple(host);
+  const zigMissing = !!path('cargo-zigbuild') && !path('zig');
+  if (zig) {
+    const ok = available['cargo-zigbuild'];
+    return {
+      id: 'cross-tool',
+      ok,
+      title: `cargo-zigbuild with zig (the \`.${zig.glibc}\` glibc version of ${target})`,
+      found: ok ? `cargo-zigbuild and zig on PATH` : zigMissing ? 'cargo-zigbuild on PATH, zig not' : 'cargo-zigbuild not on PATH',
+      fix: ok ? [] : [`${zigMissing ? 'install zig (`pip install ziglang`, or a release from ziglang.org)' : '`cargo install cargo-zigbuild` and install zig (`pip install ziglang`)'}, then build with \`cargo zigbuild --target ${target}\``],
+      needed: true,
+      note: `only cargo-zigbuild understands the version suffix: it links against glibc ${zig.glibc}'s symbols, so the binary runs on that glibc and newer; cargo and rustup see ${triple}`,
+    };
+  } else {
+    const needed = t.os === 'linux' && h.os !== 'linux';
+    const ok = !needed || !!crossTool;
+    const found = crossTool
+      ? `${crossTool} on PATH`
+      : zigMissing
+        ? 'cargo-zigbuild on PATH, but not zig, which it links with'
+        : needed
+          ? `neither cross nor cargo-zigbuild on PATH (host ${host})`
+          : `not needed on a Linux host`;
+    return {
+      id: 'cross-tool',
+      ok,
+      title: needed ? `cross or cargo-zigbuild (building for Linux on ${host})` : 'cross or cargo-zigbuild',
+      found,
+      fix: ok ? [] : ['`cargo install cargo-zigbuild` (and install zig), then build with `cargo zigbuild`', 'or `cargo install cross` (needs docker or podman), then build with `cross build`'],
+      needed,
+    };
+  }
+}
+
+/** The tools of bundled builds (perl, make, cmake, ...), each for the crates that need it. */
+function buildToolChecks(s: Situation, needs: Needs): EnvironmentCheck[] {
+  const { env, path, crossTool } = s;
+  const checks: EnvironmentCheck[] = [];
   for (const [req, crates] of Object.entries(needs.tools) as [Requirement, string[]][]) {
     if (req === 'c-compiler' || !crates?.length) continue;
     const exe = req === 'cxx-compiler' ? 'c++' : req === 'libclang' ? null : req === 'autotools' ? 'autoconf' : req;
