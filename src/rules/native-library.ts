@@ -5,7 +5,8 @@
  */
 import { checkedUpTo, staticOptionsAt } from '../knowledge/lookup.js';
 import { byPlace } from '../evidence/build-script.js';
-import { fixesFor, RULE_DOCS } from './facts.js';
+import { RULE_DOCS } from './facts.js';
+import { fixesFor } from './suggestions.js';
 import { librariesText, scriptFixes, scriptJudged, sourceText, switchesText, systemVerdict } from './build-evidence.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { Rule } from './types.js';

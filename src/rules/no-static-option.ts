@@ -3,7 +3,8 @@
  * option at its locked version (or none at all). Says whether a newer version
  * has one, and which feature of which direct dependency pulls the crate in.
  */
-import { describePulledBy, fixesFor, newerStaticOption, pulledBy, RULE_DOCS } from './facts.js';
+import { describePulledBy, pulledBy, RULE_DOCS } from './facts.js';
+import { fixesFor, newerStaticOption } from './suggestions.js';
 import { librariesText, scriptFixes, scriptJudged, sourceText, systemVerdict } from './build-evidence.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { Rule } from './types.js';

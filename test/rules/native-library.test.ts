@@ -194,6 +194,12 @@ ruleTester(nativeLibrary, {
       findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl'] }],
     },
     {
+      // magick_rust reads IMAGE_MAGICK_STATIC from 0.7.1 to 2.1.1 (build.rs at tag 0.21.0, lines 231-238): a static option, not none.
+      name: 'magick_rust: IMAGE_MAGICK_STATIC is its static option',
+      graph: graphOf({ packages: [{ name: 'magick_rust', version: '0.21.0', features: [] }], edges: [{ from: 'app', to: 'magick_rust' }] }),
+      findings: [{ crate: 'magick_rust', messageId: 'noStaticOptionOn', fixes: [/IMAGE_MAGICK_STATIC=/] }],
+    },
+    {
       name: 'building for the host itself, OPENSSL_STATIC=1 links the host\'s OpenSSL statically: offered as is',
       graph: reqwestGraph({ target: 'x86_64-unknown-linux-gnu' }),
       environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu'),

@@ -109,7 +109,6 @@ ruleTester(noStaticOption, {
       ['leptonica-sys', '0.4.7', 'lept', 'libtesseract and liblept (Leptonica)'],
       ['torch-sys', '0.16.0', 'tch', 'libtorch'],
       ['libxml', '0.3.5', undefined, 'libxml2'],
-      ['magick_rust', '0.21.0', undefined, 'libMagickWand (ImageMagick 7)'],
       ['pcap', '2.0.0', undefined, 'libpcap'],
       ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],
       ['x11', '2.21.0', undefined, 'libX11 and the X extension libraries'],
