@@ -606,46 +606,276 @@ fn main() {
 }
 `,
   },
+  // fontconfig: the commit that sets yeslogic-fontconfig-sys 5.0.0 ("fontconfig-sys: Version 5.0.0").
+  // Not modelled: lines 4-6, which turn `dlopen` on (`rustc-cfg=feature="dlopen"`) when
+  // RUST_FONTCONFIG_DLOPEN is set. servo-fontconfig-sys 5.1.0 (servo/libfontconfig b65a317,
+  // build.rs) has no excerpt: its probe (`pkg_config::Config::new().atleast_version("2.11.1")
+  // .find("fontconfig")`, lines 16-18) is read as `system`, but its fallback builds Fontconfig with
+  // `make -R -f makefile.cargo` through Command (lines 41-46) and links `static=fontconfig` (line
+  // 52), a static library the classifier does not see built (`unknown`); a bundled-fallback default
+  // needs both halves.
+  {
+    family: 'fontconfig',
+    crate: 'yeslogic-fontconfig-sys',
+    version: '5.0.0',
+    repository: 'yeslogic/fontconfig-rs',
+    commit: '71c39f5',
+    file: 'fontconfig-sys/build.rs',
+    lines: '1-3, 7-10',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['fontconfig'],
+    switches: [],
+    model: `fn main() {
+    println!("cargo:rerun-if-env-changed=RUST_FONTCONFIG_DLOPEN");
+    let dlopen = std::env::var_os("RUST_FONTCONFIG_DLOPEN").is_some();
+    if !(dlopen || cfg!(feature = "dlopen")) {
+        pkg_config::find_library("fontconfig").unwrap();
+    }
+}
+`,
+  },
+
+  // libbpf: the commit that sets 1.6.4+v1.6.3. With the default `vendored-libbpf` (which turns on
+  // `static-libbpf`) static_libelf and static_zlib are false: libelf and zlib are linked from the
+  // system, by a name with the kind left empty. Not modelled: lines 122-134, the cfg! reads of
+  // `vendored-libbpf`, `vendored-libelf`, `vendored-zlib`, `static-libbpf`, `static-libelf` and
+  // `static-zlib`, which the classifier would list as six static switches where the family lists
+  // `vendored` and `static`, the features that turn them on; line 164,
+  // `cc::Build::new().try_get_compiler()`, which only finds the C compiler for make; and lines
+  // 204-207, `rustc-link-lib={}bpf` (static=), the libbpf that make_libbpf (line 189) builds with
+  // make, which the classifier cannot tie to that build and would list as a system library `bpf`.
+  {
+    family: 'libbpf',
+    crate: 'libbpf-sys',
+    version: '1.6.4+v1.6.3',
+    repository: 'libbpf/libbpf-sys',
+    commit: '986be10',
+    file: 'build.rs',
+    lines: '192-203',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['elf', 'z'],
+    switches: [],
+    model: `fn main() {
+    println!(
+        "cargo:rustc-link-search=native={}",
+        out_dir.to_string_lossy()
+    );
+    println!(
+        "cargo:rustc-link-lib={}elf",
+        if static_libelf { "static=" } else { "" }
+    );
+    println!(
+        "cargo:rustc-link-lib={}z",
+        if static_zlib { "static=" } else { "" }
+    );
+}
+`,
+  },
+
+  // lua: the commit "mlua-sys: v0.6.0". build/main_inner.rs (lines 3-11) takes find_vendored.rs
+  // with `vendored` or `luau`, find_normal.rs otherwise. Without `vendored` the library is named
+  // by LUA_LIB_NAME (linked by a name the classifier cannot read) or found with pkg-config, under a
+  // name chosen by cfg! (`luajit` or `lua`, then `lua5.4`, ...): no literal library name.
+  {
+    family: 'lua',
+    crate: 'mlua-sys',
+    version: '0.6.0',
+    repository: 'mlua-rs/mlua',
+    commit: '8f3de8a',
+    file: 'mlua-sys/build/find_normal.rs',
+    lines: '6-30, 34-35, 46-57',
+    path: 'default',
+    verdict: 'system',
+    libraries: [],
+    switches: ['feature:vendored'],
+    model: `pub fn probe_lua() {
+    let target_arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap();
+    if target_arch == "wasm32" && cfg!(not(feature = "vendored")) {
+        panic!("Please enable \`vendored\` feature to build for wasm32");
+    }
+    let lib_dir = env::var("LUA_LIB").unwrap_or_default();
+    let lua_lib = env::var("LUA_LIB_NAME").unwrap_or_default();
+    println!("cargo:rerun-if-env-changed=LUA_LIB");
+    println!("cargo:rerun-if-env-changed=LUA_LIB_NAME");
+    println!("cargo:rerun-if-env-changed=LUA_LINK");
+    if !lua_lib.is_empty() {
+        if !lib_dir.is_empty() {
+            println!("cargo:rustc-link-search=native={lib_dir}");
+        }
+        let mut link_lib = "";
+        if env::var("LUA_LINK").as_deref() == Ok("static") {
+            link_lib = "static=";
+        };
+        println!("cargo:rustc-link-lib={link_lib}{lua_lib}");
+        return;
+    }
+    #[cfg(feature = "lua54")]
+    let (incl_bound, excl_bound, alt_probe, ver) = ("5.4", "5.5", Some("lua5.4"), "5.4");
+    let mut lua = pkg_config::Config::new()
+        .range_version((Bound::Included(incl_bound), Bound::Excluded(excl_bound)))
+        .cargo_metadata(true)
+        .probe(if cfg!(feature = "luajit") { "luajit" } else { "lua" });
+    if lua.is_err() && alt_probe.is_some() {
+        lua = pkg_config::Config::new()
+            .cargo_metadata(true)
+            .probe(alt_probe.unwrap());
+    }
+    lua.unwrap_or_else(|err| panic!("cannot find Lua{ver} using \`pkg-config\`: {err}"));
+}
+`,
+  },
+  {
+    family: 'lua',
+    crate: 'mlua-sys',
+    version: '0.6.0',
+    repository: 'mlua-rs/mlua',
+    commit: '8f3de8a',
+    file: 'mlua-sys/build/find_vendored.rs',
+    lines: '3-28',
+    path: 'feature:vendored',
+    verdict: 'bundled',
+    model: `pub fn probe_lua() {
+    #[cfg(feature = "lua54")]
+    let artifacts = lua_src::Build::new().build(lua_src::Lua54);
+    #[cfg(feature = "lua51")]
+    let artifacts = lua_src::Build::new().build(lua_src::Lua51);
+    #[cfg(feature = "luajit")]
+    let artifacts = luajit_src::Build::new()
+        .lua52compat(cfg!(feature = "luajit52"))
+        .build();
+    #[cfg(feature = "luau")]
+    let artifacts = luau0_src::Build::new()
+        .enable_codegen(cfg!(feature = "luau-codegen"))
+        .build();
+    artifacts.print_cargo_metadata();
+}
+`,
+  },
+
+  // openssl: tag openssl-sys-v0.9.102 (1725297). build/main.rs (lines 47-56) takes find_vendored
+  // with `vendored` unless OPENSSL_NO_VENDOR is set (and not "0"), find_normal otherwise. Not
+  // modelled: main.rs line 132, `rustc-link-lib={}={}` for `ssl` and `crypto`, the kind chosen
+  // by determine_mode (OPENSSL_STATIC, or what the library directory holds): names the classifier
+  // cannot read.
+  {
+    family: 'openssl',
+    crate: 'openssl-sys',
+    version: '0.9.102',
+    repository: 'sfackler/rust-openssl',
+    commit: '1725297',
+    file: 'openssl-sys/build/find_normal.rs',
+    lines: '7-14, 197, 209-218',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['openssl'],
+    switches: [],
+    model: `pub fn get_openssl(target: &str) -> (Vec<PathBuf>, PathBuf) {
+    let lib_dir = env("OPENSSL_LIB_DIR").map(PathBuf::from);
+    let include_dir = env("OPENSSL_INCLUDE_DIR").map(PathBuf::from);
+    match (lib_dir, include_dir) {
+        (Some(lib_dir), Some(include_dir)) => (vec![lib_dir], include_dir),
+        (lib_dir, include_dir) => {
+            let openssl_dir = env("OPENSSL_DIR").unwrap_or_else(|| find_openssl_dir(target));
+        }
+    }
+}
+
+fn try_pkg_config() {
+    let lib = match pkg_config::Config::new()
+        .print_system_libs(false)
+        .probe("openssl")
+    {
+        Ok(lib) => lib,
+        Err(e) => return,
+    };
+}
+`,
+  },
+  {
+    family: 'openssl',
+    crate: 'openssl-sys',
+    version: '0.9.102',
+    repository: 'sfackler/rust-openssl',
+    commit: '1725297',
+    file: 'openssl-sys/build/find_vendored.rs',
+    lines: '1-16',
+    path: 'feature:vendored',
+    verdict: 'bundled',
+    model: `use openssl_src;
+use std::path::PathBuf;
+
+pub fn get_openssl(_target: &str) -> (Vec<PathBuf>, PathBuf) {
+    let artifacts = openssl_src::Build::new().build();
+    println!("cargo:vendored=1");
+    println!("cargo:root={}", artifacts.lib_dir().parent().unwrap().display());
+    (vec![artifacts.lib_dir().to_path_buf()], artifacts.include_dir().to_path_buf())
+}
+`,
+  },
+
+  // sdl2: the commit "Update changelog, prepare for 0.36". Not modelled: line 233, the condition
+  // around these lines, `cfg!(feature = "bundled") || cfg!(not(feature = "use-pkgconfig"))`: with
+  // `use-pkgconfig` and without `bundled`, pkg-config's probe (lines 200-205) prints the link
+  // instead. The classifier would list `bundled` as a static switch, where sdl2-sys's `bundled`
+  // builds SDL2 with cmake and still links it dynamically without `static-link`.
+  {
+    family: 'sdl2',
+    crate: 'sdl2-sys',
+    version: '0.36.0',
+    repository: 'Rust-SDL2/rust-sdl2',
+    commit: '41f9ac5f',
+    file: 'sdl2-sys/build.rs',
+    lines: '214-215, 234-240',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['SDL2'],
+    switches: ['feature:static-link'],
+    model: `fn main() {
+    #[cfg(not(feature = "static-link"))]
+    {
+        if cfg!(feature = "use_mac_framework") && target_os == "darwin" {
+            println!("cargo:rustc-flags=-l framework=SDL2");
+        } else if target_os != "emscripten" {
+            println!("cargo:rustc-flags=-l SDL2");
+        }
+    }
+}
+`,
+  },
+
+  // zeromq: tag v0.10.0 of zmq, which sets zmq-sys 0.12.0 (build = "build/main.rs"; zeromq-src
+  // 0.2.1, a required build dependency).
+  {
+    family: 'zeromq',
+    crate: 'zmq-sys',
+    version: '0.12.0',
+    repository: 'erickt/rust-zmq',
+    commit: '92c638a5',
+    file: 'zmq-sys/build/main.rs',
+    lines: '1-16',
+    path: 'default',
+    verdict: 'bundled',
+    model: `pub fn configure() {
+    println!("cargo:rerun-if-changed=build/main.rs");
+    println!("cargo:rerun-if-env-changed=PROFILE");
+    zeromq_src::Build::new()
+        .with_libsodium(None)
+        .build();
+}
+
+fn main() {
+    configure()
+}
+`,
+  },
 ];
 
 /** Families of this part with no excerpt yet. */
 export const PENDING_1: readonly string[] = [
-  // servo-fontconfig-sys 5.1.0 (servo/libfontconfig b65a317, build.rs): the classifier reads
-  // neither path. Its probe, `pkg_config::Config::new().atleast_version("2.11.1").find("fontconfig")`
-  // (lines 16-18), is not one of the pkg-config calls it knows (`probe`, `probe_library`,
-  // `find_library`), and its fallback builds Fontconfig with `make -f makefile.cargo` (lines 41-46)
-  // before `rustc-link-lib=static=fontconfig` (line 52): a static library it does not see built.
-  // yeslogic-fontconfig-sys 5.0.0 (yeslogic/fontconfig-rs 71c39f5, fontconfig-sys/build.rs 1-10,
-  // `pkg_config::find_library("fontconfig")`) is read as `system`, as claimed.
-  'fontconfig',
   // glib-sys 0.19.5: its build script (gtk-rs/gtk-rs-core, glib/sys/build.rs) is in no stored copy
   // that could be read (the repository is over the snapshot size limit and the file index has no
   // version of that path).
   'glib',
-  // libbpf-sys 1.6.4+v1.6.3 (libbpf/libbpf-sys 986be10, build.rs 117-207): without a static option
-  // (default `vendored-libbpf`) it builds libbpf with make and prints
-  // `cargo:rustc-link-lib={}elf` and `{}z` with "" or "static=" filled in: libelf and zlib from the
-  // system. The classifier takes those names for computed ones and the `cc::Build::new()` that only
-  // finds the C compiler (`try_get_compiler`, line 164) for a bundled build: it reads `bundled`.
-  'libbpf',
-  // mlua-sys 0.6.0 (mlua-rs/mlua 8f3de8a): without `vendored` build/find_normal.rs 6-57 probes
-  // pkg-config and is read as `system` (switch `feature:vendored`), as claimed; but with `vendored`
-  // (and with `luau`, which the family says always builds Luau) build/find_vendored.rs 3-28 builds
-  // through `lua_src::Build::new().build(..)`, `luajit_src::Build` and `luau0_src::Build`, and
-  // `artifacts.print_cargo_metadata()`, which the classifier does not know: it reads `unknown`.
-  'lua',
-  // openssl-sys 0.9.102 (sfackler/rust-openssl 172529743, tag openssl-sys-v0.9.102): without
-  // `vendored` build/find_normal.rs reads OPENSSL_LIB_DIR, OPENSSL_DIR (lines 8-14) and probes
-  // pkg-config for "openssl" (lines 209-211): read as `system`, as claimed. With `vendored`,
-  // build/find_vendored.rs 4-16 builds OpenSSL through `openssl_src::Build::new().build()` and
-  // main.rs prints `rustc-link-lib={}={}` (line 132): the classifier reads `unknown`.
-  'openssl',
-  // sdl2-sys 0.36.0 (Rust-SDL2/rust-sdl2 41f9ac5f, "prepare for 0.36", sdl2-sys/build.rs 214-240):
-  // without features it links SDL2 by `println!("cargo:rustc-flags=-l SDL2")`, and the classifier
-  // reads `rustc-link-lib` only: `unknown` where the family says `system`.
-  'sdl2',
-  // zmq-sys 0.12.0 (erickt/rust-zmq 92c638a5, tag v0.10.0 of zmq, zmq-sys/build/main.rs 1-12)
-  // always builds libzmq through `zeromq_src::Build::new().with_libsodium(None).build()`, which the
-  // classifier does not know: it reads `unknown` where the family says `static`.
-  'zeromq',
 ];

@@ -365,6 +365,221 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     verdict: 'bundled',
     model: '#[cfg(not(feature = "build_cc"))]\nfn main() {\n    let mut cfg = &mut cmake::Config::new("snmalloc");\n    let mut dst = cfg.build_target(target).build();\n    dst.push("./build");\n    println!("cargo:rustc-link-lib={}", target);\n}\n',
   },
+  // freetype: the commits that set 0.17.0 (e93a24f), 0.18.0 (5afd165) and 0.20.1 (59b294d). 0.17.0
+  // has no pkg-config; 0.18.0 and 0.20.1 ask pkg-config with `find`, its first name for `probe`,
+  // and build the FreeType they ship with cc when it finds none.
+  {
+    family: 'freetype',
+    crate: 'freetype-sys',
+    version: '0.17.0',
+    repository: 'PistonDevelopers/freetype-sys',
+    commit: 'e93a24f',
+    file: 'build.rs',
+    lines: '1-27, 71-72',
+    path: 'default',
+    verdict: 'bundled',
+    model: `fn add_sources(build: &mut cc::Build, root: &str, files: &[&str]) {
+    let root = std::path::Path::new(root);
+    build.files(files.iter().map(|src| root.join(src)));
+    build.include(root);
+}
+
+fn main() {
+    let mut build = cc::Build::new();
+    build
+        .cpp(true)
+        .warnings(false)
+        .include(".")
+        .include("freetype2/include")
+        .define("FT2_BUILD_LIBRARY", None);
+    add_sources(&mut build, "freetype2/src", &["autofit/autofit", "base/ftbase"]);
+    build.compile("freetype2");
+}
+`,
+  },
+  {
+    family: 'freetype',
+    crate: 'freetype-sys',
+    version: '0.18.0',
+    repository: 'PistonDevelopers/freetype-sys',
+    commit: '5afd165',
+    file: 'build.rs',
+    lines: '14-23',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['freetype2'],
+    switches: [],
+    model: `fn main() {
+    let target = env::var("TARGET").unwrap();
+    if !target.contains("android")
+        && pkg_config::Config::new()
+            .atleast_version("24.3.18")
+            .find("freetype2")
+            .is_ok()
+    {
+        return;
+    }
+}
+`,
+  },
+  {
+    family: 'freetype',
+    crate: 'freetype-sys',
+    version: '0.18.0',
+    repository: 'PistonDevelopers/freetype-sys',
+    commit: '5afd165',
+    file: 'build.rs',
+    lines: '3-12, 25-39, 83-84',
+    path: 'fallback',
+    verdict: 'bundled',
+    model: `fn add_sources(build: &mut cc::Build, root: &str, files: &[&str]) {
+    let root = std::path::Path::new(root);
+    build.files(files.iter().map(|src| root.join(src)));
+    build.include(root);
+}
+
+fn main() {
+    let mut build = cc::Build::new();
+    build
+        .cpp(true)
+        .warnings(false)
+        .include(".")
+        .include("freetype2/include")
+        .define("FT2_BUILD_LIBRARY", None);
+    add_sources(&mut build, "freetype2/src", &["autofit/autofit", "base/ftbase"]);
+    build.compile("freetype2");
+}
+`,
+  },
+  {
+    family: 'freetype',
+    crate: 'freetype-sys',
+    version: '0.20.1',
+    repository: 'PistonDevelopers/freetype-sys',
+    commit: '59b294d',
+    file: 'build.rs',
+    lines: '14-24',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['freetype2'],
+    switches: [],
+    model: `fn main() {
+    let target = env::var("TARGET").unwrap();
+    if !target.contains("android")
+        && !target.contains("ohos")
+        && pkg_config::Config::new()
+            .atleast_version("24.3.18")
+            .find("freetype2")
+            .is_ok()
+    {
+        return;
+    }
+}
+`,
+  },
+  {
+    family: 'freetype',
+    crate: 'freetype-sys',
+    version: '0.20.1',
+    repository: 'PistonDevelopers/freetype-sys',
+    commit: '59b294d',
+    file: 'build.rs',
+    lines: '3-12, 26-40, 84-85',
+    path: 'fallback',
+    verdict: 'bundled',
+    model: `fn add_sources(build: &mut cc::Build, root: &str, files: &[&str]) {
+    let root = std::path::Path::new(root);
+    build.files(files.iter().map(|src| root.join(src)));
+    build.include(root);
+}
+
+fn main() {
+    let mut build = cc::Build::new();
+    build
+        .cpp(true)
+        .warnings(false)
+        .include(".")
+        .include("freetype2/include")
+        .define("FT2_BUILD_LIBRARY", None);
+    add_sources(&mut build, "freetype2/src", &["autofit/autofit", "base/ftbase"]);
+    build.compile("freetype2");
+}
+`,
+  },
+
+  // hdf5: tag v0.8.1 (9f98ab94). main chooses with feature_enabled("STATIC"), CARGO_FEATURE_ and
+  // the name joined with format!, which the classifier does not read as the `static` feature: the
+  // default lines show no static switch. Not modelled: the `static` lines, get_build_and_emit
+  // (654-684), which link what hdf5-src built by names read from DEP_HDF5SRC_* at run time
+  // (`rustc-link-lib=static={}`): the classifier cannot tie them to a build and reads `unknown`.
+  {
+    family: 'hdf5',
+    crate: 'hdf5-sys',
+    version: '0.8.1',
+    repository: 'aldanor/hdf5-rust',
+    commit: '9f98ab94',
+    file: 'hdf5-sys/build.rs',
+    lines: '11-13, 236-246, 476-478, 592-593, 641-652',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['hdf5'],
+    switches: [],
+    model: `fn feature_enabled(feature: &str) -> bool {
+    env::var(format!("CARGO_FEATURE_{}", feature)).is_ok()
+}
+
+pub fn find_hdf5_via_pkg_config(config: &mut LibrarySearcher) {
+    if config.inc_dir.is_some() {
+        return;
+    }
+    let mut pc = pkg_config::Config::new();
+    pc.cargo_metadata(false);
+    if let Ok(library) = pc.probe("hdf5") {
+    }
+}
+
+pub fn new_from_env() -> Self {
+    let mut config = Self::default();
+    if let Some(var) = env::var_os("HDF5_DIR") {
+    }
+}
+
+pub fn emit_link_flags(&self) {
+    println!("cargo:rustc-link-lib=dylib=hdf5");
+}
+
+fn main() {
+    if feature_enabled("STATIC") && std::env::var_os("HDF5_DIR").is_none() {
+        get_build_and_emit();
+    } else {
+        let mut searcher = LibrarySearcher::new_from_env();
+        searcher.try_locate_hdf5_library();
+        let config = searcher.finalize();
+        config.emit_link_flags();
+        config.emit_cfg_flags();
+    }
+}
+`,
+  },
+  {
+    family: 'hdf5',
+    crate: 'hdf5-src',
+    version: '0.8.1',
+    repository: 'aldanor/hdf5-rust',
+    commit: '9f98ab94',
+    file: 'hdf5-src/build.rs',
+    lines: '7-12, 83-84',
+    path: 'default',
+    verdict: 'bundled',
+    model: `fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let mut cfg = cmake::Config::new("ext/hdf5");
+    cfg.define("HDF5_NO_PACKAGES", "ON");
+    let dst = cfg.build();
+    println!("cargo:root={}", dst.display());
+}
+`,
+  },
 ];
 
 /** Families of this part with no excerpt yet. */
@@ -372,19 +587,8 @@ export const PENDING_2: readonly string[] = [
   // aws-lc-sys 0.16.0: the stored snapshot of aws/aws-lc-rs is over the size that can be fetched, and
   // none of the stored versions of aws-lc-sys/builder/main.rs could be dated to the 0.16.0 release.
   'aws-lc',
-  // freetype-sys 0.18.0 and 0.20.1 (PistonDevelopers/freetype-sys 5afd165, 59b294d, build.rs:14-24)
-  // probe with `pkg_config::Config::new().atleast_version(..).find("freetype2")`: `find` is
-  // pkg-config's deprecated name for `probe`, which the classifier does not read, so it judges the
-  // default path `bundled` (the cc build that follows) where the family says bundled-fallback.
-  'freetype',
   // gmp-mpfr-sys is developed on GitLab; no stored copy of its 1.6.2 build script was found.
   'gmp',
-  // hdf5-sys 0.8.1 (aldanor/hdf5-rust 9f98ab94, hdf5-sys/build.rs:641-651) chooses its path with
-  // `feature_enabled("STATIC")`, which reads `CARGO_FEATURE_{}` through format!: the classifier
-  // takes the literal "STATIC" for an environment variable STATIC. With `static` on, the script
-  // links what hdf5-src built (`rustc-link-lib=static={}`, names from DEP_HDF5SRC_*), which it
-  // reads as unknown.
-  'hdf5',
   // pq-sys 0.6.0 (sgrif/pq-sys 1bfca6bb, build.rs:51-54, 106-110, 135) reads PQ_LIB_STATIC (every tag
   // from v0.3.2 to v0.7.5 does): with it set, the libpq found through pkg-config, PQ_LIB_DIR or
   // pg_config is linked `static=pq`. The family lists no such option, and adding it changes what

@@ -752,6 +752,53 @@ fn main() {
 }
 `,
   },
+  // netcdf: the commit "Bump versions" that sets netcdf-sys 0.6.2. `static` is read through the
+  // feature! macro (concat!("CARGO_FEATURE_", "STATIC")), which the classifier does not read as the
+  // feature: the default lines show no static switch. The library is linked by the name NcInfo
+  // holds, "netcdf" from nc-config (line 207) or a guess, which the classifier cannot read: no
+  // library name. Not modelled: the `static` lines (231-238), which link netcdf-src's library by
+  // the name in DEP_NETCDFSRC_LIB (`static={netcdf_lib}`), built by another crate's script: the
+  // classifier reads them `unknown`.
+  {
+    family: 'netcdf',
+    crate: 'netcdf-sys',
+    version: '0.6.2',
+    repository: 'georust/netcdf',
+    commit: 'a77ae80',
+    file: 'netcdf-sys/build.rs',
+    lines: '6-10, 226-230, 239-257',
+    path: 'default',
+    verdict: 'system',
+    libraries: [],
+    switches: [],
+    model: `macro_rules! feature {
+    ($feature:expr) => {
+        std::env::var(concat!("CARGO_FEATURE_", $feature))
+    };
+}
+
+fn main() {
+    println!("cargo:rerun-if-changed=build.rs");
+    let info;
+    if feature!("STATIC").is_ok() {
+    } else {
+        println!("cargo:rerun-if-env-changed=NETCDF_DIR");
+        let nc_dir = std::env::var_os("NETCDF_DIR")
+            .or_else(|| std::env::var_os("NetCDF_DIR"))
+            .map(PathBuf::from);
+        #[cfg(windows)]
+        let nc_dir = nc_dir.map(|d| d.join("Library"));
+        info = if let Some(nc_dir) = nc_dir.as_ref() {
+            NcInfo::gather_from_ncconfig(Some(nc_dir)).unwrap_or_else(|| NcInfo::from_path(nc_dir))
+        } else {
+            NcInfo::gather_from_ncconfig(None).unwrap_or_else(NcInfo::guess)
+        };
+        println!("cargo:rustc-link-search={}", info.libdir.display());
+        println!("cargo:rustc-link-lib={}", &info.libname);
+    }
+}
+`,
+  },
 ];
 
 /** Families of this part with no excerpt yet. */
@@ -784,11 +831,6 @@ export const PENDING_3: readonly string[] = [
   // llvm-config and are printed as `rustc-link-lib=static={}` / `dylib={}`; the classifier sees
   // only the wrapper built with cc (compile("targetwrappers")) and says `bundled`.
   'llvm',
-  // netcdf-sys 0.6.2 (georust/netcdf a77ae80, netcdf-sys/build.rs:6-10, 226-257): `static` is
-  // read through a macro, concat!("CARGO_FEATURE_", "STATIC"); the classifier reads the literal
-  // "STATIC" as an environment variable STATIC. The `static` lines link netcdf-src's library
-  // (`static={netcdf_lib}` from DEP_NETCDFSRC_LIB), built by another crate's script.
-  'netcdf',
   // proj-sys 0.23.2 (georust/proj 3013d29, proj-sys/build.rs:13-46, 73-170): the classifier reads
   // the source build (the fallback and `bundled_proj`) as `system`, rightly: besides PROJ, built
   // with cmake, it links `dylib=sqlite3` (and `dylib=tiff` with `tiff`). The family calls it
