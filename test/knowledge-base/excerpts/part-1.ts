@@ -636,43 +636,6 @@ fn main() {
 `,
   },
 
-  // libbpf: the commit that sets 1.6.4+v1.6.3. With the default `vendored-libbpf` (which turns on
-  // `static-libbpf`) static_libelf and static_zlib are false: libelf and zlib are linked from the
-  // system, by a name with the kind left empty. Not modelled: lines 122-134, the cfg! reads of
-  // `vendored-libbpf`, `vendored-libelf`, `vendored-zlib`, `static-libbpf`, `static-libelf` and
-  // `static-zlib`, which the classifier would list as six static switches where the family lists
-  // `vendored` and `static`, the features that turn them on; line 164,
-  // `cc::Build::new().try_get_compiler()`, which only finds the C compiler for make; and lines
-  // 204-207, `rustc-link-lib={}bpf` (static=), the libbpf that make_libbpf (line 189) builds with
-  // make, which the classifier cannot tie to that build and would list as a system library `bpf`.
-  {
-    family: 'libbpf',
-    crate: 'libbpf-sys',
-    version: '1.6.4+v1.6.3',
-    repository: 'libbpf/libbpf-sys',
-    commit: '986be10',
-    file: 'build.rs',
-    lines: '192-203',
-    path: 'default',
-    verdict: 'system',
-    libraries: ['elf', 'z'],
-    switches: [],
-    model: `fn main() {
-    println!(
-        "cargo:rustc-link-search=native={}",
-        out_dir.to_string_lossy()
-    );
-    println!(
-        "cargo:rustc-link-lib={}elf",
-        if static_libelf { "static=" } else { "" }
-    );
-    println!(
-        "cargo:rustc-link-lib={}z",
-        if static_zlib { "static=" } else { "" }
-    );
-}
-`,
-  },
 
   // lua: the commit "mlua-sys: v0.6.0". build/main_inner.rs (lines 3-11) takes find_vendored.rs
   // with `vendored` or `luau`, find_normal.rs otherwise. Without `vendored` the library is named
@@ -815,35 +778,6 @@ pub fn get_openssl(_target: &str) -> (Vec<PathBuf>, PathBuf) {
 `,
   },
 
-  // sdl2: the commit "Update changelog, prepare for 0.36". Not modelled: line 233, the condition
-  // around these lines, `cfg!(feature = "bundled") || cfg!(not(feature = "use-pkgconfig"))`: with
-  // `use-pkgconfig` and without `bundled`, pkg-config's probe (lines 200-205) prints the link
-  // instead. The classifier would list `bundled` as a static switch, where sdl2-sys's `bundled`
-  // builds SDL2 with cmake and still links it dynamically without `static-link`.
-  {
-    family: 'sdl2',
-    crate: 'sdl2-sys',
-    version: '0.36.0',
-    repository: 'Rust-SDL2/rust-sdl2',
-    commit: '41f9ac5f',
-    file: 'sdl2-sys/build.rs',
-    lines: '214-215, 234-240',
-    path: 'default',
-    verdict: 'system',
-    libraries: ['SDL2'],
-    switches: ['feature:static-link'],
-    model: `fn main() {
-    #[cfg(not(feature = "static-link"))]
-    {
-        if cfg!(feature = "use_mac_framework") && target_os == "darwin" {
-            println!("cargo:rustc-flags=-l framework=SDL2");
-        } else if target_os != "emscripten" {
-            println!("cargo:rustc-flags=-l SDL2");
-        }
-    }
-}
-`,
-  },
 
   // zeromq: tag v0.10.0 of zmq, which sets zmq-sys 0.12.0 (build = "build/main.rs"; zeromq-src
   // 0.2.1, a required build dependency).
@@ -878,4 +812,14 @@ export const PENDING_1: readonly string[] = [
   // that could be read (the repository is over the snapshot size limit and the file index has no
   // version of that path).
   'glib',
+  // libbpf-sys 1.6.4+v1.6.3 (libbpf/libbpf-sys 986be10, build.rs 117-207): read whole, the classifier
+  // says `system` but lists the features that set the link kind (`static-libelf`, ...) as six static
+  // switches where the family names `vendored` and `static`, takes `{}bpf` (the libbpf make builds) for
+  // a system library, and `BUILD_STATIC_ONLY` (a make variable) for an environment switch.
+  'libbpf',
+  // sdl2-sys 0.36.0 (Rust-SDL2/rust-sdl2 41f9ac5f, sdl2-sys/build.rs 214-240): line 233,
+  // `cfg!(feature = "bundled") || cfg!(not(feature = "use-pkgconfig"))`, makes the classifier list
+  // `bundled` as a static switch, but `bundled` builds SDL2 and still links it dynamically; `SDL_STATIC`
+  // (a cmake define) is also taken for an environment switch.
+  'sdl2',
 ];
