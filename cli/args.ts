@@ -11,7 +11,7 @@
  * clap does differently is done on the tokens.
  */
 import { parseArgs as splitArgs } from 'node:util';
-import { UserError } from '../src/errors.js';
+import { editDistance, UserError } from '../src/errors.js';
 
 /** The name the tool is installed under. */
 export const PROGRAM = 'cargo-preflight';
@@ -260,16 +260,8 @@ function describeFlag(s: OptionSpec): string {
 }
 
 function suggest(name: string, names: string[]): string | undefined {
-  const close = names.find((n) => n.startsWith(name) || name.startsWith(n) || distance(n, name) <= 2);
+  const close = names.find((n) => n.startsWith(name) || name.startsWith(n) || editDistance(n, name, 2) <= 2);
   return close ? `a similar argument exists: '--${close}'` : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
 }
 
 /** A positive integer (`--jobs N`), refused with what is expected. */

@@ -2,8 +2,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { derivedHostTriple } from '../src/cfg/host.js';
-import { platformMatches, targetInfo, zigbuildTarget } from '../src/cfg/index.js';
+import { derivedHostTriple, platformMatches, targetInfo, zigbuildTarget } from '../src/cfg/index.js';
 import type { CargoConfig } from '../src/config/cargo-config.js';
 import { environmentToolNames } from '../src/rules/environment-checks.js';
 import type { EnvironmentSnapshot } from '../src/rules/types.js';

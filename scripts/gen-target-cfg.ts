@@ -6,7 +6,7 @@
  *   npx tsc -p . && node dist/scripts/gen-target-cfg.js [output.json]
  */
 import { writeFileSync } from 'node:fs';
-import { cfgLines, runRustc, type TargetCfgTable } from '../src/cfg/targets.js';
+import { cfgLines, runRustc, type TargetCfgTable } from '../src/cfg/index.js';
 
 function rustc(args: string[]): string {
   const r = runRustc(args);

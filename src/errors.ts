@@ -73,8 +73,8 @@ export function didYouMean(input: string, known: Iterable<string>): string | und
   return close.length ? `did you mean ${close.map((n) => `\`${n}\``).join(', ')}?` : undefined;
 }
 
-/** Levenshtein distance, giving up (returning `limit + 1`) once every path is over `limit`. */
-function editDistance(a: string, b: string, limit: number): number {
+/** Levenshtein distance; with a `limit`, it gives up (returning `limit + 1`) once every path is over it. */
+export function editDistance(a: string, b: string, limit = Infinity): number {
   if (Math.abs(a.length - b.length) > limit) return limit + 1;
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
