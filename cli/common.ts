@@ -9,13 +9,13 @@ import type { GraphResult } from '../src/resolve/graph.js';
 import { LOCK_UPDATE_COMMAND } from '../src/resolve/packages.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
 import type { CommandContext } from './context.js';
-import { hostLines, openSourceSet, progressLine, type FetchProgress, type FetchStats, type ProgressStream } from '../src/registry/index.js';
+import { openSourceSet, type FetchProgress, type FetchStats } from '../src/registry/index.js';
+import { hostLines, progressLine, type ProgressStream } from './progress.js';
 import { RegistryError, type CrateSource } from '../src/registry/types.js';
 import type { Workspace } from '../src/manifest/workspace.js';
 import { defaultCacheDir } from '../src/registry/cache.js';
 
 // ---- Crate metadata sources for a run, from cargo configuration and flags ----
-// (here rather than in sources.ts, which re-exports them: one module fewer at start-up)
 
 export interface SourceOptions {
   cwd: string;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { didYouMean, UserError } from '../../src/errors.js';
 import { parseTomlWithPositions } from '../../src/manifest/positions.js';
-import { DirectorySource } from '../../src/registry/index.js';
+import { DirectorySource } from '../../src/registry/vendor.js';
 import type { CrateSource } from '../../src/registry/types.js';
 import { COMMON_OPTIONS, loadFromArgs, targetResults } from '../common.js';
 import type { CommandContext } from '../context.js';

@@ -9,7 +9,7 @@
  * counted; one that fails is reported with its reason, never dropped.
  */
 import { relative, sep } from 'node:path';
-import { DirectorySource } from './index.js';
+import { DirectorySource } from './vendor.js';
 import { readScriptsFromDir } from './crate-files.js';
 import { NotCachedError, RegistryError, type CrateSource, type IndexVersion } from './types.js';
 

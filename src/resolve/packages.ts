@@ -13,7 +13,7 @@ import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
 import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, RegistryError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
-import { DirectorySource } from '../registry/index.js';
+import { DirectorySource } from '../registry/vendor.js';
 import type { DeclarationSite, PackageKey, ProcMacroHints } from './types.js';
 import { compareVersions, satisfies } from './semver-req.js';
 

@@ -13,8 +13,7 @@ import { UserError } from '../../src/errors.js';
 import { isProcMacro, readAllDeps, readFeatures } from '../../src/manifest/deps.js';
 import { publishedManifestDoc } from '../../src/manifest/published.js';
 import { cargoWrittenLock } from '../../src/lockfile/index.js';
-import { publishedManifestToIndex } from '../../src/registry/index.js';
-import { relevantSections } from '../../src/registry/vendor.js';
+import { publishedManifestToIndex, relevantSections } from '../../src/registry/vendor.js';
 import { generateWorkspace } from '../fixtures/gen/workspace.js';
 import { realworldAvailable, realworldProject, REALWORLD_PROJECTS } from '../helpers/realworld.js';
 

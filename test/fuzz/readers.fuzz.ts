@@ -31,7 +31,7 @@ import { UserError } from '../../src/errors.js';
 import { readVendoredText } from '../../src/io/text-file.js';
 import { readLockfile } from '../../src/lockfile/index.js';
 import { loadWorkspace } from '../../src/manifest/workspace.js';
-import { publishedManifestToIndex } from '../../src/registry/index.js';
+import { publishedManifestToIndex } from '../../src/registry/vendor.js';
 import { ArchiveError, readCrateArchive } from '../../src/registry/crate-archive.js';
 import { decodeIndexFile, parseIndexFile } from '../../src/registry/parse.js';
 import { RegistryError } from '../../src/registry/types.js';

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { readVendoredText } from '../../src/io/text-file.js';
 import { loadWorkspace } from '../../src/manifest/workspace.js';
-import { publishedManifestToIndex } from '../../src/registry/index.js';
+import { publishedManifestToIndex } from '../../src/registry/vendor.js';
 import { composed } from '../../scripts/toml-test-verdicts.js';
 
 const SUITE = join(__dirname, '../fixtures/toml-test');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { progressLine, type FetchProgress } from '../../src/registry/index.js';
+import { progressLine } from '../../cli/progress.js';
+import type { FetchProgress } from '../../src/registry/progress.js';
 import { CRATES_IO, project, server } from './setup.js';
 
 /** A stand-in for process.stderr that records what is written. */
