@@ -1,7 +1,7 @@
 /** Options every analysing command shares, the crate metadata sources, and loading the project with them. */
 import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { ALL_TARGETS, targetInfo } from '../src/cfg/index.js';
-import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
+import { CargoConfig, cargoHome, type ConfigOverrides } from '../src/config/cargo-config.js';
 import { UserError, type SourceLocation } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
 import { loadProject, outdatedLockError, resolvePatched, resolveTarget, type LockGap, type Project, type Selection } from '../src/resolve/index.js';
@@ -243,7 +243,7 @@ export async function loadFromArgs(
   let targets: string[] = [];
   const targetsFor = (ws: Workspace) => (targets = o.target ?? settingsTargets?.(ws) ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET]);
   try {
-    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), builtInProcMacroHints(), targetsFor);
+    project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), { procMacroHints: builtInProcMacroHints(), targetsFor, cargoHome: cargoHome(env) });
   } catch (e) {
     // Nothing may outlive a failed load: lookups still running end, connections close.
     await sources.close();

@@ -42,32 +42,40 @@ export interface Project {
   roots: RootRequest[];
   /** What is known of crates' proc-macro status, as the caller gave it (a fix's proof reads new crates with it too). */
   procMacroHints: ProcMacroHints;
+  /** Cargo's home as the caller gave it (a fix's proof reads new crates from it too); null: none. */
+  cargoHome: string | null;
 }
 
-/**
- * Reads the workspace and lockfile and loads metadata for every locked
- * package. `procMacroHints` (from the knowledge layer, which sits above this
- * one) answer for crates whose proc-macro status the index does not give.
- */
-export async function loadProject(
-  cwd: string,
-  manifestPath: string | undefined,
-  sourceFor: SourceLookup,
-  sel: Selection = {},
-  procMacroHints: ProcMacroHints = NO_PROC_MACRO_HINTS,
+export interface ProjectOptions {
+  /**
+   * What is known of crates' proc-macro status (from the knowledge layer,
+   * which sits above this one), for crates whose status the index does not
+   * give; none when not given.
+   */
+  procMacroHints?: ProcMacroHints;
   /**
    * The targets the caller will resolve, once the workspace is known (its
    * settings may name them): proc-macro statuses are read for what their
    * graphs may reach. Absent, or undefined returned: every platform.
    */
-  targetsFor?: (workspace: Workspace) => readonly string[] | undefined,
-): Promise<Project> {
+  targetsFor?: (workspace: Workspace) => readonly string[] | undefined;
+  /**
+   * Cargo's home (`$CARGO_HOME`, else `~/.cargo`, as the caller's environment
+   * says), whose unpacked crates and git checkouts are read; absent or null:
+   * none is.
+   */
+  cargoHome?: string | null;
+}
+
+/** Reads the workspace and lockfile and loads metadata for every locked package. */
+export async function loadProject(cwd: string, manifestPath: string | undefined, sourceFor: SourceLookup, sel: Selection = {}, options: ProjectOptions = {}): Promise<Project> {
+  const { procMacroHints = NO_PROC_MACRO_HINTS, targetsFor, cargoHome = null } = options;
   const startManifest = findManifest(cwd, manifestPath);
   const workspace = loadWorkspace(startManifest);
   const lockfile = readLockfile(join(workspace.rootDir, 'Cargo.lock'));
   const platforms = platformsOf(targetsFor?.(workspace));
-  const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints, ...(platforms ? { platforms } : {}) });
-  return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel), procMacroHints };
+  const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints, cargoHome, ...(platforms ? { platforms } : {}) });
+  return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel), procMacroHints, cargoHome };
 }
 
 /** The cfg sets of the targets, or undefined (every platform) when one has none here: its error comes when it is resolved. */
@@ -467,6 +475,7 @@ export async function resolvePatched(
   const packages = await loadPackages(workspace, project.lockfile, sourceFor, {
     allowNew: true,
     procMacroHints: project.procMacroHints,
+    cargoHome: project.cargoHome,
     lookups: project.packages.lookups,
     ...(platforms ? { platforms } : {}),
   });

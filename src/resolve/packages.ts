@@ -11,7 +11,6 @@ import { CRATES_IO_REGISTRY, type Lockfile, type LockedPackage } from '../lockfi
 import type { MemberDep, PackageManifest, Workspace } from '../manifest/workspace.js';
 import { indexFields } from '../manifest/deps.js';
 import type { CrateFiles } from '../registry/crate-files.js';
-import { cargoHome } from '../config/cargo-config.js';
 import { NotCachedError, RegistryError, type CrateLookup, type CrateSource, type IndexDep, type IndexVersion } from '../registry/types.js';
 import { DirectorySource } from '../registry/vendor.js';
 import type { DeclarationSite, PackageKey, ProcMacroHints } from './types.js';
@@ -67,7 +66,8 @@ export interface LoadOptions {
   allowNew?: boolean;
   /**
    * Cargo's home, whose `registry/src` holds the manifests of unpacked crates
-   * (their `[lib] proc-macro`); `$CARGO_HOME` or `~/.cargo` when not given, null for none.
+   * (their `[lib] proc-macro`) and `git/checkouts` the git dependencies; the
+   * caller reads it from its environment. Absent or null: none is read.
    */
   cargoHome?: string | null;
   /** What is known of crates' proc-macro status by name and version (from the knowledge layer); none when not given. */
@@ -470,7 +470,7 @@ async function loadSourcePackages(
   }
   // Git dependencies not vendored: cargo's checkout, when it has one, read when first needed.
   if (gitPackages.length) {
-    const home = options.cargoHome === undefined ? cargoHome(process.env) : options.cargoHome;
+    const home = options.cargoHome ?? null;
     const { gitCheckoutDir } = await import('../registry/git-checkout.js');
     for (const pkg of gitPackages) {
       const dir = home === null ? null : gitCheckoutDir(home, pkg.source!, pkg.name);
@@ -485,7 +485,7 @@ async function loadSourcePackages(
   // vendored manifest says it itself, so they are read only for index sources.
   let files: CrateFiles | null = null;
   if ([...wanted.values()].some((w) => !(w.source as LocalSource).getCrateSync)) {
-    const home = options.cargoHome === undefined ? cargoHome(process.env) : options.cargoHome;
+    const home = options.cargoHome ?? null;
     if (home !== null) files = (await import('../registry/crate-files.js')).crateFilesFor(home);
   }
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {

@@ -1,7 +1,7 @@
 /** Shared by the comparisons with real cargo: cargo tree's lines and the tool's, for one selection. */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CargoConfig } from '../../src/config/cargo-config.js';
+import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/common.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
@@ -24,7 +24,7 @@ export async function toolLines(dir: string, sel: Selection, targets: string[]):
   const config = CargoConfig.load(dir, process.env);
   const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
   try {
-    const project = await loadProject(dir, undefined, sources.sourceFor, sel, builtInProcMacroHints());
+    const project = await loadProject(dir, undefined, sources.sourceFor, sel, { procMacroHints: builtInProcMacroHints(), cargoHome: cargoHome(process.env) });
     return new Map(targets.map((t) => [t, treeLines(resolveTarget(project, t, !!sel.includeDev).graph.packages.values())]));
   } finally {
     await sources.close();

@@ -93,7 +93,7 @@ describe.skipIf(!cargoAvailable())('differential test against cargo tree over a 
           const env = { HOME: work, CARGO_HOME: toolHome };
           const set = openSourceSet({ cwd: ws.dir, config: CargoConfig.load(ws.dir, env), env, offline, cacheDir: join(work, cache), crateDownloads });
           try {
-            const project = await loadProject(ws.dir, undefined, (s) => set.sourceFor(s));
+            const project = await loadProject(ws.dir, undefined, (s) => set.sourceFor(s), {}, { cargoHome: toolHome });
             const lines = TARGETS.map((t) => treeLines(resolveTarget(project, t).graph.packages.values()));
             return { lines, stats: set.stats(), project };
           } finally {

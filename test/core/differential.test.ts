@@ -244,7 +244,7 @@ describe.skipIf(!cargoAvailable())('differential test with an index folder (no p
       process.env.CARGO_HOME = cargoHome;
       const sources = openSources({ cwd: dir, config: CargoConfig.load(dir, process.env), env: process.env, offline: true, quiet: true, index });
       try {
-        const project = await loadProject(dir, undefined, sources.sourceFor, {}, builtInProcMacroHints());
+        const project = await loadProject(dir, undefined, sources.sourceFor, {}, { procMacroHints: builtInProcMacroHints(), cargoHome });
         const lines = targets.map((t) => here(treeLines(resolveTarget(project, t).graph.packages.values()), dir));
         return { lines, warnings: project.packages.warnings };
       } finally {

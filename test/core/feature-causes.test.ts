@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CargoConfig } from '../../src/config/cargo-config.js';
+import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/common.js';
 import { loadProject, resolveTarget } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
@@ -56,7 +56,7 @@ async function graphOf(dir: string): Promise<TargetGraph> {
   const config = CargoConfig.load(dir, process.env);
   const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
   try {
-    return resolveTarget(await loadProject(dir, undefined, sources.sourceFor, {}, builtInProcMacroHints()), MUSL).graph;
+    return resolveTarget(await loadProject(dir, undefined, sources.sourceFor, {}, { procMacroHints: builtInProcMacroHints(), cargoHome: cargoHome(process.env) }), MUSL).graph;
   } finally {
     await sources.close();
   }

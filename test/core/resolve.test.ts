@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CargoConfig } from '../../src/config/cargo-config.js';
+import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/common.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
@@ -95,7 +95,7 @@ serde = ["serde-lite/derive"]
 async function lines(dir: string, target: string, sel: Selection = {}) {
   const config = CargoConfig.load(dir, process.env);
   const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
-  const project = await loadProject(dir, undefined, sources.sourceFor, sel, builtInProcMacroHints());
+  const project = await loadProject(dir, undefined, sources.sourceFor, sel, { procMacroHints: builtInProcMacroHints(), cargoHome: cargoHome(process.env) });
   return treeLines(resolveTarget(project, target).graph.packages.values());
 }
 

@@ -75,7 +75,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     const config = CargoConfig.load(app, env);
     const set = openSourceSet({ cwd: app, config, env, cacheDir: join(dir, 'tool-cache'), ...opts });
     try {
-      const project = await loadProject(app, undefined, (s) => set.sourceFor(s), {}, undefined, targets ? () => targets : undefined);
+      const project = await loadProject(app, undefined, (s) => set.sourceFor(s), {}, { cargoHome: home, ...(targets && { targetsFor: () => targets }) });
       const lines = treeLines(resolveTarget(project, targets?.[0] ?? TARGET).graph.packages.values());
       return { lines, project, stats: set.stats(), summaries: project.packages.summaries };
     } finally {
@@ -260,7 +260,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
       const env = { HOME: dir, CARGO_HOME: freshHome(name) };
       const set = openSourceSet({ cwd: app, config: CargoConfig.load(app, env), env, cacheDir: join(dir, `cache-${name}`), crateDownloads });
       try {
-        const project = await loadProject(app, undefined, (x) => set.sourceFor(x));
+        const project = await loadProject(app, undefined, (x) => set.sourceFor(x), {}, { cargoHome: env.CARGO_HOME });
         const manifest = join(app, 'Cargo.toml');
         const overlay = new Map([[manifest, readFileSync(manifest, 'utf8').replace('top = "1"\n', 'top = "1"\nfreshness = "0.1"\n')]]);
         const r = await resolvePatched(project, overlay, (x) => set.sourceFor(x), [TARGET]);
@@ -300,7 +300,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
       const config = CargoConfig.load(app, env);
       const set = openSourceSet({ cwd: app, config, env, cacheDir: join(dir, `cache-${name}`) });
       try {
-        const project = await loadProject(app, undefined, (x) => set.sourceFor(x));
+        const project = await loadProject(app, undefined, (x) => set.sourceFor(x), {}, { cargoHome: home });
         return treeLines(resolveTarget(project, TARGET).graph.packages.values());
       } finally {
         await set.close();
@@ -379,12 +379,10 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect(readdirSync(join(home, 'git', 'checkouts'))).toHaveLength(1);
 
     const toolEnv = { HOME: dir, CARGO_HOME: home };
-    const saved = process.env.CARGO_HOME;
-    process.env.CARGO_HOME = home;
     const set = openSourceSet({ cwd: gitApp, config: CargoConfig.load(gitApp, toolEnv), env: toolEnv, offline: true, cacheDir: join(dir, 'cache-git') });
     try {
       server.log.length = 0;
-      const project = await loadProject(gitApp, undefined, (x) => set.sourceFor(x));
+      const project = await loadProject(gitApp, undefined, (x) => set.sourceFor(x), {}, { cargoHome: home });
       const lines = treeLines(resolveTarget(project, TARGET).graph.packages.values()).map((l) => l.replace(gitApp, '').replace(/ \(\)/, ''));
       expect(lines).toEqual(expected.map((l) => l.replace(gitApp, '').replace(/ \(\)/, '')));
       const gitlib = [...project.packages.summaries.values()].find((x) => x.name === 'gitlib')!;
@@ -393,8 +391,6 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
       expect(server.log).toEqual([]);
     } finally {
       await set.close();
-      if (saved === undefined) delete process.env.CARGO_HOME;
-      else process.env.CARGO_HOME = saved;
     }
   });
 
@@ -413,7 +409,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     const config = CargoConfig.load(app, env);
     const set = openSourceSet({ cwd: app, config, env, cacheDir: join(dir, 'cache-local'), offline: true });
     try {
-      const project = await loadProject(app, undefined, (s) => set.sourceFor(s));
+      const project = await loadProject(app, undefined, (s) => set.sourceFor(s), {}, { cargoHome: home });
       expect(treeLines(resolveTarget(project, TARGET).graph.packages.values())).toEqual(cargoLines);
       expect(project.packages.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
     } finally {

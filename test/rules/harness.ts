@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CargoConfig } from '../../src/config/cargo-config.js';
+import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
 import { openSources } from '../../cli/common.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
@@ -165,7 +165,7 @@ export async function resolveWorkspace(dir: string, target = 'x86_64-unknown-lin
   if (!p) {
     const config = CargoConfig.load(dir, process.env);
     const sources = openSources({ cwd: dir, config, env: process.env, offline: true, quiet: true });
-    p = loadProject(dir, undefined, sources.sourceFor, sel, builtInProcMacroHints());
+    p = loadProject(dir, undefined, sources.sourceFor, sel, { procMacroHints: builtInProcMacroHints(), cargoHome: cargoHome(process.env) });
     loaded.set(key, p);
   }
   return resolveTarget(await p, target, includeDev).graph;
