@@ -13,7 +13,7 @@ import type { CargoConfig } from '../../src/config/cargo-config.js';
 import { classifyBuildScript, classifyOverride, type BuildScriptReading, type Evidence } from '../../src/evidence/build-script.js';
 import { positionOf } from '../../src/crate/rust-source.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
-import { isTable } from '../../src/manifest/deps.js';
+import { isTable } from '../../src/manifest/toml.js';
 import { hasNativeSign, readBuildScripts, type ScriptReadResult, type ScriptRequest } from '../../src/registry/build-scripts.js';
 import { manifestDoc, readScriptsFromDir } from '../../src/registry/crate-files.js';
 import type { CrateSource } from '../../src/registry/types.js';

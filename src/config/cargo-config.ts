@@ -10,26 +10,13 @@
  * https://doc.rust-lang.org/cargo/reference/config.html
  */
 import { existsSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { UserError, type SourceLocation } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
 import { parseTomlWithPositions } from '../manifest/positions.js';
-import { readSimpleToml, TomlLimitError } from '../manifest/simple-toml.js';
-
-type FullTomlParser = typeof import('smol-toml');
-let fullParser: FullTomlParser | undefined;
-
-/**
- * The full TOML parser (smol-toml), loaded on first use, as its single-file
- * CommonJS build: the ES module build is ten modules, which cost start-up
- * time on every run, while most runs read no TOML that the small reader
- * declines.
- */
-export function fullTomlParser(): FullTomlParser {
-  return (fullParser ??= createRequire(import.meta.url)('smol-toml') as FullTomlParser);
-}
+import { readSimpleToml } from '../manifest/simple-toml.js';
+import { fullTomlParser, isTable, tomlUserError } from '../manifest/toml.js';
 
 export interface ConfigFile {
   path: string;
@@ -58,26 +45,11 @@ export function cargoHome(env: NodeJS.ProcessEnv = process.env): string {
  */
 function readConfigFile(path: string, baseDir: string): ConfigFile {
   const text = readTextFile(path, { what: 'configuration file' });
-  let simple: ReturnType<typeof readSimpleToml>;
   try {
-    simple = readSimpleToml(text);
+    const simple = readSimpleToml(text);
+    return { path, baseDir, data: simple ? simple.data : (fullTomlParser().parse(text) as Record<string, unknown>), text };
   } catch (e) {
-    if (e instanceof TomlLimitError) throw new UserError(`could not parse cargo configuration: ${e.message}`, { path, line: e.line, column: e.column });
-    throw e;
-  }
-  if (simple) return { path, baseDir, data: simple.data, text };
-  const { parse, TomlError } = fullTomlParser();
-  try {
-    return { path, baseDir, data: parse(text) as Record<string, unknown>, text };
-  } catch (e) {
-    if (e instanceof TomlError) {
-      throw new UserError(`could not parse cargo configuration: ${e.message.split('\n')[0]}`, {
-        path,
-        line: e.line,
-        column: e.column,
-      });
-    }
-    throw e;
+    throw tomlUserError(e, 'could not parse cargo configuration', path);
   }
 }
 
@@ -95,19 +67,16 @@ function commandLineConfig(arg: string, cwd: string): ConfigFile {
   const where = `--config argument \`${arg}\``;
   // Nothing but the key, `=` and the value: a comment is decoration cargo refuses.
   if (hasComment(arg)) throw new UserError(`${where} includes non-whitespace decoration`);
-  const { parse, TomlError } = fullTomlParser();
   let data: Record<string, unknown>;
   try {
-    data = parse(arg) as Record<string, unknown>;
+    data = fullTomlParser().parse(arg) as Record<string, unknown>;
   } catch (e) {
-    if (!(e instanceof TomlError)) throw e;
-    throw new UserError(`failed to parse value from ${where} as a dotted key expression: ${e.message.split('\n')[0]}`);
+    throw tomlUserError(e, `failed to parse value from ${where} as a dotted key expression`);
   }
   // One dotted key: a single key at every level, down to a value that is not a table.
   const notDotted = () => new UserError(`${where} was not a TOML dotted key expression (such as \`build.jobs = 2\`)`);
   if (arg.slice(valueStart(arg)).trimStart().startsWith('{')) throw new UserError(`${where} sets a value to an inline table, which is not accepted`);
   if (arg.trimStart().startsWith('[')) throw notDotted();
-  const isTable = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Date);
   let cur: unknown = data;
   while (isTable(cur)) {
     const keys = Object.keys(cur);

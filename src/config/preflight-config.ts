@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { didYouMean, UserError, type SourceLocation } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
 import { parseTomlWithPositions, type PositionIndex } from '../manifest/positions.js';
+import { isTable } from '../manifest/toml.js';
 import type { Workspace } from '../manifest/workspace.js';
 
 export interface PreflightConfigOptions {
@@ -47,10 +48,6 @@ interface Origin {
   path: string;
   positions: PositionIndex;
   prefix: string[];
-}
-
-function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function apply(cfg: PreflightConfig, data: Record<string, unknown>, o: Origin, opts: PreflightConfigOptions): void {

@@ -3,9 +3,9 @@
  * The lockfile is authoritative for versions and for the dependency edges
  * between packages; features are not in it and are resolved later.
  */
-import { createRequire } from 'node:module';
 import { UserError, lineColumnAt } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
+import { fullTomlParser, tomlUserError } from '../manifest/toml.js';
 import { packageKey, type PackageKey } from './key.js';
 import { isValidCrateName } from '../crate/index.js';
 
@@ -74,19 +74,13 @@ export function readLockfile(path: string): Lockfile {
   return parseLockfile(text, path);
 }
 
-/** smol-toml, loaded (its one-file CommonJS build) only for a lockfile the line reader declines. */
-let smol: typeof import('smol-toml') | undefined;
-const toml = () => (smol ??= createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml'));
-
 export function parseLockfile(text: string, path: string): Lockfile {
   let doc: Record<string, unknown>;
   try {
-    doc = cargoWrittenLock(text) ?? (toml().parse(text) as Record<string, unknown>);
+    // The full parser (loaded only then) for a lockfile the line reader declines.
+    doc = cargoWrittenLock(text) ?? (fullTomlParser().parse(text) as Record<string, unknown>);
   } catch (e) {
-    if (smol && e instanceof smol.TomlError) {
-      throw new UserError(`invalid TOML in lockfile: ${firstLine(e.message)}`, { path, line: e.line, column: e.column });
-    }
-    throw e;
+    throw tomlUserError(e, 'invalid TOML in lockfile', path);
   }
   const at = (needle: string) => locate(text, path, needle);
   const metadata = (doc.metadata ?? {}) as Record<string, unknown>;
@@ -243,10 +237,6 @@ function resolveDepSpec(
     );
   }
   throw new UserError(`dependency \`${spec}\` of \`${from.name} ${from.version}\` is ambiguous`, where());
-}
-
-function firstLine(s: string): string {
-  return s.split('\n')[0].replace(/^Invalid TOML document: /, '');
 }
 
 function locate(text: string, path: string, needle: string): { path: string; line?: number; column?: number } {

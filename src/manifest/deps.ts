@@ -5,6 +5,7 @@
  */
 import { CfgSyntaxError, checkPlatform } from '../cfg/index.js';
 import { isValidCrateName, type DepKind, type IndexDep } from '../crate/index.js';
+import { isTable } from './toml.js';
 
 export interface DepDecl extends IndexDep {
   /** `path = …` as written (resolved against the manifest's directory by the caller). */
@@ -44,10 +45,6 @@ export class ManifestShapeError extends Error {
   ) {
     super(message);
   }
-}
-
-function isTable(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
 // The checks below take the key path of the table and the key's name apart, and
@@ -191,4 +188,3 @@ export function isProcMacro(doc: Record<string, unknown>): boolean {
   return lib['proc-macro'] === true || lib.proc_macro === true;
 }
 
-export { isTable };

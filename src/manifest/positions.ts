@@ -5,7 +5,8 @@
  */
 import { createRequire } from 'node:module';
 import type { AST } from 'toml-eslint-parser';
-import { DEPTH_MESSAGE, forbiddenControl, MAX_KEY_PARTS, MAX_VALUE_DEPTH, readSimpleToml, TomlLimitError } from './simple-toml.js';
+import { forbiddenControl, readSimpleToml } from './simple-toml.js';
+import { DEPTH_MESSAGE, fullTomlParser, MAX_KEY_PARTS, MAX_VALUE_DEPTH, TomlLimitError, tomlUserError } from './toml.js';
 import { UserError } from '../errors.js';
 
 export interface Position {
@@ -144,11 +145,6 @@ function dataDepth(data: unknown): number {
   return max;
 }
 
-/** Input over one of cargo's recursion limits as bad input at its place; any other error as it is. */
-function limitError(e: unknown, path: string): unknown {
-  return e instanceof TomlLimitError ? new UserError(`invalid TOML: ${e.message}`, { path, line: e.line, column: e.column }) : e;
-}
-
 /** Parses TOML keeping key positions. Errors become `path:line:col: message`. */
 export function parseTomlWithPositions(text: string, path: string): ParsedToml {
   const control = forbiddenControl(text);
@@ -162,7 +158,8 @@ export function parseTomlWithPositions(text: string, path: string): ParsedToml {
     }
     return parseTomlFully(text, path);
   } catch (e) {
-    throw limitError(e, path);
+    // Input over one of cargo's recursion limits is bad input at its place.
+    throw tomlUserError(e, 'invalid TOML', path);
   }
 }
 
@@ -179,18 +176,11 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
     ast = parseTOML(text, { tomlVersion: 'latest' });
   } catch (e) {
     // smol-toml names the offending spot more precisely; ask it first.
-    // Its one-file CommonJS build, loaded only here: the ES module build is ten modules to load at start-up.
-    const { parse: parseData, TomlError } = createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml');
     let data: Record<string, unknown>;
     try {
-      data = parseData(text) as Record<string, unknown>;
+      data = fullTomlParser().parse(text) as Record<string, unknown>;
     } catch (e2) {
-      if (e2 instanceof TomlError) {
-        const detail = e2.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-        const words = /excessively nested/.test(detail) ? DEPTH_MESSAGE : detail;
-        throw new UserError(`invalid TOML: ${words}`, { path, line: e2.line, column: e2.column + (e2.line === 1 ? shift : 0) });
-      }
-      throw e2;
+      throw tomlUserError(e2, 'invalid TOML', path, shift);
     }
     if (e instanceof RangeError) {
       // Valid, but beyond what the position-keeping parser's recursion takes (a value of megabytes):
@@ -221,7 +211,8 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
       indexKeyValues(node.body, node.resolvedKey, positions, shift);
     }
   } catch (e) {
-    throw limitError(e, path);
+    // Input over one of cargo's recursion limits is bad input at its place.
+    throw tomlUserError(e, 'invalid TOML', path);
   }
   return { data: getStaticTOMLValue(ast) as Record<string, unknown>, positions };
 }

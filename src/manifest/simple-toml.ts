@@ -11,6 +11,8 @@
  */
 
 import { lineColumnAt } from '../errors.js';
+import { DEPTH_MESSAGE, isTable, MAX_KEY_PARTS, MAX_VALUE_DEPTH, TomlLimitError } from './toml.js';
+
 type Table = Record<string, unknown>;
 /** A key's position, recorded for every prefix of `path` longer than `from` parts (its table's own path is recorded by the header). */
 export interface KeyPosition {
@@ -18,32 +20,6 @@ export interface KeyPosition {
   from: number;
   line: number;
   column: number;
-}
-
-/**
- * cargo's TOML parser stops at recursion limits: a table header or a dotted
- * key of more than 80 keys is refused ("recursion limit"), and so are arrays
- * and inline tables nested more than 80 deep ("cannot recurse further; max
- * recursion depth met"). So are they here, before anything is built from them.
- */
-export const MAX_KEY_PARTS = 80;
-export const MAX_VALUE_DEPTH = 80;
-export const DEPTH_MESSAGE = 'cannot recurse further; max recursion depth met';
-
-/** Input over one of cargo's recursion limits, at a line and column of the text read. */
-export class TomlLimitError extends Error {
-  constructor(
-    readonly line: number,
-    readonly column: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'TomlLimitError';
-  }
-
-  static keyParts(line: number, column: number, parts: number, header: boolean): TomlLimitError {
-    return new TomlLimitError(line, column, `recursion limit: a ${header ? 'table header' : 'dotted key'} of ${parts} keys (cargo reads at most ${MAX_KEY_PARTS})`);
-  }
 }
 
 const BARE_KEY = /[A-Za-z0-9_-]+/y;
@@ -74,8 +50,6 @@ export function unescapeBasic(s: string): string {
     return e ?? fail();
   });
 }
-
-const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 class Reader {
   pos = 0;

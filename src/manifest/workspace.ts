@@ -10,7 +10,9 @@ import { UserError } from '../errors.js';
 import { readTextFile } from '../io/text-file.js';
 import { isValidCrateName, isValidVersion } from '../crate/index.js';
 import type { DeclarationSite } from './site.js';
-import { isProcMacro, isTable, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
+import { isProcMacro, ManifestShapeError, readAllDeps, readFeatures, type DepDecl } from './deps.js';
+import { globMatcher } from './glob.js';
+import { isTable } from './toml.js';
 import { parseTomlWithPositions, type PositionIndex } from './positions.js';
 
 export interface MemberDep extends DepDecl {

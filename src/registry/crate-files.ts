@@ -22,10 +22,10 @@
  * `proc_macro`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { collectScriptFiles } from '../crate/rust-source.js';
-import { isProcMacro, isTable } from '../manifest/deps.js';
+import { isProcMacro } from '../manifest/deps.js';
+import { fullTomlParser, isTable } from '../manifest/toml.js';
 import { publishedManifestDoc } from '../manifest/published.js';
 import type { DiskCache } from './cache.js';
 import type { ArchiveRequest } from './crate-archive.js';
@@ -345,7 +345,7 @@ function decodeCached(body: Buffer): CrateFileSet | null {
 /** The manifest as tables (the fast reader, else smol-toml), or null when it does not parse. */
 export function manifestDoc(text: string): Record<string, unknown> | null {
   try {
-    return publishedManifestDoc(text) ?? (toml().parse(text) as Record<string, unknown>);
+    return publishedManifestDoc(text) ?? (fullTomlParser().parse(text) as Record<string, unknown>);
   } catch {
     return null;
   }
@@ -356,10 +356,6 @@ export function procMacroFromManifest(text: string): boolean | null {
   const doc = manifestDoc(text);
   return doc ? isProcMacro(doc) : null;
 }
-
-/** smol-toml, loaded only for a manifest the fast reader declines. */
-let smol: typeof import('smol-toml') | undefined;
-const toml = () => (smol ??= createRequire(import.meta.url)('smol-toml') as typeof import('smol-toml'));
 
 /** Cargo's folders (`registry/src`, `registry/cache`) of a sparse index: `<host>-<16 hex digits>`. */
 export function cargoFolderOf(indexUrl: string, cratesIo: boolean): (name: string) => boolean {

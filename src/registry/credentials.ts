@@ -10,7 +10,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { inspect } from 'node:util';
-import { cargoHome, fullTomlParser, type CargoConfig } from '../config/cargo-config.js';
+import { cargoHome, type CargoConfig } from '../config/cargo-config.js';
+import { fullTomlParser, tomlUserError } from '../manifest/toml.js';
 import { UserError } from '../errors.js';
 import { registryEnvName } from './source-id.js';
 
@@ -61,19 +62,12 @@ function credentialsTable(env: NodeJS.ProcessEnv): RegistriesTable | undefined {
     const path = join(home, file);
     if (!existsSync(path)) continue;
     let data: Record<string, unknown>;
-    const { parse, TomlError } = fullTomlParser();
     try {
-      data = parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+      data = fullTomlParser().parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     } catch (e) {
-      // Only the first line of the message: the rest quotes the file, tokens included.
-      if (e instanceof TomlError) {
-        throw new UserError(`could not parse cargo credentials: ${e.message.split('\n')[0]}`, {
-          path,
-          line: e.line,
-          column: e.column,
-        });
-      }
-      throw new UserError(`could not read cargo credentials: ${(e as Error).message}`, { path });
+      // Only the first line of the parser's message: the rest quotes the file, tokens included.
+      const error = tomlUserError(e, 'could not parse cargo credentials', path);
+      throw error instanceof UserError ? error : new UserError(`could not read cargo credentials: ${(e as Error).message}`, { path });
     }
     const registries = data.registries;
     return registries && typeof registries === 'object' ? (registries as RegistriesTable) : undefined;

@@ -11,8 +11,8 @@ import { readVendoredText } from '../io/text-file.js';
 import { indexFields, isProcMacro, ManifestShapeError, readAllDeps, readFeatures } from '../manifest/deps.js';
 import { holdsDate, parseTomlFully } from '../manifest/positions.js';
 import { publishedManifestDoc } from '../manifest/published.js';
-import { fullTomlParser } from '../config/cargo-config.js';
 import { forbiddenControl } from '../manifest/simple-toml.js';
+import { fullTomlParser, tomlUserError } from '../manifest/toml.js';
 import type { CrateLookup, CrateSource, IndexDep, IndexVersion } from './types.js';
 export class DirectorySource implements CrateSource {
   readonly label: string;
@@ -135,18 +135,16 @@ export function relevantSections(text: string): string {
  * before parsing shift the lines, so the whole file is parsed for the place.
  */
 function parseWhole(text: string, path: string): Record<string, unknown> {
-  const { parse, TomlError } = fullTomlParser();
   // The whole text: what the fast reader declined is read strictly, sections it would skip included.
+  let data: Record<string, unknown>;
   try {
-    const data = parse(text) as Record<string, unknown>;
-    // An impossible date smol-toml takes is refused, at its place, by the parser that checks dates.
-    if (holdsDate(data)) parseTomlFully(text, path);
-    return data;
+    data = fullTomlParser().parse(text) as Record<string, unknown>;
   } catch (e) {
-    if (!(e instanceof TomlError)) throw e;
-    const detail = e.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-    throw new UserError(`invalid TOML: ${detail}`, { path, line: e.line, column: e.column });
+    throw tomlUserError(e, 'invalid TOML', path);
   }
+  // An impossible date smol-toml takes is refused, at its place, by the parser that checks dates.
+  if (holdsDate(data)) parseTomlFully(text, path);
+  return data;
 }
 
 /** A published (normalized) Cargo.toml as an index record. */
