@@ -117,11 +117,12 @@ function expandGlob(rootDir: string, pattern: string): string[] {
     if (!/[*?[]/.test(seg)) {
       for (const d of dirs) next.push(join(d, seg));
     } else {
-      const re = new RegExp(
-        '^' +
-          seg.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^') +
-          '$',
-      );
+      let matches: (name: string) => boolean;
+      try {
+        matches = globMatcher(seg);
+      } catch (e) {
+        throw e instanceof UserError ? new UserError(`cannot build glob pattern from \`${pattern}\``) : e;
+      }
       for (const d of dirs) {
         let entries: string[] = [];
         try {
@@ -129,7 +130,7 @@ function expandGlob(rootDir: string, pattern: string): string[] {
         } catch {
           continue;
         }
-        for (const e of entries) if (re.test(e) && !e.startsWith('.')) next.push(join(d, e));
+        for (const e of entries) if (matches(e) && !e.startsWith('.')) next.push(join(d, e));
       }
     }
     dirs = next;

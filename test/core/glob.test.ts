@@ -1,6 +1,6 @@
 /** Package-name globs of `-p` and `--exclude`, read as the `glob` crate reads them (cargo's). */
 import { describe, expect, it } from 'vitest';
-import { globMatcher } from '../../src/resolve/index.js';
+import { globMatcher } from '../../src/manifest/glob.js';
 
 const names = ['foo-a', 'foo-b', 'foo-]', 'bar', 'baz', 'a.b', 'a+b'];
 const matching = (pattern: string) => names.filter(globMatcher(pattern));
