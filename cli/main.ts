@@ -13,11 +13,10 @@ import { PROGRAM, readArgs, setProgramName } from './args.js';
 import { COMMON_OPTIONS } from './common.js';
 import { colorChoice } from './output/style.js';
 import type { CommandContext } from './context.js';
+import { TOOL_NAME, toolVersion } from './package.js';
 import { readCommandArgs, runCommand, type AnyCommand } from './commands/command.js';
 
 export type { CommandContext } from './context.js';
-
-const VERSION = '0.1.0';
 
 /** The commands, in the order of the help; each module is loaded when its command runs. */
 const COMMANDS: Record<string, { about: string; load: () => Promise<AnyCommand> }> = {
@@ -86,7 +85,7 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     json = formats.length > 0 && formats.every((g) => g.value === 'json') && !given.some((g) => g.name === 'output');
     colorChoice(typeof early.color === 'string' ? early.color : undefined, ctx.env);
     if (first === '--version' || first === '-V') {
-      ctx.stdout.write(`cargo-preflight ${VERSION}\n`);
+      ctx.stdout.write(`${TOOL_NAME} ${toolVersion()}\n`);
       return 0;
     }
     if (first === '--help' || first === '-h' || first === 'help') {

@@ -12,7 +12,8 @@ import { lineColumnAt, UserError } from '../../src/errors.js';
 import { readTextFile } from '../../src/io/text-file.js';
 import type { Finding } from '../../src/rules/types.js';
 import { summarize } from '../../src/rules/engine.js';
-import { isMachineDependent, TOOL_NAME, type BaselineComparison, type BaselineEntry, type Report } from './report.js';
+import { TOOL_NAME } from '../package.js';
+import { isMachineDependent, type BaselineComparison, type BaselineEntry, type Report } from './report.js';
 
 export const BASELINE_VERSION = 1;
 export const BASELINE_KIND = `${TOOL_NAME}-baseline`;

@@ -6,7 +6,8 @@
  * a baseline the findings recorded in it, are not annotated.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, declarationText, fixTexts, morePathsText, pathText, shownPaths, primaryLocation, relPath, TOOL_NAME, type Report } from './report.js';
+import { baselineState, crateText, declarationText, fixTexts, morePathsText, pathText, shownPaths, primaryLocation, relPath, type Report } from './report.js';
+import { TOOL_NAME } from '../package.js';
 
 const COMMAND: Record<Severity, 'error' | 'warning' | 'notice'> = { error: 'error', warning: 'warning', info: 'notice' };
 

@@ -5,7 +5,8 @@
  * `<details>`, and the diff of the proven fixes when they were computed.
  */
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { baselineState, builtAloneText, environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, primaryLocation, relPath, shownPaths, TOOL_NAME, type Report } from './report.js';
+import { baselineState, builtAloneText, environmentSuggestions, fixesOf, fixOutcome, morePathsText, pathText, primaryLocation, relPath, shownPaths, type Report } from './report.js';
+import { TOOL_NAME } from '../package.js';
 import { reasonText } from '../../src/fixers/reasons.js';
 
 const LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };

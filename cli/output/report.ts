@@ -1,7 +1,6 @@
 /** The report every output format renders: findings of all targets plus what could not be resolved. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { summarize } from '../../src/rules/engine.js';
 import { RULES } from '../../src/rules/index.js';
 import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
@@ -11,8 +10,6 @@ import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import { reasonsText, reasonText } from '../../src/fixers/reasons.js';
 
 export const SCHEMA_VERSION = 1;
-
-export const TOOL_NAME = 'cargo-preflight';
 
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
@@ -242,28 +239,3 @@ export function repositoryRoot(cwd: string): string {
   }
 }
 
-let pkg: { version: string; homepage: string } | undefined;
-
-/** The package's own package.json (found above this module, from source or from dist/). */
-function ownPackage(): { version: string; homepage: string } {
-  if (pkg) return pkg;
-  for (let d = dirname(fileURLToPath(import.meta.url)); ; d = dirname(d)) {
-    const p = join(d, 'package.json');
-    if (existsSync(p)) {
-      const json = JSON.parse(readFileSync(p, 'utf8')) as { name?: string; version?: string; homepage?: string };
-      if (json.name === TOOL_NAME && json.version) {
-        return (pkg = { version: json.version, homepage: json.homepage ?? `https://github.com/${TOOL_NAME}/${TOOL_NAME}` });
-      }
-    }
-    if (dirname(d) === d) return (pkg = { version: '0.0.0', homepage: `https://github.com/${TOOL_NAME}/${TOOL_NAME}` });
-  }
-}
-
-export function toolVersion(): string {
-  return ownPackage().version;
-}
-
-/** Where users read about the tool: package.json's `homepage`, else the project repository. */
-export function toolUri(): string {
-  return ownPackage().homepage;
-}

@@ -12,7 +12,8 @@
 import { join } from 'node:path';
 import { placeholders } from '../../src/rules/messages.js';
 import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
-import { baselineState, crateText, declarationText, fixesOf, fixTexts, morePathsText, primaryLocation, shownPaths, relPath, TOOL_NAME, toolUri, toolVersion, type Report } from './report.js';
+import { TOOL_NAME, toolUri, toolVersion } from '../package.js';
+import { baselineState, crateText, declarationText, fixesOf, fixTexts, morePathsText, primaryLocation, shownPaths, relPath, type Report } from './report.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 

@@ -8,7 +8,8 @@ import { WINDOWS_CRT, type BinaryFacts, type ProblemId as BinaryProblemId } from
 import { evidenceLine, type Evidence } from '../../src/evidence/build-script.js';
 import type { ManifestLocation, Severity } from '../../src/rules/types.js';
 import { workflowCommand } from './github.js';
-import { relPath, TOOL_NAME } from './report.js';
+import { TOOL_NAME } from '../package.js';
+import { relPath } from './report.js';
 import { SARIF_SCHEMA_URI, sarifDriver } from './sarif.js';
 import type { Style } from './style.js';
 
