@@ -8,8 +8,10 @@
  * log holds no machine-specific path and the same input gives the same bytes.
  * Each rule's messages are its descriptor's `messageStrings`, and a result's
  * message names its string (`id`, `arguments`) besides the full `text`.
+ * The log is typed by `@types/sarif`, the schema's own types.
  */
 import { join } from 'node:path';
+import type * as Sarif from 'sarif';
 import { placeholders } from '../../src/rules/messages.js';
 import type { Finding, ManifestLocation, PathStep, RuleMeta, Severity } from '../../src/rules/types.js';
 import { TOOL_NAME, toolUri, toolVersion } from '../package.js';
@@ -18,7 +20,7 @@ import { baselineState, crateText, declarationText, fixesOf, fixTexts, morePaths
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 
 /** The tool's SARIF driver (name, version, home page) with the rules of a run: shared by `check` and `verify`. */
-export function sarifDriver<R>(rules: R[], properties?: Record<string, unknown>) {
+export function sarifDriver(rules: Sarif.ReportingDescriptor[], properties?: Sarif.PropertyBag): Sarif.ToolComponent {
   const version = toolVersion();
   return { name: TOOL_NAME, version, semanticVersion: version, informationUri: toolUri(), rules, ...(properties ? { properties } : {}) };
 }
@@ -28,7 +30,7 @@ const SRCROOT = '%SRCROOT%';
 /** The base of a crate's published files, `<name>-<version>/…` (cargo's `registry/src/<registry>/`, or the `.crate` archive unpacked). */
 const CRATE_SOURCES = 'CRATE_SOURCES';
 
-const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = { error: 'error', warning: 'warning', info: 'note' };
 /** GitHub code scanning's `problem.severity` for non-security alerts. */
 const PROBLEM_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'recommendation' };
 
@@ -54,7 +56,7 @@ function uriOf(base: string, path: string): string {
     .join('/');
 }
 
-function physical(base: string, l: ManifestLocation) {
+function physical(base: string, l: ManifestLocation): Sarif.PhysicalLocation {
   return {
     artifactLocation: { uri: uriOf(base, l.path), uriBaseId: SRCROOT },
     region: { startLine: l.line, startColumn: l.column },
@@ -99,7 +101,7 @@ function messageArguments(template: string, data: Record<string, string>): strin
   return placeholders(template).map((name) => escapeText(data[name] ?? ''));
 }
 
-function ruleDescriptor(meta: RuleMeta) {
+function ruleDescriptor(meta: RuleMeta): Sarif.ReportingDescriptor {
   const messages = Object.entries(meta.messages);
   return {
     id: meta.id,
@@ -119,9 +121,9 @@ function fallbackMeta(f: Finding): RuleMeta {
   return { id: f.rule, defaultSeverity: f.severity, description: f.rule, details: f.rule, docs: f.docs, messages: {} };
 }
 
-function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, base: string) {
+function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, base: string): Sarif.Result {
   const primary = primaryLocation(report, f);
-  const related: { id: number; physicalLocation: ReturnType<typeof physical>; message: { text: string } }[] = [];
+  const related: Sarif.Location[] = [];
   const lines: string[] = [`${escapeText(f.message)} (target ${escapeText(f.target)})`];
   if (f.direct?.inheritedFrom) {
     related.push({ id: related.length + 1, physicalLocation: physical(base, f.direct.inheritedFrom), message: { text: `\`${f.direct.dependency}\` in [workspace.dependencies]` } });
@@ -133,7 +135,7 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
   }
   // Build-script evidence: a vendored file under the repository, else the crate's published file (`<name>-<version>/build.rs`) under CRATE_SOURCES.
   for (const e of f.evidence ?? []) {
-    const at = e.inWorkspace
+    const at: Sarif.PhysicalLocation = e.inWorkspace
       ? physical(base, { path: join(report.root, e.file), line: e.line, column: e.column })
       : { artifactLocation: { uri: e.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: CRATE_SOURCES }, region: { startLine: e.line, startColumn: e.column } };
     related.push({ id: related.length + 1, physicalLocation: at, message: { text: escapeText(e.text) } });
@@ -183,8 +185,8 @@ function result(report: Report, f: Finding, meta: RuleMeta, ruleIndex: number, b
  * (§3.55): each file it changes, as one replacement of the characters
  * between the parts the edit leaves alone (UTF-16 offsets, as `columnKind`).
  */
-function sarifFixes(report: Report, f: Finding, base: string) {
-  const out = [];
+function sarifFixes(report: Report, f: Finding, base: string): Sarif.Fix[] {
+  const out: Sarif.Fix[] = [];
   for (const x of fixesOf(report, f) ?? []) {
     const changes = x.status === 'applied' && x.proven ? report.fixes!.changes.get(x.id) : undefined;
     if (!changes?.length) continue;
@@ -205,17 +207,17 @@ function sarifFixes(report: Report, f: Finding, base: string) {
   return out;
 }
 
-export function buildSarif(report: Report, options: SarifOptions) {
+export function buildSarif(report: Report, options: SarifOptions): Sarif.Log {
   const metas = [...report.rules];
   for (const f of report.findings) if (!metas.some((m) => m.id === f.rule)) metas.push(fallbackMeta(f));
   metas.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const index = new Map(metas.map((m, i) => [m.id, i]));
-  const notifications = [
-    ...report.unresolved.map((u) => ({
-      level: 'warning' as const,
+  const notifications: Sarif.Notification[] = [
+    ...report.unresolved.map((u): Sarif.Notification => ({
+      level: 'warning',
       message: { text: `could not read metadata of ${u.name} v${u.version}: ${u.reason}; its dependencies are not checked` },
     })),
-    ...report.warnings.map((w) => ({ level: 'warning' as const, message: { text: w } })),
+    ...report.warnings.map((w): Sarif.Notification => ({ level: 'warning', message: { text: w } })),
   ];
   return {
     $schema: SARIF_SCHEMA_URI,

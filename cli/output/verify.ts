@@ -11,6 +11,7 @@ import { workflowCommand } from './github.js';
 import { TOOL_NAME } from '../package.js';
 import { relPath } from './report.js';
 import { SARIF_SCHEMA_URI, sarifDriver } from './sarif.js';
+import type * as Sarif from 'sarif';
 import type { Style } from './style.js';
 
 export interface AttributedFinding {
@@ -171,13 +172,13 @@ export function renderVerifyJson(report: VerifyReport, base: string): string {
   return JSON.stringify(verifyJson(report, base), null, 2) + '\n';
 }
 
-const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
+const SARIF_LEVEL: Record<Severity, Sarif.Result.level> = { error: 'error', warning: 'warning', info: 'note' };
 
 export function renderVerifySarif(report: VerifyReport, base: string): string {
   const ids = [...new Set(report.artifacts.flatMap((a) => a.problems.map((p) => p.id)))].sort();
   const results = report.artifacts.flatMap((a) =>
-    a.problems.map((p) => {
-      const loc = p.location
+    a.problems.map((p): Sarif.Result => {
+      const loc: Sarif.PhysicalLocation = p.location
         ? { artifactLocation: { uri: relPath(base, p.location.path), uriBaseId: '%SRCROOT%' }, region: { startLine: p.location.line, startColumn: p.location.column } }
         : { artifactLocation: { uri: relPath(base, a.path), uriBaseId: '%SRCROOT%' } };
       return {
@@ -192,7 +193,7 @@ export function renderVerifySarif(report: VerifyReport, base: string): string {
       };
     }),
   );
-  const sarif = {
+  const sarif: Sarif.Log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
