@@ -11,7 +11,12 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import semver from 'semver';
+import gte from 'semver/functions/gte.js';
+import lt from 'semver/functions/lt.js';
+import prerelease from 'semver/functions/prerelease.js';
+import rcompare from 'semver/functions/rcompare.js';
+import valid from 'semver/functions/valid.js';
+import minVersion from 'semver/ranges/min-version.js';
 import { UserError } from '../../src/errors.js';
 import { CargoConfig } from '../../src/config/cargo-config.js';
 import { loadPreflightConfig } from '../../src/config/preflight-config.js';
@@ -23,6 +28,7 @@ import { parseVersionRange } from '../../src/knowledge/versions.js';
 import type { CrateLookup } from '../../src/registry/types.js';
 import { describeAbsent, explainAbsent, type AbsentPackage } from '../../src/resolve/absent.js';
 import { featureMap } from '../../src/resolve/packages.js';
+import { satisfies } from '../../src/resolve/semver-req.js';
 import { parsePackageSpec, type PackageSpec } from '../../src/resolve/spec.js';
 import type { GraphPackage, TargetGraph } from '../../src/resolve/types.js';
 import { evidenceLine } from '../../src/evidence/build-script.js';
@@ -120,18 +126,18 @@ async function indexLines(sources: Sources, source: string | null, name: string)
 function firstWith(o: StaticOption, lines: CrateLookup | null): string | null {
   if (o.kind === 'env') {
     const r = parseVersionRange(o.versions);
-    const min = r && semver.minVersion(r);
+    const min = r && minVersion(r);
     return min && min.version !== '0.0.0' ? min.version : null;
   }
   // A vendor folder holds only the vendored versions: no first release can be read there.
   if (!lines || lines.origin === 'vendor') return null;
   let best: string | null = null;
   for (const v of lines.versions) {
-    if (v.yanked || !semver.valid(v.vers)) continue;
+    if (v.yanked || !valid(v.vers)) continue;
     const declared = featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev'));
     if (!optionAt(o, v.vers, declared)) continue;
-    if (o.until && semver.gte(v.vers, o.until)) continue;
-    if (!best || semver.lt(v.vers, best)) best = v.vers;
+    if (o.until && gte(v.vers, o.until)) continue;
+    if (!best || lt(v.vers, best)) best = v.vers;
   }
   return best;
 }
@@ -159,7 +165,7 @@ function explainOption(o: StaticOption, spec: CrateSpec, version: string | null,
     checkedUpTo: newestChecked(spec) ?? null,
   };
   if (o.kind === 'env') return { env: o.env, value: o.value, ...base, present: null };
-  const present = version && declared ? optionAt(o, version, declared) && !(o.until && semver.valid(version) && semver.gte(version, o.until)) : null;
+  const present = version && declared ? optionAt(o, version, declared) && !(o.until && valid(version) && gte(version, o.until)) : null;
   return { feature: o.feature, ...base, present };
 }
 
@@ -174,14 +180,15 @@ function declaredAt(version: string | null, pkg: GraphPackage | undefined, lines
 function versionToExplain(spec: PackageSpec, pkg: GraphPackage | undefined, lines: CrateLookup | null): string | null {
   const named = spec.version ? spec.text.slice(spec.text.lastIndexOf('@') + 1) : undefined;
   if (pkg) return pkg.version;
-  const releases = (lines?.versions ?? []).filter((v) => semver.valid(v.vers));
+  const releases = (lines?.versions ?? []).filter((v) => valid(v.vers));
   if (named) {
-    if (semver.valid(named)) return named;
+    if (valid(named)) return named;
+    // A partial version matches as cargo's package specs do: `0.9` any 0.9.x release.
     const range = `~${named}`;
-    const found = releases.filter((v) => semver.satisfies(v.vers, range, { includePrerelease: false })).sort((a, b) => semver.rcompare(a.vers, b.vers))[0];
+    const found = releases.filter((v) => satisfies(v.vers, range)).sort((a, b) => rcompare(a.vers, b.vers))[0];
     return found?.vers ?? null;
   }
-  const newest = releases.filter((v) => !v.yanked && !semver.prerelease(v.vers)).sort((a, b) => semver.rcompare(a.vers, b.vers))[0];
+  const newest = releases.filter((v) => !v.yanked && !prerelease(v.vers)).sort((a, b) => rcompare(a.vers, b.vers))[0];
   return newest?.vers ?? null;
 }
 
