@@ -1,8 +1,7 @@
 /**
  * Which source to read for a lockfile source: cargo's source replacement
  * (`[source.NAME] replace-with = ...`, followed through chains) and the
- * `--index` override of crates.io. Registries named in `[registries]` can be
- * replacement targets too, and give index URLs their names (for tokens).
+ * `--index` override of crates.io.
  * https://doc.rust-lang.org/cargo/reference/source-replacement.html
  */
 import { resolve } from 'node:path';
@@ -15,6 +14,11 @@ export interface NamedRegistry {
   id: SourceId;
 }
 
+/**
+ * cargo's source replacement over a configuration. Registries named in
+ * `[registries]` can be replacement targets too, and give index URLs their
+ * names (for tokens).
+ */
 export class SourceSelector {
   private registriesCache: NamedRegistry[] | undefined;
 

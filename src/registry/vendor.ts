@@ -1,8 +1,7 @@
 /**
- * A `cargo vendor` directory as a crate source: every sub-directory holds one
- * crate (`name` or `name-version`) with its published, normalized Cargo.toml.
- * The manifest carries everything the index would (dependencies, features,
- * links) and one thing it does not: whether the crate is a proc-macro.
+ * A `cargo vendor` directory as a crate source, and a published manifest read
+ * as an index record (`publishedManifestToIndex`, which the generated
+ * registries of the tests use too).
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +13,13 @@ import { publishedManifestDoc } from '../manifest/published.js';
 import { forbiddenControl } from '../manifest/simple-toml.js';
 import { fullTomlParser, tomlUserError } from '../manifest/toml.js';
 import type { CrateLookup, CrateSource, IndexDep, IndexVersion } from './types.js';
+
+/**
+ * A `cargo vendor` directory: every sub-directory holds one crate (`name` or
+ * `name-version`) with its published, normalized Cargo.toml. The manifest
+ * carries everything the index would (dependencies, features, links) and one
+ * thing it does not: whether the crate is a proc-macro.
+ */
 export class DirectorySource implements CrateSource {
   readonly label: string;
   private entries: Set<string> | undefined;
