@@ -94,14 +94,12 @@ describe('bundled table', () => {
     expect(targetInfo('aarch64-apple-darwin')).toBe(targetInfo('aarch64-apple-darwin'));
   });
 
-  it('loads and evaluates in a few milliseconds', () => {
-    const start = performance.now();
+  it('evaluates many distinct specs (their time is measured by bench/cfg-bench.ts)', () => {
     const info = targetInfo('riscv64gc-unknown-linux-musl');
     for (let i = 0; i < 500; i++) {
-      platformMatches(`cfg(any(target_os = "os${i}", all(unix, not(target_env = "musl"))))`, info);
+      expect(platformMatches(`cfg(any(target_os = "os${i}", all(unix, not(target_env = "musl"))))`, info)).toBe(false);
+      expect(platformMatches(`cfg(any(target_os = "os${i}", all(unix, target_env = "musl")))`, info)).toBe(true);
     }
-    // Generous: a cold JIT on a loaded machine; typically ~10 ms for 500 distinct specs.
-    expect(performance.now() - start).toBeLessThan(100);
   });
 });
 

@@ -7,33 +7,17 @@
  * key hints fitting the width. Runs the built command on a copy of the
  * bundled example.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO, workspaceCopy } from './helpers.js';
+import { hasTmux, tmuxServer } from './tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 if (!hasTmux) console.warn('skipping the terminal test of the screen keys: tmux is not installed');
 
-const SOCKET = `cargo-preflight-keys-${process.pid}`;
+const { tmux, screen, key, sleep, waitForScreen, kill } = tmuxServer('keys', 'keys');
 const SESSION = 'keys';
 const BUNDLED = 'rusqlite = { version = "0.34", features = ["bundled"] }';
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
-const key = (...k: string[]) => tmux('send-keys', '-t', SESSION, ...k);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForScreen(predicate: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (predicate(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${s}`);
-    await sleep(50);
-  }
-}
 
 const rows = (s: string) => s.replace(/\n+$/, '').split('\n');
 const cursorRow = (s: string) => rows(s).find((l) => l.startsWith('> '));
@@ -41,7 +25,7 @@ const cursorRow = (s: string) => rows(s).find((l) => l.startsWith('> '));
 const hints = (s: string) => rows(s).at(-1)!;
 
 afterAll(() => {
-  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  kill();
 });
 
 describe.skipIf(!hasTmux)('the keys of the triage screen in a real terminal (tmux)', () => {
@@ -50,7 +34,7 @@ describe.skipIf(!hasTmux)('the keys of the triage screen in a real terminal (tmu
     [120, 40],
   ] as const) {
     it(`at ${columns}x${height}: Esc, e, r, a not-proven option's diff, the cursor in view, the hints`, async () => {
-      spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+      kill();
       const dir = workspaceCopy();
       const manifest = join(dir, 'Cargo.toml');
       const original = readFileSync(manifest, 'utf8');
@@ -157,7 +141,7 @@ describe.skipIf(!hasTmux)('the keys of the triage screen in a real terminal (tmu
         }
         expect(readFileSync(exitFile, 'utf8').trim()).toBe('1');
       } finally {
-        spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+        kill();
         rmSync(dir, { recursive: true, force: true });
       }
     });

@@ -3,31 +3,17 @@
  * bin/cargo-preflight.js`, no subcommand) in an 80x24 tmux pane on a copy of
  * the bundled example, driven with `send-keys` and read with `capture-pane`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, workspaceCopy } from './helpers.js';
+import { hasTmux, tmuxServer } from './tmux.js';
 
-const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
 if (!hasTmux) console.warn('skipping the terminal test of the triage screen: tmux is not installed');
 
-const SOCKET = `cargo-preflight-ui-${process.pid}`;
+const { tmux, screen, sleep, waitForScreen, kill } = tmuxServer('ui', 'triage');
 const SESSION = 'triage';
-
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-t', SESSION);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitForScreen(predicate: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (predicate(s)) return s;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; the terminal shows:\n${s}`);
-    await sleep(50);
-  }
-}
 
 /** The UI sources are newer than the build: build first (the test runs what users run). */
 function ensureBuilt(): void {
@@ -43,7 +29,7 @@ describe.skipIf(!hasTmux)('triage screen in a real terminal (tmux)', () => {
     dir = workspaceCopy();
   });
   afterAll(() => {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+    kill();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
