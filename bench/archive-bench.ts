@@ -94,9 +94,7 @@ export async function archiveBench(repeats = 3, latencyMs = 50): Promise<Archive
     const app = join(dir, 'app');
     mkdirSync(join(app, 'src'), { recursive: true });
     const members = [...new Set([...directDeps.keys()].map((k) => k.split(' ')[0]!))].filter((n) => [...archives.keys()].some((a) => a.startsWith(`${n} `)));
-    const lines = new Map(
-      [...directDeps.entries()].filter(([k]) => members.includes(k.split(' ')[0]!)).map(([k, v], i) => [`d${i}`, `d${i} = { package = "${k.split(' ')[0]}", version = "${v}" }`]),
-    );
+    const lines = new Map([...directDeps.entries()].filter(([k]) => members.includes(k.split(' ')[0]!)).map(([k, v], i) => [`d${i}`, `d${i} = { package = "${k.split(' ')[0]}", version = "${v}" }`]));
     writeFileSync(join(app, 'src', 'main.rs'), 'fn main() {}\n');
     const lockHome = join(dir, 'lock-home');
     mkdirSync(lockHome);
@@ -218,7 +216,9 @@ export function printArchiveBench(r: ArchiveBenchResult | undefined, log: (line:
   const timeOk = r.ms <= TARGET_MS;
   const shareOk = share <= TARGET_SHARE;
   log(`archive bench: ${r.packages} packages in Cargo.lock (three real projects pooled), ${r.latencyMs} ms added per request, gzip, node ${process.version}, ${availableParallelism()} CPUs`);
-  log(`cold check, no cache, archives included: median ${r.ms.toFixed(0)} ms (target ${TARGET_MS} ms) ${timeOk ? 'ok' : 'SLOW'}; all runs ${r.times.map((t) => t.toFixed(0)).join(', ')}; ${r.requests} requests`);
+  log(
+    `cold check, no cache, archives included: median ${r.ms.toFixed(0)} ms (target ${TARGET_MS} ms) ${timeOk ? 'ok' : 'SLOW'}; all runs ${r.times.map((t) => t.toFixed(0)).join(', ')}; ${r.requests} requests`,
+  );
   log(`the same without archives (--no-crate-downloads): median ${r.indexOnlyMs.toFixed(0)} ms; all runs ${r.indexOnlyTimes.map((t) => t.toFixed(0)).join(', ')}`);
   log(
     `archives fetched: ${r.archives} of ${r.packages} packages (${(share * 100).toFixed(1)}%, target ≤ ${TARGET_SHARE * 100}%) ${shareOk ? 'ok' : 'TOO MANY'}; ` +

@@ -57,7 +57,6 @@ const BIN = resolve(fileURLToPath(import.meta.url), '../../../bin/cargo-prefligh
 
 const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Exit> => timedRun(process.execPath, args, cwd, env);
 
-
 export async function checkBench(opts: CheckBenchOptions = {}): Promise<CheckBenchResult> {
   const crates = opts.crates ?? 420;
   const latencyMs = opts.latencyMs ?? 50;

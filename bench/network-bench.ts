@@ -104,9 +104,7 @@ async function main(): Promise<void> {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: work, CARGO_HOME: cargoHome, XDG_CACHE_HOME: join(work, 'cache'), NO_COLOR: '1' };
     const check = (index: string, more: NodeJS.ProcessEnv = {}, prefix: string[] = []) => {
       const args = [BIN, 'check', '--index', index];
-      return prefix.length
-        ? timedRun(prefix[0]!, [...prefix.slice(1), process.execPath, ...args], project, { ...env, ...more })
-        : timedRun(process.execPath, args, project, { ...env, ...more });
+      return prefix.length ? timedRun(prefix[0]!, [...prefix.slice(1), process.execPath, ...args], project, { ...env, ...more }) : timedRun(process.execPath, args, project, { ...env, ...more });
     };
 
     const port = await closedPort();
@@ -147,7 +145,9 @@ async function main(): Promise<void> {
     const fine = r.ms <= r.boundMs && !r.problems.length;
     ok &&= fine;
     const verdict = r.ms > r.boundMs ? 'SLOW' : r.problems.length ? 'WRONG' : 'ok';
-    console.log(`${r.name.padEnd(9)} ${`${(r.ms / 1000).toFixed(2)} s`.padStart(7)}  ${`≤ ${(r.boundMs / 1000).toFixed(0)} s`.padStart(7)}   ${verdict}${r.problems.length ? `: ${r.problems.join('; ')}` : ''}`);
+    console.log(
+      `${r.name.padEnd(9)} ${`${(r.ms / 1000).toFixed(2)} s`.padStart(7)}  ${`≤ ${(r.boundMs / 1000).toFixed(0)} s`.padStart(7)}   ${verdict}${r.problems.length ? `: ${r.problems.join('; ')}` : ''}`,
+    );
   }
   if (!ok) process.exitCode = 1;
 }

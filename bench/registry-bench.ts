@@ -38,12 +38,7 @@ interface Row {
   cacheHits: number;
 }
 
-async function run(
-  name: string,
-  target: number,
-  crates: GeneratedCrate[],
-  opts: { dir: string; index: string; offline: boolean },
-): Promise<Row> {
+async function run(name: string, target: number, crates: GeneratedCrate[], opts: { dir: string; index: string; offline: boolean }): Promise<Row> {
   const env = { HOME: opts.dir, CARGO_HOME: join(opts.dir, 'cargo-home') };
   const config = CargoConfig.load(opts.dir, env);
   const start = performance.now();

@@ -178,7 +178,10 @@ export function printTreeBench(r: TreeBenchResult | { skipped: string }, log: (l
   log(`  tool / floor              ${(r.toolMs / r.floorMs).toFixed(2).padStart(7)} ×   (${Math.abs(over).toFixed(1)} ms ${over >= 0 ? 'above' : 'below'} the floor)`);
   const rssMet = r.peakRssMb < TREE_RSS_TARGET_MB;
   ok &&= rssMet;
-  log(`  peak RSS                  ${r.peakRssMb.toFixed(1).padStart(7)} MB       target < ${TREE_RSS_TARGET_MB} MB   ${rssMet ? 'met' : 'MISSED'}` + (r.cargoPeakRssMb !== null ? `   (cargo tree: ${r.cargoPeakRssMb.toFixed(1)} MB)` : ''));
+  log(
+    `  peak RSS                  ${r.peakRssMb.toFixed(1).padStart(7)} MB       target < ${TREE_RSS_TARGET_MB} MB   ${rssMet ? 'met' : 'MISSED'}` +
+      (r.cargoPeakRssMb !== null ? `   (cargo tree: ${r.cargoPeakRssMb.toFixed(1)} MB)` : ''),
+  );
   return ok;
 }
 

@@ -24,9 +24,9 @@ main(argv, { ...defaultContext(), program }).then(
     process.exitCode = code;
   },
   (err) => {
-    process.stderr.write(`error: internal error: ${err && err.message ? err.message : String(err)}\n`);
+    process.stderr.write(`error: internal error: ${err?.message ? err.message : String(err)}\n`);
     if (backtrace) {
-      process.stderr.write(`${err && err.stack ? err.stack : ''}\n`);
+      process.stderr.write(`${err?.stack ? err.stack : ''}\n`);
     }
     process.exitCode = 101;
   },

@@ -73,20 +73,10 @@ export interface PositionalSpec {
   readonly required?: boolean;
 }
 
-type Scalar<S> = S extends { parse: (value: string, flag: string) => infer T }
-  ? T
-  : S extends { choices: readonly (infer C extends string)[] }
-    ? C
-    : string;
+type Scalar<S> = S extends { parse: (value: string, flag: string) => infer T } ? T : S extends { choices: readonly (infer C extends string)[] } ? C : string;
 
 /** The parsed value of one declared option. */
-export type OptionValue<S extends OptionSpec> = S extends { kind: 'bool' }
-  ? boolean
-  : S extends { kind: 'count' }
-    ? number
-    : S extends { kind: 'multi' }
-      ? Scalar<S>[]
-      : Scalar<S>;
+export type OptionValue<S extends OptionSpec> = S extends { kind: 'bool' } ? boolean : S extends { kind: 'count' } ? number : S extends { kind: 'multi' } ? Scalar<S>[] : Scalar<S>;
 
 type Flatten<T> = { [K in keyof T]: T[K] };
 
@@ -146,12 +136,7 @@ export function parseArgs<const D extends readonly OptionSpec[]>(argv: readonly 
  * listed in `problems`, and the rest is read (for what must be known before
  * the command runs or even when it fails, as `--verbose` and `--color`).
  */
-export function readArgs<const D extends readonly OptionSpec[]>(
-  argv: readonly string[],
-  specs: D,
-  command = '',
-  positionals?: readonly PositionalSpec[],
-): ReadArgs<Options<D>> {
+export function readArgs<const D extends readonly OptionSpec[]>(argv: readonly string[], specs: D, command = '', positionals?: readonly PositionalSpec[]): ReadArgs<Options<D>> {
   const byName = new Map<string, OptionSpec>(specs.map((s) => [s.name, s]));
   // Aliases name the option they stand for (never one declared in their own right).
   for (const s of specs) for (const a of s.aliases ?? []) if (!byName.has(a)) byName.set(a, s);

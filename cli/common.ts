@@ -155,11 +155,7 @@ const lockRefusal = (path: string, flag: string) => `cannot update the lock file
 /** `--target all` is for the commands that show the graph: a static build is checked for one target at a time. */
 export function refuseAllTargets(targets: readonly string[] | undefined): void {
   if (targets?.includes(ALL_TARGETS)) {
-    throw new UserError(
-      '`--target all` is for `tree` and `why`: a static build is checked for one target at a time',
-      undefined,
-      'name the targets instead (`--target T`, repeatable)',
-    );
+    throw new UserError('`--target all` is for `tree` and `why`: a static build is checked for one target at a time', undefined, 'name the targets instead (`--target T`, repeatable)');
   }
 }
 
@@ -280,14 +276,24 @@ export async function loadFromArgs(
     const gaps = judgedLockGaps(project, o['cache-dir'] ? resolvePath(cwd, o['cache-dir']) : defaultCacheDir(env));
     if (gaps.length && flag) {
       await sources.close();
-      throw new UserError(`${lockRefusal(project.lockfile.path, flag)}: ${lockGapText(gaps)}`, { path: project.lockfile.path }, `run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), or remove the ${flag} flag`);
+      throw new UserError(
+        `${lockRefusal(project.lockfile.path, flag)}: ${lockGapText(gaps)}`,
+        { path: project.lockfile.path },
+        `run \`${LOCK_UPDATE_COMMAND}\` to record ${gaps.length > 1 ? 'them' : 'it'} (it moves nothing else), or remove the ${flag} flag`,
+      );
     }
     if (gaps.length) project = await resolveLockGaps(project, sources, targets, !!o['include-dev'], gaps);
     lockSettled = true;
   }
   if (o.verbose) for (const line of hostLines(sources.stats())) (stderr ?? process.stderr).write(`${line}\n`);
   const missing = sources.stats().missingOffline;
-  if (missing.length) project.packages.warnings.push(offlineWarning(missing.map((m) => m.name), !!o.verbose));
+  if (missing.length)
+    project.packages.warnings.push(
+      offlineWarning(
+        missing.map((m) => m.name),
+        !!o.verbose,
+      ),
+    );
   return { project, targets, config, sources, includeDev: !!o['include-dev'], lockSettled };
 }
 

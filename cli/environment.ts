@@ -48,11 +48,7 @@ function run(file: string, args: string[]): Promise<string | null> {
 export async function probeToolchain(env: NodeJS.ProcessEnv): Promise<Toolchain> {
   const rustup = which('rustup', env);
   const rustc = env.RUSTC || 'rustc';
-  const [installed, sysroot, version] = await Promise.all([
-    rustup ? run(rustup, ['target', 'list', '--installed']) : Promise.resolve(null),
-    run(rustc, ['--print', 'sysroot']),
-    run(rustc, ['-vV']),
-  ]);
+  const [installed, sysroot, version] = await Promise.all([rustup ? run(rustup, ['target', 'list', '--installed']) : Promise.resolve(null), run(rustc, ['--print', 'sysroot']), run(rustc, ['-vV'])]);
   const host = (version && /^host: (\S+)$/m.exec(version)?.[1]) || derivedHostTriple(process.platform, process.arch);
   return {
     host,
@@ -139,10 +135,19 @@ export async function probeContainerEngine(env: NodeJS.ProcessEnv): Promise<impo
     const path = name.includes('/') ? (existsSync(name) ? name : null) : which(name, env);
     if (!path) continue;
     const answer = await new Promise<{ ok: boolean; text: string }>((done) => {
-      execFile(path, ['info', '--format', name.endsWith('podman') ? '{{.Version.Version}}' : '{{.ServerVersion}}'], { encoding: 'utf8', timeout: 5_000, windowsHide: true, env }, (err, stdout, stderr) => {
-        const text = (err ? stderr || (err.killed ? 'no answer within 5 s' : err.message) : stdout).trim().split('\n').find((l) => l.trim()) ?? '';
-        done({ ok: !err, text: text.trim() });
-      });
+      execFile(
+        path,
+        ['info', '--format', name.endsWith('podman') ? '{{.Version.Version}}' : '{{.ServerVersion}}'],
+        { encoding: 'utf8', timeout: 5_000, windowsHide: true, env },
+        (err, stdout, stderr) => {
+          const text =
+            (err ? stderr || (err.killed ? 'no answer within 5 s' : err.message) : stdout)
+              .trim()
+              .split('\n')
+              .find((l) => l.trim()) ?? '';
+          done({ ok: !err, text: text.trim() });
+        },
+      );
     });
     return { name: name.replace(/^.*\//, ''), path, answers: answer.ok, detail: answer.ok ? `version ${answer.text || 'unknown'}` : answer.text || 'no answer' };
   }

@@ -38,7 +38,7 @@ export function networkHelp(e: NetworkError): string[] {
       ? c.cached === c.asked
         ? `\`--offline\` reads only the caches, which hold all ${c.asked} index entries this run asked for`
         : `\`--offline\` reads only the caches: they hold ${c.cached} of the ${c.asked} index entries this run asked for (an offline run reports the others as metadata-missing)`
-      : '`--offline` reads only the caches (this tool\'s and cargo\'s)';
+      : "`--offline` reads only the caches (this tool's and cargo's)";
   return [
     offline,
     "`cargo fetch` where the registry can be reached fills cargo's cache, which `--offline` reads; `cargo vendor` copies every crate into the project",

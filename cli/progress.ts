@@ -28,10 +28,7 @@ export interface ProgressStream {
  * 126/166 crates`), so that a stalled server is seen in a log: no control
  * characters there. Undefined with `quiet`.
  */
-export function progressLine(
-  stream: ProgressStream = process.stderr,
-  opts: ProgressLineOptions = {},
-): ((p: FetchProgress) => void) | undefined {
+export function progressLine(stream: ProgressStream = process.stderr, opts: ProgressLineOptions = {}): ((p: FetchProgress) => void) | undefined {
   if (opts.quiet) return undefined;
   if (!stream.isTTY) return stallLine(stream, opts.stalledMs ?? 5_000);
   const interval = opts.intervalMs ?? 80;

@@ -90,7 +90,10 @@ function check(coreModules: number): void {
   const coreChunk = read('core.js');
   if (entry === null) problems.push('no entry chunk cargo-preflight.js');
   if (coreChunk === null) problems.push('no core chunk core.js');
-  for (const [name, text] of [['cargo-preflight.js', entry], ['core.js', coreChunk]] as const) {
+  for (const [name, text] of [
+    ['cargo-preflight.js', entry],
+    ['core.js', coreChunk],
+  ] as const) {
     if (text === null) continue;
     const early = staticPackageImports(text).filter((p) => NOT_AT_START_UP.includes(p));
     if (early.length) problems.push(`${name} imports ${early.join(', ')} at start-up`);

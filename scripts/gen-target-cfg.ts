@@ -42,8 +42,5 @@ for (const [triple, lines] of perTarget) table.targets[triple] = lines.map((l) =
 
 // One target per line: still compact, and a toolchain update reads as a diff.
 const targets = Object.entries(table.targets).map(([t, ids]) => `${JSON.stringify(t)}:${JSON.stringify(ids)}`);
-writeFileSync(
-  output,
-  `{"rustc":${JSON.stringify(table.rustc)},\n"cfgs":${JSON.stringify(table.cfgs)},\n"targets":{\n${targets.join(',\n')}\n}}\n`,
-);
+writeFileSync(output, `{"rustc":${JSON.stringify(table.rustc)},\n"cfgs":${JSON.stringify(table.cfgs)},\n"targets":{\n${targets.join(',\n')}\n}}\n`);
 process.stderr.write(`${output}: ${triples.length} targets, ${cfgs.length} distinct cfg lines, ${version}\n`);

@@ -35,7 +35,11 @@ function newest(path) {
 
 function strip() {
   const builtAt = existsSync(BUILT) ? statSync(BUILT).mtimeMs : 0;
-  const sourcesAt = Math.max(...SOURCES.map((s) => join(ROOT, s)).filter(existsSync).map(newest));
+  const sourcesAt = Math.max(
+    ...SOURCES.map((s) => join(ROOT, s))
+      .filter(existsSync)
+      .map(newest),
+  );
   if (sourcesAt > builtAt) execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   const text = readFileSync(MANIFEST, 'utf8');
   // A manifest kept aside by a pack that failed half-way is the real one: never overwrite it with a stripped copy.

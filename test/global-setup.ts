@@ -22,7 +22,11 @@ function newest(path: string): number {
 
 export default function setup(): void {
   const builtAt = existsSync(BUILT) ? statSync(BUILT).mtimeMs : 0;
-  const sourcesAt = Math.max(...SOURCES.map((s) => join(ROOT, s)).filter(existsSync).map(newest));
+  const sourcesAt = Math.max(
+    ...SOURCES.map((s) => join(ROOT, s))
+      .filter(existsSync)
+      .map(newest),
+  );
   if (sourcesAt <= builtAt) return;
   process.stderr.write('the build is older than the sources: npm run build\n');
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -66,7 +66,12 @@ export const checkCommand = defineCommand({
 async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: CommandContext): Promise<number> {
   const plan = planOutputs(args.given, ctx.env);
   // `check --fix` is `fix`: with `--format json`, the fix document on stdout.
-  if (args.options.fix) return (await import('./fix.js')).runFix(args, ctx, plan.some((p) => p.format === 'json'));
+  if (args.options.fix)
+    return (await import('./fix.js')).runFix(
+      args,
+      ctx,
+      plan.some((p) => p.format === 'json'),
+    );
   for (const p of plan) if (p.output !== undefined) checkOutputPath(resolvePath(ctx.cwd, p.output), p.output, p.format);
   const baselineArg = args.options.baseline;
   const writeBaselineArg = args.options['write-baseline'];

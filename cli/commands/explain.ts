@@ -42,12 +42,7 @@ import { buildScriptEvidence } from '../run/build-scripts.js';
 import { defineCommand, type Invocation } from './command.js';
 import { allPaths, findPackages, renderInverted } from './why.js';
 
-const OPTIONS = [
-  { name: 'all', kind: 'bool', help: 'Explain every crate the knowledge base knows' },
-  HUMAN_JSON_FORMAT,
-  ...COMMON_OPTIONS,
-  HELP_OPTION,
-] as const satisfies readonly OptionSpec[];
+const OPTIONS = [{ name: 'all', kind: 'bool', help: 'Explain every crate the knowledge base knows' }, HUMAN_JSON_FORMAT, ...COMMON_OPTIONS, HELP_OPTION] as const satisfies readonly OptionSpec[];
 
 export const explainCommand = defineCommand({
   name: 'explain',
@@ -134,7 +129,10 @@ function firstWith(o: StaticOption, lines: CrateLookup | null): string | null {
   let best: string | null = null;
   for (const v of lines.versions) {
     if (v.yanked || !valid(v.vers)) continue;
-    const declared = featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev'));
+    const declared = featureMap(
+      v.features,
+      v.deps.filter((d) => d.kind !== 'dev'),
+    );
     if (!optionAt(o, v.vers, declared)) continue;
     if (o.until && gte(v.vers, o.until)) continue;
     if (!best || lt(v.vers, best)) best = v.vers;
@@ -147,11 +145,7 @@ function optionMeaning(o: StaticOption, spec: CrateSpec): string {
   if (o.note) parts.push(o.note.replace(/\s+/g, ' ').trim());
   if (o.kind === 'feature' && o.enables.length) parts.push(`Turns on ${o.enables.map((e) => `\`${e}\``).join(', ')}.`);
   if (!parts.length) {
-    parts.push(
-      spec.role === 'sys'
-        ? 'Builds the bundled source and links it statically.'
-        : 'Turns on the static option of the crate it wraps.',
-    );
+    parts.push(spec.role === 'sys' ? 'Builds the bundled source and links it statically.' : 'Turns on the static option of the crate it wraps.');
   }
   return parts.join(' ');
 }
@@ -173,7 +167,12 @@ function explainOption(o: StaticOption, spec: CrateSpec, version: string | null,
 function declaredAt(version: string | null, pkg: GraphPackage | undefined, lines: CrateLookup | null): FeatureNames | undefined {
   if (pkg?.declared) return pkg.declared.features;
   const line = version ? lines?.versions.find((v) => v.vers === version) : undefined;
-  return line ? featureMap(line.features, line.deps.filter((d) => d.kind !== 'dev')) : undefined;
+  return line
+    ? featureMap(
+        line.features,
+        line.deps.filter((d) => d.kind !== 'dev'),
+      )
+    : undefined;
 }
 
 /** The version to explain: the one named (a partial one matched against the index lines), the locked one, else the newest release. */
@@ -224,7 +223,12 @@ function explainMatch(
       checkedUpTo: newestChecked(crate) ?? null,
       present: version && declared ? declared.has(d.feature) : null,
     })),
-    nativeFeatures: version ? kb.nativeFeaturesFor(crate.name, version).filter((n) => n.entry.id === entry.id).flatMap((n) => n.features) : [],
+    nativeFeatures: version
+      ? kb
+          .nativeFeaturesFor(crate.name, version)
+          .filter((n) => n.entry.id === entry.id)
+          .flatMap((n) => n.features)
+      : [],
     alternatives: entry.alternatives.map((a) => ({ id: a.id, name: a.name, crates: a.crates, pureRust: a.pureRust, brings: a.brings, note: a.note?.replace(/\s+/g, ' ').trim() ?? null })),
     checkedAgainst: crate.checkedAgainst,
     note: crate.note?.replace(/\s+/g, ' ').trim() ?? null,
@@ -392,7 +396,12 @@ function renderTree(graphs: TargetGraph[], target: string, spec: PackageSpec, cw
     .join('\n');
 }
 
-const indent = (text: string, by: string) => text.replace(/\n$/, '').split('\n').map((l) => `${by}${l}`).join('\n') + '\n';
+const indent = (text: string, by: string) =>
+  text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n') + '\n';
 
 function optionLine(x: ExplainedOption): string {
   const what = x.feature !== undefined ? `feature \`${x.feature}\`` : `${x.env}=${x.value}`;
@@ -413,7 +422,9 @@ export function humanText(c: ExplainedCrate, tree?: (target: string) => string):
     if (c.links) out.push(`  links: ${c.links}`);
     if (c.buildScript) {
       const b = c.buildScript;
-      out.push(`  its build script (${b.target}): ${b.verdict}${b.libraries.length ? `, links ${b.libraries.join(', ')}` : ''}${b.switches.length ? `; reads ${b.switches.join(', ')}` : ''}${b.reason ? ` (${b.reason})` : ''}`);
+      out.push(
+        `  its build script (${b.target}): ${b.verdict}${b.libraries.length ? `, links ${b.libraries.join(', ')}` : ''}${b.switches.length ? `; reads ${b.switches.join(', ')}` : ''}${b.reason ? ` (${b.reason})` : ''}`,
+      );
       for (const e of b.evidence) out.push(`    ${e}`);
     } else {
       out.push('  = help: describe it in `knowledge-base` of the cargo-preflight configuration (knowledge-base/README.md)');

@@ -6,19 +6,7 @@
  */
 import { failsOn } from '../../src/rules/engine.js';
 import type { Finding } from '../../src/rules/types.js';
-import {
-  applyChanges,
-  passedOver,
-  reason,
-  reasonsText,
-  reasonText,
-  renderChanges,
-  parsedTexts,
-  unifiedDiff,
-  type FixPlan,
-  type FixReason,
-  type ProposedFix,
-} from '../../src/fixers/index.js';
+import { applyChanges, passedOver, reason, reasonsText, reasonText, renderChanges, parsedTexts, unifiedDiff, type FixPlan, type FixReason, type ProposedFix } from '../../src/fixers/index.js';
 import type { Options } from '../args.js';
 import { lockFlag } from '../common.js';
 import type { CommandContext } from '../context.js';
@@ -122,7 +110,7 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
   const style = makeStyle(args.color(ctx.stderr));
   // A run that writes holds the workspace's lock from before it reads the manifests until it has written them.
   const held = dryRun ? null : await lockWorkspace(args, ctx, args.positionals[0], style);
-  let run;
+  let run: Awaited<ReturnType<typeof runCheck>>;
   try {
     run = await runCheck(args, ctx);
   } catch (e) {

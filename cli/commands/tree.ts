@@ -55,7 +55,14 @@ function edgesOption(value: string, flag: string): 'features' | 'plain' {
 
 const OPTIONS = [
   TREE_FORMAT,
-  { name: 'edges', short: 'e', kind: 'multi', value: 'KINDS', parse: edgesOption, help: "Edge kinds as cargo tree's -e: features (feature nodes between packages), normal, no-proc-macro [default: normal,no-proc-macro]" },
+  {
+    name: 'edges',
+    short: 'e',
+    kind: 'multi',
+    value: 'KINDS',
+    parse: edgesOption,
+    help: "Edge kinds as cargo tree's -e: features (feature nodes between packages), normal, no-proc-macro [default: normal,no-proc-macro]",
+  },
   { name: 'no-dedupe', kind: 'bool', help: 'Do not de-duplicate repeated dependencies' },
   { name: 'duplicates', short: 'd', kind: 'bool', help: 'Show only dependencies which come in multiple versions (implies inverting the tree)' },
   {
@@ -64,9 +71,17 @@ const OPTIONS = [
     kind: 'multi',
     value: 'SPEC',
     conflicts: [{ option: 'format', value: 'json', note: '`why --format json` gives every path' }],
-    help: 'Invert the tree direction and focus on the given package (repeatable)' },
+    help: 'Invert the tree direction and focus on the given package (repeatable)',
+  },
   { name: 'depth', kind: 'string', value: 'DEPTH', parse: depthOption, help: 'Maximum display depth of the dependency tree, or `workspace` for workspace members only' },
-  { name: 'prefix', kind: 'string', value: 'PREFIX', choices: ['depth', 'indent', 'none'], default: 'indent', help: 'Change the prefix (indentation) of how each entry is displayed: depth, indent, none [default: indent]' },
+  {
+    name: 'prefix',
+    kind: 'string',
+    value: 'PREFIX',
+    choices: ['depth', 'indent', 'none'],
+    default: 'indent',
+    help: 'Change the prefix (indentation) of how each entry is displayed: depth, indent, none [default: indent]',
+  },
   { name: 'charset', kind: 'string', value: 'CHARSET', choices: ['utf8', 'ascii'], default: 'utf8', help: 'Character set to use in output: utf8, ascii [default: utf8]' },
   ...COMMON_OPTIONS,
   HELP_OPTION,
@@ -202,7 +217,13 @@ export function renderTree(graph: TargetGraph, style: TreeStyle | boolean = DEFA
   };
   // Roots in cargo's package order too (cargo tree sorts them), whatever the order of members or of `-p`:
   // which repeat is expanded and which is marked `(*)` follows from it.
-  return drawForest([...graph.roots].sort(order), groups, (k) => (st.label ?? displayPackage)(graph.packages.get(k)!), st, (k) => graph.packages.get(k)!.isMember);
+  return drawForest(
+    [...graph.roots].sort(order),
+    groups,
+    (k) => (st.label ?? displayPackage)(graph.packages.get(k)!),
+    st,
+    (k) => graph.packages.get(k)!.isMember,
+  );
 }
 
 /**
@@ -242,13 +263,24 @@ export function renderInvertedTrees(graph: TargetGraph, keys: PackageKey[], styl
     for (const e of list) if (!within || (within.has(e.from) && within.has(e.to))) (dependents.get(e.to) ?? dependents.set(e.to, []).get(e.to)!).push(e);
   }
   const groups = (key: PackageKey) => groupByKind(dependents.get(key) ?? [], (e) => e.from, order);
-  return drawForest([...keys].sort(order), groups, (k) => (style.label ?? displayPackage)(graph.packages.get(k)!), style, (k) => graph.packages.get(k)!.isMember);
+  return drawForest(
+    [...keys].sort(order),
+    groups,
+    (k) => (style.label ?? displayPackage)(graph.packages.get(k)!),
+    style,
+    (k) => graph.packages.get(k)!.isMember,
+  );
 }
 
 /** cargo's error for a package ID specification no package matches, with what Cargo.lock holds of that name, else the closest names. */
 export function noPackageMatches(lock: Lockfile, name: string, text: string): UserError {
   const locked = lock.byName.get(name) ?? [];
-  const help = locked.length ? `Cargo.lock holds ${locked.map((p) => `\`${p.name}@${p.version}\``).sort().join(', ')}` : didYouMean(name, lock.byName.keys());
+  const help = locked.length
+    ? `Cargo.lock holds ${locked
+        .map((p) => `\`${p.name}@${p.version}\``)
+        .sort()
+        .join(', ')}`
+    : didYouMean(name, lock.byName.keys());
   return new UserError(`package ID specification \`${text}\` did not match any packages`, undefined, help);
 }
 
@@ -373,7 +405,8 @@ export function templateLabel(parts: TemplatePart[], info: (p: GraphPackage) => 
             return info(p).license;
           case 'r':
             return info(p).repository;
-          case 'lib':
+          default:
+            // 'lib', the last of the keys
             return info(p).lib;
         }
       })

@@ -13,11 +13,7 @@ import { relative } from 'node:path';
 import type { Lockfile } from '../../src/lockfile/index.js';
 import { comparePackages, noPackageMatches } from './tree.js';
 
-const OPTIONS = [
-  HUMAN_JSON_FORMAT,
-  ...COMMON_OPTIONS,
-  HELP_OPTION,
-] as const satisfies readonly OptionSpec[];
+const OPTIONS = [HUMAN_JSON_FORMAT, ...COMMON_OPTIONS, HELP_OPTION] as const satisfies readonly OptionSpec[];
 
 export const whyCommand = defineCommand({
   name: 'why',
@@ -154,9 +150,7 @@ async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContex
     const results = (await targetResults(loaded)).map((result) => {
       const keys = findPackages(result.graph, parsed);
       // Not in the graph: why each locked package of that name is left out.
-      const absent: AbsentPackage[] = keys.length
-        ? []
-        : explainAbsent(loaded.project.lockfile, loaded.project.packages.summaries, result, parsed, loaded.includeDev);
+      const absent: AbsentPackage[] = keys.length ? [] : explainAbsent(loaded.project.lockfile, loaded.project.packages.summaries, result, parsed, loaded.includeDev);
       return { graph: result.graph, keys, absent };
     });
     // In no graph: a spec Cargo.lock does not know either is a usage error, with the closest names
@@ -209,7 +203,9 @@ async function why(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandContex
         return;
       }
       found = true;
-      keys.forEach((k, j) => ctx.stdout.write((j > 0 ? '\n' : '') + renderInverted(graph, k, ctx.cwd)));
+      keys.forEach((k, j) => {
+        ctx.stdout.write((j > 0 ? '\n' : '') + renderInverted(graph, k, ctx.cwd));
+      });
     });
     return found ? 0 : 1;
   } finally {

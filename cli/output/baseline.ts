@@ -26,9 +26,7 @@ export interface Baseline {
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function sortEntries(entries: BaselineEntry[]): BaselineEntry[] {
-  return entries.sort(
-    (a, b) => cmp(a.target, b.target) || cmp(a.rule, b.rule) || cmp(a.crate, b.crate) || cmp(a.dependency ?? '', b.dependency ?? '') || cmp(a.id, b.id),
-  );
+  return entries.sort((a, b) => cmp(a.target, b.target) || cmp(a.rule, b.rule) || cmp(a.crate, b.crate) || cmp(a.dependency ?? '', b.dependency ?? '') || cmp(a.id, b.id));
 }
 
 export function entryOf(f: Finding): BaselineEntry {
@@ -78,7 +76,11 @@ export function readBaseline(path: string, display = path): Baseline {
   } catch (e) {
     if (e instanceof UserError) throw new UserError(e.message, { ...e.location, path: display }, e.help);
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UserError(`could not read the baseline: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`, { path: display }, code === 'ENOENT' ? 'write one with `--write-baseline FILE`' : undefined);
+    throw new UserError(
+      `could not read the baseline: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`,
+      { path: display },
+      code === 'ENOENT' ? 'write one with `--write-baseline FILE`' : undefined,
+    );
   }
   return parseBaseline(text, display);
 }

@@ -38,7 +38,9 @@ function annotation(report: Report, f: Finding, base: string): string {
   const lines = [f.message];
   if (f.direct) {
     const text = declarationText(f);
-    lines.push(`${text[0].toUpperCase()}${text.slice(1)}${f.direct.inheritedFrom ? `; declared in [workspace.dependencies] at ${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}` : ''}.`);
+    lines.push(
+      `${text[0].toUpperCase()}${text.slice(1)}${f.direct.inheritedFrom ? `; declared in [workspace.dependencies] at ${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}` : ''}.`,
+    );
   }
   for (const p of shownPaths(f)) lines.push(`Included through: ${pathText(p)}`);
   const more = morePathsText(f, `${TOOL_NAME} why`);
@@ -46,11 +48,7 @@ function annotation(report: Report, f: Finding, base: string): string {
   for (const e of f.evidence ?? []) lines.push(`Build script: ${e.file}:${e.line}:${e.column}: ${e.text}`);
   for (const fix of fixTexts(report, f)) lines.push(`Fix: ${fix}`);
   lines.push(`Docs: ${f.docs}`);
-  return workflowCommand(
-    COMMAND[f.severity],
-    { file: relPath(base, loc.path), line: loc.line, col: loc.column, title: `${f.rule}: ${crateText(f)} (${f.target})` },
-    lines.join('\n'),
-  );
+  return workflowCommand(COMMAND[f.severity], { file: relPath(base, loc.path), line: loc.line, col: loc.column, title: `${f.rule}: ${crateText(f)} (${f.target})` }, lines.join('\n'));
 }
 
 export function renderGithub(report: Report, options: GithubOptions): string {
@@ -65,7 +63,13 @@ export function renderGithub(report: Report, options: GithubOptions): string {
   const b = report.baseline;
   if (b?.fixed.length) {
     const list = b.fixed.map((e) => `${e.rule}: ${e.crate} (${e.target})`).join('\n');
-    out.push(workflowCommand('notice', { title: `${TOOL_NAME}: ${b.fixed.length} baseline entr${b.fixed.length === 1 ? 'y is' : 'ies are'} fixed` }, `No longer reported, remove from ${b.path} (--write-baseline ${b.path}):\n${list}`));
+    out.push(
+      workflowCommand(
+        'notice',
+        { title: `${TOOL_NAME}: ${b.fixed.length} baseline entr${b.fixed.length === 1 ? 'y is' : 'ies are'} fixed` },
+        `No longer reported, remove from ${b.path} (--write-baseline ${b.path}):\n${list}`,
+      ),
+    );
   }
   const s = report.summary;
   const counts = `${s.error} error${s.error === 1 ? '' : 's'}, ${s.warning} warning${s.warning === 1 ? '' : 's'}, ${s.info} note${s.info === 1 ? '' : 's'}`;

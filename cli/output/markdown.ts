@@ -76,7 +76,10 @@ function details(report: Report, f: Finding, base: string): string {
   if (loc && f.direct) {
     const c = f.cause;
     const through = c ? `, through its feature ${code(c.feature)}${c.viaDefault ? ' (a default feature)' : ''}` : '';
-    lines.push(`Declared as ${code(f.direct.dependency)} by ${code(f.direct.member)} at ${code(`${relPath(base, loc.path)}:${loc.line}:${loc.column}`)}${f.direct.inheritedFrom ? `, inherited from ${code(`${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}`)}` : ''}${through}.`, '');
+    lines.push(
+      `Declared as ${code(f.direct.dependency)} by ${code(f.direct.member)} at ${code(`${relPath(base, loc.path)}:${loc.line}:${loc.column}`)}${f.direct.inheritedFrom ? `, inherited from ${code(`${relPath(base, f.direct.inheritedFrom.path)}:${f.direct.inheritedFrom.line}`)}` : ''}${through}.`,
+      '',
+    );
   }
   if (f.evidence?.length) {
     lines.push('Read in its build script:', '');

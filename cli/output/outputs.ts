@@ -17,7 +17,6 @@ export interface OutputPlan {
   output?: string;
 }
 
-
 /**
  * Pairs `--format` and `--output`: with as many files as formats, the n-th
  * `--output` is the n-th format's; with fewer, each `--output FILE` takes the
@@ -44,7 +43,9 @@ export function planOutputs(options: readonly Given[], env: NodeJS.ProcessEnv, c
   }
   if (outputs.length === formats.length) {
     // As many files as formats: the n-th --output is the n-th format's.
-    outputs.forEach((o, n) => (plan[n].output = o.file));
+    outputs.forEach((o, n) => {
+      plan[n].output = o.file;
+    });
   } else {
     // Fewer: each file is the format's given just before it; the others print to stdout.
     for (const o of outputs) {
@@ -94,4 +95,3 @@ export function writeReportFile(path: string, text: string, display: string, for
     throw new UserError(`could not write the report: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { path: display });
   }
 }
-

@@ -108,14 +108,7 @@ export interface BaselineComparison {
   fixed: BaselineEntry[];
 }
 
-export function makeReport(
-  root: string,
-  targets: string[],
-  findings: Finding[],
-  unresolved: Report['unresolved'],
-  warnings: string[],
-  rules: readonly { meta: RuleMeta }[] = RULES,
-): Report {
+export function makeReport(root: string, targets: string[], findings: Finding[], unresolved: Report['unresolved'], warnings: string[], rules: readonly { meta: RuleMeta }[] = RULES): Report {
   const seen = new Set<string>();
   const uniq = unresolved.filter((u) => {
     const k = `${u.name} ${u.version} ${u.source}`;
@@ -238,4 +231,3 @@ export function repositoryRoot(cwd: string): string {
     if (dirname(d) === d) return cwd;
   }
 }
-

@@ -213,10 +213,12 @@ export function buildSarif(report: Report, options: SarifOptions): Sarif.Log {
   metas.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const index = new Map(metas.map((m, i) => [m.id, i]));
   const notifications: Sarif.Notification[] = [
-    ...report.unresolved.map((u): Sarif.Notification => ({
-      level: 'warning',
-      message: { text: `could not read metadata of ${u.name} v${u.version}: ${u.reason}; its dependencies are not checked` },
-    })),
+    ...report.unresolved.map(
+      (u): Sarif.Notification => ({
+        level: 'warning',
+        message: { text: `could not read metadata of ${u.name} v${u.version}: ${u.reason}; its dependencies are not checked` },
+      }),
+    ),
     ...report.warnings.map((w): Sarif.Notification => ({ level: 'warning', message: { text: w } })),
   ];
   return {

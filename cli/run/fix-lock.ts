@@ -14,7 +14,12 @@ import type { CommandContext } from '../context.js';
 import type { Style } from '../output/style.js';
 
 /** The lock of the workspace a run starts in: under the tool's cache (`--cache-dir`), never beside Cargo.toml. */
-export async function lockWorkspace(args: CommonArgs, ctx: Pick<CommandContext, 'cwd' | 'env'> & { stderr: { write(text: string): unknown } }, pathArg: string | undefined, style: Style): Promise<FileLock> {
+export async function lockWorkspace(
+  args: CommonArgs,
+  ctx: Pick<CommandContext, 'cwd' | 'env'> & { stderr: { write(text: string): unknown } },
+  pathArg: string | undefined,
+  style: Style,
+): Promise<FileLock> {
   const { dir, manifestPath } = projectStart(args, ctx.cwd, pathArg);
   const root = loadWorkspace(findManifest(dir, manifestPath)).rootDir;
   const key = createHash('sha256').update(realpathSync(root)).digest('hex').slice(0, 16);

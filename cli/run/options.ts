@@ -29,7 +29,15 @@ export const HUMAN_JSON_FORMAT = {
 } as const;
 
 export const CHECK_OPTIONS = [
-  { name: 'format', kind: 'multi', value: 'FORMAT', choices: FORMATS, usageHint: true, aliases: ['message-format'], help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
+  {
+    name: 'format',
+    kind: 'multi',
+    value: 'FORMAT',
+    choices: FORMATS,
+    usageHint: true,
+    aliases: ['message-format'],
+    help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]',
+  },
   { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
   { name: 'baseline', kind: 'string', value: 'FILE', help: 'Fail only on findings not recorded in FILE; say which recorded ones are fixed' },
   { name: 'write-baseline', kind: 'string', value: 'FILE', help: 'Record the current findings in FILE (the run then exits 0)' },
@@ -51,9 +59,20 @@ export const FIX_OPTIONS = [
   { name: 'pin-scope', kind: 'string', value: 'SCOPE', choices: PIN_SCOPES, default: 'all', help: 'Where a pinned -sys dependency goes: all, target [default: all]' },
   { name: 'dry-run', kind: 'bool', help: 'Print the diff of the proven fixes, write nothing' },
   { name: 'force', kind: 'bool', help: 'Replace a read-only Cargo.toml too (it is refused otherwise)' },
-  { name: 'allow-unproven', kind: 'bool', help: 'Where nothing is proven, apply a fix that could not be proven for want of crate metadata (a vendor directory or offline cache lacks a crate it needs)' },
+  {
+    name: 'allow-unproven',
+    kind: 'bool',
+    help: 'Where nothing is proven, apply a fix that could not be proven for want of crate metadata (a vendor directory or offline cache lacks a crate it needs)',
+  },
   { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a finding at or above it remains: error, warning, info, never [default: error]' },
-  { name: 'message-format', kind: 'string', value: 'FMT', choices: ['human', 'json'], aliases: ['format'], help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]' },
+  {
+    name: 'message-format',
+    kind: 'string',
+    value: 'FMT',
+    choices: ['human', 'json'],
+    aliases: ['format'],
+    help: 'human, or json: one JSON document on stdout of what was applied, what not and why [default: human]',
+  },
   ...COMMON_OPTIONS,
   HELP_OPTION,
 ] as const satisfies readonly OptionSpec[];
@@ -65,9 +84,22 @@ export function glibcVersion(value: string, flag: string): string {
 }
 
 export const VERIFY_OPTIONS = [
-  { name: 'format', kind: 'multi', value: 'FORMAT', choices: FORMATS, usageHint: true, help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]' },
+  {
+    name: 'format',
+    kind: 'multi',
+    value: 'FORMAT',
+    choices: FORMATS,
+    usageHint: true,
+    help: 'Output format: human, json, sarif, github, markdown (repeatable) [default: human; github under GitHub Actions]',
+  },
   { name: 'output', short: 'o', kind: 'multi', value: 'FILE', help: 'Write the report of the --format before it to FILE (else it goes to stdout)' },
-  { name: 'expect', kind: 'string', value: 'LINKAGE', choices: ['static'], help: 'Fail (exit 1) unless every binary is static: ELF static or static-pie, PE importing only system DLLs, Mach-O loading only system libraries' },
+  {
+    name: 'expect',
+    kind: 'string',
+    value: 'LINKAGE',
+    choices: ['static'],
+    help: 'Fail (exit 1) unless every binary is static: ELF static or static-pie, PE importing only system DLLs, Mach-O loading only system libraries',
+  },
   { name: 'max-glibc', kind: 'string', value: 'X.Y', parse: glibcVersion, help: 'Fail (exit 1) when a binary needs a newer glibc than X.Y' },
   { name: 'fail-on', kind: 'string', value: 'LEVEL', choices: LEVELS, help: 'Exit 1 when a problem is at or above: error, warning, info, never [default: error]' },
   { name: 'target-dir', kind: 'string', value: 'DIRECTORY', help: "Cargo's target directory the binaries were built in [default: CARGO_TARGET_DIR, build.target-dir, else target]" },

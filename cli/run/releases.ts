@@ -19,7 +19,7 @@ export function releasesWanted(graphs: readonly TargetGraph[], kb: KnowledgeBase
     for (const pkg of graph.packages.values()) {
       if (pkg.isMember || pkg.source === null || out.has(pkg.key) || !pkg.declared) continue;
       const m = kb.sysCrate(pkg.name);
-      if (!m || !m.crate.staticOptions.some((o) => o.kind === 'feature')) continue;
+      if (!m?.crate.staticOptions.some((o) => o.kind === 'feature')) continue;
       if (staticOptionsAt(m.entry, m.crate, pkg.version, pkg.declared.features).length) continue;
       out.set(pkg.key, { name: pkg.name, source: pkg.source });
     }
@@ -28,16 +28,13 @@ export function releasesWanted(graphs: readonly TargetGraph[], kb: KnowledgeBase
 }
 
 /** Reads the wanted crates' index lines (all of them in parallel); a crate whose lines cannot all be had is left out. */
-export async function readReleases(
-  wanted: Map<PackageKey, { name: string; source: string }>,
-  sourceFor: (lockSource: string) => CrateSource | null,
-): Promise<Map<PackageKey, ReleaseFeatures[]>> {
+export async function readReleases(wanted: Map<PackageKey, { name: string; source: string }>, sourceFor: (lockSource: string) => CrateSource | null): Promise<Map<PackageKey, ReleaseFeatures[]>> {
   const out = new Map<PackageKey, ReleaseFeatures[]>();
   await Promise.all(
     [...wanted].map(async ([key, { name, source }]) => {
       const src = sourceFor(source);
       if (!src) return;
-      let lookup;
+      let lookup: Awaited<ReturnType<CrateSource['getCrate']>>;
       try {
         lookup = await src.getCrate(name);
       } catch {
@@ -50,7 +47,12 @@ export async function readReleases(
         lookup.versions.map((v) => ({
           version: v.vers,
           yanked: v.yanked,
-          features: new Set(featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev')).keys()),
+          features: new Set(
+            featureMap(
+              v.features,
+              v.deps.filter((d) => d.kind !== 'dev'),
+            ).keys(),
+          ),
         })),
       );
     }),

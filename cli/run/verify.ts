@@ -52,9 +52,15 @@ export function linkName(library: string): string {
   const file = basename(library);
   if (/\.dll$/i.test(file)) {
     // Windows builds put the version and the architecture in the name: libssl-3-x64.dll, libcrypto-3.dll.
-    return file.replace(/\.dll$/i, '').replace(/^lib/, '').replace(/(?:-\d+)*(?:-x64|-x86|-arm64)?$/i, '');
+    return file
+      .replace(/\.dll$/i, '')
+      .replace(/^lib/, '')
+      .replace(/(?:-\d+)*(?:-x64|-x86|-arm64)?$/i, '');
   }
-  return file.replace(/\.so(?:\.\d+)*$/, '').replace(/(?:\.\d+)*\.dylib$/, '').replace(/^lib/, '');
+  return file
+    .replace(/\.so(?:\.\d+)*$/, '')
+    .replace(/(?:\.\d+)*\.dylib$/, '')
+    .replace(/^lib/, '');
 }
 
 /** A package whose `links` key is the library's link name (`links = "z"` for `libz.so.1`). */
@@ -101,7 +107,7 @@ const PKG_CONFIG_LIBRARIES: Record<string, string[]> = {
   sqlite3: ['sqlite3'],
   liblzma: ['lzma'],
   'libpcre2-8': ['pcre2-8'],
-  'libcurl': ['curl'],
+  libcurl: ['curl'],
   x11: ['X11'],
   xext: ['Xext'],
   xrandr: ['Xrandr'],
@@ -117,7 +123,7 @@ const PKG_CONFIG_LIBRARIES: Record<string, string[]> = {
   libpcap: ['pcap'],
   fontconfig: ['fontconfig'],
   freetype2: ['freetype'],
-  'libsystemd': ['systemd'],
+  libsystemd: ['systemd'],
   libseccomp: ['seccomp'],
 };
 
@@ -366,7 +372,7 @@ function judge(facts: BinaryFacts, target: string | null, display: string, graph
     for (const p of checkMaxGlibc(facts, o['max-glibc'])) problems.push({ id: p.id, severity: 'error', message: problemText(p, facts) });
   }
   if (facts.glibcPrivate) {
-    problems.push({ id: 'glibc-private', severity: 'warning', message: 'it needs GLIBC_PRIVATE, glibc\'s internal interface: it runs only with the very glibc release it was linked against' });
+    problems.push({ id: 'glibc-private', severity: 'warning', message: "it needs GLIBC_PRIVATE, glibc's internal interface: it runs only with the very glibc release it was linked against" });
   }
   return {
     ...facts,

@@ -5,7 +5,8 @@
  * fixes, applying) is `useTriageSession`, the keys `keys.ts`, the lines
  * drawn `screen.ts`; this component ties them to the terminal.
  */
-import React, { useEffect, useRef, useState } from 'react';
+import type React from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Box, Text, useApp, useInput, useStdin, useStdout, type Key } from 'ink';
 import type { CheckRun } from '../run/check.js';
 import { runEditor } from './editor.js';
@@ -26,6 +27,7 @@ export function useTerminalSize(): Size {
   const { stdout } = useStdout();
   const read = (): Size => ({ columns: stdout.columns || 80, rows: stdout.rows || 24 });
   const [size, setSize] = useState(read);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: subscribed once; `read` only reads the stream's current size.
   useEffect(() => {
     const onResize = () => setSize(read());
     stdout.on('resize', onResize);
@@ -69,6 +71,7 @@ export function App({ session, onExit }: AppProps): React.JSX.Element {
   return (
     <Box flexDirection="column" width={size.width} height={size.height}>
       {drawn.lines.map((l, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the frame's lines are drawn anew each render; a line's place is its identity.
         <Text key={i} wrap="truncate-end">
           {l === '' ? ' ' : l}
         </Text>

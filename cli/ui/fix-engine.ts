@@ -27,7 +27,11 @@ export function fixEngine(args: Parsed<typeof CHECK_OPTIONS>, ctx: Pick<CommandC
       const held = await lockWorkspace(args, { ...ctx, stderr: { write: () => true } }, args.positionals[0], makeStyle(false));
       try {
         // As `fix` keeps them, `--locked` included.
-        const { kept, proof, dropped } = await keepTogether(proofContextFor(run), fixes.filter((f) => f.proven), lock);
+        const { kept, proof, dropped } = await keepTogether(
+          proofContextFor(run),
+          fixes.filter((f) => f.proven),
+          lock,
+        );
         const changes = renderChanges(kept, parsedTexts(run.loaded.project.workspace));
         const written = await applyChanges(changes, { force: !!args.options.force });
         return { written, kept, dropped, newCrates: [...new Set(proof?.newCrates ?? kept.flatMap((f) => f.newCrates))] };

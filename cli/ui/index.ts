@@ -34,6 +34,7 @@ async function loadOutsideCi<T>(load: () => Promise<T>): Promise<T> {
 export async function runInteractive(args: Parsed<typeof CHECK_OPTIONS>, ctx: CommandContext): Promise<number> {
   // The screen is a long session that proves fixes again and again: the optimizing compiler pays off here.
   setOptimizingCompiler(true);
+  // biome-ignore lint/correctness/useHookAtTopLevel: useColor decides whether output is coloured; it is no React hook.
   const color = useColor(args.options.color, !!ctx.stdout.isTTY, ctx.env);
   const session = checkSession(args, ctx, color, fixEngine(args, ctx));
   ctx.stdout.write(`${ENTER_ALT}cargo-preflight: opening the triage screen...`);

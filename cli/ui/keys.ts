@@ -188,9 +188,7 @@ function toggleSelection(st: State, c: KeyContext): void {
   const fix = st.detailOpen ? mine[Math.min(st.fixCursor, mine.length - 1)] : (mine.find((x) => st.selected.has(x.id)) ?? firstChoice(st.fixes, current));
   if (!fix) {
     return update({
-      message: mine.some((x) => x.proven)
-        ? 'the proven fix turns features off: open the detail (Enter) to choose it'
-        : `no proven fix for ${current.package.name}: Enter shows why`,
+      message: mine.some((x) => x.proven) ? 'the proven fix turns features off: open the detail (Enter) to choose it' : `no proven fix for ${current.package.name}: Enter shows why`,
     });
   }
   if (!fix.proven) return update({ message: `not proven, so it cannot be applied: ${fix.reason ?? 'no reason given'}` });

@@ -156,7 +156,10 @@ export function fixesFor(fixes: ProposedFix[] | null, f: Finding): ProposedFix[]
   if (!fixes) return [];
   const mine = fixes.filter((x) => x.findingIds.includes(f.id));
   const rank = (x: ProposedFix) => STRATEGY_ORDER.indexOf(x.strategy) * 2 + (x.proven ? 0 : 1);
-  return mine.map((x, i) => ({ x, i })).sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i).map((e) => e.x);
+  return mine
+    .map((x, i) => ({ x, i }))
+    .sort((a, b) => rank(a.x) - rank(b.x) || a.i - b.i)
+    .map((e) => e.x);
 }
 
 /** The fix `cargo-preflight fix` applies for the finding, as the plan marks it (the first proven one that turns nothing off). */

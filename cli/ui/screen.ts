@@ -10,20 +10,7 @@ import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import type { Finding } from '../../src/rules/types.js';
 import { chosenFixes, countBySeverity, scrollStart, wrapText } from './model.js';
 import { derive, window, type Layout, type State } from './state.js';
-import {
-  detailLines,
-  diffLines,
-  findingRows,
-  fixMark,
-  footerHint,
-  helpLines,
-  loadingLines,
-  resultLines,
-  rowLine,
-  wrapRow,
-  type Detail,
-  type Theme,
-} from './views.js';
+import { detailLines, diffLines, findingRows, fixMark, footerHint, helpLines, loadingLines, resultLines, rowLine, wrapRow, type Detail, type Theme } from './views.js';
 
 /** What the screen shows beside the state: the session's settings. */
 export interface ScreenContext {
@@ -147,10 +134,7 @@ function bodyLines(s: State, run: CheckRun, l: Layout, ctx: ScreenContext, listT
     const diff = diffLines(s.changes, run.report.root, ctx.color, l.width);
     const n = chosenFixes(s.selected, s.fixes).length;
     const files = `${s.changes.length} file${s.changes.length === 1 ? '' : 's'}`;
-    const title =
-      s.overlay === 'confirm'
-        ? theme.bold(`Apply ${n} fix${n === 1 ? '' : 'es'} to ${files}? [y/N]`)
-        : theme.bold(`Diff of ${n} selected fix${n === 1 ? '' : 'es'} (${files})`);
+    const title = s.overlay === 'confirm' ? theme.bold(`Apply ${n} fix${n === 1 ? '' : 'es'} to ${files}? [y/N]`) : theme.bold(`Diff of ${n} selected fix${n === 1 ? '' : 'es'} (${files})`);
     body = [title, ...window(diff, s.overlayScroll, l.bodyHeight - 1)];
     hint = footerHint(s.overlay, l.width, multi);
   } else if (s.overlay === 'result' && s.result) {

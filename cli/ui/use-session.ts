@@ -100,6 +100,7 @@ export function useTriageSession(session: Session, exit: (error?: Error) => void
     [session, update],
   );
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs once per session; the check it starts reads the session's current state itself.
   useEffect(() => {
     alive.current = true;
     // A failed first check ends the screen with the error, reported as `check` reports it.

@@ -165,9 +165,7 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
   para(f.message);
   const loc = location(d.root, f);
   if (loc && f.direct) {
-    wrapText(`--> ${loc} (dependency \`${f.direct.dependency}\` of ${f.direct.member})`, w).forEach((l, i) =>
-      lines.push(i === 0 ? `  ${theme.cyan('-->')}${l.slice(3)}` : `      ${l}`),
-    );
+    for (const [i, l] of wrapText(`--> ${loc} (dependency \`${f.direct.dependency}\` of ${f.direct.member})`, w).entries()) lines.push(i === 0 ? `  ${theme.cyan('-->')}${l.slice(3)}` : `      ${l}`);
   }
   if (f.direct?.inheritedFrom) {
     const i = f.direct.inheritedFrom;
@@ -221,9 +219,8 @@ export function detailLines(d: DetailInput, theme: Theme, width: number): Detail
         const paint = x.proven ? theme.green : theme.red;
         const head = `${here ? '>' : ' '} ${box}`;
         const title = x.edits.length ? x.title : 'no candidate';
-        wrapText(`${status}: ${title}`, w - 4).forEach((l, j) =>
-          lines.push(j === 0 ? `  ${here ? theme.inverse(head) : head} ${paint(status)}${l.slice(status.length)}` : `        ${l}`),
-        );
+        for (const [j, l] of wrapText(`${status}: ${title}`, w - 4).entries())
+          lines.push(j === 0 ? `  ${here ? theme.inverse(head) : head} ${paint(status)}${l.slice(status.length)}` : `        ${l}`);
         const sub = (text: string) => {
           for (const l of wrapText(text, w - 8)) lines.push(`        ${l}`);
         };
@@ -420,13 +417,31 @@ const HINTS: Record<HintMode, Hint[]> = {
     ['Esc close', 'Esc close', 9],
     ['? keys', '? keys', 11],
   ],
-  diff: [['j/k scroll', 'j/k', 5], ['a apply', 'a apply', 8], ['d or Esc close', 'Esc close', 9], ['q quit', 'q quit', 7]],
-  confirm: [['y apply', 'y apply', 9], ['n or Esc cancel', 'n cancel', 8]],
-  result: [['Enter or Esc back', 'Esc back', 9], ['q quit', 'q quit', 8]],
+  diff: [
+    ['j/k scroll', 'j/k', 5],
+    ['a apply', 'a apply', 8],
+    ['d or Esc close', 'Esc close', 9],
+    ['q quit', 'q quit', 7],
+  ],
+  confirm: [
+    ['y apply', 'y apply', 9],
+    ['n or Esc cancel', 'n cancel', 8],
+  ],
+  result: [
+    ['Enter or Esc back', 'Esc back', 9],
+    ['q quit', 'q quit', 8],
+  ],
   help: [['any key closes', 'any key closes', 9]],
-  filter: [["matches the finding's crate name", 'crate name', 7], ['Enter keep', '↵ keep', 9], ['Esc clear', 'Esc clear', 8]],
+  filter: [
+    ["matches the finding's crate name", 'crate name', 7],
+    ['Enter keep', '↵ keep', 9],
+    ['Esc clear', 'Esc clear', 8],
+  ],
   loading: [['q quit', 'q quit', 9]],
-  error: [['r check again', 'r check', 8], ['q quit', 'q quit', 9]],
+  error: [
+    ['r check again', 'r check', 8],
+    ['q quit', 'q quit', 9],
+  ],
 };
 
 /**

@@ -57,7 +57,8 @@ export const DISTRIBUTIONS: readonly { name: string; glibc: string }[] = [
 ];
 
 /** glibc's own libraries (glibc's `shlib-versions`), whose `GLIBC_*` versions make the floor. */
-const GLIBC_LIBRARY = /^(?:libc\.so\.6|libm\.so\.6|libmvec\.so\.1|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2|libutil\.so\.1|libanl\.so\.1|libnsl\.so\.1|libBrokenLocale\.so\.1|libthread_db\.so\.1|libc_malloc_debug\.so\.0|ld-linux[-\w.]*\.so\.\d+|ld64\.so\.[12]|ld\.so\.1)$/;
+const GLIBC_LIBRARY =
+  /^(?:libc\.so\.6|libm\.so\.6|libmvec\.so\.1|libpthread\.so\.0|libdl\.so\.2|librt\.so\.1|libresolv\.so\.2|libutil\.so\.1|libanl\.so\.1|libnsl\.so\.1|libBrokenLocale\.so\.1|libthread_db\.so\.1|libc_malloc_debug\.so\.0|ld-linux[-\w.]*\.so\.\d+|ld64\.so\.[12]|ld\.so\.1)$/;
 const GLIBC_INTERPRETER = /\/(?:ld-linux[-\w.]*\.so\.\d+|ld64\.so\.[12]|ld\.so\.1)$/;
 const MUSL_INTERPRETER = /\/ld-musl-[\w-]+\.so\.1$/;
 const MUSL_LIBRARY = /^(?:libc\.musl-[\w-]+\.so\.1|libc\.so)$/;
@@ -73,11 +74,64 @@ export const WINDOWS_CRT = /^(?:vcruntime\d+(?:_\d+)?d?\.dll|msvcp\d+(?:_\w+)?\.
  */
 const WINDOWS_SYSTEM = new Set(
   [
-    'kernel32', 'kernelbase', 'ntdll', 'user32', 'gdi32', 'advapi32', 'shell32', 'ole32', 'oleaut32', 'ws2_32', 'mswsock', 'bcrypt',
-    'bcryptprimitives', 'ncrypt', 'crypt32', 'secur32', 'sspicli', 'userenv', 'iphlpapi', 'dnsapi', 'dbghelp', 'msvcrt', 'winmm', 'version',
-    'shlwapi', 'comctl32', 'comdlg32', 'psapi', 'setupapi', 'cfgmgr32', 'rpcrt4', 'synchronization', 'powrprof', 'dwmapi', 'uxtheme',
-    'imm32', 'netapi32', 'wtsapi32', 'propsys', 'winhttp', 'wininet', 'normaliz', 'hid', 'winspool.drv', 'wldap32', 'opengl32', 'dxgi',
-    'd3d11', 'd3d12', 'd3dcompiler_47', 'dwrite', 'd2d1', 'windowscodecs', 'ntoskrnl.exe', 'credui', 'wintrust', 'mpr', 'avrt',
+    'kernel32',
+    'kernelbase',
+    'ntdll',
+    'user32',
+    'gdi32',
+    'advapi32',
+    'shell32',
+    'ole32',
+    'oleaut32',
+    'ws2_32',
+    'mswsock',
+    'bcrypt',
+    'bcryptprimitives',
+    'ncrypt',
+    'crypt32',
+    'secur32',
+    'sspicli',
+    'userenv',
+    'iphlpapi',
+    'dnsapi',
+    'dbghelp',
+    'msvcrt',
+    'winmm',
+    'version',
+    'shlwapi',
+    'comctl32',
+    'comdlg32',
+    'psapi',
+    'setupapi',
+    'cfgmgr32',
+    'rpcrt4',
+    'synchronization',
+    'powrprof',
+    'dwmapi',
+    'uxtheme',
+    'imm32',
+    'netapi32',
+    'wtsapi32',
+    'propsys',
+    'winhttp',
+    'wininet',
+    'normaliz',
+    'hid',
+    'winspool.drv',
+    'wldap32',
+    'opengl32',
+    'dxgi',
+    'd3d11',
+    'd3d12',
+    'd3dcompiler_47',
+    'dwrite',
+    'd2d1',
+    'windowscodecs',
+    'ntoskrnl.exe',
+    'credui',
+    'wintrust',
+    'mpr',
+    'avrt',
   ].map((n) => (n.includes('.') ? n : `${n}.dll`)),
 );
 
@@ -197,13 +251,43 @@ export function peFacts(path: string, p: PeInfo): BinaryFacts {
   if (lower.some((n) => n.startsWith('api-ms-win-crt-') || n.startsWith('ucrtbase') || n.startsWith('vcruntime'))) libc = 'ucrt';
   else if (lower.includes('msvcrt.dll')) libc = 'msvcrt';
   const linkage: Linkage = p.dll ? 'shared-library' : needed.every((n) => isWindowsSystemDll(n)) ? 'static' : 'dynamic';
-  return { path, format: 'pe', machine: p.machine, linkage, interpreter: null, interpreterLibc: null, libc, needed, runpath: [], rpath: [], glibcFloor: null, glibcPrivate: false, runtimeNeeds: [], dlopen };
+  return {
+    path,
+    format: 'pe',
+    machine: p.machine,
+    linkage,
+    interpreter: null,
+    interpreterLibc: null,
+    libc,
+    needed,
+    runpath: [],
+    rpath: [],
+    glibcFloor: null,
+    glibcPrivate: false,
+    runtimeNeeds: [],
+    dlopen,
+  };
 }
 
 export function machoFacts(path: string, s: MachOSlice): BinaryFacts {
   const linkage: Linkage = s.fileType === MH_DYLIB || s.fileType === MH_BUNDLE ? 'shared-library' : s.dylibs.length || s.dylinker ? 'dynamic' : 'static';
   const libc: Libc | null = s.dylibs.some((d) => /^\/usr\/lib\/libSystem\.B\.dylib$/.test(d)) ? 'system' : null;
-  return { path, format: 'macho', machine: s.machine, linkage, interpreter: s.dylinker, interpreterLibc: null, libc, needed: s.dylibs, runpath: s.rpaths, rpath: [], glibcFloor: null, glibcPrivate: false, runtimeNeeds: [], dlopen: s.dlopen };
+  return {
+    path,
+    format: 'macho',
+    machine: s.machine,
+    linkage,
+    interpreter: s.dylinker,
+    interpreterLibc: null,
+    libc,
+    needed: s.dylibs,
+    runpath: s.rpaths,
+    rpath: [],
+    glibcFloor: null,
+    glibcPrivate: false,
+    runtimeNeeds: [],
+    dlopen: s.dlopen,
+  };
 }
 
 /** Why a binary fails an expectation: a message id and its data (texts in `verify`'s messages). */

@@ -22,12 +22,12 @@ const MAX_NAME = 4096;
 
 /** "Machine Types", by the names Rust's target triples use. */
 const MACHINES: Record<number, string> = {
-  0x14c: 'x86',
-  0x8664: 'x86_64',
-  0xaa64: 'aarch64',
-  0x1c0: 'arm',
-  0x1c4: 'thumbv7',
-  0xa641: 'arm64ec',
+  332: 'x86',
+  34404: 'x86_64',
+  43620: 'aarch64',
+  448: 'arm',
+  452: 'thumbv7',
+  42561: 'arm64ec',
 };
 
 export interface PeInfo {

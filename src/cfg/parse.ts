@@ -30,10 +30,7 @@ export class CfgSyntaxError extends Error {
 }
 
 type Punct = '(' | ')' | ',' | '=';
-type Token =
-  | { kind: Punct; start: number; end: number }
-  | { kind: 'ident'; raw: boolean; text: string; start: number; end: number }
-  | { kind: 'string'; text: string; start: number; end: number };
+type Token = { kind: Punct; start: number; end: number } | { kind: 'ident'; raw: boolean; text: string; start: number; end: number } | { kind: 'string'; text: string; start: number; end: number };
 
 const OPERATORS = new Set(['all', 'any', 'not']);
 
@@ -207,11 +204,7 @@ export function parsePlatform(spec: string): Platform {
   if (!ASCII_TARGET_NAME.test(spec) && !TARGET_NAME.test(spec)) {
     const paren = spec.indexOf('(');
     if (paren >= 0) {
-      throw new CfgSyntaxError(
-        spec,
-        paren,
-        'invalid target specifier: unexpected `(` character, cfg expressions must start with `cfg(`',
-      );
+      throw new CfgSyntaxError(spec, paren, 'invalid target specifier: unexpected `(` character, cfg expressions must start with `cfg(`');
     }
     for (let i = 0; i < spec.length; ) {
       const ch = String.fromCodePoint(spec.codePointAt(i)!);

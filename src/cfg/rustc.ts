@@ -14,5 +14,8 @@ export function runRustc(args: string[]): RustcResult {
 
 /** The lines of `rustc --print cfg` output. */
 export function cfgLines(output: string): string[] {
-  return output.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }

@@ -46,9 +46,7 @@ function targetInfoFromLines(triple: string, lines: Iterable<string>): TargetInf
 }
 
 /** The data directory sits at the package root: two levels up from src/cfg, three from dist/src/cfg. */
-const TABLE_PATHS = ['../../data/target-cfg.json', '../../../data/target-cfg.json'].map((p) =>
-  fileURLToPath(new URL(p, import.meta.url)),
-);
+const TABLE_PATHS = ['../../data/target-cfg.json', '../../../data/target-cfg.json'].map((p) => fileURLToPath(new URL(p, import.meta.url)));
 
 let table: TargetCfgTable | undefined;
 
@@ -130,16 +128,20 @@ export function targetInfo(triple: string): TargetInfo {
 function fromTable(triple: string): TargetInfo | undefined {
   const { cfgs, targets } = loadTable();
   const ids = Object.hasOwn(targets, triple) ? targets[triple] : undefined;
-  return ids && targetInfoFromLines(triple, ids.map((i) => cfgs[i]!));
+  return (
+    ids &&
+    targetInfoFromLines(
+      triple,
+      ids.map((i) => cfgs[i]!),
+    )
+  );
 }
 
 function fromRustc(triple: string): TargetInfo {
   const r = runRustc(['--print', 'cfg', `--target=${triple}`]);
   if (r.ok) return targetInfoFromLines(triple, cfgLines(r.stdout));
   const close = closeTriples(triple, knownTargets());
-  const help = close.length
-    ? `did you mean ${close.map((t) => `\`${t}\``).join(', ')}?`
-    : 'run `rustc --print target-list` for the list of built-in targets';
+  const help = close.length ? `did you mean ${close.map((t) => `\`${t}\``).join(', ')}?` : 'run `rustc --print target-list` for the list of built-in targets';
   const why = r.missing ? ' (rustc is not installed, so only the bundled built-in targets are known)' : '';
   throw new UserError(`unknown target \`${triple}\`${why}`, undefined, help);
 }

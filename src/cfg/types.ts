@@ -1,9 +1,5 @@
 /** A parsed `cfg(...)` expression, as cargo's `cargo-platform` crate models it. */
-export type CfgExpr =
-  | { kind: 'name'; name: string }
-  | { kind: 'keyvalue'; key: string; value: string }
-  | { kind: 'all' | 'any'; args: CfgExpr[] }
-  | { kind: 'not'; arg: CfgExpr };
+export type CfgExpr = { kind: 'name'; name: string } | { kind: 'keyvalue'; key: string; value: string } | { kind: 'all' | 'any'; args: CfgExpr[] } | { kind: 'not'; arg: CfgExpr };
 
 /** What a `[target.<spec>]` table or an index entry's `target` field names. */
 export type Platform = { kind: 'cfg'; expr: CfgExpr } | { kind: 'triple'; triple: string };

@@ -203,7 +203,7 @@ export function pulledInFiles(path: string, text: string, isRoot: boolean): Pull
       if (p) out.push({ candidates: [p] });
     } else out.push({ candidates: [join(modDir, `${name}.rs`), join(modDir, `${name}/mod.rs`)].filter((p): p is string => p !== null) });
   }
-  const incRe = /(?:^|[^A-Za-z0-9_])include!\s*[(\[{]/g;
+  const incRe = /(?:^|[^A-Za-z0-9_])include!\s*[([{]/g;
   for (let m = incRe.exec(code); m; m = incRe.exec(code)) {
     const lit = stringAt(lexed, m.index + m[0].length);
     if (!lit) continue;

@@ -89,7 +89,9 @@ const LIBC_PARTS = new Set(['c', 'm', 'dl', 'pthread', 'rt', 'util', 'resolv']);
 const CXX_RUNTIME = new Set(['stdc++', 'c++', 'c++abi', 'supc++', 'c++_shared', 'c++_static']);
 /** Windows system libraries (import libraries of the OS, not found on other targets). */
 const WINDOWS_LIBS = new Set(
-  'kernel32 user32 gdi32 advapi32 shell32 ole32 oleaut32 uuid ws2_32 wsock32 crypt32 bcrypt ncrypt secur32 userenv ntdll iphlpapi dbghelp winmm winhttp wininet shlwapi comctl32 comdlg32 version setupapi cfgmgr32 psapi powrprof rpcrt4 mswsock dnsapi netapi32 normaliz imm32 opengl32 d3d11 d3d12 dxgi dwmapi hid winspool credui mpr wtsapi32 synchronization propsys runtimeobject msvcrt ucrt vcruntime legacy_stdio_definitions'.split(' '),
+  'kernel32 user32 gdi32 advapi32 shell32 ole32 oleaut32 uuid ws2_32 wsock32 crypt32 bcrypt ncrypt secur32 userenv ntdll iphlpapi dbghelp winmm winhttp wininet shlwapi comctl32 comdlg32 version setupapi cfgmgr32 psapi powrprof rpcrt4 mswsock dnsapi netapi32 normaliz imm32 opengl32 d3d11 d3d12 dxgi dwmapi hid winspool credui mpr wtsapi32 synchronization propsys runtimeobject msvcrt ucrt vcruntime legacy_stdio_definitions'.split(
+    ' ',
+  ),
 );
 
 /** Feature names that read as "build the bundled library": static, bundled, vendored, from-source. */
@@ -128,7 +130,7 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
     const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
     const library = (at: number) => {
       const lit = stringAt(lexed, at);
-      if (lit && lit.value) libraries.push(lit.value);
+      if (lit?.value) libraries.push(lit.value);
     };
     const each = (re: RegExp, fn: (m: RegExpExecArray) => void) => {
       for (let m = re.exec(code); m; m = re.exec(code)) fn(m);

@@ -97,9 +97,7 @@ function markLineEndingChanges(ops: readonly Op[]): void {
     const removed = ops.slice(i, j).filter((op) => op.kind === '-');
     const added = ops.slice(i, j).filter((op) => op.kind === '+');
     for (const r of removed) {
-      const twin = added.find(
-        (a) => a.line.content === r.line.content && differOnlyByCr(a.line.eol, r.line.eol),
-      );
+      const twin = added.find((a) => a.line.content === r.line.content && differOnlyByCr(a.line.eol, r.line.eol));
       if (twin) {
         visibleCr.add(r.line);
         visibleCr.add(twin.line);
@@ -177,11 +175,7 @@ function diffLines(a: readonly Line[], b: readonly Line[]): Op[] {
     }
   }
   middle.reverse();
-  return [
-    ...a.slice(0, head).map((line): Op => ({ kind: ' ', line })),
-    ...removalsFirst(middle),
-    ...a.slice(a.length - tail).map((line): Op => ({ kind: ' ', line })),
-  ];
+  return [...a.slice(0, head).map((line): Op => ({ kind: ' ', line })), ...removalsFirst(middle), ...a.slice(a.length - tail).map((line): Op => ({ kind: ' ', line }))];
 }
 
 /** Within each run of changes, removed lines before added ones, as diff and git print them. */

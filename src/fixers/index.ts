@@ -13,4 +13,3 @@ export { proveEdits, type Proof, type ProofContext } from './prove.js';
 export type { FileChange, FixStatus, FixStrategy, ManifestEdits, ProposedFix } from './types.js';
 export { reason, reasonText, reasonsText, REASON_MESSAGES, type FixReason, type Reason, type ReasonId } from './reasons.js';
 export type { PinScope } from './strategy.js';
-

@@ -144,7 +144,10 @@ async function takeOver(path: string, stale: LockOwner | null): Promise<void> {
   if (moved && moved.token !== stale?.token) {
     // A live run's lock, created after the stale one was judged: put it back. Should a fourth run have
     // created one meanwhile, the moved lock is left where it is rather than deleted.
-    const restored = await link(aside, path).then(() => true, () => false);
+    const restored = await link(aside, path).then(
+      () => true,
+      () => false,
+    );
     if (!restored) return;
   }
   await unlink(aside).catch(() => {});

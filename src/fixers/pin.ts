@@ -171,8 +171,7 @@ function workspaceEntry(project: StrategyInput['project'], name: string, version
   return typeof spec.version === 'string' && satisfies(version, spec.version);
 }
 
-const sameTable = (a: DepTable, b: DepTable | null) =>
-  b !== null && a.kind === b.kind && (a.kind === 'workspace' || (b.kind !== 'workspace' && a.target === b.target));
+const sameTable = (a: DepTable, b: DepTable | null) => b !== null && a.kind === b.kind && (a.kind === 'workspace' || (b.kind !== 'workspace' && a.target === b.target));
 
 export function pinCandidates(input: StrategyInput): StrategyResult {
   const { target, project } = input;
@@ -214,7 +213,9 @@ export function pinCandidates(input: StrategyInput): StrategyResult {
     edits.push({ path: m.path, ops });
     where.push(code(m.name));
   }
-  const named = allTables.map((t) => (t.kind !== 'workspace' && t.target ? (t.target.startsWith('cfg(') ? `[target.'${t.target}'.dependencies]` : `[target.${t.target}.dependencies]`) : '[dependencies]'));
+  const named = allTables.map((t) =>
+    t.kind !== 'workspace' && t.target ? (t.target.startsWith('cfg(') ? `[target.'${t.target}'.dependencies]` : `[target.${t.target}.dependencies]`) : '[dependencies]',
+  );
   const tableText = named.join(', ');
   return {
     candidates: [

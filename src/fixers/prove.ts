@@ -86,7 +86,6 @@ export function aboutEnvironment(f: Finding): boolean {
   return f.rule === 'cross-environment' || (f.fixes.length > 0 && f.fixes.every((x) => x.strategy === 'environment'));
 }
 
-
 /**
  * Proves one set of edits. `narrows` says the edits only turn features off
  * (`default-features = false` with the other defaults listed again, features

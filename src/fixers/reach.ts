@@ -59,9 +59,7 @@ export function directUses(project: Project, graph: TargetGraph, key: PackageKey
       if (!reaching.has(edge.to) || graph.packages.get(edge.to)?.isMember) continue;
       const summary = project.packages.summaries.get(edge.to);
       if (!summary) continue;
-      const decls = member.deps.filter(
-        (d) => d.name === edge.depName && d.kind === edge.kind && (d.target === null || platformMatches(d.target, target)),
-      );
+      const decls = member.deps.filter((d) => d.name === edge.depName && d.kind === edge.kind && (d.target === null || platformMatches(d.target, target)));
       out.push({
         graph,
         edge,

@@ -13,8 +13,7 @@ export const REASON_MESSAGES = {
   noDirectDependency: 'no direct dependency of a member brings `{{crate}}` in',
   noBackendToSwitch: '`{{member}}` depends on `{{crate}}` itself: there is no backend to switch',
   noSwitch: '`{{dependency}}` v{{version}} (which brings `{{crate}}` in) has no switch away from {{family}} in the knowledge base',
-  noSwitchDeclared:
-    '`{{dependency}}` v{{version}} (which brings `{{crate}}` in) declares none of the features the knowledge base switches it away from {{family}} with ({{features}})',
+  noSwitchDeclared: '`{{dependency}}` v{{version}} (which brings `{{crate}}` in) declares none of the features the knowledge base switches it away from {{family}} with ({{features}})',
   switchOnlyTurnsOff: "the knowledge base's switch for `{{dependency}}` only turns features off ({{alternative}}); that loses what they do",
   noMetadata: 'no metadata for `{{crate}}` v{{version}}',
   missingFeatures: '`{{crate}}` v{{version}} has no feature {{features}}',
@@ -46,10 +45,8 @@ export const REASON_MESSAGES = {
   stillReported: '{{findings}} still reported after the change',
   newProblems: 'the change brings new problems: {{problems}}',
   lockfileLacks: 'the fix needs {{crates}}, which Cargo.lock lacks and the index cannot give ({{missing}})',
-  vendorLacksOffline:
-    'the fix needs {{crates}}, which Cargo.lock and the vendor directory `{{vendor}}` lack; offline, the registry it replaces was not asked ({{missing}})',
-  weakDependenciesMissing:
-    'Cargo.lock would need {{crates}} (cargo locks optional dependencies that a `dep?/feature` names, built or not), which the index cannot give',
+  vendorLacksOffline: 'the fix needs {{crates}}, which Cargo.lock and the vendor directory `{{vendor}}` lack; offline, the registry it replaces was not asked ({{missing}})',
+  weakDependenciesMissing: 'Cargo.lock would need {{crates}} (cargo locks optional dependencies that a `dep?/feature` names, built or not), which the index cannot give',
   featuresLost: 'features would be lost: {{features}}',
   spreads: 'the change brings {{crates}}, where it was not before',
   environmentNeeds: 'then the build environment needs attention: {{findings}}',

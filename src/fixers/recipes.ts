@@ -31,10 +31,7 @@ export interface DirectDependency {
 }
 
 /** Where an active feature of a direct dependency comes from. */
-export type FeatureOrigin =
-  | { kind: 'explicit'; feature: string }
-  | { kind: 'default'; element: string }
-  | { kind: 'elsewhere'; from: PackageKey };
+export type FeatureOrigin = { kind: 'explicit'; feature: string } | { kind: 'default'; element: string } | { kind: 'elsewhere'; from: PackageKey };
 
 /** Follows the first recorded cause of `feature` on `key` up to the declaration that asked for it. */
 export function featureOrigin(graph: TargetGraph, key: PackageKey, feature: string, member: PackageKey): FeatureOrigin {
@@ -106,8 +103,7 @@ export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], ch
     }
   }
   const explicitOff = [...off].filter((f) => d.decl.features.includes(f));
-  const stays = (f: string) =>
-    opts.active?.has(f) === true && !off.has(f) && !change.off.includes(f) && (d.decl.features.includes(f) || (!defaultsOff && d.decl.default_features));
+  const stays = (f: string) => opts.active?.has(f) === true && !off.has(f) && !change.off.includes(f) && (d.decl.features.includes(f) || (!defaultsOff && d.decl.default_features));
   const on = change.on.filter((f) => !stays(f));
   if (defaultsOff) {
     const defaults = d.summary.features.get('default') ?? [];
@@ -143,7 +139,9 @@ export function changeFeatures(d: DirectDependency, origins: FeatureOrigin[], ch
     }
     note =
       `the root's [workspace.dependencies] entry \`${d.decl.name}\` changes` +
-      (others.length ? `; ${[...new Set(others.map((o) => `\`${o.member.name}\``))].join(', ')} inherit${others.length === 1 ? 's' : ''} it and get${others.length === 1 ? 's' : ''} the same features` : '');
+      (others.length
+        ? `; ${[...new Set(others.map((o) => `\`${o.member.name}\``))].join(', ')} inherit${others.length === 1 ? 's' : ''} it and get${others.length === 1 ? 's' : ''} the same features`
+        : '');
   }
   return { edits, ...(note ? { note } : {}), defaultsOff, on };
 }

@@ -312,7 +312,7 @@ async function proveForWholeWorkspace(ctx: ProofContext, c: Candidate, proof: Pr
 function wholeWorkspace(ctx: ProofContext): ProofContext | null {
   const { project } = ctx;
   const selection = { ...project.selection, workspace: true, packages: undefined, exclude: undefined };
-  let roots;
+  let roots: ReturnType<typeof selectRoots>;
   try {
     roots = selectRoots(project.workspace, project.packages, selection);
   } catch {
@@ -348,7 +348,12 @@ export async function proveTogether(ctx: ProofContext, fixes: ProposedFix[]): Pr
   const alone = fixes.length === 1 ? PROOFS.get(fixes[0]!) : undefined;
   if (alone?.proven) return { kept: fixes, proof: alone, dropped: [] };
   const prove = (fs: ProposedFix[]) =>
-    proveEdits(ctx, mergeEdits(fs.map((f) => f.edits)), fs.flatMap((f) => f.findingIds), new Set(fs.flatMap((f) => f.giveUp ?? [])));
+    proveEdits(
+      ctx,
+      mergeEdits(fs.map((f) => f.edits)),
+      fs.flatMap((f) => f.findingIds),
+      new Set(fs.flatMap((f) => f.giveUp ?? [])),
+    );
   const whole = await prove(fixes);
   if (whole.proven || fixes.length === 1) {
     return whole.proven ? { kept: fixes, proof: whole, dropped: [] } : { kept: [], proof: null, dropped: [{ fix: fixes[0]!, reason: whole.reasons?.[0] ?? reason('notProven') }] };

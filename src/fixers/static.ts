@@ -69,7 +69,13 @@ export function staticCandidates(input: StrategyInput): StrategyResult {
     } else {
       // An optional dependency Cargo.lock lacks has no feature map here: the knowledge base says what its features turn on.
       const unlocked = (crate: string, f: string) => kb.byCrate(crate).some((m) => m.entry.id === target.entry.id && m.crate.staticOptions.some((o) => o.kind === 'feature' && o.feature === f));
-      const reaching = featuresReaching(project.packages.summaries, u.pkg.key, target.key, own.map((o) => o.feature), unlocked);
+      const reaching = featuresReaching(
+        project.packages.summaries,
+        u.pkg.key,
+        target.key,
+        own.map((o) => o.feature),
+        unlocked,
+      );
       const known = kb
         .staticOptionsFor(u.pkg.name, u.pkg.version, project.packages.summaries.get(u.pkg.key)?.features ?? new Map())
         .filter((o) => o.entry.id === target.entry.id && o.option.kind === 'feature' && reaching.some((r) => r.feature === (o.option as { feature: string }).feature));
@@ -144,7 +150,13 @@ function candidateOf(input: StrategyInput, chosen: Usable[]): Candidate | { refu
       const keyOf = (path: string) => [...project.packages.members].find(([, m]) => m.path === path)?.[0];
       const all = inheritors.every((i) => {
         const k = keyOf(i.member.path);
-        return k !== undefined && chosenKeys.has(k) && chosen.some((o) => o.member === k && o.feature === c.feature && o.uses[0]!.deps[0]?.decl.site.inheritedFrom?.manifestPath === inherited.manifestPath && o.uses[0]!.deps[0]?.decl.name === decl.name);
+        return (
+          k !== undefined &&
+          chosenKeys.has(k) &&
+          chosen.some(
+            (o) => o.member === k && o.feature === c.feature && o.uses[0]!.deps[0]?.decl.site.inheritedFrom?.manifestPath === inherited.manifestPath && o.uses[0]!.deps[0]?.decl.name === decl.name,
+          )
+        );
       });
       if (all) {
         const rootEdit: ManifestEdits = { path: inherited.manifestPath, ops: [{ op: 'add-features', table: { kind: 'workspace' }, key: decl.name, features: [c.feature] }] };

@@ -97,7 +97,10 @@ export function featureEdits(
   let defaultsOff = false;
   let added: string[] = [];
   for (const d of decls) {
-    const origins = originsOf(uses, off.filter((f) => active.has(f)));
+    const origins = originsOf(
+      uses,
+      off.filter((f) => active.has(f)),
+    );
     if ('refused' in origins) return origins;
     const others = d.decl.site.inheritedFrom ? inheritingDeclarations(input.project, d.decl.name) : [];
     const plan = changeFeatures(d, origins, { off, on }, { active, others, rootFeatures: d.decl.site.inheritedFrom ? rootFeaturesOf(input, d.decl.name) : undefined });
@@ -151,7 +154,10 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
     const declared = input.project.packages.summaries.get(u.pkg.key);
     const recipes = kb.switchesFor(u.pkg.name, u.pkg.version, declared?.unresolved ? undefined : declared?.features).filter((r) => r.entry.id === target.entry.id);
     if (recipes.length === 0) {
-      const known = kb.byCrate(u.pkg.name).filter((m) => m.entry.id === target.entry.id).flatMap((m) => m.crate.switches);
+      const known = kb
+        .byCrate(u.pkg.name)
+        .filter((m) => m.entry.id === target.entry.id)
+        .flatMap((m) => m.crate.switches);
       const wanted = [...new Set(known.flatMap((r) => [...r.enable, ...Object.values(r.replace)]))];
       return {
         candidates: [],
@@ -172,7 +178,12 @@ export function switchCandidates(input: StrategyInput): StrategyResult {
     if (!summary) return { candidates: [], refused: [reason('noMetadata', { crate: u.pkg.name, version: u.pkg.version })] };
     const active = activeFeatures(uses);
     const off = [...r.recipe.disable, ...Object.keys(r.recipe.replace)].filter((f) => active.has(f));
-    const on = [...r.recipe.enable, ...Object.entries(r.recipe.replace).filter(([k]) => active.has(k)).map(([, v]) => v)];
+    const on = [
+      ...r.recipe.enable,
+      ...Object.entries(r.recipe.replace)
+        .filter(([k]) => active.has(k))
+        .map(([, v]) => v),
+    ];
     const missing = on.filter((f) => !summary.features.has(f));
     if (missing.length) return { candidates: [], refused: [reason('missingFeatures', { crate: u.pkg.name, version: u.pkg.version, features: list(missing, 'or') })] };
     if (off.length === 0 && on.every((f) => active.has(f))) {

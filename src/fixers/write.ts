@@ -73,7 +73,13 @@ export async function writeFileAtomic(path: string, newText: string, expectedOld
 export async function checkWritable(path: string, opts: WriteOptions = {}): Promise<void> {
   if (opts.force) return;
   const { mode } = await stat(path);
-  if ((mode & 0o222) === 0 || !(await access(path, constants.W_OK).then(() => true, () => false))) {
+  if (
+    (mode & 0o222) === 0 ||
+    !(await access(path, constants.W_OK).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new UserError('the file is read-only; not replacing it', { path }, 'make it writable, or pass --force to replace it anyway');
   }
 }

@@ -32,4 +32,3 @@ export function readCompiled<T>(file: string): T {
 export function builtInCrateFacts(): CompiledCrateFacts {
   return readCompiled<CompiledCrateFacts>('crates.json');
 }
-

@@ -23,7 +23,6 @@ import {
 import { parseVersionRange, versionIn } from './versions.js';
 import { ALL_TARGETS, platformMatches, targetInfo } from '../cfg/index.js';
 
-
 /**
  * The crate's facts at a release, for a target and with features on: its
  * `when` variants applied over its own keys, in order, each whose conditions
@@ -124,9 +123,7 @@ export function staticOptionActive(
   const on = new Set(features);
   if (spec.dynamicOptions.some((d) => on.has(d.feature))) return null;
   const active = spec.staticOptions.filter((o) =>
-    o.kind === 'feature'
-      ? on.has(o.feature) && !(o.until && semver.valid(version) && semver.gte(version, o.until))
-      : env[o.env] === o.value && versionIn(version, o.versions),
+    o.kind === 'feature' ? on.has(o.feature) && !(o.until && semver.valid(version) && semver.gte(version, o.until)) : env[o.env] === o.value && versionIn(version, o.versions),
   );
   // The option recorded for this version when there is one (requirements can differ between releases).
   return active.find((o) => o.kind === 'env' || o.versions === undefined || versionIn(version, o.versions)) ?? active[0] ?? null;
@@ -147,7 +144,7 @@ export function linkage(
 ): Linkage | null {
   const base = specOf(entry, crate);
   const spec = base && crateAt(base, version, target, features);
-  if (!spec || spec.role !== 'sys' || !spec.withoutStatic) return null;
+  if (spec?.role !== 'sys' || !spec.withoutStatic) return null;
   // Links nothing at build time (opens the library at run time): nothing for the linkage rules.
   if (spec.withoutStatic === 'none') return null;
   const on = new Set(features);
@@ -235,11 +232,7 @@ export class KnowledgeBase {
    * the value must match too.
    */
   isLinksOnly(name: string, links?: string | null): boolean {
-    return this.byCrate(name).some(
-      (m) =>
-        m.crate.role === 'links-only' &&
-        (links == null || m.crate.links === links || (m.crate.linksPrefix !== undefined && links.startsWith(m.crate.linksPrefix))),
-    );
+    return this.byCrate(name).some((m) => m.crate.role === 'links-only' && (links == null || m.crate.links === links || (m.crate.linksPrefix !== undefined && links.startsWith(m.crate.linksPrefix))));
   }
 
   /** Static options of `crate` at `version` (given what it declares, when read), across the entries that list it. */
@@ -266,7 +259,10 @@ export class KnowledgeBase {
       }
       const out: SwitchMatch[] = [];
       for (const to of new Set(m.crate.switches.map((s) => s.to))) {
-        const near = nearestRecipe(m.crate.switches.filter((s) => s.to === to), version);
+        const near = nearestRecipe(
+          m.crate.switches.filter((s) => s.to === to),
+          version,
+        );
         const recipe = near && fitRecipe(near, declared);
         if (!recipe) continue;
         const alternative = alternativeOf(recipe);

@@ -176,7 +176,7 @@ function readVariant(c: Checker, t: Raw, path: string, role: string | undefined)
   c.keys(t, path, VARIANT_KEYS);
   const versions = c.range(t, 'versions', path, false);
   const target = c.str(t, 'target', path, { pattern: TARGET_SPEC, what: 'a target spec (`cfg(...)` or a triple)' });
-  if (target !== undefined && target.startsWith('cfg(')) {
+  if (target?.startsWith('cfg(')) {
     try {
       checkPlatform(target);
     } catch (e) {

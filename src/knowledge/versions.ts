@@ -14,9 +14,7 @@ export function parseVersionRange(text: string): semver.Range | null {
   if (r !== undefined) return r;
   r = null;
   const alternatives = text.split('||').map((a) => a.split(/[\s,]+/).filter(Boolean));
-  const ok =
-    alternatives.length > 0 &&
-    alternatives.every((a) => a.length > 0 && a.every((c) => c === '*' || (COMPARATOR.test(c) && /^[<>=^~]/.test(c))));
+  const ok = alternatives.length > 0 && alternatives.every((a) => a.length > 0 && a.every((c) => c === '*' || (COMPARATOR.test(c) && /^[<>=^~]/.test(c))));
   if (ok) {
     try {
       r = new semver.Range(alternatives.map((a) => a.join(' ')).join(' || '), { includePrerelease: true });

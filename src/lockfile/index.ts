@@ -63,11 +63,7 @@ export function readLockfile(path: string): Lockfile {
     if (e instanceof UserError) throw e;
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT') {
-      throw new UserError(
-        'no Cargo.lock found; cargo-preflight reads the versions cargo locked',
-        { path },
-        'run `cargo generate-lockfile` in the workspace root, then try again',
-      );
+      throw new UserError('no Cargo.lock found; cargo-preflight reads the versions cargo locked', { path }, 'run `cargo generate-lockfile` in the workspace root, then try again');
     }
     throw new UserError(`could not read Cargo.lock: ${err.message}`, { path });
   }
@@ -90,11 +86,7 @@ export function parseLockfile(text: string, path: string): Lockfile {
   } else if (typeof doc.version === 'number' && Number.isInteger(doc.version)) {
     version = doc.version;
     if (version < 1 || version > 4) {
-      throw new UserError(
-        `lockfile version ${version} is not supported (versions 1 to 4 are)`,
-        at('version'),
-        'a newer cargo wrote this file; a newer cargo-preflight may read it',
-      );
+      throw new UserError(`lockfile version ${version} is not supported (versions 1 to 4 are)`, at('version'), 'a newer cargo wrote this file; a newer cargo-preflight may read it');
     }
   } else {
     throw new UserError('lockfile `version` must be an integer', at('version'));
@@ -119,10 +111,7 @@ export function parseLockfile(text: string, path: string): Lockfile {
     const source = typeof raw.source === 'string' ? raw.source : null;
     // Names become paths and URLs later: refuse anything crates.io would not accept.
     if (!isValidCrateName(name)) {
-      throw new UserError(
-        `invalid package name \`${name}\`: only ASCII letters, digits, \`-\` and \`_\` are allowed, starting with a letter`,
-        at(`name = ${JSON.stringify(name)}`),
-      );
+      throw new UserError(`invalid package name \`${name}\`: only ASCII letters, digits, \`-\` and \`_\` are allowed, starting with a letter`, at(`name = ${JSON.stringify(name)}`));
     }
     if (!/^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(vers)) {
       throw new UserError(`invalid version \`${vers}\` of package \`${name}\``, at(`version = "${vers}"`));
@@ -210,19 +199,12 @@ export function cargoWrittenLock(text: string): Record<string, unknown> | null {
 }
 
 /** `name`, `name version` or `name version (source)` to the package it names. */
-function resolveDepSpec(
-  spec: string,
-  from: LockedPackage,
-  byName: Map<string, LockedPackage[]>,
-  at: (needle: string) => ReturnType<typeof locate>,
-): PackageKey {
+function resolveDepSpec(spec: string, from: LockedPackage, byName: Map<string, LockedPackage[]>, at: (needle: string) => ReturnType<typeof locate>): PackageKey {
   const m = /^(\S+)(?: (\S+))?(?: \((.+)\))?$/.exec(spec);
   const where = () => at(`"${spec}"`);
   if (!m) throw new UserError(`malformed dependency \`${spec}\` of \`${from.name} ${from.version}\``, where());
   const [, name, version, source] = m;
-  const candidates = (byName.get(name) ?? []).filter(
-    (p) => (version === undefined || p.version === version) && (source === undefined || p.source === source),
-  );
+  const candidates = (byName.get(name) ?? []).filter((p) => (version === undefined || p.version === version) && (source === undefined || p.source === source));
   if (candidates.length === 1) return candidates[0].key;
   // Without a source, a spec that fits several packages names the path one (cargo writes the source otherwise).
   if (source === undefined && candidates.length > 1) {

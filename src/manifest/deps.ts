@@ -187,4 +187,3 @@ export function isProcMacro(doc: Record<string, unknown>): boolean {
   if (!isTable(lib)) return false;
   return lib['proc-macro'] === true || lib.proc_macro === true;
 }
-

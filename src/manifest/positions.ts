@@ -84,9 +84,7 @@ type TomlEslintParser = typeof import('toml-eslint-parser');
 
 // The full parser is loaded only for a manifest the simple reader declines,
 // synchronously where Node can require an ES module, else at start-up.
-let fullParser: TomlEslintParser | null = (process.features as { require_module?: boolean }).require_module
-  ? null
-  : await import('toml-eslint-parser');
+let fullParser: TomlEslintParser | null = (process.features as { require_module?: boolean }).require_module ? null : await import('toml-eslint-parser');
 
 function full(): TomlEslintParser {
   return (fullParser ??= createRequire(import.meta.url)('toml-eslint-parser') as TomlEslintParser);
@@ -202,7 +200,12 @@ export function parseTomlFully(text: string, path: string): ParsedToml {
   const top = ast.body[0];
   try {
     checkValueDepth(top, shift);
-    indexKeyValues(top.body.filter((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue'), [], positions, shift);
+    indexKeyValues(
+      top.body.filter((n): n is AST.TOMLKeyValue => n.type === 'TOMLKeyValue'),
+      [],
+      positions,
+      shift,
+    );
     for (const node of top.body) {
       if (node.type !== 'TOMLTable') continue;
       const p = pos(node.key, shift);

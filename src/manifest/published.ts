@@ -18,7 +18,7 @@
  * caller then parses the file with the general parser, which also reports its
  * errors.
  */
-import { fail, multilineEnd, multilineValue, unescapeBasic as unescape, Unsupported } from './simple-toml.js';
+import { fail, multilineEnd, multilineValue, unescapeBasic, Unsupported } from './simple-toml.js';
 
 type Table = Record<string, unknown>;
 
@@ -56,7 +56,6 @@ const ARRAY_BLOCK = /\[((?:[ \t\r\n]*(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*')[ \t\r\n]*
 const PLAIN_LINES = /(?:[ \t]*(?:(?:[A-Za-z0-9_-]+|"[^"\\\n]*")[ \t]*=[ \t]*(?:"[^"\\\n]*"|'[^'\n]*'|true|false|[+-]?(?:0|[1-9](?:_?\d)*))[ \t]*)?(?:#[^\n]*)?\r?\n)+/y;
 const KEY_AT = /^[ \t]*(?:([A-Za-z0-9_-]+)|"([^"\\\n]*)")[ \t]*=/gm;
 
-
 function headerPath(inner: string): string[] {
   const path: string[] = [];
   HEADER_PART.lastIndex = 0;
@@ -64,14 +63,14 @@ function headerPath(inner: string): string[] {
     const start = HEADER_PART.lastIndex;
     const m = HEADER_PART.exec(inner);
     if (!m || HEADER_PART.lastIndex === start) return fail();
-    path.push(m[1] !== undefined ? unescape(m[1]) : (m[2] ?? m[3]));
+    path.push(m[1] !== undefined ? unescapeBasic(m[1]) : (m[2] ?? m[3]));
     if (m[4] !== '.') return path;
   }
 }
 
 function scalar(raw: string): unknown {
   const s = STRING.exec(raw);
-  if (s) return s[1] !== undefined ? unescape(s[1]) : s[2];
+  if (s) return s[1] !== undefined ? unescapeBasic(s[1]) : s[2];
   if (raw === 'true') return true;
   if (raw === 'false') return false;
   if (/^[+-]?(?:0|[1-9](?:_?\d)*)$/.test(raw)) return Number(raw.replace(/_/g, ''));
@@ -83,7 +82,7 @@ function inlineArray(raw: string): string[] {
   if (!m) return fail();
   const out: string[] = [];
   ARRAY_ITEM.lastIndex = 0;
-  for (let it = ARRAY_ITEM.exec(m[1]); it; it = ARRAY_ITEM.exec(m[1])) out.push(it[1] !== undefined ? unescape(it[1]) : it[2]);
+  for (let it = ARRAY_ITEM.exec(m[1]); it; it = ARRAY_ITEM.exec(m[1])) out.push(it[1] !== undefined ? unescapeBasic(it[1]) : it[2]);
   return out;
 }
 
@@ -94,8 +93,8 @@ function inlineTable(raw: string): Table {
   for (;;) {
     const m = INLINE_PAIR.exec(raw);
     if (!m) return fail();
-    const key = m[1] ?? unescape(m[2]);
-    if (Object.prototype.hasOwnProperty.call(out, key)) return fail();
+    const key = m[1] ?? unescapeBasic(m[2]);
+    if (Object.hasOwn(out, key)) return fail();
     out[key] = m[3].startsWith('[') ? inlineArray(m[3]) : scalar(m[3]);
     if (m[4] === '}') return INLINE_PAIR.lastIndex === raw.length ? out : fail();
   }
@@ -169,7 +168,7 @@ export function publishedManifestDoc(input: string): Table | null {
         if (m[6] !== undefined) {
           if (array) {
             const s = STRING.exec(m[6])!;
-            array.push(s[1] !== undefined ? unescape(s[1]) : s[2]);
+            array.push(s[1] !== undefined ? unescapeBasic(s[1]) : s[2]);
           }
         } else if (m[7] !== undefined) array = undefined;
         else if (m[0].trim() !== '' && !m[0].trim().startsWith('#')) return fail();
@@ -226,7 +225,7 @@ export function publishedManifestDoc(input: string): Table | null {
         }
         continue;
       }
-      const rawKey = m[3] ?? (m[4] !== undefined ? unescape(m[4]) : undefined);
+      const rawKey = m[3] ?? (m[4] !== undefined ? unescapeBasic(m[4]) : undefined);
       if (rawKey === undefined) {
         if (m[6] !== undefined || m[7] !== undefined) return fail();
         continue;
@@ -241,7 +240,7 @@ export function publishedManifestDoc(input: string): Table | null {
         if (keys.has(rawKey) || !VALUE_SHAPE.test(raw)) return fail();
         keys.add(rawKey);
         // Escapes must be TOML's; an array or an inline table on one line is read as when kept.
-        if (raw.startsWith('"') && !raw.startsWith('"""') && raw.includes('\\')) unescape(raw.slice(1, -1));
+        if (raw.startsWith('"') && !raw.startsWith('"""') && raw.includes('\\')) unescapeBasic(raw.slice(1, -1));
         else if (raw.startsWith('[') && raw !== '[') inlineArray(raw);
         else if (raw.startsWith('{')) inlineTable(raw);
         into = null;
@@ -273,7 +272,7 @@ export function publishedManifestDoc(input: string): Table | null {
           if (into === null) continue;
           const items: string[] = [];
           ARRAY_ITEM.lastIndex = 0;
-          for (let it = ARRAY_ITEM.exec(block[1]); it; it = ARRAY_ITEM.exec(block[1])) items.push(it[1] !== undefined ? unescape(it[1]) : it[2]);
+          for (let it = ARRAY_ITEM.exec(block[1]); it; it = ARRAY_ITEM.exec(block[1])) items.push(it[1] !== undefined ? unescapeBasic(it[1]) : it[2]);
           value = items;
         } else {
           array = into ? [] : null;
@@ -285,7 +284,7 @@ export function publishedManifestDoc(input: string): Table | null {
       else if (raw.startsWith('{')) value = inlineTable(raw);
       else value = scalar(raw);
       if (into === null) continue;
-      if (Object.prototype.hasOwnProperty.call(into, rawKey)) return fail();
+      if (Object.hasOwn(into, rawKey)) return fail();
       into[rawKey] = value;
     }
     if (array !== undefined) return fail();

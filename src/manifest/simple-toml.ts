@@ -252,7 +252,7 @@ class Reader {
       cur = next as Table;
     }
     const last = key[key.length - 1];
-    if (Object.prototype.hasOwnProperty.call(cur, last)) return fail();
+    if (Object.hasOwn(cur, last)) return fail();
     cur[last] = value;
   }
 

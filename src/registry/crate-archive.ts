@@ -248,7 +248,11 @@ class TarParser {
 
 /** The header's checksum: the sum of its bytes with the checksum field taken as spaces (unsigned, or signed as some old tars wrote). */
 function checksumOk(h: Buffer): boolean {
-  const field = h.subarray(148, 156).toString('latin1').replace(/[\0 ]+$/, '').trim();
+  const field = h
+    .subarray(148, 156)
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (!/^[0-7]{1,8}$/.test(field)) return false;
   const want = parseInt(field, 8);
   let unsigned = 0;
@@ -272,7 +276,10 @@ function parseSize(f: Buffer): number | undefined {
     }
     return n;
   }
-  const s = f.toString('latin1').replace(/[\0 ]+$/, '').trim();
+  const s = f
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (s === '') return 0;
   if (!/^[0-7]+$/.test(s)) return undefined;
   return parseInt(s, 8);

@@ -11,7 +11,7 @@
  * else the manifest naming the package anywhere below (hidden folders and
  * `target` skipped).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { isValidCrateName } from './types.js';
 
@@ -66,7 +66,7 @@ function findPackage(root: string, name: string): string | null {
     const [dir, depth] = queue.shift()!;
     if (packageName(join(dir, 'Cargo.toml')) === name) return dir;
     if (depth >= MAX_DEPTH) continue;
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch {

@@ -355,9 +355,7 @@ function sharedLookup() {
     const key = `${hostname}\0${family}`;
     let answer = answers.get(key);
     if (!answer) {
-      answer = new Promise<LookupAddress[]>((ok, fail) =>
-        dnsLookup(hostname, { all: true, family }, (err, addresses) => (err ? fail(err) : ok(addresses))),
-      );
+      answer = new Promise<LookupAddress[]>((ok, fail) => dnsLookup(hostname, { all: true, family }, (err, addresses) => (err ? fail(err) : ok(addresses))));
       answers.set(key, answer);
       answer.catch(() => answers.delete(key));
     }
@@ -391,7 +389,6 @@ function decompress(raw: Buffer, encoding: string | undefined, what: string, max
   }
   throw new RegistryError(`${what}: the server used content encoding \`${enc}\`, which was not asked for`);
 }
-
 
 /** What each network error code means, in the words of the messages (undici's names stay out of them). */
 const REASONS: Record<string, string> = {

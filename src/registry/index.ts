@@ -165,10 +165,7 @@ function crateDownloadsSetting(config: CargoConfig, env: NodeJS.ProcessEnv): boo
   const v = found.value;
   if (v === true || v === 'true' || v === '1') return true;
   if (v === false || v === 'false' || v === '0') return false;
-  throw new UserError(
-    `cargo-preflight.crate-downloads must be true or false, not \`${String(v)}\``,
-    config.where(found, ['cargo-preflight', 'crate-downloads']) ?? { path: found.definedIn },
-  );
+  throw new UserError(`cargo-preflight.crate-downloads must be true or false, not \`${String(v)}\``, config.where(found, ['cargo-preflight', 'crate-downloads']) ?? { path: found.definedIn });
 }
 
 /** `--index`: `sparse+URL` or an http(s) URL (sparse), `file://` or a path (index folder). */

@@ -35,12 +35,7 @@ export function decodeIndexFile(data: Uint8Array, name: string, where: string): 
  * versions and parses no other line. `where` names the file in messages
  * (never a URL carrying credentials).
  */
-export function parseIndexFile(
-  text: string,
-  name: string,
-  versions: ReadonlySet<string> | undefined,
-  where: string,
-): IndexVersion[] {
+export function parseIndexFile(text: string, name: string, versions: ReadonlySet<string> | undefined, where: string): IndexVersion[] {
   if (text.length > MAX_INDEX_FILE_BYTES) {
     throw new RegistryError(`${where}: the index file is larger than ${mib(MAX_INDEX_FILE_BYTES)}`, name);
   }
@@ -149,7 +144,8 @@ function nestingDepth(line: string): number {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -160,13 +156,7 @@ function nestingDepth(line: string): number {
 }
 
 type TypeName = 'string' | 'number' | 'boolean' | 'array';
-type TypeOf<T extends TypeName> = T extends 'string'
-  ? string
-  : T extends 'number'
-    ? number
-    : T extends 'boolean'
-      ? boolean
-      : unknown[];
+type TypeOf<T extends TypeName> = T extends 'string' ? string : T extends 'number' ? number : T extends 'boolean' ? boolean : unknown[];
 
 function is<T extends TypeName>(value: unknown, type: T): value is TypeOf<T> {
   return type === 'array' ? Array.isArray(value) : typeof value === type;

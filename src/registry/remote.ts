@@ -83,13 +83,7 @@ export function openRemote(opts: RemoteOptions): Remote {
       });
     },
     indexDir: (path, label, localRegistry) =>
-      new IndexDirSource(
-        path,
-        label,
-        localRegistry === undefined
-          ? undefined
-          : new RegistryCrateFiles({ label: label ?? localRegistry, cargoHome: null, cargoFolder: () => false, localRegistry }),
-      ),
+      new IndexDirSource(path, label, localRegistry === undefined ? undefined : new RegistryCrateFiles({ label: label ?? localRegistry, cargoHome: null, cargoFolder: () => false, localRegistry })),
     close: async () => http?.close(),
   };
 }

@@ -41,10 +41,7 @@ export class SourceSelector {
       if (!replacement) return current;
       const next = replacement.value;
       if (chain.includes(next)) {
-        throw new UserError(
-          `source replacement forms a cycle: ${[...chain, next].join(' -> ')}`,
-          this.config.where(replacement, ['source', name, 'replace-with']) ?? { path: replacement.definedIn },
-        );
+        throw new UserError(`source replacement forms a cycle: ${[...chain, next].join(' -> ')}`, this.config.where(replacement, ['source', name, 'replace-with']) ?? { path: replacement.definedIn });
       }
       chain.push(next);
       if (this.config.tableKeys(['source']).includes(next)) {

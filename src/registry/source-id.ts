@@ -16,7 +16,7 @@ export type SourceId =
   | { kind: 'git-registry'; url: string }
   /** `url` canonical (see `canonicalGitUrl`); `reference` is `rev=X`, `branch=X`, `tag=X` or empty. */
   | { kind: 'git'; url: string; reference: string }
-  | { kind: 'directory'; path: string; /** Where the configuration names it, for errors. */ definedAt?: SourceLocation }
+  | { kind: 'directory'; path: string /** Where the configuration names it, for errors. */; definedAt?: SourceLocation }
   | { kind: 'local-registry'; path: string }
   /** A folder in the index layout (`--index DIR`). */
   | { kind: 'index-dir'; path: string };
@@ -83,9 +83,7 @@ function sparseId(raw: string): SourceId {
 
 function gitRegistryId(raw: string): SourceId {
   const url = canonicalGitUrl(raw);
-  return url === canonicalGitUrl(CRATES_IO_REGISTRY.slice('registry+'.length))
-    ? { kind: 'crates-io' }
-    : { kind: 'git-registry', url };
+  return url === canonicalGitUrl(CRATES_IO_REGISTRY.slice('registry+'.length)) ? { kind: 'crates-io' } : { kind: 'git-registry', url };
 }
 
 /** `URL?rev=X#commit` (the `#commit` is the locked commit, not part of the identity). */

@@ -289,9 +289,7 @@ export class SparseSource implements CrateSource {
   }
 
   private authError(what: string, status: number, sentToken: boolean): RegistryError {
-    const why = sentToken
-      ? `the registry refused the token (HTTP ${status}); check it (${this.opts.tokenHint})`
-      : `the registry requires authentication (HTTP ${status}); ${this.opts.tokenHint}`;
+    const why = sentToken ? `the registry refused the token (HTTP ${status}); check it (${this.opts.tokenHint})` : `the registry requires authentication (HTTP ${status}); ${this.opts.tokenHint}`;
     return new RegistryError(`${what}: ${why}`);
   }
 }
@@ -315,12 +313,7 @@ export function downloadUrl(dl: string, name: string, version: string, checksum 
   const markers = ['{crate}', '{version}', '{prefix}', '{lowerprefix}', '{sha256-checksum}'];
   if (!markers.some((m) => dl.includes(m))) return `${dl}/${name}/${version}/download`;
   const prefix = name.length <= 2 ? String(name.length) : name.length === 3 ? `3/${name[0]}` : `${name.slice(0, 2)}/${name.slice(2, 4)}`;
-  return dl
-    .replaceAll('{crate}', name)
-    .replaceAll('{version}', version)
-    .replaceAll('{prefix}', prefix)
-    .replaceAll('{lowerprefix}', prefix.toLowerCase())
-    .replaceAll('{sha256-checksum}', checksum);
+  return dl.replaceAll('{crate}', name).replaceAll('{version}', version).replaceAll('{prefix}', prefix).replaceAll('{lowerprefix}', prefix.toLowerCase()).replaceAll('{sha256-checksum}', checksum);
 }
 
 /** `auth-required` of a config.json; undefined when the file is not a JSON object. */

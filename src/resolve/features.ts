@@ -54,10 +54,7 @@ export interface RootRequest {
   featuresOnly?: boolean;
 }
 
-type FeatureValue =
-  | { kind: 'feature'; name: string }
-  | { kind: 'dep'; dep: string }
-  | { kind: 'dep-feature'; dep: string; feature: string; weak: boolean };
+type FeatureValue = { kind: 'feature'; name: string } | { kind: 'dep'; dep: string } | { kind: 'dep-feature'; dep: string; feature: string; weak: boolean };
 
 const fvCache = new Map<string, FeatureValue>();
 function featureValue(s: string): FeatureValue {
@@ -341,8 +338,7 @@ class FeatureResolver {
 const dependencyCause = (key: PackageKey, depName: string, cause: FeatureCause): FeatureCause =>
   cause.kind === 'feature' && cause.from === key ? { kind: 'dependency', from: key, depName, viaFeature: cause.feature } : { kind: 'dependency', from: key, depName };
 
-const causeLabel = (cause: FeatureCause): string =>
-  cause.kind === 'feature' ? cause.feature : cause.kind === 'dependency' ? `(dependency ${cause.depName})` : `(${cause.kind})`;
+const causeLabel = (cause: FeatureCause): string => (cause.kind === 'feature' ? cause.feature : cause.kind === 'dependency' ? `(dependency ${cause.depName})` : `(${cause.kind})`);
 
 /** Breadth first from each feature that turns a dependency on to the features asked from outside (the user's). */
 function fromRaw(raw: string[], parents: Map<string, string[]>, asked: Set<string>): string[] {

@@ -105,7 +105,7 @@ function memberSpec(spec: string): { spec: string; glob: boolean; matches: (m: P
 
 export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): RootRequest[] {
   let selected: PackageManifest[];
-  if (sel.packages && sel.packages.length) {
+  if (sel.packages?.length) {
     selected = [];
     const unmatched: string[] = [];
     for (const spec of sel.packages) {
@@ -192,13 +192,7 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
  * feature resolution; other selected members get their defaults and only
  * features asked as `member/feat`.
  */
-function oldFeatureSelection(
-  ws: Workspace,
-  keyOf: Map<PackageManifest, PackageKey>,
-  selected: PackageManifest[],
-  requested: string[],
-  sel: Selection,
-): RootRequest[] {
+function oldFeatureSelection(ws: Workspace, keyOf: Map<PackageManifest, PackageKey>, selected: PackageManifest[], requested: string[], sel: Selection): RootRequest[] {
   const current = ws.current;
   const selectedNames = new Set(selected.map((m) => m.name));
   const memberSpecific = new Map<string, string[]>();
@@ -423,13 +417,7 @@ export interface PatchedResolution extends AugmentedResult {
  * Resolves the project again with some manifests replaced by new texts (a
  * fix's proof). Dependencies Cargo.lock lacks are taken from the index.
  */
-export async function resolvePatched(
-  project: Project,
-  overlay: ReadonlyMap<string, string>,
-  sourceFor: SourceLookup,
-  triples: string[],
-  includeDev = false,
-): Promise<PatchedResolution> {
+export async function resolvePatched(project: Project, overlay: ReadonlyMap<string, string>, sourceFor: SourceLookup, triples: string[], includeDev = false): Promise<PatchedResolution> {
   const workspace = loadWorkspace(project.startManifest, overlay);
   // Statuses are read for the platforms the project was loaded for, so that before and after compare alike.
   const platforms = project.packages.platforms;

@@ -248,9 +248,7 @@ function staleRequirement(d: MemberDep, dependent: PackageManifest, found: Locke
 function lockedCandidate(lock: Lockfile, d: MemberDep): LockedPackage | undefined {
   if (d.git !== undefined || d.registryName !== undefined) return undefined;
   const real = d.package ?? d.name;
-  return (lock.byName.get(real) ?? [])
-    .filter((p) => p.source === CRATES_IO_REGISTRY && satisfies(p.version, d.req))
-    .sort((a, b) => compareVersions(b.version, a.version))[0];
+  return (lock.byName.get(real) ?? []).filter((p) => p.source === CRATES_IO_REGISTRY && satisfies(p.version, d.req)).sort((a, b) => compareVersions(b.version, a.version))[0];
 }
 
 export function placeholderKey(name: string, req: string, source: string): PackageKey {
@@ -262,12 +260,7 @@ export function placeholderKey(name: string, req: string, source: string): Packa
  * locked package of that name that satisfies it (cargo keeps locked versions
  * when it can), else a placeholder.
  */
-export function unlockedTarget(
-  summaries: Map<PackageKey, Summary>,
-  lock: Lockfile,
-  d: { name: string; package?: string | null; req: string },
-  source: string,
-): PackageKey {
+export function unlockedTarget(summaries: Map<PackageKey, Summary>, lock: Lockfile, d: { name: string; package?: string | null; req: string }, source: string): PackageKey {
   const real = d.package ?? d.name;
   const locked = (lock.byName.get(real) ?? []).filter((p) => p.source !== null && satisfies(p.version, d.req));
   if (locked.length) return locked.sort((a, b) => compareVersions(b.version, a.version))[0].key;
@@ -642,12 +635,7 @@ async function readProcMacros(
  * against the index's `cksum` and `lockChecksum`); null when it cannot be had.
  * A download that fails leaves the guess; an archive refused stops the run.
  */
-export async function manifestProcMacro(
-  source: CrateSource,
-  v: IndexVersion,
-  lockChecksum: string | null,
-  onFailure?: (reason: string) => void,
-): Promise<boolean | null> {
+export async function manifestProcMacro(source: CrateSource, v: IndexVersion, lockChecksum: string | null, onFailure?: (reason: string) => void): Promise<boolean | null> {
   if (!source.files) return null;
   const { procMacroFromManifest, ArchiveError } = await import('../registry/crate-files.js');
   const checksums = [v.cksum, lockChecksum].filter((c): c is string => typeof c === 'string' && c !== '');
@@ -879,7 +867,10 @@ function gitSummary(pkg: LockedPackage, manifest: PackageManifest, lock: Lockfil
     version: pkg.version,
     source: pkg.source,
     deps,
-    features: featureMap(manifest.features, manifest.deps.filter((d) => d.kind !== 'dev')),
+    features: featureMap(
+      manifest.features,
+      manifest.deps.filter((d) => d.kind !== 'dev'),
+    ),
     declaredDeps: manifest.deps,
     links: manifest.links,
     procMacro: manifest.procMacro,
@@ -935,7 +926,10 @@ export function indexToSummary(
     version: pkg.version,
     source: pkg.source,
     deps,
-    features: featureMap(v.features, v.deps.filter((d) => d.kind !== 'dev')),
+    features: featureMap(
+      v.features,
+      v.deps.filter((d) => d.kind !== 'dev'),
+    ),
     declaredDeps: v.deps,
     links: v.links ?? null,
     procMacro: pm.procMacro,

@@ -89,7 +89,6 @@ export interface TargetGraph {
 
 export type { UnresolvedCause } from './packages.js';
 
-
 export type FeatureCause =
   | { kind: 'cli' }
   | { kind: 'default' }

@@ -64,4 +64,3 @@ export function scriptFixes(pkg: GraphPackage, switches: readonly StaticSwitch[]
   fixes.push({ strategy: 'disable', title: `turn off the feature that brings in \`${pkg.name}\`, or describe it in \`knowledge-base\` of the cargo-preflight configuration` });
   return fixes;
 }
-

@@ -55,7 +55,14 @@ export const buildsCCode: Rule = {
       const data = { crate: j.pkg.name, version: j.pkg.version };
       const s = systemVerdict(j);
       if (s?.on.length) {
-        report({ package: j.pkg, messageId: 'bundledByScriptSwitch', data: { ...data, feature: s.on[0]!.name }, detail: cCompiler, fixes: cCompilerFixes(graph.target), evidence: s.on.map((x) => x.evidence) });
+        report({
+          package: j.pkg,
+          messageId: 'bundledByScriptSwitch',
+          data: { ...data, feature: s.on[0]!.name },
+          detail: cCompiler,
+          fixes: cCompilerFixes(graph.target),
+          evidence: s.on.map((x) => x.evidence),
+        });
       } else if (v.kind === 'bundled') {
         report({ package: j.pkg, messageId: v.cxx ? 'bundledCxxByBuildScript' : 'bundledByBuildScript', data, detail: cCompiler, fixes: cCompilerFixes(graph.target), evidence: v.evidence });
       }

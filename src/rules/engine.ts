@@ -87,7 +87,17 @@ export function lint(input: LintInput): Finding[] {
         });
       };
       const buildScripts = input.buildScripts?.get(graph.target);
-      rule.check({ graph, kb: input.kb, environment: input.environments?.get(graph.target), ...(host ? { host } : {}), ...(input.releases ? { releases: input.releases } : {}), ...(buildScripts ? { buildScripts } : {}) }, report);
+      rule.check(
+        {
+          graph,
+          kb: input.kb,
+          environment: input.environments?.get(graph.target),
+          ...(host ? { host } : {}),
+          ...(input.releases ? { releases: input.releases } : {}),
+          ...(buildScripts ? { buildScripts } : {}),
+        },
+        report,
+      );
     }
   }
   return sortFindings(findings);
@@ -128,9 +138,7 @@ function directOf(graph: TargetGraph, edge: GraphEdge): Finding['direct'] {
     member: member.name,
     dependency: edge.depName,
     manifest: { path: site.manifestPath, line: site.line, column: site.column },
-    ...(site.inheritedFrom
-      ? { inheritedFrom: { path: site.inheritedFrom.manifestPath, line: site.inheritedFrom.line, column: site.inheritedFrom.column } }
-      : {}),
+    ...(site.inheritedFrom ? { inheritedFrom: { path: site.inheritedFrom.manifestPath, line: site.inheritedFrom.line, column: site.inheritedFrom.column } } : {}),
   };
 }
 

@@ -43,7 +43,7 @@ function parseTriple(t: string): Triple {
   t = zigbuildTarget(t)?.base ?? t;
   const parts = t.split('-');
   const arch = parts[0] ?? '';
-  const os = t.includes('-linux') ? 'linux' : t.includes('-darwin') ? 'macos' : t.includes('-windows') ? 'windows' : parts[2] ?? '';
+  const os = t.includes('-linux') ? 'linux' : t.includes('-darwin') ? 'macos' : t.includes('-windows') ? 'windows' : (parts[2] ?? '');
   const env = t.endsWith('-musl') || /musl/.test(parts[3] ?? '') ? 'musl' : t.includes('-gnu') ? 'gnu' : t.includes('-msvc') ? 'msvc' : '';
   return { arch, os, env };
 }
@@ -335,7 +335,11 @@ function crossToolCheck(s: Situation): EnvironmentCheck {
       ok,
       title: `cargo-zigbuild with zig (the \`.${zig.glibc}\` glibc version of ${target})`,
       found: ok ? `cargo-zigbuild and zig on PATH` : zigMissing ? 'cargo-zigbuild on PATH, zig not' : 'cargo-zigbuild not on PATH',
-      fix: ok ? [] : [`${zigMissing ? 'install zig (`pip install ziglang`, or a release from ziglang.org)' : '`cargo install cargo-zigbuild` and install zig (`pip install ziglang`)'}, then build with \`cargo zigbuild --target ${target}\``],
+      fix: ok
+        ? []
+        : [
+            `${zigMissing ? 'install zig (`pip install ziglang`, or a release from ziglang.org)' : '`cargo install cargo-zigbuild` and install zig (`pip install ziglang`)'}, then build with \`cargo zigbuild --target ${target}\``,
+          ],
       needed: true,
       note: `only cargo-zigbuild understands the version suffix: it links against glibc ${zig.glibc}'s symbols, so the binary runs on that glibc and newer; cargo and rustup see ${triple}`,
     };
@@ -455,12 +459,7 @@ export interface ContainerEngine {
  * and a container engine that answers (docker or podman), on every host.
  * Nothing when neither a Cross.toml nor `cross` is there.
  */
-export function crossChecks(
-  target: string,
-  config: { path: string; target: CrossTarget } | null,
-  engine: ContainerEngine | null,
-  crossOnPath: boolean,
-): EnvironmentCheck[] {
+export function crossChecks(target: string, config: { path: string; target: CrossTarget } | null, engine: ContainerEngine | null, crossOnPath: boolean): EnvironmentCheck[] {
   if (!config && !crossOnPath) return [];
   const checks: EnvironmentCheck[] = [];
   if (config) {
@@ -491,7 +490,11 @@ export function crossChecks(
     id: 'container-engine',
     ok,
     title: 'a container engine for cross (docker or podman)',
-    found: !engine ? 'neither docker nor podman on PATH' : engine.answers ? `${engine.name} answers (${engine.detail})` : `${engine.name} is on PATH (${engine.path}) but does not answer: ${engine.detail}`,
+    found: !engine
+      ? 'neither docker nor podman on PATH'
+      : engine.answers
+        ? `${engine.name} answers (${engine.detail})`
+        : `${engine.name} is on PATH (${engine.path}) but does not answer: ${engine.detail}`,
     fix: ok
       ? []
       : !engine

@@ -282,12 +282,14 @@ function traceToDirect(
 }
 
 export function describePulledBy(p: PulledBy): string {
-  if (p.self) return p.optionalEdge ? `\`${p.member}\`'s own dependency on it, through its feature ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')}` : `\`${p.member}\`'s own dependency on it`;
+  if (p.self)
+    return p.optionalEdge ? `\`${p.member}\`'s own dependency on it, through its feature ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')}` : `\`${p.member}\`'s own dependency on it`;
   if (p.feature) {
     const how = p.explicit ? ', asked for in its declaration' : p.viaDefault ? ', a default feature' : '';
     return `feature \`${p.feature}\` of \`${p.dependency}\`${how}`;
   }
-  if (p.optionalEdge) return `feature${p.optionalEdge.features.length > 1 ? 's' : ''} ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')} of \`${p.optionalEdge.from}\` (through \`${p.dependency}\`)`;
+  if (p.optionalEdge)
+    return `feature${p.optionalEdge.features.length > 1 ? 's' : ''} ${p.optionalEdge.features.map((f) => `\`${f}\``).join(', ')} of \`${p.optionalEdge.from}\` (through \`${p.dependency}\`)`;
   return `\`${p.dependency}\`, which depends on it unconditionally`;
 }
 

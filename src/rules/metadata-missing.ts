@@ -25,7 +25,7 @@ export function missingCause(cause: UnresolvedCause, source: string | null): Mis
       what: 'offline and not cached',
       fixes: [
         env('run once with the network on (without `--offline`) so that its index entry is cached'),
-        env('or run `cargo fetch` once with the network on: cargo\'s own index cache is read offline'),
+        env("or run `cargo fetch` once with the network on: cargo's own index cache is read offline"),
       ],
     };
   }
@@ -74,7 +74,7 @@ export const metadataMissing: Rule = {
     defaultSeverity: 'error',
     description: 'The metadata of a crate in the artifact graph could not be read, so readiness cannot be confirmed',
     details:
-      'Without a crate\'s index entry or vendored manifest, its `links` key, its features and its dependencies are unknown: ' +
+      "Without a crate's index entry or vendored manifest, its `links` key, its features and its dependencies are unknown: " +
       'a native library it or anything below it links would go unreported. Offline, run once with the network on (or `cargo fetch`) ' +
       'so the index entries are cached; for git dependencies and incomplete vendor directories, run `cargo vendor`; ' +
       'for crates of a private registry, configure the registry. Turn the rule down in `[severity]` to accept an incomplete check.',

@@ -30,17 +30,11 @@ function usesOwnResolver(graph: TargetGraph, p: GraphPackage, table: readonly Ow
   return !!at && p.features.includes(at.feature);
 }
 
-function find(
-  graph: TargetGraph,
-  name: string,
-  features?: string[],
-  unless?: string[],
-  own?: readonly OwnResolver[],
-): GraphPackage | undefined {
+function find(graph: TargetGraph, name: string, features?: string[], unless?: string[], own?: readonly OwnResolver[]): GraphPackage | undefined {
   for (const p of graph.packages.values()) {
     if (p.name !== name) continue;
     if (features && !features.some((f) => p.features.includes(f))) continue;
-    if (unless && unless.some((f) => p.features.includes(f))) continue;
+    if (unless?.some((f) => p.features.includes(f))) continue;
     if (own && usesOwnResolver(graph, p, own)) continue;
     return p;
   }
@@ -68,14 +62,13 @@ export const muslBehaviour: Rule = {
     defaultSeverity: 'info',
     description: 'Behaviour that changes in a static musl binary and matters to this graph (DNS, the allocator)',
     details:
-      'Name resolution: musl resolves names from /etc/resolv.conf and /etc/hosts only, without glibc\'s NSS modules ' +
+      "Name resolution: musl resolves names from /etc/resolv.conf and /etc/hosts only, without glibc's NSS modules " +
       '(mDNS `.local` names, LDAP, systemd-resolved) and with its own handling of search domains and TCP fallback. ' +
-      'Allocation: musl\'s malloc serializes under contention; a multi-threaded async runtime allocating on every core slows down markedly. ' +
+      "Allocation: musl's malloc serializes under contention; a multi-threaded async runtime allocating on every core slows down markedly. " +
       'Use mimalloc or jemalloc as the global allocator in the static build.',
     docs: `${RULE_DOCS}#musl-behaviour`,
     messages: {
-      systemResolver:
-        '`{{crate}} v{{version}}` {{what}}: under musl there is no glibc NSS (no mDNS `.local`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)',
+      systemResolver: '`{{crate}} v{{version}}` {{what}}: under musl there is no glibc NSS (no mDNS `.local`, LDAP or systemd-resolved lookups; only /etc/hosts and /etc/resolv.conf)',
       muslMalloc: "`{{crate}} v{{version}}` runs {{runtime}}, and musl's malloc is slow under contention: use mimalloc or jemalloc as the global allocator",
       nssNote: 'Usually harmless in containers; matters where hosts are named through NSS modules.',
       mallocNote: "musl's allocator takes a global lock; multi-threaded programs allocating concurrently can run several times slower than with glibc.",
@@ -105,8 +98,18 @@ export const muslBehaviour: Rule = {
           data: { crate: runtime.p.name, version: runtime.p.version, runtime: runtime.r.what },
           detail: { messageId: 'mallocNote' },
           fixes: [
-            { strategy: 'environment', crate: 'mimalloc', title: 'add `mimalloc` and `#[global_allocator] static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;`', requires: ['a C compiler for the target'] },
-            { strategy: 'environment', crate: 'tikv-jemallocator', title: 'add `tikv-jemallocator` and `#[global_allocator] static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;`', requires: ['a C compiler for the target', 'make'] },
+            {
+              strategy: 'environment',
+              crate: 'mimalloc',
+              title: 'add `mimalloc` and `#[global_allocator] static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;`',
+              requires: ['a C compiler for the target'],
+            },
+            {
+              strategy: 'environment',
+              crate: 'tikv-jemallocator',
+              title: 'add `tikv-jemallocator` and `#[global_allocator] static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;`',
+              requires: ['a C compiler for the target', 'make'],
+            },
           ],
         });
       }

@@ -17,19 +17,19 @@ export const nativeLibrary: Rule = {
     defaultSeverity: 'error',
     description: 'A crate links a system C library without its static option',
     details:
-      'The crate\'s build script links a C library installed on the build machine (found through pkg-config or *_DIR variables). ' +
+      "The crate's build script links a C library installed on the build machine (found through pkg-config or *_DIR variables). " +
       'A musl or cross target rarely has it, so the build script or the link fails; where it is found, it is linked dynamically and the binary is not static. ' +
-      'Turn on the crate\'s static option (it builds the bundled C source), or move the crate that brings it to a pure-Rust alternative.',
+      "Turn on the crate's static option (it builds the bundled C source), or move the crate that brings it to a pure-Rust alternative.",
     docs: `${RULE_DOCS}#native-library`,
     messages: {
       optsIntoSystem: '`{{crate}} v{{version}}` links the system {{library}}: its feature `{{feature}}` opts into the system library',
-      systemWhenFound:
-        '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on',
+      systemWhenFound: '`{{crate}} v{{version}}` links the system {{library}} when pkg-config finds one for the target (dynamically), else builds the bundled source: no static option is on',
       noStaticOptionOn: '`{{crate}} v{{version}}` links the system {{library}} and none of its static options is on',
       knowledgeBaseNote: '{{note}}',
       knowledgeBaseNoteUnchecked: '{{note}} v{{version}} is newer than every release checked: the meaning of {{options}} was checked up to v{{checked}}',
       buildScriptSystem: '`{{crate}} v{{version}}` links {{library}} of the build machine ({{source}}); its build script reads {{switches}}, which may build it statically, and that is not on',
-      buildScriptNote: 'Read from its build script, not from the knowledge base: check that the switch builds the library from source for the target, or describe the crate in `knowledge-base` of the configuration.',
+      buildScriptNote:
+        'Read from its build script, not from the knowledge base: check that the switch builds the library from source for the target, or describe the crate in `knowledge-base` of the configuration.',
     },
   },
   check(ctx, report) {
@@ -37,7 +37,7 @@ export const nativeLibrary: Rule = {
     // Crates the knowledge base does not know, judged by their build scripts: a static switch they read is off.
     for (const j of scriptJudged(ctx)) {
       const s = systemVerdict(j);
-      if (!s || !s.off.length || s.on.length) continue;
+      if (!s?.off.length || s.on.length) continue;
       report({
         package: j.pkg,
         messageId: 'buildScriptSystem',

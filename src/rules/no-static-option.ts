@@ -71,9 +71,7 @@ export const noStaticOption: Rule = {
         package: pkg,
         messageId: n.linkage.kind === 'static-unless-found' ? 'systemWhenFound' : 'systemLibrary',
         data: { crate: pkg.name, version: pkg.version, library: libraryName(entry), availability, pulledBy: by },
-        detail: alternatives.length
-          ? { messageId: 'knowledgeBaseNoteAlternatives', data: { note, alternatives: alternatives.join(', ') } }
-          : { messageId: 'knowledgeBaseNote', data: { note } },
+        detail: alternatives.length ? { messageId: 'knowledgeBaseNoteAlternatives', data: { note, alternatives: alternatives.join(', ') } } : { messageId: 'knowledgeBaseNote', data: { note } },
         fixes: fixesFor({ graph, kb, entry, spec, pkg, disable: true, host, ...(lines ? { releases: lines } : {}) }),
         docs: spec.docs[0] ?? entry.docs[0],
       });

@@ -22,7 +22,14 @@ function optionTitle(o: StaticOption, crate: string): string {
 
 /** Requirements of the entries a switch brings (ring: a C compiler). */
 function bringsRequirements(kb: KnowledgeBase, brings: string[]): Requirement[] {
-  return union(...brings.map((id) => kb.get(id)?.crates.filter((c) => c.role === 'sys').flatMap((c) => c.buildRequires)));
+  return union(
+    ...brings.map((id) =>
+      kb
+        .get(id)
+        ?.crates.filter((c) => c.role === 'sys')
+        .flatMap((c) => c.buildRequires),
+    ),
+  );
 }
 
 export interface FixInput {
@@ -108,7 +115,12 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
       if (r.enable.length) parts.push(`add ${r.enable.map((f) => `\`${f}\``).join(', ')}`);
       if (!r.defaultFeatures) parts.push(`default-features = false${r.restore.length ? ` with ${r.restore.map((f) => `\`${f}\``).join(', ')} listed again` : ''}`);
       const alt = s.alternative?.name ?? r.to;
-      const turnedOn = [...r.enable, ...Object.entries(r.replace).filter(([k]) => active.has(k)).map(([, v]) => v)];
+      const turnedOn = [
+        ...r.enable,
+        ...Object.entries(r.replace)
+          .filter(([k]) => active.has(k))
+          .map(([, v]) => v),
+      ];
       add({
         strategy: 'switch',
         crate: a.name,
@@ -139,7 +151,12 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
     // otherwise turning one off leaves the crate in.
     const ways = pulledBy(graph, pkg.key);
     for (const p of ways.every((w) => w.feature || !w.attributed) && ways.some((w) => w.feature) ? ways : []) {
-      if (p.feature) add({ strategy: 'disable', crate: p.dependency, title: `turn off feature \`${p.feature}\` of \`${p.dependency}\`${p.viaDefault ? ' (default-features = false, listing the other defaults again)' : ''}` });
+      if (p.feature)
+        add({
+          strategy: 'disable',
+          crate: p.dependency,
+          title: `turn off feature \`${p.feature}\` of \`${p.dependency}\`${p.viaDefault ? ' (default-features = false, listing the other defaults again)' : ''}`,
+        });
     }
   }
   return fixes;
@@ -174,8 +191,7 @@ export function newerStaticOption(
   const declared = pkg.declared?.features;
   let best: { option: StaticOption; since: string; compatible: boolean } | null = null;
   let unknown: StaticOption | null = null;
-  const better = (since: string, compatible: boolean) =>
-    !best || (compatible && !best.compatible) || (compatible === best.compatible && semver.lt(since, best.since));
+  const better = (since: string, compatible: boolean) => !best || (compatible && !best.compatible) || (compatible === best.compatible && semver.lt(since, best.since));
   for (const o of spec.staticOptions) {
     if (optionAt(o, version, declared)) continue;
     if (o.kind === 'env') {

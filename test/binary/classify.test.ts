@@ -45,7 +45,16 @@ describe('glibc floor', () => {
 
   it('names the distributions that meet it', () => {
     expect(distributionsFor('2.28')).toEqual({
-      meet: ['RHEL/Alma/Rocky 8 (2.28)', 'Debian 11 (2.31)', 'Ubuntu 20.04 (2.31)', 'RHEL/Alma/Rocky 9 (2.34)', 'Amazon Linux 2023 (2.34)', 'Ubuntu 22.04 (2.35)', 'Debian 12 (2.36)', 'Ubuntu 24.04 (2.39)'],
+      meet: [
+        'RHEL/Alma/Rocky 8 (2.28)',
+        'Debian 11 (2.31)',
+        'Ubuntu 20.04 (2.31)',
+        'RHEL/Alma/Rocky 9 (2.34)',
+        'Amazon Linux 2023 (2.34)',
+        'Ubuntu 22.04 (2.35)',
+        'Debian 12 (2.36)',
+        'Ubuntu 24.04 (2.39)',
+      ],
       miss: ['Amazon Linux 2 (2.26)'],
     });
     expect(distributionsFor('2.39').miss).toHaveLength(8);
@@ -91,7 +100,10 @@ describe('--expect static per format', () => {
   it('Mach-O: only libSystem, /usr/lib and system frameworks', () => {
     const macho = (needed: string[]) => expectStatic(facts({ format: 'macho', needed })).map((p) => p.library);
     expect(macho(['/usr/lib/libSystem.B.dylib', '/System/Library/Frameworks/Security.framework/Versions/A/Security', '/usr/lib/libiconv.2.dylib'])).toEqual([]);
-    expect(macho(['/usr/lib/libSystem.B.dylib', '/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib', '@rpath/libfoo.dylib'])).toEqual(['/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib', '@rpath/libfoo.dylib']);
+    expect(macho(['/usr/lib/libSystem.B.dylib', '/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib', '@rpath/libfoo.dylib'])).toEqual([
+      '/opt/homebrew/opt/openssl@3/lib/libssl.3.dylib',
+      '@rpath/libfoo.dylib',
+    ]);
   });
 
   it('the C runtime is never attributed', () => {
@@ -101,7 +113,7 @@ describe('--expect static per format', () => {
 });
 
 describe('link names', () => {
-  it('the -l name of each format\'s file names', () => {
+  it("the -l name of each format's file names", () => {
     expect(['libz.so.1', 'libssl.so.3', 'libpcre2-8.so.0', 'libusb-1.0.so.0', 'libssl-3-x64.dll', 'libcrypto-3.dll', '/usr/local/lib/libzstd.1.dylib', '@rpath/libfoo.dylib'].map(linkName)).toEqual([
       'z',
       'ssl',

@@ -13,7 +13,20 @@ import { readPe } from '../../src/binary/pe.js';
 import { readFileSync } from 'node:fs';
 import { buildC, findTool, HELLO_C, toolVersion } from '../helpers/binaries.js';
 import { machoPrograms } from './samples.js';
-import { fileLinkage, hasFile, hasLlvmReadobj, hasReadelf, nmHas, objdumpDylibId, objdumpRpaths, readelf, readobjCoffHeader, readobjCoffImportedFunctions, readobjCoffImports, readobjNeeded } from './oracle.js';
+import {
+  fileLinkage,
+  hasFile,
+  hasLlvmReadobj,
+  hasReadelf,
+  nmHas,
+  objdumpDylibId,
+  objdumpRpaths,
+  readelf,
+  readobjCoffHeader,
+  readobjCoffImportedFunctions,
+  readobjCoffImports,
+  readobjNeeded,
+} from './oracle.js';
 
 interface ElfFixture {
   name: string;
@@ -38,13 +51,44 @@ const ELF_FIXTURES: ElfFixture[] = [
   { name: 'gcc dynamic', compiler: 'gcc', args: ['-o', 'out', 'main.c'], linkage: 'dynamic', machine: 'x86_64', libc: 'glibc', interpreterLibc: 'glibc' },
   { name: 'gcc -static', compiler: 'gcc', args: ['-static', '-o', 'out', 'main.c'], linkage: 'static', machine: 'x86_64', libc: 'glibc' },
   { name: 'gcc -static-pie', compiler: 'gcc', args: ['-static-pie', '-o', 'out', 'main.c'], linkage: 'static-pie', machine: 'x86_64', libc: 'glibc' },
-  { name: 'gcc -shared', compiler: 'gcc', args: ['-shared', '-fPIC', '-Wl,-rpath,/opt/old', '-Wl,--disable-new-dtags', '-o', 'out', 'main.c'], linkage: 'shared-library', machine: 'x86_64', libc: 'glibc' },
+  {
+    name: 'gcc -shared',
+    compiler: 'gcc',
+    args: ['-shared', '-fPIC', '-Wl,-rpath,/opt/old', '-Wl,--disable-new-dtags', '-o', 'out', 'main.c'],
+    linkage: 'shared-library',
+    machine: 'x86_64',
+    libc: 'glibc',
+  },
   { name: 'musl-gcc -static', compiler: 'musl-gcc', args: ['-static', '-o', 'out', 'main.c'], linkage: 'static', machine: 'x86_64', libc: null },
   { name: 'musl-gcc dynamic', compiler: 'musl-gcc', args: ['-o', 'out', 'main.c'], linkage: 'dynamic', machine: 'x86_64', libc: 'musl', interpreterLibc: 'musl' },
   { name: 'aarch64-linux-gnu-gcc dynamic', compiler: 'aarch64-linux-gnu-gcc', args: ['-o', 'out', 'main.c', '-lm'], linkage: 'dynamic', machine: 'aarch64', libc: 'glibc', interpreterLibc: 'glibc' },
-  { name: 'clang mips (32-bit big-endian)', compiler: 'sh', args: freestanding('mips-linux-gnu'), sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C }, linkage: 'dynamic', machine: 'mips', libc: 'glibc' },
-  { name: 'clang powerpc64 (64-bit big-endian)', compiler: 'sh', args: freestanding('powerpc64-linux-gnu'), sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C }, linkage: 'dynamic', machine: 'powerpc64', libc: 'glibc' },
-  { name: 'clang armv7 (32-bit little-endian)', compiler: 'sh', args: freestanding('armv7-linux-gnueabihf'), sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C }, linkage: 'dynamic', machine: 'arm', libc: 'glibc' },
+  {
+    name: 'clang mips (32-bit big-endian)',
+    compiler: 'sh',
+    args: freestanding('mips-linux-gnu'),
+    sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C },
+    linkage: 'dynamic',
+    machine: 'mips',
+    libc: 'glibc',
+  },
+  {
+    name: 'clang powerpc64 (64-bit big-endian)',
+    compiler: 'sh',
+    args: freestanding('powerpc64-linux-gnu'),
+    sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C },
+    linkage: 'dynamic',
+    machine: 'powerpc64',
+    libc: 'glibc',
+  },
+  {
+    name: 'clang armv7 (32-bit little-endian)',
+    compiler: 'sh',
+    args: freestanding('armv7-linux-gnueabihf'),
+    sources: { 'lib.c': LIB_C, 'main.c': USES_LIB_C },
+    linkage: 'dynamic',
+    machine: 'arm',
+    libc: 'glibc',
+  },
 ];
 
 /** Whether what a fixture needs is installed (clang and lld for the freestanding ones). */
@@ -95,14 +139,22 @@ describe('glibc version needs against readelf -V', () => {
       .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
 
   it.skipIf(!toolVersion('g++') || oracleMissing)(`a C++ program: GLIBCXX and CXXABI needs reported apart from the glibc floor${!toolVersion('g++') ? ' (skipped: g++ not installed)' : ''}`, () => {
-    const dir = buildC('elf-gxx', 'g++', ['-o', 'out', 'main.cc'], { 'main.cc': '#include <iostream>\n#include <stdexcept>\nint main() { try { throw std::runtime_error("x"); } catch (const std::exception &e) { std::cout << e.what() << std::endl; } }\n' })!;
+    const dir = buildC('elf-gxx', 'g++', ['-o', 'out', 'main.cc'], {
+      'main.cc': '#include <iostream>\n#include <stdexcept>\nint main() { try { throw std::runtime_error("x"); } catch (const std::exception &e) { std::cout << e.what() << std::endl; } }\n',
+    })!;
     const path = join(dir, 'out');
     const [facts] = inspectBinary(path);
     const cxx = facts!.runtimeNeeds.find((r) => r.runtime === 'GLIBCXX');
     expect(cxx).toEqual({ runtime: 'GLIBCXX', library: 'libstdc++.so.6', version: versionsOf(path, 'GLIBCXX_').pop() });
-    const abi = versionsOf(path, 'CXXABI_').filter((v) => /^\d/.test(v)).pop();
+    const abi = versionsOf(path, 'CXXABI_')
+      .filter((v) => /^\d/.test(v))
+      .pop();
     if (abi) expect(facts!.runtimeNeeds.find((r) => r.runtime === 'CXXABI')?.version).toBe(abi);
-    expect(facts!.glibcFloor).toBe(versionsOf(path, 'GLIBC_').filter((v) => /^\d/.test(v)).pop());
+    expect(facts!.glibcFloor).toBe(
+      versionsOf(path, 'GLIBC_')
+        .filter((v) => /^\d/.test(v))
+        .pop(),
+    );
   });
 
   it.skipIf(oracleMissing)('DT_RELR (`-z pack-relative-relocs`): GLIBC_ABI_DT_RELR makes the floor 2.36', (ctx) => {
@@ -128,7 +180,9 @@ describe('PE reader against llvm-readobj', () => {
   ];
   for (const c of cases) {
     it.skipIf(!!absent)(`${c.name}${absent ? ` (skipped: ${absent} not installed)` : ''}`, () => {
-      const source = c.dll ? '#include <winsock2.h>\n#include <windows.h>\n#include <stdio.h>\nint f(void) { WSADATA d; puts("x"); return WSAStartup(2, &d) + (LoadLibraryA("x.dll") != 0); }\n' : HELLO_C;
+      const source = c.dll
+        ? '#include <winsock2.h>\n#include <windows.h>\n#include <stdio.h>\nint f(void) { WSADATA d; puts("x"); return WSAStartup(2, &d) + (LoadLibraryA("x.dll") != 0); }\n'
+        : HELLO_C;
       const dir = buildC(`pe-${c.name.replace(/\W+/g, '-')}`, 'x86_64-w64-mingw32-gcc', c.args, { 'main.c': source })!;
       const path = join(dir, 'out.exe');
       const [facts] = inspectBinary(path);

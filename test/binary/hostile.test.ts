@@ -39,18 +39,29 @@ function elfBoundaries(buf: Buffer): number[] {
   const shnum = u16(is64 ? 60 : 48);
   const phent = u16(is64 ? 54 : 42);
   const shent = u16(is64 ? 58 : 46);
-  out.add(phoff).add(phoff + phnum * phent).add(shoff).add(shoff + shnum * shent);
+  out
+    .add(phoff)
+    .add(phoff + phnum * phent)
+    .add(shoff)
+    .add(shoff + shnum * shent);
   for (let i = 0; i < phnum; i++) {
     const at = phoff + i * phent;
     const off = word(at + (is64 ? 8 : 4));
     const size = word(at + (is64 ? 32 : 16));
-    out.add(off).add(off + size).add(off + size - 1);
+    out
+      .add(off)
+      .add(off + size)
+      .add(off + size - 1);
   }
   for (let i = 0; i < shnum; i++) {
     const at = shoff + i * shent;
     const off = word(at + (is64 ? 24 : 16));
     const size = word(at + (is64 ? 32 : 20));
-    if (u32(at + 4) !== 8) out.add(off).add(off + size).add(off + size - 1); // SHT_NOBITS takes no file space
+    if (u32(at + 4) !== 8)
+      out
+        .add(off)
+        .add(off + size)
+        .add(off + size - 1); // SHT_NOBITS takes no file space
   }
   return [...out].filter((n) => n >= 0 && n < buf.length).sort((a, b) => a - b);
 }

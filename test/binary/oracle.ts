@@ -60,7 +60,10 @@ export function readobjNeeded(path: string): { arch: string; needed: string[] }[
     .filter((s) => s.includes('NeededLibraries'))
     .map((s) => ({
       arch: /Arch: (\S+)/.exec(s)?.[1] ?? '',
-      needed: (/NeededLibraries \[\n([\s\S]*?)\n\]/.exec(s)?.[1] ?? '').split('\n').map((l) => l.trim()).filter(Boolean),
+      needed: (/NeededLibraries \[\n([\s\S]*?)\n\]/.exec(s)?.[1] ?? '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
     }));
 }
 

@@ -19,7 +19,8 @@ export function samples(): Sample[] {
   };
   add('ELF x86_64 dynamic (gcc)', buildC('sample-gcc', 'gcc', ['-O1', '-o', 'out', 'main.c'], { 'main.c': HELLO_C }), 'out');
   if (toolVersion('clang') && toolVersion('ld.lld')) {
-    const be = 'clang --target=mips-linux-gnu -fuse-ld=lld -nostdlib -shared -fPIC -Wl,-soname,libfoo.so.1 -o libfoo.so lib.c && clang --target=mips-linux-gnu -fuse-ld=lld -nostdlib -fPIE -pie -Wl,-e,main -Wl,--dynamic-linker=/lib/ld.so.1 -Wl,-rpath,/opt/x -o out main.c libfoo.so';
+    const be =
+      'clang --target=mips-linux-gnu -fuse-ld=lld -nostdlib -shared -fPIC -Wl,-soname,libfoo.so.1 -o libfoo.so lib.c && clang --target=mips-linux-gnu -fuse-ld=lld -nostdlib -fPIE -pie -Wl,-e,main -Wl,--dynamic-linker=/lib/ld.so.1 -Wl,-rpath,/opt/x -o out main.c libfoo.so';
     add('ELF mips big-endian (clang)', buildC('sample-mips', 'sh', ['-c', be], { 'lib.c': LIB_C, 'main.c': USES_LIB_C }, 'clang'), 'out');
   }
   if (toolVersion('x86_64-w64-mingw32-gcc')) add('PE x86_64 (mingw)', buildC('sample-pe', 'x86_64-w64-mingw32-gcc', ['-s', '-o', 'out.exe', 'main.c'], { 'main.c': HELLO_C }), 'out.exe');

@@ -126,15 +126,11 @@ describe('parsePlatform', () => {
   });
 
   it.each<[string, string, number]>([
-    [
-      'any(cfg(unix), cfg(windows))',
-      'invalid target specifier: unexpected `(` character, cfg expressions must start with `cfg(`',
-      3,
-    ],
+    ['any(cfg(unix), cfg(windows))', 'invalid target specifier: unexpected `(` character, cfg expressions must start with `cfg(`', 3],
     ['!foo', 'invalid target specifier: unexpected character ! in target name', 0],
     ['cfg(unix', 'invalid target specifier: unexpected `(` character, cfg expressions must start with `cfg(`', 3],
     ['cfg(', 'invalid target specifier: unexpected `(` character, cfg expressions must start with `cfg(`', 3],
-    ["x86_64 linux", 'invalid target specifier: unexpected character   in target name', 6],
+    ['x86_64 linux', 'invalid target specifier: unexpected character   in target name', 6],
   ])('rejects target name %j', (spec, reason, offset) => {
     const e = syntaxError(() => parsePlatform(spec));
     expect(e.reason).toBe(reason);
@@ -145,9 +141,7 @@ describe('parsePlatform', () => {
 
 describe('formatCfgExpr', () => {
   it('prints like cargo', () => {
-    expect(formatCfgExpr(parseCfgExpr(' all(unix,any( a="1" ,b),not(c), ) '))).toBe(
-      'all(unix, any(a = "1", b), not(c))',
-    );
+    expect(formatCfgExpr(parseCfgExpr(' all(unix,any( a="1" ,b),not(c), ) '))).toBe('all(unix, any(a = "1", b), not(c))');
     expect(formatCfgExpr(all())).toBe('all()');
     expect(formatCfgExpr(any(name('all'), kv('not', 'x')))).toBe('any(r#all, r#not = "x")');
   });
@@ -157,7 +151,12 @@ describe('formatCfgExpr', () => {
     expr: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       ident.map(name),
-      fc.tuple(ident, fc.string({ unit: 'grapheme', maxLength: 8 }).filter((v) => !v.includes('"'))).map(([k, v]) => kv(k, v)),
+      fc
+        .tuple(
+          ident,
+          fc.string({ unit: 'grapheme', maxLength: 8 }).filter((v) => !v.includes('"')),
+        )
+        .map(([k, v]) => kv(k, v)),
       tie('expr').map(not),
       fc.array(tie('expr'), { maxLength: 4 }).map((args) => all(...args)),
       fc.array(tie('expr'), { maxLength: 4 }).map((args) => any(...args)),
@@ -175,15 +174,21 @@ describe('formatCfgExpr', () => {
   it('fails only with CfgSyntaxError, at an offset inside the text', () => {
     const noise = fc.string({ unit: fc.constantFrom(...'ab_r#(),="\t 7'.split('')), maxLength: 24 });
     fc.assert(
-      fc.property(fc.oneof(noise, exprs.map(formatCfgExpr).chain((s) => fc.nat(s.length).map((n) => s.slice(0, n)))), (text) => {
-        try {
-          parseCfgExpr(text);
-        } catch (e) {
-          expect(e).toBeInstanceOf(CfgSyntaxError);
-          expect((e as CfgSyntaxError).offset).toBeGreaterThanOrEqual(0);
-          expect((e as CfgSyntaxError).offset).toBeLessThanOrEqual(text.length);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          noise,
+          exprs.map(formatCfgExpr).chain((s) => fc.nat(s.length).map((n) => s.slice(0, n))),
+        ),
+        (text) => {
+          try {
+            parseCfgExpr(text);
+          } catch (e) {
+            expect(e).toBeInstanceOf(CfgSyntaxError);
+            expect((e as CfgSyntaxError).offset).toBeGreaterThanOrEqual(0);
+            expect((e as CfgSyntaxError).offset).toBeLessThanOrEqual(text.length);
+          }
+        },
+      ),
     );
   });
 });

@@ -52,14 +52,14 @@ const SAMPLE = [
 describe('bundled table', () => {
   it('agrees with the local rustc', (ctx) => {
     ctx.skip(rustcVersion === null, 'rustc is not installed: nothing to compare the bundled table with');
-    ctx.skip(
-      rustcVersion !== tableRustcVersion(),
-      `the table comes from ${tableRustcVersion()}, the local compiler is ${rustcVersion}: regenerate with scripts/gen-target-cfg.ts`,
-    );
+    ctx.skip(rustcVersion !== tableRustcVersion(), `the table comes from ${tableRustcVersion()}, the local compiler is ${rustcVersion}: regenerate with scripts/gen-target-cfg.ts`);
     const listed = localRustc(['--print', 'target-list'])!.split('\n').filter(Boolean).sort();
     expect(knownTargets()).toEqual(listed);
     for (const triple of SAMPLE) {
-      const fromRustc = localRustc(['--print', 'cfg', `--target=${triple}`])!.split('\n').filter(Boolean).sort();
+      const fromRustc = localRustc(['--print', 'cfg', `--target=${triple}`])!
+        .split('\n')
+        .filter(Boolean)
+        .sort();
       expect(lines(triple), triple).toEqual(fromRustc);
     }
   });
@@ -143,9 +143,7 @@ describe('unknown targets', () => {
     const saved = process.env.RUSTC;
     process.env.RUSTC = '/nonexistent/rustc';
     try {
-      expect(userError('x86_64-unknown-linux-mus').message).toBe(
-        'unknown target `x86_64-unknown-linux-mus` (rustc is not installed, so only the bundled built-in targets are known)',
-      );
+      expect(userError('x86_64-unknown-linux-mus').message).toBe('unknown target `x86_64-unknown-linux-mus` (rustc is not installed, so only the bundled built-in targets are known)');
       // The table needs no rustc.
       expect(targetInfo('mips64el-unknown-linux-muslabi64').values.get('target_env')).toEqual(new Set(['musl']));
     } finally {

@@ -35,16 +35,28 @@ function sqlxShape(sqlxFeatures: string[]): string {
       lockEntry('sqlx-core', '0.6.3', ['libsqlite3-sys']),
     ].join('\n'),
     ...vendoredCrate('libsqlite3-sys', '0.24.2', 'links = "sqlite3"\n\n[features]\ndefault = ["min_sqlite_version_3_6_8"]\nbundled = []\nmin_sqlite_version_3_6_8 = []\n'),
-    ...vendoredCrate('sqlx-core', '0.6.3', '\n[dependencies]\nlibsqlite3-sys = { version = "0.24.1", optional = true, default-features = false }\n\n[features]\nsqlite = ["libsqlite3-sys"]\npostgres = []\n'),
-    ...vendoredCrate('sqlx', '0.6.3', '\n[dependencies]\nsqlx-core = { version = "0.6.3", default-features = false }\n\n[features]\ndefault = []\nsqlite = ["sqlx-core/sqlite"]\npostgres = ["sqlx-core/postgres"]\n'),
-    ...vendoredCrate('sqlx-cli', '0.6.3', '\n[dependencies]\nsqlx = { version = "0.6.3", default-features = false }\n\n[features]\ndefault = ["postgres", "sqlite"]\nsqlite = ["sqlx/sqlite"]\npostgres = ["sqlx/postgres"]\n'),
+    ...vendoredCrate(
+      'sqlx-core',
+      '0.6.3',
+      '\n[dependencies]\nlibsqlite3-sys = { version = "0.24.1", optional = true, default-features = false }\n\n[features]\nsqlite = ["libsqlite3-sys"]\npostgres = []\n',
+    ),
+    ...vendoredCrate(
+      'sqlx',
+      '0.6.3',
+      '\n[dependencies]\nsqlx-core = { version = "0.6.3", default-features = false }\n\n[features]\ndefault = []\nsqlite = ["sqlx-core/sqlite"]\npostgres = ["sqlx-core/postgres"]\n',
+    ),
+    ...vendoredCrate(
+      'sqlx-cli',
+      '0.6.3',
+      '\n[dependencies]\nsqlx = { version = "0.6.3", default-features = false }\n\n[features]\ndefault = ["postgres", "sqlite"]\nsqlite = ["sqlx/sqlite"]\npostgres = ["sqlx/postgres"]\n',
+    ),
   });
 }
 
 const sqliteFinding = (fs: JsonFinding[]) => fs.find((f) => f.rule === 'native-library' && f.package.name === 'libsqlite3-sys')!;
 
 describe('the responsible direct dependency', () => {
-  it('sqlx-cli\'s default `sqlite` brings libsqlite3-sys, not the member\'s sqlx (which asks only for postgres)', async () => {
+  it("sqlx-cli's default `sqlite` brings libsqlite3-sys, not the member's sqlx (which asks only for postgres)", async () => {
     const dir = sqlxShape(['postgres']);
     const { report } = await checkJson([dir]);
     const f = sqliteFinding(report.findings);
@@ -58,7 +70,7 @@ describe('the responsible direct dependency', () => {
     expect(human.stdout + human.stderr).toMatch(/sqlx-cli = "0\.6"\n\s*\| \^+ brings in `libsqlite3-sys`/);
   });
 
-  it('when the member\'s sqlx asks for `sqlite` itself, sqlx is responsible (shortest path, asked for in its declaration)', async () => {
+  it("when the member's sqlx asks for `sqlite` itself, sqlx is responsible (shortest path, asked for in its declaration)", async () => {
     const dir = sqlxShape(['postgres', 'sqlite']);
     const { report } = await checkJson([dir]);
     const f = sqliteFinding(report.findings);
@@ -66,7 +78,7 @@ describe('the responsible direct dependency', () => {
     expect(f.paths.map(pathText)[0]).toBe('app > sqlx > sqlx-core > libsqlite3-sys [sqlite]');
   });
 
-  it.skipIf(!cargoAvailable())('cargo agrees: `cargo tree -e features -i libsqlite3-sys` names sqlx-cli\'s `sqlite`, and sqlx\'s `sqlite` only through it', () => {
+  it.skipIf(!cargoAvailable())("cargo agrees: `cargo tree -e features -i libsqlite3-sys` names sqlx-cli's `sqlite`, and sqlx's `sqlite` only through it", () => {
     const dir = sqlxShape(['postgres']);
     const out = execFileSync('cargo', ['tree', '--offline', '--locked', '-e', 'features', '-i', 'libsqlite3-sys', '--prefix', 'depth', '--charset', 'ascii'], {
       cwd: dir,

@@ -41,13 +41,20 @@ const CRATES: FixtureCrate[] = [
     name: 'sneaky-crypto',
     version: '0.1.0',
     buildDeps: { 'pkg-config': '0.3' },
-    files: { 'build.rs': 'fn main() {\n    // Links libcrypto behind the back of a vendored openssl-sys.\n    pkg_config::probe_library("libcrypto").unwrap();\n    println!("cargo:rustc-link-lib=crypto");\n}\n' },
+    files: {
+      'build.rs':
+        'fn main() {\n    // Links libcrypto behind the back of a vendored openssl-sys.\n    pkg_config::probe_library("libcrypto").unwrap();\n    println!("cargo:rustc-link-lib=crypto");\n}\n',
+    },
   },
   {
     name: 'bundled-c',
     version: '0.2.0',
     buildDeps: { cc: '1' },
-    files: { 'build.rs': 'mod sources;\n\nfn main() {\n    sources::build();\n}\n', 'sources.rs': 'pub fn build() {\n    cc::Build::new().file("c/foo.c").compile("foo");\n}\n', 'c/foo.c': 'int foo(void) { return 1; }\n' },
+    files: {
+      'build.rs': 'mod sources;\n\nfn main() {\n    sources::build();\n}\n',
+      'sources.rs': 'pub fn build() {\n    cc::Build::new().file("c/foo.c").compile("foo");\n}\n',
+      'c/foo.c': 'int foo(void) { return 1; }\n',
+    },
   },
   {
     name: 'sysonly-sys',
@@ -93,7 +100,11 @@ describe.skipIf(!cargoAvailable())('build-script evidence end to end', () => {
     return { code: r.code, findings, stderr: r.stderr };
   };
   const byCrate = (fs: Finding[]) => Object.fromEntries(fs.map((f) => [f.package.name, f]));
-  const downloaded = () => server.log.filter((r) => r.path.startsWith('dl/')).map((r) => r.path.split('/')[3]!).sort();
+  const downloaded = () =>
+    server.log
+      .filter((r) => r.path.startsWith('dl/'))
+      .map((r) => r.path.split('/')[3]!)
+      .sort();
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'cp-buildscripts-'));
@@ -164,7 +175,7 @@ describe.skipIf(!cargoAvailable())('build-script evidence end to end', () => {
     registryIds = Object.fromEntries(findings.map((x) => [x.package.name, x.id]));
   });
 
-  it('gives the same findings offline from the tool\'s cache, with no request', async () => {
+  it("gives the same findings offline from the tool's cache, with no request", async () => {
     server.log.length = 0;
     const { findings } = await check(app, 'cache-a', ['--offline']);
     expect(server.log).toEqual([]);
@@ -208,7 +219,14 @@ describe.skipIf(!cargoAvailable())('build-script evidence end to end', () => {
     mkdirSync(home, { recursive: true });
     const r = await cli(['check', '--format', 'sarif', '--quiet', '--offline', '--target', TARGET, '--cache-dir', join(dir, 'cache-a')], { cwd: app, env: { HOME: dir, CARGO_HOME: home } });
     const sarif = JSON.parse(r.stdout) as {
-      runs: { results: { properties: { crate: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[]; relatedLocations?: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number } } }[] }[]; originalUriBaseIds: Record<string, unknown> }[];
+      runs: {
+        results: {
+          properties: { crate: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string } } }[];
+          relatedLocations?: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number } } }[];
+        }[];
+        originalUriBaseIds: Record<string, unknown>;
+      }[];
     };
     const result = sarif.runs[0]!.results.find((x) => x.properties.crate === 'sneaky-crypto')!;
     expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/Cargo\.toml$/);
@@ -217,7 +235,7 @@ describe.skipIf(!cargoAvailable())('build-script evidence end to end', () => {
     expect(sarif.runs[0]!.originalUriBaseIds).toHaveProperty('CRATE_SOURCES');
   });
 
-  it('honours cargo\'s [target.<triple>.<links>] override: a static archive is nothing to report, a shared library is', async () => {
+  it("honours cargo's [target.<triple>.<links>] override: a static archive is nothing to report, a shared library is", async () => {
     const config = join(vendored, '.cargo', 'config.toml');
     const base = '[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "vendor"\n';
     try {
@@ -232,7 +250,10 @@ describe.skipIf(!cargoAvailable())('build-script evidence end to end', () => {
       expect(b['sysonly-sys']!.evidence).toEqual([{ file: '.cargo/config.toml', line: 8, column: 1, text: 'rustc-link-lib = ["sysonly"]', inWorkspace: true }]);
 
       // For another target the script is read as before.
-      const other = await cli(['check', '--format', 'json', '--quiet', '--offline', '--target', 'aarch64-unknown-linux-musl'], { cwd: vendored, env: { HOME: dir, CARGO_HOME: join(dir, 'home-cache-v') } });
+      const other = await cli(['check', '--format', 'json', '--quiet', '--offline', '--target', 'aarch64-unknown-linux-musl'], {
+        cwd: vendored,
+        env: { HOME: dir, CARGO_HOME: join(dir, 'home-cache-v') },
+      });
       const o = byCrate((JSON.parse(other.stdout) as { findings: Finding[] }).findings);
       expect(o['sysonly-sys']).toMatchObject({ rule: 'native-library', messageId: 'buildScriptSystem' });
     } finally {

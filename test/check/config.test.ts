@@ -26,7 +26,6 @@ function privateSys(config = ''): string {
   });
 }
 
-
 describe('configuration', () => {
   it('targets from cargo-preflight.toml; --target overrides them', async () => {
     const dir = projectCopy('zlib-system', { 'cargo-preflight.toml': 'targets = ["aarch64-unknown-linux-musl", "x86_64-unknown-linux-musl"]\n' });

@@ -70,7 +70,9 @@ describe('Cross.toml', () => {
       const { checks } = await doctorChecks(dir, bin({ docker: { out: '27.1.1', code: 0 } }));
       const cross = checks.find((c) => c.id === 'cross-config')!;
       expect(cross.found).toBe(`image ghcr.io/cross-rs/${TARGET}:main; pre-build installs libssl-dev, libsqlite3-dev; passes RUST_LOG, OPENSSL_STATIC into the container`);
-      expect(cross.note).toMatch(/^under `cross build`, `libssl-dev` \(OpenSSL \(libssl, libcrypto\)\), `libsqlite3-dev` \(SQLite 3 \(libsqlite3\)\) are in the image: .* link the image's system library/);
+      expect(cross.note).toMatch(
+        /^under `cross build`, `libssl-dev` \(OpenSSL \(libssl, libcrypto\)\), `libsqlite3-dev` \(SQLite 3 \(libsqlite3\)\) are in the image: .* link the image's system library/,
+      );
       // Another target: the default image, the [build] settings only.
       const other = await cli(['doctor', '--target', 'x86_64-unknown-linux-musl', '--format', 'json', '--offline'], { cwd: dir, env: { PATH: bin({ docker: { out: '27.1.1', code: 0 } }) } });
       const found = (JSON.parse(other.stdout) as { targets: { checks: Check[] }[] }).targets[0]!.checks.find((c) => c.id === 'cross-config')!.found;

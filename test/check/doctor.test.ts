@@ -109,9 +109,7 @@ describe('cargo-preflight doctor in a project', () => {
     const out = JSON.parse(r.stdout) as DoctorJson;
     const cc = out.targets[0].checks.find((c) => c.id === 'c-compiler')!;
     expect(cc.needed).toBe(true);
-    expect((JSON.parse(r.stdout) as { targets: { checks: { title: string }[] }[] }).targets[0].checks.map((c) => c.title)).toContain(
-      'C compiler for x86_64-unknown-linux-musl, for libsqlite3-sys',
-    );
+    expect((JSON.parse(r.stdout) as { targets: { checks: { title: string }[] }[] }).targets[0].checks.map((c) => c.title)).toContain('C compiler for x86_64-unknown-linux-musl, for libsqlite3-sys');
   });
 
   it('a project without C code does not need a C compiler', async () => {

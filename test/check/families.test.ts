@@ -16,7 +16,7 @@ const stable = (fs: JsonFinding[]) => fs.filter((f) => f.rule !== 'cross-environ
 const brief = (fs: JsonFinding[]) => stable(fs).map((f) => `${f.severity} ${f.rule} ${f.package.name}@${f.package.version}`);
 const pathText = (p: JsonFinding['paths'][number]) => p.map((s, i) => (i === 0 ? s.name : `${s.name}${s.via.length ? ` [${s.via.join(',')}]` : ''}`)).join(' > ');
 
-describe('OpenSSL through reqwest\'s default TLS', () => {
+describe("OpenSSL through reqwest's default TLS", () => {
   const dir = project('openssl-reqwest');
 
   it('reports openssl-sys as an error, with the path, the Cargo.toml line and the rustls switch first', async () => {
@@ -24,11 +24,7 @@ describe('OpenSSL through reqwest\'s default TLS', () => {
     expect(code).toBe(1);
     expect(report.schemaVersion).toBe(1);
     expect(report.targets).toEqual(['x86_64-unknown-linux-musl']);
-    expect(brief(report.findings)).toEqual([
-      'error native-library openssl-sys@0.9.107',
-      'info musl-behaviour reqwest@0.12.4',
-      'info musl-behaviour tokio@1.44.2',
-    ]);
+    expect(brief(report.findings)).toEqual(['error native-library openssl-sys@0.9.107', 'info musl-behaviour reqwest@0.12.4', 'info musl-behaviour tokio@1.44.2']);
     const f = report.findings[0];
     expect(f.package.links).toBe('openssl');
     expect(f.paths.map(pathText)).toEqual([
@@ -71,9 +67,7 @@ describe('the same with rustls', () => {
     const { code, report } = await checkJson([dir]);
     expect(code).toBe(0);
     expect(brief(report.findings)).toEqual(['info builds-c-code ring@0.17.8', 'info musl-behaviour reqwest@0.12.4']);
-    expect(report.findings.find((f) => f.rule === 'builds-c-code')!.paths.map(pathText)).toEqual([
-      'rustls-reqwest > reqwest > rustls [rustls-tls] > ring [ring]',
-    ]);
+    expect(report.findings.find((f) => f.rule === 'builds-c-code')!.paths.map(pathText)).toEqual(['rustls-reqwest > reqwest > rustls [rustls-tls] > ring [ring]']);
     expect((await checkJson([dir, '--fail-on', 'info'])).code).toBe(1);
   });
 });
@@ -144,10 +138,7 @@ describe('native crates outside the artifact graph', () => {
   it('several targets: one finding per crate and target', async () => {
     const { report } = await checkJson([dir, '--include-dev', '--target', 'x86_64-unknown-linux-musl', '--target', 'aarch64-unknown-linux-musl']);
     expect(report.targets).toEqual(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl']);
-    expect(stable(report.findings).map((f) => `${f.target} ${f.package.name}`)).toEqual([
-      'aarch64-unknown-linux-musl libz-sys',
-      'x86_64-unknown-linux-musl libz-sys',
-    ]);
+    expect(stable(report.findings).map((f) => `${f.target} ${f.package.name}`)).toEqual(['aarch64-unknown-linux-musl libz-sys', 'x86_64-unknown-linux-musl libz-sys']);
     expect(new Set(report.findings.map((f) => f.id)).size).toBe(report.findings.length);
   });
 });
@@ -161,7 +152,7 @@ describe('machine-dependent findings, made deterministic by configuration', () =
   });
 });
 
-describe('the fixture graphs are cargo\'s', () => {
+describe("the fixture graphs are cargo's", () => {
   it.skipIf(!cargoAvailable())('every fixture workspace resolves as `cargo tree` does, for musl and windows', async () => {
     for (const name of ['openssl-reqwest', 'rustls-reqwest', 'sqlite-system', 'sqlite-bundled', 'zlib-system', 'zlib-static', 'scoped']) {
       for (const target of ['x86_64-unknown-linux-musl', 'x86_64-pc-windows-msvc']) {

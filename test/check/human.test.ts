@@ -27,7 +27,7 @@ describe('human output', () => {
         ' --> Cargo.toml:8:1',
         '  |',
         '8 | reqwest = "0.12"',
-        "  | ^^^^^^^ brings in `openssl-sys` through its feature `default-tls` (a default feature)",
+        '  | ^^^^^^^ brings in `openssl-sys` through its feature `default-tls` (a default feature)',
         '  |',
         '  = note: why: openssl-reqwest → reqwest → native-tls-crate (native-tls) [default-tls] → openssl-sys',
         '               openssl-reqwest → reqwest → hyper-tls [default-tls] → native-tls → openssl-sys',
@@ -48,7 +48,10 @@ describe('human output', () => {
 
   it('groups by severity: errors, then warnings, then notes', async () => {
     const r = await cli(['check', '--offline', '--quiet'], { cwd: dir });
-    const heads = r.stdout.split('\n').filter((l) => /^(error|warning|note)\[/.test(l)).map((l) => l.slice(0, l.indexOf(']') + 1));
+    const heads = r.stdout
+      .split('\n')
+      .filter((l) => /^(error|warning|note)\[/.test(l))
+      .map((l) => l.slice(0, l.indexOf(']') + 1));
     expect(heads).toEqual(['error[native-library]', 'note[musl-behaviour]', 'note[musl-behaviour]']);
   });
 
@@ -68,7 +71,7 @@ describe('human output', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('error: the static build for x86_64-unknown-linux-musl, aarch64-unknown-linux-musl is not ready: 2 errors');
   });
 
-  it('an inherited dependency shows both lines: the member\'s and `[workspace.dependencies]`', async () => {
+  it("an inherited dependency shows both lines: the member's and `[workspace.dependencies]`", async () => {
     const ws = projectCopy('zlib-system', {
       ...QUIET,
       'Cargo.toml': `[package]

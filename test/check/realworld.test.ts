@@ -41,7 +41,10 @@ if (!available) {
         expect(expected.length, 'every corpus project links some system library').toBeGreaterThan(0);
 
         const { code, report } = await checkJson([dir, '--target', TARGET]);
-        const errors = report.findings.filter((f) => f.severity === 'error').map((f) => `${f.package.name}@${f.package.version}`).sort();
+        const errors = report.findings
+          .filter((f) => f.severity === 'error')
+          .map((f) => `${f.package.name}@${f.package.version}`)
+          .sort();
         expect(errors).toEqual(expected);
         expect(code).toBe(1);
         const outside = report.findings.filter((f) => f.severity !== 'info' && !inGraph.has(`${f.package.name}@${f.package.version}`));

@@ -185,7 +185,10 @@ describe('action.yml', () => {
           expect(Object.keys(action.inputs), `\`${expr}\` names no input`).toContain(name);
           used.add(name!);
         } else if (root === 'steps') {
-          expect(action.runs.steps.map((s) => s.id), `\`${expr}\` names no step`).toContain(name);
+          expect(
+            action.runs.steps.map((s) => s.id),
+            `\`${expr}\` names no step`,
+          ).toContain(name);
           expect(output, `\`${expr}\``).toBeDefined();
         } else expect(['github'], `\`${expr}\``).toContain(root);
       }

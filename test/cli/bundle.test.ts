@@ -35,7 +35,8 @@ describe('the static import closure', () => {
   });
 
   it('names the packages a chunk imports statically', () => {
-    const text = 'import { a as t } from "node:fs";\nimport b from "semver";\nimport { render } from "ink";\nimport "@scope/pkg/sub";\nexport { y } from "p-limit";\nimport { x } from "./core.js";\nconst u = () => import("undici");\n';
+    const text =
+      'import { a as t } from "node:fs";\nimport b from "semver";\nimport { render } from "ink";\nimport "@scope/pkg/sub";\nexport { y } from "p-limit";\nimport { x } from "./core.js";\nconst u = () => import("undici");\n';
     expect(staticPackageImports(text).sort()).toEqual(['@scope/pkg', 'ink', 'p-limit', 'semver']);
   });
 });
@@ -45,7 +46,10 @@ describe.skipIf(!built)('the built bundle', () => {
     expect(staticChunkImports(chunk('cargo-preflight.js'))).toEqual(['./core.js']);
     expect(staticChunkImports(chunk('core.js'))).toEqual([]);
     for (const name of ['cargo-preflight.js', 'core.js']) {
-      expect(staticPackageImports(chunk(name)).filter((p) => ['ink', 'react', 'undici', 'toml-eslint-parser', 'p-limit'].includes(p)), name).toEqual([]);
+      expect(
+        staticPackageImports(chunk(name)).filter((p) => ['ink', 'react', 'undici', 'toml-eslint-parser', 'p-limit'].includes(p)),
+        name,
+      ).toEqual([]);
     }
     // The commands of an analysis run are in the core chunk; the others come when asked for.
     expect(chunk('tree.js')).toMatch(/^export \{ \w+ as treeCommand \} from "\.\/core\.js";\s*$/);

@@ -35,7 +35,15 @@ afterAll(() => {
 
 describe('the packed package', () => {
   it('holds the built bundle, the data it reads and the licenses, and nothing else', () => {
-    const tops = new Set(files.map((f) => f.replace(/^package\//, '').split('/').slice(0, f.includes('dist/') ? 2 : 1).join('/')));
+    const tops = new Set(
+      files.map((f) =>
+        f
+          .replace(/^package\//, '')
+          .split('/')
+          .slice(0, f.includes('dist/') ? 2 : 1)
+          .join('/'),
+      ),
+    );
     expect([...tops].sort()).toEqual(['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin', 'data', 'dist/bundle', 'knowledge-base', 'package.json']);
     expect(files).toContain('package/dist/bundle/cargo-preflight.js');
     expect(files.some((f) => /\/(test|bench|scripts|testkit|src|cli)\//.test(f.replace(/^package\/(dist\/bundle|knowledge-base)\//, '')))).toBe(false);

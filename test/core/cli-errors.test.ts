@@ -145,7 +145,10 @@ describe('bad input through the CLI', () => {
         ...vendoredCrate('lib', '1.0.0'),
       });
     const nowhere = project('[source.crates-io]\nreplace-with = "vendored-sources"\n\n[source.vendored-sources]\ndirectory = "no-such-dir"\n');
-    expectUserError(run(['check', '--offline', '--quiet'], nowhere), new RegExp(`^${nowhere}/\\.cargo/config\\.toml:5:1: error: cannot read the vendored sources in \`${nowhere}/no-such-dir\`: no such directory\\n`));
+    expectUserError(
+      run(['check', '--offline', '--quiet'], nowhere),
+      new RegExp(`^${nowhere}/\\.cargo/config\\.toml:5:1: error: cannot read the vendored sources in \`${nowhere}/no-such-dir\`: no such directory\\n`),
+    );
     const unnamed = project('[source.crates-io]\nreplace-with = "elsewhere"\n');
     expectUserError(run(['check', '--offline', '--quiet'], unnamed), new RegExp(`^${unnamed}/\\.cargo/config\\.toml:2:1: error: \`replace-with = "elsewhere"\` names a source`));
     const target = project(`${VENDOR_CONFIG['.cargo/config.toml']}\n[build]\ntarget = 7\n`);

@@ -32,7 +32,12 @@ function cargo(dir: string, args: string[]): string {
 function stripAnnotations(text: string): string {
   return text
     .split('\n')
-    .map((l) => l.replace(/ \[.*\]( at \S+:\d+:\d+)?$/, '').replace(/ at \S+:\d+:\d+$/, '').replace(/ features: .*$/, ''))
+    .map((l) =>
+      l
+        .replace(/ \[.*\]( at \S+:\d+:\d+)?$/, '')
+        .replace(/ at \S+:\d+:\d+$/, '')
+        .replace(/ features: .*$/, ''),
+    )
     .join('\n');
 }
 
@@ -108,7 +113,9 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
       const doc = JSON.parse(json.stdout) as { target: string; packages: { name: string; version: string; source: string | null; features: string[] }[] };
       expect(doc.target).toBe(MUSL);
       const fromJson = doc.packages.map((p) => `${p.name} v${p.version}|${p.features.join(',')}`).sort();
-      const fromCargo = cargoTreeLines(dir, MUSL).map((l) => l.replace(/ \([^)]*\)\|/, '|')).sort();
+      const fromCargo = cargoTreeLines(dir, MUSL)
+        .map((l) => l.replace(/ \([^)]*\)\|/, '|'))
+        .sort();
       expect(fromJson).toEqual(fromCargo);
       for (const p of doc.packages) expect([...p.features].sort()).toEqual(p.features);
       expect(new Set(doc.packages.map((p) => `${p.name} ${p.version} ${p.source}`)).size).toBe(doc.packages.length);
@@ -131,7 +138,11 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
 
         const json = await cli(['why', crate, '--offline', '--quiet', '--format', 'json', '--target', MUSL], { cwd: dir });
         const doc = JSON.parse(json.stdout) as {
-          packages: { name: string; version: string; paths: { from: string; fromVersion: string; to: string; dependency: string; optional: boolean; activatedBy: string[]; enabledBy: string[] }[][] }[];
+          packages: {
+            name: string;
+            version: string;
+            paths: { from: string; fromVersion: string; to: string; dependency: string; optional: boolean; activatedBy: string[]; enabledBy: string[] }[][];
+          }[];
         };
         expect(doc.packages.length).toBeGreaterThan(0);
         for (const p of doc.packages) {
@@ -201,13 +212,26 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
     writeFileSync(join(dir, '.cargo', 'config.toml'), `[source.crates-io]\nreplace-with = "v"\n\n[source.v]\ndirectory = "${vendor}"\n`);
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'pipe' });
     const run = (args: string[]) =>
-      spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', MUSL, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
-    for (const args of [['-p', 'a', '-i', 'bitflags'], ['-p', 'b', '-i', 'bitflags'], ['-i', 'bitflags@2'], ['-p', 'a', '--features', 'a/num', '-i', 'itoa'], ['-i', 'bitflags@1', '-d']]) {
+      spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', MUSL, ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+      });
+    for (const args of [
+      ['-p', 'a', '-i', 'bitflags'],
+      ['-p', 'b', '-i', 'bitflags'],
+      ['-i', 'bitflags@2'],
+      ['-p', 'a', '--features', 'a/num', '-i', 'itoa'],
+      ['-i', 'bitflags@1', '-d'],
+    ]) {
       const mine = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: dir });
       expect({ args, code: mine.code, out: mine.stdout }).toEqual({ args, code: 0, out: run(args).stdout });
     }
     // Not in the selection's resolution: an error, as for cargo (an optional dependency left off, a crate only another member uses).
-    for (const args of [['-p', 'a', '-i', 'itoa'], ['-p', 'a', '-i', 'ryu']]) {
+    for (const args of [
+      ['-p', 'a', '-i', 'itoa'],
+      ['-p', 'a', '-i', 'ryu'],
+    ]) {
       const mine = await cli(['tree', '--offline', '--quiet', '--target', MUSL, ...args], { cwd: dir });
       expect({ args, code: mine.code }).toEqual({ args, code: 2 });
       expect(mine.stderr).toContain(`package ID specification \`${args[3]}\` did not match any packages`);
@@ -219,10 +243,21 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
 
   it('tree -i SPEC: the inverted tree of cargo tree -i, and its errors', async () => {
     const dir = realworldProject('cloud-image-download');
-    for (const args of [['-i', 'libc'], ['-i', 'libc', '-i', 'bytes'], ['-i', 'tokio', '--depth', '2', '--charset', 'ascii'], ['-i', 'windows-sys@0.59.0'], ['-i', 'hyper@1', '--prefix', 'depth'], ['-i', 'reqwest', '-d']]) {
+    for (const args of [
+      ['-i', 'libc'],
+      ['-i', 'libc', '-i', 'bytes'],
+      ['-i', 'tokio', '--depth', '2', '--charset', 'ascii'],
+      ['-i', 'windows-sys@0.59.0'],
+      ['-i', 'hyper@1', '--prefix', 'depth'],
+      ['-i', 'reqwest', '-d'],
+    ]) {
       for (const target of [MUSL, WIN]) {
         const mine = await cli(['tree', '--offline', '--quiet', '--target', target, ...args], { cwd: dir });
-        const theirs = spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', target, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, CARGO_TERM_COLOR: 'never' } });
+        const theirs = spawnSync('cargo', ['tree', '--offline', '--locked', '-e', 'normal,no-proc-macro', '--target', target, ...args], {
+          cwd: dir,
+          encoding: 'utf8',
+          env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+        });
         expect({ args, target, code: mine.code, out: mine.stdout }).toEqual({ args, target, code: 0, out: theirs.stdout });
         // Locked but not linked for the target: nothing printed, with a warning, as cargo does.
         if (!theirs.stdout) expect(mine.stderr).toContain('warning: nothing to print.');
@@ -243,7 +278,11 @@ describe.skipIf(!available)('tree and why against cargo on the real-world corpus
   it('why CRATE@VERSION picks one version; an absent crate exits 1', async () => {
     const dir = realworldProject('cloud-image-download');
     const lines = cargoTreeLines(dir, MUSL);
-    const libc = lines.find((l) => l.startsWith('libc v'))!.split('|')[0].split(' ')[1].slice(1);
+    const libc = lines
+      .find((l) => l.startsWith('libc v'))!
+      .split('|')[0]
+      .split(' ')[1]
+      .slice(1);
     const r = await cli(['why', `libc@${libc}`, '--offline', '--quiet'], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^libc v${libc.replace(/\./g, '\\.')} features: `));
@@ -303,7 +342,7 @@ describe.skipIf(!cargoAvailable())('member selection as cargo makes it', () => {
       env: { ...process.env, CARGO_TERM_COLOR: 'never' },
     });
 
-  it('draws dev-dependencies under cargo\'s [dev-dependencies] line (--include-dev), and refuses bad tree options as cargo does', async () => {
+  it("draws dev-dependencies under cargo's [dev-dependencies] line (--include-dev), and refuses bad tree options as cargo does", async () => {
     writeFileSync(join(dir, 'foo-b', 'Cargo.toml'), readFileSync(join(dir, 'foo-b', 'Cargo.toml'), 'utf8') + '\n[dev-dependencies]\nbar = { path = "../bar" }\n');
     execFileSync('cargo', ['generate-lockfile', '--offline'], { cwd: dir, stdio: 'pipe' });
     try {
@@ -380,7 +419,10 @@ describe.skipIf(!cargoAvailable())('a path dependency that is a member of anothe
       mkdirSync(join(base, rel, '..'), { recursive: true });
       writeFileSync(join(base, rel), text);
     };
-    write('other/Cargo.toml', '[workspace]\nmembers = ["lib", "helper"]\n\n[workspace.package]\nversion = "1.2.3"\nedition = "2021"\n\n[workspace.dependencies]\nh = { path = "helper", package = "helper" }\n');
+    write(
+      'other/Cargo.toml',
+      '[workspace]\nmembers = ["lib", "helper"]\n\n[workspace.package]\nversion = "1.2.3"\nedition = "2021"\n\n[workspace.dependencies]\nh = { path = "helper", package = "helper" }\n',
+    );
     write('other/lib/Cargo.toml', '[package]\nname = "lib"\nversion.workspace = true\nedition.workspace = true\n\n[dependencies]\nh.workspace = true\n');
     write('other/lib/src/lib.rs', '');
     write('other/helper/Cargo.toml', '[package]\nname = "helper"\nversion = "0.4.0"\nedition = "2021"\n');

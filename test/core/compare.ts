@@ -11,11 +11,12 @@ const run = promisify(execFile);
 
 /** `cargo tree --target T -e normal,no-proc-macro`, one unique sorted `{p}|{f}` line per package. */
 export async function cargoTree(dir: string, target: string, extra: string[], edges = 'normal,no-proc-macro'): Promise<string[]> {
-  const { stdout } = await run(
-    'cargo',
-    ['tree', '--offline', '--locked', '--target', target, '-e', edges, '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe', ...extra],
-    { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, CARGO_TERM_COLOR: 'never' } },
-  );
+  const { stdout } = await run('cargo', ['tree', '--offline', '--locked', '--target', target, '-e', edges, '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe', ...extra], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+  });
   return [...new Set(stdout.split('\n').filter(Boolean))].sort();
 }
 

@@ -65,7 +65,7 @@ describe('parsing with a declaration', () => {
     expect(parse(['--level', 'warning']).options.level).toBe('warning');
   });
 
-  it("refuses a value outside the choices as clap does, with the possible values", () => {
+  it('refuses a value outside the choices as clap does, with the possible values', () => {
     expect(refusal(['--level', 'info'])).toEqual({ message: "invalid value 'info' for '--level <LEVEL>' [possible values: error, warning]", help: undefined });
     // An option whose errors end with the --help hint.
     expect(refusal(['--format', 'xml'])).toEqual({ message: "invalid value 'xml' for '--format <FORMAT>' [possible values: human, json]", help: HINT });
@@ -166,7 +166,10 @@ describe('types from the declaration', () => {
       types: ['node'],
       typeRoots: [resolve(__dirname, '../../node_modules/@types')],
     });
-    return ts.getPreEmitDiagnostics(program).filter((d) => d.file?.fileName === file).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    return ts
+      .getPreEmitDiagnostics(program)
+      .filter((d) => d.file?.fileName === file)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
   };
 
   it('infers each value: parsed, chosen, defaulted, repeated, counted, flagged', () => {
@@ -185,14 +188,7 @@ describe('types from the declaration', () => {
   }, 60_000);
 
   it('refuses what the declaration does not give', () => {
-    const errors = compile(
-      [
-        'const jobs: string | undefined = o.jobs;',
-        "const level: 'info' = o.level;",
-        'const nope = o.nope;',
-        'export { jobs, level, nope };',
-      ].join('\n'),
-    );
+    const errors = compile(['const jobs: string | undefined = o.jobs;', "const level: 'info' = o.level;", 'const nope = o.nope;', 'export { jobs, level, nope };'].join('\n'));
     expect(errors).toHaveLength(3);
     expect(errors.join('\n')).toMatch(/'number \| undefined' is not assignable to type 'string \| undefined'/);
     expect(errors.join('\n')).toMatch(/Property 'nope' does not exist/);

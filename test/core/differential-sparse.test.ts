@@ -51,7 +51,10 @@ describe.skipIf(!cargoAvailable())('differential test against cargo tree over a 
         indexFromVendor(vendor, join(work, 'index'));
         for (const rel of indexFiles(join(work, 'index'))) {
           const file = join(work, 'index', rel);
-          const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+          const lines = readFileSync(file, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l) as Record<string, unknown>);
           for (const l of lines) {
             const a = archives.get(`${l.name} ${l.vers}`)!;
             expect(a, `${l.name} ${l.vers} packaged`).toBeDefined();

@@ -20,14 +20,7 @@ import { cargoTree, pooled, toolLines } from './compare.js';
 import { generateWorkspace, type GeneratedWorkspace } from '../fixtures/gen/workspace.js';
 import { cargoAvailable } from '../helpers/realworld.js';
 
-const DIFF_TARGETS = [
-  'x86_64-unknown-linux-musl',
-  'x86_64-unknown-linux-gnu',
-  'aarch64-unknown-linux-musl',
-  'x86_64-pc-windows-msvc',
-  'aarch64-apple-darwin',
-  'wasm32-unknown-unknown',
-];
+const DIFF_TARGETS = ['x86_64-unknown-linux-musl', 'x86_64-unknown-linux-gnu', 'aarch64-unknown-linux-musl', 'x86_64-pc-windows-msvc', 'aarch64-apple-darwin', 'wasm32-unknown-unknown'];
 
 interface Variant {
   label: string;
@@ -131,7 +124,13 @@ describe.skipIf(!cargoAvailable())('differential test against cargo tree on gene
       const vs = variants(ws);
       const jobs: { v: Variant; t: string }[] = vs.flatMap((v) => v.targets.map((t) => ({ v, t })));
       const cwd = (v: Variant) => (v.member ? join(ws.dir, 'crates', v.member) : ws.dir);
-      const expected = await pooled(jobs.map(({ v, t }) => () => cargoTree(cwd(v), t, v.cargoArgs, v.edges)));
+      const expected = await pooled(
+        jobs.map(
+          ({ v, t }) =>
+            () =>
+              cargoTree(cwd(v), t, v.cargoArgs, v.edges),
+        ),
+      );
       let i = 0;
       for (const v of vs) {
         const mine = await toolLines(cwd(v), v.selection, v.targets);

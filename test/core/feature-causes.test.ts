@@ -126,7 +126,7 @@ describe.skipIf(!cargoAvailable())('feature causes against cargo', () => {
     expect(cargoLinesWith(dir, 'features = ["zlib-ng-compat"]', 'default-features = false, features = ["zlib-ng-compat"]').some((l) => l.startsWith('miniz '))).toBe(false);
   });
 
-  it('the rules name the direct dependency\'s feature, through a differently named forwarding feature', async () => {
+  it("the rules name the direct dependency's feature, through a differently named forwarding feature", async () => {
     const g = await graphOf(dir);
     const ways = pulledBy(g, key(g, 'native-tls'));
     expect(ways.map(describePulledBy)).toEqual(['feature `tls-native` of `db`, asked for in its declaration']);

@@ -69,9 +69,7 @@ interface Edge {
 }
 
 function sourceFiles(dir: string): string[] {
-  return (readdirSync(join(ROOT, dir), { recursive: true }) as string[])
-    .filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts'))
-    .map((f) => join(dir, f).split('\\').join('/'));
+  return (readdirSync(join(ROOT, dir), { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.d.ts')).map((f) => join(dir, f).split('\\').join('/'));
 }
 
 /** Every relative import of the scanned folders, as an edge between units (imports of packages are not edges). */
@@ -82,7 +80,9 @@ function edges(): { all: Edge[]; files: number } {
     const info = ts.preProcessFile(readFileSync(join(ROOT, file), 'utf8'), true, true);
     for (const { fileName: spec } of info.importedFiles) {
       if (!spec.startsWith('.')) continue;
-      const target = relative(ROOT, resolve(ROOT, dirname(file), spec)).split('\\').join('/');
+      const target = relative(ROOT, resolve(ROOT, dirname(file), spec))
+        .split('\\')
+        .join('/');
       const from = unitOf(file);
       const to = target.startsWith('test/') ? 'test' : unitOf(target);
       if (from !== to) all.push({ from, to, file, spec });
@@ -142,12 +142,14 @@ describe('layering', () => {
     // A type-only import, a re-export and a dynamic import are all edges.
     expect(all.some((e) => e.file === 'src/registry/types.ts' && e.to === 'src/crate')).toBe(true);
     expect(all.some((e) => e.file === 'cli/main.ts' && e.to === 'cli/commands')).toBe(true);
-    expect(cycles([
-      { from: 'a', to: 'b', file: '', spec: '' },
-      { from: 'b', to: 'c', file: '', spec: '' },
-      { from: 'c', to: 'a', file: '', spec: '' },
-      { from: 'c', to: 'd', file: '', spec: '' },
-    ])).toEqual([['a', 'b', 'c']]);
+    expect(
+      cycles([
+        { from: 'a', to: 'b', file: '', spec: '' },
+        { from: 'b', to: 'c', file: '', spec: '' },
+        { from: 'c', to: 'a', file: '', spec: '' },
+        { from: 'c', to: 'd', file: '', spec: '' },
+      ]),
+    ).toEqual([['a', 'b', 'c']]);
   });
 
   it('places every unit in a layer', () => {

@@ -117,7 +117,7 @@ describe('proc-macro status of vendored crates', () => {
   const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
   const locked = (name: string) => `[[package]]\nname = "${name}"\nversion = "1.0.0"\nsource = "${REG}"\nchecksum = "${crateChecksum(name, '1.0.0')}"\n`;
 
-  it('reads only the manifests of crates the graph reaches: another platform\'s dependency, or the unpacked copy under $CARGO_HOME, is never read', () => {
+  it("reads only the manifests of crates the graph reaches: another platform's dependency, or the unpacked copy under $CARGO_HOME, is never read", () => {
     const dir = writeProject({
       ...VENDOR_CONFIG,
       'Cargo.toml': '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nlib = "1"\n\n[target.\'cfg(windows)\'.dependencies]\nwinlib = "1"\n',

@@ -11,7 +11,12 @@ const REG = 'registry+https://github.com/rust-lang/crates.io-index';
 
 function lockEntry(name: string, version: string, deps: string[] = [], path = false): string {
   const source = path ? '' : `source = "${REG}"\nchecksum = "${crateChecksum(name, version)}"\n`;
-  const list = deps.length ? `dependencies = [\n${[...deps].sort().map((d) => ` "${d}",`).join('\n')}\n]\n` : '';
+  const list = deps.length
+    ? `dependencies = [\n${[...deps]
+        .sort()
+        .map((d) => ` "${d}",`)
+        .join('\n')}\n]\n`
+    : '';
   return `[[package]]\nname = "${name}"\nversion = "${version}"\n${source}${list}`;
 }
 
@@ -102,19 +107,13 @@ async function lines(dir: string, target: string, sel: Selection = {}) {
 describe('feature and platform resolution', () => {
   const dir2 = featureProject('2');
   const dir1 = featureProject('1');
-  const expected2 = [
-    `app v0.1.0 (${dir2})|`,
-    'common v1.0.0|base,default',
-    'openssl-lite v1.0.0|',
-    'serde-lite v1.0.0|derive',
-    'tls v1.0.0|default,native,serde,serde-lite',
-  ];
+  const expected2 = [`app v0.1.0 (${dir2})|`, 'common v1.0.0|base,default', 'openssl-lite v1.0.0|', 'serde-lite v1.0.0|derive', 'tls v1.0.0|default,native,serde,serde-lite'];
 
   it('resolver 2: host units keep their features; proc-macros, build and other-platform dependencies stay out', async () => {
     expect(await lines(dir2, 'x86_64-unknown-linux-musl')).toEqual(expected2);
   });
 
-  it('resolver 1: a build dependency\'s features leak into the artifact', async () => {
+  it("resolver 1: a build dependency's features leak into the artifact", async () => {
     expect(await lines(dir1, 'x86_64-unknown-linux-musl')).toContain('common v1.0.0|base,default,extra');
   });
 
@@ -135,8 +134,6 @@ describe('feature and platform resolution', () => {
         expect(await lines(dir, t)).toEqual(cargoTreeLines(dir, t));
       }
     }
-    expect(await lines(dir2, 'x86_64-unknown-linux-musl', { features: ['tls-rustls'] })).toEqual(
-      cargoTreeLines(dir2, 'x86_64-unknown-linux-musl', ['--features', 'tls-rustls']),
-    );
+    expect(await lines(dir2, 'x86_64-unknown-linux-musl', { features: ['tls-rustls'] })).toEqual(cargoTreeLines(dir2, 'x86_64-unknown-linux-musl', ['--features', 'tls-rustls']));
   });
 });

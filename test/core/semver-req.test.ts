@@ -74,7 +74,12 @@ describe('cargo version requirements', () => {
         // The semver crate lets a partial comparator (`0.1`, `~1`) match a pre-release once another
         // comparator names that pre-release; node-semver's desugaring (`>=0.1.0 <0.2.0-0`) does not.
         if (v.includes('-') && r.split(',').some((c) => !/\d+\.\d+\.\d+/.test(c))) return;
-        const range = new semver.Range(r.split(',').map((c) => (/^\d/.test(c.trim()) ? `^${c.trim()}` : c.trim())).join(' '));
+        const range = new semver.Range(
+          r
+            .split(',')
+            .map((c) => (/^\d/.test(c.trim()) ? `^${c.trim()}` : c.trim()))
+            .join(' '),
+        );
         expect(satisfies(v, r)).toBe(range.test(v));
       }),
       { numRuns: 5000 },

@@ -41,11 +41,7 @@ function agree(text: string, label: string): boolean {
 
 describe('simple manifest reader', () => {
   it('agrees with the full parser on every manifest at hand', () => {
-    const files = [
-      ...tomlFiles(join(__dirname, '../fixtures/edit')),
-      ...tomlFiles(join(__dirname, '../../example')),
-      ...tomlFiles(generateWorkspace(5, { crates: 30 }).dir),
-    ];
+    const files = [...tomlFiles(join(__dirname, '../fixtures/edit')), ...tomlFiles(join(__dirname, '../../example')), ...tomlFiles(generateWorkspace(5, { crates: 30 }).dir)];
     if (realworldAvailable()) for (const p of REALWORLD_PROJECTS) files.push(...tomlFiles(realworldProject(p)).slice(0, 150));
     let read = 0;
     for (const f of files) if (agree(readFileSync(f, 'utf8'), f)) read++;
@@ -58,7 +54,7 @@ describe('simple manifest reader', () => {
       '\ufeff[package]\nname = "a"\nversion.workspace = true\ndescription = """\nline one \\\n   joined\n"""\n\n' +
       '[dependencies]\nserde = { version = "1", features = ["derive"], nested = { x = true } }\n"quoted.key" = \'1\'\n' +
       'tokio.workspace = true\ntokio.features = ["rt"]\n\n[[bin]]\nname = "x"\n[[bin]]\nname = "y"\n\n' +
-      "[target.'cfg(unix)'.dependencies]\nlibc = \"0.2\" # trailing\n\n[workspace]\nmembers = [\n  \"a\", # one\n  \"b\",\n]\n";
+      '[target.\'cfg(unix)\'.dependencies]\nlibc = "0.2" # trailing\n\n[workspace]\nmembers = [\n  "a", # one\n  "b",\n]\n';
     expect(agree(text, 'sample')).toBe(true);
     expect(readSimpleToml(text)!.data).toMatchObject({
       package: { name: 'a', version: { workspace: true }, description: 'line one joined\n' },
@@ -87,9 +83,18 @@ describe('simple manifest reader', () => {
 
   it('agrees with the full parser on generated documents', () => {
     const bare = fc.stringMatching(/^[a-z][a-z0-9_-]{0,6}$/);
-    const key = fc.oneof(bare, bare.map((k) => `"${k}.q"`), fc.tuple(bare, bare).map(([a, b]) => `${a}.${b}`));
-    const str = fc.stringMatching(/^[a-zA-Z0-9 #=\[\]{}.,'-]{0,8}$/);
-    const scalar = fc.oneof(str.map((s) => JSON.stringify(s)), str.map((s) => `'${s.replace(/'/g, '')}'`), fc.integer({ min: -1000, max: 1000 }).map(String), fc.boolean().map(String));
+    const key = fc.oneof(
+      bare,
+      bare.map((k) => `"${k}.q"`),
+      fc.tuple(bare, bare).map(([a, b]) => `${a}.${b}`),
+    );
+    const str = fc.stringMatching(/^[a-zA-Z0-9 #=[\]{}.,'-]{0,8}$/);
+    const scalar = fc.oneof(
+      str.map((s) => JSON.stringify(s)),
+      str.map((s) => `'${s.replace(/'/g, '')}'`),
+      fc.integer({ min: -1000, max: 1000 }).map(String),
+      fc.boolean().map(String),
+    );
     const value = fc.oneof(
       scalar,
       fc.array(scalar, { maxLength: 3 }).map((xs) => `[${xs.join(', ')}]`),
@@ -97,11 +102,13 @@ describe('simple manifest reader', () => {
       fc.array(fc.tuple(bare, scalar), { maxLength: 3 }).map((kv) => `{ ${[...new Map(kv)].map(([k, v]) => `${k} = ${v}`).join(', ')} }`),
     );
     const kvs = fc.array(fc.tuple(key, value), { maxLength: 4 });
-    const doc = fc.tuple(kvs, fc.array(fc.tuple(fc.boolean(), fc.array(bare, { minLength: 1, maxLength: 2 }), kvs), { maxLength: 4 })).map(
-      ([top, tables]) =>
-        top.map(([k, v]) => `${k} = ${v}\n`).join('') +
-        tables.map(([arr, path, body]) => `\n${arr ? '[[' : '['}${path.join('.')}${arr ? ']]' : ']'}\n${body.map(([k, v]) => `${k} = ${v}\n`).join('')}`).join(''),
-    );
+    const doc = fc
+      .tuple(kvs, fc.array(fc.tuple(fc.boolean(), fc.array(bare, { minLength: 1, maxLength: 2 }), kvs), { maxLength: 4 }))
+      .map(
+        ([top, tables]) =>
+          top.map(([k, v]) => `${k} = ${v}\n`).join('') +
+          tables.map(([arr, path, body]) => `\n${arr ? '[[' : '['}${path.join('.')}${arr ? ']]' : ']'}\n${body.map(([k, v]) => `${k} = ${v}\n`).join('')}`).join(''),
+      );
     fc.assert(
       fc.property(doc, (text) => {
         let fullOk = true;

@@ -34,8 +34,7 @@ const CASES: Case[] = [
 ];
 
 function manifest(c: Case, req: string): string {
-  const decl =
-    c.dep === 'local' ? `local = { path = "local"${req ? `, version = "${req}"` : ''} }` : `${c.dep} = "${req}"`;
+  const decl = c.dep === 'local' ? `local = { path = "local"${req ? `, version = "${req}"` : ''} }` : `${c.dep} = "${req}"`;
   return `[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n${decl}\n`;
 }
 
@@ -68,7 +67,14 @@ describe.skipIf(!cargo)('a requirement Cargo.lock does not satisfy, against carg
       expect(ours.stderr).toBe('');
       expect(ours.status).toBe(0);
       const names = (JSON.parse(ours.stdout) as { packages: { name: string; version: string }[] }).packages.map((p) => `${p.name} v${p.version}`).sort();
-      const cargoNames = [...new Set(theirs.stdout.split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 2).join(' ')))].sort();
+      const cargoNames = [
+        ...new Set(
+          theirs.stdout
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split(' ').slice(0, 2).join(' ')),
+        ),
+      ].sort();
       expect(names).toEqual(cargoNames);
       return;
     }

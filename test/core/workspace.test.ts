@@ -52,10 +52,7 @@ describe('workspace discovery', () => {
   it('picks the resolver from the edition, and 1 for a virtual workspace without one', () => {
     expect(load({ 'Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n' }).ws.resolver).toBe(2);
     expect(load({ 'Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\nedition = "2018"\n' }).ws.resolver).toBe(1);
-    expect(
-      load({ 'Cargo.toml': '[workspace]\nmembers = ["a"]\n', 'a/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n' }).ws
-        .resolver,
-    ).toBe(1);
+    expect(load({ 'Cargo.toml': '[workspace]\nmembers = ["a"]\n', 'a/Cargo.toml': '[package]\nname = "a"\nversion = "0.1.0"\nedition = "2021"\n' }).ws.resolver).toBe(1);
   });
 
   it('applies [workspace.package] and [workspace.dependencies] inheritance, keeping both declaration sites', () => {
@@ -142,10 +139,7 @@ unixonly = "4"
 
   it('rejects an invalid resolver and a member not listed by its workspace', () => {
     expect(loadError({ 'Cargo.toml': '[workspace]\nresolver = "4"\n' }).message).toContain('resolver');
-    const e = loadError(
-      { 'Cargo.toml': '[workspace]\nmembers = []\n', 'x/Cargo.toml': '[package]\nname = "x"\nversion = "0.1.0"\n' },
-      'x/Cargo.toml',
-    );
+    const e = loadError({ 'Cargo.toml': '[workspace]\nmembers = []\n', 'x/Cargo.toml': '[package]\nname = "x"\nversion = "0.1.0"\n' }, 'x/Cargo.toml');
     expect(e.message).toContain("believes it's in a workspace");
   });
 

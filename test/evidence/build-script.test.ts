@@ -218,7 +218,7 @@ tester({
     },
     {
       name: 'a link with modifiers and a rename: the name before the colon',
-      modelledOn: 'rustc\'s documented `rustc-link-lib=dylib:+verbatim=` form',
+      modelledOn: "rustc's documented `rustc-link-lib=dylib:+verbatim=` form",
       script: 'fn main() {\n    println!("cargo:rustc-link-lib=dylib:+verbatim=ssl:ssl3");\n}\n',
       kind: 'system',
       libraries: ['ssl'],
@@ -263,7 +263,8 @@ tester({
       name: 'a computed kind before a literal name (`{}elf`): the library is known',
       modelledOn: 'libbpf-sys 1.4 build.rs (`cargo:rustc-link-lib={}elf` with `static=` or nothing)',
       facts: { features: ['static', 'vendored-libbpf'] },
-      script: 'fn main() {\n    let library_prefix = if cfg!(feature = "static") { "static=" } else { "" };\n    println!("cargo:rustc-link-lib={}elf", library_prefix);\n    println!("cargo:rustc-link-lib={}z", library_prefix);\n}\n',
+      script:
+        'fn main() {\n    let library_prefix = if cfg!(feature = "static") { "static=" } else { "" };\n    println!("cargo:rustc-link-lib={}elf", library_prefix);\n    println!("cargo:rustc-link-lib={}z", library_prefix);\n}\n',
       kind: 'system',
       libraries: ['elf', 'z'],
       switches: ['feature:static'],
@@ -271,7 +272,8 @@ tester({
     {
       name: "pkg-config's first probe name, on a Config::new() chain",
       modelledOn: 'servo-fontconfig-sys 5.1.0 build.rs (`pkg_config::Config::new().atleast_version("2.11.1").find("fontconfig")`)',
-      script: 'extern crate pkg_config;\n\nfn main() {\n    if pkg_config::Config::new().atleast_version("2.11.1").find("fontconfig").is_ok() {\n        return;\n    }\n    let v: Vec<u8> = vec![];\n    let _ = v.iter().find(|x| **x == 0);\n}\n',
+      script:
+        'extern crate pkg_config;\n\nfn main() {\n    if pkg_config::Config::new().atleast_version("2.11.1").find("fontconfig").is_ok() {\n        return;\n    }\n    let v: Vec<u8> = vec![];\n    let _ = v.iter().find(|x| **x == 0);\n}\n',
       kind: 'system',
       libraries: ['fontconfig'],
       evidence: ['foo-sys-1.2.3/build.rs:4:8: pkg_config::Config::new().atleast_version("2.11.1").find("fontconfig")'],
@@ -280,7 +282,8 @@ tester({
       name: 'a bare STATIC literal is no variable of its own',
       modelledOn: 'hdf5-sys 0.8 build.rs (`feature_enabled("STATIC")`, which formats `CARGO_FEATURE_{}`)',
       facts: { features: ['static'] },
-      script: 'fn feature_enabled(feature: &str) -> bool {\n    env::var(format!("CARGO_FEATURE_{}", feature)).is_ok()\n}\n\nfn main() {\n    if !feature_enabled("STATIC") {\n        pkg_config::probe_library("hdf5").unwrap();\n    }\n}\n',
+      script:
+        'fn feature_enabled(feature: &str) -> bool {\n    env::var(format!("CARGO_FEATURE_{}", feature)).is_ok()\n}\n\nfn main() {\n    if !feature_enabled("STATIC") {\n        pkg_config::probe_library("hdf5").unwrap();\n    }\n}\n',
       kind: 'system',
       libraries: ['hdf5'],
       switches: [],
@@ -306,13 +309,15 @@ tester({
     {
       name: 'the old gcc crate',
       modelledOn: 'bzip2-sys 0.1.0 build.rs (`gcc::Config::new()`)',
-      script: 'extern crate gcc;\n\nfn main() {\n    gcc::Config::new()\n                .include("bzip2-1.0.6")\n                .file("bzip2-1.0.6/bzlib.c")\n                .compile("libbz2.a");\n}\n',
+      script:
+        'extern crate gcc;\n\nfn main() {\n    gcc::Config::new()\n                .include("bzip2-1.0.6")\n                .file("bzip2-1.0.6/bzlib.c")\n                .compile("libbz2.a");\n}\n',
       kind: 'bundled',
     },
     {
       name: 'Build imported from cc',
       modelledOn: 'ring 0.17 build.rs (`use cc;` then `cc::Build::new()` in a helper)',
-      script: 'use cc::Build;\n\nfn main() {\n    let mut b = Build::new();\n    b.file("crypto/curve25519/curve25519.c").compile("ring_core");\n    println!("cargo:rustc-link-lib=static=ring_core");\n}\n',
+      script:
+        'use cc::Build;\n\nfn main() {\n    let mut b = Build::new();\n    b.file("crypto/curve25519/curve25519.c").compile("ring_core");\n    println!("cargo:rustc-link-lib=static=ring_core");\n}\n',
       kind: 'bundled',
       evidence: ['foo-sys-1.2.3/build.rs:1:5: cc::Build', 'foo-sys-1.2.3/build.rs:4:17: Build::new()', 'foo-sys-1.2.3/build.rs:6:5: println!("cargo:rustc-link-lib=static=ring_core")'],
     },
@@ -379,7 +384,7 @@ tester({
       evidence: [],
     },
     {
-      name: 'OUT_DIR, CARGO_* and DEP_* are cargo\'s, not the crate\'s',
+      name: "OUT_DIR, CARGO_* and DEP_* are cargo's, not the crate's",
       modelledOn: 'libssh2-sys 0.3 build.rs (`DEP_Z_INCLUDE`, `OUT_DIR`)',
       script: 'fn main() {\n    let dst = env::var("OUT_DIR").unwrap();\n    let m = env::var("CARGO_MANIFEST_DIR").unwrap();\n    let z = env::var("DEP_Z_ROOT_DIR");\n}\n',
       kind: 'unknown',

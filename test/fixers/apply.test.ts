@@ -14,10 +14,13 @@ describe('applyChanges', () => {
     const dir = writeProject({ 'a/Cargo.toml': '[dependencies]\nx = "1"\n', 'b/Cargo.toml': '[dependencies]\ny = "1"\n' });
     const a = join(dir, 'a/Cargo.toml');
     const b = join(dir, 'b/Cargo.toml');
-    const changes = renderChanges([
-      { edits: [{ path: a, ops: [{ op: 'add-features', table: deps, key: 'x', features: ['f'] }] }] },
-      { edits: [{ path: b, ops: [{ op: 'add-features', table: deps, key: 'y', features: ['g'] }] }] },
-    ], readText);
+    const changes = renderChanges(
+      [
+        { edits: [{ path: a, ops: [{ op: 'add-features', table: deps, key: 'x', features: ['f'] }] }] },
+        { edits: [{ path: b, ops: [{ op: 'add-features', table: deps, key: 'y', features: ['g'] }] }] },
+      ],
+      readText,
+    );
     expect(changes.map((c) => c.after)).toEqual(['[dependencies]\nx = { version = "1", features = ["f"] }\n', '[dependencies]\ny = { version = "1", features = ["g"] }\n']);
     writeFileSync(b, '[dependencies]\ny = "2"\n');
     await expect(applyChanges(changes)).rejects.toThrow(UserError);
@@ -28,10 +31,13 @@ describe('applyChanges', () => {
   it('merges the edits of several fixes on one file in one pass', async () => {
     const dir = writeProject({ 'Cargo.toml': '# keep\n[dependencies]\nx = "1"  # x\ny = { version = "2" }\n' });
     const p = join(dir, 'Cargo.toml');
-    const changes = renderChanges([
-      { edits: [{ path: p, ops: [{ op: 'add-features', table: deps, key: 'x', features: ['f'] }] }] },
-      { edits: [{ path: p, ops: [{ op: 'set-default-features', table: deps, key: 'y', value: false }] }] },
-    ], readText);
+    const changes = renderChanges(
+      [
+        { edits: [{ path: p, ops: [{ op: 'add-features', table: deps, key: 'x', features: ['f'] }] }] },
+        { edits: [{ path: p, ops: [{ op: 'set-default-features', table: deps, key: 'y', value: false }] }] },
+      ],
+      readText,
+    );
     expect(changes).toHaveLength(1);
     expect(await applyChanges(changes)).toEqual([p]);
     expect(readFileSync(p, 'utf8')).toBe('# keep\n[dependencies]\nx = { version = "1", features = ["f"] }  # x\ny = { version = "2", default-features = false }\n');

@@ -53,24 +53,7 @@ describe('unifiedDiff', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\n';
     const after = 'a\nB\nc\nd\ne\nf\ng\nh\ni\nj\nk\nl\nm\nn';
     expect(unifiedDiff('Cargo.toml', before, after, plain)).toBe(
-      [
-        '--- a/Cargo.toml',
-        '+++ b/Cargo.toml',
-        '@@ -1,5 +1,5 @@',
-        ' a',
-        '-b',
-        '+B',
-        ' c',
-        ' d',
-        ' e',
-        '@@ -11,3 +11,4 @@',
-        ' k',
-        ' l',
-        ' m',
-        '+n',
-        '\\ No newline at end of file',
-        '',
-      ].join('\n'),
+      ['--- a/Cargo.toml', '+++ b/Cargo.toml', '@@ -1,5 +1,5 @@', ' a', '-b', '+B', ' c', ' d', ' e', '@@ -11,3 +11,4 @@', ' k', ' l', ' m', '+n', '\\ No newline at end of file', ''].join('\n'),
     );
   });
 
@@ -78,9 +61,7 @@ describe('unifiedDiff', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\n';
     const after = 'A\nb\nc\nd\ne\nf\nG\n';
     expect(unifiedDiff('x', before, after, plain).match(/^@@/gm)).toHaveLength(1);
-    expect(unifiedDiff('x', before, after, { color: false, context: 1 })).toBe(
-      '--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -6,2 +6,2 @@\n f\n-g\n+G\n',
-    );
+    expect(unifiedDiff('x', before, after, { color: false, context: 1 })).toBe('--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -6,2 +6,2 @@\n f\n-g\n+G\n');
   });
 
   it('writes empty ranges at the line before', () => {
@@ -98,16 +79,12 @@ describe('unifiedDiff', () => {
 
   it('colours like git', () => {
     const out = unifiedDiff('x', 'a\n', 'b\n', { color: true });
-    expect(out).toBe(
-      '\x1b[1m--- a/x\x1b[0m\n\x1b[1m+++ b/x\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-a\x1b[0m\n\x1b[32m+b\x1b[0m\n',
-    );
+    expect(out).toBe('\x1b[1m--- a/x\x1b[0m\n\x1b[1m+++ b/x\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-a\x1b[0m\n\x1b[32m+b\x1b[0m\n');
   });
 
   it('property: the diff applies back and keeps as many lines as possible', () => {
     const line = fc.constantFrom('a', 'b', 'c', 'd', '', '[dependencies]');
-    const text = fc
-      .tuple(fc.array(line, { maxLength: 30 }), fc.boolean())
-      .map(([lines, final]) => lines.join('\n') + (final && lines.length > 0 ? '\n' : ''));
+    const text = fc.tuple(fc.array(line, { maxLength: 30 }), fc.boolean()).map(([lines, final]) => lines.join('\n') + (final && lines.length > 0 ? '\n' : ''));
     fc.assert(
       fc.property(text, text, fc.nat(4), (before, after, context) => {
         const diff = unifiedDiff('x', before, after, { color: false, context });

@@ -85,7 +85,11 @@ describe('golden fixes (test/fixtures/fix)', () => {
       expect(tree.some((l) => l.startsWith('openssl-sys '))).toBe(false);
       expect(tree.some((l) => l.startsWith('native-tls '))).toBe(false);
       // Every feature reqwest had is still on, except the native backend's.
-      const features = (lines: string[]) => lines.find((l) => l.startsWith('reqwest '))!.split('|')[1]!.split(',');
+      const features = (lines: string[]) =>
+        lines
+          .find((l) => l.startsWith('reqwest '))!
+          .split('|')[1]!
+          .split(',');
       const kept = features(treeBefore!).filter((f) => !['default', 'default-tls', 'native-tls'].includes(f));
       expect(features(tree)).toEqual(expect.arrayContaining([...kept, 'rustls-tls']));
     });

@@ -89,7 +89,9 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect(r.code).toBe(1);
     expect(read(dir)).toContain('rusqlite = { version = "0.34", features = ["bundled"] }');
     expect(read(dir)).toContain('reqwest = { version = "0.12", features = ["json", "stream"] }');
-    expect(r.stderr).toMatch(/warning: not fixed: `openssl-sys v0\.9\.107`\n {2}= reason: switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo.lock and the vendor directory `vendor` lack; offline, the registry it replaces was not asked/);
+    expect(r.stderr).toMatch(
+      /warning: not fixed: `openssl-sys v0\.9\.107`\n {2}= reason: switch: reqwest: use rustls instead of OpenSSL: the fix needs `webpki-roots`, which Cargo.lock and the vendor directory `vendor` lack; offline, the registry it replaces was not asked/,
+    );
     expect(r.stderr).toMatch(/\n {2}= reason: static: reqwest: enable `native-tls-vendored` .*: the fix needs `openssl-src`/);
     expect(r.stderr).toMatch(/\n {2}= reason: pin: add `openssl-sys = \{ version = "0\.9\.107", features = \["vendored"\] \}`: the fix needs `openssl-src`/);
     expect(r.stderr).toContain('`openssl-src`');
@@ -102,9 +104,7 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     expect(again.stderr).not.toContain('Fixing');
     const check = await cli(['check', dir, '--format', 'json'], dir);
     expect(check.code).toBe(1);
-    const ids = (JSON.parse(check.stdout) as { findings: { package: { name: string }; severity: string }[] }).findings
-      .filter((f) => f.severity === 'error')
-      .map((f) => f.package.name);
+    const ids = (JSON.parse(check.stdout) as { findings: { package: { name: string }; severity: string }[] }).findings.filter((f) => f.severity === 'error').map((f) => f.package.name);
     expect(ids).toEqual(['openssl-sys']);
   });
 
@@ -115,9 +115,7 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
       const { fixes } = await planFixes(ctx, { strategy: 'static' });
       const openssl = fixes.find((f) => f.title.startsWith('reqwest'))!;
       expect(openssl).toMatchObject({ strategy: 'static', proven: true, newCrates: ['openssl-src 300.4.2+3.4.1'], lockfileCommand: 'cargo update --workspace' });
-      expect(openssl.edits).toEqual([
-        { path: join(dir, 'Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['native-tls-vendored'] }] },
-      ]);
+      expect(openssl.edits).toEqual([{ path: join(dir, 'Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['native-tls-vendored'] }] }]);
     } finally {
       await close();
     }
@@ -156,7 +154,9 @@ describe('the bundled example (reqwest with native-tls, rusqlite)', () => {
     const stopped = await cli(['check', bare], bare);
     expect(stopped.code).toBe(2);
     expect(stopped.stderr).toMatch(
-      new RegExp(`^${join(bare, 'Cargo.toml')}:${line}:1: error: dependency \`openssl-sys\` of \`weather-report\` is not in Cargo.lock, and the features it turns on need \`openssl-src\` \\(of \`openssl-sys v0\\.9\\.107\`\\), which Cargo.lock does not hold either \\(.*openssl-src.*\\)\n  help: .*cargo update --workspace`),
+      new RegExp(
+        `^${join(bare, 'Cargo.toml')}:${line}:1: error: dependency \`openssl-sys\` of \`weather-report\` is not in Cargo.lock, and the features it turns on need \`openssl-src\` \\(of \`openssl-sys v0\\.9\\.107\`\\), which Cargo.lock does not hold either \\(.*openssl-src.*\\)\n  help: .*cargo update --workspace`,
+      ),
     );
   });
 
@@ -223,7 +223,7 @@ describe('a workspace inheriting reqwest from [workspace.dependencies]', () => {
     expect(t.get('reqwest')).toEqual(['__rustls', '__tls', 'charset', 'gzip', 'http2', 'json', 'macos-system-configuration', 'rustls-tls', 'rustls-tls-webpki-roots']);
   });
 
-  it('proving only one member would lose the other member\'s TLS: the fix edits both', async () => {
+  it("proving only one member would lose the other member's TLS: the fix edits both", async () => {
     const dir = inheritedTlsWorkspace();
     const { ctx, close } = await contextFor(dir, ['-p', 'api']);
     try {
@@ -308,12 +308,17 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
   withCargo('after the pin, check resolves the new edge against the locked libz-sys as cargo will, and warns that Cargo.lock is out of date', async () => {
     const dir = zlibProject();
     // A newer libz-sys is at hand too: cargo still keeps the locked one for the new declaration.
-    for (const [rel, text] of Object.entries(vendoredCrate('libz-sys', '1.1.22', 'links = "z"\n\n[features]\ndefault = ["libc", "stock-zlib"]\nlibc = []\nstock-zlib = []\nstatic = []\n', 'libz-sys-1.1.22'))) {
+    for (const [rel, text] of Object.entries(
+      vendoredCrate('libz-sys', '1.1.22', 'links = "z"\n\n[features]\ndefault = ["libc", "stock-zlib"]\nlibc = []\nstock-zlib = []\nstatic = []\n', 'libz-sys-1.1.22'),
+    )) {
       mkdirSync(dirname(join(dir, rel)), { recursive: true });
       writeFileSync(join(dir, rel), text);
     }
     expect((await cli(['fix', dir, '--strategy', 'pin'], dir)).code).toBe(0);
-    const line = read(dir).split('\n').findIndex((l) => l.startsWith('libz-sys = ')) + 1;
+    const line =
+      read(dir)
+        .split('\n')
+        .findIndex((l) => l.startsWith('libz-sys = ')) + 1;
     const check = await cli(['check', dir, '--format', 'json'], dir);
     expect(check.code, check.stderr).toBe(0);
     expect(check.stderr).toContain(
@@ -323,7 +328,9 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
     const lock = read(dir, 'Cargo.lock');
     cargo(dir, ['update', '--workspace']);
     // The command adds the edge and moves nothing; cargo's tree is then what the tool resolved before it.
-    expect(read(dir, 'Cargo.lock')).toBe(lock.replace('name = "packer"\nversion = "0.2.0"\ndependencies = [\n "compress-lite",\n', 'name = "packer"\nversion = "0.2.0"\ndependencies = [\n "compress-lite",\n "libz-sys",\n'));
+    expect(read(dir, 'Cargo.lock')).toBe(
+      lock.replace('name = "packer"\nversion = "0.2.0"\ndependencies = [\n "compress-lite",\n', 'name = "packer"\nversion = "0.2.0"\ndependencies = [\n "compress-lite",\n "libz-sys",\n'),
+    );
     expect(before.get(TARGET)).toEqual(cargoTreeLines(dir, TARGET));
     expect(before.get(TARGET)).toContain('libz-sys v1.1.20|default,libc,static,stock-zlib');
     const after = await cli(['check', dir], dir);
@@ -333,7 +340,10 @@ describe('libz-sys through a wrapper the knowledge base does not know', () => {
   withCargo('with --locked or --frozen, a Cargo.lock that lacks a declaration is an error, as for cargo', async () => {
     const dir = zlibProject();
     expect((await cli(['fix', dir, '--strategy', 'pin'], dir)).code).toBe(0);
-    const line = read(dir).split('\n').findIndex((l) => l.startsWith('libz-sys = ')) + 1;
+    const line =
+      read(dir)
+        .split('\n')
+        .findIndex((l) => l.startsWith('libz-sys = ')) + 1;
     for (const flag of ['--locked', '--frozen']) {
       const r = await cli(['check', dir, flag], dir);
       expect(r.code).toBe(2);
@@ -426,14 +436,20 @@ describe('fix --message-format json', () => {
     expect(out.diff).toBe(human.stdout);
     expect(read(dir)).toBe(before);
     expect(out.applied.map((a: { title: string }) => a.title)).toEqual(
-      human.stderr.split('\n').filter((l) => l.startsWith('note: would apply: ')).map((l) => l.slice('note: would apply: '.length)),
+      human.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('note: would apply: '))
+        .map((l) => l.slice('note: would apply: '.length)),
     );
     expect(out.applied.every((a: { files: string[] }) => a.files.length === 1 && a.files[0] === 'Cargo.toml')).toBe(true);
     // The same lockfile note and the same unfixed crates as the human report gives.
     if (human.stderr.includes('Cargo.lock will change')) expect(out.lockfile).toMatchObject({ command: 'cargo update --workspace' });
     else expect(out.lockfile).toBeNull();
     expect(out.notFixed.map((n: { package: string }) => `\`${n.package}\``)).toEqual(
-      human.stderr.split('\n').filter((l) => l.startsWith('warning: not fixed: ')).map((l) => l.slice('warning: not fixed: '.length)),
+      human.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('warning: not fixed: '))
+        .map((l) => l.slice('warning: not fixed: '.length)),
     );
     expect(out.applied.length + out.notFixed.length).toBeGreaterThan(0);
     for (const f of out.remaining) {

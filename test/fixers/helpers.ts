@@ -59,7 +59,12 @@ export async function contextFor(dir: string, extra: string[] = []): Promise<{ c
 
 export function lockEntry(name: string, version: string, deps: string[] = [], path = false): string {
   const source = path ? '' : `source = "${REG}"\nchecksum = "${crateChecksum(name, version)}"\n`;
-  const list = deps.length ? `dependencies = [\n${[...deps].sort().map((d) => ` "${d}",`).join('\n')}\n]\n` : '';
+  const list = deps.length
+    ? `dependencies = [\n${[...deps]
+        .sort()
+        .map((d) => ` "${d}",`)
+        .join('\n')}\n]\n`
+    : '';
   return `[[package]]\nname = "${name}"\nversion = "${version}"\n${source}${list}`;
 }
 
@@ -94,7 +99,12 @@ export function exampleCopy(extra: Record<string, string> = {}): string {
 export const WEBPKI_ROOTS = vendoredCrate('webpki-roots', '0.26.8', '[dependencies.rustls-pki-types]\nversion = "1.0.1"\ndefault-features = false\n');
 /** reqwest's `__rustls-ring` names `quinn?/ring`: cargo locks quinn although nothing builds it. */
 export const QUINN = vendoredCrate('quinn', '0.11.6', '[features]\ndefault = ["ring"]\nring = []\nrustls = []\nruntime-tokio = []\n');
-export const OPENSSL_SRC = vendoredCrate('openssl-src', '300.4.2+3.4.1', '[dependencies.cc]\nversion = "1.0.79"\n\n[features]\ndefault = []\nforce-engine = []\nlegacy = []\nweak-crypto = []\nseeded = []\n', 'openssl-src');
+export const OPENSSL_SRC = vendoredCrate(
+  'openssl-src',
+  '300.4.2+3.4.1',
+  '[dependencies.cc]\nversion = "1.0.79"\n\n[features]\ndefault = []\nforce-engine = []\nlegacy = []\nweak-crypto = []\nseeded = []\n',
+  'openssl-src',
+);
 
 export function read(dir: string, rel = 'Cargo.toml'): string {
   return readFileSync(join(dir, rel), 'utf8');
@@ -164,7 +174,7 @@ export function inheritedTlsWorkspace(): string {
       'resolver = "2"',
       '',
       '[workspace.dependencies]',
-      '# TLS comes from reqwest\'s defaults',
+      "# TLS comes from reqwest's defaults",
       'reqwest = { version = "0.12", features = ["json"] }   # keep json',
       '',
     ].join('\n'),
@@ -189,11 +199,7 @@ export function zlibProject(): string {
     ...VENDOR_CONFIG,
     'Cargo.toml': '[package]\nname = "packer"\nversion = "0.2.0"\nedition = "2021"\n\n[dependencies]\n# archive support\ncompress-lite = "0.3"\n',
     'src/main.rs': 'fn main() {}\n',
-    'Cargo.lock': lockfile([
-      lockEntry('compress-lite', '0.3.1', ['libz-sys']),
-      lockEntry('libz-sys', '1.1.20'),
-      lockEntry('packer', '0.2.0', ['compress-lite'], true),
-    ]),
+    'Cargo.lock': lockfile([lockEntry('compress-lite', '0.3.1', ['libz-sys']), lockEntry('libz-sys', '1.1.20'), lockEntry('packer', '0.2.0', ['compress-lite'], true)]),
     ...vendoredCrate('compress-lite', '0.3.1', '[dependencies.libz-sys]\nversion = "1.1.8"\n\n[features]\nstatic = ["libz-sys/static"]\nfast = []\n'),
     ...vendoredCrate('libz-sys', '1.1.20', 'links = "z"\n\n[features]\ndefault = ["libc", "stock-zlib"]\nlibc = []\nstock-zlib = []\nstatic = []\n'),
   });

@@ -130,7 +130,10 @@ beforeAll(async () => {
   const archives = packageVendor(join(src, 'vendor'), join(work, 'packages'));
   indexFromVendor(join(src, 'vendor'), join(work, 'index'));
   for (const file of indexFiles(join(work, 'index'))) {
-    const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const l of lines) l.cksum = archives.get(`${l.name} ${l.vers}`)!.sha256;
     writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
   }
@@ -237,9 +240,7 @@ describe.skipIf(!cargoAvailable())('options and switches read from the locked ve
     const openssl = findings(checked.stdout).filter((f) => f.package.name === 'openssl-sys');
     expect(openssl.map((f) => f.rule)).toEqual(['native-library']);
     const switchFix = openssl[0]!.fixes.find((f) => f.strategy === 'switch');
-    expect(switchFix?.title).toBe(
-      'switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset` listed again (what it does was checked up to 0.12.15)',
-    );
+    expect(switchFix?.title).toBe('switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false with `charset` listed again (what it does was checked up to 0.12.15)');
     // What rustls-tls brings is read from reqwest 0.13.0's dependencies: `rustls/ring`.
     expect(switchFix?.requires).toEqual(['a C compiler for the target']);
 

@@ -112,8 +112,7 @@ function attrsArb(inherited: boolean): fc.Arbitrary<Attr[]> {
     style: arrayStyle,
     keyQuote: quote,
   });
-  const flag = (name: 'optional' | 'default-features' | 'default_features') =>
-    fc.record({ name: fc.constant(name), value: fc.boolean(), keyQuote: quote });
+  const flag = (name: 'optional' | 'default-features' | 'default_features') => fc.record({ name: fc.constant(name), value: fc.boolean(), keyQuote: quote });
   const extras = inherited
     ? fc.tuple(fc.option(features), fc.option(flag('optional')))
     : fc.tuple(
@@ -125,12 +124,10 @@ function attrsArb(inherited: boolean): fc.Arbitrary<Attr[]> {
   const first: fc.Arbitrary<Attr> = inherited
     ? fc.record({ name: fc.constant('workspace' as const), value: fc.constant(true), keyQuote: quote })
     : fc.record({ name: fc.constant('version' as const), value: fc.constantFrom('1', '0.2.3', '^1.0'), quote: strQuote, keyQuote: quote });
-  return fc
-    .tuple(first, extras)
-    .chain(([head, rest]) => {
-      const all = [head, ...(rest as (Attr | null)[]).filter((a): a is Attr => a !== null)];
-      return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
-    });
+  return fc.tuple(first, extras).chain(([head, rest]) => {
+    const all = [head, ...(rest as (Attr | null)[]).filter((a): a is Attr => a !== null)];
+    return fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length });
+  });
 }
 
 function depArb(key: string, table: DepTable): fc.Arbitrary<DepModel> {
@@ -280,7 +277,10 @@ export function render(doc: DocModel): Rendered {
 
   // Root-level dotted keys must come before any header.
   for (const t of doc.tables.filter((t) => t.style === 'root-dotted')) {
-    const prefix = tablePath(t.table).map((k) => renderKey(k, 'bare')).join('.') + '.';
+    const prefix =
+      tablePath(t.table)
+        .map((k) => renderKey(k, 'bare'))
+        .join('.') + '.';
     const start = out.length;
     for (const d of t.deps) depRegions.set(depId(t.table, d.key), inlineDep(d, prefix));
     tableRegions.set(tableId(t.table), [start, out.length]);
@@ -311,8 +311,8 @@ export function render(doc: DocModel): Rendered {
 
   if (!doc.finalNewline) out = out.slice(0, -eol.length);
   const shift = doc.bom ? 1 : 0;
-  const fit = ([a, b]: Region): Region => [Math.min(a, out.length) + shift, Math.min(b, out.length) + shift];
-  for (const [k, r] of tableRegions) tableRegions.set(k, fit(r));
-  for (const [k, r] of depRegions) depRegions.set(k, fit(r));
+  const clip = ([a, b]: Region): Region => [Math.min(a, out.length) + shift, Math.min(b, out.length) + shift];
+  for (const [k, r] of tableRegions) tableRegions.set(k, clip(r));
+  for (const [k, r] of depRegions) depRegions.set(k, clip(r));
   return { text: (doc.bom ? '\uFEFF' : '') + out, data, tableRegions, depRegions };
 }

@@ -20,8 +20,7 @@ const MUSL = 'x86_64-unknown-linux-musl';
 const ARM = 'aarch64-unknown-linux-musl';
 const withCargo = cargoAvailable() ? it : it.skip;
 
-const member = (name: string, deps: string, edition = '2021') =>
-  `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "${edition}"\n\n[dependencies]\n${deps}`;
+const member = (name: string, deps: string, edition = '2021') => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "${edition}"\n\n[dependencies]\n${deps}`;
 
 /**
  * svc-a and svc-b inherit reqwest (svc-b with `gzip`), svc-c does not use it;
@@ -90,11 +89,13 @@ describe('a static option shared through [workspace.dependencies]', () => {
       expect(ids.length).toBeGreaterThan(0);
       // What `fix` wrote before: the feature in svc-a's declaration alone. Features unify across the selection, so
       // the whole workspace is fixed; `cargo build -p svc-b` is not.
-      const proof = await proveEdits(ctx, [{ path: join(dir, 'svc-a/Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['native-tls-vendored'] }] }], ids);
+      const proof = await proveEdits(
+        ctx,
+        [{ path: join(dir, 'svc-a/Cargo.toml'), ops: [{ op: 'add-features', table: { kind: 'dependencies' }, key: 'reqwest', features: ['native-tls-vendored'] }] }],
+        ids,
+      );
       expect(proof.proven).toBe(false);
-      expect(proof.reasons).toEqual([
-        { id: 'memberAlone', data: { member: 'svc-b' }, cause: [{ id: 'stillReported', data: { findings: `openssl-sys (native-library, ${MUSL})` } }] },
-      ]);
+      expect(proof.reasons).toEqual([{ id: 'memberAlone', data: { member: 'svc-b' }, cause: [{ id: 'stillReported', data: { findings: `openssl-sys (native-library, ${MUSL})` } }] }]);
       expect(reasonText(proof.reasons![0]!)).toBe(`for \`svc-b\` built on its own (\`cargo build -p svc-b\`): openssl-sys (native-library, ${MUSL}) still reported after the change`);
       // The service's candidate reaches both.
       const plan = await planFixes(ctx, { strategy: 'static' });

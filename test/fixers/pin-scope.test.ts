@@ -18,7 +18,11 @@ const WINDOWS = 'x86_64-pc-windows-msvc';
 const MACOS = 'aarch64-apple-darwin';
 const NOT_WIN_APPLE = 'cfg(not(any(target_os = "windows", target_vendor = "apple")))';
 
-const OPENSSL_SYS = vendoredCrate('openssl-sys', '0.9.103', 'links = "openssl"\n\n[build-dependencies.openssl-src]\nversion = "300.2.0"\noptional = true\n\n[dependencies.cc]\nversion = "1"\noptional = true\n\n[features]\nvendored = ["openssl-src"]\n');
+const OPENSSL_SYS = vendoredCrate(
+  'openssl-sys',
+  '0.9.103',
+  'links = "openssl"\n\n[build-dependencies.openssl-src]\nversion = "300.2.0"\noptional = true\n\n[dependencies.cc]\nversion = "1"\noptional = true\n\n[features]\nvendored = ["openssl-src"]\n',
+);
 const CC = vendoredCrate('cc', '1.1.0');
 
 /** A native-tls shaped crate: openssl-sys only off Windows and Apple platforms. */
@@ -65,7 +69,11 @@ async function fixAndCompare(dir: string, args: string[], expectTable: string) {
     const now = opensslLines(after.get(t)!);
     // Nowhere new; where it was, it builds OpenSSL from source.
     expect(now.length > 0, `openssl-sys on ${t}`).toBe(was.length > 0);
-    if (was.length && (args.length === 0 || t === MUSL || t === ARM_MUSL)) expect(now.every((l) => /\|.*\bvendored\b/.test(l)), `${t}: ${now.join(', ')}`).toBe(true);
+    if (was.length && (args.length === 0 || t === MUSL || t === ARM_MUSL))
+      expect(
+        now.every((l) => /\|.*\bvendored\b/.test(l)),
+        `${t}: ${now.join(', ')}`,
+      ).toBe(true);
   }
   // A second run changes nothing.
   const again = await cli(['fix', '--strategy', 'pin', ...args], dir);

@@ -83,9 +83,7 @@ describe.skipIf(!realworldAvailable())('fix on the real-world corpus', () => {
       const lock = readFileSync(join(dir, 'Cargo.lock'), 'utf8');
       if (c.before) expect(manifest).toContain(c.before);
 
-      const elsewhere = new Map(
-        cargoAvailable() ? ['x86_64-pc-windows-msvc', 'aarch64-apple-darwin'].map((t) => [t, sysPackages(cargoTreeLines(dir, t))]) : [],
-      );
+      const elsewhere = new Map(cargoAvailable() ? ['x86_64-pc-windows-msvc', 'aarch64-apple-darwin'].map((t) => [t, sysPackages(cargoTreeLines(dir, t))]) : []);
       // Offline, the vendor set lacks openssl-src: nothing is proven, nothing written.
       const refused = await cli(['fix', dir], dir);
       expect(refused.code).toBe(1);
@@ -116,7 +114,9 @@ describe.skipIf(!realworldAvailable())('fix on the real-world corpus', () => {
       }
       expect(fixed.code, fixed.stderr).toBe(0);
       expect(fixed.stderr).toContain(c.title);
-      expect(fixed.stderr).toContain(`Cargo.lock will change (new: openssl-src ${c.opensslSrc}${c.before ? '' : '; new dependencies: notes-reminder -> openssl-sys'}); run \`cargo update --workspace\` to update it`);
+      expect(fixed.stderr).toContain(
+        `Cargo.lock will change (new: openssl-src ${c.opensslSrc}${c.before ? '' : '; new dependencies: notes-reminder -> openssl-sys'}); run \`cargo update --workspace\` to update it`,
+      );
       expect(fixed.stderr).toContain(`note: then run \`cargo vendor\` to add openssl-src ${c.opensslSrc} to the vendor directory \`vendor\``);
       // What `cargo vendor` adds.
       standIn(dir, c.opensslSrc);

@@ -89,7 +89,7 @@ describe('problem 4: which help is proven, and the command that applies it', () 
     expect(human.stdout).not.toMatch(/help: .*rustls/);
   });
 
-  it('a switch the member\'s own feature defeats is refused, naming that feature', async () => {
+  it("a switch the member's own feature defeats is refused, naming that feature", async () => {
     // The member's own feature turns reqwest's native TLS on: no switch of the declaration alone removes it.
     const dir = writeProject({
       ...VENDOR_CONFIG,
@@ -151,7 +151,11 @@ describe('problem 5: true reasons only, each once', () => {
       ]),
       ...TLS_CRATES,
       ...OPENSSL,
-      ...vendoredCrate('dbtool', '0.8.0', '[dependencies.native-tls]\nversion = "0.2"\n\n[dependencies.openssl]\nversion = "0.10"\noptional = true\n\n[features]\nopenssl-vendored = ["openssl/vendored"]\n'),
+      ...vendoredCrate(
+        'dbtool',
+        '0.8.0',
+        '[dependencies.native-tls]\nversion = "0.2"\n\n[dependencies.openssl]\nversion = "0.10"\noptional = true\n\n[features]\nopenssl-vendored = ["openssl/vendored"]\n',
+      ),
     });
     const p = await plan(dir);
     const stat = p.fixes.filter((f) => f.strategy === 'static');

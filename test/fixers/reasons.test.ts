@@ -69,11 +69,17 @@ export function literalKeys(body: string): string[] | null {
 
 describe('fix reasons', () => {
   it('render as strategy, candidate, text and causes', () => {
-    const r: FixReason = { strategy: 'switch', candidate: 'reqwest: use rustls instead of OpenSSL', ...reason('wholeWorkspace', {}, [reason('stillReported', { findings: 'openssl-sys (native-library, x86_64-unknown-linux-musl)' })]) };
+    const r: FixReason = {
+      strategy: 'switch',
+      candidate: 'reqwest: use rustls instead of OpenSSL',
+      ...reason('wholeWorkspace', {}, [reason('stillReported', { findings: 'openssl-sys (native-library, x86_64-unknown-linux-musl)' })]),
+    };
     expect(reasonText(r)).toBe(
       "switch: reqwest: use rustls instead of OpenSSL: for the whole workspace (the root's [workspace.dependencies] changes): openssl-sys (native-library, x86_64-unknown-linux-musl) still reported after the change",
     );
-    expect(reasonsText([reason('changesNothing'), { strategy: 'pin', ...reason('noMemberLinks', { crate: 'openssl-sys' }) }])).toBe('the edits change nothing; pin: no selected member links `openssl-sys`');
+    expect(reasonsText([reason('changesNothing'), { strategy: 'pin', ...reason('noMemberLinks', { crate: 'openssl-sys' }) }])).toBe(
+      'the edits change nothing; pin: no selected member links `openssl-sys`',
+    );
     expect(reason('together', {}, [])).toEqual({ id: 'together', data: {} });
   });
 
@@ -91,7 +97,13 @@ describe('fix reasons', () => {
 
   it('are each given somewhere by the fixers or the fix command, with data for exactly their placeholders', () => {
     const dir = join(root, 'src/fixers');
-    const files = [...readdirSync(dir).filter((f) => f.endsWith('.ts') && f !== 'reasons.ts').map((f) => join(dir, f)), join(root, 'cli/commands/fix.ts'), join(root, 'cli/run/fix.ts')];
+    const files = [
+      ...readdirSync(dir)
+        .filter((f) => f.endsWith('.ts') && f !== 'reasons.ts')
+        .map((f) => join(dir, f)),
+      join(root, 'cli/commands/fix.ts'),
+      join(root, 'cli/run/fix.ts'),
+    ];
     const source = files.map((f) => readFileSync(f, 'utf8')).join('\n');
     for (const [id, template] of Object.entries(REASON_MESSAGES)) {
       const uses = [...source.matchAll(new RegExp(`reason\\('${id}'(\\s*,\\s*)?`, 'g'))];

@@ -60,9 +60,7 @@ describe('switch', () => {
       expect(fix!.proven).toBe(true);
       expect(fix!.status).toBe('applied');
       expect(fix!.findingIds).toHaveLength(2);
-      expect(new Set(ctx.findings.filter((f) => fix!.findingIds.includes(f.id)).map((f) => f.target))).toEqual(
-        new Set(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl']),
-      );
+      expect(new Set(ctx.findings.filter((f) => fix!.findingIds.includes(f.id)).map((f) => f.target))).toEqual(new Set(['x86_64-unknown-linux-musl', 'aarch64-unknown-linux-musl']));
     });
   });
 });
@@ -112,7 +110,12 @@ describe('disable', () => {
       const [c] = disableCandidates(inp).candidates;
       expect(c!.title).toBe('reqwest: turn off `default-tls`');
       expect(c!.lost).toEqual(['reqwest/__tls', 'reqwest/default-tls']);
-      const proof = await proveEdits(ctx, c!.edits, inp.target.findings.map((f) => f.id), c!.giveUp);
+      const proof = await proveEdits(
+        ctx,
+        c!.edits,
+        inp.target.findings.map((f) => f.id),
+        c!.giveUp,
+      );
       expect(proof.proven).toBe(true);
     });
   });
@@ -177,10 +180,13 @@ describe('disable without knowledge-base data', () => {
       const [c] = disableCandidates(inp).candidates;
       expect(c!.title).toBe('compress-lite: turn off `zlib`');
       expect(c!.lost).toEqual(['compress-lite/zlib']);
-      expect(c!.edits).toEqual([
-        { path: join(dir, 'Cargo.toml'), ops: [{ op: 'set-default-features', table: { kind: 'dependencies' }, key: 'compress-lite', value: false }] },
-      ]);
-      const proof = await proveEdits(ctx, c!.edits, inp.target.findings.map((f) => f.id), c!.giveUp);
+      expect(c!.edits).toEqual([{ path: join(dir, 'Cargo.toml'), ops: [{ op: 'set-default-features', table: { kind: 'dependencies' }, key: 'compress-lite', value: false }] }]);
+      const proof = await proveEdits(
+        ctx,
+        c!.edits,
+        inp.target.findings.map((f) => f.id),
+        c!.giveUp,
+      );
       expect(proof.proven).toBe(true);
       // The wrapper has no static feature now; pinning libz-sys still proves out, so auto offers no disable.
       const plan = await planFixes(ctx);
@@ -192,4 +198,3 @@ describe('disable without knowledge-base data', () => {
     });
   });
 });
-

@@ -3,14 +3,7 @@ import fc from 'fast-check';
 import { parse } from 'smol-toml';
 import { parseTOML } from 'toml-eslint-parser';
 import { describe, expect, it } from 'vitest';
-import {
-  applyEdits,
-  EditRefused,
-  type DependencySpec,
-  type DepTable,
-  type ManifestEdit,
-  type RefusalReason,
-} from '../../src/fixers/toml-edit/index.js';
+import { applyEdits, EditRefused, type DependencySpec, type DepTable, type ManifestEdit, type RefusalReason } from '../../src/fixers/toml-edit/index.js';
 import { depId, docArb, FEATURES, KEYS, render, TABLES, tableId, tablePath, type DocModel } from './manifest-gen.js';
 
 type Data = Record<string, unknown>;
@@ -183,10 +176,7 @@ describe('property: random manifests, random edits', () => {
         expect(parse(stripBom(result.text))).toEqual(expected.data);
         expect(result.changed).toBe(result.text !== r.text);
 
-        const region =
-          edit.op === 'add-dependency'
-            ? (r.tableRegions.get(tableId(edit.table)) ?? [r.text.length, r.text.length])
-            : r.depRegions.get(depId(edit.table, edit.key))!;
+        const region = edit.op === 'add-dependency' ? (r.tableRegions.get(tableId(edit.table)) ?? [r.text.length, r.text.length]) : r.depRegions.get(depId(edit.table, edit.key))!;
         expect(result.text.startsWith(r.text.slice(0, region[0]))).toBe(true);
         expect(result.text.endsWith(r.text.slice(region[1]))).toBe(true);
         expect(result.text.length).toBeGreaterThanOrEqual(region[0] + r.text.length - region[1]);

@@ -47,14 +47,7 @@ describe('golden edits (test/fixtures/edit)', () => {
 });
 
 describe('edits that are already in effect', () => {
-  const text = [
-    '[dependencies]',
-    'a = { version = "1", features = ["x"], default-features = false }',
-    'b.version = "1"',
-    'b.default_features = false',
-    'c = "1"',
-    '',
-  ].join('\n');
+  const text = ['[dependencies]', 'a = { version = "1", features = ["x"], default-features = false }', 'b.version = "1"', 'b.default_features = false', 'c = "1"', ''].join('\n');
   const noops: ManifestEdit[] = [
     { op: 'add-features', table: deps, key: 'a', features: ['x'] },
     { op: 'add-features', table: deps, key: 'c', features: [] },
@@ -90,36 +83,28 @@ describe('a sequence applied twice', () => {
 });
 
 describe('layouts', () => {
-  it("treats 'cfg(unix)' and \"cfg(unix)\" as the same key", () => {
+  it('treats \'cfg(unix)\' and "cfg(unix)" as the same key', () => {
     const text = '[target."cfg(unix)".dependencies]\nnix = "0.29"\n';
-    const { text: out } = applyEdits(text, [
-      { op: 'add-features', table: { kind: 'dependencies', target: 'cfg(unix)' }, key: 'nix', features: ['fs'] },
-    ]);
+    const { text: out } = applyEdits(text, [{ op: 'add-features', table: { kind: 'dependencies', target: 'cfg(unix)' }, key: 'nix', features: ['fs'] }]);
     expect(out).toBe('[target."cfg(unix)".dependencies]\nnix = { version = "0.29", features = ["fs"] }\n');
   });
 
   it('edits a dependency table written as an inline table', () => {
-    const text = "[target.'cfg(unix)']\ndependencies = { nix = \"0.29\" } # unix only\n";
+    const text = '[target.\'cfg(unix)\']\ndependencies = { nix = "0.29" } # unix only\n';
     const table = { kind: 'dependencies', target: 'cfg(unix)' } as const;
     const { text: out } = applyEdits(text, [
       { op: 'add-features', table, key: 'nix', features: ['fs'] },
       { op: 'add-dependency', table, key: 'libc', spec: { version: '0.2' } },
     ]);
-    expect(out).toBe(
-      "[target.'cfg(unix)']\ndependencies = { nix = { version = \"0.29\", features = [\"fs\"] }, libc = \"0.2\" } # unix only\n",
-    );
+    expect(out).toBe('[target.\'cfg(unix)\']\ndependencies = { nix = { version = "0.29", features = ["fs"] }, libc = "0.2" } # unix only\n');
   });
 
   it('creates the first table of an empty manifest', () => {
-    expect(applyEdits('', [{ op: 'add-dependency', table: deps, key: 'a', spec: { version: '1' } }]).text).toBe(
-      '[dependencies]\na = "1"\n',
-    );
+    expect(applyEdits('', [{ op: 'add-dependency', table: deps, key: 'a', spec: { version: '1' } }]).text).toBe('[dependencies]\na = "1"\n');
   });
 
   it('quotes keys that are not bare', () => {
-    const { text } = applyEdits('[dependencies]\n', [
-      { op: 'add-dependency', table: deps, key: 'my.dep', spec: { version: '1', features: ['a"b'] } },
-    ]);
+    const { text } = applyEdits('[dependencies]\n', [{ op: 'add-dependency', table: deps, key: 'my.dep', spec: { version: '1', features: ['a"b'] } }]);
     expect(text).toBe('[dependencies]\n\'my.dep\' = { version = "1", features = ["a\\"b"] }\n');
   });
 
@@ -145,9 +130,7 @@ describe('layouts', () => {
   });
 
   it('keeps a missing final newline missing', () => {
-    const { text } = applyEdits('[dependencies]\na = "1"', [
-      { op: 'add-dependency', table: deps, key: 'b', spec: { version: '2' } },
-    ]);
+    const { text } = applyEdits('[dependencies]\na = "1"', [{ op: 'add-dependency', table: deps, key: 'b', spec: { version: '2' } }]);
     expect(text).toBe('[dependencies]\na = "1"\nb = "2"');
   });
 });
@@ -180,12 +163,7 @@ describe('refusals', () => {
     for (const text of ['[dependencies]\na = { workspace = true }\n', '[dependencies]\na.workspace = true\n']) {
       expectRefused(text, [{ op: 'set-default-features', table: deps, key: 'a', value: false }], 'invalid-edit', message);
     }
-    expectRefused(
-      '[dependencies]\n',
-      [{ op: 'add-dependency', table: deps, key: 'a', spec: { workspace: true, defaultFeatures: false } }],
-      'invalid-edit',
-      message,
-    );
+    expectRefused('[dependencies]\n', [{ op: 'add-dependency', table: deps, key: 'a', spec: { workspace: true, defaultFeatures: false } }], 'invalid-edit', message);
   });
 
   it('refuses a dependency with both spellings of default-features', () => {
@@ -226,11 +204,7 @@ describe('refusals', () => {
     expectRefused('[dependencies]\na = "1"\n', [add({ version: '2' })], 'invalid-edit', /already exists/);
     expectRefused('', [add({ features: ['x'] })], 'invalid-edit', /needs a version/);
     expectRefused('', [add({ workspace: true, version: '1' })], 'invalid-edit');
-    expectRefused(
-      '',
-      [{ op: 'add-dependency', table: { kind: 'workspace' }, key: 'a', spec: { workspace: true } }],
-      'invalid-edit',
-    );
+    expectRefused('', [{ op: 'add-dependency', table: { kind: 'workspace' }, key: 'a', spec: { workspace: true } }], 'invalid-edit');
   });
 
   it('refuses all edits when one is refused', () => {

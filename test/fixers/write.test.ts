@@ -88,26 +88,23 @@ describe('writeFileAtomic', () => {
     expect(statSync(ro).mode & 0o777).toBe(0o444);
   });
 
-  it.skipIf(!immutableFiles())(
-    'an immutable file: a clear error naming the file and the cause, the original intact, no temporary left',
-    async () => {
-      const path = join(dir, 'Cargo.toml');
-      writeFileSync(path, 'old\n');
-      chattr('+i', path);
-      try {
-        // It cannot be written: read-only to an access check; forced, the rename over it fails.
-        await expect(writeFileAtomic(path, 'new\n', 'old\n')).rejects.toThrow('the file is read-only; not replacing it');
-        const e = await writeFileAtomic(path, 'new\n', 'old\n', { force: true }).catch((x) => x);
-        expect(e).toBeInstanceOf(UserError);
-        expect(e.message).toBe('could not write the manifest: operation not permitted (an immutable file, or a file system that forbids it) (EPERM)');
-        expect(e.location).toEqual({ path });
-        expect(readFileSync(path, 'utf8')).toBe('old\n');
-        expect(readdirSync(dir)).toEqual(['Cargo.toml']);
-      } finally {
-        chattr('-i', path);
-      }
-    },
-  );
+  it.skipIf(!immutableFiles())('an immutable file: a clear error naming the file and the cause, the original intact, no temporary left', async () => {
+    const path = join(dir, 'Cargo.toml');
+    writeFileSync(path, 'old\n');
+    chattr('+i', path);
+    try {
+      // It cannot be written: read-only to an access check; forced, the rename over it fails.
+      await expect(writeFileAtomic(path, 'new\n', 'old\n')).rejects.toThrow('the file is read-only; not replacing it');
+      const e = await writeFileAtomic(path, 'new\n', 'old\n', { force: true }).catch((x) => x);
+      expect(e).toBeInstanceOf(UserError);
+      expect(e.message).toBe('could not write the manifest: operation not permitted (an immutable file, or a file system that forbids it) (EPERM)');
+      expect(e.location).toEqual({ path });
+      expect(readFileSync(path, 'utf8')).toBe('old\n');
+      expect(readdirSync(dir)).toEqual(['Cargo.toml']);
+    } finally {
+      chattr('-i', path);
+    }
+  });
 
   it('removes temporary files a killed run left, once they are a minute old', async () => {
     const path = join(dir, 'Cargo.toml');

@@ -63,7 +63,7 @@ export function outcomeOf(code: number | 'threw', stderr: string, dir: string): 
   if (code !== 2) return 'internal';
   const first = stderr.split('\n').find((l) => !l.startsWith('warning: ')) ?? '';
   const m = /^(\/[^\n]*?)(:\d+:\d+)?: error: /.exec(first);
-  if (!m || !m[1].startsWith(dir)) return 'unlocated';
+  if (!m?.[1].startsWith(dir)) return 'unlocated';
   return m[2] ? 'located' : 'file';
 }
 
@@ -121,7 +121,13 @@ export async function fuzzCheck(opts = { seed: SEEDS.seed, runs: Number(process.
         const outcome = outcomeOf(code, stderr, dir);
         counts[outcome]++;
         if (outcome === 'file') fileOnly.push(`${rel}: ${stderr.split('\n').find((l) => !l.startsWith('warning: '))}`);
-        if (outcome === 'unlocated' || outcome === 'internal') unlocated.push(`${rel}: ${outcome}: ${stderr.split('\n').slice(0, outcome === 'internal' ? 4 : 1).join(' | ')}`);
+        if (outcome === 'unlocated' || outcome === 'internal')
+          unlocated.push(
+            `${rel}: ${outcome}: ${stderr
+              .split('\n')
+              .slice(0, outcome === 'internal' ? 4 : 1)
+              .join(' | ')}`,
+          );
       }
       writeFileSync(path, original);
     }

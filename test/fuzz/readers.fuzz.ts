@@ -81,9 +81,9 @@ export function mutated(base: Buffer): fc.Arbitrary<Buffer> {
       return Buffer.from(out.join('\n'));
     }),
     // invalid UTF-8 inserted
-    fc.tuple(fc.nat(base.length), fc.constantFrom([0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82])).map(([at, bytes]) =>
-      Buffer.concat([base.subarray(0, at), Buffer.from(bytes), base.subarray(at)]),
-    ),
+    fc
+      .tuple(fc.nat(base.length), fc.constantFrom([0xff], [0xc0, 0x80], [0xed, 0xa0, 0x80], [0xe2, 0x82]))
+      .map(([at, bytes]) => Buffer.concat([base.subarray(0, at), Buffer.from(bytes), base.subarray(at)])),
     // BOM and CRLF
     fc.constantFrom(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), base]), Buffer.from(text.replace(/\n/g, '\r\n'))),
   );

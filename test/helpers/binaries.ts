@@ -39,7 +39,10 @@ export function findTool(...names: string[]): string | null {
  * key. `build` runs in a fresh folder holding the files.
  */
 export function cachedBuild(name: string, files: Record<string, string>, keyParts: unknown[], build: (dir: string) => void): string {
-  const key = createHash('sha256').update(JSON.stringify([name, files, keyParts])).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(JSON.stringify([name, files, keyParts]))
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(BINARY_CACHE, `${name}-${key}`);
   if (existsSync(join(dir, '.built'))) return dir;
   const work = `${dir}.tmp-${process.pid}-${Date.now()}`;

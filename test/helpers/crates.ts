@@ -68,15 +68,17 @@ export function packageCrates(dir: string, crates: FixtureCrate[]): PackagedCrat
     });
     const archive = readFileSync(join(dir, 'target', 'package', `${c.name}-${c.version}.crate`));
     const sha256 = createHash('sha256').update(archive).digest('hex');
-    const dep = (kind: 'normal' | 'build') => ([n, r]: [string, string]) => ({
-      name: n,
-      req: /^[\^~=<>*]/.test(r) ? r : `^${r}`,
-      features: [],
-      optional: false,
-      default_features: true,
-      target: null,
-      kind,
-    });
+    const dep =
+      (kind: 'normal' | 'build') =>
+      ([n, r]: [string, string]) => ({
+        name: n,
+        req: /^[\^~=<>*]/.test(r) ? r : `^${r}`,
+        features: [],
+        optional: false,
+        default_features: true,
+        target: null,
+        kind,
+      });
     const indexDeps = [...Object.entries(c.deps ?? {}).map(dep('normal')), ...Object.entries(c.buildDeps ?? {}).map(dep('build'))];
     const indexLine = JSON.stringify({ name: c.name, vers: c.version, deps: indexDeps, cksum: sha256, features: c.features ?? {}, yanked: false, ...(c.links ? { links: c.links } : {}) });
     return { crate: c, archive, sha256, indexLine };

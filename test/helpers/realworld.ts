@@ -42,10 +42,11 @@ export function cargoAvailable(): boolean {
 
 /** `cargo tree` in the form the graph is compared with. */
 export function cargoTreeLines(dir: string, target: string, extra: string[] = []): string[] {
-  const out = execFileSync(
-    'cargo',
-    ['tree', '--offline', '--locked', '--target', target, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe', ...extra],
-    { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, CARGO_TERM_COLOR: 'never' } },
-  );
+  const out = execFileSync('cargo', ['tree', '--offline', '--locked', '--target', target, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe', ...extra], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 64 << 20,
+    env: { ...process.env, CARGO_TERM_COLOR: 'never' },
+  });
   return [...new Set(out.split('\n').filter(Boolean))].sort();
 }

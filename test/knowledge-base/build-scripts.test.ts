@@ -62,7 +62,10 @@ describe('build-script excerpts agree with the families', () => {
       const entry = entries.find((e) => e.id === x.family)!;
       const spec = crateAt(entry.crates.find((c) => c.name === x.crate)!, x.version, TARGET, []);
       if (spec.withoutStatic !== 'bundled-fallback') continue;
-      expect(EXCERPTS.some((y) => y.crate === x.crate && y.version === x.version && y.path === 'fallback'), `${x.crate} ${x.version}`).toBe(true);
+      expect(
+        EXCERPTS.some((y) => y.crate === x.crate && y.version === x.version && y.path === 'fallback'),
+        `${x.crate} ${x.version}`,
+      ).toBe(true);
     }
   });
 

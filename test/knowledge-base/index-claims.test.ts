@@ -112,7 +112,10 @@ function checkCrate(entry: KnowledgeBaseEntry, c: CrateSpec): void {
 
   for (const s of c.switches) {
     const w = `${where} switch to ${s.to} (${s.versions})`;
-    expect(entry.alternatives.map((a) => a.id), w).toContain(s.to);
+    expect(
+      entry.alternatives.map((a) => a.id),
+      w,
+    ).toContain(s.to);
     for (const b of s.brings) expect(ids.has(b), `${w}: brings unknown entry ${b}`).toBe(true);
     for (const v of inRange(c.name, s.versions, w)) {
       for (const f of [...s.disable, ...s.enable, ...s.restore, ...Object.keys(s.replace), ...Object.values(s.replace)]) expectFeature(v, f, w);

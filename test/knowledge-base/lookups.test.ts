@@ -59,7 +59,12 @@ describe('lookups', () => {
     expect(kb.byLinks('ring_core_0_17_8').map((m) => m.crate.name)).toEqual(['ring']);
     expect(kb.byLinks('aws_lc_0_16_0').map((m) => m.crate.name)).toEqual(['aws-lc-sys']);
     expect(kb.byLinks('aws_lc_rs_1_12_3_sys').map((m) => m.crate.name)).toEqual(['aws-lc-rs']);
-    expect(kb.byLinks('fontconfig').map((m) => m.crate.name).sort()).toEqual(['servo-fontconfig-sys', 'yeslogic-fontconfig-sys']);
+    expect(
+      kb
+        .byLinks('fontconfig')
+        .map((m) => m.crate.name)
+        .sort(),
+    ).toEqual(['servo-fontconfig-sys', 'yeslogic-fontconfig-sys']);
     expect(kb.byLinks('nothing-links-this')).toEqual([]);
   });
 
@@ -74,19 +79,65 @@ describe('lookups', () => {
 
   it('covers the families the tool promises', () => {
     for (const c of [
-      'openssl-sys', 'libsqlite3-sys', 'libz-sys', 'curl-sys', 'libgit2-sys', 'libssh2-sys', 'bzip2-sys', 'lzma-sys',
-      'zstd-sys', 'pq-sys', 'mysqlclient-sys', 'libdbus-sys', 'librocksdb-sys', 'rdkafka-sys', 'aws-lc-sys', 'ring',
-      'brotli-sys', 'libpulse-sys', 'alsa-sys', 'libudev-sys', 'freetype-sys', 'yeslogic-fontconfig-sys',
-      'servo-fontconfig-sys', 'libmimalloc-sys', 'tikv-jemalloc-sys', 'pcre2-sys', 'onig_sys', 'libusb1-sys', 'hidapi',
+      'openssl-sys',
+      'libsqlite3-sys',
+      'libz-sys',
+      'curl-sys',
+      'libgit2-sys',
+      'libssh2-sys',
+      'bzip2-sys',
+      'lzma-sys',
+      'zstd-sys',
+      'pq-sys',
+      'mysqlclient-sys',
+      'libdbus-sys',
+      'librocksdb-sys',
+      'rdkafka-sys',
+      'aws-lc-sys',
+      'ring',
+      'brotli-sys',
+      'libpulse-sys',
+      'alsa-sys',
+      'libudev-sys',
+      'freetype-sys',
+      'yeslogic-fontconfig-sys',
+      'servo-fontconfig-sys',
+      'libmimalloc-sys',
+      'tikv-jemalloc-sys',
+      'pcre2-sys',
+      'onig_sys',
+      'libusb1-sys',
+      'hidapi',
     ]) {
       expect(kb.sysCrate(c), c).toBeDefined();
     }
     for (const w of [
-      'openssl', 'native-tls', 'reqwest', 'ureq', 'hyper-tls', 'hyper-rustls', 'tokio-native-tls', 'tokio-rustls', 'sqlx',
-      'rusqlite', 'diesel', 'git2', 'curl', 'flate2', 'lettre', 'redis', 'tungstenite', 'tokio-tungstenite', 'kube',
-      'postgres-native-tls', 'rustls',
+      'openssl',
+      'native-tls',
+      'reqwest',
+      'ureq',
+      'hyper-tls',
+      'hyper-rustls',
+      'tokio-native-tls',
+      'tokio-rustls',
+      'sqlx',
+      'rusqlite',
+      'diesel',
+      'git2',
+      'curl',
+      'flate2',
+      'lettre',
+      'redis',
+      'tungstenite',
+      'tokio-tungstenite',
+      'kube',
+      'postgres-native-tls',
+      'rustls',
     ]) {
-      expect(kb.byCrate(w).some((m) => m.crate.role === 'wrapper'), w).toBe(true);
+      expect(
+        kb.byCrate(w).some((m) => m.crate.role === 'wrapper'),
+        w,
+      ).toBe(true);
     }
   });
 });
@@ -241,7 +292,9 @@ describe('static options', () => {
     expect(l('armv7-unknown-linux-gnueabihf')).toEqual(['c-compiler', 'cxx-compiler', 'cmake', 'libclang']);
     // The index line says it: bindgen is a build dependency for the other targets only.
     const line = recorded('grpcio-sys')!.find((v) => v.vers === '0.13.0+1.56.2-patched')!;
-    expect(line.deps.find((d) => d.name === 'bindgen' && !d.optional)?.target).toBe('cfg(not(all(any(target_os = "linux", target_os = "macos"), any(target_arch = "x86_64", target_arch = "aarch64"))))');
+    expect(line.deps.find((d) => d.name === 'bindgen' && !d.optional)?.target).toBe(
+      'cfg(not(all(any(target_os = "linux", target_os = "macos"), any(target_arch = "x86_64", target_arch = "aarch64"))))',
+    );
   });
 
   it('crateAt applies the variants in order and leaves the spec alone where none applies', () => {
@@ -281,7 +334,12 @@ describe('wrappers', () => {
     expect(kb.staticOptionsFor('rusqlite', '0.34.0').map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
     // sqlx 0.6 always bundles SQLite (sqlx-core asks for libsqlite3-sys/bundled): no option to offer.
     expect(kb.staticOptionsFor('sqlx', '0.6.3', declares('sqlx', '0.6.3'))).toEqual([]);
-    expect(kb.nativeFeaturesFor('sqlx', '0.6.3').map((m) => m.entry.id).sort()).toEqual(['openssl', 'sqlite']);
+    expect(
+      kb
+        .nativeFeaturesFor('sqlx', '0.6.3')
+        .map((m) => m.entry.id)
+        .sort(),
+    ).toEqual(['openssl', 'sqlite']);
     const sqlx = kb.switchesFor('sqlx', '0.6.3').find((m) => m.entry.id === 'openssl')!;
     expect(sqlx.recipe.replace).toMatchObject({ 'runtime-tokio-native-tls': 'runtime-tokio-rustls' });
     expect(kb.switchesFor('kube', '0.25.0').map((m) => m.recipe.enable)).toEqual([['rustls-tls']]);
@@ -292,7 +350,12 @@ describe('wrappers', () => {
   it('picks the recipe of the major version in use', () => {
     expect(kb.switchesFor('ureq', '2.9.7').map((m) => m.recipe.enable)).toEqual([['tls']]);
     expect(kb.switchesFor('ureq', '3.0.6').map((m) => m.recipe.enable)).toEqual([['rustls']]);
-    expect(kb.switchesFor('sqlx', '0.8.6').map((m) => m.entry.id).sort()).toEqual(['aws-lc', 'openssl', 'sqlite']);
+    expect(
+      kb
+        .switchesFor('sqlx', '0.8.6')
+        .map((m) => m.entry.id)
+        .sort(),
+    ).toEqual(['aws-lc', 'openssl', 'sqlite']);
     expect(kb.switchesFor('sqlx', '0.9.0-alpha.1').find((m) => m.entry.id === 'openssl')!.recipe.replace).toEqual({
       'tls-native-tls': 'tls-rustls-ring',
     });
@@ -318,9 +381,7 @@ describe('wrappers', () => {
 
   it('moving to rustls 0.23 has a way back to ring', () => {
     const m = kb.switchesFor('rustls', '0.23.7');
-    expect(m.map((x) => x.recipe)).toEqual([
-      expect.objectContaining({ enable: ['ring'], defaultFeatures: false, restore: ['logging', 'std', 'tls12'] }),
-    ]);
+    expect(m.map((x) => x.recipe)).toEqual([expect.objectContaining({ enable: ['ring'], defaultFeatures: false, restore: ['logging', 'std', 'tls12'] })]);
   });
 
   it('defaults and native features at a version', () => {
@@ -376,11 +437,7 @@ describe('extra entries from the configuration', () => {
     bad.crates[0]['static-options'][0].versions = '2.0';
     bad.extra = true;
     const { issues } = validateEntries([privateSys, bad]);
-    expect(issues.map((i) => i.path)).toEqual([
-      'knowledge-base[1].extra',
-      'knowledge-base[1].crates[0].role',
-      'knowledge-base[1].crates[0].static-options[0].versions',
-    ]);
+    expect(issues.map((i) => i.path)).toEqual(['knowledge-base[1].extra', 'knowledge-base[1].crates[0].role', 'knowledge-base[1].crates[0].static-options[0].versions']);
     expect(() => loadKnowledgeBase([bad])).toThrow(UserError);
     try {
       loadKnowledgeBase([bad]);
@@ -413,10 +470,16 @@ describe('switches read from the features a version declares', () => {
   // reqwest 0.12.15 as recorded (test/fixtures/crates-index): the declared feature map, implicit features included.
   const recordedReqwest = (version: string) => {
     const line = recorded('reqwest')!.find((v) => v.vers === version)!;
-    return { features: featureMap(line.features, line.deps.filter((d) => d.kind !== 'dev')), deps: line.deps };
+    return {
+      features: featureMap(
+        line.features,
+        line.deps.filter((d) => d.kind !== 'dev'),
+      ),
+      deps: line.deps,
+    };
   };
 
-  it('a release outside every recorded range gets the nearest line\'s recipe, fitted to what it declares', () => {
+  it("a release outside every recorded range gets the nearest line's recipe, fitted to what it declares", () => {
     const declared = new Map<string, string[]>([
       ['default', ['default-tls', 'charset']],
       ['charset', []],
@@ -455,9 +518,16 @@ describe('switches read from the features a version declares', () => {
     expect(cratesTurnedOn(new Map([['rustls-tls', ['dep:kube-client']]]), always, ['rustls-tls'])).toBeNull();
   });
 
-  it('fitRecipe keeps only declared features and lists the version\'s own defaults again', () => {
+  it("fitRecipe keeps only declared features and lists the version's own defaults again", () => {
     const recipe = { versions: '>=1.0.0', to: 'x', disable: ['a', 'gone'], replace: { b: 'c', missing: 'd' }, enable: ['e'], defaultFeatures: false, restore: ['old'], brings: [], note: 'of 1.x' };
-    const declared = new Map<string, string[]>([['default', ['a', 'b', 'keep']], ['a', []], ['b', []], ['c', []], ['e', []], ['keep', []]]);
+    const declared = new Map<string, string[]>([
+      ['default', ['a', 'b', 'keep']],
+      ['a', []],
+      ['b', []],
+      ['c', []],
+      ['e', []],
+      ['keep', []],
+    ]);
     expect(fitRecipe(recipe, declared)).toEqual({ versions: '>=1.0.0', to: 'x', disable: ['a'], replace: { b: 'c' }, enable: ['e'], defaultFeatures: false, restore: ['keep'], brings: [] });
     expect(fitRecipe(recipe, new Map([['a', []]]))).toBeNull();
   });

@@ -48,31 +48,15 @@ const broken: [string, (e: any) => void, string][] = [
   ['sys without without-static', (e) => delete e.crates[0]['without-static'], 'knowledge-base[0].crates[0].without-static'],
   ['links and links-prefix', (e) => (e.crates[0]['links-prefix'] = 'acme_'), 'knowledge-base[0].crates[0]'],
   ['bad crate name', (e) => (e.crates[0].name = 'acme sys'), 'knowledge-base[0].crates[0].name'],
-  [
-    'range without operator',
-    (e) => (e.crates[0]['static-options'] = [{ feature: 'static', versions: '1.2.3' }]),
-    'knowledge-base[0].crates[0].static-options[0].versions',
-  ],
-  [
-    'feature and env together',
-    (e) => (e.crates[0]['static-options'] = [{ feature: 'static', env: 'ACME_STATIC', versions: '>=1.0.0' }]),
-    'knowledge-base[0].crates[0].static-options[0]',
-  ],
+  ['range without operator', (e) => (e.crates[0]['static-options'] = [{ feature: 'static', versions: '1.2.3' }]), 'knowledge-base[0].crates[0].static-options[0].versions'],
+  ['feature and env together', (e) => (e.crates[0]['static-options'] = [{ feature: 'static', env: 'ACME_STATIC', versions: '>=1.0.0' }]), 'knowledge-base[0].crates[0].static-options[0]'],
   [
     'a first release written by hand (it is read from the index)',
     (e) => (e.crates[0]['static-options'] = [{ feature: 'static', since: '1.0.0', previous: '0.9.0' }]),
     'knowledge-base[0].crates[0].static-options[0].since',
   ],
-  [
-    'an environment option without versions (the index cannot show them)',
-    (e) => (e.crates[0]['static-options'] = [{ env: 'ACME_STATIC' }]),
-    'knowledge-base[0].crates[0].static-options[0].versions',
-  ],
-  [
-    'unknown requirement',
-    (e) => (e.crates[0]['build-requires'] = ['gcc']),
-    'knowledge-base[0].crates[0].build-requires[0]',
-  ],
+  ['an environment option without versions (the index cannot show them)', (e) => (e.crates[0]['static-options'] = [{ env: 'ACME_STATIC' }]), 'knowledge-base[0].crates[0].static-options[0].versions'],
+  ['unknown requirement', (e) => (e.crates[0]['build-requires'] = ['gcc']), 'knowledge-base[0].crates[0].build-requires[0]'],
   [
     'restore without default-features = false',
     (e) => {
@@ -82,26 +66,10 @@ const broken: [string, (e: any) => void, string][] = [
     'knowledge-base[0].crates[1].switch[0].restore',
   ],
   ['http docs link', (e) => (e.docs = ['http://example.com']), 'knowledge-base[0].docs[0]'],
-  [
-    'a `when` variant without a condition',
-    (e) => (e.crates[0].when = [{ 'without-static': 'static' }]),
-    'knowledge-base[0].crates[0].when[0]',
-  ],
-  [
-    'a `when` variant that changes nothing',
-    (e) => (e.crates[0].when = [{ versions: '<1.0.0-0' }]),
-    'knowledge-base[0].crates[0].when[0]',
-  ],
-  [
-    '`links` by target (the index gives one per release)',
-    (e) => (e.crates[0].when = [{ target: 'cfg(target_env = "musl")', links: 'acme2' }]),
-    'knowledge-base[0].crates[0].when[0]',
-  ],
-  [
-    'a bad requirement in a `when` variant',
-    (e) => (e.crates[0].when = [{ versions: '<1.0.0-0', 'build-requires': ['gcc'] }]),
-    'knowledge-base[0].crates[0].when[0].build-requires[0]',
-  ],
+  ['a `when` variant without a condition', (e) => (e.crates[0].when = [{ 'without-static': 'static' }]), 'knowledge-base[0].crates[0].when[0]'],
+  ['a `when` variant that changes nothing', (e) => (e.crates[0].when = [{ versions: '<1.0.0-0' }]), 'knowledge-base[0].crates[0].when[0]'],
+  ['`links` by target (the index gives one per release)', (e) => (e.crates[0].when = [{ target: 'cfg(target_env = "musl")', links: 'acme2' }]), 'knowledge-base[0].crates[0].when[0]'],
+  ['a bad requirement in a `when` variant', (e) => (e.crates[0].when = [{ versions: '<1.0.0-0', 'build-requires': ['gcc'] }]), 'knowledge-base[0].crates[0].when[0].build-requires[0]'],
 ];
 
 describe('broken entries', () => {

@@ -24,12 +24,17 @@ function run(args: string[], cwd: string) {
 const cargoAccepts = (dir: string) => spawnSync('cargo', ['metadata', '--offline', '--format-version', '1', '--no-deps'], { cwd: dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
 
 describe('nesting and size limits', () => {
-  for (const [what, prefix] of [['the fast reader', ''], ['the full parser', 'f = 1.5\n']] as const) {
+  for (const [what, prefix] of [
+    ['the fast reader', ''],
+    ['the full parser', 'f = 1.5\n'],
+  ] as const) {
     it(`arrays or inline tables nested 10,000 deep: cargo's words at the place, exit 2 (${what})`, () => {
       for (const value of ['['.repeat(10_000) + ']'.repeat(10_000), '{a='.repeat(10_000) + '1' + '}'.repeat(10_000)]) {
         const dir = writeProject({ 'Cargo.toml': `${APP}\n[package.metadata]\n${prefix}x = ${value}\n`, 'Cargo.lock': LOCK, 'src/main.rs': '' });
         const r = run(['tree', '--offline'], dir);
-        expect(r.stderr).toMatch(new RegExp(`^${join(dir, 'Cargo.toml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${prefix ? 8 : 7}:\\d+: error: invalid TOML: cannot recurse further; max recursion depth met\\n$`));
+        expect(r.stderr).toMatch(
+          new RegExp(`^${join(dir, 'Cargo.toml').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${prefix ? 8 : 7}:\\d+: error: invalid TOML: cannot recurse further; max recursion depth met\\n$`),
+        );
         expect(r.code).toBe(2);
       }
     });
@@ -107,7 +112,8 @@ describe('nesting and size limits', () => {
     const lock = ['version = 4\n\n[[package]]\nname = "app"\nversion = "0.1.0"\ndependencies = [\n "c0",\n]\n'];
     for (let i = 0; i < n; i++) {
       const last = i + 1 === n;
-      files[`c${i}/Cargo.toml`] = `[package]\nname = "c${i}"\nversion = "0.1.0"\nedition = "2021"\n${last ? '[features]\nx = []\n' : `[dependencies]\nc${i + 1} = { path = "../c${i + 1}", optional = true }\n[features]\nx = ["c${i + 1}/x"]\n`}`;
+      files[`c${i}/Cargo.toml`] =
+        `[package]\nname = "c${i}"\nversion = "0.1.0"\nedition = "2021"\n${last ? '[features]\nx = []\n' : `[dependencies]\nc${i + 1} = { path = "../c${i + 1}", optional = true }\n[features]\nx = ["c${i + 1}/x"]\n`}`;
       files[`c${i}/src/lib.rs`] = '';
       lock.push(`[[package]]\nname = "c${i}"\nversion = "0.1.0"\n${last ? '' : `dependencies = [\n "c${i + 1}",\n]\n`}`);
     }

@@ -12,7 +12,10 @@ import { writeProject } from '../helpers/project.js';
 
 const cargoRuns = spawnSync('cargo', ['--version']).status === 0;
 const PACKAGE = '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n';
-const header = (n: number) => `[package.metadata.${Array(n - 2).fill('a').join('.')}]\nx = 1\n`;
+const header = (n: number) =>
+  `[package.metadata.${Array(n - 2)
+    .fill('a')
+    .join('.')}]\nx = 1\n`;
 const dotted = (n: number) => `[package.metadata]\n${Array(n).fill('a').join('.')} = 1\n`;
 
 describe('PositionIndex', () => {

@@ -103,10 +103,12 @@ describe('baseline round trip', () => {
     edit(root, 'Cargo.toml', '[[workspace.metadata.cargo-preflight.allowed]]\ncrate = "libz-sys"\nreason = "zlib is linked from the build image\'s static libz.a"\n', '');
     const failing = await run(root, '--baseline', 'baseline.json', '--format', 'github');
     expect(failing.code).toBe(1);
-    expect(failing.stdout.split('\n').filter((l) => l.startsWith('::error')).map((l) => /title=([^:]+)::/.exec(l)![1])).toEqual([
-      'native-library%3A libz-sys v1.1.16 (aarch64-unknown-linux-musl)',
-      'native-library%3A libz-sys v1.1.16 (x86_64-unknown-linux-musl)',
-    ]);
+    expect(
+      failing.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('::error'))
+        .map((l) => /title=([^:]+)::/.exec(l)![1]),
+    ).toEqual(['native-library%3A libz-sys v1.1.16 (aarch64-unknown-linux-musl)', 'native-library%3A libz-sys v1.1.16 (x86_64-unknown-linux-musl)']);
   });
 });
 
@@ -115,7 +117,11 @@ describe('bad baseline files', () => {
     ['not JSON', '{\n  "kind": "cargo-preflight-baseline",\n  "version": 1,\n  "findings": [}\n', "b.json:4:16: error: invalid baseline: not JSON: Unexpected token '}'\n"],
     ['empty', '', 'b.json: error: invalid baseline: not JSON: the file is empty\n'],
     ['another kind', '{"kind": "sarif", "version": 1, "findings": []}', 'b.json:1:2: error: invalid baseline: `kind` must be "cargo-preflight-baseline"\n'],
-    ['a newer version', '{"kind": "cargo-preflight-baseline", "version": 2, "findings": []}', 'b.json:1:38: error: invalid baseline: version 2 is not supported (this cargo-preflight reads version 1)\n'],
+    [
+      'a newer version',
+      '{"kind": "cargo-preflight-baseline", "version": 2, "findings": []}',
+      'b.json:1:38: error: invalid baseline: version 2 is not supported (this cargo-preflight reads version 1)\n',
+    ],
     [
       'an entry without id',
       '{"kind": "cargo-preflight-baseline", "version": 1, "findings": [{"rule": "r", "crate": "c", "target": "t", "dependency": null}]}',

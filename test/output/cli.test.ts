@@ -28,7 +28,12 @@ describe('exit codes for --fail-on', () => {
   it('errors present: 1 for error, warning and info; 0 for never', async () => {
     const root = workspaceCopy('workspace');
     expect(await summary(root)).toEqual({ error: 4, warning: 0, info: 4 });
-    for (const [level, code] of [['error', 1], ['warning', 1], ['info', 1], ['never', 0]] as const) {
+    for (const [level, code] of [
+      ['error', 1],
+      ['warning', 1],
+      ['info', 1],
+      ['never', 0],
+    ] as const) {
       expect((await run(root, '--format', 'json', '--fail-on', level)).code, level).toBe(code);
     }
     expect((await run(root, '--format', 'json')).code).toBe(1);
@@ -37,7 +42,12 @@ describe('exit codes for --fail-on', () => {
   it('warnings at most: 0 for error, 1 for warning and info', async () => {
     const root = withSeverity('native-library = "warning"');
     expect(await summary(root)).toEqual({ error: 0, warning: 4, info: 4 });
-    for (const [level, code] of [['error', 0], ['warning', 1], ['info', 1], ['never', 0]] as const) {
+    for (const [level, code] of [
+      ['error', 0],
+      ['warning', 1],
+      ['info', 1],
+      ['never', 0],
+    ] as const) {
       expect((await run(root, '--format', 'json', '--fail-on', level)).code, level).toBe(code);
     }
     expect((await run(root, '--format', 'json')).code).toBe(0);
@@ -46,7 +56,12 @@ describe('exit codes for --fail-on', () => {
   it('notes only: 1 for info alone', async () => {
     const root = withSeverity('native-library = "off"');
     expect(await summary(root)).toEqual({ error: 0, warning: 0, info: 4 });
-    for (const [level, code] of [['error', 0], ['warning', 0], ['info', 1], ['never', 0]] as const) {
+    for (const [level, code] of [
+      ['error', 0],
+      ['warning', 0],
+      ['info', 1],
+      ['never', 0],
+    ] as const) {
       expect((await run(root, '--format', 'json', '--fail-on', level)).code, level).toBe(code);
     }
   });
@@ -97,8 +112,8 @@ describe('--format and --output', () => {
   it('mismatched counts and other misuse are usage errors (exit 2), and nothing is written', async () => {
     const root = workspaceCopy('workspace');
     const cases: [string[], string][] = [
-      [['--format', 'json', '--output', 'a', '--output', 'b'], "error: 2 --output given for 1 --format; each --output takes the report of one --format\n"],
-      [['--output', 'a', '--output', 'b'], "error: 2 --output given for 0 --format; each --output takes the report of one --format\n"],
+      [['--format', 'json', '--output', 'a', '--output', 'b'], 'error: 2 --output given for 1 --format; each --output takes the report of one --format\n'],
+      [['--output', 'a', '--output', 'b'], 'error: 2 --output given for 0 --format; each --output takes the report of one --format\n'],
       [
         ['--format', 'json', '--output', 'a', '--output', 'b', '--format', 'sarif', '--format', 'human'],
         "error: '--output b': --format json already writes to 'a'; give each --output its own --format\n",

@@ -32,9 +32,7 @@ describe('GitHub workflow commands', () => {
     expect(escapeData('50% done\r\nnext: a, b')).toBe('50%25 done%0D%0Anext: a, b');
     expect(escapeProperty('50% done\r\nnext: a, b')).toBe('50%25 done%0D%0Anext%3A a%2C b');
     expect(escapeData('%0A')).toBe('%250A');
-    expect(workflowCommand('error', { file: 'a,b/Cargo.toml', line: 3, col: 1, title: 'rule: x' }, 'one\ntwo')).toBe(
-      '::error file=a%2Cb/Cargo.toml,line=3,col=1,title=rule%3A x::one%0Atwo',
-    );
+    expect(workflowCommand('error', { file: 'a,b/Cargo.toml', line: 3, col: 1, title: 'rule: x' }, 'one\ntwo')).toBe('::error file=a%2Cb/Cargo.toml,line=3,col=1,title=rule%3A x::one%0Atwo');
   });
 
   it('read back as written, whatever the text', () => {

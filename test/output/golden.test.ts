@@ -66,10 +66,7 @@ describe('golden reports of the fixture workspace', () => {
   });
 
   it('writes several formats in one run, each file equal to that format alone', async () => {
-    const r = await cli(
-      ['check', '--offline', '--quiet', '--format', 'sarif', '--output', 'out/a.sarif', '--format', 'markdown', '--output', 'summary.md', '--format', 'json'],
-      { cwd: root },
-    );
+    const r = await cli(['check', '--offline', '--quiet', '--format', 'sarif', '--output', 'out/a.sarif', '--format', 'markdown', '--output', 'summary.md', '--format', 'json'], { cwd: root });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe(outputs.get('json'));
     expect(readFileSync(join(root, 'out/a.sarif'), 'utf8')).toBe(outputs.get('sarif'));

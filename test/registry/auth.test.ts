@@ -92,7 +92,11 @@ describe('registry tokens', () => {
   it('reports a refused token without printing it', async () => {
     const wrong = 'cio-wrong-token-0123456789';
     const { a, p } = await twoRegistries({ env: { CARGO_REGISTRIES_REG_A_TOKEN: wrong } });
-    const err = (await p.open().sourceFor(`sparse+${a.url}`)!.getCrate('serde').catch((e: unknown) => e)) as Error;
+    const err = (await p
+      .open()
+      .sourceFor(`sparse+${a.url}`)!
+      .getCrate('serde')
+      .catch((e: unknown) => e)) as Error;
     expect(err.message).toContain('the registry refused the token (HTTP 401)');
     expect(`${err.message} ${err.stack} ${inspect(err)}`).not.toContain(wrong);
   });

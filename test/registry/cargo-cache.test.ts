@@ -22,7 +22,9 @@ function cargoCacheFile(indexVersion: string, lines: string[]): Buffer {
 }
 
 function fixtureLines(name: string): string[] {
-  return readFileSync(join(FIXTURE_INDEX, indexPath(name)), 'utf8').trim().split('\n');
+  return readFileSync(join(FIXTURE_INDEX, indexPath(name)), 'utf8')
+    .trim()
+    .split('\n');
 }
 
 /** Puts a cargo cache entry for `name` in the project's CARGO_HOME, in the folder cargo uses for `host`. */
@@ -32,7 +34,10 @@ function putCargoEntry(p: Project, host: string, name: string, data: Buffer, has
   writeFileSync(file, data);
 }
 
-const etagOf = (name: string) => `"${createHash('sha1').update(readFileSync(join(FIXTURE_INDEX, indexPath(name)))).digest('hex')}"`;
+const etagOf = (name: string) =>
+  `"${createHash('sha1')
+    .update(readFileSync(join(FIXTURE_INDEX, indexPath(name))))
+    .digest('hex')}"`;
 
 describe("cargo's cache format", () => {
   it('reads files written by cargo itself', async () => {

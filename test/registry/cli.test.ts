@@ -254,12 +254,11 @@ describe('sources from cargo configuration', () => {
     const viaFlag = fixture();
     const viaLockfile = fixture();
     const lock = join(viaLockfile.dir, 'Cargo.lock');
-    writeFileSync(lock, readFileSync(lock, 'utf8').replace(`name = "base64"\nversion = "0.22.1"\nsource = "${CRATES_IO}"`, 'name = "base64"\nversion = "0.22.1"\nsource = "registry+https://github.com/corp/index"'));
-    const runs = [
-      await viaSource.run(['tree']),
-      await viaFlag.run(['tree', '--index', 'https://github.com/corp/index.git']),
-      await viaLockfile.run(['tree', '--index', 'http://127.0.0.1:9/']),
-    ];
+    writeFileSync(
+      lock,
+      readFileSync(lock, 'utf8').replace(`name = "base64"\nversion = "0.22.1"\nsource = "${CRATES_IO}"`, 'name = "base64"\nversion = "0.22.1"\nsource = "registry+https://github.com/corp/index"'),
+    );
+    const runs = [await viaSource.run(['tree']), await viaFlag.run(['tree', '--index', 'https://github.com/corp/index.git']), await viaLockfile.run(['tree', '--index', 'http://127.0.0.1:9/'])];
     for (const run of runs) {
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(/^error: .*`https:\/\/(git\.example\.com\/corp\/index|github\.com\/corp\/index(\.git)?)` is a git index; cargo-preflight reads sparse indexes only/);
@@ -293,10 +292,7 @@ describe('a private registry', () => {
     mkdirSync(join(dir, 'src'), { recursive: true });
     mkdirSync(join(dir, '.cargo'));
     writeFileSync(join(dir, 'src', 'main.rs'), 'fn main() {}\n');
-    writeFileSync(
-      join(dir, 'Cargo.toml'),
-      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nsecret-sauce = { version = "1", registry = "corp" }\n',
-    );
+    writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nsecret-sauce = { version = "1", registry = "corp" }\n');
     writeFileSync(
       join(dir, 'Cargo.lock'),
       [
@@ -421,8 +417,7 @@ describe('progress', () => {
     const f = fixture();
     const command = (extra: string) => `${process.execPath} ${bin} tree --index ${srv.url} -j 4 ${extra} >/dev/null`;
     // Only stderr reaches the terminal's output: stdout goes to /dev/null inside the pseudo-terminal.
-    const pty = async (extra: string) =>
-      (await promisify(execFile)('script', ['-qec', command(extra), '/dev/null'], { cwd: f.dir, env: { ...f.env, TERM: 'xterm' } })).stdout;
+    const pty = async (extra: string) => (await promisify(execFile)('script', ['-qec', command(extra), '/dev/null'], { cwd: f.dir, env: { ...f.env, TERM: 'xterm' } })).stdout;
     expect(await pty('')).toContain('Fetching index ');
     expect(await pty('--quiet')).not.toContain('Fetching index');
   });
@@ -441,7 +436,9 @@ describe('progress', () => {
     // Every lookup in flight listens for the run's end: many at once are no leak to warn of.
     // One error naming the host and what failed, in plain words, then what to do.
     const [first, ...help] = run.stderr.trimEnd().split('\n');
-    expect(first).toMatch(/^error: (index entry for `[\w-]+` \(sparse\+http:\/\/127\.0\.0\.1:\d+\/\)|config\.json of sparse\+http:\/\/127\.0\.0\.1:\d+\/): cannot reach 127\.0\.0\.1:\d+: the connection was refused \(2 attempts\)$/);
+    expect(first).toMatch(
+      /^error: (index entry for `[\w-]+` \(sparse\+http:\/\/127\.0\.0\.1:\d+\/\)|config\.json of sparse\+http:\/\/127\.0\.0\.1:\d+\/): cannot reach 127\.0\.0\.1:\d+: the connection was refused \(2 attempts\)$/,
+    );
     expect(help.every((l) => l.startsWith('  help: '))).toBe(true);
     expect(help.join('\n')).toMatch(/`--offline` reads only the caches: they hold 0 of the \d+ index entries/);
     for (const words of ['`cargo fetch`', '`cargo vendor`', 'HTTPS_PROXY', '`http.proxy`', '`--index URL|DIR`']) expect(help.join('\n')).toContain(words);

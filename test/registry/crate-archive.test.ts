@@ -170,7 +170,12 @@ describe('archives made by GNU tar', () => {
       const data = make(format, ['evil-1.0.0/Cargo.toml', 'evil-1.0.0/link.rs']);
       await refused(data, request('evil', '1.0.0', data), /`evil-1\.0\.0\/link\.rs` is a symbolic link/);
     }
-    const hard = gzipSync(tarOf([{ path: 'evil-1.0.0/Cargo.toml', body: MANIFEST }, { path: 'evil-1.0.0/x.rs', type: '1', linkname: 'evil-1.0.0/Cargo.toml' }]));
+    const hard = gzipSync(
+      tarOf([
+        { path: 'evil-1.0.0/Cargo.toml', body: MANIFEST },
+        { path: 'evil-1.0.0/x.rs', type: '1', linkname: 'evil-1.0.0/Cargo.toml' },
+      ]),
+    );
     await refused(hard, request('evil', '1.0.0', hard), /is a hard link/);
   });
 
@@ -185,9 +190,15 @@ describe('hostile archives', () => {
   const gz = (entries: RawEntry[], end?: boolean) => gzipSync(tarOf(entries, end));
   const manifest: RawEntry = { path: 'evil-1.0.0/Cargo.toml', body: MANIFEST };
 
-  it('keeps a build script\'s modules while they are small, and passes over (never refuses) one too large', async () => {
+  it("keeps a build script's modules while they are small, and passes over (never refuses) one too large", async () => {
     const big = 'x'.repeat(ARCHIVE_LIMITS.keptOptional + 1);
-    const data = gz([manifest, { path: 'evil-1.0.0/build.rs', body: 'mod m;' }, { path: 'evil-1.0.0/m.rs', body: 'fn m() {}' }, { path: 'evil-1.0.0/big.rs', body: big }, { path: 'evil-1.0.0/src/lib.rs', body: '' }]);
+    const data = gz([
+      manifest,
+      { path: 'evil-1.0.0/build.rs', body: 'mod m;' },
+      { path: 'evil-1.0.0/m.rs', body: 'fn m() {}' },
+      { path: 'evil-1.0.0/big.rs', body: big },
+      { path: 'evil-1.0.0/src/lib.rs', body: '' },
+    ]);
     const files = (await readBoth(data, { ...req(data), keepIfSmall: (p) => p.endsWith('.rs') && !p.startsWith('src/') })).files;
     expect([...files.keys()].sort()).toEqual(['Cargo.toml', 'build.rs', 'm.rs']);
   });
@@ -210,7 +221,10 @@ describe('hostile archives', () => {
   });
 
   it('refuses a GNU long name that leaves the folder', async () => {
-    const data = gz([{ path: '././@LongLink', type: 'L', body: `evil-1.0.0/${'../'.repeat(40)}etc/passwd\0` }, { path: 'evil-1.0.0/short', body: 'x' }]);
+    const data = gz([
+      { path: '././@LongLink', type: 'L', body: `evil-1.0.0/${'../'.repeat(40)}etc/passwd\0` },
+      { path: 'evil-1.0.0/short', body: 'x' },
+    ]);
     await refused(data, req(data), /is outside/);
   });
 

@@ -99,7 +99,11 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     cargoHome = freshHome('cargo-home');
     const env = { ...process.env, CARGO_HOME: cargoHome, CARGO_TERM_COLOR: 'never' };
     await run('cargo', ['generate-lockfile'], { cwd: app, env });
-    const { stdout: out } = await run('cargo', ['tree', '--locked', '--target', TARGET, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe'], { cwd: app, env, encoding: 'utf8' });
+    const { stdout: out } = await run('cargo', ['tree', '--locked', '--target', TARGET, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe'], {
+      cwd: app,
+      env,
+      encoding: 'utf8',
+    });
     cargoLines = [...new Set(out.split('\n').filter(Boolean))].sort();
   }, 120_000);
 
@@ -135,7 +139,11 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     const linux = await toolTree(freshHome('tool-home-linux'), { cacheDir: join(dir, 'tool-cache-linux') });
     expect(linux.lines).toEqual(cargoLines);
     expect(linux.project.packages.warnings.filter((w) => w.includes('guessed'))).toEqual([]);
-    const downloads = () => server.log.filter((r) => r.path.startsWith('dl/')).map((r) => r.path.split('/')[3]).sort();
+    const downloads = () =>
+      server.log
+        .filter((r) => r.path.startsWith('dl/'))
+        .map((r) => r.path.split('/')[3])
+        .sort();
     expect(downloads()).toEqual(['fmt-macros', 'helper-derive', 'oldspell', 'ordinary', 'plainpm', 'quote', 'syn', 'unicode-ident'].sort());
     // For Windows it is read, and its graph has it.
     server.log.length = 0;
@@ -158,7 +166,10 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
       expect(failed[0]).toContain('500');
       expect(failed[0]).toContain('cargo fetch');
       // The other archives were read: plainpm alone is guessed.
-      const guessed = [...project.lockfile.packages.keys()].map((k) => project.packages.summaries.get(k)).filter((x) => x?.procMacroGuessed).map((x) => x!.name);
+      const guessed = [...project.lockfile.packages.keys()]
+        .map((k) => project.packages.summaries.get(k))
+        .filter((x) => x?.procMacroGuessed)
+        .map((x) => x!.name);
       expect(guessed).toEqual(['plainpm']);
       expect(stats.archives).toBeGreaterThan(0);
     } finally {
@@ -226,7 +237,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     expect(byName.get('plainpm')!.procMacro).toBe(true);
   });
 
-  it('gives the build script with the manifest: from a download, the tool\'s cache, cargo\'s registry/src and registry/cache', async () => {
+  it("gives the build script with the manifest: from a download, the tool's cache, cargo's registry/src and registry/cache", async () => {
     const p = packaged.find((x) => x.crate.name === 'proc-macro2')!;
     const id = { name: 'proc-macro2', version: '1.0.0', checksums: [p.sha256] };
     const filesOf = async (home: string, cache: string, offline: boolean) => {
@@ -330,7 +341,7 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     }
   });
 
-  it('makes download URLs with cargo\'s markers, or appends /{crate}/{version}/download', () => {
+  it("makes download URLs with cargo's markers, or appends /{crate}/{version}/download", () => {
     expect(downloadUrl('https://dl.example/api/v1/crates', 'Serde_Json', '1.0.0')).toBe('https://dl.example/api/v1/crates/Serde_Json/1.0.0/download');
     const t = 'https://dl.example/{prefix}/{lowerprefix}/{crate}/{crate}-{version}.crate?sum={sha256-checksum}';
     expect(downloadUrl(t, 'Serde_Json', '1.0.0', 'ab12')).toBe('https://dl.example/Se/rd/se/rd/Serde_Json/Serde_Json-1.0.0.crate?sum=ab12');
@@ -357,7 +368,10 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
       writeFileSync(join(repo, rel), text);
     };
     write('Cargo.toml', '[workspace]\nmembers = ["crates/*"]\nresolver = "2"\n\n[workspace.package]\nversion = "0.7.0"\nedition = "2021"\n\n[workspace.dependencies]\nunicode-ident = "1"\n');
-    write('crates/gitlib/Cargo.toml', '[package]\nname = "gitlib"\nversion.workspace = true\nedition.workspace = true\n\n[dependencies]\ngitmacro = { path = "../gitmacro" }\nunicode-ident.workspace = true\nfmt-macros = "0.1"\n');
+    write(
+      'crates/gitlib/Cargo.toml',
+      '[package]\nname = "gitlib"\nversion.workspace = true\nedition.workspace = true\n\n[dependencies]\ngitmacro = { path = "../gitmacro" }\nunicode-ident.workspace = true\nfmt-macros = "0.1"\n',
+    );
     write('crates/gitlib/src/lib.rs', '');
     write('crates/gitmacro/Cargo.toml', '[package]\nname = "gitmacro"\nversion.workspace = true\nedition.workspace = true\n\n[lib]\nproc-macro = true\n\n[dependencies]\nquote = "1"\n');
     write('crates/gitmacro/src/lib.rs', '');
@@ -373,7 +387,11 @@ describe.skipIf(skip)('crate files from a sparse registry', () => {
     const home = freshHome('git-cargo-home');
     const env = { ...process.env, CARGO_HOME: home, CARGO_TERM_COLOR: 'never' };
     await run('cargo', ['generate-lockfile'], { cwd: gitApp, env });
-    const { stdout } = await run('cargo', ['tree', '--locked', '--target', TARGET, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe'], { cwd: gitApp, env, encoding: 'utf8' });
+    const { stdout } = await run('cargo', ['tree', '--locked', '--target', TARGET, '-e', 'normal,no-proc-macro', '--prefix', 'none', '-f', '{p}|{f}', '--no-dedupe'], {
+      cwd: gitApp,
+      env,
+      encoding: 'utf8',
+    });
     const expected = [...new Set(stdout.split('\n').filter(Boolean))].sort();
     expect(expected.some((l) => l.startsWith('gitlib v0.7.0'))).toBe(true);
     expect(readdirSync(join(home, 'git', 'checkouts'))).toHaveLength(1);

@@ -135,7 +135,12 @@ describe('network', () => {
     const p = project();
     const set = p.open({ index: srv.url, network: { idleTimeoutMs: 60_000 } });
     const source = set.sourceFor(CRATES_IO)!;
-    const lookups = ['serde', 'libc', 'cc'].map((n) => source.getCrate(n).then(() => 'ok', (e: Error) => e.message));
+    const lookups = ['serde', 'libc', 'cc'].map((n) =>
+      source.getCrate(n).then(
+        () => 'ok',
+        (e: Error) => e.message,
+      ),
+    );
     while (srv.requests().length < 3) await new Promise((r) => setTimeout(r, 5));
     const start = Date.now();
     await set.close();

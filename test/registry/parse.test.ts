@@ -44,9 +44,7 @@ describe('parseIndexFile', () => {
     ].join('\n');
     expect(parseIndexFile(text, 'x', new Set(['2.0.0']), 'x').map((v) => v.vers)).toEqual(['2.0.0']);
     expect(parseIndexFile(text, 'x', new Set(['3.0.0']), 'x')).toEqual([]);
-    expect(() => parseIndexFile(text, 'x', undefined, 'index entry for `x`')).toThrow(
-      /index entry for `x`: line 2: not valid JSON/,
-    );
+    expect(() => parseIndexFile(text, 'x', undefined, 'index entry for `x`')).toThrow(/index entry for `x`: line 2: not valid JSON/);
   });
 
   it('keeps a feature called __proto__ as a feature', () => {
@@ -57,9 +55,7 @@ describe('parseIndexFile', () => {
 
   it('rejects an entry for another crate', () => {
     const text = '{"name":"evil","vers":"1.0.0","deps":[],"features":{}}';
-    expect(() => parseIndexFile(text, 'serde', undefined, 'index entry for `serde`')).toThrow(
-      'index entry for `serde`: line 1: the entry is for crate `evil`, not `serde`',
-    );
+    expect(() => parseIndexFile(text, 'serde', undefined, 'index entry for `serde`')).toThrow('index entry for `serde`: line 1: the entry is for crate `evil`, not `serde`');
   });
 
   it('rejects deeply nested JSON before parsing it', () => {
@@ -79,9 +75,7 @@ describe('parseIndexFile', () => {
   it('rejects fields of the wrong type with the field named', () => {
     const bad = (line: string) => () => parseIndexFile(line, 'x', undefined, 'x');
     expect(bad('{"name":"x","vers":1}')).toThrow('`vers` must be a string');
-    expect(bad('{"name":"x","vers":"1.0.0","deps":[{"name":"y","req":"^1","kind":"weird"}]}')).toThrow(
-      'deps[0]: unknown dependency kind `weird`',
-    );
+    expect(bad('{"name":"x","vers":"1.0.0","deps":[{"name":"y","req":"^1","kind":"weird"}]}')).toThrow('deps[0]: unknown dependency kind `weird`');
     expect(bad('{"name":"x","vers":"1.0.0","features":{"a":[1]}}')).toThrow('`features.a` must be an array of strings');
     expect(bad('[1,2]')).toThrow('the line must be a JSON object');
     const err = (() => {

@@ -41,10 +41,7 @@ describe('progressLine', () => {
     const draw = progressLine(stream, { intervalMs: 0 })!;
     draw(at({ failures: 2 }));
     draw(at({ total: 1000, done: 999 }));
-    expect(writes).toEqual([
-      '\r\x1b[K    Fetching index 3/10 crates, 2 from ',
-      '\r\x1b[K    Fetching index 999/1000 crates, 2 f',
-    ]);
+    expect(writes).toEqual(['\r\x1b[K    Fetching index 3/10 crates, 2 from ', '\r\x1b[K    Fetching index 999/1000 crates, 2 f']);
   });
 
   it('stays silent with --quiet', () => {

@@ -42,9 +42,7 @@ describe('sparse index client', () => {
     expect(viaHttp.map((c) => c?.versions)).toEqual((await crates(local, FIXTURE_CRATES)).map((c) => c?.versions));
     expect(viaHttp.every((c) => c?.origin === 'network')).toBe(true);
     const some = () => new Set(['1.0.200', '0.2.150', '2.0.72']);
-    expect((await crates(sparse, FIXTURE_CRATES, some)).map((c) => c?.versions)).toEqual(
-      (await crates(local, FIXTURE_CRATES, some)).map((c) => c?.versions),
-    );
+    expect((await crates(sparse, FIXTURE_CRATES, some)).map((c) => c?.versions)).toEqual((await crates(local, FIXTURE_CRATES, some)).map((c) => c?.versions));
     // One request per file, config.json included, however often a crate is asked for.
     expect(srv.log).toHaveLength(FIXTURE_CRATES.length + 1);
   });
@@ -55,9 +53,7 @@ describe('sparse index client', () => {
     const local = new IndexDirSource(generatedDir);
     const names = generated.map((c) => c.name);
     const pick = (n: string) => new Set(generated.find((c) => c.name === n)!.versions.slice(-2));
-    expect((await crates(sparse, names, pick)).map((c) => c?.versions)).toEqual(
-      (await crates(local, names, pick)).map((c) => c?.versions),
-    );
+    expect((await crates(sparse, names, pick)).map((c) => c?.versions)).toEqual((await crates(local, names, pick)).map((c) => c?.versions));
   });
 
   it('reports a crate the index does not have as null (404 and 410)', async () => {
@@ -108,7 +104,10 @@ describe('retries', () => {
     const srv = await server();
     srv.fault('se/rd/serde', { kind: 'status', status: 502 });
     const set = project().open({ index: srv.url, network: { retries: 2, baseDelayMs: 1, maxDelayMs: 2 } });
-    const err = await set.sourceFor(CRATES_IO)!.getCrate('serde').catch((e: unknown) => e);
+    const err = await set
+      .sourceFor(CRATES_IO)!
+      .getCrate('serde')
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RegistryError);
     expect((err as Error).message).toBe(`index entry for \`serde\` (sparse+${srv.url}): HTTP 502 (3 attempts)`);
     expect(srv.requests('se/rd/serde')).toHaveLength(3);
@@ -168,14 +167,18 @@ describe('retries', () => {
       .open({ index: srv.url, network: { totalTimeMs: 200, baseDelayMs: 1 } })
       .sourceFor(CRATES_IO)!;
     // The first request to reach the bound gives the host up: config.json, sent alongside, or the crate's file.
-    await expect(source.getCrate('serde')).rejects.toThrow(/^(index entry for `serde` \(sparse\+http:.*\)|config\.json of sparse\+http:\S*): timed out: no complete answer within the 0\.2 s limit \(1 attempt\)$/);
+    await expect(source.getCrate('serde')).rejects.toThrow(
+      /^(index entry for `serde` \(sparse\+http:.*\)|config\.json of sparse\+http:\S*): timed out: no complete answer within the 0\.2 s limit \(1 attempt\)$/,
+    );
   });
 
   it('reports a refused connection after retrying', async () => {
     const srv = await server();
     const url = srv.url;
     await srv.close();
-    const source = project().open({ index: url, network: { retries: 1, baseDelayMs: 1 } }).sourceFor(CRATES_IO)!;
+    const source = project()
+      .open({ index: url, network: { retries: 1, baseDelayMs: 1 } })
+      .sourceFor(CRATES_IO)!;
     await expect(source.getCrate('serde')).rejects.toThrow(/: cannot reach 127\.0\.0\.1:\d+: the connection was refused \(2 attempts\)$/);
   });
 
@@ -324,7 +327,11 @@ describe('cache', () => {
   it('leaves no temporary files behind', async () => {
     const srv = await server({ root: generatedDir });
     const p = project();
-    await run(p, { index: srv.url }, generated.map((c) => c.name));
+    await run(
+      p,
+      { index: srv.url },
+      generated.map((c) => c.name),
+    );
     const files = crateFiles(join(p.cacheDir, registryCacheName(srv.url)));
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(files).toHaveLength(generated.length);
@@ -337,9 +344,7 @@ describe('hostile index data', () => {
     const pad = 'x'.repeat(50 * 1024 * 1024);
     srv.setFile('se/rd/serde', `{"name":"serde","vers":"1.0.0","deps":[],"features":{},"pad":"${pad}"}\n`);
     const set = project().open({ index: srv.url });
-    await expect(set.sourceFor(CRATES_IO)!.getCrate('serde')).rejects.toThrow(
-      `index entry for \`serde\` (sparse+${srv.url}): line 1 is longer than 8 MiB; refusing the index file`,
-    );
+    await expect(set.sourceFor(CRATES_IO)!.getCrate('serde')).rejects.toThrow(`index entry for \`serde\` (sparse+${srv.url}): line 1 is longer than 8 MiB; refusing the index file`);
     expect(set.stats().failures).toBe(1);
   });
 

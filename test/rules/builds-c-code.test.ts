@@ -24,11 +24,22 @@ ruleTester(buildsCCode, {
           { name: 'snmalloc-sys', version: '0.3.5', features: ['build_cmake', 'default'] },
           { name: 'aws-lc-sys', version: '0.16.0', links: 'aws_lc_0_16_0', features: [] },
         ],
-        edges: [{ from: 'app', to: 'snmalloc-sys' }, { from: 'app', to: 'aws-lc-sys' }],
+        edges: [
+          { from: 'app', to: 'snmalloc-sys' },
+          { from: 'app', to: 'aws-lc-sys' },
+        ],
       }),
       findings: [
-        { crate: 'aws-lc-sys', messageId: 'bundledAlways', data: { crate: 'aws-lc-sys', version: '0.16.0', library: 'AWS-LC (built from source, never a system library)', needs: 'a C compiler for the target' } },
-        { crate: 'snmalloc-sys', messageId: 'bundledAlways', data: { crate: 'snmalloc-sys', version: '0.3.5', library: 'none (snmalloc, built from source)', needs: 'a C compiler for the target, a C++ compiler for the target, cmake' } },
+        {
+          crate: 'aws-lc-sys',
+          messageId: 'bundledAlways',
+          data: { crate: 'aws-lc-sys', version: '0.16.0', library: 'AWS-LC (built from source, never a system library)', needs: 'a C compiler for the target' },
+        },
+        {
+          crate: 'snmalloc-sys',
+          messageId: 'bundledAlways',
+          data: { crate: 'snmalloc-sys', version: '0.3.5', library: 'none (snmalloc, built from source)', needs: 'a C compiler for the target, a C++ compiler for the target, cmake' },
+        },
       ],
     },
     {
@@ -39,11 +50,22 @@ ruleTester(buildsCCode, {
           { name: 'snmalloc-sys', version: '0.3.5', features: ['build_cc'] },
           { name: 'aws-lc-sys', version: '0.16.0', links: 'aws_lc_0_16_0', features: [] },
         ],
-        edges: [{ from: 'app', to: 'snmalloc-sys' }, { from: 'app', to: 'aws-lc-sys' }],
+        edges: [
+          { from: 'app', to: 'snmalloc-sys' },
+          { from: 'app', to: 'aws-lc-sys' },
+        ],
       }),
       findings: [
-        { crate: 'aws-lc-sys', messageId: 'bundledAlways', data: { crate: 'aws-lc-sys', version: '0.16.0', library: 'AWS-LC (built from source, never a system library)', needs: 'a C compiler for the target, cmake, libclang' } },
-        { crate: 'snmalloc-sys', messageId: 'bundledAlways', data: { crate: 'snmalloc-sys', version: '0.3.5', library: 'none (snmalloc, built from source)', needs: 'a C compiler for the target, a C++ compiler for the target' } },
+        {
+          crate: 'aws-lc-sys',
+          messageId: 'bundledAlways',
+          data: { crate: 'aws-lc-sys', version: '0.16.0', library: 'AWS-LC (built from source, never a system library)', needs: 'a C compiler for the target, cmake, libclang' },
+        },
+        {
+          crate: 'snmalloc-sys',
+          messageId: 'bundledAlways',
+          data: { crate: 'snmalloc-sys', version: '0.3.5', library: 'none (snmalloc, built from source)', needs: 'a C compiler for the target, a C++ compiler for the target' },
+        },
       ],
     },
     {
@@ -98,7 +120,9 @@ ruleTester(buildsCCode, {
     {
       name: 'ring always builds C',
       graph: one('ring', '0.17.8', 'ring_core_0_17_8', ['alloc', 'default', 'dev_urandom_fallback']),
-      findings: [{ crate: 'ring', messageId: 'bundledAlways', data: { crate: 'ring', version: '0.17.8', library: "none (ring's C and assembly, built from source)", needs: 'a C compiler for the target' } }],
+      findings: [
+        { crate: 'ring', messageId: 'bundledAlways', data: { crate: 'ring', version: '0.17.8', library: "none (ring's C and assembly, built from source)", needs: 'a C compiler for the target' } },
+      ],
     },
     {
       name: 'libsqlite3-sys `bundled` for another musl target: its cross compiler',

@@ -14,7 +14,18 @@ function snapshot(target: string, over: Partial<EnvironmentSnapshot> = {}, onPat
     stdInstalled: true,
     sysroot: '/toolchain',
     configuredLinker: null,
-    onPath: { rustup: '/bin/rustup', cross: null, 'cargo-zigbuild': null, zig: null, cc: '/usr/bin/cc', perl: '/usr/bin/perl', make: '/usr/bin/make', cmake: null, 'musl-gcc': '/usr/bin/musl-gcc', ...onPath },
+    onPath: {
+      rustup: '/bin/rustup',
+      cross: null,
+      'cargo-zigbuild': null,
+      zig: null,
+      cc: '/usr/bin/cc',
+      perl: '/usr/bin/perl',
+      make: '/usr/bin/make',
+      cmake: null,
+      'musl-gcc': '/usr/bin/musl-gcc',
+      ...onPath,
+    },
     ccVariables: {},
     ...over,
   };
@@ -47,7 +58,7 @@ ruleTester(crossEnvironment, {
   ],
   invalid: [
     {
-      name: 'the target\'s standard library is missing',
+      name: "the target's standard library is missing",
       graph: pure(),
       environment: snapshot('x86_64-unknown-linux-musl', { installedTargets: [HOST], stdInstalled: false }),
       findings: [
@@ -65,7 +76,14 @@ ruleTester(crossEnvironment, {
       name: 'aarch64 without linker: the host cc cannot link it',
       graph: pure('aarch64-unknown-linux-musl'),
       environment: snapshot('aarch64-unknown-linux-musl'),
-      findings: [{ crate: 'app', messageId: 'notReady', message: ['linker for aarch64-unknown-linux-musl: none configured, no `aarch64-linux-musl-gcc` on PATH'], fixes: ['linker = "aarch64-linux-musl-gcc"', 'cargo zigbuild', 'cross build'] }],
+      findings: [
+        {
+          crate: 'app',
+          messageId: 'notReady',
+          message: ['linker for aarch64-unknown-linux-musl: none configured, no `aarch64-linux-musl-gcc` on PATH'],
+          fixes: ['linker = "aarch64-linux-musl-gcc"', 'cargo zigbuild', 'cross build'],
+        },
+      ],
     },
     {
       name: 'ring needs a C compiler for musl and none is there',
@@ -185,13 +203,13 @@ describe('toolchains outside GNU/Linux', () => {
     expect(onMac.find((c) => c.id === 'linker')).toMatchObject({ needed: false, ok: true });
   });
 
-  it('the CLI looks up each family\'s tools on PATH', () => {
+  it("the CLI looks up each family's tools on PATH", () => {
     expect(environmentToolNames('x86_64-pc-windows-gnu', LINUX)).toContain('x86_64-w64-mingw32-gcc');
     expect(environmentToolNames('x86_64-pc-windows-msvc', LINUX)).toEqual(expect.arrayContaining(['cargo-xwin', 'clang-cl']));
     expect(environmentToolNames('aarch64-apple-darwin', LINUX)).toContain('oa64-clang');
   });
 
-  it('cargo-zigbuild does not stand in for perl and make (it runs the host\'s tools); cross\'s images have them', () => {
+  it("cargo-zigbuild does not stand in for perl and make (it runs the host's tools); cross's images have them", () => {
     const needs = { cCode: ['openssl-sys'], tools: { perl: ['openssl-sys'] } };
     const zig = environmentChecks(snapshot('aarch64-unknown-linux-musl', {}, { perl: null, 'cargo-zigbuild': '/bin/cargo-zigbuild', zig: '/bin/zig' }), needs);
     expect(zig.find((c) => c.id === 'perl')!.ok).toBe(false);

@@ -42,7 +42,15 @@ function declaredOf(p: PkgSpec): DeclaredMetadata | undefined {
   if (Array.isArray(p.declares)) return { features: new Map(p.declares.map((f) => [f, []])), deps: [] };
   if (p.declares) return { features: new Map(Object.entries(p.declares)), deps: [] };
   const line = recorded(p.name)?.find((v) => v.vers === p.version);
-  return line ? { features: featureMap(line.features, line.deps.filter((d) => d.kind !== 'dev')), deps: line.deps } : undefined;
+  return line
+    ? {
+        features: featureMap(
+          line.features,
+          line.deps.filter((d) => d.kind !== 'dev'),
+        ),
+        deps: line.deps,
+      }
+    : undefined;
 }
 
 /** A crate's releases for `RuleContext.releases`: given, or `recorded` (every line test/fixtures/crates-index holds). */
@@ -128,9 +136,7 @@ export function graphOf(spec: {
       activatedBy: e.via ?? [],
       features: [],
       defaultFeatures: true,
-      ...(e.from === root
-        ? { declaration: { manifestPath: `/work/${root}/Cargo.toml`, line: line++, column: 1, table: 'dependencies', tablePath: ['dependencies'] } }
-        : {}),
+      ...(e.from === root ? { declaration: { manifestPath: `/work/${root}/Cargo.toml`, line: line++, column: 1, table: 'dependencies', tablePath: ['dependencies'] } } : {}),
     });
   }
   const featureCauses = new Map<PackageKey, Map<string, FeatureCause>>();
@@ -143,8 +149,7 @@ export function graphOf(spec: {
       // `dep:X` X's declaration asked for it; `dep:X/f` X's feature `f` did (`crate/feature` in X's features).
       const [from, via] = by.slice(4).split('/');
       m.set(feature, { kind: 'dependency', from: k(from), depName: crate, ...(via ? { viaFeature: via } : {}) });
-    }
-    else {
+    } else {
       const [c, f] = by.split('/');
       m.set(feature, { kind: 'feature', from: k(c), feature: f });
     }
@@ -245,9 +250,7 @@ export async function run(rule: Rule, c: Case): Promise<Finding[]> {
   const graph = typeof c.graph === 'function' ? await c.graph() : c.graph;
   const environments = c.environment ? new Map([[graph.target, c.environment]]) : undefined;
   const byName = new Map([...graph.packages.values()].map((p) => [p.name, p.key]));
-  const readings = c.buildScripts
-    ? new Map([[graph.target, new Map(Object.entries(c.buildScripts).map(([name, r]) => [byName.get(name) ?? name, r]))]])
-    : undefined;
+  const readings = c.buildScripts ? new Map([[graph.target, new Map(Object.entries(c.buildScripts).map(([name, r]) => [byName.get(name) ?? name, r]))]]) : undefined;
   return lint({ graphs: [graph], kb: c.kb ?? kb, rules: [rule], environments, ...(c.releases ? { releases: releasesOf(graph, c.releases) } : {}), ...(readings ? { buildScripts: readings } : {}) });
 }
 
@@ -273,8 +276,14 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
     });
     it('names every declared message in an invalid case', () => {
       const named = new Set(table.invalid.flatMap((c) => c.findings.flatMap((e) => [e.messageId, ...(e.detailId ? [e.detailId] : [])])));
-      expect(Object.keys(rule.meta.messages).filter((id) => !named.has(id)), 'messages no invalid case reports').toEqual([]);
-      expect([...named].filter((id) => !Object.hasOwn(rule.meta.messages, id)), 'messageIds the rule does not declare').toEqual([]);
+      expect(
+        Object.keys(rule.meta.messages).filter((id) => !named.has(id)),
+        'messages no invalid case reports',
+      ).toEqual([]);
+      expect(
+        [...named].filter((id) => !Object.hasOwn(rule.meta.messages, id)),
+        'messageIds the rule does not declare',
+      ).toEqual([]);
     });
     describe('valid', () => {
       for (const c of table.valid) {
@@ -312,7 +321,11 @@ export function ruleTester(rule: Rule, table: { valid: Case[]; invalid: InvalidC
               expect(f.detail).toBe(filled(t!, f.detailData ?? {}));
             }
             if (e.detailId) expect(f.detailId, `detail of ${e.crate}`).toBe(e.detailId);
-            if (e.evidence) expect((f.evidence ?? []).map((x) => `${x.file}:${x.line}:${x.column}: ${x.text}`), `evidence of ${e.crate}`).toEqual(e.evidence);
+            if (e.evidence)
+              expect(
+                (f.evidence ?? []).map((x) => `${x.file}:${x.line}:${x.column}: ${x.text}`),
+                `evidence of ${e.crate}`,
+              ).toEqual(e.evidence);
             if (e.detailData) expect(f.detailData, `detail data of ${e.crate}`).toEqual(e.detailData);
             for (const m of e.message ?? []) expect(f.message, `message of ${e.crate}`).toSatisfy((t: string) => matches(t, m));
             if (e.fixes) {

@@ -39,7 +39,9 @@ ruleTester(metadataMissing, {
           messageId: 'unreadable',
           data: { crate: 'reqwest', version: '0.12.4', cause: 'offline and not cached' },
           detailId: 'resolverReason',
-          fixes: ['without `--offline`', '`cargo fetch`'], direct: 'reqwest@7', strategies: ['environment', 'environment'],
+          fixes: ['without `--offline`', '`cargo fetch`'],
+          direct: 'reqwest@7',
+          strategies: ['environment', 'environment'],
         },
         { crate: 'serde', messageId: 'unreadable', data: { crate: 'serde', version: '1.0.200', cause: 'offline and not cached' }, direct: 'serde@8' },
       ],
@@ -47,7 +49,16 @@ ruleTester(metadataMissing, {
     {
       name: 'a crate below a direct dependency: the path and the direct dependency that brings it',
       graph: web({ hyper: { kind: 'not-in-source', source: INDEX, vendored: false } }),
-      findings: [{ crate: 'hyper', messageId: 'unreadable', data: { crate: 'hyper', version: '1.3.1', cause: 'not in the index (404/410)' }, paths: ['app > reqwest > hyper'], direct: 'reqwest@7', fixes: ['private registry', '`cargo update -p'] }],
+      findings: [
+        {
+          crate: 'hyper',
+          messageId: 'unreadable',
+          data: { crate: 'hyper', version: '1.3.1', cause: 'not in the index (404/410)' },
+          paths: ['app > reqwest > hyper'],
+          direct: 'reqwest@7',
+          fixes: ['private registry', '`cargo update -p'],
+        },
+      ],
     },
     {
       name: 'a git dependency without vendored sources',

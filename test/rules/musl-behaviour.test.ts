@@ -57,7 +57,15 @@ ruleTester(muslBehaviour, {
     {
       name: 'multi-threaded tokio without another allocator',
       graph: g([{ name: 'tokio', version: '1.37.0', features: ['rt', 'rt-multi-thread'] }]),
-      findings: [{ crate: 'tokio', messageId: 'muslMalloc', data: { crate: 'tokio', version: '1.37.0', runtime: 'the multi-threaded tokio runtime' }, detailId: 'mallocNote', fixes: ['mimalloc::MiMalloc', 'tikv_jemallocator::Jemalloc'] }],
+      findings: [
+        {
+          crate: 'tokio',
+          messageId: 'muslMalloc',
+          data: { crate: 'tokio', version: '1.37.0', runtime: 'the multi-threaded tokio runtime' },
+          detailId: 'mallocNote',
+          fixes: ['mimalloc::MiMalloc', 'tikv_jemallocator::Jemalloc'],
+        },
+      ],
     },
     {
       name: 'tokio `net` resolves names through getaddrinfo',

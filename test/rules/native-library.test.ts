@@ -96,7 +96,7 @@ ruleTester(nativeLibrary, {
       graph: graphOf({ packages: [{ name: 'ring', version: '0.17.8', links: 'ring_core_0_17_8', features: ['alloc', 'default'] }], edges: [{ from: 'app', to: 'ring' }] }),
     },
     {
-      name: 'a -sys crate without any static option is the other rule\'s (libpulse-sys)',
+      name: "a -sys crate without any static option is the other rule's (libpulse-sys)",
       graph: graphOf({ packages: [{ name: 'libpulse-sys', version: '1.23.0', links: 'pulse' }], edges: [{ from: 'app', to: 'libpulse-sys' }] }),
     },
     {
@@ -112,22 +112,24 @@ ruleTester(nativeLibrary, {
       graph: graphOf({ packages: [{ name: 'pcre2-sys', version: '0.2.9', features: [] }], edges: [{ from: 'app', to: 'pcre2-sys' }] }),
     },
     // Families of issue 13 that always build their bundled C: nothing for this rule (builds-c-code says what they need).
-    ...([
-      ['lz4-sys', '1.9.5', 'lz4', []],
-      ['libnghttp2-sys', '0.1.10+1.61.0', 'nghttp2', []],
-      ['libsodium-sys', '0.2.7', 'sodium', []],
-      ['zmq-sys', '0.12.0', 'zmq', []],
-      ['boring-sys', '5.0.2', 'boringssl', []],
-      ['libz-ng-sys', '1.1.15', 'z-ng', []],
-      ['snmalloc-sys', '0.3.5', undefined, ['build_cmake', 'default']],
-      ['jemalloc-sys', '0.5.4+5.3.0-patched', 'jemalloc', ['background_threads_runtime_support', 'default']],
-      ['mlua-sys', '0.6.0', 'lua', ['luau']],
-      ['paho-mqtt-sys', '0.9.0', undefined, ['bundled', 'cmake', 'default', 'ssl']],
-      ['gmp-mpfr-sys', '1.6.2', 'gmp', ['default', 'mpc', 'mpfr']],
-      ['audiopus_sys', '0.2.2', undefined, []],
-      ['tree-sitter', '0.22.6', 'tree-sitter', []],
-      ['grpcio-sys', '0.13.0+1.56.2-patched', undefined, []],
-    ] as [string, string, string | undefined, string[]][]).map(([name, version, links, features]) => ({
+    ...(
+      [
+        ['lz4-sys', '1.9.5', 'lz4', []],
+        ['libnghttp2-sys', '0.1.10+1.61.0', 'nghttp2', []],
+        ['libsodium-sys', '0.2.7', 'sodium', []],
+        ['zmq-sys', '0.12.0', 'zmq', []],
+        ['boring-sys', '5.0.2', 'boringssl', []],
+        ['libz-ng-sys', '1.1.15', 'z-ng', []],
+        ['snmalloc-sys', '0.3.5', undefined, ['build_cmake', 'default']],
+        ['jemalloc-sys', '0.5.4+5.3.0-patched', 'jemalloc', ['background_threads_runtime_support', 'default']],
+        ['mlua-sys', '0.6.0', 'lua', ['luau']],
+        ['paho-mqtt-sys', '0.9.0', undefined, ['bundled', 'cmake', 'default', 'ssl']],
+        ['gmp-mpfr-sys', '1.6.2', 'gmp', ['default', 'mpc', 'mpfr']],
+        ['audiopus_sys', '0.2.2', undefined, []],
+        ['tree-sitter', '0.22.6', 'tree-sitter', []],
+        ['grpcio-sys', '0.13.0+1.56.2-patched', undefined, []],
+      ] as [string, string, string | undefined, string[]][]
+    ).map(([name, version, links, features]) => ({
       name: `${name} always builds its bundled source`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features }], edges: [{ from: 'app', to: name }] }),
     })),
@@ -136,7 +138,7 @@ ruleTester(nativeLibrary, {
       graph: graphOf({ packages: [{ name: 'reqwest', version: '0.12.4', features: ['rustls-tls'] }], edges: [{ from: 'app', to: 'reqwest' }] }),
     },
     {
-      name: 'a workspace member named like a -sys crate is the user\'s own code',
+      name: "a workspace member named like a -sys crate is the user's own code",
       graph: (() => {
         const g = graphOf({ root: 'openssl-sys', packages: [], edges: [] });
         return g;
@@ -191,7 +193,9 @@ ruleTester(nativeLibrary, {
       name: 'cross-compiling (musl on a -gnu host), OPENSSL_STATIC is offered only with an OpenSSL built for the target (OPENSSL_DIR)',
       graph: reqwestGraph(),
       environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
-      findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl'] }],
+      findings: [
+        { crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: ['set OPENSSL_STATIC=1 together with OPENSSL_DIR pointing at OpenSSL (libssl, libcrypto) built for x86_64-unknown-linux-musl'] },
+      ],
     },
     {
       // magick_rust reads IMAGE_MAGICK_STATIC from 0.7.1 to 2.1.1 (build.rs at tag 0.21.0, lines 231-238): a static option, not none.
@@ -200,7 +204,7 @@ ruleTester(nativeLibrary, {
       findings: [{ crate: 'magick_rust', messageId: 'noStaticOptionOn', fixes: [/IMAGE_MAGICK_STATIC=/] }],
     },
     {
-      name: 'building for the host itself, OPENSSL_STATIC=1 links the host\'s OpenSSL statically: offered as is',
+      name: "building for the host itself, OPENSSL_STATIC=1 links the host's OpenSSL statically: offered as is",
       graph: reqwestGraph({ target: 'x86_64-unknown-linux-gnu' }),
       environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu'),
       findings: [{ crate: 'openssl-sys', messageId: 'noStaticOptionOn', fixes: [/^set OPENSSL_STATIC=1 for the build \(`\[env\]` in \.cargo\/config\.toml\)$/] }],
@@ -246,7 +250,7 @@ ruleTester(nativeLibrary, {
         {
           crate: 'libz-sys',
           messageId: 'systemWhenFound',
-          fixes: ['switch `flate2` to miniz_oxide (flate2\'s default backend): remove `zlib`, `zlib-ng-compat`; add `rust_backend`'],
+          fixes: ["switch `flate2` to miniz_oxide (flate2's default backend): remove `zlib`, `zlib-ng-compat`; add `rust_backend`"],
         },
       ],
     },
@@ -288,7 +292,14 @@ ruleTester(nativeLibrary, {
     {
       name: 'libsodium-sys with `use-pkg-config` opts into the system libsodium',
       graph: graphOf({ packages: [{ name: 'libsodium-sys', version: '0.2.7', links: 'sodium', features: ['use-pkg-config'] }], edges: [{ from: 'app', to: 'libsodium-sys' }] }),
-      findings: [{ crate: 'libsodium-sys', messageId: 'optsIntoSystem', data: { crate: 'libsodium-sys', version: '0.2.7', library: 'libsodium', feature: 'use-pkg-config' }, fixes: ['turn off feature `use-pkg-config` of `libsodium-sys`'] }],
+      findings: [
+        {
+          crate: 'libsodium-sys',
+          messageId: 'optsIntoSystem',
+          data: { crate: 'libsodium-sys', version: '0.2.7', library: 'libsodium', feature: 'use-pkg-config' },
+          fixes: ['turn off feature `use-pkg-config` of `libsodium-sys`'],
+        },
+      ],
     },
     {
       name: 'mlua-sys links the system Lua unless `vendored`; libbpf-sys links libelf and zlib unless `vendored` or `static`; libduckdb-sys unless `bundled`',
@@ -298,7 +309,11 @@ ruleTester(nativeLibrary, {
           { name: 'libbpf-sys', version: '1.6.4+v1.6.3', links: 'bpf', features: ['default', 'static-libbpf', 'vendored-libbpf'] },
           { name: 'libduckdb-sys', version: '0.10.2', features: ['default', 'pkg-config', 'vcpkg'] },
         ],
-        edges: [{ from: 'app', to: 'mlua-sys' }, { from: 'app', to: 'libbpf-sys' }, { from: 'app', to: 'libduckdb-sys' }],
+        edges: [
+          { from: 'app', to: 'mlua-sys' },
+          { from: 'app', to: 'libbpf-sys' },
+          { from: 'app', to: 'libduckdb-sys' },
+        ],
       }),
       findings: [
         { crate: 'libbpf-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `libbpf-sys`', /enable feature `static` of `libbpf-sys`/] },
@@ -312,7 +327,7 @@ ruleTester(nativeLibrary, {
       findings: [{ crate: 'sdl2-sys', messageId: 'noStaticOptionOn', data: { crate: 'sdl2-sys', version: '0.36.0', library: 'libSDL2' }, fixes: ['enable feature `static-link` of `sdl2-sys`'] }],
     },
     {
-      name: 'isahc\'s default `static-curl` builds libcurl but links the system OpenSSL: `static-ssl` vendors it',
+      name: "isahc's default `static-curl` builds libcurl but links the system OpenSSL: `static-ssl` vendors it",
       graph: graphOf({
         packages: [
           { name: 'isahc', version: '1.7.2', features: ['default', 'http2', 'static-curl', 'text-decoding'] },
@@ -343,7 +358,11 @@ ruleTester(nativeLibrary, {
           { name: 'libheif-sys', version: '4.1.0+1.19.8', links: 'heif', features: ['latest', 'v1_19'] },
           { name: 'clang-sys', version: '1.7.0', links: 'clang', features: ['clang_17_0'] },
         ],
-        edges: [{ from: 'app', to: 'netcdf-sys' }, { from: 'app', to: 'libheif-sys' }, { from: 'app', to: 'clang-sys' }],
+        edges: [
+          { from: 'app', to: 'netcdf-sys' },
+          { from: 'app', to: 'libheif-sys' },
+          { from: 'app', to: 'clang-sys' },
+        ],
       }),
       findings: [
         { crate: 'clang-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `clang-sys`'] },
@@ -358,7 +377,10 @@ ruleTester(nativeLibrary, {
           { name: 'ffmpeg-sys-next', version: '7.0.0', links: 'ffmpeg', features: ['avcodec', 'avformat', 'default'] },
           { name: 'hdf5-sys', version: '0.8.1', links: 'hdf5', features: [] },
         ],
-        edges: [{ from: 'app', to: 'ffmpeg-sys-next' }, { from: 'app', to: 'hdf5-sys' }],
+        edges: [
+          { from: 'app', to: 'ffmpeg-sys-next' },
+          { from: 'app', to: 'hdf5-sys' },
+        ],
       }),
       findings: [
         { crate: 'ffmpeg-sys-next', messageId: 'noStaticOptionOn', fixes: ['enable feature `build` of `ffmpeg-sys-next`', /enable feature `static` of `ffmpeg-sys-next`/] },
@@ -366,7 +388,7 @@ ruleTester(nativeLibrary, {
       ],
     },
     {
-      name: 'rdkafka with `ssl` brings the system OpenSSL: its `ssl-vendored` re-exports rdkafka-sys\'s',
+      name: "rdkafka with `ssl` brings the system OpenSSL: its `ssl-vendored` re-exports rdkafka-sys's",
       graph: graphOf({
         packages: [
           { name: 'rdkafka', version: '0.36.2', features: ['default', 'libz', 'ssl', 'tokio'] },
@@ -389,7 +411,11 @@ ruleTester(nativeLibrary, {
           { name: 'gmp-mpfr-sys', version: '1.6.2', links: 'gmp', features: ['mpc', 'mpfr', 'use-system-libs'] },
           { name: 'audiopus_sys', version: '0.2.2', features: [] },
         ],
-        edges: [{ from: 'app', to: 'openblas-src' }, { from: 'app', to: 'gmp-mpfr-sys' }, { from: 'app', to: 'audiopus_sys' }],
+        edges: [
+          { from: 'app', to: 'openblas-src' },
+          { from: 'app', to: 'gmp-mpfr-sys' },
+          { from: 'app', to: 'audiopus_sys' },
+        ],
         target: 'x86_64-unknown-linux-gnu',
       }),
       findings: [
@@ -414,7 +440,7 @@ ruleTester(nativeLibrary, {
       ],
     },
     {
-      name: 'the direct dependency whose feature turns the optional edge on, not the shortest path\'s (sqlx-cli\'s default `sqlite` enables `sqlx/sqlite`)',
+      name: "the direct dependency whose feature turns the optional edge on, not the shortest path's (sqlx-cli's default `sqlite` enables `sqlx/sqlite`)",
       graph: graphOf({
         packages: [
           { name: 'sqlx', version: '0.6.3', features: ['postgres', 'sqlite'] },
@@ -467,7 +493,26 @@ ruleTester(nativeLibrary, {
             version: '0.4.72+curl-8.6.0',
             links: 'curl',
             features: ['ssl'],
-            declares: ['default', 'force-system-lib-on-osx', 'http2', 'mesalink', 'ntlm', 'poll_7_68_0', 'protocol-ftp', 'rustls', 'spnego', 'ssl', 'static-curl', 'static-ssl', 'upkeep_7_62_0', 'windows-static-ssl', 'zlib-ng-compat', 'libnghttp2-sys', 'openssl-sys', 'rustls-ffi'],
+            declares: [
+              'default',
+              'force-system-lib-on-osx',
+              'http2',
+              'mesalink',
+              'ntlm',
+              'poll_7_68_0',
+              'protocol-ftp',
+              'rustls',
+              'spnego',
+              'ssl',
+              'static-curl',
+              'static-ssl',
+              'upkeep_7_62_0',
+              'windows-static-ssl',
+              'zlib-ng-compat',
+              'libnghttp2-sys',
+              'openssl-sys',
+              'rustls-ffi',
+            ],
           },
         ],
         edges: [{ from: 'app', to: 'curl-sys' }],
@@ -481,7 +526,10 @@ ruleTester(nativeLibrary, {
     },
     {
       name: 'a libz-sys 2.x, newer than every release checked, that declares `static`: offered, saying how far its meaning was checked',
-      graph: graphOf({ packages: [{ name: 'libz-sys', version: '2.0.0', links: 'z', features: ['libc'], declares: ['default', 'libc', 'static', 'stock-zlib', 'zlib-ng'] }], edges: [{ from: 'app', to: 'libz-sys' }] }),
+      graph: graphOf({
+        packages: [{ name: 'libz-sys', version: '2.0.0', links: 'z', features: ['libc'], declares: ['default', 'libc', 'static', 'stock-zlib', 'zlib-ng'] }],
+        edges: [{ from: 'app', to: 'libz-sys' }],
+      }),
       findings: [
         {
           crate: 'libz-sys',
@@ -519,10 +567,7 @@ ruleTester(nativeLibrary, {
         {
           crate: 'openssl-sys',
           messageId: 'noStaticOptionOn',
-          fixes: [
-            'switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false',
-            'enable feature `native-tls-vendored` of `reqwest`',
-          ],
+          fixes: ['switch `reqwest` to rustls: remove `default-tls`; add `rustls-tls`; default-features = false', 'enable feature `native-tls-vendored` of `reqwest`'],
           strategies: ['switch', 'static', 'static', 'environment', 'disable'],
         },
       ],

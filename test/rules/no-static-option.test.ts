@@ -55,7 +55,10 @@ ruleTester(noStaticOption, {
           { name: 'ash', version: '0.38.0+1.3.281', features: ['debug', 'default', 'loaded', 'std'] },
           { name: 'wayland-sys', version: '0.31.1', features: ['client', 'dlopen'] },
         ],
-        edges: [{ from: 'app', to: 'ash' }, { from: 'app', to: 'wayland-sys' }],
+        edges: [
+          { from: 'app', to: 'ash' },
+          { from: 'app', to: 'wayland-sys' },
+        ],
       }),
     },
     {
@@ -96,39 +99,84 @@ ruleTester(noStaticOption, {
           { name: 'ash', version: '0.38.0+1.3.281', features: ['debug', 'linked', 'std'] },
           { name: 'wayland-sys', version: '0.31.1', features: ['client'] },
         ],
-        edges: [{ from: 'app', to: 'ash' }, { from: 'app', to: 'wayland-sys' }],
+        edges: [
+          { from: 'app', to: 'ash' },
+          { from: 'app', to: 'wayland-sys' },
+        ],
       }),
       findings: [
-        { crate: 'ash', messageId: 'systemLibrary', data: { crate: 'ash', version: '0.38.0+1.3.281', library: 'libvulkan (the Vulkan loader)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } },
+        {
+          crate: 'ash',
+          messageId: 'systemLibrary',
+          data: {
+            crate: 'ash',
+            version: '0.38.0+1.3.281',
+            library: 'libvulkan (the Vulkan loader)',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
+        },
         { crate: 'wayland-sys', messageId: 'systemLibrary' },
       ],
     },
     // System-only families of issue 13, recognised by name whether or not they carry `links`.
-    ...([
-      ['tesseract-sys', '0.6.1', 'tesseract', 'libtesseract and liblept (Leptonica)'],
-      ['leptonica-sys', '0.4.7', 'lept', 'libtesseract and liblept (Leptonica)'],
-      ['torch-sys', '0.16.0', 'tch', 'libtorch'],
-      ['libxml', '0.3.5', undefined, 'libxml2'],
-      ['pcap', '2.0.0', undefined, 'libpcap'],
-      ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],
-      ['x11', '2.21.0', undefined, 'libX11 and the X extension libraries'],
-      ['tensorflow-sys', '0.24.0', 'tensorflow', 'libtensorflow'],
-      ['compress-tools', '0.14.3', undefined, 'libarchive'],
-      ['libsystemd-sys', '0.9.3', undefined, 'libsystemd'],
-    ] as [string, string, string | undefined, string][]).map(([name, version, links, library]) => ({
+    ...(
+      [
+        ['tesseract-sys', '0.6.1', 'tesseract', 'libtesseract and liblept (Leptonica)'],
+        ['leptonica-sys', '0.4.7', 'lept', 'libtesseract and liblept (Leptonica)'],
+        ['torch-sys', '0.16.0', 'tch', 'libtorch'],
+        ['libxml', '0.3.5', undefined, 'libxml2'],
+        ['pcap', '2.0.0', undefined, 'libpcap'],
+        ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],
+        ['x11', '2.21.0', undefined, 'libX11 and the X extension libraries'],
+        ['tensorflow-sys', '0.24.0', 'tensorflow', 'libtensorflow'],
+        ['compress-tools', '0.14.3', undefined, 'libarchive'],
+        ['libsystemd-sys', '0.9.3', undefined, 'libsystemd'],
+      ] as [string, string, string | undefined, string][]
+    ).map(([name, version, links, library]) => ({
       name: `${name} links ${library} and no release can build it`,
       graph: graphOf({ packages: [{ name, version, ...(links ? { links } : {}), features: [] }], edges: [{ from: 'app', to: name }] }),
-      findings: [{ crate: name, messageId: 'systemLibrary', data: { crate: name, version, library, availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+      findings: [
+        {
+          crate: name,
+          messageId: 'systemLibrary',
+          data: { crate: name, version, library, availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+        },
+      ],
     })),
     {
       name: 'libgssapi-sys links the system GSSAPI and no release can build it',
       graph: graphOf({ packages: [{ name: 'libgssapi-sys', version: '0.3.1', links: 'gssapi_krb5', features: [] }], edges: [{ from: 'app', to: 'libgssapi-sys' }] }),
-      findings: [{ crate: 'libgssapi-sys', messageId: 'systemLibrary', data: { crate: 'libgssapi-sys', version: '0.3.1', library: 'libgssapi_krb5 (MIT Kerberos)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+      findings: [
+        {
+          crate: 'libgssapi-sys',
+          messageId: 'systemLibrary',
+          data: {
+            crate: 'libgssapi-sys',
+            version: '0.3.1',
+            library: 'libgssapi_krb5 (MIT Kerberos)',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
+        },
+      ],
     },
     {
       name: 'gdal-sys links the system GDAL and no release can build it',
       graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
-      findings: [{ crate: 'gdal-sys', messageId: 'systemLibrary', data: { crate: 'gdal-sys', version: '0.9.1', library: 'libgdal', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" } }],
+      findings: [
+        {
+          crate: 'gdal-sys',
+          messageId: 'systemLibrary',
+          data: {
+            crate: 'gdal-sys',
+            version: '0.9.1',
+            library: 'libgdal',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
+        },
+      ],
     },
     {
       name: 'glib-sys links the system GLib and no release can build it',
@@ -137,7 +185,13 @@ ruleTester(noStaticOption, {
         {
           crate: 'glib-sys',
           messageId: 'systemLibrary',
-          data: { crate: 'glib-sys', version: '0.19.5', library: 'GLib (libglib-2.0)', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: {
+            crate: 'glib-sys',
+            version: '0.19.5',
+            library: 'GLib (libglib-2.0)',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
         },
       ],
     },
@@ -148,7 +202,13 @@ ruleTester(noStaticOption, {
         {
           crate: 'libssh2-sys',
           messageId: 'systemWhenFound',
-          data: { crate: 'libssh2-sys', version: '0.2.7', library: 'libssh2', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: {
+            crate: 'libssh2-sys',
+            version: '0.2.7',
+            library: 'libssh2',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
         },
       ],
     },
@@ -160,7 +220,13 @@ ruleTester(noStaticOption, {
         {
           crate: 'sneaky-crypto',
           messageId: 'buildScriptSystem',
-          data: { crate: 'sneaky-crypto', version: '0.1.0', library: 'the system libraries `libcrypto`, `crypto`', source: 'its build script shows it', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: {
+            crate: 'sneaky-crypto',
+            version: '0.1.0',
+            library: 'the system libraries `libcrypto`, `crypto`',
+            source: 'its build script shows it',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
           detailId: 'buildScriptNote',
           strategies: ['disable'],
           evidence: ['sneaky-crypto-0.1.0/build.rs:2:5: pkg_config::probe_library("libcrypto")', 'sneaky-crypto-0.1.0/build.rs:3:5: println!("cargo:rustc-link-lib=crypto")'],
@@ -168,7 +234,7 @@ ruleTester(noStaticOption, {
       ],
     },
     {
-      name: 'a `links` crate whose override in cargo\'s configuration links a shared library',
+      name: "a `links` crate whose override in cargo's configuration links a shared library",
       graph: single('acme-sys', '1.0.0', 'acme'),
       buildScripts: { 'acme-sys': overrideReading('x86_64-unknown-linux-musl', 'acme', ['acme', 'm']) },
       findings: [
@@ -210,7 +276,14 @@ ruleTester(noStaticOption, {
     {
       name: 'the same feature asked for explicitly',
       graph: audioGraph(false),
-      findings: [{ crate: 'libpulse-sys', messageId: 'systemLibrary', message: ['; brought in by feature `pulseaudio` of `player`, asked for in its declaration'], fixes: [/^turn off feature `pulseaudio` of `player`$/] }],
+      findings: [
+        {
+          crate: 'libpulse-sys',
+          messageId: 'systemLibrary',
+          message: ['; brought in by feature `pulseaudio` of `player`, asked for in its declaration'],
+          fixes: [/^turn off feature `pulseaudio` of `player`$/],
+        },
+      ],
     },
     {
       name: 'pq-sys 0.4 has none; its index lines say 0.5.0 is the first with `bundled` (a semver-incompatible move)',
@@ -279,7 +352,12 @@ ruleTester(noStaticOption, {
     {
       name: 'no newer release declares one',
       graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.12', links: 'curl', declares: ['http2'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
-      releases: { 'curl-sys': [{ version: '0.4.12', features: ['http2'] }, { version: '0.4.14', features: ['http2'] }] },
+      releases: {
+        'curl-sys': [
+          { version: '0.4.12', features: ['http2'] },
+          { version: '0.4.14', features: ['http2'] },
+        ],
+      },
       findings: [{ crate: 'curl-sys', messageId: 'systemWhenFound', message: ['has no static option at v0.4.12 nor in any newer release to insist'], strategies: [] }],
     },
     {
@@ -289,7 +367,13 @@ ruleTester(noStaticOption, {
         {
           crate: 'freetype-sys',
           messageId: 'systemWhenFound',
-          data: { crate: 'freetype-sys', version: '0.20.1', library: 'libfreetype', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: {
+            crate: 'freetype-sys',
+            version: '0.20.1',
+            library: 'libfreetype',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
         },
       ],
     },
@@ -301,7 +385,13 @@ ruleTester(noStaticOption, {
         {
           crate: 'acme-codec-sys',
           messageId: 'systemLibrary',
-          data: { crate: 'acme-codec-sys', version: '0.3.0', library: 'libacme', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: {
+            crate: 'acme-codec-sys',
+            version: '0.3.0',
+            library: 'libacme',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
           detailId: 'knowledgeBaseNote',
           detailData: { note: 'Links the in-house codec from the system.' },
         },
@@ -324,7 +414,13 @@ ruleTester(noStaticOption, {
         {
           crate: 'hidapi',
           messageId: 'systemLibrary',
-          data: { crate: 'hidapi', version: '2.6.1', library: 'hidapi (built from source) with libudev or libusb', availability: 'no static option in any version the knowledge base knows', pulledBy: "; brought in by `app`'s own dependency on it" },
+          data: {
+            crate: 'hidapi',
+            version: '2.6.1',
+            library: 'hidapi (built from source) with libudev or libusb',
+            availability: 'no static option in any version the knowledge base knows',
+            pulledBy: "; brought in by `app`'s own dependency on it",
+          },
         },
         { crate: 'libudev-sys', messageId: 'systemLibrary', message: ['; brought in by `hidapi`, which depends on it unconditionally'], strategies: [] },
       ],

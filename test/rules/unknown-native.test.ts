@@ -3,8 +3,7 @@ import { loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { graphOf, ruleTester } from './harness.js';
 import { BUNDLED_C, PROBE_CRYPTO, scriptReading } from '../rules/scripts.js';
 
-const one = (name: string, version: string, links?: string) =>
-  graphOf({ packages: [{ name, version, ...(links ? { links } : {}) }], edges: [{ from: 'app', to: name }] });
+const one = (name: string, version: string, links?: string) => graphOf({ packages: [{ name, version, ...(links ? { links } : {}) }], edges: [{ from: 'app', to: name }] });
 
 /** A private -sys crate described by an extra knowledge-base entry, as the configuration adds it. */
 const withPrivateEntry = loadKnowledgeBase([
@@ -19,11 +18,23 @@ const withPrivateEntry = loadKnowledgeBase([
 
 ruleTester(unknownNative, {
   valid: [
-    { name: 'a crate without `links` or native sign, whose build script shows nothing', graph: one('serde', '1.0.200'), buildScripts: { serde: scriptReading('serde', '1.0.200', 'fn main() { println!("cargo:rustc-cfg=x"); }\n', {}, false) } },
-    { name: 'a `links` crate whose build script shows a system library is for no-static-option', graph: one('acme-codec-sys', '0.3.0', 'acme_codec'), buildScripts: { 'acme-codec-sys': scriptReading('acme-codec-sys', '0.3.0', PROBE_CRYPTO) } },
-    { name: 'a `links` crate that compiles only what it ships is for builds-c-code', graph: one('acme-codec-sys', '0.3.0', 'acme_codec'), buildScripts: { 'acme-codec-sys': scriptReading('acme-codec-sys', '0.3.0', BUNDLED_C) } },
     {
-      name: 'a `links` crate that links only the C library\'s parts',
+      name: 'a crate without `links` or native sign, whose build script shows nothing',
+      graph: one('serde', '1.0.200'),
+      buildScripts: { serde: scriptReading('serde', '1.0.200', 'fn main() { println!("cargo:rustc-cfg=x"); }\n', {}, false) },
+    },
+    {
+      name: 'a `links` crate whose build script shows a system library is for no-static-option',
+      graph: one('acme-codec-sys', '0.3.0', 'acme_codec'),
+      buildScripts: { 'acme-codec-sys': scriptReading('acme-codec-sys', '0.3.0', PROBE_CRYPTO) },
+    },
+    {
+      name: 'a `links` crate that compiles only what it ships is for builds-c-code',
+      graph: one('acme-codec-sys', '0.3.0', 'acme_codec'),
+      buildScripts: { 'acme-codec-sys': scriptReading('acme-codec-sys', '0.3.0', BUNDLED_C) },
+    },
+    {
+      name: "a `links` crate that links only the C library's parts",
       graph: one('acme-codec-sys', '0.3.0', 'acme_codec'),
       buildScripts: { 'acme-codec-sys': scriptReading('acme-codec-sys', '0.3.0', 'fn main() { println!("cargo:rustc-link-lib=dl"); }\n') },
     },

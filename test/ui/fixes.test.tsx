@@ -52,13 +52,7 @@ describe('fixes on the triage screen', () => {
     // The mark of each row is what the engine's proposals say about its finding.
     for (const x of run.report.findings.filter((y) => y.target === MUSL)) {
       const mine = fixes.filter((y) => y.findingIds.includes(x.id));
-      const mark = mine.some((y) => y.proven && y.strategy !== 'disable')
-        ? '[ ]'
-        : mine.some((y) => y.proven)
-          ? '[!]'
-          : mine.length
-            ? '[-]'
-            : '   ';
+      const mark = mine.some((y) => y.proven && y.strategy !== 'disable') ? '[ ]' : mine.some((y) => y.proven) ? '[!]' : mine.length ? '[-]' : '   ';
       expect(f).toContain(`${mark} ${x.package.name} v${x.package.version}  ${x.rule}`);
     }
     expect(f).toMatch(/^> \[ \] libsqlite3-sys v0\.32\.0/m);
@@ -70,7 +64,11 @@ describe('fixes on the triage screen', () => {
     const ssl = run.report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const auto = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id));
     const each = new Map<string, ProposedFix[]>();
-    for (const one of ['switch', 'static', 'pin'] as const) each.set(one, auto.filter((x) => x.strategy === one));
+    for (const one of ['switch', 'static', 'pin'] as const)
+      each.set(
+        one,
+        auto.filter((x) => x.strategy === one),
+      );
     // What the example gives: rustls is not proven (webpki-roots is not vendored), the static option and the pin are.
     expect(each.get('switch')!.map((x) => x.proven)).toEqual([false]);
     expect(each.get('switch')![0].reasons).toEqual([expect.objectContaining({ id: 'lockfileLacks', data: expect.objectContaining({ crates: '`webpki-roots`' }) })]);
@@ -235,7 +233,13 @@ describe('fixes on the triage screen', () => {
     // A continuation row keeps the colour of its line.
     expect(f).toContain(`\n${CONTINUATION} \x1b[32m${long.slice(80)}`);
     s.resize(50, 30);
-    f = await s.waitFor((x) => plain(x).split('\n').every((l) => l.length <= 50) && plain(x).includes('Diff of'), 'the diff at 50 columns');
+    f = await s.waitFor(
+      (x) =>
+        plain(x)
+          .split('\n')
+          .every((l) => l.length <= 50) && plain(x).includes('Diff of'),
+      'the diff at 50 columns',
+    );
     expect(unwrapped(f, 'Diff of')).toEqual(expected);
     await s.press('a');
     f = await s.waitFor((x) => x.includes('[y/N]'), 'the confirmation');

@@ -26,7 +26,10 @@ afterEach(() => {
 });
 
 const plain = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
-const cursorLine = (frame: string) => plain(frame).split('\n').find((l) => l.startsWith('> '));
+const cursorLine = (frame: string) =>
+  plain(frame)
+    .split('\n')
+    .find((l) => l.startsWith('> '));
 
 async function open(argv: string[] = [], opts: Parameters<typeof openScreen>[2] = {}): Promise<{ s: Screen; dir: string }> {
   const dir = workspaceCopy();
@@ -39,10 +42,7 @@ async function open(argv: string[] = [], opts: Parameters<typeof openScreen>[2] 
 function recordingEditor(dir: string): { script: string; args: () => string[] } {
   const script = join(dir, 'editor.sh');
   const out = join(dir, 'editor-args.txt');
-  writeFileSync(
-    script,
-    `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(out)}\nsed -i 's/^rusqlite = "0.34"$/${BUNDLED.replace(/[/&]/g, '\\$&')}/' "$2"\n`,
-  );
+  writeFileSync(script, `#!/bin/sh\nprintf '%s\\n' "$@" > ${JSON.stringify(out)}\nsed -i 's/^rusqlite = "0.34"$/${BUNDLED.replace(/[/&]/g, '\\$&')}/' "$2"\n`);
   chmodSync(script, 0o755);
   return { script, args: () => readFileSync(out, 'utf8').trim().split('\n') };
 }

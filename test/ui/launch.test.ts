@@ -24,7 +24,20 @@ describe('opening the triage screen', () => {
     expect(opensUiByDefault([], { stdout: pipe, stdin: tty })).toBe(false);
     expect(opensUiByDefault([], { stdout: tty, stdin: pipe })).toBe(false);
     expect(opensUiByDefault([], { stdout: tty })).toBe(false);
-    for (const a of [['--format', 'json'], ['--format=json'], ['-o', 'r.json'], ['-or.json'], ['--output', 'x'], ['--fix'], ['--dry-run'], ['--baseline', 'b.json'], ['--write-baseline=b.json'], ['--help'], ['-h'], ['-q']]) {
+    for (const a of [
+      ['--format', 'json'],
+      ['--format=json'],
+      ['-o', 'r.json'],
+      ['-or.json'],
+      ['--output', 'x'],
+      ['--fix'],
+      ['--dry-run'],
+      ['--baseline', 'b.json'],
+      ['--write-baseline=b.json'],
+      ['--help'],
+      ['-h'],
+      ['-q'],
+    ]) {
       expect(opensUiByDefault(a, { stdout: tty, stdin: tty })).toBe(false);
     }
   });

@@ -71,9 +71,7 @@ describe('loading view', () => {
       // Once every file is in, resolution runs.
       const total = shown.at(-1)!.total;
       expect(
-        first.stdout.frames
-          .map(plain)
-          .some((f) => f.includes(`Fetching index ${total}/${total} crates`) && f.includes('Resolving features and cfg: 0/1 target done, now x86_64-unknown-linux-musl')),
+        first.stdout.frames.map(plain).some((f) => f.includes(`Fetching index ${total}/${total} crates`) && f.includes('Resolving features and cfg: 0/1 target done, now x86_64-unknown-linux-musl')),
       ).toBe(true);
     } finally {
       first.unmount();

@@ -128,7 +128,11 @@ describe('triage model', () => {
     const explored = [switchFix, { ...fix('static:a', ['f']), strategy: 'static' as const, reason: 'note' }, { ...fix('pin:a', ['f']), strategy: 'pin' as const }];
     const merged = mergeFixes(auto, explored);
     // The explored proposal takes the place of the one with the same id.
-    expect(merged.map((x) => [x.id, x.reason])).toEqual([['static:a', 'note'], ['switch:a', 'switch: no'], ['pin:a', undefined]]);
+    expect(merged.map((x) => [x.id, x.reason])).toEqual([
+      ['static:a', 'note'],
+      ['switch:a', 'switch: no'],
+      ['pin:a', undefined],
+    ]);
     expect(fixesFor(merged, f).map((x) => x.id)).toEqual(['switch:a', 'static:a', 'pin:a']);
     const before = strategyOptions(auto, f, 'auto', 'pending');
     expect(before.map((o) => [o.strategy, o.fixes.map((x) => x.id), o.note])).toEqual([

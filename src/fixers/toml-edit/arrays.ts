@@ -50,7 +50,14 @@ export function appendToArray(m: Manifest, array: AST.TOMLArray, values: readonl
   const splices: Splice[] = [];
   if (!trailingComma) splices.push({ start: last.end, end: last.end, insert: ',' });
   if (hasNewline(text, last.end, close)) {
-    splices.push(insertLinesAfter(text, last.end, lines.map((l) => indent + l), eol));
+    splices.push(
+      insertLinesAfter(
+        text,
+        last.end,
+        lines.map((l) => indent + l),
+        eol,
+      ),
+    );
   } else {
     // `]` right after the last element: `"b"]` becomes `"b",⏎    "x"]`.
     splices.push({ start: last.end, end: last.end, insert: lines.map((l) => eol + indent + l).join('') });
@@ -88,20 +95,13 @@ export function removeFromArray(m: Manifest, array: AST.TOMLArray, values: reado
     const first = items[line[0]!]!;
     const lastOnLine = items[line.at(-1)!]!;
     if (hasNewline(text, first.element.range[0], lastOnLine.end)) {
-      throw new EditRefused(
-        'unsupported',
-        `in the features of ${where}, an element and its comma are on different lines; edit it by hand`,
-      );
+      throw new EditRefused('unsupported', `in the features of ${where}, an element and its comma are on different lines; edit it by hand`);
     }
     const kept = line.filter((i) => !removed[i]);
     const start = lineStart(text, first.element.range[0]);
     const after = nextLineStart(text, lastOnLine.end);
     const rest = text.slice(lastOnLine.end, after).trim();
-    const alone =
-      start > open &&
-      after <= close &&
-      text.slice(start, first.element.range[0]).trim() === '' &&
-      (rest === '' || rest.startsWith('#'));
+    const alone = start > open && after <= close && text.slice(start, first.element.range[0]).trim() === '' && (rest === '' || rest.startsWith('#'));
     if (kept.length === 0 && alone) {
       splices.push({ start, end: after, insert: '' });
       continue;

@@ -77,15 +77,11 @@ export function intendedData(data: TomlTable, edit: ManifestEdit, removedLater: 
       if (inherited(dep)) {
         throw new EditRefused(
           'invalid-edit',
-          `cannot set default-features on ${where}: it is inherited with \`workspace = true\`, ` +
-            `and default-features belongs in the root manifest's [workspace.dependencies]`,
+          `cannot set default-features on ${where}: it is inherited with \`workspace = true\`, ` + `and default-features belongs in the root manifest's [workspace.dependencies]`,
         );
       }
       if ('default-features' in dep && 'default_features' in dep) {
-        throw new EditRefused(
-          'invalid-edit',
-          `${where} has both default-features and default_features, which cargo rejects; fix it by hand first`,
-        );
+        throw new EditRefused('invalid-edit', `${where} has both default-features and default_features, which cargo rejects; fix it by hand first`);
       }
       const legacy = 'default_features' in dep;
       const current = legacy ? dep.default_features : dep['default-features'];
@@ -110,8 +106,7 @@ export function specData(spec: DependencySpec, table: DepTable, where: string): 
     if (spec.defaultFeatures === false) {
       throw new EditRefused(
         'invalid-edit',
-        `cannot add ${where} with \`workspace = true\` and default-features = false: ` +
-          `default-features belongs in the root manifest's [workspace.dependencies]`,
+        `cannot add ${where} with \`workspace = true\` and default-features = false: ` + `default-features belongs in the root manifest's [workspace.dependencies]`,
       );
     }
     if (spec.version !== undefined || spec.package !== undefined) {

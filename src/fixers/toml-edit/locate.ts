@@ -13,10 +13,7 @@ import { indentAt } from './text.js';
  * - `section`: a `[dependencies.dep]` header and its lines;
  * - `dotted`: only keys below it, `dep.version = "1"` / `dep.workspace = true`.
  */
-export type Located =
-  | { form: 'value'; entry: Entry }
-  | { form: 'section'; section: AST.TOMLTable }
-  | { form: 'dotted'; entries: Entry[] };
+export type Located = { form: 'value'; entry: Entry } | { form: 'section'; section: AST.TOMLTable } | { form: 'dotted'; entries: Entry[] };
 
 /**
  * Where a new key goes:
@@ -24,9 +21,7 @@ export type Located =
  * - `inline`: inside the braces of an inline table, after its last key.
  * `prefix` holds the dotted keys leading to the table (`dep.`), as written.
  */
-export type Slot =
-  | { kind: 'line'; after: number; indent: string; prefix: string }
-  | { kind: 'inline'; table: AST.TOMLInlineTable; prefix: string };
+export type Slot = { kind: 'line'; after: number; indent: string; prefix: string } | { kind: 'inline'; table: AST.TOMLInlineTable; prefix: string };
 
 export function locate(m: Manifest, path: KeyPath): Located | undefined {
   const section = m.sections.find((s) => s.kind === 'standard' && samePath(s.resolvedKey, path));

@@ -4,7 +4,7 @@
  * data (intended.ts); this only refuses layouts it cannot rewrite.
  */
 import type { AST } from 'toml-eslint-parser';
-import { type KeyPath, type Manifest } from './document.js';
+import type { KeyPath, Manifest } from './document.js';
 import { appendToArray, removeFromArray } from './arrays.js';
 import { depTablePath, describeTable, specData } from './intended.js';
 import { entryAt, keyLine, locate, sectionsUnder, slotFor, type Located, type Slot } from './locate.js';
@@ -83,10 +83,7 @@ function addToTable(m: Manifest, path: KeyPath, key: string, value: string, eol:
     const outer = entryAt(m, path.slice(0, i));
     if (outer) {
       // A header cannot add to an inline table; neither can a dotted key outside it.
-      throw new EditRefused(
-        'unsupported',
-        `[${renderKeyPath(path.slice(0, i).map(String))}] is written as a value; add \`${key}\` to it by hand`,
-      );
+      throw new EditRefused('unsupported', `[${renderKeyPath(path.slice(0, i).map(String))}] is written as a value; add \`${key}\` to it by hand`);
     }
   }
   const lines = [`[${renderKeyPath(path.map(String))}]`, `${renderKey(key)} = ${value}`];

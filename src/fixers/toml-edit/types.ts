@@ -6,9 +6,7 @@ import { UserError } from '../../errors.js';
  * so `'cfg(unix)'` and `"cfg(unix)"` in the manifest both match `cfg(unix)`,
  * while `cfg( unix )` is a different key (cargo also treats it separately).
  */
-export type DepTable =
-  | { kind: 'dependencies' | 'dev-dependencies' | 'build-dependencies'; target?: string }
-  | { kind: 'workspace' };
+export type DepTable = { kind: 'dependencies' | 'dev-dependencies' | 'build-dependencies'; target?: string } | { kind: 'workspace' };
 
 /** A new dependency, as `cargo add` would write it. */
 export interface DependencySpec {
@@ -43,13 +41,7 @@ export type ManifestEdit =
  * - `unsupported`: a layout the editor does not rewrite (the user can, by hand);
  * - `verification`: the spliced text did not parse back to the intended data.
  */
-export type RefusalReason =
-  | 'unparsable'
-  | 'duplicate-key'
-  | 'not-found'
-  | 'invalid-edit'
-  | 'unsupported'
-  | 'verification';
+export type RefusalReason = 'unparsable' | 'duplicate-key' | 'not-found' | 'invalid-edit' | 'unsupported' | 'verification';
 
 /** An edit that was not made. Nothing is written when any edit is refused. */
 export class EditRefused extends UserError {

@@ -636,7 +636,6 @@ fn main() {
 `,
   },
 
-
   // lua: the commit "mlua-sys: v0.6.0". build/main_inner.rs (lines 3-11) takes find_vendored.rs
   // with `vendored` or `luau`, find_normal.rs otherwise. Without `vendored` the library is named
   // by LUA_LIB_NAME (linked by a name the classifier cannot read) or found with pkg-config, under a
@@ -777,7 +776,6 @@ pub fn get_openssl(_target: &str) -> (Vec<PathBuf>, PathBuf) {
 }
 `,
   },
-
 
   // zeromq: tag v0.10.0 of zmq, which sets zmq-sys 0.12.0 (build = "build/main.rs"; zeromq-src
   // 0.2.1, a required build dependency).

@@ -15,7 +15,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     verdict: 'system',
     libraries: ['zlib'],
     switches: ['feature:static', 'env:LIBZ_SYS_STATIC'],
-    model: 'fn main() {\n    let want_static =\n        cfg!(feature = "static") || env::var("LIBZ_SYS_STATIC").unwrap_or(String::new()) == "1";\n    if !want_static && !target.contains("msvc") {\n        let zlib = pkg_config::Config::new()\n            .cargo_metadata(true)\n            .print_system_libs(false)\n            .probe("zlib");\n    }\n}\n',
+    model:
+      'fn main() {\n    let want_static =\n        cfg!(feature = "static") || env::var("LIBZ_SYS_STATIC").unwrap_or(String::new()) == "1";\n    if !want_static && !target.contains("msvc") {\n        let zlib = pkg_config::Config::new()\n            .cargo_metadata(true)\n            .print_system_libs(false)\n            .probe("zlib");\n    }\n}\n',
   },
   /** Cross-compiling (a musl target on a gnu host) or finding no zlib, it builds the bundled source. */
   {
@@ -28,7 +29,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '74-147',
     path: 'fallback',
     verdict: 'bundled',
-    model: 'fn main() {\n    let mut cfg = cc::Build::new();\n    let cross_compiling = target != host;\n    if target.contains("msvc") || want_static || (cross_compiling && !target.contains("-apple-")) {\n        return build_zlib(&mut cfg, &target);\n    }\n    build_zlib(&mut cfg, &target)\n}\n\nfn build_zlib(cfg: &mut cc::Build, target: &str) {\n    cfg.warnings(false).out_dir(&lib).include("src/zlib");\n    cfg.file("src/zlib/adler32.c")\n        .file("src/zlib/zutil.c");\n    cfg.compile("z");\n}\n',
+    model:
+      'fn main() {\n    let mut cfg = cc::Build::new();\n    let cross_compiling = target != host;\n    if target.contains("msvc") || want_static || (cross_compiling && !target.contains("-apple-")) {\n        return build_zlib(&mut cfg, &target);\n    }\n    build_zlib(&mut cfg, &target)\n}\n\nfn build_zlib(cfg: &mut cc::Build, target: &str) {\n    cfg.warnings(false).out_dir(&lib).include("src/zlib");\n    cfg.file("src/zlib/adler32.c")\n        .file("src/zlib/zutil.c");\n    cfg.compile("z");\n}\n',
   },
   {
     family: 'zlib',
@@ -40,7 +42,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '29-30, 85-91, 107-147',
     path: 'feature:static',
     verdict: 'bundled',
-    model: 'fn main() {\n    let want_static =\n        cfg!(feature = "static") || env::var("LIBZ_SYS_STATIC").unwrap_or(String::new()) == "1";\n    let mut cfg = cc::Build::new();\n    if want_static {\n        return build_zlib(&mut cfg, &target);\n    }\n}\n\nfn build_zlib(cfg: &mut cc::Build, target: &str) {\n    cfg.file("src/zlib/adler32.c")\n        .file("src/zlib/zutil.c");\n    cfg.compile("z");\n}\n',
+    model:
+      'fn main() {\n    let want_static =\n        cfg!(feature = "static") || env::var("LIBZ_SYS_STATIC").unwrap_or(String::new()) == "1";\n    let mut cfg = cc::Build::new();\n    if want_static {\n        return build_zlib(&mut cfg, &target);\n    }\n}\n\nfn build_zlib(cfg: &mut cc::Build, target: &str) {\n    cfg.file("src/zlib/adler32.c")\n        .file("src/zlib/zutil.c");\n    cfg.compile("z");\n}\n',
   },
   {
     family: 'zlib',
@@ -52,7 +55,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '29-30, 85-91, 107-147',
     path: 'env:LIBZ_SYS_STATIC',
     verdict: 'bundled',
-    model: 'fn main() {\n    let want_static =\n        cfg!(feature = "static") || env::var("LIBZ_SYS_STATIC").unwrap_or(String::new()) == "1";\n    let mut cfg = cc::Build::new();\n    if want_static {\n        return build_zlib(&mut cfg, &target);\n    }\n}\n\nfn build_zlib(cfg: &mut cc::Build, target: &str) {\n    cfg.file("src/zlib/adler32.c")\n        .file("src/zlib/zutil.c");\n    cfg.compile("z");\n}\n',
+    model:
+      'fn main() {\n    let want_static =\n        cfg!(feature = "static") || env::var("LIBZ_SYS_STATIC").unwrap_or(String::new()) == "1";\n    let mut cfg = cc::Build::new();\n    if want_static {\n        return build_zlib(&mut cfg, &target);\n    }\n}\n\nfn build_zlib(cfg: &mut cc::Build, target: &str) {\n    cfg.file("src/zlib/adler32.c")\n        .file("src/zlib/zutil.c");\n    cfg.compile("z");\n}\n',
   },
   /** 016e1815 is the commit that sets bzip2-sys 0.1.11+1.0.8 (no release tag for it in the repository). */
   {
@@ -67,7 +71,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     verdict: 'system',
     libraries: ['bzip2'],
     switches: ['feature:static'],
-    model: 'fn main() {\n    let mut cfg = cc::Build::new();\n    let target = env::var("TARGET").unwrap();\n    if target.contains("windows") {\n        cfg.define("BZ_EXPORT", None);\n    } else if !cfg!(feature = "static") {\n        if pkg_config::Config::new()\n            .cargo_metadata(true)\n            .probe("bzip2")\n            .is_ok()\n        {\n            return;\n        }\n    }\n}\n',
+    model:
+      'fn main() {\n    let mut cfg = cc::Build::new();\n    let target = env::var("TARGET").unwrap();\n    if target.contains("windows") {\n        cfg.define("BZ_EXPORT", None);\n    } else if !cfg!(feature = "static") {\n        if pkg_config::Config::new()\n            .cargo_metadata(true)\n            .probe("bzip2")\n            .is_ok()\n        {\n            return;\n        }\n    }\n}\n',
   },
   {
     family: 'bzip2',
@@ -79,7 +84,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '26-39',
     path: 'fallback',
     verdict: 'bundled',
-    model: 'fn main() {\n    let mut cfg = cc::Build::new();\n    cfg.include("bzip2-1.0.8")\n        .file("bzip2-1.0.8/blocksort.c")\n        .file("bzip2-1.0.8/bzlib.c")\n        .out_dir(dst.join("lib"))\n        .compile("libbz2.a");\n}\n',
+    model:
+      'fn main() {\n    let mut cfg = cc::Build::new();\n    cfg.include("bzip2-1.0.8")\n        .file("bzip2-1.0.8/blocksort.c")\n        .file("bzip2-1.0.8/bzlib.c")\n        .out_dir(dst.join("lib"))\n        .compile("libbz2.a");\n}\n',
   },
   {
     family: 'bzip2',
@@ -91,7 +97,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '15, 26-39',
     path: 'feature:static',
     verdict: 'bundled',
-    model: 'fn main() {\n    let mut cfg = cc::Build::new();\n    cfg.include("bzip2-1.0.8")\n        .file("bzip2-1.0.8/blocksort.c")\n        .file("bzip2-1.0.8/bzlib.c")\n        .out_dir(dst.join("lib"))\n        .compile("libbz2.a");\n}\n',
+    model:
+      'fn main() {\n    let mut cfg = cc::Build::new();\n    cfg.include("bzip2-1.0.8")\n        .file("bzip2-1.0.8/blocksort.c")\n        .file("bzip2-1.0.8/bzlib.c")\n        .out_dir(dst.join("lib"))\n        .compile("libbz2.a");\n}\n',
   },
   /** Tag bzip2-sys-0.1.7: no pkg-config, the bundled bzip2 always. */
   {
@@ -104,7 +111,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '6-28',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn main() {\n    let mut cfg = cc::Build::new();\n    cfg.warnings(false);\n    if env::var("TARGET").unwrap().contains("windows") {\n        cfg.define("BZ_EXPORT", None);\n    }\n    cfg.include("bzip2-1.0.6")\n       .file("bzip2-1.0.6/blocksort.c")\n       .file("bzip2-1.0.6/bzlib.c")\n       .out_dir(dst.join("lib"))\n       .compile("libbz2.a");\n}\n',
+    model:
+      'fn main() {\n    let mut cfg = cc::Build::new();\n    cfg.warnings(false);\n    if env::var("TARGET").unwrap().contains("windows") {\n        cfg.define("BZ_EXPORT", None);\n    }\n    cfg.include("bzip2-1.0.6")\n       .file("bzip2-1.0.6/blocksort.c")\n       .file("bzip2-1.0.6/bzlib.c")\n       .out_dir(dst.join("lib"))\n       .compile("libbz2.a");\n}\n',
   },
   /** Tag pcre2-sys-0.2.9. On a musl target `want_static` is true without PCRE2_SYS_STATIC, so the pkg-config probe of line 33 is skipped: these are the lines that run. */
   {
@@ -117,7 +125,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '27-32, 39-81',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn main() {\n    let target = std::env::var("TARGET").unwrap();\n    let want_static = pcre2_sys_static().unwrap_or(target.contains("musl"));\n    let mut builder = cc::Build::new();\n    builder\n        .define("PCRE2_CODE_UNIT_WIDTH", "8")\n        .define("PCRE2_STATIC", "1");\n    builder.include(upstream.join("src")).include(upstream.join("include"));\n    builder.file(path);\n    builder.compile("libpcre2.a");\n}\n',
+    model:
+      'fn main() {\n    let target = std::env::var("TARGET").unwrap();\n    let want_static = pcre2_sys_static().unwrap_or(target.contains("musl"));\n    let mut builder = cc::Build::new();\n    builder\n        .define("PCRE2_CODE_UNIT_WIDTH", "8")\n        .define("PCRE2_STATIC", "1");\n    builder.include(upstream.join("src")).include(upstream.join("include"));\n    builder.file(path);\n    builder.compile("libpcre2.a");\n}\n',
   },
   {
     family: 'pcre2',
@@ -129,7 +138,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '32, 39-97',
     path: 'env:PCRE2_SYS_STATIC',
     verdict: 'bundled',
-    model: 'fn main() {\n    let want_static = pcre2_sys_static().unwrap_or(target.contains("musl"));\n    let mut builder = cc::Build::new();\n    builder.define("PCRE2_STATIC", "1");\n    builder.file(path);\n    builder.compile("libpcre2.a");\n}\n\nfn pcre2_sys_static() -> Option<bool> {\n    match std::env::var("PCRE2_SYS_STATIC") {\n        Err(_) => None,\n        Ok(s) => {\n            if s == "1" {\n                Some(true)\n            } else if s == "0" {\n                Some(false)\n            } else {\n                None\n            }\n        }\n    }\n}\n',
+    model:
+      'fn main() {\n    let want_static = pcre2_sys_static().unwrap_or(target.contains("musl"));\n    let mut builder = cc::Build::new();\n    builder.define("PCRE2_STATIC", "1");\n    builder.file(path);\n    builder.compile("libpcre2.a");\n}\n\nfn pcre2_sys_static() -> Option<bool> {\n    match std::env::var("PCRE2_SYS_STATIC") {\n        Err(_) => None,\n        Ok(s) => {\n            if s == "1" {\n                Some(true)\n            } else if s == "0" {\n                Some(false)\n            } else {\n                None\n            }\n        }\n    }\n}\n',
   },
   /** Tag libssh2-sys-0.3.0. Lines 22-33 ask pkg-config only with LIBSSH2_SYS_USE_PKG_CONFIG set (an opt-in to the system libssh2); without it these lines run. */
   {
@@ -142,7 +152,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '41-188',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn main() {\n    let target = env::var("TARGET").unwrap();\n    let mut cfg = cc::Build::new();\n    cfg.file("libssh2/src/agent.c")\n        .file("libssh2/src/userauth.c")\n        .include(&include)\n        .include("libssh2/src");\n    cfg.define("LIBSSH2_OPENSSL", None);\n    cfg.compile("ssh2");\n}\n',
+    model:
+      'fn main() {\n    let target = env::var("TARGET").unwrap();\n    let mut cfg = cc::Build::new();\n    cfg.file("libssh2/src/agent.c")\n        .file("libssh2/src/userauth.c")\n        .include(&include)\n        .include("libssh2/src");\n    cfg.define("LIBSSH2_OPENSSL", None);\n    cfg.compile("ssh2");\n}\n',
   },
   /** 3998de02 is the commit that sets lz4-sys 1.9.5 (no release tag for it in the repository). */
   {
@@ -155,7 +166,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '17-43',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn run() -> Result<(), Box<dyn Error>> {\n    let mut compiler = cc::Build::new();\n    compiler\n        .file("liblz4/lib/lz4.c")\n        .file("liblz4/lib/lz4frame.c")\n        .file("liblz4/lib/lz4hc.c")\n        .file("liblz4/lib/xxhash.c")\n        .opt_level(3);\n    compiler.compile("liblz4.a");\n    Ok(())\n}\n',
+    model:
+      'fn run() -> Result<(), Box<dyn Error>> {\n    let mut compiler = cc::Build::new();\n    compiler\n        .file("liblz4/lib/lz4.c")\n        .file("liblz4/lib/lz4frame.c")\n        .file("liblz4/lib/lz4hc.c")\n        .file("liblz4/lib/xxhash.c")\n        .opt_level(3);\n    compiler.compile("liblz4.a");\n    Ok(())\n}\n',
   },
   /** Tag 0.3.5. */
   {
@@ -170,7 +182,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     verdict: 'system',
     libraries: ['libxml-2.0'],
     switches: [],
-    model: 'fn find_libxml2() -> Option<ProbedLib> {\n    #[cfg(any(target_family = "unix", target_os = "macos", all(target_family="windows", target_env="gnu")))]\n    {\n      let lib = pkg_config::Config::new()\n        .probe("libxml-2.0")\n        .expect("Couldn\'t find libxml2 via pkg-config");\n    }\n}\n',
+    model:
+      'fn find_libxml2() -> Option<ProbedLib> {\n    #[cfg(any(target_family = "unix", target_os = "macos", all(target_family="windows", target_env="gnu")))]\n    {\n      let lib = pkg_config::Config::new()\n        .probe("libxml-2.0")\n        .expect("Couldn\'t find libxml2 via pkg-config");\n    }\n}\n',
   },
   /** d2bf79fa sets onig_sys 69.8.1 (no release tag for it). The pkg-config probe (lines 225-256) runs only with RUSTONIG_SYSTEM_LIBONIG or RUSTONIG_DYNAMIC_LIBONIG set. */
   {
@@ -183,7 +196,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '62-65, 196, 220-224, 259',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn compile() {\n    bindgen_headers("oniguruma/src/oniguruma.h");\n    let mut cc = cc::Build::new();\n    cc.compile("onig");\n}\n\npub fn main() {\n    let link_type = link_type_override();\n    let require_pkg_config = env_var_bool("RUSTONIG_SYSTEM_LIBONIG").unwrap_or(false);\n    compile();\n}\n',
+    model:
+      'fn compile() {\n    bindgen_headers("oniguruma/src/oniguruma.h");\n    let mut cc = cc::Build::new();\n    cc.compile("onig");\n}\n\npub fn main() {\n    let link_type = link_type_override();\n    let require_pkg_config = env_var_bool("RUSTONIG_SYSTEM_LIBONIG").unwrap_or(false);\n    compile();\n}\n',
   },
   /** 0ee554fe sets libpulse-sys 1.23.0. The library name is a variable (`lib_name`, "libpulse"), so the classifier names none. */
   {
@@ -197,7 +211,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     path: 'default',
     verdict: 'system',
     switches: [],
-    model: 'fn main() {\n    let lib_name = "libpulse";\n    let mut config = pkg_config::Config::new();\n    config.cargo_metadata(false);\n    let fallback = match config.probe(lib_name) {\n        _ => false,\n    };\n    if fallback {\n        println!("cargo:rustc-link-lib={}", fallback_name);\n        return;\n    }\n    config.cargo_metadata(true)\n          .atleast_version(min_version);\n    match config.probe(lib_name) {\n        Ok(_) => {},\n    }\n}\n',
+    model:
+      'fn main() {\n    let lib_name = "libpulse";\n    let mut config = pkg_config::Config::new();\n    config.cargo_metadata(false);\n    let fallback = match config.probe(lib_name) {\n        _ => false,\n    };\n    if fallback {\n        println!("cargo:rustc-link-lib={}", fallback_name);\n        return;\n    }\n    config.cargo_metadata(true)\n          .atleast_version(min_version);\n    match config.probe(lib_name) {\n        Ok(_) => {},\n    }\n}\n',
   },
   /** Tag v0.1.4. */
   {
@@ -226,7 +241,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     path: 'default',
     verdict: 'system',
     switches: [],
-    model: 'fn main() {\n    for &(dep, version, feature) in deps.iter() {\n        let var = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace(\'-\', "_"));\n        if env::var_os(var).is_none() {\n            continue;\n        }\n        pkg_config::Config::new()\n            .atleast_version(version)\n            .probe(dep)\n            .unwrap();\n    }\n}\n',
+    model:
+      'fn main() {\n    for &(dep, version, feature) in deps.iter() {\n        let var = format!("CARGO_FEATURE_{}", feature.to_uppercase().replace(\'-\', "_"));\n        if env::var_os(var).is_none() {\n            continue;\n        }\n        pkg_config::Config::new()\n            .atleast_version(version)\n            .probe(dep)\n            .unwrap();\n    }\n}\n',
   },
   /** 62a3019c sets tensorflow-sys 0.24.0; later commits of the stored copy change build.rs without a new version. Installed (pkg-config) or a prebuilt libtensorflow it downloads, linked as dylib. */
   {
@@ -240,7 +256,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     path: 'default',
     verdict: 'system',
     switches: [],
-    model: 'fn main() {\n    if pkg_config::probe_library(LIBRARY).is_ok() {\n        return;\n    }\n    if !force_src && target_arch() == "x86_64" {\n        install_prebuilt();\n    }\n}\n\nfn install_prebuilt() {\n    println!("cargo:rustc-link-lib=dylib={}", LIBRARY);\n}\n',
+    model:
+      'fn main() {\n    if pkg_config::probe_library(LIBRARY).is_ok() {\n        return;\n    }\n    if !force_src && target_arch() == "x86_64" {\n        install_prebuilt();\n    }\n}\n\nfn install_prebuilt() {\n    println!("cargo:rustc-link-lib=dylib={}", LIBRARY);\n}\n',
   },
   /** 734a9fad sets librocksdb-sys 0.16.0+8.10.0. Without ROCKSDB_LIB_DIR (read through a format! in try_to_find_and_link_lib) it builds the bundled RocksDB. Not modelled: ROCKSDB_INCLUDE_DIR (line 26), which only points bindgen at headers and which the classifier would read as a system library's folder. */
   {
@@ -253,7 +270,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '48-51, 255-257, 342-351',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn build_rocksdb() {\n    let target = env::var("TARGET").unwrap();\n    let mut config = cc::Build::new();\n    config.include("rocksdb/include/");\n    config.cpp(true);\n    config.flag_if_supported("-std=c++17");\n    config.compile("librocksdb.a");\n}\n\nfn main() {\n    if !try_to_find_and_link_lib("ROCKSDB") {\n        fail_on_empty_directory("rocksdb");\n        build_rocksdb();\n    }\n}\n',
+    model:
+      'fn build_rocksdb() {\n    let target = env::var("TARGET").unwrap();\n    let mut config = cc::Build::new();\n    config.include("rocksdb/include/");\n    config.cpp(true);\n    config.flag_if_supported("-std=c++17");\n    config.compile("librocksdb.a");\n}\n\nfn main() {\n    if !try_to_find_and_link_lib("ROCKSDB") {\n        fail_on_empty_directory("rocksdb");\n        build_rocksdb();\n    }\n}\n',
   },
   /** Tag 0.5.4. The verdict rests on `cc::Build::new()`, which here only finds the C compiler for configure; the configure and make runs (Command::new) and the `static=jemalloc_pic` link alone would read as unknown. */
   {
@@ -266,7 +284,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '127, 158-160, 276-281, 314-318',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn main() {\n    let compiler = cc::Build::new().extra_warnings(false).get_compiler();\n    let configure = build_dir.join("configure");\n    let mut cmd = Command::new("sh");\n    let make = make_cmd(&host);\n    run(Command::new(make)\n        .current_dir(&build_dir)\n        .arg("-j")\n        .arg(num_jobs.clone()));\n    if target.contains("windows") {\n        println!("cargo:rustc-link-lib=static=jemalloc");\n    } else {\n        println!("cargo:rustc-link-lib=static=jemalloc_pic");\n    }\n}\n',
+    model:
+      'fn main() {\n    let compiler = cc::Build::new().extra_warnings(false).get_compiler();\n    let configure = build_dir.join("configure");\n    let mut cmd = Command::new("sh");\n    let make = make_cmd(&host);\n    run(Command::new(make)\n        .current_dir(&build_dir)\n        .arg("-j")\n        .arg(num_jobs.clone()));\n    if target.contains("windows") {\n        println!("cargo:rustc-link-lib=static=jemalloc");\n    } else {\n        println!("cargo:rustc-link-lib=static=jemalloc_pic");\n    }\n}\n',
   },
   /** Tag v1.7.0: build.rs calls dynamic::link() without `static`; on MSVC it links `libclang`, elsewhere the name of the file it found. */
   {
@@ -281,7 +300,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     verdict: 'system',
     libraries: ['libclang'],
     switches: [],
-    model: 'pub fn link() {\n    let (directory, filename) = find(false).unwrap();\n    println!("cargo:rustc-link-search={}", directory.display());\n    if cfg!(all(target_os = "windows", target_env = "msvc")) {\n        println!("cargo:rustc-link-lib=dylib=libclang");\n    } else {\n        let name = filename.trim_start_matches("lib");\n        println!("cargo:rustc-link-lib=dylib={}", name);\n    }\n}\n',
+    model:
+      'pub fn link() {\n    let (directory, filename) = find(false).unwrap();\n    println!("cargo:rustc-link-search={}", directory.display());\n    if cfg!(all(target_os = "windows", target_env = "msvc")) {\n        println!("cargo:rustc-link-lib=dylib=libclang");\n    } else {\n        let name = filename.trim_start_matches("lib");\n        println!("cargo:rustc-link-lib=dylib={}", name);\n    }\n}\n',
   },
   /** Tag v0.10.2. The library name is `lib_name()` ("duckdb"), so the classifier names none. Not modelled: DUCKDB_STATIC, read through format!("{}_STATIC", env_prefix()), which links the system libduckdb statically. */
   {
@@ -295,7 +315,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     path: 'default',
     verdict: 'system',
     switches: ['feature:bundled'],
-    model: 'fn main() {\n    #[cfg(feature = "bundled")]\n    {\n        build_bundled::main(&out_dir, &out_path);\n    }\n    #[cfg(not(feature = "bundled"))]\n    {\n        build_linked::main(&out_dir, &out_path)\n    }\n}\n\nfn find_duckdb() -> HeaderLocation {\n    let link_lib = lib_name();\n    match pkg_config::Config::new().print_system_libs(false).probe(link_lib) {\n        Err(_) => {\n            println!("cargo:rustc-link-lib={}={}", find_link_mode(), link_lib);\n            HeaderLocation::Wrapper\n        }\n    }\n}\n',
+    model:
+      'fn main() {\n    #[cfg(feature = "bundled")]\n    {\n        build_bundled::main(&out_dir, &out_path);\n    }\n    #[cfg(not(feature = "bundled"))]\n    {\n        build_linked::main(&out_dir, &out_path)\n    }\n}\n\nfn find_duckdb() -> HeaderLocation {\n    let link_lib = lib_name();\n    match pkg_config::Config::new().print_system_libs(false).probe(link_lib) {\n        Err(_) => {\n            println!("cargo:rustc-link-lib={}={}", find_link_mode(), link_lib);\n            HeaderLocation::Wrapper\n        }\n    }\n}\n',
   },
   {
     family: 'duckdb',
@@ -307,7 +328,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '87-121, 160-167',
     path: 'feature:bundled',
     verdict: 'bundled',
-    model: 'pub fn main(out_dir: &str, out_path: &Path) {\n    let lib_name = super::lib_name();\n    untar_archive();\n    let mut cfg = cc::Build::new();\n    cfg.warnings(false)\n        .flag_if_supported("-w");\n    cfg.compile(lib_name);\n}\n',
+    model:
+      'pub fn main(out_dir: &str, out_path: &Path) {\n    let lib_name = super::lib_name();\n    untar_archive();\n    let mut cfg = cc::Build::new();\n    cfg.warnings(false)\n        .flag_if_supported("-w");\n    cfg.compile(lib_name);\n}\n',
   },
   /** Tag v0.3.0. MYSQLCLIENT_STATIC (any value) links a libmysqlclient found through MYSQLCLIENT_LIB_DIR or mysql_config as `static=`. */
   {
@@ -322,7 +344,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     verdict: 'system',
     libraries: ['mysqlclient', 'mariadb'],
     switches: ['feature:bundled', 'env:MYSQLCLIENT_STATIC'],
-    model: 'fn main() {\n    if cfg!(feature = "bundled") {\n        parse_version("8.4.0");\n        return;\n    }\n    println!("cargo::rerun-if-env-changed=MYSQLCLIENT_STATIC");\n    let link_specifier = if env::var("MYSQLCLIENT_STATIC")\n        .or(env::var(format!("MYSQLCLIENT_STATIC_{target}")))\n        .is_ok()\n    {\n        "static="\n    } else {\n        ""\n    };\n    if let Ok(lib) = pkg_config::probe_library("mysqlclient") {\n        parse_version(&lib.version);\n        return;\n    } else if let Ok(lib) = pkg_config::probe_library("mariadb") {\n        parse_version(&lib.version);\n        return;\n    }\n}\n',
+    model:
+      'fn main() {\n    if cfg!(feature = "bundled") {\n        parse_version("8.4.0");\n        return;\n    }\n    println!("cargo::rerun-if-env-changed=MYSQLCLIENT_STATIC");\n    let link_specifier = if env::var("MYSQLCLIENT_STATIC")\n        .or(env::var(format!("MYSQLCLIENT_STATIC_{target}")))\n        .is_ok()\n    {\n        "static="\n    } else {\n        ""\n    };\n    if let Ok(lib) = pkg_config::probe_library("mysqlclient") {\n        parse_version(&lib.version);\n        return;\n    } else if let Ok(lib) = pkg_config::probe_library("mariadb") {\n        parse_version(&lib.version);\n        return;\n    }\n}\n',
   },
   /** Tag v0.2.5: no `bundled` feature and no static switch. */
   {
@@ -337,7 +360,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     verdict: 'system',
     libraries: ['mysqlclient', 'mysql'],
     switches: [],
-    model: 'fn main() {\n    if pkg_config::probe_library("mysqlclient").is_ok() {\n        return\n    } else if let Ok(path) = env::var("MYSQLCLIENT_LIB_DIR") {\n        println!("cargo:rustc-link-search=native={}", path);\n    }\n    if cfg!(all(windows, target_env="gnu")) {\n        println!("cargo:rustc-link-lib=dylib=mysql");\n    } else if cfg!(all(windows, target_env="msvc")) {\n        println!("cargo:rustc-link-lib=static=mysqlclient");\n    } else {\n        println!("cargo:rustc-link-lib=mysqlclient");\n    }\n}\n',
+    model:
+      'fn main() {\n    if pkg_config::probe_library("mysqlclient").is_ok() {\n        return\n    } else if let Ok(path) = env::var("MYSQLCLIENT_LIB_DIR") {\n        println!("cargo:rustc-link-search=native={}", path);\n    }\n    if cfg!(all(windows, target_env="gnu")) {\n        println!("cargo:rustc-link-lib=dylib=mysql");\n    } else if cfg!(all(windows, target_env="msvc")) {\n        println!("cargo:rustc-link-lib=static=mysqlclient");\n    } else {\n        println!("cargo:rustc-link-lib=mysqlclient");\n    }\n}\n',
   },
   /** The client library build that mysqlclient-sys `bundled` selects (mysqlclient-sys returns early with it on): mysqlclient-src 0.1.0 at tag v0.3.0 of mysqlclient-sys. */
   {
@@ -350,7 +374,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '1-9, 24, 33-46',
     path: 'default',
     verdict: 'bundled',
-    model: 'fn main() {\n    let openssl_dir = std::env::var("DEP_OPENSSL_ROOT").unwrap();\n    let mut config = cmake::Config::new("source");\n    config\n        .define("WITHOUT_SERVER", "ON")\n        .define("WITH_SSL", openssl_dir)\n        .build_target("mysqlclient");\n    let mut dst = config.build();\n    println!("cargo::rustc-link-search=native={}", dst.display());\n    for entry in std::fs::read_dir(&dst).unwrap() {\n        println!("cargo::rustc-link-lib=static={lib_name}");\n    }\n}\n',
+    model:
+      'fn main() {\n    let openssl_dir = std::env::var("DEP_OPENSSL_ROOT").unwrap();\n    let mut config = cmake::Config::new("source");\n    config\n        .define("WITHOUT_SERVER", "ON")\n        .define("WITH_SSL", openssl_dir)\n        .build_target("mysqlclient");\n    let mut dst = config.build();\n    println!("cargo::rustc-link-search=native={}", dst.display());\n    for entry in std::fs::read_dir(&dst).unwrap() {\n        println!("cargo::rustc-link-lib=static={lib_name}");\n    }\n}\n',
   },
   /** 609bcb0 sets snmalloc-sys 0.3.5 (the repository has no tags). With the default `build_cmake`. Not modelled: `rustc-link-lib=dylib=atomic` under cfg!(target_os = "linux") (lines 305-307), libatomic of the compiler, which the classifier reads as a system library. */
   {
@@ -363,7 +388,8 @@ export const EXCERPTS_2: BuildScriptExcerpt[] = [
     lines: '166-168, 257-261',
     path: 'default',
     verdict: 'bundled',
-    model: '#[cfg(not(feature = "build_cc"))]\nfn main() {\n    let mut cfg = &mut cmake::Config::new("snmalloc");\n    let mut dst = cfg.build_target(target).build();\n    dst.push("./build");\n    println!("cargo:rustc-link-lib={}", target);\n}\n',
+    model:
+      '#[cfg(not(feature = "build_cc"))]\nfn main() {\n    let mut cfg = &mut cmake::Config::new("snmalloc");\n    let mut dst = cfg.build_target(target).build();\n    dst.push("./build");\n    println!("cargo:rustc-link-lib={}", target);\n}\n',
   },
   // freetype: the commits that set 0.17.0 (e93a24f), 0.18.0 (5afd165) and 0.20.1 (59b294d). 0.17.0
   // has no pkg-config; 0.18.0 and 0.20.1 ask pkg-config with `find`, its first name for `probe`,
