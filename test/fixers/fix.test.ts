@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { planFixes, readText, reasonText, renderChanges } from '../../src/fixers/index.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
 import { vendoredCrate } from '../helpers/project.js';
-import { toolLines } from '../core/compare.js';
+import { toolLines } from '../resolve/compare.js';
 import { cargo, cli, contextFor, exampleCopy, inheritedTlsWorkspace, mailerManifest, OPENSSL_SRC, QUINN, read, recipesProject, WEBPKI_ROOTS, zlibProject } from './helpers.js';
 
 const TARGET = 'x86_64-unknown-linux-musl';

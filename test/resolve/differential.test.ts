@@ -102,7 +102,7 @@ const CASES: { seed: number; resolver: '1' | '2' | '3'; virtual: boolean; overri
   { seed: 16, resolver: '3', virtual: true, override: 'patch' },
 ];
 
-// More seeds on demand (`CARGO_PREFLIGHT_DIFF_SEEDS=50 npx vitest run test/core/differential.test.ts`), with drawn shapes.
+// More seeds on demand (`CARGO_PREFLIGHT_DIFF_SEEDS=50 npx vitest run test/resolve/differential.test.ts`), with drawn shapes.
 const extra = Number(process.env.CARGO_PREFLIGHT_DIFF_SEEDS ?? 0);
 for (let i = 0; i < extra; i++) {
   const seed = 1000 + i;
