@@ -1,6 +1,7 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
 import { failsOn } from '../../src/rules/engine.js';
-import { DEFAULT_TARGET, lockFlag } from '../common.js';
+import { DEFAULT_TARGET } from '../targets.js';
+import { lockFlag } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { asInvoked, type Options } from '../args.js';
 import { gatingFindings, relPath, repositoryRoot, withoutMachineDependent, type Report, type ReportFixes } from '../output/report.js';

@@ -4,7 +4,8 @@ import { parsePackageSpec, specMatches, type PackageSpec } from '../../src/resol
 import { displayPackage } from '../../src/resolve/display.js';
 import { reverseEdges } from '../../src/resolve/paths.js';
 import type { GraphEdge, PackageKey, TargetGraph } from '../../src/resolve/types.js';
-import { COMMON_OPTIONS, loadFromArgs, targetResults } from '../common.js';
+import { COMMON_OPTIONS } from '../common.js';
+import { loadFromArgs, targetResults } from '../load.js';
 import type { CommandContext } from '../context.js';
 import type { Options, OptionSpec } from '../args.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { lineColumnAt } from '../../src/errors.js';
-import { knownTargetsAt } from '../common.js';
+import { knownTargetsAt } from '../targets.js';
 import { devPackageLibrary, readCrossConfig } from '../../src/config/cross-config.js';
 import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { lint, type LintInput } from '../../src/rules/engine.js';
@@ -13,7 +13,8 @@ import { RULES } from '../../src/rules/index.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import type { TargetGraph } from '../../src/resolve/types.js';
-import { loadFromArgs, refuseAllTargets, type LoadedProject } from '../common.js';
+import { loadFromArgs, type LoadedProject } from '../load.js';
+import { refuseAllTargets } from '../targets.js';
 import type { CommandContext } from '../context.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
 import { makeReport, type Report } from '../output/report.js';

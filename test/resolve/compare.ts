@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
-import { openSources } from '../../cli/common.js';
+import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
-import { openSources } from '../../cli/common.js';
+import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';

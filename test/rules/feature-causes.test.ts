@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
-import { openSources } from '../../cli/common.js';
+import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';

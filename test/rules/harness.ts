@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CargoConfig, cargoHome } from '../../src/config/cargo-config.js';
-import { openSources } from '../../cli/common.js';
+import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import type { DeclaredMetadata, FeatureCause, GraphEdge, GraphPackage, PackageKey, TargetGraph, UnresolvedCause } from '../../src/resolve/types.js';
