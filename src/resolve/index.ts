@@ -76,7 +76,9 @@ export async function loadProject(cwd: string, manifestPath: string | undefined,
   const lockfile = readLockfile(join(workspace.rootDir, 'Cargo.lock'));
   const platforms = platformsOf(targetsFor?.(workspace));
   const packages = await loadPackages(workspace, lockfile, sourceFor, { procMacroHints, cargoHome, ...(platforms ? { platforms } : {}) });
-  return { startManifest, selection: sel, workspace, lockfile, packages, roots: selectRoots(workspace, packages, sel), procMacroHints, cargoHome };
+  // The selection's warnings (an exclusion that names no member) are the project's, shown with the packages' own.
+  const roots = selectRoots(workspace, packages, sel, (w) => packages.warnings.push(w));
+  return { startManifest, selection: sel, workspace, lockfile, packages, roots, procMacroHints, cargoHome };
 }
 
 /** The cfg sets of the targets, or undefined (every platform) when one has none here: its error comes when it is resolved. */
@@ -103,7 +105,13 @@ function memberSpec(spec: string): { spec: string; glob: boolean; matches: (m: P
   return { spec, glob: false, matches: (m) => specMatches(parsed, { name: m.name, version: m.version, source: null }) };
 }
 
-export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): RootRequest[] {
+/**
+ * The root requests of a selection (`-p`, `--workspace`, `--exclude`, the
+ * current or default members, features), as cargo makes them. Reads its
+ * inputs only; what cargo warns of (an exclusion that names no member) goes
+ * to `warn`.
+ */
+export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection, warn: (message: string) => void = () => {}): RootRequest[] {
   let selected: PackageManifest[];
   if (sel.packages?.length) {
     selected = [];
@@ -128,8 +136,8 @@ export function selectRoots(ws: Workspace, set: PackageSet, sel: Selection): Roo
     // As cargo: an exclusion that names no member is a warning, not an error.
     const names = [...new Set(excludes.filter((e) => !e.matched && !e.glob).map((e) => e.spec))].sort();
     const patterns = excludes.filter((e) => !e.matched && e.glob).map((e) => e.spec);
-    if (names.length) set.warnings.push(`excluded package(s) \`${names.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
-    if (patterns.length) set.warnings.push(`excluded package pattern(s) \`${patterns.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
+    if (names.length) warn(`excluded package(s) \`${names.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
+    if (patterns.length) warn(`excluded package pattern(s) \`${patterns.join(', ')}\` not found in workspace \`${ws.rootDir}\``);
   } else if (ws.current && ws.current.path !== ws.rootManifestPath) {
     selected = [ws.current];
   } else {
