@@ -2,7 +2,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { derivedHostTriple, platformMatches, targetInfo, zigbuildTarget } from '../src/cfg/index.js';
+import { cargoTriple, derivedHostTriple, platformMatches, targetInfo } from '../src/cfg/index.js';
 import type { CargoConfig } from '../src/config/cargo-config.js';
 import { environmentToolNames } from '../src/rules/environment-checks.js';
 import type { EnvironmentSnapshot } from '../src/rules/types.js';
@@ -63,7 +63,7 @@ export function inspectEnvironment(target: string, toolchain: Toolchain, config:
   // The active toolchain's sysroot holds the standard library of every installed target (rustup or not).
   const { host, installedTargets, sysroot } = toolchain;
   // cargo-zigbuild's `…-gnu.2.17` is `…-gnu` to cargo and rustup.
-  const triple = zigbuildTarget(target)?.base ?? target;
+  const triple = cargoTriple(target);
   const stdInstalled = sysroot ? existsSync(join(sysroot, 'lib', 'rustlib', triple, 'lib')) : null;
   // `--config` first, then CARGO_TARGET_<TRIPLE>_LINKER, then the files, as cargo ranks them.
   const linker = config.getWithEnv(['target', triple, 'linker'], `CARGO_TARGET_${triple.toUpperCase().replace(/[-.]/g, '_')}_LINKER`, env);
@@ -90,7 +90,7 @@ export interface Rustflags {
  * cargo joins them), else `build.rustflags` (or `CARGO_BUILD_RUSTFLAGS`).
  */
 export function rustflagsFor(config: CargoConfig, env: NodeJS.ProcessEnv, target: string): Rustflags {
-  const triple = zigbuildTarget(target)?.base ?? target;
+  const triple = cargoTriple(target);
   if (env.CARGO_ENCODED_RUSTFLAGS) return { flags: env.CARGO_ENCODED_RUSTFLAGS.split('\x1f'), source: 'CARGO_ENCODED_RUSTFLAGS' };
   if (env.RUSTFLAGS?.trim()) return { flags: env.RUSTFLAGS.trim().split(/\s+/), source: 'RUSTFLAGS' };
   const flagsOf = (v: unknown) => (Array.isArray(v) ? v.filter((f): f is string => typeof f === 'string') : typeof v === 'string' ? v.trim().split(/\s+/).filter(Boolean) : []);

@@ -7,6 +7,6 @@
 export type { CfgExpr, Platform, TargetInfo } from './types.js';
 export { CfgSyntaxError, formatCfgExpr, parseCfgExpr, parsePlatform } from './parse.js';
 export { checkPlatform, evalCfg, platformMatches } from './eval.js';
-export { ALL_TARGETS, knownTargets, tableRustcVersion, targetInfo, zigbuildTarget, type TargetCfgTable } from './targets.js';
+export { ALL_TARGETS, cargoTriple, knownTargets, tableRustcVersion, targetInfo, zigbuildTarget, type TargetCfgTable } from './targets.js';
 export { cfgLines, runRustc, type RustcResult } from './rustc.js';
 export { derivedHostTriple, hostTriple } from './host.js';

@@ -102,6 +102,11 @@ export function zigbuildTarget(triple: string): { base: string; glibc: string } 
   return m ? { base: m[1]!, glibc: m[2]! } : null;
 }
 
+/** The triple cargo and rustup know a target by: cargo-zigbuild's glibc suffix taken off (`x86_64-unknown-linux-gnu.2.17` → `x86_64-unknown-linux-gnu`). */
+export function cargoTriple(target: string): string {
+  return zigbuildTarget(target)?.base ?? target;
+}
+
 /**
  * The cfg set of a target triple. Throws UserError for an unknown target.
  * Returns the same object for the same triple, which keeps memoization cheap.

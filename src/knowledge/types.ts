@@ -95,6 +95,11 @@ export function requirementText(r: readonly Requirement[]): string[] {
 export const WITHOUT_STATIC = ['system', 'bundled-fallback', 'static', 'none'] as const;
 export type WithoutStatic = (typeof WITHOUT_STATIC)[number];
 
+/** A static option by its name, as advice names it: feature `vendored`, or `OPENSSL_STATIC=1`. */
+export function staticOptionName(o: StaticOption): string {
+  return o.kind === 'feature' ? `feature \`${o.feature}\`` : `${o.env}=${o.value}`;
+}
+
 /** What a sys crate does with no static option on, in words (`explain` and the triage screen say it alike). */
 export function withoutStaticText(kind: WithoutStatic): string {
   switch (kind) {

@@ -5,7 +5,7 @@
  * and the tools bundled builds need. Shared by the `cross-environment` rule
  * and `cargo-preflight doctor`. Pure: the snapshot is gathered by the CLI.
  */
-import { zigbuildTarget } from '../cfg/index.js';
+import { cargoTriple, zigbuildTarget } from '../cfg/index.js';
 import { devPackageLibrary, type CrossTarget } from '../config/cross-config.js';
 import type { Requirement } from '../knowledge/types.js';
 import type { EnvironmentSnapshot } from './types.js';
@@ -40,7 +40,7 @@ interface Triple {
 }
 
 function parseTriple(t: string): Triple {
-  t = zigbuildTarget(t)?.base ?? t;
+  t = cargoTriple(t);
   const parts = t.split('-');
   const arch = parts[0] ?? '';
   const os = t.includes('-linux') ? 'linux' : t.includes('-darwin') ? 'macos' : t.includes('-windows') ? 'windows' : (parts[2] ?? '');
@@ -144,7 +144,7 @@ export function cCompilerCandidates(target: string, host: string): string[] {
 
 /** Every executable the checks may look up for a target built on `host` (the CLI looks them up on PATH). */
 export function environmentToolNames(target: string, host: string): string[] {
-  const triple = zigbuildTarget(target)?.base ?? target;
+  const triple = cargoTriple(target);
   const tc = targetToolchain(triple, host);
   return [...new Set(['rustup', 'cross', 'cargo-zigbuild', 'zig', 'cargo-xwin', ...tc.compilers, `${triple}-gcc`, gccFor(triple), 'musl-gcc', 'cc', 'c++', 'perl', 'make', 'cmake'])];
 }
@@ -160,7 +160,7 @@ export function isWasm(target: string): boolean {
  * on Windows msvc), or the toolchain's rust-lld does (wasm).
  */
 export function hostLinkerWorks(target: string, host: string): boolean {
-  target = zigbuildTarget(target)?.base ?? target;
+  target = cargoTriple(target);
   if (target === host || isWasm(target)) return true;
   const t = parseTriple(target);
   const h = parseTriple(host);
@@ -415,7 +415,7 @@ export function crtStaticCheck(target: string, rustflags: { flags: readonly stri
   const gnu = t.os === 'linux' && t.env === 'gnu';
   const msvc = t.os === 'windows' && t.env === 'msvc';
   if (!gnu && !msvc) return null;
-  const triple = zigbuildTarget(target)?.base ?? target;
+  const triple = cargoTriple(target);
   const on = crtStaticIn(rustflags.flags) === true;
   const where = rustflags.source ?? 'RUSTFLAGS, build.rustflags, target.' + triple + '.rustflags';
   const found = on

@@ -8,6 +8,7 @@ import { fixesFor, newerStaticOption } from './suggestions.js';
 import { librariesText, scriptFixes, scriptJudged, sourceText, systemVerdict } from './build-evidence.js';
 import { libraryName, nativeCrates } from './native.js';
 import type { Rule } from './types.js';
+import { staticOptionName } from '../knowledge/types.js';
 
 export const noStaticOption: Rule = {
   meta: {
@@ -55,7 +56,7 @@ export const noStaticOption: Rule = {
       const { pkg, entry, spec } = n;
       const lines = releases?.get(pkg.key);
       const newer = newerStaticOption(spec, pkg, lines);
-      const what = newer && (newer.option.kind === 'feature' ? `feature \`${newer.option.feature}\`` : `${newer.option.env}=${newer.option.value}`);
+      const what = newer && staticOptionName(newer.option);
       const availability = newer
         ? newer.since
           ? `no static option at v${pkg.version}; ${newer.since} is the first newer release with ${what}`

@@ -7,7 +7,7 @@
 import semver from 'semver';
 import type { GraphPackage, TargetGraph } from '../resolve/types.js';
 import { bringsRead, checkedUpTo, cratesTurnedOn, optionAt, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
-import { requirementText, type CrateSpec, type KnowledgeBaseEntry, type Requirement, type StaticOption } from '../knowledge/types.js';
+import { requirementText, staticOptionName, type CrateSpec, type KnowledgeBaseEntry, type Requirement, type StaticOption } from '../knowledge/types.js';
 import { parseVersionRange } from '../knowledge/versions.js';
 import { ancestors, isDirect, pulledBy } from './facts.js';
 import type { FixSuggestion, ReleaseFeatures } from './types.js';
@@ -222,19 +222,18 @@ export function newerStaticOption(
     const compatible = semver.satisfies(found.version, `^${version}`, { includePrerelease: true });
     if (better(found.version, compatible)) best = { option: o, since: found.version, compatible };
   }
-  const nameOf = (o: StaticOption) => (o.kind === 'feature' ? `feature \`${o.feature}\`` : `${o.env}=${o.value}`);
   if (!best) {
     if (!unknown) return null;
     return {
       option: unknown,
       compatible: false,
-      title: `look for a newer \`${spec.name}\` that declares ${nameOf(unknown)} (its other releases could not be read from the index, so which one first does is not known)`,
+      title: `look for a newer \`${spec.name}\` that declares ${staticOptionName(unknown)} (its other releases could not be read from the index, so which one first does is not known)`,
     };
   }
   const b: { option: StaticOption; since: string; compatible: boolean } = best;
   const title = b.compatible
-    ? `update \`${spec.name}\` to ${b.since} or newer, which has ${nameOf(b.option)} (\`cargo update -p ${spec.name}\`), then enable it`
-    : `move to \`${spec.name}\` ${b.since} or newer, which has ${nameOf(b.option)} (a semver-incompatible upgrade of what depends on it)`;
+    ? `update \`${spec.name}\` to ${b.since} or newer, which has ${staticOptionName(b.option)} (\`cargo update -p ${spec.name}\`), then enable it`
+    : `move to \`${spec.name}\` ${b.since} or newer, which has ${staticOptionName(b.option)} (a semver-incompatible upgrade of what depends on it)`;
   return { ...b, title };
 }
 
