@@ -19,6 +19,7 @@
  */
 import { displayPackage } from '../../src/resolve/display.js';
 import type { GraphEdge, GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
+import type { RootRequest } from '../../src/resolve/features.js';
 import { comparePackages, drawForest, type ChildGroup, type TreeStyle } from './tree.js';
 
 interface FeatureNode {
@@ -31,7 +32,13 @@ type EdgeKind = GraphEdge['kind'] | 'feature';
 /** The node key of a feature (package keys never hold a NUL). */
 const featureKey = (pkg: PackageKey, name: string) => `${pkg}\0feature\0${name}`;
 
-export function renderFeatureTree(graph: TargetGraph, style: TreeStyle): string {
+/**
+ * With `inverted` (`-i SPEC`): the trees of those packages with every edge
+ * reversed, what cargo prints for `cargo tree -e features -i SPEC`: a
+ * package, the feature nodes that point at it and the dependents that ask for
+ * them, up to the members.
+ */
+export function renderFeatureTree(graph: TargetGraph, style: TreeStyle, inverted?: { keys: readonly PackageKey[]; requests: readonly RootRequest[] }): string {
   const pkgOrder = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
   const sortedEdges = (key: PackageKey) => [...(graph.edges.get(key) ?? [])].sort((a, b) => pkgOrder(a.to, b.to));
 
@@ -79,6 +86,36 @@ export function renderFeatureTree(graph: TargetGraph, style: TreeStyle): string 
     }
   }
 
+  // Inverted, the members' features asked for on the command line are nodes too (their parents' end), marked so.
+  // As cargo's tree adds them (`add_cli_features`): `default` whenever default features are used, declared or not,
+  // every feature with --all-features, and those named: `dep/feat` names the dependency's feature (and, for an
+  // optional dependency, the member's feature of its name).
+  const commandLine = new Set<string>();
+  const cli = (name: string, pkg: PackageKey) => {
+    addFeature(name, null, pkg, 'feature');
+    commandLine.add(featureKey(pkg, name));
+  };
+  if (inverted) {
+    for (const r of inverted.requests) {
+      if (r.featuresOnly || !graph.packages.has(r.key)) continue;
+      const names = new Set<string>(r.features);
+      if (r.defaultFeatures) names.add('default');
+      if (r.allFeatures) for (const f of graph.packages.get(r.key)!.declared?.features.keys() ?? []) names.add(f);
+      for (const name of names) {
+        const slash = name.indexOf('/');
+        if (slash < 0) {
+          if (!name.startsWith('dep:')) cli(name, r.key);
+          continue;
+        }
+        const depName = name.slice(0, name[slash - 1] === '?' ? slash - 1 : slash);
+        for (const dep of depNames.get(r.key)?.get(depName) ?? []) {
+          if (dep.optional) cli(depName, r.key);
+          cli(name.slice(slash + 1), dep.to);
+        }
+      }
+    }
+  }
+
   // Every feature node expanded once by its package's [features].
   while (pending.length) {
     const key = pending.pop()!;
@@ -113,8 +150,10 @@ export function renderFeatureTree(graph: TargetGraph, style: TreeStyle): string 
     if (pa !== pb) return pa - pb;
     return fa.name < fb.name ? -1 : fa.name > fb.name ? 1 : 0;
   };
+  // Inverted, each node's children are the nodes with an edge to it.
+  const edges = inverted ? reversed(out) : out;
   const groups = (key: string): ChildGroup[] => {
-    const kinds = out.get(key);
+    const kinds = edges.get(key);
     const of = (kind: EdgeKind) => [...(kinds?.get(kind) ?? [])].sort(order);
     return [
       { heading: null, keys: of('normal') },
@@ -126,7 +165,25 @@ export function renderFeatureTree(graph: TargetGraph, style: TreeStyle): string 
   const packageLabel = style.label ?? ((p: GraphPackage) => displayPackage(p));
   const label = (key: string) => {
     const f = features.get(key);
-    return f ? `${graph.packages.get(f.pkg)!.name} feature "${f.name}"` : packageLabel(graph.packages.get(key)!);
+    return f ? `${graph.packages.get(f.pkg)!.name} feature "${f.name}"${commandLine.has(key) ? ' (command-line)' : ''}` : packageLabel(graph.packages.get(key)!);
   };
-  return drawForest(roots, groups, label, style, (key) => !features.has(key) && graph.packages.get(key)!.isMember);
+  const starts = inverted ? [...inverted.keys].sort(pkgOrder) : roots;
+  return drawForest(starts, groups, label, style, (key) => !features.has(key) && graph.packages.get(key)!.isMember);
+}
+
+/** The same edges, each from its end to its start, with its kind. */
+function reversed(out: Map<string, Map<EdgeKind, Set<string>>>): Map<string, Map<EdgeKind, Set<string>>> {
+  const back = new Map<string, Map<EdgeKind, Set<string>>>();
+  for (const [from, kinds] of out) {
+    for (const [kind, tos] of kinds) {
+      for (const to of tos) {
+        let k = back.get(to);
+        if (!k) back.set(to, (k = new Map()));
+        let set = k.get(kind);
+        if (!set) k.set(kind, (set = new Set()));
+        set.add(from);
+      }
+    }
+  }
+  return back;
 }

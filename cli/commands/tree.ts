@@ -422,8 +422,8 @@ async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandConte
   const style = treeStyle(args.options);
   const invert = args.options.invert;
   const withFeatures = (args.options.edges ?? []).includes('features');
-  if (withFeatures && (invert || args.options.duplicates || format === 'json')) {
-    throw new UserError('`-e features` draws the tree from the members down; it is not available with --invert, --duplicates or --format json');
+  if (withFeatures && (args.options.duplicates || format === 'json')) {
+    throw new UserError('`-e features` draws feature nodes in the text tree; it is not available with --duplicates or --format json');
   }
   const featureTree = withFeatures ? (await import('./tree-features.js')).renderFeatureTree : undefined;
   const loaded = await loadFromArgs(args, ctx, args.positionals[0]);
@@ -446,7 +446,11 @@ async function tree(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandConte
         if (graphs.length > 1) ctx.stdout.write(`${i > 0 ? '\n' : ''}target: ${g.target}\n`);
         const keys = inverted?.map((p) => p.key).filter((k) => g.packages.has(k));
         const out = featureTree
-          ? featureTree(g, style)
+          ? keys
+            ? keys.length
+              ? featureTree(g, style, { keys, requests: loaded.project.roots })
+              : ''
+            : featureTree(g, style)
           : args.options.duplicates
             ? renderDuplicates(g, style, keys)
             : keys

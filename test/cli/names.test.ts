@@ -108,7 +108,9 @@ describe('tree -e features', () => {
     expect((await cli(['tree', '-e', 'dev'], { cwd: EXAMPLE })).stderr).toContain('`--include-dev`');
     const typo = await cli(['tree', '-e', 'featurs'], { cwd: EXAMPLE });
     expect(typo).toEqual({ code: 2, stdout: '', stderr: "error: invalid value 'featurs' for '--edges <KINDS>'\n  help: did you mean `features`?\n" });
-    expect((await cli(['tree', '-e', 'features', '-i', 'openssl-sys'], { cwd: EXAMPLE })).code).toBe(2);
+    const json = await cli(['tree', '-e', 'features', '--format', 'json'], { cwd: EXAMPLE });
+    expect(json.code).toBe(2);
+    expect(json.stderr).toContain('not available with --duplicates or --format json');
   });
 
   it('draws the feature nodes between packages', async () => {
@@ -123,6 +125,10 @@ describe('tree -e features', () => {
       ['x86_64-unknown-linux-musl', []],
       ['x86_64-pc-windows-msvc', ['--no-dedupe', '--depth', '6']],
       ['aarch64-apple-darwin', ['--features', 'rusqlite/bundled']],
+      // Inverted: the feature nodes up to the member and the features asked on the command line.
+      ['x86_64-unknown-linux-musl', ['-i', 'openssl-sys']],
+      ['x86_64-unknown-linux-musl', ['-i', 'libsqlite3-sys', '--no-default-features', '--features', 'rusqlite/bundled']],
+      ['x86_64-pc-windows-msvc', ['-i', 'windows-sys@0.59.0', '--charset', 'ascii']],
     ] as const) {
       const cargo = execFileSync('cargo', ['tree', '--offline', '--target', target, '-e', 'features,normal,no-proc-macro', ...more], { cwd: EXAMPLE, encoding: 'utf8', maxBuffer: 1 << 28 });
       const mine = await cli(['tree', '-e', 'features', '--target', target, ...more], { cwd: EXAMPLE });
@@ -137,6 +143,15 @@ describe.skipIf(!cargoAvailable() || !realworldAvailable())('tree -e features on
     for (const target of ['x86_64-unknown-linux-musl', 'aarch64-apple-darwin', 'x86_64-pc-windows-msvc']) {
       const cargo = execFileSync('cargo', ['tree', '--offline', '--workspace', '--target', target, '-e', 'features,normal,no-proc-macro'], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
       expect((await cli(['tree', '--offline', '--workspace', '--target', target, '-e', 'features'], { cwd: dir })).stdout, target).toBe(cargo);
+    }
+  });
+
+  it('inverted (-i) equals cargo tree for the crates a static build asks about', async () => {
+    const dir = realworldProject('cloud-image-download');
+    for (const spec of ['openssl-sys', 'libc', 'tokio']) {
+      const args = ['--target', 'x86_64-unknown-linux-musl', '-i', spec];
+      const cargo = execFileSync('cargo', ['tree', '--offline', '-e', 'features,normal,no-proc-macro', ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+      expect((await cli(['tree', '--offline', '-e', 'features', ...args], { cwd: dir })).stdout, spec).toBe(cargo);
     }
   });
 });
