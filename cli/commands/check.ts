@@ -49,7 +49,7 @@ async function reportFixes(run: CheckRun, args: Invocation<Options<typeof CHECK_
     lock: lockFlag(args.options),
   });
   // The plan rendered the applied fixes together; SARIF also wants each fix's own changes.
-  const diff = plan.changes.map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after, { color: false })).join('');
+  const diff = plan.changes.map((c) => unifiedDiff(relPath(base, c.path), c.before, c.after)).join('');
   const read = parsedTexts(run.loaded.project.workspace);
   const changes = new Map(plan.applied.map((f) => [f.id, renderChanges([f], read)]));
   return { plan, command: asInvoked('cargo-preflight fix'), diff, changes };

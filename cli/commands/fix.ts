@@ -6,7 +6,8 @@
  */
 import { failsOn } from '../../src/rules/engine.js';
 import type { Finding } from '../../src/rules/types.js';
-import { applyChanges, passedOver, reason, reasonsText, reasonText, renderChanges, parsedTexts, unifiedDiff, type FixPlan, type FixReason, type ProposedFix } from '../../src/fixers/index.js';
+import { applyChanges, passedOver, reason, reasonsText, reasonText, renderChanges, parsedTexts, type FixPlan, type FixReason, type ProposedFix } from '../../src/fixers/index.js';
+import { shownDiff } from '../output/diff.js';
 import type { Options } from '../args.js';
 import { lockFlag } from '../common.js';
 import type { CommandContext } from '../context.js';
@@ -138,7 +139,7 @@ export async function runFix(args: Invocation<Options<typeof FIX_OPTIONS>>, ctx:
       if (!quiet) ctx.stderr.write(`${style.green(word.padStart(12))} ${text}\n`);
     };
     // Diff headers relative to the directory the command ran in: `git apply` works from there.
-    const diffOf = (cs: typeof changes, paint: boolean) => cs.map((c) => unifiedDiff(relPath(ctx.cwd, c.path), c.before, c.after, { color: paint })).join('');
+    const diffOf = (cs: typeof changes, paint: boolean) => cs.map((c) => shownDiff(relPath(ctx.cwd, c.path), c.before, c.after, paint)).join('');
     const diff = dryRun ? diffOf(changes, color && !json) : '';
     if (dryRun) {
       if (!json) ctx.stdout.write(diff);

@@ -3,7 +3,8 @@
  * colours are on). Every builder is pure: screen.ts only picks
  * which lines fit the terminal and draws them.
  */
-import { LOCKFILE_COMMAND, unifiedDiff } from '../../src/fixers/index.js';
+import { LOCKFILE_COMMAND } from '../../src/fixers/index.js';
+import { shownDiff } from '../output/diff.js';
 import type { FileChange, ProposedFix } from '../../src/fixers/types.js';
 import { reasonsText, reasonText, type Reason } from '../../src/fixers/reasons.js';
 import type { FeatureNames, KnowledgeBase } from '../../src/knowledge/lookup.js';
@@ -260,7 +261,7 @@ export const CONTINUATION = '\u21aa';
 export function diffLines(changes: FileChange[], root: string, color: boolean, width = Number.MAX_SAFE_INTEGER): string[] {
   const out: string[] = [];
   for (const c of changes) {
-    for (const line of unifiedDiff(relPath(root, c.path), c.before, c.after, { color }).replace(/\n$/, '').split('\n')) out.push(...wrapRow(line, width));
+    for (const line of shownDiff(relPath(root, c.path), c.before, c.after, color).replace(/\n$/, '').split('\n')) out.push(...wrapRow(line, width));
   }
   return out;
 }

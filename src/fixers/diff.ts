@@ -4,10 +4,14 @@
  */
 
 export interface DiffOptions {
-  /** ANSI colors as git uses them: bold headers, cyan hunk headers, red and green lines. */
-  color: boolean;
   /** Unchanged lines shown around each change; 3 by default. */
   context?: number;
+}
+
+/** A line of a diff with what it is, for a presenter that colours it (the core writes no colours). */
+export interface DiffLine {
+  kind: 'header' | 'hunk' | 'context' | 'removed' | 'added' | 'note';
+  text: string;
 }
 
 interface Line {
@@ -18,22 +22,28 @@ interface Line {
 
 type Op = { kind: ' ' | '-' | '+'; line: Line };
 
-const STYLE = { bold: '\x1b[1m', cyan: '\x1b[36m', red: '\x1b[31m', green: '\x1b[32m', reset: '\x1b[0m' };
-
 /**
  * The diff from `oldText` to `newText` labelled `a/pathLabel` and
  * `b/pathLabel`; an empty string when they are equal. Line endings are part
  * of a line, so a change of line ending only is shown, with `^M` marking the
  * carriage returns in those lines.
  */
-export function unifiedDiff(pathLabel: string, oldText: string, newText: string, options: DiffOptions): string {
-  if (oldText === newText) return '';
+export function unifiedDiff(pathLabel: string, oldText: string, newText: string, options: DiffOptions = {}): string {
+  const lines = unifiedDiffLines(pathLabel, oldText, newText, options);
+  return lines.length ? `${lines.map((l) => l.text).join('\n')}\n` : '';
+}
+
+/** The lines of `unifiedDiff`, each with its kind; none when the texts are equal. */
+export function unifiedDiffLines(pathLabel: string, oldText: string, newText: string, options: DiffOptions = {}): DiffLine[] {
+  if (oldText === newText) return [];
   const context = options.context ?? 3;
-  const paint = (style: string, s: string) => (options.color ? style + s + STYLE.reset : s);
   const ops = diffLines(splitLines(oldText), splitLines(newText));
   markLineEndingChanges(ops);
 
-  const out = [paint(STYLE.bold, `--- a/${pathLabel}`), paint(STYLE.bold, `+++ b/${pathLabel}`)];
+  const out: DiffLine[] = [
+    { kind: 'header', text: `--- a/${pathLabel}` },
+    { kind: 'header', text: `+++ b/${pathLabel}` },
+  ];
   for (const [start, end] of hunkRanges(ops, context)) {
     let oldStart = 0;
     let newStart = 0;
@@ -44,14 +54,13 @@ export function unifiedDiff(pathLabel: string, oldText: string, newText: string,
     const hunk = ops.slice(start, end);
     const oldCount = hunk.filter((op) => op.kind !== '+').length;
     const newCount = hunk.filter((op) => op.kind !== '-').length;
-    out.push(paint(STYLE.cyan, `@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@`));
+    out.push({ kind: 'hunk', text: `@@ -${range(oldStart, oldCount)} +${range(newStart, newCount)} @@` });
     for (const op of hunk) {
-      const text = op.kind + shown(op.line);
-      out.push(op.kind === ' ' ? text : paint(op.kind === '-' ? STYLE.red : STYLE.green, text));
-      if (op.line.eol === '') out.push('\\ No newline at end of file');
+      out.push({ kind: op.kind === ' ' ? 'context' : op.kind === '-' ? 'removed' : 'added', text: op.kind + shown(op.line) });
+      if (op.line.eol === '') out.push({ kind: 'note', text: '\\ No newline at end of file' });
     }
   }
-  return out.join('\n') + '\n';
+  return out;
 }
 
 /** `start,count` with GNU diff's conventions: 1-based, `,1` left out, an empty range starts at the line before. */

@@ -8,7 +8,7 @@
  */
 export { planFixes, passedOver, fixableFindings, keepTogether, LOCKFILE_COMMAND, type CrateFixes, type FixOptions, type FixPlan, type LockfileChange, type StrategyChoice } from './service.js';
 export { renderChanges, applyChanges, mergeEdits, parsedTexts, readText, type TextSource } from './apply.js';
-export { unifiedDiff } from './diff.js';
+export { unifiedDiff, unifiedDiffLines, type DiffLine } from './diff.js';
 export { proveEdits, type Proof, type ProofContext } from './prove.js';
 export type { FileChange, FixStatus, FixStrategy, ManifestEdits, ProposedFix } from './types.js';
 export { reason, reasonText, reasonsText, REASON_MESSAGES, type FixReason, type Reason, type ReasonId } from './reasons.js';

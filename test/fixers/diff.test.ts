@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unifiedDiff } from '../../src/fixers/diff.js';
+import { shownDiff } from '../../cli/output/diff.js';
 
-const plain = { color: false };
+const plain = {};
 
 /** Applies a unified diff as patch(1) would, checking every context and removed line. */
 function applyPatch(oldText: string, diff: string): string {
@@ -61,7 +62,7 @@ describe('unifiedDiff', () => {
     const before = 'a\nb\nc\nd\ne\nf\ng\n';
     const after = 'A\nb\nc\nd\ne\nf\nG\n';
     expect(unifiedDiff('x', before, after, plain).match(/^@@/gm)).toHaveLength(1);
-    expect(unifiedDiff('x', before, after, { color: false, context: 1 })).toBe('--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -6,2 +6,2 @@\n f\n-g\n+G\n');
+    expect(unifiedDiff('x', before, after, { context: 1 })).toBe('--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-a\n+A\n b\n@@ -6,2 +6,2 @@\n f\n-g\n+G\n');
   });
 
   it('writes empty ranges at the line before', () => {
@@ -77,8 +78,9 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('x', 'a\r\n', 'b\r\n', plain)).toBe('--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n');
   });
 
-  it('colours like git', () => {
-    const out = unifiedDiff('x', 'a\n', 'b\n', { color: true });
+  it('colours like git (in the CLI: the core writes no colours)', () => {
+    expect(unifiedDiff('x', 'a\n', 'b\n')).not.toContain('\x1b');
+    const out = shownDiff('x', 'a\n', 'b\n', true);
     expect(out).toBe('\x1b[1m--- a/x\x1b[0m\n\x1b[1m+++ b/x\x1b[0m\n\x1b[36m@@ -1 +1 @@\x1b[0m\n\x1b[31m-a\x1b[0m\n\x1b[32m+b\x1b[0m\n');
   });
 
@@ -87,7 +89,7 @@ describe('unifiedDiff', () => {
     const text = fc.tuple(fc.array(line, { maxLength: 30 }), fc.boolean()).map(([lines, final]) => lines.join('\n') + (final && lines.length > 0 ? '\n' : ''));
     fc.assert(
       fc.property(text, text, fc.nat(4), (before, after, context) => {
-        const diff = unifiedDiff('x', before, after, { color: false, context });
+        const diff = unifiedDiff('x', before, after, { context });
         if (before === after) {
           expect(diff).toBe('');
           return;

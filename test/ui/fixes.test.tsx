@@ -206,7 +206,7 @@ describe('fixes on the triage screen', () => {
     const ssl = (await expectedRun(dir)).report.findings.find((x) => x.package.name === 'openssl-sys' && x.target === MUSL)!;
     const [fix] = (await proposals(dir)).filter((x) => x.findingIds.includes(ssl.id) && x.proven);
     const expected = renderChanges([fix], readText)
-      .map((c) => unifiedDiff('Cargo.toml', c.before, c.after, { color: false }))
+      .map((c) => unifiedDiff('Cargo.toml', c.before, c.after))
       .join('')
       .replace(/\n$/, '')
       .split('\n')

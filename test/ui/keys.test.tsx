@@ -131,7 +131,7 @@ describe('a fix option that is not proven', () => {
     expect(rustls.proven).toBe(false);
     expect(rustls.edits.length).toBeGreaterThan(0);
     const diff = renderChanges([rustls], readText)
-      .map((c) => unifiedDiff('Cargo.toml', c.before, c.after, { color: false }))
+      .map((c) => unifiedDiff('Cargo.toml', c.before, c.after))
       .join('')
       .replace(/\n$/, '')
       .split('\n')
