@@ -37,10 +37,10 @@ import {
   type SwitchRecipe,
 } from './types.js';
 import { parseVersionRange, versionIn } from './versions.js';
+import { isTable } from '../manifest/toml.js';
 
 type Raw = Record<string, unknown>;
 
-const isTable = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 const CRATE_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 const FEATURE = /^[A-Za-z0-9_][A-Za-z0-9_+.-]*$/;

@@ -4,6 +4,7 @@
  * cargo would reject, or that do not fit the manifest, are refused.
  */
 import type { TomlTable } from 'smol-toml';
+import { isTable as isTomlTable } from '../../manifest/toml.js';
 import { renderKeyPath, type TomlOut } from './render.js';
 import { EditRefused, type DependencySpec, type DepTable, type ManifestEdit } from './types.js';
 
@@ -175,9 +176,8 @@ function tableAt(root: TomlTable, path: readonly string[], create: boolean): Tom
   return table;
 }
 
-export function isTable(v: unknown): v is TomlTable {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
-}
+/** `isTable` of the TOML readers, typed for smol-toml's tables. */
+export const isTable = (v: unknown): v is TomlTable => isTomlTable(v);
 
 /** Copies tables and arrays; dates and other leaves are shared. */
 function cloneTable(t: TomlTable): TomlTable {
