@@ -138,37 +138,9 @@ export function renderFeatureTree(graph: TargetGraph, style: TreeStyle, inverted
     }
   }
 
-  // cargo's node order: packages first (by package id), then features by their package's node, then by name.
-  const order = (a: string, b: string): number => {
-    const fa = features.get(a);
-    const fb = features.get(b);
-    if (!fa && !fb) return pkgOrder(a, b);
-    if (!fa) return -1;
-    if (!fb) return 1;
-    const pa = created.get(fa.pkg) ?? Infinity;
-    const pb = created.get(fb.pkg) ?? Infinity;
-    if (pa !== pb) return pa - pb;
-    return fa.name < fb.name ? -1 : fa.name > fb.name ? 1 : 0;
-  };
   // Inverted, each node's children are the nodes with an edge to it.
-  const edges = inverted ? reversed(out) : out;
-  const groups = (key: string): ChildGroup[] => {
-    const kinds = edges.get(key);
-    const of = (kind: EdgeKind) => [...(kinds?.get(kind) ?? [])].sort(order);
-    return [
-      { heading: null, keys: of('normal') },
-      { heading: '[build-dependencies]', keys: of('build') },
-      { heading: '[dev-dependencies]', keys: of('dev') },
-      { heading: null, keys: of('feature') },
-    ];
-  };
-  const packageLabel = style.label ?? ((p: GraphPackage) => displayPackage(p));
-  const label = (key: string) => {
-    const f = features.get(key);
-    return f ? `${graph.packages.get(f.pkg)!.name} feature "${f.name}"${commandLine.has(key) ? ' (command-line)' : ''}` : packageLabel(graph.packages.get(key)!);
-  };
   const starts = inverted ? [...inverted.keys].sort(pkgOrder) : roots;
-  return drawForest(starts, groups, label, style, (key) => !features.has(key) && graph.packages.get(key)!.isMember);
+  return drawFeatureGraph(graph, { created, features, edges: inverted ? reversed(out) : out, commandLine }, starts, style);
 }
 
 /** The same edges, each from its end to its start, with its kind. */
@@ -186,4 +158,48 @@ function reversed(out: Map<string, Map<EdgeKind, Set<string>>>): Map<string, Map
     }
   }
   return back;
+}
+
+/** The nodes and edges of a feature graph, as `renderFeatureTree` builds them. */
+interface FeatureGraph {
+  /** The order cargo created the package nodes in. */
+  created: Map<PackageKey, number>;
+  features: Map<string, FeatureNode>;
+  edges: Map<string, Map<EdgeKind, Set<string>>>;
+  /** Feature nodes named on the command line. */
+  commandLine: Set<string>;
+}
+
+/** Draws a feature graph from `starts`, children in cargo's node order. */
+function drawFeatureGraph(graph: TargetGraph, fg: FeatureGraph, starts: string[], style: TreeStyle): string {
+  const { created, features, edges, commandLine } = fg;
+  const pkgOrder = (a: PackageKey, b: PackageKey) => comparePackages(graph.packages.get(a)!, graph.packages.get(b)!);
+  // cargo's node order: packages first (by package id), then features by their package's node, then by name.
+  const order = (a: string, b: string): number => {
+    const fa = features.get(a);
+    const fb = features.get(b);
+    if (!fa && !fb) return pkgOrder(a, b);
+    if (!fa) return -1;
+    if (!fb) return 1;
+    const pa = created.get(fa.pkg) ?? Infinity;
+    const pb = created.get(fb.pkg) ?? Infinity;
+    if (pa !== pb) return pa - pb;
+    return fa.name < fb.name ? -1 : fa.name > fb.name ? 1 : 0;
+  };
+  const groups = (key: string): ChildGroup[] => {
+    const kinds = edges.get(key);
+    const of = (kind: EdgeKind) => [...(kinds?.get(kind) ?? [])].sort(order);
+    return [
+      { heading: null, keys: of('normal') },
+      { heading: '[build-dependencies]', keys: of('build') },
+      { heading: '[dev-dependencies]', keys: of('dev') },
+      { heading: null, keys: of('feature') },
+    ];
+  };
+  const packageLabel = style.label ?? ((p: GraphPackage) => displayPackage(p));
+  const label = (key: string) => {
+    const f = features.get(key);
+    return f ? `${graph.packages.get(f.pkg)!.name} feature "${f.name}"${commandLine.has(key) ? ' (command-line)' : ''}` : packageLabel(graph.packages.get(key)!);
+  };
+  return drawForest(starts, groups, label, style, (key) => !features.has(key) && graph.packages.get(key)!.isMember);
 }
