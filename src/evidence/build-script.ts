@@ -99,18 +99,25 @@ const STATIC_FEATURE = /(^|[-_])(static|bundled?|vendored?|from[-_]source|build[
 
 /** Runs the classifier over a build script and the files it pulls in. */
 export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSource[]): BuildScriptVerdict {
-  const declared = new Set(facts.features);
-  const system: Evidence[] = [];
-  const libraries: string[] = [];
-  const switches: StaticSwitch[] = [];
-  const bundled: Evidence[] = [];
-  const runtime: Evidence[] = [];
-  const unclear: Evidence[] = [];
-  const built = new Set<string>();
-  let cxx = false;
-  const staticLinks: { name: string; ev: Evidence }[] = [];
-  const usesPkgConfig = files.some((f) => /\bpkg_config\b/.test(lexRust(f.text).code));
-  const usesCc = files.some((f) => /\b(?:cc|gcc)\s*::|\bextern\s+crate\s+(?:cc|gcc)\b|\buse\s+(?:cc|gcc)\b/.test(lexRust(f.text).code));
+  const scan: Scan = {
+    facts,
+    declared: new Set(facts.features),
+    built: new Set<string>(),
+    usesPkgConfig: false,
+    usesCc: false,
+    system: [],
+    libraries: [],
+    switches: [],
+    bundled: [],
+    runtime: [],
+    unclear: [],
+    unnamed: [],
+    staticLinks: [],
+    cxx: false,
+  };
+  const { built } = scan;
+  scan.usesPkgConfig = files.some((f) => /\bpkg_config\b/.test(lexRust(f.text).code));
+  scan.usesCc = files.some((f) => /\b(?:cc|gcc)\s*::|\bextern\s+crate\s+(?:cc|gcc)\b|\buse\s+(?:cc|gcc)\b/.test(lexRust(f.text).code));
 
   // The libraries the script builds itself (`.compile("foo")`, cmake's `build_target`), from every file first.
   for (const f of files) {
@@ -121,121 +128,8 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
       if (lit) built.add(libName(lit.value));
     }
   }
-  /** Libraries linked by a name only known when the script runs (`rustc-link-lib={}`). */
-  const unnamed: Evidence[] = [];
-
-  for (const f of files) {
-    const lexed = lexRust(f.text);
-    const { code } = lexed;
-    const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
-    const library = (at: number) => {
-      const lit = stringAt(lexed, at);
-      if (lit?.value) libraries.push(lit.value);
-    };
-    const each = (re: RegExp, fn: (m: RegExpExecArray) => void) => {
-      for (let m = re.exec(code); m; m = re.exec(code)) fn(m);
-    };
-
-    // pkg-config: `pkg_config::probe_library("x")`, `pkg_config::find_library("x")`, `Config::new()...probe("x")`.
-    each(/\bpkg_config\s*::\s*(?:probe_library|find_library|probe)\s*\(/g, (m) => {
-      system.push(ev(m.index, callEnd(code, m.index + m[0].length)));
-      library(m.index + m[0].length);
-    });
-    if (usesPkgConfig) {
-      each(/(?:\.\s*probe|(?<![:\w])(?:probe_library|find_library))\s*\(/g, (m) => {
-        if (/pkg_config\s*::\s*$/.test(code.slice(Math.max(0, m.index - 16), m.index))) return;
-        const start = statementStart(code, m.index);
-        system.push(ev(start, callEnd(code, m.index + m[0].length)));
-        library(m.index + m[0].length);
-      });
-      // pkg-config's first releases named the probe `find`: only on a `Config::new()` chain (`.find` is everywhere else).
-      each(/\.\s*find\s*\(/g, (m) => {
-        const from = Math.max(0, m.index - 240);
-        const chain = /(?:\bpkg_config\s*::\s*)?\bConfig\s*::\s*new\s*\(\s*\)[^;{}]*$/.exec(code.slice(from, m.index));
-        const lit = chain && stringAt(lexed, m.index + m[0].length);
-        if (!chain || !lit) return;
-        system.push(ev(from + chain.index, callEnd(code, m.index + m[0].length)));
-        library(m.index + m[0].length);
-      });
-    }
-    // system-deps reads its libraries from the manifest's metadata.
-    each(/\bsystem_deps\s*::\s*Config\s*::\s*new\s*\(\s*\)/g, (m) => {
-      system.push(ev(m.index, m.index + m[0].length));
-      libraries.push(...(facts.systemDeps ?? []));
-    });
-    // vcpkg: `vcpkg::find_package("x")`, `vcpkg::Config::new()...find_package("x")`.
-    each(/\bvcpkg\s*::\s*(?:find_package|Config\s*::\s*new)\s*\(/g, (m) => {
-      system.push(ev(m.index, callEnd(code, m.index + m[0].length)));
-      if (/find_package/.test(m[0])) library(m.index + m[0].length);
-    });
-
-    // Bundled sources: cc, cmake, autotools, cxx_build on paths inside the crate.
-    each(/\b(?:cc|gcc)\s*::\s*(?:Build|Config)\b/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
-    // A `-src` crate's builder (openssl_src, lua_src, zeromq_src, ...) compiles the C sources that crate ships.
-    each(/\b[a-z][a-z0-9_]*_src\s*::\s*Build\s*::\s*new\s*\(\s*\)/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
-    if (usesCc) each(/(?<![:\w])Build\s*::\s*new\s*\(\s*\)/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
-    each(/\b(?:cmake|autotools)\s*::\s*(?:Config\s*::\s*new|build)\s*\(/g, (m) => {
-      const lit = stringAt(lexed, m.index + m[0].length);
-      const e = ev(m.index, callEnd(code, m.index + m[0].length));
-      // A literal path inside the crate is its own source; an absolute or outside one is not.
-      if (lit && (lit.value.startsWith('/') || lit.value.startsWith('..'))) unclear.push(e);
-      else bundled.push(e);
-    });
-    each(/\bcxx_build\s*::\s*bridges?\s*\(/g, (m) => {
-      bundled.push(ev(m.index, callEnd(code, m.index + m[0].length)));
-      cxx = true;
-    });
-    if (/\.\s*cpp\s*\(\s*true\s*\)/.test(code)) cxx = true;
-
-    // Features read in the script: `cfg!(feature = "x")`, `#[cfg(feature = "x")]`.
-    each(/\bfeature\s*=\s*/g, (m) => {
-      const lit = stringAt(lexed, m.index + m[0].length);
-      if (lit && declared.has(lit.value) && STATIC_FEATURE.test(lit.value)) {
-        switches.push({ kind: 'feature', name: lit.value, evidence: ev(statementStart(code, m.index), Math.max(lit.end, callEnd(code, lit.end))) });
-      }
-    });
-
-    for (const s of lexed.strings) {
-      const v = s.value;
-      // What the script prints for cargo: every `rustc-link-lib` in the literal.
-      const linkRe = /cargo::?rustc-link-lib=([^\n"]*)/g;
-      // `rustc-flags=-l NAME` (cargo's older way, `-l static=NAME` too) links as `rustc-link-lib=NAME` does; `-L` is a search path.
-      const specs: string[] = [];
-      for (let m = linkRe.exec(v); m; m = linkRe.exec(v)) specs.push(m[1]!);
-      const flagsRe = /cargo::?rustc-flags=([^\n"]*)/g;
-      for (let m = flagsRe.exec(v); m; m = flagsRe.exec(v)) for (const l of m[1]!.matchAll(/(?:^|\s)-l\s*([^\s]+)/g)) specs.push(l[1]!);
-      for (const text of specs) {
-        const spec = parseLinkLib(text);
-        const e = ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
-        if (spec.kind === 'framework') runtime.push(e);
-        else if (spec.name !== null && CXX_RUNTIME.has(spec.name)) {
-          cxx = true;
-          bundled.push(e);
-        } else if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()))) runtime.push(e);
-        else if (spec.kind === 'static') staticLinks.push({ name: spec.name ?? '', ev: e });
-        else if (spec.name !== null && built.has(spec.name)) bundled.push(e);
-        else if (spec.name === null) unnamed.push(e);
-        else {
-          system.push(e);
-          if (spec.name !== null) libraries.push(spec.name);
-        }
-      }
-      // Variables read: the crate's own *_DIR (not cargo's), and *_STATIC or CARGO_FEATURE_* switches.
-      const name = /^(?:cargo::?rerun-if-env-changed=)?([A-Z][A-Z0-9_]*)$/.exec(v)?.[1];
-      if (!name) continue;
-      if (/_(?:LIB_DIR|INCLUDE_DIR|DIR|LIBDIR|INCDIR|LIB_PATH)$/.test(name) && !/^(?:OUT_DIR|CARGO_|DEP_|RUSTC_|RUSTDOC_)/.test(name)) {
-        system.push(ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))));
-      } else if (/(^|_)STATIC($|_)/.test(name) && name !== 'STATIC' && !/^CARGO_/.test(name)) {
-        // A bare `STATIC` is a feature's name built into `CARGO_FEATURE_…` with format!, not a variable of its own.
-        switches.push({ kind: 'env', name, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
-      } else if (name.startsWith('CARGO_FEATURE_')) {
-        const feature = facts.features.find((x) => `CARGO_FEATURE_${x.toUpperCase().replace(/-/g, '_')}` === name);
-        if (feature !== undefined && STATIC_FEATURE.test(feature)) {
-          switches.push({ kind: 'feature', name: feature, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
-        }
-      }
-    }
-  }
+  for (const f of files) scanFile(f, scan);
+  const { system, libraries, switches, bundled, runtime, unclear, unnamed, staticLinks, cxx } = scan;
   // A static library linked by name is the crate's own when it builds one of that name.
   for (const s of staticLinks) (built.has(s.name) ? bundled : unclear).push(s.ev);
 
@@ -248,6 +142,142 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
   if (unclear.length) return { kind: 'unknown', reason: 'it links a static library it does not build, or builds sources outside the crate', evidence: byPlace(unclear) };
   if (runtime.length) return { kind: 'runtime', evidence: byPlace(runtime) };
   return { kind: 'unknown', reason: 'nothing in its build script shows what it links', evidence: [] };
+}
+
+/** What the classifier gathers over a script's files. */
+interface Scan {
+  facts: ScriptFacts;
+  /** Features the manifest declares. */
+  declared: ReadonlySet<string>;
+  /** The libraries the script builds itself (`.compile("foo")`, cmake's `build_target`). */
+  built: Set<string>;
+  usesPkgConfig: boolean;
+  usesCc: boolean;
+  system: Evidence[];
+  libraries: string[];
+  switches: StaticSwitch[];
+  bundled: Evidence[];
+  runtime: Evidence[];
+  unclear: Evidence[];
+  /** Libraries linked by a name only known when the script runs (`rustc-link-lib={}`). */
+  unnamed: Evidence[];
+  staticLinks: { name: string; ev: Evidence }[];
+  cxx: boolean;
+}
+
+/** Reads one file of the script: probes, bundled builds, features and variables read, what it prints for cargo. */
+function scanFile(f: ScriptSource, scan: Scan): void {
+  const { facts, declared, built, usesPkgConfig, usesCc, system, libraries, switches, bundled, runtime, unclear, unnamed, staticLinks } = scan;
+  const lexed = lexRust(f.text);
+  const { code } = lexed;
+  const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
+  const library = (at: number) => {
+    const lit = stringAt(lexed, at);
+    if (lit?.value) libraries.push(lit.value);
+  };
+  const each = (re: RegExp, fn: (m: RegExpExecArray) => void) => {
+    for (let m = re.exec(code); m; m = re.exec(code)) fn(m);
+  };
+
+  // pkg-config: `pkg_config::probe_library("x")`, `pkg_config::find_library("x")`, `Config::new()...probe("x")`.
+  each(/\bpkg_config\s*::\s*(?:probe_library|find_library|probe)\s*\(/g, (m) => {
+    system.push(ev(m.index, callEnd(code, m.index + m[0].length)));
+    library(m.index + m[0].length);
+  });
+  if (usesPkgConfig) {
+    each(/(?:\.\s*probe|(?<![:\w])(?:probe_library|find_library))\s*\(/g, (m) => {
+      if (/pkg_config\s*::\s*$/.test(code.slice(Math.max(0, m.index - 16), m.index))) return;
+      const start = statementStart(code, m.index);
+      system.push(ev(start, callEnd(code, m.index + m[0].length)));
+      library(m.index + m[0].length);
+    });
+    // pkg-config's first releases named the probe `find`: only on a `Config::new()` chain (`.find` is everywhere else).
+    each(/\.\s*find\s*\(/g, (m) => {
+      const from = Math.max(0, m.index - 240);
+      const chain = /(?:\bpkg_config\s*::\s*)?\bConfig\s*::\s*new\s*\(\s*\)[^;{}]*$/.exec(code.slice(from, m.index));
+      const lit = chain && stringAt(lexed, m.index + m[0].length);
+      if (!chain || !lit) return;
+      system.push(ev(from + chain.index, callEnd(code, m.index + m[0].length)));
+      library(m.index + m[0].length);
+    });
+  }
+  // system-deps reads its libraries from the manifest's metadata.
+  each(/\bsystem_deps\s*::\s*Config\s*::\s*new\s*\(\s*\)/g, (m) => {
+    system.push(ev(m.index, m.index + m[0].length));
+    libraries.push(...(facts.systemDeps ?? []));
+  });
+  // vcpkg: `vcpkg::find_package("x")`, `vcpkg::Config::new()...find_package("x")`.
+  each(/\bvcpkg\s*::\s*(?:find_package|Config\s*::\s*new)\s*\(/g, (m) => {
+    system.push(ev(m.index, callEnd(code, m.index + m[0].length)));
+    if (/find_package/.test(m[0])) library(m.index + m[0].length);
+  });
+
+  // Bundled sources: cc, cmake, autotools, cxx_build on paths inside the crate.
+  each(/\b(?:cc|gcc)\s*::\s*(?:Build|Config)\b/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
+  // A `-src` crate's builder (openssl_src, lua_src, zeromq_src, ...) compiles the C sources that crate ships.
+  each(/\b[a-z][a-z0-9_]*_src\s*::\s*Build\s*::\s*new\s*\(\s*\)/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
+  if (usesCc) each(/(?<![:\w])Build\s*::\s*new\s*\(\s*\)/g, (m) => bundled.push(ev(m.index, m.index + m[0].length)));
+  each(/\b(?:cmake|autotools)\s*::\s*(?:Config\s*::\s*new|build)\s*\(/g, (m) => {
+    const lit = stringAt(lexed, m.index + m[0].length);
+    const e = ev(m.index, callEnd(code, m.index + m[0].length));
+    // A literal path inside the crate is its own source; an absolute or outside one is not.
+    if (lit && (lit.value.startsWith('/') || lit.value.startsWith('..'))) unclear.push(e);
+    else bundled.push(e);
+  });
+  each(/\bcxx_build\s*::\s*bridges?\s*\(/g, (m) => {
+    bundled.push(ev(m.index, callEnd(code, m.index + m[0].length)));
+    scan.cxx = true;
+  });
+  if (/\.\s*cpp\s*\(\s*true\s*\)/.test(code)) scan.cxx = true;
+
+  // Features read in the script: `cfg!(feature = "x")`, `#[cfg(feature = "x")]`.
+  each(/\bfeature\s*=\s*/g, (m) => {
+    const lit = stringAt(lexed, m.index + m[0].length);
+    if (lit && declared.has(lit.value) && STATIC_FEATURE.test(lit.value)) {
+      switches.push({ kind: 'feature', name: lit.value, evidence: ev(statementStart(code, m.index), Math.max(lit.end, callEnd(code, lit.end))) });
+    }
+  });
+
+  for (const s of lexed.strings) {
+    const v = s.value;
+    // What the script prints for cargo: every `rustc-link-lib` in the literal.
+    const linkRe = /cargo::?rustc-link-lib=([^\n"]*)/g;
+    // `rustc-flags=-l NAME` (cargo's older way, `-l static=NAME` too) links as `rustc-link-lib=NAME` does; `-L` is a search path.
+    const specs: string[] = [];
+    for (let m = linkRe.exec(v); m; m = linkRe.exec(v)) specs.push(m[1]!);
+    const flagsRe = /cargo::?rustc-flags=([^\n"]*)/g;
+    for (let m = flagsRe.exec(v); m; m = flagsRe.exec(v)) for (const l of m[1]!.matchAll(/(?:^|\s)-l\s*([^\s]+)/g)) specs.push(l[1]!);
+    for (const text of specs) {
+      const spec = parseLinkLib(text);
+      const e = ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
+      if (spec.kind === 'framework') runtime.push(e);
+      else if (spec.name !== null && CXX_RUNTIME.has(spec.name)) {
+        scan.cxx = true;
+        bundled.push(e);
+      } else if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()))) runtime.push(e);
+      else if (spec.kind === 'static') staticLinks.push({ name: spec.name ?? '', ev: e });
+      else if (spec.name !== null && built.has(spec.name)) bundled.push(e);
+      else if (spec.name === null) unnamed.push(e);
+      else {
+        system.push(e);
+        if (spec.name !== null) libraries.push(spec.name);
+      }
+    }
+    // Variables read: the crate's own *_DIR (not cargo's), and *_STATIC or CARGO_FEATURE_* switches.
+    const name = /^(?:cargo::?rerun-if-env-changed=)?([A-Z][A-Z0-9_]*)$/.exec(v)?.[1];
+    if (!name) continue;
+    if (/_(?:LIB_DIR|INCLUDE_DIR|DIR|LIBDIR|INCDIR|LIB_PATH)$/.test(name) && !/^(?:OUT_DIR|CARGO_|DEP_|RUSTC_|RUSTDOC_)/.test(name)) {
+      system.push(ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))));
+    } else if (/(^|_)STATIC($|_)/.test(name) && name !== 'STATIC' && !/^CARGO_/.test(name)) {
+      // A bare `STATIC` is a feature's name built into `CARGO_FEATURE_…` with format!, not a variable of its own.
+      switches.push({ kind: 'env', name, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
+    } else if (name.startsWith('CARGO_FEATURE_')) {
+      const feature = facts.features.find((x) => `CARGO_FEATURE_${x.toUpperCase().replace(/-/g, '_')}` === name);
+      if (feature !== undefined && STATIC_FEATURE.test(feature)) {
+        switches.push({ kind: 'feature', name: feature, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
+      }
+    }
+  }
 }
 
 /**
