@@ -35,8 +35,13 @@ export interface LintInput {
 
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
-/** Inclusion paths a finding lists at most (the shortest, the best attributed first); `pathCount` says how many there are. */
-export const PATHS_LISTED = 100;
+/**
+ * Inclusion paths a finding lists at most (the shortest, the best attributed
+ * first): every one in practice (real findings have at most a few hundred); a
+ * guard for a crate deep in a dense graph, reached in millions of ways.
+ * `pathCount` says how many there are.
+ */
+export const PATHS_LISTED = 10_000;
 
 export function lint(input: LintInput): Finding[] {
   const findings: Finding[] = [];

@@ -144,7 +144,7 @@ export interface Finding {
   docs: string;
   /** The paths from a member to the package, shortest first (the best attributed one first), up to `PATHS_LISTED`. */
   paths: PathStep[][];
-  /** How many paths there are (more than `paths` lists when there are over `PATHS_LISTED`). */
+  /** How many paths there are (more than `paths` lists only past `PATHS_LISTED`, or where the graph is too dense to list them all). */
   pathCount: number;
   /** The member's dependency that brings the package in, and where it is declared. */
   direct: { member: string; dependency: string; manifest: ManifestLocation; inheritedFrom?: ManifestLocation } | null;
