@@ -36,3 +36,15 @@ export function crateChecksum(name: string, version: string): string {
   for (const c of s) h = (h * 131n + BigInt(c.codePointAt(0)!)) % (1n << 256n);
   return h.toString(16).padStart(64, '0').slice(-64);
 }
+
+/** A Cargo.lock `[[package]]` entry: a crates.io package with its checksum, or a path package (`path`). */
+export function lockEntry(name: string, version: string, deps: string[] = [], path = false): string {
+  const source = path ? '' : `source = "registry+https://github.com/rust-lang/crates.io-index"\nchecksum = "${crateChecksum(name, version)}"\n`;
+  const list = deps.length
+    ? `dependencies = [\n${[...deps]
+        .sort()
+        .map((d) => ` "${d}",`)
+        .join('\n')}\n]\n`
+    : '';
+  return `[[package]]\nname = "${name}"\nversion = "${version}"\n${source}${list}`;
+}

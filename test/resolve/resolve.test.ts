@@ -4,21 +4,10 @@ import { openSources } from '../../cli/sources.js';
 import { loadProject, resolveTarget, type Selection } from '../../src/resolve/index.js';
 import { builtInProcMacroHints } from '../../src/knowledge/proc-macros.js';
 import { treeLines } from '../../src/resolve/display.js';
-import { crateChecksum, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
+import { lockEntry, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
 
-const REG = 'registry+https://github.com/rust-lang/crates.io-index';
 
-function lockEntry(name: string, version: string, deps: string[] = [], path = false): string {
-  const source = path ? '' : `source = "${REG}"\nchecksum = "${crateChecksum(name, version)}"\n`;
-  const list = deps.length
-    ? `dependencies = [\n${[...deps]
-        .sort()
-        .map((d) => ` "${d}",`)
-        .join('\n')}\n]\n`
-    : '';
-  return `[[package]]\nname = "${name}"\nversion = "${version}"\n${source}${list}`;
-}
 
 /**
  * A project exercising the feature rules cargo applies: defaults, `dep:`,
