@@ -40,9 +40,8 @@ export async function resolveWithNewCrates(
   const newCrates: NewCrate[] = [];
   const missing: string[] = [];
   const failed = new Set<PackageKey>();
-  let results: GraphResult[] = [];
   for (let round = 0; ; round++) {
-    results = targets.map((target) => buildTargetGraph(summaries, roots, { ...base, target }));
+    const results = targets.map((target) => buildTargetGraph(summaries, roots, { ...base, target }));
     const reached = new Set<PackageKey>();
     for (const r of results) {
       for (const s of summaries.values()) {
