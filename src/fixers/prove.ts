@@ -13,7 +13,7 @@ import { lint, type LintInput, type LintSettings } from '../rules/engine.js';
 import { memberBuilds as sharedMemberBuilds, sameProblem, type MemberBuild } from '../rules/member-builds.js';
 import type { KnowledgeBase } from '../knowledge/lookup.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Rule } from '../rules/types.js';
-import semver from 'semver';
+import rcompare from 'semver/functions/rcompare.js';
 import { resolvePatched, resolvePatchedFor, resolveTarget, type PatchedResolution, type Project, type SourceLookup } from '../resolve/index.js';
 import { platformMatches, targetInfo } from '../cfg/index.js';
 import { satisfies } from '../resolve/semver-req.js';
@@ -304,7 +304,7 @@ async function lockedWeakDependencies(patched: PatchedResolution, sourceFor: Sou
   for (const ph of need.values()) {
     const src = sourceFor(ph.source);
     const crate = src ? await src.getCrate(ph.name).catch(() => null) : null;
-    const best = crate?.versions.filter((v) => !v.yanked && satisfies(v.vers, ph.req)).sort((a, b) => semver.rcompare(a.vers, b.vers, true))[0];
+    const best = crate?.versions.filter((v) => !v.yanked && satisfies(v.vers, ph.req)).sort((a, b) => rcompare(a.vers, b.vers, true))[0];
     if (best) found.push({ name: ph.name, version: best.vers, source: ph.source });
     else missing.push(`${ph.name} ${ph.req}`);
   }

@@ -3,7 +3,12 @@
  * static options of a crate at a version and how a `-sys` crate ends up
  * linked. Pure: the data comes from the loader (`load.ts`).
  */
-import semver from 'semver';
+import compare from 'semver/functions/compare.js';
+import gt from 'semver/functions/gt.js';
+import gte from 'semver/functions/gte.js';
+import lte from 'semver/functions/lte.js';
+import minVersion from 'semver/ranges/min-version.js';
+import valid from 'semver/functions/valid.js';
 import {
   noCrateFacts,
   type AllocatorCrate,
@@ -76,7 +81,7 @@ export interface FeatureNames {
 export function optionAt(o: StaticOption, version: string, declared?: FeatureNames): boolean {
   if (o.kind === 'env') return versionIn(version, o.versions);
   if (o.versions !== undefined && !versionIn(version, o.versions)) return false;
-  if (o.until && semver.valid(version) && semver.gte(version, o.until)) return false;
+  if (o.until && valid(version) && gte(version, o.until)) return false;
   return declared ? declared.has(o.feature) : true;
 }
 
@@ -88,7 +93,7 @@ export function staticOptionsAt(entry: KnowledgeBaseEntry, crate: string | Crate
 /** The newest release the crate's facts were checked against (its newest `checkedAgainst`), if any. */
 export function newestChecked(spec: CrateSpec): string | undefined {
   let best: string | undefined;
-  for (const v of spec.checkedAgainst) if (semver.valid(v) && (!best || semver.gt(v, best))) best = v;
+  for (const v of spec.checkedAgainst) if (valid(v) && (!best || gt(v, best))) best = v;
   return best;
 }
 
@@ -99,7 +104,7 @@ export function newestChecked(spec: CrateSpec): string | undefined {
  */
 export function checkedUpTo(spec: CrateSpec, version: string): string | undefined {
   const newest = newestChecked(spec);
-  return newest && semver.valid(version) && semver.gt(version, newest) ? newest : undefined;
+  return newest && valid(version) && gt(version, newest) ? newest : undefined;
 }
 
 /**
@@ -123,7 +128,7 @@ export function staticOptionActive(
   const on = new Set(features);
   if (spec.dynamicOptions.some((d) => on.has(d.feature))) return null;
   const active = spec.staticOptions.filter((o) =>
-    o.kind === 'feature' ? on.has(o.feature) && !(o.until && semver.valid(version) && semver.gte(version, o.until)) : env[o.env] === o.value && versionIn(version, o.versions),
+    o.kind === 'feature' ? on.has(o.feature) && !(o.until && valid(version) && gte(version, o.until)) : env[o.env] === o.value && versionIn(version, o.versions),
   );
   // The option recorded for this version when there is one (requirements can differ between releases).
   return active.find((o) => o.kind === 'env' || o.versions === undefined || versionIn(version, o.versions)) ?? active[0] ?? null;
@@ -298,13 +303,13 @@ export class KnowledgeBase {
 
 /** Of recipes for one alternative, the one of the newest release line at or below `version` (else the oldest line). */
 function nearestRecipe(recipes: SwitchRecipe[], version: string): SwitchRecipe | undefined {
-  if (!semver.valid(version)) return undefined;
+  if (!valid(version)) return undefined;
   const floor = (r: SwitchRecipe) => {
     const range = parseVersionRange(r.versions);
-    return range ? semver.minVersion(range)?.version : undefined;
+    return range ? minVersion(range)?.version : undefined;
   };
-  const sorted = recipes.map((r) => ({ r, min: floor(r) || '0.0.0' })).sort((a, b) => semver.compare(a.min, b.min));
-  return [...sorted].reverse().find((x) => semver.lte(x.min, version))?.r ?? sorted[0]?.r;
+  const sorted = recipes.map((r) => ({ r, min: floor(r) || '0.0.0' })).sort((a, b) => compare(a.min, b.min));
+  return [...sorted].reverse().find((x) => lte(x.min, version))?.r ?? sorted[0]?.r;
 }
 
 /**

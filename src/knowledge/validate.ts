@@ -4,7 +4,7 @@
  * array of the configuration), without ajv: the same rules as
  * `knowledge-base/schema.json`, with a key path for every problem.
  */
-import semver from 'semver';
+import semverValid from 'semver/functions/valid.js';
 import type { ConfiguredEntries } from '../config/preflight-config.js';
 import { UserError } from '../errors.js';
 import { checkPlatform } from '../cfg/index.js';
@@ -116,7 +116,7 @@ class Checker {
   }
   version(t: Raw, key: string, path: string): string | undefined {
     const v = this.str(t, key, path);
-    if (v !== undefined && semver.valid(v) === null) {
+    if (v !== undefined && semverValid(v) === null) {
       this.issue(`${path}.${key}`, `${JSON.stringify(v)} is not a version`);
       return undefined;
     }
@@ -339,7 +339,7 @@ function readCrate(c: Checker, t: Raw, path: string): CrateSpec | undefined {
   const docs = c.strings(t, 'docs', path, { pattern: URL_RE, what: 'an https URL' });
   const checkedAgainst = c.strings(t, 'checked-against', path);
   checkedAgainst.forEach((v, i) => {
-    if (semver.valid(v) === null) c.issue(`${path}.checked-against[${i}]`, `${JSON.stringify(v)} is not a version`);
+    if (semverValid(v) === null) c.issue(`${path}.checked-against[${i}]`, `${JSON.stringify(v)} is not a version`);
   });
   const note = c.str(t, 'note', path);
   if (role === 'links-only') {

@@ -3,13 +3,14 @@
  * full version, separated by spaces or commas, `||` between alternatives;
  * pre-releases compare by their order.
  */
-import semver from 'semver';
+import Range from 'semver/classes/range.js';
+import valid from 'semver/functions/valid.js';
 
 const COMPARATOR = /^(?:>=|<=|>|<|=|\^|~)?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
-const rangeCache = new Map<string, semver.Range | null>();
+const rangeCache = new Map<string, Range | null>();
 
 /** Parses a knowledge-base range; null when it is not one (every comparator needs an operator and a full version). */
-export function parseVersionRange(text: string): semver.Range | null {
+export function parseVersionRange(text: string): Range | null {
   let r = rangeCache.get(text);
   if (r !== undefined) return r;
   r = null;
@@ -17,7 +18,7 @@ export function parseVersionRange(text: string): semver.Range | null {
   const ok = alternatives.length > 0 && alternatives.every((a) => a.length > 0 && a.every((c) => c === '*' || (COMPARATOR.test(c) && /^[<>=^~]/.test(c))));
   if (ok) {
     try {
-      r = new semver.Range(alternatives.map((a) => a.join(' ')).join(' || '), { includePrerelease: true });
+      r = new Range(alternatives.map((a) => a.join(' ')).join(' || '), { includePrerelease: true });
     } catch {
       r = null;
     }
@@ -29,5 +30,5 @@ export function parseVersionRange(text: string): semver.Range | null {
 /** True when `version` is in the knowledge-base range `range` (false for an unparsable version or range). */
 export function versionIn(version: string, range: string): boolean {
   const r = parseVersionRange(range);
-  return r !== null && semver.valid(version) !== null && r.test(version);
+  return r !== null && valid(version) !== null && r.test(version);
 }

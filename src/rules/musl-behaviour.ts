@@ -12,7 +12,9 @@
  */
 import { RULE_DOCS } from './facts.js';
 import type { GraphPackage, TargetGraph } from '../resolve/types.js';
-import semver from 'semver';
+import gt from 'semver/functions/gt.js';
+import minVersion from 'semver/ranges/min-version.js';
+import valid from 'semver/functions/valid.js';
 import type { OwnResolver } from '../knowledge/types.js';
 import { versionIn } from '../knowledge/versions.js';
 import type { FixSuggestion, Rule } from './types.js';
@@ -47,8 +49,8 @@ function reqwestAdvice(p: GraphPackage, table: readonly OwnResolver[]): FixSugge
   if (at) return { strategy: 'switch', crate: 'reqwest', title: `enable feature \`${at.feature}\` of \`reqwest\` for a resolver in Rust that reads /etc/resolv.conf itself` };
   const latest = table[table.length - 1];
   // The first later release that has one.
-  const next = semver.valid(p.version) ? table.find((r) => semver.gt(semver.minVersion(r.versions)!.version, p.version)) : undefined;
-  const update = next ? `update to ${semver.minVersion(next.versions)!.version} or newer for feature \`${next.feature}\`` : 'update it';
+  const next = valid(p.version) ? table.find((r) => gt(minVersion(r.versions)!.version, p.version)) : undefined;
+  const update = next ? `update to ${minVersion(next.versions)!.version} or newer for feature \`${next.feature}\`` : 'update it';
   return {
     strategy: 'pin',
     crate: 'reqwest',

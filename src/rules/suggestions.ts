@@ -4,7 +4,12 @@
  * newer release, and their wording. Pure functions of their inputs; the
  * graph queries they rest on are in `facts.ts`.
  */
-import semver from 'semver';
+import gt from 'semver/functions/gt.js';
+import lt from 'semver/functions/lt.js';
+import minVersion from 'semver/ranges/min-version.js';
+import parse from 'semver/functions/parse.js';
+import satisfies from 'semver/functions/satisfies.js';
+import valid from 'semver/functions/valid.js';
 import type { GraphPackage, TargetGraph } from '../resolve/types.js';
 import { bringsRead, checkedUpTo, cratesTurnedOn, optionAt, staticOptionsAt, type KnowledgeBase } from '../knowledge/lookup.js';
 import { requirementText, staticOptionName, type CrateSpec, type KnowledgeBaseEntry, type Requirement, type StaticOption } from '../knowledge/types.js';
@@ -164,7 +169,7 @@ export function fixesFor(input: FixInput): FixSuggestion[] {
 
 /** `0.9.102` -> `0.9`, `1.2.3` -> `1`: the caret requirement that accepts the version. */
 export function caretOf(version: string): string {
-  const v = semver.parse(version);
+  const v = parse(version);
   if (!v) return version;
   if (v.major > 0) return `${v.major}`;
   if (v.minor > 0) return `0.${v.minor}`;
@@ -187,17 +192,17 @@ export function newerStaticOption(
   releases?: readonly ReleaseFeatures[],
 ): { option: StaticOption; since?: string; compatible: boolean; title: string } | null {
   const version = pkg.version;
-  if (!semver.valid(version)) return null;
+  if (!valid(version)) return null;
   const declared = pkg.declared?.features;
   let best: { option: StaticOption; since: string; compatible: boolean } | null = null;
   let unknown: StaticOption | null = null;
-  const better = (since: string, compatible: boolean) => !best || (compatible && !best.compatible) || (compatible === best.compatible && semver.lt(since, best.since));
+  const better = (since: string, compatible: boolean) => !best || (compatible && !best.compatible) || (compatible === best.compatible && lt(since, best.since));
   for (const o of spec.staticOptions) {
     if (optionAt(o, version, declared)) continue;
     if (o.kind === 'env') {
-      const min = parseVersionRange(o.versions) && semver.minVersion(parseVersionRange(o.versions)!)?.version;
-      if (!min || !semver.gt(min, version)) continue;
-      const compatible = semver.satisfies(min, `^${version}`, { includePrerelease: true });
+      const min = parseVersionRange(o.versions) && minVersion(parseVersionRange(o.versions)!)?.version;
+      if (!min || !gt(min, version)) continue;
+      const compatible = satisfies(min, `^${version}`, { includePrerelease: true });
       if (better(min, compatible)) best = { option: o, since: min, compatible };
       continue;
     }
@@ -211,15 +216,15 @@ export function newerStaticOption(
         .filter(
           (r) =>
             !r.yanked &&
-            semver.valid(r.version) &&
-            semver.gt(r.version, version) &&
-            (!compatibleOnly || semver.satisfies(r.version, `^${version}`, { includePrerelease: true })) &&
+            valid(r.version) &&
+            gt(r.version, version) &&
+            (!compatibleOnly || satisfies(r.version, `^${version}`, { includePrerelease: true })) &&
             optionAt(o, r.version, r.features),
         )
-        .reduce<ReleaseFeatures | undefined>((lo, r) => (!lo || semver.lt(r.version, lo.version) ? r : lo), undefined);
+        .reduce<ReleaseFeatures | undefined>((lo, r) => (!lo || lt(r.version, lo.version) ? r : lo), undefined);
     const found = first(true) ?? first(false);
     if (!found) continue;
-    const compatible = semver.satisfies(found.version, `^${version}`, { includePrerelease: true });
+    const compatible = satisfies(found.version, `^${version}`, { includePrerelease: true });
     if (better(found.version, compatible)) best = { option: o, since: found.version, compatible };
   }
   if (!best) {
