@@ -214,12 +214,7 @@ export function newerStaticOption(
     const first = (compatibleOnly: boolean) =>
       releases
         .filter(
-          (r) =>
-            !r.yanked &&
-            valid(r.version) &&
-            gt(r.version, version) &&
-            (!compatibleOnly || satisfies(r.version, `^${version}`, { includePrerelease: true })) &&
-            optionAt(o, r.version, r.features),
+          (r) => !r.yanked && valid(r.version) && gt(r.version, version) && (!compatibleOnly || satisfies(r.version, `^${version}`, { includePrerelease: true })) && optionAt(o, r.version, r.features),
         )
         .reduce<ReleaseFeatures | undefined>((lo, r) => (!lo || lt(r.version, lo.version) ? r : lo), undefined);
     const found = first(true) ?? first(false);

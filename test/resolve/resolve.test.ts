@@ -7,8 +7,6 @@ import { treeLines } from '../../src/resolve/display.js';
 import { lockEntry, VENDOR_CONFIG, vendoredCrate, writeProject } from '../helpers/project.js';
 import { cargoAvailable, cargoTreeLines } from '../helpers/realworld.js';
 
-
-
 /**
  * A project exercising the feature rules cargo applies: defaults, `dep:`,
  * weak `?/`, `dep/feat`, renames, build dependencies and proc-macros as host
