@@ -44,8 +44,12 @@ export async function writeFileAtomic(path: string, newText: string, expectedOld
   const dir = dirname(target);
   await removeStaleTemporaries(dir, basename(target));
   const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(temp, 'wx', 0o600).catch((e) => fail(e, `create a temporary file in ${dir}`));
+  // Armed before the file exists: a signal that comes while it is being created still removes it.
   const removeOnSignal = onInterrupt(() => unlinkSync(temp));
+  const file = await open(temp, 'wx', 0o600).catch((e) => {
+    removeOnSignal();
+    return fail(e, `create a temporary file in ${dir}`);
+  });
   try {
     try {
       await file.writeFile(newText, 'utf8');
