@@ -76,6 +76,22 @@ describe('a sequence applied twice', () => {
     expect(applyEdits(once.text, edits)).toEqual({ text: once.text, changed: false });
   });
 
+  it('adding a dependency without its defaults that a later edit of the call turns back on changes nothing the second time', () => {
+    // Found by the property test (seed 773910202): the dependency's key needs quotes, too.
+    const edits: ManifestEdit[] = [
+      { op: 'add-dependency', table: deps, key: 'my.dep', spec: { version: '1', defaultFeatures: false } },
+      { op: 'set-default-features', table: deps, key: 'my.dep', value: true },
+    ];
+    const once = applyEdits('[dependencies]\nc = "1"\n', edits);
+    expect(once.changed).toBe(true);
+    expect(applyEdits(once.text, edits)).toEqual({ text: once.text, changed: false });
+  });
+
+  it('still refuses an existing declaration with its defaults on when no later edit sets them', () => {
+    const edits: ManifestEdit[] = [{ op: 'add-dependency', table: deps, key: 'c', spec: { version: '1', defaultFeatures: false } }];
+    expect(() => applyEdits('[dependencies]\nc = "1"\n', edits)).toThrow(EditRefused);
+  });
+
   it('still refuses an existing declaration that lacks a feature no later edit removes', () => {
     const edits: ManifestEdit[] = [{ op: 'add-dependency', table: deps, key: 'c', spec: { version: '1', features: ['x'] } }];
     expect(() => applyEdits('[dependencies]\nc = "1"\n', edits)).toThrow(EditRefused);

@@ -16,7 +16,7 @@
  * and in `[workspace.dependencies]`.
  */
 import { readManifest, reparse, type Manifest } from './document.js';
-import { describeTable, intendedData, isTable, sameData } from './intended.js';
+import { describeTable, intendedData, isTable, sameData, type LaterEdits } from './intended.js';
 import { planEdit } from './plan.js';
 import { applySplices, detectEol } from './text.js';
 import { EditRefused, type ManifestEdit } from './types.js';
@@ -38,7 +38,7 @@ export function applyEdits(text: string, edits: readonly ManifestEdit[]): { text
   const eol = detectEol(text);
   let m = readManifest(text.slice(bom.length));
   for (const [i, edit] of edits.entries()) {
-    const intended = intendedData(m.data, edit, edit.op === 'add-dependency' ? removedLater(edits.slice(i + 1), edit) : []);
+    const intended = intendedData(m.data, edit, edit.op === 'add-dependency' ? laterEdits(edits.slice(i + 1), edit) : undefined);
     if (sameData(intended, m.data)) continue;
     m = verified(m, applySplices(m.text, planEdit(m, edit, eol)), intended, edit);
   }
@@ -46,11 +46,14 @@ export function applyEdits(text: string, edits: readonly ManifestEdit[]): { text
   return { text: out, changed: out !== text };
 }
 
-/** Features that later edits of the same call remove again from the dependency `edit` adds. */
-function removedLater(rest: readonly ManifestEdit[], edit: ManifestEdit): string[] {
+/** What later edits of the same call change again of the dependency `edit` adds: features removed, `default-features` set. */
+function laterEdits(rest: readonly ManifestEdit[], edit: ManifestEdit): LaterEdits {
   const target = (e: ManifestEdit) => ('target' in e.table ? e.table.target : undefined);
   const same = (e: ManifestEdit) => e.key === edit.key && e.table.kind === edit.table.kind && target(e) === target(edit);
-  return rest.flatMap((e) => (e.op === 'remove-features' && same(e) ? e.features : []));
+  return {
+    removed: rest.flatMap((e) => (e.op === 'remove-features' && same(e) ? e.features : [])),
+    setsDefaults: rest.some((e) => e.op === 'set-default-features' && same(e)),
+  };
 }
 
 function verified(before: Manifest, text: string, intended: unknown, edit: ManifestEdit): Manifest {

@@ -18,13 +18,24 @@ export function describeTable(table: DepTable): string {
   return `[${renderKeyPath(depTablePath(table))}]`;
 }
 
+/** What later edits of the same call do to the dependency an `add-dependency` adds. */
+export interface LaterEdits {
+  /** Features they remove again. */
+  removed: readonly string[];
+  /** Whether one of them sets `default-features`. */
+  setsDefaults: boolean;
+}
+
+const NO_LATER_EDITS: LaterEdits = { removed: [], setsDefaults: false };
+
 /**
  * The manifest data with `edit` applied; `data` is left as it was. For
- * `add-dependency`, `removedLater` names the features that later edits of the
- * same call remove again: an existing declaration without them still
- * satisfies it, so applying the same edits twice changes nothing.
+ * `add-dependency`, `later` says what later edits of the same call change of
+ * the dependency again (features removed, `default-features` set): an existing
+ * declaration that differs only there still satisfies it, so applying the
+ * same edits twice changes nothing.
  */
-export function intendedData(data: TomlTable, edit: ManifestEdit, removedLater: readonly string[] = []): TomlTable {
+export function intendedData(data: TomlTable, edit: ManifestEdit, later: LaterEdits = NO_LATER_EDITS): TomlTable {
   const out = cloneTable(data);
   const where = `\`${edit.key}\` in ${describeTable(edit.table)}`;
   const inherited = (dep: TomlTable) => edit.table.kind !== 'workspace' && dep.workspace === true;
@@ -33,7 +44,7 @@ export function intendedData(data: TomlTable, edit: ManifestEdit, removedLater: 
     const table = tableAt(out, depTablePath(edit.table), true)!;
     const wanted = specData(edit.spec, edit.table, where);
     if (edit.key in table) {
-      if (!sameData(table[edit.key], wanted) && !satisfiesSpec(table[edit.key], wanted, removedLater)) {
+      if (!sameData(table[edit.key], wanted) && !satisfiesSpec(table[edit.key], wanted, later)) {
         throw new EditRefused('invalid-edit', `${where} already exists with a different specification`);
       }
       return out;
@@ -136,7 +147,7 @@ export function specData(spec: DependencySpec, table: DepTable, where: string): 
  * same dependency (features added, defaults turned off) so leave a repeated
  * `add-dependency` a no-op.
  */
-function satisfiesSpec(existing: unknown, wanted: TomlOut, removedLater: readonly string[]): boolean {
+function satisfiesSpec(existing: unknown, wanted: TomlOut, later: LaterEdits): boolean {
   const asTable = (v: unknown): TomlTable | null => (typeof v === 'string' ? { version: v } : isTable(v) ? v : null);
   const have = asTable(existing);
   const want = asTable(wanted);
@@ -147,9 +158,9 @@ function satisfiesSpec(existing: unknown, wanted: TomlOut, removedLater: readonl
     if (k === 'optional' ? (have[k] ?? false) !== (want[k] ?? false) : !sameData(have[k], want[k])) return false;
   }
   const features = Array.isArray(have.features) ? have.features : [];
-  if (Array.isArray(want.features) && !want.features.every((f) => features.includes(f) || removedLater.includes(f as string))) return false;
+  if (Array.isArray(want.features) && !want.features.every((f) => features.includes(f) || later.removed.includes(f as string))) return false;
   const defaults = have['default-features'] ?? have.default_features ?? true;
-  return want['default-features'] !== false || defaults === false;
+  return later.setsDefaults || want['default-features'] !== false || defaults === false;
 }
 
 function featureList(dep: TomlTable, where: string): string[] {
