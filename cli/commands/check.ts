@@ -1,6 +1,5 @@
 /** `cargo-preflight check`: the static-linking readiness lint. */
 import { failsOn } from '../../src/rules/engine.js';
-import { DEFAULT_TARGET } from '../targets.js';
 import { lockFlag } from '../common.js';
 import type { CommandContext } from '../context.js';
 import { asInvoked, type Options } from '../args.js';
@@ -111,5 +110,3 @@ async function check(args: Invocation<Options<typeof CHECK_OPTIONS>>, ctx: Comma
   if (writeBaselineArg !== undefined) return 0;
   return failsOn(gatingFindings(run.report), run.failOn) ? 1 : 0;
 }
-
-export { DEFAULT_TARGET };

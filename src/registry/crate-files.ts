@@ -61,8 +61,8 @@ async function readCrateArchive(data: Buffer | AsyncIterable<Uint8Array>, req: A
 export interface CrateFileSet {
   /** The published (normalized) Cargo.toml. */
   manifest: string;
-  /** The build script, when the crate has one and it could be read. */
-  build: { path: string; text: string } | null;
+  /** The build script, when the crate has one and it could be read: `scripts[0]`. */
+  readonly build: { path: string; text: string } | null;
   /** The build script and the files it pulls in (`mod`, `#[path]`, `include!`), the script first; empty without one. */
   scripts: { path: string; text: string }[];
   /** Where the files came from. */
@@ -179,7 +179,7 @@ export class RegistryCrateFiles {
     if (!body) return null;
     const { files } = await readCrateArchive(body, archiveRequest(id, what));
     const set = fromArchive(files, 'download');
-    if (cacheKey) this.opts.cache?.write(cacheKey, { body: Buffer.from(JSON.stringify({ manifest: set.manifest, build: set.build, scripts: set.scripts })) });
+    if (cacheKey) this.opts.cache?.write(cacheKey, { body: Buffer.from(JSON.stringify({ manifest: set.manifest, scripts: set.scripts })) });
     return set;
   }
 
@@ -258,9 +258,20 @@ function fromArchive(files: Map<string, Buffer>, from: CrateFileSet['from']): Cr
     throw new ArchiveError('the Cargo.toml of the archive is not valid UTF-8');
   }
   const path = buildScriptPath(text, (p) => files.has(p));
-  const script = path === null ? undefined : files.get(path);
   const scripts = path === null ? [] : collectScriptFiles(path, (p) => files.get(p)?.toString('utf8'));
-  return { manifest: text, build: path !== null && script ? { path, text: script.toString('utf8') } : null, scripts, from };
+  return fileSet(text, scripts, from);
+}
+
+/** A crate's files; its build script is the first of `scripts` (derived, never stored twice). */
+function fileSet(manifest: string, scripts: CrateFileSet['scripts'], from: CrateFileSet['from']): CrateFileSet {
+  return {
+    manifest,
+    scripts,
+    from,
+    get build() {
+      return this.scripts[0] ?? null;
+    },
+  };
 }
 
 /**
@@ -290,7 +301,6 @@ function readUnpacked(dir: string, from: CrateFileSet['from']): CrateFileSet | n
   const manifest = readQuietly(join(dir, 'Cargo.toml'));
   if (!manifest) return null;
   const text = manifest.toString('utf8');
-  let build: CrateFileSet['build'] | undefined;
   let scripts: CrateFileSet['scripts'] | undefined;
   return {
     manifest: text,
@@ -299,12 +309,7 @@ function readUnpacked(dir: string, from: CrateFileSet['from']): CrateFileSet | n
       return (scripts ??= readScriptsFromDir(dir, text));
     },
     get build() {
-      if (build === undefined) {
-        const path = buildScriptPath(text, (p) => readQuietly(join(dir, p)) !== undefined);
-        const script = path === null ? undefined : readQuietly(join(dir, path));
-        build = path !== null && script ? { path, text: script.toString('utf8') } : null;
-      }
-      return build;
+      return this.scripts[0] ?? null;
     },
   };
 }
@@ -329,14 +334,16 @@ function readQuietly(path: string): Buffer | undefined {
 
 function decodeCached(body: Buffer): CrateFileSet | null {
   try {
-    const v = JSON.parse(body.toString('utf8')) as { manifest?: unknown; build?: { path?: unknown; text?: unknown } | null; scripts?: unknown };
+    const v = JSON.parse(body.toString('utf8')) as { manifest?: unknown; scripts?: unknown };
     if (typeof v.manifest !== 'string') return null;
-    const b = v.build;
-    const build = b && typeof b.path === 'string' && typeof b.text === 'string' ? { path: b.path, text: b.text } : null;
     const file = (f: unknown): f is { path: string; text: string } =>
       typeof f === 'object' && f !== null && typeof (f as { path?: unknown }).path === 'string' && typeof (f as { text?: unknown }).text === 'string';
     if (!Array.isArray(v.scripts) || !v.scripts.every(file)) return null;
-    return { manifest: v.manifest, build, scripts: v.scripts.map((f) => ({ path: f.path, text: f.text })), from: 'cache' };
+    return fileSet(
+      v.manifest,
+      v.scripts.map((f) => ({ path: f.path, text: f.text })),
+      'cache',
+    );
   } catch {
     return null;
   }
