@@ -121,10 +121,10 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
 }
 
 function vendored(source: DirectorySource, r: ScriptRequest, vendorRoot: string | null): ScriptReadResult {
+  // The folder's manifest says what the version declares: no second search of the directory.
   const folder = source.crateFolder(r.name, r.version);
-  const v = folder && source.getCrateSync(r.name, new Set([r.version]))?.versions.find((x) => x.vers === r.version);
-  if (!folder || !v) return { kind: 'skipped' };
-  const { dir, manifest } = folder;
+  if (!folder) return { kind: 'skipped' };
+  const { dir, manifest, entry: v } = folder;
   const scripts = readScriptsFromDir(dir, manifest);
   const root = vendorRoot === null ? `${r.name}-${r.version}` : `${vendorRoot}${dir.slice(source.dir.length + 1)}`;
   return { kind: 'read', root, inWorkspace: vendorRoot !== null, manifest, scripts, nativeSign: hasNativeSign(v) };

@@ -75,23 +75,29 @@ export class DirectorySource implements CrateSource {
     return found.length ? { versions: found, origin: 'vendor' } : null;
   }
 
-  /** The folder of a vendored crate's version and its manifest's text, or null when it is not vendored. */
-  crateFolder(name: string, version: string): { dir: string; manifest: string } | null {
-    const dir = this.crateDir(name, version);
-    const text = dir === null ? undefined : this.texts.get(dir.slice(this.dir.length + 1));
-    return dir === null || text === undefined ? null : { dir, manifest: text };
+  /** The folder of a vendored crate's version, its manifest's text and what it declares, or null when it is not vendored. */
+  crateFolder(name: string, version: string): { dir: string; manifest: string; entry: IndexVersion } | null {
+    const found = this.findCrateDir(name, version);
+    const text = found ? this.texts.get(found.d) : undefined;
+    return found && text !== undefined ? { dir: join(this.dir, found.d), manifest: text, entry: found.v } : null;
   }
 
-  /** The folder of a vendored crate's version (`name-version` or `name`), or null when it is not vendored. */
-  crateDir(name: string, version: string): string | null {
+  /** The folder of a vendored crate's version (`name-version` or `name`, else any `name-*`) and what it declares. */
+  private findCrateDir(name: string, version: string): { d: string; v: IndexVersion } | null {
     const at = (d: string) => {
-      if (!this.listing().has(d)) return false;
+      if (!this.listing().has(d)) return null;
       const v = this.readCrateDir(d);
-      return v !== null && v.name === name && v.vers === version;
+      return v !== null && v.name === name && v.vers === version ? { d, v } : null;
     };
-    for (const d of [`${name}-${version}`, name]) if (at(d)) return join(this.dir, d);
+    for (const d of [`${name}-${version}`, name]) {
+      const found = at(d);
+      if (found) return found;
+    }
     const prefix = `${name}-`;
-    for (const d of this.listing()) if (d.startsWith(prefix) && at(d)) return join(this.dir, d);
+    for (const d of this.listing()) {
+      const found = d.startsWith(prefix) ? at(d) : null;
+      if (found) return found;
+    }
     return null;
   }
 
