@@ -148,6 +148,14 @@ export interface EnvStaticOption extends OptionBase {
   versions: string;
   env: string;
   value: string;
+  /**
+   * What the option needs set together with it, in words that follow
+   * "together with" in advice (the variables that point the build script at
+   * the library it links: `PQ_LIB_DIR pointing at ...`). Named on every build,
+   * native or cross; where absent, a cross build is told the `*_DIR` variable
+   * named after `env`.
+   */
+  with?: string;
 }
 
 export type StaticOption = FeatureStaticOption | EnvStaticOption;

@@ -218,7 +218,7 @@ function optional<T extends object>(key: string, v: string | undefined): Partial
 }
 
 function readStaticOption(c: Checker, t: Raw, path: string): StaticOption | undefined {
-  c.keys(t, path, ['feature', 'env', 'value', 'versions', 'since', 'previous', 'until', 'last-with', 'requires', 'enables', 'note']);
+  c.keys(t, path, ['feature', 'env', 'value', 'with', 'versions', 'since', 'previous', 'until', 'last-with', 'requires', 'enables', 'note']);
   const requires = c.requirements(t, 'requires', path);
   const note = c.str(t, 'note', path);
   if ((t.feature === undefined) === (t.env === undefined)) {
@@ -235,12 +235,13 @@ function readStaticOption(c: Checker, t: Raw, path: string): StaticOption | unde
     for (const k of ['until', 'last-with', 'enables']) if (t[k] !== undefined) c.issue(`${path}.${k}`, 'only for a `feature` option');
     const env = c.str(t, 'env', path, { pattern: /^[A-Za-z_][A-Za-z0-9_]*$/, what: 'an environment variable name' });
     const value = t.value === undefined ? '1' : c.str(t, 'value', path);
+    const withText = c.str(t, 'with', path);
     if (env === undefined || value === undefined || versions === undefined) return undefined;
-    return { kind: 'env', env, value, versions, requires, ...optional<EnvStaticOption>('note', note) };
+    return { kind: 'env', env, value, versions, requires, ...optional<EnvStaticOption>('with', withText), ...optional<EnvStaticOption>('note', note) };
   }
   // A feature's `versions` is kept only where its meaning changed between releases.
   const versions = c.range(t, 'versions', path, false);
-  if (t.value !== undefined) c.issue(`${path}.value`, 'only for an `env` option');
+  for (const k of ['value', 'with']) if (t[k] !== undefined) c.issue(`${path}.${k}`, 'only for an `env` option');
   const feature = c.str(t, 'feature', path, { pattern: FEATURE, what: 'a feature name' });
   const until = c.version(t, 'until', path);
   const lastWith = c.version(t, 'last-with', path);

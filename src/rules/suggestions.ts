@@ -70,11 +70,15 @@ export function switchBrings(kb: KnowledgeBase, a: GraphPackage, turnedOnFeature
 /**
  * An environment option that links a prebuilt library (OPENSSL_STATIC: the
  * OpenSSL that OPENSSL_DIR or pkg-config finds) rather than building the
- * bundled source (those need a C compiler). Cross-compiling, the host's
- * library does not link into the target: the option needs a library built
- * for the target, pointed at by the crate's `*_DIR` variable.
+ * bundled source (those need a C compiler). What the knowledge base records
+ * the option needs with it (`with`: GDAL_STATIC needs GDAL_LIB_DIR or
+ * GDAL_HOME, and GDAL_VERSION) is named on every build. Otherwise,
+ * cross-compiling, the host's library does not link into the target: the
+ * option needs a library built for the target, pointed at by the crate's
+ * `*_DIR` variable, named after the option's.
  */
 function envTitle(o: StaticOption & { kind: 'env' }, lib: string, target: string, host: string | undefined): string {
+  if (o.with) return `set ${o.env}=${o.value} together with ${o.with} (\`[env]\` in .cargo/config.toml)`;
   const plain = optionTitle(o, '');
   if (o.requires.includes('c-compiler') || host === target) return plain;
   const dir = o.env.replace(/_STATIC$/, '_DIR');

@@ -55,6 +55,11 @@ const broken: [string, (e: any) => void, string][] = [
     (e) => (e.crates[0]['static-options'] = [{ feature: 'static', since: '1.0.0', previous: '0.9.0' }]),
     'knowledge-base[0].crates[0].static-options[0].since',
   ],
+  [
+    'what an option needs set with it, on a feature (only an environment option links a prebuilt library)',
+    (e) => (e.crates[0]['static-options'] = [{ feature: 'static', with: 'ACME_DIR pointing at libacme' }]),
+    'knowledge-base[0].crates[0].static-options[0].with',
+  ],
   ['an environment option without versions (the index cannot show them)', (e) => (e.crates[0]['static-options'] = [{ env: 'ACME_STATIC' }]), 'knowledge-base[0].crates[0].static-options[0].versions'],
   ['unknown requirement', (e) => (e.crates[0]['build-requires'] = ['gcc']), 'knowledge-base[0].crates[0].build-requires[0]'],
   [
