@@ -15,8 +15,8 @@
  * - a wrapper release older than every recorded recipe (reqwest 0.11.4, its
  *   TLS features as the index lists them) that declares `rustls-tls`:
  *   switched, where the screen said it had no switch away from OpenSSL;
- * - a `-sys` release without the feature (pq-sys 0.4.8): the first newer
- *   release that declares it (0.5.0) is read from the served index lines,
+ * - a `-sys` release without the feature (curl-sys 0.4.12): the first newer
+ *   release that declares it (0.4.13) is read from the served index lines,
  *   online and offline from the cache; from a vendor directory alone, which
  *   holds only the locked version, no release is named.
  */
@@ -43,8 +43,9 @@ const STUBS: Record<string, string> = { 'hyper-rustls': '0.22.1', 'hyper-tls': '
 /** Every crate of the registry, as vendored crates (normalized manifests). */
 const CRATES: Record<string, string> = {
   ...vendoredCrate('libz-sys', '2.0.0', 'links = "z"\n\n[features]\ndefault = ["libc"]\nlibc = []\nstatic = []\nzlib-ng = []\n'),
-  ...vendoredCrate('pq-sys', '0.4.8', 'links = "pq"\n', 'pq-sys-0.4.8'),
-  ...vendoredCrate('pq-sys', '0.5.0', 'links = "pq"\n\n[features]\nbundled = []\n', 'pq-sys-0.5.0'),
+  // curl-sys 0.4.13 is the first release with `static-curl` (cu/rl/curl-sys in the crates.io index).
+  ...vendoredCrate('curl-sys', '0.4.12', 'links = "curl"\n', 'curl-sys-0.4.12'),
+  ...vendoredCrate('curl-sys', '0.4.13', 'links = "curl"\n\n[features]\nstatic-curl = []\n', 'curl-sys-0.4.13'),
   ...vendoredCrate('openssl-sys', '0.9.103', 'links = "openssl"\n\n[features]\nvendored = []\n'),
   ...vendoredCrate('native-tls', '0.2.14', '[dependencies.openssl-sys]\nversion = "0.9.100"\n\n[features]\nvendored = ["openssl-sys/vendored"]\n'),
   ...vendoredCrate('ring', '0.17.14', 'links = "ring_core_0_17_14_"\n\n[features]\ndefault = ["alloc"]\nalloc = []\n'),
@@ -276,32 +277,32 @@ describe.skipIf(!cargoAvailable())('options and switches read from the locked ve
   }, 120_000);
 
   it('a -sys release without a static option: the first newer release that declares one is read from the index lines', async () => {
-    const { dir } = await project('older-sys', 'pq-sys = "0.4"\n');
+    const { dir } = await project('older-sys', 'curl-sys = "=0.4.12"\n');
     const home = registry.home('older-sys-tool-home');
-    const expected = 'has no static option at v0.4.8; 0.5.0 is the first newer release with feature `bundled`';
+    const expected = 'has no static option at v0.4.12; 0.4.13 is the first newer release with feature `static-curl`';
     const online = await tool(dir, ['check', dir, '--format', 'json'], home);
-    const pq = findings(online.stdout).filter((f) => f.package.name === 'pq-sys');
-    expect(pq.map((f) => f.rule)).toEqual(['no-static-option']);
-    expect(pq[0]!.message).toContain(expected);
-    expect(pq[0]!.fixes.map((f) => f.title)).toContain('move to `pq-sys` 0.5.0 or newer, which has feature `bundled` (a semver-incompatible upgrade of what depends on it)');
+    const curl = findings(online.stdout).filter((f) => f.package.name === 'curl-sys');
+    expect(curl.map((f) => f.rule)).toEqual(['no-static-option']);
+    expect(curl[0]!.message).toContain(expected);
+    expect(curl[0]!.fixes.map((f) => f.title)).toContain('update `curl-sys` to 0.4.13 or newer, which has feature `static-curl` (`cargo update -p curl-sys`), then enable it');
 
     // Offline, the same lines come from the tool's cache.
     const requests = registry.server.log.length;
     const offline = await tool(dir, ['check', dir, '--format', 'json', '--offline'], home);
     expect(registry.server.log.length).toBe(requests);
-    expect(findings(offline.stdout).find((f) => f.package.name === 'pq-sys')!.message).toContain(expected);
+    expect(findings(offline.stdout).find((f) => f.package.name === 'curl-sys')!.message).toContain(expected);
 
     // A vendor directory holds the locked version only: which release first has the feature is not known, and not invented.
     const vendored = join(registry.work, 'older-sys-vendored');
     cpSync(dir, vendored, { recursive: true });
     mkdirSync(join(vendored, '.cargo'), { recursive: true });
     writeFileSync(join(vendored, '.cargo', 'config.toml'), VENDOR_CONFIG['.cargo/config.toml']);
-    cpSync(join(registry.work, 'src', 'vendor', 'pq-sys-0.4.8'), join(vendored, 'vendor', 'pq-sys'), { recursive: true });
+    cpSync(join(registry.work, 'src', 'vendor', 'curl-sys-0.4.12'), join(vendored, 'vendor', 'curl-sys'), { recursive: true });
     const checksum = /checksum = "([0-9a-f]+)"/.exec(readFileSync(join(vendored, 'Cargo.lock'), 'utf8'))![1];
-    writeFileSync(join(vendored, 'vendor', 'pq-sys', '.cargo-checksum.json'), JSON.stringify({ files: {}, package: checksum }));
+    writeFileSync(join(vendored, 'vendor', 'curl-sys', '.cargo-checksum.json'), JSON.stringify({ files: {}, package: checksum }));
     const local = await tool(vendored, ['check', vendored, '--format', 'json', '--offline'], registry.home('older-sys-vendored-home'));
-    const message = findings(local.stdout).find((f) => f.package.name === 'pq-sys')!.message;
-    expect(message).toContain('the knowledge base knows feature `bundled` of other releases (which release first declares it is unknown');
-    expect(message).not.toContain('0.5.0');
+    const message = findings(local.stdout).find((f) => f.package.name === 'curl-sys')!.message;
+    expect(message).toContain('the knowledge base knows feature `static-curl` of other releases (which release first declares it is unknown');
+    expect(message).not.toContain('0.4.13');
   }, 120_000);
 });

@@ -150,8 +150,11 @@ describe('static options', () => {
     expect(names('0.9.33')).toEqual([]);
     expect(names('0.9.35')).toEqual(['vendored', 'OPENSSL_STATIC']);
     expect(names('0.9.102')).toEqual(['vendored', 'OPENSSL_STATIC']);
-    expect(kb.staticOptionsFor('pq-sys', '0.4.8', declares('pq-sys', '0.4.8'))).toEqual([]);
-    expect(kb.staticOptionsFor('pq-sys', '0.5.0', declares('pq-sys', '0.5.0')).map((m) => m.option.kind === 'feature' && m.option.feature)).toEqual(['bundled']);
+    // pq-sys 0.4.8 declares no `bundled`, but its build script reads PQ_LIB_STATIC (every release from 0.2.3).
+    const pq = (v: string) => kb.staticOptionsFor('pq-sys', v, declares('pq-sys', v)).map((m) => (m.option.kind === 'feature' ? m.option.feature : m.option.env));
+    expect(pq('0.4.8')).toEqual(['PQ_LIB_STATIC']);
+    expect(pq('0.5.0')).toEqual(['bundled', 'PQ_LIB_STATIC']);
+    expect(kb.staticOptionsFor('pq-sys', '0.2.2', new Map())).toEqual([]);
     // Releases older or newer than any checked that declare the feature have it; the variable only where recorded.
     const vendored = new Map([['vendored', ['openssl-src']]]);
     expect(staticOptionsAt(openssl, 'openssl-sys', '0.9.20', vendored).map((o) => o.kind)).toEqual(['feature']);
@@ -159,8 +162,13 @@ describe('static options', () => {
     expect(staticOptionsAt(openssl, 'openssl-sys', '0.10.0', new Map())).toEqual([]);
     // A meaning recorded by release: pq-sys `bundled` needs perl and make before 0.6, not from 0.6 on (newer ones included).
     const bundled = new Map([['bundled', ['dep:pq-src']]]);
-    expect(kb.staticOptionsFor('pq-sys', '0.5.1', bundled).map((m) => m.option.requires)).toEqual([['c-compiler', 'perl', 'make']]);
-    expect(kb.staticOptionsFor('pq-sys', '0.7.0', bundled).map((m) => m.option.requires)).toEqual([['c-compiler']]);
+    const bundledRequires = (v: string) =>
+      kb
+        .staticOptionsFor('pq-sys', v, bundled)
+        .filter((m) => m.option.kind === 'feature')
+        .map((m) => m.option.requires);
+    expect(bundledRequires('0.5.1')).toEqual([['c-compiler', 'perl', 'make']]);
+    expect(bundledRequires('0.7.0')).toEqual([['c-compiler']]);
   });
 
   it('a renamed feature is two facts: tungstenite `tls-vendored` (0.11.1, 0.12), `native-tls-vendored` (0.13 on)', () => {
@@ -267,6 +275,52 @@ describe('static options', () => {
     expect(l(['download-binaries'], 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'system' });
     expect(l([], 'x86_64-unknown-linux-gnu')).toMatchObject({ kind: 'system' });
     expect(l(['download-binaries', 'load-dynamic'], 'x86_64-unknown-linux-musl')).toBeNull();
+  });
+
+  it("audiopus_sys: its default is the build machine's, so no target links it statically without an option", () => {
+    const { entry } = sys('audiopus_sys');
+    const l = (version: string, features: string[], target: string, env: Record<string, string> = {}) => linkage(entry, 'audiopus_sys', version, features, env, target);
+    // A musl target built on a glibc machine takes the dynamic default: pkg-config first, else the bundled Opus.
+    expect(l('0.2.2', [], 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static-unless-found', requires: ['c-compiler', 'cmake'] });
+    expect(l('0.2.2', [], 'x86_64-unknown-linux-gnu')).toMatchObject({ kind: 'static-unless-found' });
+    expect(l('0.2.2', ['static'], 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static', via: { feature: 'static' } });
+    expect(l('0.2.2', [], 'x86_64-unknown-linux-musl', { OPUS_STATIC: '1' })).toMatchObject({ kind: 'static', via: { env: 'OPUS_STATIC' } });
+    expect(l('0.2.2', [], 'x86_64-unknown-linux-musl', { LIBOPUS_STATIC: '1' })).toMatchObject({ kind: 'static', via: { env: 'LIBOPUS_STATIC' } });
+    // Both features on: the build machine's default again, not `static`.
+    expect(l('0.2.2', ['dynamic', 'static'], 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'system', forcedBy: { feature: 'dynamic' } });
+    // 0.1 builds its Opus with autotools, as a shared library by default on a glibc machine.
+    expect(l('0.1.8', [], 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'system' });
+    expect(l('0.1.8', ['static'], 'x86_64-unknown-linux-musl')).toMatchObject({ kind: 'static', requires: ['c-compiler', 'autotools', 'make'] });
+  });
+
+  it('proj-sys: the source build links the system SQLite, so neither the fallback nor `bundled_proj` is static', () => {
+    const { entry, crate } = sys('proj-sys');
+    expect(crate.staticOptions).toEqual([]);
+    const l = (features: string[]) => linkage(entry, 'proj-sys', '0.23.2', features, {}, 'x86_64-unknown-linux-musl');
+    expect(l([])).toMatchObject({ kind: 'system' });
+    expect(l(['bundled_proj'])).toMatchObject({ kind: 'system' });
+    expect(crateAt(crate, '0.23.2', 'x86_64-unknown-linux-musl', ['bundled_proj']).withoutStaticNote).toContain('dylib=sqlite3');
+  });
+
+  it('environment options that link a prebuilt library say what they need set with them', () => {
+    const env = (crate: string, version: string) =>
+      kb
+        .staticOptionsFor(crate, version)
+        .map((m) => m.option)
+        .filter((o) => o.kind === 'env');
+    expect(env('gdal-sys', '0.9.1').map((o) => o.kind === 'env' && [o.env, o.with])).toEqual([
+      ['GDAL_STATIC', 'GDAL_LIB_DIR (or GDAL_HOME) pointing at a static libgdal built for the target, and GDAL_VERSION naming its version'],
+    ]);
+    // gdal-sys reads GDAL_LIB_DIR, GDAL_HOME, GDAL_INCLUDE_DIR and GDAL_VERSION, never GDAL_DIR.
+    expect(env('gdal-sys', '0.2.0').map((o) => o.kind === 'env' && o.with)).toEqual(['GDAL_LIB_DIR (or GDAL_HOME) pointing at a static libgdal built for the target']);
+    expect(env('gdal-sys', '0.1.0')).toEqual([]);
+    expect(env('sasl2-sys', '0.1.22+2.1.28').map((o) => o.kind === 'env' && [o.env, o.value, o.with])).toEqual([
+      ['SASL2_STATIC', '1', 'SASL2_DIR pointing at Cyrus SASL built for the target as a static library (lib/libsasl2.a)'],
+    ]);
+    expect(env('mlua-sys', '0.6.0').map((o) => o.kind === 'env' && [o.env, o.value])).toEqual([['LUA_LINK', 'static']]);
+    expect(env('mlua-sys', '0.2.1').map((o) => o.kind === 'env' && o.with)).toEqual(['LUA_INC, LUA_LIB and LUA_LIB_NAME (headers, directory and name of a static Lua built for the target)']);
+    expect(staticOptionActive(sys('mlua-sys').entry, 'mlua-sys', '0.6.0', ['lua54'], { LUA_LINK: 'static' })).toMatchObject({ env: 'LUA_LINK' });
+    expect(staticOptionActive(sys('mlua-sys').entry, 'mlua-sys', '0.6.0', ['lua54'], { LUA_LINK: 'dylib' })).toBeNull();
   });
 
   it('opencv and libvips link installed libraries and have no static option', () => {

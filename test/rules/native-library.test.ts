@@ -125,7 +125,6 @@ ruleTester(nativeLibrary, {
         ['mlua-sys', '0.6.0', 'lua', ['luau']],
         ['paho-mqtt-sys', '0.9.0', undefined, ['bundled', 'cmake', 'default', 'ssl']],
         ['gmp-mpfr-sys', '1.6.2', 'gmp', ['default', 'mpc', 'mpfr']],
-        ['audiopus_sys', '0.2.2', undefined, []],
         ['tree-sitter', '0.22.6', 'tree-sitter', []],
         ['grpcio-sys', '0.13.0+1.56.2-patched', undefined, []],
       ] as [string, string, string | undefined, string[]][]
@@ -285,9 +284,73 @@ ruleTester(nativeLibrary, {
       findings: [{ crate: 'zmq-sys', messageId: 'noStaticOptionOn', data: { crate: 'zmq-sys', version: '0.11.0', library: 'libzmq' }, fixes: ['enable feature `vendored` of `zmq-sys`'] }],
     },
     {
-      name: 'sasl2-sys links the system libsasl2 unless `vendored` is on',
-      graph: graphOf({ packages: [{ name: 'sasl2-sys', version: '0.1.22+2.1.28', links: 'sasl2', features: ['default', 'pkg-config'] }], edges: [{ from: 'app', to: 'sasl2-sys' }] }),
-      findings: [{ crate: 'sasl2-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `sasl2-sys`', /enable feature `gssapi-vendored` of `sasl2-sys`/] }],
+      // sasl2-sys reads SASL2_STATIC in every release, but the libsasl2 its default `pkg-config` finds is linked as pkg-config
+      // says: "set SASL2_STATIC=1" alone does nothing there, even building for the host. SASL2_DIR is asked before pkg-config.
+      name: 'sasl2-sys links the system libsasl2 unless `vendored` is on; SASL2_STATIC is offered with SASL2_DIR, on the host too',
+      graph: graphOf({
+        target: 'x86_64-unknown-linux-gnu',
+        packages: [{ name: 'sasl2-sys', version: '0.1.22+2.1.28', links: 'sasl2', features: ['default', 'pkg-config'] }],
+        edges: [{ from: 'app', to: 'sasl2-sys' }],
+      }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-gnu'),
+      findings: [
+        {
+          crate: 'sasl2-sys',
+          messageId: 'noStaticOptionOn',
+          fixes: [
+            'enable feature `vendored` of `sasl2-sys`',
+            /enable feature `gssapi-vendored` of `sasl2-sys`/,
+            /^set SASL2_STATIC=1 together with SASL2_DIR pointing at Cyrus SASL built for the target as a static library \(lib\/libsasl2\.a\) \(`\[env\]` in \.cargo\/config\.toml\)$/,
+          ],
+          strategies: ['static', 'static', 'environment'],
+        },
+      ],
+    },
+    {
+      // gdal-sys reads GDAL_STATIC (0.2.0 to 0.12.0) with GDAL_LIB_DIR or GDAL_HOME, and GDAL_VERSION; it reads no GDAL_DIR.
+      name: 'gdal-sys: GDAL_STATIC is its static option, offered with the variables gdal-sys reads',
+      graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
+      findings: [
+        {
+          crate: 'gdal-sys',
+          messageId: 'noStaticOptionOn',
+          data: { crate: 'gdal-sys', version: '0.9.1', library: 'libgdal' },
+          fixes: [
+            /^set GDAL_STATIC=1 together with GDAL_LIB_DIR \(or GDAL_HOME\) pointing at a static libgdal built for the target, and GDAL_VERSION naming its version \(`\[env\]` in \.cargo\/config\.toml\)$/,
+          ],
+          strategies: ['environment'],
+        },
+      ],
+    },
+    {
+      // pq-sys reads PQ_LIB_STATIC in every release from 0.2.3: 0.4.8, which has no `bundled`, has it.
+      name: 'pq-sys 0.4 (diesel 2.1): PQ_LIB_STATIC with PQ_LIB_DIR is its static option',
+      graph: graphOf({
+        packages: [
+          { name: 'diesel', version: '2.1.6', features: ['postgres', 'pq-sys', 'with-deprecated'] },
+          { name: 'pq-sys', version: '0.4.8', links: 'pq', features: [] },
+        ],
+        edges: [
+          { from: 'app', to: 'diesel' },
+          { from: 'diesel', to: 'pq-sys', via: ['postgres'] },
+        ],
+        causes: { 'diesel/postgres': 'dep:app', 'diesel/pq-sys': 'diesel/postgres' },
+      }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
+      findings: [
+        {
+          crate: 'pq-sys',
+          messageId: 'noStaticOptionOn',
+          data: { crate: 'pq-sys', version: '0.4.8', library: 'libpq' },
+          fixes: [
+            'set PQ_LIB_STATIC=1 together with PQ_LIB_DIR pointing at a static libpq (libpq.a) built for the target',
+            'look for a newer `pq-sys` that declares feature `bundled`',
+            'turn off feature `postgres` of `diesel`',
+          ],
+          strategies: ['environment', 'pin', 'disable'],
+        },
+      ],
     },
     {
       name: 'libsodium-sys with `use-pkg-config` opts into the system libsodium',
@@ -318,7 +381,12 @@ ruleTester(nativeLibrary, {
       findings: [
         { crate: 'libbpf-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `libbpf-sys`', /enable feature `static` of `libbpf-sys`/] },
         { crate: 'libduckdb-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `bundled` of `libduckdb-sys`'] },
-        { crate: 'mlua-sys', messageId: 'noStaticOptionOn', fixes: ['enable feature `vendored` of `mlua-sys`'] },
+        {
+          crate: 'mlua-sys',
+          messageId: 'noStaticOptionOn',
+          fixes: ['enable feature `vendored` of `mlua-sys`', 'set LUA_LINK=static together with LUA_LIB_NAME naming a static Lua built for the target and LUA_LIB its directory'],
+          strategies: ['static', 'environment'],
+        },
       ],
     },
     {
@@ -419,9 +487,38 @@ ruleTester(nativeLibrary, {
         target: 'x86_64-unknown-linux-gnu',
       }),
       findings: [
-        { crate: 'audiopus_sys', messageId: 'systemWhenFound', fixes: ['enable feature `static` of `audiopus_sys`', /^set LIBOPUS_STATIC=1/] },
+        { crate: 'audiopus_sys', messageId: 'systemWhenFound', fixes: ['enable feature `static` of `audiopus_sys`', /^set OPUS_STATIC=1/, /^set LIBOPUS_STATIC=1/] },
         { crate: 'gmp-mpfr-sys', messageId: 'optsIntoSystem', fixes: ['turn off feature `use-system-libs` of `gmp-mpfr-sys` (it links the system library)'] },
         { crate: 'openblas-src', messageId: 'noStaticOptionOn', fixes: ['enable feature `static` of `openblas-src`'] },
+      ],
+    },
+    {
+      // audiopus_sys picks its default with cfg!(target_env = "musl") in its build script, which is the build machine's:
+      // built on a glibc machine, a musl target gets pkg-config first, then the bundled Opus, as any other target.
+      name: "audiopus_sys for a musl target is not static by default: its default is the build machine's",
+      graph: graphOf({ packages: [{ name: 'audiopus_sys', version: '0.2.2', features: [] }], edges: [{ from: 'app', to: 'audiopus_sys' }] }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
+      findings: [
+        {
+          crate: 'audiopus_sys',
+          messageId: 'systemWhenFound',
+          data: { crate: 'audiopus_sys', version: '0.2.2', library: 'libopus' },
+          // The variables make the bundled Opus static (pkg-config declines a cross build): as they are, no *_DIR.
+          fixes: ['enable feature `static` of `audiopus_sys`', /^set OPUS_STATIC=1 for the build/, /^set LIBOPUS_STATIC=1 for the build/],
+          strategies: ['static', 'environment', 'environment'],
+        },
+      ],
+    },
+    {
+      name: "audiopus_sys with `dynamic` and `static` both on takes the build machine's default: `dynamic` must go",
+      graph: graphOf({ packages: [{ name: 'audiopus_sys', version: '0.2.2', features: ['dynamic', 'static'] }], edges: [{ from: 'app', to: 'audiopus_sys' }] }),
+      findings: [
+        {
+          crate: 'audiopus_sys',
+          messageId: 'optsIntoSystem',
+          data: { crate: 'audiopus_sys', version: '0.2.2', library: 'libopus', feature: 'dynamic' },
+          fixes: ['turn off feature `dynamic` of `audiopus_sys`'],
+        },
       ],
     },
     {

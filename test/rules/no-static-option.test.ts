@@ -32,6 +32,21 @@ function audioGraph(defaults: boolean) {
   });
 }
 
+/** diesel 2.1 with `mysql`, which requires mysqlclient-sys ^0.2.5 (no `bundled`, no MYSQLCLIENT_STATIC before 0.3.0). */
+function dieselMysqlGraph() {
+  return graphOf({
+    packages: [
+      { name: 'diesel', version: '2.1.6', features: ['mysql', 'mysqlclient-sys', 'with-deprecated'] },
+      { name: 'mysqlclient-sys', version: '0.2.5', links: 'mysqlclient', features: [] },
+    ],
+    edges: [
+      { from: 'app', to: 'diesel' },
+      { from: 'diesel', to: 'mysqlclient-sys', via: ['mysql'] },
+    ],
+    causes: { 'diesel/mysql': 'dep:app', 'diesel/mysqlclient-sys': 'diesel/mysql' },
+  });
+}
+
 function dieselGraph(pqVersion: string, pqFeatures: string[] = []) {
   return graphOf({
     packages: [
@@ -73,6 +88,13 @@ ruleTester(noStaticOption, {
     },
     { name: 'pq-sys 0.5 with `bundled`', graph: dieselGraph('0.5.0', ['bundled']) },
     { name: 'pq-sys 0.5 without `bundled` has a static option (native-library reports it)', graph: dieselGraph('0.5.0') },
+    // Every pq-sys release from 0.2.3 reads PQ_LIB_STATIC (sgrif/pq-sys build.rs): 0.4.8 has a static option.
+    { name: 'pq-sys 0.4 without `bundled` reads PQ_LIB_STATIC (native-library reports it)', graph: dieselGraph('0.4.8') },
+    // gdal-sys reads GDAL_STATIC from 0.2.0 to 0.12.0 (georust/gdal gdal-sys/build.rs).
+    {
+      name: 'gdal-sys cannot build GDAL, but GDAL_STATIC links a prebuilt one statically (native-library reports it)',
+      graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
+    },
     {
       name: 'curl-sys 0.4.59, older than every release checked, declares `static-curl` (native-library reports it)',
       graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.59+curl-7.86.0', links: 'curl', features: ['ssl'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
@@ -162,19 +184,37 @@ ruleTester(noStaticOption, {
       ],
     },
     {
-      name: 'gdal-sys links the system GDAL and no release can build it',
-      graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
+      // proj-sys 0.23.2 (georust/proj 3013d29, proj-sys/build.rs:136): the source build links `dylib=sqlite3`.
+      name: 'proj-sys builds PROJ when pkg-config finds none, but links the system SQLite whatever it does: no static option',
+      graph: graphOf({ packages: [{ name: 'proj-sys', version: '0.23.2', links: 'proj', features: [] }], edges: [{ from: 'app', to: 'proj-sys' }] }),
       findings: [
         {
-          crate: 'gdal-sys',
+          crate: 'proj-sys',
           messageId: 'systemLibrary',
           data: {
-            crate: 'gdal-sys',
-            version: '0.9.1',
-            library: 'libgdal',
+            crate: 'proj-sys',
+            version: '0.23.2',
+            library: 'libsqlite3 (and libproj, unless it builds PROJ)',
             availability: 'no static option in any version the knowledge base knows',
             pulledBy: "; brought in by `app`'s own dependency on it",
           },
+          detailId: 'knowledgeBaseNote',
+        },
+      ],
+    },
+    {
+      name: 'proj-sys with `bundled_proj` builds PROJ and still links the system SQLite: the note says so',
+      graph: graphOf({ packages: [{ name: 'proj-sys', version: '0.23.2', links: 'proj', features: ['bundled_proj'] }], edges: [{ from: 'app', to: 'proj-sys' }] }),
+      findings: [
+        {
+          crate: 'proj-sys',
+          messageId: 'systemLibrary',
+          message: ['has no static option in any version the knowledge base knows'],
+          detailId: 'knowledgeBaseNote',
+          detailData: {
+            note: '`bundled_proj` builds PROJ with cmake and links it statically, but still links the system SQLite (`dylib=sqlite3`), with `tiff` (which `network` turns on) libtiff, and the C++ runtime dynamically: the binary is static only where the linker finds a libsqlite3.a built for the target, and no shared one, for `-lsqlite3` (libtiff.a too with `tiff`).',
+          },
+          strategies: [],
         },
       ],
     },
@@ -286,36 +326,36 @@ ruleTester(noStaticOption, {
       ],
     },
     {
-      name: 'pq-sys 0.4 has none; its index lines say 0.5.0 is the first with `bundled` (a semver-incompatible move)',
-      graph: dieselGraph('0.4.8'),
-      releases: { 'pq-sys': 'recorded' },
+      name: 'mysqlclient-sys 0.2 (diesel 2.1) has none; its index lines say 0.3.0 is the first with `bundled` (a semver-incompatible move)',
+      graph: dieselMysqlGraph(),
+      releases: { 'mysqlclient-sys': 'recorded' },
       findings: [
         {
-          crate: 'pq-sys',
+          crate: 'mysqlclient-sys',
           messageId: 'systemLibrary',
-          message: ['has no static option at v0.4.8; 0.5.0 is the first newer release with feature `bundled`; brought in by feature `postgres` of `diesel`'],
-          fixes: ['move to `pq-sys` 0.5.0 or newer, which has feature `bundled`', 'turn off feature `postgres` of `diesel`'],
+          message: ['has no static option at v0.2.5; 0.3.0 is the first newer release with feature `bundled`; brought in by feature `mysql` of `diesel`'],
+          fixes: ['move to `mysqlclient-sys` 0.3.0 or newer, which has feature `bundled`', 'turn off feature `mysql` of `diesel`'],
           strategies: ['pin', 'disable'],
         },
       ],
     },
     {
-      name: 'pq-sys 0.4 without its other index lines: no release is named',
-      graph: dieselGraph('0.4.8'),
+      name: 'curl-sys 0.4.12 without its other index lines: no release is named',
+      graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.12', links: 'curl', features: [] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
       findings: [
         {
-          crate: 'pq-sys',
-          messageId: 'systemLibrary',
+          crate: 'curl-sys',
+          messageId: 'systemWhenFound',
           data: {
-            crate: 'pq-sys',
-            version: '0.4.8',
-            library: 'libpq',
+            crate: 'curl-sys',
+            version: '0.4.12',
+            library: 'libcurl',
             availability:
-              'no static option at v0.4.8; the knowledge base knows feature `bundled` of other releases (which release first declares it is unknown: the index lines of the others could not be read)',
-            pulledBy: '; brought in by feature `postgres` of `diesel`, asked for in its declaration',
+              'no static option at v0.4.12; the knowledge base knows feature `static-curl` of other releases (which release first declares it is unknown: the index lines of the others could not be read)',
+            pulledBy: "; brought in by `app`'s own dependency on it",
           },
-          fixes: ['look for a newer `pq-sys` that declares feature `bundled` (its other releases could not be read from the index', 'turn off feature `postgres` of `diesel`'],
-          strategies: ['pin', 'disable'],
+          fixes: ['look for a newer `curl-sys` that declares feature `static-curl` (its other releases could not be read from the index'],
+          strategies: ['pin'],
         },
       ],
     },

@@ -615,21 +615,9 @@ export const PENDING_2: readonly string[] = [
   'aws-lc',
   // gmp-mpfr-sys is developed on GitLab; no stored copy of its 1.6.2 build script was found.
   'gmp',
-  // pq-sys 0.6.0 (sgrif/pq-sys 1bfca6bb, build.rs:51-54, 106-110, 135) reads PQ_LIB_STATIC (every tag
-  // from v0.3.2 to v0.7.5 does): with it set, the libpq found through pkg-config, PQ_LIB_DIR or
-  // pg_config is linked `static=pq`. The family lists no such option, and adding it changes what
-  // test/knowledge-base/lookups.test.ts expects of pq-sys 0.4.8 and 0.5.0 (no static option, only
-  // `bundled`); left for that test to be settled. pq-src 0.2.0 (pq-src/build.rs:169-230) builds
-  // libpq with cc, as the family says.
-  'libpq',
-  // audiopus_sys 0.2.2 (Lakelezz/audiopus_sys 23c858ae, the commit that sets 0.2.2; build.rs:83-92)
-  // picks its default with #[cfg(any(windows, target_os = "macos", target_env = "musl"))], which a
-  // build script evaluates for the build machine: cross-building for musl from a glibc host gets the
-  // dynamic default (pkg-config first, then the bundled Opus with cmake), so the family's musl
-  // variant (`static`) does not hold there; it also reads OPUS_STATIC, which the family does not
-  // list. Correcting the family changes what test/rules/native-library.test.ts expects of
-  // audiopus_sys on musl. Besides, link_opus (lines 54-63) prints `rustc-link-lib={}=opus` with the
-  // kind computed at run time, which the classifier reads as a system library even after the cmake
-  // build of the bundled Opus.
+  // audiopus_sys 0.2.2 (Lakelezz/audiopus_sys 23c858ae, the commit that sets 0.2.2): the fallback,
+  // build_opus (build.rs:39-52), builds the bundled Opus with cmake, but link_opus (lines 54-63)
+  // prints `rustc-link-lib={}=opus` with the kind computed at run time, which the classifier reads as
+  // a system library even after the cmake build: the fallback excerpt would read `system`.
   'opus',
 ];
