@@ -159,6 +159,16 @@ describe('facts recorded in the index', () => {
     expect(featureNames(line('mysqlclient-sys', '0.2.5')).has('bundled')).toBe(false);
   });
 
+  it('zmq-sys `vendored` (before 0.12) takes zeromq-src 0.1, which builds with cmake; 0.12 always takes 0.2 (cc)', () => {
+    // zeromq-src 0.1.7 to 0.1.10 list cmake as a required dependency in the crates.io index (ze/ro/zeromq-src), 0.2.x cc.
+    const src = (v: string) => line('zmq-sys', v).deps.find((d) => d.name === 'zeromq-src')!;
+    expect(src('0.11.0')).toMatchObject({ req: '^0.1.7', optional: true, kind: 'build' });
+    expect(src('0.12.0')).toMatchObject({ req: '^0.2.1', optional: false, kind: 'build' });
+    const zmq = entries.find((e) => e.id === 'zeromq')!;
+    const vendored = zmq.crates.find((c) => c.name === 'zmq-sys')!.staticOptions.find((o) => o.kind === 'feature' && o.feature === 'vendored')!;
+    expect(vendored.requires).toContain('cmake');
+  });
+
   it('the newest recorded libz-sys and aws-lc-rs are yanked', () => {
     expect(line('libz-sys', '1.1.17').yanked).toBe(true);
     expect(line('libz-sys', '1.1.16').yanked).toBe(false);
