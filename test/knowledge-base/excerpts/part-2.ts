@@ -610,11 +610,6 @@ fn main() {
 
 /** Families of this part with no excerpt yet. */
 export const PENDING_2: readonly string[] = [
-  // aws-lc-sys 0.16.0: the stored snapshot of aws/aws-lc-rs is over the size that can be fetched, and
-  // none of the stored versions of aws-lc-sys/builder/main.rs could be dated to the 0.16.0 release.
-  'aws-lc',
-  // gmp-mpfr-sys is developed on GitLab; no stored copy of its 1.6.2 build script was found.
-  'gmp',
   // pq-sys 0.6.0 (sgrif/pq-sys 1bfca6bb, build.rs:51-54, 106-110, 135) reads PQ_LIB_STATIC (every tag
   // from v0.3.2 to v0.7.5 does): with it set, the libpq found through pkg-config, PQ_LIB_DIR or
   // pg_config is linked `static=pq`. The family lists no such option, and adding it changes what
