@@ -6,23 +6,32 @@
  * - `system`: the script links a library of the build machine: it probes
  *   pkg-config (`pkg_config::probe_library`, `Config::probe`,
  *   `find_library`), system-deps or vcpkg, prints `cargo:rustc-link-lib=`
- *   (or `cargo::`) with kind `dylib` or none for a library it does not build,
- *   or reads its own `*_DIR`, `*_LIB_DIR`, `*_INCLUDE_DIR` variables. The
- *   switches it reads that may make it static (a declared feature named like
- *   `static`, `bundled` or `vendored`, read as `cfg!(feature = ..)` or
- *   `CARGO_FEATURE_*`; a `*_STATIC` variable) are listed;
+ *   (or `cargo::`) with kind `dylib` or none for a library it does not build
+ *   (a name read from a local `let` of literals counts), or runs a `*-config`
+ *   tool (`llvm-config`) through `Command`; or, when it builds nothing of its
+ *   own, reads its own `*_DIR`, `*_LIB_DIR`, `*_INCLUDE_DIR` variables (beside
+ *   a build of its own, such a variable points at a prebuilt library instead
+ *   of it). The switches it reads that may make it static (a declared feature
+ *   named like `static`, `bundled` or `vendored`, read as `cfg!(feature = ..)`
+ *   or `CARGO_FEATURE_*`; a `*_STATIC` variable) are listed, except one whose
+ *   `if` only panics, and a feature under whose positive `if` the script links
+ *   a library of the build machine dynamically (sdl2-sys's `bundled`);
  * - `bundled`: it compiles only sources it ships (`cc::Build`, `cmake` or
- *   `autotools` on a path inside the crate), C++ when `.cpp(true)`, a C++
- *   runtime library or `cxx_build` says so;
+ *   `autotools` on a path inside the crate, `make` or `./configure` run
+ *   through `Command`, whose static libraries it then links), C++ when
+ *   `.cpp(true)`, a C++ runtime library or `cxx_build` says so;
  * - `runtime`: it links only the C library's own parts (`c`, `m`, `dl`,
  *   `pthread`, `rt`, `util`), Windows system libraries or Apple frameworks:
  *   nothing to report;
  * - `unknown`: anything else, or what the text does not tell.
  *
  * Comments are no evidence; string literals are read for what cargo reads
- * from the script's output and for the variables it reads.
+ * from the script's output and for the variables it reads (not those it
+ * sets for a child process or defines for cmake: `.env("X", ..)`,
+ * `.define("X", ..)`, nor a feature's name formatted into `CARGO_FEATURE_{}`).
  */
 import { lexRust, positionOf, stringAt, type LexedSource } from '../crate/rust-source.js';
+import { callEnd, ifAround, localLiterals, nextArgument, onlyPanics, positiveTest, statementStart } from './script-text.js';
 
 export interface ScriptFacts {
   /** The folder evidence is named under: `<name>-<version>`, or the vendored crate's path relative to the workspace. */
@@ -89,7 +98,7 @@ const LIBC_PARTS = new Set(['c', 'm', 'dl', 'pthread', 'rt', 'util', 'resolv']);
 const CXX_RUNTIME = new Set(['stdc++', 'c++', 'c++abi', 'supc++', 'c++_shared', 'c++_static']);
 /** Windows system libraries (import libraries of the OS, not found on other targets). */
 const WINDOWS_LIBS = new Set(
-  'kernel32 user32 gdi32 advapi32 shell32 ole32 oleaut32 uuid ws2_32 wsock32 crypt32 bcrypt ncrypt secur32 userenv ntdll iphlpapi dbghelp winmm winhttp wininet shlwapi comctl32 comdlg32 version setupapi cfgmgr32 psapi powrprof rpcrt4 mswsock dnsapi netapi32 normaliz imm32 opengl32 d3d11 d3d12 dxgi dwmapi hid winspool credui mpr wtsapi32 synchronization propsys runtimeobject msvcrt ucrt vcruntime legacy_stdio_definitions'.split(
+  'kernel32 user32 gdi32 advapi32 shell32 ole32 oleaut32 uuid ws2_32 wsock32 crypt32 bcrypt ncrypt secur32 userenv ntdll iphlpapi dbghelp winmm winhttp wininet shlwapi comctl32 comdlg32 version setupapi cfgmgr32 psapi powrprof rpcrt4 mswsock dnsapi netapi32 normaliz imm32 opengl32 d3d11 d3d12 dxgi dwmapi hid winspool credui mpr wtsapi32 synchronization propsys runtimeobject msvcrt msvcrtd ucrt vcruntime legacy_stdio_definitions'.split(
     ' ',
   ),
 );
@@ -99,15 +108,21 @@ const STATIC_FEATURE = /(^|[-_])(static|bundled?|vendored?|from[-_]source|build[
 
 /** Runs the classifier over a build script and the files it pulls in. */
 export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSource[]): BuildScriptVerdict {
+  const lexed = files.map((f) => lexRust(f.text));
   const scan: Scan = {
     facts,
     declared: new Set(facts.features),
     built: new Set<string>(),
-    usesPkgConfig: false,
-    usesCc: false,
+    usesPkgConfig: lexed.some((l) => /\bpkg_config\b/.test(l.code)),
+    usesCc: lexed.some((l) => /\b(?:cc|gcc)\s*::|\bextern\s+crate\s+(?:cc|gcc)\b|\buse\s+(?:cc|gcc)\b/.test(l.code)),
+    usesCommand: lexed.some((l) => /\bCommand\b/.test(l.code)),
+    formatsFeatures: lexed.some((l) => l.strings.some((s) => s.value.startsWith('CARGO_FEATURE_{'))),
+    runsMake: false,
     system: [],
+    weakSystem: [],
     libraries: [],
     switches: [],
+    dynamicWhenOn: new Set<string>(),
     bundled: [],
     runtime: [],
     unclear: [],
@@ -116,27 +131,30 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
     cxx: false,
   };
   const { built } = scan;
-  scan.usesPkgConfig = files.some((f) => /\bpkg_config\b/.test(lexRust(f.text).code));
-  scan.usesCc = files.some((f) => /\b(?:cc|gcc)\s*::|\bextern\s+crate\s+(?:cc|gcc)\b|\buse\s+(?:cc|gcc)\b/.test(lexRust(f.text).code));
 
   // The libraries the script builds itself (`.compile("foo")`, cmake's `build_target`), from every file first.
-  for (const f of files) {
-    const lexed = lexRust(f.text);
+  for (const l of lexed) {
     const re = /\.\s*(?:compile|build_target)\s*\(/g;
-    for (let m = re.exec(lexed.code); m; m = re.exec(lexed.code)) {
-      const lit = stringAt(lexed, m.index + m[0].length);
+    for (let m = re.exec(l.code); m; m = re.exec(l.code)) {
+      const lit = stringAt(l, m.index + m[0].length);
       if (lit) built.add(libName(lit.value));
     }
   }
-  for (const f of files) scanFile(f, scan);
-  const { system, libraries, switches, bundled, runtime, unclear, unnamed, staticLinks, cxx } = scan;
-  // A static library linked by name is the crate's own when it builds one of that name.
-  for (const s of staticLinks) (built.has(s.name) ? bundled : unclear).push(s.ev);
+  for (const [i, f] of files.entries()) scanFile(f, lexed[i]!, scan);
+  const { system, weakSystem, libraries, dynamicWhenOn, bundled, runtime, unclear, unnamed, staticLinks, cxx } = scan;
+  // A static library linked by name is the crate's own when it builds one of that name, or runs a make of its own.
+  for (const s of staticLinks) (built.has(s.name) || scan.runsMake ? bundled : unclear).push(s.ev);
+  const switches = uniqueBy(
+    scan.switches.filter((s) => s.kind !== 'feature' || !dynamicWhenOn.has(s.name)),
+    (s) => `${s.kind} ${s.name}`,
+  );
 
   if (system.length) {
-    return { kind: 'system', libraries: unique(libraries), switches: uniqueBy(switches, (s) => `${s.kind} ${s.name}`), evidence: byPlace([...system, ...unnamed]) };
+    return { kind: 'system', libraries: unique(libraries), switches, evidence: byPlace([...system, ...weakSystem, ...unnamed]) };
   }
   if (bundled.length) return { kind: 'bundled', cxx, evidence: byPlace(bundled) };
+  // A variable naming where the library is, in a script that builds nothing of its own.
+  if (weakSystem.length) return { kind: 'system', libraries: unique(libraries), switches, evidence: byPlace([...weakSystem, ...unnamed]) };
   // A name given only at run time may be a system library, a part of the C library or the crate's own: say what is seen, not more.
   if (unnamed.length) return { kind: 'unknown', reason: 'it links a library whose name its build script computes', evidence: byPlace(unnamed) };
   if (unclear.length) return { kind: 'unknown', reason: 'it links a static library it does not build, or builds sources outside the crate', evidence: byPlace(unclear) };
@@ -153,9 +171,19 @@ interface Scan {
   built: Set<string>;
   usesPkgConfig: boolean;
   usesCc: boolean;
+  /** It runs programs (`std::process::Command`). */
+  usesCommand: boolean;
+  /** It formats feature names into `CARGO_FEATURE_{}`. */
+  formatsFeatures: boolean;
+  /** It runs `make` or a `configure` script through `Command`: a build of sources it ships. */
+  runsMake: boolean;
   system: Evidence[];
+  /** Its own `*_DIR` variables read: a system library only when the script builds nothing of its own. */
+  weakSystem: Evidence[];
   libraries: string[];
   switches: StaticSwitch[];
+  /** Features under whose positive `if` the script links a library of the build machine dynamically. */
+  dynamicWhenOn: Set<string>;
   bundled: Evidence[];
   runtime: Evidence[];
   unclear: Evidence[];
@@ -165,14 +193,36 @@ interface Scan {
   cxx: boolean;
 }
 
+/** Programs that build a source tree the script ships when it runs them: make and autotools' scripts. */
+const MAKE_PROGRAMS = new Set(['make', 'gmake', 'nmake', 'mingw32-make', 'configure', './configure', 'autoreconf', 'autogen.sh', './autogen.sh']);
+/** A `*-config` tool that tells how to link an installed library (`llvm-config`, `pcap-config`, `mysql_config`); pkg-config aside, read as such. */
+const CONFIG_TOOL = /^[A-Za-z][A-Za-z0-9.+_-]*[-_]config(?:-?[0-9][0-9.]*)?(?:\.exe)?$/;
+
+/** The links a `rustc-link-lib=` or `rustc-flags=-l` literal prints (the text after `=` or `-l`). */
+function linkSpecs(v: string): string[] {
+  const specs: string[] = [];
+  const linkRe = /cargo::?rustc-link-lib=([^\n"]*)/g;
+  for (let m = linkRe.exec(v); m; m = linkRe.exec(v)) specs.push(m[1]!);
+  // `rustc-flags=-l NAME` (cargo's older way, `-l static=NAME` too) links as `rustc-link-lib=NAME` does; `-L` is a search path.
+  const flagsRe = /cargo::?rustc-flags=([^\n"]*)/g;
+  for (let m = flagsRe.exec(v); m; m = flagsRe.exec(v)) for (const l of m[1]!.matchAll(/(?:^|\s)-l\s*([^\s]+)/g)) specs.push(l[1]!);
+  return specs;
+}
+
+/** A link of a library of the build machine, by its literal name: not a framework, the C library, a Windows or C++ runtime library, nor static. */
+function linksSystem(spec: { kind: string; name: string | null }): boolean {
+  if (spec.name === null || spec.kind === 'framework' || spec.kind === 'static') return false;
+  return !LIBC_PARTS.has(spec.name) && !CXX_RUNTIME.has(spec.name) && !WINDOWS_LIBS.has(spec.name.toLowerCase());
+}
+
 /** Reads one file of the script: probes, bundled builds, features and variables read, what it prints for cargo. */
-function scanFile(f: ScriptSource, scan: Scan): void {
-  const { facts, declared, built, usesPkgConfig, usesCc, system, libraries, switches, bundled, runtime, unclear, unnamed, staticLinks } = scan;
-  const lexed = lexRust(f.text);
+function scanFile(f: ScriptSource, lexed: LexedSource, scan: Scan): void {
+  const { facts, declared, built, usesPkgConfig, usesCc, system, weakSystem, libraries, switches, bundled, runtime, unnamed, staticLinks } = scan;
   const { code } = lexed;
   const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
-  const library = (at: number) => {
-    const lit = stringAt(lexed, at);
+  const at = (s: { start: number; end: number }) => ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
+  const library = (pos: number) => {
+    const lit = stringAt(lexed, pos);
     if (lit?.value) libraries.push(lit.value);
   };
   const each = (re: RegExp, fn: (m: RegExpExecArray) => void) => {
@@ -221,7 +271,7 @@ function scanFile(f: ScriptSource, scan: Scan): void {
     const lit = stringAt(lexed, m.index + m[0].length);
     const e = ev(m.index, callEnd(code, m.index + m[0].length));
     // A literal path inside the crate is its own source; an absolute or outside one is not.
-    if (lit && (lit.value.startsWith('/') || lit.value.startsWith('..'))) unclear.push(e);
+    if (lit && (lit.value.startsWith('/') || lit.value.startsWith('..'))) scan.unclear.push(e);
     else bundled.push(e);
   });
   each(/\bcxx_build\s*::\s*bridges?\s*\(/g, (m) => {
@@ -233,23 +283,18 @@ function scanFile(f: ScriptSource, scan: Scan): void {
   // Features read in the script: `cfg!(feature = "x")`, `#[cfg(feature = "x")]`.
   each(/\bfeature\s*=\s*/g, (m) => {
     const lit = stringAt(lexed, m.index + m[0].length);
-    if (lit && declared.has(lit.value) && STATIC_FEATURE.test(lit.value)) {
-      switches.push({ kind: 'feature', name: lit.value, evidence: ev(statementStart(code, m.index), Math.max(lit.end, callEnd(code, lit.end))) });
-    }
+    if (!lit || !declared.has(lit.value) || !STATIC_FEATURE.test(lit.value)) return;
+    switches.push({ kind: 'feature', name: lit.value, evidence: ev(statementStart(code, m.index), Math.max(lit.end, callEnd(code, lit.end))) });
+    const test = ifAround(code, m.index);
+    if (test && positiveTest(test.test) && linksSystemIn(lexed, test.block)) scan.dynamicWhenOn.add(lit.value);
   });
 
   for (const s of lexed.strings) {
     const v = s.value;
     // What the script prints for cargo: every `rustc-link-lib` in the literal.
-    const linkRe = /cargo::?rustc-link-lib=([^\n"]*)/g;
-    // `rustc-flags=-l NAME` (cargo's older way, `-l static=NAME` too) links as `rustc-link-lib=NAME` does; `-L` is a search path.
-    const specs: string[] = [];
-    for (let m = linkRe.exec(v); m; m = linkRe.exec(v)) specs.push(m[1]!);
-    const flagsRe = /cargo::?rustc-flags=([^\n"]*)/g;
-    for (let m = flagsRe.exec(v); m; m = flagsRe.exec(v)) for (const l of m[1]!.matchAll(/(?:^|\s)-l\s*([^\s]+)/g)) specs.push(l[1]!);
-    for (const text of specs) {
-      const spec = parseLinkLib(text);
-      const e = ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
+    for (const text of linkSpecs(v)) {
+      const spec = resolvedLink(lexed, s, text);
+      const e = at(s);
       if (spec.kind === 'framework') runtime.push(e);
       else if (spec.name !== null && CXX_RUNTIME.has(spec.name)) {
         scan.cxx = true;
@@ -260,24 +305,82 @@ function scanFile(f: ScriptSource, scan: Scan): void {
       else if (spec.name === null) unnamed.push(e);
       else {
         system.push(e);
-        if (spec.name !== null) libraries.push(spec.name);
+        libraries.push(...(spec.names ?? [spec.name]));
       }
     }
+    // A program it runs: make or a configure script builds sources it ships; a `*-config` tool tells how to link an installed library.
+    // Its evidence: the call that takes it first (`Command::new("make")`), else the literal alone.
+    const program = () => (statementStart(code, s.start) < s.start ? at(s) : ev(s.start, s.end));
+    if (scan.usesCommand && MAKE_PROGRAMS.has(v)) {
+      scan.runsMake = true;
+      bundled.push(program());
+    } else if (scan.usesCommand && CONFIG_TOOL.test(v) && !/pkg[-_]?conf/i.test(v) && !/\bfeature\s*=\s*$/.test(code.slice(Math.max(0, s.start - 16), s.start))) {
+      system.push(program());
+    }
+
     // Variables read: the crate's own *_DIR (not cargo's), and *_STATIC or CARGO_FEATURE_* switches.
     const name = /^(?:cargo::?rerun-if-env-changed=)?([A-Z][A-Z0-9_]*)$/.exec(v)?.[1];
     if (!name) continue;
+    // Set for a program it runs, or defined for cmake (`.env("X", ..)`, `.define("X", ..)`): not read.
+    if (/\.\s*(?:env|define)\s*\(\s*$/.test(code.slice(Math.max(0, s.start - 24), s.start)) && /^\s*,/.test(code.slice(s.end, s.end + 8))) continue;
+    // A feature's name, formatted into `CARGO_FEATURE_{}` (hidapi's "LINUX_STATIC_HIDRAW"): no variable of its own.
+    if (scan.formatsFeatures && facts.features.some((x) => featureVariable(x) === `CARGO_FEATURE_${name}`)) continue;
     if (/_(?:LIB_DIR|INCLUDE_DIR|DIR|LIBDIR|INCDIR|LIB_PATH)$/.test(name) && !/^(?:OUT_DIR|CARGO_|DEP_|RUSTC_|RUSTDOC_)/.test(name)) {
-      system.push(ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))));
+      weakSystem.push(at(s));
     } else if (/(^|_)STATIC($|_)/.test(name) && name !== 'STATIC' && !/^CARGO_/.test(name)) {
       // A bare `STATIC` is a feature's name built into `CARGO_FEATURE_…` with format!, not a variable of its own.
-      switches.push({ kind: 'env', name, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
+      // A variable whose `if` only panics (a removed switch, named to say so) switches nothing.
+      const test = ifAround(code, s.start);
+      if (test && positiveTest(test.test) && onlyPanics(code, test.block)) continue;
+      switches.push({ kind: 'env', name, evidence: at(s) });
     } else if (name.startsWith('CARGO_FEATURE_')) {
-      const feature = facts.features.find((x) => `CARGO_FEATURE_${x.toUpperCase().replace(/-/g, '_')}` === name);
+      const feature = facts.features.find((x) => featureVariable(x) === name);
       if (feature !== undefined && STATIC_FEATURE.test(feature)) {
-        switches.push({ kind: 'feature', name: feature, evidence: ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end))) });
+        switches.push({ kind: 'feature', name: feature, evidence: at(s) });
       }
     }
   }
+}
+
+/** The string literal given as the argument right after the literal that ends at `end` (`("…{}", "ffi")`), if any. */
+function literalArgument(lexed: LexedSource, end: number): string | null {
+  const comma = /^\s*,/.exec(lexed.code.slice(end, end + 16));
+  if (!comma) return null;
+  const lit = stringAt(lexed, end + comma[0].length);
+  return lit && /^\s*[,)]/.test(lexed.code.slice(lit.end, lit.end + 16)) ? lit.value : null;
+}
+
+/** `CARGO_FEATURE_<NAME>`, the variable cargo sets for a feature that is on. */
+function featureVariable(feature: string): string {
+  return `CARGO_FEATURE_${feature.toUpperCase().replace(/-/g, '_')}`;
+}
+
+/** Whether a block prints a link of a library of the build machine by a literal name (`rustc-link-lib=foo`, `rustc-flags=-l foo`). */
+function linksSystemIn(lexed: LexedSource, block: { start: number; end: number }): boolean {
+  return lexed.strings.some((s) => s.start > block.start && s.end < block.end && linkSpecs(s.value).some((t) => linksSystem(parseLinkLib(t))));
+}
+
+/**
+ * A printed link, its name read from a local binding of literals when the literal names it only by
+ * a placeholder: `rustc-link-lib={lib}` or `rustc-link-lib={}` with `lib` after it, where
+ * `let lib = match .. { "windows" => "vulkan-1", _ => "vulkan" }` (ash). `names` lists every value.
+ */
+function resolvedLink(lexed: LexedSource, s: { start: number; end: number }, text: string): ReturnType<typeof parseLinkLib> & { names?: string[] } {
+  const spec = parseLinkLib(text);
+  if (spec.name !== null || spec.kind === 'unknown') return spec;
+  const placeholder = /^(?:[a-z]+(?::[^=]*)?=)?\{([A-Za-z_][A-Za-z0-9_]*)?\}$/.exec(text.trim());
+  if (!placeholder) return spec;
+  // `("…={}", "ffi")`: the literal given; `("…={}", lib)` or `"…={lib}"`: the binding's literals.
+  const given = placeholder[1] === undefined ? literalArgument(lexed, s.end) : null;
+  const binding = placeholder[1] ?? nextArgument(lexed.code, s.end);
+  const values = given !== null ? [given] : binding ? localLiterals(lexed, binding, s.start) : null;
+  if (!values?.length || values.some((x) => !/^[A-Za-z0-9_.+-]+$/.test(x))) return spec;
+  // The kinds and names the values give: one kind for all of them, else it stays unknown.
+  const parsed = values.map((x) => parseLinkLib(text.trim().replace(/\{[A-Za-z0-9_]*\}$/, x)));
+  if (parsed.some((p) => p.kind !== parsed[0]!.kind || p.name === null)) return spec;
+  const names = parsed.map((p) => p.name!);
+  const system = names.filter((n) => linksSystem({ kind: parsed[0]!.kind, name: n }));
+  return { kind: parsed[0]!.kind, name: system[0] ?? names[0]!, names: system.length ? system : names };
 }
 
 /**
@@ -302,34 +405,6 @@ export function parseLinkLib(spec: string): { kind: 'static' | 'dylib' | 'framew
 /** `libfoo.a` given to `compile` names the library `foo`. */
 function libName(v: string): string {
   return v.replace(/^lib/, '').replace(/\.(a|lib)$/, '');
-}
-
-/** The end of a call whose argument list starts at `open` (just after its `(`): after the matching `)`, on the same line and within reason. */
-function callEnd(code: string, open: number): number {
-  let depth = 1;
-  for (let i = open; i < code.length && i < open + 160; i++) {
-    const c = code[i];
-    if (c === '\n') return open;
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return open;
-}
-
-/** The start of the expression on the line that holds `at`: a macro call (`println!(`) or the first non-blank of the line. */
-function statementStart(code: string, at: number): number {
-  const lineStart = code.lastIndexOf('\n', at - 1) + 1;
-  const head = code.slice(lineStart, at);
-  const mac = /[A-Za-z_][A-Za-z0-9_]*!\s*\(\s*$/.exec(head);
-  if (mac) return lineStart + mac.index;
-  const call = /[A-Za-z_][A-Za-z0-9_]*(?:\s*::\s*[A-Za-z_][A-Za-z0-9_]*)*\s*\(\s*$/.exec(head);
-  if (call) return lineStart + call.index;
-  const chain = /(?:[A-Za-z_][A-Za-z0-9_:]*\s*(?:\([^()\n]*\))?\s*\.\s*)*[A-Za-z_][A-Za-z0-9_]*\s*\.\s*$/.exec(head);
-  if (chain) return lineStart + chain.index;
-  return at;
 }
 
 function evidenceAt(root: string, f: ScriptSource, start: number, end: number): Evidence {

@@ -79,6 +79,11 @@ tester({
       modelledOn: 'coreaudio-sys 0.2 (`rustc-link-lib=framework=AudioUnit`)',
       script: 'fn main() {\n    println!("cargo:rustc-link-lib=framework=AudioUnit");\n    println!("cargo:rustc-link-lib=framework=CoreAudio");\n}\n',
     },
+    {
+      name: 'a name read from a local binding of literals that are all C library parts',
+      modelledOn: 'ash 0.38 build.rs (`let lib = match .. { .. }` then `rustc-link-lib={lib}`), with libc parts',
+      script: 'fn main() {\n    let lib = match &*target_os {\n        "linux" => "dl",\n        _ => "c",\n    };\n    println!("cargo:rustc-link-lib={lib}");\n}\n',
+    },
   ],
   invalid: [
     // ---- links a system library ----
@@ -288,6 +293,82 @@ tester({
       libraries: ['hdf5'],
       switches: [],
     },
+    {
+      name: 'a link name read from a local `match` of literals',
+      modelledOn: 'ash 0.38.0 build.rs (`let lib = match &*target_family { "windows" => "vulkan-1", _ => "vulkan" }`)',
+      facts: { features: ['linked', 'loaded', 'debug', 'std'] },
+      script:
+        'fn main() {\n    #[cfg(feature = "linked")]\n    {\n        let target_family = env::var("CARGO_CFG_TARGET_FAMILY").unwrap();\n        let lib = match &*target_family {\n            "windows" => "vulkan-1",\n            _ => "vulkan",\n        };\n        println!("cargo:rustc-link-lib={lib}");\n    }\n}\n',
+      kind: 'system',
+      libraries: ['vulkan-1', 'vulkan'],
+      evidence: ['foo-sys-1.2.3/build.rs:9:9: println!("cargo:rustc-link-lib={lib}")'],
+    },
+    {
+      name: 'a link name from an `if`/`else` of literals, and one given as a literal argument',
+      modelledOn: 'llvm-sys 140 build.rs (`println!("cargo:rustc-link-lib=dylib={}", "ffi")`)',
+      script:
+        'fn main() {\n    let name = if cfg!(target_os = "freebsd") { "execinfo" } else { "tinfo" };\n    println!("cargo:rustc-link-lib=dylib={}", name);\n    println!("cargo:rustc-link-lib=dylib={}", "ffi");\n}\n',
+      kind: 'system',
+      libraries: ['execinfo', 'tinfo', 'ffi'],
+    },
+    {
+      name: 'a `*-config` tool run through Command is a probe of an installed library',
+      modelledOn: 'llvm-sys 140.0.3 build.rs (`"llvm-config".into()` run by `Command::new(binary)`, then `static={}` / `dylib={}` of its names)',
+      facts: { links: 'llvm-14', features: ['no-llvm-linking', 'strict-versioning'] },
+      script:
+        'fn llvm_config_binary_names() -> Vec<String> {\n    vec!["llvm-config".into(), format!("llvm-config-{}", 14)]\n}\n\nfn llvm_config_ex(binary: &str, arg: &str) -> String {\n    let out = Command::new(binary).arg(arg).arg("--link-static").output().unwrap();\n    String::from_utf8(out.stdout).unwrap()\n}\n\nfn main() {\n    cc::Build::new().file("wrappers/target.c").compile("targetwrappers");\n    for name in get_link_libraries() {\n        println!("cargo:rustc-link-lib=static={}", name);\n    }\n    for name in get_system_libraries() {\n        println!("cargo:rustc-link-lib=dylib={}", name);\n    }\n}\n',
+      kind: 'system',
+      libraries: [],
+      evidence: ['foo-sys-1.2.3/build.rs:2:10: "llvm-config"', 'foo-sys-1.2.3/build.rs:16:9: println!("cargo:rustc-link-lib=dylib={}", name)'],
+    },
+    {
+      name: 'features formatted into CARGO_FEATURE_{} are no variables of their own',
+      modelledOn: 'hidapi 2.6.1 build.rs (backends keyed "LINUX_STATIC_HIDRAW", read with `format!("CARGO_FEATURE_{}", f.0)`)',
+      facts: { links: 'hidapi', features: ['default', 'linux-static-hidraw', 'linux-shared-hidraw', 'linux-static-libusb'] },
+      script:
+        'fn compile_linux() {\n    let avail_backends: [(&\'static str, Box<dyn Fn()>); 2] = [\n        (\n            "LINUX_STATIC_HIDRAW",\n            Box::new(|| {\n                let mut config = cc::Build::new();\n                config.file("etc/hidapi/linux/hid.c");\n                pkg_config::probe_library("libudev").expect("Unable to find libudev");\n                config.compile("libhidapi.a");\n            }),\n        ),\n        (\n            "LINUX_SHARED_HIDRAW",\n            Box::new(|| {\n                pkg_config::probe_library("hidapi-hidraw").expect("Unable to find hidapi-hidraw");\n            }),\n        ),\n    ];\n    let mut backends = avail_backends\n        .iter()\n        .filter(|f| env::var(format!("CARGO_FEATURE_{}", f.0)).is_ok());\n    (backends.next().unwrap().1)();\n}\n',
+      kind: 'system',
+      libraries: ['libudev', 'hidapi-hidraw'],
+      switches: [],
+    },
+    {
+      name: 'a variable set for a program the script runs, or defined for cmake, is not read',
+      modelledOn: 'libbpf-sys 1.6.4 build.rs (`.env("BUILD_STATIC_ONLY", "y")` for make), sdl2-sys 0.36.0 (`cfg.define("SDL_STATIC", "ON")`)',
+      script:
+        'fn main() {\n    let status = process::Command::new("make")\n        .env("BUILD_STATIC_ONLY", "y")\n        .env("LIBBPF_LIB_DIR", "")\n        .status();\n    let mut cfg = cmake::Config::new("SDL");\n    cfg.define("SDL_STATIC", "ON");\n    cfg.build();\n    println!("cargo:rustc-link-lib=elf");\n}\n',
+      kind: 'system',
+      libraries: ['elf'],
+      switches: [],
+      evidence: ['foo-sys-1.2.3/build.rs:9:5: println!("cargo:rustc-link-lib=elf")'],
+    },
+    {
+      name: 'a feature under whose `if` the script links the library dynamically is no static switch',
+      modelledOn: 'sdl2-sys 0.36.0 build.rs (`if cfg!(feature = "bundled") || cfg!(not(feature = "use-pkgconfig"))` then `rustc-flags=-l SDL2`)',
+      facts: { links: 'SDL2', features: ['bundled', 'static-link', 'use-pkgconfig'] },
+      script:
+        '#[cfg(feature = "bundled")]\nfn compile_sdl2() -> PathBuf {\n    let mut cfg = cmake::Config::new("SDL");\n    if cfg!(feature = "static-link") {\n        cfg.define("SDL_STATIC", "ON");\n    }\n    cfg.build()\n}\n\nfn link_sdl2() {\n    #[cfg(not(feature = "static-link"))]\n    {\n        if cfg!(feature = "bundled") || cfg!(not(feature = "use-pkgconfig")) {\n            println!("cargo:rustc-flags=-l SDL2");\n        }\n    }\n    #[cfg(feature = "static-link")]\n    {\n        if cfg!(feature = "bundled") {\n            println!("cargo:rustc-link-lib=static=SDL2");\n        }\n    }\n}\n',
+      kind: 'system',
+      libraries: ['SDL2'],
+      switches: ['feature:static-link'],
+    },
+    {
+      name: 'a feature whose negation guards the dynamic link stays a static switch',
+      modelledOn: 'curl-sys-style `if !cfg!(feature = "static-curl")` before the system link',
+      facts: { features: ['static-curl'] },
+      script: 'fn main() {\n    if !cfg!(feature = "static-curl") {\n        println!("cargo:rustc-link-lib=curl");\n        return;\n    }\n    build_curl();\n}\n',
+      kind: 'system',
+      libraries: ['curl'],
+      switches: ['feature:static-curl'],
+    },
+    {
+      name: 'a *_STATIC variable whose `if` only panics switches nothing',
+      modelledOn: 'libsodium-sys 0.2.7 build.rs (`if env::var("SODIUM_STATIC").is_ok() { panic!(..) }`)',
+      script:
+        'fn main() {\n    if env::var("SODIUM_STATIC").is_ok() {\n        panic!("SODIUM_STATIC is deprecated. Use SODIUM_SHARED instead.");\n    }\n    if env::var("FOO_STATIC").is_ok() {\n        println!("cargo:rustc-link-lib=static=foo");\n    }\n    pkg_config::probe_library("foo").unwrap();\n}\n',
+      kind: 'system',
+      libraries: ['foo'],
+      switches: ['env:FOO_STATIC'],
+    },
     // ---- compiles only its own sources ----
     {
       name: "a -src crate's builder compiles the sources it ships",
@@ -346,6 +427,31 @@ tester({
       name: 'cmake with the library it builds named',
       modelledOn: 'cmake builds that name their target (`.build_target("git2")`)',
       script: 'fn main() {\n    let dst = cmake::Config::new("libgit2").build_target("git2").build();\n    println!("cargo:rustc-link-lib=static=git2");\n}\n',
+      kind: 'bundled',
+    },
+    {
+      name: './configure and make run through Command build the static library it links',
+      modelledOn: 'rdkafka-sys 4.7.0 build.rs (`run_command_or_fail(&out_dir, "./configure", ..)`, `"make"`, `rustc-link-lib=static=rdkafka`)',
+      facts: { links: 'rdkafka', features: ['cmake-build', 'dynamic-linking', 'libz'] },
+      script:
+        'fn run_command_or_fail(dir: &str, cmd: &str, args: &[&str]) {\n    let ret = Command::new(cmd).current_dir(dir).args(args).status();\n}\n\nfn build_librdkafka() {\n    let out_dir = env::var("OUT_DIR").expect("OUT_DIR missing");\n    run_command_or_fail(&out_dir, "./configure", &[]);\n    run_command_or_fail(&out_dir, "make", &["libs"]);\n    println!("cargo:rustc-link-search=native={}/src", out_dir);\n    println!("cargo:rustc-link-lib=static=rdkafka");\n}\n',
+      kind: 'bundled',
+      evidence: ['foo-sys-1.2.3/build.rs:7:35: "./configure"', 'foo-sys-1.2.3/build.rs:8:35: "make"', 'foo-sys-1.2.3/build.rs:10:5: println!("cargo:rustc-link-lib=static=rdkafka")'],
+    },
+    {
+      name: 'a *_LIB_DIR beside a build of its own points at a prebuilt library instead',
+      modelledOn: 'libsodium-sys 0.2.7 build.rs (SODIUM_LIB_DIR, else configure and make, `static=sodium`)',
+      facts: { links: 'sodium', features: ['use-pkg-config'] },
+      script:
+        'fn main() {\n    println!("cargo:rerun-if-env-changed=SODIUM_LIB_DIR");\n    if env::var("SODIUM_LIB_DIR").is_ok() {\n        let lib_dir = env::var("SODIUM_LIB_DIR").unwrap();\n        println!("cargo:rustc-link-lib={}={}", mode, name);\n    } else {\n        let mut make_cmd = Command::new("make");\n        make_cmd.current_dir(&source_dir).arg("check").status();\n        println!("cargo:rustc-link-lib=static=sodium");\n    }\n}\n',
+      kind: 'bundled',
+      evidence: ['foo-sys-1.2.3/build.rs:7:28: Command::new("make")', 'foo-sys-1.2.3/build.rs:9:9: println!("cargo:rustc-link-lib=static=sodium")'],
+    },
+    {
+      name: 'checking that pkg-config is there is no probe (nor a `*-config` tool)',
+      modelledOn: 'libbpf-sys 1.6.4 build.rs (`pkg_check("pkg-config")` before its make)',
+      script:
+        'fn pkg_check(pkg: &str) {\n    process::Command::new(pkg).status().unwrap();\n}\n\nfn main() {\n    pkg_check("make");\n    pkg_check("pkg-config");\n    println!("cargo:rustc-link-lib=static=bpf");\n}\n',
       kind: 'bundled',
     },
     // ---- cannot tell ----

@@ -12,6 +12,7 @@ import { EXCERPTS_1, PENDING_1 } from './excerpts/part-1.js';
 import { EXCERPTS_2, PENDING_2 } from './excerpts/part-2.js';
 import { EXCERPTS_3, PENDING_3 } from './excerpts/part-3.js';
 import { EXCERPTS_4, PENDING_4 } from './excerpts/part-4.js';
+import { EXCERPTS_5, PENDING_5 } from './excerpts/part-5.js';
 
 export interface BuildScriptExcerpt {
   family: string;
@@ -35,6 +36,7 @@ export const EXCERPTS: BuildScriptExcerpt[] = [
   ...EXCERPTS_2,
   ...EXCERPTS_3,
   ...EXCERPTS_4,
+  ...EXCERPTS_5,
   {
     family: 'harfbuzz',
     crate: 'harfbuzz-sys',
@@ -135,7 +137,7 @@ export const EXCERPTS: BuildScriptExcerpt[] = [
  * Families with no excerpt yet, each to be given one: the claims of these families rest on the
  * index lines and the build scripts named in their files' comments, not on a tested excerpt.
  */
-export const PENDING: readonly string[] = [...PENDING_1, ...PENDING_2, ...PENDING_3, ...PENDING_4];
+export const PENDING: readonly string[] = [...PENDING_1, ...PENDING_2, ...PENDING_3, ...PENDING_4, ...PENDING_5];
 
 /** Families with no build script to read: they link nothing (a links key only). */
 export const NO_SCRIPT: Readonly<Record<string, string>> = {

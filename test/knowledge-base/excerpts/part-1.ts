@@ -805,19 +805,4 @@ fn main() {
 ];
 
 /** Families of this part with no excerpt yet. */
-export const PENDING_1: readonly string[] = [
-  // glib-sys 0.19.5: its build script (gtk-rs/gtk-rs-core, glib/sys/build.rs) is in no stored copy
-  // that could be read (the repository is over the snapshot size limit and the file index has no
-  // version of that path).
-  'glib',
-  // libbpf-sys 1.6.4+v1.6.3 (libbpf/libbpf-sys 986be10, build.rs 117-207): read whole, the classifier
-  // says `system` but lists the features that set the link kind (`static-libelf`, ...) as six static
-  // switches where the family names `vendored` and `static`, takes `{}bpf` (the libbpf make builds) for
-  // a system library, and `BUILD_STATIC_ONLY` (a make variable) for an environment switch.
-  'libbpf',
-  // sdl2-sys 0.36.0 (Rust-SDL2/rust-sdl2 41f9ac5f, sdl2-sys/build.rs 214-240): line 233,
-  // `cfg!(feature = "bundled") || cfg!(not(feature = "use-pkgconfig"))`, makes the classifier list
-  // `bundled` as a static switch, but `bundled` builds SDL2 and still links it dynamically; `SDL_STATIC`
-  // (a cmake define) is also taken for an environment switch.
-  'sdl2',
-];
+export const PENDING_1: readonly string[] = [];

@@ -610,11 +610,6 @@ fn main() {
 
 /** Families of this part with no excerpt yet. */
 export const PENDING_2: readonly string[] = [
-  // aws-lc-sys 0.16.0: the stored snapshot of aws/aws-lc-rs is over the size that can be fetched, and
-  // none of the stored versions of aws-lc-sys/builder/main.rs could be dated to the 0.16.0 release.
-  'aws-lc',
-  // gmp-mpfr-sys is developed on GitLab; no stored copy of its 1.6.2 build script was found.
-  'gmp',
   // audiopus_sys 0.2.2 (Lakelezz/audiopus_sys 23c858ae, the commit that sets 0.2.2): the fallback,
   // build_opus (build.rs:39-52), builds the bundled Opus with cmake, but link_opus (lines 54-63)
   // prints `rustc-link-lib={}=opus` with the kind computed at run time, which the classifier reads as

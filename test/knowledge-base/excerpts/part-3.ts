@@ -802,40 +802,4 @@ fn main() {
 ];
 
 /** Families of this part with no excerpt yet. */
-export const PENDING_3: readonly string[] = [
-  // hidapi 2.6.1 (ruabmbua/hidapi-rs 2f37587, build.rs:49-117): the backends are keyed by the tail
-  // of CARGO_FEATURE_{} ("LINUX_STATIC_HIDRAW", built with format!); the classifier reads those
-  // literals as environment variables LINUX_STATIC_HIDRAW, LINUX_STATIC_LIBUSB,
-  // ILLUMOS_STATIC_LIBUSB, static switches the crate has not.
-  'hidapi',
-  // libsodium-sys 0.2.7 (sodiumoxide/sodiumoxide 139c67bf, libsodium-sys/build.rs:17-58, 334-388)
-  // builds the bundled libsodium by default (configure and make, static=sodium), but main reads
-  // SODIUM_LIB_DIR (an opt-in to a prebuilt library) and the classifier judges every *_DIR read
-  // as a system link: `system`, with SODIUM_STATIC (which only makes the script panic) as a
-  // static switch.
-  'libsodium',
-  // torch-sys 0.16.0 (LaurentMazare/tch-rs a4c1432, torch-sys/build.rs:352-470): libtorch is
-  // linked by names passed to `rustc-link-lib={lib_name}`, which the classifier cannot read; it
-  // sees the C++ wrapper built with cc (compile("tch")) and says `bundled` for those lines (the
-  // whole script reads `system` only through `gomp`). It also reads LIBTORCH_STATIC (a prebuilt
-  // static libtorch), which the family does not list.
-  'libtorch',
-  // llvm-sys 140.0.3 (tari/llvm-sys.rs 6e36423, build.rs:377-437): LLVM's libraries come from
-  // llvm-config and are printed as `rustc-link-lib=static={}` / `dylib={}`; the classifier sees
-  // only the wrapper built with cc (compile("targetwrappers")) and says `bundled`.
-  'llvm',
-  // rdkafka-sys 4.7.0+2.3.0 (fede1024/rust-rdkafka 573a02a2, rdkafka-sys/build.rs:42-201): the
-  // default build runs librdkafka's ./configure and make through Command and links
-  // `static=rdkafka`, which the classifier cannot tie to a build (`unknown`); the whole script
-  // reads `system` through the `dynamic-linking` pkg-config probe, with RDKAFKA_BUILD_STATIC, a
-  // cmake define of the `cmake-build` lines, as an environment switch.
-  'rdkafka',
-  // ash 0.38.0+1.3.281 (ash-rs/ash b724b78d, ash/build.rs:1-24): with `linked` it prints
-  // `rustc-link-lib={lib}`, lib being "vulkan" or "vulkan-1"; the classifier reads a name computed
-  // at run time (`unknown`). Without `linked` the script does nothing.
-  'vulkan',
-  // xcb 1.4.0 (rust-x-bindings/rust-xcb 5f23596): libxcb is linked by #[link(name = "xcb")] in
-  // src/ffi/base.rs:117; the build script (build/main.rs) only generates bindings, so the
-  // classifier finds nothing (`unknown`).
-  'xcb',
-];
+export const PENDING_3: readonly string[] = [];
