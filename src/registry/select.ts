@@ -81,7 +81,7 @@ export class SourceSelector {
       if (this.config.tableKeys(['source']).includes(next)) {
         const def = this.definition(next);
         if (!def) {
-          yield { broken: () => this.undefinedSource(next, replacement, next) };
+          yield { broken: () => this.undefinedSource(next, replacement, name) };
           return;
         }
         yield { id: def, registry: false };
