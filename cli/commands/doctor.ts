@@ -13,15 +13,14 @@ import { readCrossConfig } from '../../src/config/cross-config.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
 import type { Requirement } from '../../src/knowledge/types.js';
 import { nativeCrates } from '../../src/rules/native.js';
-import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, configOverrides, projectStart } from '../common.js';
 import { configuredTargets, DEFAULT_TARGET, refuseAllTargets } from '../targets.js';
-import { loadFromArgs, targetResults } from '../load.js';
+import { targetResults } from '../load.js';
+import { loadWithSettings } from '../settings.js';
 import { inspectEnvironment, probeContainerEngine, probeToolchain, rustflagsFor, which } from '../environment.js';
 import type { CommandContext } from '../context.js';
 import { makeStyle } from '../output/style.js';
-import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
 import { defineCommand, type Invocation } from './command.js';
 
@@ -63,15 +62,9 @@ async function doctor(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCon
   let config = CargoConfig.load(dir, ctx.env, configOverrides(args, dir));
   const manifest = args.options['no-project'] ? null : (start.manifestPath ?? nearestManifest(dir));
   if (manifest) {
-    let settings: PreflightConfig | undefined;
-    const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
-      settingsTargets: (ws) => {
-        settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
-        return settings.targets?.length ? settings.targets : undefined;
-      },
-    });
+    // The settings and targets as `check` loads them.
+    const { loaded, settings } = await loadWithSettings(args, ctx, args.positionals[0]);
     try {
-      settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
       crossDir = loaded.project.workspace.rootDir;
       targets ??= loaded.targets;
       refuseAllTargets(targets);
