@@ -18,7 +18,6 @@ import rcompare from 'semver/functions/rcompare.js';
 import valid from 'semver/functions/valid.js';
 import minVersion from 'semver/ranges/min-version.js';
 import { UserError } from '../../src/errors.js';
-import { CargoConfig } from '../../src/config/cargo-config.js';
 import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 import { configuredKnowledgeBase, loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { crateAt, newestChecked, optionAt, type FeatureNames, type KnowledgeBase } from '../../src/knowledge/lookup.js';
@@ -33,7 +32,7 @@ import type { GraphPackage, TargetGraph } from '../../src/resolve/types.js';
 import { evidenceLine } from '../../src/evidence/build-script.js';
 import type { BuildScriptReading } from '../../src/rules/types.js';
 import type { Options, OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, configOverrides, projectStart } from '../common.js';
+import { COMMON_OPTIONS, loadCargoConfig, projectStart } from '../common.js';
 import { DEFAULT_TARGET } from '../targets.js';
 import { targetResults, type LoadedProject } from '../load.js';
 import { loadWithSettings } from '../settings.js';
@@ -325,7 +324,7 @@ async function explain(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCo
     sources = loaded.sources;
     kb = configuredKnowledgeBase(withSettings.settings.knowledgeBase);
   } else {
-    const config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
+    const config = loadCargoConfig(args, dir, ctx.env);
     sources = openSources({ cwd: dir, config, env: ctx.env, index: o.index, offline: !!o.offline || !!o.frozen || config.offline, cacheDir: o['cache-dir'], jobs: o.jobs, quiet: !!o.quiet });
     kb = loadKnowledgeBase();
   }
