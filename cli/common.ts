@@ -1,6 +1,6 @@
 /** The options every analysing command shares, and what they select. */
 import { basename, dirname, resolve as resolvePath } from 'node:path';
-import type { ConfigOverrides } from '../src/config/cargo-config.js';
+import { CargoConfig, type ConfigOverrides } from '../src/config/cargo-config.js';
 import type { Selection } from '../src/resolve/index.js';
 import { positiveInteger, type OptionSpec, type Parsed } from './args.js';
 import { DEFAULT_TARGET } from './targets.js';
@@ -40,6 +40,11 @@ export function lockFlag(o: CommonArgs['options']): '--frozen' | '--locked' | nu
 export function configOverrides(args: CommonArgs, cwd: string): ConfigOverrides | undefined {
   const values = args.options.config;
   return values?.length ? { args: values, cwd } : undefined;
+}
+
+/** cargo's configuration for a run started in `dir` (see `projectStart`): its files from there upward and in CARGO_HOME, the environment, and `--config`. */
+export function loadCargoConfig(args: CommonArgs, dir: string, env: NodeJS.ProcessEnv): CargoConfig {
+  return CargoConfig.load(dir, env, configOverrides(args, dir));
 }
 
 export function selectionFrom(args: CommonArgs): Selection {

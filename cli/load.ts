@@ -1,6 +1,6 @@
 /** Loading the project a command analyses: its manifests, Cargo.lock judged as cargo judges it, and the sources, by the shared options. */
 import { resolve as resolvePath } from 'node:path';
-import { CargoConfig, cargoHome } from '../src/config/cargo-config.js';
+import { type CargoConfig, cargoHome } from '../src/config/cargo-config.js';
 import { UserError } from '../src/errors.js';
 import { builtInProcMacroHints } from '../src/knowledge/proc-macros.js';
 import { loadProject, outdatedLockError, resolvePatched, resolveTarget, type LockGap, type Project } from '../src/resolve/index.js';
@@ -12,8 +12,8 @@ import { RegistryError } from '../src/registry/types.js';
 import type { Workspace } from '../src/manifest/workspace.js';
 import { defaultCacheDir } from '../src/registry/cache.js';
 import { type Sources, openSources } from './sources.js';
-import { DEFAULT_TARGET, configuredTargets } from './targets.js';
-import { type CommonArgs, lockFlag, configOverrides, selectionFrom, projectStart } from './common.js';
+import { runTargets } from './targets.js';
+import { type CommonArgs, lockFlag, loadCargoConfig, selectionFrom, projectStart } from './common.js';
 
 export interface LoadedProject {
   project: Project;
@@ -43,7 +43,7 @@ export async function loadFromArgs(
   const { cwd, env, progress, stderr } = ctx;
   const o = args.options;
   const { dir, manifestPath } = projectStart(args, cwd, pathArg);
-  const config = CargoConfig.load(dir, env, configOverrides(args, dir));
+  const config = loadCargoConfig(args, dir, env);
   const sources = openSources({
     cwd: dir,
     config,
@@ -61,7 +61,7 @@ export async function loadFromArgs(
   let project: Project;
   // Known once the workspace is read, so that manifests are read only for what these targets' graphs may reach.
   let targets: string[] = [];
-  const targetsFor = (ws: Workspace) => (targets = o.target ?? settingsTargets?.(ws) ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET]);
+  const targetsFor = (ws: Workspace) => (targets = runTargets(o.target, settingsTargets && (() => settingsTargets(ws)), config, env, cwd));
   try {
     project = await loadProject(dir, manifestPath, sources.sourceFor, selectionFrom(args), { procMacroHints: builtInProcMacroHints(), targetsFor, cargoHome: cargoHome(env) });
   } catch (e) {

@@ -6,6 +6,14 @@ import { UserError, type SourceLocation } from '../src/errors.js';
 export const DEFAULT_TARGET = 'x86_64-unknown-linux-musl';
 
 /**
+ * The targets a run checks: `--target`, else those the workspace's settings
+ * name (asked only then), else cargo's `build.target`, else the default.
+ */
+export function runTargets(given: string[] | undefined, settingsTargets: (() => string[] | undefined) | undefined, config: CargoConfig, env: NodeJS.ProcessEnv, cwd: string): string[] {
+  return given ?? settingsTargets?.() ?? configuredTargets(config, env, cwd) ?? [DEFAULT_TARGET];
+}
+
+/**
  * cargo's `build.target` (or `CARGO_BUILD_TARGET`): one triple or a list, the
  * targets cargo builds for without `--target`. A custom target specification
  * (a `.json` file) has no cfg table here.

@@ -18,8 +18,6 @@ import rcompare from 'semver/functions/rcompare.js';
 import valid from 'semver/functions/valid.js';
 import minVersion from 'semver/ranges/min-version.js';
 import { UserError } from '../../src/errors.js';
-import { CargoConfig } from '../../src/config/cargo-config.js';
-import { loadPreflightConfig } from '../../src/config/preflight-config.js';
 import { knowledgeBaseVersion } from '../../src/knowledge/version.js';
 import { configuredKnowledgeBase, loadKnowledgeBase } from '../../src/knowledge/load.js';
 import { crateAt, newestChecked, optionAt, type FeatureNames, type KnowledgeBase } from '../../src/knowledge/lookup.js';
@@ -33,11 +31,11 @@ import { parsePackageSpec, type PackageSpec } from '../../src/resolve/spec.js';
 import type { GraphPackage, TargetGraph } from '../../src/resolve/types.js';
 import { evidenceLine } from '../../src/evidence/build-script.js';
 import type { BuildScriptReading } from '../../src/rules/types.js';
-import { RULES } from '../../src/rules/index.js';
 import type { Options, OptionSpec } from '../args.js';
-import { COMMON_OPTIONS, configOverrides, projectStart } from '../common.js';
+import { COMMON_OPTIONS, loadCargoConfig, projectStart } from '../common.js';
 import { DEFAULT_TARGET } from '../targets.js';
-import { loadFromArgs, targetResults, type LoadedProject } from '../load.js';
+import { targetResults, type LoadedProject } from '../load.js';
+import { loadWithSettings } from '../settings.js';
 import { openSources, type Sources } from '../sources.js';
 import type { CommandContext } from '../context.js';
 import { HELP_OPTION, HUMAN_JSON_FORMAT } from '../run/options.js';
@@ -321,18 +319,12 @@ async function explain(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCo
   let kb: KnowledgeBase;
   if (inProject) {
     // The targets the workspace's settings name, as `check` reads them, when `--target` is not given.
-    let settings: ReturnType<typeof loadPreflightConfig> | undefined;
-    loaded = await loadFromArgs(args, ctx, undefined, {
-      settingsTargets: (ws) => {
-        settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
-        return settings.targets?.length ? settings.targets : undefined;
-      },
-    });
+    const withSettings = await loadWithSettings(args, ctx, undefined);
+    loaded = withSettings.loaded;
     sources = loaded.sources;
-    settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
-    kb = configuredKnowledgeBase(settings.knowledgeBase);
+    kb = configuredKnowledgeBase(withSettings.settings.knowledgeBase);
   } else {
-    const config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
+    const config = loadCargoConfig(args, dir, ctx.env);
     sources = openSources({ cwd: dir, config, env: ctx.env, index: o.index, offline: !!o.offline || !!o.frozen || config.offline, cacheDir: o['cache-dir'], jobs: o.jobs, quiet: !!o.quiet });
     kb = loadKnowledgeBase();
   }

@@ -2,9 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { lineColumnAt } from '../../src/errors.js';
-import { knownTargetsAt } from '../targets.js';
 import { devPackageLibrary, readCrossConfig } from '../../src/config/cross-config.js';
-import { loadPreflightConfig, type PreflightConfig } from '../../src/config/preflight-config.js';
+import type { PreflightConfig } from '../../src/config/preflight-config.js';
 import { lint, type LintInput } from '../../src/rules/engine.js';
 import { memberBuilds, onlyBuiltAlone } from '../../src/rules/member-builds.js';
 import { configuredKnowledgeBase } from '../../src/knowledge/load.js';
@@ -13,7 +12,8 @@ import { RULES } from '../../src/rules/index.js';
 import type { EnvironmentSnapshot, Finding, ManifestLocation, Severity } from '../../src/rules/types.js';
 import { resolveTarget } from '../../src/resolve/index.js';
 import type { TargetGraph } from '../../src/resolve/types.js';
-import { loadFromArgs, type LoadedProject } from '../load.js';
+import type { LoadedProject } from '../load.js';
+import { loadWithSettings } from '../settings.js';
 import { refuseAllTargets } from '../targets.js';
 import type { CommandContext } from '../context.js';
 import { inspectEnvironment, probeToolchain } from '../environment.js';
@@ -44,18 +44,7 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   refuseAllTargets(args.options.target);
   // rustup and rustc answer while the project and the index are read.
   const toolchain = probeToolchain(ctx.env);
-  let settings: PreflightConfig | undefined;
-  const loaded = await loadFromArgs(args, ctx, args.positionals[0], {
-    settingsTargets: (ws) => {
-      settings = loadPreflightConfig(ws, { rules: RULES.map((r) => r.meta.id) });
-      if (!settings.targets?.length) return undefined;
-      // A target the settings name that is no target: an error where they name it, before anything is read for it.
-      knownTargetsAt(settings.targets, settings.targetsAt);
-      return settings.targets;
-    },
-    checkLock: true,
-  });
-  settings ??= loadPreflightConfig(loaded.project.workspace, { rules: RULES.map((r) => r.meta.id) });
+  const { loaded, settings } = await loadWithSettings(args, ctx, args.positionals[0], { checkLock: true });
   try {
     refuseAllTargets(loaded.targets);
   } catch (e) {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 import { checkMaxGlibc, distributionsFor, expectStatic, inspectBinary, isRuntimeLibrary, type BinaryFacts, type Problem } from '../../src/binary/index.js';
 import { hostTriple, knownTargets } from '../../src/cfg/index.js';
-import { CargoConfig } from '../../src/config/cargo-config.js';
+import type { CargoConfig } from '../../src/config/cargo-config.js';
 import { UserError } from '../../src/errors.js';
 import { RegistryError } from '../../src/registry/types.js';
 import type { KnowledgeBase } from '../../src/knowledge/lookup.js';
@@ -17,7 +17,7 @@ import type { PackageManifest } from '../../src/manifest/workspace.js';
 import type { BuildScriptReading, Evidence } from '../../src/evidence/build-script.js';
 import type { GraphPackage, PackageKey, TargetGraph } from '../../src/resolve/types.js';
 import type { Finding, Severity } from '../../src/rules/types.js';
-import { configOverrides, projectStart } from '../common.js';
+import { loadCargoConfig, projectStart } from '../common.js';
 import { configuredTargets } from '../targets.js';
 import type { CommandContext } from '../context.js';
 import { runCheck, type CheckRun } from './check.js';
@@ -262,7 +262,7 @@ export async function runVerify(args: VerifyArgs, ctx: CommandContext): Promise<
     }
   } else {
     const { dir } = projectStart(args, ctx.cwd);
-    const config = CargoConfig.load(dir, ctx.env, configOverrides(args, ctx.cwd));
+    const config = loadCargoConfig(args, dir, ctx.env);
     const configured = o.target ? undefined : configuredTargets(config, ctx.env, ctx.cwd);
     // Without --target and build.target, cargo builds for the host into target/<profile>.
     const triples = (o.target ?? configured)?.map(plainTriple);

@@ -32,57 +32,67 @@ export class SourceSelector {
   /** The source to read for `id` once replacement is applied. */
   resolve(id: SourceId): SourceId {
     if (id.kind === 'crates-io' && this.indexOverride) return this.indexOverride;
-    const start = this.sourceNamed(id);
-    if (start === undefined) return id;
-    const chain = [start];
     let current: SourceId = id;
-    for (let name = start; ; ) {
-      const replacement = this.config.getString(['source', name, 'replace-with']);
-      if (!replacement) return current;
-      const next = replacement.value;
-      if (chain.includes(next)) {
-        throw new UserError(`source replacement forms a cycle: ${[...chain, next].join(' -> ')}`, this.config.where(replacement, ['source', name, 'replace-with']) ?? { path: replacement.definedIn });
-      }
-      chain.push(next);
-      if (this.config.tableKeys(['source']).includes(next)) {
-        name = next;
-        current = this.definition(next) ?? this.undefinedSource(next, replacement, name);
-        if (current.kind === 'crates-io' && this.indexOverride) return this.indexOverride;
-        continue;
-      }
-      const registry = this.registries().find((r) => r.name === next);
-      if (registry) return registry.id;
-      if (next === 'crates-io') return this.indexOverride ?? { kind: 'crates-io' };
-      return this.undefinedSource(next, replacement, name);
+    for (const link of this.replacements(id)) {
+      if ('broken' in link) return link.broken();
+      // A `[registries]` entry is read as it is; crates.io, named or defined in [source], is `--index` when given.
+      if (link.registry) return link.id;
+      if (link.id.kind === 'crates-io' && this.indexOverride) return this.indexOverride;
+      current = link.id;
     }
+    return current;
   }
 
   /**
    * cargo's own replacement chain for `id`, from `id` itself to the source
-   * read (`--index` left aside: this is what cargo builds from).
+   * read (`--index` left aside: this is what cargo builds from). A chain that
+   * breaks (a cycle, a name that is no source) ends where it breaks.
    */
   chain(id: SourceId): SourceId[] {
     const out: SourceId[] = [id];
+    for (const link of this.replacements(id)) {
+      if ('broken' in link) break;
+      out.push(link.id);
+    }
+    return out;
+  }
+
+  /**
+   * The sources `replace-with` leads `id` to, one at a time in cargo's order:
+   * `[source.NAME]` definitions, followed further, and at the end a
+   * `[registries.NAME]` entry (`registry`) or crates.io by its name. Where
+   * the chain breaks (a name seen before, or one that is no source) the last
+   * link is `broken`, which throws the error at the `replace-with`.
+   */
+  private *replacements(id: SourceId): Generator<{ id: SourceId; registry: boolean } | { broken: () => never }> {
     const start = this.sourceNamed(id);
-    if (start === undefined) return out;
+    if (start === undefined) return;
     const names = [start];
     for (let name = start; ; ) {
       const replacement = this.config.getString(['source', name, 'replace-with']);
-      if (!replacement) return out;
+      if (!replacement) return;
       const next = replacement.value;
-      if (names.includes(next)) return out;
+      if (names.includes(next)) {
+        const from = name;
+        yield { broken: () => this.cycle([...names, next], replacement, from) };
+        return;
+      }
       names.push(next);
       if (this.config.tableKeys(['source']).includes(next)) {
         const def = this.definition(next);
-        if (!def) return out;
-        out.push(def);
+        if (!def) {
+          yield { broken: () => this.undefinedSource(next, replacement, name) };
+          return;
+        }
+        yield { id: def, registry: false };
         name = next;
         continue;
       }
       const registry = this.registries().find((r) => r.name === next);
-      if (registry) out.push(registry.id);
-      else if (next === 'crates-io') out.push({ kind: 'crates-io' });
-      return out;
+      if (registry) yield { id: registry.id, registry: true };
+      else if (next === 'crates-io') yield { id: { kind: 'crates-io' }, registry: false };
+      else yield { broken: () => this.undefinedSource(next, replacement, name) };
+      return;
     }
   }
 
@@ -145,6 +155,11 @@ export class SourceSelector {
       return gitSourceId(git.value, reference);
     }
     return name === 'crates-io' ? { kind: 'crates-io' } : undefined;
+  }
+
+  /** `[source.FROM] replace-with = …` that closes a cycle: an error at the key. */
+  private cycle(names: string[], at: ConfigValue<string>, from: string): never {
+    throw new UserError(`source replacement forms a cycle: ${names.join(' -> ')}`, this.config.where(at, ['source', from, 'replace-with']) ?? { path: at.definedIn });
   }
 
   /** `[source.FROM] replace-with = "NAME"` where NAME is no source: an error at the key. */

@@ -112,6 +112,20 @@ describe('cargo-preflight doctor in a project', () => {
     expect((JSON.parse(r.stdout) as { targets: { checks: { title: string }[] }[] }).targets[0].checks.map((c) => c.title)).toContain('C compiler for x86_64-unknown-linux-musl, for libsqlite3-sys');
   });
 
+  it("a target the workspace's settings name that is no target: an error where they name it, as check gives it", async () => {
+    const { projectCopy } = await import('./fixtures.js');
+    const dir = projectCopy('zlib-system', { 'cargo-preflight.toml': '# targets to check\ntargets = ["x86_64-unknown-linux-musl", "sparc-nowhere"]\n' });
+    for (const command of ['check', 'doctor']) {
+      const r = await cli([command, dir, '--offline', '--quiet']);
+      expect(r.code, command).toBe(2);
+      expect(r.stderr, command).toMatch(new RegExp(`^${dir}/cargo-preflight\\.toml:2:1: error: .*sparc-nowhere`));
+    }
+    // `explain` in the project reads them the same way.
+    const explain = await cli(['explain', 'libz-sys', '--offline', '--quiet'], { cwd: dir });
+    expect(explain.code).toBe(2);
+    expect(explain.stderr).toMatch(new RegExp(`^${dir}/cargo-preflight\\.toml:2:1: error: .*sparc-nowhere`));
+  });
+
   it('a project without C code does not need a C compiler', async () => {
     const { project } = await import('./fixtures.js');
     const r = await cli(['doctor', project('sqlite-system'), '--format', 'json', '--offline', '--quiet']);

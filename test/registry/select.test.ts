@@ -158,6 +158,19 @@ describe('[source] replacement', () => {
     expect(cycle?.location).toEqual({ path: join(cyclic.cwd, '.cargo', 'config.toml'), line: 5, column: 1 });
   });
 
+  it('a name whose [source] table defines no source: the error at the `replace-with` that names it', () => {
+    const p = project({ config: '[source.crates-io]\nreplace-with = "mid"\n\n[source.mid]\nreplace-with = "elsewhere"\n' });
+    const err = (() => {
+      try {
+        p.open().sourceFor(CRATES_IO);
+      } catch (e) {
+        return e as UserError;
+      }
+    })();
+    expect(err?.message).toContain('`replace-with = "mid"` names a source that is defined neither in [source]');
+    expect(err?.location).toEqual({ path: join(p.cwd, '.cargo', 'config.toml'), line: 2, column: 1 });
+  });
+
   it('refuses a git index at the end of a chain', () => {
     const p = project({ config: '[source.crates-io]\nreplace-with = "corp"\n[source.corp]\nregistry = "https://github.com/acme/corp-index"\n' });
     expect(() => p.open().sourceFor(CRATES_IO)).toThrow('`https://github.com/acme/corp-index` is a git index');
