@@ -126,7 +126,7 @@ interface HostState {
 
 export class HttpClient {
   /** Created on the first request: loading undici takes a noticeable part of start-up, and offline runs never need it. */
-  private client: Promise<{ dispatcher: Dispatcher; request: typeof import('undici').request }> | undefined;
+  private client: Promise<{ dispatcher: Dispatcher; request: UndiciParts['request'] }> | undefined;
   private readonly limit: LimitFunction;
   /** Aborted by `close`: requests in flight and waits before a retry end at once. */
   private readonly closed = new AbortController();
@@ -214,7 +214,7 @@ export class HttpClient {
   }
 
   private undici() {
-    this.client ??= import('undici').then((undici) => ({ dispatcher: createDispatcher(undici, this.opts), request: undici.request }));
+    this.client ??= loadUndici(this.opts).then((undici) => ({ dispatcher: createDispatcher(undici, this.opts), request: undici.request }));
     return this.client;
   }
 
@@ -235,7 +235,10 @@ export class HttpClient {
       const host = new URL(url).host;
       this.opts.tracker.request(host, req.archive !== undefined);
       try {
-        const res = await request(url, {
+        const { origin, pathname, search } = new URL(url);
+        const res = await request.call(dispatcher, {
+          origin,
+          path: pathname + search,
           method: 'GET',
           headers,
           dispatcher,
@@ -315,7 +318,38 @@ export class HttpClient {
   }
 }
 
-function createDispatcher(undici: typeof import('undici'), opts: HttpOptions): Dispatcher {
+interface UndiciParts {
+  Agent: typeof import('undici').Agent;
+  EnvHttpProxyAgent?: typeof import('undici').EnvHttpProxyAgent;
+  request: typeof import('undici/lib/api/api-request.js').default;
+}
+
+/**
+ * The parts of undici this client uses, each from its own module. The
+ * package's index also loads fetch, WebSocket, the mock agents and the
+ * caches: about 210 ms where these take 60 (measured on Node 20), on every
+ * run that goes online. Through a proxy the whole package is loaded: its
+ * proxy agent needs the request methods the index adds to every dispatcher.
+ * test/registry/undici-parts.test.ts checks that the parts are the index's own.
+ */
+async function loadUndici(opts: HttpOptions): Promise<UndiciParts> {
+  const { http, https } = proxies(opts);
+  if (http !== '' || https !== '') {
+    const undici = await import('undici');
+    return { Agent: undici.Agent, EnvHttpProxyAgent: undici.EnvHttpProxyAgent, request: undici.Dispatcher.prototype.request };
+  }
+  const [agent, request] = await Promise.all([import('undici/lib/dispatcher/agent.js'), import('undici/lib/api/api-request.js')]);
+  return { Agent: agent.default, request: request.default };
+}
+
+/** The proxies for http and https URLs: cargo's `http.proxy`, else the environment's (empty: none). */
+function proxies(opts: HttpOptions): { http: string; https: string } {
+  const { env } = opts;
+  const http = opts.proxy || env.http_proxy || env.HTTP_PROXY || '';
+  return { http, https: opts.proxy || env.https_proxy || env.HTTPS_PROXY || http };
+}
+
+function createDispatcher(undici: UndiciParts, opts: HttpOptions): Dispatcher {
   const { Agent, EnvHttpProxyAgent } = undici;
   const { policy, env, ca } = opts;
   const agentOptions = {
@@ -324,9 +358,8 @@ function createDispatcher(undici: typeof import('undici'), opts: HttpOptions): D
     bodyTimeout: policy.idleTimeoutMs,
     allowH2: true,
   };
-  const httpProxy = opts.proxy || env.http_proxy || env.HTTP_PROXY || '';
-  const httpsProxy = opts.proxy || env.https_proxy || env.HTTPS_PROXY || httpProxy;
-  if (!httpProxy && !httpsProxy) return new Agent(agentOptions);
+  const { http: httpProxy, https: httpsProxy } = proxies(opts);
+  if (!EnvHttpProxyAgent) return new Agent(agentOptions);
   // Empty strings, not undefined: undici would otherwise read process.env, not the environment given.
   return new EnvHttpProxyAgent({
     ...agentOptions,
