@@ -3,7 +3,7 @@
  * bundled example without its vendor configuration, so that every crate's
  * index entry is asked for) against registries that cannot answer. Each case
  * must end with exit code 3 and one error naming the host, with its `help:`
- * lines, no undici name and no stack trace, within its bound:
+ * lines, no error code and no stack trace, within its bound:
  *
  *   refused     127.0.0.1, a port nothing listens on              ≤ 5 s
  *   no-name     a `.invalid` host name (RFC 6761): the system
@@ -88,7 +88,7 @@ function judge(run: Exit, host: string): string[] {
   for (const words of ['`--offline`', '`cargo fetch`', '`cargo vendor`', 'HTTPS_PROXY', '`http.proxy`', '`--index URL|DIR`']) {
     if (!run.stderr.includes(words)) problems.push(`no help naming ${words}`);
   }
-  if (/UND_ERR|\n\s+at /.test(run.stderr)) problems.push('undici names or a stack trace in the output');
+  if (/UND_ERR|ERR_|_TIMEOUT|\n\s+at /.test(run.stderr)) problems.push('error codes or a stack trace in the output');
   return problems;
 }
 

@@ -10,7 +10,7 @@
  * The server runs in a worker thread, with its files read and gzipped before
  * the first run (as a CDN serves from a warm cache), so that its work does
  * not take turns with the client's on one event loop. Times include loading
- * undici (on the first request) and closing the source set; bytes are the
+ * the HTTP modules (on the first request) and closing the source set; bytes are the
  * compressed bytes received.
  *
  * Run after `npm run build`: node dist/bench/registry-bench.js [crates] [latency-ms]

@@ -9,7 +9,7 @@
  * resolver, and the tree command) are one chunk, loaded in 6 ms. The rest
  * stays split at its dynamic imports, so that a run loads only what it uses:
  * the checks and rules, the fixers, the terminal UI (ink, React) and the
- * HTTP client (undici) each come in their own chunks, and packages from
+ * HTTP client each come in their own chunks, and packages from
  * node_modules are never bundled.
  *
  * The bundle sits two levels below the package root, as dist/src/* modules do
@@ -32,7 +32,7 @@ export const BUNDLE_ENTRY = join(OUT, 'cargo-preflight.js');
 const CORE_ROOTS = ['cli/main.js', 'cli/commands/tree.js', 'cli/commands/why.js'];
 
 /** Packages the entry and the core chunk must not import at start-up (each costs more to load than all of the core). */
-const NOT_AT_START_UP = ['ink', 'react', 'undici', 'toml-eslint-parser', 'p-limit'];
+const NOT_AT_START_UP = ['ink', 'react', 'toml-eslint-parser', 'p-limit'];
 
 /** The static import closure of the given modules, among our own (relative) imports. */
 export function staticClosure(roots: string[]): Set<string> {

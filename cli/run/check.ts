@@ -66,11 +66,18 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
 
   const lock = loaded.project.lockfile;
   let lockText: string | undefined;
+  // Asked for every finding of every graph linted (the proofs lint many): each entry is looked for once.
+  const lockLines = new Map<string, ManifestLocation | null>();
   const lockLocation = (name: string, version: string): ManifestLocation | null => {
-    lockText ??= readFileSync(lock.path, 'utf8');
-    const i = lockText.indexOf(`name = "${name}"\nversion = "${version}"`);
-    if (i < 0) return null;
-    return { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
+    const key = `${name} ${version}`;
+    let found = lockLines.get(key);
+    if (found === undefined) {
+      lockText ??= readFileSync(lock.path, 'utf8');
+      const i = lockText.indexOf(`name = "${name}"\nversion = "${version}"`);
+      found = i < 0 ? null : { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
+      lockLines.set(key, found);
+    }
+    return found;
   };
 
   // The few crates with no static option at their version: their other releases say which one has one.

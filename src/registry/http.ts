@@ -1,8 +1,7 @@
 /**
- * HTTP for sparse indexes: one undici dispatcher per run (keep-alive,
- * HTTP/2 when the server offers it, proxies from the environment), a shared
- * concurrency limit, retries with backoff, and the rules that keep a token
- * with its registry.
+ * HTTP for sparse indexes: one set of connections per run (transport.ts:
+ * keep-alive, proxies, timeouts), a shared concurrency limit, retries with
+ * backoff, and the rules that keep a token with its registry.
  *
  * Retried: network errors (reset, dropped, timed out, truncated bodies),
  * 5xx and 429, honouring `Retry-After`, up to `net.retry` times; each file's
@@ -14,20 +13,20 @@
  * retried: anything a retry cannot change (4xx, a body over the size limit).
  *
  * Messages say what failed in plain words; the underlying error's own
- * (undici's names, the system call) go only to the `-vv` log.
+ * (its code, the system call) go only to the `-vv` log.
  *
  * Redirects are followed by hand, so that `Authorization` is attached per
  * hop and only when the hop's origin is the registry's own.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { setMaxListeners } from 'node:events';
+import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { Dispatcher } from 'undici';
 import type { Secret } from './credentials.js';
 import { MAX_INDEX_FILE_BYTES } from './parse.js';
 import type { FetchTracker } from './progress.js';
+import { Transport, TransportError, type Answer } from './transport.js';
 import { NetworkError, RegistryError } from './types.js';
 
 export interface NetworkPolicy {
@@ -125,8 +124,8 @@ interface HostState {
 }
 
 export class HttpClient {
-  /** Created on the first request: loading undici takes a noticeable part of start-up, and offline runs never need it. */
-  private client: Promise<{ dispatcher: Dispatcher; request: typeof import('undici').request }> | undefined;
+  /** Created on the first request: offline runs never need it. */
+  private transport: Transport | undefined;
   private readonly limit: LimitFunction;
   /** Aborted by `close`: requests in flight and waits before a retry end at once. */
   private readonly closed = new AbortController();
@@ -206,16 +205,24 @@ export class HttpClient {
   /** Ends the requests in flight and the waits for a retry (their lookups fail), then closes the connections. */
   async close(): Promise<void> {
     this.closed.abort();
-    if (this.client) await (await this.client).dispatcher.close();
+    this.transport?.close();
   }
 
   private cancelled(req: GetRequest): RegistryError {
     return new RegistryError(`${req.what}: cancelled, the sources were closed`);
   }
 
-  private undici() {
-    this.client ??= import('undici').then((undici) => ({ dispatcher: createDispatcher(undici, this.opts), request: undici.request }));
-    return this.client;
+  private connections(): Transport {
+    const { policy, jobs, env, ca, proxy } = this.opts;
+    this.transport ??= new Transport({
+      jobs,
+      connectTimeoutMs: policy.connectTimeoutMs,
+      idleTimeoutMs: policy.idleTimeoutMs,
+      env,
+      ...(ca !== undefined && { ca }),
+      ...(proxy !== undefined && { proxy }),
+    });
+    return this.transport;
   }
 
   private async attempt(req: GetRequest, deadline: number, state: HostState): Promise<GetResponse> {
@@ -231,16 +238,12 @@ export class HttpClient {
       if (req.etag) headers['if-none-match'] = req.etag;
       else if (req.lastModified) headers['if-modified-since'] = req.lastModified;
       if (req.auth && new URL(url).origin === req.auth.origin) headers.authorization = req.auth.token.reveal();
-      const { dispatcher, request } = await this.undici();
-      const host = new URL(url).host;
+      const target = new URL(url);
+      const host = target.host;
       this.opts.tracker.request(host, req.archive !== undefined);
       try {
-        const res = await request(url, {
-          method: 'GET',
-          headers,
-          dispatcher,
-          signal: AbortSignal.any([AbortSignal.timeout(Math.max(1, deadline - Date.now())), this.closed.signal, state.abort.signal]),
-        });
+        const signal = AbortSignal.any([AbortSignal.timeout(Math.max(1, deadline - Date.now())), this.closed.signal, state.abort.signal]);
+        const res = await this.connections().get(target, headers, signal);
         const answer = await this.answer(req, url, host, res, hop);
         if (typeof answer === 'string') {
           url = answer;
@@ -254,10 +257,10 @@ export class HttpClient {
   }
 
   /** What a response means: the answer, or the URL a redirect leads to. */
-  private async answer(req: GetRequest, url: string, host: string, res: Dispatcher.ResponseData, hop: number): Promise<GetResponse | string> {
-    const status = res.statusCode;
+  private async answer(req: GetRequest, url: string, host: string, res: Answer, hop: number): Promise<GetResponse | string> {
+    const { status } = res;
     if ([301, 302, 303, 307, 308].includes(status) && typeof res.headers.location === 'string') {
-      await res.body.dump();
+      res.body.resume();
       if (hop >= MAX_REDIRECTS) throw new RegistryError(`${req.what}: more than ${MAX_REDIRECTS} redirects`);
       const next = new URL(res.headers.location, url);
       const from = new URL(url).protocol;
@@ -276,7 +279,8 @@ export class HttpClient {
         ...optionalHeader('lastModified', header(res.headers['last-modified'])),
       };
     }
-    await res.body.dump();
+    // Read to its end, so that the connection serves the next request.
+    res.body.resume();
     if (status === 304 || status === 401 || status === 403) return { status };
     if (status === 404 || status === 410 || status === 451) return { status: 404 };
     if (status === 429 || status >= 500) {
@@ -285,14 +289,14 @@ export class HttpClient {
     throw new RegistryError(`${req.what}: unexpected HTTP ${status}`);
   }
 
-  private async readBody(body: AsyncIterable<Buffer> & { destroy(): void }, what: string, host: string, max: number, archive: boolean): Promise<Buffer> {
+  private async readBody(body: Readable, what: string, host: string, max: number, archive: boolean): Promise<Buffer> {
     const chunks: Buffer[] = [];
     let size = 0;
     // cargo's low-speed rule, over windows of `http.timeout`: fewer bytes than the limit allows, and the transfer is retried.
     const { lowSpeedLimit, idleTimeoutMs } = this.opts.policy;
     let windowStart = Date.now();
     let windowBytes = 0;
-    for await (const chunk of body) {
+    for await (const chunk of bodyChunks(body)) {
       windowBytes += chunk.length;
       const elapsed = Date.now() - windowStart;
       if (elapsed >= idleTimeoutMs) {
@@ -315,58 +319,17 @@ export class HttpClient {
   }
 }
 
-function createDispatcher(undici: typeof import('undici'), opts: HttpOptions): Dispatcher {
-  const { Agent, EnvHttpProxyAgent } = undici;
-  const { policy, env, ca } = opts;
-  const agentOptions = {
-    connect: { timeout: policy.connectTimeoutMs, lookup: sharedLookup(), ...(ca !== undefined && { ca }) },
-    headersTimeout: policy.idleTimeoutMs,
-    bodyTimeout: policy.idleTimeoutMs,
-    allowH2: true,
-  };
-  const httpProxy = opts.proxy || env.http_proxy || env.HTTP_PROXY || '';
-  const httpsProxy = opts.proxy || env.https_proxy || env.HTTPS_PROXY || httpProxy;
-  if (!httpProxy && !httpsProxy) return new Agent(agentOptions);
-  // Empty strings, not undefined: undici would otherwise read process.env, not the environment given.
-  return new EnvHttpProxyAgent({
-    ...agentOptions,
-    // Through a proxy, the registry's TLS is negotiated inside the tunnel.
-    ...(ca !== undefined && { requestTls: { ca } }),
-    httpProxy,
-    httpsProxy,
-    noProxy: env.no_proxy ?? env.NO_PROXY ?? '',
-  });
-}
-
-type LookupCallback = (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-
-/**
- * Name resolution shared by the run's connections: one lookup per host name
- * at a time, its answer kept for the run. Without it, each of the dozens of
- * connections opened at once asks the system resolver on its own: they queue
- * in libuv's four resolver threads, and a name that does not resolve fails
- * some requests at once and others seconds later. A failed lookup is
- * forgotten, so that a retry asks again.
- */
-function sharedLookup() {
-  const answers = new Map<string, Promise<LookupAddress[]>>();
-  return (hostname: string, options: { all?: boolean; family?: number | string } | undefined, callback: LookupCallback): void => {
-    const family = typeof options?.family === 'number' ? options.family : 0;
-    const key = `${hostname}\0${family}`;
-    let answer = answers.get(key);
-    if (!answer) {
-      answer = new Promise<LookupAddress[]>((ok, fail) => dnsLookup(hostname, { all: true, family }, (err, addresses) => (err ? fail(err) : ok(addresses))));
-      answers.set(key, answer);
-      answer.catch(() => answers.delete(key));
+/** The chunks of a body; a connection that closes inside it is a `TRUNCATED` transport error. */
+async function* bodyChunks(body: Readable): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body) yield chunk as Buffer;
+  } catch (e) {
+    // An HTTP/1.1 body (IncomingMessage) says whether it arrived whole.
+    if ((e as NodeJS.ErrnoException).code === 'ECONNRESET' && (body as { complete?: boolean }).complete === false) {
+      throw new TransportError('the answer was cut short', 'TRUNCATED');
     }
-    answer.then(
-      (addresses) => {
-        if (options?.all) callback(null, addresses);
-        else callback(null, addresses[0]!.address, addresses[0]!.family);
-      },
-      (err: NodeJS.ErrnoException) => callback(err, options?.all ? [] : ''),
-    );
-  };
+    throw e;
+  }
 }
 
 /**
@@ -390,7 +353,7 @@ function decompress(raw: Buffer, encoding: string | undefined, what: string, max
   throw new RegistryError(`${what}: the server used content encoding \`${enc}\`, which was not asked for`);
 }
 
-/** What each network error code means, in the words of the messages (undici's names stay out of them). */
+/** What each network error code means, in the words of the messages (the codes stay out of them). */
 const REASONS: Record<string, string> = {
   ENOTFOUND: 'its name does not resolve',
   EAI_NONAME: 'its name does not resolve',
@@ -405,23 +368,26 @@ const REASONS: Record<string, string> = {
   EHOSTUNREACH: 'the host is unreachable',
   ENETUNREACH: 'the network is unreachable',
   ENETDOWN: 'the network is down',
-  UND_ERR_SOCKET: 'the connection closed unexpectedly',
-  UND_ERR_CLOSED: 'the connection closed unexpectedly',
-  UND_ERR_CONNECT_TIMEOUT: 'connecting timed out',
-  UND_ERR_HEADERS_TIMEOUT: 'no answer within http.timeout',
-  UND_ERR_BODY_TIMEOUT: 'the answer stalled for http.timeout',
-  UND_ERR_RES_CONTENT_LENGTH_MISMATCH: 'the answer was cut short',
-  UND_ERR_REQ_RETRY: 'the request failed',
+  ERR_STREAM_PREMATURE_CLOSE: 'the connection closed unexpectedly',
+  ERR_HTTP2_GOAWAY_SESSION: 'the connection closed unexpectedly',
+  ERR_HTTP2_INVALID_SESSION: 'the connection closed unexpectedly',
+  ERR_HTTP2_SESSION_ERROR: 'the connection closed unexpectedly',
+  ERR_HTTP2_STREAM_ERROR: 'the connection closed unexpectedly',
+  ERR_HTTP2_STREAM_CANCEL: 'the connection closed unexpectedly',
+  CONNECT_TIMEOUT: 'connecting timed out',
+  HEADERS_TIMEOUT: 'no answer within http.timeout',
+  BODY_TIMEOUT: 'the answer stalled for http.timeout',
+  TRUNCATED: 'the answer was cut short',
 };
 
-/** Network error codes worth a retry (Node's and undici's). */
+/** Network error codes worth a retry (the system's, Node's and the transport's). */
 const TRANSIENT_CODES = new Set(Object.keys(REASONS));
 
 /** The reason of a network error in plain words, with its timing where it has one (`no answer within 30 s (http.timeout)`). */
 function reasonOf(code: string, host: string, policy: NetworkPolicy): string {
-  if (code === 'UND_ERR_HEADERS_TIMEOUT') return `${host} gave no answer within ${policy.idleTimeoutMs / 1000} s (http.timeout)`;
-  if (code === 'UND_ERR_BODY_TIMEOUT') return `${host} stopped sending for ${policy.idleTimeoutMs / 1000} s (http.timeout)`;
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `cannot reach ${host}: connecting timed out after ${policy.connectTimeoutMs / 1000} s`;
+  if (code === 'HEADERS_TIMEOUT') return `${host} gave no answer within ${policy.idleTimeoutMs / 1000} s (http.timeout)`;
+  if (code === 'BODY_TIMEOUT') return `${host} stopped sending for ${policy.idleTimeoutMs / 1000} s (http.timeout)`;
+  if (code === 'CONNECT_TIMEOUT' || code === 'ETIMEDOUT') return `cannot reach ${host}: connecting timed out after ${policy.connectTimeoutMs / 1000} s`;
   return `cannot reach ${host}: ${REASONS[code] ?? 'network error'}`;
 }
 
@@ -432,15 +398,17 @@ function transient(e: unknown, what: string, host: string, policy: NetworkPolicy
   const err = e as NodeJS.ErrnoException;
   const code = typeof err?.code === 'string' ? err.code : undefined;
   const detail = `${err?.message ?? String(e)}${code ? ` (${code})` : ''}`;
-  if (err?.name === 'TimeoutError' || err?.name === 'AbortError' || code === 'UND_ERR_ABORTED') {
+  if (err?.name === 'TimeoutError' || err?.name === 'AbortError') {
     // Only the time bound aborts a request here (the end of the run and a host given up are told apart before).
     return new Transient(`timed out: no complete answer within the ${policy.totalTimeMs / 1000} s limit`, undefined, undefined, detail, true);
   }
-  // undici wraps socket errors; the cause carries the system code.
+  // An error may wrap the system's; its cause carries the code.
   const causeCode = (err?.cause as NodeJS.ErrnoException | undefined)?.code;
   const known = [code, causeCode].find((c) => c !== undefined && TRANSIENT_CODES.has(c));
   const causeDetail = err?.cause ? `; caused by: ${(err.cause as Error).message}` : '';
   if (known) return new Transient(reasonOf(known, host, policy), undefined, known, detail + causeDetail);
+  // The proxy said no: its own words, no code.
+  if (e instanceof TransportError) throw new RegistryError(`${what}: ${err.message}`);
   if (code) throw new RegistryError(`${what}: ${err.message} (${code})`);
   throw e;
 }

@@ -138,7 +138,7 @@ function proxyOption(config: CargoConfig, env: NodeJS.ProcessEnv): { proxy?: str
   const value = config.getWithEnv(['http', 'proxy'], 'CARGO_HTTP_PROXY', env)?.value;
   const proxy = typeof value === 'string' ? value : undefined;
   if (!proxy) return {};
-  // cargo (through curl) accepts `host:port`; undici wants a URL.
+  // cargo (through curl) accepts `host:port`; the transport wants a URL.
   return { proxy: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
 }
 
