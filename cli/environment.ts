@@ -1,6 +1,6 @@
 /** What the machine offers for building a target: rustup targets, linkers, C compilers (for `cross-environment`). */
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { cargoTriple, derivedHostTriple, platformMatches, targetInfo } from '../src/cfg/index.js';
 import type { CargoConfig } from '../src/config/cargo-config.js';
@@ -27,7 +27,7 @@ export function toolNames(target: string, host: string): string[] {
 /** What the toolchain says about itself: the host triple, rustup's installed targets, the sysroot. */
 export interface Toolchain {
   host: string;
-  /** `rustup target list --installed` (null when rustup is absent or fails). */
+  /** The targets rustup has installed (null when rustup is absent or the sysroot cannot be read). */
   installedTargets: string[] | null;
   /** `rustc --print sysroot` (null when rustc is absent or fails). */
   sysroot: string | null;
@@ -40,21 +40,43 @@ function run(file: string, args: string[]): Promise<string | null> {
 }
 
 /**
- * Asks rustup and rustc, all at once and without blocking: each start of
- * rustc through rustup costs tens of milliseconds, so `check` starts this
- * before it reads the project and the index, and the answers are in by the
- * time the rules need them.
+ * Asks rustc once, without blocking, for its sysroot and host
+ * (`--print sysroot --print host-tuple`; a rustc older than 1.84, which
+ * lacks `host-tuple`, is asked again with `-vV`): each start of rustc
+ * through rustup costs tens of milliseconds of CPU, so `check` starts this
+ * before it reads the project and the index, and the answer is in by the
+ * time the rules need it. Where rustup manages the toolchain, its installed
+ * targets are the sysroot's `lib/rustlib/<triple>/lib` folders, where
+ * rustup installs each target's standard library: what `rustup target list
+ * --installed` prints, without running rustup.
  */
 export async function probeToolchain(env: NodeJS.ProcessEnv): Promise<Toolchain> {
-  const rustup = which('rustup', env);
   const rustc = env.RUSTC || 'rustc';
-  const [installed, sysroot, version] = await Promise.all([rustup ? run(rustup, ['target', 'list', '--installed']) : Promise.resolve(null), run(rustc, ['--print', 'sysroot']), run(rustc, ['-vV'])]);
-  const host = (version && /^host: (\S+)$/m.exec(version)?.[1]) || derivedHostTriple(process.platform, process.arch);
+  const printed = await run(rustc, ['--print', 'sysroot', '--print', 'host-tuple']);
+  let [sysroot, host]: (string | undefined)[] = printed?.split('\n').map((l) => l.trim()) ?? [];
+  if (!host) {
+    const [version, root] = await Promise.all([run(rustc, ['-vV']), printed === null ? run(rustc, ['--print', 'sysroot']) : Promise.resolve(printed)]);
+    host = version ? /^host: (\S+)$/m.exec(version)?.[1] : undefined;
+    sysroot = root?.trim();
+  }
   return {
-    host,
-    installedTargets: installed === null ? null : installed.split('\n').filter(Boolean),
-    sysroot: sysroot?.trim() || null,
+    host: host || derivedHostTriple(process.platform, process.arch),
+    installedTargets: sysroot && which('rustup', env) ? installedStd(sysroot) : null,
+    sysroot: sysroot || null,
   };
+}
+
+/** The targets whose standard library the sysroot holds (null when it cannot be read). */
+function installedStd(sysroot: string): string[] | null {
+  const rustlib = join(sysroot, 'lib', 'rustlib');
+  try {
+    return readdirSync(rustlib, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && existsSync(join(rustlib, e.name, 'lib')))
+      .map((e) => e.name)
+      .sort();
+  } catch {
+    return null;
+  }
 }
 
 export function inspectEnvironment(target: string, toolchain: Toolchain, config: CargoConfig, env: NodeJS.ProcessEnv): EnvironmentSnapshot {
