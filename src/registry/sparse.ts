@@ -62,6 +62,8 @@ export class SparseSource implements CrateSource {
   private auth: Promise<Auth> | undefined;
   private config: RegistryConfig | undefined;
   private readonly downloads = new Set<Promise<unknown>>();
+  /** Cache entries being written; `idle` waits for them. */
+  private readonly writes = new Set<Promise<void>>();
   private downloadFailure: RegistryError | undefined;
   /** Index files asked for online that a cache (ours or cargo's) holds: what `--offline` would have. */
   private cachedCopies = 0;
@@ -104,6 +106,8 @@ export class SparseSource implements CrateSource {
   /** Resolves once every fetch started so far has ended, well or not. */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.indexFiles.values(), this.auth, ...this.downloads]);
+    // The fetches above may have queued writes up to their end.
+    await Promise.all([...this.writes]);
   }
 
   private what(name: string): string {
@@ -190,14 +194,19 @@ export class SparseSource implements CrateSource {
     };
   }
 
-  /** Writes a cache entry; a failure is counted, not fatal (the next run fetches again). */
+  /** Writes a cache entry off the main thread; a failure is counted, not fatal (the next run fetches again). */
   private store(rel: string, entry: { body: Buffer; etag?: string | undefined; lastModified?: string | undefined }): void {
-    const ok = this.opts.cache.write(rel, {
-      body: entry.body,
-      ...(entry.etag !== undefined && { etag: entry.etag }),
-      ...(entry.lastModified !== undefined && { lastModified: entry.lastModified }),
-    });
-    if (!ok) this.opts.tracker.cacheWriteFailed();
+    const write = this.opts.cache
+      .writeSoon(rel, {
+        body: entry.body,
+        ...(entry.etag !== undefined && { etag: entry.etag }),
+        ...(entry.lastModified !== undefined && { lastModified: entry.lastModified }),
+      })
+      .then((ok) => {
+        if (!ok) this.opts.tracker.cacheWriteFailed();
+      });
+    this.writes.add(write);
+    write.then(() => this.writes.delete(write));
   }
 
   /** Reads `config.json` once: whether requests must carry the token. */
