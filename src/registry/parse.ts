@@ -5,8 +5,8 @@
  * Index data comes from servers we do not control, so every line is bounded
  * before it is parsed (length, nesting depth) and checked after (types, crate
  * name). Only the lines of the requested versions are parsed at all: the
- * raw line is searched for the quoted version first, which is what keeps a
- * crate with hundreds of versions cheap.
+ * text is searched for each quoted version, and only the lines found are cut
+ * out, which is what keeps a crate with hundreds of versions cheap.
  */
 import { RegistryError, type DepKind, type IndexDep, type IndexVersion } from './types.js';
 
@@ -39,23 +39,59 @@ export function parseIndexFile(text: string, name: string, versions: ReadonlySet
   if (text.length > MAX_INDEX_FILE_BYTES) {
     throw new RegistryError(`${where}: the index file is larger than ${mib(MAX_INDEX_FILE_BYTES)}`, name);
   }
-  const needles = versions ? [...versions].map((v) => `"${v}"`) : undefined;
+  // Only a text longer than the bound can hold a line longer than it.
+  if (text.length > MAX_LINE_CHARS) checkLineLengths(text, name, where);
   const out: IndexVersion[] = [];
-  let start = 0;
-  for (let lineNo = 1; start < text.length; lineNo++) {
-    let end = text.indexOf('\n', start);
-    if (end === -1) end = text.length;
-    const length = end - start;
-    if (length > MAX_LINE_CHARS) {
-      throw new RegistryError(`${where}: line ${lineNo} is longer than ${mib(MAX_LINE_CHARS)}; refusing the index file`, name);
-    }
+  for (const [start, end] of versions ? linesNaming(text, versions) : allLines(text)) {
     const line = text.slice(start, end);
-    start = end + 1;
-    if (needles ? !needles.some((n) => line.includes(n)) : line.trim() === '') continue;
-    const v = parseIndexLine(line, name, `${where}: line ${lineNo}`);
+    if (!versions && line.trim() === '') continue;
+    const v = parseIndexLine(line, name, `${where}: line ${lineNumber(text, start)}`);
     if (v && (!versions || versions.has(v.vers))) out.push(v);
   }
   return out;
+}
+
+/** Every line's bounds, in order. */
+function* allLines(text: string): Generator<[number, number]> {
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    yield [start, end];
+    start = end + 1;
+  }
+}
+
+/** The bounds of the lines that hold one of the versions in quotes, in file order: found by searching the text, not by cutting it into lines. */
+function linesNaming(text: string, versions: ReadonlySet<string>): [number, number][] {
+  const starts = new Map<number, number>();
+  for (const v of versions) {
+    const needle = `"${v}"`;
+    for (let i = text.indexOf(needle); i !== -1; i = text.indexOf(needle, i + needle.length)) {
+      const start = text.lastIndexOf('\n', i) + 1;
+      if (starts.has(start)) continue;
+      let end = text.indexOf('\n', i);
+      if (end === -1) end = text.length;
+      starts.set(start, end);
+    }
+  }
+  return [...starts].sort((a, b) => a[0] - b[0]);
+}
+
+function checkLineLengths(text: string, name: string, where: string): void {
+  let lineNo = 1;
+  for (const [start, end] of allLines(text)) {
+    if (end - start > MAX_LINE_CHARS) {
+      throw new RegistryError(`${where}: line ${lineNo} is longer than ${mib(MAX_LINE_CHARS)}; refusing the index file`, name);
+    }
+    lineNo++;
+  }
+}
+
+/** 1-based number of the line starting at `start`. */
+function lineNumber(text: string, start: number): number {
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) n++;
+  return n;
 }
 
 /** The bounds checks of `parseIndexFile` (file size, line length) without parsing any line: for data about to be cached. */
