@@ -241,9 +241,15 @@ export class HttpClient {
       const target = new URL(url);
       const host = target.host;
       this.opts.tracker.request(host, req.archive !== undefined);
+      // Ended by the time bound, the end of the run, or the host given up: one controller and one timer per request.
+      const ended = new AbortController();
+      const end = () => ended.abort();
+      const timer = setTimeout(() => ended.abort(new DOMException('the time bound passed', 'TimeoutError')), Math.max(1, deadline - Date.now()));
+      this.closed.signal.addEventListener('abort', end);
+      state.abort.signal.addEventListener('abort', end);
       try {
-        const signal = AbortSignal.any([AbortSignal.timeout(Math.max(1, deadline - Date.now())), this.closed.signal, state.abort.signal]);
-        const res = await this.connections().get(target, headers, signal);
+        if (this.closed.signal.aborted || state.abort.signal.aborted) end();
+        const res = await this.connections().get(target, headers, ended.signal);
         const answer = await this.answer(req, url, host, res, hop);
         if (typeof answer === 'string') {
           url = answer;
@@ -251,6 +257,9 @@ export class HttpClient {
         }
         return answer;
       } finally {
+        clearTimeout(timer);
+        this.closed.signal.removeEventListener('abort', end);
+        state.abort.signal.removeEventListener('abort', end);
         this.opts.tracker.requestEnded(host);
       }
     }
@@ -289,46 +298,42 @@ export class HttpClient {
     throw new RegistryError(`${req.what}: unexpected HTTP ${status}`);
   }
 
-  private async readBody(body: Readable, what: string, host: string, max: number, archive: boolean): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // cargo's low-speed rule, over windows of `http.timeout`: fewer bytes than the limit allows, and the transfer is retried.
-    const { lowSpeedLimit, idleTimeoutMs } = this.opts.policy;
-    let windowStart = Date.now();
-    let windowBytes = 0;
-    for await (const chunk of bodyChunks(body)) {
-      windowBytes += chunk.length;
-      const elapsed = Date.now() - windowStart;
-      if (elapsed >= idleTimeoutMs) {
-        if (lowSpeedLimit > 0 && (windowBytes * 1000) / elapsed < lowSpeedLimit) {
-          body.destroy();
-          throw new Transient(`the transfer was slower than ${lowSpeedLimit} bytes/s for ${+(elapsed / 1000).toFixed(1)} s (http.low-speed-limit)`);
-        }
-        windowStart = Date.now();
-        windowBytes = 0;
-      }
-      size += chunk.length;
-      this.opts.tracker.bytes(chunk.length, host, archive);
-      if (size > max) {
+  /** The body, read with events rather than an async iterator (a promise per chunk, on every one of hundreds of answers). */
+  private readBody(body: Readable, what: string, host: string, max: number, archive: boolean): Promise<Buffer> {
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      // cargo's low-speed rule, over windows of `http.timeout`: fewer bytes than the limit allows, and the transfer is retried.
+      const { lowSpeedLimit, idleTimeoutMs } = this.opts.policy;
+      let windowStart = Date.now();
+      let windowBytes = 0;
+      const fail = (e: Error) => {
+        body.removeAllListeners('data');
         body.destroy();
-        throw new RegistryError(`${what}: the response is larger than ${max / 2 ** 20} MiB`);
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks, size);
-  }
-}
-
-/** The chunks of a body; a connection that closes inside it is a `TRUNCATED` transport error. */
-async function* bodyChunks(body: Readable): AsyncGenerator<Buffer> {
-  try {
-    for await (const chunk of body) yield chunk as Buffer;
-  } catch (e) {
-    // An HTTP/1.1 body (IncomingMessage) says whether it arrived whole.
-    if ((e as NodeJS.ErrnoException).code === 'ECONNRESET' && (body as { complete?: boolean }).complete === false) {
-      throw new TransportError('the answer was cut short', 'TRUNCATED');
-    }
-    throw e;
+        reject(e);
+      };
+      body.on('data', (chunk: Buffer) => {
+        windowBytes += chunk.length;
+        const elapsed = Date.now() - windowStart;
+        if (elapsed >= idleTimeoutMs) {
+          if (lowSpeedLimit > 0 && (windowBytes * 1000) / elapsed < lowSpeedLimit) {
+            return fail(new Transient(`the transfer was slower than ${lowSpeedLimit} bytes/s for ${+(elapsed / 1000).toFixed(1)} s (http.low-speed-limit)`));
+          }
+          windowStart = Date.now();
+          windowBytes = 0;
+        }
+        size += chunk.length;
+        this.opts.tracker.bytes(chunk.length, host, archive);
+        if (size > max) return fail(new RegistryError(`${what}: the response is larger than ${max / 2 ** 20} MiB`));
+        chunks.push(chunk);
+      });
+      body.once('end', () => resolve(Buffer.concat(chunks, size)));
+      body.once('error', (e: NodeJS.ErrnoException) => {
+        // A connection that closes inside an HTTP/1.1 body (an IncomingMessage says whether it arrived whole).
+        if (e.code === 'ECONNRESET' && (body as { complete?: boolean }).complete === false) reject(new TransportError('the answer was cut short', 'TRUNCATED'));
+        else reject(e);
+      });
+    });
   }
 }
 
