@@ -82,13 +82,7 @@ export class SparseSource implements CrateSource {
   async getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null> {
     try {
       if (!isValidCrateName(name)) throw new RegistryError(`\`${name}\` is not a valid crate name`, name);
-      const rel = indexPath(name);
-      let file = this.indexFiles.get(rel);
-      if (!file) {
-        file = this.settle(name, rel);
-        this.indexFiles.set(rel, file);
-      }
-      const loaded = await file;
+      const loaded = await this.indexFile(name);
       if (!loaded) return null;
       return { versions: parseIndexFile(loaded.text, name, versions, this.what(name)), origin: loaded.origin };
     } catch (e) {
@@ -101,6 +95,21 @@ export class SparseSource implements CrateSource {
       }
       throw e instanceof RegistryError && e.crate === undefined ? new RegistryError(e.message, name) : e;
     }
+  }
+
+  prefetch(name: string): void {
+    if (isValidCrateName(name)) this.indexFile(name).catch(() => undefined);
+  }
+
+  /** The crate's index file, read once per run however often it is asked for. */
+  private indexFile(name: string): Promise<LoadedFile | null> {
+    const rel = indexPath(name);
+    let file = this.indexFiles.get(rel);
+    if (!file) {
+      file = this.settle(name, rel);
+      this.indexFiles.set(rel, file);
+    }
+    return file;
   }
 
   /** Resolves once every fetch started so far has ended, well or not. */

@@ -48,6 +48,11 @@ export interface CrateSource {
    * skip parsing the others (it may still return more).
    */
   getCrate(name: string, versions?: ReadonlySet<string>): Promise<CrateLookup | null>;
+  /**
+   * Starts reading the crate's index file, to be asked for soon with `getCrate`; parses nothing
+   * and reports nothing (a failure is `getCrate`'s to report). Sources that read from disk lack it.
+   */
+  prefetch?(name: string): void;
   /** The crates' own files (manifest, build script), where the source can give them. */
   readonly files?: import('./crate-files.js').RegistryCrateFiles;
 }

@@ -50,6 +50,8 @@ export async function resolveWithNewCrates(
       }
     }
     if (reached.size === 0 || round > 50) return { results, newCrates, missing };
+    const known = new Set<string>();
+    for (const s of summaries.values()) if (!s.placeholder) known.add(s.name);
     await Promise.all(
       [...reached].map(async (key) => {
         const ph = summaries.get(key)!.placeholder!;
@@ -74,6 +76,13 @@ export async function resolveWithNewCrates(
           const pm = best.proc_macro === undefined && mayBeProcMacro(best) ? await manifestProcMacro(src!, best, null) : null;
           summaries.set(realKey, indexToSummary(pkg, pm === null ? best : { ...best, proc_macro: pm }, lock, [], summaries, undefined, base.procMacroHints));
           newCrates.push({ name: best.name, version: best.vers, source: ph.source });
+          // The crates it always needs, asked for now: the next round finds their index files
+          // in or on the way, rather than waiting a round trip per level of new crates. Only the
+          // source's lookups are warmed; what the rounds resolve is the same.
+          for (const d of best.deps) {
+            const name = d.package ?? d.name;
+            if (d.kind !== 'dev' && !d.optional && !d.registry && !known.has(name)) src!.prefetch?.(name);
+          }
         }
         // Point every dependency on the stand-in at the real package.
         for (const s of summaries.values()) for (const d of s.deps) if (d.to === key) d.to = realKey;
