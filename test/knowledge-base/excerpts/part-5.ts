@@ -546,6 +546,29 @@ fn build(&self) -> Result<(), String> {
 }
 `,
   },
+  /**
+   * Tag v1.6.4+v1.6.3. The default `vendored-libbpf` (which turns on `static-libbpf`) builds libbpf
+   * with make; libelf and zlib are linked `{}elf`, `{}z`, with `static=` only under `static-libelf`
+   * and `static-zlib`: from the system, dynamically. The script reads the six sub-features; the
+   * family lists `vendored` and `static`, which turn them on (the index line: `vendored` =
+   * vendored-libbpf, vendored-libelf, vendored-zlib, each turning on its `static-*`; `static` =
+   * static-libbpf, static-libelf, static-zlib).
+   */
+  {
+    family: 'libbpf',
+    crate: 'libbpf-sys',
+    version: '1.6.4+v1.6.3',
+    repository: 'libbpf/libbpf-sys',
+    commit: '986be10',
+    file: 'build.rs',
+    lines: '117-143, 178-207, 405-431',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['bpf', 'elf', 'z'],
+    switches: ['feature:vendored-libbpf', 'feature:vendored-libelf', 'feature:vendored-zlib', 'feature:static-libbpf', 'feature:static-libelf', 'feature:static-zlib'],
+    model:
+      'fn main() {\n    let vendored_libbpf = cfg!(feature = "vendored-libbpf");\n    let vendored_libelf = cfg!(feature = "vendored-libelf");\n    let vendored_zlib = cfg!(feature = "vendored-zlib");\n    let static_libbpf = cfg!(feature = "static-libbpf");\n    let static_libelf = cfg!(feature = "static-libelf");\n    let static_zlib = cfg!(feature = "static-zlib");\n    if cfg!(feature = "novendor") {\n        println!(\n            "cargo:rustc-link-lib={}bpf",\n            if static_libbpf { "static=" } else { "" }\n        );\n        return;\n    }\n    if vendored_zlib {\n        make_zlib(compiler.as_ref().unwrap(), &src_dir, &out_dir);\n    }\n    if vendored_libelf {\n        make_elfutils(compiler.as_ref().unwrap(), &src_dir, &out_dir);\n    }\n    if vendored_libbpf {\n        make_libbpf(compiler.as_ref().unwrap(), &cflags, &src_dir, &out_dir);\n    }\n    println!(\n        "cargo:rustc-link-lib={}elf",\n        if static_libelf { "static=" } else { "" }\n    );\n    println!(\n        "cargo:rustc-link-lib={}z",\n        if static_zlib { "static=" } else { "" }\n    );\n    println!(\n        "cargo:rustc-link-lib={}bpf",\n        if static_libbpf { "static=" } else { "" }\n    );\n}\n\nfn make_libbpf(compiler: &cc::Tool, cflags: &ffi::OsStr, src_dir: &path::Path, out_dir: &path::Path) {\n    let src_dir = src_dir.join("libbpf/src");\n    let status = process::Command::new("make")\n        .arg("install")\n        .env("BUILD_STATIC_ONLY", "y")\n        .env("DESTDIR", out_dir)\n        .current_dir(&src_dir)\n        .status()\n        .expect("could not execute make");\n}\n',
+  },
 ];
 
 /**
@@ -553,15 +576,6 @@ fn build(&self) -> Result<(), String> {
  * PENDING).
  */
 export const PENDING_5: readonly string[] = [
-  // libbpf-sys 1.6.4+v1.6.3 (libbpf/libbpf-sys 986be10, build.rs 117-237): read whole, the
-  // classifier says `system` (elf, z, and bpf, linked `{}bpf`: dynamically without `static-libbpf`)
-  // and lists the six features the script reads, `vendored-libbpf`, `vendored-libelf`,
-  // `vendored-zlib`, `static-libbpf`, `static-libelf`, `static-zlib`, as static switches. The family
-  // names the two that turn them on, `vendored` and `static`; each of the six alone leaves a
-  // library dynamic, so none is an option of the family, and the check compares switch names one
-  // for one, with no feature map to go from one to the other. (`BUILD_STATIC_ONLY`, which make is
-  // given through `.env`, is no longer read as a switch.)
-  'libbpf',
   // torch-sys 0.16.0 (LaurentMazare/tch-rs a4c1432, torch-sys/build.rs 151-154, 254-257, 374-415,
   // 418-506): read whole, the classifier says `system` (gomp, linked by name on targets other than
   // MSVC and Apple, line 502; libtorch's own libraries are linked through
