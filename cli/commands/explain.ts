@@ -62,6 +62,8 @@ export interface ExplainedOption {
   env?: string;
   value?: string;
   meaning: string;
+  /** For a variable: what must be set together with it, in words that follow "together with" (the variables that point the build script at the library). */
+  with?: string;
   /** What the option needs to build, in words. */
   requires: string[];
   /** The releases where it has this meaning, when the knowledge base records them. */
@@ -159,7 +161,7 @@ function explainOption(o: StaticOption, spec: CrateSpec, version: string | null,
     since: firstWith(o, lines),
     checkedUpTo: newestChecked(spec) ?? null,
   };
-  if (o.kind === 'env') return { env: o.env, value: o.value, ...base, present: null };
+  if (o.kind === 'env') return { env: o.env, value: o.value, ...base, ...(o.with ? { with: o.with.replace(/\s+/g, ' ').trim() } : {}), present: null };
   const present = version && declared ? optionAt(o, version, declared) && !(o.until && valid(version) && gte(version, o.until)) : null;
   return { feature: o.feature, ...base, present };
 }
@@ -406,7 +408,7 @@ function optionLine(x: ExplainedOption): string {
     x.versions ? `this meaning in ${x.versions}` : null,
     x.checkedUpTo ? `checked up to ${x.checkedUpTo}` : null,
   ].filter(Boolean);
-  return `${what}${facts.length ? ` (${facts.join('; ')})` : ''}: ${x.meaning}${x.requires.length ? ` Needs ${x.requires.join(', ')}.` : ''}`;
+  return `${what}${facts.length ? ` (${facts.join('; ')})` : ''}: ${x.meaning}${x.with ? ` Set it together with ${x.with}.` : ''}${x.requires.length ? ` Needs ${x.requires.join(', ')}.` : ''}`;
 }
 
 export function humanText(c: ExplainedCrate, tree?: (target: string) => string): string {

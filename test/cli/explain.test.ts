@@ -83,6 +83,23 @@ describe('explain outside a project', () => {
     expect(r.stdout).toContain('its bundled build needs (x86_64-unknown-linux-musl): a C compiler for the target, cmake');
   });
 
+  it('a variable option names what must be set together with it, in JSON and in human text', async () => {
+    const r = await cli(['explain', 'pq-sys@0.4.8', '--index', INDEX, '--format', 'json'], { cwd: outside() });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    valid(doc);
+    const env = doc.crates[0].staticOptions.find((o: { env?: string }) => o.env === 'PQ_LIB_STATIC');
+    expect(env).toMatchObject({ value: '1', with: 'PQ_LIB_DIR pointing at a static libpq (libpq.a) built for the target' });
+    // A feature option has no `with`; the schema allows it only beside `env`.
+    for (const o of doc.crates[0].staticOptions.filter((x: { feature?: string }) => x.feature)) expect(o.with).toBeUndefined();
+    const wrong = structuredClone(doc);
+    const feature = wrong.crates[0].staticOptions.find((x: { feature?: string }) => x.feature === 'bundled');
+    feature.with = 'PQ_LIB_DIR';
+    expect(validate(wrong)).toBe(false);
+    const human = await cli(['explain', 'pq-sys@0.4.8', '--index', INDEX], { cwd: outside() });
+    expect(human.stdout).toMatch(/^ {4}PQ_LIB_STATIC=1 \(.*\): .* Set it together with PQ_LIB_DIR pointing at a static libpq \(libpq\.a\) built for the target\.$/m);
+  });
+
   it('a crate the knowledge base does not know: exit code 1', async () => {
     const r = await cli(['explain', 'serde', '--index', INDEX, '--format', 'json'], { cwd: outside() });
     expect(r.code).toBe(1);
