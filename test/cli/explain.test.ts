@@ -100,6 +100,32 @@ describe('explain outside a project', () => {
     expect(human.stdout).toMatch(/^ {4}PQ_LIB_STATIC=1 \(.*\): .* Set it together with PQ_LIB_DIR pointing at a static libpq \(libpq\.a\) built for the target\.$/m);
   });
 
+  it("takes cargo's `build.target` (or CARGO_BUILD_TARGET) for the targets, as the other commands do; `--target` first", async () => {
+    const dir = outside();
+    mkdirSync(join(dir, '.cargo'));
+    writeFileSync(join(dir, '.cargo', 'config.toml'), '[build]\ntarget = ["aarch64-unknown-linux-musl", "x86_64-unknown-linux-gnu"]\n');
+    const env = { CARGO_HOME: join(dir, 'home') };
+    const targetsOf = (stdout: string) => JSON.parse(stdout).crates[0].withoutStatic.map((w: { target: string }) => w.target);
+    const r = await cli(['explain', 'pcre2-sys', '--index', INDEX, '--format', 'json'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    valid(JSON.parse(r.stdout));
+    expect(targetsOf(r.stdout)).toEqual(['aarch64-unknown-linux-musl', 'x86_64-unknown-linux-gnu']);
+    const human = await cli(['explain', 'pcre2-sys', '--index', INDEX], { cwd: dir, env });
+    expect(human.stdout).toContain('without a static option (aarch64-unknown-linux-musl):');
+    expect(human.stdout).not.toContain('(x86_64-unknown-linux-musl)');
+    const given = await cli(['explain', 'pcre2-sys', '--index', INDEX, '--target', 'x86_64-unknown-linux-musl', '--format', 'json'], { cwd: dir, env });
+    expect(targetsOf(given.stdout)).toEqual(['x86_64-unknown-linux-musl']);
+    const variable = await cli(['explain', 'pcre2-sys', '--index', INDEX, '--format', 'json'], { cwd: outside(), env: { ...env, CARGO_BUILD_TARGET: 'riscv64gc-unknown-linux-musl' } });
+    expect(targetsOf(variable.stdout)).toEqual(['riscv64gc-unknown-linux-musl']);
+    const all = await cli(['explain', '--all', '--format', 'json'], { cwd: dir, env });
+    const pcre2 = JSON.parse(all.stdout).crates.find((c: { name: string }) => c.name === 'pcre2-sys');
+    expect(pcre2.withoutStatic.map((w: { target: string }) => w.target)).toEqual(['aarch64-unknown-linux-musl', 'x86_64-unknown-linux-gnu']);
+    writeFileSync(join(dir, '.cargo', 'config.toml'), '[build]\ntarget = "all"\n');
+    const refused = await cli(['explain', 'pcre2-sys', '--index', INDEX], { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is `all`, which names no target');
+  });
+
   it('a crate the knowledge base does not know: exit code 1', async () => {
     const r = await cli(['explain', 'serde', '--index', INDEX, '--format', 'json'], { cwd: outside() });
     expect(r.code).toBe(1);
