@@ -605,6 +605,7 @@ export const PENDING_5: readonly string[] = [
   // gmp-mpfr-sys 1.6.2: developed on GitLab (tspiteri/gmp-mpfr-sys); no stored copy of the 1.6.2
   // build script was found. Stored copies: the mirror nikp123/gmp-mpfr-sys ends at 1.4.7
   // (f3bb4e9), and vendored copies hold 1.6.8 (ruocuoguo23/wallet-mpc 7143773, vendor/, its
-  // Cargo.toml edited) and 1.7.1 (yonasBSD/val 968e077); the index records only 1.6.2.
+  // Cargo.toml edited) and 1.7.1 (yonasBSD/val 968e077); the fork stegos/gmp-mpfr-sys holds 0.2.0
+  // (00f8037); the index records only 1.6.2.
   'gmp',
 ];
