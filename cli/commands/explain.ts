@@ -33,7 +33,7 @@ import { evidenceLine } from '../../src/evidence/build-script.js';
 import type { BuildScriptReading } from '../../src/rules/types.js';
 import type { Options, OptionSpec } from '../args.js';
 import { COMMON_OPTIONS, loadCargoConfig, projectStart } from '../common.js';
-import { DEFAULT_TARGET } from '../targets.js';
+import { runTargets } from '../targets.js';
 import { targetResults, type LoadedProject } from '../load.js';
 import { loadWithSettings } from '../settings.js';
 import { openSources, type Sources } from '../sources.js';
@@ -62,6 +62,8 @@ export interface ExplainedOption {
   env?: string;
   value?: string;
   meaning: string;
+  /** For a variable: what must be set together with it, in words that follow "together with" (the variables that point the build script at the library). */
+  with?: string;
   /** What the option needs to build, in words. */
   requires: string[];
   /** The releases where it has this meaning, when the knowledge base records them. */
@@ -159,7 +161,7 @@ function explainOption(o: StaticOption, spec: CrateSpec, version: string | null,
     since: firstWith(o, lines),
     checkedUpTo: newestChecked(spec) ?? null,
   };
-  if (o.kind === 'env') return { env: o.env, value: o.value, ...base, present: null };
+  if (o.kind === 'env') return { env: o.env, value: o.value, ...base, ...(o.with ? { with: o.with.replace(/\s+/g, ' ').trim() } : {}), present: null };
   const present = version && declared ? optionAt(o, version, declared) && !(o.until && valid(version) && gte(version, o.until)) : null;
   return { feature: o.feature, ...base, present };
 }
@@ -293,7 +295,8 @@ async function explain(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCo
 
   if (o.all) {
     const kb = loadKnowledgeBase();
-    const targets = o.target ?? [DEFAULT_TARGET];
+    // `--target`, else cargo's `build.target` where it runs, else the default (the workspace's settings are not read).
+    const targets = runTargets(o.target, undefined, loadCargoConfig(args, projectStart(args, ctx.cwd).dir, ctx.env), ctx.env, ctx.cwd);
     const crates = kb.entries.flatMap((entry) => entry.crates.map((crate) => explainMatch({ entry, crate }, null, targets, [], undefined, null, kb)));
     if (format === 'json') {
       ctx.stdout.write(JSON.stringify({ knowledgeBase: { version: knowledgeBaseVersion() }, crates }, null, 2) + '\n');
@@ -317,19 +320,22 @@ async function explain(args: Invocation<Options<typeof OPTIONS>>, ctx: CommandCo
   let loaded: LoadedProject | undefined;
   let sources: Sources;
   let kb: KnowledgeBase;
+  // Outside a project, the targets a run there checks: `--target`, else cargo's `build.target`, else the default.
+  let targets: string[];
   if (inProject) {
     // The targets the workspace's settings name, as `check` reads them, when `--target` is not given.
     const withSettings = await loadWithSettings(args, ctx, undefined);
     loaded = withSettings.loaded;
     sources = loaded.sources;
     kb = configuredKnowledgeBase(withSettings.settings.knowledgeBase);
+    targets = loaded.targets;
   } else {
     const config = loadCargoConfig(args, dir, ctx.env);
+    targets = runTargets(o.target, undefined, config, ctx.env, ctx.cwd);
     sources = openSources({ cwd: dir, config, env: ctx.env, index: o.index, offline: !!o.offline || !!o.frozen || config.offline, cacheDir: o['cache-dir'], jobs: o.jobs, quiet: !!o.quiet });
     kb = loadKnowledgeBase();
   }
   try {
-    const targets = loaded?.targets ?? o.target ?? [DEFAULT_TARGET];
     const inGraph = loaded ? graphFacts(loaded, await targetResults(loaded), spec) : undefined;
     const pkg = inGraph?.pkg;
     const lines = await indexLines(sources, pkg?.source ?? null, spec.name);
@@ -406,7 +412,7 @@ function optionLine(x: ExplainedOption): string {
     x.versions ? `this meaning in ${x.versions}` : null,
     x.checkedUpTo ? `checked up to ${x.checkedUpTo}` : null,
   ].filter(Boolean);
-  return `${what}${facts.length ? ` (${facts.join('; ')})` : ''}: ${x.meaning}${x.requires.length ? ` Needs ${x.requires.join(', ')}.` : ''}`;
+  return `${what}${facts.length ? ` (${facts.join('; ')})` : ''}: ${x.meaning}${x.with ? ` Set it together with ${x.with}.` : ''}${x.requires.length ? ` Needs ${x.requires.join(', ')}.` : ''}`;
 }
 
 export function humanText(c: ExplainedCrate, tree?: (target: string) => string): string {

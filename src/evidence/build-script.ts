@@ -18,8 +18,11 @@
  *   a library of the build machine dynamically (sdl2-sys's `bundled`);
  * - `bundled`: it compiles only sources it ships (`cc::Build`, `cmake` or
  *   `autotools` on a path inside the crate, `make` or `./configure` run
- *   through `Command`, whose static libraries it then links), C++ when
- *   `.cpp(true)`, a C++ runtime library or `cxx_build` says so;
+ *   through `Command`, whose static libraries it then links; a library named
+ *   like a folder it builds with cmake or autotools, linked with a kind it
+ *   computes at run time, `rustc-link-lib={}=opus` after
+ *   `cmake::build("opus")`, is its own), C++ when `.cpp(true)`, a C++ runtime
+ *   library or `cxx_build` says so;
  * - `runtime`: it links only the C library's own parts (`c`, `m`, `dl`,
  *   `pthread`, `rt`, `util`), Windows system libraries or Apple frameworks:
  *   nothing to report;
@@ -113,6 +116,7 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
     facts,
     declared: new Set(facts.features),
     built: new Set<string>(),
+    trees: new Set<string>(),
     usesPkgConfig: lexed.some((l) => /\bpkg_config\b/.test(l.code)),
     usesCc: lexed.some((l) => /\b(?:cc|gcc)\s*::|\bextern\s+crate\s+(?:cc|gcc)\b|\buse\s+(?:cc|gcc)\b/.test(l.code)),
     usesCommand: lexed.some((l) => /\bCommand\b/.test(l.code)),
@@ -130,7 +134,7 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
     staticLinks: [],
     cxx: false,
   };
-  const { built } = scan;
+  const { built, trees } = scan;
 
   // The libraries the script builds itself (`.compile("foo")`, cmake's `build_target`), from every file first.
   for (const l of lexed) {
@@ -139,6 +143,9 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
       const lit = stringAt(l, m.index + m[0].length);
       if (lit) built.add(libName(lit.value));
     }
+    // The source folders it builds with cmake or autotools: `cmake::build("opus")`, or a local `let` of such a path.
+    const tree = /\b(?:cmake|autotools)\s*::\s*(?:Config\s*::\s*new|build)\s*\(/g;
+    for (let m = tree.exec(l.code); m; m = tree.exec(l.code)) for (const name of folderNames(l, m.index + m[0].length)) trees.add(name);
   }
   for (const [i, f] of files.entries()) scanFile(f, lexed[i]!, scan);
   const { system, weakSystem, libraries, dynamicWhenOn, bundled, runtime, unclear, unnamed, staticLinks, cxx } = scan;
@@ -169,6 +176,12 @@ interface Scan {
   declared: ReadonlySet<string>;
   /** The libraries the script builds itself (`.compile("foo")`, cmake's `build_target`). */
   built: Set<string>;
+  /**
+   * The names of the source folders it builds with cmake or autotools (`opus` of `cmake::build("opus")`):
+   * a library of that name linked with a kind computed at run time (`rustc-link-lib={}=opus`) is the
+   * one it builds, whichever kind the script picks.
+   */
+  trees: Set<string>;
   usesPkgConfig: boolean;
   usesCc: boolean;
   /** It runs programs (`std::process::Command`). */
@@ -302,6 +315,7 @@ function scanFile(f: ScriptSource, lexed: LexedSource, scan: Scan): void {
       } else if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()))) runtime.push(e);
       else if (spec.kind === 'static') staticLinks.push({ name: spec.name ?? '', ev: e });
       else if (spec.name !== null && built.has(spec.name)) bundled.push(e);
+      else if (spec.kind === 'unknown' && spec.name !== null && scan.trees.has(spec.name)) bundled.push(e);
       else if (spec.name === null) unnamed.push(e);
       else {
         system.push(e);
@@ -400,6 +414,29 @@ export function parseLinkLib(spec: string): { kind: 'static' | 'dylib' | 'framew
   }
   const name = rest.split(':')[0]!.trim();
   return { kind, name: name === '' || /[{}]/.test(name) ? null : name };
+}
+
+/**
+ * The library names of the source folder a cmake or autotools call whose argument list opens at
+ * `open` builds: the last part of a literal path inside the crate (`"vendor/opus"` gives `opus`,
+ * `"libgit2"` gives `git2`), given as a literal, in `Path::new("opus")` or through a local `let` of either.
+ */
+function folderNames(lexed: LexedSource, open: number): string[] {
+  const path = /^\s*&?\s*(?:(?:std\s*::\s*)?path\s*::\s*)?(?:Path\s*::\s*new|PathBuf\s*::\s*from)\s*\(/.exec(lexed.code.slice(open, open + 80));
+  const lit = stringAt(lexed, path ? open + path[0].length : open);
+  const binding = lit ? null : /^\s*&?\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,)]/.exec(lexed.code.slice(open, open + 80))?.[1];
+  const paths = lit ? [lit.value] : binding ? (localLiterals(lexed, binding, open, true) ?? []) : [];
+  return paths
+    .filter((p) => p !== '' && !p.startsWith('/') && !p.startsWith('..'))
+    .map((p) =>
+      libName(
+        p
+          .replace(/[\\/]+$/, '')
+          .split(/[\\/]/)
+          .pop() ?? '',
+      ),
+    )
+    .filter((n) => /^[A-Za-z0-9_.+-]+$/.test(n) && !/^\.+$/.test(n));
 }
 
 /** `libfoo.a` given to `compile` names the library `foo`. */

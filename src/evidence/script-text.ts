@@ -109,9 +109,10 @@ export function onlyPanics(code: string, block: { start: number; end: number }):
 /**
  * The literal values a local binding takes where it is used at `at`: the nearest `let NAME =` before
  * `at` whose value is a string literal, an `if … { "a" } else { "b" }` chain or a `match` whose every
- * arm is a string literal. Null for anything else (a value computed some other way).
+ * arm is a string literal; with `paths`, also a path made of one literal (`Path::new("opus")`,
+ * `PathBuf::from("opus")`). Null for anything else (a value computed some other way).
  */
-export function localLiterals(lexed: LexedSource, name: string, at: number): string[] | null {
+export function localLiterals(lexed: LexedSource, name: string, at: number, paths = false): string[] | null {
   const { code } = lexed;
   const from = Math.max(0, at - BLOCK_LIMIT);
   const re = new RegExp(`\\blet\\s+(?:mut\\s+)?${name}\\s*(?::[^=;{}]*)?=(?!=)`, 'g');
@@ -144,6 +145,7 @@ export function localLiterals(lexed: LexedSource, name: string, at: number): str
   }
   shape = `${shape}${code.slice(last, stop)}`.trim();
   if (shape === 'S') return values;
+  if (paths && /^(?:(?:std\s*::\s*)?path\s*::\s*)?(?:Path\s*::\s*new|PathBuf\s*::\s*from)\s*\(\s*S\s*\)$/.test(shape)) return values;
   const picked = /^if\b/.test(shape) ? ifChainValues(shape) : /^match\b/.test(shape) ? matchValues(shape) : null;
   if (!picked) return null;
   return picked.map((i) => values[i]!).filter((v, i, all) => all.indexOf(v) === i);

@@ -83,6 +83,49 @@ describe('explain outside a project', () => {
     expect(r.stdout).toContain('its bundled build needs (x86_64-unknown-linux-musl): a C compiler for the target, cmake');
   });
 
+  it('a variable option names what must be set together with it, in JSON and in human text', async () => {
+    const r = await cli(['explain', 'pq-sys@0.4.8', '--index', INDEX, '--format', 'json'], { cwd: outside() });
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    valid(doc);
+    const env = doc.crates[0].staticOptions.find((o: { env?: string }) => o.env === 'PQ_LIB_STATIC');
+    expect(env).toMatchObject({ value: '1', with: 'PQ_LIB_DIR pointing at a static libpq (libpq.a) built for the target' });
+    // A feature option has no `with`; the schema allows it only beside `env`.
+    for (const o of doc.crates[0].staticOptions.filter((x: { feature?: string }) => x.feature)) expect(o.with).toBeUndefined();
+    const wrong = structuredClone(doc);
+    const feature = wrong.crates[0].staticOptions.find((x: { feature?: string }) => x.feature === 'bundled');
+    feature.with = 'PQ_LIB_DIR';
+    expect(validate(wrong)).toBe(false);
+    const human = await cli(['explain', 'pq-sys@0.4.8', '--index', INDEX], { cwd: outside() });
+    expect(human.stdout).toMatch(/^ {4}PQ_LIB_STATIC=1 \(.*\): .* Set it together with PQ_LIB_DIR pointing at a static libpq \(libpq\.a\) built for the target\.$/m);
+  });
+
+  it("takes cargo's `build.target` (or CARGO_BUILD_TARGET) for the targets, as the other commands do; `--target` first", async () => {
+    const dir = outside();
+    mkdirSync(join(dir, '.cargo'));
+    writeFileSync(join(dir, '.cargo', 'config.toml'), '[build]\ntarget = ["aarch64-unknown-linux-musl", "x86_64-unknown-linux-gnu"]\n');
+    const env = { CARGO_HOME: join(dir, 'home') };
+    const targetsOf = (stdout: string) => JSON.parse(stdout).crates[0].withoutStatic.map((w: { target: string }) => w.target);
+    const r = await cli(['explain', 'pcre2-sys', '--index', INDEX, '--format', 'json'], { cwd: dir, env });
+    expect(r.code).toBe(0);
+    valid(JSON.parse(r.stdout));
+    expect(targetsOf(r.stdout)).toEqual(['aarch64-unknown-linux-musl', 'x86_64-unknown-linux-gnu']);
+    const human = await cli(['explain', 'pcre2-sys', '--index', INDEX], { cwd: dir, env });
+    expect(human.stdout).toContain('without a static option (aarch64-unknown-linux-musl):');
+    expect(human.stdout).not.toContain('(x86_64-unknown-linux-musl)');
+    const given = await cli(['explain', 'pcre2-sys', '--index', INDEX, '--target', 'x86_64-unknown-linux-musl', '--format', 'json'], { cwd: dir, env });
+    expect(targetsOf(given.stdout)).toEqual(['x86_64-unknown-linux-musl']);
+    const variable = await cli(['explain', 'pcre2-sys', '--index', INDEX, '--format', 'json'], { cwd: outside(), env: { ...env, CARGO_BUILD_TARGET: 'riscv64gc-unknown-linux-musl' } });
+    expect(targetsOf(variable.stdout)).toEqual(['riscv64gc-unknown-linux-musl']);
+    const all = await cli(['explain', '--all', '--format', 'json'], { cwd: dir, env });
+    const pcre2 = JSON.parse(all.stdout).crates.find((c: { name: string }) => c.name === 'pcre2-sys');
+    expect(pcre2.withoutStatic.map((w: { target: string }) => w.target)).toEqual(['aarch64-unknown-linux-musl', 'x86_64-unknown-linux-gnu']);
+    writeFileSync(join(dir, '.cargo', 'config.toml'), '[build]\ntarget = "all"\n');
+    const refused = await cli(['explain', 'pcre2-sys', '--index', INDEX], { cwd: dir, env });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('is `all`, which names no target');
+  });
+
   it('a crate the knowledge base does not know: exit code 1', async () => {
     const r = await cli(['explain', 'serde', '--index', INDEX, '--format', 'json'], { cwd: outside() });
     expect(r.code).toBe(1);

@@ -275,6 +275,24 @@ tester({
       switches: ['feature:static'],
     },
     {
+      name: 'a computed kind for a library named like no folder it builds stays a system link',
+      modelledOn: 'audiopus_sys 0.2.2 build.rs, its cmake build of `opus` beside a link of another name',
+      script: 'fn main() {\n    let opus_path = Path::new("opus");\n    let dst = cmake::build(opus_path);\n    println!("cargo:rustc-link-lib={}=ogg", is_static_text);\n}\n',
+      kind: 'system',
+      libraries: ['ogg'],
+    },
+    {
+      name: 'a computed kind for a library named like a folder it builds, in a script that probes first: system, the probe',
+      modelledOn: 'audiopus_sys 0.2.2 build.rs read whole (pkg-config, then cmake::build of `opus`)',
+      facts: { features: ['dynamic', 'generate_binding', 'static'] },
+      script:
+        'fn main() {\n    if pkg_config::Config::new().probe("opus").is_ok() {\n        return;\n    }\n    let dst = cmake::build(Path::new("opus"));\n    println!("cargo:rustc-link-lib={}=opus", rustc_linking_word(cfg!(feature = "static")));\n}\n',
+      kind: 'system',
+      libraries: ['opus'],
+      switches: ['feature:static'],
+      evidence: ['foo-sys-1.2.3/build.rs:2:33: .probe("opus")'],
+    },
+    {
       name: "pkg-config's first probe name, on a Config::new() chain",
       modelledOn: 'servo-fontconfig-sys 5.1.0 build.rs (`pkg_config::Config::new().atleast_version("2.11.1").find("fontconfig")`)',
       script:
@@ -428,6 +446,27 @@ tester({
       modelledOn: 'cmake builds that name their target (`.build_target("git2")`)',
       script: 'fn main() {\n    let dst = cmake::Config::new("libgit2").build_target("git2").build();\n    println!("cargo:rustc-link-lib=static=git2");\n}\n',
       kind: 'bundled',
+    },
+    {
+      name: 'a library linked with a kind computed at run time, named like the folder it builds with cmake, is its own',
+      modelledOn: 'audiopus_sys 0.2.2 build.rs (`cmake::build(opus_path)`, then `rustc-link-lib={}=opus` with `static` or `dylib`)',
+      script:
+        'fn build_opus(is_static: bool) {\n    let opus_path = Path::new("opus");\n    let opus_build_dir = cmake::build(opus_path);\n    link_opus(is_static, opus_build_dir.display())\n}\n\nfn link_opus(is_static: bool, dir: impl Display) {\n    println!("cargo:rustc-link-lib={}=opus", rustc_linking_word(is_static));\n}\n',
+      kind: 'bundled',
+      evidence: ['foo-sys-1.2.3/build.rs:3:26: cmake::build(opus_path)', 'foo-sys-1.2.3/build.rs:8:5: println!("cargo:rustc-link-lib={}=opus", rustc_linking_word(is_static))'],
+    },
+    {
+      name: 'a folder given as a literal path names the library by its last part, `lib` dropped',
+      modelledOn: 'cmake builds of a vendored folder (`cmake::Config::new("vendor/libfoo")`) linked with a computed kind',
+      script: 'fn main() {\n    let dst = cmake::Config::new("vendor/libfoo").build();\n    println!("cargo:rustc-link-lib={}=foo", kind);\n}\n',
+      kind: 'bundled',
+    },
+    {
+      name: 'a folder outside the crate names nothing it builds',
+      modelledOn: 'workspace-local cmake builds of `../foo` linked with a computed kind',
+      script: 'fn main() {\n    let dst = cmake::build("../foo");\n    println!("cargo:rustc-link-lib={}=foo", kind);\n}\n',
+      kind: 'system',
+      libraries: ['foo'],
     },
     {
       name: './configure and make run through Command build the static library it links',

@@ -11,14 +11,36 @@ import type { KnowledgeBaseEntry } from '../../src/knowledge/types.js';
 import { classifyBuildScript, type BuildScriptVerdict } from '../../src/evidence/build-script.js';
 import { EXCERPTS, NO_SCRIPT, PENDING, type BuildScriptExcerpt } from './build-scripts.js';
 import { featureNames, recorded, sourceFiles } from './helpers.js';
+import type { IndexVersion } from '../../src/registry/types.js';
 
 const { entries } = compileKnowledgeBase(sourceFiles());
 const TARGET = 'x86_64-unknown-linux-musl';
 
-function verdictOf(x: BuildScriptExcerpt): BuildScriptVerdict {
+function lineOf(x: BuildScriptExcerpt): IndexVersion {
   const line = recorded(x.crate)?.find((v) => v.vers === x.version);
   if (!line) throw new Error(`${x.crate} ${x.version} is not recorded (test/fixtures/crates-index)`);
+  return line;
+}
+
+function verdictOf(x: BuildScriptExcerpt): BuildScriptVerdict {
+  const line = lineOf(x);
   return classifyBuildScript({ root: `${x.crate}-${x.version}`, links: line.links, features: [...featureNames(line)] }, [{ path: x.file, text: x.model }]);
+}
+
+/**
+ * The features a feature turns on in a release, itself included, through its feature table
+ * (`static` = static-libbpf, static-libelf, static-zlib): cargo turns them all on with it, so a
+ * script that reads one of them reads it on whenever the feature is on.
+ */
+function turnsOn(line: IndexVersion, feature: string): Set<string> {
+  const on = new Set<string>();
+  const todo = [feature];
+  for (let f = todo.pop(); f !== undefined; f = todo.pop()) {
+    if (on.has(f)) continue;
+    on.add(f);
+    for (const v of line.features[f] ?? []) if (!v.startsWith('dep:') && !v.includes('/')) todo.push(v);
+  }
+  return on;
 }
 
 const optionName = (o: { kind: 'feature'; feature: string } | { kind: 'env'; env: string }) => (o.kind === 'feature' ? `feature:${o.feature}` : `env:${o.env}`);
@@ -37,7 +59,10 @@ function check(entries: readonly KnowledgeBaseEntry[], x: BuildScriptExcerpt, v:
     if (x.libraries) expect(v.libraries, `${where}: libraries`).toEqual(x.libraries);
     const switches = v.switches.map((s) => `${s.kind}:${s.name}`);
     expect(switches, `${where}: static switches read`).toEqual(x.switches ?? []);
-    for (const s of switches) expect(options, `${where}: the script reads ${s}, which the family does not list`).toContain(s);
+    // A switch the family lists, or a feature that a feature it lists turns on (libbpf-sys's `static` turns on `static-libelf`).
+    const line = lineOf(x);
+    const reached = new Set(options.flatMap((o) => (o.startsWith('feature:') ? [...turnsOn(line, o.slice('feature:'.length))].map((f) => `feature:${f}`) : [o])));
+    for (const s of switches) expect([...reached], `${where}: the script reads ${s}, which the family does not list (nor a feature that turns it on)`).toContain(s);
   }
   if (x.path === 'default') {
     const claimed = spec.withoutStatic;
@@ -102,6 +127,21 @@ describe('the checks catch a disagreement', () => {
 
   it('a model the classifier reads otherwise than the excerpt says', () => {
     expect(() => check(entries, { ...harfbuzz, model: 'fn main() {\n    cc::Build::new().file("a.c").compile("a");\n}\n' })).toThrow(/verdict/);
+  });
+
+  it('a switch that no listed feature turns on (libbpf-sys without `vendored` and `static`; with `novendor`, which turns on nothing)', () => {
+    const libbpf = EXCERPTS.find((x) => x.crate === 'libbpf-sys' && x.path === 'default')!;
+    expect(() => check(entries, libbpf)).not.toThrow();
+    const withOptions = (features: string[]) => {
+      const copy = structuredClone(entries) as KnowledgeBaseEntry[];
+      const c = copy.find((e) => e.id === 'libbpf')!.crates.find((k) => k.name === 'libbpf-sys')!;
+      const template = c.staticOptions.find((o) => o.kind === 'feature')!;
+      c.staticOptions = features.map((feature) => ({ ...template, feature }));
+      return copy;
+    };
+    expect(() => check(withOptions(['static']), libbpf)).toThrow(/vendored-libbpf, which the family does not list/);
+    expect(() => check(withOptions(['novendor']), libbpf)).toThrow(/does not list/);
+    expect(() => check(withOptions([]), libbpf)).toThrow(/does not list/);
   });
 
   it('a fallback excerpt for a crate that has none', () => {

@@ -324,6 +324,41 @@ ruleTester(nativeLibrary, {
       ],
     },
     {
+      // torch-sys reads LIBTORCH_STATIC from 0.13.0 and takes the libtorch of LIBTORCH (LaurentMazare/tch-rs torch-sys/build.rs); it reads no LIBTORCH_DIR.
+      name: 'torch-sys: LIBTORCH_STATIC is its static option, offered with LIBTORCH',
+      graph: graphOf({ packages: [{ name: 'torch-sys', version: '0.16.0', links: 'tch', features: [] }], edges: [{ from: 'app', to: 'torch-sys' }] }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
+      findings: [
+        {
+          crate: 'torch-sys',
+          messageId: 'noStaticOptionOn',
+          data: { crate: 'torch-sys', version: '0.16.0', library: 'libtorch' },
+          fixes: [
+            'set LIBTORCH_STATIC=1 together with LIBTORCH pointing at a libtorch built for the target as static libraries (lib/libtorch_cpu.a, libc10.a and the libraries they were built with) (`[env]` in .cargo/config.toml)',
+          ],
+          strategies: ['environment'],
+        },
+      ],
+    },
+    {
+      // mysqlclient-sys 0.3.0 to 0.5.2 read MYSQLCLIENT_LIB_DIR (returning only with MYSQLCLIENT_VERSION), after pkg-config; no MYSQLCLIENT_DIR.
+      name: 'mysqlclient-sys: MYSQLCLIENT_STATIC is offered with the variables mysqlclient-sys reads, not a MYSQLCLIENT_DIR',
+      graph: graphOf({ packages: [{ name: 'mysqlclient-sys', version: '0.3.0', links: 'mysqlclient', features: ['default'] }], edges: [{ from: 'app', to: 'mysqlclient-sys' }] }),
+      environment: machine('x86_64-unknown-linux-gnu', 'x86_64-unknown-linux-musl'),
+      findings: [
+        {
+          crate: 'mysqlclient-sys',
+          messageId: 'noStaticOptionOn',
+          data: { crate: 'mysqlclient-sys', version: '0.3.0', library: 'libmysqlclient (or MariaDB Connector/C)' },
+          fixes: [
+            'enable feature `bundled` of `mysqlclient-sys`',
+            /^set MYSQLCLIENT_STATIC=1 together with MYSQLCLIENT_LIB_DIR pointing at a static libmysqlclient \(libmysqlclient\.a\) built for the target and MYSQLCLIENT_VERSION naming its version \(and MYSQLCLIENT_NO_PKG_CONFIG set where pkg-config, asked first, finds the system's\) \(`\[env\]` in \.cargo\/config\.toml\)$/,
+          ],
+          strategies: ['static', 'environment'],
+        },
+      ],
+    },
+    {
       // pq-sys reads PQ_LIB_STATIC in every release from 0.2.3: 0.4.8, which has no `bundled`, has it.
       name: 'pq-sys 0.4 (what diesel 2.1 requires): PQ_LIB_STATIC with PQ_LIB_DIR is its static option',
       graph: graphOf({ packages: [{ name: 'pq-sys', version: '0.4.8', links: 'pq', features: [] }], edges: [{ from: 'app', to: 'pq-sys' }] }),

@@ -95,6 +95,11 @@ ruleTester(noStaticOption, {
       name: 'gdal-sys cannot build GDAL, but GDAL_STATIC links a prebuilt one statically (native-library reports it)',
       graph: graphOf({ packages: [{ name: 'gdal-sys', version: '0.9.1', links: 'gdal', features: [] }], edges: [{ from: 'app', to: 'gdal-sys' }] }),
     },
+    // torch-sys reads LIBTORCH_STATIC from 0.13.0 (LaurentMazare/tch-rs torch-sys/build.rs): a prebuilt libtorch linked statically.
+    {
+      name: 'torch-sys cannot build libtorch, but LIBTORCH_STATIC links a prebuilt one statically (native-library reports it)',
+      graph: graphOf({ packages: [{ name: 'torch-sys', version: '0.16.0', links: 'tch', features: [] }], edges: [{ from: 'app', to: 'torch-sys' }] }),
+    },
     {
       name: 'curl-sys 0.4.59, older than every release checked, declares `static-curl` (native-library reports it)',
       graph: graphOf({ packages: [{ name: 'curl-sys', version: '0.4.59+curl-7.86.0', links: 'curl', features: ['ssl'] }], edges: [{ from: 'app', to: 'curl-sys' }] }),
@@ -146,7 +151,6 @@ ruleTester(noStaticOption, {
       [
         ['tesseract-sys', '0.6.1', 'tesseract', 'libtesseract and liblept (Leptonica)'],
         ['leptonica-sys', '0.4.7', 'lept', 'libtesseract and liblept (Leptonica)'],
-        ['torch-sys', '0.16.0', 'tch', 'libtorch'],
         ['libxml', '0.3.5', undefined, 'libxml2'],
         ['pcap', '2.0.0', undefined, 'libpcap'],
         ['llvm-sys', '140.0.3', 'llvm-14', 'LLVM (libLLVM)'],

@@ -608,12 +608,7 @@ fn main() {
   },
   // fontconfig: the commit that sets yeslogic-fontconfig-sys 5.0.0 ("fontconfig-sys: Version 5.0.0").
   // Not modelled: lines 4-6, which turn `dlopen` on (`rustc-cfg=feature="dlopen"`) when
-  // RUST_FONTCONFIG_DLOPEN is set. servo-fontconfig-sys 5.1.0 (servo/libfontconfig b65a317,
-  // build.rs) has no excerpt: its probe (`pkg_config::Config::new().atleast_version("2.11.1")
-  // .find("fontconfig")`, lines 16-18) is read as `system`, but its fallback builds Fontconfig with
-  // `make -R -f makefile.cargo` through Command (lines 41-46) and links `static=fontconfig` (line
-  // 52), a static library the classifier does not see built (`unknown`); a bundled-fallback default
-  // needs both halves.
+  // RUST_FONTCONFIG_DLOPEN is set. servo-fontconfig-sys 5.1.0 below.
   {
     family: 'fontconfig',
     crate: 'yeslogic-fontconfig-sys',
@@ -632,6 +627,73 @@ fn main() {
     if !(dlopen || cfg!(feature = "dlopen")) {
         pkg_config::find_library("fontconfig").unwrap();
     }
+}
+`,
+  },
+  // servo-fontconfig-sys 5.1.0 (servo/libfontconfig b65a317, the commit that sets 5.1.0): its probe
+  // (`pkg_config::Config::new().atleast_version("2.11.1").find("fontconfig")`, `find` being
+  // pkg-config's first name for probe) is read as `system`; its fallback builds the Fontconfig it
+  // ships with `make -R -f makefile.cargo` run through Command (lines 41-46) and links
+  // `static=fontconfig` (line 52), which, make being run, is read as its own build: `bundled`.
+  {
+    family: 'fontconfig',
+    crate: 'servo-fontconfig-sys',
+    version: '5.1.0',
+    repository: 'servo/libfontconfig',
+    commit: 'b65a317',
+    file: 'build.rs',
+    lines: '5, 10-39',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['fontconfig'],
+    switches: [],
+    model: `extern crate pkg_config;
+
+fn main() {
+    let target = env::var("TARGET").unwrap();
+    if !target.contains("android") {
+        match pkg_config::Config::new()
+            .atleast_version("2.11.1")
+            .find("fontconfig")
+        {
+            Ok(lib) => {
+                return;
+            }
+            #[cfg(feature = "force_system_lib")]
+            Err(error) => {
+                panic!("{}", error);
+            }
+            #[cfg(not(feature = "force_system_lib"))]
+            _ => (),
+        }
+    }
+}
+`,
+  },
+  {
+    family: 'fontconfig',
+    crate: 'servo-fontconfig-sys',
+    version: '5.1.0',
+    repository: 'servo/libfontconfig',
+    commit: 'b65a317',
+    file: 'build.rs',
+    lines: '8, 41-52',
+    path: 'fallback',
+    verdict: 'bundled',
+    model: `use std::process::Command;
+
+fn main() {
+    assert!(Command::new("make")
+        .env("MAKEFLAGS", env::var("CARGO_MAKEFLAGS").unwrap_or_default())
+        .args(&["-R", "-f", "makefile.cargo"])
+        .status()
+        .unwrap()
+        .success());
+    println!(
+        "cargo:rustc-link-search=native={}",
+        env::var("OUT_DIR").unwrap()
+    );
+    println!("cargo:rustc-link-lib=static=fontconfig");
 }
 `,
   },

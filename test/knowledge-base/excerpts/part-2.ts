@@ -606,13 +606,45 @@ fn main() {
 }
 `,
   },
+  /**
+   * The commit that sets 0.2.2. Without an option, pkg-config is asked first (unless LIBOPUS_NO_PKG
+   * or OPUS_NO_PKG is set); `static`, LIBOPUS_STATIC or OPUS_STATIC (any value) make the link static.
+   */
+  {
+    family: 'opus',
+    crate: 'audiopus_sys',
+    version: '0.2.2',
+    repository: 'Lakelezz/audiopus_sys',
+    commit: '23c858ae',
+    file: 'build.rs',
+    lines: '65-71, 104-110, 125-142',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['opus'],
+    switches: ['feature:static', 'env:LIBOPUS_STATIC', 'env:OPUS_STATIC'],
+    model:
+      'fn find_via_pkg_config(is_static: bool) -> bool {\n    pkg_config::Config::new()\n        .statik(is_static)\n        .probe("opus")\n        .is_ok()\n}\n\nfn is_static_build() -> bool {\n    if cfg!(feature = "static") && cfg!(feature = "dynamic") {\n        default_library_linking()\n    } else if cfg!(feature = "static")\n        || env::var("LIBOPUS_STATIC").is_ok()\n        || env::var("OPUS_STATIC").is_ok()\n    {\n        true\n    }\n}\n\nfn main() {\n    let is_static = is_static_build();\n    if std::env::var("LIBOPUS_NO_PKG").is_ok() || std::env::var("OPUS_NO_PKG").is_ok() {\n        println!("cargo:info=Bypassed `pkg-config`.");\n    } else if find_via_pkg_config(is_static) {\n        return;\n    }\n}\n',
+  },
+  /**
+   * With nothing found (and no LIBOPUS_LIB_DIR / OPUS_LIB_DIR), build_opus builds the Opus submodule
+   * with cmake and link_opus links it `static=opus` or `dylib=opus`, the kind computed at run time;
+   * the submodule (xiph/opus 7b05f44f, CMakeLists.txt:17-24) builds only libopus.a under
+   * cmake::build, which the linker takes for `dylib=opus` too.
+   */
+  {
+    family: 'opus',
+    crate: 'audiopus_sys',
+    version: '0.2.2',
+    repository: 'Lakelezz/audiopus_sys',
+    commit: '23c858ae',
+    file: 'build.rs',
+    lines: '9-15, 39-63, 144-148',
+    path: 'fallback',
+    verdict: 'bundled',
+    model:
+      'const fn rustc_linking_word(is_static_link: bool) -> &\'static str {\n    if is_static_link {\n        "static"\n    } else {\n        "dylib"\n    }\n}\n\nfn build_opus(is_static: bool) {\n    let opus_path = Path::new("opus");\n    let opus_build_dir = cmake::build(opus_path);\n    link_opus(is_static, opus_build_dir.display())\n}\n\nfn link_opus(is_static: bool, opus_build_dir: impl Display) {\n    let is_static_text = rustc_linking_word(is_static);\n    println!("cargo:rustc-link-lib={}=opus", is_static_text);\n    println!("cargo:rustc-link-search=native={}/lib", opus_build_dir);\n}\n\nfn main() {\n    if let Some(installed_opus) = find_installed_opus() {\n        link_opus(is_static, installed_opus);\n    } else {\n        build_opus(is_static);\n    }\n}\n',
+  },
 ];
 
 /** Families of this part with no excerpt yet. */
-export const PENDING_2: readonly string[] = [
-  // audiopus_sys 0.2.2 (Lakelezz/audiopus_sys 23c858ae, the commit that sets 0.2.2): the fallback,
-  // build_opus (build.rs:39-52), builds the bundled Opus with cmake, but link_opus (lines 54-63)
-  // prints `rustc-link-lib={}=opus` with the kind computed at run time, which the classifier reads as
-  // a system library even after the cmake build: the fallback excerpt would read `system`.
-  'opus',
-];
+export const PENDING_2: readonly string[] = [];

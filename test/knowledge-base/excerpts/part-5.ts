@@ -546,6 +546,50 @@ fn build(&self) -> Result<(), String> {
 }
 `,
   },
+  /**
+   * Tag v1.6.4+v1.6.3. The default `vendored-libbpf` (which turns on `static-libbpf`) builds libbpf
+   * with make; libelf and zlib are linked `{}elf`, `{}z`, with `static=` only under `static-libelf`
+   * and `static-zlib`: from the system, dynamically. The script reads the six sub-features; the
+   * family lists `vendored` and `static`, which turn them on (the index line: `vendored` =
+   * vendored-libbpf, vendored-libelf, vendored-zlib, each turning on its `static-*`; `static` =
+   * static-libbpf, static-libelf, static-zlib).
+   */
+  {
+    family: 'libbpf',
+    crate: 'libbpf-sys',
+    version: '1.6.4+v1.6.3',
+    repository: 'libbpf/libbpf-sys',
+    commit: '986be10',
+    file: 'build.rs',
+    lines: '117-143, 178-207, 405-431',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['bpf', 'elf', 'z'],
+    switches: ['feature:vendored-libbpf', 'feature:vendored-libelf', 'feature:vendored-zlib', 'feature:static-libbpf', 'feature:static-libelf', 'feature:static-zlib'],
+    model:
+      'fn main() {\n    let vendored_libbpf = cfg!(feature = "vendored-libbpf");\n    let vendored_libelf = cfg!(feature = "vendored-libelf");\n    let vendored_zlib = cfg!(feature = "vendored-zlib");\n    let static_libbpf = cfg!(feature = "static-libbpf");\n    let static_libelf = cfg!(feature = "static-libelf");\n    let static_zlib = cfg!(feature = "static-zlib");\n    if cfg!(feature = "novendor") {\n        println!(\n            "cargo:rustc-link-lib={}bpf",\n            if static_libbpf { "static=" } else { "" }\n        );\n        return;\n    }\n    if vendored_zlib {\n        make_zlib(compiler.as_ref().unwrap(), &src_dir, &out_dir);\n    }\n    if vendored_libelf {\n        make_elfutils(compiler.as_ref().unwrap(), &src_dir, &out_dir);\n    }\n    if vendored_libbpf {\n        make_libbpf(compiler.as_ref().unwrap(), &cflags, &src_dir, &out_dir);\n    }\n    println!(\n        "cargo:rustc-link-lib={}elf",\n        if static_libelf { "static=" } else { "" }\n    );\n    println!(\n        "cargo:rustc-link-lib={}z",\n        if static_zlib { "static=" } else { "" }\n    );\n    println!(\n        "cargo:rustc-link-lib={}bpf",\n        if static_libbpf { "static=" } else { "" }\n    );\n}\n\nfn make_libbpf(compiler: &cc::Tool, cflags: &ffi::OsStr, src_dir: &path::Path, out_dir: &path::Path) {\n    let src_dir = src_dir.join("libbpf/src");\n    let status = process::Command::new("make")\n        .arg("install")\n        .env("BUILD_STATIC_ONLY", "y")\n        .env("DESTDIR", out_dir)\n        .current_dir(&src_dir)\n        .status()\n        .expect("could not execute make");\n}\n',
+  },
+  /**
+   * The commit that sets 0.16.0. libtorch is linked from LIBTORCH/lib (or LIBTORCH_LIB/lib) by names
+   * given to link() at run time, dynamically unless LIBTORCH_STATIC is set (any value but 0, false,
+   * FALSE), then `static:+whole-archive,-bundle=`; the wrapper it compiles is `tch`; gomp is linked by
+   * name on targets other than MSVC and Apple.
+   */
+  {
+    family: 'libtorch',
+    crate: 'torch-sys',
+    version: '0.16.0',
+    repository: 'LaurentMazare/tch-rs',
+    commit: 'a4c1432',
+    file: 'torch-sys/build.rs',
+    lines: '151-154, 234-257, 275-280, 380-389, 407-415, 418-506',
+    path: 'default',
+    verdict: 'system',
+    libraries: ['gomp'],
+    switches: ['env:LIBTORCH_STATIC'],
+    model:
+      'fn env_var_rerun(name: &str) -> Result<String, env::VarError> {\n    println!("cargo:rerun-if-env-changed={name}");\n    env::var(name)\n}\n\nimpl SystemInfo {\n    fn new() -> Result<Self> {\n        let libtorch = Self::prepare_libtorch_dir(os)?;\n        let lib = env_var_rerun("LIBTORCH_LIB")\n            .map(PathBuf::from)\n            .unwrap_or_else(|_| libtorch.clone());\n        libtorch_lib_dir = Some(lib.join("lib"));\n        let link_type = match env_var_rerun("LIBTORCH_STATIC").as_deref() {\n            Err(_) | Ok("0") | Ok("false") | Ok("FALSE") => LinkType::Dynamic,\n            Ok(_) => LinkType::Static,\n        };\n    }\n\n    fn prepare_libtorch_dir(os: Os) -> Result<PathBuf> {\n        if let Ok(libtorch) = env_var_rerun("LIBTORCH") {\n            Ok(PathBuf::from(libtorch))\n        } else if let Some(pathbuf) = Self::check_system_location(os) {\n            Ok(pathbuf)\n        }\n    }\n\n    fn make(&self, use_cuda: bool, use_hip: bool) {\n        cc::Build::new()\n            .cpp(true)\n            .pic(true)\n            .includes(&self.libtorch_include_dirs)\n            .files(&c_files)\n            .compile("tch");\n    }\n\n    fn link(&self, lib_name: &str) {\n        match self.link_type {\n            LinkType::Dynamic => println!("cargo:rustc-link-lib={lib_name}"),\n            LinkType::Static => {\n                println!("cargo:rustc-link-lib=static:+whole-archive,-bundle={lib_name}")\n            }\n        }\n    }\n}\n\nfn main() -> anyhow::Result<()> {\n    if !cfg!(feature = "doc-only") {\n        let system_info = SystemInfo::new()?;\n        println!("cargo:rustc-link-search=native={}", si_lib.display());\n        system_info.make(use_cuda, use_hip);\n        println!("cargo:rustc-link-lib=static=tch");\n        if system_info.link_type == LinkType::Static {\n            system_info.link("asmjit");\n            system_info.link("XNNPACK");\n        }\n        system_info.link("torch_cpu");\n        system_info.link("torch");\n        system_info.link("c10");\n        let target = env::var("TARGET").context("TARGET variable not set")?;\n        if !target.contains("msvc") && !target.contains("apple") {\n            println!("cargo:rustc-link-lib=gomp");\n        }\n    }\n    Ok(())\n}\n',
+  },
 ];
 
 /**
@@ -553,25 +597,6 @@ fn build(&self) -> Result<(), String> {
  * PENDING).
  */
 export const PENDING_5: readonly string[] = [
-  // libbpf-sys 1.6.4+v1.6.3 (libbpf/libbpf-sys 986be10, build.rs 117-237): read whole, the
-  // classifier says `system` (elf, z, and bpf, linked `{}bpf`: dynamically without `static-libbpf`)
-  // and lists the six features the script reads, `vendored-libbpf`, `vendored-libelf`,
-  // `vendored-zlib`, `static-libbpf`, `static-libelf`, `static-zlib`, as static switches. The family
-  // names the two that turn them on, `vendored` and `static`; each of the six alone leaves a
-  // library dynamic, so none is an option of the family, and the check compares switch names one
-  // for one, with no feature map to go from one to the other. (`BUILD_STATIC_ONLY`, which make is
-  // given through `.env`, is no longer read as a switch.)
-  'libbpf',
-  // torch-sys 0.16.0 (LaurentMazare/tch-rs a4c1432, torch-sys/build.rs 151-154, 254-257, 374-415,
-  // 418-506): read whole, the classifier says `system` (gomp, linked by name on targets other than
-  // MSVC and Apple, line 502; libtorch's own libraries are linked through
-  // `rustc-link-lib={lib_name}`, a name given at run time) and lists LIBTORCH_STATIC (lines
-  // 254-257: the libtorch of LIBTORCH or /usr linked `static:+whole-archive,-bundle=`, added by
-  // 99f7fbf when torch-sys/Cargo.toml said 0.13.0) as a static switch. The family lists no static
-  // option; adding LIBTORCH_STATIC (as OPENSSL_STATIC is listed) changes the no-static-option
-  // finding test/rules/no-static-option.test.ts expects of torch-sys 0.16.0, as with gdal and
-  // sasl2: left to be decided with them.
-  'libtorch',
   // xcb 1.4.0 (rust-x-bindings/rust-xcb 5f23596): libxcb is linked by #[link(name = "xcb")] in
   // src/ffi/base.rs:117 (and src/ffi/ext.rs:58, `X11-xcb` in src/ffi/xlib_xcb.rs:55); the build
   // script (build/main.rs and the modules of build/) only generates the bindings and prints
@@ -580,6 +605,7 @@ export const PENDING_5: readonly string[] = [
   // gmp-mpfr-sys 1.6.2: developed on GitLab (tspiteri/gmp-mpfr-sys); no stored copy of the 1.6.2
   // build script was found. Stored copies: the mirror nikp123/gmp-mpfr-sys ends at 1.4.7
   // (f3bb4e9), and vendored copies hold 1.6.8 (ruocuoguo23/wallet-mpc 7143773, vendor/, its
-  // Cargo.toml edited) and 1.7.1 (yonasBSD/val 968e077); the index records only 1.6.2.
+  // Cargo.toml edited) and 1.7.1 (yonasBSD/val 968e077); the fork stegos/gmp-mpfr-sys holds 0.2.0
+  // (00f8037); the index records only 1.6.2.
   'gmp',
 ];
