@@ -129,8 +129,9 @@ export class Transport {
    * The HTTP/2 session of an https origin, connected on first use: TLS with
    * ALPN offering h2 and http/1.1; null when the server picks http/1.1 (that
    * connection is closed, and the origin is reached over HTTP/1.1 from then
-   * on). A session that ends is forgotten, and so is a connection that
-   * failed, so that the next request (a retry) connects again.
+   * on). A session that ends or is being closed by the server is forgotten,
+   * and so is a connection that failed, so that the next request (a retry)
+   * connects again.
    */
   private session(url: URL, signal: AbortSignal): Promise<ClientHttp2Session | null> {
     const origin = url.origin;
@@ -138,10 +139,11 @@ export class Transport {
     if (!found) {
       found = this.connect2(url, signal);
       this.sessions.set(origin, found);
-      found.then(
-        (session) => session?.once('close', () => this.sessions.get(origin) === found && this.sessions.delete(origin)),
-        () => this.sessions.delete(origin),
-      );
+      const forget = () => {
+        if (this.sessions.get(origin) === found) this.sessions.delete(origin);
+      };
+      // A session the server is closing (GOAWAY) takes no new request: the next one connects again.
+      found.then((session) => session?.once('goaway', forget).once('close', forget), forget);
     }
     return found;
   }

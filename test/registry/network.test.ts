@@ -18,15 +18,19 @@ const hasOpenssl = (() => {
 })();
 
 /** A TLS server offering HTTP/2 (and HTTP/1.1), with a certificate made for 127.0.0.1; records the HTTP versions used. */
-async function h2Server(dir: string): Promise<{ url: string; versions: string[]; certPath: string }> {
+async function h2Server(dir: string, opts: { closeSessions?: boolean } = {}): Promise<{ url: string; versions: string[]; certPath: string; sessions: () => number }> {
   const key = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
   const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'];
   args.push('-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', certPath);
   execFileSync('openssl', args, { stdio: 'ignore' });
   const versions: string[] = [];
+  let sessions = 0;
   const srv = createSecureServer({ key: readFileSync(key), cert: readFileSync(certPath), allowHTTP1: true }, (req, res) => {
     versions.push(req.httpVersion);
+    // A server that ends each HTTP/2 connection after one answer (GOAWAY), as servers do on restart or after a number of requests.
+    const session = req.stream?.session;
+    if (opts.closeSessions && session) res.on('finish', () => session.close());
     try {
       const body = readFileSync(join(FIXTURE_INDEX, new URL(req.url, 'https://x').pathname));
       res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
@@ -34,9 +38,10 @@ async function h2Server(dir: string): Promise<{ url: string; versions: string[];
       res.writeHead(404).end();
     }
   });
+  srv.on('session', () => sessions++);
   await new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok));
   onTestFinished(() => new Promise<void>((ok) => srv.close(() => ok())));
-  return { url: `https://127.0.0.1:${(srv.address() as AddressInfo).port}/`, versions, certPath };
+  return { url: `https://127.0.0.1:${(srv.address() as AddressInfo).port}/`, versions, certPath, sessions: () => sessions };
 }
 
 describe('network', () => {
@@ -111,6 +116,21 @@ describe('network', () => {
     // Without the certificate, the connection is refused, and the message says why.
     const untrusting = p.open({ index: srv.url, network: { retries: 0 } }).sourceFor(CRATES_IO)!;
     await expect(untrusting.getCrate('serde')).rejects.toThrow(/self.signed certificate/);
+  });
+
+  it.skipIf(!hasOpenssl)('connects again when the server ends an HTTP/2 connection (GOAWAY)', async () => {
+    const p = project();
+    const srv = await h2Server(p.dir, { closeSessions: true });
+    const trusting = project({ config: `[http]\ncainfo = "${srv.certPath}"\n` });
+    const source = trusting.open({ index: srv.url, network: { baseDelayMs: 1, maxDelayMs: 1 } }).sourceFor(CRATES_IO)!;
+    for (const [name, count] of [
+      ['serde', 3],
+      ['libc', 2],
+      ['cc', 1],
+    ] as const)
+      expect((await source.getCrate(name))?.versions).toHaveLength(count);
+    expect(srv.versions.every((v) => v === '2.0')).toBe(true);
+    expect(srv.sessions()).toBeGreaterThanOrEqual(3);
   });
 
   it.skipIf(!hasOpenssl)('reaches an https registry through HTTPS_PROXY, unless NO_PROXY names it', async () => {
