@@ -114,6 +114,7 @@ function tooLarge(req: ArchiveRequest, what: 'compressed' | 'unpacked', limit: n
 }
 
 const BLOCK = 512;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
 
 type State =
   | { kind: 'header' }
@@ -175,7 +176,8 @@ class TarParser {
 
   private header(h: Buffer): void {
     if (this.done) return; // padding after the end-of-archive blocks
-    if (h.every((b) => b === 0)) {
+    // An entry's header starts with its name; only a block that does not is compared with zeros.
+    if (h[0] === 0 && h.equals(ZERO_BLOCK)) {
       if (++this.zeroBlocks === 2) this.done = true;
       return;
     }
