@@ -39,6 +39,23 @@ export interface Manifest {
  * key twice (toml-eslint-parser reports those; the editor does not repair).
  */
 export function readManifest(text: string): Manifest {
+  const known = READ.get(text);
+  if (known) return known;
+  const m = parseManifest(text);
+  if (READ.size >= READ_KEPT) READ.delete(READ.keys().next().value!);
+  READ.set(text, m);
+  return m;
+}
+
+/**
+ * Manifests read, by their text: a fix's proofs apply many candidate edits to
+ * one manifest, and parsing it with source ranges costs far more than finding
+ * the text again. A `Manifest` is never changed once read (edits make new text).
+ */
+const READ = new Map<string, Manifest>();
+const READ_KEPT = 16;
+
+function parseManifest(text: string): Manifest {
   let ast: AST.TOMLProgram;
   let version: TomlVersion = '1.0.0';
   try {
