@@ -1,7 +1,6 @@
 /** The check pipeline shared by `check`, `fix` and the triage screen: load, resolve every target, lint. */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { lineColumnAt } from '../../src/errors.js';
 import { devPackageLibrary, readCrossConfig } from '../../src/config/cross-config.js';
 import type { PreflightConfig } from '../../src/config/preflight-config.js';
 import { lint, type LintInput } from '../../src/rules/engine.js';
@@ -65,19 +64,12 @@ export async function runCheck(args: CheckArgs, ctx: CommandContext): Promise<Ch
   }
 
   const lock = loaded.project.lockfile;
-  let lockText: string | undefined;
-  // Asked for every finding of every graph linted (the proofs lint many): each entry is looked for once.
-  const lockLines = new Map<string, ManifestLocation | null>();
+  // Asked for every finding of every graph linted (the proofs lint many): the file is read and
+  // indexed once (each package's line, by name and version), on the first finding.
+  let lockLines: Map<string, ManifestLocation> | undefined;
   const lockLocation = (name: string, version: string): ManifestLocation | null => {
-    const key = `${name} ${version}`;
-    let found = lockLines.get(key);
-    if (found === undefined) {
-      lockText ??= readFileSync(lock.path, 'utf8');
-      const i = lockText.indexOf(`name = "${name}"\nversion = "${version}"`);
-      found = i < 0 ? null : { path: lock.path, line: lineColumnAt(lockText, i).line, column: 1 };
-      lockLines.set(key, found);
-    }
-    return found;
+    lockLines ??= packageLines(lock.path);
+    return lockLines.get(`${name} ${version}`) ?? null;
   };
 
   // The few crates with no static option at their version: their other releases say which one has one.
@@ -125,4 +117,19 @@ function crossWarnings(root: string, env: NodeJS.ProcessEnv, findings: readonly 
     }
   }
   return [...out];
+}
+
+/** The line of each `[[package]]` of a Cargo.lock (its `name = ` line), by name and version. */
+function packageLines(path: string): Map<string, ManifestLocation> {
+  const out = new Map<string, ManifestLocation>();
+  const text = readFileSync(path, 'utf8');
+  let line = 1;
+  let at = 0;
+  for (const m of text.matchAll(/^name = "([^"\n]*)"\r?\nversion = "([^"\n]*)"/gm)) {
+    for (let i = text.indexOf('\n', at); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
+    at = m.index;
+    const key = `${m[1]} ${m[2]}`;
+    if (!out.has(key)) out.set(key, { path, line, column: 1 });
+  }
+  return out;
 }
