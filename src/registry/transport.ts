@@ -117,6 +117,8 @@ export class Transport {
       const stream = session.request({ ':method': 'GET', ':path': url.pathname + url.search, ...headers }, { signal });
       stream.setTimeout(this.opts.idleTimeoutMs, () => stream.destroy(new TransportError('no answer within http.timeout', 'HEADERS_TIMEOUT')));
       stream.once('response', (head) => {
+        // From here a silence is the body's.
+        stream.removeAllListeners('timeout');
         stream.setTimeout(this.opts.idleTimeoutMs, () => stream.destroy(new TransportError('the answer stalled for http.timeout', 'BODY_TIMEOUT')));
         resolve({ status: Number(head[':status']), headers: head as IncomingHttpHeaders, body: stream });
       });
