@@ -18,7 +18,7 @@ const hasOpenssl = (() => {
 })();
 
 /** A TLS server offering HTTP/2 (and HTTP/1.1), with a certificate made for 127.0.0.1; records the HTTP versions used. */
-async function h2Server(dir: string, opts: { closeSessions?: boolean } = {}): Promise<{ url: string; versions: string[]; certPath: string; sessions: () => number }> {
+async function h2Server(dir: string, opts: { closeSessions?: boolean; stallBodies?: boolean } = {}): Promise<{ url: string; versions: string[]; certPath: string; sessions: () => number }> {
   const key = join(dir, 'key.pem');
   const certPath = join(dir, 'cert.pem');
   const args = ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1'];
@@ -31,6 +31,8 @@ async function h2Server(dir: string, opts: { closeSessions?: boolean } = {}): Pr
     // A server that ends each HTTP/2 connection after one answer (GOAWAY), as servers do on restart or after a number of requests.
     const session = req.stream?.session;
     if (opts.closeSessions && session) res.on('finish', () => session.close());
+    // The head and a first piece of the body, then nothing.
+    if (opts.stallBodies) return void res.writeHead(200, { 'content-type': 'text/plain' }).write('{');
     try {
       const body = readFileSync(join(FIXTURE_INDEX, new URL(req.url, 'https://x').pathname));
       res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
@@ -131,6 +133,15 @@ describe('network', () => {
       expect((await source.getCrate(name))?.versions).toHaveLength(count);
     expect(srv.versions.every((v) => v === '2.0')).toBe(true);
     expect(srv.sessions()).toBeGreaterThanOrEqual(3);
+  });
+
+  it.skipIf(!hasOpenssl)('says that an HTTP/2 answer stalled in its body, once its head came', async () => {
+    const p = project();
+    const srv = await h2Server(p.dir, { stallBodies: true });
+    const trusting = project({ config: `[http]\ncainfo = "${srv.certPath}"\n` });
+    const source = trusting.open({ index: srv.url, network: { idleTimeoutMs: 150, retries: 0 } }).sourceFor(CRATES_IO)!;
+    await expect(source.getCrate('serde')).rejects.toThrow(/stopped sending for 0\.15 s \(http\.timeout\)/);
+    expect(srv.versions.every((v) => v === '2.0')).toBe(true);
   });
 
   it.skipIf(!hasOpenssl)('reaches an https registry through HTTPS_PROXY, unless NO_PROXY names it', async () => {
