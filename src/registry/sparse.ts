@@ -97,8 +97,9 @@ export class SparseSource implements CrateSource {
     }
   }
 
+  /** Online only: offline, a read is local and quick, and a crate missing there is `getCrate`'s to report. */
   prefetch(name: string): void {
-    if (isValidCrateName(name)) this.indexFile(name).catch(() => undefined);
+    if (!this.opts.offline && isValidCrateName(name)) this.indexFile(name).catch(() => undefined);
   }
 
   /** The crate's index file, read once per run however often it is asked for. */

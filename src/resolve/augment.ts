@@ -76,12 +76,12 @@ export async function resolveWithNewCrates(
           const pm = best.proc_macro === undefined && mayBeProcMacro(best) ? await manifestProcMacro(src!, best, null) : null;
           summaries.set(realKey, indexToSummary(pkg, pm === null ? best : { ...best, proc_macro: pm }, lock, [], summaries, undefined, base.procMacroHints));
           newCrates.push({ name: best.name, version: best.vers, source: ph.source });
-          // The crates it always needs, asked for now: the next round finds their index files
-          // in or on the way, rather than waiting a round trip per level of new crates. Only the
-          // source's lookups are warmed; what the rounds resolve is the same.
+          // The crates it needs on every platform whatever its features, asked for now: the next
+          // round finds their index files in or on the way, rather than waiting a round trip per
+          // level of new crates. Only the source's lookups are warmed; what the rounds resolve is the same.
           for (const d of best.deps) {
             const name = d.package ?? d.name;
-            if (d.kind !== 'dev' && !d.optional && !d.registry && !known.has(name)) src!.prefetch?.(name);
+            if (d.kind !== 'dev' && !d.optional && !d.target && !d.registry && !known.has(name)) src!.prefetch?.(name);
           }
         }
         // Point every dependency on the stand-in at the real package.
