@@ -35,6 +35,22 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * 1-based line numbers of offsets in a text, asked for in ascending order:
+ * each call counts on from the last, so numbering many lines is one pass
+ * over the text, not one from its start per line.
+ */
+export function lineCounter(text: string): (offset: number) => number {
+  let line = 1;
+  let at = 0;
+  return (offset) => {
+    if (offset < at) [line, at] = [1, 0];
+    for (let i = text.indexOf('\n', at); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+    at = offset;
+    return line;
+  };
+}
+
 /** 1-based line and column of a character offset in a text. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
   let line = 1;

@@ -1,5 +1,6 @@
 /** The check pipeline shared by `check`, `fix` and the triage screen: load, resolve every target, lint. */
 import { readFileSync } from 'node:fs';
+import { lineCounter } from '../../src/errors.js';
 import { relative } from 'node:path';
 import { devPackageLibrary, readCrossConfig } from '../../src/config/cross-config.js';
 import type { PreflightConfig } from '../../src/config/preflight-config.js';
@@ -123,13 +124,10 @@ function crossWarnings(root: string, env: NodeJS.ProcessEnv, findings: readonly 
 function packageLines(path: string): Map<string, ManifestLocation> {
   const out = new Map<string, ManifestLocation>();
   const text = readFileSync(path, 'utf8');
-  let line = 1;
-  let at = 0;
+  const lineAt = lineCounter(text);
   for (const m of text.matchAll(/^name = "([^"\n]*)"\r?\nversion = "([^"\n]*)"/gm)) {
-    for (let i = text.indexOf('\n', at); i !== -1 && i < m.index; i = text.indexOf('\n', i + 1)) line++;
-    at = m.index;
     const key = `${m[1]} ${m[2]}`;
-    if (!out.has(key)) out.set(key, { path, line, column: 1 });
+    if (!out.has(key)) out.set(key, { path, line: lineAt(m.index), column: 1 });
   }
   return out;
 }

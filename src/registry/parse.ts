@@ -8,6 +8,7 @@
  * text is searched for each quoted version, and only the lines found are cut
  * out, which is what keeps a crate with hundreds of versions cheap.
  */
+import { lineCounter } from '../errors.js';
 import { RegistryError, type DepKind, type IndexDep, type IndexVersion } from './types.js';
 
 /** Largest index file accepted (after decompression). Real ones stay well below a few MiB. */
@@ -42,10 +43,11 @@ export function parseIndexFile(text: string, name: string, versions: ReadonlySet
   // Only a text longer than the bound can hold a line longer than it.
   if (text.length > MAX_LINE_CHARS) checkLineLengths(text, name, where);
   const out: IndexVersion[] = [];
+  const lineAt = lineCounter(text);
   for (const [start, end] of versions ? linesNaming(text, versions) : allLines(text)) {
     const line = text.slice(start, end);
     if (!versions && line.trim() === '') continue;
-    const v = parseIndexLine(line, name, `${where}: line ${lineNumber(text, start)}`);
+    const v = parseIndexLine(line, name, `${where}: line ${lineAt(start)}`);
     if (v && (!versions || versions.has(v.vers))) out.push(v);
   }
   return out;
@@ -85,13 +87,6 @@ function checkLineLengths(text: string, name: string, where: string): void {
     }
     lineNo++;
   }
-}
-
-/** 1-based number of the line starting at `start`. */
-function lineNumber(text: string, start: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i !== -1 && i < start; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /** The bounds checks of `parseIndexFile` (file size, line length) without parsing any line: for data about to be cached. */
