@@ -237,8 +237,8 @@ export class HttpClient {
       };
       if (req.etag) headers['if-none-match'] = req.etag;
       else if (req.lastModified) headers['if-modified-since'] = req.lastModified;
-      if (req.auth && new URL(url).origin === req.auth.origin) headers.authorization = req.auth.token.reveal();
       const target = new URL(url);
+      if (req.auth && target.origin === req.auth.origin) headers.authorization = req.auth.token.reveal();
       const host = target.host;
       this.opts.tracker.request(host, req.archive !== undefined);
       // Ended by the time bound, the end of the run, or the host given up: one controller and one timer per request.

@@ -137,9 +137,8 @@ function cargoPolicy(config: CargoConfig, env: NodeJS.ProcessEnv): Partial<Netwo
 function proxyOption(config: CargoConfig, env: NodeJS.ProcessEnv): { proxy?: string } {
   const value = config.getWithEnv(['http', 'proxy'], 'CARGO_HTTP_PROXY', env)?.value;
   const proxy = typeof value === 'string' ? value : undefined;
-  if (!proxy) return {};
-  // cargo (through curl) accepts `host:port`; the transport wants a URL.
-  return { proxy: /^[a-z][a-z0-9+.-]*:\/\//i.test(proxy) ? proxy : `http://${proxy}` };
+  // `host:port` as cargo (through curl) accepts it: the transport reads it as an http:// proxy.
+  return proxy ? { proxy } : {};
 }
 
 /** cargo's `http.cainfo` (or `CARGO_HTTP_CAINFO`): a PEM bundle trusted instead of the system's, for registries behind a private CA. */

@@ -67,6 +67,8 @@ export class Transport {
   private readonly sessions = new Map<string, Promise<ClientHttp2Session | null>>();
   private readonly lookup = sharedLookup();
   private readonly noProxy: NoProxyEntry[];
+  /** Per origin: the proxy its requests go through, or null for none. */
+  private readonly proxies = new Map<string, URL | null>();
 
   constructor(private readonly opts: TransportOptions) {
     this.noProxy = parseNoProxy(opts.env.no_proxy ?? opts.env.NO_PROXY ?? '');
@@ -74,21 +76,22 @@ export class Transport {
 
   /** Sends a GET. Resolves when the answer's head has arrived; `signal` ends it at any point. */
   async get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Answer> {
-    if (url.protocol === 'https:' && !this.proxyFor(url)) {
+    const proxy = this.proxyFor(url);
+    if (url.protocol === 'https:' && !proxy) {
       const session = await this.session(url, signal);
       if (session) return this.get2(session, url, headers, signal);
     }
-    return this.get1(url, headers, signal);
+    return this.get1(url, headers, signal, proxy);
   }
 
-  /** A GET over HTTP/1.1. */
-  private get1(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Answer> {
+  /** A GET over HTTP/1.1, through `proxy` when one applies. */
+  private get1(url: URL, headers: Record<string, string>, signal: AbortSignal, proxy: URL | undefined): Promise<Answer> {
     const secure = url.protocol === 'https:';
     const mod = secure ? https() : http();
     const { connectTimeoutMs, idleTimeoutMs } = this.opts;
     return new Promise<Answer>((resolve, reject) => {
       let connecting: NodeJS.Timeout | undefined;
-      const req: ClientRequest = mod.request(url, { method: 'GET', headers, agent: this.agentFor(url), signal, timeout: idleTimeoutMs });
+      const req: ClientRequest = mod.request(url, { method: 'GET', headers, agent: this.agentFor(url, proxy), signal, timeout: idleTimeoutMs });
       req.on('socket', (socket) => {
         // A reused connection is connected already; a tunnel bounds its own connecting.
         if (!socket.connecting) return;
@@ -152,7 +155,7 @@ export class Transport {
 
   private connect2(url: URL, signal: AbortSignal): Promise<ClientHttp2Session | null> {
     const tls = process.getBuiltinModule('node:tls') as Tls;
-    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const host = bareHost(url.hostname);
     return new Promise((resolve, reject) => {
       const socket: TLSSocket = tls.connect({
         host,
@@ -201,8 +204,7 @@ export class Transport {
   }
 
   /** The agent for a URL: direct, or through the proxy that applies to it. */
-  private agentFor(url: URL): HttpAgent {
-    const proxy = this.proxyFor(url);
+  private agentFor(url: URL, proxy: URL | undefined): HttpAgent {
     const key = `${url.protocol} ${proxy?.href ?? ''}`;
     let agent = this.agents.get(key);
     if (!agent) {
@@ -238,7 +240,7 @@ export class Transport {
     }
     const viaTls = proxy.protocol === 'https:';
     const req = (viaTls ? https() : http()).request({
-      host: proxy.hostname.replace(/^\[|\]$/g, ''),
+      host: bareHost(proxy.hostname),
       port: Number(proxy.port) || (viaTls ? 443 : 80),
       method: 'CONNECT',
       path: target,
@@ -271,18 +273,29 @@ export class Transport {
     req.end();
   }
 
-  /** The proxy for a URL, if one applies: cargo's `http.proxy`, else the environment's for its protocol; none for a host NO_PROXY names. */
+  /**
+   * The proxy for a URL, if one applies: cargo's `http.proxy`, else the environment's for its
+   * protocol; none for a host NO_PROXY names. Decided once per origin. A proxy given as
+   * `host:port` (curl, and so cargo, accepts it) is an http:// one.
+   */
   private proxyFor(url: URL): URL | undefined {
-    const { env, proxy } = this.opts;
-    const http = env.http_proxy || env.HTTP_PROXY || '';
-    const chosen = proxy || (url.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY || http : http);
-    if (!chosen || bypassed(this.noProxy, url)) return undefined;
-    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) ? chosen : `http://${chosen}`);
+    let found = this.proxies.get(url.origin);
+    if (found === undefined) {
+      const { env, proxy } = this.opts;
+      const http = env.http_proxy || env.HTTP_PROXY || '';
+      const chosen = proxy || (url.protocol === 'https:' ? env.https_proxy || env.HTTPS_PROXY || http : http);
+      found = !chosen || bypassed(this.noProxy, url) ? null : new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(chosen) ? chosen : `http://${chosen}`);
+      this.proxies.set(url.origin, found);
+    }
+    return found ?? undefined;
   }
 }
 
 const http = (): Http => process.getBuiltinModule('node:http') as Http;
 const https = (): Https => process.getBuiltinModule('node:https') as Https;
+
+/** A host name without the brackets of an IPv6 literal (`[::1]` → `::1`). */
+const bareHost = (host: string): string => host.replace(/^\[|\]$/g, '');
 
 interface NoProxyEntry {
   host: string;
@@ -297,14 +310,14 @@ export function parseNoProxy(value: string): NoProxyEntry[] {
     const m = /^(.+):(\d+)$/.exec(raw);
     let host = (m ? m[1]! : raw).toLowerCase();
     if (host !== '*') host = host.replace(/^\*?\./, '');
-    out.push({ host: host.replace(/^\[|\]$/g, ''), port: m ? Number(m[2]) : 0 });
+    out.push({ host: bareHost(host), port: m ? Number(m[2]) : 0 });
   }
   return out;
 }
 
 /** Whether NO_PROXY names the URL's host: itself, or a domain it is in; with a port, only that port. */
 export function bypassed(entries: readonly NoProxyEntry[], url: URL): boolean {
-  const host = url.hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  const host = bareHost(url.hostname.toLowerCase());
   const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
   return entries.some((e) => e.host === '*' || ((e.port === 0 || e.port === port) && (host === e.host || host.endsWith(`.${e.host}`))));
 }
