@@ -9,8 +9,9 @@
  * resolver, and the tree command) are one chunk, loaded in 6 ms. The rest
  * stays split at its dynamic imports, so that a run loads only what it uses:
  * the checks and rules, the fixers, the terminal UI (ink, React) and the
- * HTTP client each come in their own chunks, and packages from
- * node_modules are never bundled.
+ * HTTP client each come in their own chunks. Packages stay in node_modules,
+ * loaded where the code asks for them, except the small ones split into many
+ * files (BUNDLED_PACKAGES): those are bundled into the chunks that use them.
  *
  * The bundle sits two levels below the package root, as dist/src/* modules do
  * one level deeper: data files are found from either. The build fails when
@@ -30,6 +31,17 @@ export const BUNDLE_ENTRY = join(OUT, 'cargo-preflight.js');
 
 /** Modules every analysis run loads: the static imports of these, followed through. */
 const CORE_ROOTS = ['cli/main.js', 'cli/commands/tree.js', 'cli/commands/why.js'];
+
+/**
+ * Packages bundled into the chunks that use them rather than loaded from
+ * node_modules: each is small but spread over many files (semver's functions
+ * and classes are 14 CommonJS modules for the 8 functions we import, which
+ * Node 20 reads one by one and scans for their exports; smol-toml is 11 ES
+ * modules), and each file costs the loader a resolve, a read and a compile.
+ * Bundled, `check --offline` on the check-bench project reached its
+ * `check` command 35 ms sooner (100 ms after the entry instead of 135).
+ */
+const BUNDLED_PACKAGES = ['semver', 'smol-toml'];
 
 /** Packages the entry and the core chunk must not import at start-up (each costs more to load than all of the core). */
 const NOT_AT_START_UP = ['ink', 'react', 'toml-eslint-parser', 'p-limit'];
@@ -68,8 +80,8 @@ export async function bundle(): Promise<void> {
   await build({
     input: { 'cargo-preflight': join(DIST, 'cli/main.js') },
     platform: 'node',
-    // Packages stay in node_modules, loaded where the code asks for them.
-    external: [/^[^./]/],
+    // Packages stay in node_modules, loaded where the code asks for them, but for the bundled ones.
+    external: (id: string) => /^[^./]/.test(id) && !BUNDLED_PACKAGES.some((p) => id === p || id.startsWith(`${p}/`)),
     logLevel: 'silent',
     output: {
       dir: OUT,
