@@ -20,12 +20,15 @@
  * (measured: 582 entries of 7 KB, 96-105 ms of the main thread synchronous,
  * 53-91 ms with callbacks, the calls themselves on other threads).
  */
-import { mkdir, mkdirSync, readFileSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
+import { mkdir, mkdirSync, readdirSync, readFileSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 
 /** node:crypto, loaded when first needed: a run with no registry cache does without it. */
 const createHash: typeof import('node:crypto').createHash = (algorithm) => process.getBuiltinModule('node:crypto').createHash(algorithm);
+
+/** An entry name `path` may join as text: no empty, `.` or `..` part, no leading or trailing `/`, on POSIX `/` only. */
+const SIMPLE_REL = sep === '/' ? /^(?:(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/(?!$)|$))*$/ : /^(?!)/;
 
 const MAGIC = Buffer.from('cargo-preflight index cache 1\n');
 /** Bound on the header line, so that a corrupt file cannot make us scan far for a newline. */
@@ -66,11 +69,35 @@ export class DiskCache {
   /** Folders being made by `writeSoon`: its writes into one wait for the one mkdir. */
   private readonly making = new Map<string, Promise<boolean>>();
 
+  /** Names in a folder, listed once by `mayHave` and kept up to date by this process's writes. */
+  private readonly listings = new Map<string, Set<string>>();
+
   constructor(readonly dir: string) {}
+
+  /**
+   * Whether the folder of `rel` lists its name: one directory listing per
+   * folder and run, for a folder that holds many entries of which a run asks
+   * for many that are not there (a failed read costs an exception each).
+   * False means not there; true, that `read` may find it.
+   */
+  mayHave(rel: string): boolean {
+    const slash = rel.lastIndexOf('/');
+    const folder = slash === -1 ? '' : rel.slice(0, slash);
+    let names = this.listings.get(folder);
+    if (!names) {
+      try {
+        names = new Set(readdirSync(this.path(folder)));
+      } catch {
+        names = new Set();
+      }
+      this.listings.set(folder, names);
+    }
+    return names.has(rel.slice(slash + 1));
+  }
 
   /** The entry at `rel` (an index path or `config.json`), or undefined when missing or unusable. */
   read(rel: string): CacheEntry | undefined {
-    const path = join(this.dir, rel);
+    const path = this.path(rel);
     let data: Buffer;
     try {
       data = readFileSync(path);
@@ -84,7 +111,7 @@ export class DiskCache {
 
   /** Stores an entry atomically. Returns false when it could not be written. */
   write(rel: string, entry: CacheEntry): boolean {
-    const path = join(this.dir, rel);
+    const path = this.path(rel);
     const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
     try {
       const dir = dirname(path);
@@ -94,6 +121,7 @@ export class DiskCache {
       }
       writeFileSync(tmp, encode(entry));
       renameSync(tmp, path);
+      this.listed(rel);
       return true;
     } catch {
       removeQuietly(tmp);
@@ -106,7 +134,7 @@ export class DiskCache {
    * could not be written; never rejects.
    */
   writeSoon(rel: string, entry: CacheEntry): Promise<boolean> {
-    const path = join(this.dir, rel);
+    const path = this.path(rel);
     const tmp = `${path}.${process.pid}.${++tmpCounter}.tmp`;
     const data = encode(entry);
     return this.folder(dirname(path)).then(
@@ -115,10 +143,30 @@ export class DiskCache {
         new Promise<boolean>((done) =>
           writeFile(tmp, data, (err) => {
             if (err) return rm(tmp, { force: true }, () => done(false));
-            rename(tmp, path, (e) => (e ? rm(tmp, { force: true }, () => done(false)) : done(true)));
+            rename(tmp, path, (e) => {
+              if (e) return rm(tmp, { force: true }, () => done(false));
+              this.listed(rel);
+              done(true);
+            });
           }),
         ),
     );
+  }
+
+  /**
+   * The file of an entry. Entry names are index paths and names the tool
+   * makes (letters, digits, `.`, `_`, `-`, `/`): those are joined as text, as
+   * `join` would give them but without its normalizing pass (a few hundred
+   * reads a run); anything else goes through `join`.
+   */
+  private path(rel: string): string {
+    return SIMPLE_REL.test(rel) ? (rel === '' ? this.dir : `${this.dir}${sep}${rel}`) : join(this.dir, rel);
+  }
+
+  /** A name written: added to its folder's listing, if the folder was listed. */
+  private listed(rel: string): void {
+    const slash = rel.lastIndexOf('/');
+    this.listings.get(slash === -1 ? '' : rel.slice(0, slash))?.add(rel.slice(slash + 1));
   }
 
   private folder(dir: string): Promise<boolean> {

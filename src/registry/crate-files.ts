@@ -27,7 +27,7 @@ import { collectScriptFiles } from '../crate/rust-source.js';
 import { isProcMacro } from '../manifest/deps.js';
 import { fullTomlParser, isTable } from '../manifest/toml.js';
 import { publishedManifestDoc } from '../manifest/published.js';
-import type { DiskCache } from './cache.js';
+import type { CacheEntry, DiskCache } from './cache.js';
 import type { ArchiveRequest } from './crate-archive.js';
 import { isValidCrateName, RegistryError } from './types.js';
 
@@ -102,6 +102,7 @@ export class RegistryCrateFiles {
   private folders: { src: string[]; cache: string[] } | undefined;
   private readonly reads = new Map<string, Promise<CrateFileSet | null>>();
   private readonly unpacked = new Map<string, CrateFileSet | null>();
+  private readonly listings = new Map<string, Set<string>>();
 
   constructor(private readonly opts: RegistryFilesOptions) {}
 
@@ -127,6 +128,7 @@ export class RegistryCrateFiles {
     if (found === undefined) {
       found = null;
       for (const dir of this.cargoFolders().src) {
+        if (!this.listing(dir).has(`${name}-${version}`)) continue;
         found = readUnpacked(join(dir, `${name}-${version}`), 'cargo-src');
         if (found) break;
       }
@@ -143,8 +145,7 @@ export class RegistryCrateFiles {
     if (!safeId(id)) return null;
     const unpacked = this.unpackedCopy(id.name, id.version);
     if (unpacked) return unpacked;
-    const cacheKey = this.cacheKey(id);
-    const cached = cacheKey ? this.opts.cache?.read(cacheKey) : undefined;
+    const cached = this.cached(id);
     return cached ? decodeCached(cached.body) : null;
   }
 
@@ -168,8 +169,7 @@ export class RegistryCrateFiles {
         if (!(e instanceof ArchiveError)) throw e;
       }
     }
-    const cacheKey = this.cacheKey(id);
-    const cached = cacheKey ? this.opts.cache?.read(cacheKey) : undefined;
+    const cached = this.cached(id);
     if (cached) {
       const set = decodeCached(cached.body);
       if (set) return set;
@@ -179,6 +179,7 @@ export class RegistryCrateFiles {
     if (!body) return null;
     const { files } = await readCrateArchive(body, archiveRequest(id, what));
     const set = fromArchive(files, 'download');
+    const cacheKey = this.cacheKey(id);
     if (cacheKey) this.opts.cache?.write(cacheKey, { body: Buffer.from(JSON.stringify({ manifest: set.manifest, scripts: set.scripts })) });
     return set;
   }
@@ -188,10 +189,31 @@ export class RegistryCrateFiles {
    * the registry, with which no index path can collide (v2 keeps the modules
    * a build script pulls in; entries of `.crate-files/` lack them).
    */
+  /** The tool's cache entry of the crate's files; the folder is listed once, so that the crates it lacks (most, in a run that reads every crate's copy at hand) cost no failed read. */
+  private cached(id: CrateId): CacheEntry | undefined {
+    const cache = this.opts.cache;
+    const key = this.cacheKey(id);
+    return key && cache?.mayHave(key) ? cache.read(key) : undefined;
+  }
+
   private cacheKey(id: CrateId): string | undefined {
     const sum = id.checksums[0];
     if (!sum || !/^[0-9a-f]{64}$/i.test(sum)) return undefined;
     return `.crate-files-v2/${id.name}-${id.version}-${sum.toLowerCase()}`;
+  }
+
+  /** The names in one of cargo's folders, listed once: a run asks for every crate of its graph, and most may not be there. */
+  private listing(dir: string): Set<string> {
+    let names = this.listings.get(dir);
+    if (!names) {
+      try {
+        names = new Set(readdirSync(dir));
+      } catch {
+        names = new Set();
+      }
+      this.listings.set(dir, names);
+    }
+    return names;
   }
 
   private cargoFolders(): { src: string[]; cache: string[] } {
