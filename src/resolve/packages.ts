@@ -202,11 +202,7 @@ function lockedDepFor(
   const real = d.package ?? d.name;
   const out: LockedPackage[] = [];
   let mismatched: LockedPackage[] | undefined;
-  for (const k of pkg.dependencies) {
-    const entry = lock.packages.get(k)!;
-    // `[replace]`: the lockfile keeps the replaced package and names its replacement.
-    const p = entry.replace ? (lock.packages.get(entry.replace) ?? entry) : entry;
-    if (p.name !== real) continue;
+  for (const { entry, p } of lockedByName(pkg, lock).get(real) ?? []) {
     if (pathOnly && p.source !== null) continue;
     if (admits(d, entry.version) || (p !== entry && admits(d, p.version))) out.push(p);
     else if (named) (mismatched ??= []).push(p);
@@ -214,6 +210,32 @@ function lockedDepFor(
   if (!out.length && mismatched) named!.push(...mismatched);
   return out;
 }
+
+/**
+ * A package's lock entries by the name of the package each resolves to (the
+ * replacement's, for a `[replace]`d one), in Cargo.lock's order: made once per
+ * package and lockfile, as each of its declarations looks its name up.
+ */
+function lockedByName(pkg: Pick<LockedPackage, 'dependencies'>, lock: Lockfile): Map<string, { entry: LockedPackage; p: LockedPackage }[]> {
+  let perLock = LOCKED_BY_NAME.get(lock);
+  if (!perLock) LOCKED_BY_NAME.set(lock, (perLock = new WeakMap()));
+  let byName = perLock.get(pkg.dependencies);
+  if (!byName) {
+    byName = new Map();
+    for (const k of pkg.dependencies) {
+      const entry = lock.packages.get(k)!;
+      // `[replace]`: the lockfile keeps the replaced package and names its replacement.
+      const p = entry.replace ? (lock.packages.get(entry.replace) ?? entry) : entry;
+      const list = byName.get(p.name);
+      if (list) list.push({ entry, p });
+      else byName.set(p.name, [{ entry, p }]);
+    }
+    perLock.set(pkg.dependencies, byName);
+  }
+  return byName;
+}
+
+const LOCKED_BY_NAME = new WeakMap<Lockfile, WeakMap<readonly string[], Map<string, { entry: LockedPackage; p: LockedPackage }[]>>>();
 
 /**
  * Cargo.lock (or a path package) gives a declaration a version its requirement
