@@ -3,8 +3,10 @@
  * (https://doc.rust-lang.org/cargo/reference/registry-index.html#json-schema).
  *
  * Index data comes from servers we do not control, so every line is bounded
- * before it is parsed (length, nesting depth) and checked after (types, crate
- * name). Only the lines of the requested versions are parsed at all: the
+ * (length before it is parsed, nesting depth after: V8's `JSON.parse` does not
+ * recurse, so depth cannot exhaust the stack while parsing, and a walk of the
+ * parsed value that stops at the bound is a tenth of the cost of scanning the
+ * text) and checked (types, crate name). Only the lines of the requested versions are parsed at all: the
  * text is searched for each quoted version, and only the lines found are cut
  * out, which is what keeps a crate with hundreds of versions cheap.
  */
@@ -105,14 +107,13 @@ export function parseIndexLine(line: string, name: string, where: string): Index
 }
 
 function parseLine(line: string, name: string, where: string): IndexVersion | undefined {
-  const depth = nestingDepth(line);
-  if (depth > MAX_DEPTH) throw new RegistryError(`${where}: JSON nested deeper than ${MAX_DEPTH} levels`, name);
   let raw: unknown;
   try {
     raw = JSON.parse(line);
   } catch {
     throw new RegistryError(`${where}: not valid JSON`, name);
   }
+  if (typeof raw === 'object' && raw !== null && deeperThan(raw, MAX_DEPTH)) throw new RegistryError(`${where}: JSON nested deeper than ${MAX_DEPTH} levels`, name);
   const obj = record(raw, where, 'the line');
   const v = optional(obj.v, 'number', where, 'v') ?? 1;
   if (v > INDEX_V_MAX) return undefined;
@@ -167,23 +168,18 @@ function mergeFeatures(features: unknown, features2: unknown, where: string): Re
   return Object.fromEntries(merged);
 }
 
-/** Maximum depth of `{`/`[` nesting outside strings, computed without parsing. */
-function nestingDepth(line: string): number {
-  let depth = 0;
-  let max = 0;
-  let inString = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > max) max = depth;
-    } else if (c === 0x7d || c === 0x5d) depth--;
+/** Whether arrays and objects nest deeper than `levels` in a parsed value (itself at level 1); the walk stops at the bound. */
+function deeperThan(value: object, levels: number): boolean {
+  if (levels === 0) return true;
+  if (Array.isArray(value)) {
+    for (const x of value) if (typeof x === 'object' && x !== null && deeperThan(x, levels - 1)) return true;
+    return false;
   }
-  return max;
+  for (const k in value) {
+    const x = (value as Record<string, unknown>)[k];
+    if (typeof x === 'object' && x !== null && deeperThan(x, levels - 1)) return true;
+  }
+  return false;
 }
 
 type TypeName = 'string' | 'number' | 'boolean' | 'array';

@@ -58,9 +58,18 @@ describe('parseIndexFile', () => {
     expect(() => parseIndexFile(text, 'serde', undefined, 'index entry for `serde`')).toThrow('index entry for `serde`: line 1: the entry is for crate `evil`, not `serde`');
   });
 
-  it('rejects deeply nested JSON before parsing it', () => {
+  it('rejects deeply nested JSON, and takes nesting up to the bound', () => {
     const deep = `{"name":"x","vers":"1.0.0","deps":[],"features":{},"junk":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     expect(() => parseIndexFile(deep, 'x', undefined, 'x')).toThrow(`line 1: JSON nested deeper than ${MAX_DEPTH} levels`);
+    // The line's object is level 1: `junk` may nest MAX_DEPTH - 1 more, in arrays or objects, not one more.
+    const nested = (levels: number) => `{"name":"x","vers":"1.0.0","deps":[],"features":{},"junk":${'[{"a":'.repeat(levels / 2)}1${'}]'.repeat(levels / 2)}}`;
+    expect(parseIndexFile(nested(MAX_DEPTH - 2), 'x', undefined, 'x')).toHaveLength(1);
+    expect(() => parseIndexFile(`${nested(MAX_DEPTH - 2).slice(0, -1)},"b":[[]]}`, 'x', undefined, 'x')).not.toThrow();
+    expect(() => parseIndexFile(nested(MAX_DEPTH), 'x', undefined, 'x')).toThrow(`line 1: JSON nested deeper than ${MAX_DEPTH} levels`);
+    const exactly = `{"name":"x","vers":"1.0.0","deps":[],"features":{},"junk":${'['.repeat(MAX_DEPTH - 1)}${']'.repeat(MAX_DEPTH - 1)}}`;
+    expect(parseIndexFile(exactly, 'x', undefined, 'x')).toHaveLength(1);
+    const over = `{"name":"x","vers":"1.0.0","deps":[],"features":{},"junk":${'['.repeat(MAX_DEPTH)}${']'.repeat(MAX_DEPTH)}}`;
+    expect(() => parseIndexFile(over, 'x', undefined, 'x')).toThrow(`line 1: JSON nested deeper than ${MAX_DEPTH} levels`);
     // Brackets inside strings do not count.
     const quoted = `{"name":"x","vers":"1.0.0","deps":[],"features":{"f":["${'[{'.repeat(50)}"]}}`;
     expect(parseIndexFile(quoted, 'x', undefined, 'x')).toHaveLength(1);
