@@ -590,6 +590,38 @@ fn build(&self) -> Result<(), String> {
     model:
       'fn env_var_rerun(name: &str) -> Result<String, env::VarError> {\n    println!("cargo:rerun-if-env-changed={name}");\n    env::var(name)\n}\n\nimpl SystemInfo {\n    fn new() -> Result<Self> {\n        let libtorch = Self::prepare_libtorch_dir(os)?;\n        let lib = env_var_rerun("LIBTORCH_LIB")\n            .map(PathBuf::from)\n            .unwrap_or_else(|_| libtorch.clone());\n        libtorch_lib_dir = Some(lib.join("lib"));\n        let link_type = match env_var_rerun("LIBTORCH_STATIC").as_deref() {\n            Err(_) | Ok("0") | Ok("false") | Ok("FALSE") => LinkType::Dynamic,\n            Ok(_) => LinkType::Static,\n        };\n    }\n\n    fn prepare_libtorch_dir(os: Os) -> Result<PathBuf> {\n        if let Ok(libtorch) = env_var_rerun("LIBTORCH") {\n            Ok(PathBuf::from(libtorch))\n        } else if let Some(pathbuf) = Self::check_system_location(os) {\n            Ok(pathbuf)\n        }\n    }\n\n    fn make(&self, use_cuda: bool, use_hip: bool) {\n        cc::Build::new()\n            .cpp(true)\n            .pic(true)\n            .includes(&self.libtorch_include_dirs)\n            .files(&c_files)\n            .compile("tch");\n    }\n\n    fn link(&self, lib_name: &str) {\n        match self.link_type {\n            LinkType::Dynamic => println!("cargo:rustc-link-lib={lib_name}"),\n            LinkType::Static => {\n                println!("cargo:rustc-link-lib=static:+whole-archive,-bundle={lib_name}")\n            }\n        }\n    }\n}\n\nfn main() -> anyhow::Result<()> {\n    if !cfg!(feature = "doc-only") {\n        let system_info = SystemInfo::new()?;\n        println!("cargo:rustc-link-search=native={}", si_lib.display());\n        system_info.make(use_cuda, use_hip);\n        println!("cargo:rustc-link-lib=static=tch");\n        if system_info.link_type == LinkType::Static {\n            system_info.link("asmjit");\n            system_info.link("XNNPACK");\n        }\n        system_info.link("torch_cpu");\n        system_info.link("torch");\n        system_info.link("c10");\n        let target = env::var("TARGET").context("TARGET variable not set")?;\n        if !target.contains("msvc") && !target.contains("apple") {\n            println!("cargo:rustc-link-lib=gomp");\n        }\n    }\n    Ok(())\n}\n',
   },
+  /**
+   * The merge of release_1.4.0 (pull request #264) that sets 1.4.0. libxcb is linked by an
+   * attribute in the crate's sources, not by its build script: `#[link(name = "xcb")]` on the
+   * extern blocks of src/ffi/base.rs (line 117, quoted) and src/ffi/ext.rs (line 58), and `X11-xcb`
+   * in src/ffi/xlib_xcb.rs (line 55, a module behind the `xlib_xcb` feature). The build script
+   * (build/main.rs and the modules of build/) only generates the bindings from the XCB protocol
+   * descriptions and prints `rustc-link-search=/usr/local/lib` on FreeBSD (build/main.rs:77-78): it
+   * names no library. The classifier reads the attribute in a file given as the crate's sources
+   * (`crateSource`); the CLI reads a script only for a crate the knowledge base does not know, and
+   * gives the classifier the script's files alone.
+   */
+  {
+    family: 'xcb',
+    crate: 'xcb',
+    version: '1.4.0',
+    repository: 'rust-x-bindings/rust-xcb',
+    commit: '5f23596',
+    file: 'src/ffi/base.rs',
+    lines: '4, 117-119, 209',
+    path: 'default',
+    crateSource: true,
+    verdict: 'system',
+    libraries: ['xcb'],
+    switches: [],
+    model: `use libc::{c_char, c_int, c_uint, c_void};
+
+#[link(name = "xcb")]
+extern "C" {
+    pub(crate) fn xcb_flush(c: *mut xcb_connection_t) -> c_int;
+}
+`,
+  },
 ];
 
 /**
@@ -597,11 +629,6 @@ fn build(&self) -> Result<(), String> {
  * PENDING).
  */
 export const PENDING_5: readonly string[] = [
-  // xcb 1.4.0 (rust-x-bindings/rust-xcb 5f23596): libxcb is linked by #[link(name = "xcb")] in
-  // src/ffi/base.rs:117 (and src/ffi/ext.rs:58, `X11-xcb` in src/ffi/xlib_xcb.rs:55); the build
-  // script (build/main.rs and the modules of build/) only generates the bindings and prints
-  // `rustc-link-search=/usr/local/lib` on FreeBSD (line 78): nothing in it says what is linked.
-  'xcb',
   // gmp-mpfr-sys 1.6.2: developed on GitLab (tspiteri/gmp-mpfr-sys); no stored copy of the 1.6.2
   // build script was found. Stored copies: the mirror nikp123/gmp-mpfr-sys ends at 1.4.7
   // (f3bb4e9), and vendored copies hold 1.6.8 (ruocuoguo23/wallet-mpc 7143773, vendor/, its
