@@ -11,11 +11,14 @@
  *   tool (`llvm-config`) through `Command`; or, when it builds nothing of its
  *   own, reads its own `*_DIR`, `*_LIB_DIR`, `*_INCLUDE_DIR` variables (beside
  *   a build of its own, such a variable points at a prebuilt library instead
- *   of it). The switches it reads that may make it static (a declared feature
- *   named like `static`, `bundled` or `vendored`, read as `cfg!(feature = ..)`
- *   or `CARGO_FEATURE_*`; a `*_STATIC` variable) are listed, except one whose
- *   `if` only panics, and a feature under whose positive `if` the script links
- *   a library of the build machine dynamically (sdl2-sys's `bundled`);
+ *   of it); or, in a file of the crate's own sources given with it
+ *   (`crateSource`), it puts `#[link(name = "..")]` with kind `dylib` or none
+ *   on an extern block. The switches it reads that may make it static (a
+ *   declared feature named like `static`, `bundled` or `vendored`, read as
+ *   `cfg!(feature = ..)` or `CARGO_FEATURE_*`; a `*_STATIC` variable) are
+ *   listed, except one whose `if` only panics, and a feature under whose
+ *   positive `if` the script links a library of the build machine
+ *   dynamically (sdl2-sys's `bundled`);
  * - `bundled`: it compiles only sources it ships (`cc::Build`, `cmake` or
  *   `autotools` on a path inside the crate, `make` or `./configure` run
  *   through `Command`, whose static libraries it then links; a library named
@@ -28,13 +31,19 @@
  *   nothing to report;
  * - `unknown`: anything else, or what the text does not tell.
  *
+ * A `#[link(..)]` attribute is read only in the crate's own sources: there it
+ * links the crate, as `rustc-link-lib` does (kind `static` as `static=`;
+ * `framework` and `raw-dylib` are no finding); in the build script's files
+ * it links only the build script's own executable, which runs on the build
+ * machine, and is not read. The crate's sources are read for nothing else.
+ *
  * Comments are no evidence; string literals are read for what cargo reads
  * from the script's output and for the variables it reads (not those it
  * sets for a child process or defines for cmake: `.env("X", ..)`,
  * `.define("X", ..)`, nor a feature's name formatted into `CARGO_FEATURE_{}`).
  */
 import { lexRust, positionOf, stringAt, type LexedSource } from '../crate/rust-source.js';
-import { callEnd, ifAround, localLiterals, nextArgument, onlyPanics, positiveTest, statementStart } from './script-text.js';
+import { callEnd, ifAround, linkAttributes, localLiterals, nextArgument, onlyPanics, positiveTest, statementStart } from './script-text.js';
 
 export interface ScriptFacts {
   /** The folder evidence is named under: `<name>-<version>`, or the vendored crate's path relative to the workspace. */
@@ -52,6 +61,11 @@ export interface ScriptSource {
   /** Relative to the crate's root, `/`-separated; the first is the build script. */
   path: string;
   text: string;
+  /**
+   * A file of the crate's own sources (its library's, not the build script's): read only for the
+   * `#[link(..)]` attributes on its extern blocks, which link the crate as `rustc-link-lib` does.
+   */
+  crateSource?: boolean;
 }
 
 /** A place in the script's sources: `root/path:line:column` and the text matched there. */
@@ -111,7 +125,9 @@ const STATIC_FEATURE = /(^|[-_])(static|bundled?|vendored?|from[-_]source|build[
 
 /** Runs the classifier over a build script and the files it pulls in. */
 export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSource[]): BuildScriptVerdict {
-  const lexed = files.map((f) => lexRust(f.text));
+  const lexedAll = files.map((f) => lexRust(f.text));
+  // The build script's files: what the script does is read there only.
+  const lexed = lexedAll.filter((_, i) => !files[i]!.crateSource);
   const scan: Scan = {
     facts,
     declared: new Set(facts.features),
@@ -147,7 +163,7 @@ export function classifyBuildScript(facts: ScriptFacts, files: readonly ScriptSo
     const tree = /\b(?:cmake|autotools)\s*::\s*(?:Config\s*::\s*new|build)\s*\(/g;
     for (let m = tree.exec(l.code); m; m = tree.exec(l.code)) for (const name of folderNames(l, m.index + m[0].length)) trees.add(name);
   }
-  for (const [i, f] of files.entries()) scanFile(f, lexed[i]!, scan);
+  for (const [i, f] of files.entries()) (f.crateSource ? scanCrateSource : scanFile)(f, lexedAll[i]!, scan);
   const { system, weakSystem, libraries, dynamicWhenOn, bundled, runtime, unclear, unnamed, staticLinks, cxx } = scan;
   // A static library linked by name is the crate's own when it builds one of that name, or runs a make of its own.
   for (const s of staticLinks) (built.has(s.name) || scan.runsMake ? bundled : unclear).push(s.ev);
@@ -230,7 +246,7 @@ function linksSystem(spec: { kind: string; name: string | null }): boolean {
 
 /** Reads one file of the script: probes, bundled builds, features and variables read, what it prints for cargo. */
 function scanFile(f: ScriptSource, lexed: LexedSource, scan: Scan): void {
-  const { facts, declared, built, usesPkgConfig, usesCc, system, weakSystem, libraries, switches, bundled, runtime, unnamed, staticLinks } = scan;
+  const { facts, declared, usesPkgConfig, usesCc, system, weakSystem, libraries, switches, bundled } = scan;
   const { code } = lexed;
   const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
   const at = (s: { start: number; end: number }) => ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
@@ -305,23 +321,7 @@ function scanFile(f: ScriptSource, lexed: LexedSource, scan: Scan): void {
   for (const s of lexed.strings) {
     const v = s.value;
     // What the script prints for cargo: every `rustc-link-lib` in the literal.
-    for (const text of linkSpecs(v)) {
-      const spec = resolvedLink(lexed, s, text);
-      const e = at(s);
-      if (spec.kind === 'framework') runtime.push(e);
-      else if (spec.name !== null && CXX_RUNTIME.has(spec.name)) {
-        scan.cxx = true;
-        bundled.push(e);
-      } else if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()))) runtime.push(e);
-      else if (spec.kind === 'static') staticLinks.push({ name: spec.name ?? '', ev: e });
-      else if (spec.name !== null && built.has(spec.name)) bundled.push(e);
-      else if (spec.kind === 'unknown' && spec.name !== null && scan.trees.has(spec.name)) bundled.push(e);
-      else if (spec.name === null) unnamed.push(e);
-      else {
-        system.push(e);
-        libraries.push(...(spec.names ?? [spec.name]));
-      }
-    }
+    for (const text of linkSpecs(v)) noteLink(scan, resolvedLink(lexed, s, text), at(s));
     // A program it runs: make or a configure script builds sources it ships; a `*-config` tool tells how to link an installed library.
     // Its evidence: the call that takes it first (`Command::new("make")`), else the literal alone.
     const program = () => (statementStart(code, s.start) < s.start ? at(s) : ev(s.start, s.end));
@@ -353,6 +353,48 @@ function scanFile(f: ScriptSource, lexed: LexedSource, scan: Scan): void {
         switches.push({ kind: 'feature', name: feature, evidence: at(s) });
       }
     }
+  }
+}
+
+/**
+ * A link the crate asks for (a printed `rustc-link-lib`, or a `#[link]` of its sources), sorted:
+ * a framework, the C library's parts and Windows system libraries are the runtime; the C++ runtime
+ * says C++ was compiled; a static library is looked at once every file is read; one the script
+ * builds is its own; a name known only at run time is unnamed; anything else is a system library.
+ */
+function noteLink(scan: Scan, spec: ReturnType<typeof parseLinkLib> & { names?: string[] }, e: Evidence): void {
+  if (spec.kind === 'framework') scan.runtime.push(e);
+  else if (spec.name !== null && CXX_RUNTIME.has(spec.name)) {
+    scan.cxx = true;
+    scan.bundled.push(e);
+  } else if (spec.name !== null && (LIBC_PARTS.has(spec.name) || WINDOWS_LIBS.has(spec.name.toLowerCase()))) scan.runtime.push(e);
+  else if (spec.kind === 'static') scan.staticLinks.push({ name: spec.name ?? '', ev: e });
+  else if (spec.name !== null && scan.built.has(spec.name)) scan.bundled.push(e);
+  else if (spec.kind === 'unknown' && spec.name !== null && scan.trees.has(spec.name)) scan.bundled.push(e);
+  else if (spec.name === null) scan.unnamed.push(e);
+  else {
+    scan.system.push(e);
+    scan.libraries.push(...(spec.names ?? [spec.name]));
+  }
+}
+
+/**
+ * Reads a file of the crate's own sources for the `#[link(..)]` attributes on its extern blocks,
+ * each taken as the `rustc-link-lib=[KIND=]NAME` it stands for (`kind = "static"` as `static=`, no
+ * kind as none). `raw-dylib` names a Windows DLL that needs no library at link time, and an
+ * attribute with no name (`wasm_import_module` alone) links nothing.
+ */
+function scanCrateSource(f: ScriptSource, lexed: LexedSource, scan: Scan): void {
+  const { facts } = scan;
+  for (const a of linkAttributes(lexed)) {
+    if (a.name === null || a.name === '') continue;
+    const e: Evidence = { ...evidenceAt(facts.root, f, a.start, a.end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) };
+    if (a.kind === 'raw-dylib') {
+      scan.runtime.push(e);
+      continue;
+    }
+    const kind = a.kind === null ? 'default' : a.kind === 'static' || a.kind === 'dylib' || a.kind === 'framework' ? a.kind : 'unknown';
+    noteLink(scan, { kind, name: a.name }, e);
   }
 }
 

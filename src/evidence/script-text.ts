@@ -5,7 +5,7 @@
  * take. Every scan is bounded (a line, or a few thousand characters), so a
  * script of any size is read in linear time.
  */
-import type { LexedSource } from '../crate/rust-source.js';
+import { stringAt, type LexedSource } from '../crate/rust-source.js';
 
 /** The end of a call whose argument list starts at `open` (just after its `(`): after the matching `)`, on the same line and within reason. */
 export function callEnd(code: string, open: number): number {
@@ -192,4 +192,62 @@ function matchValues(shape: string): number[] | null {
 /** The argument right after a literal that ends at `end` in a call: `("…{}", name)` gives `name`. */
 export function nextArgument(code: string, end: number): string | null {
   return /^\s*,\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,)]/.exec(code.slice(end, end + 80))?.[1] ?? null;
+}
+
+/** A `#[link(...)]` attribute that stands on an `extern` block: where it is (from its `#` to just after its `]`), and the literal values of its `name` and `kind` (null when absent). */
+export interface LinkAttribute {
+  start: number;
+  end: number;
+  name: string | null;
+  kind: string | null;
+}
+
+/** How far an attribute's argument list, and the attributes between it and its `extern` block, are followed. */
+const ATTRIBUTE_LIMIT = 600;
+
+/**
+ * The `#[link(...)]` attributes of a file that stand on an `extern` block (other attributes may come
+ * between, and the block may be `unsafe extern`), with the literal values of their top-level `name`
+ * and `kind` keys. One given through `cfg_attr(.., link(..))` is not read, nor a name that is a
+ * macro's fragment (`name = $lib`): neither is a literal here.
+ */
+export function linkAttributes(lexed: LexedSource): LinkAttribute[] {
+  const { code } = lexed;
+  const out: LinkAttribute[] = [];
+  const re = /#\s*\[\s*link\s*\(/g;
+  for (let m = re.exec(code); m; m = re.exec(code)) {
+    const open = m.index + m[0].length;
+    // The argument list runs to its `)` (string contents are blanked: no parentheses there), then `]` closes the attribute.
+    let depth = 1;
+    let close = -1;
+    for (let i = open; i < code.length && i < open + ATTRIBUTE_LIMIT; i++) {
+      const c = code[i];
+      if (c === '(') depth++;
+      else if (c === ')' && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) continue;
+    const bracket = /^\s*\]/.exec(code.slice(close + 1, close + 64));
+    if (!bracket) continue;
+    const end = close + 1 + bracket[0].length;
+    // On an extern block (`extern "C" {`, `unsafe extern {`), not on an `extern crate` or a function.
+    if (!/^\s*(?:#\s*\[[^\]]*\]\s*)*(?:unsafe\s+)?extern\s*(?:"[^"\n]*"\s*)?\{/.test(code.slice(end, end + ATTRIBUTE_LIMIT))) continue;
+    out.push({ start: m.index, end, name: topLevelKey(lexed, open, close, 'name'), kind: topLevelKey(lexed, open, close, 'kind') });
+  }
+  return out;
+}
+
+/** The literal value of `key = "…"` at the top level of the argument list from `open` to `close` (its `)`): not inside a nested `cfg(..)`. */
+function topLevelKey(lexed: LexedSource, open: number, close: number, key: string): string | null {
+  const args = lexed.code.slice(open, close);
+  const re = new RegExp(`(?<![\\w$])${key}\\s*=\\s*`, 'g');
+  for (let m = re.exec(args); m; m = re.exec(args)) {
+    const before = args.slice(0, m.index);
+    if ((before.match(/\(/g) ?? []).length !== (before.match(/\)/g) ?? []).length) continue;
+    const lit = stringAt(lexed, open + m.index + m[0].length);
+    return lit && lit.end <= close ? lit.value : null;
+  }
+  return null;
 }

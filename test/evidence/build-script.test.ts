@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyBuildScript, evidenceLine, parseLinkLib, type BuildScriptVerdict, type ScriptFacts } from '../../src/evidence/build-script.js';
 import { collectScriptFiles, lexRust, pulledInFiles } from '../../src/crate/rust-source.js';
+import { linkAttributes } from '../../src/evidence/script-text.js';
 
 interface Case {
   name: string;
@@ -16,6 +17,8 @@ interface Case {
   facts?: Partial<ScriptFacts>;
   /** `build.rs` alone, or several files (the first is the build script). */
   script: string | Record<string, string>;
+  /** Files of the crate's own sources (`src/`), given beside the script for their `#[link]` attributes. */
+  sources?: Record<string, string>;
 }
 
 interface InvalidCase extends Case {
@@ -30,8 +33,9 @@ interface InvalidCase extends Case {
 function run(c: Case): BuildScriptVerdict {
   const files = typeof c.script === 'string' ? { 'build.rs': c.script } : c.script;
   const [first] = Object.keys(files);
-  const sources = collectScriptFiles(first!, (p) => files[p]);
-  return classifyBuildScript({ root: 'foo-sys-1.2.3', links: null, features: [], ...c.facts }, sources);
+  const script = collectScriptFiles(first!, (p) => files[p]);
+  const crate = Object.entries(c.sources ?? {}).map(([path, text]) => ({ path, text, crateSource: true }));
+  return classifyBuildScript({ root: 'foo-sys-1.2.3', links: null, features: [], ...c.facts }, [...script, ...crate]);
 }
 
 function tester(table: { valid: Case[]; invalid: InvalidCase[] }): void {
@@ -83,6 +87,36 @@ tester({
       name: 'a name read from a local binding of literals that are all C library parts',
       modelledOn: 'ash 0.38 build.rs (`let lib = match .. { .. }` then `rustc-link-lib={lib}`), with libc parts',
       script: 'fn main() {\n    let lib = match &*target_os {\n        "linux" => "dl",\n        _ => "c",\n    };\n    println!("cargo:rustc-link-lib={lib}");\n}\n',
+    },
+    {
+      name: "a `#[link]` of the C library's parts in the crate's sources",
+      modelledOn: 'libc 0.2 src/unix/mod.rs (`#[link(name = "c")]`, `m`, `rt`, `pthread` on an empty extern block)',
+      script: 'fn main() {\n    println!("cargo:rerun-if-changed=build.rs");\n}\n',
+      sources: { 'src/unix/mod.rs': '#[link(name = "c")]\n#[link(name = "m")]\n#[link(name = "rt")]\n#[link(name = "pthread")]\nextern "C" {}\n' },
+    },
+    {
+      name: 'a `#[link]` over several lines, with a `cfg(..)` inside, static or not',
+      modelledOn: 'libc 0.2 src/unix/mod.rs (`rustc-dep-of-std`: `kind = "static"` under `cfg(target_feature = "crt-static")`)',
+      script: 'fn main() {}\n',
+      sources: {
+        'src/unix/mod.rs':
+          '#[link(\n    name = "c",\n    kind = "static",\n    modifiers = "-bundle",\n    cfg(target_feature = "crt-static")\n)]\n#[link(name = "c", cfg(not(target_feature = "crt-static")))]\nextern "C" {}\n',
+      },
+    },
+    {
+      name: 'a framework linked by a `#[link]`',
+      modelledOn: 'getrandom 0.2 src/ios.rs (`#[link(name = "Security", kind = "framework")]`)',
+      script: 'fn main() {}\n',
+      sources: { 'src/ios.rs': '#[link(name = "Security", kind = "framework")]\nextern "C" {\n    fn SecRandomCopyBytes(rnd: *const c_void, count: usize, bytes: *mut u8) -> i32;\n}\n' },
+    },
+    {
+      name: 'a `raw-dylib` `#[link]` needs no library at link time',
+      modelledOn: 'mlua-sys 0.11 src/lua51/lauxlib.rs (`link(name = "lua51", kind = "raw-dylib")`, there under `cfg_attr(all(windows, raw_dylib), ..)`)',
+      script: 'fn main() {}\n',
+      sources: {
+        'src/lua51/lauxlib.rs':
+          '#[link(name = "lua51", kind = "raw-dylib")]\nunsafe extern "C-unwind" {\n    pub fn luaL_register(L: *mut lua_State, libname: *const c_char, l: *const luaL_Reg);\n}\n',
+      },
     },
   ],
   invalid: [
@@ -387,7 +421,66 @@ tester({
       libraries: ['foo'],
       switches: ['env:FOO_STATIC'],
     },
+    {
+      name: "a `#[link(name = ..)]` on an extern block of the crate's sources, the script generating bindings only",
+      modelledOn: 'xcb 1.4.0 src/ffi/base.rs (`#[link(name = "xcb")]`) and build/main.rs (`rustc-link-search` on FreeBSD)',
+      script: {
+        'build/main.rs': 'fn main() {\n    #[cfg(target_os = "freebsd")]\n    println!("cargo:rustc-link-search=/usr/local/lib");\n}\n',
+      },
+      sources: {
+        'src/ffi/base.rs': 'use libc::{c_char, c_int};\n\n#[link(name = "xcb")]\nextern "C" {\n    pub(crate) fn xcb_flush(c: *mut xcb_connection_t) -> c_int;\n}\n',
+      },
+      kind: 'system',
+      libraries: ['xcb'],
+      evidence: ['foo-sys-1.2.3/src/ffi/base.rs:3:1: #[link(name = "xcb")]'],
+    },
+    {
+      name: 'a `#[link]` after other attributes, in a module, and one before a `#[cfg]`',
+      modelledOn: 'pcap 2.5 src/raw.rs (`#[cfg(libpcap_1_5_0)]` then `#[link(name = "pcap")]`), with the web-sys order (`#[link]` then `#[cfg]`)',
+      script: 'fn main() {\n    println!("cargo:rustc-cfg=libpcap_1_5_0");\n}\n',
+      sources: {
+        'src/raw.rs':
+          'pub mod ffi_unix {\n    #[cfg(libpcap_1_5_0)]\n    #[link(name = "pcap")]\n    extern "C" {\n        pub fn pcap_set_rfmon(arg1: *mut pcap_t, arg2: c_int) -> c_int;\n    }\n\n    #[link(name = "pcap")]\n    #[cfg(not(windows))]\n    extern "C" {\n        pub fn pcap_get_selectable_fd(arg1: *mut pcap_t) -> c_int;\n    }\n}\n',
+      },
+      kind: 'system',
+      libraries: ['pcap'],
+      evidence: ['foo-sys-1.2.3/src/raw.rs:3:5: #[link(name = "pcap")]', 'foo-sys-1.2.3/src/raw.rs:8:5: #[link(name = "pcap")]'],
+    },
+    {
+      name: "edition 2024's `unsafe extern`, kind dylib",
+      modelledOn: 'gobject-sys 0.20 src/lib.rs (`#[link(name = "gobject-2.0")]`), written as edition 2024 requires and with its kind',
+      script: 'fn main() {}\n',
+      sources: { 'src/lib.rs': '#[link(name = "gobject-2.0", kind = "dylib")]\nunsafe extern "C" {\n    pub fn g_object_ref(object: gpointer) -> gpointer;\n}\n' },
+      kind: 'system',
+      libraries: ['gobject-2.0'],
+    },
+    {
+      name: 'a static `#[link]` of what the script builds, beside the C++ runtime and system libraries',
+      modelledOn: 'servo/skia src/linkhack.rs (`#[link(name = "skia", kind = "static")]`, `stdc++`, freetype, fontconfig) and a build script running make',
+      script: 'fn main() {\n    let mut make = Command::new("make");\n    make.arg("-f").arg("makefile.cargo").status().unwrap();\n}\n',
+      sources: {
+        'src/linkhack.rs': '#[cfg(target_os = "linux")]\n#[link(name = "skia", kind = "static")]\n#[link(name = "stdc++")]\n#[link(name = "freetype")]\n#[link(name = "fontconfig")]\nextern { }\n',
+      },
+      kind: 'system',
+      libraries: ['freetype', 'fontconfig'],
+      evidence: ['foo-sys-1.2.3/src/linkhack.rs:4:1: #[link(name = "freetype")]', 'foo-sys-1.2.3/src/linkhack.rs:5:1: #[link(name = "fontconfig")]'],
+    },
     // ---- compiles only its own sources ----
+    {
+      name: 'a static `#[link]` of what the script builds with make, and the C++ runtime',
+      modelledOn: 'servo/skia src/linkhack.rs on macOS (`#[link(name = "skia", kind = "static")]`, `stdc++`, frameworks) and a build script running make',
+      script: 'fn main() {\n    let mut make = Command::new("make");\n    make.arg("-f").arg("makefile.cargo").status().unwrap();\n}\n',
+      sources: {
+        'src/linkhack.rs': '#[cfg(target_os = "macos")]\n#[link(name = "skia", kind = "static")]\n#[link(name = "stdc++")]\n#[link(name = "OpenGL", kind = "framework")]\nextern { }\n',
+      },
+      kind: 'bundled',
+      cxx: true,
+      evidence: [
+        'foo-sys-1.2.3/build.rs:2:20: Command::new("make")',
+        'foo-sys-1.2.3/src/linkhack.rs:2:1: #[link(name = "skia", kind = "static")]',
+        'foo-sys-1.2.3/src/linkhack.rs:3:1: #[link(name = "stdc++")]',
+      ],
+    },
     {
       name: "a -src crate's builder compiles the sources it ships",
       modelledOn: 'openssl-sys 0.9.102 build/find_vendored.rs (`openssl_src::Build::new().build()`) and mlua-sys (`lua_src::Build::new()`)',
@@ -535,6 +628,46 @@ tester({
       kind: 'unknown',
       evidence: [],
     },
+    {
+      name: "a `#[link]` in the build script's own files links the build script, not the crate",
+      modelledOn: 'xcb 1.4.0 src/ffi/base.rs, were its build script to pull it in with `#[path]`',
+      script: {
+        'build.rs': '#[path = "src/ffi/base.rs"]\nmod base;\n\nfn main() {}\n',
+        'src/ffi/base.rs': '#[link(name = "xcb")]\nextern "C" {\n    pub(crate) fn xcb_flush(c: *mut xcb_connection_t) -> c_int;\n}\n',
+      },
+      kind: 'unknown',
+      evidence: [],
+    },
+    {
+      name: "the crate's sources are read for their `#[link]` attributes only",
+      modelledOn: "cc 1.0 src/lib.rs (a build helper's library prints `rustc-link-lib` for the scripts that call it)",
+      script: 'fn main() {}\n',
+      sources: {
+        'src/lib.rs':
+          'impl Build {\n    pub fn compile(&self, output: &str) {\n        self.print(&format!("cargo:rustc-link-lib=static={}", lib_name));\n        let mut cmd = Command::new("make");\n        pkg_config::probe_library("foo");\n    }\n}\n',
+      },
+      kind: 'unknown',
+      evidence: [],
+    },
+    {
+      name: 'a `#[link]` that names only a wasm import module links nothing, nor one on an `extern crate`',
+      modelledOn: 'web-sys 0.3 (`#[link(wasm_import_module = "__wbindgen_placeholder__")]` then `#[cfg(..)]`)',
+      script: 'fn main() {}\n',
+      sources: {
+        'src/features/gen_Event.rs':
+          '#[link(wasm_import_module = "__wbindgen_placeholder__")]\n#[cfg(all(target_arch = "wasm32", not(target_os = "emscripten")))]\nextern "C" {\n    fn __widl_instanceof_Event(val: u32) -> u32;\n}\n\n#[link(name = "foo")]\nextern crate foo;\n',
+      },
+      kind: 'unknown',
+      evidence: [],
+    },
+    {
+      name: 'a static `#[link]` of a library the script does not build',
+      modelledOn: 'servo/skia src/linkhack.rs (`#[link(name = "skia", kind = "static")]`), without the build that makes it',
+      script: 'fn main() {\n    println!("cargo:rustc-link-search=native={}/lib", dst.display());\n}\n',
+      sources: { 'src/linkhack.rs': '#[link(name = "skia", kind = "static")]\nextern { }\n' },
+      kind: 'unknown',
+      evidence: ['foo-sys-1.2.3/src/linkhack.rs:1:1: #[link(name = "skia", kind = "static")]'],
+    },
   ],
 });
 
@@ -552,6 +685,24 @@ describe('parseLinkLib', () => {
     ['ssl:libssl3', 'default', 'ssl'],
   ] as const)('%s', (spec, kind, name) => {
     expect(parseLinkLib(spec)).toEqual({ kind, name });
+  });
+});
+
+describe('linkAttributes', () => {
+  const read = (text: string) => linkAttributes(lexRust(text)).map(({ name, kind }) => ({ name, kind }));
+  it('reads the top-level name and kind of a `#[link]` on an extern block', () => {
+    expect(read('#[link(name = "z", kind = "static", modifiers = "+whole-archive")]\nextern "C" {}')).toEqual([{ name: 'z', kind: 'static' }]);
+    expect(read('#[link(kind = "dylib", name = "ssl")] unsafe extern "C" {}')).toEqual([{ name: 'ssl', kind: 'dylib' }]);
+    expect(read('#[link(name = "c", cfg(not(target_feature = "crt-static")))]\nextern "C" {}')).toEqual([{ name: 'c', kind: null }]);
+  });
+  it('a name given by a macro fragment, or only a wasm module or an import name type, is no name', () => {
+    expect(read('#[link(name = $library, kind = "raw-dylib", modifiers = "+verbatim", import_name_type = "undecorated")]\nextern "system" {}')).toEqual([{ name: null, kind: 'raw-dylib' }]);
+    expect(read('#[link(wasm_import_module = "env")]\nextern "C" {}')).toEqual([{ name: null, kind: null }]);
+  });
+  it('is not read off an extern block, through cfg_attr, in a comment or in a string', () => {
+    expect(read('#[link(name = "foo")]\nextern crate foo;\n#[link(name = "bar")]\nfn f() {}')).toEqual([]);
+    expect(read('#[cfg_attr(unix, link(name = "foo"))]\nextern "C" {}')).toEqual([]);
+    expect(read('// #[link(name = "foo")]\nconst S: &str = "#[link(name = \\"foo\\")] extern {}";\nextern "C" {}')).toEqual([]);
   });
 });
 

@@ -24,7 +24,9 @@ function lineOf(x: BuildScriptExcerpt): IndexVersion {
 
 function verdictOf(x: BuildScriptExcerpt): BuildScriptVerdict {
   const line = lineOf(x);
-  return classifyBuildScript({ root: `${x.crate}-${x.version}`, links: line.links, features: [...featureNames(line)] }, [{ path: x.file, text: x.model }]);
+  return classifyBuildScript({ root: `${x.crate}-${x.version}`, links: line.links, features: [...featureNames(line)] }, [
+    { path: x.file, text: x.model, ...(x.crateSource ? { crateSource: true } : {}) },
+  ]);
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Build-script excerpts, one or more per family: what the family's claim about how its crate
- * links rests on. Each names the real script (repository, commit, path, lines) and carries a
+ * links rests on. Each names the real script (repository, commit, path, lines), or the crate's
+ * source file where the link is an attribute of its extern blocks (`crateSource`), and carries a
  * model of those lines, written for this test (the same calls, literals and conditions, the rest
  * left out), which the build-script classifier must judge as the family claims.
  *
@@ -24,6 +25,11 @@ export interface BuildScriptExcerpt {
   file: string;
   lines: string;
   path: 'default' | 'fallback' | `feature:${string}` | `env:${string}`;
+  /**
+   * The lines are of the crate's own sources, not of its build script (xcb's `#[link(name = "xcb")]`):
+   * the classifier reads them for the `#[link]` attributes on their extern blocks.
+   */
+  crateSource?: boolean;
   verdict: 'system' | 'bundled' | 'runtime';
   /** For a `system` verdict: the libraries and the static switches (`feature:x`, `env:X`) it reads. */
   libraries?: string[];

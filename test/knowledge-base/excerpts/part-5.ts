@@ -1,7 +1,8 @@
 /**
  * Build-script excerpts of some families (see `../build-scripts.ts` for what an excerpt is). Each
  * was read at the commit that sets the recorded version (its release tag where there is one),
- * except glib-sys's, whose release branch no stored copy holds (see there).
+ * except glib-sys's, whose release branch no stored copy holds, and gmp-mpfr-sys's, read in a
+ * copy of the release that another repository vendors (see there).
  */
 import type { BuildScriptExcerpt } from '../build-scripts.js';
 
@@ -590,22 +591,186 @@ fn build(&self) -> Result<(), String> {
     model:
       'fn env_var_rerun(name: &str) -> Result<String, env::VarError> {\n    println!("cargo:rerun-if-env-changed={name}");\n    env::var(name)\n}\n\nimpl SystemInfo {\n    fn new() -> Result<Self> {\n        let libtorch = Self::prepare_libtorch_dir(os)?;\n        let lib = env_var_rerun("LIBTORCH_LIB")\n            .map(PathBuf::from)\n            .unwrap_or_else(|_| libtorch.clone());\n        libtorch_lib_dir = Some(lib.join("lib"));\n        let link_type = match env_var_rerun("LIBTORCH_STATIC").as_deref() {\n            Err(_) | Ok("0") | Ok("false") | Ok("FALSE") => LinkType::Dynamic,\n            Ok(_) => LinkType::Static,\n        };\n    }\n\n    fn prepare_libtorch_dir(os: Os) -> Result<PathBuf> {\n        if let Ok(libtorch) = env_var_rerun("LIBTORCH") {\n            Ok(PathBuf::from(libtorch))\n        } else if let Some(pathbuf) = Self::check_system_location(os) {\n            Ok(pathbuf)\n        }\n    }\n\n    fn make(&self, use_cuda: bool, use_hip: bool) {\n        cc::Build::new()\n            .cpp(true)\n            .pic(true)\n            .includes(&self.libtorch_include_dirs)\n            .files(&c_files)\n            .compile("tch");\n    }\n\n    fn link(&self, lib_name: &str) {\n        match self.link_type {\n            LinkType::Dynamic => println!("cargo:rustc-link-lib={lib_name}"),\n            LinkType::Static => {\n                println!("cargo:rustc-link-lib=static:+whole-archive,-bundle={lib_name}")\n            }\n        }\n    }\n}\n\nfn main() -> anyhow::Result<()> {\n    if !cfg!(feature = "doc-only") {\n        let system_info = SystemInfo::new()?;\n        println!("cargo:rustc-link-search=native={}", si_lib.display());\n        system_info.make(use_cuda, use_hip);\n        println!("cargo:rustc-link-lib=static=tch");\n        if system_info.link_type == LinkType::Static {\n            system_info.link("asmjit");\n            system_info.link("XNNPACK");\n        }\n        system_info.link("torch_cpu");\n        system_info.link("torch");\n        system_info.link("c10");\n        let target = env::var("TARGET").context("TARGET variable not set")?;\n        if !target.contains("msvc") && !target.contains("apple") {\n            println!("cargo:rustc-link-lib=gomp");\n        }\n    }\n    Ok(())\n}\n',
   },
+  /**
+   * gmp-mpfr-sys is developed on GitLab (tspiteri/gmp-mpfr-sys), of which no stored copy was
+   * found; read in the copy of 1.6.2 that deevashwer/chorus vendors (e1deeac, the commit that adds
+   * it). Its gmp-mpfr-sys/Cargo.toml says 1.6.2 and declares what the index line of 1.6.2 records:
+   * libc ^0.2.44, windows-sys ^0.52 on Windows, the features mpfr, mpc (default), use-system-libs,
+   * force-cross, c-no-tests, cnodelete and fail-on-warnings. The workspace patches it for Android
+   * ("a patch that allows for cross-compilation to Android", its Cargo.toml): Target::Android
+   * (lines 53, 116-117), the NDK's tools set in build_gmp (651-664), android targets let through
+   * compilation_target_allowed (1333-1336); none of it in the lines quoted. The lines quoted read
+   * the same in two later releases vendored with patches of their own elsewhere, 1.6.8
+   * (ruocuoguo23/wallet-mpc 7143773, for iOS) and 1.7.1 (yonasBSD/val 968e077, for
+   * wasm32-unknown-unknown), but for build_gmp's `--host` value (mapped by get_actual_cross_target
+   * in both) and, in val's copy, a wasm stub library linked after write_link_info's last line.
+   *
+   * Without `use-system-libs` main calls compile_libs, which builds GMP, and MPFR and MPC with
+   * their features (the defaults), from the sources the crate ships, each with its configure
+   * script (`--disable-shared`) and make, and write_link_info links them `static=`. With
+   * `use-system-libs` (the family's dynamic option; check_system_libs, lines 190-279, builds test
+   * programs against -lgmp, -lmpfr and -lmpc: not modelled) it links the system libraries,
+   * dynamically except on a musl target with crt-static, where it links them `static=` with
+   * /usr/lib on the search path. The variables it reads (CC, CFLAGS, GMP_MPFR_SYS_CACHE, a cache
+   * of built libraries) change nothing of what is linked. A target other than the host (x86_64 to
+   * i686 aside) panics unless `force-cross` is on (lines 104-110, 1317-1339).
+   */
+  {
+    family: 'gmp',
+    crate: 'gmp-mpfr-sys',
+    version: '1.6.2',
+    repository: 'deevashwer/chorus',
+    commit: 'e1deeac',
+    file: 'gmp-mpfr-sys/build.rs',
+    lines: '75, 153-187, 281-338, 642-650, 665-671, 987-1027, 1081-1083, 1173-1193',
+    path: 'default',
+    verdict: 'bundled',
+    model: `fn main() {
+    let use_system_libs = there_is_env("CARGO_FEATURE_USE_SYSTEM_LIBS");
+    if use_system_libs {
+        match target {
+            Target::Msvc => panic!("the use-system-libs feature is not supported on this target"),
+            Target::Mingw => mingw_pkg_config_libdir_or_panic(),
+            _ => {}
+        }
+    }
+    if env.use_system_libs {
+        check_system_libs(&env);
+    } else {
+        compile_libs(&env);
+    }
+}
+
+fn compile_libs(env: &Environment) {
+    let gmp_ah = (env.lib_dir.join("libgmp.a"), env.include_dir.join("gmp.h"));
+    let mpc_ah = if there_is_env("CARGO_FEATURE_MPC") {
+        Some((env.lib_dir.join("libmpc.a"), env.include_dir.join("mpc.h")))
+    } else {
+        None
+    };
+    let mpfr_ah = if mpc_ah.is_some() || there_is_env("CARGO_FEATURE_MPFR") {
+        Some((
+            env.lib_dir.join("libmpfr.a"),
+            env.include_dir.join("mpfr.h"),
+        ))
+    } else {
+        None
+    };
+    if compile_gmp {
+        link_dir(&env.src_dir.join(GMP_DIR), &env.build_dir.join("gmp-src"));
+        let (ref a, ref h) = gmp_ah;
+        build_gmp(env, a, h);
+    }
+    if compile_mpfr {
+        link_dir(&env.src_dir.join(MPFR_DIR), &env.build_dir.join("mpfr-src"));
+        let (ref a, ref h) = *mpfr_ah.as_ref().unwrap();
+        build_mpfr(env, a, h);
+    }
+    if compile_mpc {
+        link_dir(&env.src_dir.join(MPC_DIR), &env.build_dir.join("mpc-src"));
+        let (ref a, ref h) = *mpc_ah.as_ref().unwrap();
+        build_mpc(env, a, h);
+    }
+    write_link_info(env, mpfr_ah.is_some(), mpc_ah.is_some());
+}
+
+fn build_gmp(env: &Environment, lib: &Path, header: &Path) {
+    let build_dir = env.build_dir.join("gmp-build");
+    create_dir_or_panic(&build_dir);
+    let mut conf = String::from("../gmp-src/configure --enable-fat --disable-shared --with-pic");
+    if let Some(cross_target) = env.cross_target.as_ref() {
+        conf.push_str(" --host ");
+        conf.push_str(cross_target);
+    }
+    configure(&build_dir, &OsString::from(conf));
+    make_and_check(env, &build_dir);
+    let build_lib = build_dir.join(".libs").join("libgmp.a");
+    copy_file_or_panic(&build_lib, lib);
+}
+
+fn write_link_info(env: &Environment, feature_mpfr: bool, feature_mpc: bool) {
+    println!("cargo:rustc-link-search=native={lib_str}");
+
+    let target_env = env::var("CARGO_CFG_TARGET_ENV").unwrap_or_default();
+    if target_env == "musl" && env.use_system_libs {
+        println!("cargo:rustc-link-search=/usr/lib");
+    }
+
+    let target_features = env::var("CARGO_CFG_TARGET_FEATURE").unwrap_or_default();
+    let using_static_musl = target_env == "musl" && target_features.contains("crt-static");
+    let use_static = using_static_musl || !env.use_system_libs;
+    let maybe_static = if use_static { "static=" } else { "" };
+    if feature_mpc {
+        println!("cargo:rustc-link-lib={maybe_static}mpc");
+    }
+    if feature_mpfr {
+        println!("cargo:rustc-link-lib={maybe_static}mpfr");
+    }
+    println!("cargo:rustc-link-lib={maybe_static}gmp");
+}
+
+fn there_is_env(name: &str) -> bool {
+    env::var_os(name).is_some()
+}
+
+fn configure(build_dir: &Path, conf_line: &OsStr) {
+    let mut conf = Command::new("sh");
+    conf.current_dir(build_dir).arg("-c").arg(conf_line);
+    execute(conf);
+}
+
+fn make_and_check(env: &Environment, build_dir: &Path) {
+    let mut make = Command::new("make");
+    make.current_dir(build_dir).arg("-j").arg(&env.jobs);
+    execute(make);
+    if !env.c_no_tests && env.cross_target.is_none() {
+        let mut make_check = Command::new("make");
+        make_check
+            .current_dir(build_dir)
+            .arg("-j")
+            .arg(&env.jobs)
+            .arg("check");
+        execute(make_check);
+    }
+}
+`,
+  },
+  /**
+   * The merge of release_1.4.0 (pull request #264) that sets 1.4.0. libxcb is linked by an
+   * attribute in the crate's sources, not by its build script: `#[link(name = "xcb")]` on the
+   * extern blocks of src/ffi/base.rs (line 117, quoted) and src/ffi/ext.rs (line 58), and `X11-xcb`
+   * in src/ffi/xlib_xcb.rs (line 55, a module behind the `xlib_xcb` feature). The build script
+   * (build/main.rs and the modules of build/) only generates the bindings from the XCB protocol
+   * descriptions and prints `rustc-link-search=/usr/local/lib` on FreeBSD (build/main.rs:77-78): it
+   * names no library. The classifier reads the attribute in a file given as the crate's sources
+   * (`crateSource`); the CLI reads a script only for a crate the knowledge base does not know, and
+   * gives the classifier the script's files alone.
+   */
+  {
+    family: 'xcb',
+    crate: 'xcb',
+    version: '1.4.0',
+    repository: 'rust-x-bindings/rust-xcb',
+    commit: '5f23596',
+    file: 'src/ffi/base.rs',
+    lines: '4, 117-119, 209',
+    path: 'default',
+    crateSource: true,
+    verdict: 'system',
+    libraries: ['xcb'],
+    switches: [],
+    model: `use libc::{c_char, c_int, c_uint, c_void};
+
+#[link(name = "xcb")]
+extern "C" {
+    pub(crate) fn xcb_flush(c: *mut xcb_connection_t) -> c_int;
+}
+`,
+  },
 ];
 
 /**
  * Families of this part with no excerpt yet, each with the reason (as `../build-scripts.ts`'s
  * PENDING).
  */
-export const PENDING_5: readonly string[] = [
-  // xcb 1.4.0 (rust-x-bindings/rust-xcb 5f23596): libxcb is linked by #[link(name = "xcb")] in
-  // src/ffi/base.rs:117 (and src/ffi/ext.rs:58, `X11-xcb` in src/ffi/xlib_xcb.rs:55); the build
-  // script (build/main.rs and the modules of build/) only generates the bindings and prints
-  // `rustc-link-search=/usr/local/lib` on FreeBSD (line 78): nothing in it says what is linked.
-  'xcb',
-  // gmp-mpfr-sys 1.6.2: developed on GitLab (tspiteri/gmp-mpfr-sys); no stored copy of the 1.6.2
-  // build script was found. Stored copies: the mirror nikp123/gmp-mpfr-sys ends at 1.4.7
-  // (f3bb4e9), and vendored copies hold 1.6.8 (ruocuoguo23/wallet-mpc 7143773, vendor/, its
-  // Cargo.toml edited) and 1.7.1 (yonasBSD/val 968e077); the fork stegos/gmp-mpfr-sys holds 0.2.0
-  // (00f8037); the index records only 1.6.2.
-  'gmp',
-];
+export const PENDING_5: readonly string[] = [];
