@@ -24,8 +24,8 @@ import { mkdir, mkdirSync, readdirSync, readFileSync, rename, renameSync, rm, rm
 import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 
-/** node:crypto, loaded when first needed: a run with no registry cache does without it. */
-const createHash: typeof import('node:crypto').createHash = (algorithm) => process.getBuiltinModule('node:crypto').createHash(algorithm);
+/** sha256 in hex, with node:crypto loaded when first needed (a run with no registry cache does without it); one call, no hash object per entry. */
+const sha256hex = (data: string | Buffer): string => process.getBuiltinModule('node:crypto').hash('sha256', data, 'hex');
 
 /** An entry name `path` may join as text: no empty, `.` or `..` part, no leading or trailing `/`, on POSIX `/` only. */
 const SIMPLE_REL = sep === '/' ? /^(?:(?!\.\.?(?:\/|$))[A-Za-z0-9._-]+(?:\/(?!$)|$))*$/ : /^(?!)/;
@@ -57,7 +57,7 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 export function registryCacheName(url: string): string {
   const u = new URL(url);
   const host = `${u.hostname}${u.port ? `_${u.port}` : ''}`.replace(/[^A-Za-z0-9._-]/g, '_');
-  return `${host}-${createHash('sha256').update(url).digest('hex').slice(0, 16)}`;
+  return `${host}-${sha256hex(url).slice(0, 16)}`;
 }
 
 /** Distinguishes the temporary files of one process; the pid distinguishes processes. */
@@ -226,5 +226,5 @@ function decode(data: Buffer): CacheEntry | undefined {
 }
 
 function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
+  return sha256hex(data);
 }
