@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeIndexFile, MAX_DEPTH, parseIndexFile } from '../../src/registry/parse.js';
 import { RegistryError } from '../../src/registry/types.js';
@@ -99,5 +100,57 @@ describe('parseIndexFile', () => {
 
   it('refuses invalid UTF-8', () => {
     expect(() => decodeIndexFile(Buffer.from([0x7b, 0xff, 0x7d]), 'x', 'x')).toThrow(RegistryError);
+  });
+});
+
+describe('dependency fields', () => {
+  // Any value in any field: a dependency is read with its defaults when every field has its type, else refused naming it.
+  const value = fc.oneof(
+    fc.constant(undefined),
+    fc.constant(null),
+    fc.boolean(),
+    fc.string({ maxLength: 3 }),
+    fc.integer(),
+    fc.array(fc.oneof(fc.string({ maxLength: 2 }), fc.integer()), { maxLength: 2 }),
+    fc.constantFrom('normal', 'dev', 'build', 'other'),
+  );
+  const fields = ['name', 'req', 'features', 'optional', 'default_features', 'target', 'kind', 'registry', 'package'] as const;
+  const dep = fc.record(Object.fromEntries(fields.map((f) => [f, value])) as Record<(typeof fields)[number], typeof value>, { requiredKeys: [] });
+
+  it('reads a well-typed dependency with the defaults of absent and null fields, and refuses any other', () => {
+    fc.assert(
+      fc.property(dep, (d) => {
+        const line = JSON.stringify({ name: 'x', vers: '1.0.0', deps: [d], features: {} });
+        const json = JSON.parse(line).deps[0] as Record<string, unknown>;
+        const str = (v: unknown) => typeof v === 'string';
+        const absent = (v: unknown) => v === undefined || v === null;
+        const typed =
+          str(json.name) &&
+          str(json.req) &&
+          (absent(json.features) || (Array.isArray(json.features) && json.features.every(str))) &&
+          (json.optional === undefined || typeof json.optional === 'boolean') &&
+          (json.default_features === undefined || typeof json.default_features === 'boolean') &&
+          ['target', 'registry', 'package'].every((k) => absent(json[k]) || str(json[k])) &&
+          (absent(json.kind) || ['normal', 'dev', 'build'].includes(json.kind as string));
+        if (!typed) {
+          expect(() => parseIndexFile(line, 'x', undefined, 'w')).toThrow('w: line 1: deps[0]');
+          return;
+        }
+        expect(parseIndexFile(line, 'x', undefined, 'w')[0]!.deps).toEqual([
+          {
+            name: json.name,
+            req: json.req,
+            features: json.features ?? [],
+            optional: json.optional ?? false,
+            default_features: json.default_features ?? true,
+            target: json.target ?? null,
+            kind: json.kind ?? 'normal',
+            registry: json.registry ?? null,
+            package: json.package ?? null,
+          },
+        ]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
