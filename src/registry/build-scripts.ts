@@ -10,7 +10,7 @@
  */
 import { relative, sep } from 'node:path';
 import { DirectorySource } from './vendor.js';
-import { readScriptsFromDir } from './crate-files.js';
+import { readScriptsFromDir, type CrateFileSet } from './crate-files.js';
 import { NotCachedError, RegistryError, type CrateSource, type IndexVersion } from './types.js';
 
 /** Build dependencies that mean the script builds or finds native code (rustc probes such as autocfg or version_check do not). */
@@ -86,8 +86,12 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
       results.set(r.key, vendored(source, r, root));
     } else remote.push({ r, source });
   }
-  // p-limit is loaded only when something may be downloaded (a vendored run never needs it).
-  const limit = remote.length ? (await import('p-limit')).default(opts.concurrency ?? 8) : null;
+  // p-limit is loaded at the first download (most runs, offline or with every crate at hand, make none).
+  let limiter: Promise<(f: () => Promise<CrateFileSet | null>) => Promise<CrateFileSet | null>> | undefined;
+  const limit = (f: () => Promise<CrateFileSet | null>) => {
+    limiter ??= import('p-limit').then(({ default: pLimit }) => pLimit(opts.concurrency ?? 8));
+    return limiter.then((l) => l(f));
+  };
   await Promise.all(
     remote.map(async ({ r, source }) => {
       let v: IndexVersion | ScriptRequest['entry'] | undefined = r.entry;
@@ -105,7 +109,7 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
       if (!set && nativeSign) {
         if (!files.canDownload) return results.set(r.key, { kind: 'unreadable', reason: 'no local copy of the crate, and archive downloads are off or the run is offline' });
         try {
-          set = await limit!(() => files.read(id));
+          set = await limit(() => files.read(id));
           if (set?.from === 'download') downloads++;
         } catch (e) {
           if (!(e instanceof RegistryError) || e instanceof NotCachedError) throw e;
