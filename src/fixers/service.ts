@@ -141,37 +141,39 @@ export async function planFixes(ctx: ProofContext, opts: FixOptions = {}): Promi
   const auto = strategy === 'auto';
   const order: FixStrategy[] = auto ? ['switch', 'static', 'pin'] : [strategy];
   const widened: { ctx?: ProofContext | null } = {};
-  const crates: CrateFixes[] = [];
-  for (const target of fixableFindings(ctx)) {
-    const builds = memberBuilds(ctx);
-    const linking = builds.length
-      ? new Set(builds.filter((b) => b.findings.some((f) => target.findings.some((t) => t.rule === f.rule && t.package.name === f.package.name))).map((b) => b.key))
-      : undefined;
-    const input: StrategyInput = { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: opts.pinScope ?? 'all', ...(linking ? { linking } : {}) };
-    const findingIds = target.findings.map((f) => f.id);
-    const entry: CrateFixes = { name: target.name, version: target.version, findingIds, fixes: [], chosen: null };
-    const tryStrategy = async (s: FixStrategy) => {
-      const res = BUILDERS[s](input);
-      // A strategy's refusals are its reasons only when it has no candidate: a static option reached
-      // through one dependency holds for every other through feature unification.
-      if (!res.candidates.length) {
-        entry.fixes.push(refused(target, s, findingIds, res.refused.length ? res.refused : [reason('noStrategy', { crate: target.name })]));
-        return;
-      }
-      for (const c of res.candidates) {
-        let proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp, c.narrows);
-        if (proof.proven) proof = await proveForWholeWorkspace(ctx, c, proof, target.name, widened);
-        const fix = toFix(c, proof, target, findingIds, ctx);
-        if (proof.proven) PROOFS.set(fix, proof);
-        entry.fixes.push(fix);
-      }
-    };
-    for (const s of order) await tryStrategy(s);
-    const proven = entry.fixes.find((f) => f.proven);
-    if (auto && !proven) await tryStrategy('disable');
-    entry.chosen = proven ?? (opts.allowUnproven ? (entry.fixes.find((f) => f.undecided && f.strategy !== 'disable') ?? null) : null);
-    crates.push(entry);
-  }
+  // Each crate's candidates are proven at once, and the crates at once: a proof that brings new crates
+  // waits for their index files, and proofs waiting together wait once. Results keep their order.
+  const crates = await Promise.all(
+    fixableFindings(ctx).map(async (target): Promise<CrateFixes> => {
+      const builds = memberBuilds(ctx);
+      const linking = builds.length
+        ? new Set(builds.filter((b) => b.findings.some((f) => target.findings.some((t) => t.rule === f.rule && t.package.name === f.package.name))).map((b) => b.key))
+        : undefined;
+      const input: StrategyInput = { project: ctx.project, kb: ctx.kb, target, targets: ctx.targets, pinScope: opts.pinScope ?? 'all', ...(linking ? { linking } : {}) };
+      const findingIds = target.findings.map((f) => f.id);
+      const entry: CrateFixes = { name: target.name, version: target.version, findingIds, fixes: [], chosen: null };
+      const tryStrategy = async (s: FixStrategy): Promise<ProposedFix[]> => {
+        const res = BUILDERS[s](input);
+        // A strategy's refusals are its reasons only when it has no candidate: a static option reached
+        // through one dependency holds for every other through feature unification.
+        if (!res.candidates.length) return [refused(target, s, findingIds, res.refused.length ? res.refused : [reason('noStrategy', { crate: target.name })])];
+        return Promise.all(
+          res.candidates.map(async (c) => {
+            let proof = await proveEdits(ctx, c.edits, findingIds, c.giveUp, c.narrows);
+            if (proof.proven) proof = await proveForWholeWorkspace(ctx, c, proof, target.name, widened);
+            const fix = toFix(c, proof, target, findingIds, ctx);
+            if (proof.proven) PROOFS.set(fix, proof);
+            return fix;
+          }),
+        );
+      };
+      for (const fixes of await Promise.all(order.map(tryStrategy))) entry.fixes.push(...fixes);
+      const proven = entry.fixes.find((f) => f.proven);
+      if (auto && !proven) entry.fixes.push(...(await tryStrategy('disable')));
+      entry.chosen = proven ?? (opts.allowUnproven ? (entry.fixes.find((f) => f.undecided && f.strategy !== 'disable') ?? null) : null);
+      return entry;
+    }),
+  );
 
   const chosen = crates.flatMap((c) => (c.chosen ? [c.chosen] : []));
   const { kept, proof, dropped } = await keepTogether(
