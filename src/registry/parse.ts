@@ -154,6 +154,9 @@ function dep(raw: unknown, where: string): IndexDep {
 
 /** `features` and `features2` (features using `dep:` or `?` syntax, kept apart for old cargos) as one map. */
 function mergeFeatures(features: unknown, features2: unknown, where: string): Record<string, string[]> {
+  // Most lines have no `features2`: their `features`, when well formed, is the map as parsed (its keys
+  // own properties, `__proto__` too), with no copy (a crate's every line is parsed to pick a version).
+  if ((features2 === undefined || features2 === null) && wellFormedFeatures(features)) return features;
   const merged = new Map<string, string[]>();
   for (const [key, table] of [
     ['features', features],
@@ -166,6 +169,15 @@ function mergeFeatures(features: unknown, features2: unknown, where: string): Re
   }
   // fromEntries defines own properties, so a feature named `__proto__` stays a feature.
   return Object.fromEntries(merged);
+}
+
+function wellFormedFeatures(features: unknown): features is Record<string, string[]> {
+  if (typeof features !== 'object' || features === null || Array.isArray(features)) return false;
+  for (const k in features) {
+    const list = (features as Record<string, unknown>)[k];
+    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) return false;
+  }
+  return true;
 }
 
 /** Whether arrays and objects nest deeper than `levels` in a parsed value (itself at level 1); the walk stops at the bound. */
