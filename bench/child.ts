@@ -9,6 +9,19 @@ export interface Exit {
   stderr: string;
 }
 
+/**
+ * This process's environment for a timed child, without NODE_EXTRA_CA_CERTS:
+ * node reads that certificate bundle at every start-up (some 80 ms where it
+ * names the system's whole bundle), which no offline run needs and cargo
+ * never pays; benchmarks that build their own minimal environment leave it
+ * out as well.
+ */
+export function benchEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  return env;
+}
+
 /** Runs `cmd args` in `cwd` with `env`, its output captured, and times it. */
 export function timedRun(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Exit> {
   return new Promise((ok, fail) => {

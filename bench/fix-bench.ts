@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, timedRun } from './child.js';
+import { benchEnv, median, timedRun } from './child.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = resolve(HERE, '../../..');
@@ -45,7 +45,7 @@ try {
   execFileSync('cp', ['-r', single, ws]);
   makeWorkspace(ws);
 
-  const env = { ...process.env, NO_COLOR: '1', CARGO_TERM_COLOR: 'never' };
+  const env = benchEnv({ NO_COLOR: '1', CARGO_TERM_COLOR: 'never' });
   const time = async (dir: string, args: string[]): Promise<{ ms: number; fixes: string }> => {
     const times: number[] = [];
     let fixes = '';

@@ -23,7 +23,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, timedRun, type Exit } from './child.js';
+import { benchEnv, median, timedRun, type Exit } from './child.js';
 
 const HERE = fileURLToPath(import.meta.url);
 const ROOT = resolve(HERE, '../../..');
@@ -55,7 +55,9 @@ export interface TreeBenchResult {
   times: Record<'tool' | 'cargo' | 'node' | 'floor', number[]>;
 }
 
-const run = (cmd: string, args: string[], cwd: string): Promise<Exit> => timedRun(cmd, args, cwd, { ...process.env, CARGO_TERM_COLOR: 'never', NO_COLOR: '1' });
+/** Both tools run without NODE_EXTRA_CA_CERTS (`benchEnv`), as check-bench runs in a minimal environment. */
+const RUN_ENV = benchEnv({ CARGO_TERM_COLOR: 'never', NO_COLOR: '1' });
+const run = (cmd: string, args: string[], cwd: string): Promise<Exit> => timedRun(cmd, args, cwd, RUN_ENV);
 
 function cargoAvailable(): boolean {
   try {
@@ -160,6 +162,7 @@ export function printTreeBench(r: TreeBenchResult | { skipped: string }, log: (l
   const ms = (x: number) => `${x.toFixed(1).padStart(7)} ms`;
   log(`tree on ${r.project} (${r.crates} vendored crates), --target ${r.target} on both sides (cargo with -e normal,no-proc-macro): median wall time of ${r.runs} interleaved runs, warm`);
   log(`  (load average ${r.load[0].toFixed(2)} before the timed runs, ${r.load[1].toFixed(2)} after, on ${availableParallelism()} CPUs)`);
+  if (process.env.NODE_EXTRA_CA_CERTS) log('  (NODE_EXTRA_CA_CERTS, set here, is left out of both runs: node would read its bundle at start-up, though no run opens a connection)');
   log(`  cargo-preflight tree      ${ms(r.toolMs)}`);
   let ok = true;
   if (r.cargoMs !== null) {
