@@ -503,13 +503,18 @@ async function loadSourcePackages(
     const home = options.cargoHome ?? null;
     if (home !== null) files = (await import('../registry/crate-files.js')).crateFilesFor(home);
   }
+  const made = madeSummaries(lookups, lock);
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
     if (!v) {
       const vendored = w.source instanceof DirectorySource;
       return unresolvedSummary(pkg, { kind: 'not-in-source', source: w.source.label, vendored, ...(found ? { version: pkg.version } : {}) });
     }
-    return indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles, options.procMacroHints);
+    const known = made.get(pkg);
+    if (known?.v === v) return known.summary;
+    const summary = indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles, options.procMacroHints);
+    if (SELF_CONTAINED.has(summary)) made.set(pkg, { v, summary });
+    return summary;
   };
   const fetched: Fetched[] = [];
   await Promise.all(
@@ -541,6 +546,28 @@ async function loadSourcePackages(
   for (const f of fetched) for (const pkg of f.pkgs) summaries.set(pkg.key, summaryFrom(pkg, f, f.found, files));
   for (const [pkg, cause] of unresolved) summaries.set(pkg.key, unresolvedSummary(pkg, cause));
 }
+
+/**
+ * Registry packages' summaries made by loads that share their lookups (a
+ * project's load, then each fix's proof, whose loads differ only in the
+ * manifests edited): a summary that every declaration of its index record
+ * resolves in Cargo.lock is the same for each, as long as the record is (a
+ * status read from the manifest replaces the record). Such summaries are
+ * shared, not copied: nothing changes a summary whose dependencies all point
+ * at locked packages (a proof re-points only those at stand-ins).
+ */
+function madeSummaries(lookups: RegistryLookups, lock: Lockfile): WeakMap<LockedPackage, { v: IndexVersion; summary: Summary }> {
+  let perLock = MADE.get(lookups);
+  if (!perLock) MADE.set(lookups, (perLock = new WeakMap()));
+  let made = perLock.get(lock);
+  if (!made) perLock.set(lock, (made = new WeakMap()));
+  return made;
+}
+
+const MADE = new WeakMap<RegistryLookups, WeakMap<Lockfile, WeakMap<LockedPackage, { v: IndexVersion; summary: Summary }>>>();
+
+/** Summaries `indexToSummary` made with every declaration resolved in Cargo.lock: no warning, no stand-in, whatever load asked. */
+const SELF_CONTAINED = new WeakSet<Summary>();
 
 /**
  * Which crates need their manifest for an exact proc-macro status: those that
@@ -921,9 +948,11 @@ export function indexToSummary(
   const pm = procMacroOf(v, files, hints);
   const deps: SummaryDep[] = [];
   let unlocked: string[] | undefined;
+  let selfContained = true;
   for (const d of v.deps) {
     if (d.kind === 'dev') continue;
     const candidates = lockedDepFor(pkg, lock, d, false);
+    if (candidates.length === 0) selfContained = false;
     if (candidates.length === 0 && newTargets) {
       const source = pkg.source && !pkg.source.startsWith('git+') ? pkg.source : CRATES_IO_REGISTRY;
       deps.push({ ...d, to: unlockedTarget(newTargets, lock, d, d.registry ? `registry+${d.registry}` : source) });
@@ -960,5 +989,6 @@ export function indexToSummary(
   if (pm.guessed) s.procMacroGuessed = true;
   if (unlocked) s.unlockedOptional = unlocked;
   if (v.cksum) s.cksum = v.cksum;
+  if (selfContained) SELF_CONTAINED.add(s);
   return s;
 }
