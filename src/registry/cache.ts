@@ -84,14 +84,7 @@ export class DiskCache {
     const slash = rel.lastIndexOf('/');
     const folder = slash === -1 ? '' : rel.slice(0, slash);
     let names = this.listings.get(folder);
-    if (!names) {
-      try {
-        names = new Set(readdirSync(this.path(folder)));
-      } catch {
-        names = new Set();
-      }
-      this.listings.set(folder, names);
-    }
+    if (!names) this.listings.set(folder, (names = folderNames(this.path(folder))));
     return names.has(rel.slice(slash + 1));
   }
 
@@ -183,6 +176,15 @@ export class DiskCache {
       this.making.set(dir, made);
     }
     return made;
+  }
+}
+
+/** The names in a folder; none when it cannot be read (missing, or not a folder). */
+export function folderNames(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir));
+  } catch {
+    return new Set();
   }
 }
 

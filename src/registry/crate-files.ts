@@ -27,7 +27,7 @@ import { collectScriptFiles } from '../crate/rust-source.js';
 import { isProcMacro } from '../manifest/deps.js';
 import { fullTomlParser, isTable } from '../manifest/toml.js';
 import { publishedManifestDoc } from '../manifest/published.js';
-import type { CacheEntry, DiskCache } from './cache.js';
+import { folderNames, type CacheEntry, type DiskCache } from './cache.js';
 import type { ArchiveRequest } from './crate-archive.js';
 import { isValidCrateName, RegistryError } from './types.js';
 
@@ -184,11 +184,6 @@ export class RegistryCrateFiles {
     return set;
   }
 
-  /**
-   * `.crate-files-v2/<name>-<version>-<sha256>`: beside the index entries of
-   * the registry, with which no index path can collide (v2 keeps the modules
-   * a build script pulls in; entries of `.crate-files/` lack them).
-   */
   /** The tool's cache entry of the crate's files; the folder is listed once, so that the crates it lacks (most, in a run that reads every crate's copy at hand) cost no failed read. */
   private cached(id: CrateId): CacheEntry | undefined {
     const cache = this.opts.cache;
@@ -196,6 +191,11 @@ export class RegistryCrateFiles {
     return key && cache?.mayHave(key) ? cache.read(key) : undefined;
   }
 
+  /**
+   * `.crate-files-v2/<name>-<version>-<sha256>`: beside the index entries of
+   * the registry, with which no index path can collide (v2 keeps the modules
+   * a build script pulls in; entries of `.crate-files/` lack them).
+   */
   private cacheKey(id: CrateId): string | undefined {
     const sum = id.checksums[0];
     if (!sum || !/^[0-9a-f]{64}$/i.test(sum)) return undefined;
@@ -205,14 +205,7 @@ export class RegistryCrateFiles {
   /** The names in one of cargo's folders, listed once: a run asks for every crate of its graph, and most may not be there. */
   private listing(dir: string): Set<string> {
     let names = this.listings.get(dir);
-    if (!names) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = new Set();
-      }
-      this.listings.set(dir, names);
-    }
+    if (!names) this.listings.set(dir, (names = folderNames(dir)));
     return names;
   }
 
