@@ -20,7 +20,7 @@
  * (measured: 582 entries of 7 KB, 96-105 ms of the main thread synchronous,
  * 53-91 ms with callbacks, the calls themselves on other threads).
  */
-import { mkdir, mkdirSync, readdirSync, readFileSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
+import { existsSync, mkdir, mkdirSync, readdirSync, readFileSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, sep } from 'node:path';
 
@@ -69,6 +69,9 @@ export class DiskCache {
   /** Folders being made by `writeSoon`: its writes into one wait for the one mkdir. */
   private readonly making = new Map<string, Promise<boolean>>();
 
+  /** See `empty`. */
+  private missing: boolean | undefined;
+
   /** Names in a folder, listed once by `mayHave` and kept up to date by this process's writes. */
   private readonly listings = new Map<string, Set<string>>();
 
@@ -90,6 +93,7 @@ export class DiskCache {
 
   /** The entry at `rel` (an index path or `config.json`), or undefined when missing or unusable. */
   read(rel: string): CacheEntry | undefined {
+    if (this.empty()) return undefined;
     const path = this.path(rel);
     let data: Buffer;
     try {
@@ -156,8 +160,19 @@ export class DiskCache {
     return SIMPLE_REL.test(rel) ? (rel === '' ? this.dir : `${this.dir}${sep}${rel}`) : join(this.dir, rel);
   }
 
+  /**
+   * Whether the cache's folder did not exist when first asked, and this
+   * process has written nothing to it since: a first run (a CI runner) reads
+   * none of its hundreds of entries, each a failed open and an exception.
+   */
+  private empty(): boolean {
+    this.missing ??= !existsSync(this.dir);
+    return this.missing;
+  }
+
   /** A name written: added to its folder's listing, if the folder was listed. */
   private listed(rel: string): void {
+    this.missing = false;
     const slash = rel.lastIndexOf('/');
     this.listings.get(slash === -1 ? '' : rel.slice(0, slash))?.add(rel.slice(slash + 1));
   }

@@ -38,4 +38,17 @@ describe('DiskCache', () => {
     expect(other.mayHave('top')).toBe(true);
     expect(other.mayHave('nothing/here')).toBe(false);
   });
+
+  it('reads nothing from a cache folder that did not exist when first asked, until it writes there itself', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'cargo-preflight-cache-')), 'registry');
+    const cache = new DiskCache(dir);
+    expect(cache.read('3/s/syn')).toBeUndefined();
+    // Another process fills the folder meanwhile: this run does not look (it fetches what it needs).
+    new DiskCache(dir).write('3/s/syn', { body: Buffer.from('a') });
+    expect(cache.read('3/s/syn')).toBeUndefined();
+    // Its own write makes the folder one to read.
+    expect(cache.write('3/s/serde', { body: Buffer.from('b') })).toBe(true);
+    expect(cache.read('3/s/syn')?.body.toString()).toBe('a');
+    expect(new DiskCache(dir).read('3/s/serde')?.body.toString()).toBe('b');
+  });
 });
