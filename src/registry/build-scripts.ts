@@ -10,7 +10,8 @@
  */
 import { relative, sep } from 'node:path';
 import { DirectorySource } from './vendor.js';
-import { readScriptsFromDir, type CrateFileSet } from './crate-files.js';
+import type { LimitFunction } from 'p-limit';
+import { readScriptsFromDir } from './crate-files.js';
 import { NotCachedError, RegistryError, type CrateSource, type IndexVersion } from './types.js';
 
 /** Build dependencies that mean the script builds or finds native code (rustc probes such as autocfg or version_check do not). */
@@ -87,8 +88,8 @@ export async function readBuildScripts(requests: readonly ScriptRequest[], opts:
     } else remote.push({ r, source });
   }
   // p-limit is loaded at the first download (most runs, offline or with every crate at hand, make none).
-  let limiter: Promise<(f: () => Promise<CrateFileSet | null>) => Promise<CrateFileSet | null>> | undefined;
-  const limit = (f: () => Promise<CrateFileSet | null>) => {
+  let limiter: Promise<LimitFunction> | undefined;
+  const limit = <T>(f: () => Promise<T>): Promise<T> => {
     limiter ??= import('p-limit').then(({ default: pLimit }) => pLimit(opts.concurrency ?? 8));
     return limiter.then((l) => l(f));
   };

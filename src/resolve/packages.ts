@@ -503,17 +503,16 @@ async function loadSourcePackages(
     const home = options.cargoHome ?? null;
     if (home !== null) files = (await import('../registry/crate-files.js')).crateFilesFor(home);
   }
-  const made = madeSummaries(lookups, lock);
   const summaryFrom = (pkg: LockedPackage, w: { source: CrateSource }, found: CrateLookup | null, crateFiles: CrateFiles | null): Summary => {
     const v = found?.versions.find((x) => x.vers === pkg.version);
     if (!v) {
       const vendored = w.source instanceof DirectorySource;
       return unresolvedSummary(pkg, { kind: 'not-in-source', source: w.source.label, vendored, ...(found ? { version: pkg.version } : {}) });
     }
-    const known = made.get(pkg);
+    const known = MADE.get(pkg);
     if (known?.v === v) return known.summary;
     const summary = indexToSummary(pkg, v, lock, warnings, newTargets, crateFiles, options.procMacroHints);
-    if (SELF_CONTAINED.has(summary)) made.set(pkg, { v, summary });
+    if (SELF_CONTAINED.has(summary)) MADE.set(pkg, { v, summary });
     return summary;
   };
   const fetched: Fetched[] = [];
@@ -548,23 +547,17 @@ async function loadSourcePackages(
 }
 
 /**
- * Registry packages' summaries made by loads that share their lookups (a
- * project's load, then each fix's proof, whose loads differ only in the
- * manifests edited): a summary that every declaration of its index record
- * resolves in Cargo.lock is the same for each, as long as the record is (a
- * status read from the manifest replaces the record). Such summaries are
- * shared, not copied: nothing changes a summary whose dependencies all point
- * at locked packages (a proof re-points only those at stand-ins).
+ * Registry packages' summaries, by lock entry: a project's load and each fix's
+ * proof load the same Cargo.lock (its entries are that lock's own objects) and
+ * share their lookups, and differ only in the manifests edited. A summary that
+ * every declaration of its index record resolves in Cargo.lock is the same for
+ * each, as long as the record is the same object (a status read from the
+ * manifest replaces the record; another load's lookups give other records).
+ * Such summaries are shared, not copied: nothing changes a summary whose
+ * dependencies all point at locked packages (a proof re-points only those at
+ * stand-ins).
  */
-function madeSummaries(lookups: RegistryLookups, lock: Lockfile): WeakMap<LockedPackage, { v: IndexVersion; summary: Summary }> {
-  let perLock = MADE.get(lookups);
-  if (!perLock) MADE.set(lookups, (perLock = new WeakMap()));
-  let made = perLock.get(lock);
-  if (!made) perLock.set(lock, (made = new WeakMap()));
-  return made;
-}
-
-const MADE = new WeakMap<RegistryLookups, WeakMap<Lockfile, WeakMap<LockedPackage, { v: IndexVersion; summary: Summary }>>>();
+const MADE = new WeakMap<LockedPackage, { v: IndexVersion; summary: Summary }>();
 
 /** Summaries `indexToSummary` made with every declaration resolved in Cargo.lock: no warning, no stand-in, whatever load asked. */
 const SELF_CONTAINED = new WeakSet<Summary>();
