@@ -1,13 +1,20 @@
 #!/usr/bin/env node
 // Entry point. Also reached as `cargo preflight` (cargo passes "preflight" as the first argument).
+import { fileURLToPath } from 'node:url';
+
 const argv = process.argv.slice(2);
 const backtrace = !!process.env.CARGO_PREFLIGHT_BACKTRACE || argv.includes('--verbose') || argv.some((a) => /^-v+$/.test(a));
 // A backtrace names the modules and lines of the sources, not of the bundle.
 if (backtrace) process.setSourceMapsEnabled(true);
 
-const { defaultContext, main, setOptimizingCompiler } = await import('../dist/bundle/cargo-preflight.js');
+const { ChunkLoader, setOptimizingCompiler } = await import('../dist/bundle/loader.js');
 // A run lasts a fraction of a second: V8's optimizing compiler costs more than it gains (cli/v8.ts).
+// Turned off before any chunk is compiled: V8's code cache holds the flags it was made with.
 setOptimizingCompiler(false);
+// The bundle's chunks, with V8's code cache (cli/chunk-loader.ts), written at exit for the chunks compiled without one.
+const loader = ChunkLoader.read(fileURLToPath(new URL('../dist/bundle/', import.meta.url)), process.env, backtrace);
+process.on('exit', () => loader.writeCache());
+const { defaultContext, main } = await loader.load('cargo-preflight.cjs');
 
 // Run by cargo, usage lines and hints say `cargo preflight`, as the user typed it.
 const program = argv[0] === 'preflight' ? 'cargo preflight' : 'cargo-preflight';

@@ -6,6 +6,7 @@
  * (`{"error": {...}}`). A stack trace only with `--verbose`.
  */
 import { UserError } from '../src/errors.js';
+import { importFullParser } from '../src/manifest/positions.js';
 import { NetworkError, RegistryError } from '../src/registry/types.js';
 import { EXIT, EXIT_CODES_HELP, networkHelp } from './exit-codes.js';
 import { opensUiByDefault } from './ui/launch.js';
@@ -71,6 +72,7 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     const own = first === '--version' || first === '-V' || first === '--help' || first === '-h' || first === 'help';
     const byDefault = !own && (first === undefined || first.startsWith('-'));
     const named = own ? undefined : commandNamed(byDefault ? 'check' : first);
+    await importFullParser();
     const command = named && (await named.load());
     const args = byDefault && opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : byDefault ? argv : rest;
     // Read as the command reads them (the common options without one), before anything runs or fails:

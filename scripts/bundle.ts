@@ -19,15 +19,18 @@
  *
  * Run after tsc: node dist/scripts/bundle.js
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'rolldown';
+import MagicString from 'magic-string';
+import { build, type Plugin } from 'rolldown';
+import { type BundleManifest, MANIFEST } from '../cli/chunk-loader.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = join(ROOT, 'dist');
 const OUT = join(DIST, 'bundle');
-export const BUNDLE_ENTRY = join(OUT, 'cargo-preflight.js');
+export const BUNDLE_ENTRY = join(OUT, 'cargo-preflight.cjs');
 
 /** Modules every analysis run loads: the static imports of these, followed through. */
 const CORE_ROOTS = ['cli/main.js', 'cli/commands/tree.js', 'cli/commands/why.js'];
@@ -74,6 +77,48 @@ export function staticPackageImports(chunk: string): string[] {
   return [...out];
 }
 
+/** A chunk's requires at its top level, run when it loads (`const x = require("…");`, `let y = require("…");`, as the bundler writes them). */
+export function chunkRequires(chunk: string): string[] {
+  return [...chunk.matchAll(/^(?:const|let|var) [\w$]+ = require\("([^"]+)"\);?$/gm)].map((m) => m[1]!);
+}
+
+/** The package a specifier names (`@scope/pkg/sub` → `@scope/pkg`), or null for our chunks and Node's modules. */
+function packageOf(spec: string): string | null {
+  if (spec.startsWith('.') || spec.startsWith('node:')) return null;
+  return spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+}
+
+/**
+ * What the bundler's CommonJS output needs to run through the chunk loader
+ * (cli/chunk-loader.ts), with the source map following every edit:
+ * - it loads a chunk on demand with `Promise.resolve().then(() =>
+ *   require("./x.cjs"))` and keeps a package's `import("p")`: both become
+ *   calls the loader answers (`module.loadChunk`, `module.importPackage`),
+ *   which work from V8's code cache, where `import()` does not;
+ * - it reads a package's `require()` as CommonJS's `module.exports`
+ *   (`__toESM(x, 1)`, whose `default` is the whole object), but the packages
+ *   imported for a default export are ES modules, which `require()` gives as
+ *   their namespace marked `__esModule`: read as such, `default` is the
+ *   package's default export.
+ */
+export function rewriteForLoader(code: string): { code: string; map: ReturnType<MagicString['generateMap']> } {
+  const s = new MagicString(code);
+  for (const m of code.matchAll(/Promise\.resolve\(\)\.then\(\(\) => require\(("\.\/[^"]+")\)\)/g)) {
+    s.overwrite(m.index, m.index + m[0].length, `module.loadChunk(${m[1]})`);
+  }
+  for (const m of code.matchAll(/(?<![\w$.])import\(("[^"]+")\)/g)) s.overwrite(m.index, m.index + m[0].length, `module.importPackage(${m[1]})`);
+  for (const m of code.matchAll(/^let ([\w$]+) = require\("[^".][^"]*"\);\n\1 = [\w$]+\.__toESM\(\1(, 1)\);$/gm)) {
+    const at = m.index + m[0].length - 2 - m[2]!.length;
+    s.remove(at, at + m[2]!.length);
+  }
+  return { code: s.toString(), map: s.generateMap({ hires: true }) };
+}
+
+const rewriteImports: Plugin = {
+  name: 'rewrite-dynamic-imports',
+  renderChunk: (code) => rewriteForLoader(code),
+};
+
 export async function bundle(): Promise<void> {
   const core = staticClosure(CORE_ROOTS.map((p) => join(DIST, p)));
   rmSync(OUT, { recursive: true, force: true });
@@ -83,32 +128,71 @@ export async function bundle(): Promise<void> {
     // Packages stay in node_modules, loaded where the code asks for them, but for the bundled ones.
     external: (id: string) => /^[^./]/.test(id) && !BUNDLED_PACKAGES.some((p) => id === p || id.startsWith(`${p}/`)),
     logLevel: 'silent',
+    plugins: [rewriteImports],
     output: {
       dir: OUT,
-      format: 'esm',
-      entryFileNames: '[name].js',
-      chunkFileNames: '[name].js',
+      format: 'cjs',
+      entryFileNames: '[name].cjs',
+      chunkFileNames: '[name].cjs',
       sourcemap: true,
       codeSplitting: { groups: [{ name: 'core', test: (id: string) => core.has(id) }] },
     },
   });
+  // The loader, with the switch of V8's optimizing compiler it sets before any chunk is compiled, as one ES module.
+  await build({
+    input: join(DIST, 'cli/chunk-loader.js'),
+    platform: 'node',
+    external: (id: string) => id.startsWith('node:'),
+    logLevel: 'silent',
+    output: { file: join(OUT, 'loader.js'), format: 'esm' },
+  });
+  writeManifest();
   check(core.size);
+}
+
+/** The manifest the loader reads: the build's hash, and each chunk's requires at load. */
+function writeManifest(): void {
+  const hash = createHash('sha256');
+  const chunks: BundleManifest['chunks'] = {};
+  for (const name of readdirSync(OUT)
+    .filter((f) => f.endsWith('.cjs'))
+    .sort()) {
+    const text = readFileSync(join(OUT, name), 'utf8');
+    hash.update(`${name}\0${text}\0`);
+    const requires = chunkRequires(text);
+    chunks[name] = {
+      chunks: requires.filter((r) => r.startsWith('./')).map((r) => r.slice(2)),
+      packages: requires.filter((r) => packageOf(r) !== null),
+    };
+  }
+  const manifest: BundleManifest = { build: hash.digest('hex').slice(0, 16), chunks };
+  writeFileSync(join(OUT, MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
 }
 
 function check(coreModules: number): void {
   const problems: string[] = [];
   const read = (name: string) => (existsSync(join(OUT, name)) ? readFileSync(join(OUT, name), 'utf8') : null);
-  const entry = read('cargo-preflight.js');
-  const coreChunk = read('core.js');
-  if (entry === null) problems.push('no entry chunk cargo-preflight.js');
-  if (coreChunk === null) problems.push('no core chunk core.js');
+  const entry = read('cargo-preflight.cjs');
+  const coreChunk = read('core.cjs');
+  if (entry === null) problems.push('no entry chunk cargo-preflight.cjs');
+  if (coreChunk === null) problems.push('no core chunk core.cjs');
   for (const [name, text] of [
-    ['cargo-preflight.js', entry],
-    ['core.js', coreChunk],
+    ['cargo-preflight.cjs', entry],
+    ['core.cjs', coreChunk],
   ] as const) {
     if (text === null) continue;
-    const early = staticPackageImports(text).filter((p) => NOT_AT_START_UP.includes(p));
-    if (early.length) problems.push(`${name} imports ${early.join(', ')} at start-up`);
+    const early = chunkRequires(text)
+      .map(packageOf)
+      .filter((p): p is string => p !== null && NOT_AT_START_UP.includes(p));
+    if (early.length) problems.push(`${name} requires ${early.join(', ')} at start-up`);
+  }
+  // Every chunk loaded later, every import left, goes through the loader: none may stay as the bundler wrote it.
+  for (const name of readdirSync(OUT).filter((f) => f.endsWith('.cjs'))) {
+    const text = readFileSync(join(OUT, name), 'utf8');
+    const lazy = [...text.matchAll(/^.*\brequire\("\.\/[^"]+"\).*$/gm)].filter((m) => !/^(?:const|let|var) [\w$]+ = require\("[^"]+"\);?$/.test(m[0]));
+    if (lazy.length) problems.push(`${name} requires a chunk other than at its top level: ${lazy[0]![0].trim()}`);
+    const dynamic = /(?<![\w$.])import\(/.exec(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
+    if (dynamic) problems.push(`${name} keeps an import() the loader cannot answer from the code cache`);
   }
   if (problems.length) throw new Error(`bundle: ${problems.join('; ')}`);
   process.stdout.write(`bundle: ${OUT.slice(ROOT.length + 1)}/ (core chunk of ${coreModules} modules)\n`);

@@ -9,7 +9,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '..');
-const BUILT = join(ROOT, 'dist/bundle/cargo-preflight.js');
+const BUILT = join(ROOT, 'dist/bundle/cargo-preflight.cjs');
 const SOURCES = ['src', 'cli', 'scripts', 'bench', 'testkit', 'knowledge-base', 'bin', 'tsconfig.json', 'package.json'];
 
 function newest(path: string): number {

@@ -83,8 +83,14 @@ function indexKeyValues(body: AST.TOMLKeyValue[], base: (string | number)[], idx
 type TomlEslintParser = typeof import('toml-eslint-parser');
 
 // The full parser is loaded only for a manifest the simple reader declines,
-// synchronously where Node can require an ES module, else at start-up.
-let fullParser: TomlEslintParser | null = (process.features as { require_module?: boolean }).require_module ? null : await import('toml-eslint-parser');
+// synchronously where Node can require an ES module, else at start-up
+// (`importFullParser`).
+let fullParser: TomlEslintParser | null = null;
+
+/** On a Node that cannot require an ES module (before 20.19), imports the full parser ahead, for a manifest that needs it. */
+export async function importFullParser(): Promise<void> {
+  if (!(process.features as { require_module?: boolean }).require_module) fullParser ??= await import('toml-eslint-parser');
+}
 
 function full(): TomlEslintParser {
   return (fullParser ??= createRequire(import.meta.url)('toml-eslint-parser') as TomlEslintParser);

@@ -134,7 +134,7 @@ describe('colours', () => {
   });
 
   const bin = fileURLToPath(new URL('../../bin/cargo-preflight.js', import.meta.url));
-  const built = existsSync(fileURLToPath(new URL('../../dist/bundle/cargo-preflight.js', import.meta.url)));
+  const built = existsSync(fileURLToPath(new URL('../../dist/bundle/cargo-preflight.cjs', import.meta.url)));
   const hasScript = (() => {
     try {
       execFileSync('script', ['--version'], { stdio: 'ignore' });

@@ -9,16 +9,18 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { staticClosure, staticPackageImports, staticSpecifiers } from '../../scripts/bundle.js';
+import { chunkRequires, rewriteForLoader, staticClosure } from '../../scripts/bundle.js';
 
 const OUT = resolve(__dirname, '../../dist/bundle');
 const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
 const EXAMPLE = resolve(__dirname, '../../example');
-const built = existsSync(join(OUT, 'cargo-preflight.js'));
+const built = existsSync(join(OUT, 'cargo-preflight.cjs'));
 
 const chunk = (name: string) => readFileSync(join(OUT, name), 'utf8');
-/** Our own chunks a chunk imports statically. */
-const staticChunkImports = (text: string) => staticSpecifiers(text).filter((s) => s.startsWith('./'));
+/** Our own chunks a chunk requires when it loads. */
+const staticChunkImports = (text: string) => chunkRequires(text).filter((s) => s.startsWith('./'));
+/** Packages a chunk requires when it loads, Node's own modules left out. */
+const staticPackageImports = (text: string) => chunkRequires(text).filter((s) => !s.startsWith('.') && !s.startsWith('node:'));
 
 describe('the static import closure', () => {
   it('follows static imports and re-exports, not dynamic ones or packages', () => {
@@ -33,33 +35,50 @@ describe('the static import closure', () => {
     const names = [...staticClosure([join(dir, 'a.js')])].map((f) => f.slice(dir.length + 1)).sort();
     expect(names).toEqual(['a.js', 'b.js', 'side.js', 'sub/c.js', 'sub/d.js']);
   });
+});
 
-  it('names the packages a chunk imports statically', () => {
-    const text =
-      'import { a as t } from "node:fs";\nimport b from "semver";\nimport { render } from "ink";\nimport "@scope/pkg/sub";\nexport { y } from "p-limit";\nimport { x } from "./core.js";\nconst u = () => import("undici");\n';
-    expect(staticPackageImports(text).sort()).toEqual(['@scope/pkg', 'ink', 'p-limit', 'semver']);
+describe('the CommonJS chunks', () => {
+  it('names what a chunk requires at its top level, not what it requires later', () => {
+    const text = 'const require_core = require("./core.cjs");\nlet node_fs = require("node:fs");\nlet ink = require("ink");\nfunction f() {\n\tconst x = require("later");\n}\n';
+    expect(chunkRequires(text)).toEqual(['./core.cjs', 'node:fs', 'ink']);
+  });
+
+  it("turns the bundler's chunk loads and package imports into the loader's calls, and keeps the source map's lines", () => {
+    const code = 'a();\nconst m = await Promise.resolve().then(() => require("./fixers.cjs")).then((n) => n.x);\nconst p = import("p-limit");\nx.import("not-this");\n';
+    const out = rewriteForLoader(code);
+    expect(out.code).toBe('a();\nconst m = await module.loadChunk("./fixers.cjs").then((n) => n.x);\nconst p = module.importPackage("p-limit");\nx.import("not-this");\n');
+    expect(out.map.mappings.split(';')).toHaveLength(5);
+  });
+
+  it("reads a package's require() as an ES module's namespace, and leaves the bundled CommonJS modules' interop alone", () => {
+    const code =
+      'let p_limit = require("p-limit");\np_limit = require_rolldown_runtime.__toESM(p_limit, 1);\nvar import_gte = require_rolldown_runtime.__toESM(require_gte(), 1);\nlet x = require("./core.cjs");\nx = require_rolldown_runtime.__toESM(x, 1);\n';
+    expect(rewriteForLoader(code).code).toBe(
+      'let p_limit = require("p-limit");\np_limit = require_rolldown_runtime.__toESM(p_limit);\nvar import_gte = require_rolldown_runtime.__toESM(require_gte(), 1);\nlet x = require("./core.cjs");\nx = require_rolldown_runtime.__toESM(x, 1);\n',
+    );
   });
 });
 
 describe.skipIf(!built)('the built bundle', () => {
   it('starts with the entry and the core chunk only, and no heavy package', () => {
-    expect(staticChunkImports(chunk('cargo-preflight.js'))).toEqual(['./core.js']);
-    expect(staticChunkImports(chunk('core.js'))).toEqual([]);
-    for (const name of ['cargo-preflight.js', 'core.js']) {
+    expect(staticChunkImports(chunk('cargo-preflight.cjs'))).toEqual(['./core.cjs']);
+    expect(staticChunkImports(chunk('core.cjs')).filter((c) => c !== './rolldown-runtime.cjs')).toEqual([]);
+    for (const name of ['cargo-preflight.cjs', 'core.cjs']) {
       expect(
         staticPackageImports(chunk(name)).filter((p) => ['ink', 'react', 'toml-eslint-parser', 'p-limit'].includes(p)),
         name,
       ).toEqual([]);
     }
     // The commands of an analysis run are in the core chunk; the others come when asked for.
-    expect(chunk('tree.js')).toMatch(/^export \{ \w+ as treeCommand \} from "\.\/core\.js";\s*$/);
-    const checkEntry = readdirSync(OUT).find((f) => f.endsWith('.js') && /^export \{[^}]*\bcheckCommand\b[^}]*\}/m.test(chunk(f)));
+    expect(readdirSync(OUT).filter((f) => /^(tree|why)\d*\.cjs$/.test(f))).toEqual([]);
+    expect(chunk('core.cjs')).toMatch(/__exportAll\(\{ treeCommand: /);
+    const checkEntry = readdirSync(OUT).find((f) => f.endsWith('.cjs') && /^exports\.checkCommand = /m.test(chunk(f)));
     expect(checkEntry).toBeDefined();
-    expect(chunk('core.js')).toContain(`import("./${checkEntry}")`);
+    expect(chunk('core.cjs')).toContain(`module.loadChunk("./${checkEntry}")`);
   });
 
   it('reads only the small crate facts at start-up (the proc-macro hints), not the knowledge base of library families', () => {
-    const core = chunk('core.js');
+    const core = chunk('core.cjs');
     expect(core).toContain('readCompiled("crates.json")');
     expect(core).not.toContain('"knowledge-base.json"');
     // semver is bundled into the chunks that compare versions (the rules, the knowledge base), never the core.
@@ -67,7 +86,7 @@ describe.skipIf(!built)('the built bundle', () => {
   });
 
   it('bundles the small packages split into many files, and loads no file of theirs from node_modules', () => {
-    const chunks = readdirSync(OUT).filter((f) => f.endsWith('.js'));
+    const chunks = readdirSync(OUT).filter((f) => f.endsWith('.cjs'));
     for (const name of chunks)
       expect(
         staticPackageImports(chunk(name)).filter((p) => p === 'semver' || p === 'smol-toml'),

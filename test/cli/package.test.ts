@@ -45,7 +45,7 @@ describe('the packed package', () => {
       ),
     );
     expect([...tops].sort()).toEqual(['LICENSE-APACHE', 'LICENSE-MIT', 'README.md', 'bin', 'data', 'dist/bundle', 'knowledge-base', 'package.json']);
-    expect(files).toContain('package/dist/bundle/cargo-preflight.js');
+    expect(files).toContain('package/dist/bundle/cargo-preflight.cjs');
     expect(files.some((f) => /\/(test|bench|scripts|testkit|src|cli)\//.test(f.replace(/^package\/(dist\/bundle|knowledge-base)\//, '')))).toBe(false);
     expect(readFileSync(join(ROOT, 'LICENSE-APACHE'), 'utf8')).toContain('Apache License\n                           Version 2.0, January 2004');
     expect(readFileSync(join(ROOT, 'LICENSE-MIT'), 'utf8')).toMatch(/^MIT License\n/);
