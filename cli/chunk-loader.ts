@@ -27,7 +27,7 @@
  * chunk that requires it runs: the bundle's manifest lists each chunk's
  * requires at load.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -199,11 +199,19 @@ export class ChunkLoader {
   }
 }
 
-/** Removes the code caches of other builds (an upgrade leaves its predecessor's behind). */
+/** How long another build's code cache is kept unwritten: two installs (or Node versions) used in turn each keep theirs. */
+const OTHER_BUILDS_KEPT_MS = 7 * 24 * 3600 * 1000;
+
+/** Removes the code caches of other builds not written for a week (an upgrade leaves its predecessor's behind). */
 function removeOtherBuilds(dir: string): void {
   const parent = join(dir, '..');
   const own = dir.slice(parent.length + 1);
-  for (const name of readdirSync(parent)) if (name !== own) rmSync(join(parent, name), { recursive: true, force: true });
+  const before = Date.now() - OTHER_BUILDS_KEPT_MS;
+  for (const name of readdirSync(parent)) {
+    if (name === own) continue;
+    const path = join(parent, name);
+    if (statSync(path).mtimeMs < before) rmSync(path, { recursive: true, force: true });
+  }
 }
 
 export { setOptimizingCompiler } from './v8.js';

@@ -5,7 +5,7 @@
  * compute is the same either way.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,13 +69,20 @@ describe.skipIf(!built)('the chunk loader', () => {
     expect(runOnce(dir, cache).compiled).toEqual([]);
   });
 
-  it("removes other builds' caches when it writes its own, and works with no cache folder at all", () => {
+  it("removes other builds' caches not written for a week when it writes its own, and works with no cache folder at all", () => {
     const dir = writeBundle();
     const root = mkdtempSync(join(tmpdir(), 'cargo-preflight-code-'));
-    mkdirSync(join(root, 'build-old'));
-    writeFileSync(join(root, 'build-old', 'entry.cjs.bin'), 'old');
+    for (const [name, daysAgo] of [
+      ['build-old', 8],
+      ['build-recent', 6],
+    ] as const) {
+      mkdirSync(join(root, name));
+      writeFileSync(join(root, name, 'entry.cjs.bin'), 'old');
+      const at = new Date(Date.now() - daysAgo * 24 * 3600 * 1000);
+      utimesSync(join(root, name), at, at);
+    }
     runOnce(dir, join(root, 'build-new'));
-    expect(readdirSync(root)).toEqual(['build-new']);
+    expect(readdirSync(root).sort()).toEqual(['build-new', 'build-recent']);
     const unwritable = join(dir, 'entry.cjs', 'cache');
     expect(runOnce(dir, unwritable).result).toBe(join('21', '21'));
     expect(existsSync(unwritable)).toBe(false);
