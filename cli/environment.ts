@@ -33,31 +33,35 @@ export interface Toolchain {
   sysroot: string | null;
 }
 
-function run(file: string, args: string[]): Promise<string | null> {
+/** What a run printed on stdout, or null when it failed; `stderr` either way. */
+function run(file: string, args: string[]): Promise<{ stdout: string | null; stderr: string }> {
   return new Promise((done) => {
-    execFile(file, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true }, (err, stdout) => done(err ? null : stdout));
+    execFile(file, args, { encoding: 'utf8', timeout: 10_000, windowsHide: true }, (err, stdout, stderr) => done({ stdout: err ? null : stdout, stderr: String(stderr ?? '') }));
   });
 }
 
 /**
  * Asks rustc once, without blocking, for its sysroot and host
  * (`--print sysroot --print host-tuple`; a rustc older than 1.84, which
- * lacks `host-tuple`, is asked again with `-vV`): each start of rustc
- * through rustup costs tens of milliseconds of CPU, so `check` starts this
- * before it reads the project and the index, and the answer is in by the
- * time the rules need it. Where rustup manages the toolchain, its installed
- * targets are the sysroot's `lib/rustlib/<triple>/lib` folders, where
- * rustup installs each target's standard library: what `rustup target list
- * --installed` prints, without running rustup.
+ * lacks `host-tuple` and says so, is asked again with `-vV`; a rustc that
+ * fails for another reason, such as rustup with no toolchain to choose, is
+ * not asked again: it would fail the same way, and the run would wait for
+ * it): each start of rustc through rustup costs tens of milliseconds of
+ * CPU, so `check` starts this before it reads the project and the index,
+ * and the answer is in by the time the rules need it. Where rustup manages
+ * the toolchain, its installed targets are the sysroot's
+ * `lib/rustlib/<triple>/lib` folders, where rustup installs each target's
+ * standard library: what `rustup target list --installed` prints, without
+ * running rustup.
  */
 export async function probeToolchain(env: NodeJS.ProcessEnv): Promise<Toolchain> {
   const rustc = env.RUSTC || 'rustc';
   const printed = await run(rustc, ['--print', 'sysroot', '--print', 'host-tuple']);
-  let [sysroot, host]: (string | undefined)[] = printed?.split('\n').map((l) => l.trim()) ?? [];
-  if (!host) {
-    const [version, root] = await Promise.all([run(rustc, ['-vV']), printed === null ? run(rustc, ['--print', 'sysroot']) : Promise.resolve(printed)]);
-    host = version ? /^host: (\S+)$/m.exec(version)?.[1] : undefined;
-    sysroot = root?.trim();
+  let [sysroot, host]: (string | undefined)[] = printed.stdout?.split('\n').map((l) => l.trim()) ?? [];
+  if (!host && (printed.stdout !== null || printed.stderr.includes('host-tuple'))) {
+    const [version, root] = await Promise.all([run(rustc, ['-vV']), printed.stdout === null ? run(rustc, ['--print', 'sysroot']) : Promise.resolve(printed)]);
+    host = version.stdout ? /^host: (\S+)$/m.exec(version.stdout)?.[1] : undefined;
+    sysroot = root.stdout?.trim();
   }
   return {
     host: host || derivedHostTriple(process.platform, process.arch),

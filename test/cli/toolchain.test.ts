@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +61,18 @@ describe('probeToolchain', () => {
       sysroot,
       installedTargets: ['riscv64gc-unknown-linux-gnu', 'x86_64-unknown-linux-musl'],
     });
+  });
+
+  it('asks a rustc that fails for another reason (rustup with no toolchain to choose) only once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflight-toolchain-'));
+    dirs.push(dir);
+    const rustc = join(dir, 'rustc');
+    const log = join(dir, 'asked');
+    writeFileSync(rustc, `#!/bin/sh\necho "$*" >> "${log}"\necho "error: rustup could not choose a version of rustc to run" >&2\nexit 1\n`);
+    chmodSync(rustc, 0o755);
+    const tc = await probeToolchain({ PATH: dir, RUSTC: rustc });
+    expect(tc).toMatchObject({ sysroot: null, installedTargets: null });
+    expect(readFileSync(log, 'utf8')).toBe('--print sysroot --print host-tuple\n');
   });
 
   it('says nothing of installed targets without rustup, and falls back on the platform without rustc', async () => {
