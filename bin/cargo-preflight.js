@@ -7,10 +7,10 @@ const backtrace = !!process.env.CARGO_PREFLIGHT_BACKTRACE || argv.includes('--ve
 // A backtrace names the modules and lines of the sources, not of the bundle.
 if (backtrace) process.setSourceMapsEnabled(true);
 
-const { ChunkLoader, setOptimizingCompiler } = await import('../dist/bundle/loader.js');
-// A run lasts a fraction of a second: V8's optimizing compiler costs more than it gains (cli/v8.ts).
+const { ChunkLoader, setShortRun } = await import('../dist/bundle/loader.js');
+// A run lasts a fraction of a second: V8's optimizing compiler and incremental marking cost more than they gain (cli/v8.ts).
 // Turned off before any chunk is compiled: V8's code cache holds the flags it was made with.
-setOptimizingCompiler(false);
+setShortRun(true);
 // The bundle's chunks, with V8's code cache (cli/chunk-loader.ts), written at exit for the chunks compiled without one.
 const loader = ChunkLoader.read(fileURLToPath(new URL('../dist/bundle/', import.meta.url)), process.env, backtrace);
 process.on('exit', () => loader.writeCache());

@@ -214,4 +214,4 @@ function removeOtherBuilds(dir: string): void {
   }
 }
 
-export { setOptimizingCompiler } from './v8.js';
+export { setShortRun } from './v8.js';

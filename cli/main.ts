@@ -47,8 +47,6 @@ ${EXIT_CODES_HELP}`;
 
 const commandNamed = (name: string | undefined) => (name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined);
 
-export { setOptimizingCompiler } from './v8.js';
-
 export function defaultContext(): CommandContext {
   return {
     cwd: process.cwd(),

@@ -9,7 +9,7 @@ import type { Parsed } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { useColor } from '../output/style.js';
 import type { CHECK_OPTIONS } from '../run/options.js';
-import { setOptimizingCompiler } from '../v8.js';
+import { setShortRun } from '../v8.js';
 import { fixEngine } from './fix-engine.js';
 import { checkSession } from './session.js';
 import { ENTER_ALT, LEAVE_ALT } from './terminal.js';
@@ -32,8 +32,8 @@ async function loadOutsideCi<T>(load: () => Promise<T>): Promise<T> {
 }
 
 export async function runInteractive(args: Parsed<typeof CHECK_OPTIONS>, ctx: CommandContext): Promise<number> {
-  // The screen is a long session that proves fixes again and again: the optimizing compiler pays off here.
-  setOptimizingCompiler(true);
+  // The screen is a long session that proves fixes again and again: the optimizing compiler and incremental marking pay off here.
+  setShortRun(false);
   // biome-ignore lint/correctness/useHookAtTopLevel: useColor decides whether output is coloured; it is no React hook.
   const color = useColor(args.options.color, !!ctx.stdout.isTTY, ctx.env);
   const session = checkSession(args, ctx, color, fixEngine(args, ctx));
