@@ -32,9 +32,25 @@ function usesOwnResolver(graph: TargetGraph, p: GraphPackage, table: readonly Ow
   return !!at && p.features.includes(at.feature);
 }
 
+/** A graph's packages by name, in the graph's order: the rule looks up every resolver, allocator and runtime the knowledge base names, in every graph a run lints (proofs lint many). */
+const BY_NAME = new WeakMap<TargetGraph, Map<string, GraphPackage[]>>();
+
+function named(graph: TargetGraph, name: string): readonly GraphPackage[] {
+  let index = BY_NAME.get(graph);
+  if (!index) {
+    index = new Map();
+    for (const p of graph.packages.values()) {
+      const list = index.get(p.name);
+      if (list) list.push(p);
+      else index.set(p.name, [p]);
+    }
+    BY_NAME.set(graph, index);
+  }
+  return index.get(name) ?? [];
+}
+
 function find(graph: TargetGraph, name: string, features?: string[], unless?: string[], own?: readonly OwnResolver[]): GraphPackage | undefined {
-  for (const p of graph.packages.values()) {
-    if (p.name !== name) continue;
+  for (const p of named(graph, name)) {
     if (features && !features.some((f) => p.features.includes(f))) continue;
     if (unless?.some((f) => p.features.includes(f))) continue;
     if (own && usesOwnResolver(graph, p, own)) continue;
