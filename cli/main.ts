@@ -70,6 +70,7 @@ export async function main(argv: string[], ctx: CommandContext = defaultContext(
     const own = first === '--version' || first === '-V' || first === '--help' || first === '-h' || first === 'help';
     const byDefault = !own && (first === undefined || first.startsWith('-'));
     const named = own ? undefined : commandNamed(byDefault ? 'check' : first);
+    // Before Node 20.19 (no require() of an ES module), the full TOML parser a declined manifest needs is imported now.
     await importFullParser();
     const command = named && (await named.load());
     const args = byDefault && opensUiByDefault(argv, ctx) ? ['--interactive', ...argv] : byDefault ? argv : rest;

@@ -13,6 +13,11 @@
  * loaded where the code asks for them, except the small ones split into many
  * files (BUNDLED_PACKAGES): those are bundled into the chunks that use them.
  *
+ * The chunks are CommonJS, run by cli/chunk-loader.ts (bundled beside them as
+ * loader.js) with V8's code cache, which Node 20 keeps only for scripts it
+ * compiles through `vm`; the build rewrites what the loader must answer
+ * (`rewriteForLoader`) and writes the manifest it reads (chunks.json).
+ *
  * The bundle sits two levels below the package root, as dist/src/* modules do
  * one level deeper: data files are found from either. The build fails when
  * the entry or the core chunk would load a heavy package at start-up.
@@ -30,7 +35,6 @@ import { type BundleManifest, MANIFEST } from '../cli/chunk-loader.js';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const DIST = join(ROOT, 'dist');
 const OUT = join(DIST, 'bundle');
-export const BUNDLE_ENTRY = join(OUT, 'cargo-preflight.cjs');
 
 /** Modules every analysis run loads: the static imports of these, followed through. */
 const CORE_ROOTS = ['cli/main.js', 'cli/commands/tree.js', 'cli/commands/why.js'];
@@ -67,23 +71,13 @@ export function staticSpecifiers(chunk: string): string[] {
   return [...chunk.matchAll(/^(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?["']([^"']+)["']/gm)].map((m) => m[1]);
 }
 
-/** Packages a chunk imports statically, by package name (Node's own modules left out). */
-export function staticPackageImports(chunk: string): string[] {
-  const out = new Set<string>();
-  for (const spec of staticSpecifiers(chunk)) {
-    if (spec.startsWith('.') || spec.startsWith('node:')) continue;
-    out.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
-  }
-  return [...out];
-}
-
 /** A chunk's requires at its top level, run when it loads (`const x = require("…");`, `let y = require("…");`, as the bundler writes them). */
 export function chunkRequires(chunk: string): string[] {
   return [...chunk.matchAll(/^(?:const|let|var) [\w$]+ = require\("([^"]+)"\);?$/gm)].map((m) => m[1]!);
 }
 
 /** The package a specifier names (`@scope/pkg/sub` → `@scope/pkg`), or null for our chunks and Node's modules. */
-function packageOf(spec: string): string | null {
+export function packageOf(spec: string): string | null {
   if (spec.startsWith('.') || spec.startsWith('node:')) return null;
   return spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
 }
@@ -115,7 +109,7 @@ export function rewriteForLoader(code: string): { code: string; map: ReturnType<
 }
 
 const rewriteImports: Plugin = {
-  name: 'rewrite-dynamic-imports',
+  name: 'rewrite-for-loader',
   renderChunk: (code) => rewriteForLoader(code),
 };
 
@@ -138,7 +132,7 @@ export async function bundle(): Promise<void> {
       codeSplitting: { groups: [{ name: 'core', test: (id: string) => core.has(id) }] },
     },
   });
-  // The loader, with the switch of V8's optimizing compiler it sets before any chunk is compiled, as one ES module.
+  // The loader, with the V8 flags the entry sets before any chunk is compiled (cli/v8.ts), as one ES module.
   await build({
     input: join(DIST, 'cli/chunk-loader.js'),
     platform: 'node',

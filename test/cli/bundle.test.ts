@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chunkRequires, rewriteForLoader, staticClosure } from '../../scripts/bundle.js';
+import { chunkRequires, packageOf, rewriteForLoader, staticClosure } from '../../scripts/bundle.js';
 
 const OUT = resolve(__dirname, '../../dist/bundle');
 const BIN = resolve(__dirname, '../../bin/cargo-preflight.js');
@@ -19,8 +19,8 @@ const built = existsSync(join(OUT, 'cargo-preflight.cjs'));
 const chunk = (name: string) => readFileSync(join(OUT, name), 'utf8');
 /** Our own chunks a chunk requires when it loads. */
 const staticChunkImports = (text: string) => chunkRequires(text).filter((s) => s.startsWith('./'));
-/** Packages a chunk requires when it loads, Node's own modules left out. */
-const staticPackageImports = (text: string) => chunkRequires(text).filter((s) => !s.startsWith('.') && !s.startsWith('node:'));
+/** Packages a chunk requires when it loads, by package name (Node's own modules left out). */
+const staticPackageImports = (text: string) => chunkRequires(text).flatMap((s) => packageOf(s) ?? []);
 
 describe('the static import closure', () => {
   it('follows static imports and re-exports, not dynamic ones or packages', () => {
@@ -41,6 +41,7 @@ describe('the CommonJS chunks', () => {
   it('names what a chunk requires at its top level, not what it requires later', () => {
     const text = 'const require_core = require("./core.cjs");\nlet node_fs = require("node:fs");\nlet ink = require("ink");\nfunction f() {\n\tconst x = require("later");\n}\n';
     expect(chunkRequires(text)).toEqual(['./core.cjs', 'node:fs', 'ink']);
+    expect(['./core.cjs', 'node:fs', 'ink', 'react/jsx-runtime', '@scope/pkg/sub'].map(packageOf)).toEqual([null, null, 'ink', 'react', '@scope/pkg']);
   });
 
   it("turns the bundler's chunk loads and package imports into the loader's calls, and keeps the source map's lines", () => {
