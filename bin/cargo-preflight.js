@@ -13,7 +13,11 @@ const { ChunkLoader, setShortRun } = await import('../dist/bundle/loader.js');
 setShortRun(true);
 // The bundle's chunks, with V8's code cache (cli/chunk-loader.ts), written at exit for the chunks compiled without one.
 const loader = ChunkLoader.read(fileURLToPath(new URL('../dist/bundle/', import.meta.url)), process.env, backtrace);
-process.on('exit', () => loader.writeCache());
+// Written with the short run's flags, whatever the run set since (the triage screen turns them back): V8 stamps a cache with the flags at writing.
+process.on('exit', () => {
+  setShortRun(true);
+  loader.writeCache();
+});
 const { defaultContext, main } = await loader.load('cargo-preflight.cjs');
 
 // Run by cargo, usage lines and hints say `cargo preflight`, as the user typed it.

@@ -27,11 +27,12 @@
  * chunk that requires it runs: the bundle's manifest lists each chunk's
  * requires at load.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import vm from 'node:vm';
+import { withShortRunFlags } from './v8.js';
 
 /** The manifest's file name in the bundle folder. */
 export const MANIFEST = 'chunks.json';
@@ -66,10 +67,24 @@ const WRAPPER = ['exports', 'require', 'module', '__filename', '__dirname'];
  */
 const NOT_REQUIRABLE = ['ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE'];
 
-/** The code cache's folder for a build: under `$XDG_CACHE_HOME` (else `~/.cache`), by build, Node version and architecture; null when turned off. */
+/**
+ * The code cache's folder for a build: under `$XDG_CACHE_HOME` (an absolute
+ * path; else `~/.cache`), by build, Node version and architecture; null when
+ * turned off, or when there is no home folder to put it in (no `HOME` and no
+ * entry for the user, as for an arbitrary user id in a container).
+ */
 export function codeCacheDir(env: NodeJS.ProcessEnv, build: string): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  const base = env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache');
+  let base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  if (!base) {
+    let home = env.HOME;
+    try {
+      home ||= homedir();
+    } catch {
+      return null;
+    }
+    base = join(home, '.cache');
+  }
   return join(base, 'cargo-preflight', 'code', `${build}-node${process.versions.node}-${process.arch}`);
 }
 
@@ -80,6 +95,8 @@ export class ChunkLoader {
   /** Packages Node cannot require, imported ahead. */
   private readonly imported = new Map<string, unknown>();
   private readonly nodeRequire: NodeJS.Require;
+  /** Whether this run has marked its cache folder as used. */
+  private marked = false;
 
   constructor(
     private readonly dir: string,
@@ -112,21 +129,25 @@ export class ChunkLoader {
     if (!dir || this.fresh.length === 0) return;
     try {
       mkdirSync(dir, { recursive: true });
-      removeOtherBuilds(dir);
-      for (const { name, script } of this.fresh) {
-        const file = join(dir, `${name}.bin`);
-        const tmp = `${file}.${process.pid}.tmp`;
-        try {
-          writeFileSync(tmp, script.createCachedData());
-          renameSync(tmp, file);
-        } catch {
-          rmSync(tmp, { force: true });
-        }
-      }
     } catch {
       // No cache folder: the next run compiles again.
+      this.fresh.length = 0;
+      return;
+    }
+    // Unique across processes that share the folder (containers on one volume repeat their pids), and never an existing file.
+    const unique = `${process.pid}.${Date.now().toString(36)}.${Math.random().toString(36).slice(2, 10)}`;
+    for (const { name, script } of this.fresh) {
+      const file = join(dir, `${name}.bin`);
+      const tmp = `${file}.${unique}.tmp`;
+      try {
+        writeFileSync(tmp, script.createCachedData(), { flag: 'wx' });
+        renameSync(tmp, file);
+      } catch {
+        rmSync(tmp, { force: true });
+      }
     }
     this.fresh.length = 0;
+    removeOtherBuilds(dir);
   }
 
   private require = (spec: string): unknown => {
@@ -147,7 +168,7 @@ export class ChunkLoader {
     const source = readFileSync(file, 'utf8');
     if (this.opts.sourceMaps) return this.compileWithNode(file, source, module);
     const cached = this.readCache(name);
-    const script = new vm.Script(`(function (${WRAPPER.join(', ')}) {${source}\n})`, { filename: file, ...(cached && { cachedData: cached }) });
+    const script = withShortRunFlags(() => new vm.Script(`(function (${WRAPPER.join(', ')}) {${source}\n})`, { filename: file, ...(cached && { cachedData: cached }) }));
     if (!cached || script.cachedDataRejected) this.fresh.push({ name, script });
     (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, this.require, module, file, this.dir);
     return module.exports;
@@ -157,6 +178,8 @@ export class ChunkLoader {
   private compileWithNode(file: string, source: string, module: ChunkModule): Record<string, unknown> {
     const m = new Module(file) as Module & { _compile(source: string, file: string): void } & Partial<ChunkModule>;
     m.filename = file;
+    // The same exports object from the start, as in `run`: a chunk required while it loads gets what it has defined so far.
+    m.exports = module.exports;
     m.require = Object.assign((spec: string) => this.require(spec), this.nodeRequire) as NodeJS.Require;
     m.loadChunk = module.loadChunk;
     m.importPackage = module.importPackage;
@@ -166,12 +189,19 @@ export class ChunkLoader {
   }
 
   private readCache(name: string): Buffer | undefined {
-    if (!this.opts.codeCache) return undefined;
+    const dir = this.opts.codeCache;
+    if (!dir) return undefined;
+    let data: Buffer;
     try {
-      return readFileSync(join(this.opts.codeCache, `${name}.bin`));
+      data = readFileSync(join(dir, `${name}.bin`));
     } catch {
       return undefined;
     }
+    if (!this.marked) {
+      this.marked = true;
+      markUsed(dir);
+    }
+    return data;
   }
 
   /** Imports the packages that `name` and the chunks it requires need and Node cannot require, before they run. */
@@ -199,18 +229,42 @@ export class ChunkLoader {
   }
 }
 
-/** How long another build's code cache is kept unwritten: two installs (or Node versions) used in turn each keep theirs. */
+/** How long another build's code cache is kept unused: two installs (or Node versions) used in turn each keep theirs. */
 const OTHER_BUILDS_KEPT_MS = 7 * 24 * 3600 * 1000;
 
-/** Removes the code caches of other builds not written for a week (an upgrade leaves its predecessor's behind). */
+/** A cache folder's time is its last use, brought up to date at most once a day (a run that reads it costs one `stat`). */
+const USE_MARKED_MS = 24 * 3600 * 1000;
+
+function markUsed(dir: string): void {
+  try {
+    if (statSync(dir).mtimeMs < Date.now() - USE_MARKED_MS) {
+      const now = new Date();
+      utimesSync(dir, now, now);
+    }
+  } catch {
+    // Unmarked, the folder may go a week early: its build then compiles and writes it again.
+  }
+}
+
+/** Removes the code caches of other builds not used for a week (an upgrade leaves its predecessor's behind); one that cannot be read or removed is left. */
 function removeOtherBuilds(dir: string): void {
   const parent = join(dir, '..');
   const own = dir.slice(parent.length + 1);
   const before = Date.now() - OTHER_BUILDS_KEPT_MS;
-  for (const name of readdirSync(parent)) {
+  let names: string[];
+  try {
+    names = readdirSync(parent);
+  } catch {
+    return;
+  }
+  for (const name of names) {
     if (name === own) continue;
     const path = join(parent, name);
-    if (statSync(path).mtimeMs < before) rmSync(path, { recursive: true, force: true });
+    try {
+      if (statSync(path).mtimeMs < before) rmSync(path, { recursive: true, force: true });
+    } catch {
+      // Gone meanwhile (another run removed it), or not ours to remove.
+    }
   }
 }
 

@@ -22,6 +22,29 @@ const FLAGS = [
   { given: /^--(no-)?incremental-marking\b/, off: '--no-incremental-marking', on: '--incremental-marking' },
 ];
 
+/**
+ * Whether the flags are the short run's, kept on the process: two copies of
+ * this module run in one (the chunk loader's and the bundle's).
+ */
+const SHORT_RUN = Symbol.for('cargo-preflight.v8-short-run');
+const state = globalThis as { [SHORT_RUN]?: boolean };
+
 export function setShortRun(short: boolean): void {
+  state[SHORT_RUN] = short;
   for (const f of FLAGS) if (!process.execArgv.some((a) => f.given.test(a))) setFlagsFromString(short ? f.off : f.on);
+}
+
+/**
+ * Runs `compile` with the short run's flags, and puts the flags back: V8
+ * accepts a code cache only under the flags it was written with, and every
+ * cache is written with these (the bytecode does not depend on either flag).
+ */
+export function withShortRunFlags<T>(compile: () => T): T {
+  if (state[SHORT_RUN] !== false) return compile();
+  setShortRun(true);
+  try {
+    return compile();
+  } finally {
+    setShortRun(false);
+  }
 }

@@ -146,7 +146,8 @@ export async function bundle(): Promise<void> {
 
 /** The manifest the loader reads: the build's hash, and each chunk's requires at load. */
 function writeManifest(): void {
-  const hash = createHash('sha256');
+  // The loader too: it wraps each chunk, and V8 checks a cache only against the length of the source it was made from.
+  const hash = createHash('sha256').update(readFileSync(join(OUT, 'loader.js')));
   const chunks: BundleManifest['chunks'] = {};
   for (const name of readdirSync(OUT)
     .filter((f) => f.endsWith('.cjs'))
@@ -187,6 +188,8 @@ function check(coreModules: number): void {
     if (lazy.length) problems.push(`${name} requires a chunk other than at its top level: ${lazy[0]![0].trim()}`);
     const dynamic = /(?<![\w$.])import\(/.exec(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
     if (dynamic) problems.push(`${name} keeps an import() the loader cannot answer from the code cache`);
+    const interop = /^[\w$]+ = [\w$]+\.__toESM\(([\w$]+), 1\);$/m.exec(text);
+    if (interop) problems.push(`${name} reads package \`${interop[1]}\` as CommonJS (__toESM(…, 1)): its default export would be its namespace`);
   }
   if (problems.length) throw new Error(`bundle: ${problems.join('; ')}`);
   process.stdout.write(`bundle: ${OUT.slice(ROOT.length + 1)}/ (core chunk of ${coreModules} modules)\n`);

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MANIFEST = join(ROOT, 'package.json');
 const KEPT = join(ROOT, 'dist', 'package.json.unpacked');
-const BUILT = join(ROOT, 'dist', 'bundle', 'cargo-preflight.js');
+const BUILT = join(ROOT, 'dist', 'bundle', 'cargo-preflight.cjs');
 const SOURCES = ['src', 'cli', 'scripts', 'knowledge-base', 'bin', 'tsconfig.json'];
 /** Scripts npm runs when the package is installed. */
 const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepare'];

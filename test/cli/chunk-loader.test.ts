@@ -5,7 +5,7 @@
  * compute is the same either way.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,14 +31,23 @@ const ROOT = resolve(__dirname, '../..');
 const LOADER = join(ROOT, 'dist/bundle/loader.js');
 const built = existsSync(join(ROOT, 'dist/bundle', MANIFEST));
 
-function runOnce(dir: string, cache: string): { result: unknown; compiled: string[] } {
+/**
+ * One run of the test bundle, as the entry runs the real one: the short
+ * run's flags first, and again for writing at exit. `screen`: as the triage
+ * screen does, the flags are turned back before the chunk loaded on demand.
+ */
+function runOnce(dir: string, cache: string, screen = false): { result: unknown; compiled: string[] } {
   const script = `
-    const { ChunkLoader } = await import(${JSON.stringify(pathToFileURL(LOADER).href)});
+    const { ChunkLoader, setShortRun } = await import(${JSON.stringify(pathToFileURL(LOADER).href)});
     const { readFileSync } = await import('node:fs');
+    setShortRun(true);
     const manifest = JSON.parse(readFileSync(${JSON.stringify(join(dir, MANIFEST))}, 'utf8'));
     const loader = new ChunkLoader(${JSON.stringify(dir)}, manifest, { codeCache: ${JSON.stringify(cache)}, sourceMaps: false });
-    const result = await (await loader.load('entry.cjs')).run(20);
+    const entry = await loader.load('entry.cjs');
+    if (${screen}) setShortRun(false);
+    const result = await entry.run(20);
     const compiled = loader.compiledWithoutCache;
+    setShortRun(true);
     loader.writeCache();
     process.stdout.write(JSON.stringify({ result, compiled }));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
@@ -58,6 +67,14 @@ describe.skipIf(!built)('the chunk loader', () => {
     expect(second).toEqual({ result: join('21', '21'), compiled: [] });
   });
 
+  it('keeps using its cache where the triage screen turns the flags back before a chunk loads', () => {
+    const dir = writeBundle();
+    const cache = join(mkdtempSync(join(tmpdir(), 'cargo-preflight-code-')), 'build-a');
+    expect(runOnce(dir, cache, true).compiled).toEqual(['entry.cjs', 'lib.cjs', 'later.cjs']);
+    expect(runOnce(dir, cache, true).compiled).toEqual([]);
+    expect(runOnce(dir, cache, false).compiled).toEqual([]);
+  });
+
   it('compiles again a chunk whose cache V8 refuses, and replaces that cache', () => {
     const dir = writeBundle();
     const cache = join(mkdtempSync(join(tmpdir(), 'cargo-preflight-code-')), 'build-a');
@@ -69,7 +86,7 @@ describe.skipIf(!built)('the chunk loader', () => {
     expect(runOnce(dir, cache).compiled).toEqual([]);
   });
 
-  it("removes other builds' caches not written for a week when it writes its own, and works with no cache folder at all", () => {
+  it("removes other builds' caches not used for a week when it writes its own, and works with no cache folder at all", () => {
     const dir = writeBundle();
     const root = mkdtempSync(join(tmpdir(), 'cargo-preflight-code-'));
     for (const [name, daysAgo] of [
@@ -93,6 +110,22 @@ describe.skipIf(!built)('the chunk loader', () => {
     expect(dir).toBe(join('/x/cache', 'cargo-preflight', 'code', `abc-node${process.versions.node}-${process.arch}`));
     expect(codeCacheDir({ HOME: '/home/u' }, 'abc')).toBe(join('/home/u', '.cache', 'cargo-preflight', 'code', `abc-node${process.versions.node}-${process.arch}`));
     expect(codeCacheDir({ HOME: '/home/u', NODE_DISABLE_COMPILE_CACHE: '1' }, 'abc')).toBeNull();
+    // A relative XDG_CACHE_HOME is ignored, as the XDG specification says.
+    expect(codeCacheDir({ XDG_CACHE_HOME: 'cache', HOME: '/home/u' }, 'abc')).toBe(join('/home/u', '.cache', 'cargo-preflight', 'code', `abc-node${process.versions.node}-${process.arch}`));
+  });
+
+  it('marks the cache folder it reads as used, at most once a day', () => {
+    const dir = writeBundle();
+    const cache = join(mkdtempSync(join(tmpdir(), 'cargo-preflight-code-')), 'build-a');
+    runOnce(dir, cache);
+    const old = new Date(Date.now() - 3 * 24 * 3600 * 1000);
+    utimesSync(cache, old, old);
+    runOnce(dir, cache);
+    expect(statSync(cache).mtimeMs).toBeGreaterThan(Date.now() - 3600 * 1000);
+    const recent = new Date(Date.now() - 3600 * 1000);
+    utimesSync(cache, recent, recent);
+    runOnce(dir, cache);
+    expect(Math.abs(statSync(cache).mtimeMs - recent.getTime())).toBeLessThan(1000);
   });
 });
 
@@ -100,8 +133,18 @@ const BIN = join(ROOT, 'bin/cargo-preflight.js');
 const EXAMPLE = join(ROOT, 'example');
 
 describe.skipIf(!built)('the command', () => {
-  const run = (args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) =>
-    spawnSync(process.execPath, [...nodeArgs, BIN, ...args], { cwd: EXAMPLE, env: { ...process.env, NO_COLOR: '1', ...env }, encoding: 'utf8' });
+  it('runs with no home folder to keep a cache in', () => {
+    const r = run(['--version'], { HOME: '', XDG_CACHE_HOME: '' });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^cargo-preflight \d/);
+  });
+
+  const run = (args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) => {
+    const base: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete base.NODE_DISABLE_COMPILE_CACHE;
+    return spawnSync(process.execPath, [...nodeArgs, BIN, ...args], { cwd: EXAMPLE, env: { ...base, ...env }, encoding: 'utf8' });
+  };
+  const requireModuleSwitch = spawnSync(process.execPath, ['--no-experimental-require-module', '-e', 'process.exit(process.features.require_module ? 1 : 0)']).status === 0;
 
   it('writes its code cache on the first run and gives the same report from it', () => {
     const cacheHome = mkdtempSync(join(tmpdir(), 'cargo-preflight-xdg-'));
@@ -119,12 +162,9 @@ describe.skipIf(!built)('the command', () => {
     expect(existsSync(join(off, 'cargo-preflight', 'code'))).toBe(false);
   });
 
-  it('runs where Node cannot require an ES module: the packages that are only ES modules are imported first', () => {
-    const flag = '--no-experimental-require-module';
-    const probe = spawnSync(process.execPath, [flag, '-e', 'process.exit(process.features.require_module ? 1 : 0)']);
-    if (probe.status !== 0) return;
+  it.skipIf(!requireModuleSwitch)('runs where Node cannot require an ES module: the packages that are only ES modules are imported first', () => {
     // The fix service parses Cargo.toml with toml-eslint-parser, an ES module the fixers' chunk requires.
-    const r = run(['fix', '--dry-run', '--offline'], {}, [flag]);
+    const r = run(['fix', '--dry-run', '--offline'], {}, ['--no-experimental-require-module']);
     expect(r.stderr).toContain('Finished dry run: nothing written');
     expect(r.stdout).toContain('+rusqlite = { version = "0.34", features = ["bundled"] }');
   });

@@ -410,7 +410,7 @@ describe('progress', () => {
   });
 
   const bin = join(ROOT, 'bin', 'cargo-preflight.js');
-  const built = existsSync(join(ROOT, 'dist', 'bundle', 'cargo-preflight.js'));
+  const built = existsSync(join(ROOT, 'dist', 'bundle', 'cargo-preflight.cjs'));
   const canPty = built && existsSync('/usr/bin/script');
   it.skipIf(!canPty)('draws it on a real terminal (the built binary under `script`)', async () => {
     const srv = await indexServer({ latencyMs: 5 });
