@@ -14,7 +14,10 @@ setShortRun(true);
 // The bundle's chunks, with V8's code cache (cli/chunk-loader.ts), written at exit for the chunks compiled without one.
 const loader = ChunkLoader.read(fileURLToPath(new URL('../dist/bundle/', import.meta.url)), process.env, backtrace);
 // Written with the short run's flags, whatever the run set since (the triage screen turns them back): V8 stamps a cache with the flags at writing.
+// Not by a run that only prints the version or help: a cache holds what its run compiled, and that would be little of a command's.
+const informational = argv.some((a) => /^(-V|--version|-h|--help)$/.test(a)) || argv[argv[0] === 'preflight' ? 1 : 0] === 'help';
 process.on('exit', () => {
+  if (informational) return;
   setShortRun(true);
   loader.writeCache();
 });

@@ -149,6 +149,9 @@ describe.skipIf(!built)('the command', () => {
   it('writes its code cache on the first run and gives the same report from it', () => {
     const cacheHome = mkdtempSync(join(tmpdir(), 'cargo-preflight-xdg-'));
     const args = ['check', '--offline', '--format', 'json'];
+    // A run that only prints the version or help compiles little of a command: it writes no cache.
+    for (const info of [['--version'], ['help'], ['check', '--help']]) expect(run(info, { XDG_CACHE_HOME: cacheHome }).status, info.join(' ')).toBe(0);
+    expect(existsSync(join(cacheHome, 'cargo-preflight', 'code'))).toBe(false);
     const first = run(args, { XDG_CACHE_HOME: cacheHome });
     const [build] = readdirSync(join(cacheHome, 'cargo-preflight', 'code'));
     const files = readdirSync(join(cacheHome, 'cargo-preflight', 'code', build!));
