@@ -29,9 +29,9 @@
  */
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
-import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import vm from 'node:vm';
+import { defaultCacheDir } from '../src/registry/cache.js';
 import { withShortRunFlags } from './v8.js';
 
 /** The manifest's file name in the bundle folder. */
@@ -68,24 +68,22 @@ const WRAPPER = ['exports', 'require', 'module', '__filename', '__dirname'];
 const NOT_REQUIRABLE = ['ERR_REQUIRE_ESM', 'ERR_REQUIRE_ASYNC_MODULE'];
 
 /**
- * The code cache's folder for a build: under `$XDG_CACHE_HOME` (an absolute
- * path; else `~/.cache`), by build, Node version and architecture; null when
- * turned off, or when there is no home folder to put it in (no `HOME` and no
- * entry for the user, as for an arbitrary user id in a container).
+ * The code cache's folder for a build: `code/` in the tool's cache folder
+ * (`$XDG_CACHE_HOME/cargo-preflight`, else `~/.cache/cargo-preflight`), by
+ * build, Node version and architecture; null when turned off, or when there
+ * is no home folder to put it in (no `HOME` and no entry for the user, as for
+ * an arbitrary user id in a container; an empty `HOME`, which would put it in
+ * the working folder).
  */
 export function codeCacheDir(env: NodeJS.ProcessEnv, build: string): string | null {
   if (env.NODE_DISABLE_COMPILE_CACHE) return null;
-  let base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
-  if (!base) {
-    let home = env.HOME;
-    try {
-      home ||= homedir();
-    } catch {
-      return null;
-    }
-    base = join(home, '.cache');
+  let base: string;
+  try {
+    base = defaultCacheDir(env);
+  } catch {
+    return null;
   }
-  return join(base, 'cargo-preflight', 'code', `${build}-node${process.versions.node}-${process.arch}`);
+  return isAbsolute(base) ? join(base, 'code', `${build}-node${process.versions.node}-${process.arch}`) : null;
 }
 
 export class ChunkLoader {

@@ -22,7 +22,7 @@
  */
 import { existsSync, mkdir, mkdirSync, readdirSync, readFileSync, rename, renameSync, rm, rmSync, writeFile, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, sep } from 'node:path';
+import { dirname, isAbsolute, join, sep } from 'node:path';
 
 /** sha256 in hex, with node:crypto loaded when first needed (a run with no registry cache does without it); one call, no hash object per entry. */
 const sha256hex = (data: string | Buffer): string => process.getBuiltinModule('node:crypto').hash('sha256', data, 'hex');
@@ -47,9 +47,9 @@ interface Header {
   lastModified?: string;
 }
 
-/** `--cache-dir`, else `$XDG_CACHE_HOME/cargo-preflight`, else `~/.cache/cargo-preflight`. */
+/** `--cache-dir`, else `$XDG_CACHE_HOME/cargo-preflight` (an absolute path: the XDG specification ignores a relative one), else `~/.cache/cargo-preflight`. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
-  if (env.XDG_CACHE_HOME) return join(env.XDG_CACHE_HOME, 'cargo-preflight');
+  if (env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME)) return join(env.XDG_CACHE_HOME, 'cargo-preflight');
   return join(env.HOME || homedir(), '.cache', 'cargo-preflight');
 }
 

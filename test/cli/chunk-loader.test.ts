@@ -110,6 +110,8 @@ describe.skipIf(!built)('the chunk loader', () => {
     expect(dir).toBe(join('/x/cache', 'cargo-preflight', 'code', `abc-node${process.versions.node}-${process.arch}`));
     expect(codeCacheDir({ HOME: '/home/u' }, 'abc')).toBe(join('/home/u', '.cache', 'cargo-preflight', 'code', `abc-node${process.versions.node}-${process.arch}`));
     expect(codeCacheDir({ HOME: '/home/u', NODE_DISABLE_COMPILE_CACHE: '1' }, 'abc')).toBeNull();
+    // A relative home is no place for it (it would be the working folder's).
+    expect(codeCacheDir({ HOME: 'home' }, 'abc')).toBeNull();
     // A relative XDG_CACHE_HOME is ignored, as the XDG specification says.
     expect(codeCacheDir({ XDG_CACHE_HOME: 'cache', HOME: '/home/u' }, 'abc')).toBe(join('/home/u', '.cache', 'cargo-preflight', 'code', `abc-node${process.versions.node}-${process.arch}`));
   });
@@ -133,10 +135,12 @@ const BIN = join(ROOT, 'bin/cargo-preflight.js');
 const EXAMPLE = join(ROOT, 'example');
 
 describe.skipIf(!built)('the command', () => {
-  it('runs with no home folder to keep a cache in', () => {
-    const r = run(['--version'], { HOME: '', XDG_CACHE_HOME: '' });
+  it('runs with no home folder to keep a cache in, and writes none in the working folder', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cargo-preflight-nohome-'));
+    const r = spawnSync(process.execPath, [BIN, 'explain', 'openssl-sys'], { cwd, env: { PATH: process.env.PATH, HOME: '', XDG_CACHE_HOME: '', NO_COLOR: '1' }, encoding: 'utf8' });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/^cargo-preflight \d/);
+    expect(r.stdout).toContain('openssl-sys');
+    expect(readdirSync(cwd)).toEqual([]);
   });
 
   const run = (args: string[], env: NodeJS.ProcessEnv, nodeArgs: string[] = []) => {

@@ -190,6 +190,8 @@ describe('network', () => {
 
   it('caches under XDG_CACHE_HOME, else ~/.cache', () => {
     expect(defaultCacheDir({ XDG_CACHE_HOME: '/xdg', HOME: '/home/me' })).toBe(join('/xdg', 'cargo-preflight'));
+    // A relative XDG_CACHE_HOME is ignored, as the XDG specification says.
+    expect(defaultCacheDir({ XDG_CACHE_HOME: 'xdg', HOME: '/home/me' })).toBe(join('/home/me', '.cache', 'cargo-preflight'));
     expect(defaultCacheDir({ HOME: '/home/me' })).toBe(join('/home/me', '.cache', 'cargo-preflight'));
   });
 });
