@@ -59,7 +59,8 @@ interface ChunkModule {
   importPackage(spec: string): Promise<unknown>;
 }
 
-const WRAPPER = ['exports', 'require', 'module', '__filename', '__dirname'];
+/** The start of the function a chunk's code runs in, with CommonJS's arguments. */
+const WRAPPER = '(function (exports, require, module, __filename, __dirname) {';
 
 /**
  * Why Node's require() refuses an ES module: it cannot require one at all
@@ -166,7 +167,7 @@ export class ChunkLoader {
     const source = readFileSync(file, 'utf8');
     if (this.opts.sourceMaps) return this.compileWithNode(file, source, module);
     const cached = this.readCache(name);
-    const script = withShortRunFlags(() => new vm.Script(`(function (${WRAPPER.join(', ')}) {${source}\n})`, { filename: file, ...(cached && { cachedData: cached }) }));
+    const script = withShortRunFlags(() => new vm.Script(`${WRAPPER}${source}\n})`, { filename: file, ...(cached && { cachedData: cached }) }));
     if (!cached || script.cachedDataRejected) this.fresh.push({ name, script });
     (script.runInThisContext() as (...args: unknown[]) => void).call(module.exports, module.exports, this.require, module, file, this.dir);
     return module.exports;

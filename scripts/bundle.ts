@@ -25,7 +25,7 @@
  * Run after tsc: node dist/scripts/bundle.js
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import MagicString from 'magic-string';
@@ -71,9 +71,12 @@ export function staticSpecifiers(chunk: string): string[] {
   return [...chunk.matchAll(/^(?:import|export)\s(?:[^;'"]*?\sfrom\s*)?["']([^"']+)["']/gm)].map((m) => m[1]);
 }
 
-/** A chunk's requires at its top level, run when it loads (`const x = require("…");`, `let y = require("…");`, as the bundler writes them). */
+/** A require at a chunk's top level, run when it loads (`const x = require("…");`, `let y = require("…");`, as the bundler writes them). */
+const TOP_LEVEL_REQUIRE = /^(?:const|let|var) [\w$]+ = require\("([^"]+)"\);?$/;
+
+/** A chunk's requires at its top level. */
 export function chunkRequires(chunk: string): string[] {
-  return [...chunk.matchAll(/^(?:const|let|var) [\w$]+ = require\("([^"]+)"\);?$/gm)].map((m) => m[1]!);
+  return [...chunk.matchAll(new RegExp(TOP_LEVEL_REQUIRE.source, 'gm'))].map((m) => m[1]!);
 }
 
 /** The package a specifier names (`@scope/pkg/sub` → `@scope/pkg`), or null for our chunks and Node's modules. */
@@ -140,19 +143,23 @@ export async function bundle(): Promise<void> {
     logLevel: 'silent',
     output: { file: join(OUT, 'loader.js'), format: 'esm' },
   });
-  writeManifest();
-  check(core.size);
+  // The chunks, by name in order, read once for the manifest and the checks.
+  const chunks = new Map(
+    readdirSync(OUT)
+      .filter((f) => f.endsWith('.cjs'))
+      .sort()
+      .map((name) => [name, readFileSync(join(OUT, name), 'utf8')] as const),
+  );
+  writeManifest(chunks);
+  check(chunks, core.size);
 }
 
 /** The manifest the loader reads: the build's hash, and each chunk's requires at load. */
-function writeManifest(): void {
+function writeManifest(texts: ReadonlyMap<string, string>): void {
   // The loader too: it wraps each chunk, and V8 checks a cache only against the length of the source it was made from.
   const hash = createHash('sha256').update(readFileSync(join(OUT, 'loader.js')));
   const chunks: BundleManifest['chunks'] = {};
-  for (const name of readdirSync(OUT)
-    .filter((f) => f.endsWith('.cjs'))
-    .sort()) {
-    const text = readFileSync(join(OUT, name), 'utf8');
+  for (const [name, text] of texts) {
     hash.update(`${name}\0${text}\0`);
     const requires = chunkRequires(text);
     chunks[name] = {
@@ -164,27 +171,22 @@ function writeManifest(): void {
   writeFileSync(join(OUT, MANIFEST), `${JSON.stringify(manifest, null, 1)}\n`);
 }
 
-function check(coreModules: number): void {
+function check(chunks: ReadonlyMap<string, string>, coreModules: number): void {
   const problems: string[] = [];
-  const read = (name: string) => (existsSync(join(OUT, name)) ? readFileSync(join(OUT, name), 'utf8') : null);
-  const entry = read('cargo-preflight.cjs');
-  const coreChunk = read('core.cjs');
-  if (entry === null) problems.push('no entry chunk cargo-preflight.cjs');
-  if (coreChunk === null) problems.push('no core chunk core.cjs');
-  for (const [name, text] of [
-    ['cargo-preflight.cjs', entry],
-    ['core.cjs', coreChunk],
-  ] as const) {
-    if (text === null) continue;
+  for (const name of ['cargo-preflight.cjs', 'core.cjs']) {
+    const text = chunks.get(name);
+    if (text === undefined) {
+      problems.push(`no ${name === 'core.cjs' ? 'core' : 'entry'} chunk ${name}`);
+      continue;
+    }
     const early = chunkRequires(text)
       .map(packageOf)
       .filter((p): p is string => p !== null && NOT_AT_START_UP.includes(p));
     if (early.length) problems.push(`${name} requires ${early.join(', ')} at start-up`);
   }
   // Every chunk loaded later, every import left, goes through the loader: none may stay as the bundler wrote it.
-  for (const name of readdirSync(OUT).filter((f) => f.endsWith('.cjs'))) {
-    const text = readFileSync(join(OUT, name), 'utf8');
-    const lazy = [...text.matchAll(/^.*\brequire\("\.\/[^"]+"\).*$/gm)].filter((m) => !/^(?:const|let|var) [\w$]+ = require\("[^"]+"\);?$/.test(m[0]));
+  for (const [name, text] of chunks) {
+    const lazy = [...text.matchAll(/^.*\brequire\("\.\/[^"]+"\).*$/gm)].filter((m) => !TOP_LEVEL_REQUIRE.test(m[0]));
     if (lazy.length) problems.push(`${name} requires a chunk other than at its top level: ${lazy[0]![0].trim()}`);
     const dynamic = /(?<![\w$.])import\(/.exec(text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
     if (dynamic) problems.push(`${name} keeps an import() the loader cannot answer from the code cache`);

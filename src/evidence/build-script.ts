@@ -248,7 +248,7 @@ function linksSystem(spec: { kind: string; name: string | null }): boolean {
 function scanFile(f: ScriptSource, lexed: LexedSource, scan: Scan): void {
   const { facts, declared, usesPkgConfig, usesCc, system, weakSystem, libraries, switches, bundled } = scan;
   const { code } = lexed;
-  const ev = (start: number, end: number): Evidence => ({ ...evidenceAt(facts.root, f, start, end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) });
+  const ev = (start: number, end: number): Evidence => evidenceAt(facts, f, start, end);
   const at = (s: { start: number; end: number }) => ev(statementStart(code, s.start), Math.max(s.end, callEnd(code, s.end)));
   const library = (pos: number) => {
     const lit = stringAt(lexed, pos);
@@ -388,7 +388,7 @@ function scanCrateSource(f: ScriptSource, lexed: LexedSource, scan: Scan): void 
   const { facts } = scan;
   for (const a of linkAttributes(lexed)) {
     if (a.name === null || a.name === '') continue;
-    const e: Evidence = { ...evidenceAt(facts.root, f, a.start, a.end), ...(facts.inWorkspace ? { inWorkspace: true } : {}) };
+    const e = evidenceAt(facts, f, a.start, a.end);
     if (a.kind === 'raw-dylib') {
       scan.runtime.push(e);
       continue;
@@ -486,14 +486,14 @@ function libName(v: string): string {
   return v.replace(/^lib/, '').replace(/\.(a|lib)$/, '');
 }
 
-function evidenceAt(root: string, f: ScriptSource, start: number, end: number): Evidence {
+function evidenceAt({ root, inWorkspace }: ScriptFacts, f: ScriptSource, start: number, end: number): Evidence {
   const { line, column } = positionOf(f.text, start);
   let text = f.text.slice(start, Math.max(end, start + 1));
   const nl = text.indexOf('\n');
   if (nl >= 0) text = text.slice(0, nl);
   text = text.trim();
   if (text.length > 120) text = `${text.slice(0, 117)}...`;
-  return { file: `${root}/${f.path}`, line, column, text };
+  return { file: `${root}/${f.path}`, line, column, text, ...(inWorkspace ? { inWorkspace: true } : {}) };
 }
 
 function unique(xs: string[]): string[] {

@@ -215,7 +215,7 @@ function removeQuietly(path: string): void {
 function encode(entry: CacheEntry): Buffer {
   const header: Header = {
     length: entry.body.length,
-    sha256: sha256(entry.body),
+    sha256: sha256hex(entry.body),
     ...(entry.etag !== undefined && { etag: entry.etag }),
     ...(entry.lastModified !== undefined && { lastModified: entry.lastModified }),
   };
@@ -234,14 +234,10 @@ function decode(data: Buffer): CacheEntry | undefined {
   }
   if (!header || typeof header !== 'object') return undefined;
   const body = data.subarray(nl + 1);
-  if (header.length !== body.length || header.sha256 !== sha256(body)) return undefined;
+  if (header.length !== body.length || header.sha256 !== sha256hex(body)) return undefined;
   return {
     body,
     ...(typeof header.etag === 'string' && { etag: header.etag }),
     ...(typeof header.lastModified === 'string' && { lastModified: header.lastModified }),
   };
-}
-
-function sha256(data: Buffer): string {
-  return sha256hex(data);
 }
